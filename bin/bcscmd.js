@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// Runs the TypeScript sources directly with Node's type stripping (Node >= 22.18 / 23.6).
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  console.error(`bcscmd needs Node.js 22.18 or later (this is ${process.version}). Run it as "npx bcscmd" inside the project, which uses the Node 24 that npm installed.`);
+  process.exit(2);
+}
+// Type stripping announces itself as experimental on some Node versions; that is noise for a CLI user.
+const emitWarning = process.emitWarning;
+process.emitWarning = (warning, ...rest) => {
+  const text = typeof warning === 'string' ? warning : warning?.message ?? '';
+  if (/Type Stripping|strip-types/i.test(text)) return;
+  return emitWarning.call(process, warning, ...rest);
+};
+const { runBcscmd } = await import('../electron/core/cli/bcscmd.ts');
+const code = await runBcscmd(process.argv.slice(2), process.env, {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+});
+process.exitCode = code;

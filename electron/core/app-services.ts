@@ -1,0 +1,50 @@
+/** Wires the core for one process: settings file, password vault, resolver and the handler registry. */
+import { createRequire } from 'node:module';
+import type { AppInfo, Events } from '../../shared/contract.ts';
+import { createResolver } from './directory/resolver.ts';
+import { createHandlers, type Handlers } from './handlers.ts';
+import { PRODUCT_NAME } from './paths.ts';
+import type { PasswordVault } from './secrets/password-vault.ts';
+import { SettingsStore, type KeyValueFile } from './settings/settings-store.ts';
+
+export interface Services {
+  handlers: Handlers;
+  settings: SettingsStore;
+  vault: PasswordVault;
+  /** Subscribe to pushed events; returns the unsubscribe function. */
+  subscribe(listener: (event: keyof Events, payload: Events[keyof Events]) => void): () => void;
+  /** Push an event to every subscriber (the Electron glue forwards menu commands this way). */
+  emit<E extends keyof Events>(event: E, payload: Events[E]): void;
+  log: (line: string) => void;
+}
+
+export const APP_VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+export function createServices(options: { file: KeyValueFile; vault: (file: KeyValueFile) => PasswordVault; transport: AppInfo['transport']; dataDir: string; log?: (line: string) => void }): Services {
+  const listeners = new Set<(event: keyof Events, payload: Events[keyof Events]) => void>();
+  const settings = new SettingsStore(options.file);
+  const vault = options.vault(options.file);
+  const log = options.log ?? ((line: string) => console.error(line));
+  const emit = <E extends keyof Events>(event: E, payload: Events[E]) => {
+    for (const listener of listeners) listener(event, payload);
+  };
+  const handlers = createHandlers({
+    settings,
+    vault,
+    resolver: createResolver(),
+    info: { name: PRODUCT_NAME, version: APP_VERSION, transport: options.transport, dataDir: options.dataDir },
+    emit,
+    log,
+  });
+  return {
+    handlers,
+    settings,
+    vault,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit,
+    log,
+  };
+}

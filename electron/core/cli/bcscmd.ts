@@ -1,0 +1,132 @@
+/** bcscmd: the unattended twin of the console's dialogs, on the same settings and the same handlers. */
+import fs from 'node:fs';
+import type { SettingsView, TestReport } from '../../../shared/contract.ts';
+import { parseSettingValue, SETTING_KEYS, type Settings } from '../../../shared/settings.ts';
+import { createServices } from '../app-services.ts';
+import { dispatch } from '../handlers.ts';
+import { defaultDataDir } from '../paths.ts';
+import { EncryptedFileVault, type SecretCipher } from '../secrets/password-vault.ts';
+import { openSettingsFile } from '../settings/conf-file.ts';
+import { HELP, parseCliArguments, UsageError } from './arguments.ts';
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** The desktop console seals the password with the OS key store, which a plain-Node process cannot open. */
+const desktopOnlyCipher: SecretCipher = {
+  info: () => ({ persistent: false, description: 'The command line cannot open the desktop console\'s secure storage; pass the password with ADCONSOLE_LDAP_PASSWORD or /PASSWORDFILE.' }),
+  encrypt: () => {
+    throw new Error('The command line does not store passwords.');
+  },
+  decrypt: () => {
+    throw new Error('sealed by the desktop console');
+  },
+};
+
+function readPasswordFile(file: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`The password file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+  }
+  const first = text.split(/\r?\n/)[0] ?? '';
+  if (first === '') throw new UsageError(`The password file ${file} is empty; put the password on its first line.`);
+  return first;
+}
+
+function showText(view: SettingsView): string {
+  const s = view.settings;
+  const rows = SETTING_KEYS.map((key) => `  ${key.padEnd(16)} ${s[key] === null ? '(default)' : s[key] === '' ? '(empty)' : String(s[key])}`);
+  const password = view.password.stored ? `stored for ${view.password.login} on ${view.password.server || 'the domain'}` : 'not stored';
+  return `Settings:\n${rows.join('\n')}\n  ${'password'.padEnd(16)} ${password}\n`;
+}
+
+function testText(report: TestReport): string {
+  const lines = report.steps.map((st) => `  [${st.ok ? ' OK ' : 'FAIL'}] ${st.name.padEnd(9)} ${String(st.ms).padStart(5)} ms  ${st.detail}${st.hint && !st.ok ? `\n${' '.repeat(26)}What to do: ${st.hint}` : st.hint ? `\n${' '.repeat(26)}Note: ${st.hint}` : ''}`);
+  return `${lines.join('\n')}\n\n${report.summary}\n`;
+}
+
+export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  let request;
+  try {
+    request = parseCliArguments(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`${err.message}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+  if (request.help || (!request.show && !request.test && request.sets.length === 0)) {
+    io.out(HELP);
+    return request.help ? EXIT.ok : EXIT.usage;
+  }
+  const dataDir = request.dataDir ?? defaultDataDir(env);
+  const logLines: string[] = [];
+  const services = createServices({ file: openSettingsFile(dataDir), vault: (file) => new EncryptedFileVault(file, desktopOnlyCipher), transport: 'browser', dataDir, log: (l) => logLines.push(l) });
+  const call = async (name: Parameters<typeof dispatch>[1], input: unknown) => dispatch(services.handlers, name, input, (l) => io.err(`${l}\n`));
+  const output: Record<string, unknown> = {};
+
+  if (request.sets.length > 0) {
+    const next: Record<string, unknown> = { ...services.settings.load() };
+    const problems: string[] = [];
+    for (const { key, value } of request.sets) {
+      const known = SETTING_KEYS.find((k) => k.toLowerCase() === key.toLowerCase());
+      if (!known) {
+        problems.push(`"${key}" is not a setting (keys: ${SETTING_KEYS.join(', ')}).`);
+        continue;
+      }
+      const parsed = parseSettingValue(known, value);
+      if (parsed.ok) next[known] = parsed.value;
+      else problems.push(parsed.error);
+    }
+    if (problems.length > 0) {
+      io.err(`Nothing was changed. ${problems.join(' ')}\n`);
+      return EXIT.usage;
+    }
+    const saved = await call('settings.save', { settings: next as Settings, password: { action: 'keep' } });
+    if (!saved.ok) {
+      io.err(`Nothing was changed. ${saved.error.message}${saved.error.hint ? `\n${saved.error.hint}` : ''}\n`);
+      return EXIT.usage;
+    }
+    const notices = (saved.value as { notices: string[] }).notices;
+    if (request.json) output.saved = { notices };
+    else io.out(`Settings saved in ${dataDir}.${notices.length ? `\n${notices.join('\n')}` : ''}\n`);
+  }
+
+  if (request.show) {
+    const view = await call('settings.get', {});
+    if (!view.ok) throw new Error(view.error.message);
+    if (request.json) output.show = view.value;
+    else io.out(showText(view.value as SettingsView));
+  }
+
+  let exit: number = EXIT.ok;
+  if (request.test) {
+    let password: string | undefined;
+    try {
+      password = env.ADCONSOLE_LDAP_PASSWORD || (request.passwordFile ? readPasswordFile(request.passwordFile) : undefined);
+    } catch (err) {
+      io.err(`${(err as Error).message}\n`);
+      return EXIT.usage;
+    }
+    const settings = services.settings.load();
+    const result = await call('connection.test', { settings, ...(password ? { password } : {}) });
+    if (!result.ok) {
+      io.err(`${result.error.message}${result.error.hint ? `\n${result.error.hint}` : ''}\n`);
+      return EXIT.failed;
+    }
+    const report = result.value as TestReport;
+    if (request.json) Object.assign(output, { ok: report.ok, steps: report.steps, summary: report.summary });
+    else io.out(testText(report));
+    if (!report.ok) exit = EXIT.failed;
+  }
+  if (request.json) io.out(`${JSON.stringify(output, null, 2)}\n`);
+  for (const line of logLines) io.err(`${line}\n`);
+  return exit;
+}

@@ -1,0 +1,47 @@
+/** Browse…: one level of the container tree at a time, as Active Directory Users and Computers shows it. */
+import type { BrowseNode, BrowseResult } from '../../../shared/contract.ts';
+import { domainOfDn, leafName, parseDn } from '../../../shared/dn.ts';
+import type { Settings } from '../../../shared/settings.ts';
+import { explainLdapError } from './ldap-errors.ts';
+import type { NameResolver } from './resolver.ts';
+import { readRootDse } from './rootdse.ts';
+import { openSession } from './session.ts';
+
+// Hidden system containers (System, Program Data, …) carry showInAdvancedViewOnly, as in ADUC's default view.
+const CONTAINERS = '(&(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=builtinDomain)(objectClass=domainDNS))(!(showInAdvancedViewOnly=TRUE)))';
+const KIND_ORDER: BrowseNode['kind'][] = ['domain', 'organizationalUnit', 'container', 'builtinDomain'];
+
+function kindOf(classes: string[]): BrowseNode['kind'] {
+  const lower = classes.map((c) => c.toLowerCase());
+  if (lower.includes('domaindns')) return 'domain';
+  if (lower.includes('organizationalunit')) return 'organizationalUnit';
+  if (lower.includes('builtindomain')) return 'builtinDomain';
+  return 'container';
+}
+
+function nodeOf(dn: string, classes: string[]): BrowseNode {
+  const parsed = parseDn(dn);
+  const kind = kindOf(classes);
+  const name = !parsed.ok ? dn : kind === 'domain' ? (domainOfDn(parsed.rdns) ?? leafName(parsed.rdns)) : leafName(parsed.rdns);
+  return { dn, name, kind, hasChildren: true };
+}
+
+export async function browse(settings: Settings, password: string | null, dn: string | null, resolver: NameResolver): Promise<BrowseResult> {
+  const session = await openSession(settings, password, resolver);
+  const timeoutMs = settings.timeout * 1000;
+  try {
+    const base = dn ?? (await readRootDse(session.client)).defaultNamingContext;
+    const self = await session.client.search(base, { scope: 'base', filter: '(objectClass=*)', attributes: ['objectClass'], timeLimit: settings.timeout });
+    const node = nodeOf(base, ([] as unknown[]).concat(self.searchEntries[0]?.objectClass ?? []).map(String));
+    const children: BrowseNode[] = [];
+    for await (const page of session.client.searchPaginated(base, { scope: 'one', filter: CONTAINERS, attributes: ['objectClass'], paged: { pageSize: settings.pageSize }, timeLimit: settings.timeout })) {
+      for (const entry of page.searchEntries) children.push(nodeOf(entry.dn, ([] as unknown[]).concat(entry.objectClass ?? []).map(String)));
+    }
+    children.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name));
+    return { node, children };
+  } catch (err) {
+    throw explainLdapError(err, 'browse of the directory', timeoutMs);
+  } finally {
+    await session.close();
+  }
+}

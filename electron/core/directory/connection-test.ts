@@ -1,0 +1,194 @@
+/**
+ * Test connection: resolve → connect → TLS → bind → directory → container → accounts, each timed,
+ * stopping at the first failure, each failure saying what failed, why and what to change.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Client } from 'ldapts';
+import type { TestReport, TestStep, TestStepName } from '../../../shared/contract.ts';
+import type { Settings } from '../../../shared/settings.ts';
+import { accountFilter, accountNoun, logonName } from './account-filter.ts';
+import { bindOnce } from './bind.ts';
+import { clientOver, connectTcp, endpoint, handshakeLdaps, StepFailure, startTls } from './connection.ts';
+import { explainLdapError } from './ldap-errors.ts';
+import type { NameResolver } from './resolver.ts';
+import { readRootDse, whoAmI } from './rootdse.ts';
+import { planConnection, PlanError } from './target.ts';
+import { trustedCas, type CertificateSummary } from './tls-check.ts';
+
+/** AD refuses Kerberos beyond 5 minutes of skew; worth a warning even for simple binds. */
+const MAX_SKEW_SECONDS = 300;
+const SAMPLE_SIZE = 5;
+
+class Stop extends Error {}
+
+function toFailure(err: unknown): StepFailure {
+  if (err instanceof StepFailure) return err;
+  if (err instanceof PlanError) return new StepFailure('plan', err.message, err.hint);
+  const e = err as { code?: unknown; message?: string; hint?: unknown };
+  if (typeof e.hint === 'string') return new StepFailure(String(e.code ?? 'failed'), e.message ?? String(err), e.hint);
+  return new StepFailure('failed', e.message ?? String(err), 'Check the settings and try again.');
+}
+
+export async function testConnection(settings: Settings, password: string | null, resolver: NameResolver): Promise<TestReport> {
+  const steps: TestStep[] = [];
+  const timeouts = { connectMs: settings.connectTimeout * 1000, operationMs: settings.timeout * 1000 };
+  let client: Client | null = null;
+
+  async function step<T>(name: TestStepName, fn: () => Promise<{ value: T; detail: string; hint?: string }>): Promise<T> {
+    const started = performance.now();
+    try {
+      const { value, detail, hint } = await fn();
+      steps.push({ name, ok: true, ms: Math.round(performance.now() - started), detail, ...(hint ? { hint } : {}) });
+      return value;
+    } catch (err) {
+      const failure = toFailure(err);
+      steps.push({ name, ok: false, ms: Math.round(performance.now() - started), detail: failure.message, hint: failure.hint });
+      throw new Stop();
+    }
+  }
+
+  try {
+    const resolved = await step('resolve', async () => {
+      const plan = await planConnection(settings, resolver);
+      const hosts: { host: string; addresses: string[] }[] = [];
+      const problems: string[] = [];
+      for (const host of plan.hosts) {
+        try {
+          hosts.push({ host, addresses: await resolver.lookup(host) });
+        } catch (err) {
+          problems.push(`${host}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
+      }
+      if (hosts.length === 0) {
+        throw new StepFailure('name-not-found', `The server name cannot be resolved (${problems.join('; ')}).`, 'Check the spelling of the server name, use its full DNS name, or check this computer\'s DNS settings.');
+      }
+      const via = plan.source === 'dns-srv' ? ` (domain controllers of ${plan.domain} from DNS SRV records)` : plan.source === 'path' ? ' (server from the OU path)' : '';
+      const listed = hosts.map((h) => (h.addresses.length === 1 && h.addresses[0] === h.host ? h.host : `${h.host} → ${h.addresses.join(', ')}`)).join('; ');
+      return { value: { plan, hosts }, detail: `${listed}${via}, using ${resolver.describe()}.` };
+    });
+    const { plan } = resolved;
+
+    const connected = await step('connect', async () => {
+      const failures: string[] = [];
+      for (const { host, addresses } of resolved.hosts) {
+        try {
+          const tcp = await connectTcp(addresses, plan.port, timeouts.connectMs);
+          const tried = [...failures, ...tcp.failures];
+          return { value: { host, ...tcp }, detail: `Connected to ${host} at ${endpoint(tcp.address, plan.port)}.${tried.length ? ` Before that: ${tried.join(' ')}` : ''}` };
+        } catch (err) {
+          if (resolved.hosts.length === 1) throw err;
+          failures.push((err as Error).message);
+        }
+      }
+      throw new StepFailure('no-dc-reachable', `No domain controller accepted the connection: ${failures.join(' ')}`, 'Check the port and security mode, and that the domain controllers are reachable from this computer.');
+    });
+    const { host, socket } = connected;
+
+    let certificate: CertificateSummary | null = null;
+    client = await step('tls', async () => {
+      if (plan.security === 'none') {
+        return {
+          value: clientOver(socket, host, plan.port, timeouts),
+          detail: 'Not encrypted: security is set to None, so the password and directory data cross the network in clear text.',
+          hint: 'Choose LDAPS (or StartTLS) in Advanced settings.',
+        };
+      }
+      try {
+        const ca = trustedCas(settings.caFile);
+        if (plan.security === 'ldaps') {
+          const secured = await handshakeLdaps(socket, host, plan.port, ca, timeouts.connectMs);
+          certificate = secured.certificate;
+          return { value: clientOver(secured.socket, host, plan.port, timeouts), detail: describeTls('LDAPS', secured.certificate) };
+        }
+        const started = await startTls(socket, host, plan.port, ca, timeouts);
+        certificate = started.certificate;
+        return { value: started.client, detail: describeTls('StartTLS', started.certificate) };
+      } catch (err) {
+        socket.destroy();
+        throw err;
+      }
+    });
+    const activeClient = client;
+
+    const boundAs = await step('bind', async () => {
+      const described = await bindOnce(activeClient, settings, password, timeouts.operationMs);
+      const identity = await whoAmI(activeClient);
+      return { value: identity ?? settings.login.trim(), detail: `Logged on as ${described}${identity ? `; the server knows the account as ${identity}` : ''}.` };
+    });
+
+    const rootDse = await step('directory', async () => {
+      let dse;
+      try {
+        dse = await readRootDse(activeClient);
+      } catch (err) {
+        throw explainLdapError(err, 'read of the RootDSE', timeouts.operationMs);
+      }
+      if (!dse.defaultNamingContext) throw new StepFailure('not-ad', 'The server did not report a default naming context: it does not look like Active Directory.', 'Check that the server is a domain controller.');
+      const skew = dse.currentTime ? Math.round((Date.now() - dse.currentTime.getTime()) / 1000) : null;
+      const time = dse.currentTime ? `; server time ${dse.currentTime.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} (this computer is ${Math.abs(skew!)} s ${skew! >= 0 ? 'ahead' : 'behind'})` : '';
+      const tooSkewed = skew !== null && Math.abs(skew) > MAX_SKEW_SECONDS;
+      return {
+        value: dse,
+        detail: `Domain ${dse.defaultNamingContext} served by ${dse.dnsHostName || host}${time}.`,
+        ...(tooSkewed ? { hint: 'The clocks differ by more than 5 minutes: Kerberos logons will fail. Synchronise this computer\'s clock with the domain.' } : {}),
+      };
+    });
+
+    const baseDn = plan.baseDn || rootDse.defaultNamingContext;
+    await step('container', async () => {
+      try {
+        const { searchEntries } = await activeClient.search(baseDn, { scope: 'base', filter: '(objectClass=*)', attributes: ['objectClass'], timeLimit: settings.timeout });
+        const classes = ([] as unknown[]).concat(searchEntries[0]?.objectClass ?? []).map(String);
+        const kind = classes.includes('organizationalUnit') ? 'organizational unit' : classes.includes('domainDNS') ? 'domain' : classes.includes('container') ? 'container' : (classes.at(-1) ?? 'entry');
+        return { value: undefined, detail: `${baseDn} exists (${kind})${plan.baseDn ? '' : ' — no OU path is set, so the whole domain is used'}.` };
+      } catch (err) {
+        const failure = explainLdapError(err, 'look-up of the container', timeouts.operationMs);
+        if (failure.code === 'no-such-object') throw new StepFailure(failure.code, `The container ${baseDn} does not exist in ${rootDse.defaultNamingContext}.`, failure.hint);
+        throw failure;
+      }
+    });
+
+    const counted = await step('accounts', async () => {
+      let count = 0;
+      const sample: string[] = [];
+      try {
+        for await (const page of activeClient.searchPaginated(baseDn, {
+          scope: 'sub',
+          filter: accountFilter(settings.importComputers),
+          attributes: ['sAMAccountName'],
+          paged: { pageSize: settings.pageSize },
+          timeLimit: settings.timeout,
+        })) {
+          count += page.searchEntries.length;
+          for (const entry of page.searchEntries) {
+            if (sample.length < SAMPLE_SIZE && entry.sAMAccountName) sample.push(logonName(String(entry.sAMAccountName), settings.importComputers));
+          }
+        }
+      } catch (err) {
+        throw explainLdapError(err, 'count of accounts', timeouts.operationMs);
+      }
+      const noun = accountNoun(settings.importComputers, count);
+      if (count === 0) {
+        return { value: count, detail: `No ${noun} in ${baseDn} or below.`, hint: 'Check the OU path (Browse… shows the tree) and the "Import computer names" option.' };
+      }
+      return { value: count, detail: `${count} ${noun} in ${baseDn} and below (paged, ${settings.pageSize} per page), e.g. ${sample.sort((a, b) => a.localeCompare(b)).join(', ')}.` };
+    });
+
+    const tlsText = certificate ? `${plan.security === 'ldaps' ? 'LDAPS' : 'StartTLS'} (${(certificate as CertificateSummary).protocol})` : 'an unencrypted connection';
+    return {
+      ok: true,
+      steps,
+      summary: `Test connection succeeded. Logged on to ${rootDse.dnsHostName || host} (${endpoint(connected.address, plan.port)}) as ${boundAs} over ${tlsText}. ${baseDn} holds ${counted} ${accountNoun(settings.importComputers, counted)}.`,
+    };
+  } catch (err) {
+    if (!(err instanceof Stop)) throw err;
+    const failed = steps.at(-1)!;
+    return { ok: false, steps, summary: `Test connection failed at the "${failed.name}" step. ${failed.detail} ${failed.hint ?? ''}`.trim() };
+  } finally {
+    if (client) await client.unbind().catch(() => undefined);
+  }
+}
+
+function describeTls(mode: string, cert: CertificateSummary): string {
+  return `${mode} with ${cert.protocol}; certificate ${cert.subject} issued by ${cert.issuer}, valid until ${cert.validTo}${cert.names.length ? `, names ${cert.names.join(', ')}` : ''}; verified.`;
+}

@@ -1,0 +1,178 @@
+/**
+ * Opening a directory connection step by step (TCP, TLS, LDAP client) so that Test connection can time
+ * and explain each step, while browse and import use the same code through `openDirectory`.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import { Client } from 'ldapts';
+import type { Security } from '../../../shared/settings.ts';
+import { type CertificateSummary, explainHandshakeError, TlsFailure, tlsOptions, trustedCas, verifyOrThrow } from './tls-check.ts';
+
+export class StepFailure extends Error {
+  readonly code: string;
+  readonly hint: string;
+  constructor(code: string, message: string, hint: string) {
+    super(message);
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+export interface Timeouts {
+  connectMs: number;
+  operationMs: number;
+}
+
+function describeSocketError(err: NodeJS.ErrnoException, where: string, timeoutMs: number): StepFailure {
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return new StepFailure('connection-refused', `Nothing accepts connections on ${where} (connection refused).`, 'Check the server and port in Advanced settings: LDAPS listens on 636, LDAP and StartTLS on 389.');
+    case 'ETIMEDOUT':
+      return new StepFailure('connect-timeout', `${where} did not accept the connection within ${timeoutMs / 1000} s.`, 'Check that the server is reachable from this computer (firewall, VPN), or raise the connect timeout.');
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new StepFailure('unreachable', `${where} cannot be reached from this computer (${err.code}).`, 'Check the network route, VPN or firewall to the domain controller.');
+    default:
+      return new StepFailure('connect-failed', `Connecting to ${where} failed: ${err.message}.`, 'Check the server and port in Advanced settings.');
+  }
+}
+
+export function endpoint(address: string, port: number): string {
+  return net.isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/** Tries each address in turn; the first that accepts within the timeout wins. */
+export async function connectTcp(addresses: string[], port: number, timeoutMs: number, signal?: AbortSignal): Promise<{ socket: net.Socket; address: string; failures: string[] }> {
+  const failures: string[] = [];
+  let last: StepFailure | null = null;
+  for (const address of addresses) {
+    try {
+      const socket = await new Promise<net.Socket>((resolve, reject) => {
+        const s = net.connect({ host: address, port, signal });
+        const timer = setTimeout(() => {
+          s.destroy();
+          reject(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
+        }, timeoutMs);
+        s.once('connect', () => {
+          clearTimeout(timer);
+          s.removeAllListeners('error');
+          resolve(s);
+        });
+        s.once('error', (err) => {
+          clearTimeout(timer);
+          reject(err);
+        });
+      });
+      return { socket, address, failures };
+    } catch (err) {
+      last = describeSocketError(err as NodeJS.ErrnoException, endpoint(address, port), timeoutMs);
+      failures.push(last.message);
+    }
+  }
+  throw last ?? new StepFailure('no-address', 'There was no address to connect to.', 'Check the server name.');
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(onTimeout()), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** LDAPS: TLS directly on the connected socket, certificate verified against `ca`. */
+export async function handshakeLdaps(socket: net.Socket, host: string, port: number, ca: string[], timeoutMs: number): Promise<{ socket: tls.TLSSocket; certificate: CertificateSummary }> {
+  const secure = tls.connect({ ...tlsOptions(host, ca), socket });
+  await withTimeout(
+    new Promise<void>((resolve, reject) => {
+      secure.once('secureConnect', () => resolve());
+      secure.once('error', (err) => reject(explainHandshakeError(err, port)));
+    }),
+    timeoutMs,
+    () => {
+      secure.destroy();
+      return new TlsFailure('tls-timeout', `The server accepted the connection on port ${port} but did not complete the TLS handshake within ${timeoutMs / 1000} s.`, 'Check that this port serves LDAPS (usually 636) and that nothing between here and the server intercepts TLS; or raise the connect timeout.');
+    },
+  );
+  secure.removeAllListeners('error');
+  return { socket: secure, certificate: verifyOrThrow(secure, host) };
+}
+
+/**
+ * An ldapts client over a socket we already opened. ldapts would silently reconnect (in plaintext after
+ * StartTLS); a second connection attempt fails instead, so a lost session is visible.
+ */
+export function clientOver(socket: net.Socket, host: string, port: number, timeouts: Timeouts, capture?: (s: tls.TLSSocket) => void): Client {
+  let used = false;
+  const urlHost = net.isIPv6(host) ? `[${host}]` : host;
+  return new Client({
+    url: `ldap://${urlHost}:${port}`,
+    timeout: timeouts.operationMs,
+    connectTimeout: timeouts.connectMs,
+    createConnection: (() => {
+      if (!used) {
+        used = true;
+        return socket;
+      }
+      const dead = new net.Socket();
+      process.nextTick(() => dead.destroy(new Error('The connection to the domain controller was lost; start the operation again.')));
+      return dead;
+    }) as typeof net.connect,
+    createSecureConnection: ((options: tls.ConnectionOptions) => {
+      const s = tls.connect(options);
+      capture?.(s);
+      return s;
+    }) as typeof tls.connect,
+  });
+}
+
+/** StartTLS on a plain LDAP connection, with the same verification as LDAPS. */
+export async function startTls(socket: net.Socket, host: string, port: number, ca: string[], timeouts: Timeouts): Promise<{ client: Client; certificate: CertificateSummary }> {
+  let upgraded: tls.TLSSocket | null = null;
+  const client = clientOver(socket, host, port, timeouts, (s) => {
+    upgraded = s;
+  });
+  try {
+    await withTimeout(client.startTLS(tlsOptions(host, ca)), timeouts.connectMs + timeouts.operationMs, () => {
+      socket.destroy();
+      return new TlsFailure('tls-timeout', `The server did not complete StartTLS within ${(timeouts.connectMs + timeouts.operationMs) / 1000} s.`, 'Check that the port serves plain LDAP (389) for StartTLS, or choose LDAPS.');
+    });
+  } catch (err) {
+    socket.destroy();
+    if (err instanceof TlsFailure) throw err;
+    const e = err as NodeJS.ErrnoException & { code?: unknown };
+    if (typeof e.code === 'number') {
+      throw new TlsFailure('starttls-refused', `The server refused StartTLS (LDAP result ${e.code}): ${e.message}`, 'Choose LDAPS, or enable StartTLS on the domain controller (it needs a certificate).');
+    }
+    throw explainHandshakeError(e, port);
+  }
+  if (!upgraded) throw new TlsFailure('tls-failed', 'StartTLS finished without a TLS session.', 'Choose LDAPS in Advanced settings.');
+  return { client, certificate: verifyOrThrow(upgraded, host) };
+}
+
+export interface DirectoryConnection {
+  client: Client;
+  address: string;
+  certificate: CertificateSummary | null;
+}
+
+/** Connect + secure, as one call, for work that does not report steps (browse, import). */
+export async function openDirectory(host: string, addresses: string[], port: number, security: Security, caFile: string, timeouts: Timeouts): Promise<DirectoryConnection> {
+  const { socket, address } = await connectTcp(addresses, port, timeouts.connectMs);
+  try {
+    if (security === 'ldaps') {
+      const secured = await handshakeLdaps(socket, host, port, trustedCas(caFile), timeouts.connectMs);
+      return { client: clientOver(secured.socket, host, port, timeouts), address, certificate: secured.certificate };
+    }
+    if (security === 'starttls') {
+      const { client, certificate } = await startTls(socket, host, port, trustedCas(caFile), timeouts);
+      return { client, address, certificate };
+    }
+    return { client: clientOver(socket, host, port, timeouts), address, certificate: null };
+  } catch (err) {
+    socket.destroy();
+    throw err;
+  }
+}

@@ -1,0 +1,43 @@
+/** A bound directory session for work that does not report steps (browse now, import later). */
+import type { Settings } from '../../../shared/settings.ts';
+import { bindOnce } from './bind.ts';
+import { openDirectory, StepFailure, type DirectoryConnection } from './connection.ts';
+import type { NameResolver } from './resolver.ts';
+import { planConnection, type ConnectionPlan } from './target.ts';
+
+export interface DirectorySession extends DirectoryConnection {
+  plan: ConnectionPlan;
+  host: string;
+  close(): Promise<void>;
+}
+
+export async function openSession(settings: Settings, password: string | null, resolver: NameResolver): Promise<DirectorySession> {
+  const plan = await planConnection(settings, resolver);
+  const timeouts = { connectMs: settings.connectTimeout * 1000, operationMs: settings.timeout * 1000 };
+  let lastError: unknown = null;
+  for (const host of plan.hosts) {
+    let addresses: string[];
+    try {
+      addresses = await resolver.lookup(host);
+    } catch (err) {
+      lastError = new StepFailure('name-not-found', `The server name ${host} cannot be resolved (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`, 'Check the server name and this computer\'s DNS settings.');
+      continue;
+    }
+    let connection: DirectoryConnection;
+    try {
+      connection = await openDirectory(host, addresses, plan.port, plan.security, settings.caFile, timeouts);
+    } catch (err) {
+      lastError = err;
+      continue; // another domain controller may answer
+    }
+    try {
+      await bindOnce(connection.client, settings, password, timeouts.operationMs);
+    } catch (err) {
+      // A refused bind is the same on every DC of the domain: trying the next would only count another failure.
+      await connection.client.unbind().catch(() => undefined);
+      throw err;
+    }
+    return { ...connection, plan, host, close: () => connection.client.unbind().catch(() => undefined) };
+  }
+  throw lastError ?? new StepFailure('no-dc', 'No domain controller could be reached.', 'Run Test connection for details.');
+}

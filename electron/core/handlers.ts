@@ -1,0 +1,108 @@
+/**
+ * The handler registry: one function per contract operation. Both transports (Electron IPC and the
+ * loopback HTTP server) call `dispatch`, which validates the untrusted input with the contract's schema
+ * and turns every failure into { code, message, hint } — never a stack.
+ */
+import fs from 'node:fs';
+import type { z } from 'zod';
+import { isOperationName, operations, type AppInfo, type Events, type InputOf, type OperationName, type ResultOf, type SettingsView } from '../../shared/contract.ts';
+import { fail, ok, type Result } from '../../shared/result.ts';
+import { settingsProblems, type Settings } from '../../shared/settings.ts';
+import { browse } from './directory/browse.ts';
+import { testConnection } from './directory/connection-test.ts';
+import type { NameResolver } from './directory/resolver.ts';
+import { passwordTargetOf, PlanError } from './directory/target.ts';
+import { sameTarget, type PasswordVault } from './secrets/password-vault.ts';
+import type { SettingsStore } from './settings/settings-store.ts';
+
+export interface HandlerDeps {
+  settings: SettingsStore;
+  vault: PasswordVault;
+  resolver: NameResolver;
+  info: AppInfo;
+  emit: <E extends keyof Events>(event: E, payload: Events[E]) => void;
+  log: (line: string) => void;
+}
+
+export type Handlers = { [K in OperationName]: (input: InputOf<K>) => Promise<ResultOf<K>> };
+
+/** A failure the user can act on; anything else is reported as unexpected. */
+export class UserError extends Error {
+  readonly code: string;
+  readonly hint: string | undefined;
+  constructor(code: string, message: string, hint?: string) {
+    super(message);
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+/** Problems the shared (pure) check cannot see: files on this machine. */
+export function localProblems(s: Settings): string[] {
+  const problems = settingsProblems(s).map((p) => p.message);
+  if (s.caFile.trim() && !fs.existsSync(s.caFile.trim())) problems.push(`CA certificate file: ${s.caFile.trim()} does not exist.`);
+  return problems;
+}
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const view = (): SettingsView => {
+    const target = deps.vault.target();
+    return {
+      settings: deps.settings.load(),
+      password: target ? { stored: true, login: target.login, server: target.server } : { stored: false },
+      secureStorage: deps.vault.info(),
+    };
+  };
+  /** The typed password, else the stored one if it was stored for this very login and server. */
+  const passwordFor = (settings: Settings, typed: string | undefined) => (typed ? typed : deps.vault.read(passwordTargetOf(settings)));
+
+  return {
+    'app.info': async () => deps.info,
+    'settings.get': async () => view(),
+    'settings.save': async ({ settings, password }) => {
+      const problems = localProblems(settings);
+      if (settings.account === 'specified' && password.action === 'clear') problems.push('Specified account needs a password: type one, or choose Current account.');
+      if (problems.length > 0) throw new UserError('invalid-settings', `The settings were not saved: ${problems.join(' ')}`, 'Correct the fields named and press OK again.');
+      const notices: string[] = [];
+      const target = passwordTargetOf(settings);
+      const stored = deps.vault.target();
+      deps.settings.save(settings);
+      if (password.action === 'set') {
+        deps.vault.store(password.value, target);
+        if (!deps.vault.info().persistent) notices.push(deps.vault.info().description);
+      } else if (password.action === 'clear') {
+        deps.vault.clear();
+      } else if (stored && !sameTarget(stored, target)) {
+        deps.vault.clear();
+        notices.push(`The stored password was removed because the login ID or server changed (it was for ${stored.login} on ${stored.server || 'the domain'}). Type the password for the new account.`);
+      }
+      const saved = view();
+      deps.emit('settings.changed', saved);
+      return { ...saved, notices };
+    },
+    'connection.test': async ({ settings, password }) => testConnection(settings, passwordFor(settings, password), deps.resolver),
+    'directory.browse': async ({ settings, password, dn }) => browse(settings, passwordFor(settings, password), dn, deps.resolver),
+  };
+}
+
+function describeInvalid(name: string, error: z.ZodError): string {
+  const parts = error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`);
+  return `The request "${name}" was refused because its input is invalid (${parts.join('; ')}).`;
+}
+
+export async function dispatch(handlers: Handlers, name: unknown, input: unknown, log: (line: string) => void): Promise<Result<unknown>> {
+  if (!isOperationName(name)) return fail('unknown-operation', `There is no operation called "${String(name).slice(0, 100)}".`, 'Update the console: the window and the service are from different versions.');
+  const parsed = operations[name].input.safeParse(input);
+  if (!parsed.success) return fail('invalid-input', describeInvalid(name, parsed.error), 'Correct the values in the form and try again.');
+  try {
+    const handler = handlers[name] as (input: unknown) => Promise<unknown>;
+    return ok(await handler(parsed.data));
+  } catch (err) {
+    const e = err as { code?: unknown; message?: string; hint?: unknown };
+    if (err instanceof UserError || err instanceof PlanError || (typeof e.code === 'string' && typeof e.hint === 'string')) {
+      return fail(String(e.code ?? 'failed'), e.message ?? 'The operation failed.', typeof e.hint === 'string' && e.hint ? e.hint : undefined);
+    }
+    log(`unexpected error in ${name}: ${(err as Error).stack ?? String(err)}`);
+    return fail('unexpected', `Something unexpected went wrong in "${name}": ${e.message ?? String(err)}.`, 'Try again. If it happens again, report it with the console log.');
+  }
+}

@@ -1,0 +1,14 @@
+/** Where the console keeps its files. The desktop app and `bcscmd` must agree, so both ask here. */
+import os from 'node:os';
+import path from 'node:path';
+
+export const PRODUCT_NAME = 'AD Console';
+
+/** Electron's userData folder for this product, computed without Electron (the CLI has none). */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (env.ADCONSOLE_DATA_DIR) return path.resolve(env.ADCONSOLE_DATA_DIR);
+  const home = os.homedir();
+  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', PRODUCT_NAME);
+  return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), PRODUCT_NAME);
+}

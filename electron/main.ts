@@ -1,0 +1,59 @@
+/** The desktop app's main process: one locked-down window, the native menu, IPC and the core services. */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, session } from 'electron';
+import ElectronStore from 'electron-store';
+import { createServices } from './core/app-services.ts';
+import { defaultDataDir, PRODUCT_NAME } from './core/paths.ts';
+import { EncryptedFileVault, SessionVault } from './core/secrets/password-vault.ts';
+import { SETTINGS_FILE_NAME, type KeyValueFile } from './core/settings/settings-store.ts';
+import { EVENT_CHANNEL, registerIpc } from './ipc.ts';
+import { installMenu } from './menu.ts';
+import { safeStorageCipher, safeStorageIsReal } from './safe-storage-cipher.ts';
+
+const dataDir = defaultDataDir();
+app.setName(PRODUCT_NAME);
+app.setPath('userData', dataDir);
+
+const rendererIndex = path.join(import.meta.dirname, '../renderer/index.html');
+const rendererUrl = pathToFileURL(rendererIndex).href;
+const isTrustedUrl = (url: string) => url.split('#')[0]!.split('?')[0] === rendererUrl;
+
+app.enableSandbox();
+
+app.whenReady().then(() => {
+  const file = new ElectronStore({ cwd: dataDir, name: SETTINGS_FILE_NAME }) as unknown as KeyValueFile;
+  const secure = safeStorageIsReal();
+  const services = createServices({
+    file,
+    vault: (f) => (secure.ok ? new EncryptedFileVault(f, safeStorageCipher) : new SessionVault(secure.why)),
+    transport: 'electron',
+    dataDir,
+  });
+  registerIpc(services, isTrustedUrl);
+  // Nothing in this app needs camera, notifications or any other permission.
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+
+  const window = new BrowserWindow({
+    width: 1100,
+    height: 720,
+    title: PRODUCT_NAME,
+    webPreferences: {
+      preload: path.join(import.meta.dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  window.webContents.on('will-navigate', (event) => event.preventDefault());
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  services.subscribe((event, payload) => {
+    if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, { event, payload });
+  });
+  installMenu((command) => services.emit('menu.command', { command }), () => app.quit());
+  void window.loadURL(rendererUrl);
+});
+
+app.on('window-all-closed', () => app.quit());

@@ -1,0 +1,81 @@
+/**
+ * A modal dialog that behaves like a Windows one: named by its title, focus moves in on open and back on
+ * close, Tab stays inside, Esc cancels, Enter presses the default button (the form's submit).
+ */
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
+
+const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+export interface DialogProps {
+  title: string;
+  onCancel: () => void;
+  onSubmit?: () => void;
+  children: ReactNode;
+  buttons: ReactNode;
+  role?: 'dialog' | 'alertdialog';
+  width?: number;
+  describedBy?: string;
+}
+
+export function Dialog({ title, onCancel, onSubmit, children, buttons, role = 'dialog', width = 460, describedBy }: DialogProps) {
+  const titleId = useId();
+  const ref = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    const previous = document.activeElement as HTMLElement | null;
+    const first = ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>(FOCUSABLE);
+    first?.focus();
+    return () => previous?.focus?.();
+  }, []);
+
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    if (event.key === 'Escape') {
+      event.stopPropagation();
+      event.preventDefault();
+      onCancel();
+      return;
+    }
+    if (event.key !== 'Tab' || !ref.current) return;
+    const items = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null);
+    if (items.length === 0) return;
+    const first = items[0]!;
+    const last = items[items.length - 1]!;
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  };
+
+  return createPortal(
+    <div className="modal-backdrop">
+      <form
+        ref={ref}
+        className="dialog"
+        role={role}
+        aria-modal="true"
+        aria-labelledby={titleId}
+        aria-describedby={describedBy}
+        style={{ width }}
+        onKeyDown={onKeyDown}
+        onSubmit={(event) => {
+          event.preventDefault();
+          onSubmit?.();
+        }}
+        noValidate
+      >
+        <div className="dialog-title">
+          <span id={titleId}>{title}</span>
+          <button type="button" className="dialog-close" aria-label="Close" tabIndex={-1} onClick={onCancel}>
+            ✕
+          </button>
+        </div>
+        <div className="dialog-body">{children}</div>
+        <div className="dialog-buttons">{buttons}</div>
+      </form>
+    </div>,
+    document.body,
+  );
+}

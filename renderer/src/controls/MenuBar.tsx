@@ -1,0 +1,146 @@
+/**
+ * The menu bar, drawn by the renderer so that both transports have it. A real ARIA menubar: Alt focuses it,
+ * Left/Right move, Down/Enter open, Up/Down choose, Enter activates, Esc closes.
+ */
+import { useEffect, useRef, useState } from 'react';
+
+export interface MenuItem {
+  label: string;
+  onSelect: () => void;
+}
+export interface Menu {
+  label: string;
+  items: MenuItem[];
+}
+
+export function MenuBar({ menus }: { menus: Menu[] }) {
+  const [open, setOpen] = useState<number | null>(null);
+  const [active, setActive] = useState(0);
+  const topRefs = useRef<(HTMLButtonElement | null)[]>([]);
+  const itemRefs = useRef<(HTMLButtonElement | null)[]>([]);
+  const restoreTo = useRef<HTMLElement | null>(null);
+
+  useEffect(() => {
+    // Alt alone, as in Windows, moves focus to the menu bar (and back).
+    let altAlone = false;
+    const down = (e: KeyboardEvent) => {
+      altAlone = e.key === 'Alt' && !e.repeat;
+    };
+    const up = (e: KeyboardEvent) => {
+      if (e.key !== 'Alt' || !altAlone || document.querySelector('[aria-modal="true"]')) return;
+      e.preventDefault();
+      if (topRefs.current.includes(document.activeElement as HTMLButtonElement)) {
+        setOpen(null);
+        restoreTo.current?.focus();
+      } else {
+        restoreTo.current = document.activeElement as HTMLElement | null;
+        setActive(0);
+        topRefs.current[0]?.focus();
+      }
+    };
+    window.addEventListener('keydown', down, true);
+    window.addEventListener('keyup', up, true);
+    return () => {
+      window.removeEventListener('keydown', down, true);
+      window.removeEventListener('keyup', up, true);
+    };
+  }, []);
+
+  useEffect(() => {
+    if (open !== null) itemRefs.current[0]?.focus();
+  }, [open]);
+
+  useEffect(() => {
+    if (open === null) return;
+    const close = (e: MouseEvent) => {
+      if (!(e.target as HTMLElement).closest('[role="menubar"]')) setOpen(null);
+    };
+    window.addEventListener('mousedown', close);
+    return () => window.removeEventListener('mousedown', close);
+  }, [open]);
+
+  const focusTop = (index: number) => {
+    const i = (index + menus.length) % menus.length;
+    setActive(i);
+    topRefs.current[i]?.focus();
+    return i;
+  };
+
+  const choose = (item: MenuItem) => {
+    setOpen(null);
+    item.onSelect();
+  };
+
+  return (
+    <div role="menubar" aria-label="Main menu" className="menubar">
+      {menus.map((menu, m) => (
+        <div key={menu.label} className="menubar-entry">
+          <button
+            ref={(el) => {
+              topRefs.current[m] = el;
+            }}
+            type="button"
+            role="menuitem"
+            aria-haspopup="menu"
+            aria-expanded={open === m}
+            tabIndex={active === m ? 0 : -1}
+            className={open === m ? 'menubar-item open' : 'menubar-item'}
+            onClick={() => setOpen(open === m ? null : m)}
+            onMouseEnter={() => open !== null && open !== m && setOpen(m)}
+            onKeyDown={(e) => {
+              if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+                e.preventDefault();
+                const next = focusTop(m + (e.key === 'ArrowRight' ? 1 : -1));
+                if (open !== null) setOpen(next);
+              } else if (e.key === 'ArrowDown' || e.key === 'Enter' || e.key === ' ') {
+                e.preventDefault();
+                setOpen(m);
+              } else if (e.key === 'Escape') {
+                setOpen(null);
+                restoreTo.current?.focus();
+              }
+            }}
+          >
+            {menu.label}
+          </button>
+          {open === m && (
+            <div role="menu" aria-label={menu.label} className="menu">
+              {menu.items.map((item, i) => (
+                <button
+                  key={item.label}
+                  ref={(el) => {
+                    itemRefs.current[i] = el;
+                  }}
+                  type="button"
+                  role="menuitem"
+                  tabIndex={-1}
+                  className="menu-item"
+                  onClick={() => choose(item)}
+                  onKeyDown={(e) => {
+                    const count = menu.items.length;
+                    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+                      e.preventDefault();
+                      itemRefs.current[(i + (e.key === 'ArrowDown' ? 1 : -1) + count) % count]?.focus();
+                    } else if (e.key === 'Escape') {
+                      e.preventDefault();
+                      setOpen(null);
+                      topRefs.current[m]?.focus();
+                    } else if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+                      e.preventDefault();
+                      setOpen(focusTop(m + (e.key === 'ArrowRight' ? 1 : -1)));
+                    } else if (e.key === 'Enter' || e.key === ' ') {
+                      e.preventDefault();
+                      choose(item);
+                    }
+                  }}
+                >
+                  {item.label}
+                </button>
+              ))}
+            </div>
+          )}
+        </div>
+      ))}
+    </div>
+  );
+}

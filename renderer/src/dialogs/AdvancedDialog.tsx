@@ -1,0 +1,197 @@
+/** Advanced settings: the OU container path (parsed as you type, or picked with Browse…) and the connection options. */
+import { useId, useState } from 'react';
+import { formatAdsPath, hostError, parseAdsPath } from '../../../shared/adspath.ts';
+import { DEFAULT_PORTS, SECURITY_MODES, type Security, type Settings } from '../../../shared/settings.ts';
+import { Dialog } from '../controls/Dialog.tsx';
+import { BrowseDialog } from './BrowseDialog.tsx';
+
+type Advanced = Pick<Settings, 'ouPath' | 'server' | 'security' | 'caFile' | 'importComputers' | 'parseMiddleName'> & { port: string; connectTimeout: string; timeout: string; pageSize: string };
+
+const SECURITY_LABELS: Record<Security, string> = { ldaps: 'LDAPS (SSL/TLS, port 636)', starttls: 'StartTLS (port 389)', none: 'None (not encrypted)' };
+
+function toForm(s: Settings): Advanced {
+  return { ...s, port: s.port === null ? '' : String(s.port), connectTimeout: String(s.connectTimeout), timeout: String(s.timeout), pageSize: String(s.pageSize) };
+}
+
+/** Checks the form; returns the settings to apply or the errors per field. */
+export function readAdvanced(form: Advanced): { settings: Partial<Settings> } | { errors: Partial<Record<keyof Advanced, string>> } {
+  const errors: Partial<Record<keyof Advanced, string>> = {};
+  const whole = (key: 'port' | 'connectTimeout' | 'timeout' | 'pageSize', label: string, min: number, max: number): number | null => {
+    const text = form[key].trim();
+    if (key === 'port' && text === '') return null;
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+      errors[key] = `${label} must be a whole number from ${min} to ${max}.`;
+      return null;
+    }
+    return Number(text);
+  };
+  const port = whole('port', 'Port', 1, 65535);
+  const connectTimeout = whole('connectTimeout', 'Connect timeout', 1, 120);
+  const timeout = whole('timeout', 'Operation timeout', 1, 600);
+  const pageSize = whole('pageSize', 'Page size', 1, 1000);
+  const path = parseAdsPath(form.ouPath);
+  if (!path.ok) errors.ouPath = path.error;
+  const server = form.server.trim();
+  if (server) {
+    const problem = hostError(server);
+    if (problem) errors.server = problem;
+  }
+  if (Object.keys(errors).length > 0) return { errors };
+  return {
+    settings: { ouPath: form.ouPath.trim(), server, port, security: form.security, caFile: form.caFile.trim(), connectTimeout: connectTimeout!, timeout: timeout!, pageSize: pageSize!, importComputers: form.importComputers, parseMiddleName: form.parseMiddleName },
+  };
+}
+
+function PathPreview({ text, id }: { text: string; id: string }) {
+  const parsed = parseAdsPath(text);
+  if (!parsed.ok) {
+    return (
+      <p id={id} className="path-preview error-text" role="alert">
+        {parsed.error}
+      </p>
+    );
+  }
+  if (parsed.empty) {
+    return (
+      <p id={id} className="path-preview" aria-live="polite">
+        No path: the whole domain (the server's default naming context) is used.
+      </p>
+    );
+  }
+  return (
+    <p id={id} className="path-preview" aria-live="polite">
+      Server: <b>{parsed.server ?? (parsed.domain ? `domain controllers of ${parsed.domain} (DNS)` : 'from the Server field')}</b>
+      {parsed.port ? (
+        <>
+          {' '}
+          · Port: <b>{parsed.port}</b>
+        </>
+      ) : null}
+      {parsed.scheme === 'LDAPS' ? ' · LDAPS' : ''} · Container: <b className="dn">{parsed.dn}</b>
+    </p>
+  );
+}
+
+export function AdvancedDialog({ settings, password, onApply, onCancel }: { settings: Settings; password: string; onApply: (changes: Partial<Settings>) => void; onCancel: () => void }) {
+  const [form, setForm] = useState<Advanced>(() => toForm(settings));
+  const [errors, setErrors] = useState<Partial<Record<keyof Advanced, string>>>({});
+  const [browsing, setBrowsing] = useState(false);
+  const ids = { path: useId(), preview: useId(), server: useId(), port: useId(), ca: useId(), ct: useId(), to: useId(), ps: useId(), comp: useId(), mid: useId() };
+  const set = <K extends keyof Advanced>(key: K, value: Advanced[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const fieldError = (key: keyof Advanced) =>
+    errors[key] ? (
+      <span className="field-error" role="alert">
+        {errors[key]}
+      </span>
+    ) : null;
+
+  const apply = () => {
+    const read = readAdvanced(form);
+    if ('errors' in read) setErrors(read.errors);
+    else onApply(read.settings);
+  };
+
+  // Browse with what is typed now, including an unsaved server or security choice.
+  const browseSettings = (): Settings => {
+    const read = readAdvanced({ ...form, ouPath: parseAdsPath(form.ouPath).ok ? form.ouPath : '' });
+    return { ...settings, ...('settings' in read ? read.settings : {}) };
+  };
+  const parsedPath = parseAdsPath(form.ouPath);
+
+  return (
+    <Dialog
+      title="Advanced settings"
+      width={600}
+      onCancel={onCancel}
+      onSubmit={apply}
+      buttons={
+        <>
+          <button type="submit" className="default">
+            OK
+          </button>
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </>
+      }
+    >
+      <fieldset>
+        <legend>Container</legend>
+        <label htmlFor={ids.path}>OU container path</label>
+        <div className="row">
+          <input id={ids.path} data-autofocus className="grow" value={form.ouPath} placeholder="LDAP://OU=sales,OU=la,DC=domain,DC=com" aria-describedby={ids.preview} spellCheck={false} onChange={(e) => set('ouPath', e.target.value)} />
+          <button type="button" onClick={() => setBrowsing(true)}>
+            Browse…
+          </button>
+        </div>
+        <PathPreview text={form.ouPath} id={ids.preview} />
+      </fieldset>
+      <fieldset>
+        <legend>Connection</legend>
+        <div className="grid">
+          <label htmlFor={ids.server}>Server</label>
+          <div>
+            <input id={ids.server} value={form.server} placeholder="blank = from the path, else found by DNS" spellCheck={false} onChange={(e) => set('server', e.target.value)} />
+            {fieldError('server')}
+          </div>
+          <label htmlFor={ids.port}>Port</label>
+          <div>
+            <input id={ids.port} className="short" value={form.port} inputMode="numeric" placeholder={String(DEFAULT_PORTS[form.security])} onChange={(e) => set('port', e.target.value)} />
+            {fieldError('port')}
+          </div>
+        </div>
+        <div role="radiogroup" aria-label="Security" className="radios">
+          <span className="radios-label">Security</span>
+          {SECURITY_MODES.map((mode) => (
+            <label key={mode}>
+              <input type="radio" name="security" checked={form.security === mode} onChange={() => set('security', mode)} /> {SECURITY_LABELS[mode]}
+            </label>
+          ))}
+        </div>
+        {form.security === 'none' && <p className="warning-text">Without encryption the password crosses the network in clear text; most domain controllers refuse it.</p>}
+        {parsedPath.ok && parsedPath.scheme === 'LDAPS' && form.security !== 'ldaps' && <p className="warning-text">The path starts with LDAPS://, so LDAPS is used.</p>}
+        <div className="grid">
+          <label htmlFor={ids.ca}>CA certificate file</label>
+          <div>
+            <input id={ids.ca} value={form.caFile} placeholder="PEM file, in addition to the system's trusted CAs" spellCheck={false} onChange={(e) => set('caFile', e.target.value)} />
+          </div>
+          <label htmlFor={ids.ct}>Connect timeout (seconds)</label>
+          <div>
+            <input id={ids.ct} className="short" value={form.connectTimeout} inputMode="numeric" onChange={(e) => set('connectTimeout', e.target.value)} />
+            {fieldError('connectTimeout')}
+          </div>
+          <label htmlFor={ids.to}>Operation timeout (seconds)</label>
+          <div>
+            <input id={ids.to} className="short" value={form.timeout} inputMode="numeric" onChange={(e) => set('timeout', e.target.value)} />
+            {fieldError('timeout')}
+          </div>
+          <label htmlFor={ids.ps}>Page size</label>
+          <div>
+            <input id={ids.ps} className="short" value={form.pageSize} inputMode="numeric" onChange={(e) => set('pageSize', e.target.value)} />
+            {fieldError('pageSize')}
+          </div>
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>Import</legend>
+        <label className="check">
+          <input id={ids.comp} type="checkbox" checked={form.importComputers} onChange={(e) => set('importComputers', e.target.checked)} /> Import computer names instead of user accounts
+        </label>
+        <label className="check">
+          <input id={ids.mid} type="checkbox" checked={form.parseMiddleName} onChange={(e) => set('parseMiddleName', e.target.checked)} /> Parse user's middle name from DisplayName value
+        </label>
+      </fieldset>
+      {browsing && (
+        <BrowseDialog
+          settings={browseSettings()}
+          password={password}
+          onCancel={() => setBrowsing(false)}
+          onPick={(dn) => {
+            setBrowsing(false);
+            set('ouPath', formatAdsPath(dn, parsedPath.ok ? parsedPath.server : null, parsedPath.ok ? parsedPath.port : null));
+          }}
+        />
+      )}
+    </Dialog>
+  );
+}

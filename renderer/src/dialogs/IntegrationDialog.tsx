@@ -1,0 +1,175 @@
+/** Tools → Active Directory (LDAP) integration…: how the server reaches AD, with Test connection. */
+import { useEffect, useId, useState } from 'react';
+import type { SettingsView, TestReport } from '../../../shared/contract.ts';
+import type { ApiError } from '../../../shared/result.ts';
+import { settingsProblems, type Settings } from '../../../shared/settings.ts';
+import { parseAdsPath } from '../../../shared/adspath.ts';
+import { api } from '../api.ts';
+import { Dialog } from '../controls/Dialog.tsx';
+import { MessageBox } from '../controls/MessageBox.tsx';
+import { AdvancedDialog } from './AdvancedDialog.tsx';
+import { TestResultBox } from './TestResultBox.tsx';
+
+/** Mirrors the main process's rule: a stored password serves only the login ID and server it was saved for. */
+function storedPasswordApplies(view: SettingsView, draft: Settings): boolean {
+  if (!view.password.stored) return false;
+  const path = parseAdsPath(draft.ouPath);
+  const server = draft.server.trim() || (path.ok ? (path.server ?? (path.domain ? `domain:${path.domain}` : '')) : '');
+  return view.password.login?.toLowerCase() === draft.login.trim().toLowerCase() && (view.password.server ?? '').toLowerCase() === server.toLowerCase();
+}
+
+type Box = { kind: 'test'; report: TestReport } | { kind: 'error'; title: string; error: ApiError } | { kind: 'notice'; text: string };
+
+export function IntegrationDialog({ onClose }: { onClose: () => void }) {
+  const [view, setView] = useState<SettingsView | null>(null);
+  const [draft, setDraft] = useState<Settings | null>(null);
+  const [password, setPassword] = useState('');
+  const [advanced, setAdvanced] = useState(false);
+  const [busy, setBusy] = useState<'test' | 'save' | null>(null);
+  const [box, setBox] = useState<Box | null>(null);
+  const [problems, setProblems] = useState<string[]>([]);
+  const ids = { auto: useId(), login: useId(), password: useId(), passwordNote: useId() };
+
+  useEffect(() => {
+    void api.invoke('settings.get', {}).then((result) => {
+      if (result.ok) {
+        setView(result.value);
+        setDraft(result.value.settings);
+      } else setBox({ kind: 'error', title: 'Active Directory (LDAP) integration', error: result.error });
+    });
+  }, []);
+
+  if (!draft || !view) {
+    return box?.kind === 'error' ? <MessageBox title={box.title} kind="error" message={`${box.error.message} ${box.error.hint ?? ''}`} onClose={onClose} /> : null;
+  }
+  const specified = draft.account === 'specified';
+  const storedApplies = storedPasswordApplies(view, draft);
+  const set = <K extends keyof Settings>(key: K, value: Settings[K]) => setDraft({ ...draft, [key]: value });
+
+  const test = async () => {
+    setBusy('test');
+    const result = await api.invoke('connection.test', { settings: draft, ...(password ? { password } : {}) });
+    setBusy(null);
+    setBox(result.ok ? { kind: 'test', report: result.value } : { kind: 'error', title: 'Test connection', error: result.error });
+  };
+
+  const save = async () => {
+    const found = settingsProblems(draft).map((p) => p.message);
+    if (found.length > 0) {
+      setProblems(found);
+      return;
+    }
+    setProblems([]);
+    setBusy('save');
+    const result = await api.invoke('settings.save', { settings: draft, password: password ? { action: 'set', value: password } : { action: 'keep' } });
+    setBusy(null);
+    if (!result.ok) {
+      setBox({ kind: 'error', title: 'Active Directory (LDAP) integration', error: result.error });
+      return;
+    }
+    if (result.value.notices.length > 0) setBox({ kind: 'notice', text: result.value.notices.join(' ') });
+    else onClose();
+  };
+
+  const passwordNote = !specified
+    ? null
+    : password
+      ? view.secureStorage.persistent
+        ? 'The new password is stored encrypted when you press OK.'
+        : view.secureStorage.description
+      : storedApplies
+        ? 'A password is stored for this login ID; leave the field blank to keep it.'
+        : view.password.stored
+          ? 'The stored password belongs to another login ID or server: type the password.'
+          : 'No password is stored.';
+
+  return (
+    <>
+      <Dialog
+        title="Active Directory (LDAP) integration"
+        width={560}
+        onCancel={onClose}
+        onSubmit={() => void save()}
+        buttons={
+          <>
+            <button type="button" className="left" disabled={busy !== null} onClick={() => void test()}>
+              {busy === 'test' ? 'Testing…' : 'Test connection'}
+            </button>
+            <button type="submit" className="default" disabled={busy !== null}>
+              OK
+            </button>
+            <button type="button" onClick={onClose}>
+              Cancel
+            </button>
+          </>
+        }
+      >
+        <label className="check">
+          <input id={ids.auto} type="checkbox" data-autofocus checked={draft.autoImport} onChange={(e) => set('autoImport', e.target.checked)} /> Search and import user accounts from the Active Directory if the accounts are not found on the communication server
+        </label>
+        <fieldset>
+          <legend>Credentials</legend>
+          <div role="radiogroup" aria-label="Credentials" className="radios vertical">
+            <label>
+              <input type="radio" name="account" checked={!specified} onChange={() => set('account', 'current')} /> Current account
+            </label>
+            <label>
+              <input type="radio" name="account" checked={specified} onChange={() => set('account', 'specified')} /> Specified account
+            </label>
+          </div>
+          <div className="grid indent">
+            <label htmlFor={ids.login} className={specified ? '' : 'disabled'}>
+              Login ID
+            </label>
+            <input id={ids.login} value={draft.login} disabled={!specified} placeholder="DOMAIN\user, user@domain.com or CN=…,DC=domain,DC=com" spellCheck={false} autoComplete="off" onChange={(e) => set('login', e.target.value)} />
+            <label htmlFor={ids.password} className={specified ? '' : 'disabled'}>
+              Password
+            </label>
+            <input
+              id={ids.password}
+              type="password"
+              value={password}
+              disabled={!specified}
+              placeholder={storedApplies ? '(stored)' : ''}
+              autoComplete="new-password"
+              aria-describedby={ids.passwordNote}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </div>
+          {passwordNote && (
+            <p id={ids.passwordNote} className="note indent">
+              {passwordNote}
+            </p>
+          )}
+          {!specified && <p className="note indent">The connection uses the identity this console runs under (Kerberos/SSPI); no password is typed.</p>}
+        </fieldset>
+        <div className="row end">
+          <button type="button" onClick={() => setAdvanced(true)}>
+            Advanced settings…
+          </button>
+        </div>
+        {problems.length > 0 && (
+          <div role="alert" className="error-text">
+            {problems.map((p) => (
+              <p key={p}>{p}</p>
+            ))}
+          </div>
+        )}
+      </Dialog>
+      {advanced && (
+        <AdvancedDialog
+          settings={draft}
+          password={password}
+          onCancel={() => setAdvanced(false)}
+          onApply={(changes) => {
+            setDraft({ ...draft, ...changes });
+            setAdvanced(false);
+          }}
+        />
+      )}
+      {box?.kind === 'test' && <TestResultBox report={box.report} onClose={() => setBox(null)} />}
+      {box?.kind === 'error' && <MessageBox title={box.title} kind="error" message={`${box.error.message} ${box.error.hint ?? ''}`.trim()} onClose={() => setBox(null)} />}
+      {box?.kind === 'notice' && <MessageBox title="Active Directory (LDAP) integration" kind="warning" message={`Settings saved. ${box.text}`} onClose={onClose} />}
+    </>
+  );
+}

@@ -1,0 +1,37 @@
+/** The Test connection message box: the summary, then every step that ran with its time. */
+import type { TestReport } from '../../../shared/contract.ts';
+import { MessageBox } from '../controls/MessageBox.tsx';
+
+const STEP_LABELS: Record<string, string> = {
+  resolve: 'Resolve server',
+  connect: 'Connect',
+  tls: 'Encryption (TLS)',
+  bind: 'Log on (bind)',
+  directory: 'Read directory',
+  container: 'Find container',
+  accounts: 'Count accounts',
+};
+
+export function TestResultBox({ report, onClose }: { report: TestReport; onClose: () => void }) {
+  return (
+    <MessageBox title="Test connection" kind={report.ok ? 'info' : 'error'} message={report.summary} onClose={onClose}>
+      <ol className="steps" aria-label="Steps">
+        {report.steps.map((step) => (
+          <li key={step.name} className={step.ok ? 'step ok' : 'step failed'}>
+            <span className="step-mark" aria-hidden="true">
+              {step.ok ? '✔' : '✘'}
+            </span>
+            <span className="step-name">
+              {STEP_LABELS[step.name] ?? step.name} {step.ok ? '' : '(failed)'}
+            </span>
+            <span className="step-ms">{step.ms} ms</span>
+            <span className="step-detail">
+              {step.detail}
+              {step.hint ? <em className="step-hint"> {step.hint}</em> : null}
+            </span>
+          </li>
+        ))}
+      </ol>
+    </MessageBox>
+  );
+}

@@ -1,0 +1,180 @@
+/**
+ * Distinguished names (RFC 4514) — parsing, escaping, formatting.
+ * Pure code: shared by the renderer (validation as you type) and the core (search bases).
+ */
+
+export interface Ava {
+  type: string;
+  value: string;
+}
+export type Rdn = Ava[];
+
+export type DnParse =
+  | { ok: true; rdns: Rdn[] }
+  | { ok: false; error: string; position: number };
+
+/** Longer input is refused outright: no real DN is this long, and it bounds the work on hostile input. */
+export const MAX_DN_LENGTH = 4096;
+
+const KEYSTRING = /^[A-Za-z][A-Za-z0-9-]*$/;
+const NUMERICOID = /^\d+(\.\d+)+$/;
+const HEX = /^[0-9A-Fa-f]{2}$/;
+/** Characters that RFC 4514 allows after a backslash as themselves. */
+const ESCAPABLE = new Set(['"', '+', ',', ';', '<', '>', ' ', '#', '=', '\\']);
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function parseDn(input: string): DnParse {
+  if (input.length > MAX_DN_LENGTH) {
+    return { ok: false, error: `The DN is ${input.length} characters long; at most ${MAX_DN_LENGTH} are accepted.`, position: MAX_DN_LENGTH };
+  }
+  const rdns: Rdn[] = [];
+  if (input.trim() === '') return { ok: true, rdns };
+  let i = 0;
+  const fail = (error: string, position = i): DnParse => ({ ok: false, error, position });
+  const skipSpaces = () => {
+    while (input[i] === ' ') i++;
+  };
+
+  for (;;) {
+    const rdn: Rdn = [];
+    for (;;) {
+      skipSpaces();
+      const typeStart = i;
+      while (i < input.length && input[i] !== '=' && input[i] !== ',' && input[i] !== '+') i++;
+      const type = input.slice(typeStart, i).trim();
+      if (input[i] !== '=') {
+        return fail(
+          type === ''
+            ? `An attribute name is missing at character ${typeStart + 1} (expected something like OU=name).`
+            : `"${type}" at character ${typeStart + 1} has no "=": each part must look like OU=name.`,
+          typeStart,
+        );
+      }
+      if (!KEYSTRING.test(type) && !NUMERICOID.test(type)) {
+        return fail(`"${type}" at character ${typeStart + 1} is not a valid attribute name (letters, digits and "-", starting with a letter).`, typeStart);
+      }
+      i++; // '='
+      skipSpaces();
+      const value = readValue();
+      if (typeof value !== 'string') return value;
+      rdn.push({ type, value });
+      if (input[i] === '+') {
+        i++;
+        continue;
+      }
+      break;
+    }
+    rdns.push(rdn);
+    if (i >= input.length) return { ok: true, rdns };
+    if (input[i] !== ',') return fail(`Unexpected "${input[i]}" at character ${i + 1}.`);
+    i++;
+    if (input.slice(i).trim() === '') return fail(`The DN ends with a comma at character ${i}: remove it or add the missing part.`, i - 1);
+  }
+
+  function readValue(): string | DnParse {
+    const start = i;
+    if (input[i] === '#') {
+      // BER-encoded value in hex: kept verbatim, it is compared as written.
+      i++;
+      while (i < input.length && /[0-9A-Fa-f]/.test(input[i]!)) i++;
+      if ((i - start - 1) % 2 !== 0 || i - start === 1) return fail(`The hex value starting at character ${start + 1} must have an even number of hex digits.`, start);
+      const end = i;
+      skipSpaces();
+      if (i < input.length && input[i] !== ',' && input[i] !== '+') return fail(`Unexpected "${input[i]}" after the hex value at character ${i + 1}.`);
+      return input.slice(start, end);
+    }
+    const bytes: number[] = [];
+    let text = '';
+    let trailingUnescapedSpaces = 0;
+    const flushBytes = (): string | null => {
+      if (bytes.length === 0) return '';
+      try {
+        const s = utf8.decode(Uint8Array.from(bytes));
+        bytes.length = 0;
+        return s;
+      } catch {
+        return null;
+      }
+    };
+    while (i < input.length) {
+      const c = input[i]!;
+      if (c === ',' || c === '+') break;
+      if (c === '\\') {
+        const next = input[i + 1];
+        const pair = input.slice(i + 1, i + 3);
+        if (HEX.test(pair)) {
+          bytes.push(parseInt(pair, 16));
+          i += 3;
+          trailingUnescapedSpaces = 0;
+          continue;
+        }
+        if (next !== undefined && (ESCAPABLE.has(next) || next === '/')) {
+          // "\/" is not RFC 4514, but ADsPaths escape slashes that way; accept it as a plain "/".
+          const flushed = flushBytes();
+          if (flushed === null) return fail(`The escaped bytes before character ${i + 1} are not valid UTF-8.`);
+          text += flushed + next;
+          i += 2;
+          trailingUnescapedSpaces = 0;
+          continue;
+        }
+        if (next === undefined) return fail(`The DN ends with a lone backslash at character ${i + 1}: escape it as \\\\ or remove it.`);
+        return fail(`"\\${next}" at character ${i + 1} is not a valid escape: use \\ before , + " \\ < > ; = # or a space, or a two-digit hex code such as \\2C.`);
+      }
+      const flushed = flushBytes();
+      if (flushed === null) return fail(`The escaped bytes before character ${i + 1} are not valid UTF-8.`);
+      text += flushed;
+      if (c === '"' || c === ';' || c === '<' || c === '>') {
+        return fail(`"${c}" at character ${i + 1} must be escaped as \\${c}.`);
+      }
+      if (c === '\0') return fail(`A NUL character at character ${i + 1} is not allowed; write it as \\00.`);
+      trailingUnescapedSpaces = c === ' ' ? trailingUnescapedSpaces + 1 : 0;
+      text += c;
+      i++;
+    }
+    const flushed = flushBytes();
+    if (flushed === null) return fail(`The escaped bytes before character ${i + 1} are not valid UTF-8.`);
+    text += flushed;
+    // Unescaped trailing spaces are separators written for readability ("OU=a, DC=b"), not part of the value.
+    const value = text.slice(0, text.length - trailingUnescapedSpaces);
+    if (value === '') return fail(`The value at character ${start + 1} is empty.`, start);
+    return value;
+  }
+}
+
+/** Escapes one attribute value for use in a DN (RFC 4514 §2.4). */
+export function escapeDnValue(value: string): string {
+  let out = '';
+  for (let k = 0; k < value.length; k++) {
+    const c = value[k]!;
+    if (c === '\0') out += '\\00';
+    else if ('"+,;<>\\'.includes(c)) out += '\\' + c;
+    else if ((c === ' ' || c === '#') && k === 0) out += '\\' + c;
+    else if (c === ' ' && k === value.length - 1) out += '\\ ';
+    else out += c;
+  }
+  return out;
+}
+
+export function formatDn(rdns: Rdn[]): string {
+  return rdns.map((rdn) => rdn.map((ava) => `${ava.type}=${ava.value.startsWith('#') && /^#([0-9A-Fa-f]{2})+$/.test(ava.value) ? ava.value : escapeDnValue(ava.value)}`).join('+')).join(',');
+}
+
+/** The DNS domain named by the DC= components of a DN ("DC=corp,DC=example,DC=com" → "corp.example.com"), or null. */
+export function domainOfDn(rdns: Rdn[]): string | null {
+  const labels = rdns.filter((rdn) => rdn.length === 1 && rdn[0]!.type.toLowerCase() === 'dc').map((rdn) => rdn[0]!.value);
+  return labels.length > 0 ? labels.join('.').toLowerCase() : null;
+}
+
+/** The value of the first RDN, for showing a node of the tree ("OU=Sales,DC=…" → "Sales"). */
+export function leafName(rdns: Rdn[]): string {
+  return rdns[0]?.map((ava) => ava.value).join(' + ') ?? '';
+}
+
+/** Compares two DNs the way AD does: attribute names and values case-insensitively, escapes normalised. */
+export function sameDn(a: string, b: string): boolean {
+  const pa = parseDn(a);
+  const pb = parseDn(b);
+  if (!pa.ok || !pb.ok) return false;
+  return formatDn(pa.rdns).toLowerCase() === formatDn(pb.rdns).toLowerCase();
+}

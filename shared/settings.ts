@@ -1,0 +1,113 @@
+/**
+ * The integration settings: one schema for the dialog, the settings file and `bcscmd /SET`.
+ * The password is not part of it: it lives in the secret store and never reaches the renderer.
+ */
+import { z } from 'zod';
+import { hostError, parseAdsPath } from './adspath.ts';
+import { parseLoginId } from './login-id.ts';
+
+export const SECURITY_MODES = ['ldaps', 'starttls', 'none'] as const;
+export type Security = (typeof SECURITY_MODES)[number];
+
+export const DEFAULT_PORTS: Record<Security, number> = { ldaps: 636, starttls: 389, none: 389 };
+
+export const settingsSchema = z
+  .object({
+    autoImport: z.boolean(),
+    account: z.enum(['current', 'specified']),
+    login: z.string().max(1024),
+    ouPath: z.string().max(4200),
+    server: z.string().max(255),
+    /** null = the default port of the security mode (or the port written in the OU path). */
+    port: z.number().int().min(1).max(65535).nullable(),
+    security: z.enum(SECURITY_MODES),
+    caFile: z.string().max(4096),
+    /** Seconds. */
+    connectTimeout: z.number().int().min(1).max(120),
+    /** Seconds, per LDAP operation. */
+    timeout: z.number().int().min(1).max(600),
+    pageSize: z.number().int().min(1).max(1000),
+    importComputers: z.boolean(),
+    parseMiddleName: z.boolean(),
+  })
+  .strict();
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  autoImport: false,
+  account: 'specified',
+  login: '',
+  ouPath: '',
+  server: '',
+  port: null,
+  security: 'ldaps',
+  caFile: '',
+  connectTimeout: 10,
+  timeout: 30,
+  pageSize: 500,
+  importComputers: false,
+  parseMiddleName: false,
+};
+
+export interface FieldProblem {
+  field: keyof Settings;
+  message: string;
+}
+
+/** Checks the meaning of the values (the schema checks their shape). Empty list = valid. */
+export function settingsProblems(s: Settings): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (s.account === 'specified') {
+    const login = parseLoginId(s.login);
+    if (!login.ok) problems.push({ field: 'login', message: login.error });
+  }
+  const path = parseAdsPath(s.ouPath);
+  if (!path.ok) problems.push({ field: 'ouPath', message: `OU container path: ${path.error}` });
+  if (s.server.trim() !== '') {
+    const hostProblem = hostError(s.server.trim());
+    if (hostProblem) problems.push({ field: 'server', message: `Server: ${hostProblem}` });
+  } else if (path.ok && !path.server && !path.domain) {
+    problems.push({ field: 'server', message: 'Name a server, or give an OU path with DC= parts so that the domain controllers can be found by DNS.' });
+  }
+  return problems;
+}
+
+/** Keys that `bcscmd /SET:key=value` accepts, with how to read their text. */
+export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];
+
+export function parseSettingValue(key: keyof Settings, text: string): { ok: true; value: Settings[keyof Settings] } | { ok: false; error: string } {
+  const boolean = (t: string) => {
+    const v = t.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(v)) return { ok: true as const, value: true };
+    if (['0', 'false', 'no', 'off'].includes(v)) return { ok: true as const, value: false };
+    return { ok: false as const, error: `${key} takes yes or no (true/false, 1/0), not "${t}".` };
+  };
+  const integer = (t: string) => {
+    if (!/^\d+$/.test(t.trim())) return { ok: false as const, error: `${key} takes a whole number, not "${t}".` };
+    return { ok: true as const, value: Number(t.trim()) };
+  };
+  const field = settingsSchema.shape[key];
+  let parsed: { ok: true; value: unknown } | { ok: false; error: string };
+  if (field instanceof z.ZodBoolean) parsed = boolean(text);
+  else if (key === 'port') parsed = text.trim() === '' || text.trim().toLowerCase() === 'default' ? { ok: true, value: null } : integer(text);
+  else if (field instanceof z.ZodNumber) parsed = integer(text);
+  else parsed = { ok: true, value: key === 'account' || key === 'security' ? text.trim().toLowerCase() : text };
+  if (!parsed.ok) return parsed;
+  const checked = field.safeParse(parsed.value);
+  if (!checked.success) return { ok: false, error: `${key}: ${describeIssue(checked.error.issues[0])}` };
+  return { ok: true, value: checked.data as Settings[keyof Settings] };
+}
+
+export function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return 'invalid value';
+  if (issue.code === 'invalid_value') return `must be one of ${issue.values.map(String).join(', ')}`;
+  if (issue.code === 'too_small') return `must be at least ${String(issue.minimum)}`;
+  if (issue.code === 'too_big') return `must be at most ${String(issue.maximum)}`;
+  return issue.message;
+}
+
+/** The port actually used: explicit setting, else the path's, else the security mode's default. */
+export function effectivePort(s: Settings, pathPort: number | null): number {
+  return s.port ?? pathPort ?? DEFAULT_PORTS[s.security];
+}

@@ -1,0 +1,37 @@
+/**
+ * Starts the real Samba AD DC once for the whole run (installing Samba and Chromium first on Debian as
+ * root), hands its facts to the tests with provide/inject, and stops it by pid at the end.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startTestDc, stopTestDc, type TestDc } from './samba-dc.ts';
+import { ensureSystemPackages } from './system-packages.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dc: TestDc | null;
+    realPartsMissing: string | null;
+  }
+}
+
+let dc: TestDc | null = null;
+
+export async function setup(project: TestProject): Promise<void> {
+  const log = (line: string) => console.log(`[test DC] ${line}`);
+  const missing = ensureSystemPackages(log);
+  if (missing) {
+    console.log(`SKIPPING the Samba AD DC and Chromium suites: ${missing}`);
+    project.provide('dc', null);
+    project.provide('realPartsMissing', missing);
+    return;
+  }
+  dc = await startTestDc(path.join(os.tmpdir(), `adconsole-test-dc-${process.pid}`), log);
+  log(`ready on ${dc.address} (pid ${dc.pid})`);
+  project.provide('dc', dc);
+  project.provide('realPartsMissing', null);
+}
+
+export async function teardown(): Promise<void> {
+  if (dc) stopTestDc(dc);
+}

@@ -1,0 +1,159 @@
+/**
+ * A real Active Directory for the tests: Samba 4 provisioned into a private folder, on 127.0.0.1, with a
+ * test CA whose server certificate names dc1.corp.example.test and 127.0.0.1 (DESIGN §7).
+ * Also runnable by hand: `node test/support/samba-dc.ts start <dir>` prints the connection facts.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Client } from 'ldapts';
+import { ADMIN_PASSWORD, BASE_DN, DC_FQDN, DC_HOST, DOMAIN, NETBIOS, REALM } from './directory-fixture.ts';
+import { seedDirectory } from './seed-directory.ts';
+
+export const DC_ADDRESS = '127.0.0.1';
+
+export interface TestDc {
+  dir: string;
+  pid: number;
+  address: string;
+  fqdn: string;
+  caFile: string;
+  otherCaFile: string;
+  baseDn: string;
+  adminLogin: string;
+  adminPassword: string;
+}
+
+function openssl(args: string[], cwd: string): void {
+  execFileSync('openssl', args, { cwd, stdio: 'ignore' });
+}
+
+/** Test CA + DC certificate (SAN: the DC's FQDN and 127.0.0.1, not "localhost": that name is the mismatch case), and an unrelated CA. */
+export function makeCertificates(dir: string): { caFile: string; otherCaFile: string; certFile: string; keyFile: string } {
+  fs.mkdirSync(dir, { recursive: true });
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', '/CN=AD Console Test CA'], dir);
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other-ca.key', '-out', 'other-ca.pem', '-days', '30', '-subj', '/CN=Some Other CA'], dir);
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'dc.key', '-out', 'dc.csr', '-subj', `/CN=${DC_FQDN}`], dir);
+  fs.writeFileSync(path.join(dir, 'dc.ext'), `subjectAltName=DNS:${DC_FQDN},IP:${DC_ADDRESS}\nextendedKeyUsage=serverAuth\n`);
+  openssl(['x509', '-req', '-in', 'dc.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'dc.pem', '-days', '30', '-extfile', 'dc.ext'], dir);
+  fs.chmodSync(path.join(dir, 'dc.key'), 0o600); // Samba refuses a key file others can read
+  return { caFile: path.join(dir, 'ca.pem'), otherCaFile: path.join(dir, 'other-ca.pem'), certFile: path.join(dir, 'dc.pem'), keyFile: path.join(dir, 'dc.key') };
+}
+
+async function waitForPort(port: number, child: { exitCode: number | null }, logFile: string, deadlineMs: number): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`samba exited with code ${child.exitCode}; see ${logFile}:\n${fs.readFileSync(logFile, 'utf8').slice(-2000)}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host: DC_ADDRESS, port }, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`samba did not open port ${port} within ${deadlineMs / 1000} s; see ${logFile}`);
+    await new Promise((r) => setTimeout(r, 200)); // polling interval while waiting for the port, not a readiness guess
+  }
+}
+
+/** The first binds after the port opens can fail while Samba finishes starting its services: retry, bounded. */
+async function waitForLdaps(caFile: string, deadlineMs: number): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const client = new Client({ url: `ldaps://${DC_ADDRESS}:636`, tlsOptions: { ca: [fs.readFileSync(caFile)] }, timeout: 5000, connectTimeout: 5000 });
+    try {
+      await client.bind(`Administrator@${DOMAIN}`, ADMIN_PASSWORD);
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`LDAPS bind to the test DC still fails: ${(err as Error).message}`);
+      await new Promise((r) => setTimeout(r, 250));
+    } finally {
+      await client.unbind().catch(() => undefined);
+    }
+  }
+}
+
+export async function startTestDc(dir: string, log: (line: string) => void = () => undefined): Promise<TestDc> {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const certs = makeCertificates(path.join(dir, 'tls'));
+  for (const sub of ['run', 'ncalrpc', 'winbindd', 'lock', 'cache']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
+  const options = [
+    'bind interfaces only=yes',
+    `interfaces=${DC_ADDRESS}`,
+    `pid directory=${dir}/run`,
+    `ncalrpc dir=${dir}/ncalrpc`,
+    `winbindd socket directory=${dir}/winbindd`,
+    `lock directory=${dir}/lock`,
+    `cache directory=${dir}/cache`,
+    `tls enabled=yes`,
+    `tls certfile=${certs.certFile}`,
+    `tls keyfile=${certs.keyFile}`,
+    `tls cafile=${certs.caFile}`,
+    'dns forwarder=',
+  ];
+  log('provisioning the Samba AD DC');
+  execFileSync(
+    'samba-tool',
+    [
+      'domain', 'provision',
+      `--realm=${REALM}`, `--domain=${NETBIOS}`, '--server-role=dc', '--dns-backend=SAMBA_INTERNAL',
+      `--adminpass=${ADMIN_PASSWORD}`, `--targetdir=${dir}`, `--host-name=${DC_HOST}`, `--host-ip=${DC_ADDRESS}`,
+      ...options.map((o) => `--option=${o}`),
+    ],
+    { stdio: ['ignore', fs.openSync(path.join(dir, 'provision.log'), 'w'), fs.openSync(path.join(dir, 'provision.log'), 'a')] },
+  );
+  const logFile = path.join(dir, 'samba.log');
+  const out = fs.openSync(logFile, 'w');
+  const child = spawn('samba', ['-i', '-M', 'single', '-s', path.join(dir, 'etc', 'smb.conf'), '--debug-stdout'], { detached: true, stdio: ['ignore', out, out] });
+  child.unref();
+  fs.writeFileSync(path.join(dir, 'samba.pid'), String(child.pid));
+  log(`samba started (pid ${child.pid}); waiting for LDAPS`);
+  try {
+    await waitForPort(636, child, logFile, 60_000);
+    await waitForLdaps(certs.caFile, 60_000);
+    // Samba does not register loopback addresses in its own DNS; the DC's name must resolve for SRV discovery.
+    execFileSync('samba-tool', ['dns', 'add', DC_ADDRESS, DOMAIN, DC_HOST, 'A', DC_ADDRESS, '-U', 'Administrator', `--password=${ADMIN_PASSWORD}`], { stdio: 'ignore' });
+    await seedDirectory(DC_ADDRESS, certs.caFile);
+  } catch (err) {
+    stopTestDc({ pid: child.pid! });
+    throw err;
+  }
+  return {
+    dir,
+    pid: child.pid!,
+    address: DC_ADDRESS,
+    fqdn: DC_FQDN,
+    caFile: certs.caFile,
+    otherCaFile: certs.otherCaFile,
+    baseDn: BASE_DN,
+    adminLogin: `Administrator@${DOMAIN}`,
+    adminPassword: ADMIN_PASSWORD,
+  };
+}
+
+/** Stops the DC by its process group (samba forks helpers); never by name. */
+export function stopTestDc(dc: { pid: number }): void {
+  try {
+    process.kill(-dc.pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename) && process.argv[2] === 'start') {
+  const dir = path.resolve(process.argv[3] ?? '.test-dc');
+  startTestDc(dir, (l) => console.error(l)).then(
+    (dc) => {
+      fs.writeFileSync(path.join(dir, 'dc.json'), JSON.stringify(dc, null, 2));
+      console.log(JSON.stringify(dc, null, 2));
+      console.error(`Stop it with: kill -TERM -${dc.pid}`);
+    },
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

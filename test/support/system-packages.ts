@@ -1,0 +1,30 @@
+/**
+ * What the real-parts suites need that npm cannot install: a Samba AD DC and Chromium. On Debian as root
+ * the suite installs them itself (DESIGN §9); elsewhere it reports what is missing and how to enable it.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+
+export const DEBIAN_PACKAGES = ['samba', 'samba-ad-dc', 'krb5-user', 'winbind', 'ldap-utils', 'libsasl2-modules-gssapi-mit', 'libkrb5-dev', 'chromium', 'openssl'];
+const REQUIRED_BINARIES = ['/usr/sbin/samba', '/usr/bin/samba-tool', '/usr/bin/ldapsearch', '/usr/bin/chromium', '/usr/bin/openssl'];
+
+export function missingBinaries(): string[] {
+  return REQUIRED_BINARIES.filter((b) => !fs.existsSync(b));
+}
+
+/** Returns null when everything is present (installing it if possible), else the reason it is not. */
+export function ensureSystemPackages(log: (line: string) => void): string | null {
+  let missing = missingBinaries();
+  if (missing.length === 0) return null;
+  const isRoot = process.getuid?.() === 0;
+  const hasApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!isRoot || !hasApt) {
+    return `missing ${missing.join(', ')}; run as root on Debian/Ubuntu, or: sudo apt-get install -y ${DEBIAN_PACKAGES.join(' ')}`;
+  }
+  log(`installing ${DEBIAN_PACKAGES.join(' ')} with apt-get (missing: ${missing.join(', ')})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update'], { stdio: 'ignore', env });
+  execFileSync('apt-get', ['install', '-y', ...DEBIAN_PACKAGES], { stdio: 'ignore', env });
+  missing = missingBinaries();
+  return missing.length === 0 ? null : `apt-get did not provide ${missing.join(', ')}`;
+}
