@@ -43,7 +43,7 @@ export function parseDn(input: string): DnParse {
       const typeStart = i;
       while (i < input.length && input[i] !== '=' && input[i] !== ',' && input[i] !== '+') i++;
       const type = input.slice(typeStart, i).trim();
-      if (input[i] !== '=') {
+      if (input[i] !== '=' || type === '') {
         return fail(
           type === ''
             ? `An attribute name is missing at character ${typeStart + 1} (expected something like OU=name).`

@@ -3,7 +3,7 @@
  * test CA whose server certificate names dc1.corp.example.test and 127.0.0.1 (DESIGN §7).
  * Also runnable by hand: `node test/support/samba-dc.ts start <dir>` prints the connection facts.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -75,7 +75,32 @@ async function waitForLdaps(caFile: string, deadlineMs: number): Promise<void> {
   }
 }
 
+async function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: DC_ADDRESS, port }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** The DNS management RPC comes up a little after LDAPS: retry, bounded, and report Samba's own words. */
+async function addDcAddressRecord(deadlineMs: number): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const run = spawnSync('samba-tool', ['dns', 'add', DC_ADDRESS, DOMAIN, DC_HOST, 'A', DC_ADDRESS, '-U', 'Administrator', `--password=${ADMIN_PASSWORD}`], { encoding: 'utf8' });
+    const said = `${run.stdout}${run.stderr}`;
+    if (run.status === 0 || /already exists/i.test(said)) return;
+    if (Date.now() > deadline) throw new Error(`samba-tool dns add failed: ${said.trim().slice(-500)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 export async function startTestDc(dir: string, log: (line: string) => void = () => undefined): Promise<TestDc> {
+  for (const port of [53, 88, 389, 636]) {
+    if (await portInUse(port)) throw new Error(`Something already listens on ${DC_ADDRESS}:${port} (a test DC left running?). Stop it by its pid, then run the tests again.`);
+  }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const certs = makeCertificates(path.join(dir, 'tls'));
@@ -115,7 +140,7 @@ export async function startTestDc(dir: string, log: (line: string) => void = () 
     await waitForPort(636, child, logFile, 60_000);
     await waitForLdaps(certs.caFile, 60_000);
     // Samba does not register loopback addresses in its own DNS; the DC's name must resolve for SRV discovery.
-    execFileSync('samba-tool', ['dns', 'add', DC_ADDRESS, DOMAIN, DC_HOST, 'A', DC_ADDRESS, '-U', 'Administrator', `--password=${ADMIN_PASSWORD}`], { stdio: 'ignore' });
+    await addDcAddressRecord(60_000);
     await seedDirectory(DC_ADDRESS, certs.caFile);
   } catch (err) {
     stopTestDc({ pid: child.pid! });

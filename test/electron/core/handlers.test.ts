@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { OPERATION_NAMES } from '../../../shared/contract.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../../../shared/settings.ts';
+import { createServices } from '../../../electron/core/app-services.ts';
+import { dispatch } from '../../../electron/core/handlers.ts';
+import { SessionVault } from '../../../electron/core/secrets/password-vault.ts';
+import { openSettingsFile } from '../../../electron/core/settings/conf-file.ts';
+import { tempDir } from '../../support/temp-dir.ts';
+
+const good: Settings = { ...DEFAULT_SETTINGS, login: 'CORP\\svc', server: 'dc1.corp.example.test', ouPath: 'LDAP://OU=Sales,DC=corp,DC=example,DC=test' };
+
+function setup() {
+  const dataDir = tempDir();
+  const logs: string[] = [];
+  const services = createServices({ file: openSettingsFile(dataDir), vault: () => new SessionVault('test.'), transport: 'browser', dataDir, log: (l) => logs.push(l) });
+  const call = (name: unknown, input: unknown) => dispatch(services.handlers, name, input, (l) => logs.push(l));
+  const settingsFile = path.join(dataDir, 'settings.json');
+  const snapshot = () => (fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : null);
+  return { services, call, snapshot, logs };
+}
+
+const MALFORMED: unknown[] = [null, 42, 'text', [], { settings: 'x' }, { settings: { ...good, port: 70000 } }, { settings: { ...good, extra: true } }, { settings: good, password: { action: 'set' } }, { dn: 5 }];
+
+describe('dispatch', () => {
+  it.each(OPERATION_NAMES)('rejects malformed input to %s without touching the settings', async (name) => {
+    const { call, snapshot } = setup();
+    await call('settings.save', { settings: good, password: { action: 'keep' } });
+    const before = snapshot();
+    for (const input of MALFORMED) {
+      const result = await call(name, input);
+      if (result.ok) {
+        // Operations without input ignore nothing: only {} is valid for them.
+        expect(input).toEqual({});
+      } else {
+        expect(result.error.code).toBe('invalid-input');
+        expect(result.error.message).toContain(name);
+      }
+    }
+    expect(snapshot()).toBe(before);
+  });
+
+  it('refuses an unknown operation by name', async () => {
+    const { call } = setup();
+    expect(await call('settings.delete', {})).toMatchObject({ ok: false, error: { code: 'unknown-operation' } });
+    expect(await call('__proto__', {})).toMatchObject({ ok: false, error: { code: 'unknown-operation' } });
+  });
+});
+
+describe('settings.save', () => {
+  it('saves valid settings and reads them back', async () => {
+    const { call } = setup();
+    const saved = await call('settings.save', { settings: good, password: { action: 'set', value: 'secret-1' } });
+    expect(saved.ok).toBe(true);
+    const view = await call('settings.get', {});
+    expect(view).toMatchObject({ ok: true, value: { settings: good, password: { stored: true, login: 'CORP\\svc', server: 'dc1.corp.example.test' } } });
+  });
+
+  it('never returns or writes the password', async () => {
+    const { call, snapshot } = setup();
+    const saved = await call('settings.save', { settings: good, password: { action: 'set', value: 'Very-Secret-Pw' } });
+    expect(JSON.stringify(saved)).not.toContain('Very-Secret-Pw');
+    expect(JSON.stringify(await call('settings.get', {}))).not.toContain('Very-Secret-Pw');
+    expect(snapshot()).not.toContain('Very-Secret-Pw');
+  });
+
+  it('refuses invalid settings with the reasons and changes nothing', async () => {
+    const { call, snapshot } = setup();
+    await call('settings.save', { settings: good, password: { action: 'keep' } });
+    const before = snapshot();
+    const result = await call('settings.save', { settings: { ...good, login: 'svc', ouPath: 'OU=x' }, password: { action: 'keep' } });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-settings' } });
+    if (!result.ok) {
+      expect(result.error.message).toMatch(/incomplete/);
+      expect(result.error.message).toMatch(/OU container path/);
+    }
+    expect(snapshot()).toBe(before);
+  });
+
+  it('refuses a CA file that does not exist', async () => {
+    const { call } = setup();
+    const result = await call('settings.save', { settings: { ...good, caFile: '/nonexistent/ca.pem' }, password: { action: 'keep' } });
+    expect(result).toMatchObject({ ok: false, error: { message: expect.stringMatching(/ca\.pem does not exist/) } });
+  });
+
+  it('drops the stored password when the login ID changes without a new one', async () => {
+    const { call, services } = setup();
+    await call('settings.save', { settings: good, password: { action: 'set', value: 'pw-for-svc' } });
+    const result = await call('settings.save', { settings: { ...good, login: 'CORP\\other' }, password: { action: 'keep' } });
+    expect(result).toMatchObject({ ok: true, value: { password: { stored: false } } });
+    if (result.ok) expect((result.value as { notices: string[] }).notices.join(' ')).toMatch(/login ID or server changed/);
+    expect(services.vault.read({ login: 'CORP\\svc', server: 'dc1.corp.example.test' })).toBeNull();
+  });
+
+  it('drops the stored password when the server changes without a new one', async () => {
+    const { call } = setup();
+    await call('settings.save', { settings: good, password: { action: 'set', value: 'pw' } });
+    const result = await call('settings.save', { settings: { ...good, server: 'evil.example.com' }, password: { action: 'keep' } });
+    expect(result).toMatchObject({ ok: true, value: { password: { stored: false } } });
+  });
+
+  it('keeps the stored password when only other fields change', async () => {
+    const { call, services } = setup();
+    await call('settings.save', { settings: good, password: { action: 'set', value: 'pw' } });
+    await call('settings.save', { settings: { ...good, pageSize: 200, autoImport: true }, password: { action: 'keep' } });
+    expect(services.vault.read({ login: 'corp\\SVC', server: 'DC1.corp.example.test' })).toBe('pw');
+  });
+
+  it('pushes settings.changed to subscribers', async () => {
+    const { call, services } = setup();
+    const seen: string[] = [];
+    services.subscribe((event) => seen.push(event));
+    await call('settings.save', { settings: good, password: { action: 'keep' } });
+    expect(seen).toEqual(['settings.changed']);
+  });
+});

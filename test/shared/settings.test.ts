@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, effectivePort, parseSettingValue, settingsProblems, settingsSchema } from '../../shared/settings.ts';
+
+const valid = { ...DEFAULT_SETTINGS, login: 'CORP\\svc', server: 'dc1.corp.example.test' };
+
+describe('settings schema', () => {
+  it('accepts the defaults and defaults LDAPS with page size 500', () => {
+    expect(settingsSchema.parse(DEFAULT_SETTINGS)).toEqual(DEFAULT_SETTINGS);
+    expect(DEFAULT_SETTINGS.security).toBe('ldaps');
+    expect(DEFAULT_SETTINGS.pageSize).toBe(500);
+  });
+
+  it('refuses unknown keys, wrong types and out-of-range numbers', () => {
+    expect(settingsSchema.safeParse({ ...DEFAULT_SETTINGS, extra: 1 }).success).toBe(false);
+    expect(settingsSchema.safeParse({ ...DEFAULT_SETTINGS, pageSize: 1001 }).success).toBe(false);
+    expect(settingsSchema.safeParse({ ...DEFAULT_SETTINGS, port: 0 }).success).toBe(false);
+    expect(settingsSchema.safeParse({ ...DEFAULT_SETTINGS, security: 'ssl' }).success).toBe(false);
+    expect(settingsSchema.safeParse({ ...DEFAULT_SETTINGS, autoImport: 'yes' }).success).toBe(false);
+  });
+});
+
+describe('settingsProblems', () => {
+  it('finds nothing wrong in a complete configuration', () => {
+    expect(settingsProblems(valid)).toEqual([]);
+  });
+
+  it('names the field and the reason for each problem', () => {
+    const problems = settingsProblems({ ...valid, login: 'svc', ouPath: 'OU=x', server: 'bad host' });
+    expect(problems.map((p) => p.field).sort()).toEqual(['login', 'ouPath', 'server']);
+  });
+
+  it('needs no login ID for the current account', () => {
+    expect(settingsProblems({ ...valid, account: 'current', login: '' })).toEqual([]);
+  });
+
+  it('needs a server or a path with DC= parts to find one', () => {
+    expect(settingsProblems({ ...valid, server: '' }).map((p) => p.field)).toEqual(['server']);
+    expect(settingsProblems({ ...valid, server: '', ouPath: 'LDAP://OU=a,DC=corp,DC=com' })).toEqual([]);
+  });
+});
+
+describe('parseSettingValue (bcscmd /SET)', () => {
+  it('reads booleans, numbers, enums and the default port', () => {
+    expect(parseSettingValue('autoImport', 'Yes')).toEqual({ ok: true, value: true });
+    expect(parseSettingValue('pageSize', '250')).toEqual({ ok: true, value: 250 });
+    expect(parseSettingValue('security', 'StartTLS')).toEqual({ ok: true, value: 'starttls' });
+    expect(parseSettingValue('port', 'default')).toEqual({ ok: true, value: null });
+  });
+
+  it('explains invalid values', () => {
+    expect(parseSettingValue('pageSize', '5000')).toEqual({ ok: false, error: 'pageSize: must be at most 1000' });
+    expect(parseSettingValue('security', 'ssl')).toMatchObject({ ok: false, error: expect.stringMatching(/one of ldaps, starttls, none/) });
+    expect(parseSettingValue('autoImport', 'maybe')).toMatchObject({ ok: false, error: expect.stringMatching(/yes or no/) });
+    expect(parseSettingValue('port', '-1')).toMatchObject({ ok: false });
+  });
+});
+
+describe('effectivePort', () => {
+  it('prefers the explicit port, then the path\'s, then the security default', () => {
+    expect(effectivePort({ ...valid, port: 3269 }, 636)).toBe(3269);
+    expect(effectivePort({ ...valid, port: null }, 1636)).toBe(1636);
+    expect(effectivePort({ ...valid, port: null, security: 'starttls' }, null)).toBe(389);
+    expect(effectivePort({ ...valid, port: null, security: 'ldaps' }, null)).toBe(636);
+  });
+});
