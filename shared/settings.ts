@@ -55,10 +55,14 @@ export interface FieldProblem {
   message: string;
 }
 
-/** Checks the meaning of the values (the schema checks their shape). Empty list = valid. */
-export function settingsProblems(s: Settings): FieldProblem[] {
+/**
+ * Checks the meaning of the values (the schema checks their shape). Empty list = valid.
+ * `complete: false` accepts empty login and server (a configuration being built up with bcscmd /SET);
+ * the dialog's OK asks for a complete one.
+ */
+export function settingsProblems(s: Settings, { complete = true }: { complete?: boolean } = {}): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if (s.account === 'specified') {
+  if (s.account === 'specified' && (complete || s.login.trim() !== '')) {
     const login = parseLoginId(s.login);
     if (!login.ok) problems.push({ field: 'login', message: login.error });
   }
@@ -67,7 +71,7 @@ export function settingsProblems(s: Settings): FieldProblem[] {
   if (s.server.trim() !== '') {
     const hostProblem = hostError(s.server.trim());
     if (hostProblem) problems.push({ field: 'server', message: `Server: ${hostProblem}` });
-  } else if (path.ok && !path.server && !path.domain) {
+  } else if (complete && path.ok && !path.server && !path.domain) {
     problems.push({ field: 'server', message: 'Name a server, or give an OU path with DC= parts so that the domain controllers can be found by DNS.' });
   }
   return problems;

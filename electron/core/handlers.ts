@@ -37,9 +37,12 @@ export class UserError extends Error {
   }
 }
 
-/** Problems the shared (pure) check cannot see: files on this machine. */
+/**
+ * What makes settings unsafe to save: invalid values, and files on this machine that do not exist.
+ * Missing values (no login yet) are allowed here; the dialog asks for them and Test connection names them.
+ */
 export function localProblems(s: Settings): string[] {
-  const problems = settingsProblems(s).map((p) => p.message);
+  const problems = settingsProblems(s, { complete: false }).map((p) => p.message);
   if (s.caFile.trim() && !fs.existsSync(s.caFile.trim())) problems.push(`CA certificate file: ${s.caFile.trim()} does not exist.`);
   return problems;
 }

@@ -33,6 +33,11 @@ describe('settingsProblems', () => {
     expect(settingsProblems({ ...valid, account: 'current', login: '' })).toEqual([]);
   });
 
+  it('accepts a configuration still being built up when asked to', () => {
+    expect(settingsProblems({ ...DEFAULT_SETTINGS }, { complete: false })).toEqual([]);
+    expect(settingsProblems({ ...DEFAULT_SETTINGS, login: 'svc' }, { complete: false }).map((p) => p.field)).toEqual(['login']);
+  });
+
   it('needs a server or a path with DC= parts to find one', () => {
     expect(settingsProblems({ ...valid, server: '' }).map((p) => p.field)).toEqual(['server']);
     expect(settingsProblems({ ...valid, server: '', ouPath: 'LDAP://OU=a,DC=corp,DC=com' })).toEqual([]);

@@ -143,7 +143,7 @@ export async function startTestDc(dir: string, log: (line: string) => void = () 
     await addDcAddressRecord(60_000);
     await seedDirectory(DC_ADDRESS, certs.caFile);
   } catch (err) {
-    stopTestDc({ pid: child.pid! });
+    stopTestDc({ pid: child.pid! }); // the folder stays for its logs
     throw err;
   }
   return {
@@ -160,12 +160,13 @@ export async function startTestDc(dir: string, log: (line: string) => void = () 
 }
 
 /** Stops the DC by its process group (samba forks helpers); never by name. */
-export function stopTestDc(dc: { pid: number }): void {
+export function stopTestDc(dc: { pid: number; dir?: string }): void {
   try {
     process.kill(-dc.pid, 'SIGTERM');
   } catch {
     // already gone
   }
+  if (dc.dir) fs.rmSync(dc.dir, { recursive: true, force: true });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename) && process.argv[2] === 'start') {

@@ -9,3 +9,8 @@ export function tempDir(prefix = 'adconsole-'): string {
   onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
+
+/** A fresh folder for a whole suite; the suite removes it in afterAll. */
+export function tempDirFor(name: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `adconsole-${name}-`));
+}

@@ -2,13 +2,14 @@
  * Test connection: resolve → connect → TLS → bind → directory → container → accounts, each timed,
  * stopping at the first failure, each failure saying what failed, why and what to change.
  */
+import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Client } from 'ldapts';
 import type { TestReport, TestStep, TestStepName } from '../../../shared/contract.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { accountFilter, accountNoun, logonName } from './account-filter.ts';
 import { bindOnce } from './bind.ts';
-import { clientOver, connectTcp, endpoint, handshakeLdaps, StepFailure, startTls } from './connection.ts';
+import { clientOver, closeClient, connectTcp, endpoint, handshakeLdaps, StepFailure, startTls } from './connection.ts';
 import { explainLdapError } from './ldap-errors.ts';
 import type { NameResolver } from './resolver.ts';
 import { readRootDse, whoAmI } from './rootdse.ts';
@@ -33,6 +34,7 @@ export async function testConnection(settings: Settings, password: string | null
   const steps: TestStep[] = [];
   const timeouts = { connectMs: settings.connectTimeout * 1000, operationMs: settings.timeout * 1000 };
   let client: Client | null = null;
+  let socket: net.Socket | null = null;
 
   async function step<T>(name: TestStepName, fn: () => Promise<{ value: T; detail: string; hint?: string }>): Promise<T> {
     const started = performance.now();
@@ -82,13 +84,15 @@ export async function testConnection(settings: Settings, password: string | null
       }
       throw new StepFailure('no-dc-reachable', `No domain controller accepted the connection: ${failures.join(' ')}`, 'Check the port and security mode, and that the domain controllers are reachable from this computer.');
     });
-    const { host, socket } = connected;
+    const { host } = connected;
+    socket = connected.socket;
+    const tcp = connected.socket;
 
     let certificate: CertificateSummary | null = null;
     client = await step('tls', async () => {
       if (plan.security === 'none') {
         return {
-          value: clientOver(socket, host, plan.port, timeouts),
+          value: clientOver(tcp, host, plan.port, timeouts),
           detail: 'Not encrypted: security is set to None, so the password and directory data cross the network in clear text.',
           hint: 'Choose LDAPS (or StartTLS) in Advanced settings.',
         };
@@ -96,15 +100,15 @@ export async function testConnection(settings: Settings, password: string | null
       try {
         const ca = trustedCas(settings.caFile);
         if (plan.security === 'ldaps') {
-          const secured = await handshakeLdaps(socket, host, plan.port, ca, timeouts.connectMs);
+          const secured = await handshakeLdaps(tcp, host, plan.port, ca, timeouts.connectMs);
           certificate = secured.certificate;
           return { value: clientOver(secured.socket, host, plan.port, timeouts), detail: describeTls('LDAPS', secured.certificate) };
         }
-        const started = await startTls(socket, host, plan.port, ca, timeouts);
+        const started = await startTls(tcp, host, plan.port, ca, timeouts);
         certificate = started.certificate;
         return { value: started.client, detail: describeTls('StartTLS', started.certificate) };
       } catch (err) {
-        socket.destroy();
+        tcp.destroy();
         throw err;
       }
     });
@@ -185,7 +189,8 @@ export async function testConnection(settings: Settings, password: string | null
     const failed = steps.at(-1)!;
     return { ok: false, steps, summary: `Test connection failed at the "${failed.name}" step. ${failed.detail} ${failed.hint ?? ''}`.trim() };
   } finally {
-    if (client) await client.unbind().catch(() => undefined);
+    if (client && socket) await closeClient(client, socket);
+    else socket?.destroy();
   }
 }
 

@@ -156,6 +156,16 @@ export interface DirectoryConnection {
   client: Client;
   address: string;
   certificate: CertificateSummary | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Ends a session: unbind when ldapts has used the socket, and always destroy the socket itself
+ * (ldapts skips unbind on a client that never sent anything, which would keep the process alive).
+ */
+export async function closeClient(client: Client, socket: net.Socket): Promise<void> {
+  await client.unbind().catch(() => undefined);
+  socket.destroy();
 }
 
 /** Connect + secure, as one call, for work that does not report steps (browse, import). */
@@ -164,13 +174,15 @@ export async function openDirectory(host: string, addresses: string[], port: num
   try {
     if (security === 'ldaps') {
       const secured = await handshakeLdaps(socket, host, port, trustedCas(caFile), timeouts.connectMs);
-      return { client: clientOver(secured.socket, host, port, timeouts), address, certificate: secured.certificate };
+      const client = clientOver(secured.socket, host, port, timeouts);
+      return { client, address, certificate: secured.certificate, close: () => closeClient(client, socket) };
     }
     if (security === 'starttls') {
       const { client, certificate } = await startTls(socket, host, port, trustedCas(caFile), timeouts);
-      return { client, address, certificate };
+      return { client, address, certificate, close: () => closeClient(client, socket) };
     }
-    return { client: clientOver(socket, host, port, timeouts), address, certificate: null };
+    const client = clientOver(socket, host, port, timeouts);
+    return { client, address, certificate: null, close: () => closeClient(client, socket) };
   } catch (err) {
     socket.destroy();
     throw err;

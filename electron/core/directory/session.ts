@@ -8,7 +8,6 @@ import { planConnection, type ConnectionPlan } from './target.ts';
 export interface DirectorySession extends DirectoryConnection {
   plan: ConnectionPlan;
   host: string;
-  close(): Promise<void>;
 }
 
 export async function openSession(settings: Settings, password: string | null, resolver: NameResolver): Promise<DirectorySession> {
@@ -34,10 +33,10 @@ export async function openSession(settings: Settings, password: string | null, r
       await bindOnce(connection.client, settings, password, timeouts.operationMs);
     } catch (err) {
       // A refused bind is the same on every DC of the domain: trying the next would only count another failure.
-      await connection.client.unbind().catch(() => undefined);
+      await connection.close();
       throw err;
     }
-    return { ...connection, plan, host, close: () => connection.client.unbind().catch(() => undefined) };
+    return { ...connection, plan, host };
   }
   throw lastError ?? new StepFailure('no-dc', 'No domain controller could be reached.', 'Run Test connection for details.');
 }

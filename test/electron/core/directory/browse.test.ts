@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { browse } from '../../../../electron/core/directory/browse.ts';
+import { createResolver } from '../../../../electron/core/directory/resolver.ts';
+import { BASE_DN } from '../../../support/directory-fixture.ts';
+import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
+import { dcSettings, SERVICE_PASSWORD } from '../../../support/settings-for-dc.ts';
+
+describe.runIf(realPartsAvailable())('Browse on the real DC', () => {
+  const dc = testDc()!;
+  const resolver = createResolver({});
+
+  it('starts at the naming context and lists its OUs before its containers', async () => {
+    const { node, children } = await browse(dcSettings(dc), SERVICE_PASSWORD, null, resolver);
+    expect(node).toMatchObject({ dn: BASE_DN, kind: 'domain', name: 'corp.example.test' });
+    const names = children.map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['Sales', 'Research, Development', 'Zürich Büro', 'Users', 'Computers']));
+    const firstContainer = children.findIndex((c) => c.kind !== 'organizationalUnit');
+    expect(children.slice(firstContainer).every((c) => c.kind !== 'organizationalUnit')).toBe(true);
+    expect(names).not.toContain('System'); // advanced-view-only containers stay hidden, as in ADUC
+  });
+
+  it('loads one level per expand, with DNs escaped as the directory writes them', async () => {
+    const { children } = await browse(dcSettings(dc), SERVICE_PASSWORD, `OU=Sales,${BASE_DN}`, resolver);
+    expect(children).toEqual([{ dn: `OU=LA,OU=Sales,${BASE_DN}`, name: 'LA', kind: 'organizationalUnit', hasChildren: true }]);
+    const research = (await browse(dcSettings(dc), SERVICE_PASSWORD, null, resolver)).children.find((c) => c.name === 'Research, Development')!;
+    expect(research.dn).toBe(`OU=Research\\, Development,${BASE_DN}`);
+  });
+
+  it('explains a refused bind instead of showing an empty tree', async () => {
+    await expect(browse(dcSettings(dc), 'wrong', null, resolver)).rejects.toMatchObject({ message: expect.stringMatching(/52e/) });
+  });
+});
