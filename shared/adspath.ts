@@ -71,7 +71,8 @@ export function parseAdsPath(input: string): AdsPathParse {
       port = parsed;
     }
   }
-  const dn = parseDn(rest);
+  // The DN is the tail of what was typed: report positions in the whole field.
+  const dn = parseDn(rest, input.length - input.trimStart().length + text.length - rest.length);
   if (!dn.ok) return { ok: false, error: dn.error };
   return {
     ok: true,

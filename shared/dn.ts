@@ -24,7 +24,8 @@ const ESCAPABLE = new Set(['"', '+', ',', ';', '<', '>', ' ', '#', '=', '\\']);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export function parseDn(input: string): DnParse {
+/** `offset` = where the DN starts in what the admin typed, so positions in messages match the field. */
+export function parseDn(input: string, offset = 0): DnParse {
   if (input.length > MAX_DN_LENGTH) {
     return { ok: false, error: `The DN is ${input.length} characters long; at most ${MAX_DN_LENGTH} are accepted.`, position: MAX_DN_LENGTH };
   }
@@ -46,13 +47,13 @@ export function parseDn(input: string): DnParse {
       if (input[i] !== '=' || type === '') {
         return fail(
           type === ''
-            ? `An attribute name is missing at character ${typeStart + 1} (expected something like OU=name).`
-            : `"${type}" at character ${typeStart + 1} has no "=": each part must look like OU=name.`,
+            ? `An attribute name is missing at character ${typeStart + 1 + offset} (expected something like OU=name).`
+            : `"${type}" at character ${typeStart + 1 + offset} has no "=": each part must look like OU=name.`,
           typeStart,
         );
       }
       if (!KEYSTRING.test(type) && !NUMERICOID.test(type)) {
-        return fail(`"${type}" at character ${typeStart + 1} is not a valid attribute name (letters, digits and "-", starting with a letter).`, typeStart);
+        return fail(`"${type}" at character ${typeStart + 1 + offset} is not a valid attribute name (letters, digits and "-", starting with a letter).`, typeStart);
       }
       i++; // '='
       skipSpaces();
@@ -67,9 +68,9 @@ export function parseDn(input: string): DnParse {
     }
     rdns.push(rdn);
     if (i >= input.length) return { ok: true, rdns };
-    if (input[i] !== ',') return fail(`Unexpected "${input[i]}" at character ${i + 1}.`);
+    if (input[i] !== ',') return fail(`Unexpected "${input[i]}" at character ${i + 1 + offset}.`);
     i++;
-    if (input.slice(i).trim() === '') return fail(`The DN ends with a comma at character ${i}: remove it or add the missing part.`, i - 1);
+    if (input.slice(i).trim() === '') return fail(`The DN ends with a comma at character ${i + offset}: remove it or add the missing part.`, i - 1);
   }
 
   function readValue(): string | DnParse {
@@ -78,10 +79,10 @@ export function parseDn(input: string): DnParse {
       // BER-encoded value in hex: kept verbatim, it is compared as written.
       i++;
       while (i < input.length && /[0-9A-Fa-f]/.test(input[i]!)) i++;
-      if ((i - start - 1) % 2 !== 0 || i - start === 1) return fail(`The hex value starting at character ${start + 1} must have an even number of hex digits.`, start);
+      if ((i - start - 1) % 2 !== 0 || i - start === 1) return fail(`The hex value starting at character ${start + 1 + offset} must have an even number of hex digits.`, start);
       const end = i;
       skipSpaces();
-      if (i < input.length && input[i] !== ',' && input[i] !== '+') return fail(`Unexpected "${input[i]}" after the hex value at character ${i + 1}.`);
+      if (i < input.length && input[i] !== ',' && input[i] !== '+') return fail(`Unexpected "${input[i]}" after the hex value at character ${i + 1 + offset}.`);
       return input.slice(start, end);
     }
     const bytes: number[] = [];
@@ -112,32 +113,32 @@ export function parseDn(input: string): DnParse {
         if (next !== undefined && (ESCAPABLE.has(next) || next === '/')) {
           // "\/" is not RFC 4514, but ADsPaths escape slashes that way; accept it as a plain "/".
           const flushed = flushBytes();
-          if (flushed === null) return fail(`The escaped bytes before character ${i + 1} are not valid UTF-8.`);
+          if (flushed === null) return fail(`The escaped bytes before character ${i + 1 + offset} are not valid UTF-8.`);
           text += flushed + next;
           i += 2;
           trailingUnescapedSpaces = 0;
           continue;
         }
-        if (next === undefined) return fail(`The DN ends with a lone backslash at character ${i + 1}: escape it as \\\\ or remove it.`);
-        return fail(`"\\${next}" at character ${i + 1} is not a valid escape: use \\ before , + " \\ < > ; = # or a space, or a two-digit hex code such as \\2C.`);
+        if (next === undefined) return fail(`The DN ends with a lone backslash at character ${i + 1 + offset}: escape it as \\\\ or remove it.`);
+        return fail(`"\\${next}" at character ${i + 1 + offset} is not a valid escape: use \\ before , + " \\ < > ; = # or a space, or a two-digit hex code such as \\2C.`);
       }
       const flushed = flushBytes();
-      if (flushed === null) return fail(`The escaped bytes before character ${i + 1} are not valid UTF-8.`);
+      if (flushed === null) return fail(`The escaped bytes before character ${i + 1 + offset} are not valid UTF-8.`);
       text += flushed;
       if (c === '"' || c === ';' || c === '<' || c === '>') {
-        return fail(`"${c}" at character ${i + 1} must be escaped as \\${c}.`);
+        return fail(`The character ${c} at position ${i + 1 + offset} must be escaped as \\${c}.`);
       }
-      if (c === '\0') return fail(`A NUL character at character ${i + 1} is not allowed; write it as \\00.`);
+      if (c === '\0') return fail(`A NUL character at character ${i + 1 + offset} is not allowed; write it as \\00.`);
       trailingUnescapedSpaces = c === ' ' ? trailingUnescapedSpaces + 1 : 0;
       text += c;
       i++;
     }
     const flushed = flushBytes();
-    if (flushed === null) return fail(`The escaped bytes before character ${i + 1} are not valid UTF-8.`);
+    if (flushed === null) return fail(`The escaped bytes before character ${i + 1 + offset} are not valid UTF-8.`);
     text += flushed;
     // Unescaped trailing spaces are separators written for readability ("OU=a, DC=b"), not part of the value.
     const value = text.slice(0, text.length - trailingUnescapedSpaces);
-    if (value === '') return fail(`The value at character ${start + 1} is empty.`, start);
+    if (value === '') return fail(`The value at character ${start + 1 + offset} is empty.`, start);
     return value;
   }
 }

@@ -50,6 +50,10 @@ describe('parseAdsPath', () => {
     expect(p.ok).toBe(false);
     if (!p.ok) expect(p.error).toMatch(message);
   });
+
+  it('reports positions in the whole path, not just its DN part', () => {
+    expect(parseAdsPath('LDAP://dc1/OU=a"b')).toEqual({ ok: false, error: 'The character " at position 16 must be escaped as \\".' });
+  });
 });
 
 describe('formatAdsPath', () => {

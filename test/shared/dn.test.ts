@@ -50,7 +50,7 @@ describe('parseDn', () => {
     ['OU=sales,', /ends with a comma/],
     ['sales,DC=x', /has no "="/],
     ['=sales', /attribute name is missing/],
-    ['OU=a"b,DC=x', /must be escaped as \\"/],
+    ['OU=a"b,DC=x', /The character " at position 5 must be escaped as \\"/],
     ['OU=a;b', /must be escaped/],
     ['OU=a\\', /lone backslash/],
     ['OU=a\\q', /not a valid escape/],

@@ -28,7 +28,10 @@ export function Dialog({ title, onCancel, onSubmit, children, buttons, role = 'd
     return () => previous?.focus?.();
   }, []);
 
+  // React lets events from a portal bubble to the component that rendered it: a nested dialog's keys and
+  // submit must not also reach the dialog underneath.
   const onKeyDown = (event: React.KeyboardEvent) => {
+    event.stopPropagation();
     if (event.key === 'Escape') {
       event.stopPropagation();
       event.preventDefault();
@@ -62,6 +65,7 @@ export function Dialog({ title, onCancel, onSubmit, children, buttons, role = 'd
         onKeyDown={onKeyDown}
         onSubmit={(event) => {
           event.preventDefault();
+          event.stopPropagation();
           onSubmit?.();
         }}
         noValidate

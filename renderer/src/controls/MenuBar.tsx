@@ -66,7 +66,9 @@ export function MenuBar({ menus }: { menus: Menu[] }) {
     return i;
   };
 
-  const choose = (item: MenuItem) => {
+  // Focus goes back to the menu's title before the command runs, so a dialog it opens returns focus there.
+  const choose = (menuIndex: number, item: MenuItem) => {
+    topRefs.current[menuIndex]?.focus();
     setOpen(null);
     item.onSelect();
   };
@@ -115,7 +117,7 @@ export function MenuBar({ menus }: { menus: Menu[] }) {
                   role="menuitem"
                   tabIndex={-1}
                   className="menu-item"
-                  onClick={() => choose(item)}
+                  onClick={() => choose(m, item)}
                   onKeyDown={(e) => {
                     const count = menu.items.length;
                     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
@@ -130,7 +132,7 @@ export function MenuBar({ menus }: { menus: Menu[] }) {
                       setOpen(focusTop(m + (e.key === 'ArrowRight' ? 1 : -1)));
                     } else if (e.key === 'Enter' || e.key === ' ') {
                       e.preventDefault();
-                      choose(item);
+                      choose(m, item);
                     }
                   }}
                 >

@@ -42,7 +42,7 @@ export function readAdvanced(form: Advanced): { settings: Partial<Settings> } | 
   };
 }
 
-function PathPreview({ text, id }: { text: string; id: string }) {
+function PathPreview({ text, server, id }: { text: string; server: string; id: string }) {
   const parsed = parseAdsPath(text);
   if (!parsed.ok) {
     return (
@@ -60,7 +60,7 @@ function PathPreview({ text, id }: { text: string; id: string }) {
   }
   return (
     <p id={id} className="path-preview" aria-live="polite">
-      Server: <b>{parsed.server ?? (parsed.domain ? `domain controllers of ${parsed.domain} (DNS)` : 'from the Server field')}</b>
+      Server: <b>{server.trim() ? `${server.trim()} (Server field)` : (parsed.server ?? (parsed.domain ? `domain controllers of ${parsed.domain} (found by DNS)` : 'none — fill in the Server field'))}</b>
       {parsed.port ? (
         <>
           {' '}
@@ -124,7 +124,7 @@ export function AdvancedDialog({ settings, password, onApply, onCancel }: { sett
             Browse…
           </button>
         </div>
-        <PathPreview text={form.ouPath} id={ids.preview} />
+        <PathPreview text={form.ouPath} server={form.server} id={ids.preview} />
       </fieldset>
       <fieldset>
         <legend>Connection</legend>
@@ -140,13 +140,15 @@ export function AdvancedDialog({ settings, password, onApply, onCancel }: { sett
             {fieldError('port')}
           </div>
         </div>
-        <div role="radiogroup" aria-label="Security" className="radios">
-          <span className="radios-label">Security</span>
-          {SECURITY_MODES.map((mode) => (
-            <label key={mode}>
-              <input type="radio" name="security" checked={form.security === mode} onChange={() => set('security', mode)} /> {SECURITY_LABELS[mode]}
-            </label>
-          ))}
+        <div className="grid">
+          <span>Security</span>
+          <div role="radiogroup" aria-label="Security" className="radios vertical">
+            {SECURITY_MODES.map((mode) => (
+              <label key={mode}>
+                <input type="radio" name="security" checked={form.security === mode} onChange={() => set('security', mode)} /> {SECURITY_LABELS[mode]}
+              </label>
+            ))}
+          </div>
         </div>
         {form.security === 'none' && <p className="warning-text">Without encryption the password crosses the network in clear text; most domain controllers refuse it.</p>}
         {parsedPath.ok && parsedPath.scheme === 'LDAPS' && form.security !== 'ldaps' && <p className="warning-text">The path starts with LDAPS://, so LDAPS is used.</p>}

@@ -1,0 +1,202 @@
+/**
+ * The console in real Chromium through the browser transport, against the real DC: what an administrator
+ * does with Tools → Active Directory (LDAP) integration…. Screenshots land in test-results/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page, Response } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RENDERER_DIR, startBrowserConsole } from '../../electron/core/browser-console.ts';
+import type { WebConsole } from '../../electron/core/transport/http-server.ts';
+import { BASE_DN, NETBIOS, SERVICE_ACCOUNT } from '../support/directory-fixture.ts';
+import { launchChromium, screenshotPath } from '../support/browser.ts';
+import { realPartsAvailable, testDc } from '../support/real-parts.ts';
+import { tempDirFor } from '../support/temp-dir.ts';
+
+const DIALOG = 'Active Directory (LDAP) integration';
+
+describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () => {
+  const dc = testDc()!;
+  const dataDir = tempDirFor('e2e');
+  let web: WebConsole;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+  let page: Page;
+  const bodies: string[] = [];
+
+  const startConsole = async (port?: number) => {
+    web = await startBrowserConsole({ dataDir, log: () => undefined, ...(port ? { port } : {}) });
+  };
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error('The renderer is not built: run "npm run build" (npm test does).');
+    await startConsole();
+    ({ browser, close: closeBrowser } = await launchChromium());
+    page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+    // Every byte the console sends to the page, to prove the password is never among them.
+    page.on('response', (response: Response) => {
+      void response.text().then((t) => bodies.push(t), () => undefined);
+    });
+    page.on('websocket', (ws) => ws.on('framereceived', (frame) => bodies.push(String(frame.payload))));
+  });
+
+  // Each test starts from a freshly loaded console, so one failure cannot leave a dialog open for the next.
+  beforeEach(async () => {
+    await page.goto(web.url);
+  });
+
+  afterAll(async () => {
+    await closeBrowser?.();
+    await web?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const openFromMenu = async () => {
+    await page.getByRole('menuitem', { name: 'Tools' }).click();
+    await page.getByRole('menuitem', { name: `${DIALOG}…` }).click();
+    const dialog = page.getByRole('dialog', { name: DIALOG });
+    await dialog.waitFor();
+    return dialog;
+  };
+
+  it('shows the main window with its menu bar', async () => {
+    await expect(page.getByRole('menubar', { name: 'Main menu' }).getByRole('menuitem').allTextContents()).resolves.toEqual(['File', 'Tools', 'Help']);
+    await page.screenshot({ path: screenshotPath('01-main-window') });
+  });
+
+  it('opens the dialog from the keyboard (Alt, arrows, Enter), moves focus into it, and Esc returns focus', async () => {
+    await page.getByRole('menuitem', { name: 'File' }).waitFor();
+    await page.keyboard.press('Alt');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('File');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(`${DIALOG}…`);
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: DIALOG });
+    await dialog.waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[role="dialog"]')?.getAttribute('aria-modal'))).toBe('true');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Tools');
+  });
+
+  it('enables Login ID and Password only for Specified account', async () => {
+    const dialog = await openFromMenu();
+    await dialog.getByRole('radio', { name: 'Current account' }).check();
+    await expect(dialog.getByLabel('Login ID').isDisabled()).resolves.toBe(true);
+    await expect(dialog.getByLabel('Password').isDisabled()).resolves.toBe(true);
+    await page.screenshot({ path: screenshotPath('02-integration-current-account') });
+    await dialog.getByRole('radio', { name: 'Specified account' }).check();
+    await expect(dialog.getByLabel('Login ID').isEnabled()).resolves.toBe(true);
+    await expect(dialog.getByLabel('Password').isEnabled()).resolves.toBe(true);
+    await expect(dialog.getByLabel('Login ID').getAttribute('placeholder')).resolves.toMatch(/DOMAIN\\user, user@domain\.com/);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('parses the OU path as it is typed and says exactly what is wrong', async () => {
+    const dialog = await openFromMenu();
+    await dialog.getByRole('button', { name: 'Advanced settings…' }).click();
+    const advanced = page.getByRole('dialog', { name: 'Advanced settings' });
+    const path = advanced.getByLabel('OU container path');
+    await path.fill('LDAP://OU=sales,OU=la');
+    await path.pressSequentially(',DC=domain,DC=com');
+    await expect(advanced.getByText(/Container: OU=sales,OU=la,DC=domain,DC=com/).isVisible()).resolves.toBe(true);
+    await path.fill('LDAP://dc1.domain.com:636/OU=Research\\, Development,DC=domain,DC=com');
+    await expect(advanced.locator('.path-preview').textContent()).resolves.toMatch(/Server: dc1\.domain\.com · Port: 636 · Container: OU=Research\\, Development,DC=domain,DC=com/);
+    await path.fill('LDAP://OU=a"b,DC=domain');
+    await expect(advanced.getByRole('alert').textContent()).resolves.toBe('The character " at position 12 must be escaped as \\".');
+    await page.screenshot({ path: screenshotPath('03-advanced-invalid-path') });
+    await path.fill('OU=sales,DC=domain');
+    await expect(advanced.getByRole('alert').textContent()).resolves.toMatch(/must start with LDAP:\/\//);
+    await advanced.getByRole('button', { name: 'OK' }).click();
+    await expect(advanced.isVisible()).resolves.toBe(true); // an invalid path is not applied
+    await advanced.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  const fillConnection = async (dialog: ReturnType<Page['getByRole']>, password: string) => {
+    await dialog.getByRole('radio', { name: 'Specified account' }).check();
+    await dialog.getByLabel('Login ID').fill(`${NETBIOS}\\${SERVICE_ACCOUNT.sam}`);
+    await dialog.getByLabel('Password').fill(password);
+    await dialog.getByRole('button', { name: 'Advanced settings…' }).click();
+    const advanced = page.getByRole('dialog', { name: 'Advanced settings' });
+    await advanced.getByLabel('Server').fill(dc.address);
+    await advanced.getByLabel('CA certificate file').fill(dc.caFile);
+    await advanced.getByLabel('OU container path').fill(`LDAP://${BASE_DN}`);
+    return advanced;
+  };
+
+  it('picks an OU with Browse…', async () => {
+    const dialog = await openFromMenu();
+    const advanced = await fillConnection(dialog, SERVICE_ACCOUNT.password);
+    await advanced.getByRole('button', { name: 'Browse…' }).click();
+    const browse = page.getByRole('dialog', { name: 'Browse for container' });
+    await browse.getByRole('treeitem', { name: 'Sales' }).waitFor();
+    await browse.getByRole('button', { name: 'Expand Sales' }).click();
+    await browse.getByRole('treeitem', { name: 'LA' }).getByRole('button', { name: 'LA', exact: true }).click();
+    await page.screenshot({ path: screenshotPath('04-browse') });
+    await browse.getByRole('button', { name: 'OK' }).click();
+    await expect(advanced.getByLabel('OU container path').inputValue()).resolves.toBe(`LDAP://OU=LA,OU=Sales,${BASE_DN}`);
+    await advanced.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('shows a success message box naming the account, DC and count', async () => {
+    const dialog = await openFromMenu();
+    const advanced = await fillConnection(dialog, SERVICE_ACCOUNT.password);
+    await advanced.getByRole('button', { name: 'OK' }).click();
+    await dialog.getByRole('button', { name: 'Test connection' }).click();
+    const box = page.getByRole('alertdialog', { name: 'Test connection' });
+    await box.waitFor();
+    await expect(box.textContent()).resolves.toMatch(/Test connection succeeded\. Logged on to dc1\.corp\.example\.test .* as CORP\\svc-adconsole over LDAPS/);
+    await expect(box.getByRole('list', { name: 'Steps' }).getByRole('listitem').count()).resolves.toBe(7);
+    await page.screenshot({ path: screenshotPath('05-test-success') });
+    await box.getByRole('button', { name: 'OK' }).click();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('shows a failure message box naming the step, the reason and what to do', async () => {
+    const dialog = await openFromMenu();
+    const advanced = await fillConnection(dialog, 'not-the-password');
+    await advanced.getByRole('button', { name: 'OK' }).click();
+    await dialog.getByRole('button', { name: 'Test connection' }).click();
+    const box = page.getByRole('alertdialog', { name: 'Test connection' });
+    await box.waitFor();
+    await expect(box.textContent()).resolves.toMatch(/failed at the "bind" step\. The login ID or password is wrong \(AD code 52e\)\. Retype the password/);
+    await page.screenshot({ path: screenshotPath('06-test-failure') });
+    await box.getByRole('button', { name: 'OK' }).click();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('keeps what OK saved across a restart of the console, and never sends the password back', async () => {
+    const dialog = await openFromMenu();
+    await dialog.getByLabel(/Search and import user accounts/).check();
+    const advanced = await fillConnection(dialog, SERVICE_ACCOUNT.password);
+    await advanced.getByLabel('Page size').fill('250');
+    await advanced.getByRole('button', { name: 'OK' }).click();
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    // The browser console has no OS key store: it says the password is kept in memory only.
+    const notice = page.getByRole('alertdialog', { name: DIALOG });
+    await expect(notice.textContent()).resolves.toMatch(/kept in memory only/);
+    await notice.getByRole('button', { name: 'OK' }).click();
+
+    const port = web.port;
+    await web.close();
+    await startConsole(port);
+    await page.goto(web.url);
+    const reopened = await openFromMenu();
+    await expect(reopened.getByLabel(/Search and import user accounts/).isChecked()).resolves.toBe(true);
+    await expect(reopened.getByLabel('Login ID').inputValue()).resolves.toBe(`${NETBIOS}\\${SERVICE_ACCOUNT.sam}`);
+    await expect(reopened.getByLabel('Password').inputValue()).resolves.toBe('');
+    await reopened.getByRole('button', { name: 'Advanced settings…' }).click();
+    const adv = page.getByRole('dialog', { name: 'Advanced settings' });
+    await expect(adv.getByLabel('Server').inputValue()).resolves.toBe(dc.address);
+    await expect(adv.getByLabel('Page size').inputValue()).resolves.toBe('250');
+    await page.screenshot({ path: screenshotPath('07-after-restart-advanced') });
+    await adv.getByRole('button', { name: 'Cancel' }).click();
+    await reopened.getByRole('button', { name: 'Cancel' }).click();
+
+    expect(bodies.length).toBeGreaterThan(10);
+    expect(bodies.some((b) => b.includes(SERVICE_ACCOUNT.password))).toBe(false);
+  });
+});
