@@ -11,7 +11,8 @@ import { settingsProblems, type Settings } from '../../shared/settings.ts';
 import { browse } from './directory/browse.ts';
 import { testConnection } from './directory/connection-test.ts';
 import type { NameResolver } from './directory/resolver.ts';
-import { passwordTargetOf, PlanError } from './directory/target.ts';
+import { StepFailure } from './failure.ts';
+import { passwordTargetOf } from './directory/target.ts';
 import { sameTarget, type PasswordVault } from './secrets/password-vault.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 
@@ -25,17 +26,6 @@ export interface HandlerDeps {
 }
 
 export type Handlers = { [K in OperationName]: (input: InputOf<K>) => Promise<ResultOf<K>> };
-
-/** A failure the user can act on; anything else is reported as unexpected. */
-export class UserError extends Error {
-  readonly code: string;
-  readonly hint: string | undefined;
-  constructor(code: string, message: string, hint?: string) {
-    super(message);
-    this.code = code;
-    this.hint = hint;
-  }
-}
 
 /**
  * What makes settings unsafe to save: invalid values, and files on this machine that do not exist.
@@ -65,7 +55,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'settings.save': async ({ settings, password }) => {
       const problems = localProblems(settings);
       if (settings.account === 'specified' && password.action === 'clear') problems.push('Specified account needs a password: type one, or choose Current account.');
-      if (problems.length > 0) throw new UserError('invalid-settings', `The settings were not saved: ${problems.join(' ')}`, 'Correct the fields named and press OK again.');
+      if (problems.length > 0) throw new StepFailure('invalid-settings', `The settings were not saved: ${problems.join(' ')}`, 'Correct the fields named and press OK again.');
       const notices: string[] = [];
       const target = passwordTargetOf(settings);
       const stored = deps.vault.target();
@@ -101,11 +91,9 @@ export async function dispatch(handlers: Handlers, name: unknown, input: unknown
     const handler = handlers[name] as (input: unknown) => Promise<unknown>;
     return ok(await handler(parsed.data));
   } catch (err) {
-    const e = err as { code?: unknown; message?: string; hint?: unknown };
-    if (err instanceof UserError || err instanceof PlanError || (typeof e.code === 'string' && typeof e.hint === 'string')) {
-      return fail(String(e.code ?? 'failed'), e.message ?? 'The operation failed.', typeof e.hint === 'string' && e.hint ? e.hint : undefined);
-    }
+    // Failures the admin can act on travel as they are; anything else is a bug, logged with its stack.
+    if (err instanceof StepFailure) return fail(err.code, err.message, err.hint || undefined);
     log(`unexpected error in ${name}: ${(err as Error).stack ?? String(err)}`);
-    return fail('unexpected', `Something unexpected went wrong in "${name}": ${e.message ?? String(err)}.`, 'Try again. If it happens again, report it with the console log.');
+    return fail('unexpected', `Something unexpected went wrong in "${name}": ${(err as Error).message ?? String(err)}.`, 'Try again. If it happens again, report it with the console log.');
   }
 }

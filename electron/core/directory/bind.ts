@@ -2,7 +2,7 @@
 import type { Client } from 'ldapts';
 import { parseLoginId } from '../../../shared/login-id.ts';
 import type { Settings } from '../../../shared/settings.ts';
-import { StepFailure } from './connection.ts';
+import { StepFailure } from '../failure.ts';
 import { explainLdapError } from './ldap-errors.ts';
 
 export const CURRENT_ACCOUNT_UNAVAILABLE = new StepFailure(

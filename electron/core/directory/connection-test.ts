@@ -9,11 +9,12 @@ import type { TestReport, TestStep, TestStepName } from '../../../shared/contrac
 import type { Settings } from '../../../shared/settings.ts';
 import { accountFilter, accountNoun, logonName } from './account-filter.ts';
 import { bindOnce } from './bind.ts';
-import { clientOver, closeClient, connectTcp, endpoint, handshakeLdaps, StepFailure, startTls } from './connection.ts';
+import { clientOver, closeClient, connectTcp, endpoint, handshakeLdaps, startTls } from './connection.ts';
+import { StepFailure } from '../failure.ts';
 import { explainLdapError } from './ldap-errors.ts';
 import type { NameResolver } from './resolver.ts';
 import { readRootDse, whoAmI } from './rootdse.ts';
-import { planConnection, PlanError } from './target.ts';
+import { planConnection } from './target.ts';
 import { trustedCas, type CertificateSummary } from './tls-check.ts';
 
 /** AD refuses Kerberos beyond 5 minutes of skew; worth a warning even for simple binds. */
@@ -23,11 +24,7 @@ const SAMPLE_SIZE = 5;
 class Stop extends Error {}
 
 function toFailure(err: unknown): StepFailure {
-  if (err instanceof StepFailure) return err;
-  if (err instanceof PlanError) return new StepFailure('plan', err.message, err.hint);
-  const e = err as { code?: unknown; message?: string; hint?: unknown };
-  if (typeof e.hint === 'string') return new StepFailure(String(e.code ?? 'failed'), e.message ?? String(err), e.hint);
-  return new StepFailure('failed', e.message ?? String(err), 'Check the settings and try again.');
+  return err instanceof StepFailure ? err : new StepFailure('failed', (err as Error).message ?? String(err), 'Check the settings and try again.');
 }
 
 export async function testConnection(settings: Settings, password: string | null, resolver: NameResolver): Promise<TestReport> {

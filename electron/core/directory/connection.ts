@@ -6,17 +6,8 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { Client } from 'ldapts';
 import type { Security } from '../../../shared/settings.ts';
-import { type CertificateSummary, explainHandshakeError, TlsFailure, tlsOptions, trustedCas, verifyOrThrow } from './tls-check.ts';
-
-export class StepFailure extends Error {
-  readonly code: string;
-  readonly hint: string;
-  constructor(code: string, message: string, hint: string) {
-    super(message);
-    this.code = code;
-    this.hint = hint;
-  }
-}
+import { StepFailure } from '../failure.ts';
+import { type CertificateSummary, explainHandshakeError, tlsOptions, trustedCas, verifyOrThrow } from './tls-check.ts';
 
 export interface Timeouts {
   connectMs: number;
@@ -93,7 +84,7 @@ export async function handshakeLdaps(socket: net.Socket, host: string, port: num
     timeoutMs,
     () => {
       secure.destroy();
-      return new TlsFailure('tls-timeout', `The server accepted the connection on port ${port} but did not complete the TLS handshake within ${timeoutMs / 1000} s.`, 'Check that this port serves LDAPS (usually 636) and that nothing between here and the server intercepts TLS; or raise the connect timeout.');
+      return new StepFailure('tls-timeout', `The server accepted the connection on port ${port} but did not complete the TLS handshake within ${timeoutMs / 1000} s.`, 'Check that this port serves LDAPS (usually 636) and that nothing between here and the server intercepts TLS; or raise the connect timeout.');
     },
   );
   secure.removeAllListeners('error');
@@ -137,18 +128,18 @@ export async function startTls(socket: net.Socket, host: string, port: number, c
   try {
     await withTimeout(client.startTLS(tlsOptions(host, ca)), timeouts.connectMs + timeouts.operationMs, () => {
       socket.destroy();
-      return new TlsFailure('tls-timeout', `The server did not complete StartTLS within ${(timeouts.connectMs + timeouts.operationMs) / 1000} s.`, 'Check that the port serves plain LDAP (389) for StartTLS, or choose LDAPS.');
+      return new StepFailure('tls-timeout', `The server did not complete StartTLS within ${(timeouts.connectMs + timeouts.operationMs) / 1000} s.`, 'Check that the port serves plain LDAP (389) for StartTLS, or choose LDAPS.');
     });
   } catch (err) {
     socket.destroy();
-    if (err instanceof TlsFailure) throw err;
+    if (err instanceof StepFailure) throw err;
     const e = err as NodeJS.ErrnoException & { code?: unknown };
     if (typeof e.code === 'number') {
-      throw new TlsFailure('starttls-refused', `The server refused StartTLS (LDAP result ${e.code}): ${e.message}`, 'Choose LDAPS, or enable StartTLS on the domain controller (it needs a certificate).');
+      throw new StepFailure('starttls-refused', `The server refused StartTLS (LDAP result ${e.code}): ${e.message}`, 'Choose LDAPS, or enable StartTLS on the domain controller (it needs a certificate).');
     }
     throw explainHandshakeError(e, port);
   }
-  if (!upgraded) throw new TlsFailure('tls-failed', 'StartTLS finished without a TLS session.', 'Choose LDAPS in Advanced settings.');
+  if (!upgraded) throw new StepFailure('tls-failed', 'StartTLS finished without a TLS session.', 'Choose LDAPS in Advanced settings.');
   return { client, certificate: verifyOrThrow(upgraded, host) };
 }
 

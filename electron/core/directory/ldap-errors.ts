@@ -1,16 +1,15 @@
 /** Errors thrown by ldapts, turned into sentences (AD's sub-code sits only inside `error.message`). */
 import { explainLdapResult } from '../../../shared/ad-errors.ts';
-import { StepFailure } from './connection.ts';
+import { StepFailure } from '../failure.ts';
 
 export function explainLdapError(err: unknown, operation: string, timeoutMs: number): StepFailure {
   if (err instanceof StepFailure) return err;
-  const e = err as { code?: unknown; message?: string; hint?: string };
+  const e = err as { code?: unknown; message?: string };
   const message = e.message ?? String(err);
   if (typeof e.code === 'number') {
     const explained = explainLdapResult(e.code, message);
     return new StepFailure(explained.code, explained.message, explained.hint ?? '');
   }
-  if (typeof e.code === 'string' && typeof e.hint === 'string') return new StepFailure(e.code, message, e.hint);
   if (/Operation timed out/i.test(message)) {
     return new StepFailure('operation-timeout', `The domain controller did not answer the ${operation} within ${timeoutMs / 1000} s.`, 'Check that the port belongs to an LDAP server, or raise the operation timeout in Advanced settings.');
   }

@@ -1,7 +1,8 @@
 /** A bound directory session for work that does not report steps (browse now, import later). */
 import type { Settings } from '../../../shared/settings.ts';
 import { bindOnce } from './bind.ts';
-import { openDirectory, StepFailure, type DirectoryConnection } from './connection.ts';
+import { openDirectory, type DirectoryConnection } from './connection.ts';
+import { StepFailure } from '../failure.ts';
 import type { NameResolver } from './resolver.ts';
 import { planConnection, type ConnectionPlan } from './target.ts';
 

@@ -6,6 +6,7 @@ import { parseAdsPath } from '../../../shared/adspath.ts';
 import { effectivePort, type Security, type Settings } from '../../../shared/settings.ts';
 import type { PasswordTarget } from '../secrets/password-vault.ts';
 import type { NameResolver } from './resolver.ts';
+import { StepFailure } from '../failure.ts';
 
 export interface ConnectionPlan {
   /** Host names or addresses to try, in order. */
@@ -19,14 +20,6 @@ export interface ConnectionPlan {
   domain: string | null;
 }
 
-export class PlanError extends Error {
-  readonly hint: string;
-  constructor(message: string, hint: string) {
-    super(message);
-    this.hint = hint;
-  }
-}
-
 /** What the stored password is bound to: login ID + the server as configured (or the domain when found by DNS). */
 export function passwordTargetOf(settings: Settings): PasswordTarget {
   const path = parseAdsPath(settings.ouPath);
@@ -36,7 +29,7 @@ export function passwordTargetOf(settings: Settings): PasswordTarget {
 
 export async function planConnection(settings: Settings, resolver: NameResolver): Promise<ConnectionPlan> {
   const path = parseAdsPath(settings.ouPath);
-  if (!path.ok) throw new PlanError(`The OU container path is not valid: ${path.error}`, 'Correct the OU container path in Advanced settings.');
+  if (!path.ok) throw new StepFailure('invalid-path', `The OU container path is not valid: ${path.error}`, 'Correct the OU container path in Advanced settings.');
   // An LDAPS:// path asks for LDAPS whatever the security setting says: the admin wrote it explicitly.
   const security: Security = path.scheme === 'LDAPS' ? 'ldaps' : settings.security;
   const port = effectivePort({ ...settings, security }, path.port);
@@ -44,19 +37,20 @@ export async function planConnection(settings: Settings, resolver: NameResolver)
   if (settings.server.trim()) return { ...base, hosts: [settings.server.trim()], source: 'setting' };
   if (path.server) return { ...base, hosts: [path.server], source: 'path' };
   if (!path.domain) {
-    throw new PlanError('No server is named and the OU path has no DC= parts to find the domain by.', 'Type the domain controller in Server (Advanced settings), or an OU path such as LDAP://OU=sales,DC=domain,DC=com.');
+    throw new StepFailure('no-server', 'No server is named and the OU path has no DC= parts to find the domain by.', 'Type the domain controller in Server (Advanced settings), or an OU path such as LDAP://OU=sales,DC=domain,DC=com.');
   }
   const srvName = `_ldap._tcp.dc._msdcs.${path.domain}`;
   let records;
   try {
     records = await resolver.resolveSrv(srvName);
   } catch (err) {
-    throw new PlanError(
+    throw new StepFailure(
+      'no-dc-in-dns',
       `DNS has no domain controllers for ${path.domain} (SRV ${srvName}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
       'Check that this computer uses the domain\'s DNS servers, or type a domain controller in Server (Advanced settings).',
     );
   }
-  if (records.length === 0) throw new PlanError(`DNS lists no domain controllers for ${path.domain} (SRV ${srvName}).`, 'Type a domain controller in Server (Advanced settings).');
+  if (records.length === 0) throw new StepFailure('no-dc-in-dns', `DNS lists no domain controllers for ${path.domain} (SRV ${srvName}).`, 'Type a domain controller in Server (Advanced settings).');
   // RFC 2782: lowest priority first, then heaviest weight.
   const hosts = [...records].sort((a, b) => a.priority - b.priority || b.weight - a.weight).map((r) => r.name);
   return { ...base, hosts: [...new Set(hosts)], source: 'dns-srv' };
