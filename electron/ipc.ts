@@ -4,16 +4,16 @@ import { OPERATION_NAMES } from '../shared/contract.ts';
 import { fail } from '../shared/result.ts';
 import type { Services } from './core/app-services.ts';
 import { dispatch } from './core/handlers.ts';
+import { isTrustedSender } from './trusted-sender.ts';
 
 export const channelOf = (operation: string) => `adconsole:${operation}`;
 export const EVENT_CHANNEL = 'adconsole:event';
 
-export function registerIpc(services: Services, isTrustedUrl: (url: string) => boolean): void {
+export function registerIpc(services: Services, rendererUrl: string): void {
   for (const name of OPERATION_NAMES) {
     ipcMain.handle(channelOf(name), async (event: IpcMainInvokeEvent, input: unknown) => {
       // Only our own top-level page may call the core: not an iframe, not a navigated-away page.
-      const frame = event.senderFrame;
-      if (!frame || frame.parent !== null || !isTrustedUrl(frame.url)) {
+      if (!isTrustedSender(event.senderFrame, rendererUrl)) {
         return fail('forbidden', 'This request did not come from the console window and was refused.');
       }
       return dispatch(services.handlers, name, input, services.log);

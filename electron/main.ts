@@ -17,7 +17,6 @@ app.setPath('userData', dataDir);
 
 const rendererIndex = path.join(import.meta.dirname, '../renderer/index.html');
 const rendererUrl = pathToFileURL(rendererIndex).href;
-const isTrustedUrl = (url: string) => url.split('#')[0]!.split('?')[0] === rendererUrl;
 
 app.enableSandbox();
 
@@ -30,7 +29,7 @@ app.whenReady().then(() => {
     transport: 'electron',
     dataDir,
   });
-  registerIpc(services, isTrustedUrl);
+  registerIpc(services, rendererUrl);
   // Nothing in this app needs camera, notifications or any other permission.
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 

@@ -23,6 +23,8 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
   let closeBrowser: () => Promise<void>;
   let page: Page;
   const bodies: string[] = [];
+  const pageErrors: string[] = [];
+  const eventSockets: string[] = [];
 
   const startConsole = async (port?: number) => {
     web = await startBrowserConsole({ dataDir, log: () => undefined, ...(port ? { port } : {}) });
@@ -37,7 +39,12 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     page.on('response', (response: Response) => {
       void response.text().then((t) => bodies.push(t), () => undefined);
     });
-    page.on('websocket', (ws) => ws.on('framereceived', (frame) => bodies.push(String(frame.payload))));
+    page.on('websocket', (ws) => {
+      eventSockets.push(ws.url());
+      ws.on('framereceived', (frame) => bodies.push(String(frame.payload)));
+    });
+    page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));
+    page.on('pageerror', (error) => pageErrors.push(error.message));
   });
 
   // Each test starts from a freshly loaded console, so one failure cannot leave a dialog open for the next.
@@ -198,5 +205,13 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
 
     expect(bodies.length).toBeGreaterThan(10);
     expect(bodies.some((b) => b.includes(SERVICE_ACCOUNT.password))).toBe(false);
+  });
+
+  it('ran without script errors or CSP violations, with its event channel open', async () => {
+    // Saving pushes settings.changed over the WebSocket; the strict CSP must allow that socket.
+    await page.waitForEvent('websocket', { predicate: (ws) => ws.url().endsWith('/api/events'), timeout: 10_000 }).catch(() => undefined);
+    expect(eventSockets.some((url) => url === `ws://127.0.0.1:${web.port}/api/events`)).toBe(true);
+    expect(bodies.some((b) => b.includes('"event":"settings.changed"'))).toBe(true);
+    expect(pageErrors).toEqual([]);
   });
 });
