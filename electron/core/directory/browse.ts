@@ -3,6 +3,7 @@ import type { BrowseNode, BrowseResult } from '../../../shared/contract.ts';
 import { domainOfDn, leafName, parseDn } from '../../../shared/dn.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { explainLdapError } from './ldap-errors.ts';
+import { pagedSearch } from './paged-search.ts';
 import type { NameResolver } from './resolver.ts';
 import { readRootDse } from './rootdse.ts';
 import { openSession } from './session.ts';
@@ -34,8 +35,8 @@ export async function browse(settings: Settings, password: string | null, dn: st
     const self = await session.client.search(base, { scope: 'base', filter: '(objectClass=*)', attributes: ['objectClass'], timeLimit: settings.timeout });
     const node = nodeOf(base, ([] as unknown[]).concat(self.searchEntries[0]?.objectClass ?? []).map(String));
     const children: BrowseNode[] = [];
-    for await (const page of session.client.searchPaginated(base, { scope: 'one', filter: CONTAINERS, attributes: ['objectClass'], paged: { pageSize: settings.pageSize }, timeLimit: settings.timeout })) {
-      for (const entry of page.searchEntries) children.push(nodeOf(entry.dn, ([] as unknown[]).concat(entry.objectClass ?? []).map(String)));
+    for await (const entries of pagedSearch(session.client, base, { scope: 'one', filter: CONTAINERS, attributes: ['objectClass'], pageSize: settings.pageSize, timeLimit: settings.timeout })) {
+      for (const entry of entries) children.push(nodeOf(entry.dn, ([] as unknown[]).concat(entry.objectClass ?? []).map(String)));
     }
     children.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name));
     return { node, children };

@@ -12,6 +12,7 @@ import { bindOnce } from './bind.ts';
 import { clientOver, closeClient, connectTcp, endpoint, handshakeLdaps, startTls } from './connection.ts';
 import { StepFailure } from '../failure.ts';
 import { explainLdapError } from './ldap-errors.ts';
+import { pagedSearch } from './paged-search.ts';
 import type { NameResolver } from './resolver.ts';
 import { readRootDse, whoAmI } from './rootdse.ts';
 import { planConnection } from './target.ts';
@@ -153,15 +154,15 @@ export async function testConnection(settings: Settings, password: string | null
       let count = 0;
       const sample: string[] = [];
       try {
-        for await (const page of activeClient.searchPaginated(baseDn, {
+        for await (const entries of pagedSearch(activeClient, baseDn, {
           scope: 'sub',
           filter: accountFilter(settings.importComputers),
           attributes: ['sAMAccountName'],
-          paged: { pageSize: settings.pageSize },
+          pageSize: settings.pageSize,
           timeLimit: settings.timeout,
         })) {
-          count += page.searchEntries.length;
-          for (const entry of page.searchEntries) {
+          count += entries.length;
+          for (const entry of entries) {
             if (sample.length < SAMPLE_SIZE && entry.sAMAccountName) sample.push(logonName(String(entry.sAMAccountName), settings.importComputers));
           }
         }

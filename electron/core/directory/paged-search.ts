@@ -1,0 +1,60 @@
+/**
+ * Paged search that follows the server's cookie to the end. ldapts 9.2 stops at the first empty page
+ * even when the server says more follows (AD sends such pages when a selective filter scans many
+ * objects), silently losing entries; and it sends nothing when a caller stops early. This loop reads
+ * the cookie itself and, when stopped early, tells the server to drop the search (RFC 2696: size 0).
+ * It uses two internal ldapts methods (`_send`, `_nextMessageId`): the version is pinned and the
+ * integration tests page through the real DC.
+ */
+import { type Client, type Entry, FilterParser, MessageResponseStatus, PagedResultsControl, SearchRequest, type SearchResponse, StatusCodeParser } from 'ldapts';
+
+export interface PagedSearchOptions {
+  scope: 'base' | 'one' | 'sub';
+  filter: string;
+  attributes: string[];
+  explicitBufferAttributes?: string[];
+  pageSize: number;
+  /** Seconds the server may spend per page. */
+  timeLimit: number;
+}
+
+interface ClientInternals {
+  _send(message: SearchRequest): Promise<SearchResponse>;
+  _nextMessageId(): number;
+}
+
+function request(client: ClientInternals, baseDN: string, options: PagedSearchOptions, size: number, cookie: Buffer): SearchRequest {
+  return new SearchRequest({
+    messageId: client._nextMessageId(),
+    baseDN,
+    scope: options.scope,
+    filter: FilterParser.parseString(options.filter),
+    attributes: options.attributes,
+    explicitBufferAttributes: options.explicitBufferAttributes ?? [],
+    timeLimit: options.timeLimit,
+    controls: [new PagedResultsControl({ value: { size, cookie } })],
+  });
+}
+
+/** Yields one array of entries per page (possibly empty) until the server's cookie is empty. */
+export async function* pagedSearch(client: Client, baseDN: string, options: PagedSearchOptions): AsyncGenerator<Entry[]> {
+  const internals = client as unknown as ClientInternals;
+  let cookie: Buffer = Buffer.alloc(0);
+  let finished = false;
+  try {
+    do {
+      const sent = request(internals, baseDN, options, options.pageSize, cookie);
+      const result = await internals._send(sent);
+      if (result.status !== MessageResponseStatus.Success) throw StatusCodeParser.parse(result);
+      const control = result.controls?.find((c): c is PagedResultsControl => c instanceof PagedResultsControl);
+      cookie = control?.value?.cookie ?? Buffer.alloc(0);
+      finished = cookie.length === 0;
+      yield result.searchEntries.map((entry) => entry.toObject(options.attributes, options.explicitBufferAttributes ?? []));
+    } while (!finished);
+  } finally {
+    if (!finished && cookie.length > 0) {
+      // Stopped early (cancel, error in the consumer): release the server's paged-search state.
+      await internals._send(request(internals, baseDN, options, 0, cookie)).catch(() => undefined);
+    }
+  }
+}
