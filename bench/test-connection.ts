@@ -21,13 +21,21 @@ const PAGE = 500;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const dc = await startTestDc(path.join(os.tmpdir(), `adconsole-bench-dc-${process.pid}`), (l) => console.error(`[bench DC] ${l}`));
+// Seeding a large directory takes minutes: an interrupted run still stops its DC.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stopTestDc(dc);
+    process.exit(130);
+  });
+}
 try {
   const admin = await adminClient(dc.address, dc.caFile);
   const ou = `OU=Bench,${BASE_DN}`;
   await admin.add(ou, { objectClass: ['top', 'organizationalUnit'], ou: 'Bench' });
   const seedStart = performance.now();
-  const CONCURRENCY = 4;
+  const CONCURRENCY = 8;
   for (let i = 0; i < USERS; i += CONCURRENCY) {
+    if (i > 0 && i % 10_000 === 0) console.error(`[bench] ${i} users seeded`);
     await Promise.all(
       Array.from({ length: Math.min(CONCURRENCY, USERS - i) }, (_, k) => {
         const n = String(i + k).padStart(6, '0');

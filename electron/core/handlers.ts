@@ -6,14 +6,14 @@
 import fs from 'node:fs';
 import type { z } from 'zod';
 import { isOperationName, operations, type AppInfo, type Events, type InputOf, type OperationName, type ResultOf, type SettingsView } from '../../shared/contract.ts';
+import { passwordTargetOf, sameTarget } from '../../shared/password-target.ts';
 import { fail, ok, type Result } from '../../shared/result.ts';
 import { settingsProblems, type Settings } from '../../shared/settings.ts';
 import { browse } from './directory/browse.ts';
 import { testConnection } from './directory/connection-test.ts';
 import type { NameResolver } from './directory/resolver.ts';
 import { StepFailure } from './failure.ts';
-import { passwordTargetOf } from './directory/target.ts';
-import { sameTarget, type PasswordVault } from './secrets/password-vault.ts';
+import type { PasswordVault } from './secrets/password-vault.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 
 export interface HandlerDeps {

@@ -4,7 +4,6 @@
  */
 import { parseAdsPath } from '../../../shared/adspath.ts';
 import { effectivePort, type Security, type Settings } from '../../../shared/settings.ts';
-import type { PasswordTarget } from '../secrets/password-vault.ts';
 import type { NameResolver } from './resolver.ts';
 import { StepFailure } from '../failure.ts';
 
@@ -20,13 +19,6 @@ export interface ConnectionPlan {
   domain: string | null;
 }
 
-/** What the stored password is bound to: login ID + the server as configured (or the domain when found by DNS). */
-export function passwordTargetOf(settings: Settings): PasswordTarget {
-  const path = parseAdsPath(settings.ouPath);
-  const server = settings.server.trim() || (path.ok ? (path.server ?? (path.domain ? `domain:${path.domain}` : '')) : '');
-  return { login: settings.login.trim(), server };
-}
-
 export async function planConnection(settings: Settings, resolver: NameResolver): Promise<ConnectionPlan> {
   const path = parseAdsPath(settings.ouPath);
   if (!path.ok) throw new StepFailure('invalid-path', `The OU container path is not valid: ${path.error}`, 'Correct the OU container path in Advanced settings.');
@@ -34,8 +26,10 @@ export async function planConnection(settings: Settings, resolver: NameResolver)
   const security: Security = path.scheme === 'LDAPS' ? 'ldaps' : settings.security;
   const port = effectivePort({ ...settings, security }, path.port);
   const base = { port, security, baseDn: path.dn, domain: path.domain };
-  if (settings.server.trim()) return { ...base, hosts: [settings.server.trim()], source: 'setting' };
-  if (path.server) return { ...base, hosts: [path.server], source: 'path' };
+  // "[::1]" is how an IPv6 address is written in a path; sockets and DNS want it bare.
+  const bare = (host: string) => host.trim().replace(/^\[(.*)\]$/, '$1');
+  if (settings.server.trim()) return { ...base, hosts: [bare(settings.server)], source: 'setting' };
+  if (path.server) return { ...base, hosts: [bare(path.server)], source: 'path' };
   if (!path.domain) {
     throw new StepFailure('no-server', 'No server is named and the OU path has no DC= parts to find the domain by.', 'Type the domain controller in Server (Advanced settings), or an OU path such as LDAP://OU=sales,DC=domain,DC=com.');
   }

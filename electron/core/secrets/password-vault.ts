@@ -4,6 +4,7 @@
  * changed target never receives an old password (one wrong bind too many locks a service account out).
  */
 import type { SecureStorageInfo } from '../../../shared/contract.ts';
+import { sameTarget, type PasswordTarget } from '../../../shared/password-target.ts';
 import type { KeyValueFile } from '../settings/settings-store.ts';
 
 /** Encrypts with an OS-protected key. Implemented by the Electron glue around `safeStorage`. */
@@ -13,10 +14,6 @@ export interface SecretCipher {
   decrypt(sealed: string): string;
 }
 
-export interface PasswordTarget {
-  login: string;
-  server: string;
-}
 
 export interface PasswordVault {
   info(): SecureStorageInfo;
@@ -25,10 +22,6 @@ export interface PasswordVault {
   /** The password, only when the target matches the one it was stored for. */
   read(target: PasswordTarget): string | null;
   clear(): void;
-}
-
-export function sameTarget(a: PasswordTarget, b: PasswordTarget): boolean {
-  return a.login.trim().toLowerCase() === b.login.trim().toLowerCase() && a.server.trim().toLowerCase() === b.server.trim().toLowerCase();
 }
 
 interface SealedRecord extends PasswordTarget {

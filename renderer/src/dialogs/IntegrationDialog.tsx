@@ -3,19 +3,16 @@ import { useEffect, useId, useState } from 'react';
 import type { SettingsView, TestReport } from '../../../shared/contract.ts';
 import type { ApiError } from '../../../shared/result.ts';
 import { settingsProblems, type Settings } from '../../../shared/settings.ts';
-import { parseAdsPath } from '../../../shared/adspath.ts';
+import { passwordTargetOf, sameTarget } from '../../../shared/password-target.ts';
 import { api } from '../api.ts';
 import { Dialog } from '../controls/Dialog.tsx';
 import { MessageBox } from '../controls/MessageBox.tsx';
 import { AdvancedDialog } from './AdvancedDialog.tsx';
 import { TestResultBox } from './TestResultBox.tsx';
 
-/** Mirrors the main process's rule: a stored password serves only the login ID and server it was saved for. */
+/** The main process's rule, from the same shared code: a stored password serves only its own login ID and server. */
 function storedPasswordApplies(view: SettingsView, draft: Settings): boolean {
-  if (!view.password.stored) return false;
-  const path = parseAdsPath(draft.ouPath);
-  const server = draft.server.trim() || (path.ok ? (path.server ?? (path.domain ? `domain:${path.domain}` : '')) : '');
-  return view.password.login?.toLowerCase() === draft.login.trim().toLowerCase() && (view.password.server ?? '').toLowerCase() === server.toLowerCase();
+  return view.password.stored && sameTarget({ login: view.password.login ?? '', server: view.password.server ?? '' }, passwordTargetOf(draft));
 }
 
 type Box = { kind: 'test'; report: TestReport } | { kind: 'error'; title: string; error: ApiError } | { kind: 'notice'; text: string };

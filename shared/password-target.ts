@@ -1,0 +1,21 @@
+/**
+ * What a stored password belongs to: the login ID and the server as configured (or the domain, when
+ * domain controllers are found by DNS). A password is only ever sent to the target it was typed for.
+ */
+import { parseAdsPath } from './adspath.ts';
+import type { Settings } from './settings.ts';
+
+export interface PasswordTarget {
+  login: string;
+  server: string;
+}
+
+export function passwordTargetOf(settings: Settings): PasswordTarget {
+  const path = parseAdsPath(settings.ouPath);
+  const server = settings.server.trim() || (path.ok ? (path.server ?? (path.domain ? `domain:${path.domain}` : '')) : '');
+  return { login: settings.login.trim(), server };
+}
+
+export function sameTarget(a: PasswordTarget, b: PasswordTarget): boolean {
+  return a.login.trim().toLowerCase() === b.login.trim().toLowerCase() && a.server.trim().toLowerCase() === b.server.trim().toLowerCase();
+}
