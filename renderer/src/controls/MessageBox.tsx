@@ -10,14 +10,15 @@ export interface MessageBoxProps {
   onClose: () => void;
 }
 
-const ICONS = { info: 'ℹ', error: '⛔', warning: '⚠' };
+// Plain letters in drawn circles: no emoji font is needed for the icon to show.
+const ICONS = { info: 'i', error: '×', warning: '!' };
 
 export function MessageBox({ title, kind, message, children, onClose }: MessageBoxProps) {
   const messageId = useId();
   return (
     <Dialog title={title} role="alertdialog" onCancel={onClose} onSubmit={onClose} width={560} describedBy={messageId} buttons={<button type="submit" data-autofocus className="default">OK</button>}>
       <div className={`message message-${kind}`}>
-        <span className="message-icon" aria-hidden="true">
+        <span className={`message-icon ${kind}`} aria-hidden="true">
           {ICONS[kind]}
         </span>
         <p id={messageId} className="message-text">
