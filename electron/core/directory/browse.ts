@@ -6,7 +6,8 @@ import { explainLdapError } from './ldap-errors.ts';
 import { pagedSearch } from './paged-search.ts';
 import type { NameResolver } from './resolver.ts';
 import { readRootDse } from './rootdse.ts';
-import { openSession } from './session.ts';
+import type { SessionCache } from './session-cache.ts';
+import type { DirectorySession } from './session.ts';
 
 // Hidden system containers (System, Program Data, …) carry showInAdvancedViewOnly, as in ADUC's default view.
 const CONTAINERS = '(&(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=builtinDomain)(objectClass=domainDNS))(!(showInAdvancedViewOnly=TRUE)))';
@@ -27,8 +28,11 @@ function nodeOf(dn: string, classes: string[]): BrowseNode {
   return { dn, name, kind, hasChildren: true };
 }
 
-export async function browse(settings: Settings, password: string | null, dn: string | null, resolver: NameResolver): Promise<BrowseResult> {
-  const session = await openSession(settings, password, resolver);
+export async function browse(settings: Settings, password: string | null, dn: string | null, resolver: NameResolver, sessions: SessionCache): Promise<BrowseResult> {
+  return sessions.use(settings, password, resolver, (session) => browseWith(session, settings, dn));
+}
+
+async function browseWith(session: DirectorySession, settings: Settings, dn: string | null): Promise<BrowseResult> {
   const timeoutMs = settings.timeout * 1000;
   try {
     const base = dn ?? (await readRootDse(session.client)).defaultNamingContext;
@@ -42,7 +46,5 @@ export async function browse(settings: Settings, password: string | null, dn: st
     return { node, children };
   } catch (err) {
     throw explainLdapError(err, 'browse of the directory', timeoutMs);
-  } finally {
-    await session.close();
   }
 }

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { browse } from '../../../../electron/core/directory/browse.ts';
 import { createResolver } from '../../../../electron/core/directory/resolver.ts';
+import { SessionCache } from '../../../../electron/core/directory/session-cache.ts';
 import { BASE_DN } from '../../../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../../../support/settings-for-dc.ts';
@@ -8,9 +9,11 @@ import { dcSettings, SERVICE_PASSWORD } from '../../../support/settings-for-dc.t
 describe.runIf(realPartsAvailable())('Browse on the real DC', () => {
   const dc = testDc()!;
   const resolver = createResolver({});
+  const sessions = new SessionCache();
+  afterAll(() => sessions.close());
 
   it('starts at the naming context and lists its OUs before its containers', async () => {
-    const { node, children } = await browse(dcSettings(dc), SERVICE_PASSWORD, null, resolver);
+    const { node, children } = await browse(dcSettings(dc), SERVICE_PASSWORD, null, resolver, sessions);
     expect(node).toMatchObject({ dn: BASE_DN, kind: 'domain', name: 'corp.example.test' });
     const names = children.map((c) => c.name);
     expect(names).toEqual(expect.arrayContaining(['Sales', 'Research, Development', 'Zürich Büro', 'Users', 'Computers']));
@@ -20,13 +23,35 @@ describe.runIf(realPartsAvailable())('Browse on the real DC', () => {
   });
 
   it('loads one level per expand, with DNs escaped as the directory writes them', async () => {
-    const { children } = await browse(dcSettings(dc), SERVICE_PASSWORD, `OU=Sales,${BASE_DN}`, resolver);
+    const { children } = await browse(dcSettings(dc), SERVICE_PASSWORD, `OU=Sales,${BASE_DN}`, resolver, sessions);
     expect(children).toEqual([{ dn: `OU=LA,OU=Sales,${BASE_DN}`, name: 'LA', kind: 'organizationalUnit', hasChildren: true }]);
-    const research = (await browse(dcSettings(dc), SERVICE_PASSWORD, null, resolver)).children.find((c) => c.name === 'Research, Development')!;
+    const research = (await browse(dcSettings(dc), SERVICE_PASSWORD, null, resolver, sessions)).children.find((c) => c.name === 'Research, Development')!;
     expect(research.dn).toBe(`OU=Research\\, Development,${BASE_DN}`);
   });
 
   it('explains a refused bind instead of showing an empty tree', async () => {
-    await expect(browse(dcSettings(dc), 'wrong', null, resolver)).rejects.toMatchObject({ message: expect.stringMatching(/52e/) });
+    await expect(browse(dcSettings(dc), 'wrong', null, resolver, sessions)).rejects.toMatchObject({ message: expect.stringMatching(/52e/) });
+  });
+
+  it('expands over one bound session, and binds again only when the connection settings change', async () => {
+    const own = new SessionCache();
+    try {
+      await browse(dcSettings(dc), SERVICE_PASSWORD, null, resolver, own);
+      await browse(dcSettings(dc), SERVICE_PASSWORD, `OU=Sales,${BASE_DN}`, resolver, own);
+      await browse(dcSettings(dc, { pageSize: 7 }), SERVICE_PASSWORD, `OU=Sales,${BASE_DN}`, resolver, own);
+      expect(own.opened).toBe(1);
+      await browse(dcSettings(dc, { security: 'starttls' }), SERVICE_PASSWORD, null, resolver, own);
+      expect(own.opened).toBe(2);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('does not keep a session whose bind was refused', async () => {
+    const own = new SessionCache();
+    await expect(browse(dcSettings(dc), 'wrong', null, resolver, own)).rejects.toThrow();
+    await expect(browse(dcSettings(dc), 'wrong', null, resolver, own)).rejects.toThrow();
+    expect(own.opened).toBe(0);
+    await own.close();
   });
 });

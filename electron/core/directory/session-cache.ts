@@ -1,0 +1,56 @@
+/**
+ * Keeps one bound session for a burst of related requests (each Browse… expand), so a click is one
+ * search rather than a new connection and another bind. Reused only for identical connection settings,
+ * login and password; closed after a minute idle. A lost connection is not silently re-bound: the next
+ * request opens a new session, and a refused bind is never retried here.
+ */
+import crypto from 'node:crypto';
+import type { Settings } from '../../../shared/settings.ts';
+import type { NameResolver } from './resolver.ts';
+import { openSession, type DirectorySession } from './session.ts';
+
+const CONNECTION_FIELDS = ['account', 'login', 'ouPath', 'server', 'port', 'security', 'caFile', 'connectTimeout', 'timeout'] as const;
+
+function fingerprint(settings: Settings, password: string | null): string {
+  const fields = CONNECTION_FIELDS.map((k) => settings[k]);
+  return crypto.createHash('sha256').update(JSON.stringify([fields, password])).digest('hex');
+}
+
+export class SessionCache {
+  private entry: { key: string; session: DirectorySession; timer: NodeJS.Timeout } | null = null;
+  private readonly idleMs: number;
+  /** How many sessions (binds) this cache has opened; for tests and diagnostics. */
+  opened = 0;
+
+  constructor(idleMs = 60_000) {
+    this.idleMs = idleMs;
+  }
+
+  async use<T>(settings: Settings, password: string | null, resolver: NameResolver, work: (session: DirectorySession) => Promise<T>): Promise<T> {
+    const key = fingerprint(settings, password);
+    if (this.entry && (this.entry.key !== key || !this.entry.session.client.isConnected)) await this.close();
+    if (!this.entry) {
+      const session = await openSession(settings, password, resolver);
+      this.opened++;
+      this.entry = { key, session, timer: setTimeout(() => void this.close(), this.idleMs) };
+    }
+    const entry = this.entry;
+    entry.timer.refresh();
+    entry.timer.unref(); // an idle browse session never keeps the process alive
+    try {
+      return await work(entry.session);
+    } catch (err) {
+      if (!entry.session.client.isConnected) await this.close();
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    const entry = this.entry;
+    this.entry = null;
+    if (entry) {
+      clearTimeout(entry.timer);
+      await entry.session.close();
+    }
+  }
+}
