@@ -7,6 +7,9 @@ import { createServices } from '../../../electron/core/app-services.ts';
 import { dispatch } from '../../../electron/core/handlers.ts';
 import { SessionVault } from '../../../electron/core/secrets/password-vault.ts';
 import { openSettingsFile } from '../../../electron/core/settings/conf-file.ts';
+import { BASE_DN, NETBIOS } from '../../support/directory-fixture.ts';
+import { realPartsAvailable, testDc } from '../../support/real-parts.ts';
+import { dcSettings, SERVICE_PASSWORD } from '../../support/settings-for-dc.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
 const good: Settings = { ...DEFAULT_SETTINGS, login: 'CORP\\svc', server: 'dc1.corp.example.test', ouPath: 'LDAP://OU=Sales,DC=corp,DC=example,DC=test' };
@@ -113,5 +116,31 @@ describe('settings.save', () => {
     services.subscribe((event) => seen.push(event));
     await call('settings.save', { settings: good, password: { action: 'keep' } });
     expect(seen).toEqual(['settings.changed']);
+  });
+});
+
+describe.runIf(realPartsAvailable())('which password Test connection sends (real DC)', () => {
+  const dc = testDc()!;
+
+  it('uses the stored password for the login and server it was saved with', async () => {
+    const { call } = setup();
+    await call('settings.save', { settings: dcSettings(dc), password: { action: 'set', value: SERVICE_PASSWORD } });
+    const result = await call('connection.test', { settings: dcSettings(dc) });
+    expect(result).toMatchObject({ ok: true, value: { ok: true } });
+  });
+
+  it('never sends the stored password to a login ID typed since, even unsaved', async () => {
+    const { call } = setup();
+    await call('settings.save', { settings: dcSettings(dc), password: { action: 'set', value: SERVICE_PASSWORD } });
+    const result = await call('connection.test', { settings: dcSettings(dc, { login: `${NETBIOS}\\Administrator` }) });
+    expect(result).toMatchObject({ ok: true, value: { ok: false, steps: expect.arrayContaining([expect.objectContaining({ name: 'bind', ok: false, detail: 'No password is available for this login ID.' })]) } });
+  });
+
+  it('never sends the stored password to a server typed since, even unsaved', async () => {
+    const { call } = setup();
+    // Saved for the DC's DNS name; tested against its address: a different target as far as the settings go.
+    await call('settings.save', { settings: dcSettings(dc, { server: dc.fqdn }), password: { action: 'set', value: SERVICE_PASSWORD } });
+    const result = await call('connection.test', { settings: dcSettings(dc, { server: '', ouPath: `LDAP://${dc.address}:636/${BASE_DN}` }) });
+    expect(result).toMatchObject({ ok: true, value: { ok: false, steps: expect.arrayContaining([expect.objectContaining({ name: 'bind', detail: 'No password is available for this login ID.' })]) } });
   });
 });
