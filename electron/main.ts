@@ -30,6 +30,7 @@ app.whenReady().then(() => {
     dataDir,
   });
   registerIpc(services, rendererUrl);
+  app.on('will-quit', () => void services.close());
   // Nothing in this app needs camera, notifications or any other permission.
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 

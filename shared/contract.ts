@@ -65,7 +65,8 @@ export interface BrowseResult {
 export interface AppInfo {
   name: string;
   version: string;
-  transport: 'electron' | 'browser';
+  /** Where this core serves: the desktop window, the browser console, or bcscmd. */
+  transport: 'electron' | 'browser' | 'cli';
   dataDir: string;
 }
 

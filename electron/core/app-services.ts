@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import type { AppInfo, Events } from '../../shared/contract.ts';
 import { createResolver } from './directory/resolver.ts';
+import { SessionCache } from './directory/session-cache.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
 import { PRODUCT_NAME } from './paths.ts';
 import type { PasswordVault } from './secrets/password-vault.ts';
@@ -16,6 +17,8 @@ export interface Services {
   /** Push an event to every subscriber (the Electron glue forwards menu commands this way). */
   emit<E extends keyof Events>(event: E, payload: Events[E]): void;
   log: (line: string) => void;
+  /** Ends what the services hold open (the Browse session). */
+  close(): Promise<void>;
 }
 
 export const APP_VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -28,6 +31,7 @@ export function createServices(options: { file: KeyValueFile; vault: (file: KeyV
   const emit = <E extends keyof Events>(event: E, payload: Events[E]) => {
     for (const listener of listeners) listener(event, payload);
   };
+  const browseSessions = new SessionCache();
   const handlers = createHandlers({
     settings,
     vault,
@@ -35,6 +39,7 @@ export function createServices(options: { file: KeyValueFile; vault: (file: KeyV
     info: { name: PRODUCT_NAME, version: APP_VERSION, transport: options.transport, dataDir: options.dataDir },
     emit,
     log,
+    browseSessions,
   });
   return {
     handlers,
@@ -46,5 +51,6 @@ export function createServices(options: { file: KeyValueFile; vault: (file: KeyV
     },
     emit,
     log,
+    close: () => browseSessions.close(),
   };
 }

@@ -11,7 +11,7 @@ import { fail, ok, type Result } from '../../shared/result.ts';
 import { settingsProblems, type Settings } from '../../shared/settings.ts';
 import { browse } from './directory/browse.ts';
 import { testConnection } from './directory/connection-test.ts';
-import { SessionCache } from './directory/session-cache.ts';
+import type { SessionCache } from './directory/session-cache.ts';
 import type { NameResolver } from './directory/resolver.ts';
 import { StepFailure } from './failure.ts';
 import type { PasswordVault } from './secrets/password-vault.ts';
@@ -24,6 +24,7 @@ export interface HandlerDeps {
   info: AppInfo;
   emit: <E extends keyof Events>(event: E, payload: Events[E]) => void;
   log: (line: string) => void;
+  browseSessions: SessionCache;
 }
 
 export type Handlers = { [K in OperationName]: (input: InputOf<K>) => Promise<ResultOf<K>> };
@@ -47,7 +48,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       secureStorage: deps.vault.info(),
     };
   };
-  const browseSessions = new SessionCache();
   /** The typed password, else the stored one if it was stored for this very login and server. */
   const passwordFor = (settings: Settings, typed: string | undefined) => (typed ? typed : deps.vault.read(passwordTargetOf(settings)));
 
@@ -76,7 +76,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { ...saved, notices };
     },
     'connection.test': async ({ settings, password }) => testConnection(settings, passwordFor(settings, password), deps.resolver),
-    'directory.browse': async ({ settings, password, dn }) => browse(settings, passwordFor(settings, password), dn, deps.resolver, browseSessions),
+    'directory.browse': async ({ settings, password, dn }) => browse(settings, passwordFor(settings, password), dn, deps.resolver, deps.browseSessions),
   };
 }
 

@@ -68,7 +68,7 @@ export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliI
   }
   const dataDir = request.dataDir ?? defaultDataDir(env);
   const logLines: string[] = [];
-  const services = createServices({ file: openSettingsFile(dataDir), vault: (file) => new EncryptedFileVault(file, desktopOnlyCipher), transport: 'browser', dataDir, log: (l) => logLines.push(l) });
+  const services = createServices({ file: openSettingsFile(dataDir), vault: (file) => new EncryptedFileVault(file, desktopOnlyCipher), transport: 'cli', dataDir, log: (l) => logLines.push(l) });
   const call = async (name: Parameters<typeof dispatch>[1], input: unknown) => dispatch(services.handlers, name, input, (l) => io.err(`${l}\n`));
   const output: Record<string, unknown> = {};
 

@@ -29,7 +29,7 @@ export interface WebConsole {
 }
 
 export interface WebConsoleOptions {
-  services: Pick<Services, 'handlers' | 'subscribe' | 'log'>;
+  services: Pick<Services, 'handlers' | 'subscribe' | 'log' | 'close'>;
   staticDir: string;
   port?: number;
   token?: string;
@@ -122,11 +122,13 @@ export async function startWebConsole(options: WebConsoleOptions): Promise<WebCo
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await options.services.close();
+    },
   };
 }
