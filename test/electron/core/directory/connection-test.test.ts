@@ -80,6 +80,12 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
     expect(report.steps.map((s) => s.name)).not.toContain('bind');
   });
 
+  it('verifies the certificate after StartTLS just as strictly, before any bind', async () => {
+    const report = await testConnection(dcSettings(dc, { security: 'starttls', caFile: dc.otherCaFile }), SERVICE_PASSWORD, resolver);
+    expect(failedStep(report)).toMatchObject({ name: 'tls', detail: expect.stringMatching(/does not trust/) });
+    expect(report.steps.map((s) => s.name)).not.toContain('bind');
+  });
+
   it('refuses a certificate that does not name the server it connected to', async () => {
     const report = await testConnection(dcSettings(dc, { server: 'localhost' }), SERVICE_PASSWORD, resolver);
     expect(failedStep(report)).toMatchObject({ name: 'tls', detail: expect.stringMatching(/is for dc1\.corp\.example\.test, 127\.0\.0\.1, not for "localhost"/) });
