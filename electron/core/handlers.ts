@@ -56,7 +56,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'settings.get': async () => view(),
     'settings.save': async ({ settings, password }) => {
       const problems = localProblems(settings);
-      if (settings.account === 'specified' && password.action === 'clear') problems.push('Specified account needs a password: type one, or choose Current account.');
       if (problems.length > 0) throw new StepFailure('invalid-settings', `The settings were not saved: ${problems.join(' ')}`, 'Correct the fields named and press OK again.');
       const notices: string[] = [];
       const target = passwordTargetOf(settings);

@@ -207,6 +207,25 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     expect(bodies.some((b) => b.includes(SERVICE_ACCOUNT.password))).toBe(false);
   });
 
+  it('forgets the stored password when asked, and says so', async () => {
+    const dialog = await openFromMenu();
+    const advanced = await fillConnection(dialog, SERVICE_ACCOUNT.password);
+    await advanced.getByRole('button', { name: 'OK' }).click();
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await page.getByRole('alertdialog', { name: DIALOG }).getByRole('button', { name: 'OK' }).click();
+
+    const again = await openFromMenu();
+    await expect(again.getByText('A password is stored for this login ID; leave the field blank to keep it.').isVisible()).resolves.toBe(true);
+    await again.getByRole('button', { name: 'Forget the stored password' }).click();
+    await expect(again.getByText('The stored password will be removed when you press OK.').isVisible()).resolves.toBe(true);
+    await again.getByRole('button', { name: 'OK', exact: true }).click();
+    await again.waitFor({ state: 'detached' });
+
+    const third = await openFromMenu();
+    await expect(third.getByText('No password is stored.').isVisible()).resolves.toBe(true);
+    await third.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   it('ran without script errors or CSP violations, with its event channel open', async () => {
     // Saving pushes settings.changed over the WebSocket; the strict CSP must allow that socket.
     await page.waitForEvent('websocket', { predicate: (ws) => ws.url().endsWith('/api/events'), timeout: 10_000 }).catch(() => undefined);

@@ -21,6 +21,7 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
   const [view, setView] = useState<SettingsView | null>(null);
   const [draft, setDraft] = useState<Settings | null>(null);
   const [password, setPassword] = useState('');
+  const [forget, setForget] = useState(false);
   const [advanced, setAdvanced] = useState(false);
   const [busy, setBusy] = useState<'test' | 'save' | null>(null);
   const [box, setBox] = useState<Box | null>(null);
@@ -58,7 +59,7 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
     }
     setProblems([]);
     setBusy('save');
-    const result = await api.invoke('settings.save', { settings: draft, password: password ? { action: 'set', value: password } : { action: 'keep' } });
+    const result = await api.invoke('settings.save', { settings: draft, password: password ? { action: 'set', value: password } : forget ? { action: 'clear' } : { action: 'keep' } });
     setBusy(null);
     if (!result.ok) {
       setBox({ kind: 'error', title: 'Active Directory (LDAP) integration', error: result.error });
@@ -74,11 +75,13 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
       ? view.secureStorage.persistent
         ? 'The new password is stored encrypted when you press OK.'
         : view.secureStorage.description
-      : storedApplies
-        ? 'A password is stored for this login ID; leave the field blank to keep it.'
-        : view.password.stored
-          ? 'The stored password belongs to another login ID or server: type the password.'
-          : 'No password is stored.';
+      : forget
+        ? 'The stored password will be removed when you press OK.'
+        : storedApplies
+          ? 'A password is stored for this login ID; leave the field blank to keep it.'
+          : view.password.stored
+            ? 'The stored password belongs to another login ID or server: type the password.'
+            : 'No password is stored.';
 
   return (
     <>
@@ -135,7 +138,12 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
           </div>
           {passwordNote && (
             <p id={ids.passwordNote} className="note indent">
-              {passwordNote}
+              {passwordNote}{' '}
+              {view.password.stored && !password && (
+                <button type="button" className="link" onClick={() => setForget(!forget)}>
+                  {forget ? 'Keep the stored password' : 'Forget the stored password'}
+                </button>
+              )}
             </p>
           )}
           {!specified && <p className="note indent">The connection uses the identity this console runs under (Kerberos/SSPI); no password is typed.</p>}

@@ -110,6 +110,14 @@ describe('settings.save', () => {
     expect(services.vault.read({ login: 'corp\\SVC', server: 'DC1.corp.example.test' })).toBe('pw');
   });
 
+  it('forgets the stored password on request', async () => {
+    const { call, services } = setup();
+    await call('settings.save', { settings: good, password: { action: 'set', value: 'pw' } });
+    const result = await call('settings.save', { settings: good, password: { action: 'clear' } });
+    expect(result).toMatchObject({ ok: true, value: { password: { stored: false } } });
+    expect(services.vault.read({ login: 'CORP\\svc', server: 'dc1.corp.example.test' })).toBeNull();
+  });
+
   it('pushes settings.changed to subscribers', async () => {
     const { call, services } = setup();
     const seen: string[] = [];
