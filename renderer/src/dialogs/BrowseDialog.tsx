@@ -36,8 +36,7 @@ export function BrowseDialog({ settings, password, onPick, onCancel }: { setting
         setSelected(node.dn);
       }
     });
-    // Loads once per opening; the settings are fixed while the dialog is open.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Loads once per opening: the settings cannot change while this modal dialog is open.
   }, []);
 
   const toggle = (node: BrowseNode) => {
