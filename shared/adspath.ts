@@ -86,8 +86,8 @@ export function parseAdsPath(input: string): AdsPathParse {
   };
 }
 
-/** Builds the ADsPath the dialog stores for a container picked in Browse. */
-export function formatAdsPath(dn: string, server?: string | null, port?: number | null): string {
+/** Builds the ADsPath the dialog stores for a container picked in Browse, keeping the path's scheme and server. */
+export function formatAdsPath(dn: string, server?: string | null, port?: number | null, scheme: 'LDAP' | 'LDAPS' = 'LDAP'): string {
   const authority = server ? `${server}${port ? `:${port}` : ''}/` : '';
-  return `LDAP://${authority}${dn.replace(/\//g, '\\/')}`;
+  return `${scheme}://${authority}${dn.replace(/\//g, '\\/')}`;
 }

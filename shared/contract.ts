@@ -54,7 +54,6 @@ export interface BrowseNode {
   dn: string;
   name: string;
   kind: 'domain' | 'organizationalUnit' | 'container' | 'builtinDomain';
-  hasChildren: boolean;
 }
 
 export interface BrowseResult {

@@ -171,11 +171,3 @@ export function domainOfDn(rdns: Rdn[]): string | null {
 export function leafName(rdns: Rdn[]): string {
   return rdns[0]?.map((ava) => ava.value).join(' + ') ?? '';
 }
-
-/** Compares two DNs the way AD does: attribute names and values case-insensitively, escapes normalised. */
-export function sameDn(a: string, b: string): boolean {
-  const pa = parseDn(a);
-  const pb = parseDn(b);
-  if (!pa.ok || !pb.ok) return false;
-  return formatDn(pa.rdns).toLowerCase() === formatDn(pb.rdns).toLowerCase();
-}

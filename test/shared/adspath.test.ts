@@ -61,6 +61,7 @@ describe('formatAdsPath', () => {
     const text = formatAdsPath('OU=a/b,DC=corp', 'dc1', 636);
     expect(text).toBe('LDAP://dc1:636/OU=a\\/b,DC=corp');
     expect(parseAdsPath(text)).toMatchObject({ ok: true, server: 'dc1', port: 636, dn: 'OU=a/b,DC=corp' });
+    expect(formatAdsPath('DC=corp', null, null, 'LDAPS')).toBe('LDAPS://DC=corp');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { domainOfDn, escapeDnValue, formatDn, leafName, MAX_DN_LENGTH, parseDn, sameDn } from '../../shared/dn.ts';
+import { domainOfDn, escapeDnValue, formatDn, leafName, MAX_DN_LENGTH, parseDn } from '../../shared/dn.ts';
 
 const values = (dn: string) => {
   const parsed = parseDn(dn);
@@ -103,11 +103,5 @@ describe('DN helpers', () => {
   it('names a node by its first RDN value', () => {
     const parsed = parseDn('OU=Zürich Büro,DC=corp');
     expect(parsed.ok && leafName(parsed.rdns)).toBe('Zürich Büro');
-  });
-
-  it('compares DNs case-insensitively with escapes normalised', () => {
-    expect(sameDn('ou=Sales,dc=CORP', 'OU=sales, DC=corp')).toBe(true);
-    expect(sameDn('OU=a\\2Cb,DC=x', 'OU=a\\,b,DC=x')).toBe(true);
-    expect(sameDn('OU=a,DC=x', 'OU=b,DC=x')).toBe(false);
   });
 });

@@ -25,7 +25,7 @@ function nodeOf(dn: string, classes: string[]): BrowseNode {
   const parsed = parseDn(dn);
   const kind = kindOf(classes);
   const name = !parsed.ok ? dn : kind === 'domain' ? (domainOfDn(parsed.rdns) ?? leafName(parsed.rdns)) : leafName(parsed.rdns);
-  return { dn, name, kind, hasChildren: true };
+  return { dn, name, kind };
 }
 
 export async function browse(settings: Settings, password: string | null, dn: string | null, resolver: NameResolver, sessions: SessionCache): Promise<BrowseResult> {

@@ -33,13 +33,13 @@ export function endpoint(address: string, port: number): string {
 }
 
 /** Tries each address in turn; the first that accepts within the timeout wins. */
-export async function connectTcp(addresses: string[], port: number, timeoutMs: number, signal?: AbortSignal): Promise<{ socket: net.Socket; address: string; failures: string[] }> {
+export async function connectTcp(addresses: string[], port: number, timeoutMs: number): Promise<{ socket: net.Socket; address: string; failures: string[] }> {
   const failures: string[] = [];
   let last: StepFailure | null = null;
   for (const address of addresses) {
     try {
       const socket = await new Promise<net.Socket>((resolve, reject) => {
-        const s = net.connect({ host: address, port, signal });
+        const s = net.connect({ host: address, port });
         const timer = setTimeout(() => {
           s.destroy();
           reject(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));

@@ -5,8 +5,6 @@ export interface RootDse {
   defaultNamingContext: string;
   dnsHostName: string;
   currentTime: Date | null;
-  dsServiceName: string;
-  highestCommittedUSN: string;
 }
 
 const first = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : v === undefined ? '' : String(v));
@@ -21,15 +19,13 @@ export async function readRootDse(client: Client): Promise<RootDse> {
   const { searchEntries } = await client.search('', {
     scope: 'base',
     filter: '(objectClass=*)',
-    attributes: ['defaultNamingContext', 'dnsHostName', 'currentTime', 'dsServiceName', 'highestCommittedUSN'],
+    attributes: ['defaultNamingContext', 'dnsHostName', 'currentTime'],
   });
   const e: Record<string, unknown> = searchEntries[0] ?? {};
   return {
     defaultNamingContext: first(e.defaultNamingContext),
     dnsHostName: first(e.dnsHostName),
     currentTime: parseGeneralizedTime(first(e.currentTime)),
-    dsServiceName: first(e.dsServiceName),
-    highestCommittedUSN: first(e.highestCommittedUSN),
   };
 }
 

@@ -190,7 +190,7 @@ export function AdvancedDialog({ settings, password, onApply, onCancel }: { sett
           onCancel={() => setBrowsing(false)}
           onPick={(dn) => {
             setBrowsing(false);
-            set('ouPath', formatAdsPath(dn, parsedPath.ok ? parsedPath.server : null, parsedPath.ok ? parsedPath.port : null));
+            set('ouPath', parsedPath.ok ? formatAdsPath(dn, parsedPath.server, parsedPath.port, parsedPath.scheme) : formatAdsPath(dn));
           }}
         />
       )}
