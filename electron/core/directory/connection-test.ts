@@ -113,7 +113,16 @@ export async function testConnection(settings: Settings, password: string | null
     const activeClient = client;
 
     const boundAs = await step('bind', async () => {
-      const described = await bindOnce(activeClient, settings, password, timeouts.operationMs);
+      let described: string;
+      try {
+        described = await bindOnce(activeClient, settings, password, timeouts.operationMs);
+      } catch (err) {
+        // Unencrypted LDAP sent to a TLS port looks like a dropped connection: say what it really is.
+        if (plan.security === 'none' && err instanceof StepFailure && err.code === 'connection-lost') {
+          throw new StepFailure('tls-expected', `The server on port ${plan.port} closed the connection when sent unencrypted LDAP: this port expects TLS (LDAPS).`, 'Choose LDAPS for this port, or use port 389.');
+        }
+        throw err;
+      }
       const identity = await whoAmI(activeClient);
       return { value: identity ?? settings.login.trim(), detail: `Logged on as ${described}${identity ? `; the server knows the account as ${identity}` : ''}.` };
     });

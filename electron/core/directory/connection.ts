@@ -137,6 +137,10 @@ export async function startTls(socket: net.Socket, host: string, port: number, c
     if (typeof e.code === 'number') {
       throw new StepFailure('starttls-refused', `The server refused StartTLS (LDAP result ${e.code}): ${e.message}`, 'Choose LDAPS, or enable StartTLS on the domain controller (it needs a certificate).');
     }
+    if (/Socket error|ECONNRESET|Connection closed/i.test(e.message)) {
+      // A plain StartTLS request to an LDAPS port: the server expected a TLS handshake and hung up.
+      throw new StepFailure('tls-expected', `The server on port ${port} closed the connection when asked for StartTLS: this port expects TLS from the first byte (LDAPS).`, port === 636 ? 'Choose LDAPS for port 636, or port 389 for StartTLS.' : 'Choose LDAPS for this port, or the plain LDAP port (389) for StartTLS.');
+    }
     throw explainHandshakeError(e, port);
   }
   if (!upgraded) throw new StepFailure('tls-failed', 'StartTLS finished without a TLS session.', 'Choose LDAPS in Advanced settings.');

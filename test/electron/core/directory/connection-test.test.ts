@@ -92,6 +92,21 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
     expect(report.steps.map((s) => s.name)).not.toContain('bind');
   });
 
+  it('says when the server name does not resolve, before connecting anywhere', async () => {
+    const report = await testConnection(dcSettings(dc, { server: 'no-such-dc.invalid' }), SERVICE_PASSWORD, resolver);
+    expect(report.steps).toHaveLength(1);
+    expect(failedStep(report)).toMatchObject({ name: 'resolve', detail: expect.stringMatching(/no-such-dc\.invalid: E[A-Z]+/), hint: expect.stringMatching(/full DNS name/) });
+  });
+
+  it.each([
+    ['LDAPS on the plain LDAP port', { port: 389 }, 'tls', /port 389 did not answer the TLS handshake/, /Port 389 is plain LDAP: choose StartTLS/],
+    ['StartTLS on the LDAPS port', { security: 'starttls' as const, port: 636 }, 'tls', /port 636 closed the connection when asked for StartTLS/, /Choose LDAPS for port 636/],
+    ['no encryption on the LDAPS port', { security: 'none' as const, port: 636 }, 'bind', /port 636 closed the connection when sent unencrypted LDAP/, /Choose LDAPS/],
+  ])('explains %s', async (_what, overrides, stepName, detail, hint) => {
+    const report = await testConnection(dcSettings(dc, overrides), SERVICE_PASSWORD, resolver);
+    expect(failedStep(report)).toMatchObject({ name: stepName, detail: expect.stringMatching(detail), hint: expect.stringMatching(hint) });
+  });
+
   it('says nothing listens on a closed port', async () => {
     const closed = await new Promise<number>((resolve) => {
       const server = net.createServer().listen(0, '127.0.0.1', () => {
