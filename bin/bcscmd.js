@@ -13,8 +13,13 @@ process.emitWarning = (warning, ...rest) => {
   return emitWarning.call(process, warning, ...rest);
 };
 const { runBcscmd } = await import('../electron/core/cli/bcscmd.ts');
-const code = await runBcscmd(process.argv.slice(2), process.env, {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-});
-process.exitCode = code;
+try {
+  process.exitCode = await runBcscmd(process.argv.slice(2), process.env, {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+  });
+} catch (err) {
+  // A bug, not a user error: one line for the admin, the stack only on request.
+  console.error(`bcscmd failed unexpectedly: ${err?.message ?? err}${process.env.ADCONSOLE_DEBUG ? `\n${err?.stack}` : ' (set ADCONSOLE_DEBUG=1 for details)'}`);
+  process.exitCode = 1;
+}

@@ -1,11 +1,12 @@
 /** The desktop app's main process: one locked-down window, the native menu, IPC and the core services. */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, dialog, session } from 'electron';
 import ElectronStore from 'electron-store';
 import { createServices } from './core/app-services.ts';
 import { defaultDataDir, PRODUCT_NAME } from './core/paths.ts';
 import { EncryptedFileVault, SessionVault } from './core/secrets/password-vault.ts';
+import { unreadableSettings } from './core/settings/conf-file.ts';
 import { SETTINGS_FILE_NAME, type KeyValueFile } from './core/settings/settings-store.ts';
 import { EVENT_CHANNEL, registerIpc } from './ipc.ts';
 import { installMenu } from './menu.ts';
@@ -21,7 +22,15 @@ const rendererUrl = pathToFileURL(rendererIndex).href;
 app.enableSandbox();
 
 app.whenReady().then(() => {
-  const file = new ElectronStore({ cwd: dataDir, name: SETTINGS_FILE_NAME }) as unknown as KeyValueFile;
+  let file: KeyValueFile;
+  try {
+    file = new ElectronStore({ cwd: dataDir, name: SETTINGS_FILE_NAME }) as unknown as KeyValueFile;
+  } catch (err) {
+    const failure = unreadableSettings(path.join(dataDir, `${SETTINGS_FILE_NAME}.json`), err);
+    dialog.showErrorBox(PRODUCT_NAME, `${failure.message}\n\n${failure.hint}`);
+    app.exit(1);
+    return;
+  }
   const secure = safeStorageIsReal();
   const services = createServices({
     file,

@@ -23,7 +23,7 @@ try {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 } catch (err) {
-  const e = err as NodeJS.ErrnoException;
-  console.error(e.code === 'EADDRINUSE' ? `Port ${port} is already in use: choose another with --port, or omit it for a free one.` : `The browser console could not start: ${e.message}`);
+  const e = err as NodeJS.ErrnoException & { hint?: string };
+  console.error(e.code === 'EADDRINUSE' ? `Port ${port} is already in use: choose another with --port, or omit it for a free one.` : `The browser console could not start: ${e.message}${e.hint ? `\n${e.hint}` : ''}`);
   process.exit(1);
 }

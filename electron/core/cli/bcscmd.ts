@@ -4,6 +4,7 @@ import type { SettingsView, TestReport } from '../../../shared/contract.ts';
 import { parseSettingValue, SETTING_KEYS, type Settings } from '../../../shared/settings.ts';
 import { createServices } from '../app-services.ts';
 import { dispatch } from '../handlers.ts';
+import { StepFailure } from '../failure.ts';
 import { defaultDataDir } from '../paths.ts';
 import { EncryptedFileVault, type SecretCipher } from '../secrets/password-vault.ts';
 import { openSettingsFile } from '../settings/conf-file.ts';
@@ -68,7 +69,15 @@ export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliI
   }
   const dataDir = request.dataDir ?? defaultDataDir(env);
   const logLines: string[] = [];
-  const services = createServices({ file: openSettingsFile(dataDir), vault: (file) => new EncryptedFileVault(file, desktopOnlyCipher), transport: 'cli', dataDir, log: (l) => logLines.push(l) });
+  let file;
+  try {
+    file = openSettingsFile(dataDir);
+  } catch (err) {
+    if (!(err instanceof StepFailure)) throw err;
+    io.err(`${err.message}\n${err.hint}\n`);
+    return EXIT.failed;
+  }
+  const services = createServices({ file, vault: (file) => new EncryptedFileVault(file, desktopOnlyCipher), transport: 'cli', dataDir, log: (l) => logLines.push(l) });
   const call = async (name: Parameters<typeof dispatch>[1], input: unknown) => dispatch(services.handlers, name, input, (l) => io.err(`${l}\n`));
   const output: Record<string, unknown> = {};
 

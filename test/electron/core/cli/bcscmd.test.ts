@@ -47,6 +47,17 @@ describe('bcscmd without a directory', () => {
     expect(run.err).toMatch(/must start with LDAP:\/\//);
   });
 
+  it('explains a settings file that is not valid JSON, exits 1 and leaves it untouched', () => {
+    const data = tempDir();
+    const file = path.join(data, 'settings.json');
+    fs.writeFileSync(file, '{"integration": {');
+    const run = bcscmd([`/DATA:${data}`, '/SHOW']);
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/settings\.json is not valid JSON .*\nCorrect the file, or move it aside/s);
+    expect(run.err).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"integration": {');
+  });
+
   it('shows the settings as JSON, honouring ADCONSOLE_DATA_DIR', () => {
     const data = tempDir();
     bcscmd(['--set', 'server=dc1.corp.example.test', '--set', 'security=StartTLS'], { ADCONSOLE_DATA_DIR: data });
