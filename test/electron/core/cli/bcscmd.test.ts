@@ -58,6 +58,13 @@ describe('bcscmd without a directory', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('{"integration": {');
   });
 
+  it('explains a password file that cannot be read or is empty, with exit 2', () => {
+    const data = tempDir();
+    expect(bcscmd([`/DATA:${data}`, '/TEST', `/PASSWORDFILE:${path.join(data, 'missing.txt')}`])).toMatchObject({ code: 2, err: expect.stringMatching(/missing\.txt cannot be read \(ENOENT\)/) });
+    fs.writeFileSync(path.join(data, 'empty.txt'), '\n');
+    expect(bcscmd([`/DATA:${data}`, '/TEST', `/PASSWORDFILE:${path.join(data, 'empty.txt')}`])).toMatchObject({ code: 2, err: expect.stringMatching(/is empty; put the password on its first line/) });
+  });
+
   it('shows the settings as JSON, honouring ADCONSOLE_DATA_DIR', () => {
     const data = tempDir();
     bcscmd(['--set', 'server=dc1.corp.example.test', '--set', 'security=StartTLS'], { ADCONSOLE_DATA_DIR: data });
