@@ -1,13 +1,11 @@
 /** Serves the handler registry over Electron IPC: one channel per contract operation, sender checked. */
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { OPERATION_NAMES } from '../shared/contract.ts';
+import { channelOf, OPERATION_NAMES } from '../shared/contract.ts';
 import { fail } from '../shared/result.ts';
 import type { Services } from './core/app-services.ts';
 import { dispatch } from './core/handlers.ts';
 import { isTrustedSender } from './trusted-sender.ts';
 
-export const channelOf = (operation: string) => `adconsole:${operation}`;
-export const EVENT_CHANNEL = 'adconsole:event';
 
 export function registerIpc(services: Services, rendererUrl: string): void {
   for (const name of OPERATION_NAMES) {

@@ -8,7 +8,8 @@ import { defaultDataDir, PRODUCT_NAME } from './core/paths.ts';
 import { EncryptedFileVault, SessionVault } from './core/secrets/password-vault.ts';
 import { unreadableSettings } from './core/settings/conf-file.ts';
 import { SETTINGS_FILE_NAME, type KeyValueFile } from './core/settings/settings-store.ts';
-import { EVENT_CHANNEL, registerIpc } from './ipc.ts';
+import { EVENT_CHANNEL } from '../shared/contract.ts';
+import { registerIpc } from './ipc.ts';
 import { installMenu } from './menu.ts';
 import { safeStorageCipher, safeStorageIsReal } from './safe-storage-cipher.ts';
 

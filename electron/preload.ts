@@ -3,20 +3,20 @@
  * contract's operation names and events; the renderer never sees ipcRenderer itself.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { EVENT_NAMES, isOperationName, type AdConsoleApi } from '../shared/contract.ts';
+import { channelOf, EVENT_CHANNEL, EVENT_NAMES, isOperationName, type AdConsoleApi } from '../shared/contract.ts';
 
 const api: AdConsoleApi = {
   invoke(name, input) {
     if (!isOperationName(name)) return Promise.resolve({ ok: false, error: { code: 'unknown-operation', message: `There is no operation called "${String(name)}".` } });
-    return ipcRenderer.invoke(`adconsole:${name}`, input);
+    return ipcRenderer.invoke(channelOf(name), input);
   },
   on(event, listener) {
     if (!EVENT_NAMES.includes(event)) return () => undefined;
     const handler = (_e: IpcRendererEvent, message: { event: string; payload: unknown }) => {
       if (message.event === event) listener(message.payload as never);
     };
-    ipcRenderer.on('adconsole:event', handler);
-    return () => ipcRenderer.removeListener('adconsole:event', handler);
+    ipcRenderer.on(EVENT_CHANNEL, handler);
+    return () => ipcRenderer.removeListener(EVENT_CHANNEL, handler);
   },
 };
 

@@ -117,6 +117,10 @@ export interface Events {
 export type EventName = keyof Events;
 export const EVENT_NAMES: EventName[] = ['settings.changed', 'menu.command'];
 
+/** Electron IPC channel names: one per operation, one for all pushed events (main and preload both use these). */
+export const channelOf = (operation: OperationName) => `adconsole:${operation}`;
+export const EVENT_CHANNEL = 'adconsole:event';
+
 export function isOperationName(name: unknown): name is OperationName {
   return typeof name === 'string' && Object.hasOwn(operations, name);
 }
