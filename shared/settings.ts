@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { hostError, parseAdsPath } from './adspath.ts';
 import { parseLoginId } from './login-id.ts';
+import { parseServerOuPath } from './server-ou-path.ts';
 
 export const SECURITY_MODES = ['ldaps', 'starttls', 'none'] as const;
 export type Security = (typeof SECURITY_MODES)[number];
@@ -29,6 +30,18 @@ export const settingsSchema = z
     pageSize: z.number().int().min(1).max(1000),
     importComputers: z.boolean(),
     parseMiddleName: z.boolean(),
+    /** Where imported accounts go: the AD OU structure recreated under `placementOu`, or all into it. */
+    placement: z.enum(['recreate', 'single']),
+    /** A server OU path such as "Staff/AD" ('' = top level when recreating, `_Default` for one OU). */
+    placementOu: z.string().max(1024),
+    /** Accounts disabled in AD: imported as disabled accounts (true) or left out (false). */
+    importDisabled: z.boolean(),
+    /** A sync reads every account at least every this many runs (incremental runs miss deletions). */
+    fullSyncEvery: z.number().int().min(1).max(1000),
+    /** An unattended sync stops (exit 3) before disabling more than this share of the AD accounts… */
+    disableLimitPercent: z.number().int().min(0).max(100),
+    /** …or more than this many accounts. */
+    disableLimitCount: z.number().int().min(0).max(10_000_000),
   })
   .strict();
 
@@ -48,6 +61,12 @@ export const DEFAULT_SETTINGS: Settings = {
   pageSize: 500,
   importComputers: false,
   parseMiddleName: false,
+  placement: 'recreate',
+  placementOu: '',
+  importDisabled: true,
+  fullSyncEvery: 24,
+  disableLimitPercent: 10,
+  disableLimitCount: 50,
 };
 
 export interface FieldProblem {
@@ -66,6 +85,8 @@ export function settingsProblems(s: Settings, { complete = true }: { complete?: 
     const login = parseLoginId(s.login);
     if (!login.ok) problems.push({ field: 'login', message: login.error });
   }
+  const placement = parseServerOuPath(s.placementOu);
+  if (!placement.ok) problems.push({ field: 'placementOu', message: `Server OU for imported accounts: ${placement.error}` });
   const path = parseAdsPath(s.ouPath);
   if (!path.ok) problems.push({ field: 'ouPath', message: `OU container path: ${path.error}` });
   if (s.server.trim() !== '') {
@@ -96,7 +117,7 @@ export function parseSettingValue(key: keyof Settings, text: string): { ok: true
   if (field instanceof z.ZodBoolean) parsed = boolean(text);
   else if (key === 'port') parsed = text.trim() === '' || text.trim().toLowerCase() === 'default' ? { ok: true, value: null } : integer(text);
   else if (field instanceof z.ZodNumber) parsed = integer(text);
-  else parsed = { ok: true, value: key === 'account' || key === 'security' ? text.trim().toLowerCase() : text };
+  else parsed = { ok: true, value: field instanceof z.ZodEnum ? text.trim().toLowerCase() : text };
   if (!parsed.ok) return parsed;
   const checked = field.safeParse(parsed.value);
   if (!checked.success) return { ok: false, error: `${key}: ${describeIssue(checked.error.issues[0])}` };

@@ -30,6 +30,9 @@ export const OUS = [
   'OU=Service Accounts',
   'OU=Workstations',
   'OU=Empty',
+  'OU=Staff',
+  'OU=Engineering,OU=Staff',
+  'OU=Groups',
 ];
 
 export const USERS: FixtureUser[] = [
@@ -59,5 +62,62 @@ export const GROUPS = [
   { name: 'Researchers', ou: 'OU=Research\\, Development', members: ['frank', 'grace'] },
 ];
 
+/** A group of every staff user (over 1 500 members), and one that nests another group. */
+export const ALL_STAFF_GROUP = 'CN=All Staff,OU=Groups';
+export const MANAGERS_GROUP = { dn: 'CN=Managers,OU=Groups', members: ['CN=Sales Team,OU=Sales', 'CN=Frank Fisher,OU=Research\\, Development'], expected: ['alice', 'bob', 'dave', 'frank'] };
+
+/**
+ * The import suite's directory: more than 1 500 users in one OU (AD's page limit is 1 000), a nested OU,
+ * every 10th disabled, every 9th without mail, and a group holding all of them (over 1 500 members).
+ */
+export const STAFF_COUNT = 1600;
+export const STAFF_OU = 'OU=Staff';
+export const ENGINEERING_OU = 'OU=Engineering,OU=Staff';
+const GIVEN = ['Anna', 'Ben', 'Chloé', 'Dmitri', 'Eva', 'Farid', 'Greta', 'Hiro', 'Ingrid', 'José'];
+const SURNAMES = ['Adams', 'Brown', 'Çelik', 'Dubois', 'Evans', 'Fischer', 'García', 'Hansen', 'Ivanova', 'Jones', 'Kowalski'];
+
+export interface StaffUser {
+  sam: string;
+  given: string;
+  sn: string;
+  displayName: string;
+  mail: string | null;
+  department: string;
+  title: string;
+  phone: string;
+  enabled: boolean;
+  ou: string;
+}
+
+export function staffUser(i: number): StaffUser {
+  const n = String(i).padStart(4, '0');
+  const given = GIVEN[i % GIVEN.length]!;
+  const sn = SURNAMES[i % SURNAMES.length]!;
+  return {
+    sam: `staff${n}`,
+    given,
+    sn: `${sn}${n}`,
+    displayName: `${given} ${sn}${n}`,
+    mail: i % 9 === 0 ? null : `staff${n}@${'corp.example.test'}`,
+    department: ['Sales', 'Support', 'Engineering', 'Finance'][i % 4]!,
+    title: i % 5 === 0 ? 'Team Lead' : 'Specialist',
+    phone: `+41 44 555 ${n}`,
+    enabled: i % 10 !== 0,
+    // The last 50 live one level down, so that "include sub-OUs" and recreating the structure are exercised.
+    ou: i > STAFF_COUNT - 50 ? ENGINEERING_OU : STAFF_OU,
+  };
+}
+
+/** Names that test the mapping: both DisplayName middle-name orders, non-ASCII, no mail, odd values. */
+export const SPECIAL_STAFF: StaffUser[] = [
+  { sam: 'jwilson', given: 'John', sn: 'Wilson', displayName: 'John Jr. Wilson', mail: 'jwilson@corp.example.test', department: 'Legal', title: 'Counsel', phone: '', enabled: true, ou: ENGINEERING_OU },
+  { sam: 'wilsonj', given: 'John', sn: 'Wilson', displayName: 'Wilson John Jr.', mail: null, department: 'Legal', title: 'Counsel', phone: '', enabled: true, ou: ENGINEERING_OU },
+  { sam: 'björn.åberg', given: 'Björn', sn: 'Åberg', displayName: 'Björn Åberg', mail: 'bjorn@corp.example.test', department: 'Zürich Büro', title: 'Ingénieur', phone: '', enabled: true, ou: ENGINEERING_OU },
+  { sam: 'longtitle', given: 'Long', sn: 'Title', displayName: 'Long "Quoted", Title', mail: null, department: 'A'.repeat(60), title: 'Tab\there', phone: '', enabled: true, ou: ENGINEERING_OU },
+];
+
+export const STAFF: StaffUser[] = [...Array.from({ length: STAFF_COUNT }, (_, k) => staffUser(k + 1)), ...SPECIAL_STAFF];
+
 export const dnOf = (rdn: string, ou: string) => `${rdn},${ou},${BASE_DN}`;
 export const userDn = (u: FixtureUser) => dnOf(`CN=${u.given} ${u.sn}`, u.ou);
+export const staffDn = (u: StaffUser) => dnOf(`CN=${u.sam}`, u.ou);

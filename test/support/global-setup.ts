@@ -2,6 +2,7 @@
  * Starts the real Samba AD DC once for the whole run (installing Samba and Chromium first on Debian as
  * root), hands its facts to the tests with provide/inject, and stops it by pid at the end.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -24,6 +25,14 @@ export async function setup(project: TestProject): Promise<void> {
     console.log(`SKIPPING the Samba AD DC and Chromium suites: ${missing}`);
     project.provide('dc', null);
     project.provide('realPartsMissing', missing);
+    return;
+  }
+  // A DC started by hand (`node test/support/samba-dc.ts start DIR`) can serve repeated runs while developing.
+  if (process.env.ADCONSOLE_TEST_DC) {
+    const reused = JSON.parse(fs.readFileSync(process.env.ADCONSOLE_TEST_DC, 'utf8')) as TestDc;
+    log(`reusing the DC described in ${process.env.ADCONSOLE_TEST_DC} (pid ${reused.pid}); it is left running`);
+    project.provide('dc', reused);
+    project.provide('realPartsMissing', null);
     return;
   }
   dc = await startTestDc(path.join(os.tmpdir(), `adconsole-test-dc-${process.pid}`), log);

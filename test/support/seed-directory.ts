@@ -1,11 +1,12 @@
 /** Seeds the test DC with the fixture directory, over LDAPS as Administrator. */
 import fs from 'node:fs';
 import { Attribute, Change, Client } from 'ldapts';
-import { ADMIN_PASSWORD, BASE_DN, COMPUTERS, DOMAIN, GROUPS, OUS, USERS, dnOf, userDn, type FixtureUser } from './directory-fixture.ts';
+import { ADMIN_PASSWORD, ALL_STAFF_GROUP, BASE_DN, COMPUTERS, DOMAIN, GROUPS, MANAGERS_GROUP, OUS, STAFF, USERS, dnOf, staffDn, userDn, type FixtureUser, type StaffUser } from './directory-fixture.ts';
 
 const UAC_NORMAL = 0x200;
 const UAC_DISABLED = 0x2;
 const UAC_WORKSTATION_TRUST = 0x1000;
+const UAC_PASSWD_NOTREQD = 0x20;
 
 /** AD takes passwords as the UTF-16LE bytes of the quoted password, over an encrypted connection only. */
 export function unicodePwd(password: string): Buffer {
@@ -37,6 +38,23 @@ export async function addUser(client: Client, u: FixtureUser): Promise<void> {
   if (u.special === 'expired') await client.modify(userDn(u), new Change({ operation: 'replace', modification: new Attribute({ type: 'accountExpires', values: ['129000000000000000'] }) }));
 }
 
+/** Staff users have no password (PASSWD_NOTREQD): they are import material, never bound as; and it is 5× faster. */
+export async function addStaffUser(client: Client, u: StaffUser): Promise<void> {
+  const attributes: Record<string, string | string[]> = {
+    objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+    sAMAccountName: u.sam,
+    givenName: u.given,
+    sn: u.sn,
+    displayName: u.displayName,
+    department: u.department,
+    title: u.title,
+    userAccountControl: String(UAC_NORMAL | UAC_PASSWD_NOTREQD | (u.enabled ? 0 : UAC_DISABLED)),
+  };
+  if (u.mail) attributes.mail = u.mail;
+  if (u.phone) attributes.telephoneNumber = u.phone;
+  await client.add(staffDn(u), attributes);
+}
+
 export async function seedDirectory(address: string, caFile: string): Promise<void> {
   const client = await adminClient(address, caFile);
   try {
@@ -57,6 +75,9 @@ export async function seedDirectory(address: string, caFile: string): Promise<vo
       const members = g.members.map((sam) => userDn(USERS.find((u) => u.sam === sam)!));
       await client.add(dnOf(`CN=${g.name}`, g.ou), { objectClass: ['top', 'group'], sAMAccountName: g.name, member: members });
     }
+    for (const u of STAFF) await addStaffUser(client, u);
+    await client.add(`${ALL_STAFF_GROUP},${BASE_DN}`, { objectClass: ['top', 'group'], sAMAccountName: 'All Staff', member: STAFF.map(staffDn) });
+    await client.add(`${MANAGERS_GROUP.dn},${BASE_DN}`, { objectClass: ['top', 'group'], sAMAccountName: 'Managers', member: MANAGERS_GROUP.members.map((m) => `${m},${BASE_DN}`) });
   } finally {
     await client.unbind();
   }

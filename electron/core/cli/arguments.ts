@@ -2,6 +2,8 @@
  * bcscmd's command line: Windows-style switches as in BCSCmd.exe (/TEST, /SET:key=value), case-insensitive,
  * with POSIX aliases (--test, --set key=value) for scripts on other systems.
  */
+import type { ImportMode } from '../import/run-types.ts';
+
 export interface CliRequest {
   help: boolean;
   show: boolean;
@@ -10,25 +12,54 @@ export interface CliRequest {
   dataDir: string | null;
   passwordFile: string | null;
   sets: { key: string; value: string }[];
+  /** /LDAP and its options. */
+  ldap: boolean;
+  mode: ImportMode;
+  dryRun: boolean;
+  full: boolean;
+  yes: boolean;
+  ous: string[];
+  groups: string[];
+  users: boolean;
+  history: boolean;
+  report: number | null;
+  csv: boolean;
 }
 
 export class UsageError extends Error {}
 
-const FLAGS: Record<string, 'help' | 'show' | 'test' | 'json'> = { '?': 'help', help: 'help', h: 'help', show: 'show', test: 'test', json: 'json' };
-const VALUED: Record<string, 'data' | 'set' | 'passwordfile'> = { data: 'data', set: 'set', passwordfile: 'passwordfile', 'password-file': 'passwordfile' };
-const NOT_YET: Record<string, string> = {
-  ldap: '/LDAP (synchronise the users database with Active Directory) arrives with the users database; it is not in this build yet.',
+type Flag = 'help' | 'show' | 'test' | 'json' | 'ldap' | 'dryRun' | 'full' | 'yes' | 'users' | 'history' | 'csv';
+const FLAGS: Record<string, Flag> = {
+  '?': 'help', help: 'help', h: 'help', show: 'show', test: 'test', json: 'json',
+  ldap: 'ldap', dryrun: 'dryRun', 'dry-run': 'dryRun', full: 'full', yes: 'yes', y: 'yes', users: 'users', history: 'history', csv: 'csv',
 };
+const VALUED: Record<string, 'data' | 'set' | 'passwordfile' | 'mode' | 'report' | 'ou' | 'group'> = {
+  data: 'data', set: 'set', passwordfile: 'passwordfile', 'password-file': 'passwordfile', mode: 'mode', report: 'report', ou: 'ou', group: 'group',
+};
+const EXAMPLES = {
+  set: '/SET:server=dc1.domain.com',
+  data: '/DATA:C:\\ProgramData\\AD Console',
+  passwordfile: '/PASSWORDFILE:C:\\secure\\ldap.txt',
+  mode: '/MODE:sync',
+  report: '/REPORT:12',
+  ou: '/OU:OU=Sales,DC=domain,DC=com',
+  group: '/GROUP:CN=Staff,OU=Groups,DC=domain,DC=com',
+};
+const MODES: ImportMode[] = ['sync', 'add', 'new'];
+const ONLY_WITH_LDAP: Flag[] = ['dryRun', 'full', 'yes'];
 
 export function parseCliArguments(argv: string[]): CliRequest {
-  const request: CliRequest = { help: false, show: false, test: false, json: false, dataDir: null, passwordFile: null, sets: [] };
+  const request: CliRequest = {
+    help: false, show: false, test: false, json: false, dataDir: null, passwordFile: null, sets: [],
+    ldap: false, mode: 'sync', dryRun: false, full: false, yes: false, ous: [], groups: [], users: false, history: false, report: null, csv: false,
+  };
+  let modeGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const match = /^(?:\/|--?)([^:=]+)(?:[:=](.*))?$/s.exec(arg);
     if (!match) throw new UsageError(`"${arg}" is not a switch. Switches start with / (or --); see bcscmd /?.`);
     const name = match[1]!.toLowerCase();
     let value = match[2];
-    if (NOT_YET[name]) throw new UsageError(NOT_YET[name]);
     if (FLAGS[name]) {
       if (value !== undefined) throw new UsageError(`/${name.toUpperCase()} takes no value.`);
       request[FLAGS[name]] = true;
@@ -38,21 +69,37 @@ export function parseCliArguments(argv: string[]): CliRequest {
     if (!valued) throw new UsageError(`Unknown switch "${arg}"; see bcscmd /? for the list.`);
     // POSIX form: the value may be the next argument (--set key=value, --data dir).
     if (value === undefined && arg.startsWith('--') && i + 1 < argv.length) value = argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`/${name.toUpperCase()} needs a value, e.g. ${valued === 'set' ? '/SET:server=dc1.domain.com' : valued === 'data' ? '/DATA:C:\\ProgramData\\AD Console' : '/PASSWORDFILE:C:\\secure\\ldap.txt'}.`);
+    if (value === undefined || value === '') throw new UsageError(`/${name.toUpperCase()} needs a value, e.g. ${EXAMPLES[valued]}.`);
     if (valued === 'data') request.dataDir = value;
     else if (valued === 'passwordfile') request.passwordFile = value;
+    else if (valued === 'mode') {
+      const mode = MODES.find((m) => m === value.trim().toLowerCase());
+      if (!mode) throw new UsageError(`/MODE takes sync, add or new, not "${value}".`);
+      request.mode = mode;
+      modeGiven = true;
+    } else if (valued === 'report') {
+      if (!/^\d{1,15}$/.test(value.trim())) throw new UsageError(`/REPORT needs a run number from bcscmd /HISTORY, not "${value}".`);
+      request.report = Number(value.trim());
+    } else if (valued === 'ou') request.ous.push(value.trim());
+    else if (valued === 'group') request.groups.push(value.trim());
     else {
       const eq = value.indexOf('=');
       if (eq <= 0) throw new UsageError(`/SET needs key=value, not "${value}".`);
       request.sets.push({ key: value.slice(0, eq).trim(), value: value.slice(eq + 1) });
     }
   }
+  const importOptions = [...ONLY_WITH_LDAP.filter((f) => request[f]).map((f) => `/${f.toUpperCase()}`), ...(modeGiven ? ['/MODE'] : []), ...(request.ous.length ? ['/OU'] : []), ...(request.groups.length ? ['/GROUP'] : [])];
+  if (!request.ldap && importOptions.length > 0) throw new UsageError(`${importOptions.join(', ')} only work${importOptions.length === 1 ? 's' : ''} with /LDAP.`);
+  if (request.csv && request.report === null) throw new UsageError('/CSV works with /REPORT:<run>.');
+  if (request.csv && request.json) throw new UsageError('Choose /CSV or /JSON, not both.');
   return request;
 }
 
 export const HELP = `bcscmd — AD Console command line
 
 Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] [/PASSWORDFILE:<file>]
+       bcscmd /LDAP [/MODE:sync|add|new] [/DRYRUN] [/FULL] [/YES] [/OU:<dn>] [/GROUP:<dn>] [/JSON]
+       bcscmd /USERS [/JSON] | /HISTORY [/JSON] | /REPORT:<run> [/CSV | /JSON]
 
   /DATA:<folder>        Data folder with the settings (default: the desktop console's own folder,
                         or the ADCONSOLE_DATA_DIR environment variable).
@@ -62,6 +109,21 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
                         pageSize, importComputers, parseMiddleName.
   /SHOW                 Print the settings (never the password).
   /TEST                 Test the connection to Active Directory, step by step.
+  /LDAP                 Import accounts from Active Directory into the users database. Modes:
+                          sync (default) create new accounts, update changed ones, disable those
+                                         disabled in AD or gone from the source; never deletes,
+                                         never touches local accounts; incremental when it can
+                          add            only create accounts missing from the database
+                          new            back the database up, then replace it with the import
+  /DRYRUN               Show every planned action without changing anything.
+  /FULL                 Read every account even if an incremental sync would do.
+  /YES                  Go ahead although the run would disable more accounts than the limit
+                        (disableLimitPercent / disableLimitCount) or the directory returned none.
+  /OU:<dn> /GROUP:<dn>  Import from these OUs (with sub-OUs) and/or group members (nested groups
+                        included) instead of the OU container path; repeatable.
+  /USERS                List the accounts in the users database.
+  /HISTORY              List past import runs.
+  /REPORT:<run>         Every action of one run (with /CSV as CSV).
   /JSON                 Print machine-readable JSON instead of text.
   /PASSWORDFILE:<file>  Read the LDAP password from the first line of this file.
   /?                    This help.
@@ -69,5 +131,6 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
 The password comes from the ADCONSOLE_LDAP_PASSWORD environment variable, /PASSWORDFILE, or the one the
 console stored for the same login ID and server. POSIX forms work too: --test, --set key=value, --data dir.
 
-Exit codes: 0 success, 1 the operation failed, 2 usage or invalid input.
+Exit codes: 0 success, 1 the operation failed (an import changed nothing), 2 usage or invalid input,
+3 an import stopped by the safety limit (nothing changed; see /DRYRUN, confirm with /YES).
 `;

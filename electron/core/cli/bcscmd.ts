@@ -8,14 +8,17 @@ import { StepFailure } from '../failure.ts';
 import { defaultDataDir } from '../paths.ts';
 import { EncryptedFileVault, type SecretCipher } from '../secrets/password-vault.ts';
 import { openSettingsFile } from '../settings/conf-file.ts';
+import { passwordTargetOf } from '../../../shared/password-target.ts';
+import { databaseFile } from '../database/users-database.ts';
 import { HELP, parseCliArguments, UsageError } from './arguments.ts';
+import { EXIT } from './exit-codes.ts';
+import { runDatabaseCommand, runLdap } from './import-commands.ts';
 
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
 }
 
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** The desktop console seals the password with the OS key store, which a plain-Node process cannot open. */
 const desktopOnlyCipher: SecretCipher = {
@@ -63,7 +66,8 @@ export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliI
     }
     throw err;
   }
-  if (request.help || (!request.show && !request.test && request.sets.length === 0)) {
+  const databaseCommand = request.users || request.history || request.report !== null;
+  if (request.help || (!request.show && !request.test && !request.ldap && !databaseCommand && request.sets.length === 0)) {
     io.out(HELP);
     return request.help ? EXIT.ok : EXIT.usage;
   }
@@ -116,14 +120,14 @@ export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliI
   }
 
   let exit: number = EXIT.ok;
+  let password: string | undefined;
+  try {
+    password = env.ADCONSOLE_LDAP_PASSWORD || (request.passwordFile ? readPasswordFile(request.passwordFile) : undefined);
+  } catch (err) {
+    io.err(`${(err as Error).message}\n`);
+    return EXIT.usage;
+  }
   if (request.test) {
-    let password: string | undefined;
-    try {
-      password = env.ADCONSOLE_LDAP_PASSWORD || (request.passwordFile ? readPasswordFile(request.passwordFile) : undefined);
-    } catch (err) {
-      io.err(`${(err as Error).message}\n`);
-      return EXIT.usage;
-    }
     const settings = services.settings.load();
     const result = await call('connection.test', { settings, ...(password ? { password } : {}) });
     if (!result.ok) {
@@ -135,7 +139,12 @@ export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliI
     else io.out(testText(report));
     if (!report.ok) exit = EXIT.failed;
   }
-  if (request.json) io.out(`${JSON.stringify(output, null, 2)}\n`);
+  if (request.json && Object.keys(output).length > 0) io.out(`${JSON.stringify(output, null, 2)}\n`);
+  if (exit === EXIT.ok && request.ldap) {
+    const settings = services.settings.load();
+    exit = await runLdap(request, { settings, password: password ?? services.vault.read(passwordTargetOf(settings)), resolver: services.resolver, databaseFile: databaseFile(dataDir) }, io);
+  }
+  if (exit === EXIT.ok && databaseCommand) exit = runDatabaseCommand(request, dataDir, io);
   for (const line of logLines) io.err(`${line}\n`);
   return exit;
 }

@@ -3,7 +3,7 @@ import { parseCliArguments } from '../../../../electron/core/cli/arguments.ts';
 
 describe('bcscmd arguments', () => {
   it('reads Windows-style switches in any case', () => {
-    expect(parseCliArguments(['/test', '/JSON', '/Data:C:\\data', '/SET:server=dc1', '/set:port=636'])).toEqual({
+    expect(parseCliArguments(['/test', '/JSON', '/Data:C:\\data', '/SET:server=dc1', '/set:port=636'])).toMatchObject({
       help: false,
       show: false,
       test: true,
@@ -14,6 +14,9 @@ describe('bcscmd arguments', () => {
         { key: 'server', value: 'dc1' },
         { key: 'port', value: '636' },
       ],
+      ldap: false,
+      users: false,
+      report: null,
     });
   });
 
@@ -32,9 +35,21 @@ describe('bcscmd arguments', () => {
     [['/SET'], /needs a value/],
     [['/SET:novalue'], /key=value/],
     [['/TEST:yes'], /takes no value/],
-    [['/LDAP'], /not in this build yet/],
+    [['/DRYRUN'], /only works with \/LDAP/],
+    [['/MODE:add', '/FULL'], /\/FULL, \/MODE only work with \/LDAP/],
+    [['/LDAP', '/MODE:merge'], /takes sync, add or new/],
+    [['/REPORT:seven'], /run number/],
+    [['/USERS', '/CSV'], /\/CSV works with \/REPORT/],
   ])('explains %j', (argv, message) => {
     expect(() => parseCliArguments(argv)).toThrow(message);
+  });
+
+  it('reads /LDAP with its mode, options and sources, sync being the default mode', () => {
+    expect(parseCliArguments(['/LDAP'])).toMatchObject({ ldap: true, mode: 'sync', dryRun: false, full: false, yes: false });
+    expect(parseCliArguments(['/ldap', '/mode:NEW', '/DryRun', '/FULL', '/YES', '/OU:OU=a,DC=b', '/GROUP:CN=g,DC=b', '/JSON'])).toMatchObject({
+      ldap: true, mode: 'new', dryRun: true, full: true, yes: true, json: true, ous: ['OU=a,DC=b'], groups: ['CN=g,DC=b'],
+    });
+    expect(parseCliArguments(['/REPORT:12', '/CSV'])).toMatchObject({ report: 12, csv: true });
   });
 
   it('recognises /? as help', () => {

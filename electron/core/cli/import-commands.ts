@@ -1,0 +1,168 @@
+/** bcscmd's users-database commands: /LDAP, /USERS, /HISTORY, /REPORT. */
+import { databaseFile, openUsersDatabase } from '../database/users-database.ts';
+import { listAccounts } from '../database/accounts.ts';
+import { StepFailure } from '../failure.ts';
+import type { ImportContext } from '../import/import-engine.ts';
+import { runImport } from '../import/import-engine.ts';
+import { findRun, listRuns, reportRows, type RunRecord } from '../import/run-history.ts';
+import type { Counts, FieldChange, ImportOutcome, PlannedAction, Progress } from '../import/run-types.ts';
+import type { CliRequest } from './arguments.ts';
+import { csvLine } from './csv.ts';
+import { EXIT } from './exit-codes.ts';
+
+export interface CommandIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+
+const COUNT_LABELS: [keyof Counts, string][] = [
+  ['created', 'created'],
+  ['updated', 'updated'],
+  ['disabled', 'disabled'],
+  ['enabled', 'enabled'],
+  ['unchanged', 'unchanged'],
+  ['skipped', 'skipped'],
+  ['conflicts', 'conflicts'],
+  ['failed', 'failed'],
+];
+const MODE_NAMES = { new: 'Create a new database', add: 'Add new accounts', sync: 'Synchronize', 'on-the-fly': 'On-the-fly import' };
+
+function describeChanges(changes: Record<string, FieldChange> | null): string {
+  if (!changes) return '';
+  return Object.entries(changes).map(([field, c]) => `${field}: "${c.from}" → "${c.to}"`).join('; ');
+}
+
+function actionLine(a: PlannedAction): string {
+  const details = [describeChanges(a.changes), a.reason].filter(Boolean).join(' — ');
+  return `  ${a.action.padEnd(9)} ${a.logon}${a.dn ? `  (${a.dn})` : ''}${details ? `\n            ${details}` : ''}`;
+}
+
+function outcomeText(o: ImportOutcome): string {
+  const lines: string[] = [];
+  const pass = o.mode !== 'sync' ? '' : o.incremental ? ', incremental (only entries changed since the last sync)' : `, full pass: ${o.fullReason}`;
+  lines.push(`${MODE_NAMES[o.mode]}${o.dryRun ? ' — DRY RUN, nothing was written' : ''}${pass}${o.dc ? ` on ${o.dc}` : ''}`);
+  lines.push(...COUNT_LABELS.map(([k, label]) => `  ${label.padEnd(10)} ${String(o.counts[k]).padStart(7)}`));
+  if (o.plan && o.plan.length > 0) lines.push('', 'Planned actions:', ...o.plan.map(actionLine));
+  else if (o.problems.length > 0) lines.push('', 'Skipped, conflicts and failures:', ...o.problems.map(actionLine));
+  lines.push('');
+  if (o.error) lines.push(`${o.error.message}`, ...(o.error.hint ? [`What to do: ${o.error.hint}`] : []));
+  else lines.push(`${o.dryRun ? 'Planned' : 'Finished'} in ${(o.durationMs / 1000).toFixed(1)} s.${o.runId ? ` Run ${o.runId} (bcscmd /REPORT:${o.runId}).` : ''}${o.backup ? ` The previous database was backed up to ${o.backup}.` : ''}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function outcomeJson(o: ImportOutcome): Record<string, unknown> {
+  return {
+    ok: o.ok,
+    status: o.status,
+    mode: o.mode,
+    dryRun: o.dryRun,
+    incremental: o.incremental,
+    ...(o.mode === 'sync' && o.fullReason ? { fullReason: o.fullReason } : {}),
+    ...o.counts,
+    durationMs: o.durationMs,
+    runId: o.runId,
+    ...(o.backup ? { backup: o.backup } : {}),
+    errors: [...(o.error ? [{ code: o.error.code, message: o.error.message, hint: o.error.hint }] : []), ...o.problems.map((p) => ({ action: p.action, logon: p.logon, dn: p.dn, reason: p.reason }))],
+    ...(o.plan ? { plan: o.plan } : {}),
+  };
+}
+
+/** One line per phase change, then at most one every few seconds: enough for a scheduled task's log. */
+function progressPrinter(err: (text: string) => void): (p: Progress) => void {
+  let phase = '';
+  let last = 0;
+  return (p) => {
+    const now = Date.now();
+    if (p.phase === phase && now - last < 5000) return;
+    phase = p.phase;
+    last = now;
+    const of = p.total !== null ? ` of ${p.total}` : '';
+    const eta = p.etaMs !== null && p.done > 0 ? `, about ${Math.ceil(p.etaMs / 1000)} s left` : '';
+    err(p.done === 0 ? `[${p.phase}] started${p.total !== null ? ` (${p.total} to go)` : ''}\n` : `[${p.phase}] ${p.done}${of} (${p.rate}/s${eta})\n`);
+  };
+}
+
+export async function runLdap(request: CliRequest, ctx: Omit<ImportContext, 'onProgress' | 'signal'>, io: CommandIo): Promise<number> {
+  const abort = new AbortController();
+  // Ctrl+C cancels cleanly: the run rolls back and says so.
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let outcome: ImportOutcome;
+  try {
+    outcome = await runImport(
+      {
+        mode: request.mode,
+        dryRun: request.dryRun,
+        full: request.full,
+        confirmed: request.yes,
+        startedBy: 'command-line',
+        source: request.ous.length + request.groups.length > 0 ? { ous: request.ous, groups: request.groups } : null,
+      },
+      { ...ctx, signal: abort.signal, onProgress: request.json ? undefined : progressPrinter(io.err) },
+    );
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (request.json) io.out(`${JSON.stringify(outcomeJson(outcome), null, 2)}\n`);
+  else (outcome.ok ? io.out : io.err)(outcomeText(outcome));
+  return outcome.status === 'succeeded' ? EXIT.ok : outcome.status === 'stopped' ? EXIT.stopped : EXIT.failed;
+}
+
+function withDatabase<T>(dataDir: string, work: (db: ReturnType<typeof openUsersDatabase>['db']) => T): T {
+  const database = openUsersDatabase(databaseFile(dataDir));
+  try {
+    return work(database.db);
+  } finally {
+    database.close();
+  }
+}
+
+const countsText = (c: Counts) => COUNT_LABELS.filter(([k]) => c[k] > 0).map(([k, label]) => `${c[k]} ${label}`).join(', ') || 'no changes';
+
+function historyText(runs: RunRecord[]): string {
+  if (runs.length === 0) return 'No import has run yet.\n';
+  return `${runs
+    .map((r) => `${String(r.id).padStart(5)}  ${r.startedAt.replace('T', ' ').slice(0, 19)}  ${MODE_NAMES[r.mode]}${r.incremental ? ' (incremental)' : ''} by ${r.startedBy}: ${r.status} — ${r.status === 'succeeded' ? countsText(r.counts) : r.error}\n       ${r.source}${r.dc ? ` on ${r.dc}` : ''}${r.backup ? `; backup ${r.backup}` : ''}`)
+    .join('\n')}\n`;
+}
+
+export function runDatabaseCommand(request: CliRequest, dataDir: string, io: CommandIo): number {
+  try {
+    return withDatabase(dataDir, (db) => {
+      if (request.users) {
+        const accounts = listAccounts(db);
+        if (request.json) io.out(`${JSON.stringify(accounts, null, 2)}\n`);
+        else {
+          io.out(accounts.map((a) => `${a.logon.padEnd(22)} ${a.displayName.padEnd(28)} ${(a.enabled ? 'enabled' : 'DISABLED').padEnd(8)} ${a.kind.padEnd(8)} ${a.origin.padEnd(5)} ${a.ou}`).join('\n') + (accounts.length ? '\n' : ''));
+          io.out(`${accounts.length} account${accounts.length === 1 ? '' : 's'}.\n`);
+        }
+      }
+      if (request.history) {
+        const runs = listRuns(db);
+        io.out(request.json ? `${JSON.stringify(runs, null, 2)}\n` : historyText(runs));
+      }
+      if (request.report !== null) {
+        const run = findRun(db, request.report);
+        if (!run) throw new StepFailure('no-such-run', `There is no import run ${request.report}.`, 'bcscmd /HISTORY lists the runs.');
+        if (request.csv) {
+          io.out(csvLine(['run', 'seq', 'action', 'logon', 'dn', 'objectGUID', 'changes', 'reason']));
+          for (const row of reportRows(db, run.id)) io.out(csvLine([run.id, row.seq, row.action, row.logon, row.dn, row.guid ? `{${row.guid}}` : '', describeChanges(row.changes ? JSON.parse(row.changes) : null), row.reason]));
+        } else if (request.json) {
+          const actions = [...reportRows(db, run.id)].map((r) => ({ ...r, changes: r.changes ? JSON.parse(r.changes) : null }));
+          io.out(`${JSON.stringify({ run, actions }, null, 2)}\n`);
+        } else {
+          io.out(historyText([run]));
+          for (const row of reportRows(db, run.id)) io.out(`${actionLine({ action: row.action as PlannedAction['action'], logon: row.logon, dn: row.dn, guid: row.guid, changes: row.changes ? JSON.parse(row.changes) : null, reason: row.reason })}\n`);
+        }
+      }
+      return EXIT.ok;
+    });
+  } catch (err) {
+    if (!(err instanceof StepFailure)) throw err;
+    io.err(`${err.message}\n${err.hint ? `What to do: ${err.hint}\n` : ''}`);
+    return EXIT.failed;
+  }
+}

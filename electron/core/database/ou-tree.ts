@@ -1,0 +1,70 @@
+/** The server's OU tree, loaded once per run: paths for display and comparison, created on demand. */
+import type { DatabaseSync } from 'node:sqlite';
+import { DEFAULT_OU, formatServerOuPath } from '../../../shared/server-ou-path.ts';
+
+export const DEFAULT_OU_ID = 1;
+
+export const nameKey = (name: string): string => name.normalize('NFC').toLowerCase();
+
+interface OuRow {
+  id: number;
+  parent_id: number | null;
+  name: string;
+}
+
+export class OuTree {
+  private readonly byId = new Map<number, OuRow>();
+  private readonly byParentAndName = new Map<string, number>();
+  private readonly db: DatabaseSync;
+
+  constructor(db: DatabaseSync) {
+    this.db = db;
+    for (const row of db.prepare('SELECT id, parent_id, name FROM ous').all() as unknown as OuRow[]) this.remember(row);
+  }
+
+  private remember(row: OuRow): void {
+    this.byId.set(row.id, row);
+    this.byParentAndName.set(`${row.parent_id ?? 0}/${nameKey(row.name)}`, row.id);
+  }
+
+  names(id: number): string[] {
+    const names: string[] = [];
+    for (let row = this.byId.get(id); row; row = row.parent_id === null ? undefined : this.byId.get(row.parent_id)) names.unshift(row.name);
+    return names;
+  }
+
+  path(id: number): string {
+    return formatServerOuPath(this.names(id));
+  }
+
+  /** The id of an existing OU path, or null. An empty path means `_Default` (accounts need an OU). */
+  find(names: readonly string[]): number | null {
+    if (names.length === 0) return DEFAULT_OU_ID;
+    let parent: number | null = null;
+    for (const name of names) {
+      const id: number | undefined = this.byParentAndName.get(`${parent ?? 0}/${nameKey(name)}`);
+      if (id === undefined) return null;
+      parent = id;
+    }
+    return parent;
+  }
+
+  /** Creates the missing OUs of a path (inside the caller's transaction) and returns the last one's id. */
+  ensure(names: readonly string[], now: string): number {
+    if (names.length === 0) return DEFAULT_OU_ID;
+    let parent: number | null = null;
+    for (const name of names) {
+      let id: number | undefined = this.byParentAndName.get(`${parent ?? 0}/${nameKey(name)}`);
+      if (id === undefined) {
+        const inserted: { lastInsertRowid: number | bigint } = this.db.prepare('INSERT INTO ous (parent_id, name, name_key, created_at) VALUES (?, ?, ?, ?)').run(parent, name, nameKey(name), now);
+        id = Number(inserted.lastInsertRowid);
+        this.remember({ id, parent_id: parent, name });
+      }
+      parent = id;
+    }
+    return parent!;
+  }
+}
+
+/** How placement names an account's OU: the given path, with `_Default` for "no OU". */
+export const displayOuPath = (names: readonly string[]): string => (names.length === 0 ? DEFAULT_OU : formatServerOuPath(names));

@@ -1,0 +1,106 @@
+/**
+ * The users database's schema as numbered migrations. A file records its version in `user_version`;
+ * opening an older file applies the missing steps, a newer one is refused (see users-database.ts).
+ * Never edit a released step: add the next one.
+ */
+export const APPLICATION_ID = 0x41444331; // "ADC1": tells our files from other SQLite files
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: the server's OU tree and its accounts.
+  `
+  CREATE TABLE ous (
+    id         INTEGER PRIMARY KEY,
+    parent_id  INTEGER REFERENCES ous(id),
+    name       TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 256),
+    name_key   TEXT NOT NULL,
+    builtin    INTEGER NOT NULL DEFAULT 0 CHECK (builtin IN (0, 1)),
+    created_at TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX ous_unique_name ON ous(ifnull(parent_id, 0), name_key);
+  INSERT INTO ous (id, parent_id, name, name_key, builtin, created_at)
+    VALUES (1, NULL, '_Default', '_default', 1, strftime('%Y-%m-%dT%H:%M:%fZ'));
+  CREATE TRIGGER ous_builtin_undeletable BEFORE DELETE ON ous WHEN OLD.builtin = 1
+    BEGIN SELECT RAISE(ABORT, 'The built-in OU _Default cannot be deleted.'); END;
+  CREATE TRIGGER ous_builtin_unrenamable BEFORE UPDATE OF name, parent_id ON ous WHEN OLD.builtin = 1
+    BEGIN SELECT RAISE(ABORT, 'The built-in OU _Default cannot be renamed or moved.'); END;
+
+  CREATE TABLE accounts (
+    id              INTEGER PRIMARY KEY,
+    logon           TEXT NOT NULL,
+    logon_key       TEXT NOT NULL UNIQUE,
+    first_name      TEXT NOT NULL DEFAULT '',
+    middle_name     TEXT NOT NULL DEFAULT '',
+    last_name       TEXT NOT NULL DEFAULT '',
+    display_name    TEXT NOT NULL DEFAULT '',
+    email           TEXT NOT NULL DEFAULT '',
+    department      TEXT NOT NULL DEFAULT '',
+    title           TEXT NOT NULL DEFAULT '',
+    phone           TEXT NOT NULL DEFAULT '',
+    enabled         INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    disabled_by     TEXT CHECK (disabled_by IN ('admin', 'sync')),
+    kind            TEXT NOT NULL CHECK (kind IN ('user', 'computer')),
+    ou_id           INTEGER NOT NULL REFERENCES ous(id),
+    origin          TEXT NOT NULL CHECK (origin IN ('local', 'ad')),
+    ad_guid         TEXT UNIQUE,
+    ad_dn           TEXT,
+    ad_usn          INTEGER,
+    ad_when_changed TEXT,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    synced_at       TEXT,
+    CHECK (origin = 'ad' OR ad_guid IS NULL)
+  );
+  CREATE INDEX accounts_by_ou ON accounts(ou_id);
+  `,
+  // 2: import runs, their per-account actions (audit trail and report), incremental-sync marks.
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  INSERT INTO meta (key, value) VALUES ('revision', '0');
+
+  CREATE TABLE import_runs (
+    id          INTEGER PRIMARY KEY,
+    mode        TEXT NOT NULL CHECK (mode IN ('new', 'add', 'sync', 'on-the-fly')),
+    source      TEXT NOT NULL,
+    started_by  TEXT NOT NULL CHECK (started_by IN ('wizard', 'command-line', 'on-the-fly')),
+    incremental INTEGER NOT NULL DEFAULT 0,
+    dc          TEXT,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('succeeded', 'failed', 'cancelled', 'stopped')),
+    created     INTEGER NOT NULL DEFAULT 0,
+    updated     INTEGER NOT NULL DEFAULT 0,
+    disabled    INTEGER NOT NULL DEFAULT 0,
+    enabled     INTEGER NOT NULL DEFAULT 0,
+    unchanged   INTEGER NOT NULL DEFAULT 0,
+    skipped     INTEGER NOT NULL DEFAULT 0,
+    conflicts   INTEGER NOT NULL DEFAULT 0,
+    failed      INTEGER NOT NULL DEFAULT 0,
+    error       TEXT,
+    backup      TEXT
+  );
+
+  CREATE TABLE run_actions (
+    run_id  INTEGER NOT NULL REFERENCES import_runs(id) ON DELETE CASCADE,
+    seq     INTEGER NOT NULL,
+    action  TEXT NOT NULL,
+    logon   TEXT NOT NULL,
+    ad_dn   TEXT,
+    ad_guid TEXT,
+    changes TEXT,
+    reason  TEXT,
+    PRIMARY KEY (run_id, seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE sync_marks (
+    source_key       TEXT PRIMARY KEY,
+    dc_host          TEXT NOT NULL,
+    invocation_id    TEXT NOT NULL,
+    usn              INTEGER NOT NULL,
+    since_full       INTEGER NOT NULL,
+    last_full_at     TEXT NOT NULL,
+    last_seen        INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

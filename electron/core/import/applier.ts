@@ -1,0 +1,87 @@
+/**
+ * Applying a plan: one transaction for the whole run, so a failure or cancel at any row leaves the
+ * database as it was. Yields to the event loop between batches so that progress and cancel get through.
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { logonKey } from '../database/accounts.ts';
+import { OuTree } from '../database/ou-tree.ts';
+import type { AdAccount } from './ad-account.ts';
+import { type Action, type Counts, COUNT_OF, type PlannedAction } from './run-types.ts';
+import type { PlanRow, Stage } from './stage.ts';
+
+const BATCH = 2000;
+const WRITTEN: Action[] = ['create', 'update', 'disable', 'enable'];
+const REPORTED: Action[] = ['create', 'update', 'disable', 'enable', 'skip', 'conflict'];
+
+export interface ApplyContext {
+  db: DatabaseSync;
+  stage: Stage;
+  runId: number;
+  now: string;
+  counts: Counts;
+  problems: PlannedAction[];
+  onRow: (done: number) => void;
+  /** Throws when the run was cancelled. */
+  checkCancelled: () => void;
+}
+
+export function plannedAction(row: PlanRow, override?: { action: Action; reason: string }): PlannedAction {
+  return { action: override?.action ?? row.action, logon: row.logon, dn: row.dn, guid: row.guid, changes: row.changes ? JSON.parse(row.changes) : null, reason: override?.reason ?? row.reason };
+}
+
+/** Empties the database for "Create a new database" (the caller made the backup). */
+export function clearForNewDatabase(db: DatabaseSync): void {
+  db.exec('DELETE FROM accounts; DELETE FROM ous WHERE builtin = 0; DELETE FROM sync_marks;');
+}
+
+export async function applyPlan(ctx: ApplyContext): Promise<void> {
+  const { db, now } = ctx;
+  const tree = new OuTree(db);
+  const insert = db.prepare(`INSERT INTO accounts (logon, logon_key, first_name, middle_name, last_name, display_name, email, department, title, phone, enabled, disabled_by, kind, ou_id, origin, ad_guid, ad_dn, ad_usn, ad_when_changed, created_at, updated_at, synced_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ad', ?, ?, ?, ?, ?, ?, ?)`);
+  const update = db.prepare(`UPDATE accounts SET logon = ?, logon_key = ?, first_name = ?, middle_name = ?, last_name = ?, display_name = ?, email = ?, department = ?, title = ?, phone = ?,
+    enabled = ?, disabled_by = ?, ou_id = ?, ad_guid = ?, ad_dn = ?, ad_usn = ?, ad_when_changed = ?, updated_at = ?, synced_at = ? WHERE id = ?`);
+  const disableGone = db.prepare("UPDATE accounts SET enabled = 0, disabled_by = 'sync', updated_at = ? WHERE id = ?");
+  const report = db.prepare('INSERT INTO run_actions (run_id, seq, action, logon, ad_dn, ad_guid, changes, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const current = db.prepare('SELECT enabled, disabled_by FROM accounts WHERE id = ?');
+
+  let done = 0;
+  let seq = 0;
+  for (const row of ctx.stage.planned(REPORTED)) {
+    let outcome: { action: Action; reason: string } | undefined;
+    if (WRITTEN.includes(row.action)) {
+      try {
+        const a = row.data ? (JSON.parse(row.data) as AdAccount) : null;
+        if (!a) {
+          disableGone.run(now, row.account_id);
+        } else {
+          const ouId = tree.ensure(JSON.parse(row.target_ou!) as string[], now);
+          const fields = [a.logon, logonKey(a.logon), a.firstName, a.middleName, a.lastName, a.displayName, a.email, a.department, a.title, a.phone];
+          if (row.action === 'create') {
+            insert.run(...fields, a.enabled ? 1 : 0, a.enabled ? null : 'sync', a.kind, ouId, a.guid, a.dn, a.usn, a.whenChanged, now, now, now);
+          } else {
+            const was = current.get(row.account_id) as { enabled: number; disabled_by: string | null };
+            const [enabled, disabledBy] = row.action === 'disable' ? [0, 'sync'] : row.action === 'enable' ? [1, null] : [was.enabled, was.disabled_by];
+            update.run(...fields, enabled, disabledBy, ouId, a.guid, a.dn, a.usn, a.whenChanged, now, now, row.account_id);
+          }
+        }
+      } catch (err) {
+        // One account the database refuses (a constraint) fails alone; the rest of the run goes on.
+        outcome = { action: 'failed', reason: `the database refused the change: ${(err as Error).message}` };
+      }
+    }
+    const action = outcome?.action ?? row.action;
+    ctx.counts[COUNT_OF[action]]++;
+    if (action === 'skip' || action === 'conflict' || action === 'failed') ctx.problems.push(plannedAction(row, outcome));
+    report.run(ctx.runId, ++seq, action, row.logon, row.dn, row.guid, row.changes, outcome?.reason ?? row.reason);
+    if (++done % BATCH === 0) {
+      ctx.onRow(done);
+      await new Promise((resolve) => setImmediate(resolve));
+      ctx.checkCancelled();
+    }
+  }
+  ctx.counts.unchanged = ctx.stage.countPlanned('unchanged');
+  // Every account read in this run was seen now, changed or not.
+  db.prepare('UPDATE accounts SET synced_at = ? WHERE ad_guid IN (SELECT guid FROM temp.stage)').run(now);
+  ctx.onRow(done);
+}

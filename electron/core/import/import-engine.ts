@@ -1,0 +1,294 @@
+/**
+ * One import run: connect → search (page by page into the stage) → plan → safety checks → apply in one
+ * transaction → record the run. Any failure before the commit leaves the users database as it was; the
+ * run is then recorded in the history as failed, cancelled or stopped, with its reason.
+ */
+import { createHash } from 'node:crypto';
+import type { DatabaseSync } from 'node:sqlite';
+import { parseServerOuPath } from '../../../shared/server-ou-path.ts';
+import type { Settings } from '../../../shared/settings.ts';
+import { readDcMarks, type DcMarks } from '../directory/dc-marks.ts';
+import { explainLdapError } from '../directory/ldap-errors.ts';
+import { pagedSearch } from '../directory/paged-search.ts';
+import type { NameResolver } from '../directory/resolver.ts';
+import { openSession, type DirectorySession } from '../directory/session.ts';
+import { planConnection } from '../directory/target.ts';
+import { backupDatabase, bumpRevision, openUsersDatabase, revisionOf, type UsersDatabase } from '../database/users-database.ts';
+import { OuTree } from '../database/ou-tree.ts';
+import { StepFailure } from '../failure.ts';
+import { ACCOUNT_ATTRIBUTES, BINARY_ATTRIBUTES, toAdAccount } from './ad-account.ts';
+import { applyPlan, clearForNewDatabase, plannedAction } from './applier.ts';
+import { Planner } from './planner.ts';
+import { ProgressMeter } from './progress-meter.ts';
+import { finishRun, insertRun, type RunStart } from './run-history.ts';
+import { type Counts, COUNT_OF, emptyCounts, type ImportMode, type ImportOutcome, type PlannedAction, type Progress, type RunStatus, type StartedBy } from './run-types.ts';
+import { changedSince, describeSource, type ImportSource, isGroupSource, sourceSearches } from './source.ts';
+import { Stage } from './stage.ts';
+
+export interface ImportRequest {
+  mode: ImportMode;
+  dryRun: boolean;
+  /** Read every account even when an incremental pass would do (/FULL). */
+  full: boolean;
+  /** The admin confirmed what the safety checks would otherwise stop (/YES, or the wizard's preview). */
+  confirmed: boolean;
+  startedBy: StartedBy;
+  /** null = the OU container path from the settings. */
+  source: ImportSource | null;
+}
+
+export interface ImportContext {
+  settings: Settings;
+  password: string | null;
+  resolver: NameResolver;
+  databaseFile: string;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+const NO_SUCH_OBJECT = 32;
+const NOTHING_CHANGED = 'Nothing was changed in the users database.';
+
+class RunStopped extends StepFailure {}
+
+const cancelled = () => new StepFailure('cancelled', `The import was cancelled. ${NOTHING_CHANGED}`, 'Start it again when you are ready.');
+
+interface MarksRow {
+  dc_host: string;
+  invocation_id: string;
+  usn: number;
+  since_full: number;
+  last_seen: number;
+}
+
+/** Incremental marks belong to one source read one way: any change to either means a full pass. */
+function sourceKey(source: ImportSource, settings: Settings): string {
+  const norm = (list: string[]) => list.map((dn) => dn.toLowerCase()).sort();
+  const shape = { ous: norm(source.ous), groups: norm(source.groups), computers: settings.importComputers, middle: settings.parseMiddleName, placement: settings.placement, under: settings.placementOu, disabled: settings.importDisabled };
+  return createHash('sha256').update(JSON.stringify(shape)).digest('hex');
+}
+
+function fullPassReason(request: ImportRequest, source: ImportSource, marks: DcMarks, saved: MarksRow | undefined, settings: Settings): string | null {
+  if (request.mode !== 'sync') return 'only Synchronize runs incrementally';
+  if (request.full) return 'a full pass was asked for (/FULL)';
+  if (isGroupSource(source)) return 'group sources are read in full (membership changes do not change the members\' uSNChanged)';
+  if (!saved) return 'first sync of this source with these settings';
+  if (!marks.invocationId) return 'the domain controller did not report its invocationID';
+  if (saved.dc_host.toLowerCase() !== marks.dnsHostName.toLowerCase()) return `another domain controller answered (${marks.dnsHostName}; the last sync read ${saved.dc_host})`;
+  if (saved.invocation_id !== marks.invocationId) return 'the domain controller\'s invocationID changed (restored from backup?)';
+  if (saved.since_full + 1 >= settings.fullSyncEvery) return `every ${settings.fullSyncEvery}th sync is a full pass, to notice deleted accounts`;
+  return null;
+}
+
+function explainSearchError(err: unknown, base: string, timeoutMs: number): StepFailure {
+  if ((err as { code?: unknown }).code === NO_SUCH_OBJECT) return new StepFailure('no-such-ou', `The container ${base} does not exist in the directory.`, 'Correct the OU container path (Browse… in Advanced settings), or choose the source again.');
+  return explainLdapError(err, `search of ${base}`, timeoutMs);
+}
+
+async function readSource(session: DirectorySession, stage: Stage, searches: Awaited<ReturnType<typeof sourceSearches>>, ctx: ImportContext, meter: ProgressMeter, seenGuids: Set<string>, rejects: PlannedAction[]): Promise<void> {
+  const { settings } = ctx;
+  const mapping = { importComputers: settings.importComputers, parseMiddleName: settings.parseMiddleName };
+  let read = 0;
+  for (const search of searches) {
+    const pages = pagedSearch(session.client, search.base, { scope: 'sub', filter: search.filter, attributes: ACCOUNT_ATTRIBUTES, explicitBufferAttributes: BINARY_ATTRIBUTES, pageSize: settings.pageSize, timeLimit: settings.timeout });
+    try {
+      for await (const page of pages) {
+        if (ctx.signal?.aborted) throw cancelled();
+        for (const entry of page) {
+          const mapped = toAdAccount(entry, mapping);
+          if (mapped.ok) stage.add(mapped.account);
+          else {
+            if (mapped.rejected.guid) seenGuids.add(mapped.rejected.guid);
+            rejects.push({ action: 'skip', logon: mapped.rejected.logon, dn: mapped.rejected.dn, guid: mapped.rejected.guid, changes: null, reason: mapped.rejected.reason });
+          }
+        }
+        read += page.length;
+        meter.update(read);
+      }
+    } catch (err) {
+      if (ctx.signal?.aborted) throw cancelled();
+      throw explainSearchError(err, search.base, settings.timeout * 1000);
+    }
+  }
+  meter.update(read, true);
+}
+
+function checkSafety(db: DatabaseSync, stage: Stage, request: ImportRequest, full: boolean, kind: string, settings: Settings, source: string): void {
+  if (request.confirmed) return;
+  const adAccounts = Number((db.prepare("SELECT count(*) AS n FROM accounts WHERE origin = 'ad' AND kind = ?").get(kind) as { n: number }).n);
+  const anyAccounts = Number((db.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number }).n);
+  // An empty answer is far more often a permission, filter or replication problem than an empty OU.
+  if (full && stage.entries === 0 && ((request.mode === 'sync' && adAccounts > 0) || (request.mode === 'new' && anyAccounts > 0))) {
+    throw new StepFailure('empty-result', `The directory returned no accounts for ${source}, while the database holds ${request.mode === 'sync' ? `${adAccounts} imported` : anyAccounts} accounts. An empty answer is not taken as "all accounts are gone". ${NOTHING_CHANGED}`, 'Check the OU path and the service account\'s read permissions with Test connection. If the source really is empty, run again with /YES.');
+  }
+  if (request.mode !== 'sync') return;
+  const disables = stage.countPlanned('disable');
+  const byCount = disables > settings.disableLimitCount;
+  const byShare = disables * 100 > settings.disableLimitPercent * adAccounts;
+  if (disables > 0 && (byCount || byShare)) {
+    throw new RunStopped('disable-threshold', `This sync would disable ${disables} of ${adAccounts} imported accounts, more than the limit (${settings.disableLimitPercent} % or ${settings.disableLimitCount} accounts). It was stopped before changing anything. ${NOTHING_CHANGED}`, 'Look at the plan with /DRYRUN. If the accounts really should be disabled, run again with /YES (or raise disableLimitPercent / disableLimitCount).');
+  }
+}
+
+function collectPlan(stage: Stage, counts: Counts, problems: PlannedAction[]): PlannedAction[] {
+  const plan: PlannedAction[] = [];
+  for (const row of stage.planned(['create', 'update', 'disable', 'enable', 'skip', 'conflict'])) {
+    const item = plannedAction(row);
+    counts[COUNT_OF[item.action]]++;
+    plan.push(item);
+    if (item.action === 'skip' || item.action === 'conflict') problems.push(item);
+  }
+  counts.unchanged = stage.countPlanned('unchanged');
+  return plan;
+}
+
+export async function runImport(request: ImportRequest, ctx: ImportContext): Promise<ImportOutcome> {
+  const startedAt = new Date();
+  const meter = new ProgressMeter(ctx.onProgress);
+  const counts = emptyCounts();
+  const problems: PlannedAction[] = [];
+  const outcome = (status: RunStatus, extra: Partial<ImportOutcome>): ImportOutcome => ({
+    ok: status === 'succeeded',
+    status,
+    mode: request.mode,
+    dryRun: request.dryRun,
+    incremental: false,
+    fullReason: null,
+    counts,
+    durationMs: Date.now() - startedAt.getTime(),
+    runId: null,
+    backup: null,
+    dc: null,
+    error: null,
+    problems,
+    plan: null,
+    ...extra,
+  });
+  const { settings } = ctx;
+  const kind = settings.importComputers ? 'computer' : 'user';
+  const placement = parseServerOuPath(settings.placementOu);
+  if (!placement.ok) return outcome('failed', { error: { code: 'invalid-settings', message: `The server OU for imported accounts is not valid: ${placement.error}`, hint: 'Correct placementOu in the settings.' } });
+
+  let database: UsersDatabase;
+  try {
+    database = openUsersDatabase(ctx.databaseFile);
+  } catch (err) {
+    const e = err instanceof StepFailure ? err : new StepFailure('database-failed', (err as Error).message, '');
+    return outcome('failed', { error: { code: e.code, message: e.message, hint: e.hint } });
+  }
+  const { db } = database;
+  let session: DirectorySession | null = null;
+  let run: RunStart | null = null;
+  let stage: Stage | null = null;
+  const closeSession = () => {
+    const s = session;
+    session = null;
+    return s ? s.close() : Promise.resolve();
+  };
+  const onAbort = () => void closeSession(); // abandons the search in flight at once
+  ctx.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (ctx.signal?.aborted) throw cancelled();
+    meter.start('connect', null);
+    const connection = await planConnection(settings, ctx.resolver);
+    session = await openSession(settings, ctx.password, ctx.resolver);
+    if (ctx.signal?.aborted) throw cancelled();
+    const marks = await readDcMarks(session.client).catch((err) => {
+      throw explainLdapError(err, 'RootDSE read', settings.timeout * 1000);
+    });
+    const source: ImportSource = request.source ?? { ous: [connection.baseDn || marks.defaultNamingContext], groups: [] };
+    const label = describeSource(source, settings.importComputers);
+    const key = sourceKey(source, settings);
+    const saved = db.prepare('SELECT * FROM sync_marks WHERE source_key = ?').get(key) as MarksRow | undefined;
+    const fullReason = fullPassReason(request, source, marks, saved, settings);
+    const incremental = fullReason === null;
+    run = { mode: request.mode, source: label, startedBy: request.startedBy, incremental, dc: marks.dnsHostName || session.host, startedAt: startedAt.toISOString() };
+
+    let searches = await sourceSearches(session.client, source, { importComputers: settings.importComputers, domainDn: marks.defaultNamingContext, timeoutMs: settings.timeout * 1000 });
+    if (incremental) searches = searches.map((s) => changedSince(s, saved!.usn));
+    stage = new Stage(db);
+    const seenGuids = new Set<string>();
+    const rejects: PlannedAction[] = [];
+    meter.start('search', incremental ? null : (saved?.last_seen ?? null));
+    await readSource(session, stage, searches, ctx, meter, seenGuids, rejects);
+    await closeSession();
+
+    meter.start('plan', stage.entries);
+    const revision = revisionOf(db);
+    for (const r of rejects) stage.plan(r);
+    const planner = new Planner(db, stage, new OuTree(db), { mode: request.mode, full: !incremental, kind, importDisabled: settings.importDisabled, placement: settings.placement, placementOu: placement.names, seenGuids });
+    let planned = 0;
+    for (const account of stage.accounts()) {
+      planner.planEntry(account);
+      if (++planned % 2000 === 0) meter.update(planned);
+    }
+    if (request.mode === 'sync' && !incremental) planner.planGone();
+    const untouched = incremental ? planner.untouched() : 0;
+    meter.update(planned, true);
+    checkSafety(db, stage, request, !incremental, kind, settings, label);
+
+    const base = { incremental, fullReason, dc: run.dc };
+    if (request.dryRun) {
+      const plan = collectPlan(stage, counts, problems);
+      counts.unchanged += untouched;
+      return outcome('succeeded', { ...base, plan });
+    }
+    if (ctx.signal?.aborted) throw cancelled();
+    const hasAccounts = db.prepare('SELECT 1 FROM accounts LIMIT 1').get() !== undefined;
+    const backup = request.mode === 'new' && hasAccounts ? backupDatabase(db, ctx.databaseFile, 'backup') : null;
+    const now = new Date().toISOString();
+    const activeStage = stage;
+    meter.start('apply', planned + (request.mode === 'sync' && !incremental ? activeStage.countPlanned('disable') : 0));
+    db.exec('BEGIN IMMEDIATE');
+    let runId: number;
+    try {
+      if (revisionOf(db) !== revision) throw new StepFailure('database-changed', `The users database was changed by someone else while this run was reading the directory. ${NOTHING_CHANGED}`, 'Run the import again.');
+      if (request.mode === 'new') clearForNewDatabase(db);
+      runId = insertRun(db, run, 'succeeded', now);
+      await applyPlan({
+        db,
+        stage: activeStage,
+        runId,
+        now,
+        counts,
+        problems,
+        onRow: (done) => meter.update(done),
+        checkCancelled: () => {
+          if (ctx.signal?.aborted) throw cancelled();
+        },
+      });
+      counts.unchanged += untouched;
+      const seen = Number((db.prepare('SELECT count(*) AS n FROM temp.stage').get() as { n: number }).n);
+      if (request.mode === 'new' || request.mode === 'sync') {
+        db.prepare(`INSERT INTO sync_marks (source_key, dc_host, invocation_id, usn, since_full, last_full_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)
+          ON CONFLICT (source_key) DO UPDATE SET dc_host = excluded.dc_host, invocation_id = excluded.invocation_id, usn = excluded.usn, since_full = excluded.since_full,
+          last_full_at = CASE WHEN excluded.since_full = 0 THEN excluded.last_full_at ELSE last_full_at END, last_seen = CASE WHEN excluded.since_full = 0 THEN excluded.last_seen ELSE last_seen END`)
+          .run(key, marks.dnsHostName, marks.invocationId, marks.highestCommittedUsn, incremental ? saved!.since_full + 1 : 0, now, seen);
+      }
+      bumpRevision(db);
+      finishRun(db, runId, counts, new Date().toISOString(), backup);
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      Object.assign(counts, emptyCounts());
+      problems.length = 0;
+      throw err;
+    }
+    return outcome('succeeded', { ...base, runId, backup });
+  } catch (err) {
+    const failure = err instanceof StepFailure ? err : new StepFailure('unexpected', `The import failed unexpectedly: ${(err as Error).message}. ${NOTHING_CHANGED}`, 'Try again; if it repeats, report it with this message.');
+    const status: RunStatus = failure.code === 'cancelled' ? 'cancelled' : failure instanceof RunStopped ? 'stopped' : 'failed';
+    const message = failure.message.includes(NOTHING_CHANGED) ? failure.message : `${failure.message} ${NOTHING_CHANGED}`;
+    let runId: number | null = null;
+    if (!request.dryRun) {
+      // The history keeps failed attempts too: that is where an admin looks when a scheduled sync did nothing.
+      runId = insertRun(db, run ?? { mode: request.mode, source: request.source ? describeSource(request.source, settings.importComputers) : settings.ouPath, startedBy: request.startedBy, incremental: false, dc: null, startedAt: startedAt.toISOString() }, status, new Date().toISOString(), message);
+    }
+    return outcome(status, { runId, dc: run?.dc ?? null, incremental: run?.incremental ?? false, error: { code: failure.code, message, hint: failure.hint } });
+  } finally {
+    ctx.signal?.removeEventListener('abort', onAbort);
+    await closeSession();
+    stage?.drop();
+    database.close();
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Deciding, per account, what a run does — without writing to the database. The same plan is shown by a
+ * dry run and applied by a real one.
+ *
+ * Matching: objectGUID first, then logon name (case-insensitive). A local-origin account with the logon
+ * of an AD account is a conflict and stays as it is. Sync never deletes: it disables accounts disabled
+ * in AD or (full passes only) gone from the source, and re-enables only what sync itself disabled.
+ */
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { type AccountRow, logonKey } from '../database/accounts.ts';
+import { displayOuPath, nameKey, type OuTree } from '../database/ou-tree.ts';
+import type { AdAccount } from './ad-account.ts';
+import type { FieldChange, ImportMode } from './run-types.ts';
+import type { Stage } from './stage.ts';
+
+export interface PlanOptions {
+  mode: ImportMode;
+  /** Full pass: accounts not read are gone from the source. */
+  full: boolean;
+  kind: 'user' | 'computer';
+  importDisabled: boolean;
+  placement: 'recreate' | 'single';
+  placementOu: string[];
+  /** Rejected entries that are in the database: read, so not gone. */
+  seenGuids: ReadonlySet<string>;
+}
+
+export const GONE_REASON = 'no longer in the import source (deleted in AD, moved out of the selected OUs, or no longer a group member)';
+
+const FIELDS: [keyof AdAccount, keyof AccountRow, string][] = [
+  ['logon', 'logon', 'logon'],
+  ['firstName', 'first_name', 'firstName'],
+  ['middleName', 'middle_name', 'middleName'],
+  ['lastName', 'last_name', 'lastName'],
+  ['displayName', 'display_name', 'displayName'],
+  ['email', 'email', 'email'],
+  ['department', 'department', 'department'],
+  ['title', 'title', 'title'],
+  ['phone', 'phone', 'phone'],
+  ['dn', 'ad_dn', 'adDn'],
+];
+
+export function targetOu(account: AdAccount, options: Pick<PlanOptions, 'placement' | 'placementOu'>): string[] {
+  return options.placement === 'recreate' ? [...options.placementOu, ...account.adOus] : [...options.placementOu];
+}
+
+function changesOf(local: AccountRow, account: AdAccount, target: string[], tree: OuTree): Record<string, FieldChange> | null {
+  const changes: Record<string, FieldChange> = {};
+  for (const [adField, column, name] of FIELDS) {
+    const from = String(local[column] ?? '');
+    const to = String(account[adField] ?? '');
+    if (from !== to) changes[name] = { from, to };
+  }
+  const fromOu = displayOuPath(tree.names(local.ou_id));
+  const toOu = displayOuPath(target);
+  // OU names are case-insensitive on the server: a case-only rename in AD is not a move.
+  if (nameKey(fromOu) !== nameKey(toOu)) changes.ou = { from: fromOu, to: toOu };
+  if (local.ad_guid !== account.guid) changes.adGuid = { from: local.ad_guid ?? '', to: account.guid };
+  return Object.keys(changes).length > 0 ? changes : null;
+}
+
+export class Planner {
+  private readonly byGuid: StatementSync;
+  private readonly byLogon: StatementSync;
+  private readonly matched = new Set<number>();
+  private readonly seenLogons = new Set<string>();
+
+  private readonly db: DatabaseSync;
+  private readonly stage: Stage;
+  private readonly tree: OuTree;
+  private readonly options: PlanOptions;
+
+  constructor(db: DatabaseSync, stage: Stage, tree: OuTree, options: PlanOptions) {
+    this.db = db;
+    this.stage = stage;
+    this.tree = tree;
+    this.options = options;
+    this.byGuid = db.prepare('SELECT * FROM accounts WHERE ad_guid = ?');
+    this.byLogon = db.prepare('SELECT * FROM accounts WHERE logon_key = ?');
+    for (const guid of options.seenGuids) {
+      const row = this.byGuid.get(guid) as AccountRow | undefined;
+      if (row) this.matched.add(row.id);
+    }
+  }
+
+  /** The local account an AD entry is: same GUID, else same logon unless that logon belongs to another live AD entry. */
+  private match(account: AdAccount): AccountRow | null {
+    const byGuid = this.byGuid.get(account.guid) as AccountRow | undefined;
+    if (byGuid) return byGuid;
+    const byLogon = this.byLogon.get(logonKey(account.logon)) as AccountRow | undefined;
+    if (!byLogon) return null;
+    if (byLogon.origin === 'ad' && byLogon.ad_guid && this.stage.has(byLogon.ad_guid)) return null;
+    return byLogon;
+  }
+
+  planEntry(account: AdAccount): void {
+    const { mode, importDisabled } = this.options;
+    const target = targetOu(account, this.options);
+    const base = { logon: account.logon, dn: account.dn, guid: account.guid };
+    const key = logonKey(account.logon);
+    if (this.seenLogons.has(key)) {
+      this.stage.plan({ ...base, action: 'conflict', reason: 'another directory entry in this import has the same logon name' });
+      return;
+    }
+    this.seenLogons.add(key);
+    const local = mode === 'new' ? null : this.match(account);
+    if (!local) {
+      if (!account.enabled && !importDisabled) {
+        this.stage.plan({ ...base, action: 'skip', reason: 'disabled in Active Directory (the run skips disabled accounts)' });
+        return;
+      }
+      const clash = mode === 'new' ? undefined : (this.byLogon.get(key) as AccountRow | undefined);
+      if (clash && (clash.origin === 'local' || !clash.ad_guid || !this.stage.has(clash.ad_guid))) {
+        this.stage.plan({ ...base, action: 'conflict', reason: `the logon name is taken by ${clash.origin === 'local' ? 'a local account' : 'another account'} "${clash.logon}"` });
+        return;
+      }
+      this.stage.plan({ ...base, action: 'create', targetOu: target, account, reason: account.enabled ? null : 'disabled in Active Directory: created disabled' });
+      return;
+    }
+    this.matched.add(local.id);
+    if (local.origin === 'local') {
+      this.stage.plan({ ...base, accountId: local.id, action: 'conflict', reason: `a local account "${local.logon}" has this logon name; it is left as it is` });
+      return;
+    }
+    if (mode === 'add') {
+      this.stage.plan({ ...base, accountId: local.id, action: 'unchanged', reason: 'already in the database (Add leaves existing accounts as they are)' });
+      return;
+    }
+    const changes = changesOf(local, account, target, this.tree);
+    if (changes?.logon) {
+      const other = this.byLogon.get(key) as AccountRow | undefined;
+      if (other && other.id !== local.id && (other.origin === 'local' || !other.ad_guid || !this.stage.has(other.ad_guid))) {
+        this.stage.plan({ ...base, accountId: local.id, action: 'conflict', reason: `renamed in AD to a logon name taken by ${other.origin === 'local' ? 'a local account' : 'another account'} "${other.logon}"` });
+        return;
+      }
+    }
+    const plan = { ...base, accountId: local.id, changes, targetOu: target, account };
+    if (!account.enabled && local.enabled === 1) this.stage.plan({ ...plan, action: 'disable', reason: 'disabled in Active Directory' });
+    else if (account.enabled && local.enabled === 0 && local.disabled_by === 'sync') this.stage.plan({ ...plan, action: 'enable', reason: 'enabled again in Active Directory' });
+    else if (changes) this.stage.plan({ ...plan, action: 'update', reason: account.enabled && local.enabled === 0 ? 'enabled in AD, but stays disabled: an administrator disabled it' : null });
+    else this.stage.plan({ ...base, accountId: local.id, action: 'unchanged' });
+  }
+
+  /** Incremental passes: the AD accounts of this kind the pass did not return are unchanged since the last mark. */
+  untouched(): number {
+    const all = Number((this.db.prepare("SELECT count(*) AS n FROM accounts WHERE origin = 'ad' AND kind = ?").get(this.options.kind) as { n: number }).n);
+    return Math.max(0, all - this.matched.size);
+  }
+
+  /** Full sync passes only: enabled AD accounts of this kind that the directory no longer gave. */
+  planGone(): void {
+    const rows = this.db.prepare("SELECT id, logon, ad_dn, ad_guid FROM accounts WHERE origin = 'ad' AND kind = ? AND enabled = 1").iterate(this.options.kind) as Iterable<Pick<AccountRow, 'id' | 'logon' | 'ad_dn' | 'ad_guid'>>;
+    for (const row of rows) {
+      if (this.matched.has(row.id)) continue;
+      this.stage.plan({ action: 'disable', accountId: row.id, logon: row.logon, dn: row.ad_dn, guid: row.ad_guid, reason: GONE_REASON });
+    }
+  }
+}

@@ -1,0 +1,77 @@
+/** The words of an import run, shared by the engine, its worker, the CLI and (later) the wizard. */
+export type ImportMode = 'new' | 'add' | 'sync';
+export type StartedBy = 'wizard' | 'command-line' | 'on-the-fly';
+export type Action = 'create' | 'update' | 'disable' | 'enable' | 'unchanged' | 'skip' | 'conflict' | 'failed';
+export type Phase = 'connect' | 'search' | 'plan' | 'apply';
+
+export interface FieldChange {
+  from: string;
+  to: string;
+}
+
+export interface PlannedAction {
+  action: Action;
+  logon: string;
+  dn: string | null;
+  guid: string | null;
+  /** For updates: the fields that change, old → new. */
+  changes: Record<string, FieldChange> | null;
+  reason: string | null;
+}
+
+export interface Counts {
+  created: number;
+  updated: number;
+  disabled: number;
+  enabled: number;
+  unchanged: number;
+  skipped: number;
+  conflicts: number;
+  failed: number;
+}
+
+export const COUNT_OF: Record<Action, keyof Counts> = {
+  create: 'created',
+  update: 'updated',
+  disable: 'disabled',
+  enable: 'enabled',
+  unchanged: 'unchanged',
+  skip: 'skipped',
+  conflict: 'conflicts',
+  failed: 'failed',
+};
+
+export const emptyCounts = (): Counts => ({ created: 0, updated: 0, disabled: 0, enabled: 0, unchanged: 0, skipped: 0, conflicts: 0, failed: 0 });
+
+export interface Progress {
+  phase: Phase;
+  done: number;
+  /** null while the total is unknown (the directory does not say how many entries a search returns). */
+  total: number | null;
+  /** Items per second in this phase. */
+  rate: number;
+  /** Estimated milliseconds left in this phase, when the total is known. */
+  etaMs: number | null;
+}
+
+export type RunStatus = 'succeeded' | 'failed' | 'cancelled' | 'stopped';
+
+export interface ImportOutcome {
+  ok: boolean;
+  status: RunStatus;
+  mode: ImportMode;
+  dryRun: boolean;
+  incremental: boolean;
+  /** Why a sync read every account instead of only the changes. */
+  fullReason: string | null;
+  counts: Counts;
+  durationMs: number;
+  runId: number | null;
+  backup: string | null;
+  dc: string | null;
+  error: { code: string; message: string; hint: string } | null;
+  /** Conflicts, skips and failures, each with its reason. */
+  problems: PlannedAction[];
+  /** Dry run only: every action except "unchanged". */
+  plan: PlannedAction[] | null;
+}

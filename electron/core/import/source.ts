@@ -1,0 +1,60 @@
+/**
+ * What an import reads: the OU path from the settings, or chosen OUs (whole subtrees) and groups.
+ * Group members are found with AD's in-chain rule (nested groups included, no `member` attribute read,
+ * so groups of any size work without range retrieval) plus the group's primary-group members
+ * (e.g. Domain Users), which AD never lists in `member`.
+ */
+import type { Client } from 'ldapts';
+import { accountFilter } from '../directory/account-filter.ts';
+import { escapeFilterValue } from '../directory/filter-escape.ts';
+import { explainLdapError } from '../directory/ldap-errors.ts';
+import { StepFailure } from '../failure.ts';
+
+export interface ImportSource {
+  ous: string[];
+  groups: string[];
+}
+
+export interface SourceSearch {
+  base: string;
+  filter: string;
+  /** Where the entries come from, in words, for errors and progress. */
+  label: string;
+}
+
+const IN_CHAIN = '1.2.840.113556.1.4.1941';
+const NO_SUCH_OBJECT = 32;
+
+export const isGroupSource = (source: ImportSource): boolean => source.groups.length > 0;
+
+export function describeSource(source: ImportSource, importComputers: boolean): string {
+  const parts = [...source.ous.map((dn) => `OU ${dn}`), ...source.groups.map((dn) => `group ${dn}`)];
+  return `${importComputers ? 'computers' : 'users'} in ${parts.join('; ')}`;
+}
+
+async function primaryGroupToken(client: Client, groupDn: string, timeoutMs: number): Promise<number | null> {
+  try {
+    const { searchEntries } = await client.search(groupDn, { scope: 'base', filter: '(objectClass=group)', attributes: ['primaryGroupToken'] });
+    if (searchEntries.length === 0) throw new StepFailure('not-a-group', `${groupDn} is not a group.`, 'Choose a group (objectClass group) as the import source.');
+    const token = Number(searchEntries[0]!.primaryGroupToken);
+    return Number.isFinite(token) && token > 0 ? token : null;
+  } catch (err) {
+    if ((err as { code?: unknown }).code === NO_SUCH_OBJECT) throw new StepFailure('no-such-group', `The group ${groupDn} does not exist in the directory.`, 'It may have been renamed, moved or deleted: choose the source again.');
+    throw explainLdapError(err, 'group lookup', timeoutMs);
+  }
+}
+
+export async function sourceSearches(client: Client, source: ImportSource, options: { importComputers: boolean; domainDn: string; timeoutMs: number }): Promise<SourceSearch[]> {
+  const accounts = accountFilter(options.importComputers);
+  const searches: SourceSearch[] = source.ous.map((dn) => ({ base: dn, filter: accounts, label: `OU ${dn}` }));
+  for (const dn of source.groups) {
+    const token = await primaryGroupToken(client, dn, options.timeoutMs);
+    const members = `(memberOf:${IN_CHAIN}:=${escapeFilterValue(dn)})`;
+    const filter = `(&${accounts}${token ? `(|${members}(primaryGroupID=${token}))` : members})`;
+    searches.push({ base: options.domainDn, filter, label: `group ${dn}` });
+  }
+  return searches;
+}
+
+/** Incremental passes ask only for what changed on this DC since the last mark. */
+export const changedSince = (search: SourceSearch, usn: number): SourceSearch => ({ ...search, filter: `(&${search.filter}(uSNChanged>=${usn + 1}))` });

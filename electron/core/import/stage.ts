@@ -1,0 +1,83 @@
+/**
+ * Where a run keeps what it read and what it plans: temporary tables on the run's own connection
+ * (never in the database file, so a dry run writes nothing), so that 100 000 entries cost disk pages,
+ * not memory.
+ */
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { AdAccount } from './ad-account.ts';
+import type { Action, FieldChange } from './run-types.ts';
+
+export interface PlanRow {
+  seq: number;
+  action: Action;
+  account_id: number | null;
+  logon: string;
+  dn: string | null;
+  guid: string | null;
+  changes: string | null;
+  reason: string | null;
+  target_ou: string | null;
+  data: string | null;
+}
+
+export class Stage {
+  private readonly db: DatabaseSync;
+  private readonly insertEntry: StatementSync;
+  private readonly insertPlan: StatementSync;
+  private readonly hasGuid: StatementSync;
+  entries = 0;
+
+  constructor(db: DatabaseSync) {
+    this.db = db;
+    db.exec(`
+      DROP TABLE IF EXISTS temp.stage;
+      DROP TABLE IF EXISTS temp.plan;
+      CREATE TEMP TABLE stage (guid TEXT PRIMARY KEY, data TEXT NOT NULL);
+      CREATE TEMP TABLE plan (seq INTEGER PRIMARY KEY, action TEXT NOT NULL, account_id INTEGER, logon TEXT NOT NULL, dn TEXT, guid TEXT, changes TEXT, reason TEXT, target_ou TEXT, data TEXT);
+    `);
+    this.insertEntry = db.prepare('INSERT OR IGNORE INTO temp.stage (guid, data) VALUES (?, ?)');
+    this.insertPlan = db.prepare('INSERT INTO temp.plan (action, account_id, logon, dn, guid, changes, reason, target_ou, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.hasGuid = db.prepare('SELECT 1 FROM temp.stage WHERE guid = ?');
+  }
+
+  /** An entry found by two searches (an OU and a group) counts once. */
+  add(account: AdAccount): void {
+    if (Number(this.insertEntry.run(account.guid, JSON.stringify(account)).changes) > 0) this.entries++;
+  }
+
+  has(guid: string): boolean {
+    return this.hasGuid.get(guid) !== undefined;
+  }
+
+  *accounts(): Generator<AdAccount> {
+    for (const row of this.db.prepare('SELECT data FROM temp.stage ORDER BY rowid').iterate() as Iterable<{ data: string }>) yield JSON.parse(row.data) as AdAccount;
+  }
+
+  plan(item: { action: Action; accountId?: number | null; logon: string; dn?: string | null; guid?: string | null; changes?: Record<string, FieldChange> | null; reason?: string | null; targetOu?: string[] | null; account?: AdAccount | null }): void {
+    this.insertPlan.run(
+      item.action,
+      item.accountId ?? null,
+      item.logon,
+      item.dn ?? null,
+      item.guid ?? null,
+      item.changes ? JSON.stringify(item.changes) : null,
+      item.reason ?? null,
+      item.targetOu ? JSON.stringify(item.targetOu) : null,
+      item.account ? JSON.stringify(item.account) : null,
+    );
+  }
+
+  /** Updates, disables and enables before creates, so that a renamed account frees its old name first. */
+  *planned(actions: readonly Action[]): Generator<PlanRow> {
+    const list = actions.map((a) => `'${a}'`).join(', ');
+    yield* this.db.prepare(`SELECT * FROM temp.plan WHERE action IN (${list}) ORDER BY action = 'create', seq`).iterate() as Iterable<PlanRow>;
+  }
+
+  countPlanned(action: Action): number {
+    return Number((this.db.prepare('SELECT count(*) AS n FROM temp.plan WHERE action = ?').get(action) as { n: number }).n);
+  }
+
+  drop(): void {
+    this.db.exec('DROP TABLE IF EXISTS temp.stage; DROP TABLE IF EXISTS temp.plan;');
+  }
+}

@@ -1,0 +1,47 @@
+/** Looking into a users database file the way an auditor would: its content, and local accounts put in by hand. */
+import { DatabaseSync } from 'node:sqlite';
+
+/** Everything that makes up the users database's content (accounts, OUs, incremental marks), in a stable order. */
+export function databaseContent(file: string): string {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    const rows = (sql: string) => db.prepare(sql).all();
+    return JSON.stringify({
+      accounts: rows('SELECT * FROM accounts ORDER BY id'),
+      ous: rows('SELECT * FROM ous ORDER BY id'),
+      marks: rows('SELECT * FROM sync_marks ORDER BY source_key'),
+      actions: rows('SELECT * FROM run_actions ORDER BY run_id, seq'),
+    });
+  } finally {
+    db.close();
+  }
+}
+
+export function runCount(file: string): number {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    return Number((db.prepare('SELECT count(*) AS n FROM import_runs').get() as { n: number }).n);
+  } finally {
+    db.close();
+  }
+}
+
+/** A local account, as the communication server creates it (origin local, in _Default). */
+export function addLocalAccount(file: string, logon: string, displayName = logon): void {
+  const db = new DatabaseSync(file);
+  try {
+    const now = new Date().toISOString();
+    db.prepare("INSERT INTO accounts (logon, logon_key, display_name, enabled, kind, ou_id, origin, created_at, updated_at) VALUES (?, ?, ?, 1, 'user', 1, 'local', ?, ?)").run(logon, logon.toLowerCase(), displayName, now, now);
+  } finally {
+    db.close();
+  }
+}
+
+export function sql<T>(file: string, statement: string, ...params: (string | number | null)[]): T[] {
+  const db = new DatabaseSync(file);
+  try {
+    return db.prepare(statement).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
