@@ -97,10 +97,49 @@ async function addDcAddressRecord(deadlineMs: number): Promise<void> {
   }
 }
 
-export async function startTestDc(dir: string, log: (line: string) => void = () => undefined): Promise<TestDc> {
+async function checkPortsFree(): Promise<void> {
   for (const port of [53, 88, 389, 636]) {
     if (await portInUse(port)) throw new Error(`Something already listens on ${DC_ADDRESS}:${port} (a test DC left running?). Stop it by its pid, then run the tests again.`);
   }
+}
+
+/** Starts samba on a provisioned folder and waits until LDAPS binds and the DC's name resolves. */
+async function runDc(dir: string, caFile: string, log: (line: string) => void): Promise<number> {
+  const logFile = path.join(dir, 'samba.log');
+  const out = fs.openSync(logFile, 'w');
+  const child = spawn('samba', ['-i', '-M', 'single', '-s', path.join(dir, 'etc', 'smb.conf'), '--debug-stdout'], { detached: true, stdio: ['ignore', out, out] });
+  child.unref();
+  fs.writeFileSync(path.join(dir, 'samba.pid'), String(child.pid));
+  log(`samba started (pid ${child.pid}); waiting for LDAPS`);
+  try {
+    await waitForPort(636, child, logFile, 60_000);
+    await waitForLdaps(caFile, 60_000);
+    // Samba does not register loopback addresses in its own DNS; the DC's name must resolve for SRV discovery.
+    await addDcAddressRecord(60_000);
+  } catch (err) {
+    stopTestDc({ pid: child.pid! }); // the folder stays for its logs
+    throw err;
+  }
+  return child.pid!;
+}
+
+function describeDc(dir: string, pid: number): TestDc {
+  const tlsDir = path.join(dir, 'tls');
+  return {
+    dir,
+    pid,
+    address: DC_ADDRESS,
+    fqdn: DC_FQDN,
+    caFile: path.join(tlsDir, 'ca.pem'),
+    otherCaFile: path.join(tlsDir, 'other-ca.pem'),
+    baseDn: BASE_DN,
+    adminLogin: `Administrator@${DOMAIN}`,
+    adminPassword: ADMIN_PASSWORD,
+  };
+}
+
+export async function startTestDc(dir: string, log: (line: string) => void = () => undefined): Promise<TestDc> {
+  await checkPortsFree();
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const certs = makeCertificates(path.join(dir, 'tls'));
@@ -130,33 +169,21 @@ export async function startTestDc(dir: string, log: (line: string) => void = () 
     ],
     { stdio: ['ignore', fs.openSync(path.join(dir, 'provision.log'), 'w'), fs.openSync(path.join(dir, 'provision.log'), 'a')] },
   );
-  const logFile = path.join(dir, 'samba.log');
-  const out = fs.openSync(logFile, 'w');
-  const child = spawn('samba', ['-i', '-M', 'single', '-s', path.join(dir, 'etc', 'smb.conf'), '--debug-stdout'], { detached: true, stdio: ['ignore', out, out] });
-  child.unref();
-  fs.writeFileSync(path.join(dir, 'samba.pid'), String(child.pid));
-  log(`samba started (pid ${child.pid}); waiting for LDAPS`);
+  const pid = await runDc(dir, certs.caFile, log);
   try {
-    await waitForPort(636, child, logFile, 60_000);
-    await waitForLdaps(certs.caFile, 60_000);
-    // Samba does not register loopback addresses in its own DNS; the DC's name must resolve for SRV discovery.
-    await addDcAddressRecord(60_000);
     await seedDirectory(DC_ADDRESS, certs.caFile);
   } catch (err) {
-    stopTestDc({ pid: child.pid! }); // the folder stays for its logs
+    stopTestDc({ pid });
     throw err;
   }
-  return {
-    dir,
-    pid: child.pid!,
-    address: DC_ADDRESS,
-    fqdn: DC_FQDN,
-    caFile: certs.caFile,
-    otherCaFile: certs.otherCaFile,
-    baseDn: BASE_DN,
-    adminLogin: `Administrator@${DOMAIN}`,
-    adminPassword: ADMIN_PASSWORD,
-  };
+  return describeDc(dir, pid);
+}
+
+/** Starts a DC folder provisioned and seeded before (the benchmarks keep one so that seeding is paid once). */
+export async function restartTestDc(dir: string, log: (line: string) => void = () => undefined): Promise<TestDc> {
+  await checkPortsFree();
+  const pid = await runDc(dir, path.join(dir, 'tls', 'ca.pem'), log);
+  return describeDc(dir, pid);
 }
 
 /** Stops the DC by its process group (samba forks helpers); never by name. */

@@ -39,7 +39,7 @@ export async function addUser(client: Client, u: FixtureUser): Promise<void> {
 }
 
 /** Staff users have no password (PASSWD_NOTREQD): they are import material, never bound as; and it is 5× faster. */
-export async function addStaffUser(client: Client, u: StaffUser): Promise<void> {
+export async function addStaffUser(client: Client, u: StaffUser, dn = staffDn(u)): Promise<void> {
   const attributes: Record<string, string | string[]> = {
     objectClass: ['top', 'person', 'organizationalPerson', 'user'],
     sAMAccountName: u.sam,
@@ -52,7 +52,7 @@ export async function addStaffUser(client: Client, u: StaffUser): Promise<void> 
   };
   if (u.mail) attributes.mail = u.mail;
   if (u.phone) attributes.telephoneNumber = u.phone;
-  await client.add(staffDn(u), attributes);
+  await client.add(dn, attributes);
 }
 
 export async function seedDirectory(address: string, caFile: string): Promise<void> {

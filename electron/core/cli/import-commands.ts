@@ -40,9 +40,9 @@ function actionLine(a: PlannedAction): string {
 
 function outcomeText(o: ImportOutcome): string {
   const lines: string[] = [];
-  const pass = o.mode !== 'sync' ? '' : o.incremental ? ', incremental (only entries changed since the last sync)' : `, full pass: ${o.fullReason}`;
+  const pass = o.mode !== 'sync' || (!o.incremental && !o.fullReason) ? '' : o.incremental ? ', incremental (only entries changed since the last sync)' : `, full pass: ${o.fullReason}`;
   lines.push(`${MODE_NAMES[o.mode]}${o.dryRun ? ' — DRY RUN, nothing was written' : ''}${pass}${o.dc ? ` on ${o.dc}` : ''}`);
-  lines.push(...COUNT_LABELS.map(([k, label]) => `  ${label.padEnd(10)} ${String(o.counts[k]).padStart(7)}`));
+  if (o.ok) lines.push(...COUNT_LABELS.map(([k, label]) => `  ${label.padEnd(10)} ${String(o.counts[k]).padStart(7)}`));
   if (o.plan && o.plan.length > 0) lines.push('', 'Planned actions:', ...o.plan.map(actionLine));
   else if (o.problems.length > 0) lines.push('', 'Skipped, conflicts and failures:', ...o.problems.map(actionLine));
   lines.push('');
@@ -59,6 +59,7 @@ function outcomeJson(o: ImportOutcome): Record<string, unknown> {
     dryRun: o.dryRun,
     incremental: o.incremental,
     ...(o.mode === 'sync' && o.fullReason ? { fullReason: o.fullReason } : {}),
+    read: o.read,
     ...o.counts,
     durationMs: o.durationMs,
     runId: o.runId,

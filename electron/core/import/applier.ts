@@ -9,7 +9,7 @@ import type { AdAccount } from './ad-account.ts';
 import { type Action, type Counts, COUNT_OF, type PlannedAction } from './run-types.ts';
 import type { PlanRow, Stage } from './stage.ts';
 
-const BATCH = 2000;
+const BATCH = 500;
 const WRITTEN: Action[] = ['create', 'update', 'disable', 'enable'];
 const REPORTED: Action[] = ['create', 'update', 'disable', 'enable', 'skip', 'conflict'];
 

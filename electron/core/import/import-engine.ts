@@ -85,7 +85,7 @@ function explainSearchError(err: unknown, base: string, timeoutMs: number): Step
   return explainLdapError(err, `search of ${base}`, timeoutMs);
 }
 
-async function readSource(session: DirectorySession, stage: Stage, searches: Awaited<ReturnType<typeof sourceSearches>>, ctx: ImportContext, meter: ProgressMeter, seenGuids: Set<string>, rejects: PlannedAction[]): Promise<void> {
+async function readSource(session: DirectorySession, stage: Stage, searches: Awaited<ReturnType<typeof sourceSearches>>, ctx: ImportContext, meter: ProgressMeter, seenGuids: Set<string>, rejects: PlannedAction[]): Promise<number> {
   const { settings } = ctx;
   const mapping = { importComputers: settings.importComputers, parseMiddleName: settings.parseMiddleName };
   let read = 0;
@@ -111,6 +111,7 @@ async function readSource(session: DirectorySession, stage: Stage, searches: Awa
     }
   }
   meter.update(read, true);
+  return read;
 }
 
 function checkSafety(db: DatabaseSync, stage: Stage, request: ImportRequest, full: boolean, kind: string, settings: Settings, source: string): void {
@@ -154,6 +155,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     dryRun: request.dryRun,
     incremental: false,
     fullReason: null,
+    read: 0,
     counts,
     durationMs: Date.now() - startedAt.getTime(),
     runId: null,
@@ -180,6 +182,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
   let session: DirectorySession | null = null;
   let run: RunStart | null = null;
   let stage: Stage | null = null;
+  let fullReason: string | null = null;
   const closeSession = () => {
     const s = session;
     session = null;
@@ -200,7 +203,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     const label = describeSource(source, settings.importComputers);
     const key = sourceKey(source, settings);
     const saved = db.prepare('SELECT * FROM sync_marks WHERE source_key = ?').get(key) as MarksRow | undefined;
-    const fullReason = fullPassReason(request, source, marks, saved, settings);
+    fullReason = fullPassReason(request, source, marks, saved, settings);
     const incremental = fullReason === null;
     run = { mode: request.mode, source: label, startedBy: request.startedBy, incremental, dc: marks.dnsHostName || session.host, startedAt: startedAt.toISOString() };
 
@@ -210,7 +213,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     const seenGuids = new Set<string>();
     const rejects: PlannedAction[] = [];
     meter.start('search', incremental ? null : (saved?.last_seen ?? null));
-    await readSource(session, stage, searches, ctx, meter, seenGuids, rejects);
+    const read = await readSource(session, stage, searches, ctx, meter, seenGuids, rejects);
     await closeSession();
 
     meter.start('plan', stage.entries);
@@ -227,7 +230,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     meter.update(planned, true);
     checkSafety(db, stage, request, !incremental, kind, settings, label);
 
-    const base = { incremental, fullReason, dc: run.dc };
+    const base = { incremental, fullReason, read, dc: run.dc };
     if (request.dryRun) {
       const plan = collectPlan(stage, counts, problems);
       counts.unchanged += untouched;
@@ -252,7 +255,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
         now,
         counts,
         problems,
-        onRow: (done) => meter.update(done),
+        onRow: (done) => meter.update(done, true), // once per batch: few enough to send all
         checkCancelled: () => {
           if (ctx.signal?.aborted) throw cancelled();
         },
@@ -284,7 +287,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
       // The history keeps failed attempts too: that is where an admin looks when a scheduled sync did nothing.
       runId = insertRun(db, run ?? { mode: request.mode, source: request.source ? describeSource(request.source, settings.importComputers) : settings.ouPath, startedBy: request.startedBy, incremental: false, dc: null, startedAt: startedAt.toISOString() }, status, new Date().toISOString(), message);
     }
-    return outcome(status, { runId, dc: run?.dc ?? null, incremental: run?.incremental ?? false, error: { code: failure.code, message, hint: failure.hint } });
+    return outcome(status, { runId, dc: run?.dc ?? null, incremental: run?.incremental ?? false, fullReason, error: { code: failure.code, message, hint: failure.hint } });
   } finally {
     ctx.signal?.removeEventListener('abort', onAbort);
     await closeSession();

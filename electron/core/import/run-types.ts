@@ -64,6 +64,8 @@ export interface ImportOutcome {
   incremental: boolean;
   /** Why a sync read every account instead of only the changes. */
   fullReason: string | null;
+  /** Directory entries read (an incremental pass reads only what changed). */
+  read: number;
   counts: Counts;
   durationMs: number;
   runId: number | null;
