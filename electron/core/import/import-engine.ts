@@ -3,11 +3,10 @@
  * transaction → record the run. Any failure before the commit leaves the users database as it was; the
  * run is then recorded in the history as failed, cancelled or stopped, with its reason.
  */
-import { createHash } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { parseServerOuPath } from '../../../shared/server-ou-path.ts';
 import type { Settings } from '../../../shared/settings.ts';
-import { readDcMarks, type DcMarks } from '../directory/dc-marks.ts';
+import { readDcMarks } from '../directory/dc-marks.ts';
 import { explainLdapError } from '../directory/ldap-errors.ts';
 import { pagedSearch } from '../directory/paged-search.ts';
 import type { NameResolver } from '../directory/resolver.ts';
@@ -22,7 +21,8 @@ import { Planner } from './planner.ts';
 import { ProgressMeter } from './progress-meter.ts';
 import { finishRun, insertRun, type RunStart } from './run-history.ts';
 import { type Counts, COUNT_OF, emptyCounts, type ImportMode, type ImportOutcome, type PlannedAction, type Progress, type RunStatus, type StartedBy } from './run-types.ts';
-import { changedSince, describeSource, type ImportSource, isGroupSource, sourceSearches } from './source.ts';
+import { changedSince, describeSource, type ImportSource, sourceSearches } from './source.ts';
+import { fullPassReason, loadMarks, saveMarks, sourceKey } from './sync-marks.ts';
 import { Stage } from './stage.ts';
 
 export interface ImportRequest {
@@ -52,33 +52,6 @@ const NOTHING_CHANGED = 'Nothing was changed in the users database.';
 class RunStopped extends StepFailure {}
 
 const cancelled = () => new StepFailure('cancelled', `The import was cancelled. ${NOTHING_CHANGED}`, 'Start it again when you are ready.');
-
-interface MarksRow {
-  dc_host: string;
-  invocation_id: string;
-  usn: number;
-  since_full: number;
-  last_seen: number;
-}
-
-/** Incremental marks belong to one source read one way: any change to either means a full pass. */
-function sourceKey(source: ImportSource, settings: Settings): string {
-  const norm = (list: string[]) => list.map((dn) => dn.toLowerCase()).sort();
-  const shape = { ous: norm(source.ous), groups: norm(source.groups), computers: settings.importComputers, middle: settings.parseMiddleName, placement: settings.placement, under: settings.placementOu, disabled: settings.importDisabled };
-  return createHash('sha256').update(JSON.stringify(shape)).digest('hex');
-}
-
-function fullPassReason(request: ImportRequest, source: ImportSource, marks: DcMarks, saved: MarksRow | undefined, settings: Settings): string | null {
-  if (request.mode !== 'sync') return 'only Synchronize runs incrementally';
-  if (request.full) return 'a full pass was asked for (/FULL)';
-  if (isGroupSource(source)) return 'group sources are read in full (membership changes do not change the members\' uSNChanged)';
-  if (!saved) return 'first sync of this source with these settings';
-  if (!marks.invocationId) return 'the domain controller did not report its invocationID';
-  if (saved.dc_host.toLowerCase() !== marks.dnsHostName.toLowerCase()) return `another domain controller answered (${marks.dnsHostName}; the last sync read ${saved.dc_host})`;
-  if (saved.invocation_id !== marks.invocationId) return 'the domain controller\'s invocationID changed (restored from backup?)';
-  if (saved.since_full + 1 >= settings.fullSyncEvery) return `every ${settings.fullSyncEvery}th sync is a full pass, to notice deleted accounts`;
-  return null;
-}
 
 function explainSearchError(err: unknown, base: string, timeoutMs: number): StepFailure {
   if ((err as { code?: unknown }).code === NO_SUCH_OBJECT) return new StepFailure('no-such-ou', `The container ${base} does not exist in the directory.`, 'Correct the OU container path (Browse… in Advanced settings), or choose the source again.');
@@ -202,7 +175,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     const source: ImportSource = request.source ?? { ous: [connection.baseDn || marks.defaultNamingContext], groups: [] };
     const label = describeSource(source, settings.importComputers);
     const key = sourceKey(source, settings);
-    const saved = db.prepare('SELECT * FROM sync_marks WHERE source_key = ?').get(key) as MarksRow | undefined;
+    const saved = loadMarks(db, key);
     fullReason = fullPassReason(request, source, marks, saved, settings);
     const incremental = fullReason === null;
     run = { mode: request.mode, source: label, startedBy: request.startedBy, incremental, dc: marks.dnsHostName || session.host, startedAt: startedAt.toISOString() };
@@ -263,10 +236,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
       counts.unchanged += untouched;
       const seen = Number((db.prepare('SELECT count(*) AS n FROM temp.stage').get() as { n: number }).n);
       if (request.mode === 'new' || request.mode === 'sync') {
-        db.prepare(`INSERT INTO sync_marks (source_key, dc_host, invocation_id, usn, since_full, last_full_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)
-          ON CONFLICT (source_key) DO UPDATE SET dc_host = excluded.dc_host, invocation_id = excluded.invocation_id, usn = excluded.usn, since_full = excluded.since_full,
-          last_full_at = CASE WHEN excluded.since_full = 0 THEN excluded.last_full_at ELSE last_full_at END, last_seen = CASE WHEN excluded.since_full = 0 THEN excluded.last_seen ELSE last_seen END`)
-          .run(key, marks.dnsHostName, marks.invocationId, marks.highestCommittedUsn, incremental ? saved!.since_full + 1 : 0, now, seen);
+        saveMarks(db, key, marks, incremental ? saved!.since_full + 1 : 0, now, seen);
       }
       bumpRevision(db);
       finishRun(db, runId, counts, new Date().toISOString(), backup);

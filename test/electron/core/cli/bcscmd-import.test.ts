@@ -1,14 +1,14 @@
 /** bcscmd /LDAP, /USERS, /HISTORY and /REPORT as a scheduled task runs them: a real process, the real DC, a real database file. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BASE_DN, NETBIOS, SERVICE_ACCOUNT } from '../../../support/directory-fixture.ts';
+import { BASE_DN, NETBIOS, SERVICE_ACCOUNT, STAFF_OU } from '../../../support/directory-fixture.ts';
 import { ldapsearchAccounts } from '../../../support/ldapsearch.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
-import { addLocalAccount, databaseContent } from '../../../support/users-db.ts';
+import { addLocalAccount, databaseContent, sql } from '../../../support/users-db.ts';
 
 const BIN = path.resolve('bin/bcscmd.js');
 const PASSWORD_ENV = { ADCONSOLE_LDAP_PASSWORD: SERVICE_ACCOUNT.password };
@@ -105,5 +105,32 @@ describe.runIf(realPartsAvailable())('bcscmd /LDAP against the real DC', () => {
     expect(run.err).not.toContain('wrong-password');
     expect(databaseContent(path.join(data, 'users.sqlite'))).toBe(before);
     expect(bcscmd([`/DATA:${data}`, '/HISTORY']).out).toMatch(/failed — /);
+  });
+
+  it('leaves the database whole when the process is killed outright during the apply', async () => {
+    const data = tempDir();
+    const file = path.join(data, 'users.sqlite');
+    configure(data, `${STAFF_OU},${BASE_DN}`);
+    expect(bcscmd([`/DATA:${data}`, '/LDAP', '/MODE:new'], PASSWORD_ENV).code).toBe(0);
+    const before = databaseContent(file);
+    const child = spawn(process.execPath, [BIN, `/DATA:${data}`, '/LDAP', '/MODE:new'], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...PASSWORD_ENV } });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('[apply] started')) child.kill('SIGKILL');
+    });
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+    expect(signal).toBe('SIGKILL');
+    expect(sql(file, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+    // Either the kill landed inside the transaction (all as before) or after its commit (the whole new run,
+    // recorded in the history); never anything in between.
+    const runs = sql<{ id: number }>(file, "SELECT id FROM import_runs WHERE status = 'succeeded' ORDER BY id");
+    if (runs.length === 1) expect(databaseContent(file)).toBe(before);
+    else {
+      console.log('bcscmd-import: the kill came after the commit; checking the new run is complete instead');
+      const accounts = sql<{ n: number }>(file, 'SELECT count(*) AS n FROM accounts')[0]!.n;
+      expect(sql(file, 'SELECT count(*) AS n FROM run_actions WHERE run_id = ?', runs[1]!.id)).toEqual([{ n: accounts }]);
+      expect(accounts).toBeGreaterThan(1500);
+    }
   });
 });

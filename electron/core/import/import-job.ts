@@ -1,0 +1,57 @@
+/**
+ * Starting an import as a job: a worker thread running the engine, progress pushed as it comes, cancel by
+ * message. If the worker dies, SQLite discards its open transaction, so the database stays as it was.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Settings } from '../../../shared/settings.ts';
+import type { ImportRequest } from './import-engine.ts';
+import { emptyCounts, type ImportOutcome, type Progress } from './run-types.ts';
+
+export interface JobStart {
+  request: ImportRequest;
+  settings: Settings;
+  password: string | null;
+  databaseFile: string;
+}
+
+export type JobMessage = { type: 'progress'; progress: Progress } | { type: 'done'; outcome: ImportOutcome };
+
+export interface ImportJob {
+  /** Settles with the run's outcome; never rejects. */
+  done: Promise<ImportOutcome>;
+  cancel(): void;
+}
+
+// Sources run as TypeScript (Node type stripping); the desktop build bundles the worker next to main.js.
+const WORKER_FILE = new URL(import.meta.url.endsWith('.ts') ? './import-worker.ts' : './import-worker.js', import.meta.url);
+
+export function startImportJob(start: JobStart, onProgress: (progress: Progress) => void = () => undefined): ImportJob {
+  const worker = new Worker(WORKER_FILE, { workerData: start });
+  let outcome: ImportOutcome | null = null;
+  const done = new Promise<ImportOutcome>((resolve) => {
+    worker.on('message', (message: JobMessage) => {
+      if (message.type === 'progress') onProgress(message.progress);
+      else outcome = message.outcome;
+    });
+    const died = (why: string): ImportOutcome => ({
+      ok: false,
+      status: 'failed',
+      mode: start.request.mode,
+      dryRun: start.request.dryRun,
+      incremental: false,
+      fullReason: null,
+      read: 0,
+      counts: emptyCounts(),
+      durationMs: 0,
+      runId: null,
+      backup: null,
+      dc: null,
+      error: { code: 'worker-failed', message: `The import stopped unexpectedly (${why}). Nothing was changed in the users database.`, hint: 'Run it again; if it repeats, report it with this message.' },
+      problems: [],
+      plan: null,
+    });
+    worker.on('error', (err) => resolve(outcome ?? died(err.message)));
+    worker.on('exit', (code) => resolve(outcome ?? died(`exit code ${code}`)));
+  });
+  return { done, cancel: () => worker.postMessage({ type: 'cancel' }) };
+}
