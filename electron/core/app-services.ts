@@ -1,7 +1,7 @@
 /** Wires the core for one process: settings file, password vault, resolver and the handler registry. */
 import { createRequire } from 'node:module';
 import type { AppInfo, Events } from '../../shared/contract.ts';
-import { createResolver, type NameResolver } from './directory/resolver.ts';
+import { createResolver } from './directory/resolver.ts';
 import { SessionCache } from './directory/session-cache.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
 import { PRODUCT_NAME } from './paths.ts';
@@ -12,7 +12,6 @@ export interface Services {
   handlers: Handlers;
   settings: SettingsStore;
   vault: PasswordVault;
-  resolver: NameResolver;
   /** Subscribe to pushed events; returns the unsubscribe function. */
   subscribe(listener: (event: keyof Events, payload: Events[keyof Events]) => void): () => void;
   /** Push an event to every subscriber (the Electron glue forwards menu commands this way). */
@@ -33,11 +32,10 @@ export function createServices(options: { file: KeyValueFile; vault: (file: KeyV
     for (const listener of listeners) listener(event, payload);
   };
   const browseSessions = new SessionCache();
-  const resolver = createResolver();
   const handlers = createHandlers({
     settings,
     vault,
-    resolver,
+    resolver: createResolver(),
     info: { name: PRODUCT_NAME, version: APP_VERSION, transport: options.transport, dataDir: options.dataDir },
     emit,
     log,
@@ -47,7 +45,6 @@ export function createServices(options: { file: KeyValueFile; vault: (file: KeyV
     handlers,
     settings,
     vault,
-    resolver,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

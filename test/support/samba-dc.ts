@@ -30,23 +30,23 @@ function openssl(args: string[], cwd: string): void {
 }
 
 /** Test CA + DC certificate (SAN: the DC's FQDN and 127.0.0.1, not "localhost": that name is the mismatch case), and an unrelated CA. */
-export function makeCertificates(dir: string): { caFile: string; otherCaFile: string; certFile: string; keyFile: string } {
+export function makeCertificates(dir: string, address = DC_ADDRESS): { caFile: string; otherCaFile: string; certFile: string; keyFile: string } {
   fs.mkdirSync(dir, { recursive: true });
   openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', '/CN=AD Console Test CA'], dir);
   openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other-ca.key', '-out', 'other-ca.pem', '-days', '30', '-subj', '/CN=Some Other CA'], dir);
   openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'dc.key', '-out', 'dc.csr', '-subj', `/CN=${DC_FQDN}`], dir);
-  fs.writeFileSync(path.join(dir, 'dc.ext'), `subjectAltName=DNS:${DC_FQDN},IP:${DC_ADDRESS}\nextendedKeyUsage=serverAuth\n`);
+  fs.writeFileSync(path.join(dir, 'dc.ext'), `subjectAltName=DNS:${DC_FQDN},IP:${address}\nextendedKeyUsage=serverAuth\n`);
   openssl(['x509', '-req', '-in', 'dc.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'dc.pem', '-days', '30', '-extfile', 'dc.ext'], dir);
   fs.chmodSync(path.join(dir, 'dc.key'), 0o600); // Samba refuses a key file others can read
   return { caFile: path.join(dir, 'ca.pem'), otherCaFile: path.join(dir, 'other-ca.pem'), certFile: path.join(dir, 'dc.pem'), keyFile: path.join(dir, 'dc.key') };
 }
 
-async function waitForPort(port: number, child: { exitCode: number | null }, logFile: string, deadlineMs: number): Promise<void> {
+async function waitForPort(address: string, port: number, child: { exitCode: number | null }, logFile: string, deadlineMs: number): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`samba exited with code ${child.exitCode}; see ${logFile}:\n${fs.readFileSync(logFile, 'utf8').slice(-2000)}`);
     const open = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host: DC_ADDRESS, port }, () => {
+      const s = net.connect({ host: address, port }, () => {
         s.destroy();
         resolve(true);
       });
@@ -59,10 +59,10 @@ async function waitForPort(port: number, child: { exitCode: number | null }, log
 }
 
 /** The first binds after the port opens can fail while Samba finishes starting its services: retry, bounded. */
-async function waitForLdaps(caFile: string, deadlineMs: number): Promise<void> {
+async function waitForLdaps(address: string, caFile: string, deadlineMs: number): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
-    const client = new Client({ url: `ldaps://${DC_ADDRESS}:636`, tlsOptions: { ca: [fs.readFileSync(caFile)] }, timeout: 5000, connectTimeout: 5000 });
+    const client = new Client({ url: `ldaps://${address}:636`, tlsOptions: { ca: [fs.readFileSync(caFile)] }, timeout: 5000, connectTimeout: 5000 });
     try {
       await client.bind(`Administrator@${DOMAIN}`, ADMIN_PASSWORD);
       return;
@@ -75,9 +75,9 @@ async function waitForLdaps(caFile: string, deadlineMs: number): Promise<void> {
   }
 }
 
-async function portInUse(port: number): Promise<boolean> {
+async function portInUse(address: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = net.connect({ host: DC_ADDRESS, port }, () => {
+    const s = net.connect({ host: address, port }, () => {
       s.destroy();
       resolve(true);
     });
@@ -86,10 +86,10 @@ async function portInUse(port: number): Promise<boolean> {
 }
 
 /** The DNS management RPC comes up a little after LDAPS: retry, bounded, and report Samba's own words. */
-async function addDcAddressRecord(deadlineMs: number): Promise<void> {
+async function addDcAddressRecord(address: string, deadlineMs: number): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
-    const run = spawnSync('samba-tool', ['dns', 'add', DC_ADDRESS, DOMAIN, DC_HOST, 'A', DC_ADDRESS, '-U', 'Administrator', `--password=${ADMIN_PASSWORD}`], { encoding: 'utf8' });
+    const run = spawnSync('samba-tool', ['dns', 'add', address, DOMAIN, DC_HOST, 'A', address, '-U', 'Administrator', `--password=${ADMIN_PASSWORD}`], { encoding: 'utf8' });
     const said = `${run.stdout}${run.stderr}`;
     if (run.status === 0 || /already exists/i.test(said)) return;
     if (Date.now() > deadline) throw new Error(`samba-tool dns add failed: ${said.trim().slice(-500)}`);
@@ -97,14 +97,14 @@ async function addDcAddressRecord(deadlineMs: number): Promise<void> {
   }
 }
 
-async function checkPortsFree(): Promise<void> {
+async function checkPortsFree(address: string): Promise<void> {
   for (const port of [53, 88, 389, 636]) {
-    if (await portInUse(port)) throw new Error(`Something already listens on ${DC_ADDRESS}:${port} (a test DC left running?). Stop it by its pid, then run the tests again.`);
+    if (await portInUse(address, port)) throw new Error(`Something already listens on ${address}:${port} (a test DC left running?). Stop it by its pid, then run the tests again.`);
   }
 }
 
 /** Starts samba on a provisioned folder and waits until LDAPS binds and the DC's name resolves. */
-async function runDc(dir: string, caFile: string, log: (line: string) => void): Promise<number> {
+async function runDc(dir: string, address: string, caFile: string, log: (line: string) => void): Promise<number> {
   const logFile = path.join(dir, 'samba.log');
   const out = fs.openSync(logFile, 'w');
   const child = spawn('samba', ['-i', '-M', 'single', '-s', path.join(dir, 'etc', 'smb.conf'), '--debug-stdout'], { detached: true, stdio: ['ignore', out, out] });
@@ -112,10 +112,10 @@ async function runDc(dir: string, caFile: string, log: (line: string) => void): 
   fs.writeFileSync(path.join(dir, 'samba.pid'), String(child.pid));
   log(`samba started (pid ${child.pid}); waiting for LDAPS`);
   try {
-    await waitForPort(636, child, logFile, 60_000);
-    await waitForLdaps(caFile, 60_000);
+    await waitForPort(address, 636, child, logFile, 60_000);
+    await waitForLdaps(address, caFile, 60_000);
     // Samba does not register loopback addresses in its own DNS; the DC's name must resolve for SRV discovery.
-    await addDcAddressRecord(60_000);
+    await addDcAddressRecord(address, 60_000);
   } catch (err) {
     stopTestDc({ pid: child.pid! }); // the folder stays for its logs
     throw err;
@@ -123,12 +123,12 @@ async function runDc(dir: string, caFile: string, log: (line: string) => void): 
   return child.pid!;
 }
 
-function describeDc(dir: string, pid: number): TestDc {
+function describeDc(dir: string, pid: number, address: string): TestDc {
   const tlsDir = path.join(dir, 'tls');
   return {
     dir,
     pid,
-    address: DC_ADDRESS,
+    address,
     fqdn: DC_FQDN,
     caFile: path.join(tlsDir, 'ca.pem'),
     otherCaFile: path.join(tlsDir, 'other-ca.pem'),
@@ -138,15 +138,17 @@ function describeDc(dir: string, pid: number): TestDc {
   };
 }
 
-export async function startTestDc(dir: string, log: (line: string) => void = () => undefined): Promise<TestDc> {
-  await checkPortsFree();
+/** `address`: any loopback address; two DCs on different addresses run side by side. */
+export async function startTestDc(dir: string, log: (line: string) => void = () => undefined, address = DC_ADDRESS): Promise<TestDc> {
+  await checkPortsFree(address);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const certs = makeCertificates(path.join(dir, 'tls'));
+  const certs = makeCertificates(path.join(dir, 'tls'), address);
   for (const sub of ['run', 'ncalrpc', 'winbindd', 'lock', 'cache']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
   const options = [
     'bind interfaces only=yes',
-    `interfaces=${DC_ADDRESS}`,
+    // A mask makes Samba listen on a loopback address that no interface lists (127.0.0.2); the plain address alone would not.
+    `interfaces=${address}/8`,
     `pid directory=${dir}/run`,
     `ncalrpc dir=${dir}/ncalrpc`,
     `winbindd socket directory=${dir}/winbindd`,
@@ -164,26 +166,26 @@ export async function startTestDc(dir: string, log: (line: string) => void = () 
     [
       'domain', 'provision',
       `--realm=${REALM}`, `--domain=${NETBIOS}`, '--server-role=dc', '--dns-backend=SAMBA_INTERNAL',
-      `--adminpass=${ADMIN_PASSWORD}`, `--targetdir=${dir}`, `--host-name=${DC_HOST}`, `--host-ip=${DC_ADDRESS}`,
+      `--adminpass=${ADMIN_PASSWORD}`, `--targetdir=${dir}`, `--host-name=${DC_HOST}`, `--host-ip=${address}`,
       ...options.map((o) => `--option=${o}`),
     ],
     { stdio: ['ignore', fs.openSync(path.join(dir, 'provision.log'), 'w'), fs.openSync(path.join(dir, 'provision.log'), 'a')] },
   );
-  const pid = await runDc(dir, certs.caFile, log);
+  const pid = await runDc(dir, address, certs.caFile, log);
   try {
-    await seedDirectory(DC_ADDRESS, certs.caFile);
+    await seedDirectory(address, certs.caFile);
   } catch (err) {
     stopTestDc({ pid });
     throw err;
   }
-  return describeDc(dir, pid);
+  return describeDc(dir, pid, address);
 }
 
 /** Starts a DC folder provisioned and seeded before (the benchmarks keep one so that seeding is paid once). */
-export async function restartTestDc(dir: string, log: (line: string) => void = () => undefined): Promise<TestDc> {
-  await checkPortsFree();
-  const pid = await runDc(dir, path.join(dir, 'tls', 'ca.pem'), log);
-  return describeDc(dir, pid);
+export async function restartTestDc(dir: string, log: (line: string) => void = () => undefined, address = DC_ADDRESS): Promise<TestDc> {
+  await checkPortsFree(address);
+  const pid = await runDc(dir, address, path.join(dir, 'tls', 'ca.pem'), log);
+  return describeDc(dir, pid, address);
 }
 
 /** Stops the DC by its process group (samba forks helpers); never by name. */

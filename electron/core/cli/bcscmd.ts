@@ -142,7 +142,7 @@ export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliI
   if (request.json && Object.keys(output).length > 0) io.out(`${JSON.stringify(output, null, 2)}\n`);
   if (exit === EXIT.ok && request.ldap) {
     const settings = services.settings.load();
-    exit = await runLdap(request, { settings, password: password ?? services.vault.read(passwordTargetOf(settings)), resolver: services.resolver, databaseFile: databaseFile(dataDir) }, io);
+    exit = await runLdap(request, { settings, password: password ?? services.vault.read(passwordTargetOf(settings)), databaseFile: databaseFile(dataDir) }, io);
   }
   if (exit === EXIT.ok && databaseCommand) exit = runDatabaseCommand(request, dataDir, io);
   for (const line of logLines) io.err(`${line}\n`);

@@ -2,8 +2,7 @@
 import { databaseFile, openUsersDatabase } from '../database/users-database.ts';
 import { listAccounts } from '../database/accounts.ts';
 import { StepFailure } from '../failure.ts';
-import type { ImportContext } from '../import/import-engine.ts';
-import { runImport } from '../import/import-engine.ts';
+import { type JobStart, startImportJob } from '../import/import-job.ts';
 import { findRun, listRuns, reportRows, type RunRecord } from '../import/run-history.ts';
 import type { Counts, FieldChange, ImportOutcome, PlannedAction, Progress } from '../import/run-types.ts';
 import type { CliRequest } from './arguments.ts';
@@ -84,16 +83,12 @@ function progressPrinter(err: (text: string) => void): (p: Progress) => void {
   };
 }
 
-export async function runLdap(request: CliRequest, ctx: Omit<ImportContext, 'onProgress' | 'signal'>, io: CommandIo): Promise<number> {
-  const abort = new AbortController();
-  // Ctrl+C cancels cleanly: the run rolls back and says so.
-  const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  let outcome: ImportOutcome;
-  try {
-    outcome = await runImport(
-      {
+export async function runLdap(request: CliRequest, start: Omit<JobStart, 'request'>, io: CommandIo): Promise<number> {
+  // The same worker-thread job as the desktop app; Ctrl+C cancels it cleanly (the run rolls back and says so).
+  const job = startImportJob(
+    {
+      ...start,
+      request: {
         mode: request.mode,
         dryRun: request.dryRun,
         full: request.full,
@@ -101,8 +96,15 @@ export async function runLdap(request: CliRequest, ctx: Omit<ImportContext, 'onP
         startedBy: 'command-line',
         source: request.ous.length + request.groups.length > 0 ? { ous: request.ous, groups: request.groups } : null,
       },
-      { ...ctx, signal: abort.signal, onProgress: request.json ? undefined : progressPrinter(io.err) },
-    );
+    },
+    request.json ? undefined : progressPrinter(io.err),
+  );
+  const onSignal = () => job.cancel();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let outcome: ImportOutcome;
+  try {
+    outcome = await job.done;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -36,25 +36,34 @@ function request(client: ClientInternals, baseDN: string, options: PagedSearchOp
   });
 }
 
-/** Yields one array of entries per page (possibly empty) until the server's cookie is empty. */
+/**
+ * Yields one array of entries per page (possibly empty) until the server's cookie is empty. The request
+ * for the next page goes out before the current page is handed over, so the server prepares it while
+ * the caller processes this one.
+ */
 export async function* pagedSearch(client: Client, baseDN: string, options: PagedSearchOptions): AsyncGenerator<Entry[]> {
   const internals = client as unknown as ClientInternals;
   let cookie: Buffer = Buffer.alloc(0);
   let finished = false;
+  let pending: Promise<SearchResponse> | null = internals._send(request(internals, baseDN, options, options.pageSize, cookie));
   try {
-    do {
-      const sent = request(internals, baseDN, options, options.pageSize, cookie);
-      const result = await internals._send(sent);
+    while (pending) {
+      const result: SearchResponse = await pending;
+      pending = null;
       if (result.status !== MessageResponseStatus.Success) throw StatusCodeParser.parse(result);
       const control = result.controls?.find((c): c is PagedResultsControl => c instanceof PagedResultsControl);
       cookie = control?.value?.cookie ?? Buffer.alloc(0);
       finished = cookie.length === 0;
+      if (!finished) pending = internals._send(request(internals, baseDN, options, options.pageSize, cookie));
       yield result.searchEntries.map((entry) => entry.toObject(options.attributes, options.explicitBufferAttributes ?? []));
-    } while (!finished);
+    }
   } finally {
-    if (!finished && cookie.length > 0) {
-      // Stopped early (cancel, error in the consumer): release the server's paged-search state.
-      await internals._send(request(internals, baseDN, options, 0, cookie)).catch(() => undefined);
+    if (!finished) {
+      // Stopped early (cancel, error in the consumer): let a page already asked for arrive, then release
+      // the server's paged-search state (RFC 2696: size 0 with the last cookie).
+      const last = await pending?.catch(() => null);
+      const lastCookie = last?.controls?.find((c): c is PagedResultsControl => c instanceof PagedResultsControl)?.value?.cookie ?? cookie;
+      if (lastCookie.length > 0) await internals._send(request(internals, baseDN, options, 0, lastCookie)).catch(() => undefined);
     }
   }
 }

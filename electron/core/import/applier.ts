@@ -11,7 +11,8 @@ import type { PlanRow, Stage } from './stage.ts';
 
 const BATCH = 500;
 const WRITTEN: Action[] = ['create', 'update', 'disable', 'enable'];
-const REPORTED: Action[] = ['create', 'update', 'disable', 'enable', 'skip', 'conflict'];
+/** Every planned action except "unchanged": what the report lists and the apply walks through. */
+export const REPORTED_ACTIONS: Action[] = ['create', 'update', 'disable', 'enable', 'skip', 'conflict'];
 
 export interface ApplyContext {
   db: DatabaseSync;
@@ -47,7 +48,7 @@ export async function applyPlan(ctx: ApplyContext): Promise<void> {
 
   let done = 0;
   let seq = 0;
-  for (const row of ctx.stage.planned(REPORTED)) {
+  for (const row of ctx.stage.planned(REPORTED_ACTIONS)) {
     let outcome: { action: Action; reason: string } | undefined;
     if (WRITTEN.includes(row.action)) {
       try {

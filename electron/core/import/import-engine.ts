@@ -11,12 +11,11 @@ import { explainLdapError } from '../directory/ldap-errors.ts';
 import { pagedSearch } from '../directory/paged-search.ts';
 import type { NameResolver } from '../directory/resolver.ts';
 import { openSession, type DirectorySession } from '../directory/session.ts';
-import { planConnection } from '../directory/target.ts';
 import { backupDatabase, bumpRevision, openUsersDatabase, revisionOf, type UsersDatabase } from '../database/users-database.ts';
 import { OuTree } from '../database/ou-tree.ts';
 import { StepFailure } from '../failure.ts';
 import { ACCOUNT_ATTRIBUTES, BINARY_ATTRIBUTES, toAdAccount } from './ad-account.ts';
-import { applyPlan, clearForNewDatabase, plannedAction } from './applier.ts';
+import { applyPlan, clearForNewDatabase, plannedAction, REPORTED_ACTIONS } from './applier.ts';
 import { Planner } from './planner.ts';
 import { ProgressMeter } from './progress-meter.ts';
 import { finishRun, insertRun, type RunStart } from './run-history.ts';
@@ -67,6 +66,7 @@ async function readSource(session: DirectorySession, stage: Stage, searches: Awa
     try {
       for await (const page of pages) {
         if (ctx.signal?.aborted) throw cancelled();
+        stage.begin();
         for (const entry of page) {
           const mapped = toAdAccount(entry, mapping);
           if (mapped.ok) stage.add(mapped.account);
@@ -75,6 +75,7 @@ async function readSource(session: DirectorySession, stage: Stage, searches: Awa
             rejects.push({ action: 'skip', logon: mapped.rejected.logon, dn: mapped.rejected.dn, guid: mapped.rejected.guid, changes: null, reason: mapped.rejected.reason });
           }
         }
+        stage.commit();
         read += page.length;
         meter.update(read);
       }
@@ -106,7 +107,7 @@ function checkSafety(db: DatabaseSync, stage: Stage, request: ImportRequest, ful
 
 function collectPlan(stage: Stage, counts: Counts, problems: PlannedAction[]): PlannedAction[] {
   const plan: PlannedAction[] = [];
-  for (const row of stage.planned(['create', 'update', 'disable', 'enable', 'skip', 'conflict'])) {
+  for (const row of stage.planned(REPORTED_ACTIONS)) {
     const item = plannedAction(row);
     counts[COUNT_OF[item.action]]++;
     plan.push(item);
@@ -166,13 +167,12 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
   try {
     if (ctx.signal?.aborted) throw cancelled();
     meter.start('connect', null);
-    const connection = await planConnection(settings, ctx.resolver);
     session = await openSession(settings, ctx.password, ctx.resolver);
     if (ctx.signal?.aborted) throw cancelled();
     const marks = await readDcMarks(session.client).catch((err) => {
       throw explainLdapError(err, 'RootDSE read', settings.timeout * 1000);
     });
-    const source: ImportSource = request.source ?? { ous: [connection.baseDn || marks.defaultNamingContext], groups: [] };
+    const source: ImportSource = request.source ?? { ous: [session.plan.baseDn || marks.defaultNamingContext], groups: [] };
     const label = describeSource(source, settings.importComputers);
     const key = sourceKey(source, settings);
     const saved = loadMarks(db, key);
@@ -191,6 +191,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
 
     meter.start('plan', stage.entries);
     const revision = revisionOf(db);
+    stage.begin();
     for (const r of rejects) stage.plan(r);
     const planner = new Planner(db, stage, new OuTree(db), { mode: request.mode, full: !incremental, kind, importDisabled: settings.importDisabled, placement: settings.placement, placementOu: placement.names, seenGuids });
     let planned = 0;
@@ -199,6 +200,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
       if (++planned % 2000 === 0) meter.update(planned);
     }
     if (request.mode === 'sync' && !incremental) planner.planGone();
+    stage.commit();
     const untouched = incremental ? planner.untouched() : 0;
     meter.update(planned, true);
     checkSafety(db, stage, request, !incremental, kind, settings, label);
@@ -214,7 +216,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     const backup = request.mode === 'new' && hasAccounts ? backupDatabase(db, ctx.databaseFile, 'backup') : null;
     const now = new Date().toISOString();
     const activeStage = stage;
-    meter.start('apply', planned + (request.mode === 'sync' && !incremental ? activeStage.countPlanned('disable') : 0));
+    meter.start('apply', activeStage.countPlanned(...REPORTED_ACTIONS));
     db.exec('BEGIN IMMEDIATE');
     let runId: number;
     try {

@@ -33,11 +33,20 @@ export class Stage {
       DROP TABLE IF EXISTS temp.stage;
       DROP TABLE IF EXISTS temp.plan;
       CREATE TEMP TABLE stage (guid TEXT PRIMARY KEY, data TEXT NOT NULL);
-      CREATE TEMP TABLE plan (seq INTEGER PRIMARY KEY, action TEXT NOT NULL, account_id INTEGER, logon TEXT NOT NULL, dn TEXT, guid TEXT, changes TEXT, reason TEXT, target_ou TEXT, data TEXT);
+      CREATE TEMP TABLE plan (seq INTEGER PRIMARY KEY, action TEXT NOT NULL, account_id INTEGER, logon TEXT NOT NULL, dn TEXT, guid TEXT, changes TEXT, reason TEXT, target_ou TEXT, writes_entry INTEGER NOT NULL);
     `);
     this.insertEntry = db.prepare('INSERT OR IGNORE INTO temp.stage (guid, data) VALUES (?, ?)');
-    this.insertPlan = db.prepare('INSERT INTO temp.plan (action, account_id, logon, dn, guid, changes, reason, target_ou, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insertPlan = db.prepare('INSERT INTO temp.plan (action, account_id, logon, dn, guid, changes, reason, target_ou, writes_entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     this.hasGuid = db.prepare('SELECT 1 FROM temp.stage WHERE guid = ?');
+  }
+
+  /** Batches of staging writes share one transaction: row-by-row autocommit costs a journal write per row. */
+  begin(): void {
+    this.db.exec('BEGIN');
+  }
+
+  commit(): void {
+    this.db.exec('COMMIT');
   }
 
   /** An entry found by two searches (an OU and a group) counts once. */
@@ -63,18 +72,19 @@ export class Stage {
       item.changes ? JSON.stringify(item.changes) : null,
       item.reason ?? null,
       item.targetOu ? JSON.stringify(item.targetOu) : null,
-      item.account ? JSON.stringify(item.account) : null,
+      item.account ? 1 : 0, // the entry itself stays in the stage: no second copy
     );
   }
 
   /** Updates, disables and enables before creates, so that a renamed account frees its old name first. */
   *planned(actions: readonly Action[]): Generator<PlanRow> {
-    const list = actions.map((a) => `'${a}'`).join(', ');
-    yield* this.db.prepare(`SELECT * FROM temp.plan WHERE action IN (${list}) ORDER BY action = 'create', seq`).iterate() as Iterable<PlanRow>;
+    const sql = `SELECT p.*, CASE WHEN p.writes_entry = 1 THEN s.data END AS data FROM temp.plan p LEFT JOIN temp.stage s ON s.guid = p.guid
+      WHERE p.action IN (${actions.map(() => '?').join(', ')}) ORDER BY p.action = 'create', p.seq`;
+    yield* this.db.prepare(sql).iterate(...actions) as Iterable<PlanRow>;
   }
 
-  countPlanned(action: Action): number {
-    return Number((this.db.prepare('SELECT count(*) AS n FROM temp.plan WHERE action = ?').get(action) as { n: number }).n);
+  countPlanned(...actions: Action[]): number {
+    return Number((this.db.prepare(`SELECT count(*) AS n FROM temp.plan WHERE action IN (${actions.map(() => '?').join(', ')})`).get(...actions) as { n: number }).n);
   }
 
   drop(): void {

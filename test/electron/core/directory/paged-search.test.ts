@@ -43,7 +43,7 @@ describe('pagedSearch', () => {
     expect(sent.map((s) => s.cookie)).toEqual(['', 'c1', 'c2']);
   });
 
-  it('tells the server to drop the search when the caller stops early', async () => {
+  it('asks for the next page before handing over this one, and drops the search when the caller stops early', async () => {
     const { client, sent } = scriptedClient([
       { names: ['a', 'b'], cookie: 'c1' },
       { names: ['c', 'd'], cookie: 'c2' },
@@ -54,7 +54,8 @@ describe('pagedSearch', () => {
     }
     expect(sent).toEqual([
       { size: 2, cookie: '' },
-      { size: 0, cookie: 'c1' },
+      { size: 2, cookie: 'c1' },
+      { size: 0, cookie: 'c2' },
     ]);
   });
 });

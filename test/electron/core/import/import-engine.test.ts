@@ -107,6 +107,13 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
     expect(accounts(file).find((a) => a.logon === 'dave')!.displayName).toBe('Changed here');
   });
 
+  it('"Add new accounts" into an empty database creates every account, under a chosen server OU with the AD structure below it', async () => {
+    const file = newFile();
+    const outcome = await run(file, { mode: 'add' }, { ouPath: `LDAP://OU=Sales,${BASE_DN}`, placementOu: 'From AD' });
+    expect(outcome.counts).toMatchObject({ created: 5, unchanged: 0 });
+    expect(Object.fromEntries(accounts(file).map((a) => [a.logon, a.ou]))).toEqual({ alice: 'From AD/Sales', bob: 'From AD/Sales', carol: 'From AD/Sales', dave: 'From AD/Sales/LA', erin: 'From AD/Sales/LA' });
+  });
+
   it('reports a local account with an AD logon name as a conflict and never touches local accounts', async () => {
     const file = newFile();
     openUsersDatabase(file).close();
