@@ -4,7 +4,8 @@
  * Prints figures; asserts nothing.
  *   npm run bench:import -- --users 20000      (as root, Samba installed, ports 53/88/389/636 free)
  * Measures (a) ldapsearch -E pr=1000/noprompt, (b) bcscmd /LDAP /MODE:new into an empty database,
- * (c) a sync with no changes, (d) an incremental sync after 100 changes; wall times, (b)/(a), rate, peak RSS.
+ * (c) a sync with no changes, (d) an incremental sync after 100 changes; wall times ((a), (b): medians of 3,
+ * alternating), (b)/(a), rate, peak RSS.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,6 +25,8 @@ const ATTRIBUTES = ['objectGUID', 'sAMAccountName', 'givenName', 'sn', 'displayN
 const cache = path.resolve('.bench-cache', `dc-${USERS}`);
 const seededMark = path.join(cache, 'bench-seeded.json');
 const log = (l: string) => console.error(`[bench DC] ${l}`);
+const ROUNDS = 3;
+const median = <T extends { ms: number }>(runs: T[]): T => [...runs].sort((x, y) => x.ms - y.ms)[Math.floor(runs.length / 2)]!;
 
 async function seed(dc: TestDc): Promise<void> {
   const admin = await adminClient(dc.address, dc.caFile);
@@ -78,9 +81,19 @@ try {
   const bcscmd = (args: string[]) => timed(process.execPath, [path.resolve('bin/bcscmd.js'), `/DATA:${data}`, ...args], { ADCONSOLE_LDAP_PASSWORD: SERVICE_ACCOUNT.password });
   bcscmd([`/SET:server=${dc.address}`, `/SET:caFile=${dc.caFile}`, `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`, `/SET:ouPath=LDAP://${OU}`, '/SET:pageSize=1000', '/SET:timeout=300']);
 
-  const ldapsearch = timed('ldapsearch', ['-LLL', '-H', `ldaps://${dc.address}`, '-x', '-D', `${SERVICE_ACCOUNT.sam}@${DOMAIN}`, '-w', SERVICE_ACCOUNT.password, '-b', OU, '-E', 'pr=1000/noprompt', FILTER, ...ATTRIBUTES], { LDAPTLS_CACERT: dc.caFile });
+  // (a) and (b) alternate, ROUNDS times each, so that both meet the DC in the same state; medians are printed.
+  const searches: ReturnType<typeof timed>[] = [];
+  const imports: ReturnType<typeof timed>[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    searches.push(timed('ldapsearch', ['-LLL', '-H', `ldaps://${dc.address}`, '-x', '-D', `${SERVICE_ACCOUNT.sam}@${DOMAIN}`, '-w', SERVICE_ACCOUNT.password, '-b', OU, '-E', 'pr=1000/noprompt', FILTER, ...ATTRIBUTES], { LDAPTLS_CACERT: dc.caFile }));
+    fs.rmSync(path.join(data, 'users.sqlite'), { force: true });
+    fs.rmSync(path.join(data, 'users.sqlite-wal'), { force: true });
+    fs.rmSync(path.join(data, 'users.sqlite-shm'), { force: true });
+    imports.push(bcscmd(['/LDAP', '/MODE:new', '/JSON']));
+  }
+  const ldapsearch = median(searches);
+  const imported = median(imports);
   const entries = ldapsearch.out.split('\n').filter((l) => l.startsWith('dn:')).length;
-  const imported = bcscmd(['/LDAP', '/MODE:new', '/JSON']);
   const created = JSON.parse(imported.out).created as number;
   const noChange = bcscmd(['/LDAP', '/FULL', '/JSON']);
 
@@ -97,6 +110,7 @@ try {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const rss = (mb: number | null) => (mb === null ? 'n/a (install GNU time)' : `${mb.toFixed(0)} MB`);
   console.log(`\n${USERS} users in ${OU} on Samba ${execFileSync('samba', ['--version'], { encoding: 'utf8' }).trim()}, page size 1000, ${process.version}`);
+  console.log(`medians of ${ROUNDS}: (a) ${searches.map((r) => s(r.ms)).join(', ')}; (b) ${imports.map((r) => s(r.ms)).join(', ')}`);
   console.log(`(a) ldapsearch -E pr=1000/noprompt:          ${s(ldapsearch.ms)}  (${entries} entries, ${(entries / (ldapsearch.ms / 1000)).toFixed(0)}/s, peak RSS ${rss(ldapsearch.rssMb)})`);
   console.log(`(b) bcscmd /LDAP /MODE:new (empty database): ${s(imported.ms)}  (${created} created, ${(created / (imported.ms / 1000)).toFixed(0)}/s, peak RSS ${rss(imported.rssMb)})  ratio (b)/(a) = ${(imported.ms / ldapsearch.ms).toFixed(2)}`);
   console.log(`(c) sync with no changes (/FULL):            ${s(noChange.ms)}  (${JSON.parse(noChange.out).unchanged} unchanged, peak RSS ${rss(noChange.rssMb)})`);

@@ -12,6 +12,11 @@ process.emitWarning = (warning, ...rest) => {
   if (/Type Stripping|strip-types/i.test(text)) return;
   return emitWarning.call(process, warning, ...rest);
 };
+// Cache compiled (type-stripped) modules on disk: halves start-up for scheduled runs, here and in the
+// import's worker thread (which reads NODE_COMPILE_CACHE when it starts).
+const { enableCompileCache } = await import('node:module');
+const cache = enableCompileCache?.();
+if (cache?.directory && !process.env.NODE_COMPILE_CACHE) process.env.NODE_COMPILE_CACHE = cache.directory;
 const { runBcscmd } = await import('../electron/core/cli/bcscmd.ts');
 try {
   process.exitCode = await runBcscmd(process.argv.slice(2), process.env, {

@@ -30,7 +30,7 @@ const WORKER_FILE = new URL(import.meta.url.endsWith('.ts') ? './import-worker.t
  * measured on 20 000 entries, peak RSS 259 → 141 MB, and faster. The old generation still holds a
  * 100 000-account dry-run plan with room to spare.
  */
-const HEAP_LIMITS = { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: Number(process.env.ADCONSOLE_IMPORT_HEAP_MB ?? 384) };
+const HEAP_LIMITS = { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 384 };
 
 export function startImportJob(start: JobStart, onProgress: (progress: Progress) => void = () => undefined): ImportJob {
   const worker = new Worker(WORKER_FILE, { workerData: start, resourceLimits: HEAP_LIMITS });
