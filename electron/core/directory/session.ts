@@ -4,15 +4,17 @@ import { bindOnce } from './bind.ts';
 import { openDirectory, type DirectoryConnection } from './connection.ts';
 import { StepFailure } from '../failure.ts';
 import type { NameResolver } from './resolver.ts';
-import { planConnection, type ConnectionPlan } from './target.ts';
+import { planConnection, preferHost, type ConnectionPlan } from './target.ts';
 
 export interface DirectorySession extends DirectoryConnection {
   plan: ConnectionPlan;
   host: string;
 }
 
-export async function openSession(settings: Settings, password: string | null, resolver: NameResolver): Promise<DirectorySession> {
-  const plan = await planConnection(settings, resolver);
+/** `preferredDc`: a domain controller to try first among those DNS lists (incremental sync's last DC). */
+export async function openSession(settings: Settings, password: string | null, resolver: NameResolver, preferredDc: string | null = null): Promise<DirectorySession> {
+  const planned = await planConnection(settings, resolver);
+  const plan = { ...planned, hosts: preferHost(planned.hosts, preferredDc) };
   const timeouts = { connectMs: settings.connectTimeout * 1000, operationMs: settings.timeout * 1000 };
   let lastError: unknown = null;
   for (const host of plan.hosts) {

@@ -49,3 +49,10 @@ export async function planConnection(settings: Settings, resolver: NameResolver)
   const hosts = [...records].sort((a, b) => a.priority - b.priority || b.weight - a.weight).map((r) => r.name);
   return { ...base, hosts: [...new Set(hosts)], source: 'dns-srv' };
 }
+
+/** Incremental sync must read the DC it read last (USNs are per DC): try that one first when DNS lists it. */
+export function preferHost(hosts: string[], preferred: string | null): string[] {
+  if (!preferred) return hosts;
+  const i = hosts.findIndex((h) => h.toLowerCase() === preferred.toLowerCase());
+  return i <= 0 ? hosts : [hosts[i]!, ...hosts.slice(0, i), ...hosts.slice(i + 1)];
+}

@@ -4,6 +4,7 @@
  * run is then recorded in the history as failed, cancelled or stopped, with its reason.
  */
 import type { DatabaseSync } from 'node:sqlite';
+import { parseAdsPath } from '../../../shared/adspath.ts';
 import { parseServerOuPath } from '../../../shared/server-ou-path.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { readDcMarks } from '../directory/dc-marks.ts';
@@ -51,6 +52,13 @@ const NOTHING_CHANGED = 'Nothing was changed in the users database.';
 class RunStopped extends StepFailure {}
 
 const cancelled = () => new StepFailure('cancelled', `The import was cancelled. ${NOTHING_CHANGED}`, 'Start it again when you are ready.');
+
+/** The DC the last sync of this source read, when the source is known before connecting. */
+function lastDcFor(db: DatabaseSync, request: ImportRequest, settings: Settings): string | null {
+  const path = parseAdsPath(settings.ouPath);
+  const source = request.source ?? (path.ok && path.dn ? { ous: [path.dn], groups: [] } : null);
+  return source ? (loadMarks(db, sourceKey(source, settings))?.dc_host ?? null) : null;
+}
 
 function explainSearchError(err: unknown, base: string, timeoutMs: number): StepFailure {
   if ((err as { code?: unknown }).code === NO_SUCH_OBJECT) return new StepFailure('no-such-ou', `The container ${base} does not exist in the directory.`, 'Correct the OU container path (Browse… in Advanced settings), or choose the source again.');
@@ -167,7 +175,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
   try {
     if (ctx.signal?.aborted) throw cancelled();
     meter.start('connect', null);
-    session = await openSession(settings, ctx.password, ctx.resolver);
+    session = await openSession(settings, ctx.password, ctx.resolver, request.mode === 'sync' ? lastDcFor(db, request, settings) : null);
     if (ctx.signal?.aborted) throw cancelled();
     const marks = await readDcMarks(session.client).catch((err) => {
       throw explainLdapError(err, 'RootDSE read', settings.timeout * 1000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NameResolver, SrvRecord } from '../../../../electron/core/directory/resolver.ts';
-import { planConnection } from '../../../../electron/core/directory/target.ts';
+import { planConnection, preferHost } from '../../../../electron/core/directory/target.ts';
 import { DEFAULT_SETTINGS } from '../../../../shared/settings.ts';
 
 /** A resolver that answers from a table (pure unit test; the real DNS path is tested against the DC). */
@@ -46,5 +46,16 @@ describe('planConnection', () => {
 
   it('asks for a server when neither a server nor DC= parts are given', async () => {
     await expect(planConnection({ ...DEFAULT_SETTINGS }, resolverWith({}))).rejects.toMatchObject({ code: 'no-server' });
+  });
+});
+
+describe('the DC an incremental sync read last', () => {
+  const hosts = ['dc1.corp.test', 'dc2.corp.test', 'dc3.corp.test'];
+  it('is tried first when DNS lists it (names compared case-insensitively)', () => {
+    expect(preferHost(hosts, 'DC3.corp.test')).toEqual(['dc3.corp.test', 'dc1.corp.test', 'dc2.corp.test']);
+  });
+  it('changes nothing when DNS does not list it, or there is none', () => {
+    expect(preferHost(hosts, 'dc9.corp.test')).toEqual(hosts);
+    expect(preferHost(hosts, null)).toEqual(hosts);
   });
 });
