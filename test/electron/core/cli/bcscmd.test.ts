@@ -117,6 +117,7 @@ describe.runIf(realPartsAvailable())('bcscmd /TEST against the real DC', () => {
     expect(run.code).toBe(1);
     const report = JSON.parse(run.out);
     expect(report.steps.at(-1)).toMatchObject({ name: 'bind', ok: false, detail: 'No password is available for this login ID.' });
+    expect(run.err).toMatch(/bcscmd has no password: give it in the ADCONSOLE_LDAP_PASSWORD environment variable or with \/PASSWORDFILE/);
   });
 
   it('never prints the password', () => {
