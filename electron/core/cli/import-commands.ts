@@ -45,6 +45,7 @@ function outcomeText(o: ImportOutcome): string {
   if (o.plan && o.plan.length > 0) lines.push('', 'Planned actions:', ...o.plan.map(actionLine));
   else if (o.problems.length > 0) lines.push('', 'Skipped, conflicts and failures:', ...o.problems.map(actionLine));
   lines.push('');
+  if (o.warning) lines.push(o.warning, '');
   if (o.error) lines.push(`${o.error.message}`, ...(o.error.hint ? [`What to do: ${o.error.hint}`] : []));
   else lines.push(`${o.dryRun ? 'Planned' : 'Finished'} in ${(o.durationMs / 1000).toFixed(1)} s.${o.runId ? ` Run ${o.runId} (bcscmd /REPORT:${o.runId}).` : ''}${o.backup ? ` The previous database was backed up to ${o.backup}.` : ''}`);
   return `${lines.join('\n')}\n`;
@@ -63,6 +64,7 @@ function outcomeJson(o: ImportOutcome): Record<string, unknown> {
     durationMs: o.durationMs,
     runId: o.runId,
     ...(o.backup ? { backup: o.backup } : {}),
+    ...(o.warning ? { warning: o.warning } : {}),
     errors: [...(o.error ? [{ code: o.error.code, message: o.error.message, hint: o.error.hint }] : []), ...o.problems.map((p) => ({ action: p.action, logon: p.logon, dn: p.dn, reason: p.reason }))],
     ...(o.plan ? { plan: o.plan } : {}),
   };

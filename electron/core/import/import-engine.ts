@@ -144,6 +144,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     backup: null,
     dc: null,
     error: null,
+    warning: null,
     problems,
     plan: null,
     ...extra,
@@ -211,14 +212,21 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     stage.commit();
     const untouched = incremental ? planner.untouched() : 0;
     meter.update(planned, true);
-    checkSafety(db, stage, request, !incremental, kind, settings, label);
-
     const base = { incremental, fullReason, read, dc: run.dc };
     if (request.dryRun) {
+      // A dry run is how an admin looks at what the safety checks would stop: show the plan, say so.
+      let warning: string | null = null;
+      try {
+        checkSafety(db, stage, request, !incremental, kind, settings, label);
+      } catch (err) {
+        if (!(err instanceof StepFailure)) throw err;
+        warning = `A real run would stop here: ${err.message.replace(` ${NOTHING_CHANGED}`, '').replace(' It was stopped before changing anything.', '')}`;
+      }
       const plan = collectPlan(stage, counts, problems);
       counts.unchanged += untouched;
-      return outcome('succeeded', { ...base, plan });
+      return outcome('succeeded', { ...base, plan, warning });
     }
+    checkSafety(db, stage, request, !incremental, kind, settings, label);
     if (ctx.signal?.aborted) throw cancelled();
     const hasAccounts = db.prepare('SELECT 1 FROM accounts LIMIT 1').get() !== undefined;
     const backup = request.mode === 'new' && hasAccounts ? backupDatabase(db, ctx.databaseFile, 'backup') : null;

@@ -54,6 +54,7 @@ export function startImportJob(start: JobStart, onProgress: (progress: Progress)
       backup: null,
       dc: null,
       error: { code: 'worker-failed', message: `The import stopped unexpectedly (${why}). Nothing was changed in the users database.`, hint: 'Run it again; if it repeats, report it with this message.' },
+      warning: null,
       problems: [],
       plan: null,
     });

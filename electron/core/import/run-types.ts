@@ -72,6 +72,8 @@ export interface ImportOutcome {
   backup: string | null;
   dc: string | null;
   error: { code: string; message: string; hint: string } | null;
+  /** Dry run only: why a real run would stop (safety limit, empty answer). */
+  warning: string | null;
   /** Conflicts, skips and failures, each with its reason. */
   problems: PlannedAction[];
   /** Dry run only: every action except "unchanged". */

@@ -82,9 +82,10 @@ describe.runIf(realPartsAvailable())('bcscmd /LDAP against the real DC', () => {
     expect(stopped.err).toMatch(/would disable 2 of 5 imported accounts, more than the limit .* Nothing was changed/);
     expect(stopped.err).toMatch(/What to do: Look at the plan with \/DRYRUN/);
     expect(databaseContent(path.join(data, 'users.sqlite'))).toBe(before);
-    const dry = bcscmd([`/DATA:${data}`, '/LDAP', '/DRYRUN', '/YES'], PASSWORD_ENV);
+    const dry = bcscmd([`/DATA:${data}`, '/LDAP', '/DRYRUN'], PASSWORD_ENV);
     expect(dry.code).toBe(0);
     expect(dry.out).toMatch(/DRY RUN, nothing was written/);
+    expect(dry.out).toMatch(/A real run would stop here: This sync would disable 2 of 5 imported accounts/);
     expect(dry.out.match(/^ {2}disable /gm)).toHaveLength(2);
     expect(databaseContent(path.join(data, 'users.sqlite'))).toBe(before);
     const confirmed = bcscmd([`/DATA:${data}`, '/LDAP', '/YES', '/JSON'], PASSWORD_ENV);
