@@ -29,6 +29,14 @@ describe('settingsProblems', () => {
     expect(problems.map((p) => p.field).sort()).toEqual(['login', 'ouPath', 'server']);
   });
 
+  it('checks the server OU that imported accounts go to, and defaults to a safe sync', () => {
+    expect(settingsProblems({ ...valid, placementOu: 'Staff//AD' })).toEqual([{ field: 'placementOu', message: expect.stringMatching(/^Server OU for imported accounts: an OU name is empty/) }]);
+    expect(settingsProblems({ ...valid, placementOu: 'Staff/AD' })).toEqual([]);
+    expect(DEFAULT_SETTINGS).toMatchObject({ placement: 'recreate', importDisabled: true, fullSyncEvery: 24, disableLimitPercent: 10, disableLimitCount: 50 });
+    expect(parseSettingValue('placement', 'Single')).toEqual({ ok: true, value: 'single' });
+    expect(parseSettingValue('disableLimitPercent', '150')).toEqual({ ok: false, error: 'disableLimitPercent: must be at most 100' });
+  });
+
   it('needs no login ID for the current account', () => {
     expect(settingsProblems({ ...valid, account: 'current', login: '' })).toEqual([]);
   });

@@ -31,6 +31,19 @@ describe('bcscmd database commands without a directory', () => {
     expect(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(before);
   });
 
+  it('refuses a users database from a newer version, exit 1, file untouched', () => {
+    const data = tempDir();
+    const file = path.join(data, 'users.sqlite');
+    expect(bcscmd([`/DATA:${data}`, '/HISTORY']).code).toBe(0);
+    sql(file, 'PRAGMA user_version = 99');
+    sql(file, 'PRAGMA wal_checkpoint(TRUNCATE)');
+    const before = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+    const run = bcscmd([`/DATA:${data}`, '/LDAP', '/DRYRUN'], PASSWORD_ENV);
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/written by a newer AD Console \(schema 99; this version reads up to schema \d+\)\. It was left untouched\./);
+    expect(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(before);
+  });
+
   it('explains an unknown run number', () => {
     const run = bcscmd([`/DATA:${tempDir()}`, '/REPORT:42']);
     expect(run.code).toBe(1);
