@@ -82,7 +82,9 @@ export async function applyPlan(ctx: ApplyContext): Promise<void> {
     }
   }
   ctx.counts.unchanged = ctx.stage.countPlanned('unchanged');
-  // Every account read in this run was seen now, changed or not.
-  db.prepare('UPDATE accounts SET synced_at = ? WHERE ad_guid IN (SELECT guid FROM temp.stage)').run(now);
+  // Every account read in this run was seen now, changed or not; its change marker follows AD's
+  // (an attribute the console does not map may have changed).
+  db.prepare(`UPDATE accounts SET synced_at = ?1, ad_usn = json_extract(s.data, '$.usn'), ad_when_changed = json_extract(s.data, '$.whenChanged')
+    FROM temp.stage AS s WHERE accounts.ad_guid = s.guid AND accounts.origin = 'ad'`).run(now);
   ctx.onRow(done);
 }
