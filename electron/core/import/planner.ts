@@ -89,6 +89,8 @@ export class Planner {
     if (byGuid) return byGuid;
     const byLogon = this.byLogon.get(logonKey(account.logon)) as AccountRow | undefined;
     if (!byLogon) return null;
+    // A user and a computer with the same logon are different accounts: that is a conflict, not a match.
+    if (byLogon.kind !== account.kind) return null;
     if (byLogon.origin === 'ad' && byLogon.ad_guid && this.stage.has(byLogon.ad_guid)) return null;
     return byLogon;
   }
@@ -110,8 +112,8 @@ export class Planner {
         return;
       }
       const clash = mode === 'new' ? undefined : (this.byLogon.get(key) as AccountRow | undefined);
-      if (clash && (clash.origin === 'local' || !clash.ad_guid || !this.stage.has(clash.ad_guid))) {
-        this.stage.plan({ ...base, action: 'conflict', reason: `the logon name is taken by ${clash.origin === 'local' ? 'a local account' : 'another account'} "${clash.logon}"` });
+      if (clash && (clash.origin === 'local' || clash.kind !== account.kind || !clash.ad_guid || !this.stage.has(clash.ad_guid))) {
+        this.stage.plan({ ...base, action: 'conflict', reason: `the logon name is taken by ${clash.origin === 'local' ? 'a local' : clash.kind !== account.kind ? `a ${clash.kind}` : 'another'} account "${clash.logon}"` });
         return;
       }
       this.stage.plan({ ...base, action: 'create', targetOu: target, account, reason: account.enabled ? null : 'disabled in Active Directory: created disabled' });

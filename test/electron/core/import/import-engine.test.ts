@@ -149,6 +149,16 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
     expect(outcome.counts.created).toBe(ldapsearchAccounts(dc, BASE_DN, '(objectClass=computer)').size);
   });
 
+  it('does not take a computer for a user account of the same name: that is a conflict', async () => {
+    const file = newFile();
+    openUsersDatabase(file).close();
+    sql(file, "INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, ad_guid, created_at, updated_at) VALUES ('ws01', 'ws01', 1, 'user', 1, 'ad', '00000000-0000-0000-0000-000000000001', 'then', 'then')");
+    const outcome = await run(file, { mode: 'sync' }, { ouPath: `LDAP://OU=Workstations,${BASE_DN}`, importComputers: true });
+    expect(outcome.counts).toMatchObject({ created: 1, conflicts: 1 });
+    expect(outcome.problems).toEqual([expect.objectContaining({ action: 'conflict', logon: 'WS01', reason: 'the logon name is taken by a user account "ws01"' })]);
+    expect(sql(file, "SELECT kind, ad_guid FROM accounts WHERE logon = 'ws01'")).toEqual([{ kind: 'user', ad_guid: '00000000-0000-0000-0000-000000000001' }]);
+  });
+
   it('places every account into one chosen server OU, or skips disabled accounts, as set', async () => {
     const file = newFile();
     const outcome = await run(file, { mode: 'new' }, { ouPath: `LDAP://OU=Sales,${BASE_DN}`, placement: 'single', placementOu: 'Imported/From AD', importDisabled: false });
