@@ -2,6 +2,7 @@
  * bcscmd's command line: Windows-style switches as in BCSCmd.exe (/TEST, /SET:key=value), case-insensitive,
  * with POSIX aliases (--test, --set key=value) for scripts on other systems.
  */
+import { parseDn } from '../../../shared/dn.ts';
 import type { ImportMode } from '../import/run-types.ts';
 
 export interface CliRequest {
@@ -80,8 +81,11 @@ export function parseCliArguments(argv: string[]): CliRequest {
     } else if (valued === 'report') {
       if (!/^\d{1,15}$/.test(value.trim())) throw new UsageError(`/REPORT needs a run number from bcscmd /HISTORY, not "${value}".`);
       request.report = Number(value.trim());
-    } else if (valued === 'ou') request.ous.push(value.trim());
-    else if (valued === 'group') request.groups.push(value.trim());
+    } else if (valued === 'ou' || valued === 'group') {
+      const dn = parseDn(value.trim());
+      if (!dn.ok || dn.rdns.length === 0) throw new UsageError(`/${name.toUpperCase()} needs a distinguished name such as ${EXAMPLES[valued].slice(valued.length + 2)}${dn.ok ? '' : ` (${dn.error})`}.`);
+      (valued === 'ou' ? request.ous : request.groups).push(value.trim());
+    }
     else {
       const eq = value.indexOf('=');
       if (eq <= 0) throw new UsageError(`/SET needs key=value, not "${value}".`);

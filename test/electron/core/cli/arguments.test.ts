@@ -40,6 +40,8 @@ describe('bcscmd arguments', () => {
     [['/LDAP', '/MODE:merge'], /takes sync, add or new/],
     [['/REPORT:seven'], /run number/],
     [['/USERS', '/CSV'], /\/CSV works with \/REPORT/],
+    [['/LDAP', '/OU:Sales'], /\/OU needs a distinguished name such as OU=Sales,DC=domain,DC=com/],
+    [['/LDAP', '/GROUP:CN=a,,DC=b'], /\/GROUP needs a distinguished name/],
   ])('explains %j', (argv, message) => {
     expect(() => parseCliArguments(argv)).toThrow(message);
   });
