@@ -14,3 +14,18 @@ export function accountNoun(importComputers: boolean, count: number): string {
 export function logonName(sAMAccountName: string, importComputers: boolean): string {
   return importComputers ? sAMAccountName.replace(/\$$/, '') : sAMAccountName;
 }
+
+/**
+ * The same test as `accountFilter`, on an entry read with objectClass and objectCategory: for searches whose
+ * server-side filter cannot say it cheaply (see `changedSince`).
+ */
+export function isAccountEntry(entry: Record<string, unknown>, importComputers: boolean): boolean {
+  const values = (name: string): string[] => {
+    const key = Object.keys(entry).find((k) => k.toLowerCase() === name.toLowerCase());
+    const v = key === undefined ? [] : entry[key];
+    return (Array.isArray(v) ? v : [v]).map((x) => String(x).toLowerCase());
+  };
+  const classes = values('objectClass');
+  if (importComputers) return classes.includes('computer');
+  return classes.includes('user') && values('objectCategory').some((c) => c.startsWith('cn=person,'));
+}

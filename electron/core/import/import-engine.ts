@@ -7,6 +7,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { parseAdsPath } from '../../../shared/adspath.ts';
 import { parseServerOuPath } from '../../../shared/server-ou-path.ts';
 import type { Settings } from '../../../shared/settings.ts';
+import { isAccountEntry } from '../directory/account-filter.ts';
 import { readDcMarks } from '../directory/dc-marks.ts';
 import { explainLdapError } from '../directory/ldap-errors.ts';
 import { pagedSearch } from '../directory/paged-search.ts';
@@ -70,12 +71,15 @@ async function readSource(session: DirectorySession, stage: Stage, searches: Awa
   const mapping = { importComputers: settings.importComputers, parseMiddleName: settings.parseMiddleName };
   let read = 0;
   for (const search of searches) {
-    const pages = pagedSearch(session.client, search.base, { scope: 'sub', filter: search.filter, attributes: ACCOUNT_ATTRIBUTES, explicitBufferAttributes: BINARY_ATTRIBUTES, pageSize: settings.pageSize, timeLimit: settings.timeout });
+    const attributes = search.accountsOnly ? [...ACCOUNT_ATTRIBUTES, 'objectClass', 'objectCategory'] : ACCOUNT_ATTRIBUTES;
+    const pages = pagedSearch(session.client, search.base, { scope: 'sub', filter: search.filter, attributes, explicitBufferAttributes: BINARY_ATTRIBUTES, pageSize: settings.pageSize, timeLimit: settings.timeout });
     try {
       for await (const page of pages) {
         if (ctx.signal?.aborted) throw cancelled();
         stage.begin();
         for (const entry of page) {
+          if (search.accountsOnly && !isAccountEntry(entry, settings.importComputers)) continue;
+          read++;
           const mapped = toAdAccount(entry, mapping);
           if (mapped.ok) stage.add(mapped.account);
           else {
@@ -84,7 +88,6 @@ async function readSource(session: DirectorySession, stage: Stage, searches: Awa
           }
         }
         stage.commit();
-        read += page.length;
         meter.update(read);
       }
     } catch (err) {
