@@ -3,6 +3,7 @@
  * 127.0.0.2 (so that the shared one keeps serving the other suites), killed while the search runs.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +28,7 @@ describe.runIf(realPartsAvailable())('bcscmd /LDAP when the domain controller st
 
   afterAll(() => {
     if (dc) stopTestDc(dc);
+    fs.rmSync(data, { recursive: true, force: true });
   });
 
   it('exits 1 with the reason and leaves the database content exactly as it was', async () => {

@@ -2,6 +2,7 @@
  * Synchronize after changes in AD — rename, disable, re-enable, move out of scope, delete, add — on an OU
  * of its own (created and removed by this suite, so that other suites' counts are not disturbed).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { Attribute, Change, type Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +55,7 @@ describe.runIf(realPartsAvailable())('Synchronize after changes in Active Direct
       await admin.del(base).catch(() => undefined);
     }
     await admin.unbind();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('follows each kind of change, incrementally first and in full to see deletions', async () => {
