@@ -13,13 +13,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { Attribute, Change } from 'ldapts';
-import { BASE_DN, DOMAIN, NETBIOS, SERVICE_ACCOUNT } from '../test/support/directory-fixture.ts';
+import { DOMAIN, NETBIOS, SERVICE_ACCOUNT } from '../test/support/directory-fixture.ts';
 import { restartTestDc, startTestDc, stopTestDc, type TestDc } from '../test/support/samba-dc.ts';
 import { adminClient } from '../test/support/seed-directory.ts';
+import { BENCH_OU, seedBenchOu } from './seed-bench-ou.ts';
 
 const { values } = parseArgs({ options: { users: { type: 'string', default: '20000' } } });
 const USERS = Number(values.users);
-const OU = `OU=Bench,${BASE_DN}`;
+const OU = BENCH_OU;
 const FILTER = '(&(objectCategory=person)(objectClass=user))';
 const ATTRIBUTES = ['objectGUID', 'sAMAccountName', 'givenName', 'sn', 'displayName', 'mail', 'department', 'title', 'telephoneNumber', 'userAccountControl', 'uSNChanged', 'whenChanged'];
 const cache = path.resolve('.bench-cache', `dc-${USERS}`);
@@ -29,30 +30,7 @@ const ROUNDS = 3;
 const median = <T extends { ms: number }>(runs: T[]): T => [...runs].sort((x, y) => x.ms - y.ms)[Math.floor(runs.length / 2)]!;
 
 async function seed(dc: TestDc): Promise<void> {
-  const admin = await adminClient(dc.address, dc.caFile);
-  await admin.add(OU, { objectClass: ['top', 'organizationalUnit'], ou: 'Bench' });
-  const started = performance.now();
-  const CONCURRENCY = 8;
-  for (let i = 0; i < USERS; i += CONCURRENCY) {
-    if (i > 0 && i % 5000 === 0) console.error(`[bench] ${i} users seeded`);
-    await Promise.all(
-      Array.from({ length: Math.min(CONCURRENCY, USERS - i) }, (_, k) => {
-        const n = String(i + k).padStart(6, '0');
-        return admin.add(`CN=Bench User ${n},${OU}`, {
-          objectClass: ['top', 'person', 'organizationalPerson', 'user'],
-          sAMAccountName: `bench${n}`,
-          givenName: 'Bench',
-          sn: `User ${n}`,
-          displayName: `Bench User ${n}`,
-          mail: `bench${n}@${DOMAIN}`,
-          department: ['Sales', 'Support', 'Engineering'][(i + k) % 3]!,
-          userAccountControl: String(0x200 | 0x20),
-        });
-      }),
-    );
-  }
-  await admin.unbind();
-  const seconds = (performance.now() - started) / 1000;
+  const { seconds } = await seedBenchOu(dc, USERS);
   fs.writeFileSync(seededMark, JSON.stringify({ users: USERS, seconds }));
   console.log(`seeded ${USERS} users in ${seconds.toFixed(0)} s (${(USERS / seconds).toFixed(0)} adds/s); cached in ${cache}`);
 }

@@ -7,13 +7,12 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Attribute } from 'ldapts';
 import { testConnection } from '../electron/core/directory/connection-test.ts';
 import { createResolver } from '../electron/core/directory/resolver.ts';
-import { BASE_DN, DOMAIN, SERVICE_ACCOUNT } from '../test/support/directory-fixture.ts';
+import { DOMAIN, SERVICE_ACCOUNT } from '../test/support/directory-fixture.ts';
 import { startTestDc, stopTestDc } from '../test/support/samba-dc.ts';
-import { adminClient } from '../test/support/seed-directory.ts';
 import { dcSettings } from '../test/support/settings-for-dc.ts';
+import { BENCH_OU, seedBenchOu } from './seed-bench-ou.ts';
 
 const USERS = Number(process.env.BENCH_USERS ?? 2000);
 const ROUNDS = 5;
@@ -29,28 +28,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 try {
-  const admin = await adminClient(dc.address, dc.caFile);
-  const ou = `OU=Bench,${BASE_DN}`;
-  await admin.add(ou, { objectClass: ['top', 'organizationalUnit'], ou: 'Bench' });
-  const seedStart = performance.now();
-  const CONCURRENCY = 8;
-  for (let i = 0; i < USERS; i += CONCURRENCY) {
-    if (i > 0 && i % 10_000 === 0) console.error(`[bench] ${i} users seeded`);
-    await Promise.all(
-      Array.from({ length: Math.min(CONCURRENCY, USERS - i) }, (_, k) => {
-        const n = String(i + k).padStart(6, '0');
-        return admin.add(`CN=Bench User ${n},${ou}`, [
-          new Attribute({ type: 'objectClass', values: ['top', 'person', 'organizationalPerson', 'user'] }),
-          new Attribute({ type: 'sAMAccountName', values: [`bench${n}`] }),
-          new Attribute({ type: 'givenName', values: ['Bench'] }),
-          new Attribute({ type: 'sn', values: [`User ${n}`] }),
-        ]);
-      }),
-    );
-  }
-  await admin.unbind();
-  const seedSeconds = (performance.now() - seedStart) / 1000;
-  console.log(`seeded ${USERS} users in ${seedSeconds.toFixed(1)} s (${(USERS / seedSeconds).toFixed(0)} adds/s, ${CONCURRENCY} in flight)`);
+  const ou = BENCH_OU;
+  const { seconds: seedSeconds } = await seedBenchOu(dc, USERS);
+  console.log(`seeded ${USERS} users in ${seedSeconds.toFixed(1)} s (${(USERS / seedSeconds).toFixed(0)} adds/s)`);
 
   const settings = dcSettings(dc, { ouPath: `LDAP://${ou}`, pageSize: PAGE, timeout: 120 });
   const resolver = createResolver({});
