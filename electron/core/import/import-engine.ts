@@ -234,8 +234,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     const hasAccounts = db.prepare('SELECT 1 FROM accounts LIMIT 1').get() !== undefined;
     const backup = request.mode === 'new' && hasAccounts ? backupDatabase(db, ctx.databaseFile, 'backup') : null;
     const now = new Date().toISOString();
-    const activeStage = stage;
-    meter.start('apply', activeStage.countPlanned(...REPORTED_ACTIONS));
+    meter.start('apply', stage.countPlanned(...REPORTED_ACTIONS));
     db.exec('BEGIN IMMEDIATE');
     let runId: number;
     try {
@@ -244,7 +243,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
       runId = insertRun(db, run, 'succeeded', now);
       await applyPlan({
         db,
-        stage: activeStage,
+        stage,
         runId,
         now,
         counts,
@@ -255,10 +254,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
         },
       });
       counts.unchanged += untouched;
-      const seen = Number((db.prepare('SELECT count(*) AS n FROM temp.stage').get() as { n: number }).n);
-      if (request.mode === 'new' || request.mode === 'sync') {
-        saveMarks(db, key, marks, incremental ? saved!.since_full + 1 : 0, now, seen);
-      }
+      if (request.mode === 'new' || request.mode === 'sync') saveMarks(db, key, marks, incremental ? saved!.since_full + 1 : 0, now, stage.entries);
       bumpRevision(db);
       finishRun(db, runId, counts, new Date().toISOString(), backup);
       db.exec('COMMIT');
