@@ -127,12 +127,13 @@ export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliI
     io.err(`${(err as Error).message}\n`);
     return EXIT.usage;
   }
-  const stored = () => services.vault.read(passwordTargetOf(services.settings.load()));
-  if ((request.test || request.ldap) && !password && services.settings.load().account === 'specified' && !stored()) {
+  const settings = services.settings.load();
+  // Typed (environment, file) first; else one the desktop stored, which a plain-Node process can rarely open.
+  password ??= services.vault.read(passwordTargetOf(settings)) ?? undefined;
+  if ((request.test || request.ldap) && !password && settings.account === 'specified') {
     io.err('bcscmd has no password: give it in the ADCONSOLE_LDAP_PASSWORD environment variable or with /PASSWORDFILE:<file> (the command line cannot open a password the desktop console sealed with the system\'s key store).\n');
   }
   if (request.test) {
-    const settings = services.settings.load();
     const result = await call('connection.test', { settings, ...(password ? { password } : {}) });
     if (!result.ok) {
       io.err(`${result.error.message}${result.error.hint ? `\n${result.error.hint}` : ''}\n`);
@@ -145,8 +146,7 @@ export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliI
   }
   if (request.json && Object.keys(output).length > 0) io.out(`${JSON.stringify(output, null, 2)}\n`);
   if (exit === EXIT.ok && request.ldap) {
-    const settings = services.settings.load();
-    exit = await runLdap(request, { settings, password: password ?? stored(), databaseFile: databaseFile(dataDir) }, io);
+    exit = await runLdap(request, { settings, password: password ?? null, databaseFile: databaseFile(dataDir) }, io);
   }
   if (exit === EXIT.ok && databaseCommand) exit = runDatabaseCommand(request, dataDir, io);
   for (const line of logLines) io.err(`${line}\n`);

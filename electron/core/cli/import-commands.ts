@@ -1,6 +1,7 @@
 /** bcscmd's users-database commands: /LDAP, /USERS, /HISTORY, /REPORT. */
+import type { DatabaseSync } from 'node:sqlite';
 import { databaseFile, openUsersDatabase } from '../database/users-database.ts';
-import { listAccounts } from '../database/accounts.ts';
+import { braced, listAccounts } from '../database/accounts.ts';
 import { StepFailure } from '../failure.ts';
 import { type JobStart, startImportJob } from '../import/import-job.ts';
 import { findRun, listRuns, reportRows, type RunRecord } from '../import/run-history.ts';
@@ -116,7 +117,7 @@ export async function runLdap(request: CliRequest, start: Omit<JobStart, 'reques
   return outcome.status === 'succeeded' ? EXIT.ok : outcome.status === 'stopped' ? EXIT.stopped : EXIT.failed;
 }
 
-function withDatabase<T>(dataDir: string, work: (db: ReturnType<typeof openUsersDatabase>['db']) => T): T {
+function withDatabase<T>(dataDir: string, work: (db: DatabaseSync) => T): T {
   const database = openUsersDatabase(databaseFile(dataDir));
   try {
     return work(database.db);
@@ -154,7 +155,7 @@ export function runDatabaseCommand(request: CliRequest, dataDir: string, io: Com
         if (!run) throw new StepFailure('no-such-run', `There is no import run ${request.report}.`, 'bcscmd /HISTORY lists the runs.');
         if (request.csv) {
           io.out(csvLine(['run', 'seq', 'action', 'logon', 'dn', 'objectGUID', 'changes', 'reason']));
-          for (const row of reportRows(db, run.id)) io.out(csvLine([run.id, row.seq, row.action, row.logon, row.dn, row.guid ? `{${row.guid}}` : '', describeChanges(row.changes ? JSON.parse(row.changes) : null), row.reason]));
+          for (const row of reportRows(db, run.id)) io.out(csvLine([run.id, row.seq, row.action, row.logon, row.dn, braced(row.guid), describeChanges(row.changes ? JSON.parse(row.changes) : null), row.reason]));
         } else if (request.json) {
           const actions = [...reportRows(db, run.id)].map((r) => ({ ...r, changes: r.changes ? JSON.parse(r.changes) : null }));
           io.out(`${JSON.stringify({ run, actions }, null, 2)}\n`);

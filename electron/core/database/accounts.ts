@@ -1,8 +1,9 @@
 /** The accounts as the console and `bcscmd /USERS` show them. */
 import type { DatabaseSync } from 'node:sqlite';
-import { OuTree } from './ou-tree.ts';
+import { nameKey, OuTree } from './ou-tree.ts';
 
-export const logonKey = (logon: string): string => logon.normalize('NFC').toLowerCase();
+/** Logon names compare like OU names: case-insensitively, after Unicode normalisation. */
+export const logonKey = nameKey;
 
 export interface AccountRow {
   id: number;

@@ -2,7 +2,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { DEFAULT_OU, formatServerOuPath } from '../../../shared/server-ou-path.ts';
 
-export const DEFAULT_OU_ID = 1;
+const DEFAULT_OU_ID = 1;
 
 export const nameKey = (name: string): string => name.normalize('NFC').toLowerCase();
 
@@ -35,18 +35,6 @@ export class OuTree {
 
   path(id: number): string {
     return formatServerOuPath(this.names(id));
-  }
-
-  /** The id of an existing OU path, or null. An empty path means `_Default` (accounts need an OU). */
-  find(names: readonly string[]): number | null {
-    if (names.length === 0) return DEFAULT_OU_ID;
-    let parent: number | null = null;
-    for (const name of names) {
-      const id: number | undefined = this.byParentAndName.get(`${parent ?? 0}/${nameKey(name)}`);
-      if (id === undefined) return null;
-      parent = id;
-    }
-    return parent;
   }
 
   /** Creates the missing OUs of a path (inside the caller's transaction) and returns the last one's id. */

@@ -99,19 +99,6 @@ export function openUsersDatabase(file: string): UsersDatabase {
   return { db, file, upgradeBackup: backup, close: () => db.close() };
 }
 
-/** Runs `work` in one write transaction: all of it or nothing. */
-export async function inTransaction<T>(db: DatabaseSync, work: () => Promise<T> | T): Promise<T> {
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const result = await work();
-    db.exec('COMMIT');
-    return result;
-  } catch (err) {
-    db.exec('ROLLBACK');
-    throw err;
-  }
-}
-
 /** Bumped by every import that writes: a run planned on revision N applies only onto revision N. */
 export function revisionOf(db: DatabaseSync): number {
   return Number((db.prepare("SELECT value FROM meta WHERE key = 'revision'").get() as { value: string }).value);

@@ -21,7 +21,7 @@ import { applyPlan, clearForNewDatabase, plannedAction, REPORTED_ACTIONS } from 
 import { Planner } from './planner.ts';
 import { ProgressMeter } from './progress-meter.ts';
 import { finishRun, insertRun, type RunStart } from './run-history.ts';
-import { type Counts, COUNT_OF, emptyCounts, type ImportMode, type ImportOutcome, type PlannedAction, type Progress, type RunStatus, type StartedBy } from './run-types.ts';
+import { blankOutcome, type Counts, COUNT_OF, emptyCounts, type ImportMode, type ImportOutcome, type PlannedAction, type Progress, type RunStatus, type StartedBy } from './run-types.ts';
 import { changedSince, describeSource, type ImportSource, sourceSearches } from './source.ts';
 import { fullPassReason, loadMarks, saveMarks, sourceKey } from './sync-marks.ts';
 import { Stage } from './stage.ts';
@@ -134,22 +134,10 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
   const counts = emptyCounts();
   const problems: PlannedAction[] = [];
   const outcome = (status: RunStatus, extra: Partial<ImportOutcome>): ImportOutcome => ({
-    ok: status === 'succeeded',
-    status,
-    mode: request.mode,
-    dryRun: request.dryRun,
-    incremental: false,
-    fullReason: null,
-    read: 0,
+    ...blankOutcome(request.mode, request.dryRun, status),
     counts,
-    durationMs: Date.now() - startedAt.getTime(),
-    runId: null,
-    backup: null,
-    dc: null,
-    error: null,
-    warning: null,
     problems,
-    plan: null,
+    durationMs: Date.now() - startedAt.getTime(),
     ...extra,
   });
   const { settings } = ctx;
@@ -205,7 +193,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     const revision = revisionOf(db);
     stage.begin();
     for (const r of rejects) stage.plan(r);
-    const planner = new Planner(db, stage, new OuTree(db), { mode: request.mode, full: !incremental, kind, importDisabled: settings.importDisabled, placement: settings.placement, placementOu: placement.names, seenGuids });
+    const planner = new Planner(db, stage, new OuTree(db), { mode: request.mode, kind, importDisabled: settings.importDisabled, placement: settings.placement, placementOu: placement.names, seenGuids });
     let planned = 0;
     for (const account of stage.accounts()) {
       planner.planEntry(account);

@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Settings } from '../../../shared/settings.ts';
 import type { ImportRequest } from './import-engine.ts';
-import { emptyCounts, type ImportOutcome, type Progress } from './run-types.ts';
+import { blankOutcome, type ImportOutcome, type Progress } from './run-types.ts';
 
 export interface JobStart {
   request: ImportRequest;
@@ -41,22 +41,8 @@ export function startImportJob(start: JobStart, onProgress: (progress: Progress)
       else outcome = message.outcome;
     });
     const died = (why: string): ImportOutcome => ({
-      ok: false,
-      status: 'failed',
-      mode: start.request.mode,
-      dryRun: start.request.dryRun,
-      incremental: false,
-      fullReason: null,
-      read: 0,
-      counts: emptyCounts(),
-      durationMs: 0,
-      runId: null,
-      backup: null,
-      dc: null,
+      ...blankOutcome(start.request.mode, start.request.dryRun),
       error: { code: 'worker-failed', message: `The import stopped unexpectedly (${why}). Nothing was changed in the users database.`, hint: 'Run it again; if it repeats, report it with this message.' },
-      warning: null,
-      problems: [],
-      plan: null,
     });
     worker.on('error', (err) => resolve(outcome ?? died(err.message)));
     worker.on('exit', (code) => resolve(outcome ?? died(`exit code ${code}`)));

@@ -15,8 +15,6 @@ import type { Stage } from './stage.ts';
 
 export interface PlanOptions {
   mode: ImportMode;
-  /** Full pass: accounts not read are gone from the source. */
-  full: boolean;
   kind: 'user' | 'computer';
   importDisabled: boolean;
   placement: 'recreate' | 'single';
@@ -59,6 +57,9 @@ function changesOf(local: AccountRow, account: AdAccount, target: string[], tree
   return Object.keys(changes).length > 0 ? changes : null;
 }
 
+/** "a local account "x"", "a computer account "x"", "another account "x"" — for conflict reasons. */
+const holder = (row: AccountRow, kind: AccountRow['kind']): string => `${row.origin === 'local' ? 'a local' : row.kind !== kind ? `a ${row.kind}` : 'another'} account "${row.logon}"`;
+
 export class Planner {
   private readonly byGuid: StatementSync;
   private readonly byLogon: StatementSync;
@@ -81,6 +82,11 @@ export class Planner {
       const row = this.byGuid.get(guid) as AccountRow | undefined;
       if (row) this.matched.add(row.id);
     }
+  }
+
+  /** Whether an account keeps its logon name through this run (it is not an AD account being read again now). */
+  private keepsLogon(row: AccountRow, kind: AccountRow['kind']): boolean {
+    return row.origin === 'local' || row.kind !== kind || !row.ad_guid || !this.stage.has(row.ad_guid);
   }
 
   /** The local account an AD entry is: same GUID, else same logon unless that logon belongs to another live AD entry. */
@@ -112,8 +118,8 @@ export class Planner {
         return;
       }
       const clash = mode === 'new' ? undefined : (this.byLogon.get(key) as AccountRow | undefined);
-      if (clash && (clash.origin === 'local' || clash.kind !== account.kind || !clash.ad_guid || !this.stage.has(clash.ad_guid))) {
-        this.stage.plan({ ...base, action: 'conflict', reason: `the logon name is taken by ${clash.origin === 'local' ? 'a local' : clash.kind !== account.kind ? `a ${clash.kind}` : 'another'} account "${clash.logon}"` });
+      if (clash && this.keepsLogon(clash, account.kind)) {
+        this.stage.plan({ ...base, action: 'conflict', reason: `the logon name is taken by ${holder(clash, account.kind)}` });
         return;
       }
       this.stage.plan({ ...base, action: 'create', targetOu: target, account, reason: account.enabled ? null : 'disabled in Active Directory: created disabled' });
@@ -131,8 +137,8 @@ export class Planner {
     const changes = changesOf(local, account, target, this.tree);
     if (changes?.logon) {
       const other = this.byLogon.get(key) as AccountRow | undefined;
-      if (other && other.id !== local.id && (other.origin === 'local' || !other.ad_guid || !this.stage.has(other.ad_guid))) {
-        this.stage.plan({ ...base, accountId: local.id, action: 'conflict', reason: `renamed in AD to a logon name taken by ${other.origin === 'local' ? 'a local account' : 'another account'} "${other.logon}"` });
+      if (other && other.id !== local.id && this.keepsLogon(other, account.kind)) {
+        this.stage.plan({ ...base, accountId: local.id, action: 'conflict', reason: `renamed in AD to a logon name taken by ${holder(other, account.kind)}` });
         return;
       }
     }

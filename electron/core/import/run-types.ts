@@ -79,3 +79,8 @@ export interface ImportOutcome {
   /** Dry run only: every action except "unchanged". */
   plan: PlannedAction[] | null;
 }
+
+/** An outcome with nothing done yet: what the engine fills in, and what a run that never started reports. */
+export function blankOutcome(mode: ImportMode, dryRun: boolean, status: RunStatus = 'failed'): ImportOutcome {
+  return { ok: status === 'succeeded', status, mode, dryRun, incremental: false, fullReason: null, read: 0, counts: emptyCounts(), durationMs: 0, runId: null, backup: null, dc: null, error: null, warning: null, problems: [], plan: null };
+}
