@@ -3,7 +3,7 @@
  * with POSIX aliases (--test, --set key=value) for scripts on other systems.
  */
 import { parseDn } from '../../../shared/dn.ts';
-import type { ImportMode } from '../import/run-types.ts';
+import type { ImportMode } from '../../../shared/import-run.ts';
 
 export interface CliRequest {
   help: boolean;

@@ -5,9 +5,9 @@ import { braced, listAccounts } from '../database/accounts.ts';
 import { StepFailure } from '../failure.ts';
 import { type JobStart, startImportJob } from '../import/import-job.ts';
 import { findRun, listRuns, reportRows, type RunRecord } from '../import/run-history.ts';
-import type { Counts, FieldChange, ImportOutcome, PlannedAction, Progress } from '../import/run-types.ts';
+import type { Counts, FieldChange, ImportOutcome, PlannedAction, Progress } from '../../../shared/import-run.ts';
 import type { CliRequest } from './arguments.ts';
-import { csvLine } from './csv.ts';
+import { describeChanges, runReportCsv } from '../report/import-report.ts';
 import { EXIT } from './exit-codes.ts';
 
 export interface CommandIo {
@@ -27,11 +27,6 @@ const COUNT_LABELS: [keyof Counts, string][] = [
   ['failed', 'failed'],
 ];
 const MODE_NAMES = { new: 'Create a new database', add: 'Add new accounts', sync: 'Synchronize', 'on-the-fly': 'On-the-fly import' };
-
-function describeChanges(changes: Record<string, FieldChange> | null): string {
-  if (!changes) return '';
-  return Object.entries(changes).map(([field, c]) => `${field}: "${c.from}" → "${c.to}"`).join('; ');
-}
 
 function actionLine(a: PlannedAction): string {
   const details = [describeChanges(a.changes), a.reason].filter(Boolean).join(' — ');
@@ -154,8 +149,7 @@ export function runDatabaseCommand(request: CliRequest, dataDir: string, io: Com
         const run = findRun(db, request.report);
         if (!run) throw new StepFailure('no-such-run', `There is no import run ${request.report}.`, 'bcscmd /HISTORY lists the runs.');
         if (request.csv) {
-          io.out(csvLine(['run', 'seq', 'action', 'logon', 'dn', 'objectGUID', 'changes', 'reason']));
-          for (const row of reportRows(db, run.id)) io.out(csvLine([run.id, row.seq, row.action, row.logon, row.dn, braced(row.guid), describeChanges(row.changes ? JSON.parse(row.changes) : null), row.reason]));
+          for (const line of runReportCsv(db, run.id)) io.out(line);
         } else if (request.json) {
           const actions = [...reportRows(db, run.id)].map((r) => ({ ...r, changes: r.changes ? JSON.parse(r.changes) : null }));
           io.out(`${JSON.stringify({ run, actions }, null, 2)}\n`);

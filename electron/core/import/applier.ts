@@ -6,7 +6,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { logonKey } from '../database/accounts.ts';
 import { OuTree } from '../database/ou-tree.ts';
 import type { AdAccount } from './ad-account.ts';
-import { type Action, type Counts, COUNT_OF, type PlannedAction } from './run-types.ts';
+import { type Action, type Counts, COUNT_OF, type PlannedAction } from '../../../shared/import-run.ts';
 import type { PlanRow, Stage } from './stage.ts';
 
 const BATCH = 500;

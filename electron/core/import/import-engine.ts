@@ -21,9 +21,9 @@ import { applyPlan, clearForNewDatabase, plannedAction, REPORTED_ACTIONS } from 
 import { Planner } from './planner.ts';
 import { ProgressMeter } from './progress-meter.ts';
 import { finishRun, insertRun, type RunStart } from './run-history.ts';
-import { blankOutcome, type Counts, COUNT_OF, emptyCounts, type ImportMode, type ImportOutcome, type PlannedAction, type Progress, type RunStatus, type StartedBy } from './run-types.ts';
-import { changedSince, describeSource, type ImportSource, sourceSearches } from './source.ts';
-import { fullPassReason, loadMarks, saveMarks, sourceKey } from './sync-marks.ts';
+import { type Action, blankOutcome, type Counts, COUNT_OF, emptyCounts, type ImportMode, type ImportOutcome, type PlannedAction, type Progress, type RunStatus, type StartedBy } from '../../../shared/import-run.ts';
+import { changedSince, describeSource, explainSearchError, type ImportSource, sourceSearches } from './source.ts';
+import { forgetMarks, fullPassReason, loadMarks, saveMarks, sourceKey } from './sync-marks.ts';
 import { Stage } from './stage.ts';
 
 export interface ImportRequest {
@@ -36,7 +36,16 @@ export interface ImportRequest {
   startedBy: StartedBy;
   /** null = the OU container path from the settings. */
   source: ImportSource | null;
+  /** objectGUIDs whose planned writes are left out (the wizard's unticked preview rows). */
+  exclude?: string[];
+  /** Apply only if the plan still has this digest (the one the administrator previewed). */
+  expectPlan?: string | null;
+  /** Dry run: list unchanged accounts in the plan too (the wizard's preview shows every account). */
+  listUnchanged?: boolean;
 }
+
+export const LEFT_OUT_REASON = 'left out by the administrator in the preview';
+const WRITES: Action[] = ['create', 'update', 'disable', 'enable'];
 
 export interface ImportContext {
   settings: Settings;
@@ -47,7 +56,6 @@ export interface ImportContext {
   onProgress?: (progress: Progress) => void;
 }
 
-const NO_SUCH_OBJECT = 32;
 const NOTHING_CHANGED = 'Nothing was changed in the users database.';
 
 class RunStopped extends StepFailure {}
@@ -61,18 +69,13 @@ function lastDcFor(db: DatabaseSync, request: ImportRequest, settings: Settings)
   return source ? (loadMarks(db, sourceKey(source, settings))?.dc_host ?? null) : null;
 }
 
-function explainSearchError(err: unknown, base: string, timeoutMs: number): StepFailure {
-  if ((err as { code?: unknown }).code === NO_SUCH_OBJECT) return new StepFailure('no-such-ou', `The container ${base} does not exist in the directory.`, 'Correct the OU container path (Browse… in Advanced settings), or choose the source again.');
-  return explainLdapError(err, `search of ${base}`, timeoutMs);
-}
-
 async function readSource(session: DirectorySession, stage: Stage, searches: Awaited<ReturnType<typeof sourceSearches>>, ctx: ImportContext, meter: ProgressMeter, seenGuids: Set<string>, rejects: PlannedAction[]): Promise<number> {
   const { settings } = ctx;
   const mapping = { importComputers: settings.importComputers, parseMiddleName: settings.parseMiddleName };
   let read = 0;
   for (const search of searches) {
     const attributes = search.accountsOnly ? [...ACCOUNT_ATTRIBUTES, 'objectClass', 'objectCategory'] : ACCOUNT_ATTRIBUTES;
-    const pages = pagedSearch(session.client, search.base, { scope: 'sub', filter: search.filter, attributes, explicitBufferAttributes: BINARY_ATTRIBUTES, pageSize: settings.pageSize, timeLimit: settings.timeout });
+    const pages = pagedSearch(session.client, search.base, { scope: search.scope, filter: search.filter, attributes, explicitBufferAttributes: BINARY_ATTRIBUTES, pageSize: settings.pageSize, timeLimit: settings.timeout });
     try {
       for await (const page of pages) {
         if (ctx.signal?.aborted) throw cancelled();
@@ -116,15 +119,15 @@ function checkSafety(db: DatabaseSync, stage: Stage, request: ImportRequest, ful
   }
 }
 
-function collectPlan(stage: Stage, counts: Counts, problems: PlannedAction[]): PlannedAction[] {
+function collectPlan(stage: Stage, counts: Counts, problems: PlannedAction[], listUnchanged: boolean): PlannedAction[] {
   const plan: PlannedAction[] = [];
-  for (const row of stage.planned(REPORTED_ACTIONS)) {
+  for (const row of stage.planned(listUnchanged ? [...REPORTED_ACTIONS, 'unchanged'] : REPORTED_ACTIONS)) {
     const item = plannedAction(row);
     counts[COUNT_OF[item.action]]++;
     plan.push(item);
     if (item.action === 'skip' || item.action === 'conflict') problems.push(item);
   }
-  counts.unchanged = stage.countPlanned('unchanged');
+  if (!listUnchanged) counts.unchanged = stage.countPlanned('unchanged');
   return plan;
 }
 
@@ -200,10 +203,15 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
       if (++planned % 2000 === 0) meter.update(planned);
     }
     if (request.mode === 'sync' && !incremental) planner.planGone();
+    const planDigest = stage.digest(REPORTED_ACTIONS);
+    if (request.expectPlan && request.expectPlan !== planDigest) {
+      throw new StepFailure('plan-changed', `The directory or the users database changed since the preview, so this run would not do exactly what was previewed. ${NOTHING_CHANGED}`, 'Go back to the preview to see the plan as it is now, then run it again.');
+    }
+    const leftOut = stage.leaveOut(request.exclude ?? [], WRITES, LEFT_OUT_REASON);
     stage.commit();
     const untouched = incremental ? planner.untouched() : 0;
     meter.update(planned, true);
-    const base = { incremental, fullReason, read, dc: run.dc };
+    const base = { incremental, fullReason, read, dc: run.dc, planDigest, leftOut };
     if (request.dryRun) {
       // A dry run is how an admin looks at what the safety checks would stop: show the plan, say so.
       let warning: string | null = null;
@@ -213,7 +221,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
         if (!(err instanceof StepFailure)) throw err;
         warning = `A real run would stop here: ${err.message.replace(` ${NOTHING_CHANGED}`, '').replace(' It was stopped before changing anything.', '')}`;
       }
-      const plan = collectPlan(stage, counts, problems);
+      const plan = collectPlan(stage, counts, problems, request.listUnchanged === true);
       counts.unchanged += untouched;
       return outcome('succeeded', { ...base, plan, warning });
     }
@@ -242,7 +250,9 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
         },
       });
       counts.unchanged += untouched;
-      if (request.mode === 'new' || request.mode === 'sync') saveMarks(db, key, marks, incremental ? saved!.since_full + 1 : 0, now, stage.entries);
+      // Left-out accounts must come back in the next sync, which an incremental pass would not read again.
+      if (leftOut > 0) forgetMarks(db, key);
+      else if (request.mode === 'new' || request.mode === 'sync') saveMarks(db, key, marks, incremental ? saved!.since_full + 1 : 0, now, stage.entries);
       bumpRevision(db);
       finishRun(db, runId, counts, new Date().toISOString(), backup);
       db.exec('COMMIT');

@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Settings } from '../../../shared/settings.ts';
 import type { ImportRequest } from './import-engine.ts';
-import { blankOutcome, type ImportOutcome, type Progress } from './run-types.ts';
+import { blankOutcome, type ImportOutcome, type Progress } from '../../../shared/import-run.ts';
 
 export interface JobStart {
   request: ImportRequest;

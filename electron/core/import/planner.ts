@@ -10,7 +10,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { type AccountRow, logonKey } from '../database/accounts.ts';
 import { displayOuPath, nameKey, type OuTree } from '../database/ou-tree.ts';
 import type { AdAccount } from './ad-account.ts';
-import type { FieldChange, ImportMode } from './run-types.ts';
+import type { FieldChange, ImportMode } from '../../../shared/import-run.ts';
 import type { Stage } from './stage.ts';
 
 export interface PlanOptions {

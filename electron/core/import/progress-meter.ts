@@ -1,5 +1,5 @@
 /** Turns "n done" into the progress events the UI and CLI show: rate, ETA, and not more than a few per second. */
-import type { Phase, Progress } from './run-types.ts';
+import type { Phase, Progress } from '../../../shared/import-run.ts';
 
 const MIN_INTERVAL_MS = 200;
 

@@ -1,6 +1,6 @@
 /** Import runs as the history and the per-run report read them (`bcscmd /HISTORY`, `/REPORT`). */
 import type { DatabaseSync } from 'node:sqlite';
-import type { Counts, ImportMode, RunStatus, StartedBy } from './run-types.ts';
+import type { Counts, ImportMode, RunStatus, StartedBy } from '../../../shared/import-run.ts';
 
 export interface RunRecord {
   id: number;

@@ -11,8 +11,11 @@ import { explainLdapError } from '../directory/ldap-errors.ts';
 import { StepFailure } from '../failure.ts';
 
 export interface ImportSource {
+  /** OUs read with everything below them. */
   ous: string[];
   groups: string[];
+  /** OUs whose own accounts are read, without their sub-OUs (the wizard's tree without "include sub-OUs"). */
+  levels?: string[];
 }
 
 export interface SourceSearch {
@@ -20,6 +23,7 @@ export interface SourceSearch {
   filter: string;
   /** Where the entries come from, in words, for errors and progress. */
   label: string;
+  scope: 'sub' | 'one';
   /** The filter does not select accounts by itself: entries are checked here (objectClass, objectCategory). */
   accountsOnly?: boolean;
 }
@@ -27,10 +31,16 @@ export interface SourceSearch {
 const IN_CHAIN = '1.2.840.113556.1.4.1941';
 const NO_SUCH_OBJECT = 32;
 
+/** A search that failed: a missing base is named as such, anything else is explained like any LDAP error. */
+export function explainSearchError(err: unknown, base: string, timeoutMs: number): StepFailure {
+  if ((err as { code?: unknown }).code === NO_SUCH_OBJECT) return new StepFailure('no-such-ou', `The container ${base} does not exist in the directory.`, 'Correct the OU container path (Browse… in Advanced settings), or choose the source again.');
+  return explainLdapError(err, `search of ${base}`, timeoutMs);
+}
+
 export const isGroupSource = (source: ImportSource): boolean => source.groups.length > 0;
 
 export function describeSource(source: ImportSource, importComputers: boolean): string {
-  const parts = [...source.ous.map((dn) => `OU ${dn}`), ...source.groups.map((dn) => `group ${dn}`)];
+  const parts = [...source.ous.map((dn) => `OU ${dn}`), ...(source.levels ?? []).map((dn) => `OU ${dn} (this level only)`), ...source.groups.map((dn) => `group ${dn}`)];
   return `${importComputers ? 'computers' : 'users'} in ${parts.join('; ')}`;
 }
 
@@ -48,12 +58,15 @@ async function primaryGroupToken(client: Client, groupDn: string, timeoutMs: num
 
 export async function sourceSearches(client: Client, source: ImportSource, options: { importComputers: boolean; domainDn: string; timeoutMs: number }): Promise<SourceSearch[]> {
   const accounts = accountFilter(options.importComputers);
-  const searches: SourceSearch[] = source.ous.map((dn) => ({ base: dn, filter: accounts, label: `OU ${dn}` }));
+  const searches: SourceSearch[] = [
+    ...source.ous.map((dn) => ({ base: dn, filter: accounts, label: `OU ${dn}`, scope: 'sub' as const })),
+    ...(source.levels ?? []).map((dn) => ({ base: dn, filter: accounts, label: `OU ${dn} (this level only)`, scope: 'one' as const })),
+  ];
   for (const dn of source.groups) {
     const token = await primaryGroupToken(client, dn, options.timeoutMs);
     const members = `(memberOf:${IN_CHAIN}:=${escapeFilterValue(dn)})`;
     const filter = `(&${accounts}${token ? `(|${members}(primaryGroupID=${token}))` : members})`;
-    searches.push({ base: options.domainDn, filter, label: `group ${dn}` });
+    searches.push({ base: options.domainDn, filter, label: `group ${dn}`, scope: 'sub' });
   }
   return searches;
 }

@@ -3,9 +3,10 @@
  * (never in the database file, so a dry run writes nothing), so that 100 000 entries cost disk pages,
  * not memory.
  */
+import { createHash } from 'node:crypto';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { AdAccount } from './ad-account.ts';
-import type { Action, FieldChange } from './run-types.ts';
+import type { Action, FieldChange } from '../../../shared/import-run.ts';
 
 export interface PlanRow {
   seq: number;
@@ -87,7 +88,30 @@ export class Stage {
     return Number((this.db.prepare(`SELECT count(*) AS n FROM temp.plan WHERE action IN (${actions.map(() => '?').join(', ')})`).get(...actions) as { n: number }).n);
   }
 
+  /**
+   * A fingerprint of everything the plan would write or report, independent of search order: the wizard
+   * applies a plan only when it is still the one the administrator previewed.
+   */
+  digest(actions: readonly Action[]): string {
+    const hash = createHash('sha256');
+    const sql = `SELECT action, ifnull(guid, '') AS guid, logon, ifnull(changes, '') AS changes, ifnull(target_ou, '') AS target_ou, ifnull(reason, '') AS reason FROM temp.plan
+      WHERE action IN (${actions.map(() => '?').join(', ')}) ORDER BY guid, logon, action`;
+    for (const row of this.db.prepare(sql).iterate(...actions) as Iterable<Record<string, string>>) hash.update(`${row.action}\t${row.guid}\t${row.logon}\t${row.changes}\t${row.target_ou}\t${row.reason}\n`);
+    return hash.digest('hex');
+  }
+
+  /** Turns the planned writes for these GUIDs into skips with a reason; returns how many rows changed. */
+  leaveOut(guids: readonly string[], writes: readonly Action[], reason: string): number {
+    if (guids.length === 0) return 0;
+    this.db.exec('CREATE TEMP TABLE IF NOT EXISTS left_out (guid TEXT PRIMARY KEY)');
+    this.db.exec('DELETE FROM temp.left_out');
+    const add = this.db.prepare('INSERT OR IGNORE INTO temp.left_out (guid) VALUES (?)');
+    for (const guid of guids) add.run(guid.toLowerCase());
+    const sql = `UPDATE temp.plan SET action = 'skip', reason = ?, writes_entry = 0 WHERE action IN (${writes.map(() => '?').join(', ')}) AND lower(guid) IN (SELECT guid FROM temp.left_out)`;
+    return Number(this.db.prepare(sql).run(reason, ...writes).changes);
+  }
+
   drop(): void {
-    this.db.exec('DROP TABLE IF EXISTS temp.stage; DROP TABLE IF EXISTS temp.plan;');
+    this.db.exec('DROP TABLE IF EXISTS temp.stage; DROP TABLE IF EXISTS temp.plan; DROP TABLE IF EXISTS temp.left_out;');
   }
 }

@@ -20,7 +20,7 @@ export interface MarksRow {
 /** Incremental marks belong to one source read one way: any change to either means a full pass. */
 export function sourceKey(source: ImportSource, settings: Settings): string {
   const norm = (list: string[]) => list.map((dn) => dn.toLowerCase()).sort();
-  const shape = { ous: norm(source.ous), groups: norm(source.groups), computers: settings.importComputers, middle: settings.parseMiddleName, placement: settings.placement, under: settings.placementOu, disabled: settings.importDisabled };
+  const shape = { ous: norm(source.ous), groups: norm(source.groups), ...(source.levels?.length ? { levels: norm(source.levels) } : {}), computers: settings.importComputers, middle: settings.parseMiddleName, placement: settings.placement, under: settings.placementOu, disabled: settings.importDisabled };
   return createHash('sha256').update(JSON.stringify(shape)).digest('hex');
 }
 
@@ -46,4 +46,9 @@ export function saveMarks(db: DatabaseSync, key: string, marks: DcMarks, sinceFu
     ON CONFLICT (source_key) DO UPDATE SET dc_host = excluded.dc_host, invocation_id = excluded.invocation_id, usn = excluded.usn, since_full = excluded.since_full,
     last_full_at = CASE WHEN excluded.since_full = 0 THEN excluded.last_full_at ELSE last_full_at END,
     last_seen = CASE WHEN excluded.since_full = 0 THEN excluded.last_seen ELSE last_seen END`).run(key, marks.dnsHostName, marks.invocationId, marks.highestCommittedUsn, sinceFull, now, seen);
+}
+
+/** The next sync of this source reads everything again. */
+export function forgetMarks(db: DatabaseSync, key: string): void {
+  db.prepare('DELETE FROM sync_marks WHERE source_key = ?').run(key);
 }

@@ -1,22 +1,18 @@
 /** bcscmd /LDAP, /USERS, /HISTORY and /REPORT as a scheduled task runs them: a real process, the real DC, a real database file. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BCSCMD, bcscmd } from '../../../support/bcscmd.ts';
 import { BASE_DN, NETBIOS, SERVICE_ACCOUNT, STAFF_OU } from '../../../support/directory-fixture.ts';
 import { ldapsearchAccounts } from '../../../support/ldapsearch.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 import { addLocalAccount, databaseContent, sql } from '../../../support/users-db.ts';
 
-const BIN = path.resolve('bin/bcscmd.js');
 const PASSWORD_ENV = { ADCONSOLE_LDAP_PASSWORD: SERVICE_ACCOUNT.password };
 
-function bcscmd(args: string[], env: Record<string, string> = {}) {
-  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 120_000 });
-  return { code: run.status, out: run.stdout, err: run.stderr };
-}
 
 describe('bcscmd database commands without a directory', () => {
   it('refuses a damaged users database with the reason, exit 1, and leaves the file as it was', () => {
@@ -127,7 +123,7 @@ describe.runIf(realPartsAvailable())('bcscmd /LDAP against the real DC', () => {
     configure(data, `${STAFF_OU},${BASE_DN}`);
     expect(bcscmd([`/DATA:${data}`, '/LDAP', '/MODE:new'], PASSWORD_ENV).code).toBe(0);
     const before = databaseContent(file);
-    const child = spawn(process.execPath, [BIN, `/DATA:${data}`, '/LDAP', '/MODE:new'], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...PASSWORD_ENV } });
+    const child = spawn(process.execPath, [BCSCMD, `/DATA:${data}`, '/LDAP', '/MODE:new'], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...PASSWORD_ENV } });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();

@@ -1,19 +1,14 @@
 /** bcscmd as an administrator runs it: a real process, real settings file, the real DC. */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bcscmd } from '../../../support/bcscmd.ts';
 import { TEST_STEPS } from '../../../../shared/contract.ts';
 import { BASE_DN, NETBIOS, SERVICE_ACCOUNT } from '../../../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 
-const BIN = path.resolve('bin/bcscmd.js');
 
-function bcscmd(args: string[], env: Record<string, string> = {}) {
-  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 60_000 });
-  return { code: run.status, out: run.stdout, err: run.stderr };
-}
 
 describe('bcscmd without a directory', () => {
   it('prints help for /? and exits 0', () => {

@@ -1,4 +1,4 @@
-/** The words of an import run, shared by the engine, its worker, the CLI and (later) the wizard. */
+/** The words of an import run, shared by the engine, its worker, the CLI and the wizard. */
 export type ImportMode = 'new' | 'add' | 'sync';
 export type StartedBy = 'wizard' | 'command-line' | 'on-the-fly';
 export type Action = 'create' | 'update' | 'disable' | 'enable' | 'unchanged' | 'skip' | 'conflict' | 'failed';
@@ -76,11 +76,15 @@ export interface ImportOutcome {
   warning: string | null;
   /** Conflicts, skips and failures, each with its reason. */
   problems: PlannedAction[];
-  /** Dry run only: every action except "unchanged". */
+  /** Dry run only: every action except "unchanged" (unless the request listed those too). */
   plan: PlannedAction[] | null;
+  /** Fingerprint of the plan (before rows were left out): a run given it applies only that same plan. */
+  planDigest: string | null;
+  /** Planned writes the administrator left out (reported as skips). */
+  leftOut: number;
 }
 
 /** An outcome with nothing done yet: what the engine fills in, and what a run that never started reports. */
 export function blankOutcome(mode: ImportMode, dryRun: boolean, status: RunStatus = 'failed'): ImportOutcome {
-  return { ok: status === 'succeeded', status, mode, dryRun, incremental: false, fullReason: null, read: 0, counts: emptyCounts(), durationMs: 0, runId: null, backup: null, dc: null, error: null, warning: null, problems: [], plan: null };
+  return { ok: status === 'succeeded', status, mode, dryRun, incremental: false, fullReason: null, read: 0, counts: emptyCounts(), durationMs: 0, runId: null, backup: null, dc: null, error: null, warning: null, problems: [], plan: null, planDigest: null, leftOut: 0 };
 }

@@ -1,0 +1,30 @@
+/**
+ * An import's report as CSV, the same columns for a finished run (bcscmd /REPORT /CSV, the wizard's
+ * Save report…) and for a preview (Export plan).
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import type { FieldChange, PlannedAction } from '../../../shared/import-run.ts';
+import { braced } from '../database/accounts.ts';
+import { reportRows } from '../import/run-history.ts';
+import { csvLine } from './csv.ts';
+
+export function describeChanges(changes: Record<string, FieldChange> | null): string {
+  if (!changes) return '';
+  return Object.entries(changes).map(([field, c]) => `${field}: "${c.from}" → "${c.to}"`).join('; ');
+}
+
+const HEADER = ['action', 'logon', 'dn', 'objectGUID', 'changes', 'reason'];
+const fields = (a: PlannedAction) => [a.action, a.logon, a.dn, braced(a.guid), describeChanges(a.changes), a.reason];
+
+export function* runReportCsv(db: DatabaseSync, runId: number): Generator<string> {
+  yield csvLine(['run', 'seq', ...HEADER]);
+  for (const row of reportRows(db, runId)) {
+    yield csvLine([runId, row.seq, ...fields({ action: row.action as PlannedAction['action'], logon: row.logon, dn: row.dn, guid: row.guid, changes: row.changes ? JSON.parse(row.changes) : null, reason: row.reason })]);
+  }
+}
+
+/** The preview's plan; rows the administrator left out say so in the first column. */
+export function* planCsv(plan: Iterable<PlannedAction>, leftOut: ReadonlySet<string>): Generator<string> {
+  yield csvLine(['included', ...HEADER]);
+  for (const row of plan) yield csvLine([row.guid && leftOut.has(row.guid) ? 'no' : 'yes', ...fields(row)]);
+}
