@@ -4,8 +4,12 @@
  * handler registry, the browser transport and the renderer's client are all derived from it.
  */
 import { z } from 'zod';
+import { parseDn } from './dn.ts';
+import type { Action, ImportMode, ImportOutcome, PlannedAction, Progress } from './import-run.ts';
 import type { Result } from './result.ts';
+import { parseServerOuPath } from './server-ou-path.ts';
 import { settingsSchema, type Settings } from './settings.ts';
+import { SORT_COLUMNS, type AccountsPage, type AccountsQuery, type UsersOverview } from './users-view.ts';
 
 const password = z.string().max(1024);
 const connectionInput = z.object({ settings: settingsSchema, password: password.optional() }).strict();
@@ -69,6 +73,75 @@ export interface AppInfo {
   dataDir: string;
 }
 
+export interface GroupNode {
+  dn: string;
+  name: string;
+  description: string;
+}
+
+export interface GroupSearchResult {
+  groups: GroupNode[];
+  /** More groups match than the list holds: type more of the name. */
+  truncated: boolean;
+}
+
+/** What the wizard imports from: whole OU subtrees, single OU levels, groups (nested members included). */
+export interface ImportSelection {
+  ous: string[];
+  levels: string[];
+  groups: string[];
+}
+
+export interface SourceCount {
+  /** Distinct accounts (one found by an OU and a group counts once). */
+  total: number;
+  parts: { label: string; count: number }[];
+}
+
+/** The wizard's choices that are also settings (the Advanced dialog's switches and the placement). */
+export interface ImportOptions {
+  importComputers: boolean;
+  parseMiddleName: boolean;
+  placement: 'recreate' | 'single';
+  placementOu: string;
+  importDisabled: boolean;
+}
+
+export interface ImportStart {
+  mode: ImportMode;
+  dryRun: boolean;
+  source: ImportSelection;
+  options: ImportOptions;
+  /** objectGUIDs of preview rows the administrator unticked. */
+  exclude: string[];
+  /** The previewed plan's digest; required for a real run (the wizard applies only what was previewed). */
+  expectPlan: string | null;
+}
+
+export type PlanFilter = Action | 'all';
+export interface PlanPage {
+  total: number;
+  offset: number;
+  rows: PlannedAction[];
+}
+
+export interface TextFile {
+  fileName: string;
+  text: string;
+}
+
+const MAX_EXCLUDED = 25_000;
+const dnText = z
+  .string()
+  .min(1)
+  .max(4200)
+  .refine((dn) => parseDn(dn).ok, { message: 'not a valid distinguished name' });
+const dnList = z.array(dnText).max(500);
+const guidText = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'not an objectGUID');
+const selectionSchema = z.object({ ous: dnList, levels: dnList, groups: dnList }).strict();
+const jobId = z.number().int().positive();
+const ACTIONS = ['create', 'update', 'disable', 'enable', 'unchanged', 'skip', 'conflict', 'failed'] as const;
+
 export const operations = {
   'app.info': op<z.ZodObject<{}>, AppInfo>(z.object({}).strict()),
   'settings.get': op<z.ZodObject<{}>, SettingsView>(z.object({}).strict()),
@@ -88,7 +161,56 @@ export const operations = {
   'directory.browse': op<z.ZodType<BrowseInput>, BrowseResult>(
     connectionInput.extend({ dn: z.string().max(4200).nullable() }).strict(),
   ),
+  /** The directory operations below use the saved settings and stored password, as an import does. */
+  'directory.groups': op<z.ZodType<{ search: string }>, GroupSearchResult>(z.object({ search: z.string().max(256) }).strict()),
+  'import.count': op<z.ZodType<{ source: ImportSelection; importComputers: boolean }>, SourceCount>(z.object({ source: selectionSchema, importComputers: z.boolean() }).strict()),
+  'import.start': op<z.ZodType<ImportStart>, { jobId: number }>(
+    z
+      .object({
+        mode: z.enum(['new', 'add', 'sync']),
+        dryRun: z.boolean(),
+        source: selectionSchema,
+        options: z
+          .object({
+            importComputers: z.boolean(),
+            parseMiddleName: z.boolean(),
+            placement: z.enum(['recreate', 'single']),
+            placementOu: z
+              .string()
+              .max(1024)
+              .refine((p) => parseServerOuPath(p).ok, { message: 'not a valid server OU path' }),
+            importDisabled: z.boolean(),
+          })
+          .strict(),
+        exclude: z.array(guidText).max(MAX_EXCLUDED),
+        expectPlan: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+      })
+      .strict(),
+  ),
+  'import.cancel': op<z.ZodType<{ jobId: number }>, { cancelled: boolean }>(z.object({ jobId }).strict()),
+  'import.plan': op<z.ZodType<{ jobId: number; filter: PlanFilter; offset: number; limit: number }>, PlanPage>(
+    z.object({ jobId, filter: z.enum([...ACTIONS, 'all']), offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }).strict(),
+  ),
+  'import.planCsv': op<z.ZodType<{ jobId: number; exclude: string[] }>, TextFile>(z.object({ jobId, exclude: z.array(guidText).max(MAX_EXCLUDED) }).strict()),
+  'import.reportCsv': op<z.ZodType<{ runId: number }>, TextFile>(z.object({ runId: z.number().int().positive() }).strict()),
+  'users.overview': op<z.ZodObject<{}>, UsersOverview>(z.object({}).strict()),
+  'users.list': op<z.ZodType<AccountsQuery>, AccountsPage>(
+    z
+      .object({
+        ouId: z.number().int().positive().nullable(),
+        recursive: z.boolean(),
+        search: z.string().max(256),
+        sort: z.enum(SORT_COLUMNS),
+        descending: z.boolean(),
+        offset: z.number().int().min(0),
+        limit: z.number().int().min(1).max(500),
+      })
+      .strict(),
+  ),
 } as const;
+
+/** How many preview rows can be left out in one run (the request stays well under the 1 MB body limit). */
+export const MAX_LEFT_OUT = MAX_EXCLUDED;
 
 export interface SaveInput {
   settings: Settings;
@@ -108,14 +230,19 @@ export type ResultOf<K extends OperationName> = Operations[K]['result'];
 export const OPERATION_NAMES = Object.keys(operations) as OperationName[];
 
 /** Events the main process pushes to every window / browser session. */
-export type MenuCommand = 'integration' | 'about';
+export type MenuCommand = 'integration' | 'import-wizard' | 'about';
 export interface Events {
   'settings.changed': SettingsView;
+  'import.progress': { jobId: number; progress: Progress };
+  /** The outcome without its plan (the preview is paged with import.plan). */
+  'import.finished': { jobId: number; outcome: ImportOutcome };
+  /** An import changed the users database: views refresh. */
+  'users.changed': Record<string, never>;
   /** A native menu item was chosen (Electron); the renderer opens the same dialog as its own menu bar. */
   'menu.command': { command: MenuCommand };
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['settings.changed', 'menu.command'];
+export const EVENT_NAMES: EventName[] = ['settings.changed', 'import.progress', 'import.finished', 'users.changed', 'menu.command'];
 
 /** Electron IPC channel names: one per operation, one for all pushed events (main and preload both use these). */
 export const channelOf = (operation: OperationName) => `adconsole:${operation}`;

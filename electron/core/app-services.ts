@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import type { AppInfo, Events } from '../../shared/contract.ts';
 import { createResolver } from './directory/resolver.ts';
 import { SessionCache } from './directory/session-cache.ts';
+import { databaseFile, SharedDatabase } from './database/users-database.ts';
+import { ImportJobs } from './import/import-jobs.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
 import { PRODUCT_NAME } from './paths.ts';
 import type { PasswordVault } from './secrets/password-vault.ts';
@@ -17,7 +19,7 @@ export interface Services {
   /** Push an event to every subscriber (the Electron glue forwards menu commands this way). */
   emit<E extends keyof Events>(event: E, payload: Events[E]): void;
   log: (line: string) => void;
-  /** Ends what the services hold open (the Browse session). */
+  /** Ends what the services hold open: a running import (cancelled), the database, the Browse session. */
   close(): Promise<void>;
 }
 
@@ -32,6 +34,15 @@ export function createServices(options: { file: KeyValueFile; vault: (file: KeyV
     for (const listener of listeners) listener(event, payload);
   };
   const browseSessions = new SessionCache();
+  const database = new SharedDatabase(databaseFile(options.dataDir));
+  const jobs = new ImportJobs({
+    emit,
+    // What the wizard chose is kept, so that the scheduled `bcscmd /LDAP` imports the same way.
+    onApplied: (start) => {
+      const { importComputers, parseMiddleName, placement, placementOu, importDisabled } = start.settings;
+      settings.save({ ...settings.load(), importComputers, parseMiddleName, placement, placementOu, importDisabled });
+    },
+  });
   const handlers = createHandlers({
     settings,
     vault,
@@ -40,6 +51,8 @@ export function createServices(options: { file: KeyValueFile; vault: (file: KeyV
     emit,
     log,
     browseSessions,
+    database,
+    jobs,
   });
   return {
     handlers,
@@ -51,6 +64,10 @@ export function createServices(options: { file: KeyValueFile; vault: (file: KeyV
     },
     emit,
     log,
-    close: () => browseSessions.close(),
+    close: async () => {
+      await jobs.close();
+      database.close();
+      await browseSessions.close();
+    },
   };
 }

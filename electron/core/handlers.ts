@@ -16,6 +16,12 @@ import type { NameResolver } from './directory/resolver.ts';
 import { StepFailure } from './failure.ts';
 import type { PasswordVault } from './secrets/password-vault.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
+import type { SharedDatabase } from './database/users-database.ts';
+import { accountsPage, usersOverview } from './database/users-view.ts';
+import { searchGroups } from './directory/group-search.ts';
+import type { ImportJobs } from './import/import-jobs.ts';
+import { countSource } from './import/source-count.ts';
+import { planCsv, runReportCsv } from './report/import-report.ts';
 
 export interface HandlerDeps {
   settings: SettingsStore;
@@ -25,7 +31,12 @@ export interface HandlerDeps {
   emit: <E extends keyof Events>(event: E, payload: Events[E]) => void;
   log: (line: string) => void;
   browseSessions: SessionCache;
+  database: SharedDatabase;
+  jobs: ImportJobs;
 }
+
+const fileStamp = () => new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+const textOf = (lines: Iterable<string>) => [...lines].join('');
 
 export type Handlers = { [K in OperationName]: (input: InputOf<K>) => Promise<ResultOf<K>> };
 
@@ -50,6 +61,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   };
   /** The typed password, else the stored one if it was stored for this very login and server. */
   const passwordFor = (settings: Settings, typed: string | undefined) => (typed ? typed : deps.vault.read(passwordTargetOf(settings)));
+
+  /** The wizard's directory work uses what is saved, as bcscmd and the scheduled sync do. */
+  const saved = () => {
+    const settings = deps.settings.load();
+    return { settings, password: passwordFor(settings, undefined) };
+  };
 
   return {
     'app.info': async () => deps.info,
@@ -76,6 +93,37 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'connection.test': async ({ settings, password }) => testConnection(settings, passwordFor(settings, password), deps.resolver),
     'directory.browse': async ({ settings, password, dn }) => browse(settings, passwordFor(settings, password), dn, deps.resolver, deps.browseSessions),
+    'directory.groups': async ({ search }) => {
+      const { settings, password } = saved();
+      return deps.browseSessions.use(settings, password, deps.resolver, (session) => searchGroups(session, settings, search));
+    },
+    'import.count': async ({ source, importComputers }) => {
+      const { settings, password } = saved();
+      return deps.browseSessions.use(settings, password, deps.resolver, (session) => countSource(session, { ...settings, importComputers }, source));
+    },
+    'import.start': async ({ mode, dryRun, source, options, exclude, expectPlan }) => {
+      if (source.ous.length + source.levels.length + source.groups.length === 0) throw new StepFailure('empty-source', 'No organizational unit or group is selected, so there is nothing to import.', 'Tick at least one OU or group on the Source page.');
+      if (!dryRun && !expectPlan) throw new StepFailure('preview-first', 'An import from the console applies only a plan that was previewed.', 'Show the preview first, then press Next to apply it.');
+      const { settings, password } = saved();
+      const jobId = deps.jobs.start({
+        // The wizard always reads the whole source: its preview lists every account, unchanged ones too.
+        request: { mode, dryRun, full: true, confirmed: !dryRun, startedBy: 'wizard', source, exclude, expectPlan, listUnchanged: dryRun },
+        settings: { ...settings, ...options },
+        password,
+        databaseFile: deps.database.file,
+      });
+      return { jobId };
+    },
+    'import.cancel': async ({ jobId }) => ({ cancelled: deps.jobs.cancel(jobId) }),
+    'import.plan': async ({ jobId, filter, offset, limit }) => deps.jobs.planPage(jobId, filter, offset, limit),
+    'import.planCsv': async ({ jobId, exclude }) => ({ fileName: `import-plan-${fileStamp()}.csv`, text: textOf(planCsv(deps.jobs.preview(jobId), new Set(exclude))) }),
+    'import.reportCsv': async ({ runId }) =>
+      deps.database.use((db) => {
+        if (!db.prepare('SELECT 1 FROM import_runs WHERE id = ?').get(runId)) throw new StepFailure('no-such-run', `There is no import run ${runId} in the users database.`, 'The database may have been replaced or restored since; run the import again.');
+        return { fileName: `import-report-run-${runId}.csv`, text: textOf(runReportCsv(db, runId)) };
+      }),
+    'users.overview': async () => deps.database.use((db) => usersOverview(db, deps.database.file)),
+    'users.list': async (query) => deps.database.use((db) => accountsPage(db, query)),
   };
 }
 

@@ -19,9 +19,9 @@ describe('installMenu', () => {
     let quit = 0;
     installMenu((command) => sent.push(command), () => quit++);
     expect(template.map((m) => m.label.replace('&', ''))).toEqual(['File', 'Tools', 'Help']);
-    expect(template.flatMap((m) => m.submenu.map((i) => i.label.replace('&', '')))).toEqual(['Exit', 'Active Directory (LDAP) integration…', 'About AD Console']);
+    expect(template.flatMap((m) => m.submenu.map((i) => i.label.replace('&', '')))).toEqual(['Exit', 'Active Directory (LDAP) integration…', 'Active Directory Import Wizard…', 'About AD Console']);
     for (const menu of template) for (const item of menu.submenu) item.click();
-    expect(sent).toEqual(['integration', 'about']);
+    expect(sent).toEqual(['integration', 'import-wizard', 'about']);
     expect(quit).toBe(1);
   });
 });

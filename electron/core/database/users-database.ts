@@ -107,3 +107,27 @@ export function revisionOf(db: DatabaseSync): number {
 export function bumpRevision(db: DatabaseSync): void {
   db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'").run();
 }
+
+/**
+ * The console's own connection for reading the users view: opened on first use (creating an empty
+ * database if there is none yet), kept open, and opened again after a failure. Imports use their own
+ * connection on the worker thread; WAL lets this one read while they write.
+ */
+export class SharedDatabase {
+  private open: UsersDatabase | null = null;
+  readonly file: string;
+
+  constructor(file: string) {
+    this.file = file;
+  }
+
+  use<T>(work: (db: DatabaseSync) => T): T {
+    this.open ??= openUsersDatabase(this.file);
+    return work(this.open.db);
+  }
+
+  close(): void {
+    this.open?.close();
+    this.open = null;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The console's import jobs: one run at a time on the worker thread (the same job `bcscmd /LDAP` uses),
+ * progress and the outcome pushed as events by job id, and the last previews kept here so that the
+ * renderer pages through a 100 000-row plan instead of receiving it whole.
+ */
+import type { Events, PlanPage, PlanFilter } from '../../../shared/contract.ts';
+import type { Action, ImportOutcome, PlannedAction } from '../../../shared/import-run.ts';
+import { StepFailure } from '../failure.ts';
+import { type ImportJob, type JobStart, startImportJob } from './import-job.ts';
+
+type Emit = <E extends keyof Events>(event: E, payload: Events[E]) => void;
+
+const KEPT_PREVIEWS = 2;
+/** The preview lists what needs a look first; unchanged accounts last. */
+const PREVIEW_ORDER: Action[] = ['update', 'disable', 'enable', 'create', 'conflict', 'skip', 'failed', 'unchanged'];
+
+export class ImportJobs {
+  private nextId = 1;
+  private running: { id: number; job: ImportJob; start: JobStart } | null = null;
+  private readonly previews = new Map<number, PlannedAction[]>();
+  private readonly emit: Emit;
+  private readonly startJob: typeof startImportJob;
+  private readonly onApplied: (start: JobStart, outcome: ImportOutcome) => void;
+
+  constructor(options: { emit: Emit; onApplied?: (start: JobStart, outcome: ImportOutcome) => void; startJob?: typeof startImportJob }) {
+    this.emit = options.emit;
+    this.onApplied = options.onApplied ?? (() => undefined);
+    this.startJob = options.startJob ?? startImportJob;
+  }
+
+  start(start: JobStart): number {
+    if (this.running) {
+      const what = this.running.start.request.dryRun ? 'a preview' : 'an import';
+      throw new StepFailure('import-running', `Another import job is running (${what} started by the ${this.running.start.request.startedBy}).`, 'Wait for it to finish or cancel it, then try again.');
+    }
+    const id = this.nextId++;
+    const job = this.startJob(start, (progress) => this.emit('import.progress', { jobId: id, progress }));
+    this.running = { id, job, start };
+    void job.done.then((outcome) => {
+      this.running = null;
+      if (outcome.plan) this.keepPreview(id, outcome.plan);
+      if (!start.request.dryRun && outcome.ok) this.onApplied(start, outcome);
+      this.emit('import.finished', { jobId: id, outcome: { ...outcome, plan: null } });
+      // Even a failed run adds a line to the history that the status bar shows.
+      if (!start.request.dryRun) this.emit('users.changed', {});
+    });
+    return id;
+  }
+
+  cancel(jobId: number): boolean {
+    if (this.running?.id !== jobId) return false;
+    this.running.job.cancel();
+    return true;
+  }
+
+  /** Cancels what runs and waits for it (closing the console). */
+  async close(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    running.job.cancel();
+    await running.job.done;
+  }
+
+  private keepPreview(id: number, plan: PlannedAction[]): void {
+    this.previews.set(id, plan.toSorted((a, b) => PREVIEW_ORDER.indexOf(a.action) - PREVIEW_ORDER.indexOf(b.action)));
+    for (const old of [...this.previews.keys()].slice(0, -KEPT_PREVIEWS)) this.previews.delete(old);
+  }
+
+  preview(jobId: number): PlannedAction[] {
+    const plan = this.previews.get(jobId);
+    if (!plan) throw new StepFailure('preview-gone', 'That preview is no longer kept (a newer one replaced it, or the console was restarted).', 'Go back and show the preview again.');
+    return plan;
+  }
+
+  planPage(jobId: number, filter: PlanFilter, offset: number, limit: number): PlanPage {
+    const plan = this.preview(jobId);
+    const rows = filter === 'all' ? plan : plan.filter((row) => row.action === filter);
+    return { total: rows.length, offset, rows: rows.slice(offset, offset + limit) };
+  }
+}

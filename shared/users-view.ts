@@ -1,0 +1,76 @@
+/** What the console's users view shows: the server's OU tree with counts, and pages of accounts. */
+import type { Counts, RunStatus } from './import-run.ts';
+
+export interface OuNode {
+  id: number;
+  parentId: number | null;
+  name: string;
+  /** Accounts directly in this OU. */
+  own: number;
+  /** Accounts in this OU and every OU below it. */
+  total: number;
+}
+
+export interface RunSummary {
+  id: number;
+  mode: string;
+  source: string;
+  startedBy: string;
+  status: RunStatus;
+  finishedAt: string;
+  counts: Counts;
+  error: string | null;
+  backup: string | null;
+}
+
+export interface UsersOverview {
+  ous: OuNode[];
+  totals: { accounts: number; enabled: number; disabled: number; fromAd: number; local: number };
+  lastRun: RunSummary | null;
+  databaseFile: string;
+}
+
+export const SORT_COLUMNS = ['logon', 'displayName', 'email', 'department', 'enabled', 'origin', 'kind'] as const;
+export type SortColumn = (typeof SORT_COLUMNS)[number];
+
+export interface AccountsQuery {
+  /** null = every account. */
+  ouId: number | null;
+  /** Include the accounts of the OUs below the selected one. */
+  recursive: boolean;
+  search: string;
+  sort: SortColumn;
+  descending: boolean;
+  offset: number;
+  limit: number;
+}
+
+export interface AccountRecord {
+  id: number;
+  logon: string;
+  displayName: string;
+  firstName: string;
+  middleName: string;
+  lastName: string;
+  email: string;
+  department: string;
+  title: string;
+  phone: string;
+  enabled: boolean;
+  disabledBy: 'admin' | 'sync' | null;
+  kind: 'user' | 'computer';
+  origin: 'local' | 'ad';
+  ou: string;
+  adDn: string | null;
+  /** `{…}` form. */
+  adGuid: string | null;
+  syncedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AccountsPage {
+  total: number;
+  offset: number;
+  rows: AccountRecord[];
+}

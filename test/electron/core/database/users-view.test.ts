@@ -1,0 +1,82 @@
+/** The users view's queries on a real SQLite file: OU counts, paging, sorting, search and the last run. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openUsersDatabase, type UsersDatabase } from '../../../../electron/core/database/users-database.ts';
+import { OuTree } from '../../../../electron/core/database/ou-tree.ts';
+import { accountsPage, usersOverview } from '../../../../electron/core/database/users-view.ts';
+import { insertRun } from '../../../../electron/core/import/run-history.ts';
+import type { AccountsQuery } from '../../../../shared/users-view.ts';
+import { tempDirFor } from '../../../support/temp-dir.ts';
+
+describe('the users view over a real database', () => {
+  const dir = tempDirFor('users-view');
+  let database: UsersDatabase;
+  let staff: number;
+  let sales: number;
+
+  beforeAll(() => {
+    database = openUsersDatabase(path.join(dir, 'users.sqlite'));
+    const { db } = database;
+    const now = new Date().toISOString();
+    const tree = new OuTree(db);
+    staff = tree.ensure(['Staff'], now);
+    sales = tree.ensure(['Staff', 'Sales'], now);
+    const add = db.prepare("INSERT INTO accounts (logon, logon_key, display_name, email, department, enabled, kind, ou_id, origin, ad_guid, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'user', ?, ?, ?, ?, ?)");
+    const rows: [string, string, string, number, number, 'ad' | 'local'][] = [
+      ['anna', 'Anna Zed', 'Sales', 1, staff, 'ad'],
+      ['ben', 'Ben Young', 'Support', 0, staff, 'ad'],
+      ['carl_1', 'Carl 100%', 'Sales', 1, sales, 'ad'],
+      ['dora', 'Dora Xu', 'Finance', 1, sales, 'ad'],
+      ['local.eve', 'Eve Local', '', 1, 1, 'local'],
+    ];
+    rows.forEach(([logon, name, dept, enabled, ou, origin], i) => add.run(logon, logon, name, `${logon}@corp.test`, dept, enabled, ou, origin, origin === 'ad' ? `0000000${i}-0000-0000-0000-000000000000` : null, now, now));
+    insertRun(db, { mode: 'sync', source: 'users in OU x', startedBy: 'wizard', incremental: false, dc: 'dc1', startedAt: now }, 'failed', now, 'The domain controller closed the connection.');
+  });
+  afterAll(() => {
+    database.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const page = (q: Partial<AccountsQuery>) => accountsPage(database.db, { ouId: null, recursive: true, search: '', sort: 'logon', descending: false, offset: 0, limit: 100, ...q });
+
+  it('counts accounts per OU, own and with everything below, and the totals', () => {
+    const o = usersOverview(database.db, 'users.sqlite');
+    const byName = Object.fromEntries(o.ous.map((ou) => [ou.name, [ou.own, ou.total]]));
+    expect(byName).toEqual({ _Default: [1, 1], Staff: [2, 4], Sales: [2, 2] });
+    expect(o.totals).toEqual({ accounts: 5, enabled: 4, disabled: 1, fromAd: 4, local: 1 });
+    expect(o.lastRun).toMatchObject({ status: 'failed', error: 'The domain controller closed the connection.', startedBy: 'wizard' });
+  });
+
+  it('lists an OU with or without the OUs below it', () => {
+    expect(page({ ouId: staff }).rows.map((r) => r.logon)).toEqual(['anna', 'ben', 'carl_1', 'dora']);
+    expect(page({ ouId: staff, recursive: false }).rows.map((r) => r.logon)).toEqual(['anna', 'ben']);
+    expect(page({ ouId: sales }).rows.map((r) => r.ou)).toEqual(['Staff/Sales', 'Staff/Sales']);
+  });
+
+  it('sorts by any column both ways, then by logon', () => {
+    expect(page({ sort: 'displayName' }).rows.map((r) => r.displayName)).toEqual(['Anna Zed', 'Ben Young', 'Carl 100%', 'Dora Xu', 'Eve Local']);
+    expect(page({ sort: 'department', descending: true }).rows.map((r) => r.department)).toEqual(['Support', 'Sales', 'Sales', 'Finance', '']);
+    expect(page({ sort: 'enabled' }).rows[0]!.logon).toBe('ben');
+  });
+
+  it('pages with offset and limit and reports the total', () => {
+    const second = page({ offset: 2, limit: 2 });
+    expect(second).toMatchObject({ total: 5, offset: 2 });
+    expect(second.rows.map((r) => r.logon)).toEqual(['carl_1', 'dora']);
+  });
+
+  it('searches logon, display name, e-mail and department, case-insensitively, with % and _ taken literally', () => {
+    expect(page({ search: 'SALES' }).rows.map((r) => r.logon)).toEqual(['anna', 'carl_1']);
+    expect(page({ search: '100%' }).rows.map((r) => r.logon)).toEqual(['carl_1']);
+    expect(page({ search: 'l_1' }).rows.map((r) => r.logon)).toEqual(['carl_1']);
+    expect(page({ search: '_' }).total).toBe(1);
+    expect(page({ search: 'eve@' }).rows.map((r) => r.origin)).toEqual(['local']);
+  });
+
+  it('shows an AD account\'s GUID in braces and a local account without one', () => {
+    const [anna] = page({ search: 'anna' }).rows;
+    expect(anna!.adGuid).toBe('{00000000-0000-0000-0000-000000000000}');
+    expect(page({ search: 'local.eve' }).rows[0]!.adGuid).toBeNull();
+  });
+});
