@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { JobMessage, JobStart } from '../../electron/core/import/import-job.ts';
-import type { ImportOutcome } from '../../electron/core/import/run-types.ts';
+import type { ImportOutcome } from '../../shared/import-run.ts';
 import { BASE_DN } from '../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../support/real-parts.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../support/settings-for-dc.ts';

@@ -5,7 +5,8 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 
-const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+// The title bar's close button (tabindex -1) is for the mouse, as in Windows: focus never lands on it.
+const FOCUSABLE = ':is(button, input, select, textarea):not([disabled]):not([tabindex="-1"]), [tabindex]:not([tabindex="-1"])';
 
 export interface DialogProps {
   title: string;

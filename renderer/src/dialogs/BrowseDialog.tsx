@@ -1,56 +1,14 @@
 /** Browse…: the directory's containers from the naming context down, one level loaded per expand. */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { BrowseNode } from '../../../shared/contract.ts';
-import type { ApiError } from '../../../shared/result.ts';
 import type { Settings } from '../../../shared/settings.ts';
-import { api } from '../api.ts';
 import { Dialog } from '../controls/Dialog.tsx';
-
-interface TreeState {
-  children: Record<string, BrowseNode[] | 'loading'>;
-  expanded: Set<string>;
-}
-
+import { useDirectoryTree } from '../controls/directory-tree.ts';
 
 export function BrowseDialog({ settings, password, onPick, onCancel }: { settings: Settings; password: string; onPick: (dn: string) => void; onCancel: () => void }) {
-  const [root, setRoot] = useState<BrowseNode | null>(null);
-  const [tree, setTree] = useState<TreeState>({ children: {}, expanded: new Set() });
-  const [selected, setSelected] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-
-  const load = async (dn: string | null) => {
-    const result = await api.invoke('directory.browse', { settings, ...(password ? { password } : {}), dn });
-    if (!result.ok) {
-      setError(result.error);
-      return null;
-    }
-    setError(null);
-    setTree((t) => ({ children: { ...t.children, [result.value.node.dn]: result.value.children }, expanded: new Set([...t.expanded, result.value.node.dn]) }));
-    return result.value.node;
-  };
-
-  useEffect(() => {
-    void load(null).then((node) => {
-      if (node) {
-        setRoot(node);
-        setSelected(node.dn);
-      }
-    });
-    // Loads once per opening: the settings cannot change while this modal dialog is open.
-  }, []);
-
-  const toggle = (node: BrowseNode) => {
-    if (tree.expanded.has(node.dn)) {
-      setTree((t) => ({ ...t, expanded: new Set([...t.expanded].filter((d) => d !== node.dn)) }));
-    } else if (tree.children[node.dn]) {
-      setTree((t) => ({ ...t, expanded: new Set([...t.expanded, node.dn]) }));
-    } else {
-      setTree((t) => ({ ...t, children: { ...t.children, [node.dn]: 'loading' } }));
-      void load(node.dn).then((loaded) => {
-        if (!loaded) setTree((t) => ({ ...t, children: Object.fromEntries(Object.entries(t.children).filter(([k]) => k !== node.dn)) }));
-      });
-    }
-  };
+  const { root, tree, error, toggle } = useDirectoryTree(settings, password);
+  const [picked, setSelected] = useState<string | null>(null);
+  const selected = picked ?? root?.dn ?? null;
 
   const renderNode = (node: BrowseNode, level: number) => {
     const kids = tree.children[node.dn];

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startImportJob } from '../../../../electron/core/import/import-job.ts';
 import type { ImportRequest } from '../../../../electron/core/import/import-engine.ts';
-import type { Progress } from '../../../../electron/core/import/run-types.ts';
+import type { Progress } from '../../../../shared/import-run.ts';
 import { BASE_DN, STAFF_OU } from '../../../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../../../support/settings-for-dc.ts';

@@ -1,0 +1,52 @@
+/** Page 4: where imported accounts go in the server's OU tree, and what happens to AD-disabled accounts. */
+import { parseServerOuPath } from '../../../../shared/server-ou-path.ts';
+
+export interface PlacementState {
+  placement: 'recreate' | 'single';
+  recreateUnder: string;
+  singleInto: string;
+  importDisabled: boolean;
+}
+
+export const placementProblem = (p: PlacementState): string | null => {
+  const parsed = parseServerOuPath(p.placement === 'recreate' ? p.recreateUnder : p.singleInto);
+  return parsed.ok ? null : parsed.error;
+};
+
+export function PlacementPage({ value, onChange }: { value: PlacementState; onChange: (p: PlacementState) => void }) {
+  const problem = placementProblem(value);
+  return (
+    <>
+      <fieldset>
+        <legend>Where to place the imported accounts</legend>
+        <label className="check">
+          <input type="radio" name="placement" checked={value.placement === 'recreate'} onChange={() => onChange({ ...value, placement: 'recreate' })} /> Recreate the Active Directory OU structure under:
+        </label>
+        <div className="indent">
+          <input type="text" aria-label="Server OU to recreate the structure under" disabled={value.placement !== 'recreate'} value={value.recreateUnder} onChange={(e) => onChange({ ...value, recreateUnder: e.target.value })} placeholder="empty = the top of the server's tree" />
+        </div>
+        <label className="check">
+          <input type="radio" name="placement" checked={value.placement === 'single'} onChange={() => onChange({ ...value, placement: 'single' })} /> Place all imported accounts into:
+        </label>
+        <div className="indent">
+          <input type="text" aria-label="Server OU for all imported accounts" disabled={value.placement !== 'single'} value={value.singleInto} onChange={(e) => onChange({ ...value, singleInto: e.target.value })} placeholder="empty = _Default" />
+        </div>
+        <p className="note">Server OU paths are written with slashes, e.g. Staff/Sales; a slash inside a name is written \/.</p>
+        {problem && (
+          <p role="alert" className="field-error">
+            {problem}
+          </p>
+        )}
+      </fieldset>
+      <fieldset>
+        <legend>Accounts disabled in Active Directory</legend>
+        <label className="check">
+          <input type="radio" name="disabled" checked={value.importDisabled} onChange={() => onChange({ ...value, importDisabled: true })} /> Import accounts disabled in Active Directory as disabled accounts
+        </label>
+        <label className="check">
+          <input type="radio" name="disabled" checked={!value.importDisabled} onChange={() => onChange({ ...value, importDisabled: false })} /> Skip accounts disabled in Active Directory
+        </label>
+      </fieldset>
+    </>
+  );
+}

@@ -1,0 +1,61 @@
+/** Page 3: by Organizational Units or/and Groups, with the number of accounts the selection holds. */
+import type { GroupNode, SourceCount } from '../../../../shared/contract.ts';
+import type { ApiError } from '../../../../shared/result.ts';
+import type { Settings } from '../../../../shared/settings.ts';
+import { GroupPicker } from '../GroupPicker.tsx';
+import type { OuSelection } from '../ou-selection.ts';
+import { SourceTree } from '../SourceTree.tsx';
+
+export type CountState = { state: 'none' } | { state: 'counting' } | { state: 'done'; value: SourceCount } | { state: 'failed'; error: ApiError };
+
+export interface SourceProps {
+  settings: Settings;
+  ous: OuSelection;
+  includeSub: boolean;
+  groups: GroupNode[];
+  count: CountState;
+  kind: string;
+  onOus: (s: OuSelection) => void;
+  onIncludeSub: (on: boolean) => void;
+  onGroups: (g: GroupNode[]) => void;
+}
+
+export function SourcePage({ settings, ous, includeSub, groups, count, kind, onOus, onIncludeSub, onGroups }: SourceProps) {
+  return (
+    <>
+      <p>Select the {kind} to import by Organizational Units or/and Groups (members of nested groups included).</p>
+      <div className="source-columns">
+        <fieldset>
+          <legend>Organizational Units</legend>
+          <label className="check">
+            <input type="checkbox" checked={includeSub} onChange={(e) => onIncludeSub(e.target.checked)} /> Include sub-OUs
+          </label>
+          <SourceTree settings={settings} selection={ous} includeSub={includeSub} onChange={onOus} />
+        </fieldset>
+        <fieldset>
+          <legend>Groups</legend>
+          <GroupPicker selected={groups} onChange={onGroups} />
+        </fieldset>
+      </div>
+      <p role="status" className="source-count">
+        {count.state === 'none' && 'Tick at least one OU or group.'}
+        {count.state === 'counting' && 'Counting the accounts in the selection…'}
+        {count.state === 'done' && `The selection holds ${count.value.total.toLocaleString('en-US')} ${kind}.`}
+      </p>
+      {count.state === 'done' && count.value.parts.length > 1 && (
+        <ul className="note count-parts">
+          {count.value.parts.map((p) => (
+            <li key={p.label}>
+              {p.label}: {p.count.toLocaleString('en-US')}
+            </li>
+          ))}
+        </ul>
+      )}
+      {count.state === 'failed' && (
+        <p role="alert" className="error-text">
+          {count.error.message} {count.error.hint}
+        </p>
+      )}
+    </>
+  );
+}

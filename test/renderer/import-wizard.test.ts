@@ -1,0 +1,363 @@
+/**
+ * The Active Directory Import Wizard and the users view in real Chromium through the browser transport,
+ * against the real DC's 1 604 staff accounts, with a real SQLite file checked by `bcscmd /USERS /JSON`.
+ * Screenshots of every page land in test-results/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Attribute, Change, Client } from 'ldapts';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startBrowserConsole } from '../../electron/core/browser-console.ts';
+import type { WebConsole } from '../../electron/core/transport/http-server.ts';
+import { USER_FILTER } from '../../electron/core/directory/account-filter.ts';
+import type { Settings } from '../../shared/settings.ts';
+import { bcscmd } from '../support/bcscmd.ts';
+import { launchChromium, screenshotPath } from '../support/browser.ts';
+import { ADMIN_PASSWORD, ALL_STAFF_GROUP, BASE_DN, DOMAIN, ENGINEERING_OU, MANAGERS_GROUP, STAFF, staffDn, STAFF_OU } from '../support/directory-fixture.ts';
+import { ldapsearchAccounts } from '../support/ldapsearch.ts';
+import { realPartsAvailable, testDc } from '../support/real-parts.ts';
+import { dcSettings, SERVICE_PASSWORD } from '../support/settings-for-dc.ts';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+import { tempDirFor } from '../support/temp-dir.ts';
+import { databaseContent } from '../support/users-db.ts';
+
+const WIZARD = 'Active Directory Import Wizard';
+const STAFF_DN = `${STAFF_OU},${BASE_DN}`;
+const number = (text: string) => Number(text.replace(/[^\d]/g, ''));
+
+interface PlanLine {
+  included: string;
+  action: string;
+  logon: string;
+  guid: string;
+}
+
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\n') row.push(field.replace(/\r$/, '')), rows.push(row), (row = []), (field = '');
+    else field += c;
+  }
+  return rows;
+}
+
+describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Chromium', () => {
+  const dc = testDc()!;
+  const dataDir = tempDirFor('wizard-e2e');
+  const file = path.join(dataDir, 'users.sqlite');
+  let web: WebConsole;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+  let page: Page;
+  let proxy: TcpProxy;
+  const pageErrors: string[] = [];
+
+  const save = (settings: Settings) =>
+    page.evaluate(async (s) => (await (await fetch('/api/invoke/settings.save', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(s) })).json()) as { ok: boolean }, { settings, password: { action: 'set', value: SERVICE_PASSWORD } });
+
+  beforeAll(async () => {
+    proxy = await startTcpProxy(dc.address, 636);
+    web = await startBrowserConsole({ dataDir, log: () => undefined });
+    ({ browser, close: closeBrowser } = await launchChromium());
+    page = await browser.newPage({ viewport: { width: 1200, height: 860 }, acceptDownloads: true });
+    page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(web.url);
+    await expect(save(dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}` }))).resolves.toMatchObject({ ok: true });
+  });
+
+  beforeEach(async () => {
+    await page.goto(web.url);
+  });
+
+  afterAll(async () => {
+    await closeBrowser?.();
+    await web?.close();
+    await proxy?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const openWizard = async () => {
+    await page.getByRole('menuitem', { name: 'Tools' }).click();
+    await page.getByRole('menuitem', { name: `${WIZARD}…` }).click();
+    const wizard = page.getByRole('dialog', { name: WIZARD });
+    await wizard.waitFor();
+    return wizard;
+  };
+  const heading = (wizard: Locator) => wizard.locator('.wizard-heading').textContent();
+  const next = (wizard: Locator) => wizard.getByRole('button', { name: 'Next >' }).click();
+
+  /** Welcome → Database Creation → Source (ticks) → Placement; leaves the wizard on the preview, shown. */
+  async function throughToPreview(wizard: Locator, choice: { mode: string; tick: string[]; groups?: string[]; shots?: string }) {
+    await expect(heading(wizard)).resolves.toMatch(/^Welcome/);
+    if (choice.shots) await page.screenshot({ path: screenshotPath(`${choice.shots}-1-welcome`) });
+    await next(wizard);
+    await expect(heading(wizard)).resolves.toMatch(/^Database Creation/);
+    await wizard.getByRole('radio', { name: choice.mode }).check();
+    if (choice.shots) await page.screenshot({ path: screenshotPath(`${choice.shots}-2-database-creation`) });
+    await next(wizard);
+    await expect(heading(wizard)).resolves.toMatch(/^Source/);
+    for (const name of choice.tick) await wizard.getByRole('checkbox', { name, exact: true }).check();
+    for (const name of choice.groups ?? []) {
+      await wizard.getByLabel('Search groups').fill(name);
+      await wizard.getByRole('checkbox', { name: new RegExp(`^${name}`) }).check();
+    }
+    await wizard.getByText(/^The selection holds/).waitFor();
+    if (choice.shots) await page.screenshot({ path: screenshotPath(`${choice.shots}-3-source`) });
+    const holds = number((await wizard.getByText(/^The selection holds/).textContent())!);
+    await next(wizard);
+    await expect(heading(wizard)).resolves.toMatch(/^Placement/);
+    if (choice.shots) await page.screenshot({ path: screenshotPath(`${choice.shots}-4-placement`) });
+    await next(wizard);
+    await wizard.getByRole('grid', { name: 'Planned changes' }).waitFor({ timeout: 60_000 });
+    if (choice.shots) await page.screenshot({ path: screenshotPath(`${choice.shots}-5-preview`) });
+    return holds;
+  }
+
+  const previewCounts = async (wizard: Locator) => {
+    const items = await wizard.getByRole('list', { name: 'Planned actions' }).getByRole('listitem').allTextContents();
+    return Object.fromEntries(items.map((t) => [t.split(':')[0]!.toLowerCase(), number(t)]));
+  };
+
+  const exportPlan = async (wizard: Locator): Promise<PlanLine[]> => {
+    const [download] = await Promise.all([page.waitForEvent('download'), wizard.getByRole('button', { name: 'Export plan…' }).click()]);
+    const text = fs.readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, '');
+    const [header, ...rows] = parseCsv(text);
+    expect(header).toEqual(['included', 'action', 'logon', 'dn', 'objectGUID', 'changes', 'reason']);
+    return rows.map((r) => ({ included: r[0]!, action: r[1]!, logon: r[2]!, guid: r[4]!.replace(/[{}]/g, '') }));
+  };
+
+  const finish = async (wizard: Locator, shots?: string) => {
+    await next(wizard); // Next on the preview applies it
+    await expect(heading(wizard)).resolves.toMatch(/^(Progress|Finish)/);
+    await wizard.getByText(/^The import finished/).waitFor({ timeout: 60_000 });
+    if (shots) await page.screenshot({ path: screenshotPath(`${shots}-7-finish`) });
+  };
+
+  const usersJson = () => {
+    const run = bcscmd([`/DATA:${dataDir}`, '/USERS', '/JSON']);
+    expect(run.code, run.err).toBe(0);
+    return JSON.parse(run.out) as { logon: string; origin: string; enabled: boolean; adGuid: string | null; department: string; ou: string }[];
+  };
+
+  it('creates a new database from OU=Staff: the preview equals what is applied, in the users view and in bcscmd /USERS /JSON', async () => {
+    const wizard = await openWizard();
+    const holds = await throughToPreview(wizard, { mode: 'Create a new database', tick: ['Staff'], shots: 'wizard-new' });
+    const expected = ldapsearchAccounts(dc, STAFF_DN, USER_FILTER);
+    expect(holds).toBe(expected.size);
+    const counts = await previewCounts(wizard);
+    expect(counts.create).toBe(expected.size);
+    const plan = await exportPlan(wizard);
+    expect(new Set(plan.filter((p) => p.action === 'create').map((p) => p.guid))).toEqual(new Set(expected.keys()));
+    await finish(wizard, 'wizard-new');
+    await expect(wizard.getByRole('table', { name: 'Import summary' }).getByRole('row', { name: /^Create/ }).textContent()).resolves.toMatch(new RegExp(`Create${expected.size.toLocaleString('en-US')}`));
+    await wizard.getByRole('button', { name: 'Finish' }).click();
+    await wizard.waitFor({ state: 'detached' });
+
+    const users = usersJson();
+    expect(new Set(users.map((u) => u.adGuid!.replace(/[{}]/g, '')))).toEqual(new Set(plan.filter((p) => p.action === 'create').map((p) => p.guid)));
+    // The users view behind it was refreshed: the tree counts and the list's total.
+    await page.getByRole('treeitem', { name: `Staff (${expected.size})` }).waitFor();
+    await expect(page.getByRole('status', { name: 'Status' }).textContent()).resolves.toMatch(new RegExp(`^${expected.size.toLocaleString('en-US')} accounts .* Last import: run \\d+ \\(new, wizard\\) succeeded`));
+    await page.screenshot({ path: screenshotPath('users-view-after-import') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows the users view: OU counts, recursive toggle, sorting, search and an AD account\'s details', async () => {
+    const engineering = STAFF.filter((u) => u.ou === ENGINEERING_OU).length;
+    const grid = page.getByRole('grid', { name: 'Accounts' });
+    await page.getByRole('treeitem', { name: `Engineering (${engineering})` }).click();
+    await page.getByText(`${engineering} accounts in Engineering`).waitFor();
+    await page.getByRole('treeitem', { name: /^Staff/ }).click();
+    await page.getByText(`${STAFF.length.toLocaleString('en-US')} accounts in Staff`).waitFor();
+    await page.getByLabel('Include sub-OUs').uncheck();
+    await page.getByText(`${(STAFF.length - engineering).toLocaleString('en-US')} accounts in Staff`).waitFor();
+    await page.getByLabel('Include sub-OUs').check();
+    await page.getByRole('button', { name: 'Logon name' }).click(); // descending
+    const logons = [...STAFF.map((u) => u.sam)].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? 1 : -1));
+    await expect.poll(() => grid.getByRole('row').nth(1).getAttribute('aria-label')).toBe(logons[0]);
+    await page.getByLabel('Search accounts').fill('björn');
+    await page.getByText(/^1 account in Staff matching "björn"/).waitFor();
+    await grid.getByRole('row', { name: 'björn.åberg' }).click();
+    const details = page.getByRole('region', { name: 'Account details' });
+    await expect(details.textContent()).resolves.toMatch(/Distinguished name.*OU=Staff,DC=corp,DC=example,DC=test.*objectGUID\{[0-9a-f-]{36}\}.*Last sync20\d\d-/);
+    await page.screenshot({ path: screenshotPath('users-view-details') });
+  });
+
+  it('counts a selection exactly as ldapsearch does: one OU level, a nested group, and an OU plus a group counted once', async () => {
+    const wizard = await openWizard();
+    await next(wizard);
+    await next(wizard);
+    await wizard.getByLabel('Include sub-OUs').uncheck();
+    await wizard.getByRole('checkbox', { name: 'Staff', exact: true }).check();
+    const counted = async () => {
+      const text = (await wizard.locator('.source-count').textContent()) ?? '';
+      return text.startsWith('The selection holds') ? number(text) : null;
+    };
+    const oneLevel = ldapsearchAccounts(dc, STAFF_DN, USER_FILTER).size - ldapsearchAccounts(dc, `${ENGINEERING_OU},${BASE_DN}`, USER_FILTER).size;
+    await expect.poll(counted, { timeout: 30_000 }).toBe(oneLevel);
+    await wizard.getByRole('checkbox', { name: 'Staff', exact: true }).uncheck();
+    await wizard.getByLabel('Search groups').fill('Managers');
+    await wizard.getByRole('checkbox', { name: /^Managers/ }).check();
+    const managers = ldapsearchAccounts(dc, BASE_DN, `(&${USER_FILTER}(memberOf:1.2.840.113556.1.4.1941:=${MANAGERS_GROUP.dn},${BASE_DN}))`);
+    await expect.poll(counted, { timeout: 30_000 }).toBe(managers.size);
+    await wizard.getByLabel('Include sub-OUs').check();
+    await wizard.getByRole('checkbox', { name: 'Staff', exact: true }).check();
+    await wizard.getByLabel('Search groups').fill('All Staff');
+    await wizard.getByRole('checkbox', { name: /^All Staff/ }).check();
+    const union = new Set([...ldapsearchAccounts(dc, STAFF_DN, USER_FILTER).keys(), ...managers.keys(), ...ldapsearchAccounts(dc, BASE_DN, `(&${USER_FILTER}(memberOf:1.2.840.113556.1.4.1941:=${ALL_STAFF_GROUP},${BASE_DN}))`).keys()]);
+    await expect.poll(counted, { timeout: 30_000 }).toBe(union.size);
+    await wizard.getByRole('button', { name: 'Cancel' }).click();
+    await wizard.waitFor({ state: 'detached' });
+  });
+
+  it('adds accounts of another OU and leaves out the rows unticked in the preview', async () => {
+    const before = usersJson().length;
+    const wizard = await openWizard();
+    await throughToPreview(wizard, { mode: 'Add new accounts', tick: ['Sales'], shots: 'wizard-add' });
+    const counts = await previewCounts(wizard);
+    expect(counts.create).toBeGreaterThanOrEqual(2);
+    const grid = wizard.getByRole('grid', { name: 'Planned changes' });
+    const first = grid.getByRole('row', { name: /^create / }).first();
+    const leftOut = (await first.getAttribute('aria-label'))!.replace('create ', '');
+    await first.getByRole('checkbox').uncheck();
+    await expect(wizard.getByText(/^1 row left out/).isVisible()).resolves.toBe(true);
+    const plan = await exportPlan(wizard);
+    expect(plan.find((p) => p.logon === leftOut)?.included).toBe('no');
+    await finish(wizard, 'wizard-add');
+    await expect(wizard.getByText(/1 account\(s\) left out in the preview were not applied/).isVisible()).resolves.toBe(true);
+    const [download] = await Promise.all([page.waitForEvent('download'), wizard.getByRole('button', { name: 'Save report…' }).click()]);
+    const report = parseCsv(fs.readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, ''));
+    expect(report.find((r) => r[3] === leftOut)?.slice(2, 3)).toEqual(['skip']);
+    expect(report.find((r) => r[3] === leftOut)?.[7]).toBe('left out by the administrator in the preview');
+    await wizard.getByRole('button', { name: 'Finish' }).click();
+    const users = usersJson();
+    expect(users.length).toBe(before + counts.create! - 1);
+    expect(users.some((u) => u.logon === leftOut)).toBe(false);
+    const created = plan.filter((p) => p.action === 'create' && p.included === 'yes').map((p) => p.logon);
+    for (const logon of created) expect(users.some((u) => u.logon === logon)).toBe(true);
+  });
+
+  it('synchronizes a change made in AD, showing old → new in the preview, and the users view shows the new value', async () => {
+    const who = STAFF.find((u) => u.ou === STAFF_OU && u.enabled)!;
+    const admin = new Client({ url: `ldaps://${dc.address}`, tlsOptions: { ca: fs.readFileSync(dc.caFile) } });
+    await admin.bind(`Administrator@${DOMAIN}`, ADMIN_PASSWORD);
+    const original = who.department;
+    try {
+      await admin.modify(staffDn(who), new Change({ operation: 'replace', modification: new Attribute({ type: 'department', values: ['Wizard Test Department'] }) }));
+      const wizard = await openWizard();
+      await throughToPreview(wizard, { mode: 'Synchronize', tick: ['Staff'], shots: 'wizard-sync' });
+      const counts = await previewCounts(wizard);
+      expect(counts.update).toBe(1);
+      await wizard.getByLabel('Show:').selectOption('update');
+      await expect(wizard.getByRole('grid', { name: 'Planned changes' }).getByRole('row', { name: `update ${who.sam}` }).textContent()).resolves.toContain(`department: ${original} → Wizard Test Department`);
+      await finish(wizard, 'wizard-sync');
+      await wizard.getByRole('button', { name: 'Finish' }).click();
+      expect(usersJson().find((u) => u.logon === who.sam)?.department).toBe('Wizard Test Department');
+      await page.getByLabel('Search accounts').fill(who.sam);
+      await expect(page.getByRole('grid', { name: 'Accounts' }).getByRole('row', { name: who.sam }).textContent()).resolves.toContain('Wizard Test Department');
+    } finally {
+      await admin.modify(staffDn(who), new Change({ operation: 'replace', modification: new Attribute({ type: 'department', values: [original] }) }));
+      await admin.unbind();
+    }
+  });
+
+  describe('through a relay that can make the DC hang or vanish mid-run', () => {
+    beforeAll(async () => {
+      await expect(save(dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}`, port: proxy.port }))).resolves.toMatchObject({ ok: true });
+    });
+    afterEach(() => {
+      proxy.stallAfter(Infinity);
+      proxy.cutAfter(Infinity);
+    });
+    afterAll(async () => {
+      await save(dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}` }));
+    });
+
+    /** The bytes a whole Staff read takes, measured on the preview; the run is stopped a little way in. */
+    const midRun = async (wizard: Locator, mode: string) => {
+      const start = proxy.fromServer();
+      await throughToPreview(wizard, { mode, tick: ['Staff'] });
+      return proxy.fromServer() + Math.round((proxy.fromServer() - start) * 0.6);
+    };
+
+    it('Cancel during Progress asks, stops, says the database is as it was, and it is', async () => {
+      const before = databaseContent(file);
+      const wizard = await openWizard();
+      proxy.stallAfter(await midRun(wizard, 'Synchronize'));
+      await next(wizard);
+      await wizard.getByText(/^Reading accounts from the directory: [1-9]/).waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: screenshotPath('wizard-6-progress') });
+      await wizard.getByRole('button', { name: 'Cancel' }).click();
+      const ask = page.getByRole('alertdialog', { name: 'Cancel the import?' });
+      await page.screenshot({ path: screenshotPath('wizard-6-cancel-question') });
+      await ask.getByRole('button', { name: 'Stop the import' }).click();
+      await expect(wizard.getByRole('alert').textContent()).resolves.toMatch(/The import was cancelled\. Nothing was changed in the users database\./);
+      expect(databaseContent(file)).toBe(before);
+      await wizard.locator('.dialog-buttons').getByRole('button', { name: 'Close' }).click();
+    });
+
+    it('a DC that goes away mid-run gives a clear error on the Progress page, Back still works, and the database is unchanged', async () => {
+      const before = databaseContent(file);
+      const wizard = await openWizard();
+      proxy.cutAfter(await midRun(wizard, 'Synchronize'));
+      await next(wizard);
+      const alert = wizard.getByRole('alert');
+      await alert.waitFor({ timeout: 30_000 });
+      await expect(alert.textContent()).resolves.toMatch(/connection .*(closed|lost|reset)|closed the connection/i);
+      await expect(alert.textContent()).resolves.toMatch(/Nothing was changed in the users database/);
+      await page.screenshot({ path: screenshotPath('wizard-6-dc-gone') });
+      expect(databaseContent(file)).toBe(before);
+      await wizard.getByRole('button', { name: '< Back' }).click();
+      await expect(heading(wizard)).resolves.toMatch(/^Preview/);
+      await wizard.getByRole('button', { name: 'Cancel' }).click();
+    });
+  });
+
+  it('runs from start to finish with the keyboard alone', async () => {
+    await page.getByRole('menuitem', { name: 'File' }).waitFor();
+    await page.keyboard.press('Alt');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('File');
+    await page.keyboard.press('ArrowRight'); // Tools
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(`${WIZARD}…`);
+    await page.keyboard.press('Enter');
+    const wizard = page.getByRole('dialog', { name: WIZARD });
+    await wizard.waitFor();
+    const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
+    await expect.poll(focused).toBe('Next >');
+    await page.keyboard.press('Enter'); // → Database Creation
+    await expect(heading(wizard)).resolves.toMatch(/^Database Creation/);
+    await page.keyboard.press('Enter'); // keeps Synchronize (the database has accounts) → Source
+    await expect(heading(wizard)).resolves.toMatch(/^Source/);
+    // Tab to the domain's box, Right expands… the root is open already; Down through Tab to Staff.
+    for (let i = 0; i < 30 && (await focused()) !== 'Staff'; i++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Staff');
+    await page.keyboard.press('Space');
+    await wizard.getByText(/^The selection holds/).waitFor();
+    for (let i = 0; i < 40 && (await focused()) !== 'Next >'; i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter'); // → Placement
+    await expect(heading(wizard)).resolves.toMatch(/^Placement/);
+    await page.keyboard.press('Enter'); // → Preview
+    await wizard.getByRole('grid', { name: 'Planned changes' }).waitFor({ timeout: 60_000 });
+    await expect.poll(focused).toBe('Next >');
+    await page.keyboard.press('Enter'); // apply
+    await wizard.getByText(/^The import finished/).waitFor({ timeout: 60_000 });
+    await expect.poll(focused).toBe('Finish');
+    await page.keyboard.press('Enter');
+    await wizard.waitFor({ state: 'detached' });
+    expect(pageErrors).toEqual([]);
+  });
+});
