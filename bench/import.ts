@@ -14,26 +14,17 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { Attribute, Change } from 'ldapts';
 import { DOMAIN, NETBIOS, SERVICE_ACCOUNT } from '../test/support/directory-fixture.ts';
-import { restartTestDc, startTestDc, stopTestDc, type TestDc } from '../test/support/samba-dc.ts';
 import { adminClient } from '../test/support/seed-directory.ts';
-import { BENCH_OU, seedBenchOu } from './seed-bench-ou.ts';
+import { openBenchDc } from './bench-dc.ts';
+import { BENCH_OU } from './seed-bench-ou.ts';
 
 const { values } = parseArgs({ options: { users: { type: 'string', default: '20000' } } });
 const USERS = Number(values.users);
 const OU = BENCH_OU;
 const FILTER = '(&(objectCategory=person)(objectClass=user))';
 const ATTRIBUTES = ['objectGUID', 'sAMAccountName', 'givenName', 'sn', 'displayName', 'mail', 'department', 'title', 'telephoneNumber', 'userAccountControl', 'uSNChanged', 'whenChanged'];
-const cache = path.resolve('.bench-cache', `dc-${USERS}`);
-const seededMark = path.join(cache, 'bench-seeded.json');
-const log = (l: string) => console.error(`[bench DC] ${l}`);
 const ROUNDS = 3;
 const median = <T extends { ms: number }>(runs: T[]): T => [...runs].sort((x, y) => x.ms - y.ms)[Math.floor(runs.length / 2)]!;
-
-async function seed(dc: TestDc): Promise<void> {
-  const { seconds } = await seedBenchOu(dc, USERS);
-  fs.writeFileSync(seededMark, JSON.stringify({ users: USERS, seconds }));
-  console.log(`seeded ${USERS} users in ${seconds.toFixed(0)} s (${(USERS / seconds).toFixed(0)} adds/s); cached in ${cache}`);
-}
 
 function timed(command: string, args: string[], env: NodeJS.ProcessEnv = {}): { ms: number; out: string; rssMb: number | null } {
   // GNU time reports the peak RSS of the child (-f %M, in KiB) on stderr's last line.
@@ -46,15 +37,8 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv = {}): { 
   return { ms, out: run.stdout, rssMb: rss };
 }
 
-const dc = fs.existsSync(seededMark) ? await restartTestDc(cache, log) : await startTestDc(cache, log);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    stopTestDc({ pid: dc.pid });
-    process.exit(130);
-  });
-}
+const { dc, cache, stop } = await openBenchDc(USERS);
 try {
-  if (!fs.existsSync(seededMark)) await seed(dc);
   const data = fs.mkdtempSync(path.join(cache, '..', 'run-'));
   const bcscmd = (args: string[]) => timed(process.execPath, [path.resolve('bin/bcscmd.js'), `/DATA:${data}`, ...args], { ADCONSOLE_LDAP_PASSWORD: SERVICE_ACCOUNT.password });
   bcscmd([`/SET:server=${dc.address}`, `/SET:caFile=${dc.caFile}`, `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`, `/SET:ouPath=LDAP://${OU}`, '/SET:pageSize=1000', '/SET:timeout=300']);
@@ -94,5 +78,5 @@ try {
   console.log(`(c) sync with no changes (/FULL):            ${s(noChange.ms)}  (${JSON.parse(noChange.out).unchanged} unchanged, peak RSS ${rss(noChange.rssMb)})`);
   console.log(`(d) incremental sync after 100 changes:      ${s(incremental.ms)}  (incremental ${inc.incremental}, ${inc.read} entries read, ${inc.updated} updated, peak RSS ${rss(incremental.rssMb)})`);
 } finally {
-  stopTestDc({ pid: dc.pid }); // the folder stays: it is the cache
+  stop(); // the folder stays: it is the cache
 }

@@ -152,3 +152,47 @@ describe.runIf(realPartsAvailable())('which password Test connection sends (real
     expect(result).toMatchObject({ ok: true, value: { ok: false, steps: expect.arrayContaining([expect.objectContaining({ name: 'bind', detail: 'No password is available for this login ID.' })]) } });
   });
 });
+
+describe('the wizard\'s operations refuse what they cannot do, in words, and change nothing', () => {
+  const selection = { ous: [`OU=Staff,${BASE_DN}`], levels: [], groups: [] };
+  const options = { importComputers: false, parseMiddleName: false, placement: 'recreate', placementOu: '', importDisabled: true };
+  const start = (over: Record<string, unknown>) => ({ mode: 'sync', dryRun: true, source: selection, options, exclude: [], expectPlan: null, ...over });
+
+  it('needs a source and, for a real run, the previewed plan', async () => {
+    const { call, snapshot } = setup();
+    const before = snapshot();
+    expect(await call('import.start', start({ source: { ous: [], levels: [], groups: [] } }))).toMatchObject({ ok: false, error: { code: 'empty-source', message: expect.stringMatching(/nothing to import/) } });
+    expect(await call('import.start', start({ dryRun: false }))).toMatchObject({ ok: false, error: { code: 'preview-first' } });
+    expect(snapshot()).toBe(before);
+  });
+
+  it('validates DNs, GUIDs, the plan digest and the server OU path in the input', async () => {
+    const { call } = setup();
+    for (const bad of [
+      start({ source: { ous: ['OU=a"b,DC=x'], levels: [], groups: [] } }),
+      start({ exclude: ['not-a-guid'] }),
+      start({ exclude: ['0123'.repeat(8)] }),
+      start({ expectPlan: 'abc' }),
+      start({ options: { ...options, placementOu: 'Staff//Sales' } }),
+      start({ mode: 'delete' }),
+    ]) {
+      expect(await call('import.start', bad)).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    }
+    expect(await call('users.list', { ouId: null, recursive: true, search: '', sort: 'logon', descending: false, offset: 0, limit: 100_000 })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(await call('users.list', { ouId: null, recursive: true, search: '', sort: 'password', descending: false, offset: 0, limit: 10 })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+  });
+
+  it('says when a preview or a run is not there', async () => {
+    const { call } = setup();
+    expect(await call('import.plan', { jobId: 7, filter: 'all', offset: 0, limit: 10 })).toMatchObject({ ok: false, error: { code: 'preview-gone', hint: expect.stringMatching(/show the preview again/) } });
+    expect(await call('import.reportCsv', { runId: 3 })).toMatchObject({ ok: false, error: { code: 'no-such-run' } });
+    expect(await call('import.cancel', { jobId: 7 })).toEqual({ ok: true, value: { cancelled: false } });
+  });
+
+  it('shows an empty users database with the built-in _Default OU when there is none yet', async () => {
+    const { call, services } = setup();
+    const overview = await call('users.overview', {});
+    expect(overview).toMatchObject({ ok: true, value: { ous: [{ name: '_Default', own: 0, total: 0 }], totals: { accounts: 0 }, lastRun: null } });
+    await services.close();
+  });
+});

@@ -1,0 +1,29 @@
+/**
+ * The benchmarks' Samba DC with `users` accounts in OU=Bench, seeded once and kept in .bench-cache/
+ * (seeding 20 000 users takes minutes; later runs restart the cached DC in seconds). Stopped by pid on
+ * exit or Ctrl+C; the folder stays as the cache.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { restartTestDc, startTestDc, stopTestDc, type TestDc } from '../test/support/samba-dc.ts';
+import { seedBenchOu } from './seed-bench-ou.ts';
+
+export async function openBenchDc(users: number): Promise<{ dc: TestDc; cache: string; stop: () => void }> {
+  const cache = path.resolve('.bench-cache', `dc-${users}`);
+  const seededMark = path.join(cache, 'bench-seeded.json');
+  const log = (l: string) => console.error(`[bench DC] ${l}`);
+  const dc = fs.existsSync(seededMark) ? await restartTestDc(cache, log) : await startTestDc(cache, log);
+  const stop = () => stopTestDc({ pid: dc.pid });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      stop();
+      process.exit(130);
+    });
+  }
+  if (!fs.existsSync(seededMark)) {
+    const { seconds } = await seedBenchOu(dc, users);
+    fs.writeFileSync(seededMark, JSON.stringify({ users, seconds }));
+    console.log(`seeded ${users} users in ${seconds.toFixed(0)} s (${(users / seconds).toFixed(0)} adds/s); cached in ${cache}`);
+  }
+  return { dc, cache, stop };
+}
