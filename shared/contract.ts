@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { parseDn } from './dn.ts';
-import type { Action, ImportMode, ImportOutcome, PlannedAction, Progress } from './import-run.ts';
+import { type Action, type ImportMode, type ImportOutcome, MAX_LEFT_OUT, type PlannedAction, type Progress } from './import-run.ts';
 import type { Result } from './result.ts';
 import { parseServerOuPath } from './server-ou-path.ts';
 import { settingsSchema, type Settings } from './settings.ts';
@@ -130,7 +130,6 @@ export interface TextFile {
   text: string;
 }
 
-const MAX_EXCLUDED = 25_000;
 const dnText = z
   .string()
   .min(1)
@@ -182,7 +181,7 @@ export const operations = {
             importDisabled: z.boolean(),
           })
           .strict(),
-        exclude: z.array(guidText).max(MAX_EXCLUDED),
+        exclude: z.array(guidText).max(MAX_LEFT_OUT),
         expectPlan: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
       })
       .strict(),
@@ -191,7 +190,7 @@ export const operations = {
   'import.plan': op<z.ZodType<{ jobId: number; filter: PlanFilter; offset: number; limit: number }>, PlanPage>(
     z.object({ jobId, filter: z.enum([...ACTIONS, 'all']), offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }).strict(),
   ),
-  'import.planCsv': op<z.ZodType<{ jobId: number; exclude: string[] }>, TextFile>(z.object({ jobId, exclude: z.array(guidText).max(MAX_EXCLUDED) }).strict()),
+  'import.planCsv': op<z.ZodType<{ jobId: number; exclude: string[] }>, TextFile>(z.object({ jobId, exclude: z.array(guidText).max(MAX_LEFT_OUT) }).strict()),
   'import.reportCsv': op<z.ZodType<{ runId: number }>, TextFile>(z.object({ runId: z.number().int().positive() }).strict()),
   'users.overview': op<z.ZodObject<{}>, UsersOverview>(z.object({}).strict()),
   'users.list': op<z.ZodType<AccountsQuery>, AccountsPage>(
@@ -209,8 +208,6 @@ export const operations = {
   ),
 } as const;
 
-/** How many preview rows can be left out in one run (the request stays well under the 1 MB body limit). */
-export const MAX_LEFT_OUT = MAX_EXCLUDED;
 
 export interface SaveInput {
   settings: Settings;

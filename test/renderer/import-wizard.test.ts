@@ -138,11 +138,14 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     return rows.map((r) => ({ included: r[0]!, action: r[1]!, logon: r[2]!, guid: r[4]!.replace(/[{}]/g, '') }));
   };
 
+  /** Applies the preview and returns the Finish page's counts by action. */
   const finish = async (wizard: Locator, shots?: string) => {
     await next(wizard); // Next on the preview applies it
     await expect(heading(wizard)).resolves.toMatch(/^(Progress|Finish)/);
     await wizard.getByText(/^The import finished/).waitFor({ timeout: 60_000 });
     if (shots) await page.screenshot({ path: screenshotPath(`${shots}-7-finish`) });
+    const rows = await wizard.getByRole('table', { name: 'Import summary' }).getByRole('row').allTextContents();
+    return Object.fromEntries(rows.map((t) => [t.replace(/[\d,]+$/, '').toLowerCase(), number(t)]));
   };
 
   const usersJson = () => {
@@ -160,8 +163,7 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     expect(counts.create).toBe(expected.size);
     const plan = await exportPlan(wizard);
     expect(new Set(plan.filter((p) => p.action === 'create').map((p) => p.guid))).toEqual(new Set(expected.keys()));
-    await finish(wizard, 'wizard-new');
-    await expect(wizard.getByRole('table', { name: 'Import summary' }).getByRole('row', { name: /^Create/ }).textContent()).resolves.toMatch(new RegExp(`Create${expected.size.toLocaleString('en-US')}`));
+    expect(await finish(wizard, 'wizard-new')).toEqual({ ...counts, failed: 0 });
     await wizard.getByRole('button', { name: 'Finish' }).click();
     await wizard.waitFor({ state: 'detached' });
 
@@ -235,7 +237,7 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     await expect(wizard.getByText(/^1 row left out/).isVisible()).resolves.toBe(true);
     const plan = await exportPlan(wizard);
     expect(plan.find((p) => p.logon === leftOut)?.included).toBe('no');
-    await finish(wizard, 'wizard-add');
+    expect(await finish(wizard, 'wizard-add')).toEqual({ ...counts, create: counts.create! - 1, skip: counts.skip! + 1, failed: 0 });
     await expect(wizard.getByText(/1 account\(s\) left out in the preview were not applied/).isVisible()).resolves.toBe(true);
     const [download] = await Promise.all([page.waitForEvent('download'), wizard.getByRole('button', { name: 'Save report…' }).click()]);
     const report = parseCsv(fs.readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, ''));
@@ -262,7 +264,7 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
       expect(counts.update).toBe(1);
       await wizard.getByLabel('Show:').selectOption('update');
       await expect(wizard.getByRole('grid', { name: 'Planned changes' }).getByRole('row', { name: `update ${who.sam}` }).textContent()).resolves.toContain(`department: ${original} → Wizard Test Department`);
-      await finish(wizard, 'wizard-sync');
+      expect(await finish(wizard, 'wizard-sync')).toEqual({ ...counts, failed: 0 });
       await wizard.getByRole('button', { name: 'Finish' }).click();
       expect(usersJson().find((u) => u.logon === who.sam)?.department).toBe('Wizard Test Department');
       await page.getByLabel('Search accounts').fill(who.sam);
@@ -270,6 +272,29 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     } finally {
       await admin.modify(staffDn(who), new Change({ operation: 'replace', modification: new Attribute({ type: 'department', values: [original] }) }));
       await admin.unbind();
+    }
+  });
+
+  it('shows a refused bind on the Source page in words, with Back working, and imports nothing', async () => {
+    const before = databaseContent(file);
+    await page.evaluate(async (s) => {
+      await fetch('/api/invoke/settings.save', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(s) });
+    }, { settings: dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}` }), password: { action: 'set', value: 'not-the-password' } });
+    try {
+      const wizard = await openWizard();
+      await next(wizard);
+      await next(wizard);
+      const alert = wizard.getByRole('alert').first();
+      await alert.waitFor();
+      await expect(alert.textContent()).resolves.toMatch(/password .*(wrong|incorrect|invalid)|invalid credentials/i);
+      await expect(wizard.getByRole('button', { name: 'Next >' }).isDisabled()).resolves.toBe(true);
+      await page.screenshot({ path: screenshotPath('wizard-3-source-bind-refused') });
+      await wizard.getByRole('button', { name: '< Back' }).click();
+      await expect(heading(wizard)).resolves.toMatch(/^Database Creation/);
+      await wizard.getByRole('button', { name: 'Cancel' }).click();
+      expect(databaseContent(file)).toBe(before);
+    } finally {
+      await save(dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}` }));
     }
   });
 
@@ -299,8 +324,13 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
       await next(wizard);
       await wizard.getByText(/^Reading accounts from the directory: [1-9]/).waitFor({ timeout: 30_000 });
       await page.screenshot({ path: screenshotPath('wizard-6-progress') });
-      await wizard.getByRole('button', { name: 'Cancel' }).click();
+      // Closing the wizard (Esc, or the title bar's ✕) asks the same question; "Continue" keeps it running.
+      await page.keyboard.press('Escape');
       const ask = page.getByRole('alertdialog', { name: 'Cancel the import?' });
+      await ask.getByRole('button', { name: 'Continue' }).click();
+      await ask.waitFor({ state: 'detached' });
+      await expect(heading(wizard)).resolves.toMatch(/^Progress/);
+      await wizard.getByRole('button', { name: 'Cancel' }).click();
       await page.screenshot({ path: screenshotPath('wizard-6-cancel-question') });
       await ask.getByRole('button', { name: 'Stop the import' }).click();
       await expect(wizard.getByRole('alert').textContent()).resolves.toMatch(/The import was cancelled\. Nothing was changed in the users database\./);

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { GroupNode, ImportOptions, ImportSelection, SettingsView } from '../../../shared/contract.ts';
-import type { ImportMode, ImportOutcome, Progress } from '../../../shared/import-run.ts';
+import { type ImportMode, type ImportOutcome, MAX_LEFT_OUT, type Progress } from '../../../shared/import-run.ts';
 import type { ApiError } from '../../../shared/result.ts';
 import { api } from '../api.ts';
 import { ConfirmBox } from '../controls/ConfirmBox.tsx';
@@ -58,6 +58,7 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
   const [runError, setRunError] = useState<ApiError | null>(null);
   const [asking, setAsking] = useState(false);
   const nextButton = useRef<HTMLButtonElement>(null);
+  const cancelButton = useRef<HTMLButtonElement>(null);
   const body = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -98,11 +99,12 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
     };
   }, [selectionKey, page]);
 
-  // A new page, or the preview arriving: focus goes to the default button (Enter = Next), or into the page.
+  // A new page, or the preview arriving: focus goes to the default button (Enter = Next), else into the
+  // page, else to Cancel (the Progress page), so that Esc and Tab always work from the keyboard.
   const previewShown = preview?.outcome?.ok === true;
   useEffect(() => {
     if (nextButton.current && !nextButton.current.disabled) nextButton.current.focus();
-    else body.current?.querySelector<HTMLElement>('input:not([disabled]), button:not([disabled]), select, [tabindex="0"]')?.focus();
+    else (body.current?.querySelector<HTMLElement>('input:not([disabled]), button:not([disabled]), select, [tabindex="0"]') ?? cancelButton.current)?.focus();
   }, [page, previewShown, options !== null]);
 
   const importOptions = (): ImportOptions => ({ ...options!, placement: placement!.placement, placementOu: placement!.placement === 'recreate' ? placement!.recreateUnder : placement!.singleInto, importDisabled: placement!.importDisabled });
@@ -160,7 +162,7 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
     page === 'mode' ||
     (page === 'source' && !nothingSelected && count.state !== 'failed') ||
     (page === 'placement' && placement !== null && placementProblem(placement) === null) ||
-    (page === 'preview' && preview?.outcome?.ok === true);
+    (page === 'preview' && preview?.outcome?.ok === true && excluded.size <= MAX_LEFT_OUT);
   const next = () => {
     if (!canNext) return;
     if (page === 'placement') void startPreview();
@@ -193,7 +195,7 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
               Next &gt;
             </button>
           )}
-          <button type="button" onClick={cancel} disabled={page === 'finish'}>
+          <button type="button" ref={cancelButton} onClick={cancel} disabled={page === 'finish'}>
             {runFailed ? 'Close' : 'Cancel'}
           </button>
         </>

@@ -1,7 +1,7 @@
 /** Page 5: the dry-run plan, every account with its action; rows can be left out; nothing is written yet. */
 import { useCallback, useState } from 'react';
 import type { PlanFilter } from '../../../../shared/contract.ts';
-import type { ImportOutcome, PlannedAction, Progress } from '../../../../shared/import-run.ts';
+import { type ImportOutcome, MAX_LEFT_OUT, type PlannedAction, type Progress } from '../../../../shared/import-run.ts';
 import type { ApiError } from '../../../../shared/result.ts';
 import { api } from '../../api.ts';
 import { usePagedRows } from '../../controls/paged-rows.ts';
@@ -110,6 +110,11 @@ export function PreviewPage({ preview, error, excluded, onExcluded }: { preview:
           Export plan…
         </button>
       </div>
+      {excluded.size > MAX_LEFT_OUT && (
+        <p role="alert" className="error-text">
+          {excluded.size.toLocaleString('en-US')} rows are left out; one run can leave out at most {MAX_LEFT_OUT.toLocaleString('en-US')}. Narrow the source on the Source page instead.
+        </p>
+      )}
       <div
         onKeyDown={(e) => {
           const row = selected === null ? undefined : rows.getRow(selected);

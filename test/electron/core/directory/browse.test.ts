@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { browse } from '../../../../electron/core/directory/browse.ts';
 import { createResolver } from '../../../../electron/core/directory/resolver.ts';
 import { SessionCache } from '../../../../electron/core/directory/session-cache.ts';
+import { startTcpProxy } from '../../../support/tcp-proxy.ts';
 import { BASE_DN } from '../../../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../../../support/settings-for-dc.ts';
@@ -44,6 +45,24 @@ describe.runIf(realPartsAvailable())('Browse on the real DC', () => {
       expect(own.opened).toBe(2);
     } finally {
       await own.close();
+    }
+  });
+
+  it('does not bind again with a password the DC just refused, until another one is given (lockout safety)', async () => {
+    const proxy = await startTcpProxy(dc.address, 636);
+    const own = new SessionCache();
+    const settings = dcSettings(dc, { port: proxy.port });
+    try {
+      await expect(browse(settings, 'wrong', null, resolver, own)).rejects.toMatchObject({ code: 'invalid-credentials' });
+      const after = proxy.fromServer();
+      expect(after).toBeGreaterThan(0);
+      await expect(browse(settings, 'wrong', `OU=Sales,${BASE_DN}`, resolver, own)).rejects.toMatchObject({ code: 'invalid-credentials', message: expect.stringMatching(/52e/) });
+      expect(proxy.fromServer()).toBe(after); // answered from memory: nothing reached the DC
+      await browse(settings, SERVICE_PASSWORD, null, resolver, own);
+      expect(own.opened).toBe(1);
+    } finally {
+      await own.close();
+      await proxy.close();
     }
   });
 
