@@ -4,9 +4,26 @@
  * exit or Ctrl+C; the folder stays as the cache.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { restartTestDc, startTestDc, stopTestDc, type TestDc } from '../test/support/samba-dc.ts';
 import { seedBenchOu } from './seed-bench-ou.ts';
+
+const refuses = (host: string, port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect({ host, port }, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.on('error', () => resolve(true));
+  });
+
+/** Stops the DC and waits until its LDAPS port refuses connections (SIGTERM takes a moment). */
+export async function stopAndWait(dc: TestDc): Promise<void> {
+  stopTestDc({ pid: dc.pid });
+  for (let i = 0; i < 100 && !(await refuses(dc.address, 636)); i++) await sleep(100);
+}
 
 export async function openBenchDc(users: number): Promise<{ dc: TestDc; cache: string; stop: () => void }> {
   const cache = path.resolve('.bench-cache', `dc-${users}`);

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { parseDn } from './dn.ts';
 import { type Action, type ImportMode, type ImportOutcome, MAX_LEFT_OUT, type PlannedAction, type Progress } from './import-run.ts';
+import type { LookupResult } from './lookup.ts';
 import type { Result } from './result.ts';
 import { parseServerOuPath } from './server-ou-path.ts';
 import { settingsSchema, type Settings } from './settings.ts';
@@ -160,6 +161,8 @@ export const operations = {
   'directory.browse': op<z.ZodType<BrowseInput>, BrowseResult>(
     connectionInput.extend({ dn: z.string().max(4200).nullable() }).strict(),
   ),
+  /** Test lookup: what on-the-fly import would do for this logon name with these settings; imports nothing. */
+  'directory.lookup': op<z.ZodType<{ settings: Settings; password?: string; name: string }>, LookupResult>(connectionInput.extend({ name: z.string().max(4096) }).strict()),
   /** The directory operations below use the saved settings and stored password, as an import does. */
   'directory.groups': op<z.ZodType<{ search: string }>, GroupSearchResult>(z.object({ search: z.string().max(256) }).strict()),
   'import.count': op<z.ZodType<{ source: ImportSelection; importComputers: boolean }>, SourceCount>(z.object({ source: selectionSchema, importComputers: z.boolean() }).strict()),

@@ -42,6 +42,8 @@ export const settingsSchema = z
     disableLimitPercent: z.number().int().min(0).max(100),
     /** …or more than this many accounts. */
     disableLimitCount: z.number().int().min(0).max(10_000_000),
+    /** On-the-fly import: how long "not in the directory" is remembered for a logon name (0 = not at all). */
+    notFoundCacheSeconds: z.number().int().min(0).max(86_400),
   })
   .strict();
 
@@ -67,6 +69,7 @@ export const DEFAULT_SETTINGS: Settings = {
   fullSyncEvery: 24,
   disableLimitPercent: 10,
   disableLimitCount: 50,
+  notFoundCacheSeconds: 60,
 };
 
 export interface FieldProblem {

@@ -1,6 +1,29 @@
 /** What the console's users view shows: the server's OU tree with counts, and pages of accounts. */
 import type { Counts, RunStatus } from './import-run.ts';
 
+/** The person fields an account has, whether typed locally or read from AD. */
+export interface PersonFields {
+  logon: string;
+  firstName: string;
+  middleName: string;
+  lastName: string;
+  displayName: string;
+  email: string;
+  department: string;
+  title: string;
+  phone: string;
+}
+
+/** An account as `bcscmd /USERS /JSON` and lookups show it. */
+export interface AccountView extends PersonFields {
+  enabled: boolean;
+  kind: 'user' | 'computer';
+  ou: string;
+  origin: 'local' | 'ad';
+  /** `{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}`, the form Windows tools show. */
+  adGuid: string | null;
+}
+
 export interface OuNode {
   id: number;
   parentId: number | null;

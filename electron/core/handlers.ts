@@ -21,6 +21,7 @@ import { accountsPage, usersOverview } from './database/users-view.ts';
 import { searchGroups } from './directory/group-search.ts';
 import type { ImportJobs } from './import/import-jobs.ts';
 import { countSource } from './import/source-count.ts';
+import { LogonResolver } from './onthefly/logon-resolver.ts';
 import { planCsv, runReportCsv } from './report/import-report.ts';
 
 export interface HandlerDeps {
@@ -93,6 +94,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'connection.test': async ({ settings, password }) => testConnection(settings, passwordFor(settings, password), deps.resolver),
     'directory.browse': async ({ settings, password, dn }) => browse(settings, passwordFor(settings, password), dn, deps.resolver, deps.browseSessions),
+    'directory.lookup': async ({ settings, password, name }) => {
+      const resolver = new LogonResolver({ settings, password: passwordFor(settings, password), resolver: deps.resolver, databaseFile: deps.database.file });
+      try {
+        return await resolver.resolveLogon(name, { dryRun: true });
+      } finally {
+        await resolver.close();
+      }
+    },
     'directory.groups': async ({ search }) => {
       const { settings, password } = saved();
       return deps.browseSessions.use(settings, password, deps.resolver, (session) => searchGroups(session, settings, search));

@@ -115,7 +115,7 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     await page.screenshot({ path: screenshotPath('03-advanced-invalid-path') });
     await path.fill('OU=sales,DC=domain');
     await expect(advanced.getByRole('alert').textContent()).resolves.toMatch(/must start with LDAP:\/\//);
-    await advanced.getByRole('button', { name: 'OK' }).click();
+    await advanced.getByRole('button', { name: 'OK', exact: true }).click();
     await expect(advanced.isVisible()).resolves.toBe(true); // an invalid path is not applied
     await advanced.getByRole('button', { name: 'Cancel' }).click();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -142,7 +142,7 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     await browse.getByRole('button', { name: 'Expand Sales' }).click();
     await browse.getByRole('treeitem', { name: 'LA' }).getByRole('button', { name: 'LA', exact: true }).click();
     await page.screenshot({ path: screenshotPath('04-browse') });
-    await browse.getByRole('button', { name: 'OK' }).click();
+    await browse.getByRole('button', { name: 'OK', exact: true }).click();
     await expect(advanced.getByLabel('OU container path').inputValue()).resolves.toBe(`LDAP://OU=LA,OU=Sales,${BASE_DN}`);
     await advanced.getByRole('button', { name: 'Cancel' }).click();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -151,27 +151,43 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
   it('shows a success message box naming the account, DC and count', async () => {
     const dialog = await openFromMenu();
     const advanced = await fillConnection(dialog, SERVICE_ACCOUNT.password);
-    await advanced.getByRole('button', { name: 'OK' }).click();
+    await advanced.getByRole('button', { name: 'OK', exact: true }).click();
     await dialog.getByRole('button', { name: 'Test connection' }).click();
     const box = page.getByRole('alertdialog', { name: 'Test connection' });
     await box.waitFor();
     await expect(box.textContent()).resolves.toMatch(/Test connection succeeded\. Logged on to dc1\.corp\.example\.test .* as CORP\\svc-adconsole over LDAPS/);
     await expect(box.getByRole('list', { name: 'Steps' }).getByRole('listitem').count()).resolves.toBe(7);
     await page.screenshot({ path: screenshotPath('05-test-success') });
-    await box.getByRole('button', { name: 'OK' }).click();
+    await box.getByRole('button', { name: 'OK', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('shows with Test lookup what on-the-fly import would import, importing nothing, and why a name is refused', async () => {
+    const dialog = await openFromMenu();
+    const advanced = await fillConnection(dialog, SERVICE_ACCOUNT.password);
+    await advanced.getByRole('button', { name: 'OK', exact: true }).click();
+    const lookup = dialog.getByRole('group', { name: 'Test lookup' });
+    await lookup.getByLabel('Logon name').fill(`${NETBIOS}\\alice`);
+    await lookup.getByRole('button', { name: 'Test lookup' }).click();
+    await expect.poll(() => lookup.getByRole('status').textContent(), { timeout: 10_000 }).toMatch(/^Found CN=Alice Archer,OU=Sales,DC=corp,DC=example,DC=test\. With the checkbox above on, it would be imported as alice \(Alice Archer, alice@corp\.example\.test\) into Sales, enabled\. Nothing was imported\.$/);
+    await page.screenshot({ path: screenshotPath('07a-test-lookup') });
+    await lookup.getByLabel('Logon name').fill('*)(objectClass=*');
+    await lookup.getByLabel('Logon name').press('Enter'); // looks up; does not press OK
+    await expect.poll(() => lookup.getByRole('status').textContent()).toMatch(/^Not found: .*does not allow in a logon name.*Nothing was looked up or imported\.$/);
+    await expect(dialog.isVisible()).resolves.toBe(true);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
   it('shows a failure message box naming the step, the reason and what to do', async () => {
     const dialog = await openFromMenu();
     const advanced = await fillConnection(dialog, 'not-the-password');
-    await advanced.getByRole('button', { name: 'OK' }).click();
+    await advanced.getByRole('button', { name: 'OK', exact: true }).click();
     await dialog.getByRole('button', { name: 'Test connection' }).click();
     const box = page.getByRole('alertdialog', { name: 'Test connection' });
     await box.waitFor();
     await expect(box.textContent()).resolves.toMatch(/failed at the "bind" step\. The login ID or password is wrong \(AD code 52e\)\. Retype the password/);
     await page.screenshot({ path: screenshotPath('06-test-failure') });
-    await box.getByRole('button', { name: 'OK' }).click();
+    await box.getByRole('button', { name: 'OK', exact: true }).click();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
@@ -180,12 +196,12 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     await dialog.getByLabel(/Search and import user accounts/).check();
     const advanced = await fillConnection(dialog, SERVICE_ACCOUNT.password);
     await advanced.getByLabel('Page size').fill('250');
-    await advanced.getByRole('button', { name: 'OK' }).click();
-    await dialog.getByRole('button', { name: 'OK' }).click();
+    await advanced.getByRole('button', { name: 'OK', exact: true }).click();
+    await dialog.getByRole('button', { name: 'OK', exact: true }).click();
     // The browser console has no OS key store: it says the password is kept in memory only.
     const notice = page.getByRole('alertdialog', { name: DIALOG });
     await expect(notice.textContent()).resolves.toMatch(/kept in memory only/);
-    await notice.getByRole('button', { name: 'OK' }).click();
+    await notice.getByRole('button', { name: 'OK', exact: true }).click();
 
     const port = web.port;
     await web.close();
@@ -210,9 +226,9 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
   it('forgets the stored password when asked, and says so', async () => {
     const dialog = await openFromMenu();
     const advanced = await fillConnection(dialog, SERVICE_ACCOUNT.password);
-    await advanced.getByRole('button', { name: 'OK' }).click();
-    await dialog.getByRole('button', { name: 'OK' }).click();
-    await page.getByRole('alertdialog', { name: DIALOG }).getByRole('button', { name: 'OK' }).click();
+    await advanced.getByRole('button', { name: 'OK', exact: true }).click();
+    await dialog.getByRole('button', { name: 'OK', exact: true }).click();
+    await page.getByRole('alertdialog', { name: DIALOG }).getByRole('button', { name: 'OK', exact: true }).click();
 
     const again = await openFromMenu();
     await expect(again.getByText('A password is stored for this login ID; leave the field blank to keep it.').isVisible()).resolves.toBe(true);

@@ -25,6 +25,8 @@ export interface CliRequest {
   history: boolean;
   report: number | null;
   csv: boolean;
+  /** /LOOKUP:<name>: on-the-fly import of one logon name. */
+  lookup: string | null;
 }
 
 export class UsageError extends Error {}
@@ -34,8 +36,8 @@ const FLAGS: Record<string, Flag> = {
   '?': 'help', help: 'help', h: 'help', show: 'show', test: 'test', json: 'json',
   ldap: 'ldap', dryrun: 'dryRun', 'dry-run': 'dryRun', full: 'full', yes: 'yes', y: 'yes', users: 'users', history: 'history', csv: 'csv',
 };
-const VALUED: Record<string, 'data' | 'set' | 'passwordfile' | 'mode' | 'report' | 'ou' | 'group'> = {
-  data: 'data', set: 'set', passwordfile: 'passwordfile', 'password-file': 'passwordfile', mode: 'mode', report: 'report', ou: 'ou', group: 'group',
+const VALUED: Record<string, 'data' | 'set' | 'passwordfile' | 'mode' | 'report' | 'ou' | 'group' | 'lookup'> = {
+  data: 'data', set: 'set', passwordfile: 'passwordfile', 'password-file': 'passwordfile', mode: 'mode', report: 'report', ou: 'ou', group: 'group', lookup: 'lookup',
 };
 const EXAMPLES = {
   set: '/SET:server=dc1.domain.com',
@@ -45,6 +47,7 @@ const EXAMPLES = {
   report: '/REPORT:12',
   ou: '/OU:OU=Sales,DC=domain,DC=com',
   group: '/GROUP:CN=Staff,OU=Groups,DC=domain,DC=com',
+  lookup: '/LOOKUP:jsmith',
 };
 const MODES: ImportMode[] = ['sync', 'add', 'new'];
 const ONLY_WITH_LDAP: Flag[] = ['dryRun', 'full', 'yes'];
@@ -52,7 +55,7 @@ const ONLY_WITH_LDAP: Flag[] = ['dryRun', 'full', 'yes'];
 export function parseCliArguments(argv: string[]): CliRequest {
   const request: CliRequest = {
     help: false, show: false, test: false, json: false, dataDir: null, passwordFile: null, sets: [],
-    ldap: false, mode: 'sync', dryRun: false, full: false, yes: false, ous: [], groups: [], users: false, history: false, report: null, csv: false,
+    ldap: false, mode: 'sync', dryRun: false, full: false, yes: false, ous: [], groups: [], users: false, history: false, report: null, csv: false, lookup: null,
   };
   let modeGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -72,6 +75,7 @@ export function parseCliArguments(argv: string[]): CliRequest {
     if (value === undefined && arg.startsWith('--') && i + 1 < argv.length) value = argv[++i];
     if (value === undefined || value === '') throw new UsageError(`/${name.toUpperCase()} needs a value, e.g. ${EXAMPLES[valued]}.`);
     if (valued === 'data') request.dataDir = value;
+    else if (valued === 'lookup') request.lookup = value;
     else if (valued === 'passwordfile') request.passwordFile = value;
     else if (valued === 'mode') {
       const mode = MODES.find((m) => m === value.trim().toLowerCase());
@@ -92,7 +96,9 @@ export function parseCliArguments(argv: string[]): CliRequest {
       request.sets.push({ key: value.slice(0, eq).trim(), value: value.slice(eq + 1) });
     }
   }
-  const importOptions = [...ONLY_WITH_LDAP.filter((f) => request[f]).map((f) => `/${f.toUpperCase()}`), ...(modeGiven ? ['/MODE'] : []), ...(request.ous.length ? ['/OU'] : []), ...(request.groups.length ? ['/GROUP'] : [])];
+  // /DRYRUN also shows what /LOOKUP would import.
+  const importOptions = [...ONLY_WITH_LDAP.filter((f) => request[f] && !(f === 'dryRun' && request.lookup !== null)).map((f) => `/${f.toUpperCase()}`), ...(modeGiven ? ['/MODE'] : []), ...(request.ous.length ? ['/OU'] : []), ...(request.groups.length ? ['/GROUP'] : [])];
+  if (request.ldap && request.lookup !== null) throw new UsageError('Choose /LDAP or /LOOKUP, not both.');
   if (!request.ldap && importOptions.length > 0) throw new UsageError(`${importOptions.join(', ')} only work${importOptions.length === 1 ? 's' : ''} with /LDAP.`);
   if (request.csv && request.report === null) throw new UsageError('/CSV works with /REPORT:<run>.');
   if (request.csv && request.json) throw new UsageError('Choose /CSV or /JSON, not both.');
@@ -104,13 +110,16 @@ export const HELP = `bcscmd — AD Console command line
 Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] [/PASSWORDFILE:<file>]
        bcscmd /LDAP [/MODE:sync|add|new] [/DRYRUN] [/FULL] [/YES] [/OU:<dn>] [/GROUP:<dn>] [/JSON]
        bcscmd /USERS [/JSON] | /HISTORY [/JSON] | /REPORT:<run> [/CSV | /JSON]
+       bcscmd /LOOKUP:<name> [/DRYRUN] [/JSON]
 
   /DATA:<folder>        Data folder with the settings (default: the desktop console's own folder,
                         or the ADCONSOLE_DATA_DIR environment variable).
   /SET:<key>=<value>    Change a setting (repeatable). All values are checked first: one invalid value
                         changes nothing. Keys: autoImport, account (current|specified), login, ouPath,
                         server, port, security (ldaps|starttls|none), caFile, connectTimeout, timeout,
-                        pageSize, importComputers, parseMiddleName.
+                        pageSize, importComputers, parseMiddleName, placement (recreate|single),
+                        placementOu, importDisabled, fullSyncEvery, disableLimitPercent,
+                        disableLimitCount, notFoundCacheSeconds.
   /SHOW                 Print the settings (never the password).
   /TEST                 Test the connection to Active Directory, step by step.
   /LDAP                 Import accounts from Active Directory into the users database. Modes:
@@ -119,12 +128,18 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
                                          never touches local accounts; incremental when it can
                           add            only create accounts missing from the database
                           new            back the database up, then replace it with the import
-  /DRYRUN               Show every planned action without changing anything.
+  /DRYRUN               Show every planned action (or the /LOOKUP result) without changing anything.
   /FULL                 Read every account even if an incremental sync would do.
   /YES                  Go ahead although the run would disable more accounts than the limit
                         (disableLimitPercent / disableLimitCount) or the directory returned none.
   /OU:<dn> /GROUP:<dn>  Import from these OUs (with sub-OUs) and/or group members (nested groups
                         included) instead of the OU container path; repeatable.
+  /LOOKUP:<name>        What the communication server does with an unknown logon (name, DOMAIN\name or
+                        name@domain): found in the users database, else (with autoImport on) looked up
+                        in Active Directory within the OU path and imported. With /DRYRUN: what would be
+                        imported, without importing (autoImport need not be on). Exit 0 when the account
+                        is in the database or was imported, 1 when not found or the directory is
+                        unavailable (the reason is printed).
   /USERS                List the accounts in the users database.
   /HISTORY              List past import runs.
   /REPORT:<run>         Every action of one run (with /CSV as CSV).

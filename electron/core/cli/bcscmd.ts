@@ -13,6 +13,7 @@ import { databaseFile } from '../database/users-database.ts';
 import { HELP, parseCliArguments, UsageError } from './arguments.ts';
 import { EXIT } from './exit-codes.ts';
 import { runDatabaseCommand, runLdap } from './import-commands.ts';
+import { runLookup } from './lookup-command.ts';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -67,7 +68,7 @@ export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliI
     throw err;
   }
   const databaseCommand = request.users || request.history || request.report !== null;
-  if (request.help || (!request.show && !request.test && !request.ldap && !databaseCommand && request.sets.length === 0)) {
+  if (request.help || (!request.show && !request.test && !request.ldap && request.lookup === null && !databaseCommand && request.sets.length === 0)) {
     io.out(HELP);
     return request.help ? EXIT.ok : EXIT.usage;
   }
@@ -130,7 +131,7 @@ export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliI
   const settings = services.settings.load();
   // Typed (environment, file) first; else one the desktop stored, which a plain-Node process can rarely open.
   password ??= services.vault.read(passwordTargetOf(settings)) ?? undefined;
-  if ((request.test || request.ldap) && !password && settings.account === 'specified') {
+  if ((request.test || request.ldap || request.lookup !== null) && !password && settings.account === 'specified') {
     io.err('bcscmd has no password: give it in the ADCONSOLE_LDAP_PASSWORD environment variable or with /PASSWORDFILE:<file> (the command line cannot open a password the desktop console sealed with the system\'s key store).\n');
   }
   if (request.test) {
@@ -147,6 +148,9 @@ export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliI
   if (request.json && Object.keys(output).length > 0) io.out(`${JSON.stringify(output, null, 2)}\n`);
   if (exit === EXIT.ok && request.ldap) {
     exit = await runLdap(request, { settings, password: password ?? null, databaseFile: databaseFile(dataDir) }, io);
+  }
+  if (exit === EXIT.ok && request.lookup !== null) {
+    exit = await runLookup(request.lookup, request.dryRun, request.json, { settings, password: password ?? null, databaseFile: databaseFile(dataDir) }, io);
   }
   if (exit === EXIT.ok && databaseCommand) exit = runDatabaseCommand(request, dataDir, io);
   for (const line of logLines) io.err(`${line}\n`);

@@ -1,6 +1,9 @@
 /** The accounts as the console and `bcscmd /USERS` show them. */
 import type { DatabaseSync } from 'node:sqlite';
+import type { AccountView } from '../../../shared/users-view.ts';
 import { nameKey, OuTree } from './ou-tree.ts';
+
+export type { AccountView, PersonFields } from '../../../shared/users-view.ts';
 
 /** Logon names compare like OU names: case-insensitively, after Unicode normalisation. */
 export const logonKey = nameKey;
@@ -26,34 +29,22 @@ export interface AccountRow {
   ad_usn: number | null;
 }
 
-/** The person fields an account has, whether typed locally or read from AD. */
-export interface PersonFields {
-  logon: string;
-  firstName: string;
-  middleName: string;
-  lastName: string;
-  displayName: string;
-  email: string;
-  department: string;
-  title: string;
-  phone: string;
-}
-
-export interface AccountView extends PersonFields {
-  enabled: boolean;
-  kind: 'user' | 'computer';
-  ou: string;
-  origin: 'local' | 'ad';
-  /** `{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}`, the form Windows tools show. */
-  adGuid: string | null;
-}
-
 export const braced = (guid: string | null): string | null => (guid ? `{${guid}}` : null);
 
 export function listAccounts(db: DatabaseSync): AccountView[] {
   const tree = new OuTree(db);
   const rows = db.prepare('SELECT * FROM accounts ORDER BY logon_key').all() as unknown as AccountRow[];
-  return rows.map((r) => ({
+  return rows.map((r) => accountView(r, tree));
+}
+
+/** The account with this logon name (compared case-insensitively), as /USERS shows it. */
+export function findAccount(db: DatabaseSync, logon: string): AccountView | null {
+  const row = db.prepare('SELECT * FROM accounts WHERE logon_key = ?').get(logonKey(logon)) as AccountRow | undefined;
+  return row ? accountView(row, new OuTree(db)) : null;
+}
+
+function accountView(r: AccountRow, tree: OuTree): AccountView {
+  return {
     logon: r.logon,
     firstName: r.first_name,
     middleName: r.middle_name,
@@ -68,5 +59,5 @@ export function listAccounts(db: DatabaseSync): AccountView[] {
     ou: tree.path(r.ou_id),
     origin: r.origin,
     adGuid: braced(r.ad_guid),
-  }));
+  };
 }

@@ -18,7 +18,7 @@ export interface RunRecord {
 }
 
 export interface RunStart {
-  mode: ImportMode;
+  mode: ImportMode | 'on-the-fly';
   source: string;
   startedBy: StartedBy;
   incremental: boolean;

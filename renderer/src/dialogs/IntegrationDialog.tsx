@@ -8,6 +8,7 @@ import { api } from '../api.ts';
 import { Dialog } from '../controls/Dialog.tsx';
 import { MessageBox } from '../controls/MessageBox.tsx';
 import { AdvancedDialog } from './AdvancedDialog.tsx';
+import { TestLookup } from './TestLookup.tsx';
 import { TestResultBox } from './TestResultBox.tsx';
 
 /** The main process's rule, from the same shared code: a stored password serves only its own login ID and server. */
@@ -153,6 +154,7 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
             Advanced settings…
           </button>
         </div>
+        <TestLookup settings={draft} password={password} />
         {problems.length > 0 && (
           <div role="alert" className="error-text">
             {problems.map((p) => (

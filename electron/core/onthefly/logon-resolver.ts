@@ -1,0 +1,186 @@
+/**
+ * On-the-fly import: `resolveLogon(name)` → in the users database / imported from AD / not found /
+ * directory unavailable. Concurrent lookups of one name share one directory query and create one account;
+ * bound connections come from a bounded pool; "not found" is remembered for `notFoundCacheSeconds`;
+ * imports use the import engine's mapping, matching and placement and are recorded as on-the-fly runs.
+ */
+import { parseAdsPath } from '../../../shared/adspath.ts';
+import type { LookupResult } from '../../../shared/lookup.ts';
+import { parseServerOuPath } from '../../../shared/server-ou-path.ts';
+import type { Settings } from '../../../shared/settings.ts';
+import { type AccountView, braced, findAccount } from '../database/accounts.ts';
+import { displayOuPath, OuTree } from '../database/ou-tree.ts';
+import { bumpRevision, openUsersDatabase, type UsersDatabase } from '../database/users-database.ts';
+import { accountFilter } from '../directory/account-filter.ts';
+import { escapeFilterValue } from '../directory/filter-escape.ts';
+import { explainLdapError } from '../directory/ldap-errors.ts';
+import type { NameResolver } from '../directory/resolver.ts';
+import { readRootDse } from '../directory/rootdse.ts';
+import type { DirectorySession } from '../directory/session.ts';
+import { StepFailure } from '../failure.ts';
+import { ACCOUNT_ATTRIBUTES, type AdAccount, BINARY_ATTRIBUTES, toAdAccount } from '../import/ad-account.ts';
+import { applyPlan, plannedAction, REPORTED_ACTIONS } from '../import/applier.ts';
+import { Planner, targetOu } from '../import/planner.ts';
+import { finishRun, insertRun } from '../import/run-history.ts';
+import { Stage } from '../import/stage.ts';
+import { emptyCounts } from '../../../shared/import-run.ts';
+import { parseLogonInput } from './logon-input.ts';
+import { SessionPool } from './session-pool.ts';
+
+export interface ResolverOptions {
+  settings: Settings;
+  password: string | null;
+  resolver: NameResolver;
+  databaseFile: string;
+  poolSize?: number;
+  /** How long an unreachable directory is answered from memory. */
+  retryAfterMs?: number;
+  now?: () => number;
+}
+
+type Found = { ok: true; account: AdAccount } | { ok: false; result: LookupResult };
+
+export class LogonResolver {
+  private readonly inFlight = new Map<string, Promise<LookupResult>>();
+  private readonly notFound = new Map<string, { until: number; reason: string }>();
+  private writes: Promise<unknown> = Promise.resolve();
+  private database: UsersDatabase | null = null;
+  private searchBase: string | null = null;
+  private readonly pool: SessionPool;
+  private readonly options: ResolverOptions & { now: () => number };
+  /** Directory searches issued: for tests and the benchmark (one per distinct unknown name). */
+  queries = 0;
+
+  constructor(options: ResolverOptions) {
+    this.options = { now: Date.now, ...options };
+    const retryAfterMs = options.retryAfterMs ?? Math.min(5000, options.settings.timeout * 1000);
+    this.pool = new SessionPool(options.settings, options.password, options.resolver, { size: options.poolSize ?? 4, retryAfterMs, now: this.options.now });
+  }
+
+  get connectionsOpened(): number {
+    return this.pool.opened;
+  }
+
+  private db(): UsersDatabase {
+    this.database ??= openUsersDatabase(this.options.databaseFile);
+    return this.database;
+  }
+
+  async resolveLogon(name: string, { dryRun = false }: { dryRun?: boolean } = {}): Promise<LookupResult> {
+    const input = parseLogonInput(name);
+    if (!input.ok) return { result: 'not-found', reason: `${input.reason} Nothing was looked up or imported.` };
+    const local = findAccount(this.db().db, input.sam);
+    if (local) return { result: 'local', account: local };
+    const { settings } = this.options;
+    if (!settings.autoImport && !dryRun) {
+      return { result: 'not-found', reason: `"${input.sam}" is not in the users database, and on-the-fly import from Active Directory is off (Tools → Active Directory (LDAP) integration…).` };
+    }
+    const nameKey = input.upn ? input.upn.toLowerCase() : input.key;
+    const cached = this.notFound.get(nameKey);
+    if (cached && this.options.now() < cached.until) return { result: 'not-found', reason: cached.reason };
+    const key = `${dryRun ? 'dry' : 'real'}:${nameKey}`;
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const work = this.lookUp(input.sam, input.upn, nameKey, dryRun).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, work);
+    return work;
+  }
+
+  private async lookUp(sam: string, upn: string | null, nameKey: string, dryRun: boolean): Promise<LookupResult> {
+    let found: Found;
+    try {
+      found = await this.pool.use((session) => this.search(session, sam, upn));
+    } catch (err) {
+      const failure = explainLdapError(err, 'account lookup', this.options.settings.timeout * 1000);
+      return { result: 'unavailable', reason: `The directory could not be asked (${failure.message}) ${failure.hint}`.trim() };
+    }
+    if (!found.ok) {
+      if (found.result.result === 'not-found' && this.options.settings.notFoundCacheSeconds > 0) {
+        this.notFound.set(nameKey, { until: this.options.now() + this.options.settings.notFoundCacheSeconds * 1000, reason: found.result.reason });
+      }
+      return found.result;
+    }
+    if (dryRun) return { result: 'imported', account: this.viewOf(found.account), dn: found.account.dn, runId: null, dryRun: true };
+    // One write at a time on this connection: SQLite transactions do not nest.
+    const done = this.writes.then(() => this.importAccount(found.account));
+    this.writes = done.catch(() => undefined);
+    return done;
+  }
+
+  private async search(session: DirectorySession, sam: string, upn: string | null): Promise<Found> {
+    const { settings } = this.options;
+    const timeoutMs = settings.timeout * 1000;
+    if (this.searchBase === null) {
+      const path = parseAdsPath(settings.ouPath);
+      this.searchBase = path.ok && path.dn ? path.dn : (await readRootDse(session.client)).defaultNamingContext;
+    }
+    const logon = settings.importComputers ? `${sam}$` : sam;
+    const match = upn ? `(userPrincipalName=${escapeFilterValue(upn)})` : `(sAMAccountName=${escapeFilterValue(logon)})`;
+    this.queries++;
+    let entries;
+    try {
+      ({ searchEntries: entries } = await session.client.search(this.searchBase, { scope: 'sub', filter: `(&${accountFilter(settings.importComputers)}${match})`, attributes: ACCOUNT_ATTRIBUTES, explicitBufferAttributes: BINARY_ATTRIBUTES, sizeLimit: 2, timeLimit: settings.timeout }));
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 32) throw new StepFailure('no-such-ou', `the container ${this.searchBase} does not exist in the directory.`, 'Correct the OU container path in Advanced settings.');
+      throw explainLdapError(err, 'account lookup', timeoutMs);
+    }
+    const what = settings.importComputers ? 'computer account' : 'user account';
+    if (entries.length === 0) return { ok: false, result: { result: 'not-found', reason: `Active Directory has no ${what} "${upn ?? sam}" in ${this.searchBase}.` } };
+    if (entries.length > 1) return { ok: false, result: { result: 'not-found', reason: `More than one ${what} in ${this.searchBase} answers to "${upn ?? sam}"; nothing was imported.` } };
+    const mapped = toAdAccount(entries[0]!, { importComputers: settings.importComputers, parseMiddleName: settings.parseMiddleName });
+    if (!mapped.ok) return { ok: false, result: { result: 'not-found', reason: `The directory entry ${mapped.rejected.dn} cannot be imported: ${mapped.rejected.reason}.` } };
+    if (!mapped.account.enabled && !settings.importDisabled) return { ok: false, result: { result: 'not-found', reason: `"${mapped.account.logon}" is disabled in Active Directory, and the settings skip disabled accounts.` } };
+    return { ok: true, account: mapped.account };
+  }
+
+  private placement(): string[] {
+    const parsed = parseServerOuPath(this.options.settings.placementOu);
+    return parsed.ok ? parsed.names : [];
+  }
+
+  private viewOf(a: AdAccount): AccountView {
+    const { settings } = this.options;
+    return { logon: a.logon, firstName: a.firstName, middleName: a.middleName, lastName: a.lastName, displayName: a.displayName, email: a.email, department: a.department, title: a.title, phone: a.phone, enabled: a.enabled, kind: a.kind, ou: displayOuPath(targetOu(a, { placement: settings.placement, placementOu: this.placement() })), origin: 'ad', adGuid: braced(a.guid) };
+  }
+
+  private async importAccount(account: AdAccount): Promise<LookupResult> {
+    const { db } = this.db();
+    const { settings } = this.options;
+    // Another lookup (or process) may have imported it while this one searched.
+    const already = findAccount(db, account.logon);
+    if (already) return { result: 'local', account: already };
+    const now = new Date().toISOString();
+    const stage = new Stage(db);
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      stage.add(account);
+      const planner = new Planner(db, stage, new OuTree(db), { mode: 'add', kind: account.kind, importDisabled: settings.importDisabled, placement: settings.placement, placementOu: this.placement(), seenGuids: new Set() });
+      planner.planEntry(account);
+      const [row] = [...stage.planned(REPORTED_ACTIONS), ...stage.planned(['unchanged'])];
+      const planned = row ? plannedAction(row) : null;
+      if (!planned || planned.action !== 'create') {
+        db.exec('ROLLBACK');
+        const why = planned?.action === 'unchanged' ? `the directory account ${account.dn} is already in the users database under another logon name (renamed in AD?); a sync updates it` : (planned?.reason ?? 'it could not be planned');
+        return { result: 'not-found', reason: `"${account.logon}" was found in Active Directory but not imported: ${why}.` };
+      }
+      const counts = emptyCounts();
+      const runId = insertRun(db, { mode: 'on-the-fly', source: `logon ${account.logon} (${account.dn})`, startedBy: 'on-the-fly', incremental: false, dc: null, startedAt: now }, 'succeeded', now);
+      await applyPlan({ db, stage, runId, now, counts, problems: [], onRow: () => undefined, checkCancelled: () => undefined });
+      bumpRevision(db);
+      finishRun(db, runId, counts, new Date().toISOString(), null);
+      db.exec('COMMIT');
+      return { result: 'imported', account: findAccount(db, account.logon)!, dn: account.dn, runId, dryRun: false };
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    } finally {
+      stage.drop();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+    this.database?.close();
+    this.database = null;
+  }
+}
