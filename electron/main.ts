@@ -10,6 +10,9 @@ import { unreadableSettings } from './core/settings/conf-file.ts';
 import { SETTINGS_FILE_NAME, type KeyValueFile } from './core/settings/settings-store.ts';
 import { EVENT_CHANNEL } from '../shared/contract.ts';
 import { registerIpc } from './ipc.ts';
+import { runBcscmd } from './core/cli/bcscmd.ts';
+import { bcscmdArgumentsOf } from './cli-mode.ts';
+import { lockDown } from './lockdown.ts';
 import { installMenu } from './menu.ts';
 import { safeStorageCipher, safeStorageIsReal } from './safe-storage-cipher.ts';
 
@@ -22,7 +25,25 @@ const rendererUrl = pathToFileURL(rendererIndex).href;
 
 app.enableSandbox();
 
-app.whenReady().then(() => {
+const cliArguments = bcscmdArgumentsOf(process.argv, process.defaultApp === true);
+if (cliArguments) {
+  // bcscmd inside the app: no window; the stored password opens with safeStorage; bcscmd's exit code.
+  app.dock?.hide();
+  app.whenReady().then(async () => {
+    const secure = safeStorageIsReal();
+    let code: number;
+    try {
+      code = await runBcscmd(cliArguments, process.env, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }, secure.ok ? safeStorageCipher : undefined);
+    } catch (err) {
+      process.stderr.write(`bcscmd failed unexpectedly: ${(err as Error).message}\n`);
+      code = 1;
+    }
+    app.exit(code);
+  });
+} else app.whenReady().then(() => {
+  // Before any window exists (the default session is only there once the app is ready): no navigation
+  // away, no new windows or webviews, no permissions.
+  lockDown(app, session.defaultSession, rendererUrl);
   let file: KeyValueFile;
   try {
     file = new ElectronStore({ cwd: dataDir, name: SETTINGS_FILE_NAME }) as unknown as KeyValueFile;
@@ -41,8 +62,6 @@ app.whenReady().then(() => {
   });
   registerIpc(services, rendererUrl);
   app.on('will-quit', () => void services.close());
-  // Nothing in this app needs camera, notifications or any other permission.
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
   const window = new BrowserWindow({
     width: 1100,
@@ -57,8 +76,6 @@ app.whenReady().then(() => {
       spellcheck: false,
     },
   });
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   services.subscribe((event, payload) => {
     if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, { event, payload });
   });

@@ -56,7 +56,8 @@ function testText(report: TestReport): string {
   return `${lines.join('\n')}\n\n${report.summary}\n`;
 }
 
-export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+/** `cipher`: the OS secure storage when bcscmd runs inside the desktop app (so the stored password opens). */
+export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, cipher: SecretCipher = desktopOnlyCipher): Promise<number> {
   let request;
   try {
     request = parseCliArguments(argv);
@@ -82,7 +83,7 @@ export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliI
     io.err(`${err.message}\n${err.hint}\n`);
     return EXIT.failed;
   }
-  const services = createServices({ file, vault: (file) => new EncryptedFileVault(file, desktopOnlyCipher), transport: 'cli', dataDir, log: (l) => logLines.push(l) });
+  const services = createServices({ file, vault: (file) => new EncryptedFileVault(file, cipher), transport: 'cli', dataDir, log: (l) => logLines.push(l) });
   const call = async (name: Parameters<typeof dispatch>[1], input: unknown) => dispatch(services.handlers, name, input, (l) => io.err(`${l}\n`));
   const output: Record<string, unknown> = {};
 
