@@ -132,7 +132,7 @@ export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliI
   const settings = services.settings.load();
   // Typed (environment, file) first; else one the desktop stored, which a plain-Node process can rarely open.
   password ??= services.vault.read(passwordTargetOf(settings)) ?? undefined;
-  if ((request.test || request.ldap || request.lookup !== null) && !password && settings.account === 'specified') {
+  if ((request.test || request.ldap) && !password && settings.account === 'specified') {
     io.err('bcscmd has no password: give it in the ADCONSOLE_LDAP_PASSWORD environment variable or with /PASSWORDFILE:<file> (the command line cannot open a password the desktop console sealed with the system\'s key store).\n');
   }
   if (request.test) {

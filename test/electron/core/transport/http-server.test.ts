@@ -1,6 +1,8 @@
 /** The browser transport over real HTTP and WebSocket on 127.0.0.1. */
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -49,6 +51,23 @@ describe('the browser console server', () => {
 
   const host = () => ({ Host: `127.0.0.1:${web.port}` });
   const auth = () => ({ ...host(), Authorization: `Bearer ${web.token}` });
+
+  it('listens on the loopback address only: another address of this machine refuses the connection', async () => {
+    const other = Object.values(os.networkInterfaces()).flat().find((i) => i && !i.internal && i.family === 'IPv4');
+    if (!other) {
+      console.log('http-server: this machine has no non-loopback IPv4 address, so only the bound address is checked');
+      expect(new URL(web.url).hostname).toBe('127.0.0.1');
+      return;
+    }
+    const refused = await new Promise<string>((resolve) => {
+      const socket = net.connect({ host: other.address, port: web.port }, () => {
+        socket.destroy();
+        resolve('connected');
+      });
+      socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+    });
+    expect(refused).toBe('ECONNREFUSED');
+  });
 
   it('prints a loopback URL that carries the token', () => {
     expect(web.url).toBe(`http://127.0.0.1:${web.port}/?token=${web.token}`);
