@@ -3,17 +3,36 @@ import type { Client } from 'ldapts';
 import { parseLoginId } from '../../../shared/login-id.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { StepFailure } from '../failure.ts';
+import { gssapiBind } from './kerberos/gssapi-bind.ts';
 import { explainLdapError } from './ldap-errors.ts';
 
-export const CURRENT_ACCOUNT_UNAVAILABLE = new StepFailure(
-  'current-account-unavailable',
-  'Logging on as the current account (Kerberos/SSPI) is not available in this build yet.',
-  'Choose Specified account and type a login ID and password.',
-);
+const LAYER_WORDS = { confidentiality: 'sealed (encrypted and signed) by Kerberos', integrity: 'signed by Kerberos', none: 'no SASL layer: the TLS session protects the traffic' };
 
-/** Binds once; never sends an empty password (AD would treat it as an anonymous bind and "succeed"). */
-export async function bindOnce(client: Client, settings: Settings, password: string | null, timeoutMs: number): Promise<string> {
-  if (settings.account === 'current') throw CURRENT_ACCOUNT_UNAVAILABLE;
+/** Where the bind goes: the host as configured, and whether TLS already protects the connection. */
+export interface BindTarget {
+  host: string;
+  overTls: boolean;
+}
+
+async function bindAsCurrentAccount(client: Client, target: BindTarget): Promise<string> {
+  try {
+    const bound = await gssapiBind(client, target.host, target.overTls);
+    return `${bound.principal} (current account, Kerberos, service ${bound.servicePrincipal}; ${LAYER_WORDS[bound.layer]})`;
+  } catch (err) {
+    // Over TLS no layer may be chosen, and a DC that insists on one (Samba's default) refuses the bind.
+    if (target.overTls && (err as { code?: unknown }).code === 'encryption-required') {
+      throw new StepFailure('kerberos-layer-refused', 'The domain controller refuses Kerberos logons over TLS: over LDAPS or StartTLS no SASL signing or sealing may be used, and its policy requires one (Samba: "ldap server require strong auth = yes").', 'Choose Security: None — the Kerberos session then seals every message — or let the DC accept SASL over TLS (Samba: ldap server require strong auth = allow_sasl_over_tls).');
+    }
+    throw err;
+  }
+}
+
+/**
+ * Binds once: as the current account (Kerberos), or with the login ID and a password — never an empty
+ * one (AD would treat it as an anonymous bind and "succeed").
+ */
+export async function bindOnce(client: Client, settings: Settings, password: string | null, timeoutMs: number, target: BindTarget): Promise<string> {
+  if (settings.account === 'current') return bindAsCurrentAccount(client, target);
   const login = parseLoginId(settings.login);
   if (!login.ok) throw new StepFailure('invalid-login', login.error, 'Correct the Login ID in the dialog.');
   if (!password) {

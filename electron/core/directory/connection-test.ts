@@ -88,6 +88,9 @@ export async function testConnection(settings: Settings, password: string | null
 
     let certificate: CertificateSummary | null = null;
     client = await step('tls', async () => {
+      if (plan.security === 'none' && settings.account === 'current') {
+        return { value: clientOver(tcp, host, plan.port, timeouts), detail: 'No TLS: with Current account the Kerberos session seals the traffic after the bind (the bind step names the layer).' };
+      }
       if (plan.security === 'none') {
         return {
           value: clientOver(tcp, host, plan.port, timeouts),
@@ -115,7 +118,7 @@ export async function testConnection(settings: Settings, password: string | null
     const boundAs = await step('bind', async () => {
       let described: string;
       try {
-        described = await bindOnce(activeClient, settings, password, timeouts.operationMs);
+        described = await bindOnce(activeClient, settings, password, timeouts.operationMs, { host, overTls: plan.security !== 'none' });
       } catch (err) {
         // Unencrypted LDAP sent to a TLS port looks like a dropped connection: say what it really is.
         if (plan.security === 'none' && err instanceof StepFailure && err.code === 'connection-lost') {
@@ -124,7 +127,7 @@ export async function testConnection(settings: Settings, password: string | null
         throw err;
       }
       const identity = await whoAmI(activeClient);
-      return { value: identity ?? settings.login.trim(), detail: `Logged on as ${described}${identity ? `; the server knows the account as ${identity}` : ''}.` };
+      return { value: identity ?? (settings.account === 'current' ? described.split(' ')[0]! : settings.login.trim()), detail: `Logged on as ${described}${identity ? `; the server knows the account as ${identity}` : ''}.` };
     });
 
     const rootDse = await step('directory', async () => {

@@ -33,7 +33,7 @@ export async function openSession(settings: Settings, password: string | null, r
       continue; // another domain controller may answer
     }
     try {
-      await bindOnce(connection.client, settings, password, timeouts.operationMs);
+      await bindOnce(connection.client, settings, password, timeouts.operationMs, { host, overTls: plan.security !== 'none' });
     } catch (err) {
       // A refused bind is the same on every DC of the domain: trying the next would only count another failure.
       await connection.close();

@@ -183,11 +183,6 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
     expect(report.steps[0]!.detail).toMatch(/dc1\.corp\.example\.test → 127\.0\.0\.1 \(domain controllers of corp\.example\.test from DNS SRV records\)/);
   });
 
-  it('says "not available yet" for the current account instead of binding', async () => {
-    const report = await testConnection(dcSettings(dc, { account: 'current' }), null, resolver);
-    expect(failedStep(report)).toMatchObject({ name: 'bind', detail: expect.stringMatching(/current account .* not available in this build yet/) });
-  });
-
   it('never binds with an empty password (AD would log on anonymously)', async () => {
     const report = await testConnection(dcSettings(dc), '', resolver);
     expect(failedStep(report)).toMatchObject({ name: 'bind', detail: 'No password is available for this login ID.' });

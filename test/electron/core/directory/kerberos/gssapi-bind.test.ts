@@ -1,0 +1,99 @@
+/**
+ * "Current account" against the real Samba DC with its default strong-auth policy: a SASL GSSAPI bind from
+ * a real Kerberos ticket (kinit), sealed over ldap://389; what LDAPS, a missing ticket and a wrong host
+ * name say; and bcscmd /TEST, /LDAP of the 1 604 staff accounts and /LOOKUP with account=current.
+ */
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testConnection } from '../../../../../electron/core/directory/connection-test.ts';
+import { createResolver } from '../../../../../electron/core/directory/resolver.ts';
+import { openSession } from '../../../../../electron/core/directory/session.ts';
+import { pagedSearch } from '../../../../../electron/core/directory/paged-search.ts';
+import type { Settings } from '../../../../../shared/settings.ts';
+import { bcscmd } from '../../../../support/bcscmd.ts';
+import { BASE_DN, REALM, SERVICE_ACCOUNT, STAFF_OU } from '../../../../support/directory-fixture.ts';
+import { kerberosMissing, type KerberosEnv, ticketFor, withEnv } from '../../../../support/kerberos.ts';
+import { ldapsearchAccounts } from '../../../../support/ldapsearch.ts';
+import { realPartsAvailable, testDc } from '../../../../support/real-parts.ts';
+import { dcSettings } from '../../../../support/settings-for-dc.ts';
+import { tempDir, tempDirFor } from '../../../../support/temp-dir.ts';
+
+const missing = realPartsAvailable() ? kerberosMissing() : 'the Samba DC is not available';
+if (missing) console.log(`SKIPPING the Kerberos ("Current account") suite: ${missing}.`);
+
+const STAFF_DN = `${STAFF_OU},${BASE_DN}`;
+const USERS = '(&(objectCategory=person)(objectClass=user))';
+const PRINCIPAL = `${SERVICE_ACCOUNT.sam}@${REALM}`;
+
+describe.runIf(!missing)('Current account (Kerberos) on the Samba DC', () => {
+  const dc = testDc()!;
+  const resolver = createResolver();
+  let ticket: KerberosEnv;
+  /** Plain LDAP on 389: the Kerberos session seals the traffic. */
+  const current = (overrides: Partial<Settings> = {}) => dcSettings(dc, { account: 'current', login: '', security: 'none', ouPath: `LDAP://${STAFF_DN}`, ...overrides });
+
+  beforeAll(() => {
+    ticket = ticketFor(dc, tempDirFor('kerberos'));
+  });
+
+  it('passes Test connection over ldap:// with no password, naming the principal and the sealing layer', async () => {
+    const report = await withEnv(ticket, () => testConnection(current(), null, resolver));
+    expect(report.ok, report.summary).toBe(true);
+    const step = (name: string) => report.steps.find((s) => s.name === name)!;
+    expect(step('tls').detail).toMatch(/No TLS: with Current account the Kerberos session seals the traffic/);
+    expect(step('bind').detail).toMatch(new RegExp(`^Logged on as ${PRINCIPAL} \\(current account, Kerberos, service ldap/dc1\\.corp\\.example\\.test; sealed \\(encrypted and signed\\) by Kerberos\\)`));
+    expect(step('accounts').detail).toContain(String(ldapsearchAccounts(dc, STAFF_DN, USERS).size));
+  });
+
+  it('pages through every staff account over the sealed session, as ldapsearch reads them', async () => {
+    const session = await withEnv(ticket, () => openSession(current(), null, resolver));
+    try {
+      const names = new Set<string>();
+      for await (const page of pagedSearch(session.client, STAFF_DN, { scope: 'sub', filter: USERS, attributes: ['sAMAccountName'], pageSize: 500, timeLimit: 30 })) for (const e of page) names.add(String(e.sAMAccountName));
+      expect(names).toEqual(new Set(ldapsearchAccounts(dc, STAFF_DN, USERS).values()));
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('explains that the DC refuses Kerberos over LDAPS without a layer (Samba\'s default policy), and what to choose', async () => {
+    const report = await withEnv(ticket, () => testConnection(current({ security: 'ldaps' }), null, resolver));
+    const bind = report.steps.find((s) => s.name === 'bind')!;
+    expect(bind).toMatchObject({ ok: false, detail: expect.stringMatching(/refuses Kerberos logons over TLS/), hint: expect.stringMatching(/Choose Security: None/) });
+  });
+
+  it('says there is no ticket and to run kinit, when the ticket cache is empty', async () => {
+    const report = await withEnv({ ...ticket, KRB5CCNAME: `FILE:${path.join(tempDir(), 'no-such-cache')}` }, () => testConnection(current(), null, resolver));
+    expect(report.steps.find((s) => s.name === 'bind')).toMatchObject({ ok: false, detail: expect.stringMatching(/no Kerberos ticket for the current account/), hint: expect.stringMatching(/kinit/) });
+  });
+
+  it('says the DC\'s name does not match its Kerberos name when the server is given by another name', async () => {
+    const report = await withEnv(ticket, () => testConnection(current({ server: 'localhost' }), null, resolver));
+    expect(report.steps.find((s) => s.name === 'bind')).toMatchObject({ ok: false, detail: expect.stringMatching(/no service principal ldap\/localhost/), hint: expect.stringMatching(/full DNS name/) });
+  });
+
+  it('runs bcscmd /TEST, /LDAP of the 1 604 staff accounts and /LOOKUP as the current account', () => {
+    const data = tempDir();
+    const env = { ...ticket };
+    expect(bcscmd([`/DATA:${data}`, `/SET:server=${dc.address}`, '/SET:account=current', '/SET:security=none', `/SET:ouPath=LDAP://${STAFF_DN}`, '/SET:autoImport=yes']).code).toBe(0);
+    const test = bcscmd([`/DATA:${data}`, '/TEST', '/JSON'], env);
+    expect(test.code, test.err).toBe(0);
+    expect(JSON.parse(test.out)).toMatchObject({ ok: true });
+    const ldap = bcscmd([`/DATA:${data}`, '/LDAP', '/MODE:new', '/JSON'], env);
+    expect(ldap.code, ldap.err).toBe(0);
+    const staff = ldapsearchAccounts(dc, STAFF_DN, USERS);
+    expect(staff.size).toBeGreaterThanOrEqual(1500);
+    expect(JSON.parse(ldap.out)).toMatchObject({ ok: true, created: staff.size });
+    const users = JSON.parse(bcscmd([`/DATA:${data}`, '/USERS', '/JSON']).out) as { adGuid: string }[];
+    expect(new Set(users.map((u) => u.adGuid.slice(1, -1)))).toEqual(new Set(staff.keys()));
+    // An account outside the imported set: move one staff account's import out by looking up a fresh data folder.
+    const fresh = tempDir();
+    bcscmd([`/DATA:${fresh}`, `/SET:server=${dc.address}`, '/SET:account=current', '/SET:security=none', `/SET:ouPath=LDAP://${STAFF_DN}`, '/SET:autoImport=yes']);
+    const lookup = bcscmd([`/DATA:${fresh}`, '/LOOKUP:staff0077', '/JSON'], env);
+    expect(lookup.code, lookup.err).toBe(0);
+    expect(JSON.parse(lookup.out)).toMatchObject({ result: 'imported', account: { logon: 'staff0077' } });
+    const noTicket = bcscmd([`/DATA:${data}`, '/TEST'], { ...ticket, KRB5CCNAME: `FILE:${path.join(fresh, 'none')}` });
+    expect(noTicket.code).toBe(1);
+    expect(noTicket.out + noTicket.err).toMatch(/no Kerberos ticket .*kinit/s);
+  });
+});
