@@ -139,7 +139,8 @@ function describeDc(dir: string, pid: number, address: string): TestDc {
 }
 
 /** `address`: any loopback address; two DCs on different addresses run side by side. */
-export async function startTestDc(dir: string, log: (line: string) => void = () => undefined, address = DC_ADDRESS): Promise<TestDc> {
+/** `extraOptions`: smb.conf lines beyond the defaults (the shared test DC keeps Samba's defaults). */
+export async function startTestDc(dir: string, log: (line: string) => void = () => undefined, address = DC_ADDRESS, extraOptions: string[] = []): Promise<TestDc> {
   await checkPortsFree(address);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -159,6 +160,7 @@ export async function startTestDc(dir: string, log: (line: string) => void = () 
     `tls keyfile=${certs.keyFile}`,
     `tls cafile=${certs.caFile}`,
     'dns forwarder=',
+    ...extraOptions,
   ];
   log('provisioning the Samba AD DC');
   execFileSync(

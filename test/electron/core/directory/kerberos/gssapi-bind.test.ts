@@ -3,8 +3,9 @@
  * a real Kerberos ticket (kinit), sealed over ldap://389; what LDAPS, a missing ticket and a wrong host
  * name say; and bcscmd /TEST, /LDAP of the 1 604 staff accounts and /LOOKUP with account=current.
  */
+import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConnection } from '../../../../../electron/core/directory/connection-test.ts';
 import { createResolver } from '../../../../../electron/core/directory/resolver.ts';
 import { openSession } from '../../../../../electron/core/directory/session.ts';
@@ -15,6 +16,7 @@ import { BASE_DN, REALM, SERVICE_ACCOUNT, STAFF_OU } from '../../../../support/d
 import { kerberosMissing, type KerberosEnv, ticketFor, withEnv } from '../../../../support/kerberos.ts';
 import { ldapsearchAccounts } from '../../../../support/ldapsearch.ts';
 import { realPartsAvailable, testDc } from '../../../../support/real-parts.ts';
+import { startTestDc, stopTestDc, type TestDc } from '../../../../support/samba-dc.ts';
 import { dcSettings } from '../../../../support/settings-for-dc.ts';
 import { tempDir, tempDirFor } from '../../../../support/temp-dir.ts';
 
@@ -95,5 +97,30 @@ describe.runIf(!missing)('Current account (Kerberos) on the Samba DC', () => {
     const noTicket = bcscmd([`/DATA:${data}`, '/TEST'], { ...ticket, KRB5CCNAME: `FILE:${path.join(fresh, 'none')}` });
     expect(noTicket.code).toBe(1);
     expect(noTicket.out + noTicket.err).toMatch(/no Kerberos ticket .*kinit/s);
+  });
+});
+
+describe.runIf(!missing)('Current account over LDAPS where the DC accepts SASL over TLS', () => {
+  // A DC of its own on 127.0.0.3 with "ldap server require strong auth = allow_sasl_over_tls" (AD's own
+  // behaviour over LDAPS): Kerberos binds there with no SASL layer and TLS protects the session.
+  let dc: TestDc | null = null;
+  let ticket: KerberosEnv;
+  const resolver = createResolver();
+
+  beforeAll(async () => {
+    dc = await startTestDc(path.join(os.tmpdir(), `adconsole-sasl-tls-dc-${process.pid}`), (l) => console.log(`[SASL-over-TLS DC] ${l}`), '127.0.0.3', ['ldap server require strong auth = allow_sasl_over_tls']);
+    ticket = ticketFor(dc, tempDirFor('kerberos-tls'));
+  }, 240_000);
+  afterAll(() => {
+    if (dc) stopTestDc(dc);
+  });
+
+  it('binds over LDAPS with no SASL layer, says TLS protects the traffic, and reads the staff accounts', async () => {
+    const settings = dcSettings(dc!, { account: 'current', login: '', security: 'ldaps', ouPath: `LDAP://${STAFF_DN}` });
+    const report = await withEnv(ticket, () => testConnection(settings, null, resolver));
+    expect(report.ok, report.summary).toBe(true);
+    expect(report.steps.find((s) => s.name === 'tls')!.detail).toMatch(/^LDAPS/);
+    expect(report.steps.find((s) => s.name === 'bind')!.detail).toMatch(new RegExp(`^Logged on as ${PRINCIPAL} \\(current account, Kerberos, service ldap/dc1\\.corp\\.example\\.test; no SASL layer: the TLS session protects the traffic\\)`));
+    expect(report.steps.find((s) => s.name === 'accounts')!.detail).toContain(String(ldapsearchAccounts(dc!, STAFF_DN, USERS).size));
   });
 });
