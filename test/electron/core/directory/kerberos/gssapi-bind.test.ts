@@ -94,9 +94,12 @@ describe.runIf(!missing)('Current account (Kerberos) on the Samba DC', () => {
     const lookup = bcscmd([`/DATA:${fresh}`, '/LOOKUP:staff0077', '/JSON'], env);
     expect(lookup.code, lookup.err).toBe(0);
     expect(JSON.parse(lookup.out)).toMatchObject({ result: 'imported', account: { logon: 'staff0077' } });
-    const noTicket = bcscmd([`/DATA:${data}`, '/TEST'], { ...ticket, KRB5CCNAME: `FILE:${path.join(fresh, 'none')}` });
-    expect(noTicket.code).toBe(1);
-    expect(noTicket.out + noTicket.err).toMatch(/no Kerberos ticket .*kinit/s);
+    const empty = { ...ticket, KRB5CCNAME: `FILE:${path.join(fresh, 'none')}` };
+    for (const args of [['/TEST'], ['/LDAP'], ['/LOOKUP:staff0078']]) {
+      const noTicket = bcscmd([`/DATA:${args[0] === '/LOOKUP:staff0078' ? fresh : data}`, ...args], empty);
+      expect(noTicket.code, args[0]).toBe(1);
+      expect(noTicket.out + noTicket.err, args[0]).toMatch(/no Kerberos ticket .*kinit/s);
+    }
   });
 });
 
