@@ -99,7 +99,7 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
   const next = (wizard: Locator) => wizard.getByRole('button', { name: 'Next >' }).click();
 
   /** Welcome → Database Creation → Source (ticks) → Placement; leaves the wizard on the preview, shown. */
-  async function throughToPreview(wizard: Locator, choice: { mode: string; tick: string[]; groups?: string[]; shots?: string }) {
+  async function throughToPreview(wizard: Locator, choice: { mode: string; tick: string[]; groups?: string[]; placeInto?: string; shots?: string }) {
     await expect(heading(wizard)).resolves.toMatch(/^Welcome/);
     if (choice.shots) await page.screenshot({ path: screenshotPath(`${choice.shots}-1-welcome`) });
     await next(wizard);
@@ -118,6 +118,10 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     const holds = number((await wizard.getByText(/^The selection holds/).textContent())!);
     await next(wizard);
     await expect(heading(wizard)).resolves.toMatch(/^Placement/);
+    if (choice.placeInto !== undefined) {
+      await wizard.getByRole('radio', { name: 'Place all imported accounts into:' }).check();
+      await wizard.getByRole('textbox', { name: 'Place all imported accounts into:' }).fill(choice.placeInto);
+    }
     if (choice.shots) await page.screenshot({ path: screenshotPath(`${choice.shots}-4-placement`) });
     await next(wizard);
     await wizard.getByRole('grid', { name: 'Planned changes' }).waitFor({ timeout: 60_000 });
@@ -227,7 +231,7 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
   it('adds accounts of another OU and leaves out the rows unticked in the preview', async () => {
     const before = usersJson().length;
     const wizard = await openWizard();
-    await throughToPreview(wizard, { mode: 'Add new accounts', tick: ['Sales'], shots: 'wizard-add' });
+    await throughToPreview(wizard, { mode: 'Add new accounts', tick: ['Sales'], placeInto: 'From AD/Sales', shots: 'wizard-add' });
     const counts = await previewCounts(wizard);
     expect(counts.create).toBeGreaterThanOrEqual(2);
     const grid = wizard.getByRole('grid', { name: 'Planned changes' });
@@ -248,7 +252,11 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     expect(users.length).toBe(before + counts.create! - 1);
     expect(users.some((u) => u.logon === leftOut)).toBe(false);
     const created = plan.filter((p) => p.action === 'create' && p.included === 'yes').map((p) => p.logon);
-    for (const logon of created) expect(users.some((u) => u.logon === logon)).toBe(true);
+    for (const logon of created) expect(users.find((u) => u.logon === logon)?.ou).toBe('From AD/Sales');
+    // The choices are kept for the scheduled bcscmd /LDAP; the next tests go back to the defaults.
+    const kept = await page.evaluate(async () => (await (await fetch('/api/invoke/settings.get', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).json()) as { value: { settings: { placement: string; placementOu: string } } });
+    expect(kept.value.settings).toMatchObject({ placement: 'single', placementOu: 'From AD/Sales' });
+    await save(dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}` }));
   });
 
   it('synchronizes a change made in AD, showing old → new in the preview, and the users view shows the new value', async () => {

@@ -3,6 +3,7 @@ import type { Client } from 'ldapts';
 
 export interface RootDse {
   defaultNamingContext: string;
+  configurationNamingContext: string;
   dnsHostName: string;
   currentTime: Date | null;
 }
@@ -19,11 +20,12 @@ export async function readRootDse(client: Client): Promise<RootDse> {
   const { searchEntries } = await client.search('', {
     scope: 'base',
     filter: '(objectClass=*)',
-    attributes: ['defaultNamingContext', 'dnsHostName', 'currentTime'],
+    attributes: ['defaultNamingContext', 'configurationNamingContext', 'dnsHostName', 'currentTime'],
   });
   const e: Record<string, unknown> = searchEntries[0] ?? {};
   return {
     defaultNamingContext: first(e.defaultNamingContext),
+    configurationNamingContext: first(e.configurationNamingContext),
     dnsHostName: first(e.dnsHostName),
     currentTime: parseGeneralizedTime(first(e.currentTime)),
   };

@@ -5,7 +5,8 @@
  */
 import { logonKey } from '../database/accounts.ts';
 
-export type LogonInput = { ok: true; sam: string; upn: string | null; key: string } | { ok: false; reason: string };
+/** `domain`: the DOMAIN of DOMAIN\\name, checked against the directory's own names before anything is imported. */
+export type LogonInput = { ok: true; sam: string; upn: string | null; domain: string | null; key: string } | { ok: false; reason: string };
 
 /** AD allows 20 characters in sAMAccountName and 1 024 in a UPN; a logon longer than a UPN is no logon. */
 const MAX_LENGTH = 1024;
@@ -20,9 +21,11 @@ export function parseLogonInput(text: string): LogonInput {
   const name = raw.trim();
   let sam: string;
   let upn: string | null = null;
+  let domain: string | null = null;
   const slash = name.indexOf('\\');
   if (slash >= 0) {
     if (slash === 0 || name.indexOf('\\', slash + 1) >= 0) return { ok: false, reason: `"${name}" is not a logon name: write name, DOMAIN\\name or name@domain.` };
+    domain = name.slice(0, slash);
     sam = name.slice(slash + 1);
   } else if (name.includes('@')) {
     const at = name.lastIndexOf('@');
@@ -34,5 +37,5 @@ export function parseLogonInput(text: string): LogonInput {
     return { ok: false, reason: `"${name}" contains characters that Active Directory does not allow in a logon name (" / \\ [ ] : ; | = , + * ? < >).` };
   }
   if (/^[.\s]+$/.test(sam)) return { ok: false, reason: `"${name}" is not a logon name.` };
-  return { ok: true, sam, upn, key: logonKey(sam) };
+  return { ok: true, sam, upn, domain, key: logonKey(sam) };
 }

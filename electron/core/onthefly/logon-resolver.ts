@@ -46,6 +46,7 @@ export class LogonResolver {
   private writes: Promise<unknown> = Promise.resolve();
   private database: UsersDatabase | null = null;
   private searchBase: string | null = null;
+  private domain: { netbios: string; dns: string } | null = null;
   private readonly pool: SessionPool;
   private readonly options: ResolverOptions & { now: () => number };
   /** Directory searches issued: for tests and the benchmark (one per distinct unknown name). */
@@ -75,21 +76,21 @@ export class LogonResolver {
     if (!settings.autoImport && !dryRun) {
       return { result: 'not-found', reason: `"${input.sam}" is not in the users database, and on-the-fly import from Active Directory is off (Tools → Active Directory (LDAP) integration…).` };
     }
-    const nameKey = input.upn ? input.upn.toLowerCase() : input.key;
+    const nameKey = input.upn ? input.upn.toLowerCase() : input.domain ? `${input.domain.toLowerCase()}\\${input.key}` : input.key;
     const cached = this.notFound.get(nameKey);
     if (cached && this.options.now() < cached.until) return { result: 'not-found', reason: cached.reason };
     const key = `${dryRun ? 'dry' : 'real'}:${nameKey}`;
     const running = this.inFlight.get(key);
     if (running) return running;
-    const work = this.lookUp(input.sam, input.upn, nameKey, dryRun).finally(() => this.inFlight.delete(key));
+    const work = this.lookUp(input.sam, input.upn, input.domain, nameKey, dryRun).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, work);
     return work;
   }
 
-  private async lookUp(sam: string, upn: string | null, nameKey: string, dryRun: boolean): Promise<LookupResult> {
+  private async lookUp(sam: string, upn: string | null, domain: string | null, nameKey: string, dryRun: boolean): Promise<LookupResult> {
     let found: Found;
     try {
-      found = await this.pool.use((session) => this.search(session, sam, upn));
+      found = await this.pool.use((session) => this.search(session, sam, upn, domain));
     } catch (err) {
       const failure = explainLdapError(err, 'account lookup', this.options.settings.timeout * 1000);
       return { result: 'unavailable', reason: `The directory could not be asked (${failure.message}) ${failure.hint}`.trim() };
@@ -107,12 +108,28 @@ export class LogonResolver {
     return done;
   }
 
-  private async search(session: DirectorySession, sam: string, upn: string | null): Promise<Found> {
+  /** The domain's own names (NetBIOS and DNS), which the DOMAIN of DOMAIN\\name must be one of. */
+  private async domainNames(session: DirectorySession): Promise<{ netbios: string; dns: string }> {
+    if (this.domain) return this.domain;
+    const dse = await readRootDse(session.client);
+    const { searchEntries } = await session.client.search(`CN=Partitions,${dse.configurationNamingContext}`, { scope: 'one', filter: `(&(objectClass=crossRef)(nCName=${escapeFilterValue(dse.defaultNamingContext)}))`, attributes: ['nETBIOSName', 'dnsRoot'], timeLimit: this.options.settings.timeout });
+    const entry: Record<string, unknown> = searchEntries[0] ?? {};
+    this.domain = { netbios: String(entry.nETBIOSName ?? ''), dns: String(entry.dnsRoot ?? '') };
+    return this.domain;
+  }
+
+  private async search(session: DirectorySession, sam: string, upn: string | null, domain: string | null): Promise<Found> {
     const { settings } = this.options;
     const timeoutMs = settings.timeout * 1000;
     if (this.searchBase === null) {
       const path = parseAdsPath(settings.ouPath);
       this.searchBase = path.ok && path.dn ? path.dn : (await readRootDse(session.client)).defaultNamingContext;
+    }
+    if (domain) {
+      const names = await this.domainNames(session);
+      if (![names.netbios, names.dns].some((n) => n && n.toLowerCase() === domain.toLowerCase())) {
+        return { ok: false, result: { result: 'not-found', reason: `"${domain}\\${sam}" names the domain ${domain}, but this directory is ${names.netbios || '?'} (${names.dns || '?'}); nothing was imported.` } };
+      }
     }
     const logon = settings.importComputers ? `${sam}$` : sam;
     const match = upn ? `(userPrincipalName=${escapeFilterValue(upn)})` : `(sAMAccountName=${escapeFilterValue(logon)})`;

@@ -1,4 +1,5 @@
 /** Page 4: where imported accounts go in the server's OU tree, and what happens to AD-disabled accounts. */
+import { useId } from 'react';
 import { parseServerOuPath } from '../../../../shared/server-ou-path.ts';
 
 export interface PlacementState {
@@ -15,21 +16,23 @@ export const placementProblem = (p: PlacementState): string | null => {
 
 export function PlacementPage({ value, onChange }: { value: PlacementState; onChange: (p: PlacementState) => void }) {
   const problem = placementProblem(value);
+  // Each box is named by its radio's visible words.
+  const ids = { recreate: useId(), single: useId() };
   return (
     <>
       <fieldset>
         <legend>Where to place the imported accounts</legend>
         <label className="check">
-          <input type="radio" name="placement" checked={value.placement === 'recreate'} onChange={() => onChange({ ...value, placement: 'recreate' })} /> Recreate the Active Directory OU structure under:
+          <input type="radio" name="placement" checked={value.placement === 'recreate'} onChange={() => onChange({ ...value, placement: 'recreate' })} /> <span id={ids.recreate}>Recreate the Active Directory OU structure under:</span>
         </label>
         <div className="indent">
-          <input type="text" aria-label="Server OU to recreate the structure under" disabled={value.placement !== 'recreate'} value={value.recreateUnder} onChange={(e) => onChange({ ...value, recreateUnder: e.target.value })} placeholder="empty = the top of the server's tree" />
+          <input type="text" aria-labelledby={ids.recreate} disabled={value.placement !== 'recreate'} value={value.recreateUnder} onChange={(e) => onChange({ ...value, recreateUnder: e.target.value })} placeholder="empty = the top of the server's tree" />
         </div>
         <label className="check">
-          <input type="radio" name="placement" checked={value.placement === 'single'} onChange={() => onChange({ ...value, placement: 'single' })} /> Place all imported accounts into:
+          <input type="radio" name="placement" checked={value.placement === 'single'} onChange={() => onChange({ ...value, placement: 'single' })} /> <span id={ids.single}>Place all imported accounts into:</span>
         </label>
         <div className="indent">
-          <input type="text" aria-label="Server OU for all imported accounts" disabled={value.placement !== 'single'} value={value.singleInto} onChange={(e) => onChange({ ...value, singleInto: e.target.value })} placeholder="empty = _Default" />
+          <input type="text" aria-labelledby={ids.single} disabled={value.placement !== 'single'} value={value.singleInto} onChange={(e) => onChange({ ...value, singleInto: e.target.value })} placeholder="empty = _Default" />
         </div>
         <p className="note">Server OU paths are written with slashes, e.g. Staff/Sales; a slash inside a name is written \/.</p>
         {problem && (

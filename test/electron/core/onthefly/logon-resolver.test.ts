@@ -66,6 +66,13 @@ describe.runIf(realPartsAvailable())('resolveLogon on the Samba DC', () => {
     }
   });
 
+  it('imports nothing for DOMAIN\\name when DOMAIN is not this directory\'s domain (by NetBIOS or DNS name)', async () => {
+    const { resolver, file } = make();
+    expect(await resolver.resolveLogon('OTHER\\staff0010')).toEqual({ result: 'not-found', reason: '"OTHER\\staff0010" names the domain OTHER, but this directory is CORP (corp.example.test); nothing was imported.' });
+    expect(sql(file, 'SELECT * FROM accounts')).toEqual([]);
+    expect(await resolver.resolveLogon('corp.example.test\\staff0010')).toMatchObject({ result: 'imported', account: { logon: 'staff0010' } });
+  });
+
   it('answers a local account from the database, and leaves it as it is', async () => {
     const { resolver, file } = make();
     addLocalAccount(file, 'staff0011', 'Typed by hand');
