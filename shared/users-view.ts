@@ -68,25 +68,11 @@ export interface AccountsQuery {
   limit: number;
 }
 
-export interface AccountRecord {
+/** An account as the users view shows it: the /USERS fields and where it came from and when. */
+export interface AccountRecord extends AccountView {
   id: number;
-  logon: string;
-  displayName: string;
-  firstName: string;
-  middleName: string;
-  lastName: string;
-  email: string;
-  department: string;
-  title: string;
-  phone: string;
-  enabled: boolean;
   disabledBy: 'admin' | 'sync' | null;
-  kind: 'user' | 'computer';
-  origin: 'local' | 'ad';
-  ou: string;
   adDn: string | null;
-  /** `{…}` form. */
-  adGuid: string | null;
   syncedAt: string | null;
   createdAt: string;
   updatedAt: string;

@@ -43,7 +43,7 @@ export function findAccount(db: DatabaseSync, logon: string): AccountView | null
   return row ? accountView(row, new OuTree(db)) : null;
 }
 
-function accountView(r: AccountRow, tree: OuTree): AccountView {
+export function accountView(r: AccountRow, tree: OuTree): AccountView {
   return {
     logon: r.logon,
     firstName: r.first_name,

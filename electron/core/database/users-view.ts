@@ -5,7 +5,7 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { AccountRecord, AccountsPage, AccountsQuery, OuNode, RunSummary, SortColumn, UsersOverview } from '../../../shared/users-view.ts';
 import { findRun } from '../import/run-history.ts';
-import { braced, type AccountRow } from './accounts.ts';
+import { type AccountRow, accountView } from './accounts.ts';
 import { OuTree } from './ou-tree.ts';
 
 const ORDER_BY: Record<SortColumn, string> = {
@@ -86,26 +86,5 @@ export function accountsPage(db: DatabaseSync, query: AccountsQuery): AccountsPa
 }
 
 function toRecord(r: FullRow, tree: OuTree): AccountRecord {
-  return {
-    id: r.id,
-    logon: r.logon,
-    displayName: r.display_name,
-    firstName: r.first_name,
-    middleName: r.middle_name,
-    lastName: r.last_name,
-    email: r.email,
-    department: r.department,
-    title: r.title,
-    phone: r.phone,
-    enabled: r.enabled === 1,
-    disabledBy: r.disabled_by,
-    kind: r.kind,
-    origin: r.origin,
-    ou: tree.path(r.ou_id),
-    adDn: r.ad_dn,
-    adGuid: braced(r.ad_guid),
-    syncedAt: r.synced_at,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
+  return { ...accountView(r, tree), id: r.id, disabledBy: r.disabled_by, adDn: r.ad_dn, syncedAt: r.synced_at, createdAt: r.created_at, updatedAt: r.updated_at };
 }

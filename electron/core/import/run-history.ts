@@ -2,21 +2,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Counts, ImportMode, RunStatus, StartedBy } from '../../../shared/import-run.ts';
 
-export interface RunRecord {
-  id: number;
-  mode: ImportMode | 'on-the-fly';
-  source: string;
-  startedBy: StartedBy;
-  incremental: boolean;
-  dc: string | null;
-  startedAt: string;
-  finishedAt: string;
-  status: RunStatus;
-  counts: Counts;
-  error: string | null;
-  backup: string | null;
-}
-
 export interface RunStart {
   mode: ImportMode | 'on-the-fly';
   source: string;
@@ -24,6 +9,15 @@ export interface RunStart {
   incremental: boolean;
   dc: string | null;
   startedAt: string;
+}
+
+export interface RunRecord extends RunStart {
+  id: number;
+  finishedAt: string;
+  status: RunStatus;
+  counts: Counts;
+  error: string | null;
+  backup: string | null;
 }
 
 export function insertRun(db: DatabaseSync, run: RunStart, status: RunStatus, finishedAt: string, error: string | null = null): number {
