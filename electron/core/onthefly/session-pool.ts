@@ -16,7 +16,6 @@ export interface PoolOptions {
   /** How long a failure to reach or bind is answered from memory. */
   retryAfterMs: number;
   now?: () => number;
-  open?: typeof openSession;
 }
 
 export class SessionPool {
@@ -31,13 +30,13 @@ export class SessionPool {
   private readonly settings: Settings;
   private readonly password: string | null;
   private readonly resolver: NameResolver;
-  private readonly options: Required<Pick<PoolOptions, 'size' | 'retryAfterMs' | 'now' | 'open'>>;
+  private readonly options: Required<PoolOptions>;
 
   constructor(settings: Settings, password: string | null, resolver: NameResolver, options: PoolOptions) {
     this.settings = settings;
     this.password = password;
     this.resolver = resolver;
-    this.options = { now: Date.now, open: openSession, ...options };
+    this.options = { now: Date.now, ...options };
   }
 
   async use<T>(work: (session: DirectorySession) => Promise<T>): Promise<T> {
@@ -71,7 +70,7 @@ export class SessionPool {
     if (this.busy >= this.options.size) return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
     this.busy++;
     try {
-      const session = await this.options.open(this.settings, this.password, this.resolver);
+      const session = await openSession(this.settings, this.password, this.resolver);
       this.opened++;
       return session;
     } catch (err) {

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiError } from '../../../shared/result.ts';
 
-export const BLOCK = 200;
+const BLOCK = 200;
 
 export type FetchBlock<T> = (offset: number, limit: number) => Promise<{ ok: true; value: { total: number; rows: T[] } } | { ok: false; error: ApiError }>;
 
