@@ -9,10 +9,10 @@ import { loadKerberos } from '../../electron/core/directory/kerberos/kerberos-mo
 import { REALM, SERVICE_ACCOUNT } from './directory-fixture.ts';
 import type { TestDc } from './samba-dc.ts';
 
-export interface KerberosEnv {
+export type KerberosEnv = {
   KRB5_CONFIG: string;
   KRB5CCNAME: string;
-}
+};
 
 /** Why the Kerberos suites cannot run here, or null when they can. */
 export function kerberosMissing(): string | null {
@@ -42,8 +42,8 @@ export function ticketFor(dc: TestDc, dir: string): KerberosEnv {
 }
 
 /** Runs `work` with these variables in this process's environment (the Kerberos library reads them per context). */
-export async function withEnv<T>(env: Partial<KerberosEnv>, work: () => Promise<T>): Promise<T> {
-  const before = { KRB5_CONFIG: process.env.KRB5_CONFIG, KRB5CCNAME: process.env.KRB5CCNAME };
+export async function withEnv<T>(env: Record<string, string>, work: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   Object.assign(process.env, env);
   try {
     return await work();

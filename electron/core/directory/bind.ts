@@ -4,6 +4,7 @@ import { parseLoginId } from '../../../shared/login-id.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { StepFailure } from '../failure.ts';
 import { gssapiBind } from './kerberos/gssapi-bind.ts';
+import type { SecurityLayer } from './kerberos/security-layer.ts';
 import { explainLdapError } from './ldap-errors.ts';
 
 const LAYER_WORDS = { confidentiality: 'sealed (encrypted and signed) by Kerberos', integrity: 'signed by Kerberos', none: 'no SASL layer: the TLS session protects the traffic' };
@@ -14,10 +15,19 @@ export interface BindTarget {
   overTls: boolean;
 }
 
-async function bindAsCurrentAccount(client: Client, target: BindTarget): Promise<string> {
+export interface Bound {
+  /** Who logged on: the principal (Kerberos) or the login ID as typed. */
+  identity: string;
+  /** For Test connection's bind step: the identity and how it logged on. */
+  description: string;
+  /** The SASL layer the Kerberos session installed; null for simple binds. */
+  layer: SecurityLayer | null;
+}
+
+async function bindAsCurrentAccount(client: Client, target: BindTarget): Promise<Bound> {
   try {
     const bound = await gssapiBind(client, target.host, target.overTls);
-    return `${bound.principal} (current account, Kerberos, service ${bound.servicePrincipal}; ${LAYER_WORDS[bound.layer]})`;
+    return { identity: bound.principal, description: `${bound.principal} (current account, Kerberos, service ${bound.servicePrincipal}; ${LAYER_WORDS[bound.layer]})`, layer: bound.layer };
   } catch (err) {
     // Over TLS no layer may be chosen, and a DC that insists on one (Samba's default) refuses the bind.
     if (target.overTls && (err as { code?: unknown }).code === 'encryption-required') {
@@ -31,7 +41,7 @@ async function bindAsCurrentAccount(client: Client, target: BindTarget): Promise
  * Binds once: as the current account (Kerberos), or with the login ID and a password — never an empty
  * one (AD would treat it as an anonymous bind and "succeed").
  */
-export async function bindOnce(client: Client, settings: Settings, password: string | null, timeoutMs: number, target: BindTarget): Promise<string> {
+export async function bindOnce(client: Client, settings: Settings, password: string | null, timeoutMs: number, target: BindTarget): Promise<Bound> {
   if (settings.account === 'current') return bindAsCurrentAccount(client, target);
   const login = parseLoginId(settings.login);
   if (!login.ok) throw new StepFailure('invalid-login', login.error, 'Correct the Login ID in the dialog.');
@@ -44,5 +54,5 @@ export async function bindOnce(client: Client, settings: Settings, password: str
     throw explainLdapError(err, 'logon (bind)', timeoutMs);
   }
   const form = login.form.kind === 'dn' ? 'distinguished name' : login.form.kind === 'upn' ? 'user principal name' : 'down-level logon name';
-  return `${settings.login.trim()} (${form})`;
+  return { identity: settings.login.trim(), description: `${settings.login.trim()} (${form})`, layer: null };
 }

@@ -6,9 +6,10 @@ import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Client } from 'ldapts';
 import type { TestReport, TestStep, TestStepName } from '../../../shared/contract.ts';
-import type { Settings } from '../../../shared/settings.ts';
+import type { Security, Settings } from '../../../shared/settings.ts';
 import { accountFilter, accountNoun, logonName } from './account-filter.ts';
-import { bindOnce } from './bind.ts';
+import { type Bound, bindOnce } from './bind.ts';
+import type { SecurityLayer } from './kerberos/security-layer.ts';
 import { clientOver, closeClient, connectTcp, endpoint, handshakeLdaps, startTls } from './connection.ts';
 import { StepFailure } from '../failure.ts';
 import { explainLdapError } from './ldap-errors.ts';
@@ -115,8 +116,8 @@ export async function testConnection(settings: Settings, password: string | null
     });
     const activeClient = client;
 
-    const boundAs = await step('bind', async () => {
-      let described: string;
+    const bound = await step('bind', async () => {
+      let described: Bound;
       try {
         described = await bindOnce(activeClient, settings, password, timeouts.operationMs, { host, overTls: plan.security !== 'none' });
       } catch (err) {
@@ -127,7 +128,7 @@ export async function testConnection(settings: Settings, password: string | null
         throw err;
       }
       const identity = await whoAmI(activeClient);
-      return { value: identity ?? (settings.account === 'current' ? described.split(' ')[0]! : settings.login.trim()), detail: `Logged on as ${described}${identity ? `; the server knows the account as ${identity}` : ''}.` };
+      return { value: { ...described, identity: identity ?? described.identity }, detail: `Logged on as ${described.description}${identity ? `; the server knows the account as ${identity}` : ''}.` };
     });
 
     const rootDse = await step('directory', async () => {
@@ -188,11 +189,10 @@ export async function testConnection(settings: Settings, password: string | null
       return { value: count, detail: `${count} ${noun} in ${baseDn} and below (paged, ${settings.pageSize} per page), e.g. ${sample.sort((a, b) => a.localeCompare(b)).join(', ')}.` };
     });
 
-    const tlsText = certificate ? `${plan.security === 'ldaps' ? 'LDAPS' : 'StartTLS'} (${(certificate as CertificateSummary).protocol})` : 'an unencrypted connection';
     return {
       ok: true,
       steps,
-      summary: `Test connection succeeded. Logged on to ${rootDse.dnsHostName || host} (${endpoint(connected.address, plan.port)}) as ${boundAs} over ${tlsText}. ${baseDn} holds ${counted} ${accountNoun(settings.importComputers, counted)}.`,
+      summary: `Test connection succeeded. Logged on to ${rootDse.dnsHostName || host} (${endpoint(connected.address, plan.port)}) as ${bound.identity} over ${protectionWords(plan.security, certificate, bound.layer)}. ${baseDn} holds ${counted} ${accountNoun(settings.importComputers, counted)}.`,
     };
   } catch (err) {
     if (!(err instanceof Stop)) throw err;
@@ -202,6 +202,14 @@ export async function testConnection(settings: Settings, password: string | null
     if (client && socket) await closeClient(client, socket);
     else socket?.destroy();
   }
+}
+
+/** What protects the session's traffic, as the success message says it. */
+export function protectionWords(security: Security, certificate: CertificateSummary | null, layer: SecurityLayer | null): string {
+  if (certificate) return `${security === 'ldaps' ? 'LDAPS' : 'StartTLS'} (${certificate.protocol})`;
+  if (layer === 'confidentiality') return 'a connection sealed (encrypted and signed) by Kerberos';
+  if (layer === 'integrity') return 'a connection signed, but not encrypted, by Kerberos';
+  return 'an unencrypted connection';
 }
 
 function describeTls(mode: string, cert: CertificateSummary): string {

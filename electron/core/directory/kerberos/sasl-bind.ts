@@ -45,6 +45,7 @@ BindResponse.prototype.parseMessage = function parseKeepingSaslBytes(this: BindR
 interface ClientInternals {
   _send(message: BindRequest): Promise<BindResponse>;
   _nextMessageId(): number;
+  _connect(): Promise<void> | void;
 }
 
 export interface SaslStep {
@@ -56,6 +57,9 @@ export interface SaslStep {
 
 export async function saslBindStep(client: Client, mechanism: string, credentials: Buffer | null): Promise<SaslStep> {
   const internals = client as unknown as ClientInternals;
+  // ldapts connects lazily inside its public operations; `_send` does not, so a bind that is the first
+  // message on the connection (the server named by DNS name: no RootDSE read before it) must connect here.
+  if (!client.isConnected) await internals._connect();
   const response = await internals._send(new BinarySaslBindRequest(internals._nextMessageId(), mechanism, credentials));
   const data = (response.data as unknown[]).find((d) => Buffer.isBuffer(d)) as Buffer | undefined;
   return { status: response.status, serverCredentials: data ?? null, errorMessage: response.errorMessage ?? '' };
