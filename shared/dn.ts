@@ -5,7 +5,13 @@
 
 export interface Ava {
   type: string;
+  /** The text value; for a BER value, the `#hex` as written. */
   value: string;
+  /**
+   * Set for a value written as `#` and hex digits (RFC 4514 §2.4: a BER encoding). An escaped `\#…` is
+   * text that starts with "#": the two must stay apart, or "#2024" turns into a hex value when rebuilt.
+   */
+  ber?: true;
 }
 export type Rdn = Ava[];
 
@@ -17,7 +23,8 @@ export type DnParse =
 export const MAX_DN_LENGTH = 4096;
 
 const KEYSTRING = /^[A-Za-z][A-Za-z0-9-]*$/;
-const NUMERICOID = /^\d+(\.\d+)+$/;
+/** RFC 4512 numericoid: no leading zeros in a number ("01.1" is not an OID). */
+const NUMERICOID = /^(0|[1-9]\d*)(\.(0|[1-9]\d*))+$/;
 const HEX = /^[0-9A-Fa-f]{2}$/;
 /** Characters that RFC 4514 allows after a backslash as themselves. */
 const ESCAPABLE = new Set(['"', '+', ',', ';', '<', '>', ' ', '#', '=', '\\']);
@@ -53,13 +60,20 @@ export function parseDn(input: string, offset = 0): DnParse {
         );
       }
       if (!KEYSTRING.test(type) && !NUMERICOID.test(type)) {
-        return fail(`"${type}" at character ${typeStart + 1 + offset} is not a valid attribute name (letters, digits and "-", starting with a letter).`, typeStart);
+        const oidLike = /^[\d.]+$/.test(type);
+        return fail(
+          oidLike
+            ? `"${type}" at character ${typeStart + 1 + offset} is not a valid attribute OID (numbers separated by dots, without leading zeros, such as 2.5.4.11).`
+            : `"${type}" at character ${typeStart + 1 + offset} is not a valid attribute name (letters, digits and "-", starting with a letter).`,
+          typeStart,
+        );
       }
       i++; // '='
       skipSpaces();
+      const ber = input[i] === '#';
       const value = readValue();
       if (typeof value !== 'string') return value;
-      rdn.push({ type, value });
+      rdn.push(ber ? { type, value, ber: true } : { type, value });
       if (input[i] === '+') {
         i++;
         continue;
@@ -143,13 +157,20 @@ export function parseDn(input: string, offset = 0): DnParse {
   }
 }
 
-/** Escapes one attribute value for use in a DN (RFC 4514 §2.4). */
+const hexByte = (code: number) => `\\${code.toString(16).toUpperCase().padStart(2, '0')}`;
+
+/**
+ * Escapes one attribute value for use in a DN (RFC 4514 §2.4), as AD writes them: the special characters
+ * with a backslash, a leading "#" or space and a trailing space, and every control character (below 0x20,
+ * and 0x7F) as a hex pair — AD itself names deleted objects "CN=name\0ADEL:<guid>".
+ */
 export function escapeDnValue(value: string): string {
   let out = '';
   for (let k = 0; k < value.length; k++) {
     const c = value[k]!;
-    if (c === '\0') out += '\\00';
-    else if ('"+,;<>\\'.includes(c)) out += '\\' + c;
+    const code = c.charCodeAt(0);
+    if (code < 0x20 || code === 0x7f) out += hexByte(code);
+    else if ('"+,;<>\\='.includes(c)) out += '\\' + c;
     else if ((c === ' ' || c === '#') && k === 0) out += '\\' + c;
     else if (c === ' ' && k === value.length - 1) out += '\\ ';
     else out += c;
@@ -158,7 +179,7 @@ export function escapeDnValue(value: string): string {
 }
 
 export function formatDn(rdns: Rdn[]): string {
-  return rdns.map((rdn) => rdn.map((ava) => `${ava.type}=${ava.value.startsWith('#') && /^#([0-9A-Fa-f]{2})+$/.test(ava.value) ? ava.value : escapeDnValue(ava.value)}`).join('+')).join(',');
+  return rdns.map((rdn) => rdn.map((ava) => `${ava.type}=${ava.ber ? ava.value : escapeDnValue(ava.value)}`).join('+')).join(',');
 }
 
 /** The DNS domain named by the DC= components of a DN ("DC=corp,DC=example,DC=com" → "corp.example.com"), or null. */
