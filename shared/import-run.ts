@@ -57,7 +57,10 @@ export interface Progress {
   etaMs: number | null;
 }
 
+/** How a run ended. */
 export type RunStatus = 'succeeded' | 'failed' | 'cancelled' | 'stopped';
+/** What the history says of a run: also one still running, or one whose process died before it ended. */
+export type HistoryStatus = RunStatus | 'running' | 'interrupted';
 
 export interface ImportOutcome {
   ok: boolean;

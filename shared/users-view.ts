@@ -1,5 +1,5 @@
 /** What the console's users view shows: the server's OU tree with counts, and pages of accounts. */
-import type { Counts, RunStatus } from './import-run.ts';
+import type { Counts, HistoryStatus } from './import-run.ts';
 
 /** The person fields an account has, whether typed locally or read from AD. */
 export interface PersonFields {
@@ -39,11 +39,15 @@ export interface RunSummary {
   mode: string;
   source: string;
   startedBy: string;
-  status: RunStatus;
-  finishedAt: string;
+  status: HistoryStatus;
+  startedAt: string;
+  /** null while it runs. */
+  finishedAt: string | null;
   counts: Counts;
   error: string | null;
   backup: string | null;
+  host: string | null;
+  pid: number | null;
 }
 
 export interface UsersOverview {

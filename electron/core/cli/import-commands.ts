@@ -123,10 +123,16 @@ function withDatabase<T>(dataDir: string, work: (db: DatabaseSync) => T): T {
 
 const countsText = (c: Counts) => COUNT_LABELS.filter(([k]) => c[k] > 0).map(([k, label]) => `${c[k]} ${label}`).join(', ') || 'no changes';
 
+function runResultText(r: RunRecord): string {
+  if (r.status === 'succeeded') return countsText(r.counts);
+  if (r.status === 'running') return `since ${r.startedAt.replace('T', ' ').slice(0, 19)} UTC${r.host ? ` on ${r.host}, pid ${r.pid}` : ''}`;
+  return r.error ?? '';
+}
+
 function historyText(runs: RunRecord[]): string {
   if (runs.length === 0) return 'No import has run yet.\n';
   return `${runs
-    .map((r) => `${String(r.id).padStart(5)}  ${r.startedAt.replace('T', ' ').slice(0, 19)}  ${MODE_NAMES[r.mode]}${r.incremental ? ' (incremental)' : ''} by ${r.startedBy}: ${r.status} — ${r.status === 'succeeded' ? countsText(r.counts) : r.error}\n       ${r.source}${r.dc ? ` on ${r.dc}` : ''}${r.backup ? `; backup ${r.backup}` : ''}`)
+    .map((r) => `${String(r.id).padStart(5)}  ${r.startedAt.replace('T', ' ').slice(0, 19)}  ${MODE_NAMES[r.mode]}${r.incremental ? ' (incremental)' : ''} by ${r.startedBy}: ${r.status} — ${runResultText(r)}\n       ${r.source}${r.dc ? ` on ${r.dc}` : ''}${r.backup ? `; backup ${r.backup}` : ''}`)
     .join('\n')}\n`;
 }
 

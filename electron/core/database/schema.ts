@@ -101,6 +101,39 @@ export const MIGRATIONS: readonly string[] = [
     last_seen        INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 3: a run is recorded as running when it starts, with the host and process that runs it, so that a
+  // run whose process died is found later and marked interrupted (finished_at is empty until it ends).
+  `
+  CREATE TABLE import_runs_3 (
+    id          INTEGER PRIMARY KEY,
+    mode        TEXT NOT NULL CHECK (mode IN ('new', 'add', 'sync', 'on-the-fly')),
+    source      TEXT NOT NULL,
+    started_by  TEXT NOT NULL CHECK (started_by IN ('wizard', 'command-line', 'on-the-fly')),
+    incremental INTEGER NOT NULL DEFAULT 0,
+    dc          TEXT,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    status      TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled', 'stopped', 'interrupted')),
+    created     INTEGER NOT NULL DEFAULT 0,
+    updated     INTEGER NOT NULL DEFAULT 0,
+    disabled    INTEGER NOT NULL DEFAULT 0,
+    enabled     INTEGER NOT NULL DEFAULT 0,
+    unchanged   INTEGER NOT NULL DEFAULT 0,
+    skipped     INTEGER NOT NULL DEFAULT 0,
+    conflicts   INTEGER NOT NULL DEFAULT 0,
+    failed      INTEGER NOT NULL DEFAULT 0,
+    error       TEXT,
+    backup      TEXT,
+    host        TEXT,
+    pid         INTEGER,
+    CHECK ((status = 'running') = (finished_at IS NULL))
+  );
+  INSERT INTO import_runs_3 (id, mode, source, started_by, incremental, dc, started_at, finished_at, status, created, updated, disabled, enabled, unchanged, skipped, conflicts, failed, error, backup)
+    SELECT id, mode, source, started_by, incremental, dc, started_at, finished_at, status, created, updated, disabled, enabled, unchanged, skipped, conflicts, failed, error, backup FROM import_runs;
+  DROP TABLE import_runs;
+  ALTER TABLE import_runs_3 RENAME TO import_runs;
+  CREATE INDEX import_runs_running ON import_runs(status) WHERE status = 'running';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

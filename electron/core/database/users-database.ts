@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { StepFailure } from '../failure.ts';
+import { markInterruptedRuns } from './interrupted-runs.ts';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 
 export const DATABASE_FILE = 'users.sqlite';
@@ -38,7 +39,21 @@ export function backupDatabase(db: DatabaseSync, file: string, label: string): s
   return target;
 }
 
-function probe(file: string): { version: number; backup: string | null } {
+/** SQLite's primary result codes that matter when opening (the extended code carries them in its low byte). */
+const SQLITE_BUSY = 5;
+const SQLITE_LOCKED = 6;
+const SQLITE_CORRUPT = 11;
+const SQLITE_NOTADB = 26;
+
+const sqliteCode = (err: unknown): number | null => {
+  const code = (err as { errcode?: unknown }).errcode;
+  return typeof code === 'number' ? code & 0xff : null;
+};
+
+const readPragma = (db: DatabaseSync, name: 'application_id' | 'user_version'): number => Number((db.prepare(`PRAGMA ${name}`).get() as Record<string, number>)[name]);
+
+/** Read-only look at a file before anything writes to it: refuses what this version must not touch. */
+function probe(file: string): void {
   let db: DatabaseSync;
   try {
     db = new DatabaseSync(file, { readOnly: true });
@@ -49,9 +64,10 @@ function probe(file: string): { version: number; backup: string | null } {
     let appId: number;
     let version: number;
     try {
-      appId = Number((db.prepare('PRAGMA application_id').get() as { application_id: number }).application_id);
-      version = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+      appId = readPragma(db, 'application_id');
+      version = readPragma(db, 'user_version');
     } catch (err) {
+      if (isBusy(err)) throw busy(file);
       throw unreadable(file, `it is not a SQLite database or it is damaged (${(err as Error).message})`);
     }
     if (appId !== 0 && appId !== APPLICATION_ID) throw unreadable(file, 'it belongs to another program (its SQLite application id is not AD Console\'s)');
@@ -59,42 +75,101 @@ function probe(file: string): { version: number; backup: string | null } {
       const tables = db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number };
       if (Number(tables.n) > 0) throw unreadable(file, 'it is a SQLite database of another program (it has tables but no AD Console schema)');
     }
-    if (version > SCHEMA_VERSION) {
-      throw new StepFailure('database-newer', `The users database ${file} was written by a newer AD Console (schema ${version}; this version reads up to schema ${SCHEMA_VERSION}). It was left untouched.`, 'Use the newer AD Console, or restore a backup made by this version.');
-    }
-    // An upgrade rewrites tables: keep the file as it was first.
-    const backup = version > 0 && version < SCHEMA_VERSION ? backupDatabase(db, file, `before-upgrade-to-${SCHEMA_VERSION}`) : null;
-    return { version, backup };
+    if (version > SCHEMA_VERSION) throw newer(file, version);
   } finally {
     db.close();
   }
 }
 
-export function openUsersDatabase(file: string): UsersDatabase {
-  const exists = fs.existsSync(file) && fs.statSync(file).size > 0;
-  const { version, backup } = exists ? probe(file) : { version: 0, backup: null };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new DatabaseSync(file, { enableForeignKeyConstraints: true });
+const isBusy = (err: unknown): boolean => sqliteCode(err) === SQLITE_BUSY || sqliteCode(err) === SQLITE_LOCKED;
+
+function busy(file: string): StepFailure {
+  return new StepFailure('database-busy', `The users database ${file} is locked by another process (an import, bcscmd or the console) that held it for longer than ${BUSY_TIMEOUT_MS / 1000} s. It was not changed.`, 'Wait for the other import to finish (bcscmd /HISTORY lists running ones), then try again.');
+}
+
+function newer(file: string, version: number): StepFailure {
+  return new StepFailure('database-newer', `The users database ${file} was written by a newer AD Console (schema ${version}; this version reads up to schema ${SCHEMA_VERSION}). It was left untouched.`, 'Use the newer AD Console, or restore a backup made by this version.');
+}
+
+/** Only a file SQLite itself calls damaged is "damaged"; anything else is said as what it is. */
+export function explainDatabaseError(err: unknown, file: string): StepFailure {
+  if (err instanceof StepFailure) return err;
+  if (isBusy(err)) return busy(file);
+  const code = sqliteCode(err);
+  if (code === SQLITE_CORRUPT || code === SQLITE_NOTADB) return unreadable(file, `it is damaged (${(err as Error).message})`);
+  return new StepFailure('database-failed', `The users database ${file} could not be used: ${(err as Error).message}. It was not changed.`, 'Check that the data folder is writable and has free space, then try again.');
+}
+
+const BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * Creates or upgrades the schema as the one writer: several processes may open a new or older file at
+ * once (bcscmd runs, the console, the wizard's worker), so the version is read again once the write lock
+ * is held, and only the missing steps run — all in one transaction, so nobody sees a half-made schema.
+ */
+function migrate(db: DatabaseSync, file: string): string | null {
+  db.exec('BEGIN IMMEDIATE');
   try {
-    db.exec('PRAGMA busy_timeout = 10000');
+    const version = readPragma(db, 'user_version');
+    if (version > SCHEMA_VERSION) throw newer(file, version);
+    if (version === SCHEMA_VERSION) {
+      db.exec('COMMIT');
+      return null;
+    }
+    // An upgrade rewrites tables: keep the file as it was first (a reader sees it whole while we hold the lock).
+    const backup = version > 0 ? backupWithReader(file, `before-upgrade-to-${SCHEMA_VERSION}`) : null;
+    for (let step = version; step < SCHEMA_VERSION; step++) db.exec(MIGRATIONS[step]!);
+    db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    const broken = db.prepare('PRAGMA foreign_key_check').all();
+    if (broken.length > 0) throw new Error(`the upgrade left ${broken.length} rows that refer to missing rows`);
+    db.exec('COMMIT');
+    return backup;
+  } catch (err) {
+    db.exec('ROLLBACK');
+    throw err;
+  }
+}
+
+function backupWithReader(file: string, label: string): string {
+  const reader = new DatabaseSync(file, { readOnly: true });
+  try {
+    return backupDatabase(reader, file, label);
+  } finally {
+    reader.close();
+  }
+}
+
+export interface OpenHooks {
+  /** Tests: runs after the version was read and before the write lock is taken (another process's moment). */
+  beforeMigrate?: () => void;
+}
+
+export function openUsersDatabase(file: string, hooks: OpenHooks = {}): UsersDatabase {
+  if (fs.existsSync(file) && fs.statSync(file).size > 0) probe(file);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(file, { enableForeignKeyConstraints: true });
+  } catch (err) {
+    throw explainDatabaseError(err, file);
+  }
+  let backup: string | null = null;
+  try {
+    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = NORMAL'); // with WAL: durable at checkpoints, never corrupt
-    for (let step = version; step < SCHEMA_VERSION; step++) {
-      db.exec('BEGIN IMMEDIATE');
-      try {
-        db.exec(MIGRATIONS[step]!);
-        db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
-        db.exec(`PRAGMA user_version = ${step + 1}`);
-        db.exec('COMMIT');
-      } catch (err) {
-        db.exec('ROLLBACK');
-        throw err;
-      }
+    if (readPragma(db, 'user_version') < SCHEMA_VERSION) {
+      hooks.beforeMigrate?.();
+      // Rebuilding a table that others refer to needs foreign keys off (a no-op inside a transaction).
+      db.exec('PRAGMA foreign_keys = OFF');
+      backup = migrate(db, file);
+      db.exec('PRAGMA foreign_keys = ON');
     }
+    markInterruptedRuns(db);
   } catch (err) {
     db.close();
-    if (err instanceof StepFailure) throw err;
-    throw unreadable(file, (err as Error).message);
+    throw explainDatabaseError(err, file);
   }
   return { db, file, upgradeBackup: backup, close: () => db.close() };
 }

@@ -34,7 +34,7 @@ export function usersOverview(db: DatabaseSync, databaseFile: string): UsersOver
   const accounts = Number(t.accounts);
   const lastId = db.prepare('SELECT max(id) AS id FROM import_runs').get() as { id: number | null };
   const last = lastId.id === null ? null : findRun(db, Number(lastId.id));
-  const lastRun: RunSummary | null = last && { id: last.id, mode: last.mode, source: last.source, startedBy: last.startedBy, status: last.status, finishedAt: last.finishedAt, counts: last.counts, error: last.error, backup: last.backup };
+  const lastRun: RunSummary | null = last && { id: last.id, mode: last.mode, source: last.source, startedBy: last.startedBy, status: last.status, startedAt: last.startedAt, finishedAt: last.finishedAt, counts: last.counts, error: last.error, backup: last.backup, host: last.host, pid: last.pid };
   return {
     ous: [...nodes.values()],
     totals: { accounts, enabled: Number(t.enabled), disabled: accounts - Number(t.enabled), fromAd: Number(t.fromAd), local: accounts - Number(t.fromAd) },

@@ -13,14 +13,14 @@ import { explainLdapError } from '../directory/ldap-errors.ts';
 import { pagedSearch } from '../directory/paged-search.ts';
 import type { NameResolver } from '../directory/resolver.ts';
 import { openSession, type DirectorySession } from '../directory/session.ts';
-import { backupDatabase, bumpRevision, openUsersDatabase, revisionOf, type UsersDatabase } from '../database/users-database.ts';
+import { backupDatabase, bumpRevision, explainDatabaseError, openUsersDatabase, revisionOf, type UsersDatabase } from '../database/users-database.ts';
 import { OuTree } from '../database/ou-tree.ts';
 import { StepFailure } from '../failure.ts';
 import { ACCOUNT_ATTRIBUTES, BINARY_ATTRIBUTES, toAdAccount } from './ad-account.ts';
 import { applyPlan, clearForNewDatabase, plannedAction, REPORTED_ACTIONS } from './applier.ts';
 import { Planner } from './planner.ts';
 import { ProgressMeter } from './progress-meter.ts';
-import { finishRun, insertRun, type RunStart } from './run-history.ts';
+import { beginRun, endRun } from './run-history.ts';
 import { type Action, blankOutcome, type Counts, COUNT_OF, emptyCounts, type ImportMode, type ImportOutcome, type PlannedAction, type Progress, type RunStatus, type StartedBy } from '../../../shared/import-run.ts';
 import { changedSince, describeSource, explainSearchError, type ImportSource, sourceSearches } from './source.ts';
 import { forgetMarks, fullPassReason, loadMarks, saveMarks, sourceKey } from './sync-marks.ts';
@@ -54,6 +54,8 @@ export interface ImportContext {
   databaseFile: string;
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
+  /** A real run's history row exists (status running): whoever watches the process can mark it if it dies. */
+  onRunStarted?: (runId: number) => void;
 }
 
 const NOTHING_CHANGED = 'Nothing was changed in the users database.';
@@ -152,12 +154,22 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
   try {
     database = openUsersDatabase(ctx.databaseFile);
   } catch (err) {
-    const e = err instanceof StepFailure ? err : new StepFailure('database-failed', (err as Error).message, '');
+    const e = explainDatabaseError(err, ctx.databaseFile);
     return outcome('failed', { error: { code: e.code, message: e.message, hint: e.hint } });
   }
   const { db } = database;
   let session: DirectorySession | null = null;
-  let run: RunStart | null = null;
+  let run: { source: string; incremental: boolean; dc: string | null } | null = null;
+  // A real run is in the history from its start: a process killed mid-run still leaves its trace.
+  let runId: number | null = null;
+  try {
+    if (!request.dryRun) runId = beginRun(db, { mode: request.mode, source: request.source ? describeSource(request.source, settings.importComputers) : settings.ouPath, startedBy: request.startedBy, incremental: false, dc: null, startedAt: startedAt.toISOString() });
+  } catch (err) {
+    database.close();
+    const e = explainDatabaseError(err, ctx.databaseFile);
+    return outcome('failed', { error: { code: e.code, message: e.message, hint: e.hint } });
+  }
+  if (runId !== null) ctx.onRunStarted?.(runId);
   let stage: Stage | null = null;
   let fullReason: string | null = null;
   const closeSession = () => {
@@ -181,7 +193,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     const saved = loadMarks(db, key);
     fullReason = fullPassReason(request, source, marks, saved, settings);
     const incremental = fullReason === null;
-    run = { mode: request.mode, source: label, startedBy: request.startedBy, incremental, dc: marks.dnsHostName || session.host, startedAt: startedAt.toISOString() };
+    run = { source: label, incremental, dc: marks.dnsHostName || session.host };
 
     let searches = await sourceSearches(session.client, source, { importComputers: settings.importComputers, domainDn: marks.defaultNamingContext, timeoutMs: settings.timeout * 1000 });
     if (incremental) searches = searches.map((s) => changedSince(s, saved!.usn));
@@ -232,15 +244,13 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     const now = new Date().toISOString();
     meter.start('apply', stage.countPlanned(...REPORTED_ACTIONS));
     db.exec('BEGIN IMMEDIATE');
-    let runId: number;
     try {
       if (revisionOf(db) !== revision) throw new StepFailure('database-changed', `The users database was changed by someone else while this run was reading the directory. ${NOTHING_CHANGED}`, 'Run the import again.');
       if (request.mode === 'new') clearForNewDatabase(db);
-      runId = insertRun(db, run, 'succeeded', now);
       await applyPlan({
         db,
         stage,
-        runId,
+        runId: runId!,
         now,
         counts,
         problems,
@@ -254,7 +264,8 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
       if (leftOut > 0) forgetMarks(db, key);
       else if (request.mode === 'new' || request.mode === 'sync') saveMarks(db, key, marks, incremental ? saved!.since_full + 1 : 0, now, stage.entries);
       bumpRevision(db);
-      finishRun(db, runId, counts, new Date().toISOString(), backup);
+      // The end is recorded in the same transaction as the changes: "running" in the history means none were made.
+      endRun(db, runId!, { status: 'succeeded', ...run, counts, error: null, backup });
       db.exec('COMMIT');
     } catch (err) {
       db.exec('ROLLBACK');
@@ -267,10 +278,10 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     const failure = err instanceof StepFailure ? err : new StepFailure('unexpected', `The import failed unexpectedly: ${(err as Error).message}. ${NOTHING_CHANGED}`, 'Try again; if it repeats, report it with this message.');
     const status: RunStatus = failure.code === 'cancelled' ? 'cancelled' : failure instanceof RunStopped ? 'stopped' : 'failed';
     const message = failure.message.includes(NOTHING_CHANGED) ? failure.message : `${failure.message} ${NOTHING_CHANGED}`;
-    let runId: number | null = null;
-    if (!request.dryRun) {
+    if (runId !== null) {
       // The history keeps failed attempts too: that is where an admin looks when a scheduled sync did nothing.
-      runId = insertRun(db, run ?? { mode: request.mode, source: request.source ? describeSource(request.source, settings.importComputers) : settings.ouPath, startedBy: request.startedBy, incremental: false, dc: null, startedAt: startedAt.toISOString() }, status, new Date().toISOString(), message);
+      const source = run?.source ?? (request.source ? describeSource(request.source, settings.importComputers) : settings.ouPath);
+      endRun(db, runId, { status, source, incremental: run?.incremental ?? false, dc: run?.dc ?? null, counts: emptyCounts(), error: message, backup: null });
     }
     return outcome(status, { runId, dc: run?.dc ?? null, incremental: run?.incremental ?? false, fullReason, error: { code: failure.code, message, hint: failure.hint } });
   } finally {

@@ -4,6 +4,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Settings } from '../../../shared/settings.ts';
+import { markRunInterrupted } from '../database/interrupted-runs.ts';
+import { openUsersDatabase } from '../database/users-database.ts';
 import type { ImportRequest } from './import-engine.ts';
 import { blankOutcome, type ImportOutcome, type Progress } from '../../../shared/import-run.ts';
 
@@ -14,7 +16,7 @@ export interface JobStart {
   databaseFile: string;
 }
 
-export type JobMessage = { type: 'progress'; progress: Progress } | { type: 'done'; outcome: ImportOutcome };
+export type JobMessage = { type: 'progress'; progress: Progress } | { type: 'run'; runId: number } | { type: 'done'; outcome: ImportOutcome };
 
 export interface ImportJob {
   /** Settles with the run's outcome; never rejects. */
@@ -32,18 +34,38 @@ const WORKER_FILE = new URL(import.meta.url.endsWith('.ts') ? './import-worker.t
  */
 const HEAP_LIMITS = { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 384 };
 
+function markDead(file: string, runId: number, why: string): void {
+  try {
+    const database = openUsersDatabase(file);
+    try {
+      markRunInterrupted(database.db, runId, why);
+    } finally {
+      database.close();
+    }
+  } catch {
+    // The history keeps "running" then; the next process that opens the database cannot tell, so says nothing.
+  }
+}
+
 export function startImportJob(start: JobStart, onProgress: (progress: Progress) => void = () => undefined): ImportJob {
   const worker = new Worker(WORKER_FILE, { workerData: start, resourceLimits: HEAP_LIMITS });
   let outcome: ImportOutcome | null = null;
+  let runId: number | null = null;
   const done = new Promise<ImportOutcome>((resolve) => {
     worker.on('message', (message: JobMessage) => {
       if (message.type === 'progress') onProgress(message.progress);
+      else if (message.type === 'run') runId = message.runId;
       else outcome = message.outcome;
     });
-    const died = (why: string): ImportOutcome => ({
-      ...blankOutcome(start.request.mode, start.request.dryRun),
-      error: { code: 'worker-failed', message: `The import stopped unexpectedly (${why}). Nothing was changed in the users database.`, hint: 'Run it again; if it repeats, report it with this message.' },
-    });
+    const died = (why: string): ImportOutcome => {
+      // This process lives on, so nobody else would notice that the run's worker is gone.
+      if (runId !== null) markDead(start.databaseFile, runId, `the import worker stopped unexpectedly (${why})`);
+      return {
+        ...blankOutcome(start.request.mode, start.request.dryRun),
+        runId,
+        error: { code: 'worker-failed', message: `The import stopped unexpectedly (${why}). Nothing was changed in the users database.`, hint: 'Run it again; if it repeats, report it with this message.' },
+      };
+    };
     worker.on('error', (err) => resolve(outcome ?? died(err.message)));
     worker.on('exit', (code) => resolve(outcome ?? died(`exit code ${code}`)));
   });

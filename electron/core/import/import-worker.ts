@@ -20,6 +20,7 @@ const outcome = await runImport(start.request, {
   databaseFile: start.databaseFile,
   signal: abort.signal,
   onProgress: (progress) => post({ type: 'progress', progress }),
+  onRunStarted: (runId) => post({ type: 'run', runId }),
 });
 post({ type: 'done', outcome });
 parentPort!.close();

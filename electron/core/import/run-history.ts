@@ -1,6 +1,7 @@
 /** Import runs as the history and the per-run report read them (`bcscmd /HISTORY`, `/REPORT`). */
+import os from 'node:os';
 import type { DatabaseSync } from 'node:sqlite';
-import type { Counts, ImportMode, RunStatus, StartedBy } from '../../../shared/import-run.ts';
+import type { Counts, HistoryStatus, ImportMode, RunStatus, StartedBy } from '../../../shared/import-run.ts';
 
 export interface RunStart {
   mode: ImportMode | 'on-the-fly';
@@ -13,23 +14,40 @@ export interface RunStart {
 
 export interface RunRecord extends RunStart {
   id: number;
-  finishedAt: string;
+  /** null while the run is running. */
+  finishedAt: string | null;
+  status: HistoryStatus;
+  counts: Counts;
+  error: string | null;
+  backup: string | null;
+  /** The machine and process that ran it (older runs: null). */
+  host: string | null;
+  pid: number | null;
+}
+
+/** Records a run as running, committed at once, so that a process killed mid-run still leaves its trace. */
+export function beginRun(db: DatabaseSync, run: RunStart): number {
+  const result = db
+    .prepare("INSERT INTO import_runs (mode, source, started_by, incremental, dc, started_at, finished_at, status, host, pid) VALUES (?, ?, ?, ?, ?, ?, NULL, 'running', ?, ?)")
+    .run(run.mode, run.source, run.startedBy, run.incremental ? 1 : 0, run.dc, run.startedAt, os.hostname(), process.pid);
+  return Number(result.lastInsertRowid);
+}
+
+export interface RunEnd {
   status: RunStatus;
+  /** What the run found out after it started: the source's words, incremental or not, the DC. */
+  source: string;
+  incremental: boolean;
+  dc: string | null;
   counts: Counts;
   error: string | null;
   backup: string | null;
 }
 
-export function insertRun(db: DatabaseSync, run: RunStart, status: RunStatus, finishedAt: string, error: string | null = null): number {
-  const result = db
-    .prepare('INSERT INTO import_runs (mode, source, started_by, incremental, dc, started_at, finished_at, status, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(run.mode, run.source, run.startedBy, run.incremental ? 1 : 0, run.dc, run.startedAt, finishedAt, status, error);
-  return Number(result.lastInsertRowid);
-}
-
-export function finishRun(db: DatabaseSync, id: number, counts: Counts, finishedAt: string, backup: string | null): void {
-  db.prepare('UPDATE import_runs SET created = ?, updated = ?, disabled = ?, enabled = ?, unchanged = ?, skipped = ?, conflicts = ?, failed = ?, finished_at = ?, backup = ? WHERE id = ?').run(
-    counts.created, counts.updated, counts.disabled, counts.enabled, counts.unchanged, counts.skipped, counts.conflicts, counts.failed, finishedAt, backup, id,
+export function endRun(db: DatabaseSync, id: number, end: RunEnd): void {
+  const c = end.counts;
+  db.prepare('UPDATE import_runs SET status = ?, source = ?, incremental = ?, dc = ?, created = ?, updated = ?, disabled = ?, enabled = ?, unchanged = ?, skipped = ?, conflicts = ?, failed = ?, error = ?, backup = ?, finished_at = ? WHERE id = ?').run(
+    end.status, end.source, end.incremental ? 1 : 0, end.dc, c.created, c.updated, c.disabled, c.enabled, c.unchanged, c.skipped, c.conflicts, c.failed, end.error, end.backup, new Date().toISOString(), id,
   );
 }
 
@@ -41,10 +59,12 @@ interface RunRow extends Counts {
   incremental: number;
   dc: string | null;
   started_at: string;
-  finished_at: string;
-  status: RunStatus;
+  finished_at: string | null;
+  status: HistoryStatus;
   error: string | null;
   backup: string | null;
+  host: string | null;
+  pid: number | null;
 }
 
 const toRecord = (r: RunRow): RunRecord => ({
@@ -60,6 +80,8 @@ const toRecord = (r: RunRow): RunRecord => ({
   counts: { created: r.created, updated: r.updated, disabled: r.disabled, enabled: r.enabled, unchanged: r.unchanged, skipped: r.skipped, conflicts: r.conflicts, failed: r.failed },
   error: r.error,
   backup: r.backup,
+  host: r.host,
+  pid: r.pid,
 });
 
 export function listRuns(db: DatabaseSync): RunRecord[] {

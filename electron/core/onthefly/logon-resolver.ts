@@ -21,7 +21,7 @@ import { StepFailure } from '../failure.ts';
 import { ACCOUNT_ATTRIBUTES, type AdAccount, BINARY_ATTRIBUTES, toAdAccount } from '../import/ad-account.ts';
 import { applyPlan, plannedAction, REPORTED_ACTIONS } from '../import/applier.ts';
 import { Planner, targetOu } from '../import/planner.ts';
-import { finishRun, insertRun } from '../import/run-history.ts';
+import { beginRun, endRun } from '../import/run-history.ts';
 import { Stage } from '../import/stage.ts';
 import { emptyCounts } from '../../../shared/import-run.ts';
 import { parseLogonInput } from './logon-input.ts';
@@ -181,10 +181,11 @@ export class LogonResolver {
         return { result: 'not-found', reason: `"${account.logon}" was found in Active Directory but not imported: ${why}.` };
       }
       const counts = emptyCounts();
-      const runId = insertRun(db, { mode: 'on-the-fly', source: `logon ${account.logon} (${account.dn})`, startedBy: 'on-the-fly', incremental: false, dc: null, startedAt: now }, 'succeeded', now);
+      const source = `logon ${account.logon} (${account.dn})`;
+      const runId = beginRun(db, { mode: 'on-the-fly', source, startedBy: 'on-the-fly', incremental: false, dc: null, startedAt: now });
       await applyPlan({ db, stage, runId, now, counts, problems: [], onRow: () => undefined, checkCancelled: () => undefined });
       bumpRevision(db);
-      finishRun(db, runId, counts, new Date().toISOString(), null);
+      endRun(db, runId, { status: 'succeeded', source, incremental: false, dc: null, counts, error: null, backup: null });
       db.exec('COMMIT');
       return { result: 'imported', account: findAccount(db, account.logon)!, dn: account.dn, runId, dryRun: false };
     } catch (err) {

@@ -2,13 +2,15 @@
 import type { UsersOverview } from '../../../shared/users-view.ts';
 
 const n = (value: number) => value.toLocaleString('en-US');
+const utc = (iso: string) => iso.slice(0, 19).replace('T', ' ');
 
 export function statusLine(o: UsersOverview): string {
   const t = o.totals;
   const totals = `${n(t.accounts)} account${t.accounts === 1 ? '' : 's'} (${n(t.enabled)} enabled, ${n(t.disabled)} disabled; ${n(t.fromAd)} from AD, ${n(t.local)} local)`;
   const r = o.lastRun;
   if (!r) return `${totals} · No import has run yet.`;
-  const when = r.finishedAt.slice(0, 19).replace('T', ' ');
+  if (r.status === 'running') return `${totals} · Import run ${r.id} (${r.mode}, ${r.startedBy}) running since ${utc(r.startedAt)} UTC${r.host ? ` on ${r.host} (pid ${r.pid})` : ''}.`;
+  const when = utc(r.finishedAt ?? r.startedAt);
   const result =
     r.status === 'succeeded'
       ? `${n(r.counts.created)} created, ${n(r.counts.updated)} updated, ${n(r.counts.disabled)} disabled, ${n(r.counts.enabled)} enabled, ${n(r.counts.conflicts)} conflicts`

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BCSCMD, bcscmd } from '../../../support/bcscmd.ts';
@@ -135,8 +136,14 @@ describe.runIf(realPartsAvailable())('bcscmd /LDAP against the real DC', () => {
     // Either the kill landed inside the transaction (all as before) or after its commit (the whole new run,
     // recorded in the history); never anything in between.
     const runs = sql<{ id: number }>(file, "SELECT id FROM import_runs WHERE status = 'succeeded' ORDER BY id");
-    if (runs.length === 1) expect(databaseContent(file)).toBe(before);
-    else {
+    if (runs.length === 1) {
+      expect(databaseContent(file)).toBe(before);
+      // The killed run left its trace: the next process to open the database says it was interrupted.
+      const history = bcscmd([`/DATA:${data}`, '/HISTORY']);
+      expect(history.out).toMatch(new RegExp(`interrupted — Interrupted: the process that ran it \\(pid ${child.pid} on ${os.hostname().replace(/[.]/g, '\\.')}\\) ended before the run finished\\. Nothing was changed in the users database\\.`));
+      const [latest] = JSON.parse(bcscmd([`/DATA:${data}`, '/HISTORY', '/JSON']).out) as { status: string; pid: number; finishedAt: string }[];
+      expect(latest).toMatchObject({ status: 'interrupted', pid: child.pid, host: os.hostname() });
+    } else {
       console.log('bcscmd-import: the kill came after the commit; checking the new run is complete instead');
       const accounts = sql<{ n: number }>(file, 'SELECT count(*) AS n FROM accounts')[0]!.n;
       expect(sql(file, 'SELECT count(*) AS n FROM run_actions WHERE run_id = ?', runs[1]!.id)).toEqual([{ n: accounts }]);

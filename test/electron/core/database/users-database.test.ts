@@ -1,11 +1,13 @@
 /** The users database on a real SQLite file: schema, rules the file itself enforces, upgrades and refusals. */
+import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../../electron/core/database/schema.ts';
-import { openUsersDatabase } from '../../../../electron/core/database/users-database.ts';
+import { explainDatabaseError, openUsersDatabase } from '../../../../electron/core/database/users-database.ts';
 import { addLocalAccount, sql } from '../../../support/users-db.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 
@@ -52,7 +54,7 @@ describe('the users database file', () => {
     old.exec("INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, created_at, updated_at) VALUES ('kept', 'kept', 1, 'user', 1, 'local', 'then', 'then')");
     old.close();
     const database = openUsersDatabase(file);
-    expect(database.upgradeBackup).toMatch(/users\.before-upgrade-to-2-.*\.sqlite$/);
+    expect(database.upgradeBackup).toMatch(/users\.before-upgrade-to-3-.*\.sqlite$/);
     database.close();
     expect(sql(file, 'SELECT logon FROM accounts')).toEqual([{ logon: 'kept' }]);
     expect(sql(file, 'SELECT count(*) AS n FROM import_runs')).toEqual([{ n: 0 }]);
@@ -85,5 +87,107 @@ describe('the users database file', () => {
     const before = hash(file);
     expect(() => openUsersDatabase(file)).toThrow(/SQLite database of another program/);
     expect(hash(file)).toBe(before);
+  });
+});
+
+describe('several openers at once', () => {
+  const opener = path.resolve('electron/core/database/users-database.ts');
+
+  it('does not create the schema twice when another process made it while this one waited for the lock', () => {
+    const file = path.join(tempDir(), 'users.sqlite');
+    // This opener read "no schema yet"; before it takes the write lock, another process creates the file whole.
+    const database = openUsersDatabase(file, { beforeMigrate: () => openUsersDatabase(file).close() });
+    expect(database.db.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION });
+    expect(database.upgradeBackup).toBeNull();
+    database.close();
+    expect(sql(file, 'SELECT name FROM ous')).toEqual([{ name: '_Default' }]);
+  });
+
+  it('does not upgrade twice, nor copy the file aside twice, when another process upgraded it meanwhile', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'users.sqlite');
+    const old = new DatabaseSync(file);
+    old.exec(MIGRATIONS[0]!);
+    old.exec('PRAGMA user_version = 1');
+    old.close();
+    let other: string | null = null;
+    const database = openUsersDatabase(file, {
+      beforeMigrate: () => {
+        const first = openUsersDatabase(file);
+        other = first.upgradeBackup;
+        first.close();
+      },
+    });
+    expect(other).toMatch(/before-upgrade-to-/);
+    expect(database.upgradeBackup).toBeNull();
+    database.close();
+    expect(fs.readdirSync(dir).filter((f) => f.includes('before-upgrade'))).toHaveLength(1);
+  });
+
+  it('keeps every run and its report when the history table is rebuilt by an upgrade', () => {
+    const file = path.join(tempDir(), 'users.sqlite');
+    const old = new DatabaseSync(file, { enableForeignKeyConstraints: true });
+    old.exec(MIGRATIONS[0]!);
+    old.exec(MIGRATIONS[1]!);
+    old.exec('PRAGMA user_version = 2');
+    old.exec("INSERT INTO import_runs (id, mode, source, started_by, started_at, finished_at, status, created) VALUES (7, 'sync', 'users in OU=Staff', 'command-line', 'then', 'later', 'succeeded', 1)");
+    old.exec("INSERT INTO run_actions (run_id, seq, action, logon) VALUES (7, 1, 'create', 'jdoe')");
+    old.close();
+    openUsersDatabase(file).close();
+    expect(sql(file, 'SELECT id, status, created, finished_at, host, pid FROM import_runs')).toEqual([{ id: 7, status: 'succeeded', created: 1, finished_at: 'later', host: null, pid: null }]);
+    expect(sql(file, 'SELECT run_id, logon FROM run_actions')).toEqual([{ run_id: 7, logon: 'jdoe' }]);
+    expect(sql(file, 'PRAGMA foreign_key_check')).toEqual([]);
+  });
+
+  it('lets eight processes open a new data folder at the same moment, each getting the one schema', async () => {
+    const file = path.join(tempDir(), 'users.sqlite');
+    const startAt = Date.now() + 1500; // every child waits for the same instant, so that they really race
+    const script = `const { openUsersDatabase } = await import(${JSON.stringify(opener)});
+      while (Date.now() < ${startAt});
+      try { openUsersDatabase(${JSON.stringify(file)}).close(); console.log('ok'); } catch (err) { console.log(err.message); process.exitCode = 1; }`;
+    const runs = await Promise.all(
+      Array.from({ length: 8 }, () => new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+        child.on('exit', (code) => resolve({ code, out: out.trim() }));
+      })),
+    );
+    expect(runs).toEqual(Array.from({ length: 8 }, () => ({ code: 0, out: 'ok' })));
+    expect(sql(file, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+    expect(sql(file, 'PRAGMA user_version')).toEqual([{ user_version: SCHEMA_VERSION }]);
+  });
+
+  it('calls a locked file locked, not damaged, and a damaged one damaged', () => {
+    const file = '/data/users.sqlite';
+    const locked = explainDatabaseError(Object.assign(new Error('database is locked'), { errcode: 5 }), file);
+    expect(locked).toMatchObject({ code: 'database-busy', message: expect.stringMatching(/locked by another process .* It was not changed\./) });
+    expect(locked.message + locked.hint).not.toMatch(/damaged|backup/i);
+    const other = explainDatabaseError(Object.assign(new Error('disk I/O error'), { errcode: 10 }), file);
+    expect(other.message + other.hint).not.toMatch(/damaged|restore/i);
+    expect(explainDatabaseError(Object.assign(new Error('database disk image is malformed'), { errcode: 11 }), file)).toMatchObject({ code: 'database-unreadable', message: expect.stringMatching(/damaged/) });
+  });
+});
+
+describe('runs whose process died', () => {
+  const running = (file: string, host: string, pid: number) =>
+    sql(file, "INSERT INTO import_runs (mode, source, started_by, started_at, status, host, pid) VALUES ('sync', 'users in OU=Staff', 'command-line', '2026-12-01T08:00:00Z', 'running', ?, ?)", host, pid);
+
+  it('are marked interrupted by the next opener, with host and pid; runs of live processes and other machines are not', () => {
+    const file = fresh();
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!; // a process that has ended
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      running(file, os.hostname(), gone);
+      running(file, os.hostname(), live.pid!);
+      running(file, 'another-host.corp.example.test', gone);
+      openUsersDatabase(file).close();
+      const rows = sql<{ status: string; error: string | null; finished_at: string | null }>(file, 'SELECT status, error, finished_at FROM import_runs ORDER BY id');
+      expect(rows[0]).toMatchObject({ status: 'interrupted', error: `Interrupted: the process that ran it (pid ${gone} on ${os.hostname()}) ended before the run finished. Nothing was changed in the users database.`, finished_at: expect.any(String) });
+      expect(rows[1]).toMatchObject({ status: 'running', finished_at: null });
+      expect(rows[2]).toMatchObject({ status: 'running', finished_at: null });
+    } finally {
+      live.kill();
+    }
   });
 });

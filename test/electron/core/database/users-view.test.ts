@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openUsersDatabase, type UsersDatabase } from '../../../../electron/core/database/users-database.ts';
 import { OuTree } from '../../../../electron/core/database/ou-tree.ts';
 import { accountsPage, usersOverview } from '../../../../electron/core/database/users-view.ts';
-import { insertRun } from '../../../../electron/core/import/run-history.ts';
+import { beginRun, endRun } from '../../../../electron/core/import/run-history.ts';
+import { emptyCounts } from '../../../../shared/import-run.ts';
 import type { AccountsQuery } from '../../../../shared/users-view.ts';
 import { tempDirFor } from '../../../support/temp-dir.ts';
 
@@ -31,7 +32,8 @@ describe('the users view over a real database', () => {
       ['local.eve', 'Eve Local', '', 1, 1, 'local'],
     ];
     rows.forEach(([logon, name, dept, enabled, ou, origin], i) => add.run(logon, logon, name, `${logon}@corp.test`, dept, enabled, ou, origin, origin === 'ad' ? `0000000${i}-0000-0000-0000-000000000000` : null, now, now));
-    insertRun(db, { mode: 'sync', source: 'users in OU x', startedBy: 'wizard', incremental: false, dc: 'dc1', startedAt: now }, 'failed', now, 'The domain controller closed the connection.');
+    const run = beginRun(db, { mode: 'sync', source: 'users in OU x', startedBy: 'wizard', incremental: false, dc: 'dc1', startedAt: now });
+    endRun(db, run, { status: 'failed', source: 'users in OU x', incremental: false, dc: 'dc1', counts: emptyCounts(), error: 'The domain controller closed the connection.', backup: null });
   });
   afterAll(() => {
     database.close();

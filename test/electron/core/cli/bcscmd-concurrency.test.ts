@@ -1,0 +1,151 @@
+/**
+ * Several processes on one data folder at once, against the real DC: two bcscmd runs on a new folder,
+ * /LDAP while /LOOKUP imports, /MODE:new while another process holds the database open, and the
+ * wizard's job beside bcscmd. Whatever the interleaving, nobody is told the file is damaged, every
+ * run ends in the history, and the file is whole.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Events } from '../../../../shared/contract.ts';
+import { createServices } from '../../../../electron/core/app-services.ts';
+import { dispatch } from '../../../../electron/core/handlers.ts';
+import { SessionVault } from '../../../../electron/core/secrets/password-vault.ts';
+import { openSettingsFile } from '../../../../electron/core/settings/conf-file.ts';
+import { BCSCMD, bcscmd } from '../../../support/bcscmd.ts';
+import { BASE_DN, NETBIOS, SERVICE_ACCOUNT, STAFF_OU } from '../../../support/directory-fixture.ts';
+import { ldapsearchAccounts } from '../../../support/ldapsearch.ts';
+import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
+import { sql } from '../../../support/users-db.ts';
+
+const PASSWORD_ENV = { ADCONSOLE_LDAP_PASSWORD: SERVICE_ACCOUNT.password };
+const USERS = '(&(objectCategory=person)(objectClass=user))';
+const DAMAGED = /damaged|restore it from a backup|already exists/i;
+
+interface Run {
+  code: number | null;
+  out: string;
+  err: string;
+}
+
+/** bcscmd as its own process, started now; settles when it exits. */
+function start(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BCSCMD, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('exit', (code) => resolve({ code, out, err }));
+  });
+}
+
+/** A run that lost the race may only fail because the database changed under it, and says so. */
+function expectCleanOutcome(run: Run, what: string): void {
+  expect(run.out + run.err, what).not.toMatch(DAMAGED);
+  if (run.code !== 0) {
+    expect(run.code, `${what}: ${run.err}`).toBe(1);
+    expect(run.out + run.err, what).toMatch(/changed by someone else .*Nothing was changed/s);
+  }
+}
+
+describe.runIf(realPartsAvailable())('several processes on one data folder', () => {
+  const dc = testDc()!;
+  const staffDn = `${STAFF_OU},${BASE_DN}`;
+  const configure = (data: string, ouPath = staffDn) =>
+    bcscmd([`/DATA:${data}`, `/SET:server=${dc.address}`, `/SET:caFile=${dc.caFile}`, `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`, `/SET:ouPath=LDAP://${ouPath}`, '/SET:autoImport=yes']);
+  const staffCount = () => ldapsearchAccounts(dc, staffDn, USERS).size;
+  const historyStatuses = (file: string) => sql<{ status: string }>(file, 'SELECT status FROM import_runs ORDER BY id').map((r) => r.status);
+
+  it('runs /LDAP /MODE:new and /LDAP started 0.3 s apart on an empty data folder without calling the file damaged', async () => {
+    const data = tempDir();
+    // The settings file exists; the users database does not, as on a new install.
+    expect(configure(data).code).toBe(0);
+    const first = start([`/DATA:${data}`, '/LDAP', '/MODE:new'], PASSWORD_ENV);
+    await new Promise((r) => setTimeout(r, 300)); // the field report's gap between the two scheduled tasks
+    const second = start([`/DATA:${data}`, '/LDAP'], PASSWORD_ENV);
+    const runs = await Promise.all([first, second]);
+    runs.forEach((run, i) => expectCleanOutcome(run, `run ${i + 1}`));
+    expect(runs.some((r) => r.code === 0)).toBe(true);
+    const file = path.join(data, 'users.sqlite');
+    expect(sql(file, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+    expect(sql(file, 'SELECT count(*) AS n FROM accounts')).toEqual([{ n: staffCount() }]);
+    const statuses = historyStatuses(file);
+    expect(statuses).toHaveLength(2);
+    expect(statuses.every((s) => s === 'succeeded' || s === 'failed')).toBe(true);
+  });
+
+  it('runs /LDAP while /LOOKUP imports on the fly, each ending cleanly and recorded', async () => {
+    const data = tempDir();
+    expect(configure(data).code).toBe(0);
+    const [sync, lookup] = await Promise.all([start([`/DATA:${data}`, '/LDAP', '/MODE:add'], PASSWORD_ENV), start([`/DATA:${data}`, '/LOOKUP:staff0100', '/JSON'], PASSWORD_ENV)]);
+    expectCleanOutcome(sync, '/LDAP');
+    expect(lookup.code, lookup.err).toBe(0);
+    expect(lookup.out + lookup.err).not.toMatch(DAMAGED);
+    expect(['imported', 'local']).toContain((JSON.parse(lookup.out) as { result: string }).result);
+    const file = path.join(data, 'users.sqlite');
+    expect(sql(file, "SELECT count(*) AS n FROM accounts WHERE logon = 'staff0100'")).toEqual([{ n: 1 }]);
+    expect(historyStatuses(file).every((s) => s === 'succeeded' || s === 'failed')).toBe(true);
+  });
+
+  it('runs /MODE:new while another process holds the database open with a read in progress', async () => {
+    const data = tempDir();
+    expect(configure(data).code).toBe(0);
+    expect(bcscmd([`/DATA:${data}`, '/LDAP', '/MODE:new'], PASSWORD_ENV).code).toBe(0);
+    const file = path.join(data, 'users.sqlite');
+    // A reader as the console keeps one: open connection, a read transaction in progress.
+    const holder = spawn(process.execPath, ['--input-type=module', '-e', `
+      const { DatabaseSync } = await import('node:sqlite');
+      const db = new DatabaseSync(${JSON.stringify(file)});
+      db.exec('BEGIN'); db.prepare('SELECT count(*) FROM accounts').get();
+      console.log('holding'); setTimeout(() => {}, 120000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve) => holder.stdout.on('data', (c: Buffer) => c.toString().includes('holding') && resolve()));
+      const run = await start([`/DATA:${data}`, '/LDAP', '/MODE:new', '/JSON'], PASSWORD_ENV);
+      expect(run.code, run.err).toBe(0);
+      expect(JSON.parse(run.out)).toMatchObject({ ok: true, created: staffCount(), backup: expect.stringMatching(/users\.backup-.*\.sqlite$/) });
+    } finally {
+      holder.kill();
+    }
+    expect(sql(file, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+  });
+
+  it('runs the wizard\'s import job and bcscmd /LDAP at once without harm', async () => {
+    const data = tempDir();
+    expect(configure(data).code).toBe(0);
+    const services = createServices({ file: openSettingsFile(data), vault: () => new SessionVault('test.'), transport: 'browser', dataDir: data, log: () => undefined });
+    try {
+      const call = (name: string, input: unknown) => dispatch(services.handlers, name, input, () => undefined);
+      const settings = (await call('settings.get', {})) as { ok: true; value: { settings: object } };
+      expect(await call('settings.save', { settings: settings.value.settings, password: { action: 'set', value: SERVICE_ACCOUNT.password } })).toMatchObject({ ok: true });
+      const finish = () => new Promise<Events['import.finished']['outcome']>((resolve) => {
+        const stop = services.subscribe((event, payload) => {
+          if (event !== 'import.finished') return;
+          stop();
+          resolve((payload as Events['import.finished']).outcome);
+        });
+      });
+      const request = { mode: 'add', source: { ous: [staffDn], levels: [], groups: [] }, options: { importComputers: false, parseMiddleName: false, placement: 'recreate', placementOu: '', importDisabled: true }, exclude: [] };
+      let finished = finish();
+      expect(await call('import.start', { ...request, dryRun: true, expectPlan: null })).toMatchObject({ ok: true });
+      const preview = await finished;
+      expect(preview.planDigest).toEqual(expect.any(String));
+      // The wizard's Next and the scheduled task, at the same moment.
+      finished = finish();
+      const cli = start([`/DATA:${data}`, '/LDAP', '/MODE:add'], PASSWORD_ENV);
+      expect(await call('import.start', { ...request, dryRun: false, expectPlan: preview.planDigest })).toMatchObject({ ok: true });
+      const [wizard, command] = await Promise.all([finished, cli]);
+      expectCleanOutcome(command, 'bcscmd /LDAP');
+      expect(JSON.stringify(wizard)).not.toMatch(DAMAGED);
+      if (!wizard.ok) expect(wizard.error!.message).toMatch(/changed (by someone else|since the preview)/);
+      expect(wizard.ok || command.code === 0).toBe(true);
+    } finally {
+      await services.close();
+    }
+    const file = path.join(data, 'users.sqlite');
+    expect(sql(file, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+    expect(sql(file, 'SELECT count(*) AS n FROM accounts')).toEqual([{ n: staffCount() }]);
+    expect(historyStatuses(file).every((s) => s === 'succeeded' || s === 'failed')).toBe(true);
+  });
+});
