@@ -80,6 +80,8 @@ export interface ImportOutcome {
   error: { code: string; message: string; hint: string } | null;
   /** Dry run only: why a real run would stop (safety limit, empty answer). */
   warning: string | null;
+  /** Which domain controllers were passed over, and why, before the one that answered. */
+  failover: string | null;
   /** Conflicts, skips and failures, each with its reason. */
   problems: PlannedAction[];
   /** Dry run only: every action except "unchanged" (unless the request listed those too). */
@@ -92,5 +94,5 @@ export interface ImportOutcome {
 
 /** An outcome with nothing done yet: what the engine fills in, and what a run that never started reports. */
 export function blankOutcome(mode: ImportMode, dryRun: boolean, status: RunStatus = 'failed'): ImportOutcome {
-  return { ok: status === 'succeeded', status, mode, dryRun, incremental: false, fullReason: null, read: 0, counts: emptyCounts(), durationMs: 0, runId: null, backup: null, dc: null, error: null, warning: null, problems: [], plan: null, planDigest: null, leftOut: 0 };
+  return { ok: status === 'succeeded', status, mode, dryRun, incremental: false, fullReason: null, read: 0, counts: emptyCounts(), durationMs: 0, runId: null, backup: null, dc: null, error: null, warning: null, failover: null, problems: [], plan: null, planDigest: null, leftOut: 0 };
 }

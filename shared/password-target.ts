@@ -3,6 +3,7 @@
  * domain controllers are found by DNS). A password is only ever sent to the target it was typed for.
  */
 import { parseAdsPath } from './adspath.ts';
+import { normalServerList } from './server-list.ts';
 import type { Settings } from './settings.ts';
 
 export interface PasswordTarget {
@@ -12,7 +13,8 @@ export interface PasswordTarget {
 
 export function passwordTargetOf(settings: Settings): PasswordTarget {
   const path = parseAdsPath(settings.ouPath);
-  const server = settings.server.trim() || (path.ok ? (path.server ?? (path.domain ? `domain:${path.domain}` : '')) : '');
+  // A list of servers is one target: adding a server to it means typing the password again.
+  const server = normalServerList(settings.server) || (path.ok ? (path.server ?? (path.domain ? `domain:${path.domain}` : '')) : '');
   return { login: settings.login.trim(), server };
 }
 

@@ -3,8 +3,9 @@
  * The password is not part of it: it lives in the secret store and never reaches the renderer.
  */
 import { z } from 'zod';
-import { hostError, parseAdsPath } from './adspath.ts';
+import { parseAdsPath } from './adspath.ts';
 import { parseLoginId } from './login-id.ts';
+import { parseServerList } from './server-list.ts';
 import { parseServerOuPath } from './server-ou-path.ts';
 
 export const SECURITY_MODES = ['ldaps', 'starttls', 'none'] as const;
@@ -18,7 +19,8 @@ export const settingsSchema = z
     account: z.enum(['current', 'specified']),
     login: z.string().max(1024),
     ouPath: z.string().max(4200),
-    server: z.string().max(255),
+    /** One or more servers, separated by commas or spaces (see server-list.ts). */
+    server: z.string().max(1024),
     /** null = the default port of the security mode (or the port written in the OU path). */
     port: z.number().int().min(1).max(65535).nullable(),
     security: z.enum(SECURITY_MODES),
@@ -93,8 +95,8 @@ export function settingsProblems(s: Settings, { complete = true }: { complete?: 
   const path = parseAdsPath(s.ouPath);
   if (!path.ok) problems.push({ field: 'ouPath', message: `OU container path: ${path.error}` });
   if (s.server.trim() !== '') {
-    const hostProblem = hostError(s.server.trim());
-    if (hostProblem) problems.push({ field: 'server', message: `Server: ${hostProblem}` });
+    const servers = parseServerList(s.server);
+    if (!servers.ok) problems.push({ field: 'server', message: `Server: ${servers.error}` });
   } else if (complete && path.ok && !path.server && !path.domain) {
     problems.push({ field: 'server', message: 'Name a server, or give an OU path with DC= parts so that the domain controllers can be found by DNS.' });
   }

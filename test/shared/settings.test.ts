@@ -25,7 +25,7 @@ describe('settingsProblems', () => {
   });
 
   it('names the field and the reason for each problem', () => {
-    const problems = settingsProblems({ ...valid, login: 'svc', ouPath: 'OU=x', server: 'bad host' });
+    const problems = settingsProblems({ ...valid, login: 'svc', ouPath: 'OU=x', server: 'bad_host!' });
     expect(problems.map((p) => p.field).sort()).toEqual(['login', 'ouPath', 'server']);
   });
 

@@ -34,11 +34,17 @@ export function makeCertificates(dir: string, address = DC_ADDRESS): { caFile: s
   fs.mkdirSync(dir, { recursive: true });
   openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', '/CN=AD Console Test CA'], dir);
   openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other-ca.key', '-out', 'other-ca.pem', '-days', '30', '-subj', '/CN=Some Other CA'], dir);
-  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'dc.key', '-out', 'dc.csr', '-subj', `/CN=${DC_FQDN}`], dir);
-  fs.writeFileSync(path.join(dir, 'dc.ext'), `subjectAltName=DNS:${DC_FQDN},IP:${address}\nextendedKeyUsage=serverAuth\n`);
-  openssl(['x509', '-req', '-in', 'dc.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'dc.pem', '-days', '30', '-extfile', 'dc.ext'], dir);
+  return { caFile: path.join(dir, 'ca.pem'), otherCaFile: path.join(dir, 'other-ca.pem'), ...issueDcCertificate(dir, dir, DC_FQDN, address) };
+}
+
+/** A DC certificate from the test CA in `caDir` (a second DC of the domain gets its own from the same CA). */
+export function issueDcCertificate(caDir: string, dir: string, fqdn: string, address: string): { certFile: string; keyFile: string } {
+  fs.mkdirSync(dir, { recursive: true });
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'dc.key', '-out', 'dc.csr', '-subj', `/CN=${fqdn}`], dir);
+  fs.writeFileSync(path.join(dir, 'dc.ext'), `subjectAltName=DNS:${fqdn},IP:${address}\nextendedKeyUsage=serverAuth\n`);
+  openssl(['x509', '-req', '-in', 'dc.csr', '-CA', path.join(caDir, 'ca.pem'), '-CAkey', path.join(caDir, 'ca.key'), '-CAcreateserial', '-out', 'dc.pem', '-days', '30', '-extfile', 'dc.ext'], dir);
   fs.chmodSync(path.join(dir, 'dc.key'), 0o600); // Samba refuses a key file others can read
-  return { caFile: path.join(dir, 'ca.pem'), otherCaFile: path.join(dir, 'other-ca.pem'), certFile: path.join(dir, 'dc.pem'), keyFile: path.join(dir, 'dc.key') };
+  return { certFile: path.join(dir, 'dc.pem'), keyFile: path.join(dir, 'dc.key') };
 }
 
 async function waitForPort(address: string, port: number, child: { exitCode: number | null }, logFile: string, deadlineMs: number): Promise<void> {
@@ -86,10 +92,10 @@ async function portInUse(address: string, port: number): Promise<boolean> {
 }
 
 /** The DNS management RPC comes up a little after LDAPS: retry, bounded, and report Samba's own words. */
-async function addDcAddressRecord(address: string, deadlineMs: number): Promise<void> {
+export async function addDnsRecord(server: string, zone: string, name: string, type: 'A' | 'SRV', data: string, deadlineMs = 60_000): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
-    const run = spawnSync('samba-tool', ['dns', 'add', address, DOMAIN, DC_HOST, 'A', address, '-U', 'Administrator', `--password=${ADMIN_PASSWORD}`], { encoding: 'utf8' });
+    const run = spawnSync('samba-tool', ['dns', 'add', server, zone, name, type, data, '-U', 'Administrator', `--password=${ADMIN_PASSWORD}`], { encoding: 'utf8' });
     const said = `${run.stdout}${run.stderr}`;
     if (run.status === 0 || /already exists/i.test(said)) return;
     if (Date.now() > deadline) throw new Error(`samba-tool dns add failed: ${said.trim().slice(-500)}`);
@@ -97,14 +103,14 @@ async function addDcAddressRecord(address: string, deadlineMs: number): Promise<
   }
 }
 
-async function checkPortsFree(address: string): Promise<void> {
+export async function checkPortsFree(address: string): Promise<void> {
   for (const port of [53, 88, 389, 636]) {
     if (await portInUse(address, port)) throw new Error(`Something already listens on ${address}:${port} (a test DC left running?). Stop it by its pid, then run the tests again.`);
   }
 }
 
 /** Starts samba on a provisioned folder and waits until LDAPS binds and the DC's name resolves. */
-async function runDc(dir: string, address: string, caFile: string, log: (line: string) => void): Promise<number> {
+export async function runDc(dir: string, address: string, caFile: string, log: (line: string) => void, host = DC_HOST): Promise<number> {
   const logFile = path.join(dir, 'samba.log');
   const out = fs.openSync(logFile, 'w');
   const child = spawn('samba', ['-i', '-M', 'single', '-s', path.join(dir, 'etc', 'smb.conf'), '--debug-stdout'], { detached: true, stdio: ['ignore', out, out] });
@@ -115,7 +121,7 @@ async function runDc(dir: string, address: string, caFile: string, log: (line: s
     await waitForPort(address, 636, child, logFile, 60_000);
     await waitForLdaps(address, caFile, 60_000);
     // Samba does not register loopback addresses in its own DNS; the DC's name must resolve for SRV discovery.
-    await addDcAddressRecord(address, 60_000);
+    await addDnsRecord(address, DOMAIN, host, 'A', address);
   } catch (err) {
     stopTestDc({ pid: child.pid! }); // the folder stays for its logs
     throw err;
@@ -123,13 +129,13 @@ async function runDc(dir: string, address: string, caFile: string, log: (line: s
   return child.pid!;
 }
 
-function describeDc(dir: string, pid: number, address: string): TestDc {
+export function describeDc(dir: string, pid: number, address: string, fqdn = DC_FQDN): TestDc {
   const tlsDir = path.join(dir, 'tls');
   return {
     dir,
     pid,
     address,
-    fqdn: DC_FQDN,
+    fqdn,
     caFile: path.join(tlsDir, 'ca.pem'),
     otherCaFile: path.join(tlsDir, 'other-ca.pem'),
     baseDn: BASE_DN,

@@ -36,6 +36,7 @@ function actionLine(a: PlannedAction): string {
 function outcomeText(o: ImportOutcome): string {
   const lines: string[] = [];
   const pass = o.mode !== 'sync' || (!o.incremental && !o.fullReason) ? '' : o.incremental ? ', incremental (only entries changed since the last sync)' : `, full pass: ${o.fullReason}`;
+  if (o.failover) lines.push(`Failover: ${o.failover}`);
   lines.push(`${MODE_NAMES[o.mode]}${o.dryRun ? ' — DRY RUN, nothing was written' : ''}${pass}${o.dc ? ` on ${o.dc}` : ''}${o.ok ? `: ${o.read} directory entries read` : ''}`);
   if (o.ok) lines.push(...COUNT_LABELS.map(([k, label]) => `  ${label.padEnd(10)} ${String(o.counts[k]).padStart(7)}`));
   if (o.plan && o.plan.length > 0) lines.push('', 'Planned actions:', ...o.plan.map(actionLine));
@@ -56,6 +57,8 @@ function outcomeJson(o: ImportOutcome): Record<string, unknown> {
     incremental: o.incremental,
     ...(o.mode === 'sync' && o.fullReason ? { fullReason: o.fullReason } : {}),
     read: o.read,
+    dc: o.dc,
+    ...(o.failover ? { failover: o.failover } : {}),
     ...o.counts,
     durationMs: o.durationMs,
     runId: o.runId,

@@ -133,6 +133,19 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE import_runs;
   ALTER TABLE import_runs_3 RENAME TO import_runs;
   CREATE INDEX import_runs_running ON import_runs(status) WHERE status = 'running';
+
+  -- uSNChanged is per domain controller: each DC a source was read from keeps its own mark, so that a
+  -- sync on another DC starts from that DC's own mark (or reads everything), never from another's.
+  CREATE TABLE dc_marks (
+    source_key    TEXT NOT NULL,
+    invocation_id TEXT NOT NULL,
+    dc_host       TEXT NOT NULL,
+    usn           INTEGER NOT NULL,
+    read_at       TEXT NOT NULL,
+    PRIMARY KEY (source_key, invocation_id)
+  ) WITHOUT ROWID;
+  INSERT INTO dc_marks (source_key, invocation_id, dc_host, usn, read_at)
+    SELECT source_key, invocation_id, dc_host, usn, last_full_at FROM sync_marks;
   `,
 ];
 

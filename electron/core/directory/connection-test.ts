@@ -65,7 +65,8 @@ export async function testConnection(settings: Settings, password: string | null
       }
       const via = plan.source === 'dns-srv' ? ` (domain controllers of ${plan.domain} from DNS SRV records)` : plan.source === 'path' ? ' (server from the OU path)' : '';
       const listed = hosts.map((h) => (h.addresses.length === 1 && h.addresses[0] === h.host ? h.host : `${h.host} → ${h.addresses.join(', ')}`)).join('; ');
-      return { value: { plan, hosts }, detail: `${listed}${via}, using ${resolver.describe()}.` };
+      const unresolved = problems.length ? ` Not resolved: ${problems.join('; ')}.` : '';
+      return { value: { plan, hosts }, detail: `${listed}${via}, using ${resolver.describe()}.${unresolved}` };
     });
     const { plan } = resolved;
 
@@ -75,7 +76,7 @@ export async function testConnection(settings: Settings, password: string | null
         try {
           const tcp = await connectTcp(addresses, plan.port, timeouts.connectMs);
           const tried = [...failures, ...tcp.failures];
-          return { value: { host, ...tcp }, detail: `Connected to ${host} at ${endpoint(tcp.address, plan.port)}.${tried.length ? ` Before that: ${tried.join(' ')}` : ''}` };
+          return { value: { host, ...tcp, failedOver: tried.length > 0 }, detail: `Connected to ${host} at ${endpoint(tcp.address, plan.port)}.${tried.length ? ` Before that: ${tried.join(' ')}` : ''}` };
         } catch (err) {
           if (resolved.hosts.length === 1) throw err;
           failures.push((err as Error).message);
@@ -192,7 +193,7 @@ export async function testConnection(settings: Settings, password: string | null
     return {
       ok: true,
       steps,
-      summary: `Test connection succeeded. Logged on to ${rootDse.dnsHostName || host} (${endpoint(connected.address, plan.port)}) as ${bound.identity} over ${protectionWords(plan.security, certificate, bound.layer)}. ${baseDn} holds ${counted} ${accountNoun(settings.importComputers, counted)}.`,
+      summary: `Test connection succeeded. Logged on to ${rootDse.dnsHostName || host} (${endpoint(connected.address, plan.port)}) as ${bound.identity} over ${protectionWords(plan.security, certificate, bound.layer)}${connected.failedOver ? ' (after the servers before it failed: see the connect step)' : ''}. ${baseDn} holds ${counted} ${accountNoun(settings.importComputers, counted)}.`,
     };
   } catch (err) {
     if (!(err instanceof Stop)) throw err;

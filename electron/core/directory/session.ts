@@ -9,6 +9,13 @@ import { planConnection, preferHost, type ConnectionPlan } from './target.ts';
 export interface DirectorySession extends DirectoryConnection {
   plan: ConnectionPlan;
   host: string;
+  /** The domain controllers tried before this one, each with why it failed (failover). */
+  passedOver: string[];
+}
+
+/** "dc1.corp.example.com did not answer (…); used dc2.corp.example.com." — for logs, CLI and wizard. */
+export function failoverNote(session: DirectorySession): string | null {
+  return session.passedOver.length ? `${session.passedOver.join(' ')} Used ${session.host} instead.` : null;
 }
 
 /** `preferredDc`: a domain controller to try first among those DNS lists (incremental sync's last DC). */
@@ -17,12 +24,14 @@ export async function openSession(settings: Settings, password: string | null, r
   const plan = { ...planned, hosts: preferHost(planned.hosts, preferredDc) };
   const timeouts = { connectMs: settings.connectTimeout * 1000, operationMs: settings.timeout * 1000 };
   let lastError: unknown = null;
+  const passedOver: string[] = [];
   for (const host of plan.hosts) {
     let addresses: string[];
     try {
       addresses = await resolver.lookup(host);
     } catch (err) {
       lastError = new StepFailure('name-not-found', `The server name ${host} cannot be resolved (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`, 'Check the server name and this computer\'s DNS settings.');
+      passedOver.push(`${host}: its name cannot be resolved.`);
       continue;
     }
     let connection: DirectoryConnection;
@@ -30,7 +39,8 @@ export async function openSession(settings: Settings, password: string | null, r
       connection = await openDirectory(host, addresses, plan.port, plan.security, settings.caFile, timeouts);
     } catch (err) {
       lastError = err;
-      continue; // another domain controller may answer
+      passedOver.push(`${host}: ${(err as Error).message}`);
+      continue; // another domain controller may answer, within its own connect timeout
     }
     try {
       await bindOnce(connection.client, settings, password, timeouts.operationMs, { host, overTls: plan.security !== 'none' });
@@ -39,7 +49,10 @@ export async function openSession(settings: Settings, password: string | null, r
       await connection.close();
       throw err;
     }
-    return { ...connection, plan, host };
+    return { ...connection, plan, host, passedOver };
+  }
+  if (plan.hosts.length > 1 && lastError instanceof StepFailure) {
+    throw new StepFailure(lastError.code, `None of the ${plan.hosts.length} domain controllers could be reached: ${passedOver.join(' ')}`, lastError.hint);
   }
   throw lastError ?? new StepFailure('no-dc', 'No domain controller could be reached.', 'Run Test connection for details.');
 }

@@ -3,6 +3,7 @@
  * domain controllers that DNS lists for the path's domain (SRV _ldap._tcp.dc._msdcs.<domain>).
  */
 import { parseAdsPath } from '../../../shared/adspath.ts';
+import { parseServerList } from '../../../shared/server-list.ts';
 import { effectivePort, type Security, type Settings } from '../../../shared/settings.ts';
 import type { NameResolver } from './resolver.ts';
 import { StepFailure } from '../failure.ts';
@@ -26,10 +27,12 @@ export async function planConnection(settings: Settings, resolver: NameResolver)
   const security: Security = path.scheme === 'LDAPS' ? 'ldaps' : settings.security;
   const port = effectivePort({ ...settings, security }, path.port);
   const base = { port, security, baseDn: path.dn, domain: path.domain };
-  // "[::1]" is how an IPv6 address is written in a path; sockets and DNS want it bare.
-  const bare = (host: string) => host.trim().replace(/^\[(.*)\]$/, '$1');
-  if (settings.server.trim()) return { ...base, hosts: [bare(settings.server)], source: 'setting' };
-  if (path.server) return { ...base, hosts: [bare(path.server)], source: 'path' };
+  if (settings.server.trim()) {
+    const servers = parseServerList(settings.server);
+    if (!servers.ok) throw new StepFailure('invalid-server', `The Server setting is not valid: ${servers.error}`, 'Correct Server in Advanced settings: host names or addresses, separated by commas or spaces.');
+    return { ...base, hosts: servers.hosts, source: 'setting' };
+  }
+  if (path.server) return { ...base, hosts: (parseServerList(path.server) as { hosts: string[] }).hosts, source: 'path' };
   if (!path.domain) {
     throw new StepFailure('no-server', 'No server is named and the OU path has no DC= parts to find the domain by.', 'Type the domain controller in Server (Advanced settings), or an OU path such as LDAP://OU=sales,DC=domain,DC=com.');
   }

@@ -32,7 +32,7 @@ export function plannedAction(row: PlanRow, override?: { action: Action; reason:
 
 /** Empties the database for "Create a new database" (the caller made the backup). */
 export function clearForNewDatabase(db: DatabaseSync): void {
-  db.exec('DELETE FROM accounts; DELETE FROM ous WHERE builtin = 0; DELETE FROM sync_marks;');
+  db.exec('DELETE FROM accounts; DELETE FROM ous WHERE builtin = 0; DELETE FROM sync_marks; DELETE FROM dc_marks;');
 }
 
 export async function applyPlan(ctx: ApplyContext): Promise<void> {

@@ -12,7 +12,7 @@ import { readDcMarks } from '../directory/dc-marks.ts';
 import { explainLdapError } from '../directory/ldap-errors.ts';
 import { pagedSearch } from '../directory/paged-search.ts';
 import type { NameResolver } from '../directory/resolver.ts';
-import { openSession, type DirectorySession } from '../directory/session.ts';
+import { failoverNote, openSession, type DirectorySession } from '../directory/session.ts';
 import { backupDatabase, bumpRevision, explainDatabaseError, openUsersDatabase, revisionOf, type UsersDatabase } from '../database/users-database.ts';
 import { OuTree } from '../database/ou-tree.ts';
 import { StepFailure } from '../failure.ts';
@@ -23,7 +23,7 @@ import { ProgressMeter } from './progress-meter.ts';
 import { beginRun, endRun } from './run-history.ts';
 import { type Action, blankOutcome, type Counts, COUNT_OF, emptyCounts, type ImportMode, type ImportOutcome, type PlannedAction, type Progress, type RunStatus, type StartedBy } from '../../../shared/import-run.ts';
 import { changedSince, describeSource, explainSearchError, type ImportSource, sourceSearches } from './source.ts';
-import { forgetMarks, fullPassReason, loadMarks, saveMarks, sourceKey } from './sync-marks.ts';
+import { dcMarkFor, forgetMarks, fullPassReason, loadMarks, saveMarks, sourceKey } from './sync-marks.ts';
 import { Stage } from './stage.ts';
 
 export interface ImportRequest {
@@ -172,6 +172,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
   if (runId !== null) ctx.onRunStarted?.(runId);
   let stage: Stage | null = null;
   let fullReason: string | null = null;
+  let failover: string | null = null;
   const closeSession = () => {
     const s = session;
     session = null;
@@ -183,6 +184,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     if (ctx.signal?.aborted) throw cancelled();
     meter.start('connect', null);
     session = await openSession(settings, ctx.password, ctx.resolver, request.mode === 'sync' ? lastDcFor(db, request, settings) : null);
+    failover = failoverNote(session);
     if (ctx.signal?.aborted) throw cancelled();
     const marks = await readDcMarks(session.client).catch((err) => {
       throw explainLdapError(err, 'RootDSE read', settings.timeout * 1000);
@@ -196,7 +198,8 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     run = { source: label, incremental, dc: marks.dnsHostName || session.host };
 
     let searches = await sourceSearches(session.client, source, { importComputers: settings.importComputers, domainDn: marks.defaultNamingContext, timeoutMs: settings.timeout * 1000 });
-    if (incremental) searches = searches.map((s) => changedSince(s, saved!.usn));
+    // From this DC's own mark: another DC's USNs say nothing about this one.
+    if (incremental) searches = searches.map((s) => changedSince(s, dcMarkFor(saved, marks)!.usn));
     stage = new Stage(db);
     const seenGuids = new Set<string>();
     const rejects: PlannedAction[] = [];
@@ -223,7 +226,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     stage.commit();
     const untouched = incremental ? planner.untouched() : 0;
     meter.update(planned, true);
-    const base = { incremental, fullReason, read, dc: run.dc, planDigest, leftOut };
+    const base = { incremental, fullReason, read, dc: run.dc, failover, planDigest, leftOut };
     if (request.dryRun) {
       // A dry run is how an admin looks at what the safety checks would stop: show the plan, say so.
       let warning: string | null = null;
@@ -283,7 +286,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
       const source = run?.source ?? (request.source ? describeSource(request.source, settings.importComputers) : settings.ouPath);
       endRun(db, runId, { status, source, incremental: run?.incremental ?? false, dc: run?.dc ?? null, counts: emptyCounts(), error: message, backup: null });
     }
-    return outcome(status, { runId, dc: run?.dc ?? null, incremental: run?.incremental ?? false, fullReason, error: { code: failure.code, message, hint: failure.hint } });
+    return outcome(status, { runId, dc: run?.dc ?? null, failover, incremental: run?.incremental ?? false, fullReason, error: { code: failure.code, message, hint: failure.hint } });
   } finally {
     ctx.signal?.removeEventListener('abort', onAbort);
     await closeSession();

@@ -1,6 +1,7 @@
 /**
- * Incremental sync's memory: per source (and the settings that shape the import), the DC read last, its
- * invocationID and the highest USN committed before that read; and the rules for when a pass must be full.
+ * Incremental sync's memory: per source (and the settings that shape the import), the DC read last and
+ * the full-pass counters; per source and domain controller (by invocationID), the highest USN committed
+ * on that DC before it was read. And the rules for when a pass must be full.
  */
 import { createHash } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
@@ -9,12 +10,27 @@ import type { DcMarks } from '../directory/dc-marks.ts';
 import type { ImportRequest } from './import-engine.ts';
 import { type ImportSource, isGroupSource } from './source.ts';
 
+/** One domain controller's mark: everything it had committed up to `usn` has been read. */
+export interface DcMark {
+  dc_host: string;
+  invocation_id: string;
+  usn: number;
+}
+
 export interface MarksRow {
+  /** The DC the last sync read (tried first next time). */
   dc_host: string;
   invocation_id: string;
   usn: number;
   since_full: number;
   last_seen: number;
+  /** Every DC this source was read from, with its own mark. */
+  dcs: DcMark[];
+}
+
+/** This DC's own mark, if it was read before (a restored DC has a new invocationID, so none). */
+export function dcMarkFor(saved: MarksRow | undefined, marks: DcMarks): DcMark | undefined {
+  return marks.invocationId ? saved?.dcs.find((d) => d.invocation_id === marks.invocationId) : undefined;
 }
 
 /** Incremental marks belong to one source read one way: any change to either means a full pass. */
@@ -30,14 +46,20 @@ export function fullPassReason(request: Pick<ImportRequest, 'mode' | 'full'>, so
   if (isGroupSource(source)) return 'group sources are read in full (membership changes do not change the members\' uSNChanged)';
   if (!saved) return 'first sync of this source with these settings';
   if (!marks.invocationId) return 'the domain controller did not report its invocationID';
-  if (saved.dc_host.toLowerCase() !== marks.dnsHostName.toLowerCase()) return `another domain controller answered (${marks.dnsHostName}; the last sync read ${saved.dc_host})`;
-  if (saved.invocation_id !== marks.invocationId) return 'the domain controller\'s invocationID changed (restored from backup?)';
+  if (!dcMarkFor(saved, marks)) {
+    const host = marks.dnsHostName.toLowerCase();
+    if (saved.dcs.some((d) => d.dc_host.toLowerCase() === host)) return `the domain controller's invocationID changed (${marks.dnsHostName} restored from backup?): its earlier USNs no longer count`;
+    return `first sync from ${marks.dnsHostName}: USNs are per domain controller (the last sync read ${saved.dc_host})`;
+  }
   if (saved.since_full + 1 >= settings.fullSyncEvery) return `every ${settings.fullSyncEvery}th sync is a full pass, to notice deleted accounts`;
   return null;
 }
 
 export function loadMarks(db: DatabaseSync, key: string): MarksRow | undefined {
-  return db.prepare('SELECT * FROM sync_marks WHERE source_key = ?').get(key) as MarksRow | undefined;
+  const row = db.prepare('SELECT * FROM sync_marks WHERE source_key = ?').get(key) as Omit<MarksRow, 'dcs'> | undefined;
+  if (!row) return undefined;
+  const dcs = db.prepare('SELECT dc_host, invocation_id, usn FROM dc_marks WHERE source_key = ?').all(key) as unknown as DcMark[];
+  return { ...row, dcs };
 }
 
 /** `sinceFull` 0 = this was a full pass: it also becomes the estimate of how many entries the source holds. */
@@ -46,9 +68,14 @@ export function saveMarks(db: DatabaseSync, key: string, marks: DcMarks, sinceFu
     ON CONFLICT (source_key) DO UPDATE SET dc_host = excluded.dc_host, invocation_id = excluded.invocation_id, usn = excluded.usn, since_full = excluded.since_full,
     last_full_at = CASE WHEN excluded.since_full = 0 THEN excluded.last_full_at ELSE last_full_at END,
     last_seen = CASE WHEN excluded.since_full = 0 THEN excluded.last_seen ELSE last_seen END`).run(key, marks.dnsHostName, marks.invocationId, marks.highestCommittedUsn, sinceFull, now, seen);
+  // A DC restored from backup keeps its name but not its USNs: its old mark goes.
+  db.prepare('DELETE FROM dc_marks WHERE source_key = ? AND lower(dc_host) = lower(?) AND invocation_id <> ?').run(key, marks.dnsHostName, marks.invocationId);
+  db.prepare(`INSERT INTO dc_marks (source_key, invocation_id, dc_host, usn, read_at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (source_key, invocation_id) DO UPDATE SET dc_host = excluded.dc_host, usn = excluded.usn, read_at = excluded.read_at`).run(key, marks.invocationId, marks.dnsHostName, marks.highestCommittedUsn, now);
 }
 
 /** The next sync of this source reads everything again. */
 export function forgetMarks(db: DatabaseSync, key: string): void {
   db.prepare('DELETE FROM sync_marks WHERE source_key = ?').run(key);
+  db.prepare('DELETE FROM dc_marks WHERE source_key = ?').run(key);
 }

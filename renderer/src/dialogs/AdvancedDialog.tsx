@@ -1,6 +1,7 @@
 /** Advanced settings: the OU container path (parsed as you type, or picked with Browse…) and the connection options. */
 import { useId, useState } from 'react';
-import { formatAdsPath, hostError, parseAdsPath } from '../../../shared/adspath.ts';
+import { formatAdsPath, parseAdsPath } from '../../../shared/adspath.ts';
+import { parseServerList } from '../../../shared/server-list.ts';
 import { DEFAULT_PORTS, SECURITY_MODES, type Security, type Settings } from '../../../shared/settings.ts';
 import { Dialog } from '../controls/Dialog.tsx';
 import { BrowseDialog } from './BrowseDialog.tsx';
@@ -33,8 +34,8 @@ export function readAdvanced(form: Advanced): { settings: Partial<Settings> } | 
   if (!path.ok) errors.ouPath = path.error;
   const server = form.server.trim();
   if (server) {
-    const problem = hostError(server);
-    if (problem) errors.server = problem;
+    const servers = parseServerList(server);
+    if (!servers.ok) errors.server = servers.error;
   }
   if (Object.keys(errors).length > 0) return { errors };
   return {
@@ -60,7 +61,7 @@ function PathPreview({ text, server, id }: { text: string; server: string; id: s
   }
   return (
     <p id={id} className="path-preview" aria-live="polite">
-      Server: <b>{server.trim() ? `${server.trim()} (Server field)` : (parsed.server ?? (parsed.domain ? `domain controllers of ${parsed.domain} (found by DNS)` : 'none — fill in the Server field'))}</b>
+      Server: <b>{server.trim() ? `${server.trim()} (Server field${/[\s,;]/.test(server.trim()) ? ', tried in this order' : ''})` : (parsed.server ?? (parsed.domain ? `domain controllers of ${parsed.domain} (found by DNS)` : 'none — fill in the Server field'))}</b>
       {parsed.port ? (
         <>
           {' '}
@@ -131,7 +132,7 @@ export function AdvancedDialog({ settings, password, onApply, onCancel }: { sett
         <div className="grid">
           <label htmlFor={ids.server}>Server</label>
           <div>
-            <input id={ids.server} value={form.server} placeholder="blank = from the path, else found by DNS" spellCheck={false} onChange={(e) => set('server', e.target.value)} />
+            <input id={ids.server} value={form.server} placeholder="dc1, dc2 … (tried in order); blank = from the path, else DNS" spellCheck={false} onChange={(e) => set('server', e.target.value)} />
             {fieldError('server')}
           </div>
           <label htmlFor={ids.port}>Port</label>
