@@ -131,7 +131,8 @@ function migrate(db: DatabaseSync, file: string): string | null {
   }
 }
 
-function backupWithReader(file: string, label: string): string {
+/** A copy made through a connection of its own: usable while this process holds the write lock. */
+export function backupWithReader(file: string, label: string): string {
   const reader = new DatabaseSync(file, { readOnly: true });
   try {
     return backupDatabase(reader, file, label);

@@ -13,7 +13,7 @@ import { explainLdapError } from '../directory/ldap-errors.ts';
 import { pagedSearch } from '../directory/paged-search.ts';
 import type { NameResolver } from '../directory/resolver.ts';
 import { failoverNote, openSession, type DirectorySession } from '../directory/session.ts';
-import { backupDatabase, bumpRevision, explainDatabaseError, openUsersDatabase, revisionOf, type UsersDatabase } from '../database/users-database.ts';
+import { backupWithReader, bumpRevision, explainDatabaseError, openUsersDatabase, revisionOf, type UsersDatabase } from '../database/users-database.ts';
 import { OuTree } from '../database/ou-tree.ts';
 import { StepFailure } from '../failure.ts';
 import { ACCOUNT_ATTRIBUTES, BINARY_ATTRIBUTES, toAdAccount } from './ad-account.ts';
@@ -208,25 +208,30 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     await closeSession();
 
     meter.start('plan', stage.entries);
-    const revision = revisionOf(db);
-    stage.begin();
-    for (const r of rejects) stage.plan(r);
-    const planner = new Planner(db, stage, new OuTree(db), { mode: request.mode, kind, importDisabled: settings.importDisabled, placement: settings.placement, placementOu: placement.names, seenGuids });
-    let planned = 0;
-    for (const account of stage.accounts()) {
-      planner.planEntry(account);
-      if (++planned % 2000 === 0) meter.update(planned);
-    }
-    if (request.mode === 'sync' && !incremental) planner.planGone();
-    const planDigest = stage.digest(REPORTED_ACTIONS);
-    if (request.expectPlan && request.expectPlan !== planDigest) {
-      throw new StepFailure('plan-changed', `The directory or the users database changed since the preview, so this run would not do exactly what was previewed. ${NOTHING_CHANGED}`, 'Go back to the preview to see the plan as it is now, then run it again.');
-    }
-    const leftOut = stage.leaveOut(request.exclude ?? [], WRITES, LEFT_OUT_REASON);
-    stage.commit();
-    const untouched = incremental ? planner.untouched() : 0;
-    meter.update(planned, true);
-    const base = { incremental, fullReason, read, dc: run.dc, failover, planDigest, leftOut };
+    const planStage = stage;
+    /** Plans every staged entry against the database as it is now; run again under the write lock if it changed. */
+    const makePlan = () => {
+      planStage.begin();
+      for (const r of rejects) planStage.plan(r);
+      const planner = new Planner(db, planStage, new OuTree(db), { mode: request.mode, kind, importDisabled: settings.importDisabled, placement: settings.placement, placementOu: placement.names, seenGuids });
+      let planned = 0;
+      for (const account of planStage.accounts()) {
+        planner.planEntry(account);
+        if (++planned % 2000 === 0) meter.update(planned);
+      }
+      if (request.mode === 'sync' && !incremental) planner.planGone();
+      const digest = planStage.digest(REPORTED_ACTIONS);
+      if (request.expectPlan && request.expectPlan !== digest) {
+        throw new StepFailure('plan-changed', `The directory or the users database changed since the preview, so this run would not do exactly what was previewed. ${NOTHING_CHANGED}`, 'Go back to the preview to see the plan as it is now, then run it again.');
+      }
+      const excluded = planStage.leaveOut(request.exclude ?? [], WRITES, LEFT_OUT_REASON);
+      planStage.commit();
+      meter.update(planned, true);
+      return { planDigest: digest, leftOut: excluded, untouched: incremental ? planner.untouched() : 0 };
+    };
+    let revision = revisionOf(db);
+    let { planDigest, leftOut, untouched } = makePlan();
+    const base = () => ({ incremental, fullReason, read, dc: run!.dc, failover, planDigest, leftOut });
     if (request.dryRun) {
       // A dry run is how an admin looks at what the safety checks would stop: show the plan, say so.
       let warning: string | null = null;
@@ -238,17 +243,27 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
       }
       const plan = collectPlan(stage, counts, problems, request.listUnchanged === true);
       counts.unchanged += untouched;
-      return outcome('succeeded', { ...base, plan, warning });
+      return outcome('succeeded', { ...base(), plan, warning });
     }
     checkSafety(db, stage, request, !incremental, kind, settings, label);
     if (ctx.signal?.aborted) throw cancelled();
-    const hasAccounts = db.prepare('SELECT 1 FROM accounts LIMIT 1').get() !== undefined;
-    const backup = request.mode === 'new' && hasAccounts ? backupDatabase(db, ctx.databaseFile, 'backup') : null;
     const now = new Date().toISOString();
     meter.start('apply', stage.countPlanned(...REPORTED_ACTIONS));
     db.exec('BEGIN IMMEDIATE');
+    let backup: string | null = null;
     try {
-      if (revisionOf(db) !== revision) throw new StepFailure('database-changed', `The users database was changed by someone else while this run was reading the directory. ${NOTHING_CHANGED}`, 'Run the import again.');
+      if (revisionOf(db) !== revision) {
+        // Another import or an on-the-fly logon wrote while this run read the directory: plan again on what
+        // the database holds now, under the write lock, so nothing can change in between (a previewed plan
+        // must still be the same; the safety checks run again).
+        stage.clearPlan();
+        ({ planDigest, leftOut, untouched } = makePlan());
+        revision = revisionOf(db);
+        checkSafety(db, stage, request, !incremental, kind, settings, label);
+        meter.start('apply', stage.countPlanned(...REPORTED_ACTIONS));
+      }
+      // The copy is taken inside the lock, so that it holds exactly what this run replaces.
+      if (request.mode === 'new' && db.prepare('SELECT 1 FROM accounts LIMIT 1').get() !== undefined) backup = backupWithReader(ctx.databaseFile, 'backup');
       if (request.mode === 'new') clearForNewDatabase(db);
       await applyPlan({
         db,
@@ -276,7 +291,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
       problems.length = 0;
       throw err;
     }
-    return outcome('succeeded', { ...base, runId, backup });
+    return outcome('succeeded', { ...base(), runId, backup });
   } catch (err) {
     const failure = err instanceof StepFailure ? err : new StepFailure('unexpected', `The import failed unexpectedly: ${(err as Error).message}. ${NOTHING_CHANGED}`, 'Try again; if it repeats, report it with this message.');
     const status: RunStatus = failure.code === 'cancelled' ? 'cancelled' : failure instanceof RunStopped ? 'stopped' : 'failed';

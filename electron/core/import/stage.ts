@@ -27,6 +27,7 @@ export class Stage {
   private readonly insertPlan: StatementSync;
   private readonly hasGuid: StatementSync;
   entries = 0;
+  private own = false;
 
   constructor(db: DatabaseSync) {
     this.db = db;
@@ -43,11 +44,19 @@ export class Stage {
 
   /** Batches of staging writes share one transaction: row-by-row autocommit costs a journal write per row. */
   begin(): void {
-    this.db.exec('BEGIN');
+    // Inside a transaction already (planning again under the apply's write lock): work inside that one.
+    this.own = !this.db.isTransaction;
+    if (this.own) this.db.exec('BEGIN');
   }
 
   commit(): void {
-    this.db.exec('COMMIT');
+    if (this.own) this.db.exec('COMMIT');
+    this.own = false;
+  }
+
+  /** Forgets the plan, keeping the staged entries (to plan again on a database that changed). */
+  clearPlan(): void {
+    this.db.exec('DELETE FROM temp.plan');
   }
 
   /** An entry found by two searches (an OU and a group) counts once. */

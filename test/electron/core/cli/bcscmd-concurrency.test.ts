@@ -41,13 +41,10 @@ function start(args: string[], env: Record<string, string> = {}): Promise<Run> {
   });
 }
 
-/** A run that lost the race may only fail because the database changed under it, and says so. */
-function expectCleanOutcome(run: Run, what: string): void {
+/** Whoever commits second plans again under the write lock: both runs succeed, and nobody hears "damaged". */
+function expectSucceeded(run: Run, what: string): void {
   expect(run.out + run.err, what).not.toMatch(DAMAGED);
-  if (run.code !== 0) {
-    expect(run.code, `${what}: ${run.err}`).toBe(1);
-    expect(run.out + run.err, what).toMatch(/changed by someone else .*Nothing was changed/s);
-  }
+  expect(run.code, `${what}: ${run.err}`).toBe(0);
 }
 
 describe.runIf(realPartsAvailable())('several processes on one data folder', () => {
@@ -66,27 +63,26 @@ describe.runIf(realPartsAvailable())('several processes on one data folder', () 
     await new Promise((r) => setTimeout(r, 300)); // the field report's gap between the two scheduled tasks
     const second = start([`/DATA:${data}`, '/LDAP'], PASSWORD_ENV);
     const runs = await Promise.all([first, second]);
-    runs.forEach((run, i) => expectCleanOutcome(run, `run ${i + 1}`));
-    expect(runs.some((r) => r.code === 0)).toBe(true);
+    runs.forEach((run, i) => expectSucceeded(run, `run ${i + 1}`));
     const file = path.join(data, 'users.sqlite');
     expect(sql(file, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
     expect(sql(file, 'SELECT count(*) AS n FROM accounts')).toEqual([{ n: staffCount() }]);
     const statuses = historyStatuses(file);
     expect(statuses).toHaveLength(2);
-    expect(statuses.every((s) => s === 'succeeded' || s === 'failed')).toBe(true);
+    expect(statuses).toEqual(['succeeded', 'succeeded']);
   });
 
   it('runs /LDAP while /LOOKUP imports on the fly, each ending cleanly and recorded', async () => {
     const data = tempDir();
     expect(configure(data).code).toBe(0);
     const [sync, lookup] = await Promise.all([start([`/DATA:${data}`, '/LDAP', '/MODE:add'], PASSWORD_ENV), start([`/DATA:${data}`, '/LOOKUP:staff0100', '/JSON'], PASSWORD_ENV)]);
-    expectCleanOutcome(sync, '/LDAP');
+    expectSucceeded(sync, '/LDAP');
     expect(lookup.code, lookup.err).toBe(0);
     expect(lookup.out + lookup.err).not.toMatch(DAMAGED);
     expect(['imported', 'local']).toContain((JSON.parse(lookup.out) as { result: string }).result);
     const file = path.join(data, 'users.sqlite');
     expect(sql(file, "SELECT count(*) AS n FROM accounts WHERE logon = 'staff0100'")).toEqual([{ n: 1 }]);
-    expect(historyStatuses(file).every((s) => s === 'succeeded' || s === 'failed')).toBe(true);
+    expect(historyStatuses(file).every((s) => s === 'succeeded')).toBe(true);
   });
 
   it('runs /MODE:new while another process holds the database open with a read in progress', async () => {
@@ -136,10 +132,10 @@ describe.runIf(realPartsAvailable())('several processes on one data folder', () 
       const cli = start([`/DATA:${data}`, '/LDAP', '/MODE:add'], PASSWORD_ENV);
       expect(await call('import.start', { ...request, dryRun: false, expectPlan: preview.planDigest })).toMatchObject({ ok: true });
       const [wizard, command] = await Promise.all([finished, cli]);
-      expectCleanOutcome(command, 'bcscmd /LDAP');
+      expectSucceeded(command, 'bcscmd /LDAP');
       expect(JSON.stringify(wizard)).not.toMatch(DAMAGED);
-      if (!wizard.ok) expect(wizard.error!.message).toMatch(/changed (by someone else|since the preview)/);
-      expect(wizard.ok || command.code === 0).toBe(true);
+      // The wizard applies only what was previewed: if bcscmd added the accounts first, its plan changed.
+      if (!wizard.ok) expect(wizard.error!.message).toMatch(/changed since the preview, so this run would not do exactly what was previewed\. Nothing was changed/);
     } finally {
       await services.close();
     }

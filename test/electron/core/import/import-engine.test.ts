@@ -37,6 +37,34 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
   };
   const newFile = () => path.join(tempDir(), 'users.sqlite');
 
+  it('plans again under the write lock when another writer changed the database after planning, and applies onto what is there', async () => {
+    const file = newFile();
+    openUsersDatabase(file).close();
+    let interfered = false;
+    // The moment between planning and the apply's write lock: another process adds a local account with a
+    // logon the plan would create, and counts as a write (the revision moves on).
+    const outcome = await runImport(
+      { mode: 'add', dryRun: false, full: false, confirmed: false, startedBy: 'command-line', source: null },
+      {
+        settings: dcSettings(dc, { ouPath: staffPath }),
+        password: SERVICE_PASSWORD,
+        resolver,
+        databaseFile: file,
+        onProgress: (p) => {
+          if (p.phase !== 'apply' || interfered) return;
+          interfered = true;
+          addLocalAccount(file, 'staff0003', 'Local Staff Three');
+          sql(file, "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'");
+        },
+      },
+    );
+    expect(interfered).toBe(true);
+    expect(outcome.error).toBeNull();
+    expect(outcome.counts).toMatchObject({ created: staffInAd.size - 1, conflicts: 1, failed: 0 });
+    expect(outcome.problems).toContainEqual(expect.objectContaining({ action: 'conflict', logon: 'staff0003' }));
+    expect(accounts(file).find((a) => a.logon === 'staff0003')).toMatchObject({ origin: 'local', displayName: 'Local Staff Three' });
+  });
+
   it('creates a new database holding exactly the accounts and GUIDs that ldapsearch returns, across pages', async () => {
     const file = newFile();
     const outcome = await run(file, { mode: 'new' });
