@@ -4,6 +4,7 @@ import type { AppInfo, MenuCommand } from '../../shared/contract.ts';
 import { api } from './api.ts';
 import { MenuBar } from './controls/MenuBar.tsx';
 import { MessageBox } from './controls/MessageBox.tsx';
+import { isModalOpen } from './controls/modal-stack.ts';
 import { IntegrationDialog } from './dialogs/IntegrationDialog.tsx';
 import { UsersView } from './users/UsersView.tsx';
 import { ImportWizard } from './wizard/ImportWizard.tsx';
@@ -17,7 +18,8 @@ export function App() {
 
   useEffect(() => {
     void api.invoke('app.info', {}).then((r) => r.ok && setInfo(r.value));
-    return api.on('menu.command', ({ command }) => setDialog(command));
+    // As on Windows, the menu does nothing while a dialog is open (the native menu still sends commands).
+    return api.on('menu.command', ({ command }) => !isModalOpen() && setDialog(command));
   }, []);
 
   if (exited) return <p className="exited">The console was closed. You can close this browser tab.</p>;

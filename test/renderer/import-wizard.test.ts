@@ -363,7 +363,12 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     });
   });
 
-  it('runs from start to finish with the keyboard alone', async () => {
+  it('runs from start to finish with the keyboard alone: one Tab stop per tree, type-ahead, and a question before replacing the database', async () => {
+    // Whatever ran before, the database holds accounts (Sales, added by the scheduled task's command).
+    expect(bcscmd([`/DATA:${dataDir}`, '/LDAP', '/MODE:add', `/OU:OU=Sales,${BASE_DN}`], { ADCONSOLE_LDAP_PASSWORD: SERVICE_PASSWORD }).code).toBe(0);
+    const before = databaseContent(file);
+    const accountsBefore = (JSON.parse(bcscmd([`/DATA:${dataDir}`, '/USERS', '/JSON']).out) as unknown[]).length;
+    expect(accountsBefore).toBeGreaterThan(0);
     await page.getByRole('menuitem', { name: 'File' }).waitFor();
     await page.keyboard.press('Alt');
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('File');
@@ -375,27 +380,70 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     const wizard = page.getByRole('dialog', { name: WIZARD });
     await wizard.waitFor();
     const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
+    const tabTo = async (name: string) => {
+      for (let i = 0; i < 40 && (await focused()) !== name; i++) await page.keyboard.press('Tab');
+      expect(await focused()).toBe(name);
+    };
     await expect.poll(focused).toBe('Next >');
     await page.keyboard.press('Enter'); // → Database Creation
     await expect(heading(wizard)).resolves.toMatch(/^Database Creation/);
-    await page.keyboard.press('Enter'); // keeps Synchronize (the database has accounts) → Source
+    // Synchronize is chosen (the database has accounts): Tab into the radios, Up to "Create a new database".
+    for (let i = 0; i < 10 && !(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type === 'radio')); i++) await page.keyboard.press('Tab');
+    const newMode = wizard.getByRole('radio', { name: /Create a new database/ });
+    for (let i = 0; i < 3 && !(await newMode.isChecked()); i++) await page.keyboard.press('ArrowUp');
+    expect(await wizard.getByRole('radio', { name: /Create a new database/ }).isChecked()).toBe(true);
+    await tabTo('Next >');
+    await page.keyboard.press('Enter'); // → Source
     await expect(heading(wizard)).resolves.toMatch(/^Source/);
-    // Tab to the domain's box, Right expands… the root is open already; Down through Tab to Staff.
-    for (let i = 0; i < 30 && (await focused()) !== 'Staff'; i++) await page.keyboard.press('Tab');
-    expect(await focused()).toBe('Staff');
+    // The OU tree is one Tab stop: Tab reaches the domain, the next Tab leaves the tree.
+    await tabTo(DOMAIN);
+    await page.keyboard.press('Tab');
+    expect(await focused()).not.toMatch(/^(Sales|Staff|Groups|Workstations|Empty)$/);
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe(DOMAIN);
+    // Down moves into the open domain; typing "st" jumps to Staff; Right expands it, Left goes back up.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.type('st');
+    await expect.poll(focused).toBe('Staff');
+    await page.keyboard.press('ArrowRight');
+    await wizard.getByRole('treeitem', { name: 'Engineering' }).waitFor();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(focused).toBe('Engineering');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(focused).toBe('Staff');
     await page.keyboard.press('Space');
+    expect(await wizard.getByRole('checkbox', { name: 'Staff' }).isChecked()).toBe(true);
     await wizard.getByText(/^The selection holds/).waitFor();
-    for (let i = 0; i < 40 && (await focused()) !== 'Next >'; i++) await page.keyboard.press('Tab');
+    await tabTo('Next >');
     await page.keyboard.press('Enter'); // → Placement
     await expect(heading(wizard)).resolves.toMatch(/^Placement/);
     await page.keyboard.press('Enter'); // → Preview
     await wizard.getByRole('grid', { name: 'Planned changes' }).waitFor({ timeout: 60_000 });
     await expect.poll(focused).toBe('Next >');
-    await page.keyboard.press('Enter'); // apply
+    // Replacing a database that holds accounts asks first; No is the default, so Enter changes nothing.
+    await page.keyboard.press('Enter');
+    const question = page.getByRole('alertdialog', { name: WIZARD });
+    await question.waitFor();
+    await question.getByText(new RegExp(`replaces the ${accountsBefore.toLocaleString('en-US')} accounts .*backed up first to .*users\\.backup-<date and time>\\.sqlite`, 's')).waitFor();
+    await expect.poll(focused).toBe('No');
+    await page.screenshot({ path: screenshotPath('wizard-90-replace-question') });
+    await page.keyboard.press('Enter');
+    await question.waitFor({ state: 'detached' });
+    await expect.poll(focused).toBe('Next >');
+    await expect(heading(wizard)).resolves.toMatch(/^Preview/);
+    expect(databaseContent(file)).toBe(before);
+    // Asked again, Shift+Tab reaches Yes.
+    await page.keyboard.press('Enter');
+    await question.waitFor();
+    await page.keyboard.press('Shift+Tab');
+    await expect.poll(focused).toBe('Yes, apply it');
+    await page.keyboard.press('Enter');
     await wizard.getByText(/^The import finished/).waitFor({ timeout: 60_000 });
     await expect.poll(focused).toBe('Finish');
     await page.keyboard.press('Enter');
     await wizard.waitFor({ state: 'detached' });
+    expect(databaseContent(file)).not.toBe(before);
+    expect(fs.readdirSync(dataDir).some((f) => /^users\.backup-.*\.sqlite$/.test(f))).toBe(true);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -2,8 +2,9 @@
  * A modal dialog that behaves like a Windows one: named by its title, focus moves in on open and back on
  * close, Tab stays inside, Esc cancels, Enter presses the default button (the form's submit).
  */
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useId, useLayoutEffect, useRef, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
+import { pushModal } from './modal-stack.ts';
 
 // The title bar's close button (tabindex -1) is for the mouse, as in Windows: focus never lands on it.
 const FOCUSABLE = ':is(button, input, select, textarea):not([disabled]):not([tabindex="-1"]), [tabindex]:not([tabindex="-1"])';
@@ -22,12 +23,9 @@ export interface DialogProps {
 export function Dialog({ title, onCancel, onSubmit, children, buttons, role = 'dialog', width = 460, describedBy }: DialogProps) {
   const titleId = useId();
   const ref = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>(FOCUSABLE);
-    first?.focus();
-    return () => previous?.focus?.();
-  }, []);
+  const backdrop = useRef<HTMLDivElement>(null);
+  // Modal as on Windows: everything behind is inert while it is open; focus returns to its opener.
+  useLayoutEffect(() => pushModal(backdrop.current!, () => ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>(FOCUSABLE) ?? null), []);
 
   // React lets events from a portal bubble to the component that rendered it: a nested dialog's keys and
   // submit must not also reach the dialog underneath.
@@ -54,7 +52,7 @@ export function Dialog({ title, onCancel, onSubmit, children, buttons, role = 'd
   };
 
   return createPortal(
-    <div className="modal-backdrop">
+    <div className="modal-backdrop" ref={backdrop}>
       <form
         ref={ref}
         className="dialog"

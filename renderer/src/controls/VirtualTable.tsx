@@ -20,6 +20,8 @@ export interface VirtualTableProps<T> {
   getRow: (index: number) => T | undefined;
   onRange: (first: number, last: number) => void;
   rowLabel: (row: T) => string;
+  /** What typing a name's first letters matches (default: the row's label). */
+  typeAhead?: (row: T) => string;
   selected?: number | null;
   onSelect?: (index: number) => void;
   sort?: { column: string; descending: boolean };
@@ -31,7 +33,8 @@ export interface VirtualTableProps<T> {
 const ROW_HEIGHT = 22;
 const OVERSCAN = 10;
 
-export function VirtualTable<T>({ label, columns, rowCount, getRow, onRange, rowLabel, selected = null, onSelect, sort, onSort, height = 360, empty }: VirtualTableProps<T>) {
+export function VirtualTable<T>({ label, columns, rowCount, getRow, onRange, rowLabel, typeAhead, selected = null, onSelect, sort, onSort, height = 360, empty }: VirtualTableProps<T>) {
+  const typeAheadText = typeAhead ?? rowLabel;
   const body = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const id = useId();
@@ -62,6 +65,7 @@ export function VirtualTable<T>({ label, columns, rowCount, getRow, onRange, row
     else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
   };
 
+  const typed = useRef({ text: '', at: 0 });
   const onKeyDown = (event: React.KeyboardEvent) => {
     const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
     const current = selected ?? -1;
@@ -69,6 +73,28 @@ export function VirtualTable<T>({ label, columns, rowCount, getRow, onRange, row
     if (event.key in next) {
       event.preventDefault();
       moveTo(next[event.key]!);
+    } else if (event.key === 'Enter') {
+      // In a dialog, Enter on the list is the default button, as on Windows.
+      const form = (event.currentTarget as HTMLElement).closest('form');
+      if (form) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    } else if (event.key.length === 1 && event.key !== ' ' && !event.ctrlKey && !event.altKey && !event.metaKey) {
+      // Type-ahead on the first column's text, among the rows fetched so far.
+      const now = Date.now();
+      typed.current = { text: now - typed.current.at > 800 ? event.key : typed.current.text + event.key, at: now };
+      const wanted = typed.current.text.toLocaleLowerCase();
+      const from = wanted.length === 1 ? current + 1 : Math.max(0, current);
+      for (let k = 0; k < rowCount; k++) {
+        const i = (from + k) % rowCount;
+        const row = getRow(i);
+        if (row && typeAheadText(row).toLocaleLowerCase().startsWith(wanted)) {
+          event.preventDefault();
+          moveTo(i);
+          break;
+        }
+      }
     }
   };
 

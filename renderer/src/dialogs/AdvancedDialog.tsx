@@ -4,6 +4,7 @@ import { formatAdsPath, parseAdsPath } from '../../../shared/adspath.ts';
 import { parseServerList } from '../../../shared/server-list.ts';
 import { DEFAULT_PORTS, SECURITY_MODES, type Security, type Settings } from '../../../shared/settings.ts';
 import { Dialog } from '../controls/Dialog.tsx';
+import { focusField } from '../controls/focus-field.ts';
 import { BrowseDialog } from './BrowseDialog.tsx';
 
 type Advanced = Pick<Settings, 'ouPath' | 'server' | 'security' | 'caFile' | 'importComputers' | 'parseMiddleName'> & { port: string; connectTimeout: string; timeout: string; pageSize: string };
@@ -43,6 +44,16 @@ export function readAdvanced(form: Advanced): { settings: Partial<Settings> } | 
   };
 }
 
+/** The fields that can be wrong, in the order the dialog shows them. */
+const FIELD_ORDER: [keyof Advanced, string][] = [
+  ['ouPath', 'OU container path'],
+  ['server', 'Server'],
+  ['port', 'Port'],
+  ['connectTimeout', 'Connect timeout'],
+  ['timeout', 'Operation timeout'],
+  ['pageSize', 'Page size'],
+];
+
 function PathPreview({ text, server, id }: { text: string; server: string; id: string }) {
   const parsed = parseAdsPath(text);
   if (!parsed.ok) {
@@ -76,6 +87,7 @@ function PathPreview({ text, server, id }: { text: string; server: string; id: s
 export function AdvancedDialog({ settings, password, onApply, onCancel }: { settings: Settings; password: string; onApply: (changes: Partial<Settings>) => void; onCancel: () => void }) {
   const [form, setForm] = useState<Advanced>(() => toForm(settings));
   const [errors, setErrors] = useState<Partial<Record<keyof Advanced, string>>>({});
+  const [summary, setSummary] = useState<string | null>(null);
   const [browsing, setBrowsing] = useState(false);
   const ids = { path: useId(), preview: useId(), server: useId(), port: useId(), ca: useId(), ct: useId(), to: useId(), ps: useId(), comp: useId(), mid: useId() };
   const set = <K extends keyof Advanced>(key: K, value: Advanced[K]) => setForm((f) => ({ ...f, [key]: value }));
@@ -86,10 +98,16 @@ export function AdvancedDialog({ settings, password, onApply, onCancel }: { sett
       </span>
     ) : null;
 
+  const inputIds: Record<string, string> = { ouPath: ids.path, server: ids.server, port: ids.port, connectTimeout: ids.ct, timeout: ids.to, pageSize: ids.ps };
   const apply = () => {
     const read = readAdvanced(form);
-    if ('errors' in read) setErrors(read.errors);
-    else onApply(read.settings);
+    if ('errors' in read) {
+      setErrors(read.errors);
+      // As Windows does: say which field and why, and put the cursor there with its text selected.
+      const [field, label] = FIELD_ORDER.find(([key]) => read.errors[key])!;
+      setSummary(`${label}: ${read.errors[field]}`);
+      focusField(inputIds[field]!);
+    } else onApply(read.settings);
   };
 
   // Browse with what is typed now, including an unsaved server or security choice.
@@ -184,10 +202,16 @@ export function AdvancedDialog({ settings, password, onApply, onCancel }: { sett
           <input id={ids.mid} type="checkbox" checked={form.parseMiddleName} onChange={(e) => set('parseMiddleName', e.target.checked)} /> Parse user's middle name from DisplayName value
         </label>
       </fieldset>
+      {summary && Object.keys(errors).length > 0 && (
+        <p role="alert" className="error-text">
+          The settings were not applied. {summary}
+        </p>
+      )}
       {browsing && (
         <BrowseDialog
           settings={browseSettings()}
           password={password}
+          startDn={parsedPath.ok && !parsedPath.empty ? parsedPath.dn : undefined}
           onCancel={() => setBrowsing(false)}
           onPick={(dn) => {
             setBrowsing(false);

@@ -1,14 +1,34 @@
 /** Browse…: the directory's containers from the naming context down, one level loaded per expand. */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { BrowseNode } from '../../../shared/contract.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { Dialog } from '../controls/Dialog.tsx';
 import { useDirectoryTree } from '../controls/directory-tree.ts';
+import { focusTreeItem, useTreeKeys } from '../controls/tree-keys.ts';
 
-export function BrowseDialog({ settings, password, onPick, onCancel }: { settings: Settings; password: string; onPick: (dn: string) => void; onCancel: () => void }) {
-  const { root, tree, error, toggle } = useDirectoryTree(settings, password);
+/** `startDn`: the container the OU path names now; Browse opens there, as Windows' pickers do. */
+export function BrowseDialog({ settings, password, startDn, onPick, onCancel }: { settings: Settings; password: string; startDn?: string; onPick: (dn: string) => void; onCancel: () => void }) {
+  const { root, tree, error, toggle, reveal, visible } = useDirectoryTree(settings, password);
   const [picked, setSelected] = useState<string | null>(null);
   const selected = picked ?? root?.dn ?? null;
+  const box = useRef<HTMLDivElement>(null);
+  const items = visible();
+
+  useEffect(() => {
+    if (!root) return;
+    void (startDn ? reveal(startDn) : Promise.resolve(root.dn)).then((dn) => {
+      setSelected(dn ?? root.dn);
+      requestAnimationFrame(() => focusTreeItem(box.current, dn ?? root.dn));
+    });
+    // Once, when the naming context has been read.
+  }, [root]);
+
+  const move = (dn: string) => {
+    setSelected(dn);
+    focusTreeItem(box.current, dn);
+  };
+  const nodeOf = (dn: string) => items.find((i) => i.key === dn)!.node;
+  const onKeyDown = useTreeKeys(items, selected, { move, expand: (dn) => toggle(nodeOf(dn)), collapse: (dn) => toggle(nodeOf(dn)) });
 
   const renderNode = (node: BrowseNode, level: number) => {
     const kids = tree.children[node.dn];
@@ -19,17 +39,7 @@ export function BrowseDialog({ settings, password, onPick, onCancel }: { setting
           <button type="button" className="tree-toggle" tabIndex={-1} aria-label={expanded ? `Collapse ${node.name}` : `Expand ${node.name}`} onClick={() => toggle(node)}>
             {kids === 'loading' ? '…' : expanded ? '▾' : Array.isArray(kids) && kids.length === 0 ? ' ' : '▸'}
           </button>
-          <button
-            type="button"
-            className="tree-label"
-            tabIndex={selected === node.dn ? 0 : -1}
-            onClick={() => setSelected(node.dn)}
-            onDoubleClick={() => toggle(node)}
-            onKeyDown={(e) => {
-              if (e.key === 'ArrowRight' && !expanded) toggle(node);
-              if (e.key === 'ArrowLeft' && expanded) toggle(node);
-            }}
-          >
+          <button type="button" className="tree-label" data-tree-key={node.dn} tabIndex={selected === node.dn ? 0 : -1} onClick={() => setSelected(node.dn)} onDoubleClick={() => toggle(node)} onKeyDown={onKeyDown}>
             <span aria-hidden="true" className={`node-icon ${node.kind}`} /> {node.name}
           </button>
         </div>
@@ -56,7 +66,7 @@ export function BrowseDialog({ settings, password, onPick, onCancel }: { setting
       }
     >
       <p>Choose the organizational unit or container whose accounts the server imports.</p>
-      <div className="tree-box">
+      <div className="tree-box" ref={box}>
         {root ? (
           <ul role="tree" aria-label="Directory containers">
             {renderNode(root, 1)}

@@ -6,6 +6,7 @@ import { settingsProblems, type Settings } from '../../../shared/settings.ts';
 import { passwordTargetOf, sameTarget } from '../../../shared/password-target.ts';
 import { api } from '../api.ts';
 import { Dialog } from '../controls/Dialog.tsx';
+import { focusField } from '../controls/focus-field.ts';
 import { MessageBox } from '../controls/MessageBox.tsx';
 import { AdvancedDialog } from './AdvancedDialog.tsx';
 import { TestLookup } from './TestLookup.tsx';
@@ -27,7 +28,7 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
   const [busy, setBusy] = useState<'test' | 'save' | null>(null);
   const [box, setBox] = useState<Box | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
-  const ids = { auto: useId(), login: useId(), password: useId(), passwordNote: useId() };
+  const ids = { auto: useId(), login: useId(), password: useId(), passwordNote: useId(), advanced: useId() };
 
   useEffect(() => {
     void api.invoke('settings.get', {}).then((result) => {
@@ -53,9 +54,12 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
   };
 
   const save = async () => {
-    const found = settingsProblems(draft).map((p) => p.message);
+    const found = settingsProblems(draft);
     if (found.length > 0) {
-      setProblems(found);
+      // Say which field and why, and go there: the login here, anything else behind Advanced settings….
+      const inAdvanced = (field: string) => field !== 'login' && field !== 'account' && field !== 'autoImport';
+      setProblems(found.map((p) => (inAdvanced(p.field) ? `${p.message} (in Advanced settings…)` : p.message)));
+      focusField(inAdvanced(found[0]!.field) ? ids.advanced : ids.login);
       return;
     }
     setProblems([]);
@@ -150,7 +154,7 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
           {!specified && <p className="note indent">The connection uses the identity this console runs under (Kerberos/SSPI); no password is typed.</p>}
         </fieldset>
         <div className="row end">
-          <button type="button" onClick={() => setAdvanced(true)}>
+          <button type="button" id={ids.advanced} onClick={() => setAdvanced(true)}>
             Advanced settings…
           </button>
         </div>

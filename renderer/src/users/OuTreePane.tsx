@@ -1,6 +1,7 @@
 /** The server's OU tree with account counts; "All organizational units" on top shows every account. */
 import { useMemo, useState } from 'react';
 import type { OuNode } from '../../../shared/users-view.ts';
+import { useTreeKeys, type VisibleItem } from '../controls/tree-keys.ts';
 
 const ALL = 0;
 
@@ -24,28 +25,23 @@ export function OuTreePane({ ous, total, selected, onSelect }: { ous: OuNode[]; 
   const current = selected ?? ALL;
   const toggle = (id: number, open: boolean) => setCollapsed((c) => (open ? new Set([...c].filter((x) => x !== id)) : new Set([...c, id])));
 
-  const onKeyDown = (event: React.KeyboardEvent, index: number) => {
-    const item = visible[index]!;
-    const hasKids = (children.get(item.id)?.length ?? 0) > 0 && item.id !== ALL;
-    let next: number | null = null;
-    if (event.key === 'ArrowDown') next = index + 1;
-    else if (event.key === 'ArrowUp') next = index - 1;
-    else if (event.key === 'Home') next = 0;
-    else if (event.key === 'End') next = visible.length - 1;
-    else if (event.key === 'ArrowRight' && hasKids) toggle(item.id, true);
-    else if (event.key === 'ArrowLeft' && hasKids) toggle(item.id, false);
-    else return;
-    event.preventDefault();
-    if (next !== null && visible[next]) {
-      const target = visible[next]!;
-      onSelect(target.id === ALL ? null : target.id);
-      document.getElementById(`ou-${target.id}`)?.focus();
-    }
-  };
+  const items: VisibleItem[] = visible.map((v) => {
+    const hasKids = v.id !== ALL && (children.get(v.id)?.length ?? 0) > 0;
+    return { key: String(v.id), label: v.node ? v.node.name : 'All organizational units', level: v.level, expandable: hasKids, expanded: hasKids && !collapsed.has(v.id) };
+  });
+  const onKeyDown = useTreeKeys(items, String(current), {
+    move: (key) => {
+      const id = Number(key);
+      onSelect(id === ALL ? null : id);
+      document.getElementById(`ou-${id}`)?.focus();
+    },
+    expand: (key) => toggle(Number(key), true),
+    collapse: (key) => toggle(Number(key), false),
+  });
 
   return (
     <ul role="tree" aria-label="Server organizational units" className="ou-tree">
-      {visible.map((item, index) => {
+      {visible.map((item) => {
         const count = item.node ? item.node.total : total;
         const name = item.node ? item.node.name : 'All organizational units';
         const hasKids = item.id !== ALL && (children.get(item.id)?.length ?? 0) > 0;
@@ -56,7 +52,7 @@ export function OuTreePane({ ous, total, selected, onSelect }: { ous: OuNode[]; 
               <button type="button" className="tree-toggle" tabIndex={-1} aria-hidden="true" onClick={() => hasKids && toggle(item.id, !open)}>
                 {hasKids ? (open ? '▾' : '▸') : ' '}
               </button>
-              <button type="button" id={`ou-${item.id}`} className="tree-label" tabIndex={current === item.id ? 0 : -1} onClick={() => onSelect(item.id === ALL ? null : item.id)} onKeyDown={(e) => onKeyDown(e, index)}>
+              <button type="button" id={`ou-${item.id}`} className="tree-label" tabIndex={current === item.id ? 0 : -1} onClick={() => onSelect(item.id === ALL ? null : item.id)} onKeyDown={onKeyDown}>
                 <span aria-hidden="true" className="node-icon organizationalUnit" /> {name} <span className="count">({count.toLocaleString('en-US')})</span>
               </button>
             </div>

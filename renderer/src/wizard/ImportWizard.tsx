@@ -44,7 +44,8 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
   const [page, setPage] = useState<Page>('welcome');
   const [view, setView] = useState<SettingsView | null>(null);
   const [options, setOptions] = useState<ImportOptions | null>(null);
-  const [accounts, setAccounts] = useState<number | null>(null);
+  const [accounts, setAccounts] = useState<{ count: number; local: number; file: string } | null>(null);
+  const [question, setQuestion] = useState<string | null>(null);
   const [mode, setMode] = useState<ImportMode>('sync');
   const [ous, setOus] = useState<OuSelection>(EMPTY_SELECTION);
   const [includeSub, setIncludeSub] = useState(true);
@@ -71,7 +72,7 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
     });
     void api.invoke('users.overview', {}).then((r) => {
       if (!r.ok) return;
-      setAccounts(r.value.totals.accounts);
+      setAccounts({ count: r.value.totals.accounts, local: r.value.totals.local, file: r.value.databaseFile });
       if (r.value.totals.accounts === 0) setMode('new');
     });
   }, []);
@@ -163,11 +164,28 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
     (page === 'source' && !nothingSelected && count.state !== 'failed') ||
     (page === 'placement' && placement !== null && placementProblem(placement) === null) ||
     (page === 'preview' && preview?.outcome?.ok === true && excluded.size <= MAX_LEFT_OUT);
+  /** A step that cannot be undone by Cancel asks first, with No as the default (as Windows does). */
+  const destructiveQuestion = (): string | null => {
+    const outcome = preview?.outcome;
+    if (!outcome) return null;
+    const n = (v: number) => v.toLocaleString('en-US');
+    const backup = accounts ? `${accounts.file.replace(/\.sqlite$/, '')}.backup-<date and time>.sqlite` : 'a backup file next to the users database';
+    if (outcome.warning) {
+      return `${outcome.warning}\n\nApply this plan anyway? It disables ${n(outcome.counts.disabled)} accounts, updates ${n(outcome.counts.updated)} and creates ${n(outcome.counts.created)}.${mode === 'new' ? ` The current database is backed up first to ${backup}.` : ' A disabled account can be enabled again by the next sync that finds it in the directory.'}`;
+    }
+    if (mode === 'new' && accounts && accounts.count > 0) {
+      return `Create a new database replaces the ${n(accounts.count)} accounts in the users database${accounts.local > 0 ? ` (${n(accounts.local)} of them local accounts, which are not in the directory)` : ''} with the ${n(outcome.counts.created)} accounts of the preview.\n\nThe current database is backed up first to ${backup}. Replace it?`;
+    }
+    return null;
+  };
   const next = () => {
     if (!canNext) return;
     if (page === 'placement') void startPreview();
-    else if (page === 'preview') void startRun();
-    else setPage(PAGES[index + 1]!);
+    else if (page === 'preview') {
+      const asked = destructiveQuestion();
+      if (asked) setQuestion(asked);
+      else void startRun();
+    } else setPage(PAGES[index + 1]!);
   };
   const back = () => {
     if (page === 'preview' && previewing) void cancelJob(preview!.jobId);
@@ -206,7 +224,7 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
           {HEADINGS[page]} <span className="note">(step {index + 1} of {PAGES.length})</span>
         </h2>
         {page === 'welcome' && options && <WelcomePage options={options} onOptions={setOptions} />}
-        {page === 'mode' && <ModePage mode={mode} onMode={setMode} accounts={accounts} />}
+        {page === 'mode' && <ModePage mode={mode} onMode={setMode} accounts={accounts?.count ?? null} />}
         {page === 'source' && view && <SourcePage settings={view.settings} ous={ous} includeSub={includeSub} groups={groups} count={count} kind={kind} onOus={setOus} onIncludeSub={setIncludeSub} onGroups={setGroups} />}
         {page === 'placement' && placement && <PlacementPage value={placement} onChange={setPlacement} />}
         {page === 'preview' && <PreviewPage preview={preview} error={previewError} excluded={excluded} onExcluded={setExcluded} />}
@@ -222,6 +240,18 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
         )}
         {page === 'finish' && run?.outcome && <FinishPage outcome={run.outcome} />}
       </div>
+      {question && (
+        <ConfirmBox
+          title={WIZARD_TITLE}
+          message={question}
+          yes="Yes, apply it"
+          no="No"
+          onAnswer={(yes) => {
+            setQuestion(null);
+            if (yes) void startRun();
+          }}
+        />
+      )}
       {asking && (
         <ConfirmBox
           title="Cancel the import?"

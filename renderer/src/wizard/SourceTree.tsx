@@ -1,20 +1,35 @@
-/** The AD's OUs with tri-state ticks, one level loaded per expand (Right/Left arrows on a box expand/collapse). */
-import { useEffect, useRef } from 'react';
+/** The AD's OUs with tri-state ticks, one level loaded per expand; one Tab stop, Windows tree keys, Space ticks. */
+import { useEffect, useRef, useState } from 'react';
 import type { BrowseNode } from '../../../shared/contract.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { useDirectoryTree } from '../controls/directory-tree.ts';
+import { focusTreeItem, useTreeKeys } from '../controls/tree-keys.ts';
 import { tickState, toggle as toggleTick, type OuSelection, type TickState } from './ou-selection.ts';
 
-function TickBox({ state, label, onChange, onKeyDown }: { state: TickState; label: string; onChange: () => void; onKeyDown: (e: React.KeyboardEvent) => void }) {
+function TickBox({ state, label, dn, current, onChange, onKeyDown, onFocus }: { state: TickState; label: string; dn: string; current: boolean; onChange: () => void; onKeyDown: (e: React.KeyboardEvent) => void; onFocus: () => void }) {
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (ref.current) ref.current.indeterminate = state === 'mixed';
   }, [state]);
-  return <input ref={ref} type="checkbox" aria-label={label} checked={state === 'checked'} onChange={onChange} onKeyDown={onKeyDown} />;
+  return <input ref={ref} type="checkbox" aria-label={label} data-tree-key={dn} tabIndex={current ? 0 : -1} checked={state === 'checked'} onChange={onChange} onKeyDown={onKeyDown} onFocus={onFocus} />;
 }
 
 export function SourceTree({ settings, selection, includeSub, onChange }: { settings: Settings; selection: OuSelection; includeSub: boolean; onChange: (s: OuSelection) => void }) {
-  const { root, tree, error, toggle, childrenOf } = useDirectoryTree(settings, '');
+  const { root, tree, error, toggle, childrenOf, visible } = useDirectoryTree(settings, '');
+  const [current, setCurrent] = useState<string | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const items = visible();
+  const at = current ?? root?.dn ?? null;
+  const nodeOf = (dn: string) => items.find((i) => i.key === dn)!.node;
+  const onKeyDown = useTreeKeys(items, at, {
+    move: (dn) => {
+      setCurrent(dn);
+      focusTreeItem(box.current, dn);
+    },
+    expand: (dn) => toggle(nodeOf(dn)),
+    collapse: (dn) => toggle(nodeOf(dn)),
+    // Space ticks through the checkbox itself.
+  });
 
   const renderNode = (node: BrowseNode, level: number) => {
     const kids = tree.children[node.dn];
@@ -22,7 +37,7 @@ export function SourceTree({ settings, selection, includeSub, onChange }: { sett
     const expandable = kids === undefined || (Array.isArray(kids) && kids.length > 0);
     return (
       <li key={node.dn} role="treeitem" aria-level={level} aria-expanded={expandable ? expanded : undefined} aria-label={node.name}>
-        <div className="tree-row" style={{ paddingLeft: (level - 1) * 16 }}>
+        <div className={at === node.dn ? 'tree-row current' : 'tree-row'} style={{ paddingLeft: (level - 1) * 16 }}>
           <button type="button" className="tree-toggle" tabIndex={-1} aria-label={expanded ? `Collapse ${node.name}` : `Expand ${node.name}`} onClick={() => toggle(node)}>
             {kids === 'loading' ? '…' : expanded ? '▾' : expandable ? '▸' : ' '}
           </button>
@@ -30,13 +45,11 @@ export function SourceTree({ settings, selection, includeSub, onChange }: { sett
             <TickBox
               state={tickState(selection, node.dn, includeSub, childrenOf)}
               label={node.name}
+              dn={node.dn}
+              current={at === node.dn}
               onChange={() => onChange(toggleTick(selection, node.dn, includeSub, childrenOf))}
-              onKeyDown={(e) => {
-                if ((e.key === 'ArrowRight' && !expanded) || (e.key === 'ArrowLeft' && expanded)) {
-                  e.preventDefault();
-                  toggle(node);
-                }
-              }}
+              onKeyDown={onKeyDown}
+              onFocus={() => setCurrent(node.dn)}
             />
             <span aria-hidden="true" className={`node-icon ${node.kind}`} /> {node.name}
           </label>
@@ -47,7 +60,7 @@ export function SourceTree({ settings, selection, includeSub, onChange }: { sett
   };
 
   return (
-    <div className="tree-box source-tree">
+    <div className="tree-box source-tree" ref={box}>
       {root ? (
         <ul role="tree" aria-label="Active Directory organizational units">
           {renderNode(root, 1)}

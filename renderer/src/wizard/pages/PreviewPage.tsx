@@ -90,7 +90,7 @@ export function PreviewPage({ preview, error, excluded, onExcluded }: { preview:
       </ul>
       {outcome.warning && (
         <p role="alert" className="warning-text">
-          {outcome.warning} Pressing Next applies it anyway: you have seen the plan.
+          ⚠ {outcome.warning} Next asks before it applies this plan.
         </p>
       )}
       <div className="row toolbar">
@@ -124,7 +124,7 @@ export function PreviewPage({ preview, error, excluded, onExcluded }: { preview:
           }
         }}
       >
-        <VirtualTable label="Planned changes" columns={columns} rowCount={rows.total ?? 0} getRow={rows.getRow} onRange={rows.onRange} rowLabel={(a) => `${a.action} ${a.logon}`} selected={selected} onSelect={setSelected} height={260} empty="No account in this view." />
+        <VirtualTable label="Planned changes" columns={columns} rowCount={rows.total ?? 0} getRow={rows.getRow} onRange={rows.onRange} rowLabel={(a) => `${a.action} ${a.logon}`} typeAhead={(a) => a.logon} selected={selected} onSelect={setSelected} height={260} empty="No account in this view." />
       </div>
       {(rows.error ?? exportError) && (
         <p role="alert" className="error-text">
