@@ -64,6 +64,8 @@ export interface BrowseNode {
 export interface BrowseResult {
   node: BrowseNode;
   children: BrowseNode[];
+  /** The domain controllers passed over before the one that answered, and why (failover); null if none. */
+  failover: string | null;
 }
 
 export interface AppInfo {

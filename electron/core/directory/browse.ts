@@ -7,7 +7,7 @@ import { pagedSearch } from './paged-search.ts';
 import type { NameResolver } from './resolver.ts';
 import { readRootDse } from './rootdse.ts';
 import type { SessionCache } from './session-cache.ts';
-import type { DirectorySession } from './session.ts';
+import { type DirectorySession, failoverNote } from './session.ts';
 
 // Hidden system containers (System, Program Data, …) carry showInAdvancedViewOnly, as in ADUC's default view.
 const CONTAINERS = '(&(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=builtinDomain)(objectClass=domainDNS))(!(showInAdvancedViewOnly=TRUE)))';
@@ -43,7 +43,7 @@ async function browseWith(session: DirectorySession, settings: Settings, dn: str
       for (const entry of entries) children.push(nodeOf(entry.dn, ([] as unknown[]).concat(entry.objectClass ?? []).map(String)));
     }
     children.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name));
-    return { node, children };
+    return { node, children, failover: failoverNote(session) };
   } catch (err) {
     throw explainLdapError(err, 'browse of the directory', timeoutMs);
   }

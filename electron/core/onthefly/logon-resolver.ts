@@ -36,6 +36,8 @@ export interface ResolverOptions {
   /** How long an unreachable directory is answered from memory. */
   retryAfterMs?: number;
   now?: () => number;
+  /** Where the resolver says what an administrator should know of (a DC passed over). */
+  log?: (line: string) => void;
 }
 
 type Found = { ok: true; account: AdAccount } | { ok: false; result: LookupResult };
@@ -55,7 +57,7 @@ export class LogonResolver {
   constructor(options: ResolverOptions) {
     this.options = { now: Date.now, ...options };
     const retryAfterMs = options.retryAfterMs ?? Math.min(5000, options.settings.timeout * 1000);
-    this.pool = new SessionPool(options.settings, options.password, options.resolver, { size: options.poolSize ?? 4, retryAfterMs, now: this.options.now });
+    this.pool = new SessionPool(options.settings, options.password, options.resolver, { size: options.poolSize ?? 4, retryAfterMs, now: this.options.now, onFailover: (note) => options.log?.(`Failover: ${note}`) });
   }
 
   get connectionsOpened(): number {

@@ -8,7 +8,7 @@
  */
 import type { Settings } from '../../../shared/settings.ts';
 import type { NameResolver } from '../directory/resolver.ts';
-import { openSession, type DirectorySession } from '../directory/session.ts';
+import { failoverNote, openSession, type DirectorySession } from '../directory/session.ts';
 import { StepFailure } from '../failure.ts';
 
 export interface PoolOptions {
@@ -16,6 +16,8 @@ export interface PoolOptions {
   /** How long a failure to reach or bind is answered from memory. */
   retryAfterMs: number;
   now?: () => number;
+  /** Told when a session had to pass over domain controllers that did not answer (failover). */
+  onFailover?: (note: string) => void;
 }
 
 export class SessionPool {
@@ -36,7 +38,7 @@ export class SessionPool {
     this.settings = settings;
     this.password = password;
     this.resolver = resolver;
-    this.options = { now: Date.now, ...options };
+    this.options = { now: Date.now, onFailover: () => undefined, ...options };
   }
 
   async use<T>(work: (session: DirectorySession) => Promise<T>): Promise<T> {
@@ -72,6 +74,8 @@ export class SessionPool {
     try {
       const session = await openSession(this.settings, this.password, this.resolver);
       this.opened++;
+      const note = failoverNote(session);
+      if (note) this.options.onFailover?.(note);
       return session;
     } catch (err) {
       this.busy--;

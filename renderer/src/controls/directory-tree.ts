@@ -16,6 +16,7 @@ export function useDirectoryTree(settings: Settings, password: string) {
   const [root, setRoot] = useState<BrowseNode | null>(null);
   const [tree, setTree] = useState<TreeState>({ children: {}, expanded: new Set() });
   const [error, setError] = useState<ApiError | null>(null);
+  const [failover, setFailover] = useState<string | null>(null);
   // What has been loaded so far, for work that spans several loads (revealing a path).
   const loaded = useRef<Record<string, BrowseNode[]>>({});
 
@@ -26,6 +27,7 @@ export function useDirectoryTree(settings: Settings, password: string) {
       return null;
     }
     setError(null);
+    if (result.value.failover) setFailover(result.value.failover);
     loaded.current[result.value.node.dn] = result.value.children;
     setTree((t) => ({ children: { ...t.children, [result.value.node.dn]: result.value.children }, expanded: new Set([...t.expanded, result.value.node.dn]) }));
     return result.value.node;
@@ -88,5 +90,5 @@ export function useDirectoryTree(settings: Settings, password: string) {
     return out;
   };
 
-  return { root, tree, error, toggle, childrenOf, reveal, visible };
+  return { root, tree, error, toggle, childrenOf, reveal, visible, failover };
 }

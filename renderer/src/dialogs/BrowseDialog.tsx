@@ -8,7 +8,7 @@ import { focusTreeItem, useTreeKeys } from '../controls/tree-keys.ts';
 
 /** `startDn`: the container the OU path names now; Browse opens there, as Windows' pickers do. */
 export function BrowseDialog({ settings, password, startDn, onPick, onCancel }: { settings: Settings; password: string; startDn?: string; onPick: (dn: string) => void; onCancel: () => void }) {
-  const { root, tree, error, toggle, reveal, visible } = useDirectoryTree(settings, password);
+  const { root, tree, error, toggle, reveal, visible, failover } = useDirectoryTree(settings, password);
   const [picked, setSelected] = useState<string | null>(null);
   const selected = picked ?? root?.dn ?? null;
   const box = useRef<HTMLDivElement>(null);
@@ -81,6 +81,7 @@ export function BrowseDialog({ settings, password, startDn, onPick, onCancel }: 
         </p>
       )}
       {selected && <p className="selected-path">Selected: {selected}</p>}
+      {failover && <p className="note">Failover: {failover}</p>}
     </Dialog>
   );
 }

@@ -25,6 +25,7 @@ export function FinishPage({ outcome }: { outcome: ImportOutcome }) {
         The import finished in {(outcome.durationMs / 1000).toFixed(1)} s (run {outcome.runId}
         {outcome.dc ? `, read from ${outcome.dc}` : ''}).
       </p>
+      {outcome.failover && <p className="note">Failover: {outcome.failover}</p>}
       <table className="summary" aria-label="Import summary">
         <tbody>
           {counts.map(({ a, n }) => (

@@ -81,6 +81,7 @@ export function PreviewPage({ preview, error, excluded, onExcluded }: { preview:
       <p>
         Nothing has been written yet. This is what the import will do{outcome.read ? ` with the ${outcome.read.toLocaleString('en-US')} entries read from ${outcome.dc ?? 'the directory'}` : ''}:
       </p>
+      {outcome.failover && <p className="note">Failover: {outcome.failover}</p>}
       <ul className="plan-counts" aria-label="Planned actions">
         {PREVIEW_ACTIONS.map((action) => (
           <li key={action}>

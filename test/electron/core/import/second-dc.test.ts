@@ -152,11 +152,13 @@ describe.runIf(realPartsAvailable())('two domain controllers of one domain', () 
     const lookup = bcscmd([`/DATA:${data}`, '/LOOKUP:newhire42', '/JSON'], { ...PASSWORD_ENV, ...DNS_ENV });
     expect(lookup.code, lookup.err).toBe(0);
     expect(JSON.parse(lookup.out)).toMatchObject({ result: 'imported', account: { logon: 'newhire42' } });
+    expect(lookup.err).toMatch(/Failover: dc1\.corp\.example\.test: .* Used dc2\.corp\.example\.test instead\./);
 
     const sessions = new SessionCache();
     try {
       const listed = await browse(dcSettings(dc1, { server: SERVERS }), SERVICE_PASSWORD, null, createResolver(DNS_ENV), sessions);
       expect(listed.children.map((c) => c.name)).toContain('Staff');
+      expect(listed.failover).toMatch(/^dc1\.corp\.example\.test: .* Used dc2\.corp\.example\.test instead\.$/);
     } finally {
       await sessions.close();
     }
