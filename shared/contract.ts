@@ -145,8 +145,8 @@ const jobId = z.number().int().positive();
 const ACTIONS = ['create', 'update', 'disable', 'enable', 'unchanged', 'skip', 'conflict', 'failed'] as const;
 
 export const operations = {
-  'app.info': op<z.ZodObject<{}>, AppInfo>(z.object({}).strict()),
-  'settings.get': op<z.ZodObject<{}>, SettingsView>(z.object({}).strict()),
+  'app.info': op<z.ZodObject<Record<string, never>>, AppInfo>(z.object({}).strict()),
+  'settings.get': op<z.ZodObject<Record<string, never>>, SettingsView>(z.object({}).strict()),
   'settings.save': op<z.ZodType<SaveInput>, SaveResult>(
     z
       .object({
@@ -197,7 +197,7 @@ export const operations = {
   ),
   'import.planCsv': op<z.ZodType<{ jobId: number; exclude: string[] }>, TextFile>(z.object({ jobId, exclude: z.array(guidText).max(MAX_LEFT_OUT) }).strict()),
   'import.reportCsv': op<z.ZodType<{ runId: number }>, TextFile>(z.object({ runId: z.number().int().positive() }).strict()),
-  'users.overview': op<z.ZodObject<{}>, UsersOverview>(z.object({}).strict()),
+  'users.overview': op<z.ZodObject<Record<string, never>>, UsersOverview>(z.object({}).strict()),
   'users.list': op<z.ZodType<AccountsQuery>, AccountsPage>(
     z
       .object({

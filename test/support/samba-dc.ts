@@ -73,7 +73,7 @@ async function waitForLdaps(address: string, caFile: string, deadlineMs: number)
       await client.bind(`Administrator@${DOMAIN}`, ADMIN_PASSWORD);
       return;
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`LDAPS bind to the test DC still fails: ${(err as Error).message}`);
+      if (Date.now() > deadline) throw new Error(`LDAPS bind to the test DC still fails: ${(err as Error).message}`, { cause: err });
       await new Promise((r) => setTimeout(r, 250));
     } finally {
       await client.unbind().catch(() => undefined);

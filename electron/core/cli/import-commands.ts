@@ -1,11 +1,11 @@
 /** bcscmd's users-database commands: /LDAP, /USERS, /HISTORY, /REPORT. */
 import type { DatabaseSync } from 'node:sqlite';
 import { databaseFile, openUsersDatabase } from '../database/users-database.ts';
-import { braced, listAccounts } from '../database/accounts.ts';
+import { listAccounts } from '../database/accounts.ts';
 import { StepFailure } from '../failure.ts';
 import { type JobStart, startImportJob } from '../import/import-job.ts';
 import { findRun, listRuns, reportRows, type RunRecord } from '../import/run-history.ts';
-import type { Counts, FieldChange, ImportOutcome, PlannedAction, Progress } from '../../../shared/import-run.ts';
+import type { Counts, ImportOutcome, PlannedAction, Progress } from '../../../shared/import-run.ts';
 import type { CliRequest } from './arguments.ts';
 import { describeChanges, runReportCsv } from '../report/import-report.ts';
 import { EXIT } from './exit-codes.ts';

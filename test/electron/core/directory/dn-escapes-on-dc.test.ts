@@ -2,7 +2,7 @@
  * A name that starts with "#" on the real DC: the OU "#2024" is OU=\#2024 in a DN, and must stay text
  * (not the BER hex value #2024) through the OU path, Test connection's search base and Browse.
  */
-import { Client } from 'ldapts';
+import { type Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browse } from '../../../../electron/core/directory/browse.ts';
 import { testConnection } from '../../../../electron/core/directory/connection-test.ts';

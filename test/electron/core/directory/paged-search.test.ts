@@ -1,4 +1,4 @@
-import { Client, PagedResultsControl, SearchEntry, type SearchRequest } from 'ldapts';
+import { type Client, PagedResultsControl, SearchEntry, type SearchRequest } from 'ldapts';
 import { describe, expect, it } from 'vitest';
 import { pagedSearch } from '../../../../electron/core/directory/paged-search.ts';
 import { openSession } from '../../../../electron/core/directory/session.ts';

@@ -1,0 +1,41 @@
+// Lint: typescript-eslint's recommended rules, no import cycles, and the layers — the plain-Node core
+// and shared code never load Electron at run time, and the sandboxed renderer never loads Node modules.
+// Formatting is Prettier's (npm run format); eslint-config-prettier turns off rules it owns.
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import importX from 'eslint-plugin-import-x';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', '.bench-cache/**', '.test-dc/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    plugins: { 'import-x': importX },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      // Refusing control characters in names and filters is what those expressions are for.
+      'no-control-regex': 'off',
+    },
+  },
+  {
+    files: ['electron/core/**', 'shared/**', 'renderer/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', allowTypeImports: true, message: 'Only the Electron glue (electron/*.ts) loads Electron: this code must run under plain Node.' }] },
+      ],
+    },
+  },
+  {
+    files: ['renderer/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'The renderer runs sandboxed in the page: it talks to the core through the contract only.' }] }],
+    },
+  },
+  prettier,
+);
