@@ -16,7 +16,10 @@ export default tseslint.config(
     plugins: { 'import-x': importX },
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       // Refusing control characters in names and filters is what those expressions are for.
       'no-control-regex': 'off',
@@ -27,14 +30,32 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', allowTypeImports: true, message: 'Only the Electron glue (electron/*.ts) loads Electron: this code must run under plain Node.' }] },
+        {
+          paths: [
+            {
+              name: 'electron',
+              allowTypeImports: true,
+              message: 'Only the Electron glue (electron/*.ts) loads Electron: this code must run under plain Node.',
+            },
+          ],
+        },
       ],
     },
   },
   {
     files: ['renderer/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'The renderer runs sandboxed in the page: it talks to the core through the contract only.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*'],
+              message: 'The renderer runs sandboxed in the page: it talks to the core through the contract only.',
+            },
+          ],
+        },
+      ],
     },
   },
   prettier,

@@ -40,7 +40,9 @@ export async function openBenchDc(users: number): Promise<{ dc: TestDc; cache: s
   if (!fs.existsSync(seededMark)) {
     const { seconds } = await seedBenchOu(dc, users);
     fs.writeFileSync(seededMark, JSON.stringify({ users, seconds }));
-    console.log(`seeded ${users} users in ${seconds.toFixed(0)} s (${(users / seconds).toFixed(0)} adds/s); cached in ${cache}`);
+    console.log(
+      `seeded ${users} users in ${seconds.toFixed(0)} s (${(users / seconds).toFixed(0)} adds/s); cached in ${cache}`,
+    );
   }
   return { dc, cache, stop };
 }

@@ -20,10 +20,14 @@ import { BENCH_OU } from './seed-bench-ou.ts';
 const USERS = 20_000;
 const CALLS = 1000;
 const DISTINCT = 200;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
 const ms = (v: number) => `${v.toFixed(0)} ms`;
 
-async function storm(resolver: LogonResolver, names: string[]): Promise<{ latencies: number[]; results: Map<string, number>; wallMs: number }> {
+async function storm(
+  resolver: LogonResolver,
+  names: string[],
+): Promise<{ latencies: number[]; results: Map<string, number>; wallMs: number }> {
   const latencies: number[] = [];
   const results = new Map<string, number>();
   const started = performance.now();
@@ -41,30 +45,60 @@ async function storm(resolver: LogonResolver, names: string[]): Promise<{ latenc
 const { dc, cache, stop } = await openBenchDc(USERS);
 const data = fs.mkdtempSync(path.join(cache, '..', 'lookup-'));
 try {
-  const settings: Settings = { ...DEFAULT_SETTINGS, autoImport: true, server: dc.address, caFile: dc.caFile, login: `${NETBIOS}\\${SERVICE_ACCOUNT.sam}`, ouPath: `LDAP://${BENCH_OU}`, timeout: 10, connectTimeout: 5 };
+  const settings: Settings = {
+    ...DEFAULT_SETTINGS,
+    autoImport: true,
+    server: dc.address,
+    caFile: dc.caFile,
+    login: `${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
+    ouPath: `LDAP://${BENCH_OU}`,
+    timeout: 10,
+    connectTimeout: 5,
+  };
   const file = databaseFile(data);
   openUsersDatabase(file).close();
-  const names = (from: number) => Array.from({ length: DISTINCT }, (_, i) => `bench${String(from + i * 37).padStart(6, '0')}`);
+  const names = (from: number) =>
+    Array.from({ length: DISTINCT }, (_, i) => `bench${String(from + i * 37).padStart(6, '0')}`);
 
-  const up = new LogonResolver({ settings, password: SERVICE_ACCOUNT.password, resolver: createResolver(), databaseFile: file });
+  const up = new LogonResolver({
+    settings,
+    password: SERVICE_ACCOUNT.password,
+    resolver: createResolver(),
+    databaseFile: file,
+  });
   const live = await storm(up, names(0));
   const queries = up.queries;
   const binds = up.connectionsOpened;
   await up.close();
   const database = openUsersDatabase(file);
   const created = Number((database.db.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number }).n);
-  const runs = Number((database.db.prepare("SELECT count(*) AS n FROM import_runs WHERE mode = 'on-the-fly'").get() as { n: number }).n);
+  const runs = Number(
+    (database.db.prepare("SELECT count(*) AS n FROM import_runs WHERE mode = 'on-the-fly'").get() as { n: number }).n,
+  );
   database.close();
 
   await stopAndWait(dc);
-  const down = new LogonResolver({ settings, password: SERVICE_ACCOUNT.password, resolver: createResolver(), databaseFile: file });
+  const down = new LogonResolver({
+    settings,
+    password: SERVICE_ACCOUNT.password,
+    resolver: createResolver(),
+    databaseFile: file,
+  });
   const dead = await storm(down, names(10_000));
   await down.close();
 
-  console.log(`\nOn-the-fly lookups, ${CALLS} concurrent calls over ${DISTINCT} distinct names, ${USERS} users in ${BENCH_OU}, pool of 4 connections, ${process.version}`);
-  console.log(`(1) DC up:   p50 ${ms(percentile(live.latencies, 50))}, p99 ${ms(percentile(live.latencies, 99))}, all done in ${ms(live.wallMs)}; answers ${JSON.stringify(Object.fromEntries(live.results))}`);
-  console.log(`             directory queries ${queries} (target ${DISTINCT}), accounts created ${created} (target ${DISTINCT}), on-the-fly runs recorded ${runs}, binds ${binds}`);
-  console.log(`(2) DC down: p50 ${ms(percentile(dead.latencies, 50))}, p99 ${ms(percentile(dead.latencies, 99))} (operation timeout ${settings.timeout * 1000} ms); answers ${JSON.stringify(Object.fromEntries(dead.results))}`);
+  console.log(
+    `\nOn-the-fly lookups, ${CALLS} concurrent calls over ${DISTINCT} distinct names, ${USERS} users in ${BENCH_OU}, pool of 4 connections, ${process.version}`,
+  );
+  console.log(
+    `(1) DC up:   p50 ${ms(percentile(live.latencies, 50))}, p99 ${ms(percentile(live.latencies, 99))}, all done in ${ms(live.wallMs)}; answers ${JSON.stringify(Object.fromEntries(live.results))}`,
+  );
+  console.log(
+    `             directory queries ${queries} (target ${DISTINCT}), accounts created ${created} (target ${DISTINCT}), on-the-fly runs recorded ${runs}, binds ${binds}`,
+  );
+  console.log(
+    `(2) DC down: p50 ${ms(percentile(dead.latencies, 50))}, p99 ${ms(percentile(dead.latencies, 99))} (operation timeout ${settings.timeout * 1000} ms); answers ${JSON.stringify(Object.fromEntries(dead.results))}`,
+  );
 } finally {
   stop();
   fs.rmSync(data, { recursive: true, force: true });

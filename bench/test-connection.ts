@@ -19,7 +19,9 @@ const ROUNDS = 5;
 const PAGE = 500;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const dc = await startTestDc(path.join(os.tmpdir(), `adconsole-bench-dc-${process.pid}`), (l) => console.error(`[bench DC] ${l}`));
+const dc = await startTestDc(path.join(os.tmpdir(), `adconsole-bench-dc-${process.pid}`), (l) =>
+  console.error(`[bench DC] ${l}`),
+);
 // Seeding a large directory takes minutes: an interrupted run still stops its DC.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
@@ -48,16 +50,37 @@ try {
     ourCount = /holds (\d+)/.exec(report.summary)![1]!;
 
     const t1 = performance.now();
-    const ldif = execFileSync('ldapsearch', ['-LLL', '-H', `ldaps://${dc.address}`, '-x', '-D', `${SERVICE_ACCOUNT.sam}@${DOMAIN}`, '-w', SERVICE_ACCOUNT.password, '-b', ou, '-E', `pr=${PAGE}/noprompt`, '(&(objectCategory=person)(objectClass=user))', 'sAMAccountName'], {
-      env: { ...process.env, LDAPTLS_CACERT: dc.caFile },
-      encoding: 'utf8',
-      maxBuffer: 1 << 30,
-    });
+    const ldif = execFileSync(
+      'ldapsearch',
+      [
+        '-LLL',
+        '-H',
+        `ldaps://${dc.address}`,
+        '-x',
+        '-D',
+        `${SERVICE_ACCOUNT.sam}@${DOMAIN}`,
+        '-w',
+        SERVICE_ACCOUNT.password,
+        '-b',
+        ou,
+        '-E',
+        `pr=${PAGE}/noprompt`,
+        '(&(objectCategory=person)(objectClass=user))',
+        'sAMAccountName',
+      ],
+      {
+        env: { ...process.env, LDAPTLS_CACERT: dc.caFile },
+        encoding: 'utf8',
+        maxBuffer: 1 << 30,
+      },
+    );
     theirs.push(performance.now() - t1);
     theirCount = ldif.split('\n').filter((l) => l.startsWith('dn:')).length;
   }
   console.log(`accounts counted: AD Console ${ourCount}, ldapsearch ${theirCount}`);
-  console.log(`paged count (page ${PAGE}), median of ${ROUNDS}: AD Console accounts step ${median(ours)} ms; ldapsearch process (connect+TLS+bind+search) ${median(theirs).toFixed(0)} ms`);
+  console.log(
+    `paged count (page ${PAGE}), median of ${ROUNDS}: AD Console accounts step ${median(ours)} ms; ldapsearch process (connect+TLS+bind+search) ${median(theirs).toFixed(0)} ms`,
+  );
   console.log(`whole Test connection (7 steps), median of ${ROUNDS}: ${median(whole).toFixed(0)} ms`);
 } finally {
   stopTestDc(dc);

@@ -37,7 +37,8 @@ const longTasks = async (page: Page) => {
   const all = (await page.evaluate('window.__longTasks.splice(0)')) as number[];
   return { max: all.length ? Math.max(...all) : 0, over100: all.filter((d) => d > 100).length, count: all.length };
 };
-const describeTasks = (t: { max: number; over100: number; count: number }) => `longest ${t.max.toFixed(0)} ms (${t.count} tasks > 50 ms, ${t.over100} > 100 ms)`;
+const describeTasks = (t: { max: number; over100: number; count: number }) =>
+  `longest ${t.max.toFixed(0)} ms (${t.count} tasks > 50 ms, ${t.over100} > 100 ms)`;
 
 function fillDatabase(file: string, count: number): void {
   const database = openUsersDatabase(file);
@@ -45,11 +46,24 @@ function fillDatabase(file: string, count: number): void {
   const now = new Date().toISOString();
   const tree = new OuTree(db);
   const ous = Array.from({ length: 20 }, (_, i) => tree.ensure(['Company', `Division ${i % 4}`, `Team ${i}`], now));
-  const add = db.prepare("INSERT INTO accounts (logon, logon_key, first_name, last_name, display_name, email, department, enabled, kind, ou_id, origin, created_at, updated_at) VALUES (?, ?, 'View', ?, ?, ?, ?, ?, 'user', ?, 'local', ?, ?)");
+  const add = db.prepare(
+    "INSERT INTO accounts (logon, logon_key, first_name, last_name, display_name, email, department, enabled, kind, ou_id, origin, created_at, updated_at) VALUES (?, ?, 'View', ?, ?, ?, ?, ?, 'user', ?, 'local', ?, ?)",
+  );
   db.exec('BEGIN');
   for (let i = 0; i < count; i++) {
     const n = String(i).padStart(6, '0');
-    add.run(`view${n}`, `view${n}`, `User ${n}`, `View User ${n}`, `view${n}@corp.example.test`, ['Sales', 'Support', 'Engineering', 'Finance'][i % 4]!, i % 10 === 0 ? 0 : 1, ous[i % ous.length]!, now, now);
+    add.run(
+      `view${n}`,
+      `view${n}`,
+      `User ${n}`,
+      `View User ${n}`,
+      `view${n}@corp.example.test`,
+      ['Sales', 'Support', 'Engineering', 'Finance'][i % 4]!,
+      i % 10 === 0 ? 0 : 1,
+      ous[i % ous.length]!,
+      now,
+      now,
+    );
   }
   db.exec('COMMIT');
   database.close();
@@ -59,20 +73,44 @@ const { dc, cache, stop } = await openBenchDc(DIRECTORY_USERS);
 const { browser, close: closeBrowser } = await launchChromium();
 const dirs: string[] = [];
 try {
-  const settings: Settings = { ...DEFAULT_SETTINGS, server: dc.address, caFile: dc.caFile, login: `${NETBIOS}\\${SERVICE_ACCOUNT.sam}`, ouPath: `LDAP://${BENCH_OU}`, pageSize: 1000, timeout: 300 };
+  const settings: Settings = {
+    ...DEFAULT_SETTINGS,
+    server: dc.address,
+    caFile: dc.caFile,
+    login: `${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
+    ouPath: `LDAP://${BENCH_OU}`,
+    pageSize: 1000,
+    timeout: 300,
+  };
   const data = fs.mkdtempSync(path.join(cache, '..', 'wizard-'));
   dirs.push(data);
   const source = { ous: [BENCH_OU], groups: [], levels: [] };
 
   // The database holds the 20 000 accounts (imported by the engine, as bcscmd would).
-  const filled = await runImport({ mode: 'new', dryRun: false, full: true, confirmed: true, startedBy: 'command-line', source }, { settings, password: SERVICE_ACCOUNT.password, resolver: createResolver(), databaseFile: databaseFile(data) });
+  const filled = await runImport(
+    { mode: 'new', dryRun: false, full: true, confirmed: true, startedBy: 'command-line', source },
+    { settings, password: SERVICE_ACCOUNT.password, resolver: createResolver(), databaseFile: databaseFile(data) },
+  );
   if (!filled.ok) throw new Error(filled.error?.message);
 
   // (1a) the engine's dry run on the worker thread, exactly as the wizard starts it.
   const engine: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const t0 = performance.now();
-    const outcome = await startImportJob({ request: { mode: 'sync', dryRun: true, full: true, confirmed: true, startedBy: 'wizard', source, listUnchanged: true }, settings, password: SERVICE_ACCOUNT.password, databaseFile: databaseFile(data) }).done;
+    const outcome = await startImportJob({
+      request: {
+        mode: 'sync',
+        dryRun: true,
+        full: true,
+        confirmed: true,
+        startedBy: 'wizard',
+        source,
+        listUnchanged: true,
+      },
+      settings,
+      password: SERVICE_ACCOUNT.password,
+      databaseFile: databaseFile(data),
+    }).done;
     if (!outcome.ok) throw new Error(outcome.error?.message);
     engine.push(since(t0));
   }
@@ -82,9 +120,16 @@ try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 860 } });
   await page.addInitScript(LONG_TASKS);
   await page.goto(web.url);
-  await page.evaluate(async (s) => {
-    await fetch('/api/invoke/settings.save', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(s) });
-  }, { settings, password: { action: 'set', value: SERVICE_ACCOUNT.password } });
+  await page.evaluate(
+    async (s) => {
+      await fetch('/api/invoke/settings.save', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(s),
+      });
+    },
+    { settings, password: { action: 'set', value: SERVICE_ACCOUNT.password } },
+  );
   await page.getByRole('menuitem', { name: 'Tools' }).click();
   await page.getByRole('menuitem', { name: `${WIZARD}…` }).click();
   const wizard = page.getByRole('dialog', { name: WIZARD });
@@ -95,7 +140,9 @@ try {
   await wizard.getByRole('checkbox', { name: 'Bench', exact: true }).check();
   await wizard.getByText(/^The selection holds/).waitFor({ timeout: 120_000 });
   await next.click();
-  const firstPlanRow = wizard.getByRole('grid', { name: 'Planned changes' }).locator('[aria-rowindex="2"]:not([aria-label="Loading"])');
+  const firstPlanRow = wizard
+    .getByRole('grid', { name: 'Planned changes' })
+    .locator('[aria-rowindex="2"]:not([aria-label="Loading"])');
   const previews: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const t0 = performance.now();
@@ -161,14 +208,22 @@ try {
   await viewWeb.close();
 
   console.log(`\nWizard and users view, Chromium ${browser.version()}, ${process.version}, 2 cores shared with Samba`);
-  console.log(`(1) ${DIRECTORY_USERS} accounts in the directory and the database (Synchronize, every account unchanged), medians of ${ROUNDS}:`);
+  console.log(
+    `(1) ${DIRECTORY_USERS} accounts in the directory and the database (Synchronize, every account unchanged), medians of ${ROUNDS}:`,
+  );
   console.log(`    engine dry run on the worker (baseline):     ${s(median(engine))}  (${engine.map(s).join(', ')})`);
-  console.log(`    wizard: Next on Placement → preview shown:   ${s(median(previews))}  (${previews.map(s).join(', ')})  ratio ${(median(previews) / median(engine)).toFixed(2)} (target ≤ 1.5)`);
+  console.log(
+    `    wizard: Next on Placement → preview shown:   ${s(median(previews))}  (${previews.map(s).join(', ')})  ratio ${(median(previews) / median(engine)).toFixed(2)} (target ≤ 1.5)`,
+  );
   console.log(`    renderer during the previews:                ${describeTasks(previewTasks)}`);
-  console.log(`(2) Create a new database with ${DIRECTORY_USERS} accounts from the wizard: ${s(importMs)}; renderer: ${describeTasks(importTasks)} (target: none > 100 ms)`);
+  console.log(
+    `(2) Create a new database with ${DIRECTORY_USERS} accounts from the wizard: ${s(importMs)}; renderer: ${describeTasks(importTasks)} (target: none > 100 ms)`,
+  );
   console.log(`(3) users view, ${VIEW_ACCOUNTS} accounts:`);
   console.log(`    load → first rows:       ${s(median(loads))}  (${loads.map(s).join(', ')})`);
-  console.log(`    search → result shown:   ${searches.map(s).join(', ')}  (one match, 100 matches by name, 25 000 by department)`);
+  console.log(
+    `    search → result shown:   ${searches.map(s).join(', ')}  (one match, 100 matches by name, 25 000 by department)`,
+  );
   console.log(`    jump to the middle:      ${s(jumpMs)};  sort by department: ${s(sortMs)}`);
   console.log(`    renderer:                ${describeTasks(viewTasks)} (target: none > 100 ms)`);
 } finally {

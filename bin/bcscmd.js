@@ -2,13 +2,15 @@
 // Runs the TypeScript sources directly with Node's type stripping (Node >= 22.18 / 23.6).
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
-  console.error(`bcscmd needs Node.js 22.18 or later (this is ${process.version}). Run it as "npx bcscmd" inside the project, which uses the Node 24 that npm installed.`);
+  console.error(
+    `bcscmd needs Node.js 22.18 or later (this is ${process.version}). Run it as "npx bcscmd" inside the project, which uses the Node 24 that npm installed.`,
+  );
   process.exit(2);
 }
 // Type stripping announces itself as experimental on some Node versions; that is noise for a CLI user.
 const emitWarning = process.emitWarning;
 process.emitWarning = (warning, ...rest) => {
-  const text = typeof warning === 'string' ? warning : warning?.message ?? '';
+  const text = typeof warning === 'string' ? warning : (warning?.message ?? '');
   if (/Type Stripping|strip-types/i.test(text)) return;
   return emitWarning.call(process, warning, ...rest);
 };
@@ -25,6 +27,8 @@ try {
   });
 } catch (err) {
   // A bug, not a user error: one line for the admin, the stack only on request.
-  console.error(`bcscmd failed unexpectedly: ${err?.message ?? err}${process.env.ADCONSOLE_DEBUG ? `\n${err?.stack}` : ' (set ADCONSOLE_DEBUG=1 for details)'}`);
+  console.error(
+    `bcscmd failed unexpectedly: ${err?.message ?? err}${process.env.ADCONSOLE_DEBUG ? `\n${err?.stack}` : ' (set ADCONSOLE_DEBUG=1 for details)'}`,
+  );
   process.exitCode = 1;
 }

@@ -6,7 +6,6 @@ import type { Services } from './core/app-services.ts';
 import { dispatch } from './core/handlers.ts';
 import { isTrustedSender } from './trusted-sender.ts';
 
-
 export function registerIpc(services: Services, rendererUrl: string): void {
   for (const name of OPERATION_NAMES) {
     ipcMain.handle(channelOf(name), async (event: IpcMainInvokeEvent, input: unknown) => {

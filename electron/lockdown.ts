@@ -5,7 +5,11 @@
 import type { App, Event, Session, WebContents } from 'electron';
 import { isTrustedRendererUrl } from './trusted-sender.ts';
 
-export function lockDown(app: Pick<App, 'on'>, session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>, rendererUrl: string): void {
+export function lockDown(
+  app: Pick<App, 'on'>,
+  session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>,
+  rendererUrl: string,
+): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
   app.on('web-contents-created', (_event: Event, contents: WebContents) => {

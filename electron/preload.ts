@@ -7,7 +7,11 @@ import { channelOf, EVENT_CHANNEL, EVENT_NAMES, isOperationName, type AdConsoleA
 
 const api: AdConsoleApi = {
   invoke(name, input) {
-    if (!isOperationName(name)) return Promise.resolve({ ok: false, error: { code: 'unknown-operation', message: `There is no operation called "${String(name)}".` } });
+    if (!isOperationName(name))
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'unknown-operation', message: `There is no operation called "${String(name)}".` },
+      });
     return ipcRenderer.invoke(channelOf(name), input);
   },
   on(event, listener) {

@@ -4,16 +4,21 @@ import type { SecretCipher } from './core/secrets/password-vault.ts';
 
 /** On Linux without a keyring safeStorage falls back to a hard-coded key ("basic_text"): that is no protection. */
 export function safeStorageIsReal(): { ok: boolean; why: string } {
-  if (!safeStorage.isEncryptionAvailable()) return { ok: false, why: 'This system offers no secure storage for passwords.' };
+  if (!safeStorage.isEncryptionAvailable())
+    return { ok: false, why: 'This system offers no secure storage for passwords.' };
   if (process.platform === 'linux') {
     const backend = safeStorage.getSelectedStorageBackend();
-    if (backend === 'basic_text' || backend === 'unknown') return { ok: false, why: `This Linux session has no keyring (safeStorage backend "${backend}").` };
+    if (backend === 'basic_text' || backend === 'unknown')
+      return { ok: false, why: `This Linux session has no keyring (safeStorage backend "${backend}").` };
   }
   return { ok: true, why: '' };
 }
 
 export const safeStorageCipher: SecretCipher = {
-  info: () => ({ persistent: true, description: `Passwords are encrypted with the operating system's secure storage (${process.platform === 'win32' ? 'DPAPI' : process.platform === 'darwin' ? 'Keychain' : safeStorage.getSelectedStorageBackend()}).` }),
+  info: () => ({
+    persistent: true,
+    description: `Passwords are encrypted with the operating system's secure storage (${process.platform === 'win32' ? 'DPAPI' : process.platform === 'darwin' ? 'Keychain' : safeStorage.getSelectedStorageBackend()}).`,
+  }),
   encrypt: (plain) => safeStorage.encryptString(plain).toString('base64'),
   decrypt: (sealed) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
 };

@@ -10,9 +10,17 @@ export function isTrustedRendererUrl(url: string, rendererUrl: string): boolean 
     return false;
   }
   // Hash routes are fine; a query or a different file, host or scheme is not our page.
-  return parsed.protocol === 'file:' && parsed.host === '' && parsed.search === '' && `${parsed.protocol}//${parsed.host}${parsed.pathname}` === rendererUrl;
+  return (
+    parsed.protocol === 'file:' &&
+    parsed.host === '' &&
+    parsed.search === '' &&
+    `${parsed.protocol}//${parsed.host}${parsed.pathname}` === rendererUrl
+  );
 }
 
-export function isTrustedSender(frame: { url: string; parent: unknown } | null | undefined, rendererUrl: string): boolean {
+export function isTrustedSender(
+  frame: { url: string; parent: unknown } | null | undefined,
+  rendererUrl: string,
+): boolean {
   return !!frame && frame.parent === null && isTrustedRendererUrl(frame.url, rendererUrl);
 }

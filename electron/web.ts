@@ -24,6 +24,10 @@ try {
   process.once('SIGTERM', stop);
 } catch (err) {
   const e = err as NodeJS.ErrnoException & { hint?: string };
-  console.error(e.code === 'EADDRINUSE' ? `Port ${port} is already in use: choose another with --port, or omit it for a free one.` : `The browser console could not start: ${e.message}${e.hint ? `\n${e.hint}` : ''}`);
+  console.error(
+    e.code === 'EADDRINUSE'
+      ? `Port ${port} is already in use: choose another with --port, or omit it for a free one.`
+      : `The browser console could not start: ${e.message}${e.hint ? `\n${e.hint}` : ''}`,
+  );
   process.exit(1);
 }

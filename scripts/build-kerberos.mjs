@@ -24,13 +24,21 @@ if (process.platform === 'win32') {
 } else {
   const text = fs.readFileSync(source, 'utf8');
   if (text.includes(BROKEN)) fs.writeFileSync(source, text.replace(BROKEN, FIXED));
-  else if (!text.includes(FIXED)) say('this kerberos version has different sources; its wrap() is used as it is (check "Current account" with Test connection).');
+  else if (!text.includes(FIXED))
+    say(
+      'this kerberos version has different sources; its wrap() is used as it is (check "Current account" with Test connection).',
+    );
   if (fs.readFileSync(source, 'utf8').includes(FIXED) && !fs.existsSync(marker)) {
     const nodeGyp = process.env.npm_config_node_gyp;
-    const run = nodeGyp ? spawnSync(process.execPath, [nodeGyp, 'rebuild'], { cwd: dir, stdio: 'inherit' }) : spawnSync('node-gyp', ['rebuild'], { cwd: dir, stdio: 'inherit', shell: process.platform === 'win32' });
+    const run = nodeGyp
+      ? spawnSync(process.execPath, [nodeGyp, 'rebuild'], { cwd: dir, stdio: 'inherit' })
+      : spawnSync('node-gyp', ['rebuild'], { cwd: dir, stdio: 'inherit', shell: process.platform === 'win32' });
     if (run.status === 0) {
       fs.writeFileSync(marker, 'wrap() fixed: if (user && *user)\n');
       say('rebuilt with the wrap() fix.');
-    } else say(`the rebuild failed (exit ${run.status}); "Current account" binds need Kerberos development files (libkrb5-dev), python3, make and g++.`);
+    } else
+      say(
+        `the rebuild failed (exit ${run.status}); "Current account" binds need Kerberos development files (libkrb5-dev), python3, make and g++.`,
+      );
   }
 }

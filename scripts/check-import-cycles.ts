@@ -21,7 +21,9 @@ const files = ROOTS.flatMap(sources);
 const graph = new Map<string, string[]>();
 for (const file of files) {
   const text = fs.readFileSync(file, 'utf8');
-  const targets = [...text.matchAll(IMPORT)].map((m) => path.normalize(path.join(path.dirname(file), m[1]!))).filter((t) => files.includes(t));
+  const targets = [...text.matchAll(IMPORT)]
+    .map((m) => path.normalize(path.join(path.dirname(file), m[1]!)))
+    .filter((t) => files.includes(t));
   graph.set(file, targets);
 }
 

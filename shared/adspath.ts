@@ -19,7 +19,8 @@ export type AdsPathParse =
     }
   | { ok: false; error: string };
 
-const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const IPV6_CHARS = /^[0-9A-Fa-f:.]+$/;
 
@@ -42,14 +43,20 @@ export function parsePort(text: string): number | string {
 
 export function parseAdsPath(input: string): AdsPathParse {
   const text = input.trim();
-  if (text === '') return { ok: true, empty: true, scheme: 'LDAP', server: null, port: null, dn: '', rdns: [], domain: null };
+  if (text === '')
+    return { ok: true, empty: true, scheme: 'LDAP', server: null, port: null, dn: '', rdns: [], domain: null };
   const schemeMatch = /^([A-Za-z]+):\/\/(.*)$/s.exec(text);
   if (!schemeMatch) {
-    return { ok: false, error: 'The path must start with LDAP:// (or LDAPS://), e.g. LDAP://OU=sales,DC=domain,DC=com.' };
+    return {
+      ok: false,
+      error: 'The path must start with LDAP:// (or LDAPS://), e.g. LDAP://OU=sales,DC=domain,DC=com.',
+    };
   }
   const scheme = schemeMatch[1]!.toUpperCase();
-  if (scheme === 'GC') return { ok: false, error: 'Global Catalog paths (GC://) are not supported: use LDAP:// with the domain\'s DN.' };
-  if (scheme !== 'LDAP' && scheme !== 'LDAPS') return { ok: false, error: `"${schemeMatch[1]}://" is not an LDAP path: use LDAP:// or LDAPS://.` };
+  if (scheme === 'GC')
+    return { ok: false, error: "Global Catalog paths (GC://) are not supported: use LDAP:// with the domain's DN." };
+  if (scheme !== 'LDAP' && scheme !== 'LDAPS')
+    return { ok: false, error: `"${schemeMatch[1]}://" is not an LDAP path: use LDAP:// or LDAPS://.` };
   let rest = schemeMatch[2]!;
   let server: string | null = null;
   let port: number | null = null;
@@ -87,7 +94,12 @@ export function parseAdsPath(input: string): AdsPathParse {
 }
 
 /** Builds the ADsPath the dialog stores for a container picked in Browse, keeping the path's scheme and server. */
-export function formatAdsPath(dn: string, server?: string | null, port?: number | null, scheme: 'LDAP' | 'LDAPS' = 'LDAP'): string {
+export function formatAdsPath(
+  dn: string,
+  server?: string | null,
+  port?: number | null,
+  scheme: 'LDAP' | 'LDAPS' = 'LDAP',
+): string {
   const authority = server ? `${server}${port ? `:${port}` : ''}/` : '';
   return `${scheme}://${authority}${dn.replace(/\//g, '\\/')}`;
 }

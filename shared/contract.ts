@@ -5,7 +5,14 @@
  */
 import { z } from 'zod';
 import { parseDn } from './dn.ts';
-import { type Action, type ImportMode, type ImportOutcome, MAX_LEFT_OUT, type PlannedAction, type Progress } from './import-run.ts';
+import {
+  type Action,
+  type ImportMode,
+  type ImportOutcome,
+  MAX_LEFT_OUT,
+  type PlannedAction,
+  type Progress,
+} from './import-run.ts';
 import type { LookupResult } from './lookup.ts';
 import type { Result } from './result.ts';
 import { parseServerOuPath } from './server-ou-path.ts';
@@ -139,7 +146,9 @@ const dnText = z
   .max(4200)
   .refine((dn) => parseDn(dn).ok, { message: 'not a valid distinguished name' });
 const dnList = z.array(dnText).max(500);
-const guidText = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'not an objectGUID');
+const guidText = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'not an objectGUID');
 const selectionSchema = z.object({ ous: dnList, levels: dnList, groups: dnList }).strict();
 const jobId = z.number().int().positive();
 const ACTIONS = ['create', 'update', 'disable', 'enable', 'unchanged', 'skip', 'conflict', 'failed'] as const;
@@ -164,10 +173,16 @@ export const operations = {
     connectionInput.extend({ dn: z.string().max(4200).nullable() }).strict(),
   ),
   /** Test lookup: what on-the-fly import would do for this logon name with these settings; imports nothing. */
-  'directory.lookup': op<z.ZodType<{ settings: Settings; password?: string; name: string }>, LookupResult>(connectionInput.extend({ name: z.string().max(4096) }).strict()),
+  'directory.lookup': op<z.ZodType<{ settings: Settings; password?: string; name: string }>, LookupResult>(
+    connectionInput.extend({ name: z.string().max(4096) }).strict(),
+  ),
   /** The directory operations below use the saved settings and stored password, as an import does. */
-  'directory.groups': op<z.ZodType<{ search: string }>, GroupSearchResult>(z.object({ search: z.string().max(256) }).strict()),
-  'import.count': op<z.ZodType<{ source: ImportSelection; importComputers: boolean }>, SourceCount>(z.object({ source: selectionSchema, importComputers: z.boolean() }).strict()),
+  'directory.groups': op<z.ZodType<{ search: string }>, GroupSearchResult>(
+    z.object({ search: z.string().max(256) }).strict(),
+  ),
+  'import.count': op<z.ZodType<{ source: ImportSelection; importComputers: boolean }>, SourceCount>(
+    z.object({ source: selectionSchema, importComputers: z.boolean() }).strict(),
+  ),
   'import.start': op<z.ZodType<ImportStart>, { jobId: number }>(
     z
       .object({
@@ -187,16 +202,30 @@ export const operations = {
           })
           .strict(),
         exclude: z.array(guidText).max(MAX_LEFT_OUT),
-        expectPlan: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+        expectPlan: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/)
+          .nullable(),
       })
       .strict(),
   ),
   'import.cancel': op<z.ZodType<{ jobId: number }>, { cancelled: boolean }>(z.object({ jobId }).strict()),
   'import.plan': op<z.ZodType<{ jobId: number; filter: PlanFilter; offset: number; limit: number }>, PlanPage>(
-    z.object({ jobId, filter: z.enum([...ACTIONS, 'all']), offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }).strict(),
+    z
+      .object({
+        jobId,
+        filter: z.enum([...ACTIONS, 'all']),
+        offset: z.number().int().min(0),
+        limit: z.number().int().min(1).max(1000),
+      })
+      .strict(),
   ),
-  'import.planCsv': op<z.ZodType<{ jobId: number; exclude: string[] }>, TextFile>(z.object({ jobId, exclude: z.array(guidText).max(MAX_LEFT_OUT) }).strict()),
-  'import.reportCsv': op<z.ZodType<{ runId: number }>, TextFile>(z.object({ runId: z.number().int().positive() }).strict()),
+  'import.planCsv': op<z.ZodType<{ jobId: number; exclude: string[] }>, TextFile>(
+    z.object({ jobId, exclude: z.array(guidText).max(MAX_LEFT_OUT) }).strict(),
+  ),
+  'import.reportCsv': op<z.ZodType<{ runId: number }>, TextFile>(
+    z.object({ runId: z.number().int().positive() }).strict(),
+  ),
   'users.overview': op<z.ZodObject<Record<string, never>>, UsersOverview>(z.object({}).strict()),
   'users.list': op<z.ZodType<AccountsQuery>, AccountsPage>(
     z
@@ -212,7 +241,6 @@ export const operations = {
       .strict(),
   ),
 } as const;
-
 
 export interface SaveInput {
   settings: Settings;
@@ -244,7 +272,13 @@ export interface Events {
   'menu.command': { command: MenuCommand };
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['settings.changed', 'import.progress', 'import.finished', 'users.changed', 'menu.command'];
+export const EVENT_NAMES: EventName[] = [
+  'settings.changed',
+  'import.progress',
+  'import.finished',
+  'users.changed',
+  'menu.command',
+];
 
 /** Electron IPC channel names: one per operation, one for all pushed events (main and preload both use these). */
 export const channelOf = (operation: OperationName) => `adconsole:${operation}`;

@@ -15,9 +15,7 @@ export interface Ava {
 }
 export type Rdn = Ava[];
 
-export type DnParse =
-  | { ok: true; rdns: Rdn[] }
-  | { ok: false; error: string; position: number };
+export type DnParse = { ok: true; rdns: Rdn[] } | { ok: false; error: string; position: number };
 
 /** Longer input is refused outright: no real DN is this long, and it bounds the work on hostile input. */
 export const MAX_DN_LENGTH = 4096;
@@ -34,7 +32,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** `offset` = where the DN starts in what the admin typed, so positions in messages match the field. */
 export function parseDn(input: string, offset = 0): DnParse {
   if (input.length > MAX_DN_LENGTH) {
-    return { ok: false, error: `The DN is ${input.length} characters long; at most ${MAX_DN_LENGTH} are accepted.`, position: MAX_DN_LENGTH };
+    return {
+      ok: false,
+      error: `The DN is ${input.length} characters long; at most ${MAX_DN_LENGTH} are accepted.`,
+      position: MAX_DN_LENGTH,
+    };
   }
   const rdns: Rdn[] = [];
   if (input.trim() === '') return { ok: true, rdns };
@@ -84,7 +86,8 @@ export function parseDn(input: string, offset = 0): DnParse {
     if (i >= input.length) return { ok: true, rdns };
     if (input[i] !== ',') return fail(`Unexpected "${input[i]}" at character ${i + 1 + offset}.`);
     i++;
-    if (input.slice(i).trim() === '') return fail(`The DN ends with a comma at character ${i + offset}: remove it or add the missing part.`, i - 1);
+    if (input.slice(i).trim() === '')
+      return fail(`The DN ends with a comma at character ${i + offset}: remove it or add the missing part.`, i - 1);
   }
 
   function readValue(): string | DnParse {
@@ -93,10 +96,15 @@ export function parseDn(input: string, offset = 0): DnParse {
       // BER-encoded value in hex: kept verbatim, it is compared as written.
       i++;
       while (i < input.length && /[0-9A-Fa-f]/.test(input[i]!)) i++;
-      if ((i - start - 1) % 2 !== 0 || i - start === 1) return fail(`The hex value starting at character ${start + 1 + offset} must have an even number of hex digits.`, start);
+      if ((i - start - 1) % 2 !== 0 || i - start === 1)
+        return fail(
+          `The hex value starting at character ${start + 1 + offset} must have an even number of hex digits.`,
+          start,
+        );
       const end = i;
       skipSpaces();
-      if (i < input.length && input[i] !== ',' && input[i] !== '+') return fail(`Unexpected "${input[i]}" after the hex value at character ${i + 1 + offset}.`);
+      if (i < input.length && input[i] !== ',' && input[i] !== '+')
+        return fail(`Unexpected "${input[i]}" after the hex value at character ${i + 1 + offset}.`);
       return input.slice(start, end);
     }
     const bytes: number[] = [];
@@ -127,14 +135,20 @@ export function parseDn(input: string, offset = 0): DnParse {
         if (next !== undefined && (ESCAPABLE.has(next) || next === '/')) {
           // "\/" is not RFC 4514, but ADsPaths escape slashes that way; accept it as a plain "/".
           const flushed = flushBytes();
-          if (flushed === null) return fail(`The escaped bytes before character ${i + 1 + offset} are not valid UTF-8.`);
+          if (flushed === null)
+            return fail(`The escaped bytes before character ${i + 1 + offset} are not valid UTF-8.`);
           text += flushed + next;
           i += 2;
           trailingUnescapedSpaces = 0;
           continue;
         }
-        if (next === undefined) return fail(`The DN ends with a lone backslash at character ${i + 1 + offset}: escape it as \\\\ or remove it.`);
-        return fail(`"\\${next}" at character ${i + 1 + offset} is not a valid escape: use \\ before , + " \\ < > ; = # or a space, or a two-digit hex code such as \\2C.`);
+        if (next === undefined)
+          return fail(
+            `The DN ends with a lone backslash at character ${i + 1 + offset}: escape it as \\\\ or remove it.`,
+          );
+        return fail(
+          `"\\${next}" at character ${i + 1 + offset} is not a valid escape: use \\ before , + " \\ < > ; = # or a space, or a two-digit hex code such as \\2C.`,
+        );
       }
       const flushed = flushBytes();
       if (flushed === null) return fail(`The escaped bytes before character ${i + 1 + offset} are not valid UTF-8.`);
@@ -179,12 +193,16 @@ export function escapeDnValue(value: string): string {
 }
 
 export function formatDn(rdns: Rdn[]): string {
-  return rdns.map((rdn) => rdn.map((ava) => `${ava.type}=${ava.ber ? ava.value : escapeDnValue(ava.value)}`).join('+')).join(',');
+  return rdns
+    .map((rdn) => rdn.map((ava) => `${ava.type}=${ava.ber ? ava.value : escapeDnValue(ava.value)}`).join('+'))
+    .join(',');
 }
 
 /** The DNS domain named by the DC= components of a DN ("DC=corp,DC=example,DC=com" → "corp.example.com"), or null. */
 export function domainOfDn(rdns: Rdn[]): string | null {
-  const labels = rdns.filter((rdn) => rdn.length === 1 && rdn[0]!.type.toLowerCase() === 'dc').map((rdn) => rdn[0]!.value);
+  const labels = rdns
+    .filter((rdn) => rdn.length === 1 && rdn[0]!.type.toLowerCase() === 'dc')
+    .map((rdn) => rdn[0]!.value);
   return labels.length > 0 ? labels.join('.').toLowerCase() : null;
 }
 

@@ -44,7 +44,16 @@ export const COUNT_OF: Record<Action, keyof Counts> = {
   failed: 'failed',
 };
 
-export const emptyCounts = (): Counts => ({ created: 0, updated: 0, disabled: 0, enabled: 0, unchanged: 0, skipped: 0, conflicts: 0, failed: 0 });
+export const emptyCounts = (): Counts => ({
+  created: 0,
+  updated: 0,
+  disabled: 0,
+  enabled: 0,
+  unchanged: 0,
+  skipped: 0,
+  conflicts: 0,
+  failed: 0,
+});
 
 export interface Progress {
   phase: Phase;
@@ -94,5 +103,25 @@ export interface ImportOutcome {
 
 /** An outcome with nothing done yet: what the engine fills in, and what a run that never started reports. */
 export function blankOutcome(mode: ImportMode, dryRun: boolean, status: RunStatus = 'failed'): ImportOutcome {
-  return { ok: status === 'succeeded', status, mode, dryRun, incremental: false, fullReason: null, read: 0, counts: emptyCounts(), durationMs: 0, runId: null, backup: null, dc: null, error: null, warning: null, failover: null, problems: [], plan: null, planDigest: null, leftOut: 0 };
+  return {
+    ok: status === 'succeeded',
+    status,
+    mode,
+    dryRun,
+    incremental: false,
+    fullReason: null,
+    read: 0,
+    counts: emptyCounts(),
+    durationMs: 0,
+    runId: null,
+    backup: null,
+    dc: null,
+    error: null,
+    warning: null,
+    failover: null,
+    problems: [],
+    plan: null,
+    planDigest: null,
+    leftOut: 0,
+  };
 }

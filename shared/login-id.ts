@@ -15,7 +15,8 @@ const UPN_DOMAIN = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/;
 
 export function parseLoginId(input: string): LoginParse {
   const text = input.trim();
-  if (text === '') return { ok: false, error: 'Type a login ID: DOMAIN\\user, user@domain.com or the account\'s full DN.' };
+  if (text === '')
+    return { ok: false, error: "Type a login ID: DOMAIN\\user, user@domain.com or the account's full DN." };
   if (text.length > 1024) return { ok: false, error: 'The login ID is too long.' };
   if (/^[A-Za-z][A-Za-z0-9-]*\s*=/.test(text)) {
     const dn = parseDn(text);
@@ -27,8 +28,13 @@ export function parseLoginId(input: string): LoginParse {
   if (backslash >= 0) {
     const domain = text.slice(0, backslash);
     const user = text.slice(backslash + 1);
-    if (!NETBIOS.test(domain)) return { ok: false, error: `"${domain}" is not a valid NetBIOS domain name (1–15 characters) before the backslash.` };
-    if (user === '' || SAM_FORBIDDEN.test(user)) return { ok: false, error: `"${user}" is not a valid user name after the backslash.` };
+    if (!NETBIOS.test(domain))
+      return {
+        ok: false,
+        error: `"${domain}" is not a valid NetBIOS domain name (1–15 characters) before the backslash.`,
+      };
+    if (user === '' || SAM_FORBIDDEN.test(user))
+      return { ok: false, error: `"${user}" is not a valid user name after the backslash.` };
     return { ok: true, form: { kind: 'down-level', domain, user } };
   }
   const at = text.lastIndexOf('@');

@@ -14,10 +14,14 @@ export interface PasswordTarget {
 export function passwordTargetOf(settings: Settings): PasswordTarget {
   const path = parseAdsPath(settings.ouPath);
   // A list of servers is one target: adding a server to it means typing the password again.
-  const server = normalServerList(settings.server) || (path.ok ? (path.server ?? (path.domain ? `domain:${path.domain}` : '')) : '');
+  const server =
+    normalServerList(settings.server) || (path.ok ? (path.server ?? (path.domain ? `domain:${path.domain}` : '')) : '');
   return { login: settings.login.trim(), server };
 }
 
 export function sameTarget(a: PasswordTarget, b: PasswordTarget): boolean {
-  return a.login.trim().toLowerCase() === b.login.trim().toLowerCase() && a.server.trim().toLowerCase() === b.server.trim().toLowerCase();
+  return (
+    a.login.trim().toLowerCase() === b.login.trim().toLowerCase() &&
+    a.server.trim().toLowerCase() === b.server.trim().toLowerCase()
+  );
 }

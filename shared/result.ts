@@ -7,4 +7,7 @@ export interface ApiError {
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const fail = (code: string, message: string, hint?: string): Result<never> => ({ ok: false, error: hint ? { code, message, hint } : { code, message } });
+export const fail = (code: string, message: string, hint?: string): Result<never> => ({
+  ok: false,
+  error: hint ? { code, message, hint } : { code, message },
+});

@@ -15,7 +15,8 @@ const bare = (host: string) => host.replace(/^\[(.*)\]$/, '$1');
 
 export function parseServerList(text: string): ServerListParse {
   const entries = text.split(/[\s,;]+/).filter(Boolean);
-  if (entries.length > MAX_SERVERS) return { ok: false, error: `${entries.length} servers are listed; at most ${MAX_SERVERS} are accepted.` };
+  if (entries.length > MAX_SERVERS)
+    return { ok: false, error: `${entries.length} servers are listed; at most ${MAX_SERVERS} are accepted.` };
   const hosts: string[] = [];
   for (const entry of entries) {
     const problem = hostError(entry);

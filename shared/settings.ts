@@ -91,14 +91,18 @@ export function settingsProblems(s: Settings, { complete = true }: { complete?: 
     if (!login.ok) problems.push({ field: 'login', message: login.error });
   }
   const placement = parseServerOuPath(s.placementOu);
-  if (!placement.ok) problems.push({ field: 'placementOu', message: `Server OU for imported accounts: ${placement.error}` });
+  if (!placement.ok)
+    problems.push({ field: 'placementOu', message: `Server OU for imported accounts: ${placement.error}` });
   const path = parseAdsPath(s.ouPath);
   if (!path.ok) problems.push({ field: 'ouPath', message: `OU container path: ${path.error}` });
   if (s.server.trim() !== '') {
     const servers = parseServerList(s.server);
     if (!servers.ok) problems.push({ field: 'server', message: `Server: ${servers.error}` });
   } else if (complete && path.ok && !path.server && !path.domain) {
-    problems.push({ field: 'server', message: 'Name a server, or give an OU path with DC= parts so that the domain controllers can be found by DNS.' });
+    problems.push({
+      field: 'server',
+      message: 'Name a server, or give an OU path with DC= parts so that the domain controllers can be found by DNS.',
+    });
   }
   return problems;
 }
@@ -106,7 +110,10 @@ export function settingsProblems(s: Settings, { complete = true }: { complete?: 
 /** Keys that `bcscmd /SET:key=value` accepts, with how to read their text. */
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];
 
-export function parseSettingValue(key: keyof Settings, text: string): { ok: true; value: Settings[keyof Settings] } | { ok: false; error: string } {
+export function parseSettingValue(
+  key: keyof Settings,
+  text: string,
+): { ok: true; value: Settings[keyof Settings] } | { ok: false; error: string } {
   const boolean = (t: string) => {
     const v = t.trim().toLowerCase();
     if (['1', 'true', 'yes', 'on'].includes(v)) return { ok: true as const, value: true };
@@ -120,7 +127,8 @@ export function parseSettingValue(key: keyof Settings, text: string): { ok: true
   const field = settingsSchema.shape[key];
   let parsed: { ok: true; value: unknown } | { ok: false; error: string };
   if (field instanceof z.ZodBoolean) parsed = boolean(text);
-  else if (key === 'port') parsed = text.trim() === '' || text.trim().toLowerCase() === 'default' ? { ok: true, value: null } : integer(text);
+  else if (key === 'port')
+    parsed = text.trim() === '' || text.trim().toLowerCase() === 'default' ? { ok: true, value: null } : integer(text);
   else if (field instanceof z.ZodNumber) parsed = integer(text);
   else parsed = { ok: true, value: field instanceof z.ZodEnum ? text.trim().toLowerCase() : text };
   if (!parsed.ok) return parsed;

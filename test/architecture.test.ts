@@ -7,31 +7,61 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f)).map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.tsx?$/.test(f))
+    .map((f) => path.join(dir, f));
 }
 
 function imports(file: string): string[] {
   const text = fs.readFileSync(file, 'utf8');
-  return [...text.matchAll(/^\s*import\s+(?!type\b)[^'"]*['"]([^'"]+)['"]/gm), ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
+  return [
+    ...text.matchAll(/^\s*import\s+(?!type\b)[^'"]*['"]([^'"]+)['"]/gm),
+    ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1]!);
 }
 
-const offenders = (files: string[], forbidden: (spec: string) => boolean) => files.flatMap((f) => imports(f).filter(forbidden).map((spec) => `${f} imports ${spec}`));
+const offenders = (files: string[], forbidden: (spec: string) => boolean) =>
+  files.flatMap((f) =>
+    imports(f)
+      .filter(forbidden)
+      .map((spec) => `${f} imports ${spec}`),
+  );
 
 describe('layering', () => {
   it('keeps shared/ free of Node, Electron and React', () => {
-    expect(offenders(sources('shared'), (s) => s.startsWith('node:') || s === 'electron' || s.startsWith('react') || s.startsWith('../electron') || s.startsWith('../renderer'))).toEqual([]);
+    expect(
+      offenders(
+        sources('shared'),
+        (s) =>
+          s.startsWith('node:') ||
+          s === 'electron' ||
+          s.startsWith('react') ||
+          s.startsWith('../electron') ||
+          s.startsWith('../renderer'),
+      ),
+    ).toEqual([]);
   });
 
   it('keeps the core runnable under plain Node (no electron import)', () => {
-    expect(offenders(sources('electron/core'), (s) => s === 'electron' || s.startsWith('electron/') || s === 'electron-store' || s.includes('/renderer/'))).toEqual([]);
+    expect(
+      offenders(
+        sources('electron/core'),
+        (s) => s === 'electron' || s.startsWith('electron/') || s === 'electron-store' || s.includes('/renderer/'),
+      ),
+    ).toEqual([]);
   });
 
   it('lets the renderer reach the main process only through the contract', () => {
-    expect(offenders(sources('renderer/src'), (s) => s.startsWith('node:') || s === 'electron' || s.includes('/electron/'))).toEqual([]);
+    expect(
+      offenders(sources('renderer/src'), (s) => s.startsWith('node:') || s === 'electron' || s.includes('/electron/')),
+    ).toEqual([]);
   });
 
   it('uses ipcRenderer only in the preload', () => {
-    const users = [...sources('electron'), ...sources('renderer/src'), ...sources('shared')].filter((f) => /\bipcRenderer\b/.test(fs.readFileSync(f, 'utf8')));
+    const users = [...sources('electron'), ...sources('renderer/src'), ...sources('shared')].filter((f) =>
+      /\bipcRenderer\b/.test(fs.readFileSync(f, 'utf8')),
+    );
     expect(users).toEqual([path.join('electron', 'preload.ts')]);
   });
 

@@ -23,9 +23,16 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export const APP_VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+export const APP_VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string })
+  .version;
 
-export function createServices(options: { file: KeyValueFile; vault: (file: KeyValueFile) => PasswordVault; transport: AppInfo['transport']; dataDir: string; log?: (line: string) => void }): Services {
+export function createServices(options: {
+  file: KeyValueFile;
+  vault: (file: KeyValueFile) => PasswordVault;
+  transport: AppInfo['transport'];
+  dataDir: string;
+  log?: (line: string) => void;
+}): Services {
   const listeners = new Set<(event: keyof Events, payload: Events[keyof Events]) => void>();
   const settings = new SettingsStore(options.file);
   const vault = options.vault(options.file);

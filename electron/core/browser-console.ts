@@ -7,14 +7,23 @@ import { startWebConsole, type WebConsole } from './transport/http-server.ts';
 
 export const RENDERER_DIR = path.resolve(import.meta.dirname, '../../dist/renderer');
 
-export async function startBrowserConsole(options: { dataDir: string; port?: number; staticDir?: string; log?: (line: string) => void }): Promise<WebConsole> {
+export async function startBrowserConsole(options: {
+  dataDir: string;
+  port?: number;
+  staticDir?: string;
+  log?: (line: string) => void;
+}): Promise<WebConsole> {
   const services = createServices({
     file: openSettingsFile(options.dataDir),
     // Plain Node has no OS secret store (safeStorage lives in Electron): keep the password in memory only.
-    vault: () => new SessionVault('This browser console runs without the operating system\'s secure storage.'),
+    vault: () => new SessionVault("This browser console runs without the operating system's secure storage."),
     transport: 'browser',
     dataDir: options.dataDir,
     ...(options.log ? { log: options.log } : {}),
   });
-  return startWebConsole({ services, staticDir: options.staticDir ?? RENDERER_DIR, ...(options.port !== undefined ? { port: options.port } : {}) });
+  return startWebConsole({
+    services,
+    staticDir: options.staticDir ?? RENDERER_DIR,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+  });
 }

@@ -5,7 +5,16 @@
  */
 import fs from 'node:fs';
 import type { z } from 'zod';
-import { isOperationName, operations, type AppInfo, type Events, type InputOf, type OperationName, type ResultOf, type SettingsView } from '../../shared/contract.ts';
+import {
+  isOperationName,
+  operations,
+  type AppInfo,
+  type Events,
+  type InputOf,
+  type OperationName,
+  type ResultOf,
+  type SettingsView,
+} from '../../shared/contract.ts';
 import { passwordTargetOf, sameTarget } from '../../shared/password-target.ts';
 import { fail, ok, type Result } from '../../shared/result.ts';
 import { settingsProblems, type Settings } from '../../shared/settings.ts';
@@ -47,7 +56,8 @@ export type Handlers = { [K in OperationName]: (input: InputOf<K>) => Promise<Re
  */
 export function localProblems(s: Settings): string[] {
   const problems = settingsProblems(s, { complete: false }).map((p) => p.message);
-  if (s.caFile.trim() && !fs.existsSync(s.caFile.trim())) problems.push(`CA certificate file: ${s.caFile.trim()} does not exist.`);
+  if (s.caFile.trim() && !fs.existsSync(s.caFile.trim()))
+    problems.push(`CA certificate file: ${s.caFile.trim()} does not exist.`);
   return problems;
 }
 
@@ -61,7 +71,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     };
   };
   /** The typed password, else the stored one if it was stored for this very login and server. */
-  const passwordFor = (settings: Settings, typed: string | undefined) => (typed ? typed : deps.vault.read(passwordTargetOf(settings)));
+  const passwordFor = (settings: Settings, typed: string | undefined) =>
+    typed ? typed : deps.vault.read(passwordTargetOf(settings));
 
   /** The wizard's directory work uses what is saved, as bcscmd and the scheduled sync do. */
   const saved = () => {
@@ -74,7 +85,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'settings.get': async () => view(),
     'settings.save': async ({ settings, password }) => {
       const problems = localProblems(settings);
-      if (problems.length > 0) throw new StepFailure('invalid-settings', `The settings were not saved: ${problems.join(' ')}`, 'Correct the fields named and press OK again.');
+      if (problems.length > 0)
+        throw new StepFailure(
+          'invalid-settings',
+          `The settings were not saved: ${problems.join(' ')}`,
+          'Correct the fields named and press OK again.',
+        );
       const notices: string[] = [];
       const target = passwordTargetOf(settings);
       const stored = deps.vault.target();
@@ -86,16 +102,25 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         deps.vault.clear();
       } else if (stored && !sameTarget(stored, target)) {
         deps.vault.clear();
-        notices.push(`The stored password was removed because the login ID or server changed (it was for ${stored.login} on ${stored.server || 'the domain'}). Type the password for the new account.`);
+        notices.push(
+          `The stored password was removed because the login ID or server changed (it was for ${stored.login} on ${stored.server || 'the domain'}). Type the password for the new account.`,
+        );
       }
       const saved = view();
       deps.emit('settings.changed', saved);
       return { ...saved, notices };
     },
-    'connection.test': async ({ settings, password }) => testConnection(settings, passwordFor(settings, password), deps.resolver),
-    'directory.browse': async ({ settings, password, dn }) => browse(settings, passwordFor(settings, password), dn, deps.resolver, deps.browseSessions),
+    'connection.test': async ({ settings, password }) =>
+      testConnection(settings, passwordFor(settings, password), deps.resolver),
+    'directory.browse': async ({ settings, password, dn }) =>
+      browse(settings, passwordFor(settings, password), dn, deps.resolver, deps.browseSessions),
     'directory.lookup': async ({ settings, password, name }) => {
-      const resolver = new LogonResolver({ settings, password: passwordFor(settings, password), resolver: deps.resolver, databaseFile: deps.database.file });
+      const resolver = new LogonResolver({
+        settings,
+        password: passwordFor(settings, password),
+        resolver: deps.resolver,
+        databaseFile: deps.database.file,
+      });
       try {
         return await resolver.resolveLogon(name, { dryRun: true });
       } finally {
@@ -104,19 +129,43 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'directory.groups': async ({ search }) => {
       const { settings, password } = saved();
-      return deps.browseSessions.use(settings, password, deps.resolver, (session) => searchGroups(session, settings, search));
+      return deps.browseSessions.use(settings, password, deps.resolver, (session) =>
+        searchGroups(session, settings, search),
+      );
     },
     'import.count': async ({ source, importComputers }) => {
       const { settings, password } = saved();
-      return deps.browseSessions.use(settings, password, deps.resolver, (session) => countSource(session, { ...settings, importComputers }, source));
+      return deps.browseSessions.use(settings, password, deps.resolver, (session) =>
+        countSource(session, { ...settings, importComputers }, source),
+      );
     },
     'import.start': async ({ mode, dryRun, source, options, exclude, expectPlan }) => {
-      if (source.ous.length + source.levels.length + source.groups.length === 0) throw new StepFailure('empty-source', 'No organizational unit or group is selected, so there is nothing to import.', 'Tick at least one OU or group on the Source page.');
-      if (!dryRun && !expectPlan) throw new StepFailure('preview-first', 'An import from the console applies only a plan that was previewed.', 'Show the preview first, then press Next to apply it.');
+      if (source.ous.length + source.levels.length + source.groups.length === 0)
+        throw new StepFailure(
+          'empty-source',
+          'No organizational unit or group is selected, so there is nothing to import.',
+          'Tick at least one OU or group on the Source page.',
+        );
+      if (!dryRun && !expectPlan)
+        throw new StepFailure(
+          'preview-first',
+          'An import from the console applies only a plan that was previewed.',
+          'Show the preview first, then press Next to apply it.',
+        );
       const { settings, password } = saved();
       const jobId = deps.jobs.start({
         // The wizard always reads the whole source: its preview lists every account, unchanged ones too.
-        request: { mode, dryRun, full: true, confirmed: !dryRun, startedBy: 'wizard', source, exclude, expectPlan, listUnchanged: dryRun },
+        request: {
+          mode,
+          dryRun,
+          full: true,
+          confirmed: !dryRun,
+          startedBy: 'wizard',
+          source,
+          exclude,
+          expectPlan,
+          listUnchanged: dryRun,
+        },
         settings: { ...settings, ...options },
         password,
         databaseFile: deps.database.file,
@@ -125,10 +174,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'import.cancel': async ({ jobId }) => ({ cancelled: deps.jobs.cancel(jobId) }),
     'import.plan': async ({ jobId, filter, offset, limit }) => deps.jobs.planPage(jobId, filter, offset, limit),
-    'import.planCsv': async ({ jobId, exclude }) => ({ fileName: `import-plan-${fileStamp()}.csv`, text: textOf(planCsv(deps.jobs.preview(jobId), new Set(exclude))) }),
+    'import.planCsv': async ({ jobId, exclude }) => ({
+      fileName: `import-plan-${fileStamp()}.csv`,
+      text: textOf(planCsv(deps.jobs.preview(jobId), new Set(exclude))),
+    }),
     'import.reportCsv': async ({ runId }) =>
       deps.database.use((db) => {
-        if (!db.prepare('SELECT 1 FROM import_runs WHERE id = ?').get(runId)) throw new StepFailure('no-such-run', `There is no import run ${runId} in the users database.`, 'The database may have been replaced or restored since; run the import again.');
+        if (!db.prepare('SELECT 1 FROM import_runs WHERE id = ?').get(runId))
+          throw new StepFailure(
+            'no-such-run',
+            `There is no import run ${runId} in the users database.`,
+            'The database may have been replaced or restored since; run the import again.',
+          );
         return { fileName: `import-report-run-${runId}.csv`, text: textOf(runReportCsv(db, runId)) };
       }),
     'users.overview': async () => deps.database.use((db) => usersOverview(db, deps.database.file)),
@@ -141,10 +198,21 @@ function describeInvalid(name: string, error: z.ZodError): string {
   return `The request "${name}" was refused because its input is invalid (${parts.join('; ')}).`;
 }
 
-export async function dispatch(handlers: Handlers, name: unknown, input: unknown, log: (line: string) => void): Promise<Result<unknown>> {
-  if (!isOperationName(name)) return fail('unknown-operation', `There is no operation called "${String(name).slice(0, 100)}".`, 'Update the console: the window and the service are from different versions.');
+export async function dispatch(
+  handlers: Handlers,
+  name: unknown,
+  input: unknown,
+  log: (line: string) => void,
+): Promise<Result<unknown>> {
+  if (!isOperationName(name))
+    return fail(
+      'unknown-operation',
+      `There is no operation called "${String(name).slice(0, 100)}".`,
+      'Update the console: the window and the service are from different versions.',
+    );
   const parsed = operations[name].input.safeParse(input);
-  if (!parsed.success) return fail('invalid-input', describeInvalid(name, parsed.error), 'Correct the values in the form and try again.');
+  if (!parsed.success)
+    return fail('invalid-input', describeInvalid(name, parsed.error), 'Correct the values in the form and try again.');
   try {
     const handler = handlers[name] as (input: unknown) => Promise<unknown>;
     return ok(await handler(parsed.data));
@@ -152,6 +220,10 @@ export async function dispatch(handlers: Handlers, name: unknown, input: unknown
     // Failures the admin can act on travel as they are; anything else is a bug, logged with its stack.
     if (err instanceof StepFailure) return fail(err.code, err.message, err.hint || undefined);
     log(`unexpected error in ${name}: ${(err as Error).stack ?? String(err)}`);
-    return fail('unexpected', `Something unexpected went wrong in "${name}": ${(err as Error).message ?? String(err)}.`, 'Try again. If it happens again, report it with the console log.');
+    return fail(
+      'unexpected',
+      `Something unexpected went wrong in "${name}": ${(err as Error).message ?? String(err)}.`,
+      'Try again. If it happens again, report it with the console log.',
+    );
   }
 }

@@ -28,7 +28,12 @@ export function App() {
     <div className="app">
       <MenuBar
         menus={[
-          { label: 'File', items: [{ label: 'Exit', onSelect: () => (info?.transport === 'electron' ? window.close() : setExited(true)) }] },
+          {
+            label: 'File',
+            items: [
+              { label: 'Exit', onSelect: () => (info?.transport === 'electron' ? window.close() : setExited(true)) },
+            ],
+          },
           {
             label: 'Tools',
             items: [
@@ -44,12 +49,21 @@ export function App() {
         <span role="status" aria-label="Status">
           {status}
         </span>
-        <span className="note">{info ? `${info.name} ${info.version} · ${info.transport === 'electron' ? 'desktop' : 'browser console'} · data in ${info.dataDir}` : ''}</span>
+        <span className="note">
+          {info
+            ? `${info.name} ${info.version} · ${info.transport === 'electron' ? 'desktop' : 'browser console'} · data in ${info.dataDir}`
+            : ''}
+        </span>
       </footer>
       {dialog === 'integration' && <IntegrationDialog onClose={() => setDialog(null)} />}
       {dialog === 'import-wizard' && <ImportWizard onClose={() => setDialog(null)} />}
       {dialog === 'about' && (
-        <MessageBox title="About AD Console" kind="info" message={`${info?.name ?? 'AD Console'} ${info?.version ?? ''} — connects the communication server's users database to Active Directory over LDAP.`} onClose={() => setDialog(null)} />
+        <MessageBox
+          title="About AD Console"
+          kind="info"
+          message={`${info?.name ?? 'AD Console'} ${info?.version ?? ''} — connects the communication server's users database to Active Directory over LDAP.`}
+          onClose={() => setDialog(null)}
+        />
       )}
     </div>
   );

@@ -28,12 +28,39 @@ function browserTransport(): AdConsoleApi {
     async invoke<K extends OperationName>(name: K, input: InputOf<K>): Promise<Result<ResultOf<K>>> {
       let response: Response;
       try {
-        response = await fetch(`/api/invoke/${name}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(input), credentials: 'same-origin' });
+        response = await fetch(`/api/invoke/${name}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(input),
+          credentials: 'same-origin',
+        });
       } catch {
-        return { ok: false, error: { code: 'offline', message: 'The console service does not answer.', hint: 'Check that "npm run web" (or the desktop app) is still running, then try again.' } };
+        return {
+          ok: false,
+          error: {
+            code: 'offline',
+            message: 'The console service does not answer.',
+            hint: 'Check that "npm run web" (or the desktop app) is still running, then try again.',
+          },
+        };
       }
-      if (response.status === 401) return { ok: false, error: { code: 'unauthorized', message: 'This browser tab is no longer authorised (the console was restarted).', hint: 'Open the new address that the console printed.' } };
-      if (!response.ok) return { ok: false, error: { code: `http-${response.status}`, message: `The console service refused the request (HTTP ${response.status}): ${await response.text()}` } };
+      if (response.status === 401)
+        return {
+          ok: false,
+          error: {
+            code: 'unauthorized',
+            message: 'This browser tab is no longer authorised (the console was restarted).',
+            hint: 'Open the new address that the console printed.',
+          },
+        };
+      if (!response.ok)
+        return {
+          ok: false,
+          error: {
+            code: `http-${response.status}`,
+            message: `The console service refused the request (HTTP ${response.status}): ${await response.text()}`,
+          },
+        };
       return (await response.json()) as Result<ResultOf<K>>;
     },
     on<E extends EventName>(event: E, listener: (payload: Events[E]) => void) {

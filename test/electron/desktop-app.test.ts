@@ -12,14 +12,21 @@ import { tempDirFor } from '../support/temp-dir.ts';
 /** The installed binary, looked up without require('electron'), which would try to download it. */
 function electronBinary(): { path: string } | { missing: string } {
   const pathFile = path.resolve('node_modules/electron/path.txt');
-  if (!fs.existsSync(pathFile)) return { missing: 'the Electron binary is not installed (node_modules/electron/path.txt is absent; this machine cannot download it)' };
+  if (!fs.existsSync(pathFile))
+    return {
+      missing:
+        'the Electron binary is not installed (node_modules/electron/path.txt is absent; this machine cannot download it)',
+    };
   const binary = path.resolve('node_modules/electron/dist', fs.readFileSync(pathFile, 'utf8').trim());
   if (!fs.existsSync(binary)) return { missing: `the Electron binary ${binary} is missing` };
   return { path: binary };
 }
 
 const found = electronBinary();
-if ('missing' in found) console.log(`SKIPPING the Electron end-to-end suite: ${found.missing}. It runs where "npx install-electron" (or the first "npm start" with internet access) has fetched the binary.`);
+if ('missing' in found)
+  console.log(
+    `SKIPPING the Electron end-to-end suite: ${found.missing}. It runs where "npx install-electron" (or the first "npm start" with internet access) has fetched the binary.`,
+  );
 
 describe.runIf('path' in found)('the desktop app in Electron', () => {
   const binary = 'path' in found ? found.path : '';
@@ -34,8 +41,17 @@ describe.runIf('path' in found)('the desktop app in Electron', () => {
       await page.getByRole('menubar', { name: 'Main menu' }).waitFor();
       expect(await page.title()).toBe('AD Console');
       // No Node in the page, and the preload's ipcRenderer stays in its isolated world.
-      expect(await page.evaluate(() => ['require', 'process', 'ipcRenderer', 'electron'].map((name) => typeof (globalThis as Record<string, unknown>)[name]))).toEqual(['undefined', 'undefined', 'undefined', 'undefined']);
-      expect(await page.evaluate(() => window.adConsole!.invoke('app.info', {}))).toMatchObject({ ok: true, value: { transport: 'electron' } });
+      expect(
+        await page.evaluate(() =>
+          ['require', 'process', 'ipcRenderer', 'electron'].map(
+            (name) => typeof (globalThis as Record<string, unknown>)[name],
+          ),
+        ),
+      ).toEqual(['undefined', 'undefined', 'undefined', 'undefined']);
+      expect(await page.evaluate(() => window.adConsole!.invoke('app.info', {}))).toMatchObject({
+        ok: true,
+        value: { transport: 'electron' },
+      });
       expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
       const ours = page.url();
       await page.evaluate(() => {

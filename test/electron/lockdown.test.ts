@@ -9,9 +9,17 @@ function harness() {
   const app = new EventEmitter();
   let request: ((c: unknown, p: string, cb: (ok: boolean) => void) => void) | null = null;
   let check: (() => boolean) | null = null;
-  const session = { setPermissionRequestHandler: (fn: typeof request) => (request = fn), setPermissionCheckHandler: (fn: typeof check) => (check = fn) };
+  const session = {
+    setPermissionRequestHandler: (fn: typeof request) => (request = fn),
+    setPermissionCheckHandler: (fn: typeof check) => (check = fn),
+  };
   lockDown(app as never, session as never, RENDERER);
-  const contents = Object.assign(new EventEmitter(), { openHandler: null as null | (() => { action: string }), setWindowOpenHandler(fn: () => { action: string }) { this.openHandler = fn; } });
+  const contents = Object.assign(new EventEmitter(), {
+    openHandler: null as null | (() => { action: string }),
+    setWindowOpenHandler(fn: () => { action: string }) {
+      this.openHandler = fn;
+    },
+  });
   app.emit('web-contents-created', {}, contents);
   const fire = (name: string, url?: string) => {
     let prevented = false;
@@ -34,7 +42,14 @@ describe('lockDown', () => {
 
   it('keeps every window on our page: other pages, files and schemes are refused; our page with a hash is not', () => {
     const { fire } = harness();
-    for (const url of ['https://evil.example/', 'file:///etc/passwd', `${RENDERER}?x=1`, 'javascript:alert(1)', 'data:text/html,hi', 'devtools://devtools/bundled/inspector.html']) {
+    for (const url of [
+      'https://evil.example/',
+      'file:///etc/passwd',
+      `${RENDERER}?x=1`,
+      'javascript:alert(1)',
+      'data:text/html,hi',
+      'devtools://devtools/bundled/inspector.html',
+    ]) {
       expect(fire('will-navigate', url), url).toBe(true);
       expect(fire('will-redirect', url), url).toBe(true);
     }

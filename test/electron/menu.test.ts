@@ -17,9 +17,17 @@ describe('installMenu', () => {
   it('has the same items as the menu bar the window draws, and each one acts', () => {
     const sent: string[] = [];
     let quit = 0;
-    installMenu((command) => sent.push(command), () => quit++);
+    installMenu(
+      (command) => sent.push(command),
+      () => quit++,
+    );
     expect(template.map((m) => m.label.replace('&', ''))).toEqual(['File', 'Tools', 'Help']);
-    expect(template.flatMap((m) => m.submenu.map((i) => i.label.replace('&', '')))).toEqual(['Exit', 'Active Directory (LDAP) integration…', 'Active Directory Import Wizard…', 'About AD Console']);
+    expect(template.flatMap((m) => m.submenu.map((i) => i.label.replace('&', '')))).toEqual([
+      'Exit',
+      'Active Directory (LDAP) integration…',
+      'Active Directory Import Wizard…',
+      'About AD Console',
+    ]);
     for (const menu of template) for (const item of menu.submenu) item.click();
     expect(sent).toEqual(['integration', 'import-wizard', 'about']);
     expect(quit).toBe(1);

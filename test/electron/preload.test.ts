@@ -22,8 +22,13 @@ function loadPreload() {
         invoked.push({ channel, input });
         return { ok: true, value: 'from main' };
       },
-      on: (channel: string, fn: (event: unknown, message: unknown) => void) => listeners.set(channel, [...(listeners.get(channel) ?? []), fn]),
-      removeListener: (channel: string, fn: unknown) => listeners.set(channel, (listeners.get(channel) ?? []).filter((f) => f !== fn)),
+      on: (channel: string, fn: (event: unknown, message: unknown) => void) =>
+        listeners.set(channel, [...(listeners.get(channel) ?? []), fn]),
+      removeListener: (channel: string, fn: unknown) =>
+        listeners.set(
+          channel,
+          (listeners.get(channel) ?? []).filter((f) => f !== fn),
+        ),
     },
   };
   const module = { exports: {} };
@@ -33,14 +38,23 @@ function loadPreload() {
     return electron;
   };
   // The globals a sandboxed preload has (a web context), and nothing of Node's.
-  vm.runInNewContext(fs.readFileSync(BUNDLE, 'utf8'), { require: sandboxRequire, module, exports: module.exports, console, TextDecoder, TextEncoder, URL });
+  vm.runInNewContext(fs.readFileSync(BUNDLE, 'utf8'), {
+    require: sandboxRequire,
+    module,
+    exports: module.exports,
+    console,
+    TextDecoder,
+    TextEncoder,
+    URL,
+  });
   return { required, invoked, listeners, exposed: exposed as { key: string; api: AdConsoleApi } | null };
 }
 
 describe('the preload bundle', () => {
   let loaded: ReturnType<typeof loadPreload>;
   beforeAll(() => {
-    if (!fs.existsSync(BUNDLE)) throw new Error('dist/electron/preload.cjs is missing: run "npm run build" (npm test does).');
+    if (!fs.existsSync(BUNDLE))
+      throw new Error('dist/electron/preload.cjs is missing: run "npm run build" (npm test does).');
     loaded = loadPreload();
   });
 

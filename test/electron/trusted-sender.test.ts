@@ -13,7 +13,10 @@ describe('isTrustedRendererUrl', () => {
     ['another local file', 'file:///tmp/evil.html'],
     ['a sibling file', RENDERER.replace('index.html', 'other.html')],
     ['a path that only starts like ours', `${RENDERER}.evil.html`],
-    ['a traversal that leaves the folder', 'file:///opt/AD%20Console/resources/app.asar/dist/renderer/../../../evil/index.html'],
+    [
+      'a traversal that leaves the folder',
+      'file:///opt/AD%20Console/resources/app.asar/dist/renderer/../../../evil/index.html',
+    ],
     ['a query string', `${RENDERER}?x=1`],
     ['a web page', 'https://evil.example/index.html'],
     ['a file URL with a host', 'file://evil-host/opt/AD%20Console/resources/app.asar/dist/renderer/index.html'],

@@ -14,7 +14,17 @@ import { USER_FILTER } from '../../electron/core/directory/account-filter.ts';
 import type { Settings } from '../../shared/settings.ts';
 import { bcscmd } from '../support/bcscmd.ts';
 import { launchChromium, screenshotPath } from '../support/browser.ts';
-import { ADMIN_PASSWORD, ALL_STAFF_GROUP, BASE_DN, DOMAIN, ENGINEERING_OU, MANAGERS_GROUP, STAFF, staffDn, STAFF_OU } from '../support/directory-fixture.ts';
+import {
+  ADMIN_PASSWORD,
+  ALL_STAFF_GROUP,
+  BASE_DN,
+  DOMAIN,
+  ENGINEERING_OU,
+  MANAGERS_GROUP,
+  STAFF,
+  staffDn,
+  STAFF_OU,
+} from '../support/directory-fixture.ts';
 import { ldapsearchAccounts } from '../support/ldapsearch.ts';
 import { realPartsAvailable, testDc } from '../support/real-parts.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../support/settings-for-dc.ts';
@@ -72,7 +82,17 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
   const pageErrors: string[] = [];
 
   const save = (settings: Settings) =>
-    page.evaluate(async (s) => (await (await fetch('/api/invoke/settings.save', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(s) })).json()) as { ok: boolean }, { settings, password: { action: 'set', value: SERVICE_PASSWORD } });
+    page.evaluate(
+      async (s) =>
+        (await (
+          await fetch('/api/invoke/settings.save', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(s),
+          })
+        ).json()) as { ok: boolean },
+      { settings, password: { action: 'set', value: SERVICE_PASSWORD } },
+    );
 
   beforeAll(async () => {
     proxy = await startTcpProxy(dc.address, 636);
@@ -107,7 +127,10 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
   const next = (wizard: Locator) => wizard.getByRole('button', { name: 'Next >' }).click();
 
   /** Welcome → Database Creation → Source (ticks) → Placement; leaves the wizard on the preview, shown. */
-  async function throughToPreview(wizard: Locator, choice: { mode: string; tick: string[]; groups?: string[]; placeInto?: string; shots?: string }) {
+  async function throughToPreview(
+    wizard: Locator,
+    choice: { mode: string; tick: string[]; groups?: string[]; placeInto?: string; shots?: string },
+  ) {
     await expect(heading(wizard)).resolves.toMatch(/^Welcome/);
     if (choice.shots) await page.screenshot({ path: screenshotPath(`${choice.shots}-1-welcome`) });
     await next(wizard);
@@ -143,7 +166,10 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
   };
 
   const exportPlan = async (wizard: Locator): Promise<PlanLine[]> => {
-    const [download] = await Promise.all([page.waitForEvent('download'), wizard.getByRole('button', { name: 'Export plan…' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      wizard.getByRole('button', { name: 'Export plan…' }).click(),
+    ]);
     const text = fs.readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, '');
     const [header, ...rows] = parseCsv(text);
     expect(header).toEqual(['included', 'action', 'logon', 'dn', 'objectGUID', 'changes', 'reason']);
@@ -163,12 +189,23 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
   const usersJson = () => {
     const run = bcscmd([`/DATA:${dataDir}`, '/USERS', '/JSON']);
     expect(run.code, run.err).toBe(0);
-    return JSON.parse(run.out) as { logon: string; origin: string; enabled: boolean; adGuid: string | null; department: string; ou: string }[];
+    return JSON.parse(run.out) as {
+      logon: string;
+      origin: string;
+      enabled: boolean;
+      adGuid: string | null;
+      department: string;
+      ou: string;
+    }[];
   };
 
   it('creates a new database from OU=Staff: the preview equals what is applied, in the users view and in bcscmd /USERS /JSON', async () => {
     const wizard = await openWizard();
-    const holds = await throughToPreview(wizard, { mode: 'Create a new database', tick: ['Staff'], shots: 'wizard-new' });
+    const holds = await throughToPreview(wizard, {
+      mode: 'Create a new database',
+      tick: ['Staff'],
+      shots: 'wizard-new',
+    });
     const expected = ldapsearchAccounts(dc, STAFF_DN, USER_FILTER);
     expect(holds).toBe(expected.size);
     const counts = await previewCounts(wizard);
@@ -180,15 +217,21 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     await wizard.waitFor({ state: 'detached' });
 
     const users = usersJson();
-    expect(new Set(users.map((u) => u.adGuid!.replace(/[{}]/g, '')))).toEqual(new Set(plan.filter((p) => p.action === 'create').map((p) => p.guid)));
+    expect(new Set(users.map((u) => u.adGuid!.replace(/[{}]/g, '')))).toEqual(
+      new Set(plan.filter((p) => p.action === 'create').map((p) => p.guid)),
+    );
     // The users view behind it was refreshed: the tree counts and the list's total.
     await page.getByRole('treeitem', { name: `Staff (${expected.size})` }).waitFor();
-    await expect(page.getByRole('status', { name: 'Status' }).textContent()).resolves.toMatch(new RegExp(`^${expected.size.toLocaleString('en-US')} accounts .* Last import: run \\d+ \\(new, wizard\\) succeeded`));
+    await expect(page.getByRole('status', { name: 'Status' }).textContent()).resolves.toMatch(
+      new RegExp(
+        `^${expected.size.toLocaleString('en-US')} accounts .* Last import: run \\d+ \\(new, wizard\\) succeeded`,
+      ),
+    );
     await page.screenshot({ path: screenshotPath('users-view-after-import') });
     expect(pageErrors).toEqual([]);
   });
 
-  it('shows the users view: OU counts, recursive toggle, sorting, search and an AD account\'s details', async () => {
+  it("shows the users view: OU counts, recursive toggle, sorting, search and an AD account's details", async () => {
     const engineering = STAFF.filter((u) => u.ou === ENGINEERING_OU).length;
     const grid = page.getByRole('grid', { name: 'Accounts' });
     await page.getByRole('treeitem', { name: `Engineering (${engineering})` }).click();
@@ -205,7 +248,9 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     await page.getByText(/^1 account in Staff matching "björn"/).waitFor();
     await grid.getByRole('row', { name: 'björn.åberg' }).click();
     const details = page.getByRole('region', { name: 'Account details' });
-    await expect(details.textContent()).resolves.toMatch(/Distinguished name.*OU=Staff,DC=corp,DC=example,DC=test.*objectGUID\{[0-9a-f-]{36}\}.*Last sync20\d\d-/);
+    await expect(details.textContent()).resolves.toMatch(
+      /Distinguished name.*OU=Staff,DC=corp,DC=example,DC=test.*objectGUID\{[0-9a-f-]{36}\}.*Last sync20\d\d-/,
+    );
     await page.screenshot({ path: screenshotPath('users-view-details') });
   });
 
@@ -219,18 +264,32 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
       const text = (await wizard.locator('.source-count').textContent()) ?? '';
       return text.startsWith('The selection holds') ? number(text) : null;
     };
-    const oneLevel = ldapsearchAccounts(dc, STAFF_DN, USER_FILTER).size - ldapsearchAccounts(dc, `${ENGINEERING_OU},${BASE_DN}`, USER_FILTER).size;
+    const oneLevel =
+      ldapsearchAccounts(dc, STAFF_DN, USER_FILTER).size -
+      ldapsearchAccounts(dc, `${ENGINEERING_OU},${BASE_DN}`, USER_FILTER).size;
     await expect.poll(counted, { timeout: 30_000 }).toBe(oneLevel);
     await wizard.getByRole('checkbox', { name: 'Staff', exact: true }).uncheck();
     await wizard.getByLabel('Search groups').fill('Managers');
     await wizard.getByRole('checkbox', { name: /^Managers/ }).check();
-    const managers = ldapsearchAccounts(dc, BASE_DN, `(&${USER_FILTER}(memberOf:1.2.840.113556.1.4.1941:=${MANAGERS_GROUP.dn},${BASE_DN}))`);
+    const managers = ldapsearchAccounts(
+      dc,
+      BASE_DN,
+      `(&${USER_FILTER}(memberOf:1.2.840.113556.1.4.1941:=${MANAGERS_GROUP.dn},${BASE_DN}))`,
+    );
     await expect.poll(counted, { timeout: 30_000 }).toBe(managers.size);
     await wizard.getByLabel('Include sub-OUs').check();
     await wizard.getByRole('checkbox', { name: 'Staff', exact: true }).check();
     await wizard.getByLabel('Search groups').fill('All Staff');
     await wizard.getByRole('checkbox', { name: /^All Staff/ }).check();
-    const union = new Set([...ldapsearchAccounts(dc, STAFF_DN, USER_FILTER).keys(), ...managers.keys(), ...ldapsearchAccounts(dc, BASE_DN, `(&${USER_FILTER}(memberOf:1.2.840.113556.1.4.1941:=${ALL_STAFF_GROUP},${BASE_DN}))`).keys()]);
+    const union = new Set([
+      ...ldapsearchAccounts(dc, STAFF_DN, USER_FILTER).keys(),
+      ...managers.keys(),
+      ...ldapsearchAccounts(
+        dc,
+        BASE_DN,
+        `(&${USER_FILTER}(memberOf:1.2.840.113556.1.4.1941:=${ALL_STAFF_GROUP},${BASE_DN}))`,
+      ).keys(),
+    ]);
     await expect.poll(counted, { timeout: 30_000 }).toBe(union.size);
     await wizard.getByRole('button', { name: 'Cancel' }).click();
     await wizard.waitFor({ state: 'detached' });
@@ -239,7 +298,12 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
   it('adds accounts of another OU and leaves out the rows unticked in the preview', async () => {
     const before = usersJson().length;
     const wizard = await openWizard();
-    await throughToPreview(wizard, { mode: 'Add new accounts', tick: ['Sales'], placeInto: 'From AD/Sales', shots: 'wizard-add' });
+    await throughToPreview(wizard, {
+      mode: 'Add new accounts',
+      tick: ['Sales'],
+      placeInto: 'From AD/Sales',
+      shots: 'wizard-add',
+    });
     const counts = await previewCounts(wizard);
     expect(counts.create).toBeGreaterThanOrEqual(2);
     const grid = wizard.getByRole('grid', { name: 'Planned changes' });
@@ -249,9 +313,19 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     await expect(wizard.getByText(/^1 row left out/).isVisible()).resolves.toBe(true);
     const plan = await exportPlan(wizard);
     expect(plan.find((p) => p.logon === leftOut)?.included).toBe('no');
-    expect(await finish(wizard, 'wizard-add')).toEqual({ ...counts, create: counts.create! - 1, skip: counts.skip! + 1, failed: 0 });
-    await expect(wizard.getByText(/1 account\(s\) left out in the preview were not applied/).isVisible()).resolves.toBe(true);
-    const [download] = await Promise.all([page.waitForEvent('download'), wizard.getByRole('button', { name: 'Save report…' }).click()]);
+    expect(await finish(wizard, 'wizard-add')).toEqual({
+      ...counts,
+      create: counts.create! - 1,
+      skip: counts.skip! + 1,
+      failed: 0,
+    });
+    await expect(wizard.getByText(/1 account\(s\) left out in the preview were not applied/).isVisible()).resolves.toBe(
+      true,
+    );
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      wizard.getByRole('button', { name: 'Save report…' }).click(),
+    ]);
     const report = parseCsv(fs.readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, ''));
     expect(report.find((r) => r[3] === leftOut)?.slice(2, 3)).toEqual(['skip']);
     expect(report.find((r) => r[3] === leftOut)?.[7]).toBe('left out by the administrator in the preview');
@@ -262,7 +336,16 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     const created = plan.filter((p) => p.action === 'create' && p.included === 'yes').map((p) => p.logon);
     for (const logon of created) expect(users.find((u) => u.logon === logon)?.ou).toBe('From AD/Sales');
     // The choices are kept for the scheduled bcscmd /LDAP; the next tests go back to the defaults.
-    const kept = await page.evaluate(async () => (await (await fetch('/api/invoke/settings.get', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).json()) as { value: { settings: { placement: string; placementOu: string } } });
+    const kept = await page.evaluate(
+      async () =>
+        (await (
+          await fetch('/api/invoke/settings.get', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: '{}',
+          })
+        ).json()) as { value: { settings: { placement: string; placementOu: string } } },
+    );
     expect(kept.value.settings).toMatchObject({ placement: 'single', placementOu: 'From AD/Sales' });
     await save(dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}` }));
   });
@@ -273,29 +356,55 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     await admin.bind(`Administrator@${DOMAIN}`, ADMIN_PASSWORD);
     const original = who.department;
     try {
-      await admin.modify(staffDn(who), new Change({ operation: 'replace', modification: new Attribute({ type: 'department', values: ['Wizard Test Department'] }) }));
+      await admin.modify(
+        staffDn(who),
+        new Change({
+          operation: 'replace',
+          modification: new Attribute({ type: 'department', values: ['Wizard Test Department'] }),
+        }),
+      );
       const wizard = await openWizard();
       await throughToPreview(wizard, { mode: 'Synchronize', tick: ['Staff'], shots: 'wizard-sync' });
       const counts = await previewCounts(wizard);
       expect(counts.update).toBe(1);
       await wizard.getByLabel('Show:').selectOption('update');
-      await expect(wizard.getByRole('grid', { name: 'Planned changes' }).getByRole('row', { name: `update ${who.sam}` }).textContent()).resolves.toContain(`department: ${original} → Wizard Test Department`);
+      await expect(
+        wizard
+          .getByRole('grid', { name: 'Planned changes' })
+          .getByRole('row', { name: `update ${who.sam}` })
+          .textContent(),
+      ).resolves.toContain(`department: ${original} → Wizard Test Department`);
       expect(await finish(wizard, 'wizard-sync')).toEqual({ ...counts, failed: 0 });
       await wizard.getByRole('button', { name: 'Finish' }).click();
       expect(usersJson().find((u) => u.logon === who.sam)?.department).toBe('Wizard Test Department');
       await page.getByLabel('Search accounts').fill(who.sam);
-      await expect(page.getByRole('grid', { name: 'Accounts' }).getByRole('row', { name: who.sam }).textContent()).resolves.toContain('Wizard Test Department');
+      await expect(
+        page.getByRole('grid', { name: 'Accounts' }).getByRole('row', { name: who.sam }).textContent(),
+      ).resolves.toContain('Wizard Test Department');
     } finally {
-      await admin.modify(staffDn(who), new Change({ operation: 'replace', modification: new Attribute({ type: 'department', values: [original] }) }));
+      await admin.modify(
+        staffDn(who),
+        new Change({ operation: 'replace', modification: new Attribute({ type: 'department', values: [original] }) }),
+      );
       await admin.unbind();
     }
   });
 
   it('shows a refused bind on the Source page in words, with Back working, and imports nothing', async () => {
     const before = databaseContent(file);
-    await page.evaluate(async (s) => {
-      await fetch('/api/invoke/settings.save', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(s) });
-    }, { settings: dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}` }), password: { action: 'set', value: 'not-the-password' } });
+    await page.evaluate(
+      async (s) => {
+        await fetch('/api/invoke/settings.save', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(s),
+        });
+      },
+      {
+        settings: dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}` }),
+        password: { action: 'set', value: 'not-the-password' },
+      },
+    );
     try {
       const wizard = await openWizard();
       await next(wizard);
@@ -316,7 +425,9 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
 
   describe('through a relay that can make the DC hang or vanish mid-run', () => {
     beforeAll(async () => {
-      await expect(save(dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}`, port: proxy.port }))).resolves.toMatchObject({ ok: true });
+      await expect(save(dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}`, port: proxy.port }))).resolves.toMatchObject({
+        ok: true,
+      });
     });
     afterEach(() => {
       proxy.stallAfter(Infinity);
@@ -349,7 +460,9 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
       await wizard.getByRole('button', { name: 'Cancel' }).click();
       await page.screenshot({ path: screenshotPath('wizard-6-cancel-question') });
       await ask.getByRole('button', { name: 'Stop the import' }).click();
-      await expect(wizard.getByRole('alert').textContent()).resolves.toMatch(/The import was cancelled\. Nothing was changed in the users database\./);
+      await expect(wizard.getByRole('alert').textContent()).resolves.toMatch(
+        /The import was cancelled\. Nothing was changed in the users database\./,
+      );
       expect(databaseContent(file)).toBe(before);
       await wizard.locator('.dialog-buttons').getByRole('button', { name: 'Close' }).click();
     });
@@ -373,7 +486,11 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
 
   it('runs from start to finish with the keyboard alone: one Tab stop per tree, type-ahead, and a question before replacing the database', async () => {
     // Whatever ran before, the database holds accounts (Sales, added by the scheduled task's command).
-    expect(bcscmd([`/DATA:${dataDir}`, '/LDAP', '/MODE:add', `/OU:OU=Sales,${BASE_DN}`], { ADCONSOLE_LDAP_PASSWORD: SERVICE_PASSWORD }).code).toBe(0);
+    expect(
+      bcscmd([`/DATA:${dataDir}`, '/LDAP', '/MODE:add', `/OU:OU=Sales,${BASE_DN}`], {
+        ADCONSOLE_LDAP_PASSWORD: SERVICE_PASSWORD,
+      }).code,
+    ).toBe(0);
     const before = databaseContent(file);
     const accountsBefore = (JSON.parse(bcscmd([`/DATA:${dataDir}`, '/USERS', '/JSON']).out) as unknown[]).length;
     expect(accountsBefore).toBeGreaterThan(0);
@@ -387,7 +504,13 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     await page.keyboard.press('Enter');
     const wizard = page.getByRole('dialog', { name: WIZARD });
     await wizard.waitFor();
-    const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
+    const focused = () =>
+      page.evaluate(
+        () =>
+          (document.activeElement as HTMLElement | null)?.getAttribute('aria-label') ??
+          document.activeElement?.textContent ??
+          '',
+      );
     const tabTo = async (name: string) => {
       for (let i = 0; i < 40 && (await focused()) !== name; i++) await page.keyboard.press('Tab');
       expect(await focused()).toBe(name);
@@ -396,7 +519,12 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     await page.keyboard.press('Enter'); // → Database Creation
     await expect(heading(wizard)).resolves.toMatch(/^Database Creation/);
     // Synchronize is chosen (the database has accounts): Tab into the radios, Up to "Create a new database".
-    for (let i = 0; i < 10 && !(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type === 'radio')); i++) await page.keyboard.press('Tab');
+    for (
+      let i = 0;
+      i < 10 && !(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type === 'radio'));
+      i++
+    )
+      await page.keyboard.press('Tab');
     const newMode = wizard.getByRole('radio', { name: /Create a new database/ });
     for (let i = 0; i < 3 && !(await newMode.isChecked()); i++) await page.keyboard.press('ArrowUp');
     expect(await wizard.getByRole('radio', { name: /Create a new database/ }).isChecked()).toBe(true);
@@ -432,7 +560,14 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     await page.keyboard.press('Enter');
     const question = page.getByRole('alertdialog', { name: WIZARD });
     await question.waitFor();
-    await question.getByText(new RegExp(`replaces the ${accountsBefore.toLocaleString('en-US')} accounts .*backed up first to .*users\\.backup-<date and time>\\.sqlite`, 's')).waitFor();
+    await question
+      .getByText(
+        new RegExp(
+          `replaces the ${accountsBefore.toLocaleString('en-US')} accounts .*backed up first to .*users\\.backup-<date and time>\\.sqlite`,
+          's',
+        ),
+      )
+      .waitFor();
     await expect.poll(focused).toBe('No');
     await page.screenshot({ path: screenshotPath('wizard-90-replace-question') });
     await page.keyboard.press('Enter');

@@ -31,13 +31,17 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
   };
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error('The renderer is not built: run "npm run build" (npm test does).');
+    if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html')))
+      throw new Error('The renderer is not built: run "npm run build" (npm test does).');
     await startConsole();
     ({ browser, close: closeBrowser } = await launchChromium());
     page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
     // Every byte the console sends to the page, to prove the password is never among them.
     page.on('response', (response: Response) => {
-      void response.text().then((t) => bodies.push(t), () => undefined);
+      void response.text().then(
+        (t) => bodies.push(t),
+        () => undefined,
+      );
     });
     page.on('websocket', (ws) => {
       eventSockets.push(ws.url());
@@ -67,7 +71,9 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
   };
 
   it('shows the main window with its menu bar', async () => {
-    await expect(page.getByRole('menubar', { name: 'Main menu' }).getByRole('menuitem').allTextContents()).resolves.toEqual(['File', 'Tools', 'Help']);
+    await expect(
+      page.getByRole('menubar', { name: 'Main menu' }).getByRole('menuitem').allTextContents(),
+    ).resolves.toEqual(['File', 'Tools', 'Help']);
     await page.screenshot({ path: screenshotPath('01-main-window') });
   });
 
@@ -81,7 +87,9 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: DIALOG });
     await dialog.waitFor();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[role="dialog"]')?.getAttribute('aria-modal'))).toBe('true');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.closest('[role="dialog"]')?.getAttribute('aria-modal')))
+      .toBe('true');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Tools');
@@ -96,7 +104,9 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     await dialog.getByRole('radio', { name: 'Specified account' }).check();
     await expect(dialog.getByLabel('Login ID').isEnabled()).resolves.toBe(true);
     await expect(dialog.getByLabel('Password').isEnabled()).resolves.toBe(true);
-    await expect(dialog.getByLabel('Login ID').getAttribute('placeholder')).resolves.toMatch(/DOMAIN\\user, user@domain\.com/);
+    await expect(dialog.getByLabel('Login ID').getAttribute('placeholder')).resolves.toMatch(
+      /DOMAIN\\user, user@domain\.com/,
+    );
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
@@ -109,9 +119,13 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     await path.pressSequentially(',DC=domain,DC=com');
     await expect(advanced.getByText(/Container: OU=sales,OU=la,DC=domain,DC=com/).isVisible()).resolves.toBe(true);
     await path.fill('LDAP://dc1.domain.com:636/OU=Research\\, Development,DC=domain,DC=com');
-    await expect(advanced.locator('.path-preview').textContent()).resolves.toMatch(/Server: dc1\.domain\.com · Port: 636 · Container: OU=Research\\, Development,DC=domain,DC=com/);
+    await expect(advanced.locator('.path-preview').textContent()).resolves.toMatch(
+      /Server: dc1\.domain\.com · Port: 636 · Container: OU=Research\\, Development,DC=domain,DC=com/,
+    );
     await path.fill('LDAP://OU=a"b,DC=domain');
-    await expect(advanced.getByRole('alert').textContent()).resolves.toBe('The character " at position 12 must be escaped as \\".');
+    await expect(advanced.getByRole('alert').textContent()).resolves.toBe(
+      'The character " at position 12 must be escaped as \\".',
+    );
     await page.screenshot({ path: screenshotPath('03-advanced-invalid-path') });
     await path.fill('OU=sales,DC=domain');
     await expect(advanced.getByRole('alert').textContent()).resolves.toMatch(/must start with LDAP:\/\//);
@@ -143,7 +157,9 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     await browse.getByRole('treeitem', { name: 'LA' }).getByRole('button', { name: 'LA', exact: true }).click();
     await page.screenshot({ path: screenshotPath('04-browse') });
     await browse.getByRole('button', { name: 'OK', exact: true }).click();
-    await expect(advanced.getByLabel('OU container path').inputValue()).resolves.toBe(`LDAP://OU=LA,OU=Sales,${BASE_DN}`);
+    await expect(advanced.getByLabel('OU container path').inputValue()).resolves.toBe(
+      `LDAP://OU=LA,OU=Sales,${BASE_DN}`,
+    );
     await advanced.getByRole('button', { name: 'Cancel' }).click();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
@@ -155,7 +171,9 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     await dialog.getByRole('button', { name: 'Test connection' }).click();
     const box = page.getByRole('alertdialog', { name: 'Test connection' });
     await box.waitFor();
-    await expect(box.textContent()).resolves.toMatch(/Test connection succeeded\. Logged on to dc1\.corp\.example\.test .* as CORP\\svc-adconsole over LDAPS/);
+    await expect(box.textContent()).resolves.toMatch(
+      /Test connection succeeded\. Logged on to dc1\.corp\.example\.test .* as CORP\\svc-adconsole over LDAPS/,
+    );
     await expect(box.getByRole('list', { name: 'Steps' }).getByRole('listitem').count()).resolves.toBe(7);
     await page.screenshot({ path: screenshotPath('05-test-success') });
     await box.getByRole('button', { name: 'OK', exact: true }).click();
@@ -169,11 +187,17 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     const lookup = dialog.getByRole('group', { name: 'Test lookup' });
     await lookup.getByLabel('Logon name').fill(`${NETBIOS}\\alice`);
     await lookup.getByRole('button', { name: 'Test lookup' }).click();
-    await expect.poll(() => lookup.getByRole('status').textContent(), { timeout: 10_000 }).toMatch(/^Found CN=Alice Archer,OU=Sales,DC=corp,DC=example,DC=test\. With the checkbox above on, it would be imported as alice \(Alice Archer, alice@corp\.example\.test\) into Sales, enabled\. Nothing was imported\.$/);
+    await expect
+      .poll(() => lookup.getByRole('status').textContent(), { timeout: 10_000 })
+      .toMatch(
+        /^Found CN=Alice Archer,OU=Sales,DC=corp,DC=example,DC=test\. With the checkbox above on, it would be imported as alice \(Alice Archer, alice@corp\.example\.test\) into Sales, enabled\. Nothing was imported\.$/,
+      );
     await page.screenshot({ path: screenshotPath('07a-test-lookup') });
     await lookup.getByLabel('Logon name').fill('*)(objectClass=*');
     await lookup.getByLabel('Logon name').press('Enter'); // looks up; does not press OK
-    await expect.poll(() => lookup.getByRole('status').textContent()).toMatch(/^Not found: .*does not allow in a logon name.*Nothing was looked up or imported\.$/);
+    await expect
+      .poll(() => lookup.getByRole('status').textContent())
+      .toMatch(/^Not found: .*does not allow in a logon name.*Nothing was looked up or imported\.$/);
     await expect(dialog.isVisible()).resolves.toBe(true);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
@@ -185,7 +209,9 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     await dialog.getByRole('button', { name: 'Test connection' }).click();
     const box = page.getByRole('alertdialog', { name: 'Test connection' });
     await box.waitFor();
-    await expect(box.textContent()).resolves.toMatch(/failed at the "bind" step\. The login ID or password is wrong \(AD code 52e\)\. Retype the password/);
+    await expect(box.textContent()).resolves.toMatch(
+      /failed at the "bind" step\. The login ID or password is wrong \(AD code 52e\)\. Retype the password/,
+    );
     await page.screenshot({ path: screenshotPath('06-test-failure') });
     await box.getByRole('button', { name: 'OK', exact: true }).click();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -231,9 +257,13 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     await page.getByRole('alertdialog', { name: DIALOG }).getByRole('button', { name: 'OK', exact: true }).click();
 
     const again = await openFromMenu();
-    await expect(again.getByText('A password is stored for this login ID; leave the field blank to keep it.').isVisible()).resolves.toBe(true);
+    await expect(
+      again.getByText('A password is stored for this login ID; leave the field blank to keep it.').isVisible(),
+    ).resolves.toBe(true);
     await again.getByRole('button', { name: 'Forget the stored password' }).click();
-    await expect(again.getByText('The stored password will be removed when you press OK.').isVisible()).resolves.toBe(true);
+    await expect(again.getByText('The stored password will be removed when you press OK.').isVisible()).resolves.toBe(
+      true,
+    );
     await again.getByRole('button', { name: 'OK', exact: true }).click();
     await again.waitFor({ state: 'detached' });
 
@@ -244,7 +274,9 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
 
   it('ran without script errors or CSP violations, with its event channel open', async () => {
     // Saving pushes settings.changed over the WebSocket; the strict CSP must allow that socket.
-    await page.waitForEvent('websocket', { predicate: (ws) => ws.url().endsWith('/api/events'), timeout: 10_000 }).catch(() => undefined);
+    await page
+      .waitForEvent('websocket', { predicate: (ws) => ws.url().endsWith('/api/events'), timeout: 10_000 })
+      .catch(() => undefined);
     expect(eventSockets.some((url) => url === `ws://127.0.0.1:${web.port}/api/events`)).toBe(true);
     expect(bodies.some((b) => b.includes('"event":"settings.changed"'))).toBe(true);
     expect(pageErrors).toEqual([]);

@@ -35,12 +35,27 @@ describe.runIf(realPartsAvailable())('modal dialogs and Windows keys in Chromium
   const frames: string[] = [];
 
   /** What has focus, by accessible name (or text), and whether it is inside the top dialog. */
-  const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? '');
-  const focusIn = () => page.evaluate(() => (document.activeElement?.closest('[role="dialog"], [role="alertdialog"]')?.getAttribute('aria-labelledby') && document.activeElement?.closest('[role="dialog"], [role="alertdialog"]')?.querySelector('.dialog-title span')?.textContent) ?? null);
+  const focused = () =>
+    page.evaluate(
+      () =>
+        (document.activeElement as HTMLElement | null)?.getAttribute('aria-label') ??
+        document.activeElement?.textContent?.trim() ??
+        '',
+    );
+  const focusIn = () =>
+    page.evaluate(
+      () =>
+        (document.activeElement?.closest('[role="dialog"], [role="alertdialog"]')?.getAttribute('aria-labelledby') &&
+          document.activeElement?.closest('[role="dialog"], [role="alertdialog"]')?.querySelector('.dialog-title span')
+            ?.textContent) ??
+        null,
+    );
   const tabTo = async (name: string | RegExp) => {
     const matches = (text: string) => (typeof name === 'string' ? text === name : name.test(text));
     for (let i = 0; i < 40 && !matches(await focused()); i++) await page.keyboard.press('Tab');
-    expect(await focused()).toMatch(typeof name === 'string' ? new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : name);
+    expect(await focused()).toMatch(
+      typeof name === 'string' ? new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : name,
+    );
   };
   const openIntegration = async () => {
     await page.getByRole('menuitem', { name: 'File' }).waitFor();
@@ -53,8 +68,15 @@ describe.runIf(realPartsAvailable())('modal dialogs and Windows keys in Chromium
   };
 
   beforeAll(async () => {
-    if (!fs.existsSync(`${RENDERER_DIR}/index.html`)) throw new Error('The renderer is not built: run "npm run build" (npm test does).');
-    services = createServices({ file: openSettingsFile(dataDir), vault: () => new SessionVault('test.'), transport: 'browser', dataDir, log: () => undefined });
+    if (!fs.existsSync(`${RENDERER_DIR}/index.html`))
+      throw new Error('The renderer is not built: run "npm run build" (npm test does).');
+    services = createServices({
+      file: openSettingsFile(dataDir),
+      vault: () => new SessionVault('test.'),
+      transport: 'browser',
+      dataDir,
+      log: () => undefined,
+    });
     web = await startWebConsole({ services, staticDir: RENDERER_DIR });
     ({ browser, close: closeBrowser } = await launchChromium());
     page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
@@ -63,8 +85,18 @@ describe.runIf(realPartsAvailable())('modal dialogs and Windows keys in Chromium
     page.on('websocket', (ws) => ws.on('framereceived', (frame) => frames.push(String(frame.payload))));
     await page.goto(web.url);
     const saved = await page.evaluate(
-      async (body) => (await (await fetch('/api/invoke/settings.save', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json()) as { ok: boolean },
-      { settings: dcSettings(dc, { ouPath: `LDAP://OU=LA,OU=Sales,${BASE_DN}` }), password: { action: 'set', value: SERVICE_PASSWORD } },
+      async (body) =>
+        (await (
+          await fetch('/api/invoke/settings.save', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(body),
+          })
+        ).json()) as { ok: boolean },
+      {
+        settings: dcSettings(dc, { ouPath: `LDAP://OU=LA,OU=Sales,${BASE_DN}` }),
+        password: { action: 'set', value: SERVICE_PASSWORD },
+      },
     );
     expect(saved.ok).toBe(true);
   });
@@ -135,7 +167,14 @@ describe.runIf(realPartsAvailable())('modal dialogs and Windows keys in Chromium
     await alert.waitFor();
     expect(await advanced.isVisible()).toBe(true);
     // The cursor is in the field, its text selected, so typing replaces it.
-    expect(await path.evaluate((el: HTMLInputElement) => [el === document.activeElement, el.selectionStart, el.selectionEnd, el.value.length])).toEqual([true, 0, 'LDAP://OU=Sales,,DC=corp'.length, 'LDAP://OU=Sales,,DC=corp'.length]);
+    expect(
+      await path.evaluate((el: HTMLInputElement) => [
+        el === document.activeElement,
+        el.selectionStart,
+        el.selectionEnd,
+        el.value.length,
+      ]),
+    ).toEqual([true, 0, 'LDAP://OU=Sales,,DC=corp'.length, 'LDAP://OU=Sales,,DC=corp'.length]);
     expect(await alert.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(192, 0, 0)');
     const preview = advanced.locator('.path-preview');
     expect(await preview.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(192, 0, 0)');
@@ -175,7 +214,11 @@ describe.runIf(realPartsAvailable())('modal dialogs and Windows keys in Chromium
 
   it('asks before applying a sync over the safety limit; No is the default and changes nothing', async () => {
     // The database holds the 1 604 staff accounts; a sync of OU=Sales alone would disable them.
-    expect(bcscmd([`/DATA:${dataDir}`, '/LDAP', '/MODE:new', `/OU:${STAFF_OU},${BASE_DN}`], { ADCONSOLE_LDAP_PASSWORD: SERVICE_PASSWORD }).code).toBe(0);
+    expect(
+      bcscmd([`/DATA:${dataDir}`, '/LDAP', '/MODE:new', `/OU:${STAFF_OU},${BASE_DN}`], {
+        ADCONSOLE_LDAP_PASSWORD: SERVICE_PASSWORD,
+      }).code,
+    ).toBe(0);
     const before = databaseContent(`${dataDir}/users.sqlite`);
     await page.keyboard.press('Alt');
     await page.keyboard.press('ArrowRight');
@@ -196,7 +239,9 @@ describe.runIf(realPartsAvailable())('modal dialogs and Windows keys in Chromium
     await tabTo('Next >');
     await page.keyboard.press('Enter'); // → Placement
     await page.keyboard.press('Enter'); // → Preview
-    await wizard.getByText(/A real run would stop here: This sync would disable \d+ of \d+ imported accounts/).waitFor({ timeout: 60_000 });
+    await wizard
+      .getByText(/A real run would stop here: This sync would disable \d+ of \d+ imported accounts/)
+      .waitFor({ timeout: 60_000 });
     await expect.poll(focused).toBe('Next >');
     await page.keyboard.press('Enter');
     const question = page.getByRole('alertdialog', { name: WIZARD });

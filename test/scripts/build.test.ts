@@ -13,7 +13,8 @@ import { tempDir } from '../support/temp-dir.ts';
 const WORKER = path.resolve('dist/electron/import-worker.js');
 
 function runBundledWorker(start: JobStart): Promise<ImportOutcome> {
-  if (!fs.existsSync(WORKER)) throw new Error('dist/electron/import-worker.js is missing: run "npm run build" (npm test does).');
+  if (!fs.existsSync(WORKER))
+    throw new Error('dist/electron/import-worker.js is missing: run "npm run build" (npm test does).');
   const worker = new Worker(WORKER, { workerData: start });
   return new Promise((resolve, reject) => {
     worker.on('message', (m: JobMessage) => m.type === 'done' && resolve(m.outcome));
@@ -39,8 +40,20 @@ describe('the renderer the desktop app loads from dist/', () => {
   it('carries a strict Content-Security-Policy: its own scripts and styles only, no inline or eval, no network but itself', () => {
     const html = fs.readFileSync(path.resolve('dist/renderer/index.html'), 'utf8');
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
-    const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values.join(' ')]));
-    expect(directives).toMatchObject({ 'default-src': "'none'", 'script-src': "'self'", 'style-src': "'self'", 'connect-src': "'self'", 'base-uri': "'none'", 'form-action': "'none'" });
+    const directives = Object.fromEntries(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values.join(' ')]),
+    );
+    expect(directives).toMatchObject({
+      'default-src': "'none'",
+      'script-src': "'self'",
+      'style-src': "'self'",
+      'connect-src': "'self'",
+      'base-uri': "'none'",
+      'form-action': "'none'",
+    });
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
     // Every script the page loads is a file of its own (inline scripts would be blocked anyway).
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);

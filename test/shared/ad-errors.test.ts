@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { adSubcode, BIND_SUBCODES, explainLdapResult } from '../../shared/ad-errors.ts';
 
-const AD_MESSAGE = (code: string) => `80090308: LdapErr: DSID-0C0903A9, comment: AcceptSecurityContext error, data ${code}, v1db1 Code: 0x31`;
+const AD_MESSAGE = (code: string) =>
+  `80090308: LdapErr: DSID-0C0903A9, comment: AcceptSecurityContext error, data ${code}, v1db1 Code: 0x31`;
 
 describe('AD bind sub-codes', () => {
   it.each([

@@ -4,11 +4,23 @@ import { formatAdsPath, hostError, parseAdsPath } from '../../shared/adspath.ts'
 describe('parseAdsPath', () => {
   it('reads a serverless path and the domain it names', () => {
     const p = parseAdsPath('LDAP://OU=sales,OU=la,DC=domain,DC=com');
-    expect(p).toMatchObject({ ok: true, scheme: 'LDAP', server: null, port: null, dn: 'OU=sales,OU=la,DC=domain,DC=com', domain: 'domain.com' });
+    expect(p).toMatchObject({
+      ok: true,
+      scheme: 'LDAP',
+      server: null,
+      port: null,
+      dn: 'OU=sales,OU=la,DC=domain,DC=com',
+      domain: 'domain.com',
+    });
   });
 
   it('reads a server and port before the DN', () => {
-    expect(parseAdsPath('LDAP://dc1.domain.com:636/OU=sales,DC=domain,DC=com')).toMatchObject({ ok: true, server: 'dc1.domain.com', port: 636, dn: 'OU=sales,DC=domain,DC=com' });
+    expect(parseAdsPath('LDAP://dc1.domain.com:636/OU=sales,DC=domain,DC=com')).toMatchObject({
+      ok: true,
+      server: 'dc1.domain.com',
+      port: 636,
+      dn: 'OU=sales,DC=domain,DC=com',
+    });
   });
 
   it('accepts LDAPS:// and any letter case of the scheme', () => {
@@ -25,7 +37,10 @@ describe('parseAdsPath', () => {
   });
 
   it('keeps escaped commas, non-ASCII and the \\/ escape in the DN', () => {
-    expect(parseAdsPath('LDAP://OU=Research\\, Development,DC=corp')).toMatchObject({ ok: true, dn: 'OU=Research\\, Development,DC=corp' });
+    expect(parseAdsPath('LDAP://OU=Research\\, Development,DC=corp')).toMatchObject({
+      ok: true,
+      dn: 'OU=Research\\, Development,DC=corp',
+    });
     expect(parseAdsPath('LDAP://OU=Zürich Büro,DC=corp')).toMatchObject({ ok: true, dn: 'OU=Zürich Büro,DC=corp' });
     expect(parseAdsPath('LDAP://OU=a\\/b,DC=corp')).toMatchObject({ ok: true, dn: 'OU=a/b,DC=corp' });
   });
@@ -52,7 +67,10 @@ describe('parseAdsPath', () => {
   });
 
   it('reports positions in the whole path, not just its DN part', () => {
-    expect(parseAdsPath('LDAP://dc1/OU=a"b')).toEqual({ ok: false, error: 'The character " at position 16 must be escaped as \\".' });
+    expect(parseAdsPath('LDAP://dc1/OU=a"b')).toEqual({
+      ok: false,
+      error: 'The character " at position 16 must be escaped as \\".',
+    });
   });
 });
 

@@ -17,14 +17,24 @@ import { startWebConsole, type WebConsole } from '../../electron/core/transport/
 import { tempDirFor } from '../support/temp-dir.ts';
 
 const ipcHandlers = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
-vi.mock('electron', () => ({ ipcMain: { handle: (channel: string, fn: (event: unknown, input: unknown) => Promise<unknown>) => ipcHandlers.set(channel, fn) } }));
+vi.mock('electron', () => ({
+  ipcMain: {
+    handle: (channel: string, fn: (event: unknown, input: unknown) => Promise<unknown>) => ipcHandlers.set(channel, fn),
+  },
+}));
 const { registerIpc } = await import('../../electron/ipc.ts');
 
 const RENDERER = 'file:///app/dist/renderer/index.html';
 const DN = 'OU=Staff,DC=corp,DC=example,DC=test';
 const SETTINGS = { ...DEFAULT_SETTINGS, login: 'CORP\\svc', server: 'dc1.corp.example.test', ouPath: `LDAP://${DN}` };
 const SELECTION = { ous: [DN], levels: [], groups: [] };
-const OPTIONS = { importComputers: false, parseMiddleName: false, placement: 'recreate', placementOu: '', importDisabled: true };
+const OPTIONS = {
+  importComputers: false,
+  parseMiddleName: false,
+  placement: 'recreate',
+  placementOu: '',
+  importDisabled: true,
+};
 
 /** One valid input per operation: the mutations below start from it. */
 const VALID: Record<OperationName, Record<string, unknown>> = {
@@ -55,19 +65,53 @@ function random(seed: number): () => number {
   };
 }
 
-const ODD_VALUES: unknown[] = [null, true, 0, -1, 1.5, 1e308, -1e308, '', ' ', '\u0000', 'x'.repeat(70_000), '../../etc/passwd', '*)(objectClass=*', [], [null], {}, { __proto__: { polluted: true } }, { constructor: { prototype: { polluted: true } } }];
+const ODD_VALUES: unknown[] = [
+  null,
+  true,
+  0,
+  -1,
+  1.5,
+  1e308,
+  -1e308,
+  '',
+  ' ',
+  '\u0000',
+  'x'.repeat(70_000),
+  '../../etc/passwd',
+  '*)(objectClass=*',
+  [],
+  [null],
+  {},
+  { __proto__: { polluted: true } },
+  { constructor: { prototype: { polluted: true } } },
+];
 
 function randomValue(next: () => number, depth = 0): unknown {
   const pick = Math.floor(next() * (depth > 2 ? 6 : 8));
   switch (pick) {
-    case 0: return null;
-    case 1: return next() < 0.5;
-    case 2: return Math.floor((next() - 0.5) * 2 ** 40);
-    case 3: return next() * 1e6;
-    case 4: return Array.from({ length: Math.floor(next() * 40) }, () => String.fromCharCode(Math.floor(next() * 0x2fff))).join('');
-    case 5: return ODD_VALUES[Math.floor(next() * ODD_VALUES.length)];
-    case 6: return Array.from({ length: Math.floor(next() * 4) }, () => randomValue(next, depth + 1));
-    default: return Object.fromEntries(Array.from({ length: Math.floor(next() * 4) }, (_, i) => [['settings', 'password', 'dn', 'name', 'source', 'jobId', 'mode', `k${i}`][Math.floor(next() * 8)]!, randomValue(next, depth + 1)]));
+    case 0:
+      return null;
+    case 1:
+      return next() < 0.5;
+    case 2:
+      return Math.floor((next() - 0.5) * 2 ** 40);
+    case 3:
+      return next() * 1e6;
+    case 4:
+      return Array.from({ length: Math.floor(next() * 40) }, () =>
+        String.fromCharCode(Math.floor(next() * 0x2fff)),
+      ).join('');
+    case 5:
+      return ODD_VALUES[Math.floor(next() * ODD_VALUES.length)];
+    case 6:
+      return Array.from({ length: Math.floor(next() * 4) }, () => randomValue(next, depth + 1));
+    default:
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(next() * 4) }, (_, i) => [
+          ['settings', 'password', 'dn', 'name', 'source', 'jobId', 'mode', `k${i}`][Math.floor(next() * 8)]!,
+          randomValue(next, depth + 1),
+        ]),
+      );
   }
 }
 
@@ -84,11 +128,18 @@ function mutations(valid: Record<string, unknown>, next: () => number): unknown[
   return out;
 }
 
-const sha = (file: string) => (fs.existsSync(file) ? crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex') : 'absent');
+const sha = (file: string) =>
+  fs.existsSync(file) ? crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex') : 'absent';
 
 describe('contract fuzzing over both transports', () => {
   const dataDir = tempDirFor('fuzz');
-  const services = createServices({ file: openSettingsFile(dataDir), vault: () => new SessionVault('test.'), transport: 'browser', dataDir, log: () => undefined });
+  const services = createServices({
+    file: openSettingsFile(dataDir),
+    vault: () => new SessionVault('test.'),
+    transport: 'browser',
+    dataDir,
+    log: () => undefined,
+  });
   registerIpc(services, RENDERER);
   let web: WebConsole;
   const files = [path.join(dataDir, 'settings.json'), path.join(dataDir, 'users.sqlite')];
@@ -98,7 +149,10 @@ describe('contract fuzzing over both transports', () => {
     fs.mkdirSync(path.join(dataDir, 'static'));
     web = await startWebConsole({ services, staticDir: path.join(dataDir, 'static') });
     // A saved configuration and an existing database, so that "changes nothing" is about real files.
-    await ipcHandlers.get('adconsole:settings.save')!({ senderFrame: { url: RENDERER, parent: null } }, { settings: SETTINGS, password: { action: 'keep' } });
+    await ipcHandlers.get('adconsole:settings.save')!(
+      { senderFrame: { url: RENDERER, parent: null } },
+      { settings: SETTINGS, password: { action: 'keep' } },
+    );
     await ipcHandlers.get('adconsole:users.overview')!({ senderFrame: { url: RENDERER, parent: null } }, {});
     before = files.map(sha);
   });
@@ -109,45 +163,77 @@ describe('contract fuzzing over both transports', () => {
 
   const overHttp = (name: string, body: string) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: web.port, path: `/api/invoke/${name}`, method: 'POST', headers: { Host: `127.0.0.1:${web.port}`, Authorization: `Bearer ${web.token}`, 'Content-Type': 'application/json' } }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
-      });
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: web.port,
+          path: `/api/invoke/${name}`,
+          method: 'POST',
+          headers: {
+            Host: `127.0.0.1:${web.port}`,
+            Authorization: `Bearer ${web.token}`,
+            'Content-Type': 'application/json',
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
 
-  it.each(OPERATION_NAMES)('%s answers every malformed input with a validation error, over IPC and over HTTP', async (name) => {
-    const next = random(name.length * 7919);
-    const schema = operations[name].input;
-    expect(schema.safeParse(VALID[name]).success, 'the valid sample must be valid').toBe(true);
-    let tried = 0;
-    for (const input of mutations(VALID[name], next)) {
-      if (schema.safeParse(input).success) continue; // a mutation that happens to be valid is not malformed
-      tried++;
-      const viaIpc = (await ipcHandlers.get(`adconsole:${name}`)!({ senderFrame: { url: RENDERER, parent: null } }, input)) as { ok: boolean; error?: { code: string; message: string } };
-      expect(viaIpc, JSON.stringify(input)?.slice(0, 200)).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining(`"${name}"`) } });
-      // JSON has no undefined; an empty body is how HTTP sends "no input", which is {} (checked below).
-      if (input === undefined) continue;
-      const body = JSON.stringify(input);
-      // JSON drops what it cannot carry (inherited keys, for one): what arrives may be valid after all.
-      if (schema.safeParse(JSON.parse(body)).success) continue;
-      const viaHttp = await overHttp(name, body);
-      expect(viaHttp.status).toBe(200);
-      expect(JSON.parse(viaHttp.body)).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
-    }
-    expect(tried).toBeGreaterThan(20);
-    expect(files.map(sha)).toEqual(before);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  });
+  it.each(OPERATION_NAMES)(
+    '%s answers every malformed input with a validation error, over IPC and over HTTP',
+    async (name) => {
+      const next = random(name.length * 7919);
+      const schema = operations[name].input;
+      expect(schema.safeParse(VALID[name]).success, 'the valid sample must be valid').toBe(true);
+      let tried = 0;
+      for (const input of mutations(VALID[name], next)) {
+        if (schema.safeParse(input).success) continue; // a mutation that happens to be valid is not malformed
+        tried++;
+        const viaIpc = (await ipcHandlers.get(`adconsole:${name}`)!(
+          { senderFrame: { url: RENDERER, parent: null } },
+          input,
+        )) as { ok: boolean; error?: { code: string; message: string } };
+        expect(viaIpc, JSON.stringify(input)?.slice(0, 200)).toMatchObject({
+          ok: false,
+          error: { code: 'invalid-input', message: expect.stringContaining(`"${name}"`) },
+        });
+        // JSON has no undefined; an empty body is how HTTP sends "no input", which is {} (checked below).
+        if (input === undefined) continue;
+        const body = JSON.stringify(input);
+        // JSON drops what it cannot carry (inherited keys, for one): what arrives may be valid after all.
+        if (schema.safeParse(JSON.parse(body)).success) continue;
+        const viaHttp = await overHttp(name, body);
+        expect(viaHttp.status).toBe(200);
+        expect(JSON.parse(viaHttp.body)).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+      }
+      expect(tried).toBeGreaterThan(20);
+      expect(files.map(sha)).toEqual(before);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    },
+  );
 
   it('refuses bodies that are not JSON, and unknown operations, changing nothing', async () => {
-    for (const body of ['{', 'null null', '\u0000', '<xml/>']) expect((await overHttp('settings.save', body)).status).toBe(400);
-    expect(JSON.parse((await overHttp('settings.save', '')).body)).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    for (const body of ['{', 'null null', '\u0000', '<xml/>'])
+      expect((await overHttp('settings.save', body)).status).toBe(400);
+    expect(JSON.parse((await overHttp('settings.save', '')).body)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    });
     expect((await overHttp('settings.save', `{"settings":"${'x'.repeat(1_100_000)}"}`)).status).toBe(400);
-    expect(JSON.parse((await overHttp('settings.delete', '{}')).body)).toMatchObject({ ok: false, error: { code: 'unknown-operation' } });
-    expect(JSON.parse((await overHttp('__proto__', '{}')).body)).toMatchObject({ ok: false, error: { code: 'unknown-operation' } });
+    expect(JSON.parse((await overHttp('settings.delete', '{}')).body)).toMatchObject({
+      ok: false,
+      error: { code: 'unknown-operation' },
+    });
+    expect(JSON.parse((await overHttp('__proto__', '{}')).body)).toMatchObject({
+      ok: false,
+      error: { code: 'unknown-operation' },
+    });
     expect(files.map(sha)).toEqual(before);
   });
 });

@@ -19,10 +19,22 @@ const ava = (type: string, value: string, ber = false): Ava => (ber ? { type, va
 describe('RFC 4514 §4 examples', () => {
   it.each<[string, Rdn[]]>([
     ['UID=jsmith,DC=example,DC=net', [[ava('UID', 'jsmith')], [ava('DC', 'example')], [ava('DC', 'net')]]],
-    ['OU=Sales+CN=J.  Smith,DC=example,DC=net', [[ava('OU', 'Sales'), ava('CN', 'J.  Smith')], [ava('DC', 'example')], [ava('DC', 'net')]]],
-    ['CN=James \\"Jim\\" Smith\\, III,DC=example,DC=net', [[ava('CN', 'James "Jim" Smith, III')], [ava('DC', 'example')], [ava('DC', 'net')]]],
-    ['CN=Before\\0dAfter,DC=example,DC=net', [[ava('CN', 'Before\rAfter')], [ava('DC', 'example')], [ava('DC', 'net')]]],
-    ['1.3.6.1.4.1.1466.0=#04024869,DC=example,DC=com', [[ava('1.3.6.1.4.1.1466.0', '#04024869', true)], [ava('DC', 'example')], [ava('DC', 'com')]]],
+    [
+      'OU=Sales+CN=J.  Smith,DC=example,DC=net',
+      [[ava('OU', 'Sales'), ava('CN', 'J.  Smith')], [ava('DC', 'example')], [ava('DC', 'net')]],
+    ],
+    [
+      'CN=James \\"Jim\\" Smith\\, III,DC=example,DC=net',
+      [[ava('CN', 'James "Jim" Smith, III')], [ava('DC', 'example')], [ava('DC', 'net')]],
+    ],
+    [
+      'CN=Before\\0dAfter,DC=example,DC=net',
+      [[ava('CN', 'Before\rAfter')], [ava('DC', 'example')], [ava('DC', 'net')]],
+    ],
+    [
+      '1.3.6.1.4.1.1466.0=#04024869,DC=example,DC=com',
+      [[ava('1.3.6.1.4.1.1466.0', '#04024869', true)], [ava('DC', 'example')], [ava('DC', 'com')]],
+    ],
     ['CN=Lu\\C4\\8Di\\C4\\87', [[ava('CN', 'Lučić')]]],
   ])('parses %s', (dn, expected) => {
     expect(rdnsOf(dn)).toEqual(expected);
@@ -35,9 +47,15 @@ describe('RFC 4514 §4 examples', () => {
 
 describe('go-ldap dn_test.go', () => {
   it.each<[string, Rdn[]]>([
-    ['cn=Jim\\2C \\22Hasse Hö\\22 Hansson!,dc=dummy,dc=com', [[ava('cn', 'Jim, "Hasse Hö" Hansson!')], [ava('dc', 'dummy')], [ava('dc', 'com')]]],
+    [
+      'cn=Jim\\2C \\22Hasse Hö\\22 Hansson!,dc=dummy,dc=com',
+      [[ava('cn', 'Jim, "Hasse Hö" Hansson!')], [ava('dc', 'dummy')], [ava('dc', 'com')]],
+    ],
     ['UID=jsmith,DC=example,DC=net', [[ava('UID', 'jsmith')], [ava('DC', 'example')], [ava('DC', 'net')]]],
-    ['OU=Sales+CN=J. Smith,DC=example,DC=net', [[ava('OU', 'Sales'), ava('CN', 'J. Smith')], [ava('DC', 'example')], [ava('DC', 'net')]]],
+    [
+      'OU=Sales+CN=J. Smith,DC=example,DC=net',
+      [[ava('OU', 'Sales'), ava('CN', 'J. Smith')], [ava('DC', 'example')], [ava('DC', 'net')]],
+    ],
     ['1.3.6.1.4.1.1466.0=#04024869', [[ava('1.3.6.1.4.1.1466.0', '#04024869', true)]]],
     ['1.3.6.1.4.1.1466.0=#04024869,DC=net', [[ava('1.3.6.1.4.1.1466.0', '#04024869', true)], [ava('DC', 'net')]]],
     ['CN=Lu\\C4\\8Di\\C4\\87', [[ava('CN', 'Lučić')]]],
@@ -48,7 +66,15 @@ describe('go-ldap dn_test.go', () => {
     expect(rdnsOf(dn)).toEqual(expected);
   });
 
-  it.each(['*', 'cn=Jim\\0Test', 'cn=Jim\\0', 'DC=example,=net', '1=#0402486', 'test,DC=example,DC=com', '=test,DC=example,DC=com'])('refuses %j', (dn) => {
+  it.each([
+    '*',
+    'cn=Jim\\0Test',
+    'cn=Jim\\0',
+    'DC=example,=net',
+    '1=#0402486',
+    'test,DC=example,DC=com',
+    '=test,DC=example,DC=com',
+  ])('refuses %j', (dn) => {
     expect(parseDn(dn).ok).toBe(false);
   });
 
@@ -95,12 +121,25 @@ describe('python-ldap t_ldap_dn.py', () => {
   });
 
   it('reads str2dn examples, escaped UTF-8 included', () => {
-    expect(rdnsOf('uid=test42+uidNumber=42,ou=Testing,dc=example,dc=com')).toEqual([[ava('uid', 'test42'), ava('uidNumber', '42')], [ava('ou', 'Testing')], [ava('dc', 'example')], [ava('dc', 'com')]]);
+    expect(rdnsOf('uid=test42+uidNumber=42,ou=Testing,dc=example,dc=com')).toEqual([
+      [ava('uid', 'test42'), ava('uidNumber', '42')],
+      [ava('ou', 'Testing')],
+      [ava('dc', 'example')],
+      [ava('dc', 'com')],
+    ]);
     expect(rdnsOf('uid=test\\, 42,ou=Testing,dc=example,dc=com')[0]).toEqual([ava('uid', 'test, 42')]);
-    expect(rdnsOf('cn=\\c3\\a4\\c3\\b6\\c3\\bc\\c3\\84\\c3\\96\\c3\\9c\\c3\\9f,dc=example,dc=com')[0]).toEqual([ava('cn', 'äöüÄÖÜß')]);
+    expect(rdnsOf('cn=\\c3\\a4\\c3\\b6\\c3\\bc\\c3\\84\\c3\\96\\c3\\9c\\c3\\9f,dc=example,dc=com')[0]).toEqual([
+      ava('cn', 'äöüÄÖÜß'),
+    ]);
   });
 
-  it.each(['foobar,ou=ae-dir', '-cn=foobar,ou=ae-dir', ';cn=foobar,ou=ae-dir', ',cn=foobar,ou=ae-dir', 'cn=foobar,ou=ae-dir,'])('is_dn(%j) is false', (dn) => {
+  it.each([
+    'foobar,ou=ae-dir',
+    '-cn=foobar,ou=ae-dir',
+    ';cn=foobar,ou=ae-dir',
+    ',cn=foobar,ou=ae-dir',
+    'cn=foobar,ou=ae-dir,',
+  ])('is_dn(%j) is false', (dn) => {
     expect(parseDn(dn).ok).toBe(false);
   });
 });
@@ -135,6 +174,9 @@ describe('values that must keep their meaning through parse → format', () => {
   });
 
   it('accepts OIDs whose numbers are written without leading zeros, 0 included', () => {
-    expect(rdnsOf('2.5.4.11=Sales,0.9.2342.19200300.100.1.25=corp')).toEqual([[ava('2.5.4.11', 'Sales')], [ava('0.9.2342.19200300.100.1.25', 'corp')]]);
+    expect(rdnsOf('2.5.4.11=Sales,0.9.2342.19200300.100.1.25=corp')).toEqual([
+      [ava('2.5.4.11', 'Sales')],
+      [ava('0.9.2342.19200300.100.1.25', 'corp')],
+    ]);
   });
 });

@@ -80,7 +80,19 @@ describe('parseDn', () => {
 
 describe('escapeDnValue and formatDn', () => {
   it('escapes what RFC 4514 requires and round-trips through parseDn', () => {
-    for (const value of ['Research, Development', ' lead', 'trail ', '#hash', 'a+b', 'q"uote', 'back\\slash', 'semi;colon', '<angle>', 'Zürich', 'nul\0byte']) {
+    for (const value of [
+      'Research, Development',
+      ' lead',
+      'trail ',
+      '#hash',
+      'a+b',
+      'q"uote',
+      'back\\slash',
+      'semi;colon',
+      '<angle>',
+      'Zürich',
+      'nul\0byte',
+    ]) {
       const dn = `CN=${escapeDnValue(value)},DC=x`;
       const parsed = parseDn(dn);
       expect(parsed.ok, dn).toBe(true);

@@ -3,8 +3,14 @@ import { parseLoginId } from '../../shared/login-id.ts';
 
 describe('parseLoginId', () => {
   it('recognises the three forms AD accepts', () => {
-    expect(parseLoginId('CORP\\svc-adconsole')).toEqual({ ok: true, form: { kind: 'down-level', domain: 'CORP', user: 'svc-adconsole' } });
-    expect(parseLoginId('svc@corp.example.test')).toEqual({ ok: true, form: { kind: 'upn', user: 'svc', domain: 'corp.example.test' } });
+    expect(parseLoginId('CORP\\svc-adconsole')).toEqual({
+      ok: true,
+      form: { kind: 'down-level', domain: 'CORP', user: 'svc-adconsole' },
+    });
+    expect(parseLoginId('svc@corp.example.test')).toEqual({
+      ok: true,
+      form: { kind: 'upn', user: 'svc', domain: 'corp.example.test' },
+    });
     expect(parseLoginId('CN=Service,OU=Service Accounts,DC=corp')).toMatchObject({ ok: true, form: { kind: 'dn' } });
   });
 

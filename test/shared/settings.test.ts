@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, effectivePort, parseSettingValue, settingsProblems, settingsSchema } from '../../shared/settings.ts';
+import {
+  DEFAULT_SETTINGS,
+  effectivePort,
+  parseSettingValue,
+  settingsProblems,
+  settingsSchema,
+} from '../../shared/settings.ts';
 
 const valid = { ...DEFAULT_SETTINGS, login: 'CORP\\svc', server: 'dc1.corp.example.test' };
 
@@ -30,11 +36,22 @@ describe('settingsProblems', () => {
   });
 
   it('checks the server OU that imported accounts go to, and defaults to a safe sync', () => {
-    expect(settingsProblems({ ...valid, placementOu: 'Staff//AD' })).toEqual([{ field: 'placementOu', message: expect.stringMatching(/^Server OU for imported accounts: an OU name is empty/) }]);
+    expect(settingsProblems({ ...valid, placementOu: 'Staff//AD' })).toEqual([
+      { field: 'placementOu', message: expect.stringMatching(/^Server OU for imported accounts: an OU name is empty/) },
+    ]);
     expect(settingsProblems({ ...valid, placementOu: 'Staff/AD' })).toEqual([]);
-    expect(DEFAULT_SETTINGS).toMatchObject({ placement: 'recreate', importDisabled: true, fullSyncEvery: 24, disableLimitPercent: 10, disableLimitCount: 50 });
+    expect(DEFAULT_SETTINGS).toMatchObject({
+      placement: 'recreate',
+      importDisabled: true,
+      fullSyncEvery: 24,
+      disableLimitPercent: 10,
+      disableLimitCount: 50,
+    });
     expect(parseSettingValue('placement', 'Single')).toEqual({ ok: true, value: 'single' });
-    expect(parseSettingValue('disableLimitPercent', '150')).toEqual({ ok: false, error: 'disableLimitPercent: must be at most 100' });
+    expect(parseSettingValue('disableLimitPercent', '150')).toEqual({
+      ok: false,
+      error: 'disableLimitPercent: must be at most 100',
+    });
   });
 
   it('needs no login ID for the current account', () => {
@@ -43,7 +60,9 @@ describe('settingsProblems', () => {
 
   it('accepts a configuration still being built up when asked to', () => {
     expect(settingsProblems({ ...DEFAULT_SETTINGS }, { complete: false })).toEqual([]);
-    expect(settingsProblems({ ...DEFAULT_SETTINGS, login: 'svc' }, { complete: false }).map((p) => p.field)).toEqual(['login']);
+    expect(settingsProblems({ ...DEFAULT_SETTINGS, login: 'svc' }, { complete: false }).map((p) => p.field)).toEqual([
+      'login',
+    ]);
   });
 
   it('needs a server or a path with DC= parts to find one', () => {
@@ -62,14 +81,20 @@ describe('parseSettingValue (bcscmd /SET)', () => {
 
   it('explains invalid values', () => {
     expect(parseSettingValue('pageSize', '5000')).toEqual({ ok: false, error: 'pageSize: must be at most 1000' });
-    expect(parseSettingValue('security', 'ssl')).toMatchObject({ ok: false, error: expect.stringMatching(/one of ldaps, starttls, none/) });
-    expect(parseSettingValue('autoImport', 'maybe')).toMatchObject({ ok: false, error: expect.stringMatching(/yes or no/) });
+    expect(parseSettingValue('security', 'ssl')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/one of ldaps, starttls, none/),
+    });
+    expect(parseSettingValue('autoImport', 'maybe')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/yes or no/),
+    });
     expect(parseSettingValue('port', '-1')).toMatchObject({ ok: false });
   });
 });
 
 describe('effectivePort', () => {
-  it('prefers the explicit port, then the path\'s, then the security default', () => {
+  it("prefers the explicit port, then the path's, then the security default", () => {
     expect(effectivePort({ ...valid, port: 3269 }, 636)).toBe(3269);
     expect(effectivePort({ ...valid, port: null }, 1636)).toBe(1636);
     expect(effectivePort({ ...valid, port: null, security: 'starttls' }, null)).toBe(389);

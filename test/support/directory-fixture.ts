@@ -45,10 +45,40 @@ export const USERS: FixtureUser[] = [
   { sam: 'grace', given: 'Grace', sn: 'Green', ou: 'OU=Research\\, Development', enabled: true },
   { sam: 'juerg', given: 'Jürg', sn: 'Müller', ou: 'OU=Zürich Büro', enabled: true },
   { sam: 'zoe', given: 'Zoë', sn: 'Štěpánová', ou: 'OU=Zürich Büro', enabled: true },
-  { sam: 'locked-out', given: 'Disabled', sn: 'Holder', ou: 'OU=Service Accounts', enabled: false, password: 'Dis!Passw0rd-2026' },
-  { sam: 'must-change', given: 'Must', sn: 'Change', ou: 'OU=Service Accounts', enabled: true, password: 'Chg!Passw0rd-2026', special: 'must-change' },
-  { sam: 'expired', given: 'Ex', sn: 'Pired', ou: 'OU=Service Accounts', enabled: true, password: 'Exp!Passw0rd-2026', special: 'expired' },
-  { sam: SERVICE_ACCOUNT.sam, given: 'AD Console', sn: 'Service', ou: SERVICE_ACCOUNT.ou, enabled: true, password: SERVICE_ACCOUNT.password },
+  {
+    sam: 'locked-out',
+    given: 'Disabled',
+    sn: 'Holder',
+    ou: 'OU=Service Accounts',
+    enabled: false,
+    password: 'Dis!Passw0rd-2026',
+  },
+  {
+    sam: 'must-change',
+    given: 'Must',
+    sn: 'Change',
+    ou: 'OU=Service Accounts',
+    enabled: true,
+    password: 'Chg!Passw0rd-2026',
+    special: 'must-change',
+  },
+  {
+    sam: 'expired',
+    given: 'Ex',
+    sn: 'Pired',
+    ou: 'OU=Service Accounts',
+    enabled: true,
+    password: 'Exp!Passw0rd-2026',
+    special: 'expired',
+  },
+  {
+    sam: SERVICE_ACCOUNT.sam,
+    given: 'AD Console',
+    sn: 'Service',
+    ou: SERVICE_ACCOUNT.ou,
+    enabled: true,
+    password: SERVICE_ACCOUNT.password,
+  },
 ];
 
 export const COMPUTERS = [
@@ -64,7 +94,11 @@ export const GROUPS = [
 
 /** A group of every staff user (over 1 500 members), and one that nests another group. */
 export const ALL_STAFF_GROUP = 'CN=All Staff,OU=Groups';
-export const MANAGERS_GROUP = { dn: 'CN=Managers,OU=Groups', members: ['CN=Sales Team,OU=Sales', 'CN=Frank Fisher,OU=Research\\, Development'], expected: ['alice', 'bob', 'dave', 'frank'] };
+export const MANAGERS_GROUP = {
+  dn: 'CN=Managers,OU=Groups',
+  members: ['CN=Sales Team,OU=Sales', 'CN=Frank Fisher,OU=Research\\, Development'],
+  expected: ['alice', 'bob', 'dave', 'frank'],
+};
 
 /**
  * The import suite's directory: more than 1 500 users in one OU (AD's page limit is 1 000), a nested OU,
@@ -74,7 +108,19 @@ export const STAFF_COUNT = 1600;
 export const STAFF_OU = 'OU=Staff';
 export const ENGINEERING_OU = 'OU=Engineering,OU=Staff';
 const GIVEN = ['Anna', 'Ben', 'Chloé', 'Dmitri', 'Eva', 'Farid', 'Greta', 'Hiro', 'Ingrid', 'José'];
-const SURNAMES = ['Adams', 'Brown', 'Çelik', 'Dubois', 'Evans', 'Fischer', 'García', 'Hansen', 'Ivanova', 'Jones', 'Kowalski'];
+const SURNAMES = [
+  'Adams',
+  'Brown',
+  'Çelik',
+  'Dubois',
+  'Evans',
+  'Fischer',
+  'García',
+  'Hansen',
+  'Ivanova',
+  'Jones',
+  'Kowalski',
+];
 
 export interface StaffUser {
   sam: string;
@@ -110,13 +156,60 @@ export function staffUser(i: number): StaffUser {
 
 /** Names that test the mapping: both DisplayName middle-name orders, non-ASCII, no mail, odd values. */
 export const SPECIAL_STAFF: StaffUser[] = [
-  { sam: 'jwilson', given: 'John', sn: 'Wilson', displayName: 'John Jr. Wilson', mail: 'jwilson@corp.example.test', department: 'Legal', title: 'Counsel', phone: '', enabled: true, ou: ENGINEERING_OU },
-  { sam: 'wilsonj', given: 'John', sn: 'Wilson', displayName: 'Wilson John Jr.', mail: null, department: 'Legal', title: 'Counsel', phone: '', enabled: true, ou: ENGINEERING_OU },
-  { sam: 'björn.åberg', given: 'Björn', sn: 'Åberg', displayName: 'Björn Åberg', mail: 'bjorn@corp.example.test', department: 'Zürich Büro', title: 'Ingénieur', phone: '', enabled: true, ou: ENGINEERING_OU },
-  { sam: 'longtitle', given: 'Long', sn: 'Title', displayName: 'Long "Quoted", Title', mail: null, department: 'A'.repeat(60), title: 'Tab\there', phone: '', enabled: true, ou: ENGINEERING_OU },
+  {
+    sam: 'jwilson',
+    given: 'John',
+    sn: 'Wilson',
+    displayName: 'John Jr. Wilson',
+    mail: 'jwilson@corp.example.test',
+    department: 'Legal',
+    title: 'Counsel',
+    phone: '',
+    enabled: true,
+    ou: ENGINEERING_OU,
+  },
+  {
+    sam: 'wilsonj',
+    given: 'John',
+    sn: 'Wilson',
+    displayName: 'Wilson John Jr.',
+    mail: null,
+    department: 'Legal',
+    title: 'Counsel',
+    phone: '',
+    enabled: true,
+    ou: ENGINEERING_OU,
+  },
+  {
+    sam: 'björn.åberg',
+    given: 'Björn',
+    sn: 'Åberg',
+    displayName: 'Björn Åberg',
+    mail: 'bjorn@corp.example.test',
+    department: 'Zürich Büro',
+    title: 'Ingénieur',
+    phone: '',
+    enabled: true,
+    ou: ENGINEERING_OU,
+  },
+  {
+    sam: 'longtitle',
+    given: 'Long',
+    sn: 'Title',
+    displayName: 'Long "Quoted", Title',
+    mail: null,
+    department: 'A'.repeat(60),
+    title: 'Tab\there',
+    phone: '',
+    enabled: true,
+    ou: ENGINEERING_OU,
+  },
 ];
 
-export const STAFF: StaffUser[] = [...Array.from({ length: STAFF_COUNT }, (_, k) => staffUser(k + 1)), ...SPECIAL_STAFF];
+export const STAFF: StaffUser[] = [
+  ...Array.from({ length: STAFF_COUNT }, (_, k) => staffUser(k + 1)),
+  ...SPECIAL_STAFF,
+];
 
 export const dnOf = (rdn: string, ou: string) => `${rdn},${ou},${BASE_DN}`;
 export const userDn = (u: FixtureUser) => dnOf(`CN=${u.given} ${u.sn}`, u.ou);

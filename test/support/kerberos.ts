@@ -18,7 +18,8 @@ export type KerberosEnv = {
 export function kerberosMissing(): string | null {
   const loaded = loadKerberos();
   if ('missing' in loaded) return loaded.missing;
-  if (!fs.existsSync(path.resolve('node_modules/kerberos/build/Release/.adconsole-wrap-fix'))) return 'the kerberos package was not rebuilt with its wrap() fix (npm install runs scripts/build-kerberos.mjs)';
+  if (!fs.existsSync(path.resolve('node_modules/kerberos/build/Release/.adconsole-wrap-fix')))
+    return 'the kerberos package was not rebuilt with its wrap() fix (npm install runs scripts/build-kerberos.mjs)';
   if (spawnSync('kinit', ['--version']).error) return 'kinit (krb5-user) is not installed';
   return null;
 }
@@ -36,7 +37,11 @@ export function kerberosConfig(dc: TestDc, dir: string): string {
 export function ticketFor(dc: TestDc, dir: string): KerberosEnv {
   fs.mkdirSync(dir, { recursive: true });
   const env = { KRB5_CONFIG: kerberosConfig(dc, dir), KRB5CCNAME: `FILE:${path.join(dir, 'ccache')}` };
-  const run = spawnSync('kinit', [`${SERVICE_ACCOUNT.sam}@${REALM}`], { input: `${SERVICE_ACCOUNT.password}\n`, env: { ...process.env, ...env }, encoding: 'utf8' });
+  const run = spawnSync('kinit', [`${SERVICE_ACCOUNT.sam}@${REALM}`], {
+    input: `${SERVICE_ACCOUNT.password}\n`,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`kinit failed: ${run.stderr}`);
   return env;
 }

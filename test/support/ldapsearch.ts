@@ -6,17 +6,42 @@ import type { TestDc } from './samba-dc.ts';
 
 /** objectGUID (text form) → sAMAccountName of every entry the search returns. */
 export function ldapsearchAccounts(dc: TestDc, base: string, filter: string): Map<string, string> {
-  const ldif = execFileSync('ldapsearch', ['-LLL', '-o', 'ldif-wrap=no', '-H', `ldaps://${dc.address}`, '-x', '-D', `${SERVICE_ACCOUNT.sam}@${DOMAIN}`, '-w', SERVICE_ACCOUNT.password, '-b', base, '-E', 'pr=1000/noprompt', filter, 'objectGUID', 'sAMAccountName'], {
-    env: { ...process.env, LDAPTLS_CACERT: dc.caFile },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const ldif = execFileSync(
+    'ldapsearch',
+    [
+      '-LLL',
+      '-o',
+      'ldif-wrap=no',
+      '-H',
+      `ldaps://${dc.address}`,
+      '-x',
+      '-D',
+      `${SERVICE_ACCOUNT.sam}@${DOMAIN}`,
+      '-w',
+      SERVICE_ACCOUNT.password,
+      '-b',
+      base,
+      '-E',
+      'pr=1000/noprompt',
+      filter,
+      'objectGUID',
+      'sAMAccountName',
+    ],
+    {
+      env: { ...process.env, LDAPTLS_CACERT: dc.caFile },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const found = new Map<string, string>();
   for (const block of ldif.split(/\n\n+/)) {
     const guid = /^objectGUID:: (.+)$/m.exec(block)?.[1];
     const sam = /^sAMAccountName(::?) (.+)$/m.exec(block);
     if (!guid || !sam) continue;
-    found.set(guidToString(Buffer.from(guid, 'base64')), sam[1] === '::' ? Buffer.from(sam[2]!, 'base64').toString('utf8') : sam[2]!);
+    found.set(
+      guidToString(Buffer.from(guid, 'base64')),
+      sam[1] === '::' ? Buffer.from(sam[2]!, 'base64').toString('utf8') : sam[2]!,
+    );
   }
   return found;
 }

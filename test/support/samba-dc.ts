@@ -30,27 +30,101 @@ function openssl(args: string[], cwd: string): void {
 }
 
 /** Test CA + DC certificate (SAN: the DC's FQDN and 127.0.0.1, not "localhost": that name is the mismatch case), and an unrelated CA. */
-export function makeCertificates(dir: string, address = DC_ADDRESS): { caFile: string; otherCaFile: string; certFile: string; keyFile: string } {
+export function makeCertificates(
+  dir: string,
+  address = DC_ADDRESS,
+): { caFile: string; otherCaFile: string; certFile: string; keyFile: string } {
   fs.mkdirSync(dir, { recursive: true });
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', '/CN=AD Console Test CA'], dir);
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other-ca.key', '-out', 'other-ca.pem', '-days', '30', '-subj', '/CN=Some Other CA'], dir);
-  return { caFile: path.join(dir, 'ca.pem'), otherCaFile: path.join(dir, 'other-ca.pem'), ...issueDcCertificate(dir, dir, DC_FQDN, address) };
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '30',
+      '-subj',
+      '/CN=AD Console Test CA',
+    ],
+    dir,
+  );
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'other-ca.key',
+      '-out',
+      'other-ca.pem',
+      '-days',
+      '30',
+      '-subj',
+      '/CN=Some Other CA',
+    ],
+    dir,
+  );
+  return {
+    caFile: path.join(dir, 'ca.pem'),
+    otherCaFile: path.join(dir, 'other-ca.pem'),
+    ...issueDcCertificate(dir, dir, DC_FQDN, address),
+  };
 }
 
 /** A DC certificate from the test CA in `caDir` (a second DC of the domain gets its own from the same CA). */
-export function issueDcCertificate(caDir: string, dir: string, fqdn: string, address: string): { certFile: string; keyFile: string } {
+export function issueDcCertificate(
+  caDir: string,
+  dir: string,
+  fqdn: string,
+  address: string,
+): { certFile: string; keyFile: string } {
   fs.mkdirSync(dir, { recursive: true });
   openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'dc.key', '-out', 'dc.csr', '-subj', `/CN=${fqdn}`], dir);
   fs.writeFileSync(path.join(dir, 'dc.ext'), `subjectAltName=DNS:${fqdn},IP:${address}\nextendedKeyUsage=serverAuth\n`);
-  openssl(['x509', '-req', '-in', 'dc.csr', '-CA', path.join(caDir, 'ca.pem'), '-CAkey', path.join(caDir, 'ca.key'), '-CAcreateserial', '-out', 'dc.pem', '-days', '30', '-extfile', 'dc.ext'], dir);
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'dc.csr',
+      '-CA',
+      path.join(caDir, 'ca.pem'),
+      '-CAkey',
+      path.join(caDir, 'ca.key'),
+      '-CAcreateserial',
+      '-out',
+      'dc.pem',
+      '-days',
+      '30',
+      '-extfile',
+      'dc.ext',
+    ],
+    dir,
+  );
   fs.chmodSync(path.join(dir, 'dc.key'), 0o600); // Samba refuses a key file others can read
   return { certFile: path.join(dir, 'dc.pem'), keyFile: path.join(dir, 'dc.key') };
 }
 
-async function waitForPort(address: string, port: number, child: { exitCode: number | null }, logFile: string, deadlineMs: number): Promise<void> {
+async function waitForPort(
+  address: string,
+  port: number,
+  child: { exitCode: number | null },
+  logFile: string,
+  deadlineMs: number,
+): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`samba exited with code ${child.exitCode}; see ${logFile}:\n${fs.readFileSync(logFile, 'utf8').slice(-2000)}`);
+    if (child.exitCode !== null)
+      throw new Error(
+        `samba exited with code ${child.exitCode}; see ${logFile}:\n${fs.readFileSync(logFile, 'utf8').slice(-2000)}`,
+      );
     const open = await new Promise<boolean>((resolve) => {
       const s = net.connect({ host: address, port }, () => {
         s.destroy();
@@ -59,7 +133,8 @@ async function waitForPort(address: string, port: number, child: { exitCode: num
       s.once('error', () => resolve(false));
     });
     if (open) return;
-    if (Date.now() > deadline) throw new Error(`samba did not open port ${port} within ${deadlineMs / 1000} s; see ${logFile}`);
+    if (Date.now() > deadline)
+      throw new Error(`samba did not open port ${port} within ${deadlineMs / 1000} s; see ${logFile}`);
     await new Promise((r) => setTimeout(r, 200)); // polling interval while waiting for the port, not a readiness guess
   }
 }
@@ -68,12 +143,18 @@ async function waitForPort(address: string, port: number, child: { exitCode: num
 async function waitForLdaps(address: string, caFile: string, deadlineMs: number): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
-    const client = new Client({ url: `ldaps://${address}:636`, tlsOptions: { ca: [fs.readFileSync(caFile)] }, timeout: 5000, connectTimeout: 5000 });
+    const client = new Client({
+      url: `ldaps://${address}:636`,
+      tlsOptions: { ca: [fs.readFileSync(caFile)] },
+      timeout: 5000,
+      connectTimeout: 5000,
+    });
     try {
       await client.bind(`Administrator@${DOMAIN}`, ADMIN_PASSWORD);
       return;
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`LDAPS bind to the test DC still fails: ${(err as Error).message}`, { cause: err });
+      if (Date.now() > deadline)
+        throw new Error(`LDAPS bind to the test DC still fails: ${(err as Error).message}`, { cause: err });
       await new Promise((r) => setTimeout(r, 250));
     } finally {
       await client.unbind().catch(() => undefined);
@@ -92,10 +173,21 @@ async function portInUse(address: string, port: number): Promise<boolean> {
 }
 
 /** The DNS management RPC comes up a little after LDAPS: retry, bounded, and report Samba's own words. */
-export async function addDnsRecord(server: string, zone: string, name: string, type: 'A' | 'SRV', data: string, deadlineMs = 60_000): Promise<void> {
+export async function addDnsRecord(
+  server: string,
+  zone: string,
+  name: string,
+  type: 'A' | 'SRV',
+  data: string,
+  deadlineMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
-    const run = spawnSync('samba-tool', ['dns', 'add', server, zone, name, type, data, '-U', 'Administrator', `--password=${ADMIN_PASSWORD}`], { encoding: 'utf8' });
+    const run = spawnSync(
+      'samba-tool',
+      ['dns', 'add', server, zone, name, type, data, '-U', 'Administrator', `--password=${ADMIN_PASSWORD}`],
+      { encoding: 'utf8' },
+    );
     const said = `${run.stdout}${run.stderr}`;
     if (run.status === 0 || /already exists/i.test(said)) return;
     if (Date.now() > deadline) throw new Error(`samba-tool dns add failed: ${said.trim().slice(-500)}`);
@@ -105,15 +197,27 @@ export async function addDnsRecord(server: string, zone: string, name: string, t
 
 export async function checkPortsFree(address: string): Promise<void> {
   for (const port of [53, 88, 389, 636]) {
-    if (await portInUse(address, port)) throw new Error(`Something already listens on ${address}:${port} (a test DC left running?). Stop it by its pid, then run the tests again.`);
+    if (await portInUse(address, port))
+      throw new Error(
+        `Something already listens on ${address}:${port} (a test DC left running?). Stop it by its pid, then run the tests again.`,
+      );
   }
 }
 
 /** Starts samba on a provisioned folder and waits until LDAPS binds and the DC's name resolves. */
-export async function runDc(dir: string, address: string, caFile: string, log: (line: string) => void, host = DC_HOST): Promise<number> {
+export async function runDc(
+  dir: string,
+  address: string,
+  caFile: string,
+  log: (line: string) => void,
+  host = DC_HOST,
+): Promise<number> {
   const logFile = path.join(dir, 'samba.log');
   const out = fs.openSync(logFile, 'w');
-  const child = spawn('samba', ['-i', '-M', 'single', '-s', path.join(dir, 'etc', 'smb.conf'), '--debug-stdout'], { detached: true, stdio: ['ignore', out, out] });
+  const child = spawn('samba', ['-i', '-M', 'single', '-s', path.join(dir, 'etc', 'smb.conf'), '--debug-stdout'], {
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
   child.unref();
   fs.writeFileSync(path.join(dir, 'samba.pid'), String(child.pid));
   log(`samba started (pid ${child.pid}); waiting for LDAPS`);
@@ -146,12 +250,18 @@ export function describeDc(dir: string, pid: number, address: string, fqdn = DC_
 
 /** `address`: any loopback address; two DCs on different addresses run side by side. */
 /** `extraOptions`: smb.conf lines beyond the defaults (the shared test DC keeps Samba's defaults). */
-export async function startTestDc(dir: string, log: (line: string) => void = () => undefined, address = DC_ADDRESS, extraOptions: string[] = []): Promise<TestDc> {
+export async function startTestDc(
+  dir: string,
+  log: (line: string) => void = () => undefined,
+  address = DC_ADDRESS,
+  extraOptions: string[] = [],
+): Promise<TestDc> {
   await checkPortsFree(address);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const certs = makeCertificates(path.join(dir, 'tls'), address);
-  for (const sub of ['run', 'ncalrpc', 'winbindd', 'lock', 'cache']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
+  for (const sub of ['run', 'ncalrpc', 'winbindd', 'lock', 'cache'])
+    fs.mkdirSync(path.join(dir, sub), { recursive: true });
   const options = [
     'bind interfaces only=yes',
     // A mask makes Samba listen on a loopback address that no interface lists (127.0.0.2); the plain address alone would not.
@@ -172,12 +282,25 @@ export async function startTestDc(dir: string, log: (line: string) => void = () 
   execFileSync(
     'samba-tool',
     [
-      'domain', 'provision',
-      `--realm=${REALM}`, `--domain=${NETBIOS}`, '--server-role=dc', '--dns-backend=SAMBA_INTERNAL',
-      `--adminpass=${ADMIN_PASSWORD}`, `--targetdir=${dir}`, `--host-name=${DC_HOST}`, `--host-ip=${address}`,
+      'domain',
+      'provision',
+      `--realm=${REALM}`,
+      `--domain=${NETBIOS}`,
+      '--server-role=dc',
+      '--dns-backend=SAMBA_INTERNAL',
+      `--adminpass=${ADMIN_PASSWORD}`,
+      `--targetdir=${dir}`,
+      `--host-name=${DC_HOST}`,
+      `--host-ip=${address}`,
       ...options.map((o) => `--option=${o}`),
     ],
-    { stdio: ['ignore', fs.openSync(path.join(dir, 'provision.log'), 'w'), fs.openSync(path.join(dir, 'provision.log'), 'a')] },
+    {
+      stdio: [
+        'ignore',
+        fs.openSync(path.join(dir, 'provision.log'), 'w'),
+        fs.openSync(path.join(dir, 'provision.log'), 'a'),
+      ],
+    },
   );
   const pid = await runDc(dir, address, certs.caFile, log);
   try {
@@ -190,7 +313,11 @@ export async function startTestDc(dir: string, log: (line: string) => void = () 
 }
 
 /** Starts a DC folder provisioned and seeded before (the benchmarks keep one so that seeding is paid once). */
-export async function restartTestDc(dir: string, log: (line: string) => void = () => undefined, address = DC_ADDRESS): Promise<TestDc> {
+export async function restartTestDc(
+  dir: string,
+  log: (line: string) => void = () => undefined,
+  address = DC_ADDRESS,
+): Promise<TestDc> {
   await checkPortsFree(address);
   const pid = await runDc(dir, address, path.join(dir, 'tls', 'ca.pem'), log);
   return describeDc(dir, pid, address);
@@ -206,7 +333,11 @@ export function stopTestDc(dc: { pid: number; dir?: string }): void {
   if (dc.dir) fs.rmSync(dc.dir, { recursive: true, force: true });
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename) && process.argv[2] === 'start') {
+if (
+  process.argv[1] &&
+  path.resolve(process.argv[1]) === path.resolve(import.meta.filename) &&
+  process.argv[2] === 'start'
+) {
   const dir = path.resolve(process.argv[3] ?? '.test-dc');
   startTestDc(dir, (l) => console.error(l)).then(
     (dc) => {

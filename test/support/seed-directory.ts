@@ -1,7 +1,23 @@
 /** Seeds the test DC with the fixture directory, over LDAPS as Administrator. */
 import fs from 'node:fs';
 import { Attribute, Change, Client } from 'ldapts';
-import { ADMIN_PASSWORD, ALL_STAFF_GROUP, BASE_DN, COMPUTERS, DOMAIN, GROUPS, MANAGERS_GROUP, OUS, STAFF, USERS, dnOf, staffDn, userDn, type FixtureUser, type StaffUser } from './directory-fixture.ts';
+import {
+  ADMIN_PASSWORD,
+  ALL_STAFF_GROUP,
+  BASE_DN,
+  COMPUTERS,
+  DOMAIN,
+  GROUPS,
+  MANAGERS_GROUP,
+  OUS,
+  STAFF,
+  USERS,
+  dnOf,
+  staffDn,
+  userDn,
+  type FixtureUser,
+  type StaffUser,
+} from './directory-fixture.ts';
 
 const UAC_NORMAL = 0x200;
 const UAC_DISABLED = 0x2;
@@ -16,7 +32,12 @@ export function unicodePwd(password: string): Buffer {
 export const passwordOf = (u: FixtureUser) => u.password ?? `User!Passw0rd-${u.sam}`;
 
 export async function adminClient(address: string, caFile: string): Promise<Client> {
-  const client = new Client({ url: `ldaps://${address}:636`, tlsOptions: { ca: [fs.readFileSync(caFile)] }, timeout: 30_000, connectTimeout: 10_000 });
+  const client = new Client({
+    url: `ldaps://${address}:636`,
+    tlsOptions: { ca: [fs.readFileSync(caFile)] },
+    timeout: 30_000,
+    connectTimeout: 10_000,
+  });
   await client.bind(`Administrator@${DOMAIN}`, ADMIN_PASSWORD);
   return client;
 }
@@ -33,9 +54,20 @@ export async function addUser(client: Client, u: FixtureUser): Promise<void> {
     new Attribute({ type: 'unicodePwd', values: [unicodePwd(passwordOf(u))] }),
     new Attribute({ type: 'userAccountControl', values: [String(UAC_NORMAL | (u.enabled ? 0 : UAC_DISABLED))] }),
   ]);
-  if (u.special === 'must-change') await client.modify(userDn(u), new Change({ operation: 'replace', modification: new Attribute({ type: 'pwdLastSet', values: ['0'] }) }));
+  if (u.special === 'must-change')
+    await client.modify(
+      userDn(u),
+      new Change({ operation: 'replace', modification: new Attribute({ type: 'pwdLastSet', values: ['0'] }) }),
+    );
   // 2009-10-13 in FILETIME: long past.
-  if (u.special === 'expired') await client.modify(userDn(u), new Change({ operation: 'replace', modification: new Attribute({ type: 'accountExpires', values: ['129000000000000000'] }) }));
+  if (u.special === 'expired')
+    await client.modify(
+      userDn(u),
+      new Change({
+        operation: 'replace',
+        modification: new Attribute({ type: 'accountExpires', values: ['129000000000000000'] }),
+      }),
+    );
 }
 
 /** Staff users have no password (PASSWD_NOTREQD): they are import material, never bound as; and it is 5× faster. */
@@ -59,7 +91,10 @@ export async function seedDirectory(address: string, caFile: string): Promise<vo
   const client = await adminClient(address, caFile);
   try {
     for (const ou of OUS) {
-      const name = ou.split(/(?<!\\),/)[0]!.slice(3).replace(/\\(.)/g, '$1');
+      const name = ou
+        .split(/(?<!\\),/)[0]!
+        .slice(3)
+        .replace(/\\(.)/g, '$1');
       await client.add(`${ou},${BASE_DN}`, { objectClass: ['top', 'organizationalUnit'], ou: name });
     }
     for (const u of USERS) await addUser(client, u);
@@ -73,11 +108,23 @@ export async function seedDirectory(address: string, caFile: string): Promise<vo
     }
     for (const g of GROUPS) {
       const members = g.members.map((sam) => userDn(USERS.find((u) => u.sam === sam)!));
-      await client.add(dnOf(`CN=${g.name}`, g.ou), { objectClass: ['top', 'group'], sAMAccountName: g.name, member: members });
+      await client.add(dnOf(`CN=${g.name}`, g.ou), {
+        objectClass: ['top', 'group'],
+        sAMAccountName: g.name,
+        member: members,
+      });
     }
     for (const u of STAFF) await addStaffUser(client, u);
-    await client.add(`${ALL_STAFF_GROUP},${BASE_DN}`, { objectClass: ['top', 'group'], sAMAccountName: 'All Staff', member: STAFF.map(staffDn) });
-    await client.add(`${MANAGERS_GROUP.dn},${BASE_DN}`, { objectClass: ['top', 'group'], sAMAccountName: 'Managers', member: MANAGERS_GROUP.members.map((m) => `${m},${BASE_DN}`) });
+    await client.add(`${ALL_STAFF_GROUP},${BASE_DN}`, {
+      objectClass: ['top', 'group'],
+      sAMAccountName: 'All Staff',
+      member: STAFF.map(staffDn),
+    });
+    await client.add(`${MANAGERS_GROUP.dn},${BASE_DN}`, {
+      objectClass: ['top', 'group'],
+      sAMAccountName: 'Managers',
+      member: MANAGERS_GROUP.members.map((m) => `${m},${BASE_DN}`),
+    });
   } finally {
     await client.unbind();
   }

@@ -5,8 +5,24 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
-export const DEBIAN_PACKAGES = ['samba', 'samba-ad-dc', 'krb5-user', 'winbind', 'ldap-utils', 'libsasl2-modules-gssapi-mit', 'libkrb5-dev', 'chromium', 'openssl'];
-const REQUIRED_BINARIES = ['/usr/sbin/samba', '/usr/bin/samba-tool', '/usr/bin/ldapsearch', '/usr/bin/chromium', '/usr/bin/openssl'];
+export const DEBIAN_PACKAGES = [
+  'samba',
+  'samba-ad-dc',
+  'krb5-user',
+  'winbind',
+  'ldap-utils',
+  'libsasl2-modules-gssapi-mit',
+  'libkrb5-dev',
+  'chromium',
+  'openssl',
+];
+const REQUIRED_BINARIES = [
+  '/usr/sbin/samba',
+  '/usr/bin/samba-tool',
+  '/usr/bin/ldapsearch',
+  '/usr/bin/chromium',
+  '/usr/bin/openssl',
+];
 
 export function missingBinaries(): string[] {
   return REQUIRED_BINARIES.filter((b) => !fs.existsSync(b));

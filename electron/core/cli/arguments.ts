@@ -33,11 +33,32 @@ export class UsageError extends Error {}
 
 type Flag = 'help' | 'show' | 'test' | 'json' | 'ldap' | 'dryRun' | 'full' | 'yes' | 'users' | 'history' | 'csv';
 const FLAGS: Record<string, Flag> = {
-  '?': 'help', help: 'help', h: 'help', show: 'show', test: 'test', json: 'json',
-  ldap: 'ldap', dryrun: 'dryRun', 'dry-run': 'dryRun', full: 'full', yes: 'yes', y: 'yes', users: 'users', history: 'history', csv: 'csv',
+  '?': 'help',
+  help: 'help',
+  h: 'help',
+  show: 'show',
+  test: 'test',
+  json: 'json',
+  ldap: 'ldap',
+  dryrun: 'dryRun',
+  'dry-run': 'dryRun',
+  full: 'full',
+  yes: 'yes',
+  y: 'yes',
+  users: 'users',
+  history: 'history',
+  csv: 'csv',
 };
 const VALUED: Record<string, 'data' | 'set' | 'passwordfile' | 'mode' | 'report' | 'ou' | 'group' | 'lookup'> = {
-  data: 'data', set: 'set', passwordfile: 'passwordfile', 'password-file': 'passwordfile', mode: 'mode', report: 'report', ou: 'ou', group: 'group', lookup: 'lookup',
+  data: 'data',
+  set: 'set',
+  passwordfile: 'passwordfile',
+  'password-file': 'passwordfile',
+  mode: 'mode',
+  report: 'report',
+  ou: 'ou',
+  group: 'group',
+  lookup: 'lookup',
 };
 const EXAMPLES = {
   set: '/SET:server=dc1.domain.com',
@@ -54,8 +75,25 @@ const ONLY_WITH_LDAP: Flag[] = ['dryRun', 'full', 'yes'];
 
 export function parseCliArguments(argv: string[]): CliRequest {
   const request: CliRequest = {
-    help: false, show: false, test: false, json: false, dataDir: null, passwordFile: null, sets: [],
-    ldap: false, mode: 'sync', dryRun: false, full: false, yes: false, ous: [], groups: [], users: false, history: false, report: null, csv: false, lookup: null,
+    help: false,
+    show: false,
+    test: false,
+    json: false,
+    dataDir: null,
+    passwordFile: null,
+    sets: [],
+    ldap: false,
+    mode: 'sync',
+    dryRun: false,
+    full: false,
+    yes: false,
+    ous: [],
+    groups: [],
+    users: false,
+    history: false,
+    report: null,
+    csv: false,
+    lookup: null,
   };
   let modeGiven = false;
   for (let i = 0; i < argv.length; i++) {
@@ -73,7 +111,8 @@ export function parseCliArguments(argv: string[]): CliRequest {
     if (!valued) throw new UsageError(`Unknown switch "${arg}"; see bcscmd /? for the list.`);
     // POSIX form: the value may be the next argument (--set key=value, --data dir).
     if (value === undefined && arg.startsWith('--') && i + 1 < argv.length) value = argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`/${name.toUpperCase()} needs a value, e.g. ${EXAMPLES[valued]}.`);
+    if (value === undefined || value === '')
+      throw new UsageError(`/${name.toUpperCase()} needs a value, e.g. ${EXAMPLES[valued]}.`);
     if (valued === 'data') request.dataDir = value;
     else if (valued === 'lookup') request.lookup = value;
     else if (valued === 'passwordfile') request.passwordFile = value;
@@ -83,23 +122,34 @@ export function parseCliArguments(argv: string[]): CliRequest {
       request.mode = mode;
       modeGiven = true;
     } else if (valued === 'report') {
-      if (!/^\d{1,15}$/.test(value.trim())) throw new UsageError(`/REPORT needs a run number from bcscmd /HISTORY, not "${value}".`);
+      if (!/^\d{1,15}$/.test(value.trim()))
+        throw new UsageError(`/REPORT needs a run number from bcscmd /HISTORY, not "${value}".`);
       request.report = Number(value.trim());
     } else if (valued === 'ou' || valued === 'group') {
       const dn = parseDn(value.trim());
-      if (!dn.ok || dn.rdns.length === 0) throw new UsageError(`/${name.toUpperCase()} needs a distinguished name such as ${EXAMPLES[valued].slice(valued.length + 2)}${dn.ok ? '' : ` (${dn.error})`}.`);
+      if (!dn.ok || dn.rdns.length === 0)
+        throw new UsageError(
+          `/${name.toUpperCase()} needs a distinguished name such as ${EXAMPLES[valued].slice(valued.length + 2)}${dn.ok ? '' : ` (${dn.error})`}.`,
+        );
       (valued === 'ou' ? request.ous : request.groups).push(value.trim());
-    }
-    else {
+    } else {
       const eq = value.indexOf('=');
       if (eq <= 0) throw new UsageError(`/SET needs key=value, not "${value}".`);
       request.sets.push({ key: value.slice(0, eq).trim(), value: value.slice(eq + 1) });
     }
   }
   // /DRYRUN also shows what /LOOKUP would import.
-  const importOptions = [...ONLY_WITH_LDAP.filter((f) => request[f] && !(f === 'dryRun' && request.lookup !== null)).map((f) => `/${f.toUpperCase()}`), ...(modeGiven ? ['/MODE'] : []), ...(request.ous.length ? ['/OU'] : []), ...(request.groups.length ? ['/GROUP'] : [])];
+  const importOptions = [
+    ...ONLY_WITH_LDAP.filter((f) => request[f] && !(f === 'dryRun' && request.lookup !== null)).map(
+      (f) => `/${f.toUpperCase()}`,
+    ),
+    ...(modeGiven ? ['/MODE'] : []),
+    ...(request.ous.length ? ['/OU'] : []),
+    ...(request.groups.length ? ['/GROUP'] : []),
+  ];
   if (request.ldap && request.lookup !== null) throw new UsageError('Choose /LDAP or /LOOKUP, not both.');
-  if (!request.ldap && importOptions.length > 0) throw new UsageError(`${importOptions.join(', ')} only work${importOptions.length === 1 ? 's' : ''} with /LDAP.`);
+  if (!request.ldap && importOptions.length > 0)
+    throw new UsageError(`${importOptions.join(', ')} only work${importOptions.length === 1 ? 's' : ''} with /LDAP.`);
   if (request.csv && request.report === null) throw new UsageError('/CSV works with /REPORT:<run>.');
   if (request.csv && request.json) throw new UsageError('Choose /CSV or /JSON, not both.');
   return request;

@@ -20,10 +20,13 @@ export interface CliIo {
   err: (text: string) => void;
 }
 
-
 /** The desktop console seals the password with the OS key store, which a plain-Node process cannot open. */
 const desktopOnlyCipher: SecretCipher = {
-  info: () => ({ persistent: false, description: 'The command line cannot open the desktop console\'s secure storage; pass the password with ADCONSOLE_LDAP_PASSWORD or /PASSWORDFILE.' }),
+  info: () => ({
+    persistent: false,
+    description:
+      "The command line cannot open the desktop console's secure storage; pass the password with ADCONSOLE_LDAP_PASSWORD or /PASSWORDFILE.",
+  }),
   encrypt: () => {
     throw new Error('The command line does not store passwords.');
   },
@@ -37,7 +40,9 @@ function readPasswordFile(file: string): string {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`The password file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+    throw new UsageError(
+      `The password file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
+    );
   }
   const first = text.split(/\r?\n/)[0] ?? '';
   if (first === '') throw new UsageError(`The password file ${file} is empty; put the password on its first line.`);
@@ -46,18 +51,30 @@ function readPasswordFile(file: string): string {
 
 function showText(view: SettingsView): string {
   const s = view.settings;
-  const rows = SETTING_KEYS.map((key) => `  ${key.padEnd(16)} ${s[key] === null ? '(default)' : s[key] === '' ? '(empty)' : String(s[key])}`);
-  const password = view.password.stored ? `stored for ${view.password.login} on ${view.password.server || 'the domain'}` : 'not stored';
+  const rows = SETTING_KEYS.map(
+    (key) => `  ${key.padEnd(16)} ${s[key] === null ? '(default)' : s[key] === '' ? '(empty)' : String(s[key])}`,
+  );
+  const password = view.password.stored
+    ? `stored for ${view.password.login} on ${view.password.server || 'the domain'}`
+    : 'not stored';
   return `Settings:\n${rows.join('\n')}\n  ${'password'.padEnd(16)} ${password}\n`;
 }
 
 function testText(report: TestReport): string {
-  const lines = report.steps.map((st) => `  [${st.ok ? ' OK ' : 'FAIL'}] ${st.name.padEnd(9)} ${String(st.ms).padStart(5)} ms  ${st.detail}${st.hint && !st.ok ? `\n${' '.repeat(26)}What to do: ${st.hint}` : st.hint ? `\n${' '.repeat(26)}Note: ${st.hint}` : ''}`);
+  const lines = report.steps.map(
+    (st) =>
+      `  [${st.ok ? ' OK ' : 'FAIL'}] ${st.name.padEnd(9)} ${String(st.ms).padStart(5)} ms  ${st.detail}${st.hint && !st.ok ? `\n${' '.repeat(26)}What to do: ${st.hint}` : st.hint ? `\n${' '.repeat(26)}Note: ${st.hint}` : ''}`,
+  );
   return `${lines.join('\n')}\n\n${report.summary}\n`;
 }
 
 /** `cipher`: the OS secure storage when bcscmd runs inside the desktop app (so the stored password opens). */
-export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, cipher: SecretCipher = desktopOnlyCipher): Promise<number> {
+export async function runBcscmd(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  io: CliIo,
+  cipher: SecretCipher = desktopOnlyCipher,
+): Promise<number> {
   let request;
   try {
     request = parseCliArguments(argv);
@@ -69,7 +86,15 @@ export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliI
     throw err;
   }
   const databaseCommand = request.users || request.history || request.report !== null;
-  if (request.help || (!request.show && !request.test && !request.ldap && request.lookup === null && !databaseCommand && request.sets.length === 0)) {
+  if (
+    request.help ||
+    (!request.show &&
+      !request.test &&
+      !request.ldap &&
+      request.lookup === null &&
+      !databaseCommand &&
+      request.sets.length === 0)
+  ) {
     io.out(HELP);
     return request.help ? EXIT.ok : EXIT.usage;
   }
@@ -83,8 +108,15 @@ export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliI
     io.err(`${err.message}\n${err.hint}\n`);
     return EXIT.failed;
   }
-  const services = createServices({ file, vault: (file) => new EncryptedFileVault(file, cipher), transport: 'cli', dataDir, log: (l) => logLines.push(l) });
-  const call = async (name: Parameters<typeof dispatch>[1], input: unknown) => dispatch(services.handlers, name, input, (l) => io.err(`${l}\n`));
+  const services = createServices({
+    file,
+    vault: (file) => new EncryptedFileVault(file, cipher),
+    transport: 'cli',
+    dataDir,
+    log: (l) => logLines.push(l),
+  });
+  const call = async (name: Parameters<typeof dispatch>[1], input: unknown) =>
+    dispatch(services.handlers, name, input, (l) => io.err(`${l}\n`));
   const output: Record<string, unknown> = {};
 
   if (request.sets.length > 0) {
@@ -124,7 +156,8 @@ export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliI
   let exit: number = EXIT.ok;
   let password: string | undefined;
   try {
-    password = env.ADCONSOLE_LDAP_PASSWORD || (request.passwordFile ? readPasswordFile(request.passwordFile) : undefined);
+    password =
+      env.ADCONSOLE_LDAP_PASSWORD || (request.passwordFile ? readPasswordFile(request.passwordFile) : undefined);
   } catch (err) {
     io.err(`${(err as Error).message}\n`);
     return EXIT.usage;
@@ -133,7 +166,9 @@ export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliI
   // Typed (environment, file) first; else one the desktop stored, which a plain-Node process can rarely open.
   password ??= services.vault.read(passwordTargetOf(settings)) ?? undefined;
   if ((request.test || request.ldap) && !password && settings.account === 'specified') {
-    io.err('bcscmd has no password: give it in the ADCONSOLE_LDAP_PASSWORD environment variable or with /PASSWORDFILE:<file> (the command line cannot open a password the desktop console sealed with the system\'s key store).\n');
+    io.err(
+      "bcscmd has no password: give it in the ADCONSOLE_LDAP_PASSWORD environment variable or with /PASSWORDFILE:<file> (the command line cannot open a password the desktop console sealed with the system's key store).\n",
+    );
   }
   if (request.test) {
     const result = await call('connection.test', { settings, ...(password ? { password } : {}) });
@@ -151,7 +186,13 @@ export async function runBcscmd(argv: string[], env: NodeJS.ProcessEnv, io: CliI
     exit = await runLdap(request, { settings, password: password ?? null, databaseFile: databaseFile(dataDir) }, io);
   }
   if (exit === EXIT.ok && request.lookup !== null) {
-    exit = await runLookup(request.lookup, request.dryRun, request.json, { settings, password: password ?? null, databaseFile: databaseFile(dataDir) }, io);
+    exit = await runLookup(
+      request.lookup,
+      request.dryRun,
+      request.json,
+      { settings, password: password ?? null, databaseFile: databaseFile(dataDir) },
+      io,
+    );
   }
   if (exit === EXIT.ok && databaseCommand) exit = runDatabaseCommand(request, dataDir, io);
   for (const line of logLines) io.err(`${line}\n`);

@@ -15,7 +15,6 @@ export interface CommandIo {
   err: (text: string) => void;
 }
 
-
 const COUNT_LABELS: [keyof Counts, string][] = [
   ['created', 'created'],
   ['updated', 'updated'],
@@ -26,7 +25,12 @@ const COUNT_LABELS: [keyof Counts, string][] = [
   ['conflicts', 'conflicts'],
   ['failed', 'failed'],
 ];
-const MODE_NAMES = { new: 'Create a new database', add: 'Add new accounts', sync: 'Synchronize', 'on-the-fly': 'On-the-fly import' };
+const MODE_NAMES = {
+  new: 'Create a new database',
+  add: 'Add new accounts',
+  sync: 'Synchronize',
+  'on-the-fly': 'On-the-fly import',
+};
 
 function actionLine(a: PlannedAction): string {
   const details = [describeChanges(a.changes), a.reason].filter(Boolean).join(' — ');
@@ -35,16 +39,26 @@ function actionLine(a: PlannedAction): string {
 
 function outcomeText(o: ImportOutcome): string {
   const lines: string[] = [];
-  const pass = o.mode !== 'sync' || (!o.incremental && !o.fullReason) ? '' : o.incremental ? ', incremental (only entries changed since the last sync)' : `, full pass: ${o.fullReason}`;
+  const pass =
+    o.mode !== 'sync' || (!o.incremental && !o.fullReason)
+      ? ''
+      : o.incremental
+        ? ', incremental (only entries changed since the last sync)'
+        : `, full pass: ${o.fullReason}`;
   if (o.failover) lines.push(`Failover: ${o.failover}`);
-  lines.push(`${MODE_NAMES[o.mode]}${o.dryRun ? ' — DRY RUN, nothing was written' : ''}${pass}${o.dc ? ` on ${o.dc}` : ''}${o.ok ? `: ${o.read} directory entries read` : ''}`);
+  lines.push(
+    `${MODE_NAMES[o.mode]}${o.dryRun ? ' — DRY RUN, nothing was written' : ''}${pass}${o.dc ? ` on ${o.dc}` : ''}${o.ok ? `: ${o.read} directory entries read` : ''}`,
+  );
   if (o.ok) lines.push(...COUNT_LABELS.map(([k, label]) => `  ${label.padEnd(10)} ${String(o.counts[k]).padStart(7)}`));
   if (o.plan && o.plan.length > 0) lines.push('', 'Planned actions:', ...o.plan.map(actionLine));
   else if (o.problems.length > 0) lines.push('', 'Skipped, conflicts and failures:', ...o.problems.map(actionLine));
   lines.push('');
   if (o.warning) lines.push(o.warning, '');
   if (o.error) lines.push(`${o.error.message}`, ...(o.error.hint ? [`What to do: ${o.error.hint}`] : []));
-  else lines.push(`${o.dryRun ? 'Planned' : 'Finished'} in ${(o.durationMs / 1000).toFixed(1)} s.${o.runId ? ` Run ${o.runId} (bcscmd /REPORT:${o.runId}).` : ''}${o.backup ? ` The previous database was backed up to ${o.backup}.` : ''}`);
+  else
+    lines.push(
+      `${o.dryRun ? 'Planned' : 'Finished'} in ${(o.durationMs / 1000).toFixed(1)} s.${o.runId ? ` Run ${o.runId} (bcscmd /REPORT:${o.runId}).` : ''}${o.backup ? ` The previous database was backed up to ${o.backup}.` : ''}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -64,7 +78,10 @@ function outcomeJson(o: ImportOutcome): Record<string, unknown> {
     runId: o.runId,
     ...(o.backup ? { backup: o.backup } : {}),
     ...(o.warning ? { warning: o.warning } : {}),
-    errors: [...(o.error ? [{ code: o.error.code, message: o.error.message, hint: o.error.hint }] : []), ...o.problems.map((p) => ({ action: p.action, logon: p.logon, dn: p.dn, reason: p.reason }))],
+    errors: [
+      ...(o.error ? [{ code: o.error.code, message: o.error.message, hint: o.error.hint }] : []),
+      ...o.problems.map((p) => ({ action: p.action, logon: p.logon, dn: p.dn, reason: p.reason })),
+    ],
     ...(o.plan ? { plan: o.plan } : {}),
   };
 }
@@ -80,7 +97,11 @@ function progressPrinter(err: (text: string) => void): (p: Progress) => void {
     last = now;
     const of = p.total !== null ? ` of ${p.total}` : '';
     const eta = p.etaMs !== null && p.done > 0 ? `, about ${Math.ceil(p.etaMs / 1000)} s left` : '';
-    err(p.done === 0 ? `[${p.phase}] started${p.total !== null ? ` (${p.total} to go)` : ''}\n` : `[${p.phase}] ${p.done}${of} (${p.rate}/s${eta})\n`);
+    err(
+      p.done === 0
+        ? `[${p.phase}] started${p.total !== null ? ` (${p.total} to go)` : ''}\n`
+        : `[${p.phase}] ${p.done}${of} (${p.rate}/s${eta})\n`,
+    );
   };
 }
 
@@ -124,18 +145,25 @@ function withDatabase<T>(dataDir: string, work: (db: DatabaseSync) => T): T {
   }
 }
 
-const countsText = (c: Counts) => COUNT_LABELS.filter(([k]) => c[k] > 0).map(([k, label]) => `${c[k]} ${label}`).join(', ') || 'no changes';
+const countsText = (c: Counts) =>
+  COUNT_LABELS.filter(([k]) => c[k] > 0)
+    .map(([k, label]) => `${c[k]} ${label}`)
+    .join(', ') || 'no changes';
 
 function runResultText(r: RunRecord): string {
   if (r.status === 'succeeded') return countsText(r.counts);
-  if (r.status === 'running') return `since ${r.startedAt.replace('T', ' ').slice(0, 19)} UTC${r.host ? ` on ${r.host}, pid ${r.pid}` : ''}`;
+  if (r.status === 'running')
+    return `since ${r.startedAt.replace('T', ' ').slice(0, 19)} UTC${r.host ? ` on ${r.host}, pid ${r.pid}` : ''}`;
   return r.error ?? '';
 }
 
 function historyText(runs: RunRecord[]): string {
   if (runs.length === 0) return 'No import has run yet.\n';
   return `${runs
-    .map((r) => `${String(r.id).padStart(5)}  ${r.startedAt.replace('T', ' ').slice(0, 19)}  ${MODE_NAMES[r.mode]}${r.incremental ? ' (incremental)' : ''} by ${r.startedBy}: ${r.status} — ${runResultText(r)}\n       ${r.source}${r.dc ? ` on ${r.dc}` : ''}${r.backup ? `; backup ${r.backup}` : ''}`)
+    .map(
+      (r) =>
+        `${String(r.id).padStart(5)}  ${r.startedAt.replace('T', ' ').slice(0, 19)}  ${MODE_NAMES[r.mode]}${r.incremental ? ' (incremental)' : ''} by ${r.startedBy}: ${r.status} — ${runResultText(r)}\n       ${r.source}${r.dc ? ` on ${r.dc}` : ''}${r.backup ? `; backup ${r.backup}` : ''}`,
+    )
     .join('\n')}\n`;
 }
 
@@ -146,7 +174,14 @@ export function runDatabaseCommand(request: CliRequest, dataDir: string, io: Com
         const accounts = listAccounts(db);
         if (request.json) io.out(`${JSON.stringify(accounts, null, 2)}\n`);
         else {
-          io.out(accounts.map((a) => `${a.logon.padEnd(22)} ${a.displayName.padEnd(28)} ${(a.enabled ? 'enabled' : 'DISABLED').padEnd(8)} ${a.kind.padEnd(8)} ${a.origin.padEnd(5)} ${a.ou}`).join('\n') + (accounts.length ? '\n' : ''));
+          io.out(
+            accounts
+              .map(
+                (a) =>
+                  `${a.logon.padEnd(22)} ${a.displayName.padEnd(28)} ${(a.enabled ? 'enabled' : 'DISABLED').padEnd(8)} ${a.kind.padEnd(8)} ${a.origin.padEnd(5)} ${a.ou}`,
+              )
+              .join('\n') + (accounts.length ? '\n' : ''),
+          );
           io.out(`${accounts.length} account${accounts.length === 1 ? '' : 's'}.\n`);
         }
       }
@@ -156,15 +191,26 @@ export function runDatabaseCommand(request: CliRequest, dataDir: string, io: Com
       }
       if (request.report !== null) {
         const run = findRun(db, request.report);
-        if (!run) throw new StepFailure('no-such-run', `There is no import run ${request.report}.`, 'bcscmd /HISTORY lists the runs.');
+        if (!run)
+          throw new StepFailure(
+            'no-such-run',
+            `There is no import run ${request.report}.`,
+            'bcscmd /HISTORY lists the runs.',
+          );
         if (request.csv) {
           for (const line of runReportCsv(db, run.id)) io.out(line);
         } else if (request.json) {
-          const actions = [...reportRows(db, run.id)].map((r) => ({ ...r, changes: r.changes ? JSON.parse(r.changes) : null }));
+          const actions = [...reportRows(db, run.id)].map((r) => ({
+            ...r,
+            changes: r.changes ? JSON.parse(r.changes) : null,
+          }));
           io.out(`${JSON.stringify({ run, actions }, null, 2)}\n`);
         } else {
           io.out(historyText([run]));
-          for (const row of reportRows(db, run.id)) io.out(`${actionLine({ action: row.action as PlannedAction['action'], logon: row.logon, dn: row.dn, guid: row.guid, changes: row.changes ? JSON.parse(row.changes) : null, reason: row.reason })}\n`);
+          for (const row of reportRows(db, run.id))
+            io.out(
+              `${actionLine({ action: row.action as PlannedAction['action'], logon: row.logon, dn: row.dn, guid: row.guid, changes: row.changes ? JSON.parse(row.changes) : null, reason: row.reason })}\n`,
+            );
         }
       }
       return EXIT.ok;

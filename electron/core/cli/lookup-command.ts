@@ -17,7 +17,13 @@ function lookupText(name: string, r: LookupResult): string {
   }
 }
 
-export async function runLookup(name: string, dryRun: boolean, json: boolean, context: { settings: Settings; password: string | null; databaseFile: string }, io: CliIo): Promise<number> {
+export async function runLookup(
+  name: string,
+  dryRun: boolean,
+  json: boolean,
+  context: { settings: Settings; password: string | null; databaseFile: string },
+  io: CliIo,
+): Promise<number> {
   const resolver = new LogonResolver({ ...context, resolver: createResolver(), log: (line) => io.err(`${line}\n`) });
   try {
     const result = await resolver.resolveLogon(name, { dryRun });

@@ -7,7 +7,8 @@ import os from 'node:os';
 import type { DatabaseSync } from 'node:sqlite';
 
 /** A run whose process is gone can only have ended before its one transaction committed. */
-export const interruptedWords = (host: string, pid: number) => `Interrupted: the process that ran it (pid ${pid} on ${host}) ended before the run finished. Nothing was changed in the users database.`;
+export const interruptedWords = (host: string, pid: number) =>
+  `Interrupted: the process that ran it (pid ${pid} on ${host}) ended before the run finished. Nothing was changed in the users database.`;
 
 function processAlive(pid: number): boolean {
   try {
@@ -24,8 +25,13 @@ function processAlive(pid: number): boolean {
  */
 export function markInterruptedRuns(db: DatabaseSync, alive: (pid: number) => boolean = processAlive): number {
   const host = os.hostname();
-  const rows = db.prepare("SELECT id, pid FROM import_runs WHERE status = 'running' AND host = ?").all(host) as { id: number; pid: number }[];
-  const mark = db.prepare("UPDATE import_runs SET status = 'interrupted', finished_at = ?, error = ? WHERE id = ? AND status = 'running'");
+  const rows = db.prepare("SELECT id, pid FROM import_runs WHERE status = 'running' AND host = ?").all(host) as {
+    id: number;
+    pid: number;
+  }[];
+  const mark = db.prepare(
+    "UPDATE import_runs SET status = 'interrupted', finished_at = ?, error = ? WHERE id = ? AND status = 'running'",
+  );
   let marked = 0;
   for (const row of rows) {
     if (row.pid === process.pid || alive(row.pid)) continue;
@@ -36,5 +42,7 @@ export function markInterruptedRuns(db: DatabaseSync, alive: (pid: number) => bo
 
 /** A run whose worker died while its process lives on (the console): marked at once, with the reason. */
 export function markRunInterrupted(db: DatabaseSync, runId: number, why: string): void {
-  db.prepare("UPDATE import_runs SET status = 'interrupted', finished_at = ?, error = ? WHERE id = ? AND status = 'running'").run(new Date().toISOString(), `Interrupted: ${why}. Nothing was changed in the users database.`, runId);
+  db.prepare(
+    "UPDATE import_runs SET status = 'interrupted', finished_at = ?, error = ? WHERE id = ? AND status = 'running'",
+  ).run(new Date().toISOString(), `Interrupted: ${why}. Nothing was changed in the users database.`, runId);
 }

@@ -29,7 +29,8 @@ export class OuTree {
 
   names(id: number): string[] {
     const names: string[] = [];
-    for (let row = this.byId.get(id); row; row = row.parent_id === null ? undefined : this.byId.get(row.parent_id)) names.unshift(row.name);
+    for (let row = this.byId.get(id); row; row = row.parent_id === null ? undefined : this.byId.get(row.parent_id))
+      names.unshift(row.name);
     return names;
   }
 
@@ -44,7 +45,9 @@ export class OuTree {
     for (const name of names) {
       let id: number | undefined = this.byParentAndName.get(`${parent ?? 0}/${nameKey(name)}`);
       if (id === undefined) {
-        const inserted: { lastInsertRowid: number | bigint } = this.db.prepare('INSERT INTO ous (parent_id, name, name_key, created_at) VALUES (?, ?, ?, ?)').run(parent, name, nameKey(name), now);
+        const inserted: { lastInsertRowid: number | bigint } = this.db
+          .prepare('INSERT INTO ous (parent_id, name, name_key, created_at) VALUES (?, ?, ?, ?)')
+          .run(parent, name, nameKey(name), now);
         id = Number(inserted.lastInsertRowid);
         this.remember({ id, parent_id: parent, name });
       }
@@ -55,4 +58,5 @@ export class OuTree {
 }
 
 /** How placement names an account's OU: the given path, with `_Default` for "no OU". */
-export const displayOuPath = (names: readonly string[]): string => (names.length === 0 ? DEFAULT_OU : formatServerOuPath(names));
+export const displayOuPath = (names: readonly string[]): string =>
+  names.length === 0 ? DEFAULT_OU : formatServerOuPath(names);

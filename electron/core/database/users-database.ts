@@ -25,11 +25,18 @@ export interface UsersDatabase {
 }
 
 function unreadable(file: string, why: string): StepFailure {
-  return new StepFailure('database-unreadable', `The users database ${file} cannot be used: ${why}. It was left untouched.`, 'Restore it from a backup (the console keeps one next to it before every "Create a new database" run and every upgrade), or move it away to start with an empty database.');
+  return new StepFailure(
+    'database-unreadable',
+    `The users database ${file} cannot be used: ${why}. It was left untouched.`,
+    'Restore it from a backup (the console keeps one next to it before every "Create a new database" run and every upgrade), or move it away to start with an empty database.',
+  );
 }
 
 function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /** A consistent copy of a live database, WAL included (VACUUM INTO reads through SQLite). */
@@ -50,7 +57,8 @@ const sqliteCode = (err: unknown): number | null => {
   return typeof code === 'number' ? code & 0xff : null;
 };
 
-const readPragma = (db: DatabaseSync, name: 'application_id' | 'user_version'): number => Number((db.prepare(`PRAGMA ${name}`).get() as Record<string, number>)[name]);
+const readPragma = (db: DatabaseSync, name: 'application_id' | 'user_version'): number =>
+  Number((db.prepare(`PRAGMA ${name}`).get() as Record<string, number>)[name]);
 
 /** Read-only look at a file before anything writes to it: refuses what this version must not touch. */
 function probe(file: string): void {
@@ -70,10 +78,12 @@ function probe(file: string): void {
       if (isBusy(err)) throw busy(file);
       throw unreadable(file, `it is not a SQLite database or it is damaged (${(err as Error).message})`);
     }
-    if (appId !== 0 && appId !== APPLICATION_ID) throw unreadable(file, 'it belongs to another program (its SQLite application id is not AD Console\'s)');
+    if (appId !== 0 && appId !== APPLICATION_ID)
+      throw unreadable(file, "it belongs to another program (its SQLite application id is not AD Console's)");
     if (appId === 0 && version === 0) {
       const tables = db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number };
-      if (Number(tables.n) > 0) throw unreadable(file, 'it is a SQLite database of another program (it has tables but no AD Console schema)');
+      if (Number(tables.n) > 0)
+        throw unreadable(file, 'it is a SQLite database of another program (it has tables but no AD Console schema)');
     }
     if (version > SCHEMA_VERSION) throw newer(file, version);
   } finally {
@@ -84,11 +94,19 @@ function probe(file: string): void {
 const isBusy = (err: unknown): boolean => sqliteCode(err) === SQLITE_BUSY || sqliteCode(err) === SQLITE_LOCKED;
 
 function busy(file: string): StepFailure {
-  return new StepFailure('database-busy', `The users database ${file} is locked by another process (an import, bcscmd or the console) that held it for longer than ${BUSY_TIMEOUT_MS / 1000} s. It was not changed.`, 'Wait for the other import to finish (bcscmd /HISTORY lists running ones), then try again.');
+  return new StepFailure(
+    'database-busy',
+    `The users database ${file} is locked by another process (an import, bcscmd or the console) that held it for longer than ${BUSY_TIMEOUT_MS / 1000} s. It was not changed.`,
+    'Wait for the other import to finish (bcscmd /HISTORY lists running ones), then try again.',
+  );
 }
 
 function newer(file: string, version: number): StepFailure {
-  return new StepFailure('database-newer', `The users database ${file} was written by a newer AD Console (schema ${version}; this version reads up to schema ${SCHEMA_VERSION}). It was left untouched.`, 'Use the newer AD Console, or restore a backup made by this version.');
+  return new StepFailure(
+    'database-newer',
+    `The users database ${file} was written by a newer AD Console (schema ${version}; this version reads up to schema ${SCHEMA_VERSION}). It was left untouched.`,
+    'Use the newer AD Console, or restore a backup made by this version.',
+  );
 }
 
 /** Only a file SQLite itself calls damaged is "damaged"; anything else is said as what it is. */
@@ -96,8 +114,13 @@ export function explainDatabaseError(err: unknown, file: string): StepFailure {
   if (err instanceof StepFailure) return err;
   if (isBusy(err)) return busy(file);
   const code = sqliteCode(err);
-  if (code === SQLITE_CORRUPT || code === SQLITE_NOTADB) return unreadable(file, `it is damaged (${(err as Error).message})`);
-  return new StepFailure('database-failed', `The users database ${file} could not be used: ${(err as Error).message}. It was not changed.`, 'Check that the data folder is writable and has free space, then try again.');
+  if (code === SQLITE_CORRUPT || code === SQLITE_NOTADB)
+    return unreadable(file, `it is damaged (${(err as Error).message})`);
+  return new StepFailure(
+    'database-failed',
+    `The users database ${file} could not be used: ${(err as Error).message}. It was not changed.`,
+    'Check that the data folder is writable and has free space, then try again.',
+  );
 }
 
 const BUSY_TIMEOUT_MS = 10_000;

@@ -3,7 +3,15 @@
  * page of accounts at a time (the table is virtualised, so 100 000 accounts never travel at once).
  */
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
-import type { AccountRecord, AccountsPage, AccountsQuery, OuNode, RunSummary, SortColumn, UsersOverview } from '../../../shared/users-view.ts';
+import type {
+  AccountRecord,
+  AccountsPage,
+  AccountsQuery,
+  OuNode,
+  RunSummary,
+  SortColumn,
+  UsersOverview,
+} from '../../../shared/users-view.ts';
 import { findRun } from '../import/run-history.ts';
 import { type AccountRow, accountView } from './accounts.ts';
 import { OuTree } from './ou-tree.ts';
@@ -25,19 +33,49 @@ interface FullRow extends AccountRow {
 }
 
 export function usersOverview(db: DatabaseSync, databaseFile: string): UsersOverview {
-  const rows = db.prepare('SELECT o.id, o.parent_id, o.name, (SELECT count(*) FROM accounts a WHERE a.ou_id = o.id) AS own FROM ous o ORDER BY o.name_key').all() as { id: number; parent_id: number | null; name: string; own: number }[];
-  const nodes = new Map<number, OuNode>(rows.map((r) => [r.id, { id: r.id, parentId: r.parent_id, name: r.name, own: Number(r.own), total: 0 }]));
+  const rows = db
+    .prepare(
+      'SELECT o.id, o.parent_id, o.name, (SELECT count(*) FROM accounts a WHERE a.ou_id = o.id) AS own FROM ous o ORDER BY o.name_key',
+    )
+    .all() as { id: number; parent_id: number | null; name: string; own: number }[];
+  const nodes = new Map<number, OuNode>(
+    rows.map((r) => [r.id, { id: r.id, parentId: r.parent_id, name: r.name, own: Number(r.own), total: 0 }]),
+  );
   for (const node of nodes.values()) {
-    for (let n: OuNode | undefined = node; n; n = n.parentId === null ? undefined : nodes.get(n.parentId)) n.total += node.own;
+    for (let n: OuNode | undefined = node; n; n = n.parentId === null ? undefined : nodes.get(n.parentId))
+      n.total += node.own;
   }
-  const t = db.prepare("SELECT count(*) AS accounts, ifnull(sum(enabled), 0) AS enabled, ifnull(sum(origin = 'ad'), 0) AS fromAd FROM accounts").get() as { accounts: number; enabled: number; fromAd: number };
+  const t = db
+    .prepare(
+      "SELECT count(*) AS accounts, ifnull(sum(enabled), 0) AS enabled, ifnull(sum(origin = 'ad'), 0) AS fromAd FROM accounts",
+    )
+    .get() as { accounts: number; enabled: number; fromAd: number };
   const accounts = Number(t.accounts);
   const lastId = db.prepare('SELECT max(id) AS id FROM import_runs').get() as { id: number | null };
   const last = lastId.id === null ? null : findRun(db, Number(lastId.id));
-  const lastRun: RunSummary | null = last && { id: last.id, mode: last.mode, source: last.source, startedBy: last.startedBy, status: last.status, startedAt: last.startedAt, finishedAt: last.finishedAt, counts: last.counts, error: last.error, backup: last.backup, host: last.host, pid: last.pid };
+  const lastRun: RunSummary | null = last && {
+    id: last.id,
+    mode: last.mode,
+    source: last.source,
+    startedBy: last.startedBy,
+    status: last.status,
+    startedAt: last.startedAt,
+    finishedAt: last.finishedAt,
+    counts: last.counts,
+    error: last.error,
+    backup: last.backup,
+    host: last.host,
+    pid: last.pid,
+  };
   return {
     ous: [...nodes.values()],
-    totals: { accounts, enabled: Number(t.enabled), disabled: accounts - Number(t.enabled), fromAd: Number(t.fromAd), local: accounts - Number(t.fromAd) },
+    totals: {
+      accounts,
+      enabled: Number(t.enabled),
+      disabled: accounts - Number(t.enabled),
+      fromAd: Number(t.fromAd),
+      local: accounts - Number(t.fromAd),
+    },
     lastRun,
     databaseFile,
   };
@@ -51,7 +89,7 @@ function ouScope(db: DatabaseSync, ouId: number, recursive: boolean): number[] {
     if (r.parent_id !== null) children.set(r.parent_id, [...(children.get(r.parent_id) ?? []), r.id]);
   }
   const ids: number[] = [];
-  for (const queue = [ouId]; queue.length > 0; ) {
+  for (const queue = [ouId]; queue.length > 0;) {
     const id = queue.pop()!;
     ids.push(id);
     queue.push(...(children.get(id) ?? []));
@@ -72,19 +110,32 @@ export function accountsPage(db: DatabaseSync, query: AccountsQuery): AccountsPa
   const search = query.search.trim();
   if (search) {
     // logon_key is lower-cased; LIKE is case-insensitive for ASCII in the other columns.
-    where.push("(logon_key LIKE ? ESCAPE '\\' OR display_name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\' OR department LIKE ? ESCAPE '\\')");
+    where.push(
+      "(logon_key LIKE ? ESCAPE '\\' OR display_name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\' OR department LIKE ? ESCAPE '\\')",
+    );
     const pattern = likePattern(search);
     params.push(likePattern(search.normalize('NFC').toLowerCase()), pattern, pattern, pattern);
   }
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = Number((db.prepare(`SELECT count(*) AS n FROM accounts ${clause}`).get(...params) as { n: number }).n);
   const direction = query.descending ? 'DESC' : 'ASC';
-  const order = query.sort === 'logon' ? `logon_key ${direction}` : `${ORDER_BY[query.sort]} ${direction}, logon_key ${direction}`;
-  const rows = db.prepare(`SELECT * FROM accounts ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, query.limit, query.offset) as unknown as FullRow[];
+  const order =
+    query.sort === 'logon' ? `logon_key ${direction}` : `${ORDER_BY[query.sort]} ${direction}, logon_key ${direction}`;
+  const rows = db
+    .prepare(`SELECT * FROM accounts ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
+    .all(...params, query.limit, query.offset) as unknown as FullRow[];
   const tree = new OuTree(db);
   return { total, offset: query.offset, rows: rows.map((r) => toRecord(r, tree)) };
 }
 
 function toRecord(r: FullRow, tree: OuTree): AccountRecord {
-  return { ...accountView(r, tree), id: r.id, disabledBy: r.disabled_by, adDn: r.ad_dn, syncedAt: r.synced_at, createdAt: r.created_at, updatedAt: r.updated_at };
+  return {
+    ...accountView(r, tree),
+    id: r.id,
+    disabledBy: r.disabled_by,
+    adDn: r.ad_dn,
+    syncedAt: r.synced_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
 }

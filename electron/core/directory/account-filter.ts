@@ -7,7 +7,13 @@ export function accountFilter(importComputers: boolean): string {
 }
 
 export function accountNoun(importComputers: boolean, count: number): string {
-  return importComputers ? (count === 1 ? 'computer account' : 'computer accounts') : count === 1 ? 'user account' : 'user accounts';
+  return importComputers
+    ? count === 1
+      ? 'computer account'
+      : 'computer accounts'
+    : count === 1
+      ? 'user account'
+      : 'user accounts';
 }
 
 /** Logon name of an account entry: computers drop the trailing "$" of their sAMAccountName. */

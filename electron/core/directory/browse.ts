@@ -10,7 +10,8 @@ import type { SessionCache } from './session-cache.ts';
 import { type DirectorySession, failoverNote } from './session.ts';
 
 // Hidden system containers (System, Program Data, …) carry showInAdvancedViewOnly, as in ADUC's default view.
-const CONTAINERS = '(&(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=builtinDomain)(objectClass=domainDNS))(!(showInAdvancedViewOnly=TRUE)))';
+const CONTAINERS =
+  '(&(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=builtinDomain)(objectClass=domainDNS))(!(showInAdvancedViewOnly=TRUE)))';
 const KIND_ORDER: BrowseNode['kind'][] = ['domain', 'organizationalUnit', 'container', 'builtinDomain'];
 
 function kindOf(classes: string[]): BrowseNode['kind'] {
@@ -24,11 +25,21 @@ function kindOf(classes: string[]): BrowseNode['kind'] {
 function nodeOf(dn: string, classes: string[]): BrowseNode {
   const parsed = parseDn(dn);
   const kind = kindOf(classes);
-  const name = !parsed.ok ? dn : kind === 'domain' ? (domainOfDn(parsed.rdns) ?? leafName(parsed.rdns)) : leafName(parsed.rdns);
+  const name = !parsed.ok
+    ? dn
+    : kind === 'domain'
+      ? (domainOfDn(parsed.rdns) ?? leafName(parsed.rdns))
+      : leafName(parsed.rdns);
   return { dn, name, kind };
 }
 
-export async function browse(settings: Settings, password: string | null, dn: string | null, resolver: NameResolver, sessions: SessionCache): Promise<BrowseResult> {
+export async function browse(
+  settings: Settings,
+  password: string | null,
+  dn: string | null,
+  resolver: NameResolver,
+  sessions: SessionCache,
+): Promise<BrowseResult> {
   return sessions.use(settings, password, resolver, (session) => browseWith(session, settings, dn));
 }
 
@@ -36,11 +47,23 @@ async function browseWith(session: DirectorySession, settings: Settings, dn: str
   const timeoutMs = settings.timeout * 1000;
   try {
     const base = dn ?? (await readRootDse(session.client)).defaultNamingContext;
-    const self = await session.client.search(base, { scope: 'base', filter: '(objectClass=*)', attributes: ['objectClass'], timeLimit: settings.timeout });
+    const self = await session.client.search(base, {
+      scope: 'base',
+      filter: '(objectClass=*)',
+      attributes: ['objectClass'],
+      timeLimit: settings.timeout,
+    });
     const node = nodeOf(base, ([] as unknown[]).concat(self.searchEntries[0]?.objectClass ?? []).map(String));
     const children: BrowseNode[] = [];
-    for await (const entries of pagedSearch(session.client, base, { scope: 'one', filter: CONTAINERS, attributes: ['objectClass'], pageSize: settings.pageSize, timeLimit: settings.timeout })) {
-      for (const entry of entries) children.push(nodeOf(entry.dn, ([] as unknown[]).concat(entry.objectClass ?? []).map(String)));
+    for await (const entries of pagedSearch(session.client, base, {
+      scope: 'one',
+      filter: CONTAINERS,
+      attributes: ['objectClass'],
+      pageSize: settings.pageSize,
+      timeLimit: settings.timeout,
+    })) {
+      for (const entry of entries)
+        children.push(nodeOf(entry.dn, ([] as unknown[]).concat(entry.objectClass ?? []).map(String)));
     }
     children.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name));
     return { node, children, failover: failoverNote(session) };

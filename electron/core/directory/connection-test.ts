@@ -26,16 +26,25 @@ const SAMPLE_SIZE = 5;
 class Stop extends Error {}
 
 function toFailure(err: unknown): StepFailure {
-  return err instanceof StepFailure ? err : new StepFailure('failed', (err as Error).message ?? String(err), 'Check the settings and try again.');
+  return err instanceof StepFailure
+    ? err
+    : new StepFailure('failed', (err as Error).message ?? String(err), 'Check the settings and try again.');
 }
 
-export async function testConnection(settings: Settings, password: string | null, resolver: NameResolver): Promise<TestReport> {
+export async function testConnection(
+  settings: Settings,
+  password: string | null,
+  resolver: NameResolver,
+): Promise<TestReport> {
   const steps: TestStep[] = [];
   const timeouts = { connectMs: settings.connectTimeout * 1000, operationMs: settings.timeout * 1000 };
   let client: Client | null = null;
   let socket: net.Socket | null = null;
 
-  async function step<T>(name: TestStepName, fn: () => Promise<{ value: T; detail: string; hint?: string }>): Promise<T> {
+  async function step<T>(
+    name: TestStepName,
+    fn: () => Promise<{ value: T; detail: string; hint?: string }>,
+  ): Promise<T> {
     const started = performance.now();
     try {
       const { value, detail, hint } = await fn();
@@ -43,7 +52,13 @@ export async function testConnection(settings: Settings, password: string | null
       return value;
     } catch (err) {
       const failure = toFailure(err);
-      steps.push({ name, ok: false, ms: Math.round(performance.now() - started), detail: failure.message, hint: failure.hint });
+      steps.push({
+        name,
+        ok: false,
+        ms: Math.round(performance.now() - started),
+        detail: failure.message,
+        hint: failure.hint,
+      });
       throw new Stop();
     }
   }
@@ -61,10 +76,23 @@ export async function testConnection(settings: Settings, password: string | null
         }
       }
       if (hosts.length === 0) {
-        throw new StepFailure('name-not-found', `The server name cannot be resolved (${problems.join('; ')}).`, 'Check the spelling of the server name, use its full DNS name, or check this computer\'s DNS settings.');
+        throw new StepFailure(
+          'name-not-found',
+          `The server name cannot be resolved (${problems.join('; ')}).`,
+          "Check the spelling of the server name, use its full DNS name, or check this computer's DNS settings.",
+        );
       }
-      const via = plan.source === 'dns-srv' ? ` (domain controllers of ${plan.domain} from DNS SRV records)` : plan.source === 'path' ? ' (server from the OU path)' : '';
-      const listed = hosts.map((h) => (h.addresses.length === 1 && h.addresses[0] === h.host ? h.host : `${h.host} → ${h.addresses.join(', ')}`)).join('; ');
+      const via =
+        plan.source === 'dns-srv'
+          ? ` (domain controllers of ${plan.domain} from DNS SRV records)`
+          : plan.source === 'path'
+            ? ' (server from the OU path)'
+            : '';
+      const listed = hosts
+        .map((h) =>
+          h.addresses.length === 1 && h.addresses[0] === h.host ? h.host : `${h.host} → ${h.addresses.join(', ')}`,
+        )
+        .join('; ');
       const unresolved = problems.length ? ` Not resolved: ${problems.join('; ')}.` : '';
       return { value: { plan, hosts }, detail: `${listed}${via}, using ${resolver.describe()}.${unresolved}` };
     });
@@ -76,13 +104,20 @@ export async function testConnection(settings: Settings, password: string | null
         try {
           const tcp = await connectTcp(addresses, plan.port, timeouts.connectMs);
           const tried = [...failures, ...tcp.failures];
-          return { value: { host, ...tcp, failedOver: tried.length > 0 }, detail: `Connected to ${host} at ${endpoint(tcp.address, plan.port)}.${tried.length ? ` Before that: ${tried.join(' ')}` : ''}` };
+          return {
+            value: { host, ...tcp, failedOver: tried.length > 0 },
+            detail: `Connected to ${host} at ${endpoint(tcp.address, plan.port)}.${tried.length ? ` Before that: ${tried.join(' ')}` : ''}`,
+          };
         } catch (err) {
           if (resolved.hosts.length === 1) throw err;
           failures.push((err as Error).message);
         }
       }
-      throw new StepFailure('no-dc-reachable', `No domain controller accepted the connection: ${failures.join(' ')}`, 'Check the port and security mode, and that the domain controllers are reachable from this computer.');
+      throw new StepFailure(
+        'no-dc-reachable',
+        `No domain controller accepted the connection: ${failures.join(' ')}`,
+        'Check the port and security mode, and that the domain controllers are reachable from this computer.',
+      );
     });
     const { host } = connected;
     socket = connected.socket;
@@ -91,12 +126,17 @@ export async function testConnection(settings: Settings, password: string | null
     let certificate: CertificateSummary | null = null;
     client = await step('tls', async () => {
       if (plan.security === 'none' && settings.account === 'current') {
-        return { value: clientOver(tcp, host, plan.port, timeouts), detail: 'No TLS: with Current account the Kerberos session seals the traffic after the bind (the bind step names the layer).' };
+        return {
+          value: clientOver(tcp, host, plan.port, timeouts),
+          detail:
+            'No TLS: with Current account the Kerberos session seals the traffic after the bind (the bind step names the layer).',
+        };
       }
       if (plan.security === 'none') {
         return {
           value: clientOver(tcp, host, plan.port, timeouts),
-          detail: 'Not encrypted: security is set to None, so the password and directory data cross the network in clear text.',
+          detail:
+            'Not encrypted: security is set to None, so the password and directory data cross the network in clear text.',
           hint: 'Choose LDAPS (or StartTLS) in Advanced settings.',
         };
       }
@@ -105,7 +145,10 @@ export async function testConnection(settings: Settings, password: string | null
         if (plan.security === 'ldaps') {
           const secured = await handshakeLdaps(tcp, host, plan.port, ca, timeouts.connectMs);
           certificate = secured.certificate;
-          return { value: clientOver(secured.socket, host, plan.port, timeouts), detail: describeTls('LDAPS', secured.certificate) };
+          return {
+            value: clientOver(secured.socket, host, plan.port, timeouts),
+            detail: describeTls('LDAPS', secured.certificate),
+          };
         }
         const started = await startTls(tcp, host, plan.port, ca, timeouts);
         certificate = started.certificate;
@@ -120,16 +163,26 @@ export async function testConnection(settings: Settings, password: string | null
     const bound = await step('bind', async () => {
       let described: Bound;
       try {
-        described = await bindOnce(activeClient, settings, password, timeouts.operationMs, { host, overTls: plan.security !== 'none' });
+        described = await bindOnce(activeClient, settings, password, timeouts.operationMs, {
+          host,
+          overTls: plan.security !== 'none',
+        });
       } catch (err) {
         // Unencrypted LDAP sent to a TLS port looks like a dropped connection: say what it really is.
         if (plan.security === 'none' && err instanceof StepFailure && err.code === 'connection-lost') {
-          throw new StepFailure('tls-expected', `The server on port ${plan.port} closed the connection when sent unencrypted LDAP: this port expects TLS (LDAPS).`, 'Choose LDAPS for this port, or use port 389.');
+          throw new StepFailure(
+            'tls-expected',
+            `The server on port ${plan.port} closed the connection when sent unencrypted LDAP: this port expects TLS (LDAPS).`,
+            'Choose LDAPS for this port, or use port 389.',
+          );
         }
         throw err;
       }
       const identity = await whoAmI(activeClient);
-      return { value: { ...described, identity: identity ?? described.identity }, detail: `Logged on as ${described.description}${identity ? `; the server knows the account as ${identity}` : ''}.` };
+      return {
+        value: { ...described, identity: identity ?? described.identity },
+        detail: `Logged on as ${described.description}${identity ? `; the server knows the account as ${identity}` : ''}.`,
+      };
     });
 
     const rootDse = await step('directory', async () => {
@@ -139,27 +192,60 @@ export async function testConnection(settings: Settings, password: string | null
       } catch (err) {
         throw explainLdapError(err, 'read of the RootDSE', timeouts.operationMs);
       }
-      if (!dse.defaultNamingContext) throw new StepFailure('not-ad', 'The server did not report a default naming context: it does not look like Active Directory.', 'Check that the server is a domain controller.');
+      if (!dse.defaultNamingContext)
+        throw new StepFailure(
+          'not-ad',
+          'The server did not report a default naming context: it does not look like Active Directory.',
+          'Check that the server is a domain controller.',
+        );
       const skew = dse.currentTime ? Math.round((Date.now() - dse.currentTime.getTime()) / 1000) : null;
-      const time = dse.currentTime ? `; server time ${dse.currentTime.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} (this computer is ${Math.abs(skew!)} s ${skew! >= 0 ? 'ahead' : 'behind'})` : '';
+      const time = dse.currentTime
+        ? `; server time ${dse.currentTime
+            .toISOString()
+            .replace('T', ' ')
+            .replace(/\.\d+Z$/, ' UTC')} (this computer is ${Math.abs(skew!)} s ${skew! >= 0 ? 'ahead' : 'behind'})`
+        : '';
       const tooSkewed = skew !== null && Math.abs(skew) > MAX_SKEW_SECONDS;
       return {
         value: dse,
         detail: `Domain ${dse.defaultNamingContext} served by ${dse.dnsHostName || host}${time}.`,
-        ...(tooSkewed ? { hint: 'The clocks differ by more than 5 minutes: Kerberos logons will fail. Synchronise this computer\'s clock with the domain.' } : {}),
+        ...(tooSkewed
+          ? {
+              hint: "The clocks differ by more than 5 minutes: Kerberos logons will fail. Synchronise this computer's clock with the domain.",
+            }
+          : {}),
       };
     });
 
     const baseDn = plan.baseDn || rootDse.defaultNamingContext;
     await step('container', async () => {
       try {
-        const { searchEntries } = await activeClient.search(baseDn, { scope: 'base', filter: '(objectClass=*)', attributes: ['objectClass'], timeLimit: settings.timeout });
+        const { searchEntries } = await activeClient.search(baseDn, {
+          scope: 'base',
+          filter: '(objectClass=*)',
+          attributes: ['objectClass'],
+          timeLimit: settings.timeout,
+        });
         const classes = ([] as unknown[]).concat(searchEntries[0]?.objectClass ?? []).map(String);
-        const kind = classes.includes('organizationalUnit') ? 'organizational unit' : classes.includes('domainDNS') ? 'domain' : classes.includes('container') ? 'container' : (classes.at(-1) ?? 'entry');
-        return { value: undefined, detail: `${baseDn} exists (${kind})${plan.baseDn ? '' : ' — no OU path is set, so the whole domain is used'}.` };
+        const kind = classes.includes('organizationalUnit')
+          ? 'organizational unit'
+          : classes.includes('domainDNS')
+            ? 'domain'
+            : classes.includes('container')
+              ? 'container'
+              : (classes.at(-1) ?? 'entry');
+        return {
+          value: undefined,
+          detail: `${baseDn} exists (${kind})${plan.baseDn ? '' : ' — no OU path is set, so the whole domain is used'}.`,
+        };
       } catch (err) {
         const failure = explainLdapError(err, 'look-up of the container', timeouts.operationMs);
-        if (failure.code === 'no-such-object') throw new StepFailure(failure.code, `The container ${baseDn} does not exist in ${rootDse.defaultNamingContext}.`, failure.hint);
+        if (failure.code === 'no-such-object')
+          throw new StepFailure(
+            failure.code,
+            `The container ${baseDn} does not exist in ${rootDse.defaultNamingContext}.`,
+            failure.hint,
+          );
         throw failure;
       }
     });
@@ -177,7 +263,8 @@ export async function testConnection(settings: Settings, password: string | null
         })) {
           count += entries.length;
           for (const entry of entries) {
-            if (sample.length < SAMPLE_SIZE && entry.sAMAccountName) sample.push(logonName(String(entry.sAMAccountName), settings.importComputers));
+            if (sample.length < SAMPLE_SIZE && entry.sAMAccountName)
+              sample.push(logonName(String(entry.sAMAccountName), settings.importComputers));
           }
         }
       } catch (err) {
@@ -185,9 +272,16 @@ export async function testConnection(settings: Settings, password: string | null
       }
       const noun = accountNoun(settings.importComputers, count);
       if (count === 0) {
-        return { value: count, detail: `No ${noun} in ${baseDn} or below.`, hint: 'Check the OU path (Browse… shows the tree) and the "Import computer names" option.' };
+        return {
+          value: count,
+          detail: `No ${noun} in ${baseDn} or below.`,
+          hint: 'Check the OU path (Browse… shows the tree) and the "Import computer names" option.',
+        };
       }
-      return { value: count, detail: `${count} ${noun} in ${baseDn} and below (paged, ${settings.pageSize} per page), e.g. ${sample.sort((a, b) => a.localeCompare(b)).join(', ')}.` };
+      return {
+        value: count,
+        detail: `${count} ${noun} in ${baseDn} and below (paged, ${settings.pageSize} per page), e.g. ${sample.sort((a, b) => a.localeCompare(b)).join(', ')}.`,
+      };
     });
 
     return {
@@ -198,7 +292,11 @@ export async function testConnection(settings: Settings, password: string | null
   } catch (err) {
     if (!(err instanceof Stop)) throw err;
     const failed = steps.at(-1)!;
-    return { ok: false, steps, summary: `Test connection failed at the "${failed.name}" step. ${failed.detail} ${failed.hint ?? ''}`.trim() };
+    return {
+      ok: false,
+      steps,
+      summary: `Test connection failed at the "${failed.name}" step. ${failed.detail} ${failed.hint ?? ''}`.trim(),
+    };
   } finally {
     if (client && socket) await closeClient(client, socket);
     else socket?.destroy();
@@ -206,7 +304,11 @@ export async function testConnection(settings: Settings, password: string | null
 }
 
 /** What protects the session's traffic, as the success message says it. */
-export function protectionWords(security: Security, certificate: CertificateSummary | null, layer: SecurityLayer | null): string {
+export function protectionWords(
+  security: Security,
+  certificate: CertificateSummary | null,
+  layer: SecurityLayer | null,
+): string {
   if (certificate) return `${security === 'ldaps' ? 'LDAPS' : 'StartTLS'} (${certificate.protocol})`;
   if (layer === 'confidentiality') return 'a connection sealed (encrypted and signed) by Kerberos';
   if (layer === 'integrity') return 'a connection signed, but not encrypted, by Kerberos';

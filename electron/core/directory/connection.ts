@@ -17,14 +17,30 @@ export interface Timeouts {
 function describeSocketError(err: NodeJS.ErrnoException, where: string, timeoutMs: number): StepFailure {
   switch (err.code) {
     case 'ECONNREFUSED':
-      return new StepFailure('connection-refused', `Nothing accepts connections on ${where} (connection refused).`, 'Check the server and port in Advanced settings: LDAPS listens on 636, LDAP and StartTLS on 389.');
+      return new StepFailure(
+        'connection-refused',
+        `Nothing accepts connections on ${where} (connection refused).`,
+        'Check the server and port in Advanced settings: LDAPS listens on 636, LDAP and StartTLS on 389.',
+      );
     case 'ETIMEDOUT':
-      return new StepFailure('connect-timeout', `${where} did not accept the connection within ${timeoutMs / 1000} s.`, 'Check that the server is reachable from this computer (firewall, VPN), or raise the connect timeout.');
+      return new StepFailure(
+        'connect-timeout',
+        `${where} did not accept the connection within ${timeoutMs / 1000} s.`,
+        'Check that the server is reachable from this computer (firewall, VPN), or raise the connect timeout.',
+      );
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return new StepFailure('unreachable', `${where} cannot be reached from this computer (${err.code}).`, 'Check the network route, VPN or firewall to the domain controller.');
+      return new StepFailure(
+        'unreachable',
+        `${where} cannot be reached from this computer (${err.code}).`,
+        'Check the network route, VPN or firewall to the domain controller.',
+      );
     default:
-      return new StepFailure('connect-failed', `Connecting to ${where} failed: ${err.message}.`, 'Check the server and port in Advanced settings.');
+      return new StepFailure(
+        'connect-failed',
+        `Connecting to ${where} failed: ${err.message}.`,
+        'Check the server and port in Advanced settings.',
+      );
   }
 }
 
@@ -33,7 +49,11 @@ export function endpoint(address: string, port: number): string {
 }
 
 /** Tries each address in turn; the first that accepts within the timeout wins. */
-export async function connectTcp(addresses: string[], port: number, timeoutMs: number): Promise<{ socket: net.Socket; address: string; failures: string[] }> {
+export async function connectTcp(
+  addresses: string[],
+  port: number,
+  timeoutMs: number,
+): Promise<{ socket: net.Socket; address: string; failures: string[] }> {
   const failures: string[] = [];
   let last: StepFailure | null = null;
   for (const address of addresses) {
@@ -74,7 +94,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error)
 }
 
 /** LDAPS: TLS directly on the connected socket, certificate verified against `ca`. */
-export async function handshakeLdaps(socket: net.Socket, host: string, port: number, ca: string[], timeoutMs: number): Promise<{ socket: tls.TLSSocket; certificate: CertificateSummary }> {
+export async function handshakeLdaps(
+  socket: net.Socket,
+  host: string,
+  port: number,
+  ca: string[],
+  timeoutMs: number,
+): Promise<{ socket: tls.TLSSocket; certificate: CertificateSummary }> {
   const secure = tls.connect({ ...tlsOptions(host, ca), socket });
   await withTimeout(
     new Promise<void>((resolve, reject) => {
@@ -84,7 +110,11 @@ export async function handshakeLdaps(socket: net.Socket, host: string, port: num
     timeoutMs,
     () => {
       secure.destroy();
-      return new StepFailure('tls-timeout', `The server accepted the connection on port ${port} but did not complete the TLS handshake within ${timeoutMs / 1000} s.`, 'Check that this port serves LDAPS (usually 636) and that nothing between here and the server intercepts TLS; or raise the connect timeout.');
+      return new StepFailure(
+        'tls-timeout',
+        `The server accepted the connection on port ${port} but did not complete the TLS handshake within ${timeoutMs / 1000} s.`,
+        'Check that this port serves LDAPS (usually 636) and that nothing between here and the server intercepts TLS; or raise the connect timeout.',
+      );
     },
   );
   secure.removeAllListeners('error');
@@ -95,7 +125,13 @@ export async function handshakeLdaps(socket: net.Socket, host: string, port: num
  * An ldapts client over a socket we already opened. ldapts would silently reconnect (in plaintext after
  * StartTLS); a second connection attempt fails instead, so a lost session is visible.
  */
-export function clientOver(socket: net.Socket, host: string, port: number, timeouts: Timeouts, capture?: (s: tls.TLSSocket) => void): Client {
+export function clientOver(
+  socket: net.Socket,
+  host: string,
+  port: number,
+  timeouts: Timeouts,
+  capture?: (s: tls.TLSSocket) => void,
+): Client {
   let used = false;
   const urlHost = net.isIPv6(host) ? `[${host}]` : host;
   return new Client({
@@ -108,7 +144,9 @@ export function clientOver(socket: net.Socket, host: string, port: number, timeo
         return socket;
       }
       const dead = new net.Socket();
-      process.nextTick(() => dead.destroy(new Error('The connection to the domain controller was lost; start the operation again.')));
+      process.nextTick(() =>
+        dead.destroy(new Error('The connection to the domain controller was lost; start the operation again.')),
+      );
       return dead;
     }) as typeof net.connect,
     createSecureConnection: ((options: tls.ConnectionOptions) => {
@@ -120,7 +158,13 @@ export function clientOver(socket: net.Socket, host: string, port: number, timeo
 }
 
 /** StartTLS on a plain LDAP connection, with the same verification as LDAPS. */
-export async function startTls(socket: net.Socket, host: string, port: number, ca: string[], timeouts: Timeouts): Promise<{ client: Client; certificate: CertificateSummary }> {
+export async function startTls(
+  socket: net.Socket,
+  host: string,
+  port: number,
+  ca: string[],
+  timeouts: Timeouts,
+): Promise<{ client: Client; certificate: CertificateSummary }> {
   let upgraded: tls.TLSSocket | null = null;
   const client = clientOver(socket, host, port, timeouts, (s) => {
     upgraded = s;
@@ -128,22 +172,41 @@ export async function startTls(socket: net.Socket, host: string, port: number, c
   try {
     await withTimeout(client.startTLS(tlsOptions(host, ca)), timeouts.connectMs + timeouts.operationMs, () => {
       socket.destroy();
-      return new StepFailure('tls-timeout', `The server did not complete StartTLS within ${(timeouts.connectMs + timeouts.operationMs) / 1000} s.`, 'Check that the port serves plain LDAP (389) for StartTLS, or choose LDAPS.');
+      return new StepFailure(
+        'tls-timeout',
+        `The server did not complete StartTLS within ${(timeouts.connectMs + timeouts.operationMs) / 1000} s.`,
+        'Check that the port serves plain LDAP (389) for StartTLS, or choose LDAPS.',
+      );
     });
   } catch (err) {
     socket.destroy();
     if (err instanceof StepFailure) throw err;
     const e = err as NodeJS.ErrnoException & { code?: unknown };
     if (typeof e.code === 'number') {
-      throw new StepFailure('starttls-refused', `The server refused StartTLS (LDAP result ${e.code}): ${e.message}`, 'Choose LDAPS, or enable StartTLS on the domain controller (it needs a certificate).');
+      throw new StepFailure(
+        'starttls-refused',
+        `The server refused StartTLS (LDAP result ${e.code}): ${e.message}`,
+        'Choose LDAPS, or enable StartTLS on the domain controller (it needs a certificate).',
+      );
     }
     if (/Socket error|ECONNRESET|Connection closed/i.test(e.message)) {
       // A plain StartTLS request to an LDAPS port: the server expected a TLS handshake and hung up.
-      throw new StepFailure('tls-expected', `The server on port ${port} closed the connection when asked for StartTLS: this port expects TLS from the first byte (LDAPS).`, port === 636 ? 'Choose LDAPS for port 636, or port 389 for StartTLS.' : 'Choose LDAPS for this port, or the plain LDAP port (389) for StartTLS.');
+      throw new StepFailure(
+        'tls-expected',
+        `The server on port ${port} closed the connection when asked for StartTLS: this port expects TLS from the first byte (LDAPS).`,
+        port === 636
+          ? 'Choose LDAPS for port 636, or port 389 for StartTLS.'
+          : 'Choose LDAPS for this port, or the plain LDAP port (389) for StartTLS.',
+      );
     }
     throw explainHandshakeError(e, port);
   }
-  if (!upgraded) throw new StepFailure('tls-failed', 'StartTLS finished without a TLS session.', 'Choose LDAPS in Advanced settings.');
+  if (!upgraded)
+    throw new StepFailure(
+      'tls-failed',
+      'StartTLS finished without a TLS session.',
+      'Choose LDAPS in Advanced settings.',
+    );
   return { client, certificate: verifyOrThrow(upgraded, host) };
 }
 
@@ -164,7 +227,14 @@ export async function closeClient(client: Client, socket: net.Socket): Promise<v
 }
 
 /** Connect + secure, as one call, for work that does not report steps (browse, import). */
-export async function openDirectory(host: string, addresses: string[], port: number, security: Security, caFile: string, timeouts: Timeouts): Promise<DirectoryConnection> {
+export async function openDirectory(
+  host: string,
+  addresses: string[],
+  port: number,
+  security: Security,
+  caFile: string,
+  timeouts: Timeouts,
+): Promise<DirectoryConnection> {
   const { socket, address } = await connectTcp(addresses, port, timeouts.connectMs);
   try {
     if (security === 'ldaps') {

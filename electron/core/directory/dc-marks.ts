@@ -15,11 +15,25 @@ export interface DcMarks {
 const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
 
 export async function readDcMarks(client: Client): Promise<DcMarks> {
-  const root: Record<string, unknown> = (await client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['dnsHostName', 'dsServiceName', 'highestCommittedUSN', 'defaultNamingContext'] })).searchEntries[0] ?? {};
+  const root: Record<string, unknown> =
+    (
+      await client.search('', {
+        scope: 'base',
+        filter: '(objectClass=*)',
+        attributes: ['dnsHostName', 'dsServiceName', 'highestCommittedUSN', 'defaultNamingContext'],
+      })
+    ).searchEntries[0] ?? {};
   const service = String(first(root.dsServiceName) ?? '');
   let invocationId = '';
   if (service) {
-    const ntds = (await client.search(service, { scope: 'base', filter: '(objectClass=*)', attributes: ['invocationId'], explicitBufferAttributes: ['invocationId'] })).searchEntries[0];
+    const ntds = (
+      await client.search(service, {
+        scope: 'base',
+        filter: '(objectClass=*)',
+        attributes: ['invocationId'],
+        explicitBufferAttributes: ['invocationId'],
+      })
+    ).searchEntries[0];
     const raw = first(ntds?.invocationId);
     if (Buffer.isBuffer(raw) && raw.length === 16) invocationId = guidToString(raw);
   }

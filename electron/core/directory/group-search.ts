@@ -19,15 +19,30 @@ export function groupFilter(text: string): string {
   return `(&(objectClass=group)(|(cn=*${value}*)(sAMAccountName=*${value}*)(description=*${value}*)))`;
 }
 
-export async function searchGroups(session: DirectorySession, settings: Settings, text: string): Promise<GroupSearchResult> {
+export async function searchGroups(
+  session: DirectorySession,
+  settings: Settings,
+  text: string,
+): Promise<GroupSearchResult> {
   const timeoutMs = settings.timeout * 1000;
   try {
     const base = (await readRootDse(session.client)).defaultNamingContext;
     const groups: GroupNode[] = [];
     let truncated = false;
-    const pages = pagedSearch(session.client, base, { scope: 'sub', filter: groupFilter(text), attributes: ['cn', 'description'], pageSize: Math.min(settings.pageSize, GROUP_LIST_LIMIT + 1), timeLimit: settings.timeout });
+    const pages = pagedSearch(session.client, base, {
+      scope: 'sub',
+      filter: groupFilter(text),
+      attributes: ['cn', 'description'],
+      pageSize: Math.min(settings.pageSize, GROUP_LIST_LIMIT + 1),
+      timeLimit: settings.timeout,
+    });
     for await (const page of pages) {
-      for (const entry of page) groups.push({ dn: entry.dn, name: String(entry.cn ?? entry.dn), description: String(([] as unknown[]).concat(entry.description ?? [])[0] ?? '') });
+      for (const entry of page)
+        groups.push({
+          dn: entry.dn,
+          name: String(entry.cn ?? entry.dn),
+          description: String(([] as unknown[]).concat(entry.description ?? [])[0] ?? ''),
+        });
       if (groups.length > GROUP_LIST_LIMIT) {
         truncated = true;
         break; // the paged loop tells the server to drop the rest

@@ -11,11 +11,27 @@ export function explainLdapError(err: unknown, operation: string, timeoutMs: num
     return new StepFailure(explained.code, explained.message, explained.hint ?? '');
   }
   if (/Operation timed out/i.test(message)) {
-    return new StepFailure('operation-timeout', `The domain controller did not answer the ${operation} within ${timeoutMs / 1000} s.`, 'Check that the port belongs to an LDAP server, or raise the operation timeout in Advanced settings.');
+    return new StepFailure(
+      'operation-timeout',
+      `The domain controller did not answer the ${operation} within ${timeoutMs / 1000} s.`,
+      'Check that the port belongs to an LDAP server, or raise the operation timeout in Advanced settings.',
+    );
   }
   // ldapts says "Socket connection not established" for a request on a connection the server dropped.
-  if (/Connection closed|Socket error|Socket connection not established|connection to the domain controller was lost|ECONNRESET|EPIPE/i.test(message)) {
-    return new StepFailure('connection-lost', `The domain controller closed the connection during the ${operation}.`, 'Try again; if it repeats, check the domain controller\'s LDAP policy and event log.');
+  if (
+    /Connection closed|Socket error|Socket connection not established|connection to the domain controller was lost|ECONNRESET|EPIPE/i.test(
+      message,
+    )
+  ) {
+    return new StepFailure(
+      'connection-lost',
+      `The domain controller closed the connection during the ${operation}.`,
+      "Try again; if it repeats, check the domain controller's LDAP policy and event log.",
+    );
   }
-  return new StepFailure('ldap-failed', `The ${operation} failed: ${message.replace(/\.?$/, '.')}`, 'Check the settings in Advanced settings and try again.');
+  return new StepFailure(
+    'ldap-failed',
+    `The ${operation} failed: ${message.replace(/\.?$/, '.')}`,
+    'Check the settings in Advanced settings and try again.',
+  );
 }

@@ -6,7 +6,16 @@
  * It uses two internal ldapts methods (`_send`, `_nextMessageId`): the version is pinned and the
  * integration tests page through the real DC.
  */
-import { type Client, type Entry, FilterParser, MessageResponseStatus, PagedResultsControl, SearchRequest, type SearchResponse, StatusCodeParser } from 'ldapts';
+import {
+  type Client,
+  type Entry,
+  FilterParser,
+  MessageResponseStatus,
+  PagedResultsControl,
+  SearchRequest,
+  type SearchResponse,
+  StatusCodeParser,
+} from 'ldapts';
 
 export interface PagedSearchOptions {
   scope: 'base' | 'one' | 'sub';
@@ -23,7 +32,13 @@ interface ClientInternals {
   _nextMessageId(): number;
 }
 
-function request(client: ClientInternals, baseDN: string, options: PagedSearchOptions, size: number, cookie: Buffer): SearchRequest {
+function request(
+  client: ClientInternals,
+  baseDN: string,
+  options: PagedSearchOptions,
+  size: number,
+  cookie: Buffer,
+): SearchRequest {
   return new SearchRequest({
     messageId: client._nextMessageId(),
     baseDN,
@@ -41,11 +56,17 @@ function request(client: ClientInternals, baseDN: string, options: PagedSearchOp
  * for the next page goes out before the current page is handed over, so the server prepares it while
  * the caller processes this one.
  */
-export async function* pagedSearch(client: Client, baseDN: string, options: PagedSearchOptions): AsyncGenerator<Entry[]> {
+export async function* pagedSearch(
+  client: Client,
+  baseDN: string,
+  options: PagedSearchOptions,
+): AsyncGenerator<Entry[]> {
   const internals = client as unknown as ClientInternals;
   let cookie: Buffer = Buffer.alloc(0);
   let finished = false;
-  let pending: Promise<SearchResponse> | null = internals._send(request(internals, baseDN, options, options.pageSize, cookie));
+  let pending: Promise<SearchResponse> | null = internals._send(
+    request(internals, baseDN, options, options.pageSize, cookie),
+  );
   try {
     while (pending) {
       const result: SearchResponse = await pending;
@@ -55,15 +76,20 @@ export async function* pagedSearch(client: Client, baseDN: string, options: Page
       cookie = control?.value?.cookie ?? Buffer.alloc(0);
       finished = cookie.length === 0;
       if (!finished) pending = internals._send(request(internals, baseDN, options, options.pageSize, cookie));
-      yield result.searchEntries.map((entry) => entry.toObject(options.attributes, options.explicitBufferAttributes ?? []));
+      yield result.searchEntries.map((entry) =>
+        entry.toObject(options.attributes, options.explicitBufferAttributes ?? []),
+      );
     }
   } finally {
     if (!finished) {
       // Stopped early (cancel, error in the consumer): let a page already asked for arrive, then release
       // the server's paged-search state (RFC 2696: size 0 with the last cookie).
       const last = await pending?.catch(() => null);
-      const lastCookie = last?.controls?.find((c): c is PagedResultsControl => c instanceof PagedResultsControl)?.value?.cookie ?? cookie;
-      if (lastCookie.length > 0) await internals._send(request(internals, baseDN, options, 0, lastCookie)).catch(() => undefined);
+      const lastCookie =
+        last?.controls?.find((c): c is PagedResultsControl => c instanceof PagedResultsControl)?.value?.cookie ??
+        cookie;
+      if (lastCookie.length > 0)
+        await internals._send(request(internals, baseDN, options, 0, lastCookie)).catch(() => undefined);
     }
   }
 }

@@ -20,7 +20,10 @@ export interface NameResolver {
 }
 
 export function createResolver(env: NodeJS.ProcessEnv = process.env): NameResolver {
-  const servers = (env.ADCONSOLE_DNS_SERVERS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const servers = (env.ADCONSOLE_DNS_SERVERS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (servers.length === 0) {
     return {
       async lookup(host) {
@@ -50,7 +53,11 @@ export function createResolver(env: NodeJS.ProcessEnv = process.env): NameResolv
 }
 
 /** c-ares first; on its EBADRESP (a parser bug, not a bad answer) read the same servers ourselves. */
-async function withSrvFallback(primary: () => Promise<SrvRecord[]>, name: string, servers: string[]): Promise<SrvRecord[]> {
+async function withSrvFallback(
+  primary: () => Promise<SrvRecord[]>,
+  name: string,
+  servers: string[],
+): Promise<SrvRecord[]> {
   try {
     return await primary();
   } catch (err) {

@@ -15,11 +15,24 @@ import { openSession, type DirectorySession } from './session.ts';
 /** Refusals of the credentials themselves: binding again with the same ones only counts towards a lockout. */
 const CREDENTIAL_REFUSALS = new Set([...Object.values(BIND_SUBCODES).map((e) => e.code), RESULT_CODES[49]!.code]);
 
-const CONNECTION_FIELDS = ['account', 'login', 'ouPath', 'server', 'port', 'security', 'caFile', 'connectTimeout', 'timeout'] as const;
+const CONNECTION_FIELDS = [
+  'account',
+  'login',
+  'ouPath',
+  'server',
+  'port',
+  'security',
+  'caFile',
+  'connectTimeout',
+  'timeout',
+] as const;
 
 function fingerprint(settings: Settings, password: string | null): string {
   const fields = CONNECTION_FIELDS.map((k) => settings[k]);
-  return crypto.createHash('sha256').update(JSON.stringify([fields, password])).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(JSON.stringify([fields, password]))
+    .digest('hex');
 }
 
 export class SessionCache {
@@ -34,7 +47,12 @@ export class SessionCache {
     this.idleMs = idleMs;
   }
 
-  async use<T>(settings: Settings, password: string | null, resolver: NameResolver, work: (session: DirectorySession) => Promise<T>): Promise<T> {
+  async use<T>(
+    settings: Settings,
+    password: string | null,
+    resolver: NameResolver,
+    work: (session: DirectorySession) => Promise<T>,
+  ): Promise<T> {
     const key = fingerprint(settings, password);
     if (this.entry && (this.entry.key !== key || !this.entry.session.client.isConnected)) await this.close();
     if (!this.entry) {

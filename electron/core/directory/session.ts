@@ -19,7 +19,12 @@ export function failoverNote(session: DirectorySession): string | null {
 }
 
 /** `preferredDc`: a domain controller to try first among those DNS lists (incremental sync's last DC). */
-export async function openSession(settings: Settings, password: string | null, resolver: NameResolver, preferredDc: string | null = null): Promise<DirectorySession> {
+export async function openSession(
+  settings: Settings,
+  password: string | null,
+  resolver: NameResolver,
+  preferredDc: string | null = null,
+): Promise<DirectorySession> {
   const planned = await planConnection(settings, resolver);
   const plan = { ...planned, hosts: preferHost(planned.hosts, preferredDc) };
   const timeouts = { connectMs: settings.connectTimeout * 1000, operationMs: settings.timeout * 1000 };
@@ -30,7 +35,11 @@ export async function openSession(settings: Settings, password: string | null, r
     try {
       addresses = await resolver.lookup(host);
     } catch (err) {
-      lastError = new StepFailure('name-not-found', `The server name ${host} cannot be resolved (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`, 'Check the server name and this computer\'s DNS settings.');
+      lastError = new StepFailure(
+        'name-not-found',
+        `The server name ${host} cannot be resolved (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
+        "Check the server name and this computer's DNS settings.",
+      );
       passedOver.push(`${host}: its name cannot be resolved.`);
       continue;
     }
@@ -43,7 +52,10 @@ export async function openSession(settings: Settings, password: string | null, r
       continue; // another domain controller may answer, within its own connect timeout
     }
     try {
-      await bindOnce(connection.client, settings, password, timeouts.operationMs, { host, overTls: plan.security !== 'none' });
+      await bindOnce(connection.client, settings, password, timeouts.operationMs, {
+        host,
+        overTls: plan.security !== 'none',
+      });
     } catch (err) {
       // A refused bind is the same on every DC of the domain: trying the next would only count another failure.
       await connection.close();
@@ -52,7 +64,13 @@ export async function openSession(settings: Settings, password: string | null, r
     return { ...connection, plan, host, passedOver };
   }
   if (plan.hosts.length > 1 && lastError instanceof StepFailure) {
-    throw new StepFailure(lastError.code, `None of the ${plan.hosts.length} domain controllers could be reached: ${passedOver.join(' ')}`, lastError.hint);
+    throw new StepFailure(
+      lastError.code,
+      `None of the ${plan.hosts.length} domain controllers could be reached: ${passedOver.join(' ')}`,
+      lastError.hint,
+    );
   }
-  throw lastError ?? new StepFailure('no-dc', 'No domain controller could be reached.', 'Run Test connection for details.');
+  throw (
+    lastError ?? new StepFailure('no-dc', 'No domain controller could be reached.', 'Run Test connection for details.')
+  );
 }

@@ -40,7 +40,10 @@ function readName(msg: Buffer, offset: number): { name: string; next: number } {
   }
 }
 
-export function decodeSrvResponse(msg: Buffer, id: number): { truncated: boolean; rcode: number; records: SrvRecord[] } {
+export function decodeSrvResponse(
+  msg: Buffer,
+  id: number,
+): { truncated: boolean; rcode: number; records: SrvRecord[] } {
   if (msg.length < 12 || msg.readUInt16BE(0) !== id) throw new Error('DNS answer does not match the query');
   const flags = msg.readUInt16BE(2);
   const qd = msg.readUInt16BE(4);
@@ -54,7 +57,12 @@ export function decodeSrvResponse(msg: Buffer, id: number): { truncated: boolean
     const rdlength = msg.readUInt16BE(offset + 8);
     const rdata = offset + 10;
     if (type === TYPE_SRV) {
-      records.push({ priority: msg.readUInt16BE(rdata), weight: msg.readUInt16BE(rdata + 2), port: msg.readUInt16BE(rdata + 4), name: readName(msg, rdata + 6).name });
+      records.push({
+        priority: msg.readUInt16BE(rdata),
+        weight: msg.readUInt16BE(rdata + 2),
+        port: msg.readUInt16BE(rdata + 4),
+        name: readName(msg, rdata + 6).name,
+      });
     }
     offset = rdata + rdlength;
   }
@@ -85,7 +93,9 @@ function overUdp(server: string, query: Buffer, timeoutMs: number): Promise<Buff
 function overTcp(server: string, query: Buffer, timeoutMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: server, port: 53 });
-    socket.setTimeout(timeoutMs, () => socket.destroy(Object.assign(new Error(`no DNS answer from ${server}`), { code: 'ETIMEOUT' })));
+    socket.setTimeout(timeoutMs, () =>
+      socket.destroy(Object.assign(new Error(`no DNS answer from ${server}`), { code: 'ETIMEOUT' })),
+    );
     const length = Buffer.alloc(2);
     length.writeUInt16BE(query.length);
     socket.write(Buffer.concat([length, query]));
@@ -112,11 +122,13 @@ export async function querySrv(name: string, servers: string[], timeoutMs = 3000
       let answer = decodeSrvResponse(await overUdp(server, query, timeoutMs), id);
       if (answer.truncated) answer = decodeSrvResponse(await overTcp(server, query, timeoutMs), id);
       if (answer.rcode === 3) throw Object.assign(new Error(`querySrv ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
-      if (answer.rcode !== 0) throw Object.assign(new Error(`querySrv failed with DNS rcode ${answer.rcode}`), { code: 'ESERVFAIL' });
+      if (answer.rcode !== 0)
+        throw Object.assign(new Error(`querySrv failed with DNS rcode ${answer.rcode}`), { code: 'ESERVFAIL' });
       if (answer.records.length === 0) throw Object.assign(new Error(`querySrv ENODATA ${name}`), { code: 'ENODATA' });
       return answer.records;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOTFOUND' || (err as NodeJS.ErrnoException).code === 'ENODATA') throw err;
+      if ((err as NodeJS.ErrnoException).code === 'ENOTFOUND' || (err as NodeJS.ErrnoException).code === 'ENODATA')
+        throw err;
       lastError = err;
     }
   }

@@ -22,19 +22,34 @@ export interface ConnectionPlan {
 
 export async function planConnection(settings: Settings, resolver: NameResolver): Promise<ConnectionPlan> {
   const path = parseAdsPath(settings.ouPath);
-  if (!path.ok) throw new StepFailure('invalid-path', `The OU container path is not valid: ${path.error}`, 'Correct the OU container path in Advanced settings.');
+  if (!path.ok)
+    throw new StepFailure(
+      'invalid-path',
+      `The OU container path is not valid: ${path.error}`,
+      'Correct the OU container path in Advanced settings.',
+    );
   // An LDAPS:// path asks for LDAPS whatever the security setting says: the admin wrote it explicitly.
   const security: Security = path.scheme === 'LDAPS' ? 'ldaps' : settings.security;
   const port = effectivePort({ ...settings, security }, path.port);
   const base = { port, security, baseDn: path.dn, domain: path.domain };
   if (settings.server.trim()) {
     const servers = parseServerList(settings.server);
-    if (!servers.ok) throw new StepFailure('invalid-server', `The Server setting is not valid: ${servers.error}`, 'Correct Server in Advanced settings: host names or addresses, separated by commas or spaces.');
+    if (!servers.ok)
+      throw new StepFailure(
+        'invalid-server',
+        `The Server setting is not valid: ${servers.error}`,
+        'Correct Server in Advanced settings: host names or addresses, separated by commas or spaces.',
+      );
     return { ...base, hosts: servers.hosts, source: 'setting' };
   }
-  if (path.server) return { ...base, hosts: (parseServerList(path.server) as { hosts: string[] }).hosts, source: 'path' };
+  if (path.server)
+    return { ...base, hosts: (parseServerList(path.server) as { hosts: string[] }).hosts, source: 'path' };
   if (!path.domain) {
-    throw new StepFailure('no-server', 'No server is named and the OU path has no DC= parts to find the domain by.', 'Type the domain controller in Server (Advanced settings), or an OU path such as LDAP://OU=sales,DC=domain,DC=com.');
+    throw new StepFailure(
+      'no-server',
+      'No server is named and the OU path has no DC= parts to find the domain by.',
+      'Type the domain controller in Server (Advanced settings), or an OU path such as LDAP://OU=sales,DC=domain,DC=com.',
+    );
   }
   const srvName = `_ldap._tcp.dc._msdcs.${path.domain}`;
   let records;
@@ -44,10 +59,15 @@ export async function planConnection(settings: Settings, resolver: NameResolver)
     throw new StepFailure(
       'no-dc-in-dns',
       `DNS has no domain controllers for ${path.domain} (SRV ${srvName}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
-      'Check that this computer uses the domain\'s DNS servers, or type a domain controller in Server (Advanced settings).',
+      "Check that this computer uses the domain's DNS servers, or type a domain controller in Server (Advanced settings).",
     );
   }
-  if (records.length === 0) throw new StepFailure('no-dc-in-dns', `DNS lists no domain controllers for ${path.domain} (SRV ${srvName}).`, 'Type a domain controller in Server (Advanced settings).');
+  if (records.length === 0)
+    throw new StepFailure(
+      'no-dc-in-dns',
+      `DNS lists no domain controllers for ${path.domain} (SRV ${srvName}).`,
+      'Type a domain controller in Server (Advanced settings).',
+    );
   // RFC 2782: lowest priority first, then heaviest weight.
   const hosts = [...records].sort((a, b) => a.priority - b.priority || b.weight - a.weight).map((r) => r.name);
   return { ...base, hosts: [...new Set(hosts)], source: 'dns-srv' };

@@ -11,7 +11,20 @@ import { guidToString } from '../directory/object-guid.ts';
 import { logonName } from '../directory/account-filter.ts';
 import { middleNameFrom } from './middle-name.ts';
 
-export const ACCOUNT_ATTRIBUTES = ['objectGUID', 'sAMAccountName', 'givenName', 'sn', 'displayName', 'mail', 'department', 'title', 'telephoneNumber', 'userAccountControl', 'uSNChanged', 'whenChanged'];
+export const ACCOUNT_ATTRIBUTES = [
+  'objectGUID',
+  'sAMAccountName',
+  'givenName',
+  'sn',
+  'displayName',
+  'mail',
+  'department',
+  'title',
+  'telephoneNumber',
+  'userAccountControl',
+  'uSNChanged',
+  'whenChanged',
+];
 export const BINARY_ATTRIBUTES = ['objectGUID'];
 
 const UAC_ACCOUNTDISABLE = 0x2;
@@ -57,7 +70,10 @@ export function ousOf(dn: string): string[] {
     .reverse();
 }
 
-export function toAdAccount(entry: Entry, options: MappingOptions): { ok: true; account: AdAccount } | { ok: false; rejected: Rejected } {
+export function toAdAccount(
+  entry: Entry,
+  options: MappingOptions,
+): { ok: true; account: AdAccount } | { ok: false; rejected: Rejected } {
   // Attribute names come back in the server's spelling; look them up case-insensitively.
   const e: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(entry)) e[k.toLowerCase()] = v;
@@ -76,7 +92,10 @@ export function toAdAccount(entry: Entry, options: MappingOptions): { ok: true; 
   const displayName = value(e, 'displayname');
   const uac = Number.parseInt(value(e, 'useraccountcontrol'), 10);
   // Without it a disabled account could be imported as enabled.
-  if (!Number.isFinite(uac)) return reject('userAccountControl is missing or unreadable, so whether the account is disabled is unknown (check the service account\'s read permissions)');
+  if (!Number.isFinite(uac))
+    return reject(
+      "userAccountControl is missing or unreadable, so whether the account is disabled is unknown (check the service account's read permissions)",
+    );
   const usn = Number.parseInt(value(e, 'usnchanged'), 10);
   return {
     ok: true,

@@ -27,7 +27,14 @@ export interface ApplyContext {
 }
 
 export function plannedAction(row: PlanRow, override?: { action: Action; reason: string }): PlannedAction {
-  return { action: override?.action ?? row.action, logon: row.logon, dn: row.dn, guid: row.guid, changes: row.changes ? JSON.parse(row.changes) : null, reason: override?.reason ?? row.reason };
+  return {
+    action: override?.action ?? row.action,
+    logon: row.logon,
+    dn: row.dn,
+    guid: row.guid,
+    changes: row.changes ? JSON.parse(row.changes) : null,
+    reason: override?.reason ?? row.reason,
+  };
 }
 
 /** Empties the database for "Create a new database" (the caller made the backup). */
@@ -38,12 +45,16 @@ export function clearForNewDatabase(db: DatabaseSync): void {
 export async function applyPlan(ctx: ApplyContext): Promise<void> {
   const { db, now } = ctx;
   const tree = new OuTree(db);
-  const insert = db.prepare(`INSERT INTO accounts (logon, logon_key, first_name, middle_name, last_name, display_name, email, department, title, phone, enabled, disabled_by, kind, ou_id, origin, ad_guid, ad_dn, ad_usn, ad_when_changed, created_at, updated_at, synced_at)
+  const insert =
+    db.prepare(`INSERT INTO accounts (logon, logon_key, first_name, middle_name, last_name, display_name, email, department, title, phone, enabled, disabled_by, kind, ou_id, origin, ad_guid, ad_dn, ad_usn, ad_when_changed, created_at, updated_at, synced_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ad', ?, ?, ?, ?, ?, ?, ?)`);
-  const update = db.prepare(`UPDATE accounts SET logon = ?, logon_key = ?, first_name = ?, middle_name = ?, last_name = ?, display_name = ?, email = ?, department = ?, title = ?, phone = ?,
+  const update =
+    db.prepare(`UPDATE accounts SET logon = ?, logon_key = ?, first_name = ?, middle_name = ?, last_name = ?, display_name = ?, email = ?, department = ?, title = ?, phone = ?,
     enabled = ?, disabled_by = ?, ou_id = ?, ad_guid = ?, ad_dn = ?, ad_usn = ?, ad_when_changed = ?, updated_at = ?, synced_at = ? WHERE id = ?`);
   const disableGone = db.prepare("UPDATE accounts SET enabled = 0, disabled_by = 'sync', updated_at = ? WHERE id = ?");
-  const report = db.prepare('INSERT INTO run_actions (run_id, seq, action, logon, ad_dn, ad_guid, changes, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const report = db.prepare(
+    'INSERT INTO run_actions (run_id, seq, action, logon, ad_dn, ad_guid, changes, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   const current = db.prepare('SELECT enabled, disabled_by FROM accounts WHERE id = ?');
 
   let done = 0;
@@ -57,13 +68,54 @@ export async function applyPlan(ctx: ApplyContext): Promise<void> {
           disableGone.run(now, row.account_id);
         } else {
           const ouId = tree.ensure(JSON.parse(row.target_ou!) as string[], now);
-          const fields = [a.logon, logonKey(a.logon), a.firstName, a.middleName, a.lastName, a.displayName, a.email, a.department, a.title, a.phone];
+          const fields = [
+            a.logon,
+            logonKey(a.logon),
+            a.firstName,
+            a.middleName,
+            a.lastName,
+            a.displayName,
+            a.email,
+            a.department,
+            a.title,
+            a.phone,
+          ];
           if (row.action === 'create') {
-            insert.run(...fields, a.enabled ? 1 : 0, a.enabled ? null : 'sync', a.kind, ouId, a.guid, a.dn, a.usn, a.whenChanged, now, now, now);
+            insert.run(
+              ...fields,
+              a.enabled ? 1 : 0,
+              a.enabled ? null : 'sync',
+              a.kind,
+              ouId,
+              a.guid,
+              a.dn,
+              a.usn,
+              a.whenChanged,
+              now,
+              now,
+              now,
+            );
           } else {
             const was = current.get(row.account_id) as { enabled: number; disabled_by: string | null };
-            const [enabled, disabledBy] = row.action === 'disable' ? [0, 'sync'] : row.action === 'enable' ? [1, null] : [was.enabled, was.disabled_by];
-            update.run(...fields, enabled, disabledBy, ouId, a.guid, a.dn, a.usn, a.whenChanged, now, now, row.account_id);
+            const [enabled, disabledBy] =
+              row.action === 'disable'
+                ? [0, 'sync']
+                : row.action === 'enable'
+                  ? [1, null]
+                  : [was.enabled, was.disabled_by];
+            update.run(
+              ...fields,
+              enabled,
+              disabledBy,
+              ouId,
+              a.guid,
+              a.dn,
+              a.usn,
+              a.whenChanged,
+              now,
+              now,
+              row.account_id,
+            );
           }
         }
       } catch (err) {
@@ -73,7 +125,8 @@ export async function applyPlan(ctx: ApplyContext): Promise<void> {
     }
     const action = outcome?.action ?? row.action;
     ctx.counts[COUNT_OF[action]]++;
-    if (action === 'skip' || action === 'conflict' || action === 'failed') ctx.problems.push(plannedAction(row, outcome));
+    if (action === 'skip' || action === 'conflict' || action === 'failed')
+      ctx.problems.push(plannedAction(row, outcome));
     report.run(ctx.runId, ++seq, action, row.logon, row.dn, row.guid, row.changes, outcome?.reason ?? row.reason);
     if (++done % BATCH === 0) {
       ctx.onRow(done);
@@ -84,7 +137,9 @@ export async function applyPlan(ctx: ApplyContext): Promise<void> {
   ctx.counts.unchanged = ctx.stage.countPlanned('unchanged');
   // Every account read in this run was seen now, changed or not; its change marker follows AD's
   // (an attribute the console does not map may have changed).
-  db.prepare(`UPDATE accounts SET synced_at = ?1, ad_usn = json_extract(s.data, '$.usn'), ad_when_changed = json_extract(s.data, '$.whenChanged')
-    FROM temp.stage AS s WHERE accounts.ad_guid = s.guid AND accounts.origin = 'ad'`).run(now);
+  db.prepare(
+    `UPDATE accounts SET synced_at = ?1, ad_usn = json_extract(s.data, '$.usn'), ad_when_changed = json_extract(s.data, '$.whenChanged')
+    FROM temp.stage AS s WHERE accounts.ad_guid = s.guid AND accounts.origin = 'ad'`,
+  ).run(now);
   ctx.onRow(done);
 }

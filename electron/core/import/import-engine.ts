@@ -13,7 +13,14 @@ import { explainLdapError } from '../directory/ldap-errors.ts';
 import { pagedSearch } from '../directory/paged-search.ts';
 import type { NameResolver } from '../directory/resolver.ts';
 import { failoverNote, openSession, type DirectorySession } from '../directory/session.ts';
-import { backupWithReader, bumpRevision, explainDatabaseError, openUsersDatabase, revisionOf, type UsersDatabase } from '../database/users-database.ts';
+import {
+  backupWithReader,
+  bumpRevision,
+  explainDatabaseError,
+  openUsersDatabase,
+  revisionOf,
+  type UsersDatabase,
+} from '../database/users-database.ts';
 import { OuTree } from '../database/ou-tree.ts';
 import { StepFailure } from '../failure.ts';
 import { ACCOUNT_ATTRIBUTES, BINARY_ATTRIBUTES, toAdAccount } from './ad-account.ts';
@@ -21,7 +28,19 @@ import { applyPlan, clearForNewDatabase, plannedAction, REPORTED_ACTIONS } from 
 import { Planner } from './planner.ts';
 import { ProgressMeter } from './progress-meter.ts';
 import { beginRun, endRun } from './run-history.ts';
-import { type Action, blankOutcome, type Counts, COUNT_OF, emptyCounts, type ImportMode, type ImportOutcome, type PlannedAction, type Progress, type RunStatus, type StartedBy } from '../../../shared/import-run.ts';
+import {
+  type Action,
+  blankOutcome,
+  type Counts,
+  COUNT_OF,
+  emptyCounts,
+  type ImportMode,
+  type ImportOutcome,
+  type PlannedAction,
+  type Progress,
+  type RunStatus,
+  type StartedBy,
+} from '../../../shared/import-run.ts';
 import { changedSince, describeSource, explainSearchError, type ImportSource, sourceSearches } from './source.ts';
 import { dcMarkFor, forgetMarks, fullPassReason, loadMarks, saveMarks, sourceKey } from './sync-marks.ts';
 import { Stage } from './stage.ts';
@@ -62,7 +81,8 @@ const NOTHING_CHANGED = 'Nothing was changed in the users database.';
 
 class RunStopped extends StepFailure {}
 
-const cancelled = () => new StepFailure('cancelled', `The import was cancelled. ${NOTHING_CHANGED}`, 'Start it again when you are ready.');
+const cancelled = () =>
+  new StepFailure('cancelled', `The import was cancelled. ${NOTHING_CHANGED}`, 'Start it again when you are ready.');
 
 /** The DC the last sync of this source read, when the source is known before connecting. */
 function lastDcFor(db: DatabaseSync, request: ImportRequest, settings: Settings): string | null {
@@ -71,13 +91,30 @@ function lastDcFor(db: DatabaseSync, request: ImportRequest, settings: Settings)
   return source ? (loadMarks(db, sourceKey(source, settings))?.dc_host ?? null) : null;
 }
 
-async function readSource(session: DirectorySession, stage: Stage, searches: Awaited<ReturnType<typeof sourceSearches>>, ctx: ImportContext, meter: ProgressMeter, seenGuids: Set<string>, rejects: PlannedAction[]): Promise<number> {
+async function readSource(
+  session: DirectorySession,
+  stage: Stage,
+  searches: Awaited<ReturnType<typeof sourceSearches>>,
+  ctx: ImportContext,
+  meter: ProgressMeter,
+  seenGuids: Set<string>,
+  rejects: PlannedAction[],
+): Promise<number> {
   const { settings } = ctx;
   const mapping = { importComputers: settings.importComputers, parseMiddleName: settings.parseMiddleName };
   let read = 0;
   for (const search of searches) {
-    const attributes = search.accountsOnly ? [...ACCOUNT_ATTRIBUTES, 'objectClass', 'objectCategory'] : ACCOUNT_ATTRIBUTES;
-    const pages = pagedSearch(session.client, search.base, { scope: search.scope, filter: search.filter, attributes, explicitBufferAttributes: BINARY_ATTRIBUTES, pageSize: settings.pageSize, timeLimit: settings.timeout });
+    const attributes = search.accountsOnly
+      ? [...ACCOUNT_ATTRIBUTES, 'objectClass', 'objectCategory']
+      : ACCOUNT_ATTRIBUTES;
+    const pages = pagedSearch(session.client, search.base, {
+      scope: search.scope,
+      filter: search.filter,
+      attributes,
+      explicitBufferAttributes: BINARY_ATTRIBUTES,
+      pageSize: settings.pageSize,
+      timeLimit: settings.timeout,
+    });
     try {
       for await (const page of pages) {
         if (ctx.signal?.aborted) throw cancelled();
@@ -89,7 +126,14 @@ async function readSource(session: DirectorySession, stage: Stage, searches: Awa
           if (mapped.ok) stage.add(mapped.account);
           else {
             if (mapped.rejected.guid) seenGuids.add(mapped.rejected.guid);
-            rejects.push({ action: 'skip', logon: mapped.rejected.logon, dn: mapped.rejected.dn, guid: mapped.rejected.guid, changes: null, reason: mapped.rejected.reason });
+            rejects.push({
+              action: 'skip',
+              logon: mapped.rejected.logon,
+              dn: mapped.rejected.dn,
+              guid: mapped.rejected.guid,
+              changes: null,
+              reason: mapped.rejected.reason,
+            });
           }
         }
         stage.commit();
@@ -104,20 +148,42 @@ async function readSource(session: DirectorySession, stage: Stage, searches: Awa
   return read;
 }
 
-function checkSafety(db: DatabaseSync, stage: Stage, request: ImportRequest, full: boolean, kind: string, settings: Settings, source: string): void {
+function checkSafety(
+  db: DatabaseSync,
+  stage: Stage,
+  request: ImportRequest,
+  full: boolean,
+  kind: string,
+  settings: Settings,
+  source: string,
+): void {
   if (request.confirmed) return;
-  const adAccounts = Number((db.prepare("SELECT count(*) AS n FROM accounts WHERE origin = 'ad' AND kind = ?").get(kind) as { n: number }).n);
+  const adAccounts = Number(
+    (db.prepare("SELECT count(*) AS n FROM accounts WHERE origin = 'ad' AND kind = ?").get(kind) as { n: number }).n,
+  );
   const anyAccounts = Number((db.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number }).n);
   // An empty answer is far more often a permission, filter or replication problem than an empty OU.
-  if (full && stage.entries === 0 && ((request.mode === 'sync' && adAccounts > 0) || (request.mode === 'new' && anyAccounts > 0))) {
-    throw new StepFailure('empty-result', `The directory returned no accounts for ${source}, while the database holds ${request.mode === 'sync' ? `${adAccounts} imported` : anyAccounts} accounts. An empty answer is not taken as "all accounts are gone". ${NOTHING_CHANGED}`, 'Check the OU path and the service account\'s read permissions with Test connection. If the source really is empty, run again with /YES.');
+  if (
+    full &&
+    stage.entries === 0 &&
+    ((request.mode === 'sync' && adAccounts > 0) || (request.mode === 'new' && anyAccounts > 0))
+  ) {
+    throw new StepFailure(
+      'empty-result',
+      `The directory returned no accounts for ${source}, while the database holds ${request.mode === 'sync' ? `${adAccounts} imported` : anyAccounts} accounts. An empty answer is not taken as "all accounts are gone". ${NOTHING_CHANGED}`,
+      "Check the OU path and the service account's read permissions with Test connection. If the source really is empty, run again with /YES.",
+    );
   }
   if (request.mode !== 'sync') return;
   const disables = stage.countPlanned('disable');
   const byCount = disables > settings.disableLimitCount;
   const byShare = disables * 100 > settings.disableLimitPercent * adAccounts;
   if (disables > 0 && (byCount || byShare)) {
-    throw new RunStopped('disable-threshold', `This sync would disable ${disables} of ${adAccounts} imported accounts, more than the limit (${settings.disableLimitPercent} % or ${settings.disableLimitCount} accounts). It was stopped before changing anything. ${NOTHING_CHANGED}`, 'Look at the plan with /DRYRUN. If the accounts really should be disabled, run again with /YES (or raise disableLimitPercent / disableLimitCount).');
+    throw new RunStopped(
+      'disable-threshold',
+      `This sync would disable ${disables} of ${adAccounts} imported accounts, more than the limit (${settings.disableLimitPercent} % or ${settings.disableLimitCount} accounts). It was stopped before changing anything. ${NOTHING_CHANGED}`,
+      'Look at the plan with /DRYRUN. If the accounts really should be disabled, run again with /YES (or raise disableLimitPercent / disableLimitCount).',
+    );
   }
 }
 
@@ -148,7 +214,14 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
   const { settings } = ctx;
   const kind = settings.importComputers ? 'computer' : 'user';
   const placement = parseServerOuPath(settings.placementOu);
-  if (!placement.ok) return outcome('failed', { error: { code: 'invalid-settings', message: `The server OU for imported accounts is not valid: ${placement.error}`, hint: 'Correct placementOu in the settings.' } });
+  if (!placement.ok)
+    return outcome('failed', {
+      error: {
+        code: 'invalid-settings',
+        message: `The server OU for imported accounts is not valid: ${placement.error}`,
+        hint: 'Correct placementOu in the settings.',
+      },
+    });
 
   let database: UsersDatabase;
   try {
@@ -163,7 +236,15 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
   // A real run is in the history from its start: a process killed mid-run still leaves its trace.
   let runId: number | null = null;
   try {
-    if (!request.dryRun) runId = beginRun(db, { mode: request.mode, source: request.source ? describeSource(request.source, settings.importComputers) : settings.ouPath, startedBy: request.startedBy, incremental: false, dc: null, startedAt: startedAt.toISOString() });
+    if (!request.dryRun)
+      runId = beginRun(db, {
+        mode: request.mode,
+        source: request.source ? describeSource(request.source, settings.importComputers) : settings.ouPath,
+        startedBy: request.startedBy,
+        incremental: false,
+        dc: null,
+        startedAt: startedAt.toISOString(),
+      });
   } catch (err) {
     database.close();
     const e = explainDatabaseError(err, ctx.databaseFile);
@@ -183,13 +264,21 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
   try {
     if (ctx.signal?.aborted) throw cancelled();
     meter.start('connect', null);
-    session = await openSession(settings, ctx.password, ctx.resolver, request.mode === 'sync' ? lastDcFor(db, request, settings) : null);
+    session = await openSession(
+      settings,
+      ctx.password,
+      ctx.resolver,
+      request.mode === 'sync' ? lastDcFor(db, request, settings) : null,
+    );
     failover = failoverNote(session);
     if (ctx.signal?.aborted) throw cancelled();
     const marks = await readDcMarks(session.client).catch((err) => {
       throw explainLdapError(err, 'RootDSE read', settings.timeout * 1000);
     });
-    const source: ImportSource = request.source ?? { ous: [session.plan.baseDn || marks.defaultNamingContext], groups: [] };
+    const source: ImportSource = request.source ?? {
+      ous: [session.plan.baseDn || marks.defaultNamingContext],
+      groups: [],
+    };
     const label = describeSource(source, settings.importComputers);
     const key = sourceKey(source, settings);
     const saved = loadMarks(db, key);
@@ -197,7 +286,11 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     const incremental = fullReason === null;
     run = { source: label, incremental, dc: marks.dnsHostName || session.host };
 
-    let searches = await sourceSearches(session.client, source, { importComputers: settings.importComputers, domainDn: marks.defaultNamingContext, timeoutMs: settings.timeout * 1000 });
+    let searches = await sourceSearches(session.client, source, {
+      importComputers: settings.importComputers,
+      domainDn: marks.defaultNamingContext,
+      timeoutMs: settings.timeout * 1000,
+    });
     // From this DC's own mark: another DC's USNs say nothing about this one.
     if (incremental) searches = searches.map((s) => changedSince(s, dcMarkFor(saved, marks)!.usn));
     stage = new Stage(db);
@@ -213,7 +306,14 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     const makePlan = () => {
       planStage.begin();
       for (const r of rejects) planStage.plan(r);
-      const planner = new Planner(db, planStage, new OuTree(db), { mode: request.mode, kind, importDisabled: settings.importDisabled, placement: settings.placement, placementOu: placement.names, seenGuids });
+      const planner = new Planner(db, planStage, new OuTree(db), {
+        mode: request.mode,
+        kind,
+        importDisabled: settings.importDisabled,
+        placement: settings.placement,
+        placementOu: placement.names,
+        seenGuids,
+      });
       let planned = 0;
       for (const account of planStage.accounts()) {
         planner.planEntry(account);
@@ -222,7 +322,11 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
       if (request.mode === 'sync' && !incremental) planner.planGone();
       const digest = planStage.digest(REPORTED_ACTIONS);
       if (request.expectPlan && request.expectPlan !== digest) {
-        throw new StepFailure('plan-changed', `The directory or the users database changed since the preview, so this run would not do exactly what was previewed. ${NOTHING_CHANGED}`, 'Go back to the preview to see the plan as it is now, then run it again.');
+        throw new StepFailure(
+          'plan-changed',
+          `The directory or the users database changed since the preview, so this run would not do exactly what was previewed. ${NOTHING_CHANGED}`,
+          'Go back to the preview to see the plan as it is now, then run it again.',
+        );
       }
       const excluded = planStage.leaveOut(request.exclude ?? [], WRITES, LEFT_OUT_REASON);
       planStage.commit();
@@ -263,7 +367,8 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
         meter.start('apply', stage.countPlanned(...REPORTED_ACTIONS));
       }
       // The copy is taken inside the lock, so that it holds exactly what this run replaces.
-      if (request.mode === 'new' && db.prepare('SELECT 1 FROM accounts LIMIT 1').get() !== undefined) backup = backupWithReader(ctx.databaseFile, 'backup');
+      if (request.mode === 'new' && db.prepare('SELECT 1 FROM accounts LIMIT 1').get() !== undefined)
+        backup = backupWithReader(ctx.databaseFile, 'backup');
       if (request.mode === 'new') clearForNewDatabase(db);
       await applyPlan({
         db,
@@ -280,7 +385,8 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
       counts.unchanged += untouched;
       // Left-out accounts must come back in the next sync, which an incremental pass would not read again.
       if (leftOut > 0) forgetMarks(db, key);
-      else if (request.mode === 'new' || request.mode === 'sync') saveMarks(db, key, marks, incremental ? saved!.since_full + 1 : 0, now, stage.entries);
+      else if (request.mode === 'new' || request.mode === 'sync')
+        saveMarks(db, key, marks, incremental ? saved!.since_full + 1 : 0, now, stage.entries);
       bumpRevision(db);
       // The end is recorded in the same transaction as the changes: "running" in the history means none were made.
       endRun(db, runId!, { status: 'succeeded', ...run, counts, error: null, backup });
@@ -293,15 +399,41 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     }
     return outcome('succeeded', { ...base(), runId, backup });
   } catch (err) {
-    const failure = err instanceof StepFailure ? err : new StepFailure('unexpected', `The import failed unexpectedly: ${(err as Error).message}. ${NOTHING_CHANGED}`, 'Try again; if it repeats, report it with this message.');
-    const status: RunStatus = failure.code === 'cancelled' ? 'cancelled' : failure instanceof RunStopped ? 'stopped' : 'failed';
-    const message = failure.message.includes(NOTHING_CHANGED) ? failure.message : `${failure.message} ${NOTHING_CHANGED}`;
+    const failure =
+      err instanceof StepFailure
+        ? err
+        : new StepFailure(
+            'unexpected',
+            `The import failed unexpectedly: ${(err as Error).message}. ${NOTHING_CHANGED}`,
+            'Try again; if it repeats, report it with this message.',
+          );
+    const status: RunStatus =
+      failure.code === 'cancelled' ? 'cancelled' : failure instanceof RunStopped ? 'stopped' : 'failed';
+    const message = failure.message.includes(NOTHING_CHANGED)
+      ? failure.message
+      : `${failure.message} ${NOTHING_CHANGED}`;
     if (runId !== null) {
       // The history keeps failed attempts too: that is where an admin looks when a scheduled sync did nothing.
-      const source = run?.source ?? (request.source ? describeSource(request.source, settings.importComputers) : settings.ouPath);
-      endRun(db, runId, { status, source, incremental: run?.incremental ?? false, dc: run?.dc ?? null, counts: emptyCounts(), error: message, backup: null });
+      const source =
+        run?.source ?? (request.source ? describeSource(request.source, settings.importComputers) : settings.ouPath);
+      endRun(db, runId, {
+        status,
+        source,
+        incremental: run?.incremental ?? false,
+        dc: run?.dc ?? null,
+        counts: emptyCounts(),
+        error: message,
+        backup: null,
+      });
     }
-    return outcome(status, { runId, dc: run?.dc ?? null, failover, incremental: run?.incremental ?? false, fullReason, error: { code: failure.code, message, hint: failure.hint } });
+    return outcome(status, {
+      runId,
+      dc: run?.dc ?? null,
+      failover,
+      incremental: run?.incremental ?? false,
+      fullReason,
+      error: { code: failure.code, message, hint: failure.hint },
+    });
   } finally {
     ctx.signal?.removeEventListener('abort', onAbort);
     await closeSession();

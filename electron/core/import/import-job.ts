@@ -16,7 +16,8 @@ export interface JobStart {
   databaseFile: string;
 }
 
-export type JobMessage = { type: 'progress'; progress: Progress } | { type: 'run'; runId: number } | { type: 'done'; outcome: ImportOutcome };
+export type JobMessage =
+  { type: 'progress'; progress: Progress } | { type: 'run'; runId: number } | { type: 'done'; outcome: ImportOutcome };
 
 export interface ImportJob {
   /** Settles with the run's outcome; never rejects. */
@@ -25,7 +26,10 @@ export interface ImportJob {
 }
 
 // Sources run as TypeScript (Node type stripping); the desktop build bundles the worker next to main.js.
-const WORKER_FILE = new URL(import.meta.url.endsWith('.ts') ? './import-worker.ts' : './import-worker.js', import.meta.url);
+const WORKER_FILE = new URL(
+  import.meta.url.endsWith('.ts') ? './import-worker.ts' : './import-worker.js',
+  import.meta.url,
+);
 
 /**
  * A small young generation and a bounded old one make V8 collect page by page instead of growing the heap:
@@ -63,7 +67,11 @@ export function startImportJob(start: JobStart, onProgress: (progress: Progress)
       return {
         ...blankOutcome(start.request.mode, start.request.dryRun),
         runId,
-        error: { code: 'worker-failed', message: `The import stopped unexpectedly (${why}). Nothing was changed in the users database.`, hint: 'Run it again; if it repeats, report it with this message.' },
+        error: {
+          code: 'worker-failed',
+          message: `The import stopped unexpectedly (${why}). Nothing was changed in the users database.`,
+          hint: 'Run it again; if it repeats, report it with this message.',
+        },
       };
     };
     worker.on('error', (err) => resolve(outcome ?? died(err.message)));

@@ -22,7 +22,11 @@ export class ImportJobs {
   private readonly startJob: typeof startImportJob;
   private readonly onApplied: (start: JobStart, outcome: ImportOutcome) => void;
 
-  constructor(options: { emit: Emit; onApplied?: (start: JobStart, outcome: ImportOutcome) => void; startJob?: typeof startImportJob }) {
+  constructor(options: {
+    emit: Emit;
+    onApplied?: (start: JobStart, outcome: ImportOutcome) => void;
+    startJob?: typeof startImportJob;
+  }) {
     this.emit = options.emit;
     this.onApplied = options.onApplied ?? (() => undefined);
     this.startJob = options.startJob ?? startImportJob;
@@ -31,7 +35,11 @@ export class ImportJobs {
   start(start: JobStart): number {
     if (this.running) {
       const what = this.running.start.request.dryRun ? 'a preview' : 'an import';
-      throw new StepFailure('import-running', `Another import job is running (${what} started by the ${this.running.start.request.startedBy}).`, 'Wait for it to finish or cancel it, then try again.');
+      throw new StepFailure(
+        'import-running',
+        `Another import job is running (${what} started by the ${this.running.start.request.startedBy}).`,
+        'Wait for it to finish or cancel it, then try again.',
+      );
     }
     const id = this.nextId++;
     const job = this.startJob(start, (progress) => this.emit('import.progress', { jobId: id, progress }));
@@ -62,13 +70,21 @@ export class ImportJobs {
   }
 
   private keepPreview(id: number, plan: PlannedAction[]): void {
-    this.previews.set(id, plan.toSorted((a, b) => PREVIEW_ORDER.indexOf(a.action) - PREVIEW_ORDER.indexOf(b.action)));
+    this.previews.set(
+      id,
+      plan.toSorted((a, b) => PREVIEW_ORDER.indexOf(a.action) - PREVIEW_ORDER.indexOf(b.action)),
+    );
     for (const old of [...this.previews.keys()].slice(0, -KEPT_PREVIEWS)) this.previews.delete(old);
   }
 
   preview(jobId: number): PlannedAction[] {
     const plan = this.previews.get(jobId);
-    if (!plan) throw new StepFailure('preview-gone', 'That preview is no longer kept (a newer one replaced it, or the console was restarted).', 'Go back and show the preview again.');
+    if (!plan)
+      throw new StepFailure(
+        'preview-gone',
+        'That preview is no longer kept (a newer one replaced it, or the console was restarted).',
+        'Go back and show the preview again.',
+      );
     return plan;
   }
 

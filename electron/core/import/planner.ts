@@ -23,7 +23,8 @@ export interface PlanOptions {
   seenGuids: ReadonlySet<string>;
 }
 
-export const GONE_REASON = 'no longer in the import source (deleted in AD, moved out of the selected OUs, or no longer a group member)';
+export const GONE_REASON =
+  'no longer in the import source (deleted in AD, moved out of the selected OUs, or no longer a group member)';
 
 const FIELDS: [keyof AdAccount, keyof AccountRow, string][] = [
   ['logon', 'logon', 'logon'],
@@ -42,7 +43,12 @@ export function targetOu(account: AdAccount, options: Pick<PlanOptions, 'placeme
   return options.placement === 'recreate' ? [...options.placementOu, ...account.adOus] : [...options.placementOu];
 }
 
-function changesOf(local: AccountRow, account: AdAccount, target: string[], tree: OuTree): Record<string, FieldChange> | null {
+function changesOf(
+  local: AccountRow,
+  account: AdAccount,
+  target: string[],
+  tree: OuTree,
+): Record<string, FieldChange> | null {
   const changes: Record<string, FieldChange> = {};
   for (const [adField, column, name] of FIELDS) {
     const from = String(local[column] ?? '');
@@ -58,7 +64,8 @@ function changesOf(local: AccountRow, account: AdAccount, target: string[], tree
 }
 
 /** "a local account "x"", "a computer account "x"", "another account "x"" — for conflict reasons. */
-const holder = (row: AccountRow, kind: AccountRow['kind']): string => `${row.origin === 'local' ? 'a local' : row.kind !== kind ? `a ${row.kind}` : 'another'} account "${row.logon}"`;
+const holder = (row: AccountRow, kind: AccountRow['kind']): string =>
+  `${row.origin === 'local' ? 'a local' : row.kind !== kind ? `a ${row.kind}` : 'another'} account "${row.logon}"`;
 
 export class Planner {
   private readonly byGuid: StatementSync;
@@ -107,60 +114,118 @@ export class Planner {
     const base = { logon: account.logon, dn: account.dn, guid: account.guid };
     const key = logonKey(account.logon);
     if (this.seenLogons.has(key)) {
-      this.stage.plan({ ...base, action: 'conflict', reason: 'another directory entry in this import has the same logon name' });
+      this.stage.plan({
+        ...base,
+        action: 'conflict',
+        reason: 'another directory entry in this import has the same logon name',
+      });
       return;
     }
     this.seenLogons.add(key);
     const local = mode === 'new' ? null : this.match(account);
     if (!local) {
       if (!account.enabled && !importDisabled) {
-        this.stage.plan({ ...base, action: 'skip', reason: 'disabled in Active Directory (the run skips disabled accounts)' });
+        this.stage.plan({
+          ...base,
+          action: 'skip',
+          reason: 'disabled in Active Directory (the run skips disabled accounts)',
+        });
         return;
       }
       const clash = mode === 'new' ? undefined : (this.byLogon.get(key) as AccountRow | undefined);
       if (clash && this.keepsLogon(clash, account.kind)) {
-        this.stage.plan({ ...base, action: 'conflict', reason: `the logon name is taken by ${holder(clash, account.kind)}` });
+        this.stage.plan({
+          ...base,
+          action: 'conflict',
+          reason: `the logon name is taken by ${holder(clash, account.kind)}`,
+        });
         return;
       }
-      this.stage.plan({ ...base, action: 'create', targetOu: target, account, reason: account.enabled ? null : 'disabled in Active Directory: created disabled' });
+      this.stage.plan({
+        ...base,
+        action: 'create',
+        targetOu: target,
+        account,
+        reason: account.enabled ? null : 'disabled in Active Directory: created disabled',
+      });
       return;
     }
     this.matched.add(local.id);
     if (local.origin === 'local') {
-      this.stage.plan({ ...base, accountId: local.id, action: 'conflict', reason: `a local account "${local.logon}" has this logon name; it is left as it is` });
+      this.stage.plan({
+        ...base,
+        accountId: local.id,
+        action: 'conflict',
+        reason: `a local account "${local.logon}" has this logon name; it is left as it is`,
+      });
       return;
     }
     if (mode === 'add') {
-      this.stage.plan({ ...base, accountId: local.id, action: 'unchanged', reason: 'already in the database (Add leaves existing accounts as they are)' });
+      this.stage.plan({
+        ...base,
+        accountId: local.id,
+        action: 'unchanged',
+        reason: 'already in the database (Add leaves existing accounts as they are)',
+      });
       return;
     }
     const changes = changesOf(local, account, target, this.tree);
     if (changes?.logon) {
       const other = this.byLogon.get(key) as AccountRow | undefined;
       if (other && other.id !== local.id && this.keepsLogon(other, account.kind)) {
-        this.stage.plan({ ...base, accountId: local.id, action: 'conflict', reason: `renamed in AD to a logon name taken by ${holder(other, account.kind)}` });
+        this.stage.plan({
+          ...base,
+          accountId: local.id,
+          action: 'conflict',
+          reason: `renamed in AD to a logon name taken by ${holder(other, account.kind)}`,
+        });
         return;
       }
     }
     const plan = { ...base, accountId: local.id, changes, targetOu: target, account };
-    if (!account.enabled && local.enabled === 1) this.stage.plan({ ...plan, action: 'disable', reason: 'disabled in Active Directory' });
-    else if (account.enabled && local.enabled === 0 && local.disabled_by === 'sync') this.stage.plan({ ...plan, action: 'enable', reason: 'enabled again in Active Directory' });
-    else if (changes) this.stage.plan({ ...plan, action: 'update', reason: account.enabled && local.enabled === 0 ? 'enabled in AD, but stays disabled: an administrator disabled it' : null });
+    if (!account.enabled && local.enabled === 1)
+      this.stage.plan({ ...plan, action: 'disable', reason: 'disabled in Active Directory' });
+    else if (account.enabled && local.enabled === 0 && local.disabled_by === 'sync')
+      this.stage.plan({ ...plan, action: 'enable', reason: 'enabled again in Active Directory' });
+    else if (changes)
+      this.stage.plan({
+        ...plan,
+        action: 'update',
+        reason:
+          account.enabled && local.enabled === 0
+            ? 'enabled in AD, but stays disabled: an administrator disabled it'
+            : null,
+      });
     else this.stage.plan({ ...base, accountId: local.id, action: 'unchanged' });
   }
 
   /** Incremental passes: the AD accounts of this kind the pass did not return are unchanged since the last mark. */
   untouched(): number {
-    const all = Number((this.db.prepare("SELECT count(*) AS n FROM accounts WHERE origin = 'ad' AND kind = ?").get(this.options.kind) as { n: number }).n);
+    const all = Number(
+      (
+        this.db
+          .prepare("SELECT count(*) AS n FROM accounts WHERE origin = 'ad' AND kind = ?")
+          .get(this.options.kind) as { n: number }
+      ).n,
+    );
     return Math.max(0, all - this.matched.size);
   }
 
   /** Full sync passes only: enabled AD accounts of this kind that the directory no longer gave. */
   planGone(): void {
-    const rows = this.db.prepare("SELECT id, logon, ad_dn, ad_guid FROM accounts WHERE origin = 'ad' AND kind = ? AND enabled = 1").iterate(this.options.kind) as Iterable<Pick<AccountRow, 'id' | 'logon' | 'ad_dn' | 'ad_guid'>>;
+    const rows = this.db
+      .prepare("SELECT id, logon, ad_dn, ad_guid FROM accounts WHERE origin = 'ad' AND kind = ? AND enabled = 1")
+      .iterate(this.options.kind) as Iterable<Pick<AccountRow, 'id' | 'logon' | 'ad_dn' | 'ad_guid'>>;
     for (const row of rows) {
       if (this.matched.has(row.id)) continue;
-      this.stage.plan({ action: 'disable', accountId: row.id, logon: row.logon, dn: row.ad_dn, guid: row.ad_guid, reason: GONE_REASON });
+      this.stage.plan({
+        action: 'disable',
+        accountId: row.id,
+        logon: row.logon,
+        dn: row.ad_dn,
+        guid: row.ad_guid,
+        reason: GONE_REASON,
+      });
     }
   }
 }

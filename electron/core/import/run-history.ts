@@ -28,8 +28,19 @@ export interface RunRecord extends RunStart {
 /** Records a run as running, committed at once, so that a process killed mid-run still leaves its trace. */
 export function beginRun(db: DatabaseSync, run: RunStart): number {
   const result = db
-    .prepare("INSERT INTO import_runs (mode, source, started_by, incremental, dc, started_at, finished_at, status, host, pid) VALUES (?, ?, ?, ?, ?, ?, NULL, 'running', ?, ?)")
-    .run(run.mode, run.source, run.startedBy, run.incremental ? 1 : 0, run.dc, run.startedAt, os.hostname(), process.pid);
+    .prepare(
+      "INSERT INTO import_runs (mode, source, started_by, incremental, dc, started_at, finished_at, status, host, pid) VALUES (?, ?, ?, ?, ?, ?, NULL, 'running', ?, ?)",
+    )
+    .run(
+      run.mode,
+      run.source,
+      run.startedBy,
+      run.incremental ? 1 : 0,
+      run.dc,
+      run.startedAt,
+      os.hostname(),
+      process.pid,
+    );
   return Number(result.lastInsertRowid);
 }
 
@@ -46,8 +57,25 @@ export interface RunEnd {
 
 export function endRun(db: DatabaseSync, id: number, end: RunEnd): void {
   const c = end.counts;
-  db.prepare('UPDATE import_runs SET status = ?, source = ?, incremental = ?, dc = ?, created = ?, updated = ?, disabled = ?, enabled = ?, unchanged = ?, skipped = ?, conflicts = ?, failed = ?, error = ?, backup = ?, finished_at = ? WHERE id = ?').run(
-    end.status, end.source, end.incremental ? 1 : 0, end.dc, c.created, c.updated, c.disabled, c.enabled, c.unchanged, c.skipped, c.conflicts, c.failed, end.error, end.backup, new Date().toISOString(), id,
+  db.prepare(
+    'UPDATE import_runs SET status = ?, source = ?, incremental = ?, dc = ?, created = ?, updated = ?, disabled = ?, enabled = ?, unchanged = ?, skipped = ?, conflicts = ?, failed = ?, error = ?, backup = ?, finished_at = ? WHERE id = ?',
+  ).run(
+    end.status,
+    end.source,
+    end.incremental ? 1 : 0,
+    end.dc,
+    c.created,
+    c.updated,
+    c.disabled,
+    c.enabled,
+    c.unchanged,
+    c.skipped,
+    c.conflicts,
+    c.failed,
+    end.error,
+    end.backup,
+    new Date().toISOString(),
+    id,
   );
 }
 
@@ -77,7 +105,16 @@ const toRecord = (r: RunRow): RunRecord => ({
   startedAt: r.started_at,
   finishedAt: r.finished_at,
   status: r.status,
-  counts: { created: r.created, updated: r.updated, disabled: r.disabled, enabled: r.enabled, unchanged: r.unchanged, skipped: r.skipped, conflicts: r.conflicts, failed: r.failed },
+  counts: {
+    created: r.created,
+    updated: r.updated,
+    disabled: r.disabled,
+    enabled: r.enabled,
+    unchanged: r.unchanged,
+    skipped: r.skipped,
+    conflicts: r.conflicts,
+    failed: r.failed,
+  },
   error: r.error,
   backup: r.backup,
   host: r.host,
@@ -104,5 +141,9 @@ export interface ReportRow {
 }
 
 export function* reportRows(db: DatabaseSync, runId: number): Generator<ReportRow> {
-  yield* db.prepare('SELECT seq, action, logon, ad_dn AS dn, ad_guid AS guid, changes, reason FROM run_actions WHERE run_id = ? ORDER BY seq').iterate(runId) as Iterable<ReportRow>;
+  yield* db
+    .prepare(
+      'SELECT seq, action, logon, ad_dn AS dn, ad_guid AS guid, changes, reason FROM run_actions WHERE run_id = ? ORDER BY seq',
+    )
+    .iterate(runId) as Iterable<ReportRow>;
 }

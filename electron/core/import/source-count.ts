@@ -10,18 +10,33 @@ import { readRootDse } from '../directory/rootdse.ts';
 import type { DirectorySession } from '../directory/session.ts';
 import { explainSearchError, type ImportSource, sourceSearches } from './source.ts';
 
-export async function countSource(session: DirectorySession, settings: Settings, source: ImportSource): Promise<SourceCount> {
+export async function countSource(
+  session: DirectorySession,
+  settings: Settings,
+  source: ImportSource,
+): Promise<SourceCount> {
   const timeoutMs = settings.timeout * 1000;
   const { defaultNamingContext } = await readRootDse(session.client).catch((err) => {
     throw explainLdapError(err, 'RootDSE read', timeoutMs);
   });
-  const searches = await sourceSearches(session.client, source, { importComputers: settings.importComputers, domainDn: defaultNamingContext, timeoutMs });
+  const searches = await sourceSearches(session.client, source, {
+    importComputers: settings.importComputers,
+    domainDn: defaultNamingContext,
+    timeoutMs,
+  });
   const seen = new Set<string>();
   const parts: SourceCount['parts'] = [];
   for (const search of searches) {
     let count = 0;
     try {
-      for await (const page of pagedSearch(session.client, search.base, { scope: search.scope, filter: search.filter, attributes: ['objectGUID'], explicitBufferAttributes: ['objectGUID'], pageSize: settings.pageSize, timeLimit: settings.timeout })) {
+      for await (const page of pagedSearch(session.client, search.base, {
+        scope: search.scope,
+        filter: search.filter,
+        attributes: ['objectGUID'],
+        explicitBufferAttributes: ['objectGUID'],
+        pageSize: settings.pageSize,
+        timeLimit: settings.timeout,
+      })) {
         for (const entry of page) {
           count++;
           const guid = entry.objectGUID;

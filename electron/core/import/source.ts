@@ -33,34 +33,66 @@ const NO_SUCH_OBJECT = 32;
 
 /** A search that failed: a missing base is named as such, anything else is explained like any LDAP error. */
 export function explainSearchError(err: unknown, base: string, timeoutMs: number): StepFailure {
-  if ((err as { code?: unknown }).code === NO_SUCH_OBJECT) return new StepFailure('no-such-ou', `The container ${base} does not exist in the directory.`, 'Correct the OU container path (Browse… in Advanced settings), or choose the source again.');
+  if ((err as { code?: unknown }).code === NO_SUCH_OBJECT)
+    return new StepFailure(
+      'no-such-ou',
+      `The container ${base} does not exist in the directory.`,
+      'Correct the OU container path (Browse… in Advanced settings), or choose the source again.',
+    );
   return explainLdapError(err, `search of ${base}`, timeoutMs);
 }
 
 export const isGroupSource = (source: ImportSource): boolean => source.groups.length > 0;
 
 export function describeSource(source: ImportSource, importComputers: boolean): string {
-  const parts = [...source.ous.map((dn) => `OU ${dn}`), ...(source.levels ?? []).map((dn) => `OU ${dn} (this level only)`), ...source.groups.map((dn) => `group ${dn}`)];
+  const parts = [
+    ...source.ous.map((dn) => `OU ${dn}`),
+    ...(source.levels ?? []).map((dn) => `OU ${dn} (this level only)`),
+    ...source.groups.map((dn) => `group ${dn}`),
+  ];
   return `${importComputers ? 'computers' : 'users'} in ${parts.join('; ')}`;
 }
 
 async function primaryGroupToken(client: Client, groupDn: string, timeoutMs: number): Promise<number | null> {
   try {
-    const { searchEntries } = await client.search(groupDn, { scope: 'base', filter: '(objectClass=group)', attributes: ['primaryGroupToken'] });
-    if (searchEntries.length === 0) throw new StepFailure('not-a-group', `${groupDn} is not a group.`, 'Choose a group (objectClass group) as the import source.');
+    const { searchEntries } = await client.search(groupDn, {
+      scope: 'base',
+      filter: '(objectClass=group)',
+      attributes: ['primaryGroupToken'],
+    });
+    if (searchEntries.length === 0)
+      throw new StepFailure(
+        'not-a-group',
+        `${groupDn} is not a group.`,
+        'Choose a group (objectClass group) as the import source.',
+      );
     const token = Number(searchEntries[0]!.primaryGroupToken);
     return Number.isFinite(token) && token > 0 ? token : null;
   } catch (err) {
-    if ((err as { code?: unknown }).code === NO_SUCH_OBJECT) throw new StepFailure('no-such-group', `The group ${groupDn} does not exist in the directory.`, 'It may have been renamed, moved or deleted: choose the source again.');
+    if ((err as { code?: unknown }).code === NO_SUCH_OBJECT)
+      throw new StepFailure(
+        'no-such-group',
+        `The group ${groupDn} does not exist in the directory.`,
+        'It may have been renamed, moved or deleted: choose the source again.',
+      );
     throw explainLdapError(err, 'group lookup', timeoutMs);
   }
 }
 
-export async function sourceSearches(client: Client, source: ImportSource, options: { importComputers: boolean; domainDn: string; timeoutMs: number }): Promise<SourceSearch[]> {
+export async function sourceSearches(
+  client: Client,
+  source: ImportSource,
+  options: { importComputers: boolean; domainDn: string; timeoutMs: number },
+): Promise<SourceSearch[]> {
   const accounts = accountFilter(options.importComputers);
   const searches: SourceSearch[] = [
     ...source.ous.map((dn) => ({ base: dn, filter: accounts, label: `OU ${dn}`, scope: 'sub' as const })),
-    ...(source.levels ?? []).map((dn) => ({ base: dn, filter: accounts, label: `OU ${dn} (this level only)`, scope: 'one' as const })),
+    ...(source.levels ?? []).map((dn) => ({
+      base: dn,
+      filter: accounts,
+      label: `OU ${dn} (this level only)`,
+      scope: 'one' as const,
+    })),
   ];
   for (const dn of source.groups) {
     const token = await primaryGroupToken(client, dn, options.timeoutMs);
@@ -77,4 +109,8 @@ export async function sourceSearches(client: Client, source: ImportSource, optio
  * account filter is ANDed in: 3.0 s against 0.9 s for 100 changes among 100 000 users). Which of the
  * changed objects are accounts is then decided here (`accountsOnly`).
  */
-export const changedSince = (search: SourceSearch, usn: number): SourceSearch => ({ ...search, filter: `(uSNChanged>=${usn + 1})`, accountsOnly: true });
+export const changedSince = (search: SourceSearch, usn: number): SourceSearch => ({
+  ...search,
+  filter: `(uSNChanged>=${usn + 1})`,
+  accountsOnly: true,
+});

@@ -38,7 +38,9 @@ export class Stage {
       CREATE TEMP TABLE plan (seq INTEGER PRIMARY KEY, action TEXT NOT NULL, account_id INTEGER, logon TEXT NOT NULL, dn TEXT, guid TEXT, changes TEXT, reason TEXT, target_ou TEXT, writes_entry INTEGER NOT NULL);
     `);
     this.insertEntry = db.prepare('INSERT OR IGNORE INTO temp.stage (guid, data) VALUES (?, ?)');
-    this.insertPlan = db.prepare('INSERT INTO temp.plan (action, account_id, logon, dn, guid, changes, reason, target_ou, writes_entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insertPlan = db.prepare(
+      'INSERT INTO temp.plan (action, account_id, logon, dn, guid, changes, reason, target_ou, writes_entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     this.hasGuid = db.prepare('SELECT 1 FROM temp.stage WHERE guid = ?');
   }
 
@@ -69,10 +71,23 @@ export class Stage {
   }
 
   *accounts(): Generator<AdAccount> {
-    for (const row of this.db.prepare('SELECT data FROM temp.stage ORDER BY rowid').iterate() as Iterable<{ data: string }>) yield JSON.parse(row.data) as AdAccount;
+    for (const row of this.db.prepare('SELECT data FROM temp.stage ORDER BY rowid').iterate() as Iterable<{
+      data: string;
+    }>)
+      yield JSON.parse(row.data) as AdAccount;
   }
 
-  plan(item: { action: Action; accountId?: number | null; logon: string; dn?: string | null; guid?: string | null; changes?: Record<string, FieldChange> | null; reason?: string | null; targetOu?: string[] | null; account?: AdAccount | null }): void {
+  plan(item: {
+    action: Action;
+    accountId?: number | null;
+    logon: string;
+    dn?: string | null;
+    guid?: string | null;
+    changes?: Record<string, FieldChange> | null;
+    reason?: string | null;
+    targetOu?: string[] | null;
+    account?: AdAccount | null;
+  }): void {
     this.insertPlan.run(
       item.action,
       item.accountId ?? null,
@@ -94,7 +109,13 @@ export class Stage {
   }
 
   countPlanned(...actions: Action[]): number {
-    return Number((this.db.prepare(`SELECT count(*) AS n FROM temp.plan WHERE action IN (${actions.map(() => '?').join(', ')})`).get(...actions) as { n: number }).n);
+    return Number(
+      (
+        this.db
+          .prepare(`SELECT count(*) AS n FROM temp.plan WHERE action IN (${actions.map(() => '?').join(', ')})`)
+          .get(...actions) as { n: number }
+      ).n,
+    );
   }
 
   /**
@@ -105,7 +126,8 @@ export class Stage {
     const hash = createHash('sha256');
     const sql = `SELECT action, ifnull(guid, '') AS guid, logon, ifnull(changes, '') AS changes, ifnull(target_ou, '') AS target_ou, ifnull(reason, '') AS reason FROM temp.plan
       WHERE action IN (${actions.map(() => '?').join(', ')}) ORDER BY guid, logon, action`;
-    for (const row of this.db.prepare(sql).iterate(...actions) as Iterable<Record<string, string>>) hash.update(`${row.action}\t${row.guid}\t${row.logon}\t${row.changes}\t${row.target_ou}\t${row.reason}\n`);
+    for (const row of this.db.prepare(sql).iterate(...actions) as Iterable<Record<string, string>>)
+      hash.update(`${row.action}\t${row.guid}\t${row.logon}\t${row.changes}\t${row.target_ou}\t${row.reason}\n`);
     return hash.digest('hex');
   }
 
@@ -121,6 +143,8 @@ export class Stage {
   }
 
   drop(): void {
-    this.db.exec('DROP TABLE IF EXISTS temp.stage; DROP TABLE IF EXISTS temp.plan; DROP TABLE IF EXISTS temp.left_out;');
+    this.db.exec(
+      'DROP TABLE IF EXISTS temp.stage; DROP TABLE IF EXISTS temp.plan; DROP TABLE IF EXISTS temp.left_out;',
+    );
   }
 }

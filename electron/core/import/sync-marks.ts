@@ -36,42 +36,77 @@ export function dcMarkFor(saved: MarksRow | undefined, marks: DcMarks): DcMark |
 /** Incremental marks belong to one source read one way: any change to either means a full pass. */
 export function sourceKey(source: ImportSource, settings: Settings): string {
   const norm = (list: string[]) => list.map((dn) => dn.toLowerCase()).sort();
-  const shape = { ous: norm(source.ous), groups: norm(source.groups), ...(source.levels?.length ? { levels: norm(source.levels) } : {}), computers: settings.importComputers, middle: settings.parseMiddleName, placement: settings.placement, under: settings.placementOu, disabled: settings.importDisabled };
+  const shape = {
+    ous: norm(source.ous),
+    groups: norm(source.groups),
+    ...(source.levels?.length ? { levels: norm(source.levels) } : {}),
+    computers: settings.importComputers,
+    middle: settings.parseMiddleName,
+    placement: settings.placement,
+    under: settings.placementOu,
+    disabled: settings.importDisabled,
+  };
   return createHash('sha256').update(JSON.stringify(shape)).digest('hex');
 }
 
-export function fullPassReason(request: Pick<ImportRequest, 'mode' | 'full'>, source: ImportSource, marks: DcMarks, saved: MarksRow | undefined, settings: Settings): string | null {
+export function fullPassReason(
+  request: Pick<ImportRequest, 'mode' | 'full'>,
+  source: ImportSource,
+  marks: DcMarks,
+  saved: MarksRow | undefined,
+  settings: Settings,
+): string | null {
   if (request.mode !== 'sync') return 'only Synchronize runs incrementally';
   if (request.full) return 'a full pass was asked for (/FULL)';
-  if (isGroupSource(source)) return 'group sources are read in full (membership changes do not change the members\' uSNChanged)';
+  if (isGroupSource(source))
+    return "group sources are read in full (membership changes do not change the members' uSNChanged)";
   if (!saved) return 'first sync of this source with these settings';
   if (!marks.invocationId) return 'the domain controller did not report its invocationID';
   if (!dcMarkFor(saved, marks)) {
     const host = marks.dnsHostName.toLowerCase();
-    if (saved.dcs.some((d) => d.dc_host.toLowerCase() === host)) return `the domain controller's invocationID changed (${marks.dnsHostName} restored from backup?): its earlier USNs no longer count`;
+    if (saved.dcs.some((d) => d.dc_host.toLowerCase() === host))
+      return `the domain controller's invocationID changed (${marks.dnsHostName} restored from backup?): its earlier USNs no longer count`;
     return `first sync from ${marks.dnsHostName}: USNs are per domain controller (the last sync read ${saved.dc_host})`;
   }
-  if (saved.since_full + 1 >= settings.fullSyncEvery) return `every ${settings.fullSyncEvery}th sync is a full pass, to notice deleted accounts`;
+  if (saved.since_full + 1 >= settings.fullSyncEvery)
+    return `every ${settings.fullSyncEvery}th sync is a full pass, to notice deleted accounts`;
   return null;
 }
 
 export function loadMarks(db: DatabaseSync, key: string): MarksRow | undefined {
   const row = db.prepare('SELECT * FROM sync_marks WHERE source_key = ?').get(key) as Omit<MarksRow, 'dcs'> | undefined;
   if (!row) return undefined;
-  const dcs = db.prepare('SELECT dc_host, invocation_id, usn FROM dc_marks WHERE source_key = ?').all(key) as unknown as DcMark[];
+  const dcs = db
+    .prepare('SELECT dc_host, invocation_id, usn FROM dc_marks WHERE source_key = ?')
+    .all(key) as unknown as DcMark[];
   return { ...row, dcs };
 }
 
 /** `sinceFull` 0 = this was a full pass: it also becomes the estimate of how many entries the source holds. */
-export function saveMarks(db: DatabaseSync, key: string, marks: DcMarks, sinceFull: number, now: string, seen: number): void {
-  db.prepare(`INSERT INTO sync_marks (source_key, dc_host, invocation_id, usn, since_full, last_full_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)
+export function saveMarks(
+  db: DatabaseSync,
+  key: string,
+  marks: DcMarks,
+  sinceFull: number,
+  now: string,
+  seen: number,
+): void {
+  db.prepare(
+    `INSERT INTO sync_marks (source_key, dc_host, invocation_id, usn, since_full, last_full_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (source_key) DO UPDATE SET dc_host = excluded.dc_host, invocation_id = excluded.invocation_id, usn = excluded.usn, since_full = excluded.since_full,
     last_full_at = CASE WHEN excluded.since_full = 0 THEN excluded.last_full_at ELSE last_full_at END,
-    last_seen = CASE WHEN excluded.since_full = 0 THEN excluded.last_seen ELSE last_seen END`).run(key, marks.dnsHostName, marks.invocationId, marks.highestCommittedUsn, sinceFull, now, seen);
+    last_seen = CASE WHEN excluded.since_full = 0 THEN excluded.last_seen ELSE last_seen END`,
+  ).run(key, marks.dnsHostName, marks.invocationId, marks.highestCommittedUsn, sinceFull, now, seen);
   // A DC restored from backup keeps its name but not its USNs: its old mark goes.
-  db.prepare('DELETE FROM dc_marks WHERE source_key = ? AND lower(dc_host) = lower(?) AND invocation_id <> ?').run(key, marks.dnsHostName, marks.invocationId);
-  db.prepare(`INSERT INTO dc_marks (source_key, invocation_id, dc_host, usn, read_at) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT (source_key, invocation_id) DO UPDATE SET dc_host = excluded.dc_host, usn = excluded.usn, read_at = excluded.read_at`).run(key, marks.invocationId, marks.dnsHostName, marks.highestCommittedUsn, now);
+  db.prepare('DELETE FROM dc_marks WHERE source_key = ? AND lower(dc_host) = lower(?) AND invocation_id <> ?').run(
+    key,
+    marks.dnsHostName,
+    marks.invocationId,
+  );
+  db.prepare(
+    `INSERT INTO dc_marks (source_key, invocation_id, dc_host, usn, read_at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (source_key, invocation_id) DO UPDATE SET dc_host = excluded.dc_host, usn = excluded.usn, read_at = excluded.read_at`,
+  ).run(key, marks.invocationId, marks.dnsHostName, marks.highestCommittedUsn, now);
 }
 
 /** The next sync of this source reads everything again. */

@@ -57,7 +57,12 @@ export class LogonResolver {
   constructor(options: ResolverOptions) {
     this.options = { now: Date.now, ...options };
     const retryAfterMs = options.retryAfterMs ?? Math.min(5000, options.settings.timeout * 1000);
-    this.pool = new SessionPool(options.settings, options.password, options.resolver, { size: options.poolSize ?? 4, retryAfterMs, now: this.options.now, onFailover: (note) => options.log?.(`Failover: ${note}`) });
+    this.pool = new SessionPool(options.settings, options.password, options.resolver, {
+      size: options.poolSize ?? 4,
+      retryAfterMs,
+      now: this.options.now,
+      onFailover: (note) => options.log?.(`Failover: ${note}`),
+    });
   }
 
   get connectionsOpened(): number {
@@ -76,34 +81,62 @@ export class LogonResolver {
     if (local) return { result: 'local', account: local };
     const { settings } = this.options;
     if (!settings.autoImport && !dryRun) {
-      return { result: 'not-found', reason: `"${input.sam}" is not in the users database, and on-the-fly import from Active Directory is off (Tools → Active Directory (LDAP) integration…).` };
+      return {
+        result: 'not-found',
+        reason: `"${input.sam}" is not in the users database, and on-the-fly import from Active Directory is off (Tools → Active Directory (LDAP) integration…).`,
+      };
     }
-    const nameKey = input.upn ? input.upn.toLowerCase() : input.domain ? `${input.domain.toLowerCase()}\\${input.key}` : input.key;
+    const nameKey = input.upn
+      ? input.upn.toLowerCase()
+      : input.domain
+        ? `${input.domain.toLowerCase()}\\${input.key}`
+        : input.key;
     const cached = this.notFound.get(nameKey);
     if (cached && this.options.now() < cached.until) return { result: 'not-found', reason: cached.reason };
     const key = `${dryRun ? 'dry' : 'real'}:${nameKey}`;
     const running = this.inFlight.get(key);
     if (running) return running;
-    const work = this.lookUp(input.sam, input.upn, input.domain, nameKey, dryRun).finally(() => this.inFlight.delete(key));
+    const work = this.lookUp(input.sam, input.upn, input.domain, nameKey, dryRun).finally(() =>
+      this.inFlight.delete(key),
+    );
     this.inFlight.set(key, work);
     return work;
   }
 
-  private async lookUp(sam: string, upn: string | null, domain: string | null, nameKey: string, dryRun: boolean): Promise<LookupResult> {
+  private async lookUp(
+    sam: string,
+    upn: string | null,
+    domain: string | null,
+    nameKey: string,
+    dryRun: boolean,
+  ): Promise<LookupResult> {
     let found: Found;
     try {
       found = await this.pool.use((session) => this.search(session, sam, upn, domain));
     } catch (err) {
       const failure = explainLdapError(err, 'account lookup', this.options.settings.timeout * 1000);
-      return { result: 'unavailable', reason: `The directory could not be asked (${failure.message}) ${failure.hint}`.trim() };
+      return {
+        result: 'unavailable',
+        reason: `The directory could not be asked (${failure.message}) ${failure.hint}`.trim(),
+      };
     }
     if (!found.ok) {
       if (found.result.result === 'not-found' && this.options.settings.notFoundCacheSeconds > 0) {
-        this.notFound.set(nameKey, { until: this.options.now() + this.options.settings.notFoundCacheSeconds * 1000, reason: found.result.reason });
+        this.notFound.set(nameKey, {
+          until: this.options.now() + this.options.settings.notFoundCacheSeconds * 1000,
+          reason: found.result.reason,
+        });
       }
       return found.result;
     }
-    if (dryRun) return { result: 'imported', account: this.viewOf(found.account), dn: found.account.dn, runId: null, dryRun: true };
+    if (dryRun)
+      return {
+        result: 'imported',
+        account: this.viewOf(found.account),
+        dn: found.account.dn,
+        runId: null,
+        dryRun: true,
+      };
     // One write at a time on this connection: SQLite transactions do not nest.
     const done = this.writes.then(() => this.importAccount(found.account));
     this.writes = done.catch(() => undefined);
@@ -114,13 +147,23 @@ export class LogonResolver {
   private async domainNames(session: DirectorySession): Promise<{ netbios: string; dns: string }> {
     if (this.domain) return this.domain;
     const dse = await readRootDse(session.client);
-    const { searchEntries } = await session.client.search(`CN=Partitions,${dse.configurationNamingContext}`, { scope: 'one', filter: `(&(objectClass=crossRef)(nCName=${escapeFilterValue(dse.defaultNamingContext)}))`, attributes: ['nETBIOSName', 'dnsRoot'], timeLimit: this.options.settings.timeout });
+    const { searchEntries } = await session.client.search(`CN=Partitions,${dse.configurationNamingContext}`, {
+      scope: 'one',
+      filter: `(&(objectClass=crossRef)(nCName=${escapeFilterValue(dse.defaultNamingContext)}))`,
+      attributes: ['nETBIOSName', 'dnsRoot'],
+      timeLimit: this.options.settings.timeout,
+    });
     const entry: Record<string, unknown> = searchEntries[0] ?? {};
     this.domain = { netbios: String(entry.nETBIOSName ?? ''), dns: String(entry.dnsRoot ?? '') };
     return this.domain;
   }
 
-  private async search(session: DirectorySession, sam: string, upn: string | null, domain: string | null): Promise<Found> {
+  private async search(
+    session: DirectorySession,
+    sam: string,
+    upn: string | null,
+    domain: string | null,
+  ): Promise<Found> {
     const { settings } = this.options;
     const timeoutMs = settings.timeout * 1000;
     if (this.searchBase === null) {
@@ -130,25 +173,76 @@ export class LogonResolver {
     if (domain) {
       const names = await this.domainNames(session);
       if (![names.netbios, names.dns].some((n) => n && n.toLowerCase() === domain.toLowerCase())) {
-        return { ok: false, result: { result: 'not-found', reason: `"${domain}\\${sam}" names the domain ${domain}, but this directory is ${names.netbios || '?'} (${names.dns || '?'}); nothing was imported.` } };
+        return {
+          ok: false,
+          result: {
+            result: 'not-found',
+            reason: `"${domain}\\${sam}" names the domain ${domain}, but this directory is ${names.netbios || '?'} (${names.dns || '?'}); nothing was imported.`,
+          },
+        };
       }
     }
     const logon = settings.importComputers ? `${sam}$` : sam;
-    const match = upn ? `(userPrincipalName=${escapeFilterValue(upn)})` : `(sAMAccountName=${escapeFilterValue(logon)})`;
+    const match = upn
+      ? `(userPrincipalName=${escapeFilterValue(upn)})`
+      : `(sAMAccountName=${escapeFilterValue(logon)})`;
     this.queries++;
     let entries;
     try {
-      ({ searchEntries: entries } = await session.client.search(this.searchBase, { scope: 'sub', filter: `(&${accountFilter(settings.importComputers)}${match})`, attributes: ACCOUNT_ATTRIBUTES, explicitBufferAttributes: BINARY_ATTRIBUTES, sizeLimit: 2, timeLimit: settings.timeout }));
+      ({ searchEntries: entries } = await session.client.search(this.searchBase, {
+        scope: 'sub',
+        filter: `(&${accountFilter(settings.importComputers)}${match})`,
+        attributes: ACCOUNT_ATTRIBUTES,
+        explicitBufferAttributes: BINARY_ATTRIBUTES,
+        sizeLimit: 2,
+        timeLimit: settings.timeout,
+      }));
     } catch (err) {
-      if ((err as { code?: unknown }).code === 32) throw new StepFailure('no-such-ou', `the container ${this.searchBase} does not exist in the directory.`, 'Correct the OU container path in Advanced settings.');
+      if ((err as { code?: unknown }).code === 32)
+        throw new StepFailure(
+          'no-such-ou',
+          `the container ${this.searchBase} does not exist in the directory.`,
+          'Correct the OU container path in Advanced settings.',
+        );
       throw explainLdapError(err, 'account lookup', timeoutMs);
     }
     const what = settings.importComputers ? 'computer account' : 'user account';
-    if (entries.length === 0) return { ok: false, result: { result: 'not-found', reason: `Active Directory has no ${what} "${upn ?? sam}" in ${this.searchBase}.` } };
-    if (entries.length > 1) return { ok: false, result: { result: 'not-found', reason: `More than one ${what} in ${this.searchBase} answers to "${upn ?? sam}"; nothing was imported.` } };
-    const mapped = toAdAccount(entries[0]!, { importComputers: settings.importComputers, parseMiddleName: settings.parseMiddleName });
-    if (!mapped.ok) return { ok: false, result: { result: 'not-found', reason: `The directory entry ${mapped.rejected.dn} cannot be imported: ${mapped.rejected.reason}.` } };
-    if (!mapped.account.enabled && !settings.importDisabled) return { ok: false, result: { result: 'not-found', reason: `"${mapped.account.logon}" is disabled in Active Directory, and the settings skip disabled accounts.` } };
+    if (entries.length === 0)
+      return {
+        ok: false,
+        result: {
+          result: 'not-found',
+          reason: `Active Directory has no ${what} "${upn ?? sam}" in ${this.searchBase}.`,
+        },
+      };
+    if (entries.length > 1)
+      return {
+        ok: false,
+        result: {
+          result: 'not-found',
+          reason: `More than one ${what} in ${this.searchBase} answers to "${upn ?? sam}"; nothing was imported.`,
+        },
+      };
+    const mapped = toAdAccount(entries[0]!, {
+      importComputers: settings.importComputers,
+      parseMiddleName: settings.parseMiddleName,
+    });
+    if (!mapped.ok)
+      return {
+        ok: false,
+        result: {
+          result: 'not-found',
+          reason: `The directory entry ${mapped.rejected.dn} cannot be imported: ${mapped.rejected.reason}.`,
+        },
+      };
+    if (!mapped.account.enabled && !settings.importDisabled)
+      return {
+        ok: false,
+        result: {
+          result: 'not-found',
+          reason: `"${mapped.account.logon}" is disabled in Active Directory, and the settings skip disabled accounts.`,
+        },
+      };
     return { ok: true, account: mapped.account };
   }
 
@@ -159,7 +253,22 @@ export class LogonResolver {
 
   private viewOf(a: AdAccount): AccountView {
     const { settings } = this.options;
-    return { logon: a.logon, firstName: a.firstName, middleName: a.middleName, lastName: a.lastName, displayName: a.displayName, email: a.email, department: a.department, title: a.title, phone: a.phone, enabled: a.enabled, kind: a.kind, ou: displayOuPath(targetOu(a, { placement: settings.placement, placementOu: this.placement() })), origin: 'ad', adGuid: braced(a.guid) };
+    return {
+      logon: a.logon,
+      firstName: a.firstName,
+      middleName: a.middleName,
+      lastName: a.lastName,
+      displayName: a.displayName,
+      email: a.email,
+      department: a.department,
+      title: a.title,
+      phone: a.phone,
+      enabled: a.enabled,
+      kind: a.kind,
+      ou: displayOuPath(targetOu(a, { placement: settings.placement, placementOu: this.placement() })),
+      origin: 'ad',
+      adGuid: braced(a.guid),
+    };
   }
 
   private async importAccount(account: AdAccount): Promise<LookupResult> {
@@ -173,21 +282,58 @@ export class LogonResolver {
     db.exec('BEGIN IMMEDIATE');
     try {
       stage.add(account);
-      const planner = new Planner(db, stage, new OuTree(db), { mode: 'add', kind: account.kind, importDisabled: settings.importDisabled, placement: settings.placement, placementOu: this.placement(), seenGuids: new Set() });
+      const planner = new Planner(db, stage, new OuTree(db), {
+        mode: 'add',
+        kind: account.kind,
+        importDisabled: settings.importDisabled,
+        placement: settings.placement,
+        placementOu: this.placement(),
+        seenGuids: new Set(),
+      });
       planner.planEntry(account);
       const [row] = [...stage.planned(REPORTED_ACTIONS), ...stage.planned(['unchanged'])];
       const planned = row ? plannedAction(row) : null;
       if (!planned || planned.action !== 'create') {
         db.exec('ROLLBACK');
-        const why = planned?.action === 'unchanged' ? `the directory account ${account.dn} is already in the users database under another logon name (renamed in AD?); a sync updates it` : (planned?.reason ?? 'it could not be planned');
-        return { result: 'not-found', reason: `"${account.logon}" was found in Active Directory but not imported: ${why}.` };
+        const why =
+          planned?.action === 'unchanged'
+            ? `the directory account ${account.dn} is already in the users database under another logon name (renamed in AD?); a sync updates it`
+            : (planned?.reason ?? 'it could not be planned');
+        return {
+          result: 'not-found',
+          reason: `"${account.logon}" was found in Active Directory but not imported: ${why}.`,
+        };
       }
       const counts = emptyCounts();
       const source = `logon ${account.logon} (${account.dn})`;
-      const runId = beginRun(db, { mode: 'on-the-fly', source, startedBy: 'on-the-fly', incremental: false, dc: null, startedAt: now });
-      await applyPlan({ db, stage, runId, now, counts, problems: [], onRow: () => undefined, checkCancelled: () => undefined });
+      const runId = beginRun(db, {
+        mode: 'on-the-fly',
+        source,
+        startedBy: 'on-the-fly',
+        incremental: false,
+        dc: null,
+        startedAt: now,
+      });
+      await applyPlan({
+        db,
+        stage,
+        runId,
+        now,
+        counts,
+        problems: [],
+        onRow: () => undefined,
+        checkCancelled: () => undefined,
+      });
       bumpRevision(db);
-      endRun(db, runId, { status: 'succeeded', source, incremental: false, dc: null, counts, error: null, backup: null });
+      endRun(db, runId, {
+        status: 'succeeded',
+        source,
+        incremental: false,
+        dc: null,
+        counts,
+        error: null,
+        backup: null,
+      });
       db.exec('COMMIT');
       return { result: 'imported', account: findAccount(db, account.logon)!, dn: account.dn, runId, dryRun: false };
     } catch (err) {

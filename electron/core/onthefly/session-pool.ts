@@ -61,7 +61,12 @@ export class SessionPool {
   }
 
   private async acquire(): Promise<DirectorySession> {
-    if (this.closed) throw new StepFailure('pool-closed', 'The directory connections are closed (the service is stopping).', 'Try again when it runs.');
+    if (this.closed)
+      throw new StepFailure(
+        'pool-closed',
+        'The directory connections are closed (the service is stopping).',
+        'Try again when it runs.',
+      );
     const remembered = this.recentFailure();
     if (remembered) throw remembered;
     const idle = this.idle.pop();
@@ -79,7 +84,14 @@ export class SessionPool {
       return session;
     } catch (err) {
       this.busy--;
-      const error = err instanceof StepFailure ? err : new StepFailure('directory-unavailable', (err as Error).message, 'Check the connection with Test connection.');
+      const error =
+        err instanceof StepFailure
+          ? err
+          : new StepFailure(
+              'directory-unavailable',
+              (err as Error).message,
+              'Check the connection with Test connection.',
+            );
       this.failure = { error, until: this.options.now() + this.options.retryAfterMs };
       // Everyone queued behind this attempt gets the same answer now rather than after their own timeouts.
       for (const waiter of this.waiting.splice(0)) waiter.reject(error);
@@ -104,7 +116,8 @@ export class SessionPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const waiter of this.waiting.splice(0)) waiter.reject(new StepFailure('pool-closed', 'The directory connections were closed.', ''));
+    for (const waiter of this.waiting.splice(0))
+      waiter.reject(new StepFailure('pool-closed', 'The directory connections were closed.', ''));
     await Promise.all(this.idle.splice(0).map((s) => s.close()));
   }
 }

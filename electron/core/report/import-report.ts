@@ -10,7 +10,9 @@ import { csvLine } from './csv.ts';
 
 export function describeChanges(changes: Record<string, FieldChange> | null): string {
   if (!changes) return '';
-  return Object.entries(changes).map(([field, c]) => `${field}: "${c.from}" → "${c.to}"`).join('; ');
+  return Object.entries(changes)
+    .map(([field, c]) => `${field}: "${c.from}" → "${c.to}"`)
+    .join('; ');
 }
 
 const HEADER = ['action', 'logon', 'dn', 'objectGUID', 'changes', 'reason'];
@@ -19,7 +21,18 @@ const fields = (a: PlannedAction) => [a.action, a.logon, a.dn, braced(a.guid), d
 export function* runReportCsv(db: DatabaseSync, runId: number): Generator<string> {
   yield csvLine(['run', 'seq', ...HEADER]);
   for (const row of reportRows(db, runId)) {
-    yield csvLine([runId, row.seq, ...fields({ action: row.action as PlannedAction['action'], logon: row.logon, dn: row.dn, guid: row.guid, changes: row.changes ? JSON.parse(row.changes) : null, reason: row.reason })]);
+    yield csvLine([
+      runId,
+      row.seq,
+      ...fields({
+        action: row.action as PlannedAction['action'],
+        logon: row.logon,
+        dn: row.dn,
+        guid: row.guid,
+        changes: row.changes ? JSON.parse(row.changes) : null,
+        reason: row.reason,
+      }),
+    ]);
   }
 }
 

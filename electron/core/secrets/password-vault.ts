@@ -14,7 +14,6 @@ export interface SecretCipher {
   decrypt(sealed: string): string;
 }
 
-
 export interface PasswordVault {
   info(): SecureStorageInfo;
   target(): PasswordTarget | null;
@@ -41,7 +40,9 @@ export class EncryptedFileVault implements PasswordVault {
   }
   private record(): SealedRecord | null {
     const raw = this.file.get('password') as Partial<SealedRecord> | undefined;
-    return raw && typeof raw.sealed === 'string' && typeof raw.login === 'string' && typeof raw.server === 'string' ? (raw as SealedRecord) : null;
+    return raw && typeof raw.sealed === 'string' && typeof raw.login === 'string' && typeof raw.server === 'string'
+      ? (raw as SealedRecord)
+      : null;
   }
   target(): PasswordTarget | null {
     const r = this.record();
@@ -76,7 +77,10 @@ export class SessionVault implements PasswordVault {
     this.why = why;
   }
   info(): SecureStorageInfo {
-    return { persistent: false, description: `${this.why} The password is kept in memory only until the console closes; it is never written to disk.` };
+    return {
+      persistent: false,
+      description: `${this.why} The password is kept in memory only until the console closes; it is never written to disk.`,
+    };
   }
   target(): PasswordTarget | null {
     return this.entry ? { login: this.entry.login, server: this.entry.server } : null;

@@ -14,6 +14,13 @@ export function openSettingsFile(dataDir: string): KeyValueFile {
 
 /** A settings file that cannot be read is never overwritten: the admin decides what to keep. */
 export function unreadableSettings(file: string, err: unknown): StepFailure {
-  const why = err instanceof SyntaxError ? 'is not valid JSON (was it edited by hand?)' : `cannot be opened (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
-  return new StepFailure('settings-unreadable', `The settings file ${file} ${why}.`, 'Correct the file, or move it aside to start from the default settings. Nothing was changed.');
+  const why =
+    err instanceof SyntaxError
+      ? 'is not valid JSON (was it edited by hand?)'
+      : `cannot be opened (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  return new StepFailure(
+    'settings-unreadable',
+    `The settings file ${file} ${why}.`,
+    'Correct the file, or move it aside to start from the default settings. Nothing was changed.',
+  );
 }

@@ -18,7 +18,10 @@ export function tokensEqual(expected: string, given: string | null | undefined):
 }
 
 /** The token from the query, an Authorization: Bearer header or the session cookie. */
-export function presentedToken(url: URL, headers: { authorization?: string | undefined; cookie?: string | undefined }): { token: string | null; fromQuery: boolean } {
+export function presentedToken(
+  url: URL,
+  headers: { authorization?: string | undefined; cookie?: string | undefined },
+): { token: string | null; fromQuery: boolean } {
   const fromQuery = url.searchParams.get('token');
   if (fromQuery) return { token: fromQuery, fromQuery: true };
   const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '');

@@ -2,7 +2,19 @@
 import { useId } from 'react';
 import { Dialog } from './Dialog.tsx';
 
-export function ConfirmBox({ title, message, yes, no, onAnswer }: { title: string; message: string; yes: string; no: string; onAnswer: (yes: boolean) => void }) {
+export function ConfirmBox({
+  title,
+  message,
+  yes,
+  no,
+  onAnswer,
+}: {
+  title: string;
+  message: string;
+  yes: string;
+  no: string;
+  onAnswer: (yes: boolean) => void;
+}) {
   const messageId = useId();
   return (
     <Dialog

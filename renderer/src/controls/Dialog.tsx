@@ -7,7 +7,8 @@ import { createPortal } from 'react-dom';
 import { pushModal } from './modal-stack.ts';
 
 // The title bar's close button (tabindex -1) is for the mouse, as in Windows: focus never lands on it.
-const FOCUSABLE = ':is(button, input, select, textarea):not([disabled]):not([tabindex="-1"]), [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  ':is(button, input, select, textarea):not([disabled]):not([tabindex="-1"]), [tabindex]:not([tabindex="-1"])';
 
 export interface DialogProps {
   title: string;
@@ -20,12 +21,31 @@ export interface DialogProps {
   describedBy?: string;
 }
 
-export function Dialog({ title, onCancel, onSubmit, children, buttons, role = 'dialog', width = 460, describedBy }: DialogProps) {
+export function Dialog({
+  title,
+  onCancel,
+  onSubmit,
+  children,
+  buttons,
+  role = 'dialog',
+  width = 460,
+  describedBy,
+}: DialogProps) {
   const titleId = useId();
   const ref = useRef<HTMLFormElement>(null);
   const backdrop = useRef<HTMLDivElement>(null);
   // Modal as on Windows: everything behind is inert while it is open; focus returns to its opener.
-  useLayoutEffect(() => pushModal(backdrop.current!, () => ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>(FOCUSABLE) ?? null), []);
+  useLayoutEffect(
+    () =>
+      pushModal(
+        backdrop.current!,
+        () =>
+          ref.current?.querySelector<HTMLElement>('[data-autofocus]') ??
+          ref.current?.querySelector<HTMLElement>(FOCUSABLE) ??
+          null,
+      ),
+    [],
+  );
 
   // React lets events from a portal bubble to the component that rendered it: a nested dialog's keys and
   // submit must not also reach the dialog underneath.

@@ -16,7 +16,19 @@ const ICONS = { info: 'i', error: '×', warning: '!' };
 export function MessageBox({ title, kind, message, children, onClose }: MessageBoxProps) {
   const messageId = useId();
   return (
-    <Dialog title={title} role="alertdialog" onCancel={onClose} onSubmit={onClose} width={560} describedBy={messageId} buttons={<button type="submit" data-autofocus className="default">OK</button>}>
+    <Dialog
+      title={title}
+      role="alertdialog"
+      onCancel={onClose}
+      onSubmit={onClose}
+      width={560}
+      describedBy={messageId}
+      buttons={
+        <button type="submit" data-autofocus className="default">
+          OK
+        </button>
+      }
+    >
       <div className={`message message-${kind}`}>
         <span className={`message-icon ${kind}`} aria-hidden="true">
           {ICONS[kind]}

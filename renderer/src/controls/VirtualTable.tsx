@@ -33,7 +33,21 @@ export interface VirtualTableProps<T> {
 const ROW_HEIGHT = 22;
 const OVERSCAN = 10;
 
-export function VirtualTable<T>({ label, columns, rowCount, getRow, onRange, rowLabel, typeAhead, selected = null, onSelect, sort, onSort, height = 360, empty }: VirtualTableProps<T>) {
+export function VirtualTable<T>({
+  label,
+  columns,
+  rowCount,
+  getRow,
+  onRange,
+  rowLabel,
+  typeAhead,
+  selected = null,
+  onSelect,
+  sort,
+  onSort,
+  height = 360,
+  empty,
+}: VirtualTableProps<T>) {
   const typeAheadText = typeAhead ?? rowLabel;
   const body = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -69,7 +83,14 @@ export function VirtualTable<T>({ label, columns, rowCount, getRow, onRange, row
   const onKeyDown = (event: React.KeyboardEvent) => {
     const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
     const current = selected ?? -1;
-    const next: Record<string, number> = { ArrowDown: current + 1, ArrowUp: current - 1, PageDown: current + page, PageUp: current - page, Home: 0, End: rowCount - 1 };
+    const next: Record<string, number> = {
+      ArrowDown: current + 1,
+      ArrowUp: current - 1,
+      PageDown: current + page,
+      PageUp: current - page,
+      Home: 0,
+      End: rowCount - 1,
+    };
     if (event.key in next) {
       event.preventDefault();
       moveTo(next[event.key]!);
@@ -126,7 +147,12 @@ export function VirtualTable<T>({ label, columns, rowCount, getRow, onRange, row
     <div role="grid" aria-label={label} aria-rowcount={rowCount + 1} className="vtable">
       <div role="row" aria-rowindex={1} className="vhead" style={{ gridTemplateColumns: template }}>
         {columns.map((c) => (
-          <div role="columnheader" key={c.key} className="vcell" aria-sort={sort?.column === c.key ? (sort.descending ? 'descending' : 'ascending') : undefined}>
+          <div
+            role="columnheader"
+            key={c.key}
+            className="vcell"
+            aria-sort={sort?.column === c.key ? (sort.descending ? 'descending' : 'ascending') : undefined}
+          >
             {c.sortable && onSort ? (
               <button type="button" className="vsort" onClick={() => onSort(c.key)}>
                 {c.title}
@@ -143,12 +169,18 @@ export function VirtualTable<T>({ label, columns, rowCount, getRow, onRange, row
         className="vbody"
         tabIndex={0}
         aria-label={`${label} rows`}
-        aria-activedescendant={selected !== null && selected >= first && selected < last ? `${id}-row-${selected}` : undefined}
+        aria-activedescendant={
+          selected !== null && selected >= first && selected < last ? `${id}-row-${selected}` : undefined
+        }
         style={{ height }}
         onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
         onKeyDown={onKeyDown}
       >
-        {rowCount === 0 ? <div className="vempty">{empty}</div> : <div style={{ height: rowCount * ROW_HEIGHT, position: 'relative' }}>{rows}</div>}
+        {rowCount === 0 ? (
+          <div className="vempty">{empty}</div>
+        ) : (
+          <div style={{ height: rowCount * ROW_HEIGHT, position: 'relative' }}>{rows}</div>
+        )}
       </div>
     </div>
   );

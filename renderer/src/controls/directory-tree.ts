@@ -29,7 +29,10 @@ export function useDirectoryTree(settings: Settings, password: string) {
     setError(null);
     if (result.value.failover) setFailover(result.value.failover);
     loaded.current[result.value.node.dn] = result.value.children;
-    setTree((t) => ({ children: { ...t.children, [result.value.node.dn]: result.value.children }, expanded: new Set([...t.expanded, result.value.node.dn]) }));
+    setTree((t) => ({
+      children: { ...t.children, [result.value.node.dn]: result.value.children },
+      expanded: new Set([...t.expanded, result.value.node.dn]),
+    }));
     return result.value.node;
   };
 
@@ -46,7 +49,11 @@ export function useDirectoryTree(settings: Settings, password: string) {
     } else {
       setTree((t) => ({ ...t, children: { ...t.children, [node.dn]: 'loading' } }));
       void load(node.dn).then((done) => {
-        if (!done) setTree((t) => ({ ...t, children: Object.fromEntries(Object.entries(t.children).filter(([k]) => k !== node.dn)) }));
+        if (!done)
+          setTree((t) => ({
+            ...t,
+            children: Object.fromEntries(Object.entries(t.children).filter(([k]) => k !== node.dn)),
+          }));
       });
     }
   };
@@ -63,7 +70,10 @@ export function useDirectoryTree(settings: Settings, password: string) {
     for (let depth = target.rdns.length - top.rdns.length - 1; depth >= 0; depth--) {
       const kids = loaded.current[at] ?? ((await load(at)) ? loaded.current[at] : undefined);
       const wanted = formatDn(target.rdns.slice(depth)).toLowerCase();
-      const next = kids?.find((k) => parseDn(k.dn).ok && formatDn((parseDn(k.dn) as { rdns: typeof target.rdns }).rdns).toLowerCase() === wanted);
+      const next = kids?.find(
+        (k) =>
+          parseDn(k.dn).ok && formatDn((parseDn(k.dn) as { rdns: typeof target.rdns }).rdns).toLowerCase() === wanted,
+      );
       if (!next) break;
       if (depth > 0 && !loaded.current[next.dn]) await load(next.dn);
       else if (depth > 0) setTree((t) => ({ ...t, expanded: new Set([...t.expanded, next.dn]) }));
@@ -83,7 +93,14 @@ export function useDirectoryTree(settings: Settings, password: string) {
     const walk = (node: BrowseNode, level: number) => {
       const kids = tree.children[node.dn];
       const expanded = tree.expanded.has(node.dn) && Array.isArray(kids);
-      out.push({ key: node.dn, label: node.name, level, expandable: kids === undefined || (Array.isArray(kids) && kids.length > 0), expanded, node });
+      out.push({
+        key: node.dn,
+        label: node.name,
+        level,
+        expandable: kids === undefined || (Array.isArray(kids) && kids.length > 0),
+        expanded,
+        node,
+      });
       if (expanded) for (const k of kids as BrowseNode[]) walk(k, level + 1);
     };
     if (root) walk(root, 1);

@@ -19,7 +19,8 @@ function applyInert(): void {
   }
 }
 
-const focusable = (el: HTMLElement | null | undefined): el is HTMLElement => !!el && el.isConnected && !(el as HTMLButtonElement).disabled && !el.closest('[inert]') && el !== document.body;
+const focusable = (el: HTMLElement | null | undefined): el is HTMLElement =>
+  !!el && el.isConnected && !(el as HTMLButtonElement).disabled && !el.closest('[inert]') && el !== document.body;
 
 export function isModalOpen(): boolean {
   return stack.length > 0;
@@ -29,7 +30,11 @@ export function isModalOpen(): boolean {
 export function pushModal(element: HTMLElement, firstFocus: () => HTMLElement | null): () => void {
   const active = document.activeElement as HTMLElement | null;
   const below = stack.at(-1);
-  const entry: Entry = { element, opener: active && active !== document.body ? active : (below?.lastFocused ?? null), lastFocused: null };
+  const entry: Entry = {
+    element,
+    opener: active && active !== document.body ? active : (below?.lastFocused ?? null),
+    lastFocused: null,
+  };
   const track = (event: FocusEvent) => {
     if (event.target instanceof HTMLElement) entry.lastFocused = event.target;
   };
@@ -45,6 +50,10 @@ export function pushModal(element: HTMLElement, firstFocus: () => HTMLElement | 
     const under = stack.at(-1);
     const target = [entry.opener, under?.lastFocused].find(focusable);
     if (target) target.focus();
-    else (under?.element.querySelector<HTMLElement>('[data-autofocus]') ?? under?.element.querySelector<HTMLElement>('button, input'))?.focus();
+    else
+      (
+        under?.element.querySelector<HTMLElement>('[data-autofocus]') ??
+        under?.element.querySelector<HTMLElement>('button, input')
+      )?.focus();
   };
 }

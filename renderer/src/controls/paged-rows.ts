@@ -8,7 +8,10 @@ import type { ApiError } from '../../../shared/result.ts';
 
 const BLOCK = 200;
 
-export type FetchBlock<T> = (offset: number, limit: number) => Promise<{ ok: true; value: { total: number; rows: T[] } } | { ok: false; error: ApiError }>;
+export type FetchBlock<T> = (
+  offset: number,
+  limit: number,
+) => Promise<{ ok: true; value: { total: number; rows: T[] } } | { ok: false; error: ApiError }>;
 
 export interface PagedRows<T> {
   total: number | null;

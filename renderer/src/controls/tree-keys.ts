@@ -46,11 +46,18 @@ export function typeAheadMatch(items: VisibleItem[], from: number, text: string)
 }
 
 /** The key handler for a tree or list whose visible items are `items` and whose current item is `current`. */
-export function useTreeKeys(items: VisibleItem[], current: string | null, actions: TreeActions): (event: React.KeyboardEvent) => void {
+export function useTreeKeys(
+  items: VisibleItem[],
+  current: string | null,
+  actions: TreeActions,
+): (event: React.KeyboardEvent) => void {
   const typed = useRef({ text: '', at: 0 });
   return (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
-    const index = Math.max(0, items.findIndex((i) => i.key === current));
+    const index = Math.max(
+      0,
+      items.findIndex((i) => i.key === current),
+    );
     const item = items[index];
     if (!item) return;
     const go = (i: number) => {
@@ -95,7 +102,10 @@ export function useTreeKeys(items: VisibleItem[], current: string | null, action
       default: {
         if (event.key.length !== 1 || event.key === ' ') return;
         const now = Date.now();
-        typed.current = { text: now - typed.current.at > TYPE_AHEAD_MS ? event.key : typed.current.text + event.key, at: now };
+        typed.current = {
+          text: now - typed.current.at > TYPE_AHEAD_MS ? event.key : typed.current.text + event.key,
+          at: now,
+        };
         const found = typeAheadMatch(items, index, typed.current.text);
         if (found >= 0) go(found);
         break;

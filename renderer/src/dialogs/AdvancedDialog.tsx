@@ -7,18 +7,40 @@ import { Dialog } from '../controls/Dialog.tsx';
 import { focusField } from '../controls/focus-field.ts';
 import { BrowseDialog } from './BrowseDialog.tsx';
 
-type Advanced = Pick<Settings, 'ouPath' | 'server' | 'security' | 'caFile' | 'importComputers' | 'parseMiddleName'> & { port: string; connectTimeout: string; timeout: string; pageSize: string };
+type Advanced = Pick<Settings, 'ouPath' | 'server' | 'security' | 'caFile' | 'importComputers' | 'parseMiddleName'> & {
+  port: string;
+  connectTimeout: string;
+  timeout: string;
+  pageSize: string;
+};
 
-const SECURITY_LABELS: Record<Security, string> = { ldaps: 'LDAPS (SSL/TLS, port 636)', starttls: 'StartTLS (port 389)', none: 'None (not encrypted)' };
+const SECURITY_LABELS: Record<Security, string> = {
+  ldaps: 'LDAPS (SSL/TLS, port 636)',
+  starttls: 'StartTLS (port 389)',
+  none: 'None (not encrypted)',
+};
 
 function toForm(s: Settings): Advanced {
-  return { ...s, port: s.port === null ? '' : String(s.port), connectTimeout: String(s.connectTimeout), timeout: String(s.timeout), pageSize: String(s.pageSize) };
+  return {
+    ...s,
+    port: s.port === null ? '' : String(s.port),
+    connectTimeout: String(s.connectTimeout),
+    timeout: String(s.timeout),
+    pageSize: String(s.pageSize),
+  };
 }
 
 /** Checks the form; returns the settings to apply or the errors per field. */
-export function readAdvanced(form: Advanced): { settings: Partial<Settings> } | { errors: Partial<Record<keyof Advanced, string>> } {
+export function readAdvanced(
+  form: Advanced,
+): { settings: Partial<Settings> } | { errors: Partial<Record<keyof Advanced, string>> } {
   const errors: Partial<Record<keyof Advanced, string>> = {};
-  const whole = (key: 'port' | 'connectTimeout' | 'timeout' | 'pageSize', label: string, min: number, max: number): number | null => {
+  const whole = (
+    key: 'port' | 'connectTimeout' | 'timeout' | 'pageSize',
+    label: string,
+    min: number,
+    max: number,
+  ): number | null => {
     const text = form[key].trim();
     if (key === 'port' && text === '') return null;
     if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
@@ -40,7 +62,18 @@ export function readAdvanced(form: Advanced): { settings: Partial<Settings> } | 
   }
   if (Object.keys(errors).length > 0) return { errors };
   return {
-    settings: { ouPath: form.ouPath.trim(), server, port, security: form.security, caFile: form.caFile.trim(), connectTimeout: connectTimeout!, timeout: timeout!, pageSize: pageSize!, importComputers: form.importComputers, parseMiddleName: form.parseMiddleName },
+    settings: {
+      ouPath: form.ouPath.trim(),
+      server,
+      port,
+      security: form.security,
+      caFile: form.caFile.trim(),
+      connectTimeout: connectTimeout!,
+      timeout: timeout!,
+      pageSize: pageSize!,
+      importComputers: form.importComputers,
+      parseMiddleName: form.parseMiddleName,
+    },
   };
 }
 
@@ -72,7 +105,15 @@ function PathPreview({ text, server, id }: { text: string; server: string; id: s
   }
   return (
     <p id={id} className="path-preview" aria-live="polite">
-      Server: <b>{server.trim() ? `${server.trim()} (Server field${/[\s,;]/.test(server.trim()) ? ', tried in this order' : ''})` : (parsed.server ?? (parsed.domain ? `domain controllers of ${parsed.domain} (found by DNS)` : 'none — fill in the Server field'))}</b>
+      Server:{' '}
+      <b>
+        {server.trim()
+          ? `${server.trim()} (Server field${/[\s,;]/.test(server.trim()) ? ', tried in this order' : ''})`
+          : (parsed.server ??
+            (parsed.domain
+              ? `domain controllers of ${parsed.domain} (found by DNS)`
+              : 'none — fill in the Server field'))}
+      </b>
       {parsed.port ? (
         <>
           {' '}
@@ -84,12 +125,33 @@ function PathPreview({ text, server, id }: { text: string; server: string; id: s
   );
 }
 
-export function AdvancedDialog({ settings, password, onApply, onCancel }: { settings: Settings; password: string; onApply: (changes: Partial<Settings>) => void; onCancel: () => void }) {
+export function AdvancedDialog({
+  settings,
+  password,
+  onApply,
+  onCancel,
+}: {
+  settings: Settings;
+  password: string;
+  onApply: (changes: Partial<Settings>) => void;
+  onCancel: () => void;
+}) {
   const [form, setForm] = useState<Advanced>(() => toForm(settings));
   const [errors, setErrors] = useState<Partial<Record<keyof Advanced, string>>>({});
   const [summary, setSummary] = useState<string | null>(null);
   const [browsing, setBrowsing] = useState(false);
-  const ids = { path: useId(), preview: useId(), server: useId(), port: useId(), ca: useId(), ct: useId(), to: useId(), ps: useId(), comp: useId(), mid: useId() };
+  const ids = {
+    path: useId(),
+    preview: useId(),
+    server: useId(),
+    port: useId(),
+    ca: useId(),
+    ct: useId(),
+    to: useId(),
+    ps: useId(),
+    comp: useId(),
+    mid: useId(),
+  };
   const set = <K extends keyof Advanced>(key: K, value: Advanced[K]) => setForm((f) => ({ ...f, [key]: value }));
   const fieldError = (key: keyof Advanced) =>
     errors[key] ? (
@@ -98,7 +160,14 @@ export function AdvancedDialog({ settings, password, onApply, onCancel }: { sett
       </span>
     ) : null;
 
-  const inputIds: Record<string, string> = { ouPath: ids.path, server: ids.server, port: ids.port, connectTimeout: ids.ct, timeout: ids.to, pageSize: ids.ps };
+  const inputIds: Record<string, string> = {
+    ouPath: ids.path,
+    server: ids.server,
+    port: ids.port,
+    connectTimeout: ids.ct,
+    timeout: ids.to,
+    pageSize: ids.ps,
+  };
   const apply = () => {
     const read = readAdvanced(form);
     if ('errors' in read) {
@@ -138,7 +207,16 @@ export function AdvancedDialog({ settings, password, onApply, onCancel }: { sett
         <legend>Container</legend>
         <label htmlFor={ids.path}>OU container path</label>
         <div className="row">
-          <input id={ids.path} data-autofocus className="grow" value={form.ouPath} placeholder="LDAP://OU=sales,OU=la,DC=domain,DC=com" aria-describedby={ids.preview} spellCheck={false} onChange={(e) => set('ouPath', e.target.value)} />
+          <input
+            id={ids.path}
+            data-autofocus
+            className="grow"
+            value={form.ouPath}
+            placeholder="LDAP://OU=sales,OU=la,DC=domain,DC=com"
+            aria-describedby={ids.preview}
+            spellCheck={false}
+            onChange={(e) => set('ouPath', e.target.value)}
+          />
           <button type="button" onClick={() => setBrowsing(true)}>
             Browse…
           </button>
@@ -150,12 +228,25 @@ export function AdvancedDialog({ settings, password, onApply, onCancel }: { sett
         <div className="grid">
           <label htmlFor={ids.server}>Server</label>
           <div>
-            <input id={ids.server} value={form.server} placeholder="dc1, dc2 … (tried in order); blank = from the path, else DNS" spellCheck={false} onChange={(e) => set('server', e.target.value)} />
+            <input
+              id={ids.server}
+              value={form.server}
+              placeholder="dc1, dc2 … (tried in order); blank = from the path, else DNS"
+              spellCheck={false}
+              onChange={(e) => set('server', e.target.value)}
+            />
             {fieldError('server')}
           </div>
           <label htmlFor={ids.port}>Port</label>
           <div>
-            <input id={ids.port} className="short" value={form.port} inputMode="numeric" placeholder={String(DEFAULT_PORTS[form.security])} onChange={(e) => set('port', e.target.value)} />
+            <input
+              id={ids.port}
+              className="short"
+              value={form.port}
+              inputMode="numeric"
+              placeholder={String(DEFAULT_PORTS[form.security])}
+              onChange={(e) => set('port', e.target.value)}
+            />
             {fieldError('port')}
           </div>
         </div>
@@ -164,31 +255,67 @@ export function AdvancedDialog({ settings, password, onApply, onCancel }: { sett
           <div role="radiogroup" aria-label="Security" className="radios vertical">
             {SECURITY_MODES.map((mode) => (
               <label key={mode}>
-                <input type="radio" name="security" checked={form.security === mode} onChange={() => set('security', mode)} /> {SECURITY_LABELS[mode]}
+                <input
+                  type="radio"
+                  name="security"
+                  checked={form.security === mode}
+                  onChange={() => set('security', mode)}
+                />{' '}
+                {SECURITY_LABELS[mode]}
               </label>
             ))}
           </div>
         </div>
-        {form.security === 'none' && <p className="warning-text">Without encryption the password crosses the network in clear text; most domain controllers refuse it.</p>}
-        {parsedPath.ok && parsedPath.scheme === 'LDAPS' && form.security !== 'ldaps' && <p className="warning-text">The path starts with LDAPS://, so LDAPS is used.</p>}
+        {form.security === 'none' && (
+          <p className="warning-text">
+            Without encryption the password crosses the network in clear text; most domain controllers refuse it.
+          </p>
+        )}
+        {parsedPath.ok && parsedPath.scheme === 'LDAPS' && form.security !== 'ldaps' && (
+          <p className="warning-text">The path starts with LDAPS://, so LDAPS is used.</p>
+        )}
         <div className="grid">
           <label htmlFor={ids.ca}>CA certificate file</label>
           <div>
-            <input id={ids.ca} value={form.caFile} placeholder="PEM file, in addition to the system's trusted CAs" spellCheck={false} onChange={(e) => set('caFile', e.target.value)} />
+            <input
+              id={ids.ca}
+              value={form.caFile}
+              placeholder="PEM file, in addition to the system's trusted CAs"
+              spellCheck={false}
+              onChange={(e) => set('caFile', e.target.value)}
+            />
           </div>
           <label htmlFor={ids.ct}>Connect timeout (seconds)</label>
           <div>
-            <input id={ids.ct} className="short" value={form.connectTimeout} inputMode="numeric" onChange={(e) => set('connectTimeout', e.target.value)} />
+            <input
+              id={ids.ct}
+              className="short"
+              value={form.connectTimeout}
+              inputMode="numeric"
+              onChange={(e) => set('connectTimeout', e.target.value)}
+            />
             {fieldError('connectTimeout')}
           </div>
           <label htmlFor={ids.to}>Operation timeout (seconds)</label>
           <div>
-            <input id={ids.to} className="short" value={form.timeout} inputMode="numeric" onChange={(e) => set('timeout', e.target.value)} />
+            <input
+              id={ids.to}
+              className="short"
+              value={form.timeout}
+              inputMode="numeric"
+              onChange={(e) => set('timeout', e.target.value)}
+            />
             {fieldError('timeout')}
           </div>
           <label htmlFor={ids.ps}>Page size</label>
           <div>
-            <input id={ids.ps} className="short" value={form.pageSize} inputMode="numeric" onChange={(e) => set('pageSize', e.target.value)} />
+            <input
+              id={ids.ps}
+              className="short"
+              value={form.pageSize}
+              inputMode="numeric"
+              onChange={(e) => set('pageSize', e.target.value)}
+            />
             {fieldError('pageSize')}
           </div>
         </div>
@@ -196,10 +323,22 @@ export function AdvancedDialog({ settings, password, onApply, onCancel }: { sett
       <fieldset>
         <legend>Import</legend>
         <label className="check">
-          <input id={ids.comp} type="checkbox" checked={form.importComputers} onChange={(e) => set('importComputers', e.target.checked)} /> Import computer names instead of user accounts
+          <input
+            id={ids.comp}
+            type="checkbox"
+            checked={form.importComputers}
+            onChange={(e) => set('importComputers', e.target.checked)}
+          />{' '}
+          Import computer names instead of user accounts
         </label>
         <label className="check">
-          <input id={ids.mid} type="checkbox" checked={form.parseMiddleName} onChange={(e) => set('parseMiddleName', e.target.checked)} /> Parse user's middle name from DisplayName value
+          <input
+            id={ids.mid}
+            type="checkbox"
+            checked={form.parseMiddleName}
+            onChange={(e) => set('parseMiddleName', e.target.checked)}
+          />{' '}
+          Parse user's middle name from DisplayName value
         </label>
       </fieldset>
       {summary && Object.keys(errors).length > 0 && (
@@ -215,7 +354,12 @@ export function AdvancedDialog({ settings, password, onApply, onCancel }: { sett
           onCancel={() => setBrowsing(false)}
           onPick={(dn) => {
             setBrowsing(false);
-            set('ouPath', parsedPath.ok ? formatAdsPath(dn, parsedPath.server, parsedPath.port, parsedPath.scheme) : formatAdsPath(dn));
+            set(
+              'ouPath',
+              parsedPath.ok
+                ? formatAdsPath(dn, parsedPath.server, parsedPath.port, parsedPath.scheme)
+                : formatAdsPath(dn),
+            );
           }}
         />
       )}

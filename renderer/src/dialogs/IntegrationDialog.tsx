@@ -14,10 +14,16 @@ import { TestResultBox } from './TestResultBox.tsx';
 
 /** The main process's rule, from the same shared code: a stored password serves only its own login ID and server. */
 function storedPasswordApplies(view: SettingsView, draft: Settings): boolean {
-  return view.password.stored && sameTarget({ login: view.password.login ?? '', server: view.password.server ?? '' }, passwordTargetOf(draft));
+  return (
+    view.password.stored &&
+    sameTarget({ login: view.password.login ?? '', server: view.password.server ?? '' }, passwordTargetOf(draft))
+  );
 }
 
-type Box = { kind: 'test'; report: TestReport } | { kind: 'error'; title: string; error: ApiError } | { kind: 'notice'; text: string };
+type Box =
+  | { kind: 'test'; report: TestReport }
+  | { kind: 'error'; title: string; error: ApiError }
+  | { kind: 'notice'; text: string };
 
 export function IntegrationDialog({ onClose }: { onClose: () => void }) {
   const [view, setView] = useState<SettingsView | null>(null);
@@ -40,7 +46,14 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
   }, []);
 
   if (!draft || !view) {
-    return box?.kind === 'error' ? <MessageBox title={box.title} kind="error" message={`${box.error.message} ${box.error.hint ?? ''}`} onClose={onClose} /> : null;
+    return box?.kind === 'error' ? (
+      <MessageBox
+        title={box.title}
+        kind="error"
+        message={`${box.error.message} ${box.error.hint ?? ''}`}
+        onClose={onClose}
+      />
+    ) : null;
   }
   const specified = draft.account === 'specified';
   const storedApplies = storedPasswordApplies(view, draft);
@@ -50,7 +63,11 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
     setBusy('test');
     const result = await api.invoke('connection.test', { settings: draft, ...(password ? { password } : {}) });
     setBusy(null);
-    setBox(result.ok ? { kind: 'test', report: result.value } : { kind: 'error', title: 'Test connection', error: result.error });
+    setBox(
+      result.ok
+        ? { kind: 'test', report: result.value }
+        : { kind: 'error', title: 'Test connection', error: result.error },
+    );
   };
 
   const save = async () => {
@@ -64,7 +81,10 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
     }
     setProblems([]);
     setBusy('save');
-    const result = await api.invoke('settings.save', { settings: draft, password: password ? { action: 'set', value: password } : forget ? { action: 'clear' } : { action: 'keep' } });
+    const result = await api.invoke('settings.save', {
+      settings: draft,
+      password: password ? { action: 'set', value: password } : forget ? { action: 'clear' } : { action: 'keep' },
+    });
     setBusy(null);
     if (!result.ok) {
       setBox({ kind: 'error', title: 'Active Directory (LDAP) integration', error: result.error });
@@ -110,23 +130,41 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
         }
       >
         <label className="check">
-          <input id={ids.auto} type="checkbox" data-autofocus checked={draft.autoImport} onChange={(e) => set('autoImport', e.target.checked)} /> Search and import user accounts from the Active Directory if the accounts are not found on the communication server
+          <input
+            id={ids.auto}
+            type="checkbox"
+            data-autofocus
+            checked={draft.autoImport}
+            onChange={(e) => set('autoImport', e.target.checked)}
+          />{' '}
+          Search and import user accounts from the Active Directory if the accounts are not found on the communication
+          server
         </label>
         <fieldset>
           <legend>Credentials</legend>
           <div role="radiogroup" aria-label="Credentials" className="radios vertical">
             <label>
-              <input type="radio" name="account" checked={!specified} onChange={() => set('account', 'current')} /> Current account
+              <input type="radio" name="account" checked={!specified} onChange={() => set('account', 'current')} />{' '}
+              Current account
             </label>
             <label>
-              <input type="radio" name="account" checked={specified} onChange={() => set('account', 'specified')} /> Specified account
+              <input type="radio" name="account" checked={specified} onChange={() => set('account', 'specified')} />{' '}
+              Specified account
             </label>
           </div>
           <div className="grid indent">
             <label htmlFor={ids.login} className={specified ? '' : 'disabled'}>
               Login ID
             </label>
-            <input id={ids.login} value={draft.login} disabled={!specified} placeholder="DOMAIN\user, user@domain.com or CN=…,DC=domain,DC=com" spellCheck={false} autoComplete="off" onChange={(e) => set('login', e.target.value)} />
+            <input
+              id={ids.login}
+              value={draft.login}
+              disabled={!specified}
+              placeholder="DOMAIN\user, user@domain.com or CN=…,DC=domain,DC=com"
+              spellCheck={false}
+              autoComplete="off"
+              onChange={(e) => set('login', e.target.value)}
+            />
             <label htmlFor={ids.password} className={specified ? '' : 'disabled'}>
               Password
             </label>
@@ -151,7 +189,11 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
               )}
             </p>
           )}
-          {!specified && <p className="note indent">The connection uses the identity this console runs under (Kerberos/SSPI); no password is typed.</p>}
+          {!specified && (
+            <p className="note indent">
+              The connection uses the identity this console runs under (Kerberos/SSPI); no password is typed.
+            </p>
+          )}
         </fieldset>
         <div className="row end">
           <button type="button" id={ids.advanced} onClick={() => setAdvanced(true)}>
@@ -179,8 +221,22 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
         />
       )}
       {box?.kind === 'test' && <TestResultBox report={box.report} onClose={() => setBox(null)} />}
-      {box?.kind === 'error' && <MessageBox title={box.title} kind="error" message={`${box.error.message} ${box.error.hint ?? ''}`.trim()} onClose={() => setBox(null)} />}
-      {box?.kind === 'notice' && <MessageBox title="Active Directory (LDAP) integration" kind="warning" message={`Settings saved. ${box.text}`} onClose={onClose} />}
+      {box?.kind === 'error' && (
+        <MessageBox
+          title={box.title}
+          kind="error"
+          message={`${box.error.message} ${box.error.hint ?? ''}`.trim()}
+          onClose={() => setBox(null)}
+        />
+      )}
+      {box?.kind === 'notice' && (
+        <MessageBox
+          title="Active Directory (LDAP) integration"
+          kind="warning"
+          message={`Settings saved. ${box.text}`}
+          onClose={onClose}
+        />
+      )}
     </>
   );
 }

@@ -30,7 +30,11 @@ export function TestLookup({ settings, password }: { settings: Settings; passwor
     if (!result.ok) {
       const e: ApiError = result.error;
       setAnswer({ text: `${e.message} ${e.hint ?? ''}`.trim(), failed: true });
-    } else setAnswer({ text: lookupWords(result.value, settings.autoImport), failed: result.value.result === 'not-found' || result.value.result === 'unavailable' });
+    } else
+      setAnswer({
+        text: lookupWords(result.value, settings.autoImport),
+        failed: result.value.result === 'not-found' || result.value.result === 'unavailable',
+      });
   };
   return (
     <fieldset>

@@ -2,21 +2,39 @@
 import type { AccountRecord } from '../../../shared/users-view.ts';
 
 export function AccountDetails({ account }: { account: AccountRecord | null }) {
-  if (!account) return <section className="details" aria-label="Account details"><p className="note">Select an account to see its details.</p></section>;
+  if (!account)
+    return (
+      <section className="details" aria-label="Account details">
+        <p className="note">Select an account to see its details.</p>
+      </section>
+    );
   const fields: [string, string][] = [
     ['Logon name', account.logon],
     ['Display name', account.displayName],
-    ['First / middle / last name', [account.firstName, account.middleName, account.lastName].filter(Boolean).join(' / ')],
+    [
+      'First / middle / last name',
+      [account.firstName, account.middleName, account.lastName].filter(Boolean).join(' / '),
+    ],
     ['E-mail', account.email],
     ['Department', account.department],
     ['Title', account.title],
     ['Phone', account.phone],
-    ['Enabled', account.enabled ? 'Yes' : `No${account.disabledBy === 'sync' ? ' (disabled by a sync: no longer in the import source)' : account.disabledBy === 'admin' ? ' (disabled in Active Directory)' : ''}`],
+    [
+      'Enabled',
+      account.enabled
+        ? 'Yes'
+        : `No${account.disabledBy === 'sync' ? ' (disabled by a sync: no longer in the import source)' : account.disabledBy === 'admin' ? ' (disabled in Active Directory)' : ''}`,
+    ],
     ['Kind', account.kind === 'user' ? 'User' : 'Computer'],
     ['Origin', account.origin === 'ad' ? 'Active Directory' : 'Local (never touched by AD sync)'],
     ['Server OU', account.ou],
   ];
-  if (account.origin === 'ad') fields.push(['Distinguished name', account.adDn ?? ''], ['objectGUID', account.adGuid ?? ''], ['Last sync', account.syncedAt ?? 'never']);
+  if (account.origin === 'ad')
+    fields.push(
+      ['Distinguished name', account.adDn ?? ''],
+      ['objectGUID', account.adGuid ?? ''],
+      ['Last sync', account.syncedAt ?? 'never'],
+    );
   fields.push(['Created', account.createdAt], ['Changed', account.updatedAt]);
   return (
     <section className="details" aria-label="Account details">

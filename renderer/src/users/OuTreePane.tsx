@@ -5,7 +5,17 @@ import { useTreeKeys, type VisibleItem } from '../controls/tree-keys.ts';
 
 const ALL = 0;
 
-export function OuTreePane({ ous, total, selected, onSelect }: { ous: OuNode[]; total: number; selected: number | null; onSelect: (id: number | null) => void }) {
+export function OuTreePane({
+  ous,
+  total,
+  selected,
+  onSelect,
+}: {
+  ous: OuNode[];
+  total: number;
+  selected: number | null;
+  onSelect: (id: number | null) => void;
+}) {
   const [collapsed, setCollapsed] = useState<Set<number>>(new Set());
   const children = useMemo(() => {
     const map = new Map<number, OuNode[]>();
@@ -23,11 +33,18 @@ export function OuTreePane({ ous, total, selected, onSelect }: { ous: OuNode[]; 
   };
   walk(ALL, 2);
   const current = selected ?? ALL;
-  const toggle = (id: number, open: boolean) => setCollapsed((c) => (open ? new Set([...c].filter((x) => x !== id)) : new Set([...c, id])));
+  const toggle = (id: number, open: boolean) =>
+    setCollapsed((c) => (open ? new Set([...c].filter((x) => x !== id)) : new Set([...c, id])));
 
   const items: VisibleItem[] = visible.map((v) => {
     const hasKids = v.id !== ALL && (children.get(v.id)?.length ?? 0) > 0;
-    return { key: String(v.id), label: v.node ? v.node.name : 'All organizational units', level: v.level, expandable: hasKids, expanded: hasKids && !collapsed.has(v.id) };
+    return {
+      key: String(v.id),
+      label: v.node ? v.node.name : 'All organizational units',
+      level: v.level,
+      expandable: hasKids,
+      expanded: hasKids && !collapsed.has(v.id),
+    };
   });
   const onKeyDown = useTreeKeys(items, String(current), {
     move: (key) => {
@@ -47,13 +64,37 @@ export function OuTreePane({ ous, total, selected, onSelect }: { ous: OuNode[]; 
         const hasKids = item.id !== ALL && (children.get(item.id)?.length ?? 0) > 0;
         const open = !collapsed.has(item.id);
         return (
-          <li key={item.id} role="treeitem" aria-level={item.level} aria-selected={current === item.id} aria-expanded={hasKids ? open : undefined} aria-label={`${name} (${count})`}>
-            <div className={current === item.id ? 'tree-row selected' : 'tree-row'} style={{ paddingLeft: (item.level - 1) * 14 }}>
-              <button type="button" className="tree-toggle" tabIndex={-1} aria-hidden="true" onClick={() => hasKids && toggle(item.id, !open)}>
+          <li
+            key={item.id}
+            role="treeitem"
+            aria-level={item.level}
+            aria-selected={current === item.id}
+            aria-expanded={hasKids ? open : undefined}
+            aria-label={`${name} (${count})`}
+          >
+            <div
+              className={current === item.id ? 'tree-row selected' : 'tree-row'}
+              style={{ paddingLeft: (item.level - 1) * 14 }}
+            >
+              <button
+                type="button"
+                className="tree-toggle"
+                tabIndex={-1}
+                aria-hidden="true"
+                onClick={() => hasKids && toggle(item.id, !open)}
+              >
                 {hasKids ? (open ? '▾' : '▸') : ' '}
               </button>
-              <button type="button" id={`ou-${item.id}`} className="tree-label" tabIndex={current === item.id ? 0 : -1} onClick={() => onSelect(item.id === ALL ? null : item.id)} onKeyDown={onKeyDown}>
-                <span aria-hidden="true" className="node-icon organizationalUnit" /> {name} <span className="count">({count.toLocaleString('en-US')})</span>
+              <button
+                type="button"
+                id={`ou-${item.id}`}
+                className="tree-label"
+                tabIndex={current === item.id ? 0 : -1}
+                onClick={() => onSelect(item.id === ALL ? null : item.id)}
+                onKeyDown={onKeyDown}
+              >
+                <span aria-hidden="true" className="node-icon organizationalUnit" /> {name}{' '}
+                <span className="count">({count.toLocaleString('en-US')})</span>
               </button>
             </div>
           </li>

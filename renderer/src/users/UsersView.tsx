@@ -64,30 +64,58 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
 
   const queryKey = JSON.stringify([ouId, recursive, search, sort, refresh]);
   const fetchBlock = useCallback(
-    (offset: number, limit: number) => api.invoke('users.list', { ouId, recursive, search, sort: sort.column, descending: sort.descending, offset, limit }),
+    (offset: number, limit: number) =>
+      api.invoke('users.list', {
+        ouId,
+        recursive,
+        search,
+        sort: sort.column,
+        descending: sort.descending,
+        offset,
+        limit,
+      }),
     [ouId, recursive, search, sort],
   );
   const rows = usePagedRows<AccountRecord>(queryKey, fetchBlock);
   useEffect(() => setSelected(null), [queryKey]);
   const current = selected === null ? undefined : rows.getRow(selected);
-  const ouName = useMemo(() => (ouId === null ? 'All organizational units' : (overview?.ous.find((o) => o.id === ouId)?.name ?? '')), [ouId, overview]);
+  const ouName = useMemo(
+    () => (ouId === null ? 'All organizational units' : (overview?.ous.find((o) => o.id === ouId)?.name ?? '')),
+    [ouId, overview],
+  );
 
   return (
     <main className="workspace" aria-label="Users">
       <nav className="tree-pane" aria-label="Organizational units">
-        {overview ? <OuTreePane ous={overview.ous} total={overview.totals.accounts} selected={ouId} onSelect={setOuId} /> : <p className="empty">{overviewError ? `${overviewError.message} ${overviewError.hint ?? ''}` : 'Opening the users database…'}</p>}
+        {overview ? (
+          <OuTreePane ous={overview.ous} total={overview.totals.accounts} selected={ouId} onSelect={setOuId} />
+        ) : (
+          <p className="empty">
+            {overviewError ? `${overviewError.message} ${overviewError.hint ?? ''}` : 'Opening the users database…'}
+          </p>
+        )}
       </nav>
       <section className="list-pane" aria-label="Accounts">
         <div className="row toolbar">
           <label className="row">
-            Search accounts: <input type="search" className="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="logon, name, e-mail or department" />
+            Search accounts:{' '}
+            <input
+              type="search"
+              className="search"
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              placeholder="logon, name, e-mail or department"
+            />
           </label>
           <label className="check inline">
-            <input type="checkbox" checked={recursive} onChange={(e) => setRecursive(e.target.checked)} /> Include sub-OUs
+            <input type="checkbox" checked={recursive} onChange={(e) => setRecursive(e.target.checked)} /> Include
+            sub-OUs
           </label>
           <span className="grow" />
           <span role="status" className="note">
-            {rows.total === null ? 'Loading…' : `${rows.total.toLocaleString('en-US')} account${rows.total === 1 ? '' : 's'} in ${ouName}${search ? ` matching "${search}"` : ''}`}
+            {rows.total === null
+              ? 'Loading…'
+              : `${rows.total.toLocaleString('en-US')} account${rows.total === 1 ? '' : 's'} in ${ouName}${search ? ` matching "${search}"` : ''}`}
           </span>
         </div>
         {rows.error && (
@@ -105,9 +133,15 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
           selected={selected}
           onSelect={setSelected}
           sort={sort}
-          onSort={(column) => setSort((s) => ({ column: column as SortColumn, descending: s.column === column ? !s.descending : false }))}
+          onSort={(column) =>
+            setSort((s) => ({ column: column as SortColumn, descending: s.column === column ? !s.descending : false }))
+          }
           height={330}
-          empty={overview && overview.totals.accounts === 0 ? 'The users database is empty. Import accounts with Tools → Active Directory Import Wizard….' : 'No accounts match.'}
+          empty={
+            overview && overview.totals.accounts === 0
+              ? 'The users database is empty. Import accounts with Tools → Active Directory Import Wizard….'
+              : 'No accounts match.'
+          }
         />
         <AccountDetails account={current ?? null} />
       </section>

@@ -9,7 +9,8 @@ export function statusLine(o: UsersOverview): string {
   const totals = `${n(t.accounts)} account${t.accounts === 1 ? '' : 's'} (${n(t.enabled)} enabled, ${n(t.disabled)} disabled; ${n(t.fromAd)} from AD, ${n(t.local)} local)`;
   const r = o.lastRun;
   if (!r) return `${totals} · No import has run yet.`;
-  if (r.status === 'running') return `${totals} · Import run ${r.id} (${r.mode}, ${r.startedBy}) running since ${utc(r.startedAt)} UTC${r.host ? ` on ${r.host} (pid ${r.pid})` : ''}.`;
+  if (r.status === 'running')
+    return `${totals} · Import run ${r.id} (${r.mode}, ${r.startedBy}) running since ${utc(r.startedAt)} UTC${r.host ? ` on ${r.host} (pid ${r.pid})` : ''}.`;
   const when = utc(r.finishedAt ?? r.startedAt);
   const result =
     r.status === 'succeeded'

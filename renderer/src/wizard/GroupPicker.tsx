@@ -7,7 +7,13 @@ import { focusTreeItem, useTreeKeys } from '../controls/tree-keys.ts';
 
 const SEARCH_DELAY_MS = 300;
 
-export function GroupPicker({ selected, onChange }: { selected: GroupNode[]; onChange: (groups: GroupNode[]) => void }) {
+export function GroupPicker({
+  selected,
+  onChange,
+}: {
+  selected: GroupNode[];
+  onChange: (groups: GroupNode[]) => void;
+}) {
   const [typed, setTyped] = useState('');
   const [found, setFound] = useState<{ groups: GroupNode[]; truncated: boolean } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -56,7 +62,16 @@ export function GroupPicker({ selected, onChange }: { selected: GroupNode[]; onC
         {listed.map((g) => (
           <li key={g.dn}>
             <label className="check" title={g.dn}>
-              <input type="checkbox" data-tree-key={g.dn} tabIndex={at === g.dn ? 0 : -1} checked={isSelected(g)} onChange={() => flip(g)} onKeyDown={onKeyDown} onFocus={() => setCurrent(g.dn)} /> {g.name}
+              <input
+                type="checkbox"
+                data-tree-key={g.dn}
+                tabIndex={at === g.dn ? 0 : -1}
+                checked={isSelected(g)}
+                onChange={() => flip(g)}
+                onKeyDown={onKeyDown}
+                onFocus={() => setCurrent(g.dn)}
+              />{' '}
+              {g.name}
               {g.description && <span className="note"> — {g.description}</span>}
             </label>
           </li>

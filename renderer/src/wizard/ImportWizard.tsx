@@ -67,8 +67,19 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
       if (!r.ok) return;
       const s = r.value.settings;
       setView(r.value);
-      setOptions({ importComputers: s.importComputers, parseMiddleName: s.parseMiddleName, placement: s.placement, placementOu: s.placementOu, importDisabled: s.importDisabled });
-      setPlacement({ placement: s.placement, recreateUnder: s.placement === 'recreate' ? s.placementOu : '', singleInto: s.placement === 'single' ? s.placementOu : '', importDisabled: s.importDisabled });
+      setOptions({
+        importComputers: s.importComputers,
+        parseMiddleName: s.parseMiddleName,
+        placement: s.placement,
+        placementOu: s.placementOu,
+        importDisabled: s.importDisabled,
+      });
+      setPlacement({
+        placement: s.placement,
+        recreateUnder: s.placement === 'recreate' ? s.placementOu : '',
+        singleInto: s.placement === 'single' ? s.placementOu : '',
+        importDisabled: s.importDisabled,
+      });
     });
     void api.invoke('users.overview', {}).then((r) => {
       if (!r.ok) return;
@@ -105,10 +116,20 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
   const previewShown = preview?.outcome?.ok === true;
   useEffect(() => {
     if (nextButton.current && !nextButton.current.disabled) nextButton.current.focus();
-    else (body.current?.querySelector<HTMLElement>('input:not([disabled]), button:not([disabled]), select, [tabindex="0"]') ?? cancelButton.current)?.focus();
+    else
+      (
+        body.current?.querySelector<HTMLElement>(
+          'input:not([disabled]), button:not([disabled]), select, [tabindex="0"]',
+        ) ?? cancelButton.current
+      )?.focus();
   }, [page, previewShown, options !== null]);
 
-  const importOptions = (): ImportOptions => ({ ...options!, placement: placement!.placement, placementOu: placement!.placement === 'recreate' ? placement!.recreateUnder : placement!.singleInto, importDisabled: placement!.importDisabled });
+  const importOptions = (): ImportOptions => ({
+    ...options!,
+    placement: placement!.placement,
+    placementOu: placement!.placement === 'recreate' ? placement!.recreateUnder : placement!.singleInto,
+    importDisabled: placement!.importDisabled,
+  });
   const kind = options?.importComputers ? 'computer accounts' : 'user accounts';
 
   const startPreview = async () => {
@@ -117,7 +138,10 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
     setExcluded(new Set());
     setPage('preview');
     let jobId = 0;
-    const started = await startJob({ mode, dryRun: true, source: selection, options: importOptions(), exclude: [], expectPlan: null }, (progress) => setPreview((p) => (p ? { ...p, progress } : { jobId, outcome: null, progress })));
+    const started = await startJob(
+      { mode, dryRun: true, source: selection, options: importOptions(), exclude: [], expectPlan: null },
+      (progress) => setPreview((p) => (p ? { ...p, progress } : { jobId, outcome: null, progress })),
+    );
     if (!started.ok) {
       setPreviewError(started.error);
       return;
@@ -133,7 +157,10 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
     setRun(null);
     setRunError(null);
     setPage('progress');
-    const started = await startJob({ mode, dryRun: false, source: selection, options: importOptions(), exclude: [...excluded], expectPlan: plan }, (progress) => setRun((r) => (r ? { ...r, progress } : r)));
+    const started = await startJob(
+      { mode, dryRun: false, source: selection, options: importOptions(), exclude: [...excluded], expectPlan: plan },
+      (progress) => setRun((r) => (r ? { ...r, progress } : r)),
+    );
     if (!started.ok) {
       setRunError(started.error);
       return;
@@ -146,7 +173,9 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
 
   const running = page === 'progress' && (run === null ? runError === null : run.outcome === null);
   const previewing = page === 'preview' && preview !== null && preview.outcome === null && previewError === null;
-  const runFailed = page === 'progress' && (runError !== null || (run?.outcome !== null && run?.outcome !== undefined && !run.outcome.ok));
+  const runFailed =
+    page === 'progress' &&
+    (runError !== null || (run?.outcome !== null && run?.outcome !== undefined && !run.outcome.ok));
 
   const cancel = () => {
     if (running) {
@@ -169,7 +198,9 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
     const outcome = preview?.outcome;
     if (!outcome) return null;
     const n = (v: number) => v.toLocaleString('en-US');
-    const backup = accounts ? `${accounts.file.replace(/\.sqlite$/, '')}.backup-<date and time>.sqlite` : 'a backup file next to the users database';
+    const backup = accounts
+      ? `${accounts.file.replace(/\.sqlite$/, '')}.backup-<date and time>.sqlite`
+      : 'a backup file next to the users database';
     if (outcome.warning) {
       return `${outcome.warning}\n\nApply this plan anyway? It disables ${n(outcome.counts.disabled)} accounts, updates ${n(outcome.counts.updated)} and creates ${n(outcome.counts.created)}.${mode === 'new' ? ` The current database is backed up first to ${backup}.` : ' A disabled account can be enabled again by the next sync that finds it in the directory.'}`;
     }
@@ -221,16 +252,36 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
     >
       <div ref={body} className="wizard-page" aria-label={HEADINGS[page]} role="group">
         <h2 className="wizard-heading">
-          {HEADINGS[page]} <span className="note">(step {index + 1} of {PAGES.length})</span>
+          {HEADINGS[page]}{' '}
+          <span className="note">
+            (step {index + 1} of {PAGES.length})
+          </span>
         </h2>
         {page === 'welcome' && options && <WelcomePage options={options} onOptions={setOptions} />}
         {page === 'mode' && <ModePage mode={mode} onMode={setMode} accounts={accounts?.count ?? null} />}
-        {page === 'source' && view && <SourcePage settings={view.settings} ous={ous} includeSub={includeSub} groups={groups} count={count} kind={kind} onOus={setOus} onIncludeSub={setIncludeSub} onGroups={setGroups} />}
+        {page === 'source' && view && (
+          <SourcePage
+            settings={view.settings}
+            ous={ous}
+            includeSub={includeSub}
+            groups={groups}
+            count={count}
+            kind={kind}
+            onOus={setOus}
+            onIncludeSub={setIncludeSub}
+            onGroups={setGroups}
+          />
+        )}
         {page === 'placement' && placement && <PlacementPage value={placement} onChange={setPlacement} />}
-        {page === 'preview' && <PreviewPage preview={preview} error={previewError} excluded={excluded} onExcluded={setExcluded} />}
+        {page === 'preview' && (
+          <PreviewPage preview={preview} error={previewError} excluded={excluded} onExcluded={setExcluded} />
+        )}
         {page === 'progress' && (
           <>
-            <ProgressView title="Importing. Cancel stops the import and leaves the users database as it was." progress={run?.progress ?? null} />
+            <ProgressView
+              title="Importing. Cancel stops the import and leaves the users database as it was."
+              progress={run?.progress ?? null}
+            />
             {(runError ?? run?.outcome?.error) && (
               <p role="alert" className="error-text">
                 {(runError ?? run!.outcome!.error)!.message} {(runError ?? run!.outcome!.error)!.hint}

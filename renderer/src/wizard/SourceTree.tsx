@@ -6,15 +6,53 @@ import { useDirectoryTree } from '../controls/directory-tree.ts';
 import { focusTreeItem, useTreeKeys } from '../controls/tree-keys.ts';
 import { tickState, toggle as toggleTick, type OuSelection, type TickState } from './ou-selection.ts';
 
-function TickBox({ state, label, dn, current, onChange, onKeyDown, onFocus }: { state: TickState; label: string; dn: string; current: boolean; onChange: () => void; onKeyDown: (e: React.KeyboardEvent) => void; onFocus: () => void }) {
+function TickBox({
+  state,
+  label,
+  dn,
+  current,
+  onChange,
+  onKeyDown,
+  onFocus,
+}: {
+  state: TickState;
+  label: string;
+  dn: string;
+  current: boolean;
+  onChange: () => void;
+  onKeyDown: (e: React.KeyboardEvent) => void;
+  onFocus: () => void;
+}) {
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (ref.current) ref.current.indeterminate = state === 'mixed';
   }, [state]);
-  return <input ref={ref} type="checkbox" aria-label={label} data-tree-key={dn} tabIndex={current ? 0 : -1} checked={state === 'checked'} onChange={onChange} onKeyDown={onKeyDown} onFocus={onFocus} />;
+  return (
+    <input
+      ref={ref}
+      type="checkbox"
+      aria-label={label}
+      data-tree-key={dn}
+      tabIndex={current ? 0 : -1}
+      checked={state === 'checked'}
+      onChange={onChange}
+      onKeyDown={onKeyDown}
+      onFocus={onFocus}
+    />
+  );
 }
 
-export function SourceTree({ settings, selection, includeSub, onChange }: { settings: Settings; selection: OuSelection; includeSub: boolean; onChange: (s: OuSelection) => void }) {
+export function SourceTree({
+  settings,
+  selection,
+  includeSub,
+  onChange,
+}: {
+  settings: Settings;
+  selection: OuSelection;
+  includeSub: boolean;
+  onChange: (s: OuSelection) => void;
+}) {
   const { root, tree, error, toggle, childrenOf, visible } = useDirectoryTree(settings, '');
   const [current, setCurrent] = useState<string | null>(null);
   const box = useRef<HTMLDivElement>(null);
@@ -36,9 +74,21 @@ export function SourceTree({ settings, selection, includeSub, onChange }: { sett
     const expanded = tree.expanded.has(node.dn) && Array.isArray(kids);
     const expandable = kids === undefined || (Array.isArray(kids) && kids.length > 0);
     return (
-      <li key={node.dn} role="treeitem" aria-level={level} aria-expanded={expandable ? expanded : undefined} aria-label={node.name}>
+      <li
+        key={node.dn}
+        role="treeitem"
+        aria-level={level}
+        aria-expanded={expandable ? expanded : undefined}
+        aria-label={node.name}
+      >
         <div className={at === node.dn ? 'tree-row current' : 'tree-row'} style={{ paddingLeft: (level - 1) * 16 }}>
-          <button type="button" className="tree-toggle" tabIndex={-1} aria-label={expanded ? `Collapse ${node.name}` : `Expand ${node.name}`} onClick={() => toggle(node)}>
+          <button
+            type="button"
+            className="tree-toggle"
+            tabIndex={-1}
+            aria-label={expanded ? `Collapse ${node.name}` : `Expand ${node.name}`}
+            onClick={() => toggle(node)}
+          >
             {kids === 'loading' ? '…' : expanded ? '▾' : expandable ? '▸' : ' '}
           </button>
           <label className="tree-check">
@@ -54,7 +104,9 @@ export function SourceTree({ settings, selection, includeSub, onChange }: { sett
             <span aria-hidden="true" className={`node-icon ${node.kind}`} /> {node.name}
           </label>
         </div>
-        {expanded && (kids as BrowseNode[]).length > 0 && <ul role="group">{(kids as BrowseNode[]).map((k) => renderNode(k, level + 1))}</ul>}
+        {expanded && (kids as BrowseNode[]).length > 0 && (
+          <ul role="group">{(kids as BrowseNode[]).map((k) => renderNode(k, level + 1))}</ul>
+        )}
       </li>
     );
   };

@@ -12,7 +12,10 @@ export interface RunningJob {
   outcome: Promise<ImportOutcome>;
 }
 
-export async function startJob(input: ImportStart, onProgress: (progress: Progress) => void): Promise<{ ok: true; job: RunningJob } | { ok: false; error: ApiError }> {
+export async function startJob(
+  input: ImportStart,
+  onProgress: (progress: Progress) => void,
+): Promise<{ ok: true; job: RunningJob } | { ok: false; error: ApiError }> {
   const finished = new Map<number, ImportOutcome>();
   const waiting = new Map<number, (outcome: ImportOutcome) => void>();
   let myId: number | null = null;

@@ -23,7 +23,12 @@ const same = (a: string, b: string) => key(a) === key(b);
 const without = (list: string[], dn: string) => list.filter((x) => !same(x, dn));
 
 /** With "include sub-OUs", an OU whose own level is ticked but whose sub-OUs are not all ticked is partly ticked. */
-export function tickState(selection: OuSelection, dn: string, includeSub = false, childrenOf: (dn: string) => string[] = () => []): TickState {
+export function tickState(
+  selection: OuSelection,
+  dn: string,
+  includeSub = false,
+  childrenOf: (dn: string) => string[] = () => [],
+): TickState {
   if (selection.subtrees.some((s) => same(s, dn) || isBelow(dn, s))) return 'checked';
   const inLevels = selection.levels.some((l) => same(l, dn));
   const below = [...selection.subtrees, ...selection.levels].some((s) => isBelow(s, dn));
@@ -35,7 +40,12 @@ export function tickState(selection: OuSelection, dn: string, includeSub = false
  * Ticks or unticks `dn`. `childrenOf` lists the loaded children of an OU (they are loaded for every OU on
  * the way down to a visible one).
  */
-export function toggle(selection: OuSelection, dn: string, includeSub: boolean, childrenOf: (dn: string) => string[]): OuSelection {
+export function toggle(
+  selection: OuSelection,
+  dn: string,
+  includeSub: boolean,
+  childrenOf: (dn: string) => string[],
+): OuSelection {
   if (!includeSub) {
     const on = selection.levels.some((l) => same(l, dn));
     return { subtrees: selection.subtrees, levels: on ? without(selection.levels, dn) : [...selection.levels, dn] };
@@ -44,14 +54,20 @@ export function toggle(selection: OuSelection, dn: string, includeSub: boolean, 
   if (state !== 'checked') {
     // Take the whole subtree; anything ticked below it is now part of it.
     const inside = (x: string) => same(x, dn) || isBelow(x, dn);
-    return normalise({ subtrees: [...selection.subtrees.filter((x) => !inside(x)), dn], levels: selection.levels.filter((x) => !inside(x)) }, childrenOf);
+    return normalise(
+      {
+        subtrees: [...selection.subtrees.filter((x) => !inside(x)), dn],
+        levels: selection.levels.filter((x) => !inside(x)),
+      },
+      childrenOf,
+    );
   }
   const root = selection.subtrees.find((s) => same(s, dn) || isBelow(dn, s));
   if (!root) return { ...selection, levels: without(selection.levels, dn) };
   let subtrees = without(selection.subtrees, root);
   const levels = [...selection.levels];
   // Split the ticked subtree along the path from its root down to dn's parent.
-  for (let node = root; !same(node, dn); ) {
+  for (let node = root; !same(node, dn);) {
     levels.push(node);
     const kids = childrenOf(node);
     const next = kids.find((k) => same(k, dn) || isBelow(dn, k));
@@ -68,7 +84,13 @@ function normalise(selection: OuSelection, childrenOf: (dn: string) => string[])
     const kids = childrenOf(level);
     if (kids.length > 0 && kids.every((k) => selection.subtrees.some((s) => same(s, k)))) {
       const inside = (x: string) => isBelow(x, level);
-      return normalise({ subtrees: [...selection.subtrees.filter((x) => !inside(x)), level], levels: without(selection.levels, level) }, childrenOf);
+      return normalise(
+        {
+          subtrees: [...selection.subtrees.filter((x) => !inside(x)), level],
+          levels: without(selection.levels, level),
+        },
+        childrenOf,
+      );
     }
   }
   return selection;

@@ -12,19 +12,40 @@ import { realPartsAvailable, testDc } from '../../support/real-parts.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../../support/settings-for-dc.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
-const good: Settings = { ...DEFAULT_SETTINGS, login: 'CORP\\svc', server: 'dc1.corp.example.test', ouPath: 'LDAP://OU=Sales,DC=corp,DC=example,DC=test' };
+const good: Settings = {
+  ...DEFAULT_SETTINGS,
+  login: 'CORP\\svc',
+  server: 'dc1.corp.example.test',
+  ouPath: 'LDAP://OU=Sales,DC=corp,DC=example,DC=test',
+};
 
 function setup() {
   const dataDir = tempDir();
   const logs: string[] = [];
-  const services = createServices({ file: openSettingsFile(dataDir), vault: () => new SessionVault('test.'), transport: 'browser', dataDir, log: (l) => logs.push(l) });
+  const services = createServices({
+    file: openSettingsFile(dataDir),
+    vault: () => new SessionVault('test.'),
+    transport: 'browser',
+    dataDir,
+    log: (l) => logs.push(l),
+  });
   const call = (name: unknown, input: unknown) => dispatch(services.handlers, name, input, (l) => logs.push(l));
   const settingsFile = path.join(dataDir, 'settings.json');
   const snapshot = () => (fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : null);
   return { services, call, snapshot, logs };
 }
 
-const MALFORMED: unknown[] = [null, 42, 'text', [], { settings: 'x' }, { settings: { ...good, port: 70000 } }, { settings: { ...good, extra: true } }, { settings: good, password: { action: 'set' } }, { dn: 5 }];
+const MALFORMED: unknown[] = [
+  null,
+  42,
+  'text',
+  [],
+  { settings: 'x' },
+  { settings: { ...good, port: 70000 } },
+  { settings: { ...good, extra: true } },
+  { settings: good, password: { action: 'set' } },
+  { dn: 5 },
+];
 
 describe('dispatch', () => {
   it.each(OPERATION_NAMES)('rejects malformed input to %s without touching the settings', async (name) => {
@@ -57,7 +78,10 @@ describe('settings.save', () => {
     const saved = await call('settings.save', { settings: good, password: { action: 'set', value: 'secret-1' } });
     expect(saved.ok).toBe(true);
     const view = await call('settings.get', {});
-    expect(view).toMatchObject({ ok: true, value: { settings: good, password: { stored: true, login: 'CORP\\svc', server: 'dc1.corp.example.test' } } });
+    expect(view).toMatchObject({
+      ok: true,
+      value: { settings: good, password: { stored: true, login: 'CORP\\svc', server: 'dc1.corp.example.test' } },
+    });
   });
 
   it('never returns or writes the password', async () => {
@@ -72,7 +96,10 @@ describe('settings.save', () => {
     const { call, snapshot } = setup();
     await call('settings.save', { settings: good, password: { action: 'keep' } });
     const before = snapshot();
-    const result = await call('settings.save', { settings: { ...good, login: 'svc', ouPath: 'OU=x' }, password: { action: 'keep' } });
+    const result = await call('settings.save', {
+      settings: { ...good, login: 'svc', ouPath: 'OU=x' },
+      password: { action: 'keep' },
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-settings' } });
     if (!result.ok) {
       expect(result.error.message).toMatch(/incomplete/);
@@ -83,30 +110,43 @@ describe('settings.save', () => {
 
   it('refuses a CA file that does not exist', async () => {
     const { call } = setup();
-    const result = await call('settings.save', { settings: { ...good, caFile: '/nonexistent/ca.pem' }, password: { action: 'keep' } });
+    const result = await call('settings.save', {
+      settings: { ...good, caFile: '/nonexistent/ca.pem' },
+      password: { action: 'keep' },
+    });
     expect(result).toMatchObject({ ok: false, error: { message: expect.stringMatching(/ca\.pem does not exist/) } });
   });
 
   it('drops the stored password when the login ID changes without a new one', async () => {
     const { call, services } = setup();
     await call('settings.save', { settings: good, password: { action: 'set', value: 'pw-for-svc' } });
-    const result = await call('settings.save', { settings: { ...good, login: 'CORP\\other' }, password: { action: 'keep' } });
+    const result = await call('settings.save', {
+      settings: { ...good, login: 'CORP\\other' },
+      password: { action: 'keep' },
+    });
     expect(result).toMatchObject({ ok: true, value: { password: { stored: false } } });
-    if (result.ok) expect((result.value as { notices: string[] }).notices.join(' ')).toMatch(/login ID or server changed/);
+    if (result.ok)
+      expect((result.value as { notices: string[] }).notices.join(' ')).toMatch(/login ID or server changed/);
     expect(services.vault.read({ login: 'CORP\\svc', server: 'dc1.corp.example.test' })).toBeNull();
   });
 
   it('drops the stored password when the server changes without a new one', async () => {
     const { call } = setup();
     await call('settings.save', { settings: good, password: { action: 'set', value: 'pw' } });
-    const result = await call('settings.save', { settings: { ...good, server: 'evil.example.com' }, password: { action: 'keep' } });
+    const result = await call('settings.save', {
+      settings: { ...good, server: 'evil.example.com' },
+      password: { action: 'keep' },
+    });
     expect(result).toMatchObject({ ok: true, value: { password: { stored: false } } });
   });
 
   it('keeps the stored password when only other fields change', async () => {
     const { call, services } = setup();
     await call('settings.save', { settings: good, password: { action: 'set', value: 'pw' } });
-    await call('settings.save', { settings: { ...good, pageSize: 200, autoImport: true }, password: { action: 'keep' } });
+    await call('settings.save', {
+      settings: { ...good, pageSize: 200, autoImport: true },
+      password: { action: 'keep' },
+    });
     expect(services.vault.read({ login: 'corp\\SVC', server: 'DC1.corp.example.test' })).toBe('pw');
   });
 
@@ -141,28 +181,69 @@ describe.runIf(realPartsAvailable())('which password Test connection sends (real
     const { call } = setup();
     await call('settings.save', { settings: dcSettings(dc), password: { action: 'set', value: SERVICE_PASSWORD } });
     const result = await call('connection.test', { settings: dcSettings(dc, { login: `${NETBIOS}\\Administrator` }) });
-    expect(result).toMatchObject({ ok: true, value: { ok: false, steps: expect.arrayContaining([expect.objectContaining({ name: 'bind', ok: false, detail: 'No password is available for this login ID.' })]) } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: {
+        ok: false,
+        steps: expect.arrayContaining([
+          expect.objectContaining({ name: 'bind', ok: false, detail: 'No password is available for this login ID.' }),
+        ]),
+      },
+    });
   });
 
   it('never sends the stored password to a server typed since, even unsaved', async () => {
     const { call } = setup();
     // Saved for the DC's DNS name; tested against its address: a different target as far as the settings go.
-    await call('settings.save', { settings: dcSettings(dc, { server: dc.fqdn }), password: { action: 'set', value: SERVICE_PASSWORD } });
-    const result = await call('connection.test', { settings: dcSettings(dc, { server: '', ouPath: `LDAP://${dc.address}:636/${BASE_DN}` }) });
-    expect(result).toMatchObject({ ok: true, value: { ok: false, steps: expect.arrayContaining([expect.objectContaining({ name: 'bind', detail: 'No password is available for this login ID.' })]) } });
+    await call('settings.save', {
+      settings: dcSettings(dc, { server: dc.fqdn }),
+      password: { action: 'set', value: SERVICE_PASSWORD },
+    });
+    const result = await call('connection.test', {
+      settings: dcSettings(dc, { server: '', ouPath: `LDAP://${dc.address}:636/${BASE_DN}` }),
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      value: {
+        ok: false,
+        steps: expect.arrayContaining([
+          expect.objectContaining({ name: 'bind', detail: 'No password is available for this login ID.' }),
+        ]),
+      },
+    });
   });
 });
 
-describe('the wizard\'s operations refuse what they cannot do, in words, and change nothing', () => {
+describe("the wizard's operations refuse what they cannot do, in words, and change nothing", () => {
   const selection = { ous: [`OU=Staff,${BASE_DN}`], levels: [], groups: [] };
-  const options = { importComputers: false, parseMiddleName: false, placement: 'recreate', placementOu: '', importDisabled: true };
-  const start = (over: Record<string, unknown>) => ({ mode: 'sync', dryRun: true, source: selection, options, exclude: [], expectPlan: null, ...over });
+  const options = {
+    importComputers: false,
+    parseMiddleName: false,
+    placement: 'recreate',
+    placementOu: '',
+    importDisabled: true,
+  };
+  const start = (over: Record<string, unknown>) => ({
+    mode: 'sync',
+    dryRun: true,
+    source: selection,
+    options,
+    exclude: [],
+    expectPlan: null,
+    ...over,
+  });
 
   it('needs a source and, for a real run, the previewed plan', async () => {
     const { call, snapshot } = setup();
     const before = snapshot();
-    expect(await call('import.start', start({ source: { ous: [], levels: [], groups: [] } }))).toMatchObject({ ok: false, error: { code: 'empty-source', message: expect.stringMatching(/nothing to import/) } });
-    expect(await call('import.start', start({ dryRun: false }))).toMatchObject({ ok: false, error: { code: 'preview-first' } });
+    expect(await call('import.start', start({ source: { ous: [], levels: [], groups: [] } }))).toMatchObject({
+      ok: false,
+      error: { code: 'empty-source', message: expect.stringMatching(/nothing to import/) },
+    });
+    expect(await call('import.start', start({ dryRun: false }))).toMatchObject({
+      ok: false,
+      error: { code: 'preview-first' },
+    });
     expect(snapshot()).toBe(before);
   });
 
@@ -178,13 +259,36 @@ describe('the wizard\'s operations refuse what they cannot do, in words, and cha
     ]) {
       expect(await call('import.start', bad)).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     }
-    expect(await call('users.list', { ouId: null, recursive: true, search: '', sort: 'logon', descending: false, offset: 0, limit: 100_000 })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
-    expect(await call('users.list', { ouId: null, recursive: true, search: '', sort: 'password', descending: false, offset: 0, limit: 10 })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(
+      await call('users.list', {
+        ouId: null,
+        recursive: true,
+        search: '',
+        sort: 'logon',
+        descending: false,
+        offset: 0,
+        limit: 100_000,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(
+      await call('users.list', {
+        ouId: null,
+        recursive: true,
+        search: '',
+        sort: 'password',
+        descending: false,
+        offset: 0,
+        limit: 10,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
   });
 
   it('says when a preview or a run is not there', async () => {
     const { call } = setup();
-    expect(await call('import.plan', { jobId: 7, filter: 'all', offset: 0, limit: 10 })).toMatchObject({ ok: false, error: { code: 'preview-gone', hint: expect.stringMatching(/show the preview again/) } });
+    expect(await call('import.plan', { jobId: 7, filter: 'all', offset: 0, limit: 10 })).toMatchObject({
+      ok: false,
+      error: { code: 'preview-gone', hint: expect.stringMatching(/show the preview again/) },
+    });
     expect(await call('import.reportCsv', { runId: 3 })).toMatchObject({ ok: false, error: { code: 'no-such-run' } });
     expect(await call('import.cancel', { jobId: 7 })).toEqual({ ok: true, value: { cancelled: false } });
   });
@@ -192,7 +296,10 @@ describe('the wizard\'s operations refuse what they cannot do, in words, and cha
   it('shows an empty users database with the built-in _Default OU when there is none yet', async () => {
     const { call, services } = setup();
     const overview = await call('users.overview', {});
-    expect(overview).toMatchObject({ ok: true, value: { ous: [{ name: '_Default', own: 0, total: 0 }], totals: { accounts: 0 }, lastRun: null } });
+    expect(overview).toMatchObject({
+      ok: true,
+      value: { ous: [{ name: '_Default', own: 0, total: 0 }], totals: { accounts: 0 }, lastRun: null },
+    });
     await services.close();
   });
 });

@@ -18,11 +18,16 @@ describe('OU ticks with "include sub-OUs"', () => {
     expect(tickState(s, D)).toBe('mixed');
   });
 
-  it('unticking an OU inside a ticked subtree keeps the ancestors\' own accounts and the siblings\' subtrees', () => {
+  it("unticking an OU inside a ticked subtree keeps the ancestors' own accounts and the siblings' subtrees", () => {
     const s = toggle(toggle(EMPTY_SELECTION, STAFF, true, kids), WEB, true, kids);
     expect(s.subtrees.sort()).toEqual([OPS]);
     expect(s.levels.sort()).toEqual([ENG, STAFF].sort());
-    expect([STAFF, ENG, WEB, OPS].map((dn) => tickState(s, dn, true, kids))).toEqual(['mixed', 'mixed', 'unchecked', 'checked']);
+    expect([STAFF, ENG, WEB, OPS].map((dn) => tickState(s, dn, true, kids))).toEqual([
+      'mixed',
+      'mixed',
+      'unchecked',
+      'checked',
+    ]);
   });
 
   it('ticking the last unticked child makes the parent one ticked subtree again', () => {
@@ -44,7 +49,7 @@ describe('OU ticks with "include sub-OUs"', () => {
 });
 
 describe('OU ticks without "include sub-OUs"', () => {
-  it('a tick takes only that OU\'s own accounts, and ticks again to remove it', () => {
+  it("a tick takes only that OU's own accounts, and ticks again to remove it", () => {
     const s = toggle(EMPTY_SELECTION, STAFF, false, kids);
     expect(s).toEqual({ subtrees: [], levels: [STAFF] });
     expect([STAFF, ENG].map((dn) => tickState(s, dn))).toEqual(['checked', 'unchecked']);

@@ -35,7 +35,12 @@ export interface KerberosBind {
  */
 export async function gssapiBind(client: Client, host: string, overTls: boolean): Promise<KerberosBind> {
   const kerberos = loadKerberos();
-  if ('missing' in kerberos) throw new StepFailure('kerberos-unavailable', `Logging on as the current account needs Kerberos, but ${kerberos.missing}.`, 'Install the console with its Kerberos support (npm install builds it; it needs the Kerberos development files, e.g. libkrb5-dev), or choose Specified account.');
+  if ('missing' in kerberos)
+    throw new StepFailure(
+      'kerberos-unavailable',
+      `Logging on as the current account needs Kerberos, but ${kerberos.missing}.`,
+      'Install the console with its Kerberos support (npm install builds it; it needs the Kerberos development files, e.g. libkrb5-dev), or choose Specified account.',
+    );
   const k = kerberos.module;
   // The service principal names the DC by its DNS name; an address is turned into the name the DC reports.
   const dcName = net.isIP(host) ? (await readRootDse(client)).dnsHostName : host;
@@ -43,7 +48,10 @@ export async function gssapiBind(client: Client, host: string, overTls: boolean)
   let gss;
   let token: string;
   try {
-    gss = await k.initializeClient(`ldap@${dcName}`, { mechOID: k.GSS_MECH_OID_KRB5, flags: k.GSS_C_MUTUAL_FLAG | k.GSS_C_SEQUENCE_FLAG | k.GSS_C_INTEG_FLAG | k.GSS_C_CONF_FLAG });
+    gss = await k.initializeClient(`ldap@${dcName}`, {
+      mechOID: k.GSS_MECH_OID_KRB5,
+      flags: k.GSS_C_MUTUAL_FLAG | k.GSS_C_SEQUENCE_FLAG | k.GSS_C_INTEG_FLAG | k.GSS_C_CONF_FLAG,
+    });
     token = await gss.step('');
   } catch (err) {
     throw explainKerberosError(err, servicePrincipal);
@@ -61,16 +69,32 @@ export async function gssapiBind(client: Client, host: string, overTls: boolean)
       continue;
     }
     // RFC 4752 §3.1: the server offers layers and its maximum buffer; we choose one and ours.
-    const offer = Buffer.from(await gss.unwrap((step.serverCredentials ?? Buffer.alloc(0)).toString('base64')), 'base64');
+    const offer = Buffer.from(
+      await gss.unwrap((step.serverCredentials ?? Buffer.alloc(0)).toString('base64')),
+      'base64',
+    );
     const chosen = LAYER_BITS.find(([bit]) => (overTls ? bit === 1 : true) && (offer[0] ?? 0) & bit);
-    if (!offer.length || !chosen) throw new StepFailure('sasl-layer', 'The domain controller offered no SASL security layer this console can use.', 'Check the domain controller\'s LDAP signing policy.');
+    if (!offer.length || !chosen)
+      throw new StepFailure(
+        'sasl-layer',
+        'The domain controller offered no SASL security layer this console can use.',
+        "Check the domain controller's LDAP signing policy.",
+      );
     const reply = Buffer.from([chosen[0], ...(chosen[1] === 'none' ? [0, 0, 0] : OUR_MAX_BUFFER)]);
-    step = await saslBindStep(client, 'GSSAPI', Buffer.from(await gss.wrap(reply.toString('base64'), { protect: false }), 'base64'));
+    step = await saslBindStep(
+      client,
+      'GSSAPI',
+      Buffer.from(await gss.wrap(reply.toString('base64'), { protect: false }), 'base64'),
+    );
     if (step.status !== 0) break;
     if (chosen[1] !== 'none') installSecurityLayer(client, gss, chosen[1]);
     return { principal: gss.username, layer: chosen[1], servicePrincipal };
   }
   if (step.status === 0) return { principal: gss.username, layer: 'none', servicePrincipal };
   const explained = explainLdapResult(step.status, step.errorMessage);
-  throw new StepFailure(explained.code, `${explained.message}${step.errorMessage ? ` (${step.errorMessage.trim()})` : ''}`, explained.hint ?? '');
+  throw new StepFailure(
+    explained.code,
+    `${explained.message}${step.errorMessage ? ` (${step.errorMessage.trim()})` : ''}`,
+    explained.hint ?? '',
+  );
 }

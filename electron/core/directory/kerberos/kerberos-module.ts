@@ -28,7 +28,9 @@ export function loadKerberos(): { module: KerberosModule } | { missing: string }
   try {
     loaded = { module: createRequire(import.meta.url)('kerberos') as KerberosModule };
   } catch (err) {
-    loaded = { missing: `the optional "kerberos" package is not installed or does not load here (${(err as Error).message.split('\n')[0]})` };
+    loaded = {
+      missing: `the optional "kerberos" package is not installed or does not load here (${(err as Error).message.split('\n')[0]})`,
+    };
   }
   return loaded;
 }

@@ -52,7 +52,9 @@ export function installSecurityLayer(client: Client, gss: KerberosClient, layer:
       const frame = pending.subarray(4, 4 + size);
       pending = pending.subarray(4 + size);
       incoming = incoming
-        .then(async () => internals.socketDataHandler(Buffer.from(await gss.unwrap(frame.toString('base64')), 'base64')))
+        .then(async () =>
+          internals.socketDataHandler(Buffer.from(await gss.unwrap(frame.toString('base64')), 'base64')),
+        )
         .catch(fail);
     }
   });

@@ -18,7 +18,9 @@ export function FinishPage({ outcome }: { outcome: ImportOutcome }) {
       saveTextFile(result.value);
     } else setError(result.error);
   };
-  const counts = PREVIEW_ACTIONS.map((a) => ({ a, n: countOf(outcome.counts, a) })).concat([{ a: 'failed', n: outcome.counts.failed }]);
+  const counts = PREVIEW_ACTIONS.map((a) => ({ a, n: countOf(outcome.counts, a) })).concat([
+    { a: 'failed', n: outcome.counts.failed },
+  ]);
   return (
     <>
       <p role="status">
@@ -36,7 +38,11 @@ export function FinishPage({ outcome }: { outcome: ImportOutcome }) {
           ))}
         </tbody>
       </table>
-      {outcome.leftOut > 0 && <p className="note">{outcome.leftOut} account(s) left out in the preview were not applied (listed as skipped in the report).</p>}
+      {outcome.leftOut > 0 && (
+        <p className="note">
+          {outcome.leftOut} account(s) left out in the preview were not applied (listed as skipped in the report).
+        </p>
+      )}
       {outcome.backup && <p>The previous database was backed up to {outcome.backup}.</p>}
       {outcome.problems.length > 0 && (
         <>
@@ -48,7 +54,9 @@ export function FinishPage({ outcome }: { outcome: ImportOutcome }) {
               </li>
             ))}
           </ul>
-          {outcome.problems.length > LISTED_PROBLEMS && <p className="note">…and {outcome.problems.length - LISTED_PROBLEMS} more in the report.</p>}
+          {outcome.problems.length > LISTED_PROBLEMS && (
+            <p className="note">…and {outcome.problems.length - LISTED_PROBLEMS} more in the report.</p>
+          )}
         </>
       )}
       <p>

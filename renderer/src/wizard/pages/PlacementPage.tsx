@@ -23,18 +23,46 @@ export function PlacementPage({ value, onChange }: { value: PlacementState; onCh
       <fieldset>
         <legend>Where to place the imported accounts</legend>
         <label className="check">
-          <input type="radio" name="placement" checked={value.placement === 'recreate'} onChange={() => onChange({ ...value, placement: 'recreate' })} /> <span id={ids.recreate}>Recreate the Active Directory OU structure under:</span>
+          <input
+            type="radio"
+            name="placement"
+            checked={value.placement === 'recreate'}
+            onChange={() => onChange({ ...value, placement: 'recreate' })}
+          />{' '}
+          <span id={ids.recreate}>Recreate the Active Directory OU structure under:</span>
         </label>
         <div className="indent">
-          <input type="text" aria-labelledby={ids.recreate} disabled={value.placement !== 'recreate'} value={value.recreateUnder} onChange={(e) => onChange({ ...value, recreateUnder: e.target.value })} placeholder="empty = the top of the server's tree" />
+          <input
+            type="text"
+            aria-labelledby={ids.recreate}
+            disabled={value.placement !== 'recreate'}
+            value={value.recreateUnder}
+            onChange={(e) => onChange({ ...value, recreateUnder: e.target.value })}
+            placeholder="empty = the top of the server's tree"
+          />
         </div>
         <label className="check">
-          <input type="radio" name="placement" checked={value.placement === 'single'} onChange={() => onChange({ ...value, placement: 'single' })} /> <span id={ids.single}>Place all imported accounts into:</span>
+          <input
+            type="radio"
+            name="placement"
+            checked={value.placement === 'single'}
+            onChange={() => onChange({ ...value, placement: 'single' })}
+          />{' '}
+          <span id={ids.single}>Place all imported accounts into:</span>
         </label>
         <div className="indent">
-          <input type="text" aria-labelledby={ids.single} disabled={value.placement !== 'single'} value={value.singleInto} onChange={(e) => onChange({ ...value, singleInto: e.target.value })} placeholder="empty = _Default" />
+          <input
+            type="text"
+            aria-labelledby={ids.single}
+            disabled={value.placement !== 'single'}
+            value={value.singleInto}
+            onChange={(e) => onChange({ ...value, singleInto: e.target.value })}
+            placeholder="empty = _Default"
+          />
         </div>
-        <p className="note">Server OU paths are written with slashes, e.g. Staff/Sales; a slash inside a name is written \/.</p>
+        <p className="note">
+          Server OU paths are written with slashes, e.g. Staff/Sales; a slash inside a name is written \/.
+        </p>
         {problem && (
           <p role="alert" className="field-error">
             {problem}
@@ -44,10 +72,22 @@ export function PlacementPage({ value, onChange }: { value: PlacementState; onCh
       <fieldset>
         <legend>Accounts disabled in Active Directory</legend>
         <label className="check">
-          <input type="radio" name="disabled" checked={value.importDisabled} onChange={() => onChange({ ...value, importDisabled: true })} /> Import accounts disabled in Active Directory as disabled accounts
+          <input
+            type="radio"
+            name="disabled"
+            checked={value.importDisabled}
+            onChange={() => onChange({ ...value, importDisabled: true })}
+          />{' '}
+          Import accounts disabled in Active Directory as disabled accounts
         </label>
         <label className="check">
-          <input type="radio" name="disabled" checked={!value.importDisabled} onChange={() => onChange({ ...value, importDisabled: false })} /> Skip accounts disabled in Active Directory
+          <input
+            type="radio"
+            name="disabled"
+            checked={!value.importDisabled}
+            onChange={() => onChange({ ...value, importDisabled: false })}
+          />{' '}
+          Skip accounts disabled in Active Directory
         </label>
       </fieldset>
     </>

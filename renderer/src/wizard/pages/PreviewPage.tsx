@@ -16,17 +16,38 @@ export interface PreviewState {
   progress: Progress | null;
 }
 
-const changeText = (a: PlannedAction) => (a.changes ? Object.entries(a.changes).map(([field, c]) => `${field}: ${c.from || '(empty)'} → ${c.to || '(empty)'}`).join('; ') : '');
+const changeText = (a: PlannedAction) =>
+  a.changes
+    ? Object.entries(a.changes)
+        .map(([field, c]) => `${field}: ${c.from || '(empty)'} → ${c.to || '(empty)'}`)
+        .join('; ')
+    : '';
 
-export function PreviewPage({ preview, error, excluded, onExcluded }: { preview: PreviewState | null; error: ApiError | null; excluded: Set<string>; onExcluded: (s: Set<string>) => void }) {
+export function PreviewPage({
+  preview,
+  error,
+  excluded,
+  onExcluded,
+}: {
+  preview: PreviewState | null;
+  error: ApiError | null;
+  excluded: Set<string>;
+  onExcluded: (s: Set<string>) => void;
+}) {
   const [filter, setFilter] = useState<PlanFilter>('all');
   const [selected, setSelected] = useState<number | null>(null);
   const [exportError, setExportError] = useState<ApiError | null>(null);
   const outcome = preview?.outcome ?? null;
   const ready = outcome?.ok === true;
   const jobId = preview?.jobId ?? 0;
-  const fetchBlock = useCallback((offset: number, limit: number) => api.invoke('import.plan', { jobId, filter, offset, limit }), [jobId, filter]);
-  const rows = usePagedRows<PlannedAction>(ready ? `${jobId}/${filter}` : 'none', ready ? fetchBlock : async () => ({ ok: true, value: { total: 0, rows: [] } }));
+  const fetchBlock = useCallback(
+    (offset: number, limit: number) => api.invoke('import.plan', { jobId, filter, offset, limit }),
+    [jobId, filter],
+  );
+  const rows = usePagedRows<PlannedAction>(
+    ready ? `${jobId}/${filter}` : 'none',
+    ready ? fetchBlock : async () => ({ ok: true, value: { total: 0, rows: [] } }),
+  );
 
   const flip = (row: PlannedAction) => {
     if (!row.guid) return;
@@ -43,12 +64,26 @@ export function PreviewPage({ preview, error, excluded, onExcluded }: { preview:
       width: 56,
       render: (a) => {
         const leaveOutable = WRITING_ACTIONS.includes(a.action) && a.guid !== null;
-        return <input type="checkbox" aria-label={`Apply ${a.action} of ${a.logon}`} tabIndex={-1} disabled={!leaveOutable} checked={leaveOutable && !excluded.has(a.guid!)} onChange={() => flip(a)} />;
+        return (
+          <input
+            type="checkbox"
+            aria-label={`Apply ${a.action} of ${a.logon}`}
+            tabIndex={-1}
+            disabled={!leaveOutable}
+            checked={leaveOutable && !excluded.has(a.guid!)}
+            onChange={() => flip(a)}
+          />
+        );
       },
     },
     { key: 'action', title: 'Action', width: 92, render: (a) => ACTION_LABEL[a.action] },
     { key: 'logon', title: 'Logon name', width: 140, render: (a) => a.logon },
-    { key: 'details', title: 'Changes (old → new) or reason', width: '2fr', render: (a) => changeText(a) || a.reason || '' },
+    {
+      key: 'details',
+      title: 'Changes (old → new) or reason',
+      width: '2fr',
+      render: (a) => changeText(a) || a.reason || '',
+    },
     { key: 'dn', title: 'Distinguished name', width: '1.5fr', render: (a) => a.dn ?? '' },
   ];
 
@@ -59,7 +94,13 @@ export function PreviewPage({ preview, error, excluded, onExcluded }: { preview:
       </p>
     );
   }
-  if (!outcome) return <ProgressView title="Preparing the preview (a dry run: nothing is written)" progress={preview?.progress ?? null} />;
+  if (!outcome)
+    return (
+      <ProgressView
+        title="Preparing the preview (a dry run: nothing is written)"
+        progress={preview?.progress ?? null}
+      />
+    );
   if (!outcome.ok) {
     return (
       <p role="alert" className="error-text">
@@ -79,7 +120,11 @@ export function PreviewPage({ preview, error, excluded, onExcluded }: { preview:
   return (
     <>
       <p>
-        Nothing has been written yet. This is what the import will do{outcome.read ? ` with the ${outcome.read.toLocaleString('en-US')} entries read from ${outcome.dc ?? 'the directory'}` : ''}:
+        Nothing has been written yet. This is what the import will do
+        {outcome.read
+          ? ` with the ${outcome.read.toLocaleString('en-US')} entries read from ${outcome.dc ?? 'the directory'}`
+          : ''}
+        :
       </p>
       {outcome.failover && <p className="note">Failover: {outcome.failover}</p>}
       <ul className="plan-counts" aria-label="Planned actions">
@@ -106,14 +151,19 @@ export function PreviewPage({ preview, error, excluded, onExcluded }: { preview:
             ))}
           </select>
         </label>
-        <span className="note grow">{excluded.size > 0 ? `${excluded.size} row${excluded.size === 1 ? '' : 's'} left out (Space on a selected row ticks or unticks it).` : 'Untick a row (or select it and press Space) to leave it out.'}</span>
+        <span className="note grow">
+          {excluded.size > 0
+            ? `${excluded.size} row${excluded.size === 1 ? '' : 's'} left out (Space on a selected row ticks or unticks it).`
+            : 'Untick a row (or select it and press Space) to leave it out.'}
+        </span>
         <button type="button" onClick={() => void exportPlan()}>
           Export plan…
         </button>
       </div>
       {excluded.size > MAX_LEFT_OUT && (
         <p role="alert" className="error-text">
-          {excluded.size.toLocaleString('en-US')} rows are left out; one run can leave out at most {MAX_LEFT_OUT.toLocaleString('en-US')}. Narrow the source on the Source page instead.
+          {excluded.size.toLocaleString('en-US')} rows are left out; one run can leave out at most{' '}
+          {MAX_LEFT_OUT.toLocaleString('en-US')}. Narrow the source on the Source page instead.
         </p>
       )}
       <div
@@ -125,7 +175,19 @@ export function PreviewPage({ preview, error, excluded, onExcluded }: { preview:
           }
         }}
       >
-        <VirtualTable label="Planned changes" columns={columns} rowCount={rows.total ?? 0} getRow={rows.getRow} onRange={rows.onRange} rowLabel={(a) => `${a.action} ${a.logon}`} typeAhead={(a) => a.logon} selected={selected} onSelect={setSelected} height={260} empty="No account in this view." />
+        <VirtualTable
+          label="Planned changes"
+          columns={columns}
+          rowCount={rows.total ?? 0}
+          getRow={rows.getRow}
+          onRange={rows.onRange}
+          rowLabel={(a) => `${a.action} ${a.logon}`}
+          typeAhead={(a) => a.logon}
+          selected={selected}
+          onSelect={setSelected}
+          height={260}
+          empty="No account in this view."
+        />
       </div>
       {(rows.error ?? exportError) && (
         <p role="alert" className="error-text">

@@ -10,7 +10,9 @@ export function ProgressView({ title, progress }: { title: string; progress: Pro
       <p>{title}</p>
       <progress aria-label="Import progress" max={100} value={percent ?? undefined} />
       <p role="status" aria-live="polite" className="progress-words">
-        {p ? `${PHASE_LABEL[p.phase]}: ${p.done.toLocaleString('en-US')}${p.total !== null ? ` of ${p.total.toLocaleString('en-US')}` : ''}` : 'Starting…'}
+        {p
+          ? `${PHASE_LABEL[p.phase]}: ${p.done.toLocaleString('en-US')}${p.total !== null ? ` of ${p.total.toLocaleString('en-US')}` : ''}`
+          : 'Starting…'}
       </p>
       <p className="note">
         {p && p.rate > 0 ? `${Math.round(p.rate).toLocaleString('en-US')} accounts per second` : ''}

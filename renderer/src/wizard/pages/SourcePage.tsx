@@ -6,7 +6,11 @@ import { GroupPicker } from '../GroupPicker.tsx';
 import type { OuSelection } from '../ou-selection.ts';
 import { SourceTree } from '../SourceTree.tsx';
 
-export type CountState = { state: 'none' } | { state: 'counting' } | { state: 'done'; value: SourceCount } | { state: 'failed'; error: ApiError };
+export type CountState =
+  | { state: 'none' }
+  | { state: 'counting' }
+  | { state: 'done'; value: SourceCount }
+  | { state: 'failed'; error: ApiError };
 
 export interface SourceProps {
   settings: Settings;
@@ -20,7 +24,17 @@ export interface SourceProps {
   onGroups: (g: GroupNode[]) => void;
 }
 
-export function SourcePage({ settings, ous, includeSub, groups, count, kind, onOus, onIncludeSub, onGroups }: SourceProps) {
+export function SourcePage({
+  settings,
+  ous,
+  includeSub,
+  groups,
+  count,
+  kind,
+  onOus,
+  onIncludeSub,
+  onGroups,
+}: SourceProps) {
   return (
     <>
       <p>Select the {kind} to import by Organizational Units or/and Groups (members of nested groups included).</p>
@@ -28,7 +42,8 @@ export function SourcePage({ settings, ous, includeSub, groups, count, kind, onO
         <fieldset>
           <legend>Organizational Units</legend>
           <label className="check">
-            <input type="checkbox" checked={includeSub} onChange={(e) => onIncludeSub(e.target.checked)} /> Include sub-OUs
+            <input type="checkbox" checked={includeSub} onChange={(e) => onIncludeSub(e.target.checked)} /> Include
+            sub-OUs
           </label>
           <SourceTree settings={settings} selection={ous} includeSub={includeSub} onChange={onOus} />
         </fieldset>

@@ -7,7 +7,11 @@ export function WelcomePage({ options, onOptions }: { options: ImportOptions; on
   return (
     <>
       <p>This wizard imports user accounts from Active Directory into the communication server's users database.</p>
-      <p>You choose how to treat the existing database, which organizational units and groups to import from, and where the accounts go. Before anything is written you see every change the import would make; the import then runs with a progress bar and can be cancelled, leaving the database as it was.</p>
+      <p>
+        You choose how to treat the existing database, which organizational units and groups to import from, and where
+        the accounts go. Before anything is written you see every change the import would make; the import then runs
+        with a progress bar and can be cancelled, leaving the database as it was.
+      </p>
       <p>
         <button type="button" aria-expanded={hidden} onClick={() => setHidden((h) => !h)}>
           Hidden settings…
@@ -17,10 +21,20 @@ export function WelcomePage({ options, onOptions }: { options: ImportOptions; on
         <fieldset>
           <legend>Hidden settings</legend>
           <label className="check">
-            <input type="checkbox" checked={options.importComputers} onChange={(e) => onOptions({ ...options, importComputers: e.target.checked })} /> Import computer names instead of user accounts
+            <input
+              type="checkbox"
+              checked={options.importComputers}
+              onChange={(e) => onOptions({ ...options, importComputers: e.target.checked })}
+            />{' '}
+            Import computer names instead of user accounts
           </label>
           <label className="check">
-            <input type="checkbox" checked={options.parseMiddleName} onChange={(e) => onOptions({ ...options, parseMiddleName: e.target.checked })} /> Parse user's middle name from DisplayName value
+            <input
+              type="checkbox"
+              checked={options.parseMiddleName}
+              onChange={(e) => onOptions({ ...options, parseMiddleName: e.target.checked })}
+            />{' '}
+            Parse user's middle name from DisplayName value
           </label>
         </fieldset>
       )}

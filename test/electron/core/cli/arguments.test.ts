@@ -21,12 +21,31 @@ describe('bcscmd arguments', () => {
   });
 
   it('reads the POSIX aliases, with the value attached or following', () => {
-    const request = parseCliArguments(['--test', '--set', 'login=CORP\\svc', '--set=ouPath=LDAP://OU=a,DC=b', '--data', '/tmp/x', '--password-file', '/tmp/pw']);
-    expect(request).toMatchObject({ test: true, dataDir: '/tmp/x', passwordFile: '/tmp/pw', sets: [{ key: 'login', value: 'CORP\\svc' }, { key: 'ouPath', value: 'LDAP://OU=a,DC=b' }] });
+    const request = parseCliArguments([
+      '--test',
+      '--set',
+      'login=CORP\\svc',
+      '--set=ouPath=LDAP://OU=a,DC=b',
+      '--data',
+      '/tmp/x',
+      '--password-file',
+      '/tmp/pw',
+    ]);
+    expect(request).toMatchObject({
+      test: true,
+      dataDir: '/tmp/x',
+      passwordFile: '/tmp/pw',
+      sets: [
+        { key: 'login', value: 'CORP\\svc' },
+        { key: 'ouPath', value: 'LDAP://OU=a,DC=b' },
+      ],
+    });
   });
 
   it('keeps "=" and ":" inside a set value', () => {
-    expect(parseCliArguments(['/SET:ouPath=LDAP://dc1:636/OU=a,DC=b']).sets).toEqual([{ key: 'ouPath', value: 'LDAP://dc1:636/OU=a,DC=b' }]);
+    expect(parseCliArguments(['/SET:ouPath=LDAP://dc1:636/OU=a,DC=b']).sets).toEqual([
+      { key: 'ouPath', value: 'LDAP://dc1:636/OU=a,DC=b' },
+    ]);
   });
 
   it.each([
@@ -47,9 +66,33 @@ describe('bcscmd arguments', () => {
   });
 
   it('reads /LDAP with its mode, options and sources, sync being the default mode', () => {
-    expect(parseCliArguments(['/LDAP'])).toMatchObject({ ldap: true, mode: 'sync', dryRun: false, full: false, yes: false });
-    expect(parseCliArguments(['/ldap', '/mode:NEW', '/DryRun', '/FULL', '/YES', '/OU:OU=a,DC=b', '/GROUP:CN=g,DC=b', '/JSON'])).toMatchObject({
-      ldap: true, mode: 'new', dryRun: true, full: true, yes: true, json: true, ous: ['OU=a,DC=b'], groups: ['CN=g,DC=b'],
+    expect(parseCliArguments(['/LDAP'])).toMatchObject({
+      ldap: true,
+      mode: 'sync',
+      dryRun: false,
+      full: false,
+      yes: false,
+    });
+    expect(
+      parseCliArguments([
+        '/ldap',
+        '/mode:NEW',
+        '/DryRun',
+        '/FULL',
+        '/YES',
+        '/OU:OU=a,DC=b',
+        '/GROUP:CN=g,DC=b',
+        '/JSON',
+      ]),
+    ).toMatchObject({
+      ldap: true,
+      mode: 'new',
+      dryRun: true,
+      full: true,
+      yes: true,
+      json: true,
+      ous: ['OU=a,DC=b'],
+      groups: ['CN=g,DC=b'],
     });
     expect(parseCliArguments(['/REPORT:12', '/CSV'])).toMatchObject({ report: 12, csv: true });
   });

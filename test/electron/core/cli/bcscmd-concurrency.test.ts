@@ -32,7 +32,9 @@ interface Run {
 /** bcscmd as its own process, started now; settles when it exits. */
 function start(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BCSCMD, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
+    const child = spawn(process.execPath, [BCSCMD, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -51,9 +53,17 @@ describe.runIf(realPartsAvailable())('several processes on one data folder', () 
   const dc = testDc()!;
   const staffDn = `${STAFF_OU},${BASE_DN}`;
   const configure = (data: string, ouPath = staffDn) =>
-    bcscmd([`/DATA:${data}`, `/SET:server=${dc.address}`, `/SET:caFile=${dc.caFile}`, `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`, `/SET:ouPath=LDAP://${ouPath}`, '/SET:autoImport=yes']);
+    bcscmd([
+      `/DATA:${data}`,
+      `/SET:server=${dc.address}`,
+      `/SET:caFile=${dc.caFile}`,
+      `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
+      `/SET:ouPath=LDAP://${ouPath}`,
+      '/SET:autoImport=yes',
+    ]);
   const staffCount = () => ldapsearchAccounts(dc, staffDn, USERS).size;
-  const historyStatuses = (file: string) => sql<{ status: string }>(file, 'SELECT status FROM import_runs ORDER BY id').map((r) => r.status);
+  const historyStatuses = (file: string) =>
+    sql<{ status: string }>(file, 'SELECT status FROM import_runs ORDER BY id').map((r) => r.status);
 
   it('runs /LDAP /MODE:new and /LDAP started 0.3 s apart on an empty data folder without calling the file damaged', async () => {
     const data = tempDir();
@@ -75,7 +85,10 @@ describe.runIf(realPartsAvailable())('several processes on one data folder', () 
   it('runs /LDAP while /LOOKUP imports on the fly, each ending cleanly and recorded', async () => {
     const data = tempDir();
     expect(configure(data).code).toBe(0);
-    const [sync, lookup] = await Promise.all([start([`/DATA:${data}`, '/LDAP', '/MODE:add'], PASSWORD_ENV), start([`/DATA:${data}`, '/LOOKUP:staff0100', '/JSON'], PASSWORD_ENV)]);
+    const [sync, lookup] = await Promise.all([
+      start([`/DATA:${data}`, '/LDAP', '/MODE:add'], PASSWORD_ENV),
+      start([`/DATA:${data}`, '/LOOKUP:staff0100', '/JSON'], PASSWORD_ENV),
+    ]);
     expectSucceeded(sync, '/LDAP');
     expect(lookup.code, lookup.err).toBe(0);
     expect(lookup.out + lookup.err).not.toMatch(DAMAGED);
@@ -91,38 +104,75 @@ describe.runIf(realPartsAvailable())('several processes on one data folder', () 
     expect(bcscmd([`/DATA:${data}`, '/LDAP', '/MODE:new'], PASSWORD_ENV).code).toBe(0);
     const file = path.join(data, 'users.sqlite');
     // A reader as the console keeps one: open connection, a read transaction in progress.
-    const holder = spawn(process.execPath, ['--input-type=module', '-e', `
+    const holder = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
       const { DatabaseSync } = await import('node:sqlite');
       const db = new DatabaseSync(${JSON.stringify(file)});
       db.exec('BEGIN'); db.prepare('SELECT count(*) FROM accounts').get();
-      console.log('holding'); setTimeout(() => {}, 120000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      console.log('holding'); setTimeout(() => {}, 120000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     try {
-      await new Promise<void>((resolve) => holder.stdout.on('data', (c: Buffer) => c.toString().includes('holding') && resolve()));
+      await new Promise<void>((resolve) =>
+        holder.stdout.on('data', (c: Buffer) => c.toString().includes('holding') && resolve()),
+      );
       const run = await start([`/DATA:${data}`, '/LDAP', '/MODE:new', '/JSON'], PASSWORD_ENV);
       expect(run.code, run.err).toBe(0);
-      expect(JSON.parse(run.out)).toMatchObject({ ok: true, created: staffCount(), backup: expect.stringMatching(/users\.backup-.*\.sqlite$/) });
+      expect(JSON.parse(run.out)).toMatchObject({
+        ok: true,
+        created: staffCount(),
+        backup: expect.stringMatching(/users\.backup-.*\.sqlite$/),
+      });
     } finally {
       holder.kill();
     }
     expect(sql(file, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
   });
 
-  it('runs the wizard\'s import job and bcscmd /LDAP at once without harm', async () => {
+  it("runs the wizard's import job and bcscmd /LDAP at once without harm", async () => {
     const data = tempDir();
     expect(configure(data).code).toBe(0);
-    const services = createServices({ file: openSettingsFile(data), vault: () => new SessionVault('test.'), transport: 'browser', dataDir: data, log: () => undefined });
+    const services = createServices({
+      file: openSettingsFile(data),
+      vault: () => new SessionVault('test.'),
+      transport: 'browser',
+      dataDir: data,
+      log: () => undefined,
+    });
     try {
       const call = (name: string, input: unknown) => dispatch(services.handlers, name, input, () => undefined);
       const settings = (await call('settings.get', {})) as { ok: true; value: { settings: object } };
-      expect(await call('settings.save', { settings: settings.value.settings, password: { action: 'set', value: SERVICE_ACCOUNT.password } })).toMatchObject({ ok: true });
-      const finish = () => new Promise<Events['import.finished']['outcome']>((resolve) => {
-        const stop = services.subscribe((event, payload) => {
-          if (event !== 'import.finished') return;
-          stop();
-          resolve((payload as Events['import.finished']).outcome);
+      expect(
+        await call('settings.save', {
+          settings: settings.value.settings,
+          password: { action: 'set', value: SERVICE_ACCOUNT.password },
+        }),
+      ).toMatchObject({ ok: true });
+      const finish = () =>
+        new Promise<Events['import.finished']['outcome']>((resolve) => {
+          const stop = services.subscribe((event, payload) => {
+            if (event !== 'import.finished') return;
+            stop();
+            resolve((payload as Events['import.finished']).outcome);
+          });
         });
-      });
-      const request = { mode: 'add', source: { ous: [staffDn], levels: [], groups: [] }, options: { importComputers: false, parseMiddleName: false, placement: 'recreate', placementOu: '', importDisabled: true }, exclude: [] };
+      const request = {
+        mode: 'add',
+        source: { ous: [staffDn], levels: [], groups: [] },
+        options: {
+          importComputers: false,
+          parseMiddleName: false,
+          placement: 'recreate',
+          placementOu: '',
+          importDisabled: true,
+        },
+        exclude: [],
+      };
       let finished = finish();
       expect(await call('import.start', { ...request, dryRun: true, expectPlan: null })).toMatchObject({ ok: true });
       const preview = await finished;
@@ -130,12 +180,17 @@ describe.runIf(realPartsAvailable())('several processes on one data folder', () 
       // The wizard's Next and the scheduled task, at the same moment.
       finished = finish();
       const cli = start([`/DATA:${data}`, '/LDAP', '/MODE:add'], PASSWORD_ENV);
-      expect(await call('import.start', { ...request, dryRun: false, expectPlan: preview.planDigest })).toMatchObject({ ok: true });
+      expect(await call('import.start', { ...request, dryRun: false, expectPlan: preview.planDigest })).toMatchObject({
+        ok: true,
+      });
       const [wizard, command] = await Promise.all([finished, cli]);
       expectSucceeded(command, 'bcscmd /LDAP');
       expect(JSON.stringify(wizard)).not.toMatch(DAMAGED);
       // The wizard applies only what was previewed: if bcscmd added the accounts first, its plan changed.
-      if (!wizard.ok) expect(wizard.error!.message).toMatch(/changed since the preview, so this run would not do exactly what was previewed\. Nothing was changed/);
+      if (!wizard.ok)
+        expect(wizard.error!.message).toMatch(
+          /changed since the preview, so this run would not do exactly what was previewed\. Nothing was changed/,
+        );
     } finally {
       await services.close();
     }

@@ -14,7 +14,6 @@ import { addLocalAccount, databaseContent, sql } from '../../../support/users-db
 
 const PASSWORD_ENV = { ADCONSOLE_LDAP_PASSWORD: SERVICE_ACCOUNT.password };
 
-
 describe('bcscmd database commands without a directory', () => {
   it('refuses a damaged users database with the reason, exit 1, and leaves the file as it was', () => {
     const data = tempDir();
@@ -37,7 +36,9 @@ describe('bcscmd database commands without a directory', () => {
     const before = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
     const run = bcscmd([`/DATA:${data}`, '/LDAP', '/DRYRUN'], PASSWORD_ENV);
     expect(run.code).toBe(1);
-    expect(run.err).toMatch(/written by a newer AD Console \(schema 99; this version reads up to schema \d+\)\. It was left untouched\./);
+    expect(run.err).toMatch(
+      /written by a newer AD Console \(schema 99; this version reads up to schema \d+\)\. It was left untouched\./,
+    );
     expect(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(before);
   });
 
@@ -51,7 +52,13 @@ describe('bcscmd database commands without a directory', () => {
 describe.runIf(realPartsAvailable())('bcscmd /LDAP against the real DC', () => {
   const dc = testDc()!;
   const configure = (data: string, ouPath: string) =>
-    bcscmd([`/DATA:${data}`, `/SET:server=${dc.address}`, `/SET:caFile=${dc.caFile}`, `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`, `/SET:ouPath=LDAP://${ouPath}`]);
+    bcscmd([
+      `/DATA:${data}`,
+      `/SET:server=${dc.address}`,
+      `/SET:caFile=${dc.caFile}`,
+      `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
+      `/SET:ouPath=LDAP://${ouPath}`,
+    ]);
 
   it('creates the database, lists the accounts, the history and the report, all as documented', () => {
     const data = tempDir();
@@ -59,7 +66,25 @@ describe.runIf(realPartsAvailable())('bcscmd /LDAP against the real DC', () => {
     const run = bcscmd([`/DATA:${data}`, '/LDAP', '/MODE:new', '/JSON'], PASSWORD_ENV);
     expect(run.code).toBe(0);
     const result = JSON.parse(run.out);
-    expect(Object.keys(result)).toEqual(expect.arrayContaining(['ok', 'mode', 'dryRun', 'incremental', 'created', 'updated', 'disabled', 'enabled', 'unchanged', 'skipped', 'conflicts', 'failed', 'durationMs', 'runId', 'errors']));
+    expect(Object.keys(result)).toEqual(
+      expect.arrayContaining([
+        'ok',
+        'mode',
+        'dryRun',
+        'incremental',
+        'created',
+        'updated',
+        'disabled',
+        'enabled',
+        'unchanged',
+        'skipped',
+        'conflicts',
+        'failed',
+        'durationMs',
+        'runId',
+        'errors',
+      ]),
+    );
     expect(result).toMatchObject({ ok: true, mode: 'new', dryRun: false, created: 5, errors: [] });
 
     const users = bcscmd([`/DATA:${data}`, '/USERS', '/JSON']);
@@ -67,17 +92,42 @@ describe.runIf(realPartsAvailable())('bcscmd /LDAP against the real DC', () => {
     const rows = JSON.parse(users.out) as Record<string, unknown>[];
     const inAd = ldapsearchAccounts(dc, `OU=Sales,${BASE_DN}`, '(&(objectCategory=person)(objectClass=user))');
     expect(new Map(rows.map((r) => [String(r.adGuid).slice(1, -1), r.logon]))).toEqual(inAd);
-    expect(Object.keys(rows[0]!)).toEqual(['logon', 'firstName', 'middleName', 'lastName', 'displayName', 'email', 'department', 'title', 'phone', 'enabled', 'kind', 'ou', 'origin', 'adGuid']);
-    expect(rows.find((r) => r.logon === 'carol')).toMatchObject({ enabled: false, ou: 'Sales', origin: 'ad', kind: 'user', adGuid: expect.stringMatching(/^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$/) });
+    expect(Object.keys(rows[0]!)).toEqual([
+      'logon',
+      'firstName',
+      'middleName',
+      'lastName',
+      'displayName',
+      'email',
+      'department',
+      'title',
+      'phone',
+      'enabled',
+      'kind',
+      'ou',
+      'origin',
+      'adGuid',
+    ]);
+    expect(rows.find((r) => r.logon === 'carol')).toMatchObject({
+      enabled: false,
+      ou: 'Sales',
+      origin: 'ad',
+      kind: 'user',
+      adGuid: expect.stringMatching(/^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$/),
+    });
 
     const history = bcscmd([`/DATA:${data}`, '/HISTORY']);
-    expect(history.out).toMatch(new RegExp(`${result.runId}  .* Create a new database by command-line: succeeded — 5 created`));
+    expect(history.out).toMatch(
+      new RegExp(`${result.runId}  .* Create a new database by command-line: succeeded — 5 created`),
+    );
     const csv = bcscmd([`/DATA:${data}`, `/REPORT:${result.runId}`, '/CSV']);
     expect(csv.code).toBe(0);
     const lines = csv.out.trim().split('\r\n');
     expect(lines[0]).toBe('run,seq,action,logon,dn,objectGUID,changes,reason');
     expect(lines).toHaveLength(6);
-    expect(lines.find((l) => l.includes(',carol,'))).toMatch(/create,carol,"CN=Carol Cooper,OU=Sales,DC=corp,DC=example,DC=test",\{.*\},,disabled in Active Directory: created disabled/);
+    expect(lines.find((l) => l.includes(',carol,'))).toMatch(
+      /create,carol,"CN=Carol Cooper,OU=Sales,DC=corp,DC=example,DC=test",\{.*\},,disabled in Active Directory: created disabled/,
+    );
   });
 
   it('stops with exit 3 before disabling more than the limit, and goes ahead with /YES', () => {
@@ -124,13 +174,17 @@ describe.runIf(realPartsAvailable())('bcscmd /LDAP against the real DC', () => {
     configure(data, `${STAFF_OU},${BASE_DN}`);
     expect(bcscmd([`/DATA:${data}`, '/LDAP', '/MODE:new'], PASSWORD_ENV).code).toBe(0);
     const before = databaseContent(file);
-    const child = spawn(process.execPath, [BCSCMD, `/DATA:${data}`, '/LDAP', '/MODE:new'], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...PASSWORD_ENV } });
+    const child = spawn(process.execPath, [BCSCMD, `/DATA:${data}`, '/LDAP', '/MODE:new'], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...PASSWORD_ENV },
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       if (stderr.includes('[apply] started')) child.kill('SIGKILL');
     });
-    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, sig) => resolve(sig)),
+    );
     expect(signal).toBe('SIGKILL');
     expect(sql(file, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
     // Either the kill landed inside the transaction (all as before) or after its commit (the whole new run,
@@ -140,13 +194,23 @@ describe.runIf(realPartsAvailable())('bcscmd /LDAP against the real DC', () => {
       expect(databaseContent(file)).toBe(before);
       // The killed run left its trace: the next process to open the database says it was interrupted.
       const history = bcscmd([`/DATA:${data}`, '/HISTORY']);
-      expect(history.out).toMatch(new RegExp(`interrupted — Interrupted: the process that ran it \\(pid ${child.pid} on ${os.hostname().replace(/[.]/g, '\\.')}\\) ended before the run finished\\. Nothing was changed in the users database\\.`));
-      const [latest] = JSON.parse(bcscmd([`/DATA:${data}`, '/HISTORY', '/JSON']).out) as { status: string; pid: number; finishedAt: string }[];
+      expect(history.out).toMatch(
+        new RegExp(
+          `interrupted — Interrupted: the process that ran it \\(pid ${child.pid} on ${os.hostname().replace(/[.]/g, '\\.')}\\) ended before the run finished\\. Nothing was changed in the users database\\.`,
+        ),
+      );
+      const [latest] = JSON.parse(bcscmd([`/DATA:${data}`, '/HISTORY', '/JSON']).out) as {
+        status: string;
+        pid: number;
+        finishedAt: string;
+      }[];
       expect(latest).toMatchObject({ status: 'interrupted', pid: child.pid, host: os.hostname() });
     } else {
       console.log('bcscmd-import: the kill came after the commit; checking the new run is complete instead');
       const accounts = sql<{ n: number }>(file, 'SELECT count(*) AS n FROM accounts')[0]!.n;
-      expect(sql(file, 'SELECT count(*) AS n FROM run_actions WHERE run_id = ?', runs[1]!.id)).toEqual([{ n: accounts }]);
+      expect(sql(file, 'SELECT count(*) AS n FROM run_actions WHERE run_id = ?', runs[1]!.id)).toEqual([
+        { n: accounts },
+      ]);
       expect(accounts).toBeGreaterThan(1500);
     }
   });

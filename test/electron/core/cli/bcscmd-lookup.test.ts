@@ -11,8 +11,14 @@ const PASSWORD_ENV = { ADCONSOLE_LDAP_PASSWORD: SERVICE_ACCOUNT.password };
 
 describe('bcscmd /LOOKUP usage', () => {
   it('needs a name and does not mix with /LDAP', () => {
-    expect(bcscmd(['/LOOKUP:'])).toMatchObject({ code: 2, err: expect.stringMatching(/\/LOOKUP needs a value, e\.g\. \/LOOKUP:jsmith/) });
-    expect(bcscmd(['/LDAP', '/LOOKUP:x'])).toMatchObject({ code: 2, err: expect.stringMatching(/Choose \/LDAP or \/LOOKUP/) });
+    expect(bcscmd(['/LOOKUP:'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/\/LOOKUP needs a value, e\.g\. \/LOOKUP:jsmith/),
+    });
+    expect(bcscmd(['/LDAP', '/LOOKUP:x'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/Choose \/LDAP or \/LOOKUP/),
+    });
     expect(bcscmd(['/?']).out).toMatch(/\/LOOKUP:<name>/);
   });
 });
@@ -21,7 +27,14 @@ describe.runIf(realPartsAvailable())('bcscmd /LOOKUP against the real DC', () =>
   const dc = testDc()!;
   const configure = (autoImport: boolean) => {
     const data = tempDir();
-    const set = bcscmd([`/DATA:${data}`, `/SET:server=${dc.address}`, `/SET:caFile=${dc.caFile}`, `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`, `/SET:ouPath=LDAP://${STAFF_OU},${BASE_DN}`, `/SET:autoImport=${autoImport ? 'yes' : 'no'}`]);
+    const set = bcscmd([
+      `/DATA:${data}`,
+      `/SET:server=${dc.address}`,
+      `/SET:caFile=${dc.caFile}`,
+      `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
+      `/SET:ouPath=LDAP://${STAFF_OU},${BASE_DN}`,
+      `/SET:autoImport=${autoImport ? 'yes' : 'no'}`,
+    ]);
     expect(set.code, set.err).toBe(0);
     return data;
   };
@@ -31,7 +44,11 @@ describe.runIf(realPartsAvailable())('bcscmd /LOOKUP against the real DC', () =>
     const first = bcscmd([`/DATA:${data}`, '/LOOKUP:staff0040', '/JSON'], PASSWORD_ENV);
     expect(first.code, first.err).toBe(0);
     const imported = JSON.parse(first.out);
-    expect(imported).toMatchObject({ result: 'imported', dryRun: false, account: { logon: 'staff0040', origin: 'ad', ou: 'Staff' } });
+    expect(imported).toMatchObject({
+      result: 'imported',
+      dryRun: false,
+      account: { logon: 'staff0040', origin: 'ad', ou: 'Staff' },
+    });
     const users = JSON.parse(bcscmd([`/DATA:${data}`, '/USERS', '/JSON']).out) as Record<string, unknown>[];
     expect(Object.keys(imported.account)).toEqual(Object.keys(users[0]!)); // the same fields as /USERS
     const again = bcscmd([`/DATA:${data}`, `/LOOKUP:${NETBIOS}\\STAFF0040`, '/JSON'], PASSWORD_ENV);
@@ -43,10 +60,21 @@ describe.runIf(realPartsAvailable())('bcscmd /LOOKUP against the real DC', () =>
   it('exits 1 with the reason for a name it will not look up, one outside the OU path, and with the checkbox off', () => {
     const data = configure(true);
     const injection = bcscmd([`/DATA:${data}`, '/LOOKUP:*)(objectClass=*'], PASSWORD_ENV);
-    expect(injection).toMatchObject({ code: 1, err: expect.stringMatching(/^Not found: .*characters that Active Directory does not allow.*Nothing was looked up or imported\./) });
-    expect(bcscmd([`/DATA:${data}`, '/LOOKUP:alice'], PASSWORD_ENV)).toMatchObject({ code: 1, err: expect.stringMatching(/^Not found: Active Directory has no user account "alice" in OU=Staff/) });
+    expect(injection).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(
+        /^Not found: .*characters that Active Directory does not allow.*Nothing was looked up or imported\./,
+      ),
+    });
+    expect(bcscmd([`/DATA:${data}`, '/LOOKUP:alice'], PASSWORD_ENV)).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/^Not found: Active Directory has no user account "alice" in OU=Staff/),
+    });
     const off = configure(false);
-    expect(JSON.parse(bcscmd([`/DATA:${off}`, '/LOOKUP:staff0041', '/JSON'], PASSWORD_ENV).out)).toMatchObject({ result: 'not-found', reason: expect.stringMatching(/on-the-fly import .* is off/) });
+    expect(JSON.parse(bcscmd([`/DATA:${off}`, '/LOOKUP:staff0041', '/JSON'], PASSWORD_ENV).out)).toMatchObject({
+      result: 'not-found',
+      reason: expect.stringMatching(/on-the-fly import .* is off/),
+    });
   });
 
   it('shows with /DRYRUN what would be imported and changes nothing', () => {
@@ -54,15 +82,23 @@ describe.runIf(realPartsAvailable())('bcscmd /LOOKUP against the real DC', () =>
     bcscmd([`/DATA:${data}`, '/USERS']); // creates the empty database
     const before = databaseContent(path.join(data, 'users.sqlite'));
     const dry = bcscmd([`/DATA:${data}`, '/LOOKUP:staff0042', '/DRYRUN'], PASSWORD_ENV);
-    expect(dry).toMatchObject({ code: 0, out: expect.stringMatching(/^Would import staff0042 .* into Staff, (enabled|disabled)\./) });
+    expect(dry).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^Would import staff0042 .* into Staff, (enabled|disabled)\./),
+    });
     expect(databaseContent(path.join(data, 'users.sqlite'))).toBe(before);
   });
 
   it('says "directory unavailable" with exit 1 when the DC refuses the bind', () => {
     const data = configure(true);
-    const refused = bcscmd([`/DATA:${data}`, '/LOOKUP:staff0043', '/JSON'], { ADCONSOLE_LDAP_PASSWORD: 'Not-The-Password-7391' });
+    const refused = bcscmd([`/DATA:${data}`, '/LOOKUP:staff0043', '/JSON'], {
+      ADCONSOLE_LDAP_PASSWORD: 'Not-The-Password-7391',
+    });
     expect(refused.code).toBe(1);
-    expect(JSON.parse(refused.out)).toMatchObject({ result: 'unavailable', reason: expect.stringMatching(/password is wrong \(AD code 52e\)/) });
+    expect(JSON.parse(refused.out)).toMatchObject({
+      result: 'unavailable',
+      reason: expect.stringMatching(/password is wrong \(AD code 52e\)/),
+    });
     expect(refused.out + refused.err).not.toContain('Not-The-Password-7391');
   });
 });

@@ -8,8 +8,6 @@ import { BASE_DN, NETBIOS, SERVICE_ACCOUNT } from '../../../support/directory-fi
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 
-
-
 describe('bcscmd without a directory', () => {
   it('prints help for /? and exits 0', () => {
     const run = bcscmd(['/?']);
@@ -55,9 +53,15 @@ describe('bcscmd without a directory', () => {
 
   it('explains a password file that cannot be read or is empty, with exit 2', () => {
     const data = tempDir();
-    expect(bcscmd([`/DATA:${data}`, '/TEST', `/PASSWORDFILE:${path.join(data, 'missing.txt')}`])).toMatchObject({ code: 2, err: expect.stringMatching(/missing\.txt cannot be read \(ENOENT\)/) });
+    expect(bcscmd([`/DATA:${data}`, '/TEST', `/PASSWORDFILE:${path.join(data, 'missing.txt')}`])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/missing\.txt cannot be read \(ENOENT\)/),
+    });
     fs.writeFileSync(path.join(data, 'empty.txt'), '\n');
-    expect(bcscmd([`/DATA:${data}`, '/TEST', `/PASSWORDFILE:${path.join(data, 'empty.txt')}`])).toMatchObject({ code: 2, err: expect.stringMatching(/is empty; put the password on its first line/) });
+    expect(bcscmd([`/DATA:${data}`, '/TEST', `/PASSWORDFILE:${path.join(data, 'empty.txt')}`])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/is empty; put the password on its first line/),
+    });
   });
 
   it('shows the settings as JSON, honouring ADCONSOLE_DATA_DIR', () => {
@@ -65,14 +69,24 @@ describe('bcscmd without a directory', () => {
     bcscmd(['--set', 'server=dc1.corp.example.test', '--set', 'security=StartTLS'], { ADCONSOLE_DATA_DIR: data });
     const run = bcscmd(['/SHOW', '/JSON'], { ADCONSOLE_DATA_DIR: data });
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.out).show).toMatchObject({ settings: { server: 'dc1.corp.example.test', security: 'starttls' }, password: { stored: false } });
+    expect(JSON.parse(run.out).show).toMatchObject({
+      settings: { server: 'dc1.corp.example.test', security: 'starttls' },
+      password: { stored: false },
+    });
   });
 });
 
 describe.runIf(realPartsAvailable())('bcscmd /TEST against the real DC', () => {
   const dc = testDc()!;
   const configure = (data: string, extra: string[] = []) =>
-    bcscmd([`/DATA:${data}`, `/SET:server=${dc.address}`, `/SET:caFile=${dc.caFile}`, `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`, `/SET:ouPath=LDAP://OU=Sales,${BASE_DN}`, ...extra]);
+    bcscmd([
+      `/DATA:${data}`,
+      `/SET:server=${dc.address}`,
+      `/SET:caFile=${dc.caFile}`,
+      `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
+      `/SET:ouPath=LDAP://OU=Sales,${BASE_DN}`,
+      ...extra,
+    ]);
 
   it('reports every step as JSON and exits 0', () => {
     const data = tempDir();
@@ -82,7 +96,8 @@ describe.runIf(realPartsAvailable())('bcscmd /TEST against the real DC', () => {
     const report = JSON.parse(run.out);
     expect(report.ok).toBe(true);
     expect(report.steps.map((s: { name: string }) => s.name)).toEqual([...TEST_STEPS]);
-    for (const step of report.steps) expect(Object.keys(step)).toEqual(expect.arrayContaining(['name', 'ok', 'ms', 'detail']));
+    for (const step of report.steps)
+      expect(Object.keys(step)).toEqual(expect.arrayContaining(['name', 'ok', 'ms', 'detail']));
   });
 
   it('reads the password from /PASSWORDFILE and prints readable steps', () => {
@@ -111,14 +126,22 @@ describe.runIf(realPartsAvailable())('bcscmd /TEST against the real DC', () => {
     const run = bcscmd([`/DATA:${data}`, '/TEST', '/JSON']);
     expect(run.code).toBe(1);
     const report = JSON.parse(run.out);
-    expect(report.steps.at(-1)).toMatchObject({ name: 'bind', ok: false, detail: 'No password is available for this login ID.' });
-    expect(run.err).toMatch(/bcscmd has no password: give it in the ADCONSOLE_LDAP_PASSWORD environment variable or with \/PASSWORDFILE/);
+    expect(report.steps.at(-1)).toMatchObject({
+      name: 'bind',
+      ok: false,
+      detail: 'No password is available for this login ID.',
+    });
+    expect(run.err).toMatch(
+      /bcscmd has no password: give it in the ADCONSOLE_LDAP_PASSWORD environment variable or with \/PASSWORDFILE/,
+    );
   });
 
   it('never prints the password', () => {
     const data = tempDir();
     configure(data);
-    const run = bcscmd([`/DATA:${data}`, '/TEST', '/SHOW', '/JSON'], { ADCONSOLE_LDAP_PASSWORD: SERVICE_ACCOUNT.password });
+    const run = bcscmd([`/DATA:${data}`, '/TEST', '/SHOW', '/JSON'], {
+      ADCONSOLE_LDAP_PASSWORD: SERVICE_ACCOUNT.password,
+    });
     expect(run.out + run.err).not.toContain(SERVICE_ACCOUNT.password);
     expect(fs.readFileSync(path.join(data, 'settings.json'), 'utf8')).not.toContain(SERVICE_ACCOUNT.password);
   });

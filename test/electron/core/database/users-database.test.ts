@@ -43,7 +43,12 @@ describe('the users database file', () => {
 
   it('refuses an AD GUID on a local account', () => {
     const file = fresh();
-    expect(() => sql(file, "INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, ad_guid, created_at, updated_at) VALUES ('x', 'x', 1, 'user', 1, 'local', 'g', 'now', 'now')")).toThrow(/CHECK/);
+    expect(() =>
+      sql(
+        file,
+        "INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, ad_guid, created_at, updated_at) VALUES ('x', 'x', 1, 'user', 1, 'local', 'g', 'now', 'now')",
+      ),
+    ).toThrow(/CHECK/);
   });
 
   it('upgrades an older file, keeping its accounts, after copying it aside', () => {
@@ -51,7 +56,9 @@ describe('the users database file', () => {
     const old = new DatabaseSync(file);
     old.exec(MIGRATIONS[0]!);
     old.exec('PRAGMA user_version = 1');
-    old.exec("INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, created_at, updated_at) VALUES ('kept', 'kept', 1, 'user', 1, 'local', 'then', 'then')");
+    old.exec(
+      "INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, created_at, updated_at) VALUES ('kept', 'kept', 1, 'user', 1, 'local', 'then', 'then')",
+    );
     old.close();
     const database = openUsersDatabase(file);
     expect(database.upgradeBackup).toMatch(/users\.before-upgrade-to-3-.*\.sqlite$/);
@@ -66,7 +73,11 @@ describe('the users database file', () => {
     sql(file, `PRAGMA user_version = ${SCHEMA_VERSION + 5}`);
     sql(file, 'PRAGMA wal_checkpoint(TRUNCATE)');
     const before = hash(file);
-    expect(() => openUsersDatabase(file)).toThrow(new RegExp(`newer AD Console \\(schema ${SCHEMA_VERSION + 5}; this version reads up to schema ${SCHEMA_VERSION}\\)\\. It was left untouched`));
+    expect(() => openUsersDatabase(file)).toThrow(
+      new RegExp(
+        `newer AD Console \\(schema ${SCHEMA_VERSION + 5}; this version reads up to schema ${SCHEMA_VERSION}\\)\\. It was left untouched`,
+      ),
+    );
     expect(hash(file)).toBe(before);
   });
 
@@ -74,12 +85,14 @@ describe('the users database file', () => {
     const file = path.join(tempDir(), 'users.sqlite');
     fs.writeFileSync(file, crypto.randomBytes(8192));
     const before = hash(file);
-    expect(() => openUsersDatabase(file)).toThrow(/cannot be used: it is not a SQLite database or it is damaged.*left untouched/);
+    expect(() => openUsersDatabase(file)).toThrow(
+      /cannot be used: it is not a SQLite database or it is damaged.*left untouched/,
+    );
     expect(hash(file)).toBe(before);
     expect(fs.readdirSync(path.dirname(file))).toEqual(['users.sqlite']);
   });
 
-  it('refuses another program\'s SQLite file', () => {
+  it("refuses another program's SQLite file", () => {
     const file = path.join(tempDir(), 'users.sqlite');
     const other = new DatabaseSync(file);
     other.exec('CREATE TABLE invoices (id INTEGER)');
@@ -130,11 +143,15 @@ describe('several openers at once', () => {
     old.exec(MIGRATIONS[0]!);
     old.exec(MIGRATIONS[1]!);
     old.exec('PRAGMA user_version = 2');
-    old.exec("INSERT INTO import_runs (id, mode, source, started_by, started_at, finished_at, status, created) VALUES (7, 'sync', 'users in OU=Staff', 'command-line', 'then', 'later', 'succeeded', 1)");
+    old.exec(
+      "INSERT INTO import_runs (id, mode, source, started_by, started_at, finished_at, status, created) VALUES (7, 'sync', 'users in OU=Staff', 'command-line', 'then', 'later', 'succeeded', 1)",
+    );
     old.exec("INSERT INTO run_actions (run_id, seq, action, logon) VALUES (7, 1, 'create', 'jdoe')");
     old.close();
     openUsersDatabase(file).close();
-    expect(sql(file, 'SELECT id, status, created, finished_at, host, pid FROM import_runs')).toEqual([{ id: 7, status: 'succeeded', created: 1, finished_at: 'later', host: null, pid: null }]);
+    expect(sql(file, 'SELECT id, status, created, finished_at, host, pid FROM import_runs')).toEqual([
+      { id: 7, status: 'succeeded', created: 1, finished_at: 'later', host: null, pid: null },
+    ]);
     expect(sql(file, 'SELECT run_id, logon FROM run_actions')).toEqual([{ run_id: 7, logon: 'jdoe' }]);
     expect(sql(file, 'PRAGMA foreign_key_check')).toEqual([]);
   });
@@ -146,12 +163,18 @@ describe('several openers at once', () => {
       while (Date.now() < ${startAt});
       try { openUsersDatabase(${JSON.stringify(file)}).close(); console.log('ok'); } catch (err) { console.log(err.message); process.exitCode = 1; }`;
     const runs = await Promise.all(
-      Array.from({ length: 8 }, () => new Promise<{ code: number | null; out: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-        child.on('exit', (code) => resolve({ code, out: out.trim() }));
-      })),
+      Array.from(
+        { length: 8 },
+        () =>
+          new Promise<{ code: number | null; out: string }>((resolve) => {
+            const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+              stdio: ['ignore', 'pipe', 'inherit'],
+            });
+            let out = '';
+            child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+            child.on('exit', (code) => resolve({ code, out: out.trim() }));
+          }),
+      ),
     );
     expect(runs).toEqual(Array.from({ length: 8 }, () => ({ code: 0, out: 'ok' })));
     expect(sql(file, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
@@ -161,17 +184,27 @@ describe('several openers at once', () => {
   it('calls a locked file locked, not damaged, and a damaged one damaged', () => {
     const file = '/data/users.sqlite';
     const locked = explainDatabaseError(Object.assign(new Error('database is locked'), { errcode: 5 }), file);
-    expect(locked).toMatchObject({ code: 'database-busy', message: expect.stringMatching(/locked by another process .* It was not changed\./) });
+    expect(locked).toMatchObject({
+      code: 'database-busy',
+      message: expect.stringMatching(/locked by another process .* It was not changed\./),
+    });
     expect(locked.message + locked.hint).not.toMatch(/damaged|backup/i);
     const other = explainDatabaseError(Object.assign(new Error('disk I/O error'), { errcode: 10 }), file);
     expect(other.message + other.hint).not.toMatch(/damaged|restore/i);
-    expect(explainDatabaseError(Object.assign(new Error('database disk image is malformed'), { errcode: 11 }), file)).toMatchObject({ code: 'database-unreadable', message: expect.stringMatching(/damaged/) });
+    expect(
+      explainDatabaseError(Object.assign(new Error('database disk image is malformed'), { errcode: 11 }), file),
+    ).toMatchObject({ code: 'database-unreadable', message: expect.stringMatching(/damaged/) });
   });
 });
 
 describe('runs whose process died', () => {
   const running = (file: string, host: string, pid: number) =>
-    sql(file, "INSERT INTO import_runs (mode, source, started_by, started_at, status, host, pid) VALUES ('sync', 'users in OU=Staff', 'command-line', '2026-12-01T08:00:00Z', 'running', ?, ?)", host, pid);
+    sql(
+      file,
+      "INSERT INTO import_runs (mode, source, started_by, started_at, status, host, pid) VALUES ('sync', 'users in OU=Staff', 'command-line', '2026-12-01T08:00:00Z', 'running', ?, ?)",
+      host,
+      pid,
+    );
 
   it('are marked interrupted by the next opener, with host and pid; runs of live processes and other machines are not', () => {
     const file = fresh();
@@ -182,8 +215,15 @@ describe('runs whose process died', () => {
       running(file, os.hostname(), live.pid!);
       running(file, 'another-host.corp.example.test', gone);
       openUsersDatabase(file).close();
-      const rows = sql<{ status: string; error: string | null; finished_at: string | null }>(file, 'SELECT status, error, finished_at FROM import_runs ORDER BY id');
-      expect(rows[0]).toMatchObject({ status: 'interrupted', error: `Interrupted: the process that ran it (pid ${gone} on ${os.hostname()}) ended before the run finished. Nothing was changed in the users database.`, finished_at: expect.any(String) });
+      const rows = sql<{ status: string; error: string | null; finished_at: string | null }>(
+        file,
+        'SELECT status, error, finished_at FROM import_runs ORDER BY id',
+      );
+      expect(rows[0]).toMatchObject({
+        status: 'interrupted',
+        error: `Interrupted: the process that ran it (pid ${gone} on ${os.hostname()}) ended before the run finished. Nothing was changed in the users database.`,
+        finished_at: expect.any(String),
+      });
       expect(rows[1]).toMatchObject({ status: 'running', finished_at: null });
       expect(rows[2]).toMatchObject({ status: 'running', finished_at: null });
     } finally {

@@ -23,7 +23,9 @@ describe('the users view over a real database', () => {
     const tree = new OuTree(db);
     staff = tree.ensure(['Staff'], now);
     sales = tree.ensure(['Staff', 'Sales'], now);
-    const add = db.prepare("INSERT INTO accounts (logon, logon_key, display_name, email, department, enabled, kind, ou_id, origin, ad_guid, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'user', ?, ?, ?, ?, ?)");
+    const add = db.prepare(
+      "INSERT INTO accounts (logon, logon_key, display_name, email, department, enabled, kind, ou_id, origin, ad_guid, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'user', ?, ?, ?, ?, ?)",
+    );
     const rows: [string, string, string, number, number, 'ad' | 'local'][] = [
       ['anna', 'Anna Zed', 'Sales', 1, staff, 'ad'],
       ['ben', 'Ben Young', 'Support', 0, staff, 'ad'],
@@ -31,23 +33,66 @@ describe('the users view over a real database', () => {
       ['dora', 'Dora Xu', 'Finance', 1, sales, 'ad'],
       ['local.eve', 'Eve Local', '', 1, 1, 'local'],
     ];
-    rows.forEach(([logon, name, dept, enabled, ou, origin], i) => add.run(logon, logon, name, `${logon}@corp.test`, dept, enabled, ou, origin, origin === 'ad' ? `0000000${i}-0000-0000-0000-000000000000` : null, now, now));
-    const run = beginRun(db, { mode: 'sync', source: 'users in OU x', startedBy: 'wizard', incremental: false, dc: 'dc1', startedAt: now });
-    endRun(db, run, { status: 'failed', source: 'users in OU x', incremental: false, dc: 'dc1', counts: emptyCounts(), error: 'The domain controller closed the connection.', backup: null });
+    rows.forEach(([logon, name, dept, enabled, ou, origin], i) =>
+      add.run(
+        logon,
+        logon,
+        name,
+        `${logon}@corp.test`,
+        dept,
+        enabled,
+        ou,
+        origin,
+        origin === 'ad' ? `0000000${i}-0000-0000-0000-000000000000` : null,
+        now,
+        now,
+      ),
+    );
+    const run = beginRun(db, {
+      mode: 'sync',
+      source: 'users in OU x',
+      startedBy: 'wizard',
+      incremental: false,
+      dc: 'dc1',
+      startedAt: now,
+    });
+    endRun(db, run, {
+      status: 'failed',
+      source: 'users in OU x',
+      incremental: false,
+      dc: 'dc1',
+      counts: emptyCounts(),
+      error: 'The domain controller closed the connection.',
+      backup: null,
+    });
   });
   afterAll(() => {
     database.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const page = (q: Partial<AccountsQuery>) => accountsPage(database.db, { ouId: null, recursive: true, search: '', sort: 'logon', descending: false, offset: 0, limit: 100, ...q });
+  const page = (q: Partial<AccountsQuery>) =>
+    accountsPage(database.db, {
+      ouId: null,
+      recursive: true,
+      search: '',
+      sort: 'logon',
+      descending: false,
+      offset: 0,
+      limit: 100,
+      ...q,
+    });
 
   it('counts accounts per OU, own and with everything below, and the totals', () => {
     const o = usersOverview(database.db, 'users.sqlite');
     const byName = Object.fromEntries(o.ous.map((ou) => [ou.name, [ou.own, ou.total]]));
     expect(byName).toEqual({ _Default: [1, 1], Staff: [2, 4], Sales: [2, 2] });
     expect(o.totals).toEqual({ accounts: 5, enabled: 4, disabled: 1, fromAd: 4, local: 1 });
-    expect(o.lastRun).toMatchObject({ status: 'failed', error: 'The domain controller closed the connection.', startedBy: 'wizard' });
+    expect(o.lastRun).toMatchObject({
+      status: 'failed',
+      error: 'The domain controller closed the connection.',
+      startedBy: 'wizard',
+    });
   });
 
   it('lists an OU with or without the OUs below it', () => {
@@ -57,8 +102,20 @@ describe('the users view over a real database', () => {
   });
 
   it('sorts by any column both ways, then by logon', () => {
-    expect(page({ sort: 'displayName' }).rows.map((r) => r.displayName)).toEqual(['Anna Zed', 'Ben Young', 'Carl 100%', 'Dora Xu', 'Eve Local']);
-    expect(page({ sort: 'department', descending: true }).rows.map((r) => r.department)).toEqual(['Support', 'Sales', 'Sales', 'Finance', '']);
+    expect(page({ sort: 'displayName' }).rows.map((r) => r.displayName)).toEqual([
+      'Anna Zed',
+      'Ben Young',
+      'Carl 100%',
+      'Dora Xu',
+      'Eve Local',
+    ]);
+    expect(page({ sort: 'department', descending: true }).rows.map((r) => r.department)).toEqual([
+      'Support',
+      'Sales',
+      'Sales',
+      'Finance',
+      '',
+    ]);
     expect(page({ sort: 'enabled' }).rows[0]!.logon).toBe('ben');
   });
 
@@ -76,7 +133,7 @@ describe('the users view over a real database', () => {
     expect(page({ search: 'eve@' }).rows.map((r) => r.origin)).toEqual(['local']);
   });
 
-  it('shows an AD account\'s GUID in braces and a local account without one', () => {
+  it("shows an AD account's GUID in braces and a local account without one", () => {
     const [anna] = page({ search: 'anna' }).rows;
     expect(anna!.adGuid).toBe('{00000000-0000-0000-0000-000000000000}');
     expect(page({ search: 'local.eve' }).rows[0]!.adGuid).toBeNull();

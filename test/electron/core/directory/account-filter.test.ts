@@ -6,16 +6,33 @@ const computerCategory = 'CN=Computer,CN=Schema,CN=Configuration,DC=corp,DC=test
 
 describe('which directory entries are accounts', () => {
   it('takes users (objectClass user, objectCategory Person), not computers, groups or contacts', () => {
-    expect(isAccountEntry({ objectClass: ['top', 'person', 'organizationalPerson', 'user'], objectCategory: person }, false)).toBe(true);
+    expect(
+      isAccountEntry({ objectClass: ['top', 'person', 'organizationalPerson', 'user'], objectCategory: person }, false),
+    ).toBe(true);
     expect(isAccountEntry({ objectclass: ['top', 'USER'], OBJECTCATEGORY: person.toUpperCase() }, false)).toBe(true);
-    expect(isAccountEntry({ objectClass: ['top', 'person', 'organizationalPerson', 'user', 'computer'], objectCategory: computerCategory }, false)).toBe(false);
+    expect(
+      isAccountEntry(
+        {
+          objectClass: ['top', 'person', 'organizationalPerson', 'user', 'computer'],
+          objectCategory: computerCategory,
+        },
+        false,
+      ),
+    ).toBe(false);
     expect(isAccountEntry({ objectClass: ['top', 'group'], objectCategory: 'CN=Group,CN=Schema' }, false)).toBe(false);
-    expect(isAccountEntry({ objectClass: ['top', 'person', 'organizationalPerson', 'contact'], objectCategory: person }, false)).toBe(false);
+    expect(
+      isAccountEntry(
+        { objectClass: ['top', 'person', 'organizationalPerson', 'contact'], objectCategory: person },
+        false,
+      ),
+    ).toBe(false);
     expect(isAccountEntry({ objectClass: ['top', 'organizationalUnit'] }, false)).toBe(false);
   });
 
   it('takes computers when computers are imported', () => {
-    expect(isAccountEntry({ objectClass: ['top', 'user', 'computer'], objectCategory: computerCategory }, true)).toBe(true);
+    expect(isAccountEntry({ objectClass: ['top', 'user', 'computer'], objectCategory: computerCategory }, true)).toBe(
+      true,
+    );
     expect(isAccountEntry({ objectClass: ['top', 'user'], objectCategory: person }, true)).toBe(false);
   });
 

@@ -17,7 +17,9 @@ describe.runIf(realPartsAvailable())('Browse on the real DC', () => {
     const { node, children } = await browse(dcSettings(dc), SERVICE_PASSWORD, null, resolver, sessions);
     expect(node).toMatchObject({ dn: BASE_DN, kind: 'domain', name: 'corp.example.test' });
     const names = children.map((c) => c.name);
-    expect(names).toEqual(expect.arrayContaining(['Sales', 'Research, Development', 'Zürich Büro', 'Users', 'Computers']));
+    expect(names).toEqual(
+      expect.arrayContaining(['Sales', 'Research, Development', 'Zürich Büro', 'Users', 'Computers']),
+    );
     const firstContainer = children.findIndex((c) => c.kind !== 'organizationalUnit');
     expect(children.slice(firstContainer).every((c) => c.kind !== 'organizationalUnit')).toBe(true);
     expect(names).not.toContain('System'); // advanced-view-only containers stay hidden, as in ADUC
@@ -26,12 +28,16 @@ describe.runIf(realPartsAvailable())('Browse on the real DC', () => {
   it('loads one level per expand, with DNs escaped as the directory writes them', async () => {
     const { children } = await browse(dcSettings(dc), SERVICE_PASSWORD, `OU=Sales,${BASE_DN}`, resolver, sessions);
     expect(children).toEqual([{ dn: `OU=LA,OU=Sales,${BASE_DN}`, name: 'LA', kind: 'organizationalUnit' }]);
-    const research = (await browse(dcSettings(dc), SERVICE_PASSWORD, null, resolver, sessions)).children.find((c) => c.name === 'Research, Development')!;
+    const research = (await browse(dcSettings(dc), SERVICE_PASSWORD, null, resolver, sessions)).children.find(
+      (c) => c.name === 'Research, Development',
+    )!;
     expect(research.dn).toBe(`OU=Research\\, Development,${BASE_DN}`);
   });
 
   it('explains a refused bind instead of showing an empty tree', async () => {
-    await expect(browse(dcSettings(dc), 'wrong', null, resolver, sessions)).rejects.toMatchObject({ message: expect.stringMatching(/52e/) });
+    await expect(browse(dcSettings(dc), 'wrong', null, resolver, sessions)).rejects.toMatchObject({
+      message: expect.stringMatching(/52e/),
+    });
   });
 
   it('expands over one bound session, and binds again only when the connection settings change', async () => {
@@ -53,10 +59,15 @@ describe.runIf(realPartsAvailable())('Browse on the real DC', () => {
     const own = new SessionCache();
     const settings = dcSettings(dc, { port: proxy.port });
     try {
-      await expect(browse(settings, 'wrong', null, resolver, own)).rejects.toMatchObject({ code: 'invalid-credentials' });
+      await expect(browse(settings, 'wrong', null, resolver, own)).rejects.toMatchObject({
+        code: 'invalid-credentials',
+      });
       const after = proxy.fromServer();
       expect(after).toBeGreaterThan(0);
-      await expect(browse(settings, 'wrong', `OU=Sales,${BASE_DN}`, resolver, own)).rejects.toMatchObject({ code: 'invalid-credentials', message: expect.stringMatching(/52e/) });
+      await expect(browse(settings, 'wrong', `OU=Sales,${BASE_DN}`, resolver, own)).rejects.toMatchObject({
+        code: 'invalid-credentials',
+        message: expect.stringMatching(/52e/),
+      });
       expect(proxy.fromServer()).toBe(after); // answered from memory: nothing reached the DC
       await browse(settings, SERVICE_PASSWORD, null, resolver, own);
       expect(own.opened).toBe(1);

@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestReport } from '../../../../shared/contract.ts';
 import { testConnection } from '../../../../electron/core/directory/connection-test.ts';
 import { createResolver } from '../../../../electron/core/directory/resolver.ts';
-import { BASE_DN, COMPUTERS, DOMAIN, NETBIOS, SERVICE_ACCOUNT, USERS, userDn } from '../../../support/directory-fixture.ts';
+import {
+  BASE_DN,
+  COMPUTERS,
+  DOMAIN,
+  NETBIOS,
+  SERVICE_ACCOUNT,
+  USERS,
+  userDn,
+} from '../../../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../../../support/settings-for-dc.ts';
 
@@ -16,9 +24,21 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
   const dc = testDc()!;
 
   it('succeeds over LDAPS, runs every step in order and names account, DC, security and count', async () => {
-    const report = await testConnection(dcSettings(dc, { ouPath: `LDAP://OU=Sales,${BASE_DN}` }), SERVICE_PASSWORD, resolver);
+    const report = await testConnection(
+      dcSettings(dc, { ouPath: `LDAP://OU=Sales,${BASE_DN}` }),
+      SERVICE_PASSWORD,
+      resolver,
+    );
     expect(report.ok).toBe(true);
-    expect(report.steps.map((s) => s.name)).toEqual(['resolve', 'connect', 'tls', 'bind', 'directory', 'container', 'accounts']);
+    expect(report.steps.map((s) => s.name)).toEqual([
+      'resolve',
+      'connect',
+      'tls',
+      'bind',
+      'directory',
+      'container',
+      'accounts',
+    ]);
     expect(report.steps.every((s) => s.ok && s.ms >= 0)).toBe(true);
     const sales = USERS.filter((u) => u.ou.endsWith('OU=Sales')).length;
     expect(report.summary).toContain(`${NETBIOS}\\${SERVICE_ACCOUNT.sam}`);
@@ -39,13 +59,20 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
   it('explains the refused plain simple bind (result 8) and says to choose LDAPS or StartTLS', async () => {
     const report = await testConnection(dcSettings(dc, { security: 'none' }), SERVICE_PASSWORD, resolver);
     expect(report.ok).toBe(false);
-    expect(failedStep(report)).toMatchObject({ name: 'bind', detail: expect.stringMatching(/requires an encrypted connection/), hint: expect.stringMatching(/LDAPS or StartTLS/) });
+    expect(failedStep(report)).toMatchObject({
+      name: 'bind',
+      detail: expect.stringMatching(/requires an encrypted connection/),
+      hint: expect.stringMatching(/LDAPS or StartTLS/),
+    });
     expect(report.steps.find((s) => s.name === 'tls')!.detail).toMatch(/Not encrypted/);
   });
 
   it('decodes a wrong password (52e) into words', async () => {
     const report = await testConnection(dcSettings(dc), 'wrong-password', resolver);
-    expect(failedStep(report)).toMatchObject({ name: 'bind', detail: expect.stringMatching(/login ID or password is wrong \(AD code 52e\)/) });
+    expect(failedStep(report)).toMatchObject({
+      name: 'bind',
+      detail: expect.stringMatching(/login ID or password is wrong \(AD code 52e\)/),
+    });
     expect(report.summary).toMatch(/failed at the "bind" step/);
   });
 
@@ -76,35 +103,72 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
 
   it('refuses a certificate from a CA it was not told to trust', async () => {
     const report = await testConnection(dcSettings(dc, { caFile: dc.otherCaFile }), SERVICE_PASSWORD, resolver);
-    expect(failedStep(report)).toMatchObject({ name: 'tls', detail: expect.stringMatching(/CA that this computer does not trust/), hint: expect.stringMatching(/CA certificate file/) });
+    expect(failedStep(report)).toMatchObject({
+      name: 'tls',
+      detail: expect.stringMatching(/CA that this computer does not trust/),
+      hint: expect.stringMatching(/CA certificate file/),
+    });
     expect(report.steps.map((s) => s.name)).not.toContain('bind');
   });
 
   it('verifies the certificate after StartTLS just as strictly, before any bind', async () => {
-    const report = await testConnection(dcSettings(dc, { security: 'starttls', caFile: dc.otherCaFile }), SERVICE_PASSWORD, resolver);
+    const report = await testConnection(
+      dcSettings(dc, { security: 'starttls', caFile: dc.otherCaFile }),
+      SERVICE_PASSWORD,
+      resolver,
+    );
     expect(failedStep(report)).toMatchObject({ name: 'tls', detail: expect.stringMatching(/does not trust/) });
     expect(report.steps.map((s) => s.name)).not.toContain('bind');
   });
 
   it('refuses a certificate that does not name the server it connected to', async () => {
     const report = await testConnection(dcSettings(dc, { server: 'localhost' }), SERVICE_PASSWORD, resolver);
-    expect(failedStep(report)).toMatchObject({ name: 'tls', detail: expect.stringMatching(/is for dc1\.corp\.example\.test, 127\.0\.0\.1, not for "localhost"/) });
+    expect(failedStep(report)).toMatchObject({
+      name: 'tls',
+      detail: expect.stringMatching(/is for dc1\.corp\.example\.test, 127\.0\.0\.1, not for "localhost"/),
+    });
     expect(report.steps.map((s) => s.name)).not.toContain('bind');
   });
 
   it('says when the server name does not resolve, before connecting anywhere', async () => {
     const report = await testConnection(dcSettings(dc, { server: 'no-such-dc.invalid' }), SERVICE_PASSWORD, resolver);
     expect(report.steps).toHaveLength(1);
-    expect(failedStep(report)).toMatchObject({ name: 'resolve', detail: expect.stringMatching(/no-such-dc\.invalid: E[A-Z]+/), hint: expect.stringMatching(/full DNS name/) });
+    expect(failedStep(report)).toMatchObject({
+      name: 'resolve',
+      detail: expect.stringMatching(/no-such-dc\.invalid: E[A-Z]+/),
+      hint: expect.stringMatching(/full DNS name/),
+    });
   });
 
   it.each([
-    ['LDAPS on the plain LDAP port', { port: 389 }, 'tls', /port 389 did not answer the TLS handshake/, /Port 389 is plain LDAP: choose StartTLS/],
-    ['StartTLS on the LDAPS port', { security: 'starttls' as const, port: 636 }, 'tls', /port 636 closed the connection when asked for StartTLS/, /Choose LDAPS for port 636/],
-    ['no encryption on the LDAPS port', { security: 'none' as const, port: 636 }, 'bind', /port 636 closed the connection when sent unencrypted LDAP/, /Choose LDAPS/],
+    [
+      'LDAPS on the plain LDAP port',
+      { port: 389 },
+      'tls',
+      /port 389 did not answer the TLS handshake/,
+      /Port 389 is plain LDAP: choose StartTLS/,
+    ],
+    [
+      'StartTLS on the LDAPS port',
+      { security: 'starttls' as const, port: 636 },
+      'tls',
+      /port 636 closed the connection when asked for StartTLS/,
+      /Choose LDAPS for port 636/,
+    ],
+    [
+      'no encryption on the LDAPS port',
+      { security: 'none' as const, port: 636 },
+      'bind',
+      /port 636 closed the connection when sent unencrypted LDAP/,
+      /Choose LDAPS/,
+    ],
   ])('explains %s', async (_what, overrides, stepName, detail, hint) => {
     const report = await testConnection(dcSettings(dc, overrides), SERVICE_PASSWORD, resolver);
-    expect(failedStep(report)).toMatchObject({ name: stepName, detail: expect.stringMatching(detail), hint: expect.stringMatching(hint) });
+    expect(failedStep(report)).toMatchObject({
+      name: stepName,
+      detail: expect.stringMatching(detail),
+      hint: expect.stringMatching(hint),
+    });
   });
 
   it('says nothing listens on a closed port', async () => {
@@ -135,30 +199,59 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
     it('gives up on the TLS handshake within the connect timeout', async () => {
       const started = Date.now();
       const report = await testConnection(dcSettings(dc, { port, connectTimeout: 2 }), SERVICE_PASSWORD, resolver);
-      expect(failedStep(report)).toMatchObject({ name: 'tls', detail: expect.stringMatching(/did not complete the TLS handshake within 2 s/) });
+      expect(failedStep(report)).toMatchObject({
+        name: 'tls',
+        detail: expect.stringMatching(/did not complete the TLS handshake within 2 s/),
+      });
       expect(Date.now() - started).toBeLessThan(2000 + 3000);
     });
 
     it('gives up on an unencrypted bind within the operation timeout', async () => {
-      const report = await testConnection(dcSettings(dc, { port, security: 'none', timeout: 2 }), SERVICE_PASSWORD, resolver);
-      expect(failedStep(report)).toMatchObject({ name: 'bind', detail: expect.stringMatching(/did not answer the logon \(bind\) within 2 s/) });
+      const report = await testConnection(
+        dcSettings(dc, { port, security: 'none', timeout: 2 }),
+        SERVICE_PASSWORD,
+        resolver,
+      );
+      expect(failedStep(report)).toMatchObject({
+        name: 'bind',
+        detail: expect.stringMatching(/did not answer the logon \(bind\) within 2 s/),
+      });
     });
   });
 
   it('reports a missing OU at the container step', async () => {
-    const report = await testConnection(dcSettings(dc, { ouPath: `LDAP://OU=Nowhere,${BASE_DN}` }), SERVICE_PASSWORD, resolver);
-    expect(failedStep(report)).toMatchObject({ name: 'container', detail: expect.stringMatching(/OU=Nowhere,DC=corp,DC=example,DC=test does not exist/) });
+    const report = await testConnection(
+      dcSettings(dc, { ouPath: `LDAP://OU=Nowhere,${BASE_DN}` }),
+      SERVICE_PASSWORD,
+      resolver,
+    );
+    expect(failedStep(report)).toMatchObject({
+      name: 'container',
+      detail: expect.stringMatching(/OU=Nowhere,DC=corp,DC=example,DC=test does not exist/),
+    });
   });
 
   it('reads OUs with an escaped comma and with non-ASCII names', async () => {
-    const research = await testConnection(dcSettings(dc, { ouPath: `LDAP://OU=Research\\, Development,${BASE_DN}` }), SERVICE_PASSWORD, resolver);
+    const research = await testConnection(
+      dcSettings(dc, { ouPath: `LDAP://OU=Research\\, Development,${BASE_DN}` }),
+      SERVICE_PASSWORD,
+      resolver,
+    );
     expect(research.summary).toContain('holds 2 user accounts');
-    const zurich = await testConnection(dcSettings(dc, { ouPath: `LDAP://OU=Zürich Büro,${BASE_DN}` }), SERVICE_PASSWORD, resolver);
+    const zurich = await testConnection(
+      dcSettings(dc, { ouPath: `LDAP://OU=Zürich Büro,${BASE_DN}` }),
+      SERVICE_PASSWORD,
+      resolver,
+    );
     expect(zurich.summary).toContain('holds 2 user accounts');
   });
 
   it('counts computers instead of users when asked', async () => {
-    const report = await testConnection(dcSettings(dc, { importComputers: true, ouPath: `LDAP://OU=Workstations,${BASE_DN}` }), SERVICE_PASSWORD, resolver);
+    const report = await testConnection(
+      dcSettings(dc, { importComputers: true, ouPath: `LDAP://OU=Workstations,${BASE_DN}` }),
+      SERVICE_PASSWORD,
+      resolver,
+    );
     const workstations = COMPUTERS.filter((c) => c.ou === 'OU=Workstations');
     expect(report.summary).toContain(`holds ${workstations.length} computer accounts`);
     expect(report.steps.find((s) => s.name === 'accounts')!.detail).toMatch(/WS01/);
@@ -167,20 +260,49 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
 
   it('counts as many accounts as ldapsearch does, across pages', async () => {
     // OU=Sales, not the domain: other suites add and remove users elsewhere while this one counts.
-    const report = await testConnection(dcSettings(dc, { pageSize: 2, ouPath: `LDAP://OU=Sales,${BASE_DN}` }), SERVICE_PASSWORD, resolver);
-    const ldif = execFileSync('ldapsearch', ['-LLL', '-H', `ldaps://${dc.address}`, '-x', '-D', `${SERVICE_ACCOUNT.sam}@${DOMAIN}`, '-w', SERVICE_PASSWORD, '-b', `OU=Sales,${BASE_DN}`, '-E', 'pr=2/noprompt', '(&(objectCategory=person)(objectClass=user))', 'sAMAccountName'], {
-      env: { ...process.env, LDAPTLS_CACERT: dc.caFile },
-      encoding: 'utf8',
-    });
+    const report = await testConnection(
+      dcSettings(dc, { pageSize: 2, ouPath: `LDAP://OU=Sales,${BASE_DN}` }),
+      SERVICE_PASSWORD,
+      resolver,
+    );
+    const ldif = execFileSync(
+      'ldapsearch',
+      [
+        '-LLL',
+        '-H',
+        `ldaps://${dc.address}`,
+        '-x',
+        '-D',
+        `${SERVICE_ACCOUNT.sam}@${DOMAIN}`,
+        '-w',
+        SERVICE_PASSWORD,
+        '-b',
+        `OU=Sales,${BASE_DN}`,
+        '-E',
+        'pr=2/noprompt',
+        '(&(objectCategory=person)(objectClass=user))',
+        'sAMAccountName',
+      ],
+      {
+        env: { ...process.env, LDAPTLS_CACERT: dc.caFile },
+        encoding: 'utf8',
+      },
+    );
     const expected = ldif.split('\n').filter((l) => l.startsWith('dn:')).length;
     expect(expected).toBe(USERS.filter((u) => u.ou.endsWith('OU=Sales')).length); // more than one page of 2
     expect(report.summary).toContain(`holds ${expected} user accounts`);
   });
 
   it('finds the domain controllers by DNS SRV when no server is named', async () => {
-    const report = await testConnection(dcSettings(dc, { server: '' }), SERVICE_PASSWORD, createResolver({ ADCONSOLE_DNS_SERVERS: dc.address }));
+    const report = await testConnection(
+      dcSettings(dc, { server: '' }),
+      SERVICE_PASSWORD,
+      createResolver({ ADCONSOLE_DNS_SERVERS: dc.address }),
+    );
     expect(report.ok).toBe(true);
-    expect(report.steps[0]!.detail).toMatch(/dc1\.corp\.example\.test → 127\.0\.0\.1 \(domain controllers of corp\.example\.test from DNS SRV records\)/);
+    expect(report.steps[0]!.detail).toMatch(
+      /dc1\.corp\.example\.test → 127\.0\.0\.1 \(domain controllers of corp\.example\.test from DNS SRV records\)/,
+    );
   });
 
   it('never binds with an empty password (AD would log on anonymously)', async () => {

@@ -30,7 +30,11 @@ describe.runIf(realPartsAvailable())('an OU whose name starts with "#" on the re
   });
 
   it('is found by Test connection with the path LDAP://OU=\\#2024,…, searched as OU=\\#2024', async () => {
-    const report = await testConnection(dcSettings(dc, { ouPath: `LDAP://${ouDn}` }), SERVICE_PASSWORD, createResolver({}));
+    const report = await testConnection(
+      dcSettings(dc, { ouPath: `LDAP://${ouDn}` }),
+      SERVICE_PASSWORD,
+      createResolver({}),
+    );
     const container = report.steps.find((s) => s.name === 'container')!;
     expect(container, report.summary).toMatchObject({ ok: true, detail: `${ouDn} exists (organizational unit).` });
     expect(report.ok).toBe(true);

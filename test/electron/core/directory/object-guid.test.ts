@@ -5,7 +5,9 @@ import { guidToString } from '../../../../electron/core/directory/object-guid.ts
 describe('objectGUID text form', () => {
   it('byte-swaps the first three groups as Windows does', () => {
     // Bytes as ldapsearch shows them for CN=Administrator (base64 vsj40IxeCUa0EjQKGcAcYA==).
-    expect(guidToString(Buffer.from('vsj40IxeCUa0EjQKGcAcYA==', 'base64'))).toBe('d0f8c8be-5e8c-4609-b412-340a19c01c60');
+    expect(guidToString(Buffer.from('vsj40IxeCUa0EjQKGcAcYA==', 'base64'))).toBe(
+      'd0f8c8be-5e8c-4609-b412-340a19c01c60',
+    );
   });
 
   it('refuses what is not 16 bytes', () => {

@@ -7,7 +7,13 @@ import { BASE_DN, USERS } from '../../../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../../../support/settings-for-dc.ts';
 
-const OPTIONS = { scope: 'sub' as const, filter: '(objectClass=user)', attributes: ['sAMAccountName'], pageSize: 2, timeLimit: 10 };
+const OPTIONS = {
+  scope: 'sub' as const,
+  filter: '(objectClass=user)',
+  attributes: ['sAMAccountName'],
+  pageSize: 2,
+  timeLimit: 10,
+};
 
 /** A scripted server (pure unit test): pages of names, each with the cookie that follows it. */
 function scriptedClient(pages: { names: string[]; cookie: string }[]) {
@@ -21,7 +27,14 @@ function scriptedClient(pages: { names: string[]; cookie: string }[]) {
       const page = pages[sent.length - 1] ?? { names: [], cookie: '' };
       return {
         status: 0,
-        searchEntries: page.names.map((n) => new SearchEntry({ messageId: id, name: `CN=${n}`, attributes: [{ type: 'sAMAccountName', values: [n] }] as never })),
+        searchEntries: page.names.map(
+          (n) =>
+            new SearchEntry({
+              messageId: id,
+              name: `CN=${n}`,
+              attributes: [{ type: 'sAMAccountName', values: [n] }] as never,
+            }),
+        ),
         searchReferences: [],
         controls: [new PagedResultsControl({ value: { size: 0, cookie: Buffer.from(page.cookie) } })],
       };
@@ -38,7 +51,8 @@ describe('pagedSearch', () => {
       { names: ['c'], cookie: '' },
     ]);
     const names: string[] = [];
-    for await (const entries of pagedSearch(client, BASE_DN, OPTIONS)) names.push(...entries.map((e) => String(e.sAMAccountName)));
+    for await (const entries of pagedSearch(client, BASE_DN, OPTIONS))
+      names.push(...entries.map((e) => String(e.sAMAccountName)));
     expect(names).toEqual(['a', 'b', 'c']);
     expect(sent.map((s) => s.cookie)).toEqual(['', 'c1', 'c2']);
   });
@@ -66,14 +80,22 @@ describe.runIf(realPartsAvailable())('pagedSearch on the real DC', () => {
     try {
       const base = `OU=Sales,${BASE_DN}`;
       const pages: number[] = [];
-      for await (const entries of pagedSearch(session.client, base, { ...OPTIONS, filter: '(&(objectCategory=person)(objectClass=user))' })) pages.push(entries.length);
+      for await (const entries of pagedSearch(session.client, base, {
+        ...OPTIONS,
+        filter: '(&(objectCategory=person)(objectClass=user))',
+      }))
+        pages.push(entries.length);
       const expected = USERS.filter((u) => u.ou.endsWith('OU=Sales')).length;
       expect(pages.reduce((a, b) => a + b, 0)).toBe(expected);
       expect(pages.length).toBeGreaterThanOrEqual(Math.ceil(expected / 2));
 
       for await (const _ of pagedSearch(session.client, base, OPTIONS)) break;
       const again: number[] = [];
-      for await (const entries of pagedSearch(session.client, base, { ...OPTIONS, filter: '(&(objectCategory=person)(objectClass=user))' })) again.push(entries.length);
+      for await (const entries of pagedSearch(session.client, base, {
+        ...OPTIONS,
+        filter: '(&(objectCategory=person)(objectClass=user))',
+      }))
+        again.push(entries.length);
       expect(again.reduce((a, b) => a + b, 0)).toBe(expected);
     } finally {
       await session.close();

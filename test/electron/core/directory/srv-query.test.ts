@@ -12,7 +12,12 @@ function answer(query: Buffer, compressed: boolean): Buffer {
   const nameAt = Buffer.from([0xc0, 12]);
   // Target "dc1.<domain>": either literal labels or "dc1" + pointer to the domain inside the question.
   const domainOffset = 12 + 1 + '_ldap'.length + 1 + '_tcp'.length + 1 + 'dc'.length + 1 + '_msdcs'.length;
-  const target = compressed ? Buffer.concat([Buffer.from([3]), Buffer.from('dc1'), Buffer.from([0xc0, domainOffset])]) : Buffer.concat([...`dc1.${DOMAIN}`.split('.').flatMap((l) => [Buffer.from([l.length]), Buffer.from(l)]), Buffer.from([0])]);
+  const target = compressed
+    ? Buffer.concat([Buffer.from([3]), Buffer.from('dc1'), Buffer.from([0xc0, domainOffset])])
+    : Buffer.concat([
+        ...`dc1.${DOMAIN}`.split('.').flatMap((l) => [Buffer.from([l.length]), Buffer.from(l)]),
+        Buffer.from([0]),
+      ]);
   const rdata = Buffer.concat([Buffer.from([0, 0, 0, 100, 1, 0x85]), target]);
   const fixed = Buffer.alloc(10);
   fixed.writeUInt16BE(33, 0);
@@ -42,13 +47,15 @@ describe('SRV answers', () => {
   });
 });
 
-describe.runIf(realPartsAvailable())('SRV look-up against the DC\'s DNS', () => {
+describe.runIf(realPartsAvailable())("SRV look-up against the DC's DNS", () => {
   it('lists the domain controller', async () => {
     const records = await querySrv(`_ldap._tcp.dc._msdcs.${DOMAIN}`, [testDc()!.address]);
     expect(records.map((r) => r.name)).toContain(DC_FQDN);
   });
 
   it('says ENOTFOUND for a domain that does not exist', async () => {
-    await expect(querySrv('_ldap._tcp.dc._msdcs.nowhere.corp.example.test', [testDc()!.address])).rejects.toMatchObject({ code: expect.stringMatching(/ENOTFOUND|ENODATA/) });
+    await expect(querySrv('_ldap._tcp.dc._msdcs.nowhere.corp.example.test', [testDc()!.address])).rejects.toMatchObject(
+      { code: expect.stringMatching(/ENOTFOUND|ENODATA/) },
+    );
   });
 });

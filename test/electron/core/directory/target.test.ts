@@ -16,13 +16,19 @@ function resolverWith(srv: Record<string, SrvRecord[]>): NameResolver {
 }
 
 describe('planConnection', () => {
-  it('prefers the Server field, then the path\'s server, and strips IPv6 brackets', async () => {
-    expect(await planConnection({ ...DEFAULT_SETTINGS, server: 'dc1', ouPath: 'LDAP://dc9/DC=x' }, resolverWith({}))).toMatchObject({ hosts: ['dc1'], source: 'setting', port: 636, baseDn: 'DC=x' });
-    expect(await planConnection({ ...DEFAULT_SETTINGS, ouPath: 'LDAP://[::1]:1636/DC=x' }, resolverWith({}))).toMatchObject({ hosts: ['::1'], source: 'path', port: 1636 });
+  it("prefers the Server field, then the path's server, and strips IPv6 brackets", async () => {
+    expect(
+      await planConnection({ ...DEFAULT_SETTINGS, server: 'dc1', ouPath: 'LDAP://dc9/DC=x' }, resolverWith({})),
+    ).toMatchObject({ hosts: ['dc1'], source: 'setting', port: 636, baseDn: 'DC=x' });
+    expect(
+      await planConnection({ ...DEFAULT_SETTINGS, ouPath: 'LDAP://[::1]:1636/DC=x' }, resolverWith({})),
+    ).toMatchObject({ hosts: ['::1'], source: 'path', port: 1636 });
   });
 
   it('uses LDAPS when the path says LDAPS://, whatever the security setting', async () => {
-    expect(await planConnection({ ...DEFAULT_SETTINGS, security: 'starttls', ouPath: 'LDAPS://dc9/DC=x' }, resolverWith({}))).toMatchObject({ security: 'ldaps', port: 636 });
+    expect(
+      await planConnection({ ...DEFAULT_SETTINGS, security: 'starttls', ouPath: 'LDAPS://dc9/DC=x' }, resolverWith({})),
+    ).toMatchObject({ security: 'ldaps', port: 636 });
   });
 
   it('orders domain controllers from DNS by priority, then weight', async () => {
@@ -34,18 +40,26 @@ describe('planConnection', () => {
       ],
     });
     const plan = await planConnection({ ...DEFAULT_SETTINGS, ouPath: 'LDAP://OU=a,DC=corp,DC=com' }, resolver);
-    expect(plan).toMatchObject({ hosts: ['heavy.corp.com', 'light.corp.com', 'backup.corp.com'], source: 'dns-srv', domain: 'corp.com' });
+    expect(plan).toMatchObject({
+      hosts: ['heavy.corp.com', 'light.corp.com', 'backup.corp.com'],
+      source: 'dns-srv',
+      domain: 'corp.com',
+    });
   });
 
   it('says which SRV name DNS did not know and what to do', async () => {
-    await expect(planConnection({ ...DEFAULT_SETTINGS, ouPath: 'LDAP://DC=nowhere,DC=com' }, resolverWith({}))).rejects.toMatchObject({
+    await expect(
+      planConnection({ ...DEFAULT_SETTINGS, ouPath: 'LDAP://DC=nowhere,DC=com' }, resolverWith({})),
+    ).rejects.toMatchObject({
       message: expect.stringMatching(/_ldap\._tcp\.dc\._msdcs\.nowhere\.com: ENOTFOUND/),
       hint: expect.stringMatching(/domain's DNS servers/),
     });
   });
 
   it('asks for a server when neither a server nor DC= parts are given', async () => {
-    await expect(planConnection({ ...DEFAULT_SETTINGS }, resolverWith({}))).rejects.toMatchObject({ code: 'no-server' });
+    await expect(planConnection({ ...DEFAULT_SETTINGS }, resolverWith({}))).rejects.toMatchObject({
+      code: 'no-server',
+    });
   });
 });
 

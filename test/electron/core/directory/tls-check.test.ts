@@ -15,20 +15,101 @@ const openssl = (dir: string, ...args: string[]) => execFileSync('openssl', args
 
 /** A CA, a leaf it signed that expired in 2020, and a self-signed leaf. */
 function makeBadCertificates(dir: string) {
-  openssl(dir, 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', '/CN=Bad Cert Test CA');
+  openssl(
+    dir,
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '30',
+    '-subj',
+    '/CN=Bad Cert Test CA',
+  );
   fs.writeFileSync(path.join(dir, 'index.txt'), '');
   fs.writeFileSync(path.join(dir, 'serial'), '01\n');
   fs.writeFileSync(
     path.join(dir, 'ca.cnf'),
-    ['[ca]', 'default_ca=d', '[d]', 'dir=.', 'database=index.txt', 'new_certs_dir=.', 'serial=serial', 'policy=p', 'default_md=sha256', 'copy_extensions=copy', '[p]', 'commonName=supplied'].join('\n'),
+    [
+      '[ca]',
+      'default_ca=d',
+      '[d]',
+      'dir=.',
+      'database=index.txt',
+      'new_certs_dir=.',
+      'serial=serial',
+      'policy=p',
+      'default_md=sha256',
+      'copy_extensions=copy',
+      '[p]',
+      'commonName=supplied',
+    ].join('\n'),
   );
-  openssl(dir, 'req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'expired.key', '-out', 'expired.csr', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1');
-  openssl(dir, 'ca', '-batch', '-config', 'ca.cnf', '-cert', 'ca.pem', '-keyfile', 'ca.key', '-in', 'expired.csr', '-out', 'expired.pem', '-startdate', '20200101000000Z', '-enddate', '20200201000000Z', '-notext');
-  openssl(dir, 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'self.key', '-out', 'self.pem', '-days', '30', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1');
+  openssl(
+    dir,
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'expired.key',
+    '-out',
+    'expired.csr',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  );
+  openssl(
+    dir,
+    'ca',
+    '-batch',
+    '-config',
+    'ca.cnf',
+    '-cert',
+    'ca.pem',
+    '-keyfile',
+    'ca.key',
+    '-in',
+    'expired.csr',
+    '-out',
+    'expired.pem',
+    '-startdate',
+    '20200101000000Z',
+    '-enddate',
+    '20200201000000Z',
+    '-notext',
+  );
+  openssl(
+    dir,
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'self.key',
+    '-out',
+    'self.pem',
+    '-days',
+    '30',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  );
 }
 
 async function serve(dir: string, name: string): Promise<{ port: number; close: () => void }> {
-  const server = tls.createServer({ key: fs.readFileSync(path.join(dir, `${name}.key`)), cert: fs.readFileSync(path.join(dir, `${name}.pem`)) }, (s) => s.end());
+  const server = tls.createServer(
+    { key: fs.readFileSync(path.join(dir, `${name}.key`)), cert: fs.readFileSync(path.join(dir, `${name}.pem`)) },
+    (s) => s.end(),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { port: (server.address() as net.AddressInfo).port, close: () => server.close() };
 }
@@ -55,7 +136,10 @@ describe.runIf(realPartsAvailable())('TLS refusals from real handshakes', () => 
     const err = await handshake(server.port, trustedCas(path.join(dir, 'ca.pem')));
     server.close();
     expect(err).toBeInstanceOf(StepFailure);
-    expect(err).toMatchObject({ code: 'tls-expired', message: expect.stringMatching(/expired on Feb {1,2}1 00:00:00 2020 GMT/) });
+    expect(err).toMatchObject({
+      code: 'tls-expired',
+      message: expect.stringMatching(/expired on Feb {1,2}1 00:00:00 2020 GMT/),
+    });
   });
 
   it('calls a self-signed certificate self-signed', async () => {

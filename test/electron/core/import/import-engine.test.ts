@@ -6,7 +6,15 @@ import { listAccounts } from '../../../../electron/core/database/accounts.ts';
 import { openUsersDatabase } from '../../../../electron/core/database/users-database.ts';
 import { type ImportRequest, runImport } from '../../../../electron/core/import/import-engine.ts';
 import type { Settings } from '../../../../shared/settings.ts';
-import { ALL_STAFF_GROUP, BASE_DN, COMPUTERS, ENGINEERING_OU, MANAGERS_GROUP, STAFF, STAFF_OU } from '../../../support/directory-fixture.ts';
+import {
+  ALL_STAFF_GROUP,
+  BASE_DN,
+  COMPUTERS,
+  ENGINEERING_OU,
+  MANAGERS_GROUP,
+  STAFF,
+  STAFF_OU,
+} from '../../../support/directory-fixture.ts';
 import { ldapsearchAccounts } from '../../../support/ldapsearch.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../../../support/settings-for-dc.ts';
@@ -26,7 +34,23 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
   });
 
   const run = (file: string, request: Partial<ImportRequest>, settings: Partial<Settings> = {}) =>
-    runImport({ mode: 'sync', dryRun: false, full: false, confirmed: false, startedBy: 'command-line', source: null, ...request }, { settings: dcSettings(dc, { ouPath: staffPath, ...settings }), password: SERVICE_PASSWORD, resolver, databaseFile: file });
+    runImport(
+      {
+        mode: 'sync',
+        dryRun: false,
+        full: false,
+        confirmed: false,
+        startedBy: 'command-line',
+        source: null,
+        ...request,
+      },
+      {
+        settings: dcSettings(dc, { ouPath: staffPath, ...settings }),
+        password: SERVICE_PASSWORD,
+        resolver,
+        databaseFile: file,
+      },
+    );
   const accounts = (file: string) => {
     const database = openUsersDatabase(file);
     try {
@@ -62,7 +86,10 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
     expect(outcome.error).toBeNull();
     expect(outcome.counts).toMatchObject({ created: staffInAd.size - 1, conflicts: 1, failed: 0 });
     expect(outcome.problems).toContainEqual(expect.objectContaining({ action: 'conflict', logon: 'staff0003' }));
-    expect(accounts(file).find((a) => a.logon === 'staff0003')).toMatchObject({ origin: 'local', displayName: 'Local Staff Three' });
+    expect(accounts(file).find((a) => a.logon === 'staff0003')).toMatchObject({
+      origin: 'local',
+      displayName: 'Local Staff Three',
+    });
   });
 
   it('creates a new database holding exactly the accounts and GUIDs that ldapsearch returns, across pages', async () => {
@@ -83,7 +110,18 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
     for (const u of STAFF) {
       const a = byLogon.get(u.sam)!;
       expect(a, u.sam).toBeDefined();
-      expect([a.firstName, a.lastName, a.displayName, a.email, a.department, a.title, a.phone, a.enabled, a.origin, a.kind]).toEqual([u.given, u.sn, u.displayName, u.mail ?? '', u.department, u.title, u.phone, u.enabled, 'ad', 'user']);
+      expect([
+        a.firstName,
+        a.lastName,
+        a.displayName,
+        a.email,
+        a.department,
+        a.title,
+        a.phone,
+        a.enabled,
+        a.origin,
+        a.kind,
+      ]).toEqual([u.given, u.sn, u.displayName, u.mail ?? '', u.department, u.title, u.phone, u.enabled, 'ad', 'user']);
       expect(a.ou).toBe(u.ou === ENGINEERING_OU ? 'Staff/Engineering' : 'Staff');
     }
     expect(byLogon.get('jwilson')!.middleName).toBe('Jr.');
@@ -95,10 +133,22 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
     const file = newFile();
     await run(file, { mode: 'new' });
     const outcome = await run(file, { mode: 'sync', full: true });
-    expect(outcome.counts).toEqual({ created: 0, updated: 0, disabled: 0, enabled: 0, unchanged: staffInAd.size, skipped: 0, conflicts: 0, failed: 0 });
+    expect(outcome.counts).toEqual({
+      created: 0,
+      updated: 0,
+      disabled: 0,
+      enabled: 0,
+      unchanged: staffInAd.size,
+      skipped: 0,
+      conflicts: 0,
+      failed: 0,
+    });
     expect(sql(file, 'SELECT count(*) AS n FROM run_actions WHERE run_id = ?', outcome.runId)).toEqual([{ n: 0 }]);
     const incremental = await run(file, { mode: 'sync' });
-    expect(incremental).toMatchObject({ incremental: true, counts: { created: 0, updated: 0, disabled: 0, unchanged: staffInAd.size } });
+    expect(incremental).toMatchObject({
+      incremental: true,
+      counts: { created: 0, updated: 0, disabled: 0, unchanged: staffInAd.size },
+    });
   });
 
   it('a dry run plans every action and writes nothing, not even a history entry', async () => {
@@ -121,9 +171,18 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
     addLocalAccount(file, 'helpdesk');
     const outcome = await run(file, { mode: 'new' }, { ouPath: `LDAP://OU=Research\\, Development,${BASE_DN}` });
     expect(outcome.backup).toMatch(/users\.backup-.*\.sqlite$/);
-    expect(accounts(file).map((a) => a.logon).sort()).toEqual(['frank', 'grace']);
-    expect(sql<{ logon: string }>(outcome.backup!, 'SELECT logon FROM accounts ORDER BY logon').map((r) => r.logon)).toEqual(['alice', 'bob', 'carol', 'dave', 'erin', 'helpdesk']);
-    expect(sql(file, 'SELECT name FROM ous ORDER BY id')).toEqual([{ name: '_Default' }, { name: 'Research, Development' }]);
+    expect(
+      accounts(file)
+        .map((a) => a.logon)
+        .sort(),
+    ).toEqual(['frank', 'grace']);
+    expect(
+      sql<{ logon: string }>(outcome.backup!, 'SELECT logon FROM accounts ORDER BY logon').map((r) => r.logon),
+    ).toEqual(['alice', 'bob', 'carol', 'dave', 'erin', 'helpdesk']);
+    expect(sql(file, 'SELECT name FROM ous ORDER BY id')).toEqual([
+      { name: '_Default' },
+      { name: 'Research, Development' },
+    ]);
   });
 
   it('"Add new accounts" only creates what is missing and leaves existing accounts as they are', async () => {
@@ -139,7 +198,13 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
     const file = newFile();
     const outcome = await run(file, { mode: 'add' }, { ouPath: `LDAP://OU=Sales,${BASE_DN}`, placementOu: 'From AD' });
     expect(outcome.counts).toMatchObject({ created: 5, unchanged: 0 });
-    expect(Object.fromEntries(accounts(file).map((a) => [a.logon, a.ou]))).toEqual({ alice: 'From AD/Sales', bob: 'From AD/Sales', carol: 'From AD/Sales', dave: 'From AD/Sales/LA', erin: 'From AD/Sales/LA' });
+    expect(Object.fromEntries(accounts(file).map((a) => [a.logon, a.ou]))).toEqual({
+      alice: 'From AD/Sales',
+      bob: 'From AD/Sales',
+      carol: 'From AD/Sales',
+      dave: 'From AD/Sales/LA',
+      erin: 'From AD/Sales/LA',
+    });
   });
 
   it('reports a local account with an AD logon name as a conflict and never touches local accounts', async () => {
@@ -150,22 +215,37 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
     const before = sql(file, "SELECT * FROM accounts WHERE origin = 'local' ORDER BY id");
     const outcome = await run(file, { mode: 'sync' }, { ouPath: `LDAP://OU=Sales,${BASE_DN}` });
     expect(outcome.counts).toMatchObject({ created: 4, conflicts: 1 });
-    expect(outcome.problems).toEqual([expect.objectContaining({ action: 'conflict', logon: 'alice', reason: expect.stringMatching(/local account "Alice"/) })]);
+    expect(outcome.problems).toEqual([
+      expect.objectContaining({
+        action: 'conflict',
+        logon: 'alice',
+        reason: expect.stringMatching(/local account "Alice"/),
+      }),
+    ]);
     expect(sql(file, "SELECT * FROM accounts WHERE origin = 'local' ORDER BY id")).toEqual(before);
     const again = await run(file, { mode: 'sync', full: true }, { ouPath: `LDAP://OU=Sales,${BASE_DN}` });
     expect(again.counts).toMatchObject({ disabled: 0, conflicts: 1 });
     expect(sql(file, "SELECT * FROM accounts WHERE origin = 'local' ORDER BY id")).toEqual(before);
   });
 
-  it('imports the members of a group over 1 500 members and of a nested group, as ldapsearch\'s in-chain search finds them', async () => {
+  it("imports the members of a group over 1 500 members and of a nested group, as ldapsearch's in-chain search finds them", async () => {
     const file = newFile();
     const groups = [`${ALL_STAFF_GROUP},${BASE_DN}`, `${MANAGERS_GROUP.dn},${BASE_DN}`];
     const outcome = await run(file, { mode: 'new', source: { ous: [], groups } });
-    const expected = new Map([...groups.flatMap((g) => [...ldapsearchAccounts(dc, BASE_DN, `(&${USERS_FILTER}(memberOf:1.2.840.113556.1.4.1941:=${g}))`)])]);
+    const expected = new Map([
+      ...groups.flatMap((g) => [
+        ...ldapsearchAccounts(dc, BASE_DN, `(&${USERS_FILTER}(memberOf:1.2.840.113556.1.4.1941:=${g}))`),
+      ]),
+    ]);
     expect(expected.size).toBe(STAFF.length + MANAGERS_GROUP.expected.length);
     expect(outcome.counts.created).toBe(expected.size);
     expect(new Map(accounts(file).map((a) => [a.adGuid!.slice(1, -1), a.logon]))).toEqual(expected);
-    expect(accounts(file).filter((a) => MANAGERS_GROUP.expected.includes(a.logon)).map((a) => a.logon).sort()).toEqual(MANAGERS_GROUP.expected);
+    expect(
+      accounts(file)
+        .filter((a) => MANAGERS_GROUP.expected.includes(a.logon))
+        .map((a) => a.logon)
+        .sort(),
+    ).toEqual(MANAGERS_GROUP.expected);
   });
 
   it('imports computer names without the trailing $ when asked for computers', async () => {
@@ -180,18 +260,47 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
   it('does not take a computer for a user account of the same name: that is a conflict', async () => {
     const file = newFile();
     openUsersDatabase(file).close();
-    sql(file, "INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, ad_guid, created_at, updated_at) VALUES ('ws01', 'ws01', 1, 'user', 1, 'ad', '00000000-0000-0000-0000-000000000001', 'then', 'then')");
-    const outcome = await run(file, { mode: 'sync' }, { ouPath: `LDAP://OU=Workstations,${BASE_DN}`, importComputers: true });
+    sql(
+      file,
+      "INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, ad_guid, created_at, updated_at) VALUES ('ws01', 'ws01', 1, 'user', 1, 'ad', '00000000-0000-0000-0000-000000000001', 'then', 'then')",
+    );
+    const outcome = await run(
+      file,
+      { mode: 'sync' },
+      { ouPath: `LDAP://OU=Workstations,${BASE_DN}`, importComputers: true },
+    );
     expect(outcome.counts).toMatchObject({ created: 1, conflicts: 1 });
-    expect(outcome.problems).toEqual([expect.objectContaining({ action: 'conflict', logon: 'WS01', reason: 'the logon name is taken by a user account "ws01"' })]);
-    expect(sql(file, "SELECT kind, ad_guid FROM accounts WHERE logon = 'ws01'")).toEqual([{ kind: 'user', ad_guid: '00000000-0000-0000-0000-000000000001' }]);
+    expect(outcome.problems).toEqual([
+      expect.objectContaining({
+        action: 'conflict',
+        logon: 'WS01',
+        reason: 'the logon name is taken by a user account "ws01"',
+      }),
+    ]);
+    expect(sql(file, "SELECT kind, ad_guid FROM accounts WHERE logon = 'ws01'")).toEqual([
+      { kind: 'user', ad_guid: '00000000-0000-0000-0000-000000000001' },
+    ]);
   });
 
   it('places every account into one chosen server OU, or skips disabled accounts, as set', async () => {
     const file = newFile();
-    const outcome = await run(file, { mode: 'new' }, { ouPath: `LDAP://OU=Sales,${BASE_DN}`, placement: 'single', placementOu: 'Imported/From AD', importDisabled: false });
+    const outcome = await run(
+      file,
+      { mode: 'new' },
+      {
+        ouPath: `LDAP://OU=Sales,${BASE_DN}`,
+        placement: 'single',
+        placementOu: 'Imported/From AD',
+        importDisabled: false,
+      },
+    );
     expect(outcome.counts).toMatchObject({ created: 3, skipped: 2 });
-    expect(outcome.problems.map((p) => [p.logon, p.reason])).toEqual(expect.arrayContaining([['carol', expect.stringMatching(/disabled in Active Directory/)], ['erin', expect.stringMatching(/disabled/)]]));
+    expect(outcome.problems.map((p) => [p.logon, p.reason])).toEqual(
+      expect.arrayContaining([
+        ['carol', expect.stringMatching(/disabled in Active Directory/)],
+        ['erin', expect.stringMatching(/disabled/)],
+      ]),
+    );
     expect(new Set(accounts(file).map((a) => a.ou))).toEqual(new Set(['Imported/From AD']));
   });
 
@@ -200,7 +309,11 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
     await run(file, { mode: 'new' }, { ouPath: `LDAP://OU=Sales,${BASE_DN}` });
     const before = databaseContent(file);
     const outcome = await run(file, { mode: 'sync' }, { ouPath: `LDAP://OU=Nowhere,${BASE_DN}` });
-    expect(outcome).toMatchObject({ ok: false, status: 'failed', error: { code: 'no-such-ou', message: expect.stringMatching(/OU=Nowhere.* does not exist.*Nothing was changed/) } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      status: 'failed',
+      error: { code: 'no-such-ou', message: expect.stringMatching(/OU=Nowhere.* does not exist.*Nothing was changed/) },
+    });
     expect(databaseContent(file)).toBe(before);
   });
 });

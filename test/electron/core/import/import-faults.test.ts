@@ -22,8 +22,20 @@ describe.runIf(realPartsAvailable())('an import that cannot finish', () => {
     proxy = null;
   });
 
-  const request = (r: Partial<ImportRequest>): ImportRequest => ({ mode: 'sync', dryRun: false, full: true, confirmed: false, startedBy: 'command-line', source: null, ...r });
-  const context = (file: string, settings: Partial<Settings> = {}, extra: Partial<ImportContext> = {}): ImportContext => ({
+  const request = (r: Partial<ImportRequest>): ImportRequest => ({
+    mode: 'sync',
+    dryRun: false,
+    full: true,
+    confirmed: false,
+    startedBy: 'command-line',
+    source: null,
+    ...r,
+  });
+  const context = (
+    file: string,
+    settings: Partial<Settings> = {},
+    extra: Partial<ImportContext> = {},
+  ): ImportContext => ({
     settings: dcSettings(dc, { ouPath: `LDAP://${STAFF_OU},${BASE_DN}`, ...settings }),
     password: SERVICE_PASSWORD,
     resolver: createResolver(),
@@ -46,9 +58,20 @@ describe.runIf(realPartsAvailable())('an import that cannot finish', () => {
     proxy.cutAfter(150_000);
     const outcome = await runImport(request({}), context(file, { server: '127.0.0.1', port: proxy.port }));
     expect(proxy.fromServer()).toBeGreaterThanOrEqual(150_000);
-    expect(outcome).toMatchObject({ ok: false, status: 'failed', error: { code: 'connection-lost', message: expect.stringMatching(/closed the connection during the search of OU=Staff.*Nothing was changed in the users database/) } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      status: 'failed',
+      error: {
+        code: 'connection-lost',
+        message: expect.stringMatching(
+          /closed the connection during the search of OU=Staff.*Nothing was changed in the users database/,
+        ),
+      },
+    });
     expect(databaseContent(file)).toBe(before);
-    expect(sql(file, 'SELECT status, error FROM import_runs ORDER BY id DESC LIMIT 1')).toEqual([{ status: 'failed', error: outcome.error!.message }]);
+    expect(sql(file, 'SELECT status, error FROM import_runs ORDER BY id DESC LIMIT 1')).toEqual([
+      { status: 'failed', error: outcome.error!.message },
+    ]);
   });
 
   it('fails after the operation timeout, not never, when the DC stops answering mid-search', async () => {
@@ -57,7 +80,14 @@ describe.runIf(realPartsAvailable())('an import that cannot finish', () => {
     proxy = await startTcpProxy(dc.address, 636);
     proxy.stallAfter(150_000);
     const outcome = await runImport(request({}), context(file, { server: '127.0.0.1', port: proxy.port, timeout: 2 }));
-    expect(outcome).toMatchObject({ ok: false, status: 'failed', error: { code: 'operation-timeout', message: expect.stringMatching(/did not answer the search of OU=Staff.* within 2 s/) } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      status: 'failed',
+      error: {
+        code: 'operation-timeout',
+        message: expect.stringMatching(/did not answer the search of OU=Staff.* within 2 s/),
+      },
+    });
     expect(databaseContent(file)).toBe(before);
   });
 
@@ -65,8 +95,19 @@ describe.runIf(realPartsAvailable())('an import that cannot finish', () => {
     const file = await populated();
     const before = databaseContent(file);
     const abort = new AbortController();
-    const outcome = await runImport(request({}), context(file, { pageSize: 100 }, { signal: abort.signal, onProgress: (p) => p.phase === 'search' && p.done > 0 && abort.abort() }));
-    expect(outcome).toMatchObject({ ok: false, status: 'cancelled', error: { code: 'cancelled', message: expect.stringMatching(/cancelled\. Nothing was changed/) } });
+    const outcome = await runImport(
+      request({}),
+      context(
+        file,
+        { pageSize: 100 },
+        { signal: abort.signal, onProgress: (p) => p.phase === 'search' && p.done > 0 && abort.abort() },
+      ),
+    );
+    expect(outcome).toMatchObject({
+      ok: false,
+      status: 'cancelled',
+      error: { code: 'cancelled', message: expect.stringMatching(/cancelled\. Nothing was changed/) },
+    });
     expect(databaseContent(file)).toBe(before);
   });
 
@@ -74,7 +115,14 @@ describe.runIf(realPartsAvailable())('an import that cannot finish', () => {
     const file = await populated();
     const before = databaseContent(file);
     const abort = new AbortController();
-    const outcome = await runImport(request({ mode: 'new' }), context(file, {}, { signal: abort.signal, onProgress: (p) => p.phase === 'apply' && p.done > 0 && abort.abort() }));
+    const outcome = await runImport(
+      request({ mode: 'new' }),
+      context(
+        file,
+        {},
+        { signal: abort.signal, onProgress: (p) => p.phase === 'apply' && p.done > 0 && abort.abort() },
+      ),
+    );
     expect(outcome.status).toBe('cancelled');
     expect(databaseContent(file)).toBe(before);
   });
@@ -83,7 +131,14 @@ describe.runIf(realPartsAvailable())('an import that cannot finish', () => {
     const file = await populated();
     const before = databaseContent(file);
     const outcome = await runImport(request({}), context(file, { ouPath: `LDAP://OU=Empty,${BASE_DN}` }));
-    expect(outcome).toMatchObject({ ok: false, status: 'failed', error: { code: 'empty-result', message: expect.stringMatching(/returned no accounts .* while the database holds 5 imported accounts/) } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      status: 'failed',
+      error: {
+        code: 'empty-result',
+        message: expect.stringMatching(/returned no accounts .* while the database holds 5 imported accounts/),
+      },
+    });
     expect(databaseContent(file)).toBe(before);
   });
 });

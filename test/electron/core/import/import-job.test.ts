@@ -12,9 +12,25 @@ import { databaseContent, runCount } from '../../../support/users-db.ts';
 
 describe.runIf(realPartsAvailable())('an import job on a worker thread', () => {
   const dc = testDc()!;
-  const request = (r: Partial<ImportRequest> = {}): ImportRequest => ({ mode: 'new', dryRun: false, full: false, confirmed: false, startedBy: 'wizard', source: null, ...r });
+  const request = (r: Partial<ImportRequest> = {}): ImportRequest => ({
+    mode: 'new',
+    dryRun: false,
+    full: false,
+    confirmed: false,
+    startedBy: 'wizard',
+    source: null,
+    ...r,
+  });
   const start = (file: string, r: Partial<ImportRequest>, onProgress?: (p: Progress) => void) =>
-    startImportJob({ request: request(r), settings: dcSettings(dc, { ouPath: `LDAP://${STAFF_OU},${BASE_DN}`, pageSize: 200 }), password: SERVICE_PASSWORD, databaseFile: file }, onProgress);
+    startImportJob(
+      {
+        request: request(r),
+        settings: dcSettings(dc, { ouPath: `LDAP://${STAFF_OU},${BASE_DN}`, pageSize: 200 }),
+        password: SERVICE_PASSWORD,
+        databaseFile: file,
+      },
+      onProgress,
+    );
 
   it('reports connect, search, plan and apply in order, with counts, rate and time left, then the outcome', async () => {
     const file = path.join(tempDir(), 'users.sqlite');
@@ -44,7 +60,10 @@ describe.runIf(realPartsAvailable())('an import job on a worker thread', () => {
       if (p.phase === 'search' && p.done > 0) job!.cancel();
     });
     const outcome = await job.done;
-    expect(outcome).toMatchObject({ status: 'cancelled', error: { message: expect.stringMatching(/cancelled\. Nothing was changed/) } });
+    expect(outcome).toMatchObject({
+      status: 'cancelled',
+      error: { message: expect.stringMatching(/cancelled\. Nothing was changed/) },
+    });
     expect(databaseContent(file)).toBe(before);
   });
 });

@@ -6,7 +6,14 @@ import { DEFAULT_SETTINGS } from '../../../../shared/settings.ts';
 import type { JobStart } from '../../../../electron/core/import/import-job.ts';
 import { ImportJobs } from '../../../../electron/core/import/import-jobs.ts';
 
-const row = (action: PlannedAction['action'], logon: string): PlannedAction => ({ action, logon, dn: null, guid: null, changes: null, reason: null });
+const row = (action: PlannedAction['action'], logon: string): PlannedAction => ({
+  action,
+  logon,
+  dn: null,
+  guid: null,
+  changes: null,
+  reason: null,
+});
 
 function harness() {
   const events: { event: keyof Events; payload: unknown }[] = [];
@@ -19,10 +26,18 @@ function harness() {
     startJob: (_start, onProgress) => {
       const index = finishers.length;
       onProgress?.({ phase: 'search', done: 10, total: null, rate: 100, etaMs: null });
-      return { done: new Promise<ImportOutcome>((resolve) => finishers.push(resolve)), cancel: () => cancelled.push(index) };
+      return {
+        done: new Promise<ImportOutcome>((resolve) => finishers.push(resolve)),
+        cancel: () => cancelled.push(index),
+      };
     },
   });
-  const start = (dryRun: boolean): JobStart => ({ request: { mode: 'sync', dryRun, full: true, confirmed: !dryRun, startedBy: 'wizard', source: null }, settings: DEFAULT_SETTINGS, password: null, databaseFile: 'x.sqlite' });
+  const start = (dryRun: boolean): JobStart => ({
+    request: { mode: 'sync', dryRun, full: true, confirmed: !dryRun, startedBy: 'wizard', source: null },
+    settings: DEFAULT_SETTINGS,
+    password: null,
+    databaseFile: 'x.sqlite',
+  });
   const settle = async () => new Promise((r) => setTimeout(r, 0));
   return { jobs, events, finishers, cancelled, applied, start, settle };
 }
@@ -37,7 +52,13 @@ describe('ImportJobs', () => {
   it('pushes progress and the outcome by job id, keeps the preview for paging with what needs a look first, and frees the slot', async () => {
     const { jobs, events, finishers, start, settle } = harness();
     const id = jobs.start(start(true));
-    const plan = [row('unchanged', 'u1'), row('create', 'c1'), row('update', 'p1'), row('unchanged', 'u2'), row('disable', 'd1')];
+    const plan = [
+      row('unchanged', 'u1'),
+      row('create', 'c1'),
+      row('update', 'p1'),
+      row('unchanged', 'u2'),
+      row('disable', 'd1'),
+    ];
     finishers[0]!({ ...blankOutcome('sync', true, 'succeeded'), plan });
     await settle();
     expect(events.map((e) => e.event)).toEqual(['import.progress', 'import.finished']);

@@ -21,7 +21,18 @@ describe.runIf(realPartsAvailable())('a previewed plan on the Samba DC', () => {
   const dc = testDc()!;
   const resolver = createResolver();
   const run = (file: string, request: Partial<ImportRequest>) =>
-    runImport({ mode: 'new', dryRun: false, full: true, confirmed: true, startedBy: 'wizard', source: { ous: [ENGINEERING_DN], groups: [] }, ...request }, { settings: dcSettings(dc), password: SERVICE_PASSWORD, resolver, databaseFile: file });
+    runImport(
+      {
+        mode: 'new',
+        dryRun: false,
+        full: true,
+        confirmed: true,
+        startedBy: 'wizard',
+        source: { ous: [ENGINEERING_DN], groups: [] },
+        ...request,
+      },
+      { settings: dcSettings(dc), password: SERVICE_PASSWORD, resolver, databaseFile: file },
+    );
   const newFile = () => path.join(tempDir(), 'users.sqlite');
 
   it('applies exactly the previewed plan, and leaves out the unticked accounts as skips with the reason', async () => {
@@ -37,7 +48,10 @@ describe.runIf(realPartsAvailable())('a previewed plan on the Samba DC', () => {
     expect(applied.counts).toMatchObject({ created: creates.length - 2, skipped: 2 });
     const guids = sql<{ ad_guid: string }>(file, 'SELECT ad_guid FROM accounts').map((r) => r.ad_guid);
     expect(new Set(guids)).toEqual(new Set(creates.map((p) => p.guid).filter((g) => !leftOut.includes(g!))));
-    const skips = sql<{ ad_guid: string; reason: string }>(file, "SELECT ad_guid, reason FROM run_actions WHERE action = 'skip'");
+    const skips = sql<{ ad_guid: string; reason: string }>(
+      file,
+      "SELECT ad_guid, reason FROM run_actions WHERE action = 'skip'",
+    );
     expect(skips).toEqual(expect.arrayContaining(leftOut.map((g) => ({ ad_guid: g, reason: LEFT_OUT_REASON }))));
     // Left-out accounts must come back in the next sync: no incremental marks were kept.
     expect(sql(file, 'SELECT * FROM sync_marks')).toEqual([]);

@@ -54,7 +54,10 @@ interface ImportJson {
 async function setTitle(dc: TestDc, sam: string, title: string): Promise<void> {
   const client: Client = await adminClient(dc.address, dc.caFile);
   try {
-    await client.modify(`CN=${sam},${STAFF_DN}`, new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: [title] }) }));
+    await client.modify(
+      `CN=${sam},${STAFF_DN}`,
+      new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: [title] }) }),
+    );
   } finally {
     await client.unbind();
   }
@@ -71,13 +74,25 @@ describe.runIf(realPartsAvailable())('two domain controllers of one domain', () 
     expect(run.code, run.err).toBe(0);
     return JSON.parse(run.out) as ImportJson;
   };
-  const title = (sam: string) => (JSON.parse(bcscmd([`/DATA:${data}`, '/USERS', '/JSON']).out) as { logon: string; title: string }[]).find((u) => u.logon === sam)?.title;
+  const title = (sam: string) =>
+    (JSON.parse(bcscmd([`/DATA:${data}`, '/USERS', '/JSON']).out) as { logon: string; title: string }[]).find(
+      (u) => u.logon === sam,
+    )?.title;
 
   beforeAll(async () => {
     dc1 = await startTestDc(path.join(os.tmpdir(), `adconsole-dc1-of-two-${process.pid}`), log, DC1_ADDRESS);
     dc1Running = true;
     dc2 = await joinReplicaDc(dc1, path.join(os.tmpdir(), `adconsole-dc2-of-two-${process.pid}`), DC2_ADDRESS, log);
-    expect(bcscmd([`/DATA:${data}`, `/SET:server=${SERVERS}`, `/SET:caFile=${dc1.caFile}`, `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`, `/SET:ouPath=LDAP://${STAFF_DN}`, '/SET:autoImport=yes']).code).toBe(0);
+    expect(
+      bcscmd([
+        `/DATA:${data}`,
+        `/SET:server=${SERVERS}`,
+        `/SET:caFile=${dc1.caFile}`,
+        `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
+        `/SET:ouPath=LDAP://${STAFF_DN}`,
+        '/SET:autoImport=yes',
+      ]).code,
+    ).toBe(0);
   }, 300_000);
   afterAll(() => {
     if (dc2) stopTestDc(dc2);
@@ -86,25 +101,37 @@ describe.runIf(realPartsAvailable())('two domain controllers of one domain', () 
   });
 
   it('has a replica with its own invocationID and USNs, holding the same accounts', async () => {
-    const [one, two] = await Promise.all([dc1, dc2].map(async (dc) => {
-      const client = await adminClient(dc.address, dc.caFile);
-      try {
-        return await readDcMarks(client);
-      } finally {
-        await client.unbind();
-      }
-    }));
+    const [one, two] = await Promise.all(
+      [dc1, dc2].map(async (dc) => {
+        const client = await adminClient(dc.address, dc.caFile);
+        try {
+          return await readDcMarks(client);
+        } finally {
+          await client.unbind();
+        }
+      }),
+    );
     expect(one!.dnsHostName).toBe(DC_FQDN);
     expect(two!.dnsHostName).toBe(REPLICA_FQDN);
     expect(two!.invocationId).not.toBe(one!.invocationId);
     expect(two!.highestCommittedUsn).not.toBe(one!.highestCommittedUsn);
-    expect(new Set(ldapsearchAccounts(dc2, STAFF_DN, USERS).keys())).toEqual(new Set(ldapsearchAccounts(dc1, STAFF_DN, USERS).keys()));
+    expect(new Set(ldapsearchAccounts(dc2, STAFF_DN, USERS).keys())).toEqual(
+      new Set(ldapsearchAccounts(dc1, STAFF_DN, USERS).keys()),
+    );
   });
 
   it('lists both DCs in DNS SRV and tries them in priority/weight order when no server is named', async () => {
-    const report = await testConnection(dcSettings(dc1, { server: '', ouPath: `LDAP://${STAFF_DN}` }), SERVICE_PASSWORD, createResolver(DNS_ENV));
+    const report = await testConnection(
+      dcSettings(dc1, { server: '', ouPath: `LDAP://${STAFF_DN}` }),
+      SERVICE_PASSWORD,
+      createResolver(DNS_ENV),
+    );
     expect(report.ok, report.summary).toBe(true);
-    expect(report.steps.find((s) => s.name === 'resolve')!.detail).toMatch(new RegExp(`${DC_FQDN.replace(/\./g, '\\.')} → ${DC1_ADDRESS}.*${REPLICA_FQDN.replace(/\./g, '\\.')} → ${DC2_ADDRESS}|${REPLICA_FQDN.replace(/\./g, '\\.')} → ${DC2_ADDRESS}.*${DC_FQDN.replace(/\./g, '\\.')} → ${DC1_ADDRESS}`));
+    expect(report.steps.find((s) => s.name === 'resolve')!.detail).toMatch(
+      new RegExp(
+        `${DC_FQDN.replace(/\./g, '\\.')} → ${DC1_ADDRESS}.*${REPLICA_FQDN.replace(/\./g, '\\.')} → ${DC2_ADDRESS}|${REPLICA_FQDN.replace(/\./g, '\\.')} → ${DC2_ADDRESS}.*${DC_FQDN.replace(/\./g, '\\.')} → ${DC1_ADDRESS}`,
+      ),
+    );
   });
 
   it('imports from the first DC of the list while both answer', () => {
@@ -113,14 +140,24 @@ describe.runIf(realPartsAvailable())('two domain controllers of one domain', () 
     expect(first.failover).toBeUndefined();
   });
 
-  it('with DC1 stopped, syncs on DC2: notices the marks are DC1\'s, reads in full, brings the change in and disables nothing', async () => {
+  it("with DC1 stopped, syncs on DC2: notices the marks are DC1's, reads in full, brings the change in and disables nothing", async () => {
     await setTitle(dc1, 'staff0005', 'Changed on DC1');
     replicate(dc2, dc1);
     stopTestDc({ pid: dc1.pid });
     dc1Running = false;
     const run = sync();
-    expect(run).toMatchObject({ ok: true, dc: REPLICA_FQDN, incremental: false, updated: 1, disabled: 0, created: 0, enabled: 0 });
-    expect(run.fullReason).toMatch(/first sync from dc2\.corp\.example\.test: USNs are per domain controller \(the last sync read dc1\.corp\.example\.test\)/);
+    expect(run).toMatchObject({
+      ok: true,
+      dc: REPLICA_FQDN,
+      incremental: false,
+      updated: 1,
+      disabled: 0,
+      created: 0,
+      enabled: 0,
+    });
+    expect(run.fullReason).toMatch(
+      /first sync from dc2\.corp\.example\.test: USNs are per domain controller \(the last sync read dc1\.corp\.example\.test\)/,
+    );
     expect(run.failover).toMatch(/dc1\.corp\.example\.test: .*refused.* Used dc2\.corp\.example\.test instead\./);
     expect(title('staff0005')).toBe('Changed on DC1');
     // The next sync on DC2 starts from DC2's own mark.
@@ -136,16 +173,35 @@ describe.runIf(realPartsAvailable())('two domain controllers of one domain', () 
     const report = await testConnection(settings, SERVICE_PASSWORD, createResolver(DNS_ENV));
     expect(report.ok, report.summary).toBe(true);
     const connect = report.steps.find((s) => s.name === 'connect')!;
-    expect(connect.detail).toMatch(new RegExp(`^Connected to ${REPLICA_FQDN.replace(/\./g, '\\.')} at ${DC2_ADDRESS}:636\\. Before that: Nothing accepts connections on ${DC1_ADDRESS}:636 \\(connection refused\\)\\.`));
+    expect(connect.detail).toMatch(
+      new RegExp(
+        `^Connected to ${REPLICA_FQDN.replace(/\./g, '\\.')} at ${DC2_ADDRESS}:636\\. Before that: Nothing accepts connections on ${DC1_ADDRESS}:636 \\(connection refused\\)\\.`,
+      ),
+    );
     expect(connect.ms).toBeLessThan(settings.connectTimeout * 1000);
     expect(report.summary).toMatch(/Logged on to dc2\.corp\.example\.test/);
   });
 
-  it('fails over for /LOOKUP, Browse and the wizard\'s import job too', async () => {
+  it("fails over for /LOOKUP, Browse and the wizard's import job too", async () => {
     // An account made on DC2 while DC1 is down: only DC2 can answer for it.
     const client = await adminClient(dc2.address, dc2.caFile);
     try {
-      await addStaffUser(client, { sam: 'newhire42', given: 'New', sn: 'Hire', displayName: 'New Hire', department: 'Support', title: 'Trainee', enabled: true, ou: STAFF_OU, mail: 'newhire42@corp.example.test', phone: '' }, `CN=newhire42,${STAFF_DN}`);
+      await addStaffUser(
+        client,
+        {
+          sam: 'newhire42',
+          given: 'New',
+          sn: 'Hire',
+          displayName: 'New Hire',
+          department: 'Support',
+          title: 'Trainee',
+          enabled: true,
+          ou: STAFF_OU,
+          mail: 'newhire42@corp.example.test',
+          phone: '',
+        },
+        `CN=newhire42,${STAFF_DN}`,
+      );
     } finally {
       await client.unbind();
     }
@@ -156,7 +212,13 @@ describe.runIf(realPartsAvailable())('two domain controllers of one domain', () 
 
     const sessions = new SessionCache();
     try {
-      const listed = await browse(dcSettings(dc1, { server: SERVERS }), SERVICE_PASSWORD, null, createResolver(DNS_ENV), sessions);
+      const listed = await browse(
+        dcSettings(dc1, { server: SERVERS }),
+        SERVICE_PASSWORD,
+        null,
+        createResolver(DNS_ENV),
+        sessions,
+      );
       expect(listed.children.map((c) => c.name)).toContain('Staff');
       expect(listed.failover).toMatch(/^dc1\.corp\.example\.test: .* Used dc2\.corp\.example\.test instead\.$/);
     } finally {
@@ -166,22 +228,54 @@ describe.runIf(realPartsAvailable())('two domain controllers of one domain', () 
     const before = { ...process.env };
     Object.assign(process.env, DNS_ENV);
     const wizardData = tempDir();
-    const services = createServices({ file: openSettingsFile(wizardData), vault: () => new SessionVault('test.'), transport: 'browser', dataDir: wizardData, log: () => undefined });
+    const services = createServices({
+      file: openSettingsFile(wizardData),
+      vault: () => new SessionVault('test.'),
+      transport: 'browser',
+      dataDir: wizardData,
+      log: () => undefined,
+    });
     try {
       const call = (name: string, input: unknown) => dispatch(services.handlers, name, input, () => undefined);
-      expect(await call('settings.save', { settings: dcSettings(dc1, { server: SERVERS, ouPath: `LDAP://${STAFF_DN}` }), password: { action: 'set', value: SERVICE_PASSWORD } })).toMatchObject({ ok: true });
-      const finished = new Promise<Events['import.finished']>((resolve) => services.subscribe((event, payload) => event === 'import.finished' && resolve(payload as Events['import.finished'])));
-      const started = await call('import.start', { mode: 'new', dryRun: true, source: { ous: [STAFF_DN], levels: [], groups: [] }, options: { importComputers: false, parseMiddleName: false, placement: 'recreate', placementOu: '', importDisabled: true }, exclude: [], expectPlan: null });
+      expect(
+        await call('settings.save', {
+          settings: dcSettings(dc1, { server: SERVERS, ouPath: `LDAP://${STAFF_DN}` }),
+          password: { action: 'set', value: SERVICE_PASSWORD },
+        }),
+      ).toMatchObject({ ok: true });
+      const finished = new Promise<Events['import.finished']>((resolve) =>
+        services.subscribe(
+          (event, payload) => event === 'import.finished' && resolve(payload as Events['import.finished']),
+        ),
+      );
+      const started = await call('import.start', {
+        mode: 'new',
+        dryRun: true,
+        source: { ous: [STAFF_DN], levels: [], groups: [] },
+        options: {
+          importComputers: false,
+          parseMiddleName: false,
+          placement: 'recreate',
+          placementOu: '',
+          importDisabled: true,
+        },
+        exclude: [],
+        expectPlan: null,
+      });
       expect(started.ok, JSON.stringify(started)).toBe(true);
       const { outcome } = await finished;
-      expect(outcome).toMatchObject({ ok: true, dc: REPLICA_FQDN, failover: expect.stringMatching(/Used dc2\.corp\.example\.test instead/) });
+      expect(outcome).toMatchObject({
+        ok: true,
+        dc: REPLICA_FQDN,
+        failover: expect.stringMatching(/Used dc2\.corp\.example\.test instead/),
+      });
     } finally {
       await services.close();
       process.env = before;
     }
   });
 
-  it('the other way round: DC1 back, a change made on DC2 replicated, DC2 stopped — the sync runs on DC1 from DC1\'s own mark', async () => {
+  it("the other way round: DC1 back, a change made on DC2 replicated, DC2 stopped — the sync runs on DC1 from DC1's own mark", async () => {
     await restartTestDc(dc1.dir, log, DC1_ADDRESS).then((restarted) => (dc1 = { ...restarted, fqdn: DC_FQDN }));
     dc1Running = true;
     await setTitle(dc2, 'staff0007', 'Changed on DC2 for DC1');
@@ -207,6 +301,8 @@ describe.runIf(realPartsAvailable())('two domain controllers of one domain', () 
     dc1Running = false;
     const run = sync();
     expect(run).toMatchObject({ ok: true, dc: REPLICA_FQDN, incremental: false, disabled: 0, created: 0 });
-    expect(run.fullReason).toMatch(/invocationID changed \(dc2\.corp\.example\.test restored from backup\?\): its earlier USNs no longer count/);
+    expect(run.fullReason).toMatch(
+      /invocationID changed \(dc2\.corp\.example\.test restored from backup\?\): its earlier USNs no longer count/,
+    );
   });
 });

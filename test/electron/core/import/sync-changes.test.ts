@@ -26,16 +26,49 @@ describe.runIf(realPartsAvailable())('Synchronize after changes in Active Direct
   const file = path.join(dir, 'users.sqlite');
   let admin: Client;
 
-  const user = (n: number, enabled = true) => ({ sam: `lab${String(n).padStart(2, '0')}`, given: 'Lab', sn: `User ${n}`, displayName: `Lab User ${n}`, mail: `lab${n}@corp.example.test`, department: 'Lab', title: 'Tester', phone: '', enabled, ou: '' });
+  const user = (n: number, enabled = true) => ({
+    sam: `lab${String(n).padStart(2, '0')}`,
+    given: 'Lab',
+    sn: `User ${n}`,
+    displayName: `Lab User ${n}`,
+    mail: `lab${n}@corp.example.test`,
+    department: 'Lab',
+    title: 'Tester',
+    phone: '',
+    enabled,
+    ou: '',
+  });
   const dnOf = (n: number, ou = lab) => `CN=lab${String(n).padStart(2, '0')},${ou}`;
   const add = (n: number, enabled = true) => addStaffUser(admin, { ...user(n, enabled), ou: '' }, dnOf(n));
-  const replace = (dn: string, type: string, value: string) => admin.modify(dn, new Change({ operation: 'replace', modification: new Attribute({ type, values: [value] }) }));
+  const replace = (dn: string, type: string, value: string) =>
+    admin.modify(dn, new Change({ operation: 'replace', modification: new Attribute({ type, values: [value] }) }));
   const sync = (request: Partial<ImportRequest> = {}) =>
-    runImport({ mode: 'sync', dryRun: false, full: false, confirmed: false, startedBy: 'command-line', source: null, ...request }, { settings: dcSettings(dc, { ouPath: `LDAP://${lab}` }), password: SERVICE_PASSWORD, resolver: createResolver(), databaseFile: file });
+    runImport(
+      {
+        mode: 'sync',
+        dryRun: false,
+        full: false,
+        confirmed: false,
+        startedBy: 'command-line',
+        source: null,
+        ...request,
+      },
+      {
+        settings: dcSettings(dc, { ouPath: `LDAP://${lab}` }),
+        password: SERVICE_PASSWORD,
+        resolver: createResolver(),
+        databaseFile: file,
+      },
+    );
   const state = () => {
     const database = openUsersDatabase(file);
     try {
-      return Object.fromEntries(listAccounts(database.db).map((a) => [a.logon, { enabled: a.enabled, title: a.title, displayName: a.displayName }]));
+      return Object.fromEntries(
+        listAccounts(database.db).map((a) => [
+          a.logon,
+          { enabled: a.enabled, title: a.title, displayName: a.displayName },
+        ]),
+      );
     } finally {
       database.close();
     }
@@ -50,7 +83,9 @@ describe.runIf(realPartsAvailable())('Synchronize after changes in Active Direct
 
   afterAll(async () => {
     for (const base of [lab, elsewhere]) {
-      const { searchEntries } = await admin.search(base, { scope: 'one', attributes: ['dn'] }).catch(() => ({ searchEntries: [] }));
+      const { searchEntries } = await admin
+        .search(base, { scope: 'one', attributes: ['dn'] })
+        .catch(() => ({ searchEntries: [] }));
       for (const e of searchEntries) await admin.del(e.dn).catch(() => undefined);
       await admin.del(base).catch(() => undefined);
     }
@@ -78,7 +113,15 @@ describe.runIf(realPartsAvailable())('Synchronize after changes in Active Direct
     const incremental = await sync();
     expect(incremental.incremental).toBe(true);
     expect(incremental.read).toBe(6); // lab01, 02, 03, 06, 07 and the new lab13: nothing else was read
-    expect(incremental.counts).toMatchObject({ created: 1, updated: 3, disabled: 1, enabled: 1, unchanged: 7, conflicts: 0, failed: 0 });
+    expect(incremental.counts).toMatchObject({
+      created: 1,
+      updated: 3,
+      disabled: 1,
+      enabled: 1,
+      unchanged: 7,
+      conflicts: 0,
+      failed: 0,
+    });
     let now = state();
     expect(now['lab01-renamed']).toEqual({ enabled: true, title: 'Tester', displayName: 'Lab User One' });
     expect(now.lab01).toBeUndefined();
@@ -96,7 +139,13 @@ describe.runIf(realPartsAvailable())('Synchronize after changes in Active Direct
     expect(full.counts).toMatchObject({ created: 0, updated: 0, disabled: 2, enabled: 0, unchanged: 11 });
     now = state();
     expect([now.lab04!.enabled, now.lab05!.enabled]).toEqual([false, false]);
-    expect(sql(file, "SELECT logon, reason FROM run_actions WHERE run_id = ? AND action = 'disable' ORDER BY logon", full.runId)).toEqual([
+    expect(
+      sql(
+        file,
+        "SELECT logon, reason FROM run_actions WHERE run_id = ? AND action = 'disable' ORDER BY logon",
+        full.runId,
+      ),
+    ).toEqual([
       { logon: 'lab04', reason: GONE_REASON },
       { logon: 'lab05', reason: GONE_REASON },
     ]);
@@ -108,7 +157,21 @@ describe.runIf(realPartsAvailable())('Synchronize after changes in Active Direct
     now = state();
     expect(now.lab02!.enabled).toBe(true);
     expect(now.lab07!.enabled).toBe(false);
-    expect(Object.keys(now).sort()).toEqual(['lab01-renamed', 'lab02', 'lab03', 'lab04', 'lab05', 'lab06', 'lab07', 'lab08', 'lab09', 'lab10', 'lab11', 'lab12', 'lab13']);
+    expect(Object.keys(now).sort()).toEqual([
+      'lab01-renamed',
+      'lab02',
+      'lab03',
+      'lab04',
+      'lab05',
+      'lab06',
+      'lab07',
+      'lab08',
+      'lab09',
+      'lab10',
+      'lab11',
+      'lab12',
+      'lab13',
+    ]);
   });
 
   it('stops an unconfirmed sync that would disable more than the limit, changing nothing', async () => {
@@ -116,7 +179,16 @@ describe.runIf(realPartsAvailable())('Synchronize after changes in Active Direct
     await admin.modifyDN(dnOf(9), dnOf(9, elsewhere));
     const before = databaseContent(file);
     const stopped = await sync({ full: true });
-    expect(stopped).toMatchObject({ ok: false, status: 'stopped', error: { code: 'disable-threshold', message: expect.stringMatching(/would disable 2 of 13 imported accounts, more than the limit \(10 % or 50 accounts\)/) } });
+    expect(stopped).toMatchObject({
+      ok: false,
+      status: 'stopped',
+      error: {
+        code: 'disable-threshold',
+        message: expect.stringMatching(
+          /would disable 2 of 13 imported accounts, more than the limit \(10 % or 50 accounts\)/,
+        ),
+      },
+    });
     expect(databaseContent(file)).toBe(before);
     expect(sql(file, 'SELECT status FROM import_runs WHERE id = ?', stopped.runId)).toEqual([{ status: 'stopped' }]);
     const confirmed = await sync({ full: true, confirmed: true });

@@ -2,9 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { dcMarkFor, fullPassReason, type MarksRow, sourceKey } from '../../../../electron/core/import/sync-marks.ts';
 import { DEFAULT_SETTINGS } from '../../../../shared/settings.ts';
 
-const marks = { dnsHostName: 'dc1.corp.example.test', invocationId: '11111111-2222-3333-4444-555555555555', highestCommittedUsn: 9000, defaultNamingContext: 'DC=corp' };
-const saved: MarksRow = { dc_host: 'DC1.corp.example.test', invocation_id: marks.invocationId, usn: 8000, since_full: 0, last_seen: 100, dcs: [{ dc_host: 'DC1.corp.example.test', invocation_id: marks.invocationId, usn: 8000 }] };
-const dc2 = { dnsHostName: 'dc2.corp.example.test', invocationId: '99999999-2222-3333-4444-555555555555', highestCommittedUsn: 12000, defaultNamingContext: 'DC=corp' };
+const marks = {
+  dnsHostName: 'dc1.corp.example.test',
+  invocationId: '11111111-2222-3333-4444-555555555555',
+  highestCommittedUsn: 9000,
+  defaultNamingContext: 'DC=corp',
+};
+const saved: MarksRow = {
+  dc_host: 'DC1.corp.example.test',
+  invocation_id: marks.invocationId,
+  usn: 8000,
+  since_full: 0,
+  last_seen: 100,
+  dcs: [{ dc_host: 'DC1.corp.example.test', invocation_id: marks.invocationId, usn: 8000 }],
+};
+const dc2 = {
+  dnsHostName: 'dc2.corp.example.test',
+  invocationId: '99999999-2222-3333-4444-555555555555',
+  highestCommittedUsn: 12000,
+  defaultNamingContext: 'DC=corp',
+};
 const ous = { ous: ['OU=Staff,DC=corp'], groups: [] };
 const sync = { mode: 'sync' as const, full: false };
 
@@ -16,8 +33,22 @@ describe('when a sync may read only the changes', () => {
   it.each([
     ['the first sync', sync, ous, marks, undefined, /first sync/],
     ['/FULL', { ...sync, full: true }, ous, marks, saved, /\/FULL/],
-    ['a DC this source was never read from', sync, ous, dc2, saved, /first sync from dc2\.corp\.example\.test: USNs are per domain controller \(the last sync read DC1/],
-    ['a restored DC (same name, new invocationID)', sync, ous, { ...marks, invocationId: 'aaaaaaaa-2222-3333-4444-555555555555' }, saved, /invocationID changed \(dc1\.corp\.example\.test restored from backup\?\)/],
+    [
+      'a DC this source was never read from',
+      sync,
+      ous,
+      dc2,
+      saved,
+      /first sync from dc2\.corp\.example\.test: USNs are per domain controller \(the last sync read DC1/,
+    ],
+    [
+      'a restored DC (same name, new invocationID)',
+      sync,
+      ous,
+      { ...marks, invocationId: 'aaaaaaaa-2222-3333-4444-555555555555' },
+      saved,
+      /invocationID changed \(dc1\.corp\.example\.test restored from backup\?\)/,
+    ],
     ['a group source', sync, { ous: [], groups: ['CN=g,DC=corp'] }, marks, saved, /group sources/],
     ['the 24th sync', sync, ous, marks, { ...saved, since_full: 23 }, /every 24th sync/],
     ['another mode', { mode: 'add' as const, full: false }, ous, marks, saved, /only Synchronize/],
@@ -25,8 +56,11 @@ describe('when a sync may read only the changes', () => {
     expect(fullPassReason(request, source, dcMarks, last, DEFAULT_SETTINGS)).toMatch(reason);
   });
 
-  it('reads incrementally from another DC\'s own mark when that DC was read before, never from the last DC\'s', () => {
-    const both: MarksRow = { ...saved, dcs: [...saved.dcs, { dc_host: dc2.dnsHostName, invocation_id: dc2.invocationId, usn: 11000 }] };
+  it("reads incrementally from another DC's own mark when that DC was read before, never from the last DC's", () => {
+    const both: MarksRow = {
+      ...saved,
+      dcs: [...saved.dcs, { dc_host: dc2.dnsHostName, invocation_id: dc2.invocationId, usn: 11000 }],
+    };
     expect(fullPassReason(sync, ous, dc2, both, DEFAULT_SETTINGS)).toBeNull();
     expect(dcMarkFor(both, dc2)).toMatchObject({ usn: 11000 });
     expect(dcMarkFor(both, marks)).toMatchObject({ usn: 8000 });

@@ -6,7 +6,13 @@ describe('parseLogonInput', () => {
   it('reads name, DOMAIN\\name and name@upn-suffix', () => {
     expect(parseLogonInput('alice')).toEqual({ ok: true, sam: 'alice', upn: null, domain: null, key: 'alice' });
     expect(parseLogonInput('CORP\\Alice')).toEqual({ ok: true, sam: 'Alice', upn: null, domain: 'CORP', key: 'alice' });
-    expect(parseLogonInput('alice@corp.example.test')).toEqual({ ok: true, sam: 'alice', upn: 'alice@corp.example.test', domain: null, key: 'alice' });
+    expect(parseLogonInput('alice@corp.example.test')).toEqual({
+      ok: true,
+      sam: 'alice',
+      upn: 'alice@corp.example.test',
+      domain: null,
+      key: 'alice',
+    });
     expect(parseLogonInput('  björn.åberg ')).toMatchObject({ ok: true, sam: 'björn.åberg' });
   });
 

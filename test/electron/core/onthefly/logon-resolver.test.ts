@@ -11,7 +11,15 @@ import { createResolver } from '../../../../electron/core/directory/resolver.ts'
 import { openUsersDatabase } from '../../../../electron/core/database/users-database.ts';
 import { LogonResolver, type ResolverOptions } from '../../../../electron/core/onthefly/logon-resolver.ts';
 import type { Settings } from '../../../../shared/settings.ts';
-import { BASE_DN, COMPUTERS, DOMAIN, NETBIOS, STAFF_OU, staffDn, staffUser } from '../../../support/directory-fixture.ts';
+import {
+  BASE_DN,
+  COMPUTERS,
+  DOMAIN,
+  NETBIOS,
+  STAFF_OU,
+  staffDn,
+  staffUser,
+} from '../../../support/directory-fixture.ts';
 import { ldapsearchAccounts } from '../../../support/ldapsearch.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { adminClient } from '../../../support/seed-directory.ts';
@@ -31,59 +39,106 @@ describe.runIf(realPartsAvailable())('resolveLogon on the Samba DC', () => {
   const make = (settings: Partial<Settings> = {}, options: Partial<ResolverOptions> = {}) => {
     const file = path.join(tempDir(), 'users.sqlite');
     openUsersDatabase(file).close();
-    const resolver = new LogonResolver({ settings: dcSettings(dc, { ouPath: STAFF_PATH, autoImport: true, ...settings }), password: SERVICE_PASSWORD, resolver: createResolver(), databaseFile: file, ...options });
+    const resolver = new LogonResolver({
+      settings: dcSettings(dc, { ouPath: STAFF_PATH, autoImport: true, ...settings }),
+      password: SERVICE_PASSWORD,
+      resolver: createResolver(),
+      databaseFile: file,
+      ...options,
+    });
     open.push(resolver);
     return { resolver, file };
   };
 
-  it('imports an unknown logon from the OU path with the engine\'s mapping and placement, and records an on-the-fly run', async () => {
+  it("imports an unknown logon from the OU path with the engine's mapping and placement, and records an on-the-fly run", async () => {
     const { resolver, file } = make();
     const user = staffUser(7);
     const result = await resolver.resolveLogon(user.sam);
-    expect(result).toMatchObject({ result: 'imported', dryRun: false, dn: staffDn(user), account: { logon: user.sam, displayName: user.displayName, department: user.department, origin: 'ad', ou: 'Staff', enabled: user.enabled } });
+    expect(result).toMatchObject({
+      result: 'imported',
+      dryRun: false,
+      dn: staffDn(user),
+      account: {
+        logon: user.sam,
+        displayName: user.displayName,
+        department: user.department,
+        origin: 'ad',
+        ou: 'Staff',
+        enabled: user.enabled,
+      },
+    });
     const [guid] = [...ldapsearchAccounts(dc, staffDn(user), '(objectClass=user)').keys()];
     expect(result.result === 'imported' && result.account.adGuid).toBe(`{${guid}}`);
-    expect(sql(file, 'SELECT mode, started_by, status, created FROM import_runs')).toEqual([{ mode: 'on-the-fly', started_by: 'on-the-fly', status: 'succeeded', created: 1 }]);
+    expect(sql(file, 'SELECT mode, started_by, status, created FROM import_runs')).toEqual([
+      { mode: 'on-the-fly', started_by: 'on-the-fly', status: 'succeeded', created: 1 },
+    ]);
     expect(sql(file, 'SELECT action, logon FROM run_actions')).toEqual([{ action: 'create', logon: user.sam }]);
     // Next time it is local: no directory query.
     const before = resolver.queries;
-    expect(await resolver.resolveLogon(user.sam.toUpperCase())).toMatchObject({ result: 'local', account: { logon: user.sam } });
+    expect(await resolver.resolveLogon(user.sam.toUpperCase())).toMatchObject({
+      result: 'local',
+      account: { logon: user.sam },
+    });
     expect(resolver.queries).toBe(before);
   });
 
   it('accepts DOMAIN\\name and name@upn-suffix', async () => {
     const { resolver } = make();
-    expect(await resolver.resolveLogon(`${NETBIOS}\\${staffUser(8).sam}`)).toMatchObject({ result: 'imported', account: { logon: staffUser(8).sam } });
+    expect(await resolver.resolveLogon(`${NETBIOS}\\${staffUser(8).sam}`)).toMatchObject({
+      result: 'imported',
+      account: { logon: staffUser(8).sam },
+    });
     const user = staffUser(9);
     const admin = await adminClient(dc.address, dc.caFile);
     const upn = `${user.sam}.upn@${DOMAIN}`;
-    await admin.modify(staffDn(user), new Change({ operation: 'replace', modification: new Attribute({ type: 'userPrincipalName', values: [upn] }) }));
+    await admin.modify(
+      staffDn(user),
+      new Change({ operation: 'replace', modification: new Attribute({ type: 'userPrincipalName', values: [upn] }) }),
+    );
     try {
-      expect(await resolver.resolveLogon(upn.toUpperCase())).toMatchObject({ result: 'imported', account: { logon: user.sam } });
+      expect(await resolver.resolveLogon(upn.toUpperCase())).toMatchObject({
+        result: 'imported',
+        account: { logon: user.sam },
+      });
     } finally {
-      await admin.modify(staffDn(user), new Change({ operation: 'delete', modification: new Attribute({ type: 'userPrincipalName', values: [] }) }));
+      await admin.modify(
+        staffDn(user),
+        new Change({ operation: 'delete', modification: new Attribute({ type: 'userPrincipalName', values: [] }) }),
+      );
       await admin.unbind();
     }
   });
 
-  it('imports nothing for DOMAIN\\name when DOMAIN is not this directory\'s domain (by NetBIOS or DNS name)', async () => {
+  it("imports nothing for DOMAIN\\name when DOMAIN is not this directory's domain (by NetBIOS or DNS name)", async () => {
     const { resolver, file } = make();
-    expect(await resolver.resolveLogon('OTHER\\staff0010')).toEqual({ result: 'not-found', reason: '"OTHER\\staff0010" names the domain OTHER, but this directory is CORP (corp.example.test); nothing was imported.' });
+    expect(await resolver.resolveLogon('OTHER\\staff0010')).toEqual({
+      result: 'not-found',
+      reason:
+        '"OTHER\\staff0010" names the domain OTHER, but this directory is CORP (corp.example.test); nothing was imported.',
+    });
     expect(sql(file, 'SELECT * FROM accounts')).toEqual([]);
-    expect(await resolver.resolveLogon('corp.example.test\\staff0010')).toMatchObject({ result: 'imported', account: { logon: 'staff0010' } });
+    expect(await resolver.resolveLogon('corp.example.test\\staff0010')).toMatchObject({
+      result: 'imported',
+      account: { logon: 'staff0010' },
+    });
   });
 
   it('answers a local account from the database, and leaves it as it is', async () => {
     const { resolver, file } = make();
     addLocalAccount(file, 'staff0011', 'Typed by hand');
-    expect(await resolver.resolveLogon('staff0011')).toMatchObject({ result: 'local', account: { origin: 'local', displayName: 'Typed by hand' } });
+    expect(await resolver.resolveLogon('staff0011')).toMatchObject({
+      result: 'local',
+      account: { origin: 'local', displayName: 'Typed by hand' },
+    });
     expect(resolver.queries).toBe(0);
   });
 
   it('shares one directory query and creates one account for concurrent lookups of one name', async () => {
     const { resolver, file } = make();
     const names = [12, 13, 14, 15, 16].map((i) => staffUser(i).sam);
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => resolver.resolveLogon(i % 2 ? names[i % 5]! : names[i % 5]!.toUpperCase())));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => resolver.resolveLogon(i % 2 ? names[i % 5]! : names[i % 5]!.toUpperCase())),
+    );
     expect(results.every((r) => r.result === 'imported' || r.result === 'local')).toBe(true);
     expect(resolver.queries).toBe(5);
     expect(sql<{ n: number }>(file, 'SELECT count(*) AS n FROM accounts')[0]!.n).toBe(5);
@@ -94,7 +149,10 @@ describe.runIf(realPartsAvailable())('resolveLogon on the Samba DC', () => {
     let now = 1_000_000;
     const { resolver, file } = make({ notFoundCacheSeconds: 30 }, { now: () => now });
     const outside = await resolver.resolveLogon('alice'); // in OU=Sales, not under OU=Staff
-    expect(outside).toEqual({ result: 'not-found', reason: `Active Directory has no user account "alice" in ${STAFF_OU},${BASE_DN}.` });
+    expect(outside).toEqual({
+      result: 'not-found',
+      reason: `Active Directory has no user account "alice" in ${STAFF_OU},${BASE_DN}.`,
+    });
     await resolver.resolveLogon('ALICE');
     expect(resolver.queries).toBe(1);
     now += 31_000;
@@ -123,26 +181,40 @@ describe.runIf(realPartsAvailable())('resolveLogon on the Samba DC', () => {
 
   it('escapes what it sends: a name with filter characters AD allows matches only itself', async () => {
     const { resolver } = make({ ouPath: `LDAP://${BASE_DN}` });
-    expect(await resolver.resolveLogon('staff(0001)')).toMatchObject({ result: 'not-found', reason: expect.stringMatching(/no user account "staff\(0001\)"/) });
+    expect(await resolver.resolveLogon('staff(0001)')).toMatchObject({
+      result: 'not-found',
+      reason: expect.stringMatching(/no user account "staff\(0001\)"/),
+    });
     expect(resolver.queries).toBe(1);
   });
 
   it('says on-the-fly import is off when the checkbox is off, without asking the directory', async () => {
     const { resolver } = make({ autoImport: false });
-    expect(await resolver.resolveLogon('staff0020')).toMatchObject({ result: 'not-found', reason: expect.stringMatching(/on-the-fly import from Active Directory is off/) });
+    expect(await resolver.resolveLogon('staff0020')).toMatchObject({
+      result: 'not-found',
+      reason: expect.stringMatching(/on-the-fly import from Active Directory is off/),
+    });
     expect(resolver.queries).toBe(0);
   });
 
   it('shows in a dry run what would be imported, and imports nothing', async () => {
     const { resolver, file } = make({ autoImport: false, placement: 'single', placementOu: 'From AD' });
     const before = databaseContent(file);
-    expect(await resolver.resolveLogon('staff0021', { dryRun: true })).toMatchObject({ result: 'imported', dryRun: true, runId: null, account: { logon: 'staff0021', ou: 'From AD' } });
+    expect(await resolver.resolveLogon('staff0021', { dryRun: true })).toMatchObject({
+      result: 'imported',
+      dryRun: true,
+      runId: null,
+      account: { logon: 'staff0021', ou: 'From AD' },
+    });
     expect(databaseContent(file)).toBe(before);
   });
 
   it('imports computers without the trailing $ when "Import computer names" is on', async () => {
     const { resolver } = make({ importComputers: true, ouPath: `LDAP://${BASE_DN}` });
-    expect(await resolver.resolveLogon(COMPUTERS[0]!.name)).toMatchObject({ result: 'imported', account: { logon: COMPUTERS[0]!.name, kind: 'computer' } });
+    expect(await resolver.resolveLogon(COMPUTERS[0]!.name)).toMatchObject({
+      result: 'imported',
+      account: { logon: COMPUTERS[0]!.name, kind: 'computer' },
+    });
   });
 
   it('answers "unavailable" with the reason when the directory cannot be reached, at once for the lookups behind it', async () => {
@@ -152,9 +224,15 @@ describe.runIf(realPartsAvailable())('resolveLogon on the Samba DC', () => {
     await new Promise<void>((r) => closed.close(() => r())); // nothing listens there now
     const { resolver, file } = make({ port, connectTimeout: 2 });
     const started = Date.now();
-    const results = await Promise.all(['staff0030', 'staff0031', 'staff0032', 'staff0033', 'staff0034', 'staff0035'].map((n) => resolver.resolveLogon(n)));
+    const results = await Promise.all(
+      ['staff0030', 'staff0031', 'staff0032', 'staff0033', 'staff0034', 'staff0035'].map((n) =>
+        resolver.resolveLogon(n),
+      ),
+    );
     expect(results.every((r) => r.result === 'unavailable')).toBe(true);
-    expect(results[0]!.result === 'unavailable' && results[0]!.reason).toMatch(/could not be asked .*refused|not listening|connect/i);
+    expect(results[0]!.result === 'unavailable' && results[0]!.reason).toMatch(
+      /could not be asked .*refused|not listening|connect/i,
+    );
     expect(Date.now() - started).toBeLessThan(2000);
     expect(await resolver.resolveLogon('staff0036')).toMatchObject({ result: 'unavailable' });
     expect(resolver.connectionsOpened).toBe(0);

@@ -28,14 +28,27 @@ describe.runIf(realPartsAvailable())('the password is nowhere it should not be',
 
   const invoke = (name: string, input: unknown) =>
     new Promise<{ ok: boolean; value?: Record<string, unknown>; error?: { code: string } }>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: web.port, path: `/api/invoke/${name}`, method: 'POST', headers: { Host: `127.0.0.1:${web.port}`, Authorization: `Bearer ${web.token}`, 'Content-Type': 'application/json' } }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => {
-          seen.push(text);
-          resolve(JSON.parse(text));
-        });
-      });
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: web.port,
+          path: `/api/invoke/${name}`,
+          method: 'POST',
+          headers: {
+            Host: `127.0.0.1:${web.port}`,
+            Authorization: `Bearer ${web.token}`,
+            'Content-Type': 'application/json',
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => {
+            seen.push(text);
+            resolve(JSON.parse(text));
+          });
+        },
+      );
       req.on('error', reject);
       req.end(JSON.stringify(input));
     });
@@ -53,7 +66,13 @@ describe.runIf(realPartsAvailable())('the password is nowhere it should not be',
 
   beforeAll(async () => {
     web = await startBrowserConsole({ dataDir, log: (l) => logs.push(l) });
-    events = new WebSocket(`ws://127.0.0.1:${web.port}/api/events`, { headers: { Host: `127.0.0.1:${web.port}`, Origin: `http://127.0.0.1:${web.port}`, Authorization: `Bearer ${web.token}` } });
+    events = new WebSocket(`ws://127.0.0.1:${web.port}/api/events`, {
+      headers: {
+        Host: `127.0.0.1:${web.port}`,
+        Origin: `http://127.0.0.1:${web.port}`,
+        Authorization: `Bearer ${web.token}`,
+      },
+    });
     events.on('message', (data) => seen.push(String(data)));
     await new Promise((resolve, reject) => events.once('open', resolve).once('error', reject));
   });
@@ -65,16 +84,37 @@ describe.runIf(realPartsAvailable())('the password is nowhere it should not be',
 
   it('through the console: save, test, browse, groups, count, lookup, preview and import', async () => {
     const settings = dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}` });
-    expect(await invoke('settings.save', { settings, password: { action: 'set', value: SERVICE_PASSWORD } })).toMatchObject({ ok: true });
+    expect(
+      await invoke('settings.save', { settings, password: { action: 'set', value: SERVICE_PASSWORD } }),
+    ).toMatchObject({ ok: true });
     expect(await invoke('settings.get', {})).toMatchObject({ ok: true, value: { password: { stored: true } } });
     expect(await invoke('connection.test', { settings })).toMatchObject({ ok: true, value: { ok: true } });
     // A wrong password that contains the right one: refused, and not echoed either.
-    expect(await invoke('connection.test', { settings, password: `${SERVICE_PASSWORD}x` })).toMatchObject({ ok: true, value: { ok: false } });
+    expect(await invoke('connection.test', { settings, password: `${SERVICE_PASSWORD}x` })).toMatchObject({
+      ok: true,
+      value: { ok: false },
+    });
     expect(await invoke('directory.browse', { settings, dn: null })).toMatchObject({ ok: true });
     expect(await invoke('directory.groups', { search: 'Staff' })).toMatchObject({ ok: true });
-    expect(await invoke('import.count', { source: { ous: [STAFF_DN], levels: [], groups: [] }, importComputers: false })).toMatchObject({ ok: true });
-    expect(await invoke('directory.lookup', { settings, name: 'staff0050' })).toMatchObject({ ok: true, value: { result: 'imported' } });
-    const start = { mode: 'new', source: { ous: [`OU=Engineering,${STAFF_DN}`], levels: [], groups: [] }, options: { importComputers: false, parseMiddleName: false, placement: 'recreate', placementOu: '', importDisabled: true }, exclude: [] };
+    expect(
+      await invoke('import.count', { source: { ous: [STAFF_DN], levels: [], groups: [] }, importComputers: false }),
+    ).toMatchObject({ ok: true });
+    expect(await invoke('directory.lookup', { settings, name: 'staff0050' })).toMatchObject({
+      ok: true,
+      value: { result: 'imported' },
+    });
+    const start = {
+      mode: 'new',
+      source: { ous: [`OU=Engineering,${STAFF_DN}`], levels: [], groups: [] },
+      options: {
+        importComputers: false,
+        parseMiddleName: false,
+        placement: 'recreate',
+        placementOu: '',
+        importDisabled: true,
+      },
+      exclude: [],
+    };
     const preview = await invoke('import.start', { ...start, dryRun: true, expectPlan: null });
     const jobId = (preview.value as { jobId: number }).jobId;
     await finished(jobId);
@@ -88,7 +128,16 @@ describe.runIf(realPartsAvailable())('the password is nowhere it should not be',
     const env = { ADCONSOLE_LDAP_PASSWORD: SERVICE_PASSWORD };
     const data = path.join(dataDir, 'cli');
     const runs = [
-      bcscmd([`/DATA:${data}`, `/SET:server=${dc.address}`, `/SET:caFile=${dc.caFile}`, `/SET:login=${dcSettings(dc).login}`, `/SET:ouPath=LDAP://OU=Engineering,${STAFF_DN}`, '/SET:autoImport=yes', '/SHOW', '/JSON']),
+      bcscmd([
+        `/DATA:${data}`,
+        `/SET:server=${dc.address}`,
+        `/SET:caFile=${dc.caFile}`,
+        `/SET:login=${dcSettings(dc).login}`,
+        `/SET:ouPath=LDAP://OU=Engineering,${STAFF_DN}`,
+        '/SET:autoImport=yes',
+        '/SHOW',
+        '/JSON',
+      ]),
       bcscmd([`/DATA:${data}`, '/TEST', '/JSON'], env),
       bcscmd([`/DATA:${data}`, '/LDAP', '/MODE:new', '/JSON'], env),
       bcscmd([`/DATA:${data}`, '/LOOKUP:staff1590', '/JSON'], env),
@@ -111,7 +160,12 @@ describe.runIf(realPartsAvailable())('the password is nowhere it should not be',
     walk(dataDir);
     expect(files.some((f) => f.endsWith('settings.json'))).toBe(true);
     expect(files.some((f) => f.endsWith('users.sqlite'))).toBe(true);
-    const haystacks = [...seen, ...logs, ...files.map((f) => fs.readFileSync(f).toString('latin1')), ...files.map((f) => fs.readFileSync(f).toString('utf16le'))];
+    const haystacks = [
+      ...seen,
+      ...logs,
+      ...files.map((f) => fs.readFileSync(f).toString('latin1')),
+      ...files.map((f) => fs.readFileSync(f).toString('utf16le')),
+    ];
     expect(seen.length).toBeGreaterThan(15);
     const leaks = haystacks.filter((text) => text.includes(SERVICE_PASSWORD));
     expect(leaks.map((t) => t.slice(0, 200))).toEqual([]);

@@ -1,7 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EncryptedFileVault, SessionVault, type SecretCipher } from '../../../../electron/core/secrets/password-vault.ts';
+import {
+  EncryptedFileVault,
+  SessionVault,
+  type SecretCipher,
+} from '../../../../electron/core/secrets/password-vault.ts';
 import { openSettingsFile } from '../../../../electron/core/settings/conf-file.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 
@@ -34,13 +38,21 @@ describe('EncryptedFileVault', () => {
   it('treats a password it cannot decrypt as absent', () => {
     const dir = tempDir();
     new EncryptedFileVault(openSettingsFile(dir), fakeCipher).store('pw', target);
-    const locked = new EncryptedFileVault(openSettingsFile(dir), { ...fakeCipher, decrypt: () => { throw new Error('other user'); } });
+    const locked = new EncryptedFileVault(openSettingsFile(dir), {
+      ...fakeCipher,
+      decrypt: () => {
+        throw new Error('other user');
+      },
+    });
     expect(locked.read(target)).toBeNull();
     expect(locked.target()).toEqual(target);
   });
 
   it('refuses to store where the cipher offers no protection', () => {
-    const vault = new EncryptedFileVault(openSettingsFile(tempDir()), { ...fakeCipher, info: () => ({ persistent: false, description: 'no keyring' }) });
+    const vault = new EncryptedFileVault(openSettingsFile(tempDir()), {
+      ...fakeCipher,
+      info: () => ({ persistent: false, description: 'no keyring' }),
+    });
     expect(() => vault.store('pw', target)).toThrow(/no keyring/);
   });
 });
@@ -50,7 +62,10 @@ describe('SessionVault', () => {
     const vault = new SessionVault('No keyring.');
     vault.store('pw', target);
     expect(vault.read(target)).toBe('pw');
-    expect(vault.info()).toMatchObject({ persistent: false, description: expect.stringMatching(/No keyring\. .*never written to disk/) });
+    expect(vault.info()).toMatchObject({
+      persistent: false,
+      description: expect.stringMatching(/No keyring\. .*never written to disk/),
+    });
     vault.clear();
     expect(vault.read(target)).toBeNull();
   });

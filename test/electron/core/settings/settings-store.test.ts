@@ -17,7 +17,10 @@ describe('SettingsStore on a real settings file', () => {
 
   it('falls back field by field when the file was edited by hand into nonsense', () => {
     const dir = tempDir();
-    fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ integration: { server: 'dc1', pageSize: 99999, security: 'ssl', unknown: 1 } }));
+    fs.writeFileSync(
+      path.join(dir, 'settings.json'),
+      JSON.stringify({ integration: { server: 'dc1', pageSize: 99999, security: 'ssl', unknown: 1 } }),
+    );
     expect(new SettingsStore(openSettingsFile(dir)).load()).toEqual({ ...DEFAULT_SETTINGS, server: 'dc1' });
   });
 

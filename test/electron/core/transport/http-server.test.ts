@@ -19,13 +19,19 @@ interface Reply {
   headers: http.IncomingHttpHeaders;
 }
 
-function request(port: number, options: { path?: string; method?: string; headers?: Record<string, string>; body?: string }): Promise<Reply> {
+function request(
+  port: number,
+  options: { path?: string; method?: string; headers?: Record<string, string>; body?: string },
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: options.path ?? '/', method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, path: options.path ?? '/', method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -41,7 +47,13 @@ describe('the browser console server', () => {
     fs.mkdirSync(staticDir);
     fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
     fs.writeFileSync(path.join(dataDir, 'secret.txt'), 'outside the static folder');
-    services = createServices({ file: openSettingsFile(dataDir), vault: () => new SessionVault('test.'), transport: 'browser', dataDir, log: () => undefined });
+    services = createServices({
+      file: openSettingsFile(dataDir),
+      vault: () => new SessionVault('test.'),
+      transport: 'browser',
+      dataDir,
+      log: () => undefined,
+    });
     web = await startWebConsole({ services, staticDir });
   });
   afterAll(async () => {
@@ -53,7 +65,9 @@ describe('the browser console server', () => {
   const auth = () => ({ ...host(), Authorization: `Bearer ${web.token}` });
 
   it('listens on the loopback address only: another address of this machine refuses the connection', async () => {
-    const other = Object.values(os.networkInterfaces()).flat().find((i) => i && !i.internal && i.family === 'IPv4');
+    const other = Object.values(os.networkInterfaces())
+      .flat()
+      .find((i) => i && !i.internal && i.family === 'IPv4');
     if (!other) {
       console.log('http-server: this machine has no non-loopback IPv4 address, so only the bound address is checked');
       expect(new URL(web.url).hostname).toBe('127.0.0.1');
@@ -75,18 +89,30 @@ describe('the browser console server', () => {
 
   it('answers 401 to a request without the token, for pages and API alike', async () => {
     expect((await request(web.port, { headers: host() })).status).toBe(401);
-    const api = await request(web.port, { path: '/api/invoke/settings.get', method: 'POST', headers: { ...host(), 'Content-Type': 'application/json' }, body: '{}' });
+    const api = await request(web.port, {
+      path: '/api/invoke/settings.get',
+      method: 'POST',
+      headers: { ...host(), 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(api.status).toBe(401);
     expect((await request(web.port, { headers: { ...host(), Authorization: 'Bearer wrong' } })).status).toBe(401);
   });
 
   it('refuses a foreign Host even with the token (DNS rebinding)', async () => {
-    const reply = await request(web.port, { headers: { Host: `attacker.example:${web.port}`, Authorization: `Bearer ${web.token}` } });
+    const reply = await request(web.port, {
+      headers: { Host: `attacker.example:${web.port}`, Authorization: `Bearer ${web.token}` },
+    });
     expect(reply.status).toBe(403);
   });
 
   it('refuses a foreign Origin even with the token', async () => {
-    const reply = await request(web.port, { path: '/api/invoke/settings.get', method: 'POST', headers: { ...auth(), Origin: 'http://evil.example', 'Content-Type': 'application/json' }, body: '{}' });
+    const reply = await request(web.port, {
+      path: '/api/invoke/settings.get',
+      method: 'POST',
+      headers: { ...auth(), Origin: 'http://evil.example', 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(reply.status).toBe(403);
   });
 
@@ -107,21 +133,44 @@ describe('the browser console server', () => {
   });
 
   it('dispatches contract operations and returns their result', async () => {
-    const reply = await request(web.port, { path: '/api/invoke/settings.get', method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' }, body: '{}' });
+    const reply = await request(web.port, {
+      path: '/api/invoke/settings.get',
+      method: 'POST',
+      headers: { ...auth(), 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(reply.status).toBe(200);
-    expect(JSON.parse(reply.body)).toMatchObject({ ok: true, value: { settings: DEFAULT_SETTINGS, password: { stored: false } } });
+    expect(JSON.parse(reply.body)).toMatchObject({
+      ok: true,
+      value: { settings: DEFAULT_SETTINGS, password: { stored: false } },
+    });
   });
 
   it('answers invalid JSON and invalid input with an explained error', async () => {
-    const bad = await request(web.port, { path: '/api/invoke/settings.get', method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' }, body: '{' });
+    const bad = await request(web.port, {
+      path: '/api/invoke/settings.get',
+      method: 'POST',
+      headers: { ...auth(), 'Content-Type': 'application/json' },
+      body: '{',
+    });
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body).error.message).toMatch(/not valid JSON/);
-    const invalid = await request(web.port, { path: '/api/invoke/settings.save', method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' }, body: '{"settings":1}' });
+    const invalid = await request(web.port, {
+      path: '/api/invoke/settings.save',
+      method: 'POST',
+      headers: { ...auth(), 'Content-Type': 'application/json' },
+      body: '{"settings":1}',
+    });
     expect(JSON.parse(invalid.body)).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
   });
 
   it('refuses non-JSON posts (no cross-site form submissions)', async () => {
-    const reply = await request(web.port, { path: '/api/invoke/settings.get', method: 'POST', headers: { ...auth(), 'Content-Type': 'text/plain' }, body: '{}' });
+    const reply = await request(web.port, {
+      path: '/api/invoke/settings.get',
+      method: 'POST',
+      headers: { ...auth(), 'Content-Type': 'text/plain' },
+      body: '{}',
+    });
     expect(reply.status).toBe(415);
   });
 
@@ -133,9 +182,13 @@ describe('the browser console server', () => {
     });
     expect(refused).toBe(401);
 
-    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/api/events`, { headers: { Cookie: `adconsole_token=${web.token}` } });
+    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/api/events`, {
+      headers: { Cookie: `adconsole_token=${web.token}` },
+    });
     await new Promise((resolve) => ws.on('open', resolve));
-    const received = new Promise<{ event: string }>((resolve) => ws.on('message', (data) => resolve(JSON.parse(String(data)))));
+    const received = new Promise<{ event: string }>((resolve) =>
+      ws.on('message', (data) => resolve(JSON.parse(String(data)))),
+    );
     services.emit('menu.command', { command: 'about' });
     expect(await received).toEqual({ event: 'menu.command', payload: { command: 'about' } });
     ws.close();

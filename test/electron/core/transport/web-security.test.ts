@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { allowedHost, allowedOrigin, contentSecurityPolicy, newToken, presentedToken, tokensEqual } from '../../../../electron/core/transport/web-security.ts';
+import {
+  allowedHost,
+  allowedOrigin,
+  contentSecurityPolicy,
+  newToken,
+  presentedToken,
+  tokensEqual,
+} from '../../../../electron/core/transport/web-security.ts';
 
 describe('the browser console gate', () => {
   it('makes long random tokens', () => {
@@ -18,9 +25,18 @@ describe('the browser console gate', () => {
 
   it('finds the token in the query, a bearer header or the cookie', () => {
     expect(presentedToken(new URL('http://x/?token=q'), {})).toEqual({ token: 'q', fromQuery: true });
-    expect(presentedToken(new URL('http://x/'), { authorization: 'Bearer b' })).toEqual({ token: 'b', fromQuery: false });
-    expect(presentedToken(new URL('http://x/'), { cookie: 'other=1; adconsole_token=c' })).toEqual({ token: 'c', fromQuery: false });
-    expect(presentedToken(new URL('http://x/'), { cookie: 'adconsole_tokenx=c' })).toEqual({ token: null, fromQuery: false });
+    expect(presentedToken(new URL('http://x/'), { authorization: 'Bearer b' })).toEqual({
+      token: 'b',
+      fromQuery: false,
+    });
+    expect(presentedToken(new URL('http://x/'), { cookie: 'other=1; adconsole_token=c' })).toEqual({
+      token: 'c',
+      fromQuery: false,
+    });
+    expect(presentedToken(new URL('http://x/'), { cookie: 'adconsole_tokenx=c' })).toEqual({
+      token: null,
+      fromQuery: false,
+    });
   });
 
   it('accepts only loopback hosts on our own port (no DNS rebinding)', () => {

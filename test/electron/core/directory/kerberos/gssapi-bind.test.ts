@@ -40,8 +40,18 @@ describe.runIf(!missing)('Current account (Kerberos) on the Samba DC, named by i
   const resolver = createResolver(dnsEnv);
   let ticket: KerberosEnv;
   /** Plain LDAP on 389, the server named as Kerberos needs it: the Kerberos session seals the traffic. */
-  const current = (overrides: Partial<Settings> = {}) => dcSettings(dc, { account: 'current', login: '', server: dc.fqdn, security: 'none', ouPath: `LDAP://${STAFF_DN}`, ...overrides });
-  const bindDetail = new RegExp(`^Logged on as ${PRINCIPAL} \\(current account, Kerberos, service ldap/dc1\\.corp\\.example\\.test; sealed \\(encrypted and signed\\) by Kerberos\\)`);
+  const current = (overrides: Partial<Settings> = {}) =>
+    dcSettings(dc, {
+      account: 'current',
+      login: '',
+      server: dc.fqdn,
+      security: 'none',
+      ouPath: `LDAP://${STAFF_DN}`,
+      ...overrides,
+    });
+  const bindDetail = new RegExp(
+    `^Logged on as ${PRINCIPAL} \\(current account, Kerberos, service ldap/dc1\\.corp\\.example\\.test; sealed \\(encrypted and signed\\) by Kerberos\\)`,
+  );
 
   beforeAll(() => {
     ticket = ticketFor(dc, tempDirFor('kerberos'));
@@ -60,7 +70,7 @@ describe.runIf(!missing)('Current account (Kerberos) on the Samba DC, named by i
     expect(report.summary).not.toMatch(/unencrypted/);
   });
 
-  it('also binds with the DC named by its address (the DC\'s own name is read for the service principal)', async () => {
+  it("also binds with the DC named by its address (the DC's own name is read for the service principal)", async () => {
     const report = await withEnv(ticket, () => testConnection(current({ server: dc.address }), null, resolver));
     expect(report.ok, report.summary).toBe(true);
     expect(report.steps.find((s) => s.name === 'bind')!.detail).toMatch(bindDetail);
@@ -69,7 +79,9 @@ describe.runIf(!missing)('Current account (Kerberos) on the Samba DC, named by i
   it('finds the DC by DNS SRV when no server is named (the name SRV gives) and binds to it', async () => {
     const report = await withEnv(ticket, () => testConnection(current({ server: '' }), null, resolver));
     expect(report.ok, report.summary).toBe(true);
-    expect(report.steps.find((s) => s.name === 'resolve')!.detail).toMatch(/dc1\.corp\.example\.test → 127\.0\.0\.1.*DNS SRV/);
+    expect(report.steps.find((s) => s.name === 'resolve')!.detail).toMatch(
+      /dc1\.corp\.example\.test → 127\.0\.0\.1.*DNS SRV/,
+    );
     expect(report.steps.find((s) => s.name === 'bind')!.detail).toMatch(bindDetail);
   });
 
@@ -78,29 +90,66 @@ describe.runIf(!missing)('Current account (Kerberos) on the Samba DC, named by i
     try {
       expect(session.host).toBe(dc.fqdn);
       const names = new Set<string>();
-      for await (const page of pagedSearch(session.client, STAFF_DN, { scope: 'sub', filter: USERS, attributes: ['sAMAccountName'], pageSize: 500, timeLimit: 30 })) for (const e of page) names.add(String(e.sAMAccountName));
+      for await (const page of pagedSearch(session.client, STAFF_DN, {
+        scope: 'sub',
+        filter: USERS,
+        attributes: ['sAMAccountName'],
+        pageSize: 500,
+        timeLimit: 30,
+      }))
+        for (const e of page) names.add(String(e.sAMAccountName));
       expect(names).toEqual(new Set(ldapsearchAccounts(dc, STAFF_DN, USERS).values()));
     } finally {
       await session.close();
     }
   });
 
-  it('answers Test lookup and runs the wizard\'s import job through the console\'s handlers', async () => {
+  it("answers Test lookup and runs the wizard's import job through the console's handlers", async () => {
     await withEnv({ ...ticket, ...dnsEnv }, async () => {
       const dataDir = tempDir();
-      const services = createServices({ file: openSettingsFile(dataDir), vault: () => new SessionVault('test.'), transport: 'browser', dataDir, log: () => undefined });
+      const services = createServices({
+        file: openSettingsFile(dataDir),
+        vault: () => new SessionVault('test.'),
+        transport: 'browser',
+        dataDir,
+        log: () => undefined,
+      });
       try {
         const call = (name: string, input: unknown) => dispatch(services.handlers, name, input, () => undefined);
         const settings = current({ autoImport: true });
         const lookup = await call('directory.lookup', { settings, name: 'staff0042' });
-        expect(lookup).toMatchObject({ ok: true, value: { result: 'imported', dryRun: true, account: { logon: 'staff0042' } } });
+        expect(lookup).toMatchObject({
+          ok: true,
+          value: { result: 'imported', dryRun: true, account: { logon: 'staff0042' } },
+        });
         expect(await call('settings.save', { settings, password: { action: 'keep' } })).toMatchObject({ ok: true });
-        const finished = new Promise<Events['import.finished']>((resolve) => services.subscribe((event, payload) => event === 'import.finished' && resolve(payload as Events['import.finished'])));
-        const started = await call('import.start', { mode: 'new', dryRun: true, source: { ous: [STAFF_DN], levels: [], groups: [] }, options: { importComputers: false, parseMiddleName: false, placement: 'recreate', placementOu: '', importDisabled: true }, exclude: [], expectPlan: null });
+        const finished = new Promise<Events['import.finished']>((resolve) =>
+          services.subscribe(
+            (event, payload) => event === 'import.finished' && resolve(payload as Events['import.finished']),
+          ),
+        );
+        const started = await call('import.start', {
+          mode: 'new',
+          dryRun: true,
+          source: { ous: [STAFF_DN], levels: [], groups: [] },
+          options: {
+            importComputers: false,
+            parseMiddleName: false,
+            placement: 'recreate',
+            placementOu: '',
+            importDisabled: true,
+          },
+          exclude: [],
+          expectPlan: null,
+        });
         expect(started.ok, JSON.stringify(started)).toBe(true);
         const { outcome } = await finished;
         expect(outcome.error).toBeNull();
-        expect(outcome).toMatchObject({ ok: true, dc: dc.fqdn, counts: { created: ldapsearchAccounts(dc, STAFF_DN, USERS).size } });
+        expect(outcome).toMatchObject({
+          ok: true,
+          dc: dc.fqdn,
+          counts: { created: ldapsearchAccounts(dc, STAFF_DN, USERS).size },
+        });
       } finally {
         await services.close();
       }
@@ -108,28 +157,54 @@ describe.runIf(!missing)('Current account (Kerberos) on the Samba DC, named by i
   });
 
   it('says there is no ticket and to run kinit, when the ticket cache is empty', async () => {
-    const report = await withEnv({ ...ticket, KRB5CCNAME: `FILE:${path.join(tempDir(), 'no-such-cache')}` }, () => testConnection(current(), null, resolver));
-    expect(report.steps.find((s) => s.name === 'bind')).toMatchObject({ ok: false, detail: expect.stringMatching(/no Kerberos ticket for the current account/), hint: expect.stringMatching(/kinit/) });
+    const report = await withEnv({ ...ticket, KRB5CCNAME: `FILE:${path.join(tempDir(), 'no-such-cache')}` }, () =>
+      testConnection(current(), null, resolver),
+    );
+    expect(report.steps.find((s) => s.name === 'bind')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/no Kerberos ticket for the current account/),
+      hint: expect.stringMatching(/kinit/),
+    });
   });
 
-  it('explains that the DC refuses Kerberos over LDAPS without a layer (Samba\'s default policy), and what to choose', async () => {
+  it("explains that the DC refuses Kerberos over LDAPS without a layer (Samba's default policy), and what to choose", async () => {
     const report = await withEnv(ticket, () => testConnection(current({ security: 'ldaps' }), null, resolver));
     const bind = report.steps.find((s) => s.name === 'bind')!;
-    expect(bind).toMatchObject({ ok: false, detail: expect.stringMatching(/refuses Kerberos logons over TLS/), hint: expect.stringMatching(/Choose Security: None/) });
+    expect(bind).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/refuses Kerberos logons over TLS/),
+      hint: expect.stringMatching(/Choose Security: None/),
+    });
   });
 
-  it('says the DC\'s name does not match its Kerberos name when the server is given by another name', async () => {
+  it("says the DC's name does not match its Kerberos name when the server is given by another name", async () => {
     const report = await withEnv(ticket, () => testConnection(current({ server: 'localhost' }), null, resolver));
-    expect(report.steps.find((s) => s.name === 'bind')).toMatchObject({ ok: false, detail: expect.stringMatching(/no service principal ldap\/localhost/), hint: expect.stringMatching(/full DNS name/) });
+    expect(report.steps.find((s) => s.name === 'bind')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/no service principal ldap\/localhost/),
+      hint: expect.stringMatching(/full DNS name/),
+    });
   });
 
   it('runs bcscmd /TEST, /LDAP of the 1 604 staff accounts and /LOOKUP as the current account, by DNS name and serverless', () => {
     const data = tempDir();
     const env = { ...ticket, ...dnsEnv };
-    expect(bcscmd([`/DATA:${data}`, `/SET:server=${dc.fqdn}`, '/SET:account=current', '/SET:security=none', `/SET:ouPath=LDAP://${STAFF_DN}`, '/SET:autoImport=yes']).code).toBe(0);
+    expect(
+      bcscmd([
+        `/DATA:${data}`,
+        `/SET:server=${dc.fqdn}`,
+        '/SET:account=current',
+        '/SET:security=none',
+        `/SET:ouPath=LDAP://${STAFF_DN}`,
+        '/SET:autoImport=yes',
+      ]).code,
+    ).toBe(0);
     const test = bcscmd([`/DATA:${data}`, '/TEST', '/JSON'], env);
     expect(test.code, test.err).toBe(0);
-    expect(JSON.parse(test.out)).toMatchObject({ ok: true, summary: expect.stringContaining('sealed (encrypted and signed) by Kerberos') });
+    expect(JSON.parse(test.out)).toMatchObject({
+      ok: true,
+      summary: expect.stringContaining('sealed (encrypted and signed) by Kerberos'),
+    });
     const ldap = bcscmd([`/DATA:${data}`, '/LDAP', '/MODE:new', '/JSON'], env);
     expect(ldap.code, ldap.err).toBe(0);
     const staff = ldapsearchAccounts(dc, STAFF_DN, USERS);
@@ -139,7 +214,14 @@ describe.runIf(!missing)('Current account (Kerberos) on the Samba DC, named by i
     expect(new Set(users.map((u) => u.adGuid.slice(1, -1)))).toEqual(new Set(staff.keys()));
     // A fresh data folder with no server named: the DC comes from DNS SRV, by the name SRV gives.
     const fresh = tempDir();
-    bcscmd([`/DATA:${fresh}`, '/SET:server=', '/SET:account=current', '/SET:security=none', `/SET:ouPath=LDAP://${STAFF_DN}`, '/SET:autoImport=yes']);
+    bcscmd([
+      `/DATA:${fresh}`,
+      '/SET:server=',
+      '/SET:account=current',
+      '/SET:security=none',
+      `/SET:ouPath=LDAP://${STAFF_DN}`,
+      '/SET:autoImport=yes',
+    ]);
     const lookup = bcscmd([`/DATA:${fresh}`, '/LOOKUP:staff0077', '/JSON'], env);
     expect(lookup.code, lookup.err).toBe(0);
     expect(JSON.parse(lookup.out)).toMatchObject({ result: 'imported', account: { logon: 'staff0077' } });
@@ -148,7 +230,14 @@ describe.runIf(!missing)('Current account (Kerberos) on the Samba DC, named by i
     expect(JSON.parse(serverless.out)).toMatchObject({ ok: true, created: staff.size - 1 });
     const empty = { ...env, KRB5CCNAME: `FILE:${path.join(fresh, 'none')}` };
     const notImported = tempDir();
-    bcscmd([`/DATA:${notImported}`, '/SET:server=', '/SET:account=current', '/SET:security=none', `/SET:ouPath=LDAP://${STAFF_DN}`, '/SET:autoImport=yes']);
+    bcscmd([
+      `/DATA:${notImported}`,
+      '/SET:server=',
+      '/SET:account=current',
+      '/SET:security=none',
+      `/SET:ouPath=LDAP://${STAFF_DN}`,
+      '/SET:autoImport=yes',
+    ]);
     for (const args of [['/TEST'], ['/LDAP'], ['/LOOKUP:staff0078']]) {
       const noTicket = bcscmd([`/DATA:${args[0] === '/LOOKUP:staff0078' ? notImported : data}`, ...args], empty);
       expect(noTicket.code, args[0]).toBe(1);
@@ -165,7 +254,12 @@ describe.runIf(!missing)('Current account over LDAPS where the DC accepts SASL o
   const resolver = createResolver();
 
   beforeAll(async () => {
-    dc = await startTestDc(path.join(os.tmpdir(), `adconsole-sasl-tls-dc-${process.pid}`), (l) => console.log(`[SASL-over-TLS DC] ${l}`), '127.0.0.3', ['ldap server require strong auth = allow_sasl_over_tls']);
+    dc = await startTestDc(
+      path.join(os.tmpdir(), `adconsole-sasl-tls-dc-${process.pid}`),
+      (l) => console.log(`[SASL-over-TLS DC] ${l}`),
+      '127.0.0.3',
+      ['ldap server require strong auth = allow_sasl_over_tls'],
+    );
     ticket = ticketFor(dc, tempDirFor('kerberos-tls'));
   }, 240_000);
   afterAll(() => {
@@ -173,11 +267,22 @@ describe.runIf(!missing)('Current account over LDAPS where the DC accepts SASL o
   });
 
   it('binds over LDAPS with no SASL layer, says TLS protects the traffic, and reads the staff accounts', async () => {
-    const settings = dcSettings(dc!, { account: 'current', login: '', security: 'ldaps', ouPath: `LDAP://${STAFF_DN}` });
+    const settings = dcSettings(dc!, {
+      account: 'current',
+      login: '',
+      security: 'ldaps',
+      ouPath: `LDAP://${STAFF_DN}`,
+    });
     const report = await withEnv(ticket, () => testConnection(settings, null, resolver));
     expect(report.ok, report.summary).toBe(true);
     expect(report.steps.find((s) => s.name === 'tls')!.detail).toMatch(/^LDAPS/);
-    expect(report.steps.find((s) => s.name === 'bind')!.detail).toMatch(new RegExp(`^Logged on as ${PRINCIPAL} \\(current account, Kerberos, service ldap/dc1\\.corp\\.example\\.test; no SASL layer: the TLS session protects the traffic\\)`));
-    expect(report.steps.find((s) => s.name === 'accounts')!.detail).toContain(String(ldapsearchAccounts(dc!, STAFF_DN, USERS).size));
+    expect(report.steps.find((s) => s.name === 'bind')!.detail).toMatch(
+      new RegExp(
+        `^Logged on as ${PRINCIPAL} \\(current account, Kerberos, service ldap/dc1\\.corp\\.example\\.test; no SASL layer: the TLS session protects the traffic\\)`,
+      ),
+    );
+    expect(report.steps.find((s) => s.name === 'accounts')!.detail).toContain(
+      String(ldapsearchAccounts(dc!, STAFF_DN, USERS).size),
+    );
   });
 });
