@@ -1,5 +1,5 @@
 /** The native application menu, with the same items as the menu bar the renderer draws. */
-import { Menu, type BrowserWindow } from 'electron';
+import { Menu } from 'electron';
 import type { MenuCommand } from '../shared/contract.ts';
 
 export function installMenu(send: (command: MenuCommand) => void, quit: () => void): void {
@@ -16,5 +16,3 @@ export function installMenu(send: (command: MenuCommand) => void, quit: () => vo
   ]);
   Menu.setApplicationMenu(menu);
 }
-
-export type { BrowserWindow };

@@ -56,7 +56,6 @@ export function createServices(options: {
     resolver: createResolver(),
     info: { name: PRODUCT_NAME, version: APP_VERSION, transport: options.transport, dataDir: options.dataDir },
     emit,
-    log,
     browseSessions,
     database,
     jobs,

@@ -30,6 +30,7 @@ import { accountsPage, usersOverview } from './database/users-view.ts';
 import { searchGroups } from './directory/group-search.ts';
 import type { ImportJobs } from './import/import-jobs.ts';
 import { countSource } from './import/source-count.ts';
+import { findRun } from './import/run-history.ts';
 import { LogonResolver } from './onthefly/logon-resolver.ts';
 import { planCsv, runReportCsv } from './report/import-report.ts';
 
@@ -39,7 +40,6 @@ export interface HandlerDeps {
   resolver: NameResolver;
   info: AppInfo;
   emit: <E extends keyof Events>(event: E, payload: Events[E]) => void;
-  log: (line: string) => void;
   browseSessions: SessionCache;
   database: SharedDatabase;
   jobs: ImportJobs;
@@ -180,7 +180,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     }),
     'import.reportCsv': async ({ runId }) =>
       deps.database.use((db) => {
-        if (!db.prepare('SELECT 1 FROM import_runs WHERE id = ?').get(runId))
+        if (!findRun(db, runId))
           throw new StepFailure(
             'no-such-run',
             `There is no import run ${runId} in the users database.`,

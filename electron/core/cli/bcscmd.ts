@@ -11,14 +11,10 @@ import { openSettingsFile } from '../settings/conf-file.ts';
 import { passwordTargetOf } from '../../../shared/password-target.ts';
 import { databaseFile } from '../database/users-database.ts';
 import { HELP, parseCliArguments, UsageError } from './arguments.ts';
+import type { CliIo } from './cli-io.ts';
 import { EXIT } from './exit-codes.ts';
 import { runDatabaseCommand, runLdap } from './import-commands.ts';
 import { runLookup } from './lookup-command.ts';
-
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
 
 /** The desktop console seals the password with the OS key store, which a plain-Node process cannot open. */
 const desktopOnlyCipher: SecretCipher = {

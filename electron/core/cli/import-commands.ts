@@ -8,12 +8,8 @@ import { findRun, listRuns, reportRows, type RunRecord } from '../import/run-his
 import type { Counts, ImportOutcome, PlannedAction, Progress } from '../../../shared/import-run.ts';
 import type { CliRequest } from './arguments.ts';
 import { describeChanges, runReportCsv } from '../report/import-report.ts';
+import type { CliIo } from './cli-io.ts';
 import { EXIT } from './exit-codes.ts';
-
-export interface CommandIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
 
 const COUNT_LABELS: [keyof Counts, string][] = [
   ['created', 'created'],
@@ -105,7 +101,7 @@ function progressPrinter(err: (text: string) => void): (p: Progress) => void {
   };
 }
 
-export async function runLdap(request: CliRequest, start: Omit<JobStart, 'request'>, io: CommandIo): Promise<number> {
+export async function runLdap(request: CliRequest, start: Omit<JobStart, 'request'>, io: CliIo): Promise<number> {
   // The same worker-thread job as the desktop app; Ctrl+C cancels it cleanly (the run rolls back and says so).
   const job = startImportJob(
     {
@@ -167,7 +163,7 @@ function historyText(runs: RunRecord[]): string {
     .join('\n')}\n`;
 }
 
-export function runDatabaseCommand(request: CliRequest, dataDir: string, io: CommandIo): number {
+export function runDatabaseCommand(request: CliRequest, dataDir: string, io: CliIo): number {
   try {
     return withDatabase(dataDir, (db) => {
       if (request.users) {

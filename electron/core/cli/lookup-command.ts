@@ -3,7 +3,7 @@ import type { LookupResult } from '../../../shared/lookup.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { createResolver } from '../directory/resolver.ts';
 import { LogonResolver } from '../onthefly/logon-resolver.ts';
-import type { CliIo } from './bcscmd.ts';
+import type { CliIo } from './cli-io.ts';
 import { EXIT } from './exit-codes.ts';
 
 function lookupText(name: string, r: LookupResult): string {

@@ -2,16 +2,9 @@
  * Name resolution for the console. The system resolver by default; ADCONSOLE_DNS_SERVERS names DNS
  * servers to ask instead (a domain's DNS that the machine does not use, or the test DC's).
  */
-import dns from 'node:dns';
+import dns, { type SrvRecord } from 'node:dns';
 import net from 'node:net';
 import { querySrv } from './srv-query.ts';
-
-export interface SrvRecord {
-  name: string;
-  port: number;
-  priority: number;
-  weight: number;
-}
 
 export interface NameResolver {
   lookup(host: string): Promise<string[]>;

@@ -4,7 +4,7 @@
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
-import type { SrvRecord } from './resolver.ts';
+import type { SrvRecord } from 'node:dns';
 
 const TYPE_SRV = 33;
 

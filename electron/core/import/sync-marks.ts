@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
+import type { ImportMode } from '../../../shared/import-run.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import type { DcMarks } from '../directory/dc-marks.ts';
-import type { ImportRequest } from './import-engine.ts';
 import { type ImportSource, isGroupSource } from './source.ts';
 
 /** One domain controller's mark: everything it had committed up to `usn` has been read. */
@@ -50,7 +50,7 @@ export function sourceKey(source: ImportSource, settings: Settings): string {
 }
 
 export function fullPassReason(
-  request: Pick<ImportRequest, 'mode' | 'full'>,
+  request: { mode: ImportMode; full: boolean },
   source: ImportSource,
   marks: DcMarks,
   saved: MarksRow | undefined,

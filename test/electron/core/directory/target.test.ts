@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { NameResolver, SrvRecord } from '../../../../electron/core/directory/resolver.ts';
+import type { SrvRecord } from 'node:dns';
+import type { NameResolver } from '../../../../electron/core/directory/resolver.ts';
 import { planConnection, preferHost } from '../../../../electron/core/directory/target.ts';
 import { DEFAULT_SETTINGS } from '../../../../shared/settings.ts';
 
