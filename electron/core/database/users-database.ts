@@ -11,6 +11,8 @@ import { markInterruptedRuns } from './interrupted-runs.ts';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 
 export const DATABASE_FILE = 'users.sqlite';
+/** How long any connection waits for another process's lock (readers too: a file can be mid-creation). */
+const BUSY_TIMEOUT_MS = 10_000;
 
 export function databaseFile(dataDir: string): string {
   return path.join(dataDir, DATABASE_FILE);
@@ -64,7 +66,7 @@ const readPragma = (db: DatabaseSync, name: 'application_id' | 'user_version'): 
 function probe(file: string): void {
   let db: DatabaseSync;
   try {
-    db = new DatabaseSync(file, { readOnly: true });
+    db = new DatabaseSync(file, { readOnly: true, timeout: BUSY_TIMEOUT_MS });
   } catch (err) {
     throw unreadable(file, (err as Error).message);
   }
@@ -123,8 +125,6 @@ export function explainDatabaseError(err: unknown, file: string): StepFailure {
   );
 }
 
-const BUSY_TIMEOUT_MS = 10_000;
-
 /**
  * Creates or upgrades the schema as the one writer: several processes may open a new or older file at
  * once (bcscmd runs, the console, the wizard's worker), so the version is read again once the write lock
@@ -156,11 +156,33 @@ function migrate(db: DatabaseSync, file: string): string | null {
 
 /** A copy made through a connection of its own: usable while this process holds the write lock. */
 export function backupWithReader(file: string, label: string): string {
-  const reader = new DatabaseSync(file, { readOnly: true });
+  const reader = new DatabaseSync(file, { readOnly: true, timeout: BUSY_TIMEOUT_MS });
   try {
     return backupDatabase(reader, file, label);
   } finally {
     reader.close();
+  }
+}
+
+/** A pause that blocks this thread (opening is synchronous); used only between retries of a lock. */
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * WAL mode is a property of the file, set once by whoever creates it. Switching to it takes a lock
+ * for which SQLite does not call the busy handler (SQLITE_BUSY at once while another process is
+ * creating the same file), so the switch is retried within the busy timeout.
+ */
+function enableWal(db: DatabaseSync): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      const mode = (db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode;
+      if (mode !== 'wal') db.exec('PRAGMA journal_mode = WAL');
+      return;
+    } catch (err) {
+      if (!isBusy(err) || Date.now() > deadline) throw err;
+      pause(20);
+    }
   }
 }
 
@@ -174,14 +196,13 @@ export function openUsersDatabase(file: string, hooks: OpenHooks = {}): UsersDat
   fs.mkdirSync(path.dirname(file), { recursive: true });
   let db: DatabaseSync;
   try {
-    db = new DatabaseSync(file, { enableForeignKeyConstraints: true });
+    db = new DatabaseSync(file, { enableForeignKeyConstraints: true, timeout: BUSY_TIMEOUT_MS });
   } catch (err) {
     throw explainDatabaseError(err, file);
   }
   let backup: string | null = null;
   try {
-    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    db.exec('PRAGMA journal_mode = WAL');
+    enableWal(db);
     db.exec('PRAGMA synchronous = NORMAL'); // with WAL: durable at checkpoints, never corrupt
     if (readPragma(db, 'user_version') < SCHEMA_VERSION) {
       hooks.beforeMigrate?.();
