@@ -39,7 +39,7 @@ describe.runIf(realPartsAvailable())('the bundled import worker', () => {
 describe('the renderer the desktop app loads from dist/', () => {
   it('carries a strict Content-Security-Policy: its own scripts and styles only, no inline or eval, no network but itself', () => {
     const html = fs.readFileSync(path.resolve('dist/renderer/index.html'), 'utf8');
-    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    const csp = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '';
     const directives = Object.fromEntries(
       csp
         .split(';')
