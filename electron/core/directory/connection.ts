@@ -7,6 +7,7 @@ import tls from 'node:tls';
 import { Client } from 'ldapts';
 import type { Security } from '../../../shared/settings.ts';
 import { StepFailure } from '../failure.ts';
+import { installLdaptsAdapter } from './ldapts-adapter.ts';
 import { type CertificateSummary, explainHandshakeError, tlsOptions, trustedCas, verifyOrThrow } from './tls-check.ts';
 
 export interface Timeouts {
@@ -132,6 +133,7 @@ export function clientOver(
   timeouts: Timeouts,
   capture?: (s: tls.TLSSocket) => void,
 ): Client {
+  installLdaptsAdapter(); // a clear error here if the installed ldapts is not the one this build knows
   let used = false;
   const urlHost = net.isIPv6(host) ? `[${host}]` : host;
   return new Client({

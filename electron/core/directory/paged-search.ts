@@ -3,8 +3,7 @@
  * even when the server says more follows (AD sends such pages when a selective filter scans many
  * objects), silently losing entries; and it sends nothing when a caller stops early. This loop reads
  * the cookie itself and, when stopped early, tells the server to drop the search (RFC 2696: size 0).
- * It uses two internal ldapts methods (`_send`, `_nextMessageId`): the version is pinned and the
- * integration tests page through the real DC.
+ * It sends its own requests through the ldapts adapter; the integration tests page through the real DC.
  */
 import {
   type Client,
@@ -16,6 +15,7 @@ import {
   type SearchResponse,
   StatusCodeParser,
 } from 'ldapts';
+import { sendRequest } from './ldapts-adapter.ts';
 
 export interface PagedSearchOptions {
   scope: 'base' | 'one' | 'sub';
@@ -27,20 +27,15 @@ export interface PagedSearchOptions {
   timeLimit: number;
 }
 
-interface ClientInternals {
-  _send(message: SearchRequest): Promise<SearchResponse>;
-  _nextMessageId(): number;
-}
-
 function request(
-  client: ClientInternals,
+  messageId: number,
   baseDN: string,
   options: PagedSearchOptions,
   size: number,
   cookie: Buffer,
 ): SearchRequest {
   return new SearchRequest({
-    messageId: client._nextMessageId(),
+    messageId,
     baseDN,
     scope: options.scope,
     filter: FilterParser.parseString(options.filter),
@@ -61,12 +56,11 @@ export async function* pagedSearch(
   baseDN: string,
   options: PagedSearchOptions,
 ): AsyncGenerator<Entry[]> {
-  const internals = client as unknown as ClientInternals;
+  const send = (size: number, cookie: Buffer) =>
+    sendRequest<SearchResponse>(client, (id) => request(id, baseDN, options, size, cookie));
   let cookie: Buffer = Buffer.alloc(0);
   let finished = false;
-  let pending: Promise<SearchResponse> | null = internals._send(
-    request(internals, baseDN, options, options.pageSize, cookie),
-  );
+  let pending: Promise<SearchResponse> | null = send(options.pageSize, cookie);
   try {
     while (pending) {
       const result: SearchResponse = await pending;
@@ -75,7 +69,7 @@ export async function* pagedSearch(
       const control = result.controls?.find((c): c is PagedResultsControl => c instanceof PagedResultsControl);
       cookie = control?.value?.cookie ?? Buffer.alloc(0);
       finished = cookie.length === 0;
-      if (!finished) pending = internals._send(request(internals, baseDN, options, options.pageSize, cookie));
+      if (!finished) pending = send(options.pageSize, cookie);
       yield result.searchEntries.map((entry) =>
         entry.toObject(options.attributes, options.explicitBufferAttributes ?? []),
       );
@@ -88,8 +82,7 @@ export async function* pagedSearch(
       const lastCookie =
         last?.controls?.find((c): c is PagedResultsControl => c instanceof PagedResultsControl)?.value?.cookie ??
         cookie;
-      if (lastCookie.length > 0)
-        await internals._send(request(internals, baseDN, options, 0, lastCookie)).catch(() => undefined);
+      if (lastCookie.length > 0) await send(0, lastCookie).catch(() => undefined);
     }
   }
 }

@@ -5,21 +5,14 @@
  * wrapped in order; incoming frames are unwrapped in order and handed to ldapts's own parser, which
  * copes with several LDAP messages in one frame and one message across frames.
  */
-import type net from 'node:net';
 import type { Client } from 'ldapts';
+import { takeOverSocket } from '../ldapts-adapter.ts';
 import type { KerberosClient } from './kerberos-module.ts';
 
 export type SecurityLayer = 'none' | 'integrity' | 'confidentiality';
 
-interface ClientInternals {
-  socket?: net.Socket;
-  socketDataHandler: (data: Buffer) => void;
-}
-
 export function installSecurityLayer(client: Client, gss: KerberosClient, layer: Exclude<SecurityLayer, 'none'>): void {
-  const internals = client as unknown as ClientInternals;
-  const socket = internals.socket;
-  if (!socket) throw new Error('the LDAP connection closed during the bind');
+  const { socket, deliver } = takeOverSocket(client);
   const protect = layer === 'confidentiality';
   const fail = (err: unknown): void => {
     socket.destroy(err instanceof Error ? err : new Error(String(err)));
@@ -41,7 +34,6 @@ export function installSecurityLayer(client: Client, gss: KerberosClient, layer:
     return true;
   }) as typeof socket.write;
 
-  socket.removeListener('data', internals.socketDataHandler);
   let pending: Buffer = Buffer.alloc(0);
   let incoming: Promise<void> = Promise.resolve();
   socket.on('data', (chunk: Buffer) => {
@@ -52,9 +44,7 @@ export function installSecurityLayer(client: Client, gss: KerberosClient, layer:
       const frame = pending.subarray(4, 4 + size);
       pending = pending.subarray(4 + size);
       incoming = incoming
-        .then(async () =>
-          internals.socketDataHandler(Buffer.from(await gss.unwrap(frame.toString('base64')), 'base64')),
-        )
+        .then(async () => deliver(Buffer.from(await gss.unwrap(frame.toString('base64')), 'base64')))
         .catch(fail);
     }
   });

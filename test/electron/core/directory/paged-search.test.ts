@@ -20,6 +20,7 @@ function scriptedClient(pages: { names: string[]; cookie: string }[]) {
   const sent: { size: number; cookie: string }[] = [];
   let id = 0;
   const client = {
+    isConnected: true,
     _nextMessageId: () => ++id,
     async _send(request: SearchRequest) {
       const control = request.controls!.find((c) => c instanceof PagedResultsControl) as PagedResultsControl;
