@@ -1,5 +1,5 @@
 /**
- * The layers stay apart (DESIGN §2): shared code is pure, the core runs under plain Node (no Electron),
+ * The layers stay apart: shared code is pure, the core runs under plain Node (no Electron),
  * the renderer talks only through the contract, and only the preload touches ipcRenderer.
  */
 import fs from 'node:fs';

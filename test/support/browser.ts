@@ -1,4 +1,4 @@
-/** Debian's Chromium driven by playwright-core, with the flags this closed network needs (DESIGN §3). */
+/** Debian's Chromium driven by playwright-core; without the background-networking flags it keeps trying Google's hosts on a closed network. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';

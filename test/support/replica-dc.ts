@@ -1,5 +1,5 @@
 /**
- * A second domain controller joined to a test DC's domain (a replica, DESIGN §11): its own
+ * A second domain controller joined to a test DC's domain (a replica made with samba-tool domain join): its own
  * highestCommittedUSN and invocationID, a certificate from the same test CA, its own loopback address.
  * Replication between the two is forced with `samba-tool drs replicate`.
  */

@@ -1,6 +1,6 @@
 /**
  * A real Active Directory for the tests: Samba 4 provisioned into a private folder, on 127.0.0.1, with a
- * test CA whose server certificate names dc1.corp.example.test and 127.0.0.1 (DESIGN §7).
+ * test CA whose server certificate names dc1.corp.example.test and 127.0.0.1 (Samba's own names neither).
  * Also runnable by hand: `node test/support/samba-dc.ts start <dir>` prints the connection facts.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';

@@ -1,6 +1,6 @@
 /**
  * What the real-parts suites need that npm cannot install: a Samba AD DC and Chromium. On Debian as root
- * the suite installs them itself (DESIGN §9); elsewhere it reports what is missing and how to enable it.
+ * the suite installs them itself with apt-get; elsewhere it reports what is missing and how to enable it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
