@@ -2,9 +2,10 @@
  * Turns LDAP result codes and AD's "data XXX" sub-codes into sentences an administrator can act on.
  * Pure tables: used by the core (to build errors) and by tests.
  */
+import type { ErrorCode } from './error-codes.ts';
 
 export interface Explained {
-  code: string;
+  code: ErrorCode;
   message: string;
   hint?: string;
 }
@@ -169,7 +170,7 @@ export function explainLdapResult(resultCode: number, diagnostic = ''): Explaine
   if (known) return known;
   const detail = diagnostic.trim() ? ` The server said: ${diagnostic.trim()}` : '';
   return {
-    code: `ldap-${resultCode}`,
+    code: 'ldap-failed',
     message: `The server returned LDAP result ${resultCode}.${detail}`,
     hint: "Check the settings; if the problem persists, look up the result code in your directory's documentation.",
   };

@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   forbidden: 'a request did not come from the console window',
   unauthorized: 'the browser console was opened without its access token',
   offline: 'the browser console lost its connection to the service',
+  'http-error': "the browser console's service answered a request with an HTTP error (the message has the status)",
   // Finding and reaching a domain controller
   'name-not-found': 'a server name cannot be resolved',
   'no-dc-in-dns': 'DNS lists no domain controllers for the domain',

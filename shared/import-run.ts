@@ -1,4 +1,5 @@
 /** The words of an import run, shared by the engine, its worker, the CLI and the wizard. */
+import type { ErrorCode } from './error-codes.ts';
 export type ImportMode = 'new' | 'add' | 'sync';
 
 /** Preview rows one run can leave out: 20 000 GUIDs are ~800 KB of JSON, within the browser transport's 1 MB request limit. */
@@ -86,7 +87,8 @@ export interface ImportOutcome {
   runId: number | null;
   backup: string | null;
   dc: string | null;
-  error: { code: string; message: string; hint: string } | null;
+  /** `nothingChanged`: the users database is as it was before the run (its message says so too). */
+  error: { code: ErrorCode; message: string; hint: string; nothingChanged: boolean } | null;
   /** Dry run only: why a real run would stop (safety limit, empty answer). */
   warning: string | null;
   /** Which domain controllers were passed over, and why, before the one that answered. */

@@ -1,13 +1,15 @@
+import type { ErrorCode } from './error-codes.ts';
+
 /** How every operation answers across a transport: Electron keeps only `message` of a thrown Error. */
 export interface ApiError {
-  code: string;
+  code: ErrorCode;
   message: string;
   hint?: string;
 }
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const fail = (code: string, message: string, hint?: string): Result<never> => ({
+export const fail = (code: ErrorCode, message: string, hint?: string): Result<never> => ({
   ok: false,
   error: hint ? { code, message, hint } : { code, message },
 });

@@ -22,7 +22,7 @@ import { browse } from './directory/browse.ts';
 import { testConnection } from './directory/connection-test.ts';
 import type { SessionCache } from './directory/session-cache.ts';
 import type { NameResolver } from './directory/resolver.ts';
-import { StepFailure } from './failure.ts';
+import { Failure } from './failure.ts';
 import type { PasswordVault } from './secrets/password-vault.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 import type { SharedDatabase } from './database/users-database.ts';
@@ -86,7 +86,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'settings.save': async ({ settings, password }) => {
       const problems = localProblems(settings);
       if (problems.length > 0)
-        throw new StepFailure(
+        throw new Failure(
           'invalid-settings',
           `The settings were not saved: ${problems.join(' ')}`,
           'Correct the fields named and press OK again.',
@@ -141,13 +141,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'import.start': async ({ mode, dryRun, source, options, exclude, expectPlan }) => {
       if (source.ous.length + source.levels.length + source.groups.length === 0)
-        throw new StepFailure(
+        throw new Failure(
           'empty-source',
           'No organizational unit or group is selected, so there is nothing to import.',
           'Tick at least one OU or group on the Source page.',
         );
       if (!dryRun && !expectPlan)
-        throw new StepFailure(
+        throw new Failure(
           'preview-first',
           'An import from the console applies only a plan that was previewed.',
           'Show the preview first, then press Next to apply it.',
@@ -181,7 +181,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'import.reportCsv': async ({ runId }) =>
       deps.database.use((db) => {
         if (!findRun(db, runId))
-          throw new StepFailure(
+          throw new Failure(
             'no-such-run',
             `There is no import run ${runId} in the users database.`,
             'The database may have been replaced or restored since; run the import again.',
@@ -218,7 +218,7 @@ export async function dispatch(
     return ok(await handler(parsed.data));
   } catch (err) {
     // Failures the admin can act on travel as they are; anything else is a bug, logged with its stack.
-    if (err instanceof StepFailure) return fail(err.code, err.message, err.hint || undefined);
+    if (err instanceof Failure) return fail(err.code, err.message, err.hint || undefined);
     log(`unexpected error in ${name}: ${(err as Error).stack ?? String(err)}`);
     return fail(
       'unexpected',

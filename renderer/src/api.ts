@@ -57,7 +57,7 @@ function browserTransport(): AdConsoleApi {
         return {
           ok: false,
           error: {
-            code: `http-${response.status}`,
+            code: 'http-error',
             message: `The console service refused the request (HTTP ${response.status}): ${await response.text()}`,
           },
         };

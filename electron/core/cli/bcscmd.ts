@@ -4,7 +4,7 @@ import type { SettingsView, TestReport } from '../../../shared/contract.ts';
 import { parseSettingValue, SETTING_KEYS, type Settings } from '../../../shared/settings.ts';
 import { createServices } from '../app-services.ts';
 import { dispatch } from '../handlers.ts';
-import { StepFailure } from '../failure.ts';
+import { Failure } from '../failure.ts';
 import { defaultDataDir } from '../paths.ts';
 import { EncryptedFileVault, type SecretCipher } from '../secrets/password-vault.ts';
 import { openSettingsFile } from '../settings/conf-file.ts';
@@ -100,7 +100,7 @@ export async function runBcscmd(
   try {
     file = openSettingsFile(dataDir);
   } catch (err) {
-    if (!(err instanceof StepFailure)) throw err;
+    if (!(err instanceof Failure)) throw err;
     io.err(`${err.message}\n${err.hint}\n`);
     return EXIT.failed;
   }

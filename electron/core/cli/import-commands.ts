@@ -2,7 +2,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { databaseFile, openUsersDatabase } from '../database/users-database.ts';
 import { listAccounts } from '../database/accounts.ts';
-import { StepFailure } from '../failure.ts';
+import { Failure } from '../failure.ts';
 import { type JobStart, startImportJob } from '../import/import-job.ts';
 import { findRun, listRuns, reportRows, type RunRecord } from '../import/run-history.ts';
 import type { Counts, ImportOutcome, PlannedAction, Progress } from '../../../shared/import-run.ts';
@@ -188,7 +188,7 @@ export function runDatabaseCommand(request: CliRequest, dataDir: string, io: Cli
       if (request.report !== null) {
         const run = findRun(db, request.report);
         if (!run)
-          throw new StepFailure(
+          throw new Failure(
             'no-such-run',
             `There is no import run ${request.report}.`,
             'bcscmd /HISTORY lists the runs.',
@@ -212,7 +212,7 @@ export function runDatabaseCommand(request: CliRequest, dataDir: string, io: Cli
       return EXIT.ok;
     });
   } catch (err) {
-    if (!(err instanceof StepFailure)) throw err;
+    if (!(err instanceof Failure)) throw err;
     io.err(`${err.message}\n${err.hint ? `What to do: ${err.hint}\n` : ''}`);
     return EXIT.failed;
   }

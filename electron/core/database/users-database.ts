@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { StepFailure } from '../failure.ts';
+import { Failure } from '../failure.ts';
 import { markInterruptedRuns } from './interrupted-runs.ts';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 
@@ -26,8 +26,8 @@ export interface UsersDatabase {
   close(): void;
 }
 
-function unreadable(file: string, why: string): StepFailure {
-  return new StepFailure(
+function unreadable(file: string, why: string): Failure {
+  return new Failure(
     'database-unreadable',
     `The users database ${file} cannot be used: ${why}. It was left untouched.`,
     'Restore it from a backup (the console keeps one next to it before every "Create a new database" run and every upgrade), or move it away to start with an empty database.',
@@ -95,16 +95,16 @@ function probe(file: string): void {
 
 const isBusy = (err: unknown): boolean => sqliteCode(err) === SQLITE_BUSY || sqliteCode(err) === SQLITE_LOCKED;
 
-function busy(file: string): StepFailure {
-  return new StepFailure(
+function busy(file: string): Failure {
+  return new Failure(
     'database-busy',
     `The users database ${file} is locked by another process (an import, bcscmd or the console) that held it for longer than ${BUSY_TIMEOUT_MS / 1000} s. It was not changed.`,
     'Wait for the other import to finish (bcscmd /HISTORY lists running ones), then try again.',
   );
 }
 
-function newer(file: string, version: number): StepFailure {
-  return new StepFailure(
+function newer(file: string, version: number): Failure {
+  return new Failure(
     'database-newer',
     `The users database ${file} was written by a newer AD Console (schema ${version}; this version reads up to schema ${SCHEMA_VERSION}). It was left untouched.`,
     'Use the newer AD Console, or restore a backup made by this version.',
@@ -112,13 +112,13 @@ function newer(file: string, version: number): StepFailure {
 }
 
 /** Only a file SQLite itself calls damaged is "damaged"; anything else is said as what it is. */
-export function explainDatabaseError(err: unknown, file: string): StepFailure {
-  if (err instanceof StepFailure) return err;
+export function explainDatabaseError(err: unknown, file: string): Failure {
+  if (err instanceof Failure) return err;
   if (isBusy(err)) return busy(file);
   const code = sqliteCode(err);
   if (code === SQLITE_CORRUPT || code === SQLITE_NOTADB)
     return unreadable(file, `it is damaged (${(err as Error).message})`);
-  return new StepFailure(
+  return new Failure(
     'database-failed',
     `The users database ${file} could not be used: ${(err as Error).message}. It was not changed.`,
     'Check that the data folder is writable and has free space, then try again.',

@@ -2,7 +2,7 @@
 import type { Client } from 'ldapts';
 import { parseLoginId } from '../../../shared/login-id.ts';
 import type { Settings } from '../../../shared/settings.ts';
-import { StepFailure } from '../failure.ts';
+import { Failure } from '../failure.ts';
 import { gssapiBind } from './kerberos/gssapi-bind.ts';
 import type { SecurityLayer } from './kerberos/security-layer.ts';
 import { explainLdapError } from './ldap-errors.ts';
@@ -39,7 +39,7 @@ async function bindAsCurrentAccount(client: Client, target: BindTarget): Promise
   } catch (err) {
     // Over TLS no layer may be chosen, and a DC that insists on one (Samba's default) refuses the bind.
     if (target.overTls && (err as { code?: unknown }).code === 'encryption-required') {
-      throw new StepFailure(
+      throw new Failure(
         'kerberos-layer-refused',
         'The domain controller refuses Kerberos logons over TLS: over LDAPS or StartTLS no SASL signing or sealing may be used, and its policy requires one (Samba: "ldap server require strong auth = yes").',
         'Choose Security: None — the Kerberos session then seals every message — or let the DC accept SASL over TLS (Samba: ldap server require strong auth = allow_sasl_over_tls).',
@@ -62,9 +62,9 @@ export async function bindOnce(
 ): Promise<Bound> {
   if (settings.account === 'current') return bindAsCurrentAccount(client, target);
   const login = parseLoginId(settings.login);
-  if (!login.ok) throw new StepFailure('invalid-login', login.error, 'Correct the Login ID in the dialog.');
+  if (!login.ok) throw new Failure('invalid-login', login.error, 'Correct the Login ID in the dialog.');
   if (!password) {
-    throw new StepFailure(
+    throw new Failure(
       'no-password',
       'No password is available for this login ID.',
       'Type the password. (A stored password is used only for the login ID and server it was saved with.)',

@@ -11,7 +11,7 @@ import { accountFilter, accountNoun, logonName } from './account-filter.ts';
 import { type Bound, bindOnce } from './bind.ts';
 import type { SecurityLayer } from './kerberos/security-layer.ts';
 import { clientOver, closeClient, connectTcp, endpoint, handshakeLdaps, startTls } from './connection.ts';
-import { StepFailure } from '../failure.ts';
+import { Failure } from '../failure.ts';
 import { explainLdapError } from './ldap-errors.ts';
 import { pagedSearch } from './paged-search.ts';
 import type { NameResolver } from './resolver.ts';
@@ -25,10 +25,10 @@ const SAMPLE_SIZE = 5;
 
 class Stop extends Error {}
 
-function toFailure(err: unknown): StepFailure {
-  return err instanceof StepFailure
+function toFailure(err: unknown): Failure {
+  return err instanceof Failure
     ? err
-    : new StepFailure('failed', (err as Error).message ?? String(err), 'Check the settings and try again.');
+    : new Failure('failed', (err as Error).message ?? String(err), 'Check the settings and try again.');
 }
 
 export async function testConnection(
@@ -76,7 +76,7 @@ export async function testConnection(
         }
       }
       if (hosts.length === 0) {
-        throw new StepFailure(
+        throw new Failure(
           'name-not-found',
           `The server name cannot be resolved (${problems.join('; ')}).`,
           "Check the spelling of the server name, use its full DNS name, or check this computer's DNS settings.",
@@ -113,7 +113,7 @@ export async function testConnection(
           failures.push((err as Error).message);
         }
       }
-      throw new StepFailure(
+      throw new Failure(
         'no-dc-reachable',
         `No domain controller accepted the connection: ${failures.join(' ')}`,
         'Check the port and security mode, and that the domain controllers are reachable from this computer.',
@@ -169,8 +169,8 @@ export async function testConnection(
         });
       } catch (err) {
         // Unencrypted LDAP sent to a TLS port looks like a dropped connection: say what it really is.
-        if (plan.security === 'none' && err instanceof StepFailure && err.code === 'connection-lost') {
-          throw new StepFailure(
+        if (plan.security === 'none' && err instanceof Failure && err.code === 'connection-lost') {
+          throw new Failure(
             'tls-expected',
             `The server on port ${plan.port} closed the connection when sent unencrypted LDAP: this port expects TLS (LDAPS).`,
             'Choose LDAPS for this port, or use port 389.',
@@ -193,7 +193,7 @@ export async function testConnection(
         throw explainLdapError(err, 'read of the RootDSE', timeouts.operationMs);
       }
       if (!dse.defaultNamingContext)
-        throw new StepFailure(
+        throw new Failure(
           'not-ad',
           'The server did not report a default naming context: it does not look like Active Directory.',
           'Check that the server is a domain controller.',
@@ -241,7 +241,7 @@ export async function testConnection(
       } catch (err) {
         const failure = explainLdapError(err, 'look-up of the container', timeouts.operationMs);
         if (failure.code === 'no-such-object')
-          throw new StepFailure(
+          throw new Failure(
             failure.code,
             `The container ${baseDn} does not exist in ${rootDse.defaultNamingContext}.`,
             failure.hint,

@@ -6,7 +6,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { Client } from 'ldapts';
 import type { Security } from '../../../shared/settings.ts';
-import { StepFailure } from '../failure.ts';
+import { Failure } from '../failure.ts';
 import { installLdaptsAdapter } from './ldapts-adapter.ts';
 import { type CertificateSummary, explainHandshakeError, tlsOptions, trustedCas, verifyOrThrow } from './tls-check.ts';
 
@@ -15,29 +15,29 @@ export interface Timeouts {
   operationMs: number;
 }
 
-function describeSocketError(err: NodeJS.ErrnoException, where: string, timeoutMs: number): StepFailure {
+function describeSocketError(err: NodeJS.ErrnoException, where: string, timeoutMs: number): Failure {
   switch (err.code) {
     case 'ECONNREFUSED':
-      return new StepFailure(
+      return new Failure(
         'connection-refused',
         `Nothing accepts connections on ${where} (connection refused).`,
         'Check the server and port in Advanced settings: LDAPS listens on 636, LDAP and StartTLS on 389.',
       );
     case 'ETIMEDOUT':
-      return new StepFailure(
+      return new Failure(
         'connect-timeout',
         `${where} did not accept the connection within ${timeoutMs / 1000} s.`,
         'Check that the server is reachable from this computer (firewall, VPN), or raise the connect timeout.',
       );
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return new StepFailure(
+      return new Failure(
         'unreachable',
         `${where} cannot be reached from this computer (${err.code}).`,
         'Check the network route, VPN or firewall to the domain controller.',
       );
     default:
-      return new StepFailure(
+      return new Failure(
         'connect-failed',
         `Connecting to ${where} failed: ${err.message}.`,
         'Check the server and port in Advanced settings.',
@@ -56,7 +56,7 @@ export async function connectTcp(
   timeoutMs: number,
 ): Promise<{ socket: net.Socket; address: string; failures: string[] }> {
   const failures: string[] = [];
-  let last: StepFailure | null = null;
+  let last: Failure | null = null;
   for (const address of addresses) {
     try {
       const socket = await new Promise<net.Socket>((resolve, reject) => {
@@ -81,7 +81,7 @@ export async function connectTcp(
       failures.push(last.message);
     }
   }
-  throw last ?? new StepFailure('no-address', 'There was no address to connect to.', 'Check the server name.');
+  throw last ?? new Failure('no-address', 'There was no address to connect to.', 'Check the server name.');
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
@@ -111,7 +111,7 @@ export async function handshakeLdaps(
     timeoutMs,
     () => {
       secure.destroy();
-      return new StepFailure(
+      return new Failure(
         'tls-timeout',
         `The server accepted the connection on port ${port} but did not complete the TLS handshake within ${timeoutMs / 1000} s.`,
         'Check that this port serves LDAPS (usually 636) and that nothing between here and the server intercepts TLS; or raise the connect timeout.',
@@ -174,7 +174,7 @@ export async function startTls(
   try {
     await withTimeout(client.startTLS(tlsOptions(host, ca)), timeouts.connectMs + timeouts.operationMs, () => {
       socket.destroy();
-      return new StepFailure(
+      return new Failure(
         'tls-timeout',
         `The server did not complete StartTLS within ${(timeouts.connectMs + timeouts.operationMs) / 1000} s.`,
         'Check that the port serves plain LDAP (389) for StartTLS, or choose LDAPS.',
@@ -182,10 +182,10 @@ export async function startTls(
     });
   } catch (err) {
     socket.destroy();
-    if (err instanceof StepFailure) throw err;
+    if (err instanceof Failure) throw err;
     const e = err as NodeJS.ErrnoException & { code?: unknown };
     if (typeof e.code === 'number') {
-      throw new StepFailure(
+      throw new Failure(
         'starttls-refused',
         `The server refused StartTLS (LDAP result ${e.code}): ${e.message}`,
         'Choose LDAPS, or enable StartTLS on the domain controller (it needs a certificate).',
@@ -193,7 +193,7 @@ export async function startTls(
     }
     if (/Socket error|ECONNRESET|Connection closed/i.test(e.message)) {
       // A plain StartTLS request to an LDAPS port: the server expected a TLS handshake and hung up.
-      throw new StepFailure(
+      throw new Failure(
         'tls-expected',
         `The server on port ${port} closed the connection when asked for StartTLS: this port expects TLS from the first byte (LDAPS).`,
         port === 636
@@ -204,11 +204,7 @@ export async function startTls(
     throw explainHandshakeError(e, port);
   }
   if (!upgraded)
-    throw new StepFailure(
-      'tls-failed',
-      'StartTLS finished without a TLS session.',
-      'Choose LDAPS in Advanced settings.',
-    );
+    throw new Failure('tls-failed', 'StartTLS finished without a TLS session.', 'Choose LDAPS in Advanced settings.');
   return { client, certificate: verifyOrThrow(upgraded, host) };
 }
 

@@ -20,7 +20,7 @@ import { createRequire } from 'node:module';
 import type net from 'node:net';
 import path from 'node:path';
 import { type BerReader, BindResponse, Client } from 'ldapts';
-import { StepFailure } from '../failure.ts';
+import { Failure } from '../failure.ts';
 
 export const PINNED_LDAPTS = '9.2.0';
 const SERVER_SASL_CREDS = 0x87;
@@ -63,7 +63,7 @@ export function installLdaptsAdapter(): void {
   const proto = Client.prototype as unknown as Record<string, unknown>;
   const missing = ['_send', '_nextMessageId', '_connect'].filter((name) => typeof proto[name] !== 'function');
   if ((version !== null && version !== PINNED_LDAPTS) || missing.length > 0) {
-    throw new StepFailure(
+    throw new Failure(
       'ldapts-version',
       `This build of AD Console needs ldapts ${PINNED_LDAPTS}, but ${version ? `ldapts ${version}` : 'another ldapts'} is installed${missing.length ? ` (it has no ${missing.join(', ')})` : ''}. The console uses parts of ldapts that change between versions.`,
       `Reinstall the console's dependencies as locked (npm ci), or install ldapts ${PINNED_LDAPTS}.`,

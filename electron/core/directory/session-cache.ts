@@ -8,7 +8,7 @@
 import crypto from 'node:crypto';
 import { BIND_SUBCODES, RESULT_CODES } from '../../../shared/ad-errors.ts';
 import type { Settings } from '../../../shared/settings.ts';
-import { StepFailure } from '../failure.ts';
+import { Failure } from '../failure.ts';
 import type { NameResolver } from './resolver.ts';
 import { openSession, type DirectorySession } from './session.ts';
 
@@ -38,7 +38,7 @@ function fingerprint(settings: Settings, password: string | null): string {
 export class SessionCache {
   private entry: { key: string; session: DirectorySession; timer: NodeJS.Timeout } | null = null;
   /** The last refused bind: the same login, password and server are not tried again (lockout safety). */
-  private refused: { key: string; failure: StepFailure } | null = null;
+  private refused: { key: string; failure: Failure } | null = null;
   private readonly idleMs: number;
   /** How many sessions (binds) this cache has opened; for tests and diagnostics. */
   opened = 0;
@@ -61,7 +61,7 @@ export class SessionCache {
       try {
         session = await openSession(settings, password, resolver);
       } catch (err) {
-        if (err instanceof StepFailure && CREDENTIAL_REFUSALS.has(err.code)) this.refused = { key, failure: err };
+        if (err instanceof Failure && CREDENTIAL_REFUSALS.has(err.code)) this.refused = { key, failure: err };
         throw err;
       }
       this.refused = null;

@@ -2,7 +2,7 @@
 import type { Settings } from '../../../shared/settings.ts';
 import { bindOnce } from './bind.ts';
 import { openDirectory, type DirectoryConnection } from './connection.ts';
-import { StepFailure } from '../failure.ts';
+import { Failure } from '../failure.ts';
 import type { NameResolver } from './resolver.ts';
 import { planConnection, preferHost, type ConnectionPlan } from './target.ts';
 
@@ -35,7 +35,7 @@ export async function openSession(
     try {
       addresses = await resolver.lookup(host);
     } catch (err) {
-      lastError = new StepFailure(
+      lastError = new Failure(
         'name-not-found',
         `The server name ${host} cannot be resolved (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
         "Check the server name and this computer's DNS settings.",
@@ -63,14 +63,12 @@ export async function openSession(
     }
     return { ...connection, plan, host, passedOver };
   }
-  if (plan.hosts.length > 1 && lastError instanceof StepFailure) {
-    throw new StepFailure(
+  if (plan.hosts.length > 1 && lastError instanceof Failure) {
+    throw new Failure(
       lastError.code,
       `None of the ${plan.hosts.length} domain controllers could be reached: ${passedOver.join(' ')}`,
       lastError.hint,
     );
   }
-  throw (
-    lastError ?? new StepFailure('no-dc', 'No domain controller could be reached.', 'Run Test connection for details.')
-  );
+  throw lastError ?? new Failure('no-dc', 'No domain controller could be reached.', 'Run Test connection for details.');
 }

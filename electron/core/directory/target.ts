@@ -6,7 +6,7 @@ import { parseAdsPath } from '../../../shared/adspath.ts';
 import { parseServerList } from '../../../shared/server-list.ts';
 import { effectivePort, type Security, type Settings } from '../../../shared/settings.ts';
 import type { NameResolver } from './resolver.ts';
-import { StepFailure } from '../failure.ts';
+import { Failure } from '../failure.ts';
 
 export interface ConnectionPlan {
   /** Host names or addresses to try, in order. */
@@ -23,7 +23,7 @@ export interface ConnectionPlan {
 export async function planConnection(settings: Settings, resolver: NameResolver): Promise<ConnectionPlan> {
   const path = parseAdsPath(settings.ouPath);
   if (!path.ok)
-    throw new StepFailure(
+    throw new Failure(
       'invalid-path',
       `The OU container path is not valid: ${path.error}`,
       'Correct the OU container path in Advanced settings.',
@@ -35,7 +35,7 @@ export async function planConnection(settings: Settings, resolver: NameResolver)
   if (settings.server.trim()) {
     const servers = parseServerList(settings.server);
     if (!servers.ok)
-      throw new StepFailure(
+      throw new Failure(
         'invalid-server',
         `The Server setting is not valid: ${servers.error}`,
         'Correct Server in Advanced settings: host names or addresses, separated by commas or spaces.',
@@ -45,7 +45,7 @@ export async function planConnection(settings: Settings, resolver: NameResolver)
   if (path.server)
     return { ...base, hosts: (parseServerList(path.server) as { hosts: string[] }).hosts, source: 'path' };
   if (!path.domain) {
-    throw new StepFailure(
+    throw new Failure(
       'no-server',
       'No server is named and the OU path has no DC= parts to find the domain by.',
       'Type the domain controller in Server (Advanced settings), or an OU path such as LDAP://OU=sales,DC=domain,DC=com.',
@@ -56,14 +56,14 @@ export async function planConnection(settings: Settings, resolver: NameResolver)
   try {
     records = await resolver.resolveSrv(srvName);
   } catch (err) {
-    throw new StepFailure(
+    throw new Failure(
       'no-dc-in-dns',
       `DNS has no domain controllers for ${path.domain} (SRV ${srvName}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
       "Check that this computer uses the domain's DNS servers, or type a domain controller in Server (Advanced settings).",
     );
   }
   if (records.length === 0)
-    throw new StepFailure(
+    throw new Failure(
       'no-dc-in-dns',
       `DNS lists no domain controllers for ${path.domain} (SRV ${srvName}).`,
       'Type a domain controller in Server (Advanced settings).',

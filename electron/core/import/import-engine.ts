@@ -22,7 +22,7 @@ import {
   type UsersDatabase,
 } from '../database/users-database.ts';
 import { OuTree } from '../database/ou-tree.ts';
-import { StepFailure } from '../failure.ts';
+import { Failure } from '../failure.ts';
 import { ACCOUNT_ATTRIBUTES, BINARY_ATTRIBUTES, toAdAccount } from './ad-account.ts';
 import { applyPlan, clearForNewDatabase, plannedAction, REPORTED_ACTIONS } from './applier.ts';
 import { Planner } from './planner.ts';
@@ -77,12 +77,12 @@ export interface ImportContext {
   onRunStarted?: (runId: number) => void;
 }
 
+/** Said once, where a failed run is reported: every failure before the commit leaves the database as it was. */
 const NOTHING_CHANGED = 'Nothing was changed in the users database.';
 
-class RunStopped extends StepFailure {}
+class RunStopped extends Failure {}
 
-const cancelled = () =>
-  new StepFailure('cancelled', `The import was cancelled. ${NOTHING_CHANGED}`, 'Start it again when you are ready.');
+const cancelled = () => new Failure('cancelled', 'The import was cancelled.', 'Start it again when you are ready.');
 
 /** The DC the last sync of this source read, when the source is known before connecting. */
 function lastDcFor(db: DatabaseSync, request: ImportRequest, settings: Settings): string | null {
@@ -168,9 +168,9 @@ function checkSafety(
     stage.entries === 0 &&
     ((request.mode === 'sync' && adAccounts > 0) || (request.mode === 'new' && anyAccounts > 0))
   ) {
-    throw new StepFailure(
+    throw new Failure(
       'empty-result',
-      `The directory returned no accounts for ${source}, while the database holds ${request.mode === 'sync' ? `${adAccounts} imported` : anyAccounts} accounts. An empty answer is not taken as "all accounts are gone". ${NOTHING_CHANGED}`,
+      `The directory returned no accounts for ${source}, while the database holds ${request.mode === 'sync' ? `${adAccounts} imported` : anyAccounts} accounts. An empty answer is not taken as "all accounts are gone".`,
       "Check the OU path and the service account's read permissions with Test connection. If the source really is empty, run again with /YES.",
     );
   }
@@ -181,7 +181,7 @@ function checkSafety(
   if (disables > 0 && (byCount || byShare)) {
     throw new RunStopped(
       'disable-threshold',
-      `This sync would disable ${disables} of ${adAccounts} imported accounts, more than the limit (${settings.disableLimitPercent} % or ${settings.disableLimitCount} accounts). It was stopped before changing anything. ${NOTHING_CHANGED}`,
+      `This sync would disable ${disables} of ${adAccounts} imported accounts, more than the limit (${settings.disableLimitPercent} % or ${settings.disableLimitCount} accounts).`,
       'Look at the plan with /DRYRUN. If the accounts really should be disabled, run again with /YES (or raise disableLimitPercent / disableLimitCount).',
     );
   }
@@ -220,6 +220,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
         code: 'invalid-settings',
         message: `The server OU for imported accounts is not valid: ${placement.error}`,
         hint: 'Correct placementOu in the settings.',
+        nothingChanged: true,
       },
     });
 
@@ -228,7 +229,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     database = openUsersDatabase(ctx.databaseFile);
   } catch (err) {
     const e = explainDatabaseError(err, ctx.databaseFile);
-    return outcome('failed', { error: { code: e.code, message: e.message, hint: e.hint } });
+    return outcome('failed', { error: { code: e.code, message: e.message, hint: e.hint, nothingChanged: true } });
   }
   const { db } = database;
   let session: DirectorySession | null = null;
@@ -248,7 +249,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
   } catch (err) {
     database.close();
     const e = explainDatabaseError(err, ctx.databaseFile);
-    return outcome('failed', { error: { code: e.code, message: e.message, hint: e.hint } });
+    return outcome('failed', { error: { code: e.code, message: e.message, hint: e.hint, nothingChanged: true } });
   }
   if (runId !== null) ctx.onRunStarted?.(runId);
   let stage: Stage | null = null;
@@ -322,9 +323,9 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
       if (request.mode === 'sync' && !incremental) planner.planGone();
       const digest = planStage.digest(REPORTED_ACTIONS);
       if (request.expectPlan && request.expectPlan !== digest) {
-        throw new StepFailure(
+        throw new Failure(
           'plan-changed',
-          `The directory or the users database changed since the preview, so this run would not do exactly what was previewed. ${NOTHING_CHANGED}`,
+          `The directory or the users database changed since the preview, so this run would not do exactly what was previewed.`,
           'Go back to the preview to see the plan as it is now, then run it again.',
         );
       }
@@ -342,8 +343,8 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
       try {
         checkSafety(db, stage, request, !incremental, kind, settings, label);
       } catch (err) {
-        if (!(err instanceof StepFailure)) throw err;
-        warning = `A real run would stop here: ${err.message.replace(` ${NOTHING_CHANGED}`, '').replace(' It was stopped before changing anything.', '')}`;
+        if (!(err instanceof Failure)) throw err;
+        warning = `A real run would stop here: ${err.message}`;
       }
       const plan = collectPlan(stage, counts, problems, request.listUnchanged === true);
       counts.unchanged += untouched;
@@ -400,18 +401,17 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     return outcome('succeeded', { ...base(), runId, backup });
   } catch (err) {
     const failure =
-      err instanceof StepFailure
+      err instanceof Failure
         ? err
-        : new StepFailure(
+        : new Failure(
             'unexpected',
-            `The import failed unexpectedly: ${(err as Error).message}. ${NOTHING_CHANGED}`,
+            `The import failed unexpectedly: ${(err as Error).message}.`,
             'Try again; if it repeats, report it with this message.',
           );
     const status: RunStatus =
       failure.code === 'cancelled' ? 'cancelled' : failure instanceof RunStopped ? 'stopped' : 'failed';
-    const message = failure.message.includes(NOTHING_CHANGED)
-      ? failure.message
-      : `${failure.message} ${NOTHING_CHANGED}`;
+    // Before the commit, any failure rolled back: the run stopped before changing anything.
+    const message = `${failure.message}${failure instanceof RunStopped ? ' It was stopped before changing anything.' : ''} ${NOTHING_CHANGED}`;
     if (runId !== null) {
       // The history keeps failed attempts too: that is where an admin looks when a scheduled sync did nothing.
       const source =
@@ -432,7 +432,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
       failover,
       incremental: run?.incremental ?? false,
       fullReason,
-      error: { code: failure.code, message, hint: failure.hint },
+      error: { code: failure.code, message, hint: failure.hint, nothingChanged: true },
     });
   } finally {
     ctx.signal?.removeEventListener('abort', onAbort);

@@ -69,6 +69,7 @@ export function startImportJob(start: JobStart, onProgress: (progress: Progress)
         runId,
         error: {
           code: 'worker-failed',
+          nothingChanged: true,
           message: `The import stopped unexpectedly (${why}). Nothing was changed in the users database.`,
           hint: 'Run it again; if it repeats, report it with this message.',
         },

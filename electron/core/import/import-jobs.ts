@@ -5,7 +5,7 @@
  */
 import type { Events, PlanPage, PlanFilter } from '../../../shared/contract.ts';
 import type { Action, ImportOutcome, PlannedAction } from '../../../shared/import-run.ts';
-import { StepFailure } from '../failure.ts';
+import { Failure } from '../failure.ts';
 import { type ImportJob, type JobStart, startImportJob } from './import-job.ts';
 
 type Emit = <E extends keyof Events>(event: E, payload: Events[E]) => void;
@@ -35,7 +35,7 @@ export class ImportJobs {
   start(start: JobStart): number {
     if (this.running) {
       const what = this.running.start.request.dryRun ? 'a preview' : 'an import';
-      throw new StepFailure(
+      throw new Failure(
         'import-running',
         `Another import job is running (${what} started by the ${this.running.start.request.startedBy}).`,
         'Wait for it to finish or cancel it, then try again.',
@@ -80,7 +80,7 @@ export class ImportJobs {
   preview(jobId: number): PlannedAction[] {
     const plan = this.previews.get(jobId);
     if (!plan)
-      throw new StepFailure(
+      throw new Failure(
         'preview-gone',
         'That preview is no longer kept (a newer one replaced it, or the console was restarted).',
         'Go back and show the preview again.',

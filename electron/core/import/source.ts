@@ -8,7 +8,7 @@ import type { Client } from 'ldapts';
 import { accountFilter } from '../directory/account-filter.ts';
 import { escapeFilterValue } from '../directory/filter-escape.ts';
 import { explainLdapError } from '../directory/ldap-errors.ts';
-import { StepFailure } from '../failure.ts';
+import { Failure } from '../failure.ts';
 
 export interface ImportSource {
   /** OUs read with everything below them. */
@@ -32,9 +32,9 @@ const IN_CHAIN = '1.2.840.113556.1.4.1941';
 const NO_SUCH_OBJECT = 32;
 
 /** A search that failed: a missing base is named as such, anything else is explained like any LDAP error. */
-export function explainSearchError(err: unknown, base: string, timeoutMs: number): StepFailure {
+export function explainSearchError(err: unknown, base: string, timeoutMs: number): Failure {
   if ((err as { code?: unknown }).code === NO_SUCH_OBJECT)
-    return new StepFailure(
+    return new Failure(
       'no-such-ou',
       `The container ${base} does not exist in the directory.`,
       'Correct the OU container path (Browse… in Advanced settings), or choose the source again.',
@@ -61,7 +61,7 @@ async function primaryGroupToken(client: Client, groupDn: string, timeoutMs: num
       attributes: ['primaryGroupToken'],
     });
     if (searchEntries.length === 0)
-      throw new StepFailure(
+      throw new Failure(
         'not-a-group',
         `${groupDn} is not a group.`,
         'Choose a group (objectClass group) as the import source.',
@@ -70,7 +70,7 @@ async function primaryGroupToken(client: Client, groupDn: string, timeoutMs: num
     return Number.isFinite(token) && token > 0 ? token : null;
   } catch (err) {
     if ((err as { code?: unknown }).code === NO_SUCH_OBJECT)
-      throw new StepFailure(
+      throw new Failure(
         'no-such-group',
         `The group ${groupDn} does not exist in the directory.`,
         'It may have been renamed, moved or deleted: choose the source again.',

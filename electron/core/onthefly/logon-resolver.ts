@@ -17,7 +17,7 @@ import { explainLdapError } from '../directory/ldap-errors.ts';
 import type { NameResolver } from '../directory/resolver.ts';
 import { readRootDse } from '../directory/rootdse.ts';
 import type { DirectorySession } from '../directory/session.ts';
-import { StepFailure } from '../failure.ts';
+import { Failure } from '../failure.ts';
 import { ACCOUNT_ATTRIBUTES, type AdAccount, BINARY_ATTRIBUTES, toAdAccount } from '../import/ad-account.ts';
 import { applyPlan, plannedAction, REPORTED_ACTIONS } from '../import/applier.ts';
 import { Planner, targetOu } from '../import/planner.ts';
@@ -199,7 +199,7 @@ export class LogonResolver {
       }));
     } catch (err) {
       if ((err as { code?: unknown }).code === 32)
-        throw new StepFailure(
+        throw new Failure(
           'no-such-ou',
           `the container ${this.searchBase} does not exist in the directory.`,
           'Correct the OU container path in Advanced settings.',

@@ -9,7 +9,7 @@
 import type { Settings } from '../../../shared/settings.ts';
 import type { NameResolver } from '../directory/resolver.ts';
 import { failoverNote, openSession, type DirectorySession } from '../directory/session.ts';
-import { StepFailure } from '../failure.ts';
+import { Failure } from '../failure.ts';
 
 export interface PoolOptions {
   size: number;
@@ -24,7 +24,7 @@ export class SessionPool {
   private readonly idle: DirectorySession[] = [];
   private busy = 0;
   private readonly waiting: { resolve: (s: DirectorySession) => void; reject: (e: unknown) => void }[] = [];
-  private failure: { error: StepFailure; until: number } | null = null;
+  private failure: { error: Failure; until: number } | null = null;
   private closed = false;
   /** Sessions opened (binds) so far: for tests and the benchmark. */
   opened = 0;
@@ -54,7 +54,7 @@ export class SessionPool {
     }
   }
 
-  private recentFailure(): StepFailure | null {
+  private recentFailure(): Failure | null {
     if (this.failure && this.options.now() < this.failure.until) return this.failure.error;
     this.failure = null;
     return null;
@@ -62,7 +62,7 @@ export class SessionPool {
 
   private async acquire(): Promise<DirectorySession> {
     if (this.closed)
-      throw new StepFailure(
+      throw new Failure(
         'pool-closed',
         'The directory connections are closed (the service is stopping).',
         'Try again when it runs.',
@@ -85,13 +85,9 @@ export class SessionPool {
     } catch (err) {
       this.busy--;
       const error =
-        err instanceof StepFailure
+        err instanceof Failure
           ? err
-          : new StepFailure(
-              'directory-unavailable',
-              (err as Error).message,
-              'Check the connection with Test connection.',
-            );
+          : new Failure('directory-unavailable', (err as Error).message, 'Check the connection with Test connection.');
       this.failure = { error, until: this.options.now() + this.options.retryAfterMs };
       // Everyone queued behind this attempt gets the same answer now rather than after their own timeouts.
       for (const waiter of this.waiting.splice(0)) waiter.reject(error);
@@ -117,7 +113,7 @@ export class SessionPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const waiter of this.waiting.splice(0))
-      waiter.reject(new StepFailure('pool-closed', 'The directory connections were closed.', ''));
+      waiter.reject(new Failure('pool-closed', 'The directory connections were closed.', ''));
     await Promise.all(this.idle.splice(0).map((s) => s.close()));
   }
 }

@@ -7,7 +7,7 @@
 import net from 'node:net';
 import type { Client } from 'ldapts';
 import { explainLdapResult } from '../../../../shared/ad-errors.ts';
-import { StepFailure } from '../../failure.ts';
+import { Failure } from '../../failure.ts';
 import { readRootDse } from '../rootdse.ts';
 import { explainKerberosError } from './kerberos-errors.ts';
 import { loadKerberos } from './kerberos-module.ts';
@@ -36,7 +36,7 @@ export interface KerberosBind {
 export async function gssapiBind(client: Client, host: string, overTls: boolean): Promise<KerberosBind> {
   const kerberos = loadKerberos();
   if ('missing' in kerberos)
-    throw new StepFailure(
+    throw new Failure(
       'kerberos-unavailable',
       `Logging on as the current account needs Kerberos, but ${kerberos.missing}.`,
       'Install the console with its Kerberos support (npm install builds it; it needs the Kerberos development files, e.g. libkrb5-dev), or choose Specified account.',
@@ -75,7 +75,7 @@ export async function gssapiBind(client: Client, host: string, overTls: boolean)
     );
     const chosen = LAYER_BITS.find(([bit]) => (overTls ? bit === 1 : true) && (offer[0] ?? 0) & bit);
     if (!offer.length || !chosen)
-      throw new StepFailure(
+      throw new Failure(
         'sasl-layer',
         'The domain controller offered no SASL security layer this console can use.',
         "Check the domain controller's LDAP signing policy.",
@@ -92,7 +92,7 @@ export async function gssapiBind(client: Client, host: string, overTls: boolean)
   }
   if (step.status === 0) return { principal: gss.username, layer: 'none', servicePrincipal };
   const explained = explainLdapResult(step.status, step.errorMessage);
-  throw new StepFailure(
+  throw new Failure(
     explained.code,
     `${explained.message}${step.errorMessage ? ` (${step.errorMessage.trim()})` : ''}`,
     explained.hint ?? '',

@@ -6,7 +6,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTcp, handshakeLdaps } from '../../../../electron/core/directory/connection.ts';
-import { StepFailure } from '../../../../electron/core/failure.ts';
+import { Failure } from '../../../../electron/core/failure.ts';
 import { explainCertificate, trustedCas } from '../../../../electron/core/directory/tls-check.ts';
 import { realPartsAvailable } from '../../../support/real-parts.ts';
 import { tempDirFor } from '../../../support/temp-dir.ts';
@@ -135,7 +135,7 @@ describe.runIf(realPartsAvailable())('TLS refusals from real handshakes', () => 
     const server = await serve(dir, 'expired');
     const err = await handshake(server.port, trustedCas(path.join(dir, 'ca.pem')));
     server.close();
-    expect(err).toBeInstanceOf(StepFailure);
+    expect(err).toBeInstanceOf(Failure);
     expect(err).toMatchObject({
       code: 'tls-expired',
       message: expect.stringMatching(/expired on Feb {1,2}1 00:00:00 2020 GMT/),
