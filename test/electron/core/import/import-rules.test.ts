@@ -1,0 +1,234 @@
+/**
+ * The import rules on a real SQLite file and no domain controller: the stage, the planner and the
+ * applier, as the engine chains them (stage → plan → apply in one transaction). Runs anywhere.
+ */
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listAccounts } from '../../../../electron/core/database/accounts.ts';
+import { OuTree } from '../../../../electron/core/database/ou-tree.ts';
+import { openUsersDatabase, type UsersDatabase } from '../../../../electron/core/database/users-database.ts';
+import type { AdAccount } from '../../../../electron/core/import/ad-account.ts';
+import { applyPlan, plannedAction, REPORTED_ACTIONS } from '../../../../electron/core/import/applier.ts';
+import { GONE_REASON, Planner, type PlanOptions } from '../../../../electron/core/import/planner.ts';
+import { beginRun } from '../../../../electron/core/import/run-history.ts';
+import { Stage } from '../../../../electron/core/import/stage.ts';
+import { type Counts, emptyCounts, type ImportMode, type PlannedAction } from '../../../../shared/import-run.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
+
+const guid = (n: number) => `0000000${n}-1111-2222-3333-444444444444`.slice(-36);
+
+function ad(n: number, overrides: Partial<AdAccount> = {}): AdAccount {
+  return {
+    guid: guid(n),
+    logon: `user${n}`,
+    firstName: `First${n}`,
+    middleName: '',
+    lastName: `Last${n}`,
+    displayName: `First${n} Last${n}`,
+    email: `user${n}@corp.test`,
+    department: 'Sales',
+    title: '',
+    phone: '',
+    enabled: true,
+    kind: 'user',
+    dn: `CN=user${n},OU=Sales,DC=corp,DC=test`,
+    adOus: ['Sales'],
+    usn: 100 + n,
+    whenChanged: null,
+    ...overrides,
+  };
+}
+
+let open: UsersDatabase[] = [];
+afterEach(() => {
+  for (const d of open) d.close();
+  open = [];
+});
+
+function database(): UsersDatabase {
+  const d = openUsersDatabase(path.join(tempDir(), 'users.sqlite'));
+  open.push(d);
+  return d;
+}
+
+function addLocal(d: UsersDatabase, logon: string): void {
+  d.db
+    .prepare(
+      "INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, created_at, updated_at) VALUES (?, ?, 1, 'user', 1, 'local', 'then', 'then')",
+    )
+    .run(logon, logon.toLowerCase());
+}
+
+interface Run {
+  plan: PlannedAction[];
+  counts: Counts;
+  problems: PlannedAction[];
+  digest: string;
+  leftOut: number;
+}
+
+/** One run as the engine does it: stage the entries, plan them, leave some out, apply in one transaction. */
+async function run(
+  d: UsersDatabase,
+  mode: ImportMode,
+  entries: AdAccount[],
+  options: Partial<PlanOptions> & { full?: boolean; exclude?: string[]; dryRun?: boolean } = {},
+): Promise<Run> {
+  const stage = new Stage(d.db);
+  try {
+    stage.begin();
+    for (const e of entries) stage.add(e);
+    stage.commit();
+    stage.begin();
+    const planner = new Planner(d.db, stage, new OuTree(d.db), {
+      mode,
+      kind: 'user',
+      importDisabled: true,
+      placement: 'recreate',
+      placementOu: ['AD'],
+      seenGuids: new Set(),
+      ...options,
+    });
+    for (const account of stage.accounts()) planner.planEntry(account);
+    if (mode === 'sync' && options.full !== false) planner.planGone();
+    const digest = stage.digest(REPORTED_ACTIONS);
+    const leftOut = stage.leaveOut(options.exclude ?? [], ['create', 'update', 'disable', 'enable'], 'left out');
+    stage.commit();
+    const plan = [...stage.planned([...REPORTED_ACTIONS, 'unchanged'])].map((row) => plannedAction(row));
+    const counts = emptyCounts();
+    const problems: PlannedAction[] = [];
+    if (!options.dryRun) {
+      d.db.exec('BEGIN IMMEDIATE');
+      const now = new Date().toISOString();
+      const runId = beginRun(d.db, {
+        mode,
+        source: 'test',
+        startedBy: 'command-line',
+        incremental: false,
+        dc: null,
+        startedAt: now,
+      });
+      await applyPlan({
+        db: d.db,
+        stage,
+        runId,
+        now,
+        counts,
+        problems,
+        onRow: () => undefined,
+        checkCancelled: () => undefined,
+      });
+      d.db.exec('COMMIT');
+    }
+    return { plan, counts, problems, digest, leftOut };
+  } finally {
+    stage.drop();
+  }
+}
+
+const accounts = (d: UsersDatabase) => listAccounts(d.db);
+const byLogon = (d: UsersDatabase, logon: string) => accounts(d).find((a) => a.logon === logon);
+const actionOf = (r: Run, logon: string) => r.plan.find((p) => p.logon === logon)?.action;
+
+describe('the import rules without a domain controller', () => {
+  it('creates AD accounts under the placement OU, recreating the AD OU chain; disabled ones created disabled, or skipped', async () => {
+    const d = database();
+    const first = await run(d, 'add', [ad(1), ad(2, { enabled: false })]);
+    expect(first.counts).toMatchObject({ created: 2 });
+    expect(byLogon(d, 'user1')).toMatchObject({ ou: 'AD/Sales', origin: 'ad', enabled: true, adGuid: `{${guid(1)}}` });
+    expect(byLogon(d, 'user2')).toMatchObject({ enabled: false });
+    const d2 = database();
+    const skipped = await run(d2, 'add', [ad(2, { enabled: false })], { importDisabled: false });
+    expect(skipped.plan).toEqual([
+      expect.objectContaining({
+        action: 'skip',
+        logon: 'user2',
+        reason: expect.stringMatching(/skips disabled accounts/),
+      }),
+    ]);
+    expect(accounts(d2)).toEqual([]);
+  });
+
+  it('matches by objectGUID first (a rename in AD is an update), then by logon name case-insensitively', async () => {
+    const d = database();
+    await run(d, 'add', [ad(1), ad(2)]);
+    const renamed = await run(d, 'sync', [ad(1, { logon: 'user1-renamed' }), ad(2)]);
+    expect(renamed.plan.find((p) => p.guid === guid(1))).toMatchObject({
+      action: 'update',
+      changes: { logon: { from: 'user1', to: 'user1-renamed' } },
+    });
+    expect(byLogon(d, 'user1-renamed')).toBeDefined();
+    expect(byLogon(d, 'user1')).toBeUndefined();
+    // An AD account whose GUID changed (re-created in AD) with the same logon, in another case: matched by logon.
+    const recreated = await run(d, 'sync', [ad(1, { logon: 'user1-renamed' }), ad(9, { logon: 'USER2' })]);
+    expect(recreated.plan.find((p) => p.guid === guid(9))).toMatchObject({
+      action: 'update',
+      changes: expect.objectContaining({ adGuid: { from: guid(2), to: guid(9) } }),
+    });
+  });
+
+  it('never touches a local account with an AD logon name: a conflict, reported, and the account as it was', async () => {
+    const d = database();
+    addLocal(d, 'user1');
+    const r = await run(d, 'sync', [ad(1)]);
+    expect(r.plan).toEqual([
+      expect.objectContaining({
+        action: 'conflict',
+        logon: 'user1',
+        reason: expect.stringMatching(/local account "user1"/),
+      }),
+    ]);
+    expect(r.counts).toMatchObject({ created: 0, updated: 0, conflicts: 1 });
+    expect(byLogon(d, 'user1')).toMatchObject({ origin: 'local', adGuid: null });
+  });
+
+  it('disables accounts gone from a full pass and re-enables them when they come back; an admin-disabled account stays disabled', async () => {
+    const d = database();
+    await run(d, 'add', [ad(1), ad(2), ad(3)]);
+    const gone = await run(d, 'sync', [ad(1), ad(3)]);
+    expect(gone.plan.find((p) => p.logon === 'user2')).toMatchObject({ action: 'disable', reason: GONE_REASON });
+    expect(byLogon(d, 'user2')).toMatchObject({ enabled: false });
+    d.db.prepare("UPDATE accounts SET enabled = 0, disabled_by = 'admin' WHERE logon = 'user3'").run();
+    const back = await run(d, 'sync', [ad(1), ad(2), ad(3)]);
+    expect(actionOf(back, 'user2')).toBe('enable');
+    expect(byLogon(d, 'user2')).toMatchObject({ enabled: true });
+    expect(actionOf(back, 'user3')).not.toBe('enable');
+    expect(byLogon(d, 'user3')).toMatchObject({ enabled: false });
+    // An incremental pass (not full) sees no deletions: nothing is disabled for being absent.
+    const incremental = await run(d, 'sync', [ad(1)], { full: false });
+    expect(incremental.counts.disabled).toBe(0);
+  });
+
+  it('leaves out the rows the administrator unticked: reported as skips, not written', async () => {
+    const d = database();
+    const r = await run(d, 'add', [ad(1), ad(2)], { exclude: [guid(2)] });
+    expect(r.leftOut).toBe(1);
+    expect(r.plan.find((p) => p.logon === 'user2')).toMatchObject({ action: 'skip', reason: 'left out' });
+    expect(accounts(d).map((a) => a.logon)).toEqual(['user1']);
+  });
+
+  it('gives the same plan the same digest, and a plan that shows something else (another target OU) another', async () => {
+    const d = database();
+    const a = await run(d, 'add', [ad(1), ad(2)], { dryRun: true });
+    const b = await run(d, 'add', [ad(1), ad(2)], { dryRun: true });
+    const c = await run(d, 'add', [ad(1), ad(2, { adOus: ['Support'], dn: 'CN=user2,OU=Support,DC=corp,DC=test' })], {
+      dryRun: true,
+    });
+    expect(b.digest).toBe(a.digest);
+    expect(c.digest).not.toBe(a.digest);
+    expect(accounts(d)).toEqual([]); // dry runs write nothing
+  });
+
+  it('refuses two directory entries with one logon name, and a user and a computer sharing one', async () => {
+    const d = database();
+    const twins = await run(d, 'add', [ad(1), ad(2, { logon: 'user1' })]);
+    expect(twins.plan.filter((p) => p.action === 'conflict')).toEqual([
+      expect.objectContaining({ guid: guid(2), reason: expect.stringMatching(/same logon name/) }),
+    ]);
+    await run(d, 'add', [ad(5, { logon: 'ws5', kind: 'computer' })], { kind: 'computer' });
+    const clash = await run(d, 'add', [ad(6, { logon: 'ws5' })]);
+    expect(clash.plan).toEqual([
+      expect.objectContaining({ action: 'conflict', reason: expect.stringMatching(/a computer account "ws5"/) }),
+    ]);
+  });
+});
