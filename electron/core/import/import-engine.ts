@@ -148,7 +148,8 @@ async function readSource(
   return read;
 }
 
-function checkSafety(
+/** The safety limits of a run (exported for the DC-free tests of the import rules). */
+export function checkSafety(
   db: DatabaseSync,
   stage: Stage,
   request: ImportRequest,

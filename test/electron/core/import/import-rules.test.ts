@@ -12,6 +12,8 @@ import { applyPlan, plannedAction, REPORTED_ACTIONS } from '../../../../electron
 import { GONE_REASON, Planner, type PlanOptions } from '../../../../electron/core/import/planner.ts';
 import { beginRun } from '../../../../electron/core/import/run-history.ts';
 import { Stage } from '../../../../electron/core/import/stage.ts';
+import { checkSafety } from '../../../../electron/core/import/import-engine.ts';
+import { DEFAULT_SETTINGS } from '../../../../shared/settings.ts';
 import { type Counts, emptyCounts, type ImportMode, type PlannedAction } from '../../../../shared/import-run.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 
@@ -217,6 +219,58 @@ describe('the import rules without a domain controller', () => {
     expect(b.digest).toBe(a.digest);
     expect(c.digest).not.toBe(a.digest);
     expect(accounts(d)).toEqual([]); // dry runs write nothing
+  });
+
+  it('stops a sync that would disable more than the limits, or take an empty answer as "all gone", unless confirmed', async () => {
+    const d = database();
+    await run(
+      d,
+      'add',
+      Array.from({ length: 20 }, (_, i) => ad(i + 1)),
+    );
+    const request = {
+      mode: 'sync' as const,
+      dryRun: false,
+      full: true,
+      confirmed: false,
+      startedBy: 'command-line' as const,
+      source: null,
+    };
+    const plannedWith = (entries: AdAccount[]) => {
+      const stage = new Stage(d.db);
+      stage.begin();
+      for (const e of entries) stage.add(e);
+      const planner = new Planner(d.db, stage, new OuTree(d.db), {
+        mode: 'sync',
+        kind: 'user',
+        importDisabled: true,
+        placement: 'recreate',
+        placementOu: ['AD'],
+        seenGuids: new Set(),
+      });
+      for (const a of stage.accounts()) planner.planEntry(a);
+      planner.planGone();
+      stage.commit();
+      return stage;
+    };
+    const limits = { ...DEFAULT_SETTINGS, disableLimitPercent: 10, disableLimitCount: 50 };
+    // 2 of 20 gone = 10 %: within the limit. 3 of 20 = 15 %: over it.
+    const two = plannedWith(Array.from({ length: 18 }, (_, i) => ad(i + 1)));
+    expect(() => checkSafety(d.db, two, request, true, 'user', limits, 'OU=Sales')).not.toThrow();
+    two.drop();
+    const three = plannedWith(Array.from({ length: 17 }, (_, i) => ad(i + 1)));
+    expect(() => checkSafety(d.db, three, request, true, 'user', limits, 'OU=Sales')).toThrow(
+      /would disable 3 of 20 imported accounts, more than the limit \(10 % or 50 accounts\)/,
+    );
+    expect(() =>
+      checkSafety(d.db, three, { ...request, confirmed: true }, true, 'user', limits, 'OU=Sales'),
+    ).not.toThrow();
+    three.drop();
+    const none = plannedWith([]);
+    expect(() => checkSafety(d.db, none, request, true, 'user', limits, 'OU=Sales')).toThrow(
+      /returned no accounts for OU=Sales, while the database holds 20 imported accounts/,
+    );
+    none.drop();
   });
 
   it('refuses two directory entries with one logon name, and a user and a computer sharing one', async () => {
