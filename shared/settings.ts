@@ -13,6 +13,18 @@ export type Security = (typeof SECURITY_MODES)[number];
 
 export const DEFAULT_PORTS: Record<Security, number> = { ldaps: 636, starttls: 389, none: 389 };
 
+/** The whole-number settings' ranges, once: the schema, bcscmd /SET and the Advanced dialog use these. */
+export const NUMBER_RANGES = {
+  port: { min: 1, max: 65535 },
+  /** Seconds. */
+  connectTimeout: { min: 1, max: 120 },
+  /** Seconds, per LDAP operation. */
+  timeout: { min: 1, max: 600 },
+  pageSize: { min: 1, max: 1000 },
+} as const;
+const whole = (key: keyof typeof NUMBER_RANGES) =>
+  z.number().int().min(NUMBER_RANGES[key].min).max(NUMBER_RANGES[key].max);
+
 export const settingsSchema = z
   .object({
     autoImport: z.boolean(),
@@ -22,14 +34,12 @@ export const settingsSchema = z
     /** One or more servers, separated by commas or spaces (see server-list.ts). */
     server: z.string().max(1024),
     /** null = the default port of the security mode (or the port written in the OU path). */
-    port: z.number().int().min(1).max(65535).nullable(),
+    port: whole('port').nullable(),
     security: z.enum(SECURITY_MODES),
     caFile: z.string().max(4096),
-    /** Seconds. */
-    connectTimeout: z.number().int().min(1).max(120),
-    /** Seconds, per LDAP operation. */
-    timeout: z.number().int().min(1).max(600),
-    pageSize: z.number().int().min(1).max(1000),
+    connectTimeout: whole('connectTimeout'),
+    timeout: whole('timeout'),
+    pageSize: whole('pageSize'),
     importComputers: z.boolean(),
     parseMiddleName: z.boolean(),
     /** Where imported accounts go: the AD OU structure recreated under `placementOu`, or all into it. */

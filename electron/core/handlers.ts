@@ -51,11 +51,12 @@ const textOf = (lines: Iterable<string>) => [...lines].join('');
 export type Handlers = { [K in OperationName]: (input: InputOf<K>) => Promise<ResultOf<K>> };
 
 /**
- * What makes settings unsafe to save: invalid values, and files on this machine that do not exist.
- * Missing values (no login yet) are allowed here; the dialog asks for them and Test connection names them.
+ * What makes settings unsafe to save from the console: invalid or missing values (the dialog's OK asks
+ * for complete settings, and so does this, whichever transport the request came by), and files on this
+ * machine that do not exist. bcscmd /SET builds a configuration up step by step and checks it its own way.
  */
 export function localProblems(s: Settings): string[] {
-  const problems = settingsProblems(s, { complete: false }).map((p) => p.message);
+  const problems = settingsProblems(s).map((p) => p.message);
   if (s.caFile.trim() && !fs.existsSync(s.caFile.trim()))
     problems.push(`CA certificate file: ${s.caFile.trim()} does not exist.`);
   return problems;

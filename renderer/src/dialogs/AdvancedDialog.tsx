@@ -2,7 +2,13 @@
 import { useId, useState } from 'react';
 import { formatAdsPath, parseAdsPath } from '../../../shared/adspath.ts';
 import { parseServerList } from '../../../shared/server-list.ts';
-import { DEFAULT_PORTS, SECURITY_MODES, type Security, type Settings } from '../../../shared/settings.ts';
+import {
+  DEFAULT_PORTS,
+  NUMBER_RANGES,
+  SECURITY_MODES,
+  type Security,
+  type Settings,
+} from '../../../shared/settings.ts';
 import { Dialog } from '../controls/Dialog.tsx';
 import { focusField } from '../controls/focus-field.ts';
 import { BrowseDialog } from './BrowseDialog.tsx';
@@ -35,12 +41,8 @@ export function readAdvanced(
   form: Advanced,
 ): { settings: Partial<Settings> } | { errors: Partial<Record<keyof Advanced, string>> } {
   const errors: Partial<Record<keyof Advanced, string>> = {};
-  const whole = (
-    key: 'port' | 'connectTimeout' | 'timeout' | 'pageSize',
-    label: string,
-    min: number,
-    max: number,
-  ): number | null => {
+  const whole = (key: keyof typeof NUMBER_RANGES, label: string): number | null => {
+    const { min, max } = NUMBER_RANGES[key];
     const text = form[key].trim();
     if (key === 'port' && text === '') return null;
     if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
@@ -49,10 +51,10 @@ export function readAdvanced(
     }
     return Number(text);
   };
-  const port = whole('port', 'Port', 1, 65535);
-  const connectTimeout = whole('connectTimeout', 'Connect timeout', 1, 120);
-  const timeout = whole('timeout', 'Operation timeout', 1, 600);
-  const pageSize = whole('pageSize', 'Page size', 1, 1000);
+  const port = whole('port', 'Port');
+  const connectTimeout = whole('connectTimeout', 'Connect timeout');
+  const timeout = whole('timeout', 'Operation timeout');
+  const pageSize = whole('pageSize', 'Page size');
   const path = parseAdsPath(form.ouPath);
   if (!path.ok) errors.ouPath = path.error;
   const server = form.server.trim();

@@ -5,6 +5,7 @@ import type { Settings } from '../../../shared/settings.ts';
 import { Dialog } from '../controls/Dialog.tsx';
 import { useDirectoryTree } from '../controls/directory-tree.ts';
 import { focusTreeItem, useTreeKeys } from '../controls/tree-keys.ts';
+import { ErrorText } from '../controls/ErrorText.tsx';
 
 /** `startDn`: the container the OU path names now; Browse opens there, as Windows' pickers do. */
 export function BrowseDialog({
@@ -114,11 +115,7 @@ export function BrowseDialog({
           <p role="status">Connecting to the directory…</p>
         )}
       </div>
-      {error && (
-        <p role="alert" className="error-text">
-          {error.message} {error.hint}
-        </p>
-      )}
+      <ErrorText error={error} />
       {selected && <p className="selected-path">Selected: {selected}</p>}
       {failover && <p className="note">Failover: {failover}</p>}
     </Dialog>

@@ -11,6 +11,7 @@ import { VirtualTable, type Column } from '../controls/VirtualTable.tsx';
 import { AccountDetails } from './AccountDetails.tsx';
 import { OuTreePane } from './OuTreePane.tsx';
 import { statusLine } from './status-line.ts';
+import { ErrorText } from '../controls/ErrorText.tsx';
 
 const COLUMNS: Column<AccountRecord>[] = [
   { key: 'logon', title: 'Logon name', width: 150, render: (a) => a.logon, sortable: true },
@@ -118,11 +119,7 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
               : `${rows.total.toLocaleString('en-US')} account${rows.total === 1 ? '' : 's'} in ${ouName}${search ? ` matching "${search}"` : ''}`}
           </span>
         </div>
-        {rows.error && (
-          <p role="alert" className="error-text">
-            {rows.error.message} {rows.error.hint}
-          </p>
-        )}
+        <ErrorText error={rows.error} />
         <VirtualTable
           label="Accounts"
           columns={COLUMNS}

@@ -4,6 +4,7 @@ import type { GroupNode } from '../../../shared/contract.ts';
 import type { ApiError } from '../../../shared/result.ts';
 import { api } from '../api.ts';
 import { focusTreeItem, useTreeKeys } from '../controls/tree-keys.ts';
+import { ErrorText } from '../controls/ErrorText.tsx';
 
 const SEARCH_DELAY_MS = 300;
 
@@ -80,11 +81,7 @@ export function GroupPicker({
         {!found && !error && <li role="status">Loading groups…</li>}
       </ul>
       {found?.truncated && <p className="note">More groups match than are listed: type more of the name.</p>}
-      {error && (
-        <p role="alert" className="error-text">
-          {error.message} {error.hint}
-        </p>
-      )}
+      <ErrorText error={error} />
     </div>
   );
 }

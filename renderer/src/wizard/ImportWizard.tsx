@@ -19,6 +19,7 @@ import { PreviewPage, type PreviewState } from './pages/PreviewPage.tsx';
 import { ProgressView } from './pages/ProgressView.tsx';
 import { type CountState, SourcePage } from './pages/SourcePage.tsx';
 import { WelcomePage } from './pages/WelcomePage.tsx';
+import { ErrorText } from '../controls/ErrorText.tsx';
 
 export const WIZARD_TITLE = 'Active Directory Import Wizard';
 const PAGES = ['welcome', 'mode', 'source', 'placement', 'preview', 'progress', 'finish'] as const;
@@ -282,11 +283,7 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
               title="Importing. Cancel stops the import and leaves the users database as it was."
               progress={run?.progress ?? null}
             />
-            {(runError ?? run?.outcome?.error) && (
-              <p role="alert" className="error-text">
-                {(runError ?? run!.outcome!.error)!.message} {(runError ?? run!.outcome!.error)!.hint}
-              </p>
-            )}
+            <ErrorText error={runError ?? run?.outcome?.error} />
           </>
         )}
         {page === 'finish' && run?.outcome && <FinishPage outcome={run.outcome} />}

@@ -5,6 +5,7 @@ import type { Settings } from '../../../shared/settings.ts';
 import { useDirectoryTree } from '../controls/directory-tree.ts';
 import { focusTreeItem, useTreeKeys } from '../controls/tree-keys.ts';
 import { tickState, toggle as toggleTick, type OuSelection, type TickState } from './ou-selection.ts';
+import { ErrorText } from '../controls/ErrorText.tsx';
 
 function TickBox({
   state,
@@ -118,9 +119,7 @@ export function SourceTree({
           {renderNode(root, 1)}
         </ul>
       ) : error ? (
-        <p role="alert" className="error-text">
-          {error.message} {error.hint}
-        </p>
+        <ErrorText error={error} />
       ) : (
         <p role="status">Connecting to the directory…</p>
       )}

@@ -5,6 +5,7 @@ import type { ApiError } from '../../../../shared/result.ts';
 import { api } from '../../api.ts';
 import { saveTextFile } from '../../download.ts';
 import { ACTION_LABEL, countOf, PREVIEW_ACTIONS } from '../action-words.ts';
+import { ErrorText } from '../../controls/ErrorText.tsx';
 
 const LISTED_PROBLEMS = 200;
 
@@ -64,11 +65,7 @@ export function FinishPage({ outcome }: { outcome: ImportOutcome }) {
           Save report…
         </button>
       </p>
-      {error && (
-        <p role="alert" className="error-text">
-          {error.message} {error.hint}
-        </p>
-      )}
+      <ErrorText error={error} />
     </>
   );
 }

@@ -9,6 +9,7 @@ import { VirtualTable, type Column } from '../../controls/VirtualTable.tsx';
 import { saveTextFile } from '../../download.ts';
 import { ACTION_LABEL, countOf, PREVIEW_ACTIONS, WRITING_ACTIONS } from '../action-words.ts';
 import { ProgressView } from './ProgressView.tsx';
+import { ErrorText } from '../../controls/ErrorText.tsx';
 
 export interface PreviewState {
   jobId: number;
@@ -88,11 +89,7 @@ export function PreviewPage({
   ];
 
   if (error) {
-    return (
-      <p role="alert" className="error-text">
-        {error.message} {error.hint}
-      </p>
-    );
+    return <ErrorText error={error} />;
   }
   if (!outcome)
     return (
@@ -102,11 +99,7 @@ export function PreviewPage({
       />
     );
   if (!outcome.ok) {
-    return (
-      <p role="alert" className="error-text">
-        {outcome.error?.message} {outcome.error?.hint}
-      </p>
-    );
+    return <ErrorText error={outcome.error} />;
   }
 
   const exportPlan = async () => {
@@ -189,11 +182,7 @@ export function PreviewPage({
           empty="No account in this view."
         />
       </div>
-      {(rows.error ?? exportError) && (
-        <p role="alert" className="error-text">
-          {(rows.error ?? exportError)!.message} {(rows.error ?? exportError)!.hint}
-        </p>
-      )}
+      <ErrorText error={rows.error ?? exportError} />
     </>
   );
 }

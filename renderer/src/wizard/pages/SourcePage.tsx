@@ -5,6 +5,7 @@ import type { Settings } from '../../../../shared/settings.ts';
 import { GroupPicker } from '../GroupPicker.tsx';
 import type { OuSelection } from '../ou-selection.ts';
 import { SourceTree } from '../SourceTree.tsx';
+import { ErrorText } from '../../controls/ErrorText.tsx';
 
 export type CountState =
   | { state: 'none' }
@@ -66,11 +67,7 @@ export function SourcePage({
           ))}
         </ul>
       )}
-      {count.state === 'failed' && (
-        <p role="alert" className="error-text">
-          {count.error.message} {count.error.hint}
-        </p>
-      )}
+      {count.state === 'failed' && <ErrorText error={count.error} />}
     </>
   );
 }
