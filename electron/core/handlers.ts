@@ -51,12 +51,12 @@ const textOf = (lines: Iterable<string>) => [...lines].join('');
 export type Handlers = { [K in OperationName]: (input: InputOf<K>) => Promise<ResultOf<K>> };
 
 /**
- * What makes settings unsafe to save from the console: invalid or missing values (the dialog's OK asks
- * for complete settings, and so does this, whichever transport the request came by), and files on this
- * machine that do not exist. bcscmd /SET builds a configuration up step by step and checks it its own way.
+ * What makes settings unsafe to save: invalid values, files on this machine that do not exist, and —
+ * from the console, whichever transport the request came by — missing ones (the dialog's OK asks for
+ * complete settings). bcscmd /SET (transport 'cli', in-process only) builds a configuration step by step.
  */
-export function localProblems(s: Settings): string[] {
-  const problems = settingsProblems(s).map((p) => p.message);
+export function localProblems(s: Settings, complete = true): string[] {
+  const problems = settingsProblems(s, { complete }).map((p) => p.message);
   if (s.caFile.trim() && !fs.existsSync(s.caFile.trim()))
     problems.push(`CA certificate file: ${s.caFile.trim()} does not exist.`);
   return problems;
@@ -85,7 +85,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'app.info': async () => deps.info,
     'settings.get': async () => view(),
     'settings.save': async ({ settings, password }) => {
-      const problems = localProblems(settings);
+      const problems = localProblems(settings, deps.info.transport !== 'cli');
       if (problems.length > 0)
         throw new Failure(
           'invalid-settings',
