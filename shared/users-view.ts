@@ -1,18 +1,8 @@
 /** What the console's users view shows: the server's OU tree with counts, and pages of accounts. */
+import type { PersonFields } from './account-fields.ts';
 import type { Counts, HistoryStatus } from './import-run.ts';
 
-/** The person fields an account has, whether typed locally or read from AD. */
-export interface PersonFields {
-  logon: string;
-  firstName: string;
-  middleName: string;
-  lastName: string;
-  displayName: string;
-  email: string;
-  department: string;
-  title: string;
-  phone: string;
-}
+export type { PersonFields };
 
 /** An account as `bcscmd /USERS /JSON` and lookups show it. */
 export interface AccountView extends PersonFields {

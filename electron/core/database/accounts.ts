@@ -1,5 +1,6 @@
 /** The accounts as the console and `bcscmd /USERS` show them. */
 import type { DatabaseSync } from 'node:sqlite';
+import { PERSON_FIELDS, type PersonColumn, type PersonFields } from '../../../shared/account-fields.ts';
 import type { AccountView } from '../../../shared/users-view.ts';
 import { nameKey, OuTree } from './ou-tree.ts';
 
@@ -8,17 +9,8 @@ export type { AccountView, PersonFields } from '../../../shared/users-view.ts';
 /** Logon names compare like OU names: case-insensitively, after Unicode normalisation. */
 export const logonKey = nameKey;
 
-export interface AccountRow {
+export type AccountRow = { [C in PersonColumn]: string } & {
   id: number;
-  logon: string;
-  first_name: string;
-  middle_name: string;
-  last_name: string;
-  display_name: string;
-  email: string;
-  department: string;
-  title: string;
-  phone: string;
   enabled: number;
   disabled_by: 'admin' | 'sync' | null;
   kind: 'user' | 'computer';
@@ -27,7 +19,11 @@ export interface AccountRow {
   ad_guid: string | null;
   ad_dn: string | null;
   ad_usn: number | null;
-}
+};
+
+/** A row's person fields, by the field table. */
+export const personFieldsOfRow = (r: AccountRow): PersonFields =>
+  Object.fromEntries(PERSON_FIELDS.map((f) => [f.key, r[f.column]])) as PersonFields;
 
 export const braced = (guid: string | null): string | null => (guid ? `{${guid}}` : null);
 
@@ -45,15 +41,7 @@ export function findAccount(db: DatabaseSync, logon: string): AccountView | null
 
 export function accountView(r: AccountRow, tree: OuTree): AccountView {
   return {
-    logon: r.logon,
-    firstName: r.first_name,
-    middleName: r.middle_name,
-    lastName: r.last_name,
-    displayName: r.display_name,
-    email: r.email,
-    department: r.department,
-    title: r.title,
-    phone: r.phone,
+    ...personFieldsOfRow(r),
     enabled: r.enabled === 1,
     kind: r.kind,
     ou: tree.path(r.ou_id),

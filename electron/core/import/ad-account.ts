@@ -6,21 +6,15 @@
  */
 import type { Entry } from 'ldapts';
 import { parseDn } from '../../../shared/dn.ts';
-import type { PersonFields } from '../database/accounts.ts';
+import { PERSON_FIELDS, type PersonFields } from '../../../shared/account-fields.ts';
 import { guidToString } from '../directory/object-guid.ts';
 import { logonName } from '../directory/account-filter.ts';
 import { middleNameFrom } from './middle-name.ts';
 
+/** What an import reads of each entry: the person fields' attributes and what identifies and marks it. */
 export const ACCOUNT_ATTRIBUTES = [
   'objectGUID',
-  'sAMAccountName',
-  'givenName',
-  'sn',
-  'displayName',
-  'mail',
-  'department',
-  'title',
-  'telephoneNumber',
+  ...PERSON_FIELDS.flatMap((f) => (f.adAttribute ? [f.adAttribute] : [])),
   'userAccountControl',
   'uSNChanged',
   'whenChanged',
@@ -87,9 +81,10 @@ export function toAdAccount(
   if (logon === '') return reject('the entry has no sAMAccountName');
   if (CONTROL.test(logon)) return reject('the logon name contains a control character');
   if (logon.length > MAX_LOGON) return reject(`the logon name is longer than ${MAX_LOGON} characters`);
-  const firstName = value(e, 'givenname');
-  const lastName = value(e, 'sn');
-  const displayName = value(e, 'displayname');
+  // Every field as AD holds it; the logon (computers lose their "$") and the middle name are derived.
+  const read = Object.fromEntries(
+    PERSON_FIELDS.map((f) => [f.key, f.adAttribute ? value(e, f.adAttribute.toLowerCase()) : '']),
+  ) as PersonFields;
   const uac = Number.parseInt(value(e, 'useraccountcontrol'), 10);
   // Without it a disabled account could be imported as enabled.
   if (!Number.isFinite(uac))
@@ -100,16 +95,10 @@ export function toAdAccount(
   return {
     ok: true,
     account: {
+      ...read,
       guid,
       logon,
-      firstName,
-      middleName: options.parseMiddleName ? middleNameFrom(displayName, firstName, lastName) : '',
-      lastName,
-      displayName,
-      email: value(e, 'mail'),
-      department: value(e, 'department'),
-      title: value(e, 'title'),
-      phone: value(e, 'telephonenumber'),
+      middleName: options.parseMiddleName ? middleNameFrom(read.displayName, read.firstName, read.lastName) : '',
       enabled: (uac & UAC_ACCOUNTDISABLE) === 0,
       kind: options.importComputers ? 'computer' : 'user',
       dn,

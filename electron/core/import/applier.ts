@@ -5,6 +5,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { logonKey } from '../database/accounts.ts';
 import { OuTree } from '../database/ou-tree.ts';
+import { PERSON_FIELDS } from '../../../shared/account-fields.ts';
 import type { AdAccount } from './ad-account.ts';
 import { type Action, type Counts, COUNT_OF, type PlannedAction } from '../../../shared/import-run.ts';
 import type { PlanRow, Stage } from './stage.ts';
@@ -45,12 +46,38 @@ export function clearForNewDatabase(db: DatabaseSync): void {
 export async function applyPlan(ctx: ApplyContext): Promise<void> {
   const { db, now } = ctx;
   const tree = new OuTree(db);
-  const insert =
-    db.prepare(`INSERT INTO accounts (logon, logon_key, first_name, middle_name, last_name, display_name, email, department, title, phone, enabled, disabled_by, kind, ou_id, origin, ad_guid, ad_dn, ad_usn, ad_when_changed, created_at, updated_at, synced_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ad', ?, ?, ?, ?, ?, ?, ?)`);
-  const update =
-    db.prepare(`UPDATE accounts SET logon = ?, logon_key = ?, first_name = ?, middle_name = ?, last_name = ?, display_name = ?, email = ?, department = ?, title = ?, phone = ?,
-    enabled = ?, disabled_by = ?, ou_id = ?, ad_guid = ?, ad_dn = ?, ad_usn = ?, ad_when_changed = ?, updated_at = ?, synced_at = ? WHERE id = ?`);
+  // The person fields' columns come from the field table; logon_key goes with the logon.
+  const personColumns = ['logon_key', ...PERSON_FIELDS.map((f) => f.column)];
+  const insertColumns = [
+    ...personColumns,
+    'enabled',
+    'disabled_by',
+    'kind',
+    'ou_id',
+    'ad_guid',
+    'ad_dn',
+    'ad_usn',
+    'ad_when_changed',
+    'created_at',
+    'updated_at',
+    'synced_at',
+  ];
+  const insert = db.prepare(
+    `INSERT INTO accounts (${insertColumns.join(', ')}, origin) VALUES (${insertColumns.map(() => '?').join(', ')}, 'ad')`,
+  );
+  const updateColumns = [
+    ...personColumns,
+    'enabled',
+    'disabled_by',
+    'ou_id',
+    'ad_guid',
+    'ad_dn',
+    'ad_usn',
+    'ad_when_changed',
+    'updated_at',
+    'synced_at',
+  ];
+  const update = db.prepare(`UPDATE accounts SET ${updateColumns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`);
   const disableGone = db.prepare("UPDATE accounts SET enabled = 0, disabled_by = 'sync', updated_at = ? WHERE id = ?");
   const report = db.prepare(
     'INSERT INTO run_actions (run_id, seq, action, logon, ad_dn, ad_guid, changes, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -68,18 +95,7 @@ export async function applyPlan(ctx: ApplyContext): Promise<void> {
           disableGone.run(now, row.account_id);
         } else {
           const ouId = tree.ensure(JSON.parse(row.target_ou!) as string[], now);
-          const fields = [
-            a.logon,
-            logonKey(a.logon),
-            a.firstName,
-            a.middleName,
-            a.lastName,
-            a.displayName,
-            a.email,
-            a.department,
-            a.title,
-            a.phone,
-          ];
+          const fields = [logonKey(a.logon), ...PERSON_FIELDS.map((f) => a[f.key])];
           if (row.action === 'create') {
             insert.run(
               ...fields,

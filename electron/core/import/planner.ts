@@ -9,6 +9,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { type AccountRow, logonKey } from '../database/accounts.ts';
 import { displayOuPath, nameKey, type OuTree } from '../database/ou-tree.ts';
+import { PERSON_FIELDS } from '../../../shared/account-fields.ts';
 import type { AdAccount } from './ad-account.ts';
 import type { FieldChange, ImportMode } from '../../../shared/import-run.ts';
 import type { Stage } from './stage.ts';
@@ -26,16 +27,9 @@ export interface PlanOptions {
 export const GONE_REASON =
   'no longer in the import source (deleted in AD, moved out of the selected OUs, or no longer a group member)';
 
+/** What a sync compares, and the name a change is reported under: every person field, and the DN. */
 const FIELDS: [keyof AdAccount, keyof AccountRow, string][] = [
-  ['logon', 'logon', 'logon'],
-  ['firstName', 'first_name', 'firstName'],
-  ['middleName', 'middle_name', 'middleName'],
-  ['lastName', 'last_name', 'lastName'],
-  ['displayName', 'display_name', 'displayName'],
-  ['email', 'email', 'email'],
-  ['department', 'department', 'department'],
-  ['title', 'title', 'title'],
-  ['phone', 'phone', 'phone'],
+  ...PERSON_FIELDS.map((f): [keyof AdAccount, keyof AccountRow, string] => [f.key, f.column, f.key]),
   ['dn', 'ad_dn', 'adDn'],
 ];
 

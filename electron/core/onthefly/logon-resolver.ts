@@ -21,6 +21,7 @@ import { Failure } from '../failure.ts';
 import { ACCOUNT_ATTRIBUTES, type AdAccount, BINARY_ATTRIBUTES, toAdAccount } from '../import/ad-account.ts';
 import { applyPlan, plannedAction, REPORTED_ACTIONS } from '../import/applier.ts';
 import { Planner, targetOu } from '../import/planner.ts';
+import { personFieldsOf } from '../../../shared/account-fields.ts';
 import { beginRun, endRun } from '../import/run-history.ts';
 import { Stage } from '../import/stage.ts';
 import { emptyCounts } from '../../../shared/import-run.ts';
@@ -254,15 +255,7 @@ export class LogonResolver {
   private viewOf(a: AdAccount): AccountView {
     const { settings } = this.options;
     return {
-      logon: a.logon,
-      firstName: a.firstName,
-      middleName: a.middleName,
-      lastName: a.lastName,
-      displayName: a.displayName,
-      email: a.email,
-      department: a.department,
-      title: a.title,
-      phone: a.phone,
+      ...personFieldsOf(a),
       enabled: a.enabled,
       kind: a.kind,
       ou: displayOuPath(targetOu(a, { placement: settings.placement, placementOu: this.placement() })),

@@ -1,4 +1,5 @@
 /** The selected account's details; for accounts imported from AD also where they came from. */
+import { PERSON_FIELDS } from '../../../shared/account-fields.ts';
 import type { AccountRecord } from '../../../shared/users-view.ts';
 
 export function AccountDetails({ account }: { account: AccountRecord | null }) {
@@ -9,16 +10,8 @@ export function AccountDetails({ account }: { account: AccountRecord | null }) {
       </section>
     );
   const fields: [string, string][] = [
-    ['Logon name', account.logon],
-    ['Display name', account.displayName],
-    [
-      'First / middle / last name',
-      [account.firstName, account.middleName, account.lastName].filter(Boolean).join(' / '),
-    ],
-    ['E-mail', account.email],
-    ['Department', account.department],
-    ['Title', account.title],
-    ['Phone', account.phone],
+    // Every person field, by the one field table.
+    ...PERSON_FIELDS.map((f): [string, string] => [f.label, account[f.key]]),
     [
       'Enabled',
       account.enabled
