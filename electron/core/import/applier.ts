@@ -9,6 +9,8 @@ import { PERSON_FIELDS } from '../../../shared/account-fields.ts';
 import type { AdAccount } from './ad-account.ts';
 import { type Action, type Counts, COUNT_OF, type PlannedAction } from '../../../shared/import-run.ts';
 import type { PlanRow, Stage } from './stage.ts';
+import { bumpRevision } from '../database/users-database.ts';
+import { endRun, type RunEnd } from './run-history.ts';
 
 const BATCH = 500;
 const WRITTEN: Action[] = ['create', 'update', 'disable', 'enable'];
@@ -36,6 +38,45 @@ export function plannedAction(row: PlanRow, override?: { action: Action; reason:
     changes: row.changes ? JSON.parse(row.changes) : null,
     reason: override?.reason ?? row.reason,
   };
+}
+
+/** What one apply needs beyond the rows: the run it is recorded under and the steps around it. */
+export interface TransactionalApply extends Omit<ApplyContext, 'runId'> {
+  /**
+   * Under the write lock, before anything is written: plan (again), check, back up. Returns the run the
+   * apply is recorded under, or null to write nothing at all.
+   */
+  prepare: () => number | null;
+  /** After the rows, in the same transaction (the sync marks). */
+  finish?: () => void;
+  /** How the run's history entry ends, in the same transaction. */
+  end: () => RunEnd;
+}
+
+/**
+ * The one apply path (imports, on-the-fly logons): under SQLite's write lock, prepare → apply every row
+ * → finish → bump the revision → record the run's end → commit. Any failure rolls all of it back, so
+ * a run whose end is not recorded changed nothing. Returns false when `prepare` chose to write nothing.
+ */
+export async function applyInTransaction(t: TransactionalApply): Promise<boolean> {
+  const { db } = t;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const runId = t.prepare();
+    if (runId === null) {
+      db.exec('ROLLBACK');
+      return false;
+    }
+    await applyPlan({ ...t, runId });
+    t.finish?.();
+    bumpRevision(db);
+    endRun(db, runId, t.end());
+    db.exec('COMMIT');
+    return true;
+  } catch (err) {
+    db.exec('ROLLBACK');
+    throw err;
+  }
 }
 
 /** Empties the database for "Create a new database" (the caller made the backup). */

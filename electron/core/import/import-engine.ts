@@ -15,7 +15,6 @@ import type { NameResolver } from '../directory/resolver.ts';
 import { failoverNote, openSession, type DirectorySession } from '../directory/session.ts';
 import {
   backupWithReader,
-  bumpRevision,
   explainDatabaseError,
   openUsersDatabase,
   revisionOf,
@@ -24,7 +23,7 @@ import {
 import { OuTree } from '../database/ou-tree.ts';
 import { Failure } from '../failure.ts';
 import { ACCOUNT_ATTRIBUTES, BINARY_ATTRIBUTES, toAdAccount } from './ad-account.ts';
-import { applyPlan, clearForNewDatabase, plannedAction, REPORTED_ACTIONS } from './applier.ts';
+import { applyInTransaction, clearForNewDatabase, plannedAction, REPORTED_ACTIONS } from './applier.ts';
 import { Planner } from './planner.ts';
 import { ProgressMeter } from './progress-meter.ts';
 import { beginRun, endRun } from './run-history.ts';
@@ -355,27 +354,11 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     if (ctx.signal?.aborted) throw cancelled();
     const now = new Date().toISOString();
     meter.start('apply', stage.countPlanned(...REPORTED_ACTIONS));
-    db.exec('BEGIN IMMEDIATE');
     let backup: string | null = null;
     try {
-      if (revisionOf(db) !== revision) {
-        // Another import or an on-the-fly logon wrote while this run read the directory: plan again on what
-        // the database holds now, under the write lock, so nothing can change in between (a previewed plan
-        // must still be the same; the safety checks run again).
-        stage.clearPlan();
-        ({ planDigest, leftOut, untouched } = makePlan());
-        revision = revisionOf(db);
-        checkSafety(db, stage, request, !incremental, kind, settings, label);
-        meter.start('apply', stage.countPlanned(...REPORTED_ACTIONS));
-      }
-      // The copy is taken inside the lock, so that it holds exactly what this run replaces.
-      if (request.mode === 'new' && db.prepare('SELECT 1 FROM accounts LIMIT 1').get() !== undefined)
-        backup = backupWithReader(ctx.databaseFile, 'backup');
-      if (request.mode === 'new') clearForNewDatabase(db);
-      await applyPlan({
+      await applyInTransaction({
         db,
-        stage,
-        runId: runId!,
+        stage: planStage,
         now,
         counts,
         problems,
@@ -383,18 +366,33 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
         checkCancelled: () => {
           if (ctx.signal?.aborted) throw cancelled();
         },
+        prepare: () => {
+          if (revisionOf(db) !== revision) {
+            // Another import or an on-the-fly logon wrote while this run read the directory: plan again on
+            // what the database holds now, under the write lock, so nothing can change in between (a
+            // previewed plan must still be the same; the safety checks run again).
+            planStage.clearPlan();
+            ({ planDigest, leftOut, untouched } = makePlan());
+            revision = revisionOf(db);
+            checkSafety(db, planStage, request, !incremental, kind, settings, label);
+            meter.start('apply', planStage.countPlanned(...REPORTED_ACTIONS));
+          }
+          // The copy is taken inside the lock, so that it holds exactly what this run replaces.
+          if (request.mode === 'new' && db.prepare('SELECT 1 FROM accounts LIMIT 1').get() !== undefined)
+            backup = backupWithReader(ctx.databaseFile, 'backup');
+          if (request.mode === 'new') clearForNewDatabase(db);
+          return runId;
+        },
+        finish: () => {
+          counts.unchanged += untouched;
+          // Left-out accounts must come back in the next sync, which an incremental pass would not read again.
+          if (leftOut > 0) forgetMarks(db, key);
+          else if (request.mode === 'new' || request.mode === 'sync')
+            saveMarks(db, key, marks, incremental ? saved!.since_full + 1 : 0, now, planStage.entries);
+        },
+        end: () => ({ status: 'succeeded', ...run!, counts, error: null, backup }),
       });
-      counts.unchanged += untouched;
-      // Left-out accounts must come back in the next sync, which an incremental pass would not read again.
-      if (leftOut > 0) forgetMarks(db, key);
-      else if (request.mode === 'new' || request.mode === 'sync')
-        saveMarks(db, key, marks, incremental ? saved!.since_full + 1 : 0, now, stage.entries);
-      bumpRevision(db);
-      // The end is recorded in the same transaction as the changes: "running" in the history means none were made.
-      endRun(db, runId!, { status: 'succeeded', ...run, counts, error: null, backup });
-      db.exec('COMMIT');
     } catch (err) {
-      db.exec('ROLLBACK');
       Object.assign(counts, emptyCounts());
       problems.length = 0;
       throw err;

@@ -10,7 +10,7 @@ import { parseServerOuPath } from '../../../shared/server-ou-path.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { type AccountView, braced, findAccount } from '../database/accounts.ts';
 import { displayOuPath, OuTree } from '../database/ou-tree.ts';
-import { bumpRevision, openUsersDatabase, type UsersDatabase } from '../database/users-database.ts';
+import { openUsersDatabase, type UsersDatabase } from '../database/users-database.ts';
 import { accountFilter } from '../directory/account-filter.ts';
 import { escapeFilterValue } from '../directory/filter-escape.ts';
 import { explainLdapError } from '../directory/ldap-errors.ts';
@@ -19,10 +19,10 @@ import { readRootDse } from '../directory/rootdse.ts';
 import type { DirectorySession } from '../directory/session.ts';
 import { Failure } from '../failure.ts';
 import { ACCOUNT_ATTRIBUTES, type AdAccount, BINARY_ATTRIBUTES, toAdAccount } from '../import/ad-account.ts';
-import { applyPlan, plannedAction, REPORTED_ACTIONS } from '../import/applier.ts';
+import { applyInTransaction, plannedAction, REPORTED_ACTIONS } from '../import/applier.ts';
 import { Planner, targetOu } from '../import/planner.ts';
 import { personFieldsOf } from '../../../shared/account-fields.ts';
-import { beginRun, endRun } from '../import/run-history.ts';
+import { beginRun } from '../import/run-history.ts';
 import { Stage } from '../import/stage.ts';
 import { emptyCounts } from '../../../shared/import-run.ts';
 import { parseLogonInput } from './logon-input.ts';
@@ -271,67 +271,59 @@ export class LogonResolver {
     const already = findAccount(db, account.logon);
     if (already) return { result: 'local', account: already };
     const now = new Date().toISOString();
+    const source = `logon ${account.logon} (${account.dn})`;
+    const counts = emptyCounts();
     const stage = new Stage(db);
-    db.exec('BEGIN IMMEDIATE');
+    let notImported: string | null = null;
+    let runId: number | null = null;
     try {
-      stage.add(account);
-      const planner = new Planner(db, stage, new OuTree(db), {
-        mode: 'add',
-        kind: account.kind,
-        importDisabled: settings.importDisabled,
-        placement: settings.placement,
-        placementOu: this.placement(),
-        seenGuids: new Set(),
-      });
-      planner.planEntry(account);
-      const [row] = [...stage.planned(REPORTED_ACTIONS), ...stage.planned(['unchanged'])];
-      const planned = row ? plannedAction(row) : null;
-      if (!planned || planned.action !== 'create') {
-        db.exec('ROLLBACK');
-        const why =
-          planned?.action === 'unchanged'
-            ? `the directory account ${account.dn} is already in the users database under another logon name (renamed in AD?); a sync updates it`
-            : (planned?.reason ?? 'it could not be planned');
-        return {
-          result: 'not-found',
-          reason: `"${account.logon}" was found in Active Directory but not imported: ${why}.`,
-        };
-      }
-      const counts = emptyCounts();
-      const source = `logon ${account.logon} (${account.dn})`;
-      const runId = beginRun(db, {
-        mode: 'on-the-fly',
-        source,
-        startedBy: 'on-the-fly',
-        incremental: false,
-        dc: null,
-        startedAt: now,
-      });
-      await applyPlan({
+      // The engine's apply path: planned and applied under one write lock, recorded as an on-the-fly run.
+      const applied = await applyInTransaction({
         db,
         stage,
-        runId,
         now,
         counts,
         problems: [],
         onRow: () => undefined,
         checkCancelled: () => undefined,
+        prepare: () => {
+          stage.add(account);
+          const planner = new Planner(db, stage, new OuTree(db), {
+            mode: 'add',
+            kind: account.kind,
+            importDisabled: settings.importDisabled,
+            placement: settings.placement,
+            placementOu: this.placement(),
+            seenGuids: new Set(),
+          });
+          planner.planEntry(account);
+          const [row] = [...stage.planned(REPORTED_ACTIONS), ...stage.planned(['unchanged'])];
+          const planned = row ? plannedAction(row) : null;
+          if (!planned || planned.action !== 'create') {
+            notImported =
+              planned?.action === 'unchanged'
+                ? `the directory account ${account.dn} is already in the users database under another logon name (renamed in AD?); a sync updates it`
+                : (planned?.reason ?? 'it could not be planned');
+            return null;
+          }
+          runId = beginRun(db, {
+            mode: 'on-the-fly',
+            source,
+            startedBy: 'on-the-fly',
+            incremental: false,
+            dc: null,
+            startedAt: now,
+          });
+          return runId;
+        },
+        end: () => ({ status: 'succeeded', source, incremental: false, dc: null, counts, error: null, backup: null }),
       });
-      bumpRevision(db);
-      endRun(db, runId, {
-        status: 'succeeded',
-        source,
-        incremental: false,
-        dc: null,
-        counts,
-        error: null,
-        backup: null,
-      });
-      db.exec('COMMIT');
+      if (!applied)
+        return {
+          result: 'not-found',
+          reason: `"${account.logon}" was found in Active Directory but not imported: ${notImported}.`,
+        };
       return { result: 'imported', account: findAccount(db, account.logon)!, dn: account.dn, runId, dryRun: false };
-    } catch (err) {
-      db.exec('ROLLBACK');
-      throw err;
     } finally {
       stage.drop();
     }
