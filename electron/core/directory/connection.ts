@@ -1,14 +1,13 @@
 /**
- * Opening a directory connection step by step (TCP, TLS, LDAP client) so that Test connection can time
- * and explain each step, while browse and import use the same code through `openDirectory`.
+ * The parts of a directory connection (TCP, TLS, the LDAP client over our own socket), which the
+ * connection pipeline (pipeline.ts) puts together for Test connection and every session alike.
  */
 import net from 'node:net';
 import tls from 'node:tls';
 import { Client } from 'ldapts';
-import type { Security } from '../../../shared/settings.ts';
 import { Failure } from '../failure.ts';
 import { installLdaptsAdapter } from './ldapts-adapter.ts';
-import { type CertificateSummary, explainHandshakeError, tlsOptions, trustedCas, verifyOrThrow } from './tls-check.ts';
+import { type CertificateSummary, explainHandshakeError, tlsOptions, verifyOrThrow } from './tls-check.ts';
 
 export interface Timeouts {
   connectMs: number;
@@ -208,13 +207,6 @@ export async function startTls(
   return { client, certificate: verifyOrThrow(upgraded, host) };
 }
 
-export interface DirectoryConnection {
-  client: Client;
-  address: string;
-  certificate: CertificateSummary | null;
-  close(): Promise<void>;
-}
-
 /**
  * Ends a session: unbind when ldapts has used the socket, and always destroy the socket itself
  * (ldapts skips unbind on a client that never sent anything, which would keep the process alive).
@@ -222,32 +214,4 @@ export interface DirectoryConnection {
 export async function closeClient(client: Client, socket: net.Socket): Promise<void> {
   await client.unbind().catch(() => undefined);
   socket.destroy();
-}
-
-/** Connect + secure, as one call, for work that does not report steps (browse, import). */
-export async function openDirectory(
-  host: string,
-  addresses: string[],
-  port: number,
-  security: Security,
-  caFile: string,
-  timeouts: Timeouts,
-): Promise<DirectoryConnection> {
-  const { socket, address } = await connectTcp(addresses, port, timeouts.connectMs);
-  try {
-    if (security === 'ldaps') {
-      const secured = await handshakeLdaps(socket, host, port, trustedCas(caFile), timeouts.connectMs);
-      const client = clientOver(secured.socket, host, port, timeouts);
-      return { client, address, certificate: secured.certificate, close: () => closeClient(client, socket) };
-    }
-    if (security === 'starttls') {
-      const { client, certificate } = await startTls(socket, host, port, trustedCas(caFile), timeouts);
-      return { client, address, certificate, close: () => closeClient(client, socket) };
-    }
-    const client = clientOver(socket, host, port, timeouts);
-    return { client, address, certificate: null, close: () => closeClient(client, socket) };
-  } catch (err) {
-    socket.destroy();
-    throw err;
-  }
 }
