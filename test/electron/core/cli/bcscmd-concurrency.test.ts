@@ -7,12 +7,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Events } from '../../../../shared/contract.ts';
-import { createServices } from '../../../../electron/core/app-services.ts';
-import { dispatch } from '../../../../electron/core/handlers.ts';
-import { SessionVault } from '../../../../electron/core/secrets/password-vault.ts';
-import { openSettingsFile } from '../../../../electron/core/settings/conf-file.ts';
 import { BCSCMD, bcscmd } from '../../../support/bcscmd.ts';
+import { consoleServices } from '../../../support/console-services.ts';
 import { BASE_DN, NETBIOS, SERVICE_ACCOUNT, STAFF_OU } from '../../../support/directory-fixture.ts';
 import { ldapsearchAccounts } from '../../../support/ldapsearch.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
@@ -137,53 +133,20 @@ describe.runIf(realPartsAvailable())('several processes on one data folder', () 
   it("runs the wizard's import job and bcscmd /LDAP at once without harm", async () => {
     const data = tempDir();
     expect(configure(data).code).toBe(0);
-    const services = createServices({
-      file: openSettingsFile(data),
-      vault: () => new SessionVault('test.'),
-      transport: 'browser',
-      dataDir: data,
-      log: () => undefined,
-    });
+    const console_ = consoleServices(data);
     try {
-      const call = (name: string, input: unknown) => dispatch(services.handlers, name, input, () => undefined);
-      const settings = (await call('settings.get', {})) as { ok: true; value: { settings: object } };
+      const settings = (await console_.call('settings.get', {})) as { ok: true; value: { settings: object } };
       expect(
-        await call('settings.save', {
+        await console_.call('settings.save', {
           settings: settings.value.settings,
           password: { action: 'set', value: SERVICE_ACCOUNT.password },
         }),
       ).toMatchObject({ ok: true });
-      const finish = () =>
-        new Promise<Events['import.finished']['outcome']>((resolve) => {
-          const stop = services.subscribe((event, payload) => {
-            if (event !== 'import.finished') return;
-            stop();
-            resolve((payload as Events['import.finished']).outcome);
-          });
-        });
-      const request = {
-        mode: 'add',
-        source: { ous: [staffDn], levels: [], groups: [] },
-        options: {
-          importComputers: false,
-          parseMiddleName: false,
-          placement: 'recreate',
-          placementOu: '',
-          importDisabled: true,
-        },
-        exclude: [],
-      };
-      let finished = finish();
-      expect(await call('import.start', { ...request, dryRun: true, expectPlan: null })).toMatchObject({ ok: true });
-      const preview = await finished;
+      const preview = await console_.startImport('add', [staffDn]);
       expect(preview.planDigest).toEqual(expect.any(String));
       // The wizard's Next and the scheduled task, at the same moment.
-      finished = finish();
       const cli = start([`/DATA:${data}`, '/LDAP', '/MODE:add'], PASSWORD_ENV);
-      expect(await call('import.start', { ...request, dryRun: false, expectPlan: preview.planDigest })).toMatchObject({
-        ok: true,
-      });
-      const [wizard, command] = await Promise.all([finished, cli]);
+      const [wizard, command] = await Promise.all([console_.startImport('add', [staffDn], preview.planDigest), cli]);
       expectSucceeded(command, 'bcscmd /LDAP');
       expect(JSON.stringify(wizard)).not.toMatch(DAMAGED);
       // The wizard applies only what was previewed: if bcscmd added the accounts first, its plan changed.
@@ -192,7 +155,7 @@ describe.runIf(realPartsAvailable())('several processes on one data folder', () 
           /changed since the preview, so this run would not do exactly what was previewed\. Nothing was changed/,
         );
     } finally {
-      await services.close();
+      await console_.close();
     }
     const file = path.join(data, 'users.sqlite');
     expect(sql(file, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);

@@ -8,17 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Attribute, Change, type Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Events } from '../../../../shared/contract.ts';
-import { createServices } from '../../../../electron/core/app-services.ts';
 import { browse } from '../../../../electron/core/directory/browse.ts';
 import { testConnection } from '../../../../electron/core/directory/connection-test.ts';
 import { readDcMarks } from '../../../../electron/core/directory/dc-marks.ts';
 import { createResolver } from '../../../../electron/core/directory/resolver.ts';
 import { SessionCache } from '../../../../electron/core/directory/session-cache.ts';
-import { dispatch } from '../../../../electron/core/handlers.ts';
-import { SessionVault } from '../../../../electron/core/secrets/password-vault.ts';
-import { openSettingsFile } from '../../../../electron/core/settings/conf-file.ts';
 import { bcscmd } from '../../../support/bcscmd.ts';
+import { consoleServices } from '../../../support/console-services.ts';
 import { BASE_DN, DC_FQDN, NETBIOS, SERVICE_ACCOUNT, STAFF_OU } from '../../../support/directory-fixture.ts';
 import { ldapsearchAccounts } from '../../../support/ldapsearch.ts';
 import { realPartsAvailable } from '../../../support/real-parts.ts';
@@ -227,50 +223,22 @@ describe.runIf(realPartsAvailable())('two domain controllers of one domain', () 
 
     const before = { ...process.env };
     Object.assign(process.env, DNS_ENV);
-    const wizardData = tempDir();
-    const services = createServices({
-      file: openSettingsFile(wizardData),
-      vault: () => new SessionVault('test.'),
-      transport: 'browser',
-      dataDir: wizardData,
-      log: () => undefined,
-    });
+    const wizard = consoleServices(tempDir());
     try {
-      const call = (name: string, input: unknown) => dispatch(services.handlers, name, input, () => undefined);
       expect(
-        await call('settings.save', {
+        await wizard.call('settings.save', {
           settings: dcSettings(dc1, { server: SERVERS, ouPath: `LDAP://${STAFF_DN}` }),
           password: { action: 'set', value: SERVICE_PASSWORD },
         }),
       ).toMatchObject({ ok: true });
-      const finished = new Promise<Events['import.finished']>((resolve) =>
-        services.subscribe(
-          (event, payload) => event === 'import.finished' && resolve(payload as Events['import.finished']),
-        ),
-      );
-      const started = await call('import.start', {
-        mode: 'new',
-        dryRun: true,
-        source: { ous: [STAFF_DN], levels: [], groups: [] },
-        options: {
-          importComputers: false,
-          parseMiddleName: false,
-          placement: 'recreate',
-          placementOu: '',
-          importDisabled: true,
-        },
-        exclude: [],
-        expectPlan: null,
-      });
-      expect(started.ok, JSON.stringify(started)).toBe(true);
-      const { outcome } = await finished;
+      const outcome = await wizard.startImport('new', [STAFF_DN]);
       expect(outcome).toMatchObject({
         ok: true,
         dc: REPLICA_FQDN,
         failover: expect.stringMatching(/Used dc2\.corp\.example\.test instead/),
       });
     } finally {
-      await services.close();
+      await wizard.close();
       process.env = before;
     }
   });

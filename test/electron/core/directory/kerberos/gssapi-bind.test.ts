@@ -11,12 +11,8 @@ import { createResolver } from '../../../../../electron/core/directory/resolver.
 import { openSession } from '../../../../../electron/core/directory/session.ts';
 import { pagedSearch } from '../../../../../electron/core/directory/paged-search.ts';
 import type { Settings } from '../../../../../shared/settings.ts';
-import type { Events } from '../../../../../shared/contract.ts';
-import { createServices } from '../../../../../electron/core/app-services.ts';
-import { dispatch } from '../../../../../electron/core/handlers.ts';
-import { SessionVault } from '../../../../../electron/core/secrets/password-vault.ts';
-import { openSettingsFile } from '../../../../../electron/core/settings/conf-file.ts';
 import { bcscmd } from '../../../../support/bcscmd.ts';
+import { consoleServices } from '../../../../support/console-services.ts';
 import { BASE_DN, REALM, SERVICE_ACCOUNT, STAFF_OU } from '../../../../support/directory-fixture.ts';
 import { kerberosMissing, type KerberosEnv, ticketFor, withEnv } from '../../../../support/kerberos.ts';
 import { ldapsearchAccounts } from '../../../../support/ldapsearch.ts';
@@ -106,44 +102,18 @@ describe.runIf(!missing)('Current account (Kerberos) on the Samba DC, named by i
 
   it("answers Test lookup and runs the wizard's import job through the console's handlers", async () => {
     await withEnv({ ...ticket, ...dnsEnv }, async () => {
-      const dataDir = tempDir();
-      const services = createServices({
-        file: openSettingsFile(dataDir),
-        vault: () => new SessionVault('test.'),
-        transport: 'browser',
-        dataDir,
-        log: () => undefined,
-      });
+      const wizard = consoleServices(tempDir());
       try {
-        const call = (name: string, input: unknown) => dispatch(services.handlers, name, input, () => undefined);
         const settings = current({ autoImport: true });
-        const lookup = await call('directory.lookup', { settings, name: 'staff0042' });
+        const lookup = await wizard.call('directory.lookup', { settings, name: 'staff0042' });
         expect(lookup).toMatchObject({
           ok: true,
           value: { result: 'imported', dryRun: true, account: { logon: 'staff0042' } },
         });
-        expect(await call('settings.save', { settings, password: { action: 'keep' } })).toMatchObject({ ok: true });
-        const finished = new Promise<Events['import.finished']>((resolve) =>
-          services.subscribe(
-            (event, payload) => event === 'import.finished' && resolve(payload as Events['import.finished']),
-          ),
-        );
-        const started = await call('import.start', {
-          mode: 'new',
-          dryRun: true,
-          source: { ous: [STAFF_DN], levels: [], groups: [] },
-          options: {
-            importComputers: false,
-            parseMiddleName: false,
-            placement: 'recreate',
-            placementOu: '',
-            importDisabled: true,
-          },
-          exclude: [],
-          expectPlan: null,
+        expect(await wizard.call('settings.save', { settings, password: { action: 'keep' } })).toMatchObject({
+          ok: true,
         });
-        expect(started.ok, JSON.stringify(started)).toBe(true);
-        const { outcome } = await finished;
+        const outcome = await wizard.startImport('new', [STAFF_DN]);
         expect(outcome.error).toBeNull();
         expect(outcome).toMatchObject({
           ok: true,
@@ -151,7 +121,7 @@ describe.runIf(!missing)('Current account (Kerberos) on the Samba DC, named by i
           counts: { created: ldapsearchAccounts(dc, STAFF_DN, USERS).size },
         });
       } finally {
-        await services.close();
+        await wizard.close();
       }
     });
   });
