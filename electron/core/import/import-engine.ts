@@ -8,7 +8,7 @@ import { parseAdsPath } from '../../../shared/adspath.ts';
 import { parseServerOuPath } from '../../../shared/server-ou-path.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { isAccountEntry } from '../directory/account-filter.ts';
-import { readDcMarks } from '../directory/dc-marks.ts';
+import { type DcMarks, readDcMarks } from '../directory/dc-marks.ts';
 import { explainLdapError } from '../directory/ldap-errors.ts';
 import { pagedSearch } from '../directory/paged-search.ts';
 import type { NameResolver } from '../directory/resolver.ts';
@@ -41,7 +41,15 @@ import {
   type StartedBy,
 } from '../../../shared/import-run.ts';
 import { changedSince, describeSource, explainSearchError, type ImportSource, sourceSearches } from './source.ts';
-import { dcMarkFor, forgetMarks, fullPassReason, loadMarks, saveMarks, sourceKey } from './sync-marks.ts';
+import {
+  dcMarkFor,
+  forgetMarks,
+  fullPassReason,
+  loadMarks,
+  type MarksRow,
+  saveMarks,
+  sourceKey,
+} from './sync-marks.ts';
 import { Stage } from './stage.ts';
 
 export interface ImportRequest {
@@ -199,9 +207,231 @@ function collectPlan(stage: Stage, counts: Counts, problems: PlannedAction[], li
   return plan;
 }
 
+/** What one run carries through its phases; the failure report reads what the phases found so far. */
+interface Run {
+  request: ImportRequest;
+  ctx: ImportContext;
+  settings: Settings;
+  db: DatabaseSync;
+  meter: ProgressMeter;
+  counts: Counts;
+  problems: PlannedAction[];
+  kind: 'user' | 'computer';
+  placementOu: string[];
+  runId: number | null;
+  /** Known once connected: the source in words, incremental or not, the DC that answered. */
+  found: { source: string; incremental: boolean; dc: string | null } | null;
+  fullReason: string | null;
+  failover: string | null;
+  session: DirectorySession | null;
+  stage: Stage | null;
+}
+
+interface ReadResult {
+  marks: DcMarks;
+  key: string;
+  saved: MarksRow | undefined;
+  incremental: boolean;
+  label: string;
+  stage: Stage;
+  seenGuids: Set<string>;
+  rejects: PlannedAction[];
+  read: number;
+}
+
+interface Plan {
+  planDigest: string;
+  leftOut: number;
+  untouched: number;
+}
+
+async function closeSession(run: Run): Promise<void> {
+  const s = run.session;
+  run.session = null;
+  if (s) await s.close();
+}
+
+/** Read: connect (with failover), decide full or incremental, page the source into the stage. */
+async function readPhase(run: Run): Promise<ReadResult> {
+  const { request, ctx, settings, db, meter } = run;
+  if (ctx.signal?.aborted) throw cancelled();
+  meter.start('connect', null);
+  const session = await openSession(
+    settings,
+    ctx.password,
+    ctx.resolver,
+    request.mode === 'sync' ? lastDcFor(db, request, settings) : null,
+  );
+  run.session = session;
+  run.failover = failoverNote(session);
+  if (ctx.signal?.aborted) throw cancelled();
+  const marks = await readDcMarks(session.client).catch((err) => {
+    throw explainLdapError(err, 'RootDSE read', settings.timeout * 1000);
+  });
+  const source: ImportSource = request.source ?? {
+    ous: [session.plan.baseDn || marks.defaultNamingContext],
+    groups: [],
+  };
+  const label = describeSource(source, settings.importComputers);
+  const key = sourceKey(source, settings);
+  const saved = loadMarks(db, key);
+  run.fullReason = fullPassReason(request, source, marks, saved, settings);
+  const incremental = run.fullReason === null;
+  run.found = { source: label, incremental, dc: marks.dnsHostName || session.host };
+  let searches = await sourceSearches(session.client, source, {
+    importComputers: settings.importComputers,
+    domainDn: marks.defaultNamingContext,
+    timeoutMs: settings.timeout * 1000,
+  });
+  // From this DC's own mark: another DC's USNs say nothing about this one.
+  if (incremental) searches = searches.map((s) => changedSince(s, dcMarkFor(saved, marks)!.usn));
+  const stage = new Stage(db);
+  run.stage = stage;
+  const seenGuids = new Set<string>();
+  const rejects: PlannedAction[] = [];
+  meter.start('search', incremental ? null : (saved?.last_seen ?? null));
+  const read = await readSource(session, stage, searches, ctx, meter, seenGuids, rejects);
+  await closeSession(run);
+  return { marks, key, saved, incremental, label, stage, seenGuids, rejects, read };
+}
+
+/** Plan: every staged entry against the database as it is now (run again under the write lock if it moved on). */
+function planPhase(run: Run, r: ReadResult): Plan {
+  const { request, settings, db, meter } = run;
+  const { stage } = r;
+  stage.begin();
+  for (const reject of r.rejects) stage.plan(reject);
+  const planner = new Planner(db, stage, new OuTree(db), {
+    mode: request.mode,
+    kind: run.kind,
+    importDisabled: settings.importDisabled,
+    placement: settings.placement,
+    placementOu: run.placementOu,
+    seenGuids: r.seenGuids,
+  });
+  let planned = 0;
+  for (const account of stage.accounts()) {
+    planner.planEntry(account);
+    if (++planned % 2000 === 0) meter.update(planned);
+  }
+  if (request.mode === 'sync' && !r.incremental) planner.planGone();
+  const planDigest = stage.digest(REPORTED_ACTIONS);
+  if (request.expectPlan && request.expectPlan !== planDigest) {
+    throw new Failure(
+      'plan-changed',
+      `The directory or the users database changed since the preview, so this run would not do exactly what was previewed.`,
+      'Go back to the preview to see the plan as it is now, then run it again.',
+    );
+  }
+  const leftOut = stage.leaveOut(request.exclude ?? [], WRITES, LEFT_OUT_REASON);
+  stage.commit();
+  meter.update(planned, true);
+  return { planDigest, leftOut, untouched: r.incremental ? planner.untouched() : 0 };
+}
+
+/** Apply: the one apply path, planning again first if the database changed since `revision`. */
+async function applyPhase(
+  run: Run,
+  r: ReadResult,
+  plan: Plan,
+  revision: number,
+): Promise<{ plan: Plan; backup: string | null }> {
+  const { request, ctx, settings, db, meter, counts, problems } = run;
+  const { stage } = r;
+  const now = new Date().toISOString();
+  meter.start('apply', stage.countPlanned(...REPORTED_ACTIONS));
+  let backup: string | null = null;
+  let current = plan;
+  try {
+    await applyInTransaction({
+      db,
+      stage,
+      now,
+      counts,
+      problems,
+      onRow: (done) => meter.update(done, true), // once per batch: few enough to send all
+      checkCancelled: () => {
+        if (ctx.signal?.aborted) throw cancelled();
+      },
+      prepare: () => {
+        if (revisionOf(db) !== revision) {
+          // Another import or an on-the-fly logon wrote while this run read the directory: plan again on
+          // what the database holds now, under the write lock, so nothing can change in between (a
+          // previewed plan must still be the same; the safety checks run again).
+          stage.clearPlan();
+          current = planPhase(run, r);
+          checkSafety(db, stage, request, !r.incremental, run.kind, settings, r.label);
+          meter.start('apply', stage.countPlanned(...REPORTED_ACTIONS));
+        }
+        // The copy is taken inside the lock, so that it holds exactly what this run replaces.
+        if (request.mode === 'new' && db.prepare('SELECT 1 FROM accounts LIMIT 1').get() !== undefined)
+          backup = backupWithReader(ctx.databaseFile, 'backup');
+        if (request.mode === 'new') clearForNewDatabase(db);
+        return run.runId;
+      },
+      finish: () => {
+        counts.unchanged += current.untouched;
+        // Left-out accounts must come back in the next sync, which an incremental pass would not read again.
+        if (current.leftOut > 0) forgetMarks(db, r.key);
+        else if (request.mode === 'new' || request.mode === 'sync')
+          saveMarks(db, r.key, r.marks, r.incremental ? r.saved!.since_full + 1 : 0, now, stage.entries);
+      },
+      end: () => ({ status: 'succeeded', ...run.found!, counts, error: null, backup }),
+    });
+  } catch (err) {
+    Object.assign(counts, emptyCounts());
+    problems.length = 0;
+    throw err;
+  }
+  return { plan: current, backup };
+}
+
+/** Record: a run that failed, was cancelled or stopped — in the history (real runs) and as the outcome. */
+function recordFailure(
+  run: Run,
+  err: unknown,
+  outcome: (status: RunStatus, extra: Partial<ImportOutcome>) => ImportOutcome,
+): ImportOutcome {
+  const { request, settings, db, runId, found } = run;
+  const failure =
+    err instanceof Failure
+      ? err
+      : new Failure(
+          'unexpected',
+          `The import failed unexpectedly: ${(err as Error).message}.`,
+          'Try again; if it repeats, report it with this message.',
+        );
+  const status: RunStatus =
+    failure.code === 'cancelled' ? 'cancelled' : failure instanceof RunStopped ? 'stopped' : 'failed';
+  // Before the commit, any failure rolled back: the run stopped before changing anything.
+  const message = `${failure.message}${failure instanceof RunStopped ? ' It was stopped before changing anything.' : ''} ${NOTHING_CHANGED}`;
+  if (runId !== null) {
+    // The history keeps failed attempts too: that is where an admin looks when a scheduled sync did nothing.
+    const source =
+      found?.source ?? (request.source ? describeSource(request.source, settings.importComputers) : settings.ouPath);
+    endRun(db, runId, {
+      status,
+      source,
+      incremental: found?.incremental ?? false,
+      dc: found?.dc ?? null,
+      counts: emptyCounts(),
+      error: message,
+      backup: null,
+    });
+  }
+  return outcome(status, {
+    runId,
+    dc: found?.dc ?? null,
+    failover: run.failover,
+    incremental: found?.incremental ?? false,
+    fullReason: run.fullReason,
+    error: { code: failure.code, message, hint: failure.hint, nothingChanged: true },
+  });
+}
+
+/** One import: read → plan → (a dry run stops here) → apply → the outcome; any failure is recorded. */
 export async function runImport(request: ImportRequest, ctx: ImportContext): Promise<ImportOutcome> {
   const startedAt = new Date();
-  const meter = new ProgressMeter(ctx.onProgress);
   const counts = emptyCounts();
   const problems: PlannedAction[] = [];
   const outcome = (status: RunStatus, extra: Partial<ImportOutcome>): ImportOutcome => ({
@@ -212,7 +442,6 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     ...extra,
   });
   const { settings } = ctx;
-  const kind = settings.importComputers ? 'computer' : 'user';
   const placement = parseServerOuPath(settings.placementOu);
   if (!placement.ok)
     return outcome('failed', {
@@ -232,8 +461,6 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     return outcome('failed', { error: { code: e.code, message: e.message, hint: e.hint, nothingChanged: true } });
   }
   const { db } = database;
-  let session: DirectorySession | null = null;
-  let run: { source: string; incremental: boolean; dc: string | null } | null = null;
   // A real run is in the history from its start: a process killed mid-run still leaves its trace.
   let runId: number | null = null;
   try {
@@ -252,191 +479,62 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     return outcome('failed', { error: { code: e.code, message: e.message, hint: e.hint, nothingChanged: true } });
   }
   if (runId !== null) ctx.onRunStarted?.(runId);
-  let stage: Stage | null = null;
-  let fullReason: string | null = null;
-  let failover: string | null = null;
-  const closeSession = () => {
-    const s = session;
-    session = null;
-    return s ? s.close() : Promise.resolve();
+  const run: Run = {
+    request,
+    ctx,
+    settings,
+    db,
+    meter: new ProgressMeter(ctx.onProgress),
+    counts,
+    problems,
+    kind: settings.importComputers ? 'computer' : 'user',
+    placementOu: placement.names,
+    runId,
+    found: null,
+    fullReason: null,
+    failover: null,
+    session: null,
+    stage: null,
   };
-  const onAbort = () => void closeSession(); // abandons the search in flight at once
+  const onAbort = () => void closeSession(run); // abandons the search in flight at once
   ctx.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    if (ctx.signal?.aborted) throw cancelled();
-    meter.start('connect', null);
-    session = await openSession(
-      settings,
-      ctx.password,
-      ctx.resolver,
-      request.mode === 'sync' ? lastDcFor(db, request, settings) : null,
-    );
-    failover = failoverNote(session);
-    if (ctx.signal?.aborted) throw cancelled();
-    const marks = await readDcMarks(session.client).catch((err) => {
-      throw explainLdapError(err, 'RootDSE read', settings.timeout * 1000);
+    const read = await readPhase(run);
+    run.meter.start('plan', read.stage.entries);
+    const revision = revisionOf(db);
+    const plan = planPhase(run, read);
+    const base = (p: Plan) => ({
+      incremental: read.incremental,
+      fullReason: run.fullReason,
+      read: read.read,
+      dc: run.found!.dc,
+      failover: run.failover,
+      planDigest: p.planDigest,
+      leftOut: p.leftOut,
     });
-    const source: ImportSource = request.source ?? {
-      ous: [session.plan.baseDn || marks.defaultNamingContext],
-      groups: [],
-    };
-    const label = describeSource(source, settings.importComputers);
-    const key = sourceKey(source, settings);
-    const saved = loadMarks(db, key);
-    fullReason = fullPassReason(request, source, marks, saved, settings);
-    const incremental = fullReason === null;
-    run = { source: label, incremental, dc: marks.dnsHostName || session.host };
-
-    let searches = await sourceSearches(session.client, source, {
-      importComputers: settings.importComputers,
-      domainDn: marks.defaultNamingContext,
-      timeoutMs: settings.timeout * 1000,
-    });
-    // From this DC's own mark: another DC's USNs say nothing about this one.
-    if (incremental) searches = searches.map((s) => changedSince(s, dcMarkFor(saved, marks)!.usn));
-    stage = new Stage(db);
-    const seenGuids = new Set<string>();
-    const rejects: PlannedAction[] = [];
-    meter.start('search', incremental ? null : (saved?.last_seen ?? null));
-    const read = await readSource(session, stage, searches, ctx, meter, seenGuids, rejects);
-    await closeSession();
-
-    meter.start('plan', stage.entries);
-    const planStage = stage;
-    /** Plans every staged entry against the database as it is now; run again under the write lock if it changed. */
-    const makePlan = () => {
-      planStage.begin();
-      for (const r of rejects) planStage.plan(r);
-      const planner = new Planner(db, planStage, new OuTree(db), {
-        mode: request.mode,
-        kind,
-        importDisabled: settings.importDisabled,
-        placement: settings.placement,
-        placementOu: placement.names,
-        seenGuids,
-      });
-      let planned = 0;
-      for (const account of planStage.accounts()) {
-        planner.planEntry(account);
-        if (++planned % 2000 === 0) meter.update(planned);
-      }
-      if (request.mode === 'sync' && !incremental) planner.planGone();
-      const digest = planStage.digest(REPORTED_ACTIONS);
-      if (request.expectPlan && request.expectPlan !== digest) {
-        throw new Failure(
-          'plan-changed',
-          `The directory or the users database changed since the preview, so this run would not do exactly what was previewed.`,
-          'Go back to the preview to see the plan as it is now, then run it again.',
-        );
-      }
-      const excluded = planStage.leaveOut(request.exclude ?? [], WRITES, LEFT_OUT_REASON);
-      planStage.commit();
-      meter.update(planned, true);
-      return { planDigest: digest, leftOut: excluded, untouched: incremental ? planner.untouched() : 0 };
-    };
-    let revision = revisionOf(db);
-    let { planDigest, leftOut, untouched } = makePlan();
-    const base = () => ({ incremental, fullReason, read, dc: run!.dc, failover, planDigest, leftOut });
     if (request.dryRun) {
       // A dry run is how an admin looks at what the safety checks would stop: show the plan, say so.
       let warning: string | null = null;
       try {
-        checkSafety(db, stage, request, !incremental, kind, settings, label);
+        checkSafety(db, read.stage, request, !read.incremental, run.kind, settings, read.label);
       } catch (err) {
         if (!(err instanceof Failure)) throw err;
         warning = `A real run would stop here: ${err.message}`;
       }
-      const plan = collectPlan(stage, counts, problems, request.listUnchanged === true);
-      counts.unchanged += untouched;
-      return outcome('succeeded', { ...base(), plan, warning });
+      const listed = collectPlan(read.stage, counts, problems, request.listUnchanged === true);
+      counts.unchanged += plan.untouched;
+      return outcome('succeeded', { ...base(plan), plan: listed, warning });
     }
-    checkSafety(db, stage, request, !incremental, kind, settings, label);
+    checkSafety(db, read.stage, request, !read.incremental, run.kind, settings, read.label);
     if (ctx.signal?.aborted) throw cancelled();
-    const now = new Date().toISOString();
-    meter.start('apply', stage.countPlanned(...REPORTED_ACTIONS));
-    let backup: string | null = null;
-    try {
-      await applyInTransaction({
-        db,
-        stage: planStage,
-        now,
-        counts,
-        problems,
-        onRow: (done) => meter.update(done, true), // once per batch: few enough to send all
-        checkCancelled: () => {
-          if (ctx.signal?.aborted) throw cancelled();
-        },
-        prepare: () => {
-          if (revisionOf(db) !== revision) {
-            // Another import or an on-the-fly logon wrote while this run read the directory: plan again on
-            // what the database holds now, under the write lock, so nothing can change in between (a
-            // previewed plan must still be the same; the safety checks run again).
-            planStage.clearPlan();
-            ({ planDigest, leftOut, untouched } = makePlan());
-            revision = revisionOf(db);
-            checkSafety(db, planStage, request, !incremental, kind, settings, label);
-            meter.start('apply', planStage.countPlanned(...REPORTED_ACTIONS));
-          }
-          // The copy is taken inside the lock, so that it holds exactly what this run replaces.
-          if (request.mode === 'new' && db.prepare('SELECT 1 FROM accounts LIMIT 1').get() !== undefined)
-            backup = backupWithReader(ctx.databaseFile, 'backup');
-          if (request.mode === 'new') clearForNewDatabase(db);
-          return runId;
-        },
-        finish: () => {
-          counts.unchanged += untouched;
-          // Left-out accounts must come back in the next sync, which an incremental pass would not read again.
-          if (leftOut > 0) forgetMarks(db, key);
-          else if (request.mode === 'new' || request.mode === 'sync')
-            saveMarks(db, key, marks, incremental ? saved!.since_full + 1 : 0, now, planStage.entries);
-        },
-        end: () => ({ status: 'succeeded', ...run!, counts, error: null, backup }),
-      });
-    } catch (err) {
-      Object.assign(counts, emptyCounts());
-      problems.length = 0;
-      throw err;
-    }
-    return outcome('succeeded', { ...base(), runId, backup });
+    const applied = await applyPhase(run, read, plan, revision);
+    return outcome('succeeded', { ...base(applied.plan), runId, backup: applied.backup });
   } catch (err) {
-    const failure =
-      err instanceof Failure
-        ? err
-        : new Failure(
-            'unexpected',
-            `The import failed unexpectedly: ${(err as Error).message}.`,
-            'Try again; if it repeats, report it with this message.',
-          );
-    const status: RunStatus =
-      failure.code === 'cancelled' ? 'cancelled' : failure instanceof RunStopped ? 'stopped' : 'failed';
-    // Before the commit, any failure rolled back: the run stopped before changing anything.
-    const message = `${failure.message}${failure instanceof RunStopped ? ' It was stopped before changing anything.' : ''} ${NOTHING_CHANGED}`;
-    if (runId !== null) {
-      // The history keeps failed attempts too: that is where an admin looks when a scheduled sync did nothing.
-      const source =
-        run?.source ?? (request.source ? describeSource(request.source, settings.importComputers) : settings.ouPath);
-      endRun(db, runId, {
-        status,
-        source,
-        incremental: run?.incremental ?? false,
-        dc: run?.dc ?? null,
-        counts: emptyCounts(),
-        error: message,
-        backup: null,
-      });
-    }
-    return outcome(status, {
-      runId,
-      dc: run?.dc ?? null,
-      failover,
-      incremental: run?.incremental ?? false,
-      fullReason,
-      error: { code: failure.code, message, hint: failure.hint, nothingChanged: true },
-    });
+    return recordFailure(run, err, outcome);
   } finally {
     ctx.signal?.removeEventListener('abort', onAbort);
-    await closeSession();
-    stage?.drop();
+    await closeSession(run);
+    run.stage?.drop();
     database.close();
   }
 }
