@@ -13,7 +13,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { Attribute, Change } from 'ldapts';
-import { DOMAIN, NETBIOS, SERVICE_ACCOUNT } from '../test/support/directory-fixture.ts';
+import { NETBIOS, SERVICE_ACCOUNT } from '../test/support/directory-fixture.ts';
+import { ldapsearchArgs } from '../test/support/ldapsearch.ts';
 import { adminClient } from '../test/support/seed-directory.ts';
 import { openBenchDc } from './bench-dc.ts';
 import { BENCH_OU } from './seed-bench-ou.ts';
@@ -79,28 +80,7 @@ try {
   const searches: ReturnType<typeof timed>[] = [];
   const imports: ReturnType<typeof timed>[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    searches.push(
-      timed(
-        'ldapsearch',
-        [
-          '-LLL',
-          '-H',
-          `ldaps://${dc.address}`,
-          '-x',
-          '-D',
-          `${SERVICE_ACCOUNT.sam}@${DOMAIN}`,
-          '-w',
-          SERVICE_ACCOUNT.password,
-          '-b',
-          OU,
-          '-E',
-          'pr=1000/noprompt',
-          FILTER,
-          ...ATTRIBUTES,
-        ],
-        { LDAPTLS_CACERT: dc.caFile },
-      ),
-    );
+    searches.push(timed('ldapsearch', ldapsearchArgs(dc, OU, 1000, FILTER, ATTRIBUTES), { LDAPTLS_CACERT: dc.caFile }));
     fs.rmSync(path.join(data, 'users.sqlite'), { force: true });
     fs.rmSync(path.join(data, 'users.sqlite-wal'), { force: true });
     fs.rmSync(path.join(data, 'users.sqlite-shm'), { force: true });

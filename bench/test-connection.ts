@@ -9,7 +9,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { testConnection } from '../electron/core/directory/connection-test.ts';
 import { createResolver } from '../electron/core/directory/resolver.ts';
-import { DOMAIN, SERVICE_ACCOUNT } from '../test/support/directory-fixture.ts';
+import { SERVICE_ACCOUNT } from '../test/support/directory-fixture.ts';
+import { ldapsearchArgs, ldapsearchEnv } from '../test/support/ldapsearch.ts';
 import { startTestDc, stopTestDc } from '../test/support/samba-dc.ts';
 import { dcSettings } from '../test/support/settings-for-dc.ts';
 import { BENCH_OU, seedBenchOu } from './seed-bench-ou.ts';
@@ -52,24 +53,9 @@ try {
     const t1 = performance.now();
     const ldif = execFileSync(
       'ldapsearch',
-      [
-        '-LLL',
-        '-H',
-        `ldaps://${dc.address}`,
-        '-x',
-        '-D',
-        `${SERVICE_ACCOUNT.sam}@${DOMAIN}`,
-        '-w',
-        SERVICE_ACCOUNT.password,
-        '-b',
-        ou,
-        '-E',
-        `pr=${PAGE}/noprompt`,
-        '(&(objectCategory=person)(objectClass=user))',
-        'sAMAccountName',
-      ],
+      ldapsearchArgs(dc, ou, PAGE, '(&(objectCategory=person)(objectClass=user))', ['sAMAccountName']),
       {
-        env: { ...process.env, LDAPTLS_CACERT: dc.caFile },
+        env: ldapsearchEnv(dc),
         encoding: 'utf8',
         maxBuffer: 1 << 30,
       },

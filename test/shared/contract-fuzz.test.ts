@@ -5,7 +5,6 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type OperationName, OPERATION_NAMES, operations } from '../../shared/contract.ts';
@@ -15,6 +14,7 @@ import { SessionVault } from '../../electron/core/secrets/password-vault.ts';
 import { openSettingsFile } from '../../electron/core/settings/conf-file.ts';
 import { startWebConsole, type WebConsole } from '../../electron/core/transport/http-server.ts';
 import { tempDirFor } from '../support/temp-dir.ts';
+import { postInvoke } from '../support/http-invoke.ts';
 
 const ipcHandlers = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
 vi.mock('electron', () => ({
@@ -161,29 +161,7 @@ describe('contract fuzzing over both transports', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const overHttp = (name: string, body: string) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port: web.port,
-          path: `/api/invoke/${name}`,
-          method: 'POST',
-          headers: {
-            Host: `127.0.0.1:${web.port}`,
-            Authorization: `Bearer ${web.token}`,
-            'Content-Type': 'application/json',
-          },
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (c) => (text += c));
-          res.on('end', () => resolve({ status: res.statusCode!, body: text }));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+  const overHttp = (name: string, body: string) => postInvoke(web, name, body);
 
   it.each(OPERATION_NAMES)(
     '%s answers every malformed input with a validation error, over IPC and over HTTP',

@@ -29,48 +29,37 @@ function openssl(args: string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: 'ignore' });
 }
 
+/** A self-signed CA valid for 30 days: <stem>.pem and <stem>.key in `dir`. */
+export function createTestCa(dir: string, stem: string, commonName: string): string {
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      `${stem}.key`,
+      '-out',
+      `${stem}.pem`,
+      '-days',
+      '30',
+      '-subj',
+      `/CN=${commonName}`,
+    ],
+    dir,
+  );
+  return path.join(dir, `${stem}.pem`);
+}
+
 /** Test CA + DC certificate (SAN: the DC's FQDN and 127.0.0.1, not "localhost": that name is the mismatch case), and an unrelated CA. */
 export function makeCertificates(
   dir: string,
   address = DC_ADDRESS,
 ): { caFile: string; otherCaFile: string; certFile: string; keyFile: string } {
   fs.mkdirSync(dir, { recursive: true });
-  openssl(
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.pem',
-      '-days',
-      '30',
-      '-subj',
-      '/CN=AD Console Test CA',
-    ],
-    dir,
-  );
-  openssl(
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'other-ca.key',
-      '-out',
-      'other-ca.pem',
-      '-days',
-      '30',
-      '-subj',
-      '/CN=Some Other CA',
-    ],
-    dir,
-  );
+  createTestCa(dir, 'ca', 'AD Console Test CA');
+  createTestCa(dir, 'other-ca', 'Some Other CA');
   return {
     caFile: path.join(dir, 'ca.pem'),
     otherCaFile: path.join(dir, 'other-ca.pem'),

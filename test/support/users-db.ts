@@ -1,5 +1,6 @@
 /** Looking into a users database file the way an auditor would: its content, and local accounts put in by hand. */
 import { DatabaseSync } from 'node:sqlite';
+import type { ImportRequest } from '../../electron/core/import/import-engine.ts';
 
 /** Everything that makes up the users database's content (accounts, OUs, incremental marks), in a stable order. */
 export function databaseContent(file: string): string {
@@ -46,4 +47,17 @@ export function sql<T>(file: string, statement: string, ...params: (string | num
   } finally {
     db.close();
   }
+}
+
+/** An unattended sync as bcscmd /LDAP starts it, with the fields a test changes. */
+export function importRequest(overrides: Partial<ImportRequest> = {}): ImportRequest {
+  return {
+    mode: 'sync',
+    dryRun: false,
+    full: false,
+    confirmed: false,
+    startedBy: 'command-line',
+    source: null,
+    ...overrides,
+  };
 }

@@ -14,6 +14,7 @@ import {
   USERS,
   userDn,
 } from '../../../support/directory-fixture.ts';
+import { ldapsearchArgs, ldapsearchEnv } from '../../../support/ldapsearch.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../../../support/settings-for-dc.ts';
 
@@ -267,24 +268,9 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
     );
     const ldif = execFileSync(
       'ldapsearch',
-      [
-        '-LLL',
-        '-H',
-        `ldaps://${dc.address}`,
-        '-x',
-        '-D',
-        `${SERVICE_ACCOUNT.sam}@${DOMAIN}`,
-        '-w',
-        SERVICE_PASSWORD,
-        '-b',
-        `OU=Sales,${BASE_DN}`,
-        '-E',
-        'pr=2/noprompt',
-        '(&(objectCategory=person)(objectClass=user))',
-        'sAMAccountName',
-      ],
+      ldapsearchArgs(dc, `OU=Sales,${BASE_DN}`, 2, '(&(objectCategory=person)(objectClass=user))', ['sAMAccountName']),
       {
-        env: { ...process.env, LDAPTLS_CACERT: dc.caFile },
+        env: ldapsearchEnv(dc),
         encoding: 'utf8',
       },
     );

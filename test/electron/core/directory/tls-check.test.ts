@@ -9,28 +9,14 @@ import { connectTcp, handshakeLdaps } from '../../../../electron/core/directory/
 import { Failure } from '../../../../electron/core/failure.ts';
 import { explainCertificate, trustedCas } from '../../../../electron/core/directory/tls-check.ts';
 import { realPartsAvailable } from '../../../support/real-parts.ts';
+import { createTestCa } from '../../../support/samba-dc.ts';
 import { tempDirFor } from '../../../support/temp-dir.ts';
 
 const openssl = (dir: string, ...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
 
 /** A CA, a leaf it signed that expired in 2020, and a self-signed leaf. */
 function makeBadCertificates(dir: string) {
-  openssl(
-    dir,
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-days',
-    '30',
-    '-subj',
-    '/CN=Bad Cert Test CA',
-  );
+  createTestCa(dir, 'ca', 'Bad Cert Test CA');
   fs.writeFileSync(path.join(dir, 'index.txt'), '');
   fs.writeFileSync(path.join(dir, 'serial'), '01\n');
   fs.writeFileSync(

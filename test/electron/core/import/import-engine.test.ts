@@ -19,7 +19,7 @@ import { ldapsearchAccounts } from '../../../support/ldapsearch.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../../../support/settings-for-dc.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
-import { addLocalAccount, databaseContent, runCount, sql } from '../../../support/users-db.ts';
+import { addLocalAccount, databaseContent, importRequest, runCount, sql } from '../../../support/users-db.ts';
 
 const USERS_FILTER = '(&(objectCategory=person)(objectClass=user))';
 const staffPath = `LDAP://${STAFF_OU},${BASE_DN}`;
@@ -34,23 +34,12 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
   });
 
   const run = (file: string, request: Partial<ImportRequest>, settings: Partial<Settings> = {}) =>
-    runImport(
-      {
-        mode: 'sync',
-        dryRun: false,
-        full: false,
-        confirmed: false,
-        startedBy: 'command-line',
-        source: null,
-        ...request,
-      },
-      {
-        settings: dcSettings(dc, { ouPath: staffPath, ...settings }),
-        password: SERVICE_PASSWORD,
-        resolver,
-        databaseFile: file,
-      },
-    );
+    runImport(importRequest(request), {
+      settings: dcSettings(dc, { ouPath: staffPath, ...settings }),
+      password: SERVICE_PASSWORD,
+      resolver,
+      databaseFile: file,
+    });
   const accounts = (file: string) => {
     const database = openUsersDatabase(file);
     try {

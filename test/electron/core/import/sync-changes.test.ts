@@ -16,7 +16,7 @@ import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { addStaffUser, adminClient } from '../../../support/seed-directory.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../../../support/settings-for-dc.ts';
 import { tempDirFor } from '../../../support/temp-dir.ts';
-import { databaseContent, sql } from '../../../support/users-db.ts';
+import { databaseContent, importRequest, sql } from '../../../support/users-db.ts';
 
 describe.runIf(realPartsAvailable())('Synchronize after changes in Active Directory', () => {
   const dc = testDc()!;
@@ -43,23 +43,12 @@ describe.runIf(realPartsAvailable())('Synchronize after changes in Active Direct
   const replace = (dn: string, type: string, value: string) =>
     admin.modify(dn, new Change({ operation: 'replace', modification: new Attribute({ type, values: [value] }) }));
   const sync = (request: Partial<ImportRequest> = {}) =>
-    runImport(
-      {
-        mode: 'sync',
-        dryRun: false,
-        full: false,
-        confirmed: false,
-        startedBy: 'command-line',
-        source: null,
-        ...request,
-      },
-      {
-        settings: dcSettings(dc, { ouPath: `LDAP://${lab}` }),
-        password: SERVICE_PASSWORD,
-        resolver: createResolver(),
-        databaseFile: file,
-      },
-    );
+    runImport(importRequest(request), {
+      settings: dcSettings(dc, { ouPath: `LDAP://${lab}` }),
+      password: SERVICE_PASSWORD,
+      resolver: createResolver(),
+      databaseFile: file,
+    });
   const state = () => {
     const database = openUsersDatabase(file);
     try {

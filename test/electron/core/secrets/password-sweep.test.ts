@@ -4,7 +4,6 @@
  * the settings file, the users database files, and bcscmd's output (/SHOW, /TEST, /LDAP, /LOOKUP, errors).
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -15,6 +14,7 @@ import { BASE_DN, STAFF_OU } from '../../../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../../../support/settings-for-dc.ts';
 import { tempDirFor } from '../../../support/temp-dir.ts';
+import { postInvoke } from '../../../support/http-invoke.ts';
 
 const STAFF_DN = `${STAFF_OU},${BASE_DN}`;
 
@@ -26,32 +26,11 @@ describe.runIf(realPartsAvailable())('the password is nowhere it should not be',
   let web: WebConsole;
   let events: WebSocket;
 
-  const invoke = (name: string, input: unknown) =>
-    new Promise<{ ok: boolean; value?: Record<string, unknown>; error?: { code: string } }>((resolve, reject) => {
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port: web.port,
-          path: `/api/invoke/${name}`,
-          method: 'POST',
-          headers: {
-            Host: `127.0.0.1:${web.port}`,
-            Authorization: `Bearer ${web.token}`,
-            'Content-Type': 'application/json',
-          },
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (c) => (text += c));
-          res.on('end', () => {
-            seen.push(text);
-            resolve(JSON.parse(text));
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(JSON.stringify(input));
-    });
+  const invoke = async (name: string, input: unknown) => {
+    const { body } = await postInvoke(web, name, JSON.stringify(input));
+    seen.push(body);
+    return JSON.parse(body) as { ok: boolean; value?: Record<string, unknown>; error?: { code: string } };
+  };
   const finished = (jobId: number) =>
     new Promise<void>((resolve) => {
       const listener = (data: WebSocket.RawData) => {
