@@ -4,6 +4,7 @@ import type { BrowseNode } from '../../../shared/contract.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { Dialog } from '../controls/Dialog.tsx';
 import { useDirectoryTree } from '../controls/directory-tree.ts';
+import { DirectoryTree } from '../controls/DirectoryTree.tsx';
 import { focusTreeItem, useTreeKeys } from '../controls/tree-keys.ts';
 import { ErrorText } from '../controls/ErrorText.tsx';
 
@@ -47,46 +48,19 @@ export function BrowseDialog({
     collapse: (dn) => toggle(nodeOf(dn)),
   });
 
-  const renderNode = (node: BrowseNode, level: number) => {
-    const kids = tree.children[node.dn];
-    const expanded = tree.expanded.has(node.dn) && Array.isArray(kids);
-    return (
-      <li
-        key={node.dn}
-        role="treeitem"
-        aria-level={level}
-        aria-expanded={kids === undefined || (Array.isArray(kids) && kids.length > 0) ? expanded : undefined}
-        aria-selected={selected === node.dn}
-        aria-label={node.name}
-      >
-        <div className={selected === node.dn ? 'tree-row selected' : 'tree-row'} style={{ paddingLeft: level * 16 }}>
-          <button
-            type="button"
-            className="tree-toggle"
-            tabIndex={-1}
-            aria-label={expanded ? `Collapse ${node.name}` : `Expand ${node.name}`}
-            onClick={() => toggle(node)}
-          >
-            {kids === 'loading' ? '…' : expanded ? '▾' : Array.isArray(kids) && kids.length === 0 ? ' ' : '▸'}
-          </button>
-          <button
-            type="button"
-            className="tree-label"
-            data-tree-key={node.dn}
-            tabIndex={selected === node.dn ? 0 : -1}
-            onClick={() => setSelected(node.dn)}
-            onDoubleClick={() => toggle(node)}
-            onKeyDown={onKeyDown}
-          >
-            <span aria-hidden="true" className={`node-icon ${node.kind}`} /> {node.name}
-          </button>
-        </div>
-        {expanded && (kids as BrowseNode[]).length > 0 && (
-          <ul role="group">{(kids as BrowseNode[]).map((k) => renderNode(k, level + 1))}</ul>
-        )}
-      </li>
-    );
-  };
+  const renderLabel = (node: BrowseNode) => (
+    <button
+      type="button"
+      className="tree-label"
+      data-tree-key={node.dn}
+      tabIndex={selected === node.dn ? 0 : -1}
+      onClick={() => setSelected(node.dn)}
+      onDoubleClick={() => toggle(node)}
+      onKeyDown={onKeyDown}
+    >
+      <span aria-hidden="true" className={`node-icon ${node.kind}`} /> {node.name}
+    </button>
+  );
 
   return (
     <Dialog
@@ -108,9 +82,15 @@ export function BrowseDialog({
       <p>Choose the organizational unit or container whose accounts the server imports.</p>
       <div className="tree-box" ref={box}>
         {root ? (
-          <ul role="tree" aria-label="Directory containers">
-            {renderNode(root, 1)}
-          </ul>
+          <DirectoryTree
+            label="Directory containers"
+            root={root}
+            tree={tree}
+            current={selected}
+            highlight="selected"
+            onToggle={toggle}
+            renderLabel={renderLabel}
+          />
         ) : error ? null : (
           <p role="status">Connecting to the directory…</p>
         )}

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { BrowseNode } from '../../../shared/contract.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { useDirectoryTree } from '../controls/directory-tree.ts';
+import { DirectoryTree } from '../controls/DirectoryTree.tsx';
 import { focusTreeItem, useTreeKeys } from '../controls/tree-keys.ts';
 import { tickState, toggle as toggleTick, type OuSelection, type TickState } from './ou-selection.ts';
 import { ErrorText } from '../controls/ErrorText.tsx';
@@ -70,54 +71,33 @@ export function SourceTree({
     // Space ticks through the checkbox itself.
   });
 
-  const renderNode = (node: BrowseNode, level: number) => {
-    const kids = tree.children[node.dn];
-    const expanded = tree.expanded.has(node.dn) && Array.isArray(kids);
-    const expandable = kids === undefined || (Array.isArray(kids) && kids.length > 0);
-    return (
-      <li
-        key={node.dn}
-        role="treeitem"
-        aria-level={level}
-        aria-expanded={expandable ? expanded : undefined}
-        aria-label={node.name}
-      >
-        <div className={at === node.dn ? 'tree-row current' : 'tree-row'} style={{ paddingLeft: (level - 1) * 16 }}>
-          <button
-            type="button"
-            className="tree-toggle"
-            tabIndex={-1}
-            aria-label={expanded ? `Collapse ${node.name}` : `Expand ${node.name}`}
-            onClick={() => toggle(node)}
-          >
-            {kids === 'loading' ? '…' : expanded ? '▾' : expandable ? '▸' : ' '}
-          </button>
-          <label className="tree-check">
-            <TickBox
-              state={tickState(selection, node.dn, includeSub, childrenOf)}
-              label={node.name}
-              dn={node.dn}
-              current={at === node.dn}
-              onChange={() => onChange(toggleTick(selection, node.dn, includeSub, childrenOf))}
-              onKeyDown={onKeyDown}
-              onFocus={() => setCurrent(node.dn)}
-            />
-            <span aria-hidden="true" className={`node-icon ${node.kind}`} /> {node.name}
-          </label>
-        </div>
-        {expanded && (kids as BrowseNode[]).length > 0 && (
-          <ul role="group">{(kids as BrowseNode[]).map((k) => renderNode(k, level + 1))}</ul>
-        )}
-      </li>
-    );
-  };
+  const renderLabel = (node: BrowseNode) => (
+    <label className="tree-check">
+      <TickBox
+        state={tickState(selection, node.dn, includeSub, childrenOf)}
+        label={node.name}
+        dn={node.dn}
+        current={at === node.dn}
+        onChange={() => onChange(toggleTick(selection, node.dn, includeSub, childrenOf))}
+        onKeyDown={onKeyDown}
+        onFocus={() => setCurrent(node.dn)}
+      />
+      <span aria-hidden="true" className={`node-icon ${node.kind}`} /> {node.name}
+    </label>
+  );
 
   return (
     <div className="tree-box source-tree" ref={box}>
       {root ? (
-        <ul role="tree" aria-label="Active Directory organizational units">
-          {renderNode(root, 1)}
-        </ul>
+        <DirectoryTree
+          label="Active Directory organizational units"
+          root={root}
+          tree={tree}
+          current={at}
+          highlight="current"
+          onToggle={toggle}
+          renderLabel={renderLabel}
+        />
       ) : error ? (
         <ErrorText error={error} />
       ) : (
