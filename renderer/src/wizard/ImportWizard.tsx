@@ -2,108 +2,85 @@
  * Tools → Active Directory Import Wizard…: Welcome, Database Creation, Source, Placement, Preview,
  * Progress, Finish. The preview is a dry run of the import engine; Next on it applies exactly that plan
  * (the engine refuses if the directory or database changed since). Closing during a run asks, like Cancel.
+ * The state and the pages' rules are in wizard-state.ts; this file renders them and runs the jobs.
  */
-import { useEffect, useRef, useState } from 'react';
-import type { GroupNode, ImportOptions, ImportSelection, SettingsView } from '../../../shared/contract.ts';
-import { type ImportMode, type ImportOutcome, MAX_LEFT_OUT, type Progress } from '../../../shared/import-run.ts';
-import type { ApiError } from '../../../shared/result.ts';
+import { useEffect, useReducer, useRef } from 'react';
 import { api } from '../api.ts';
 import { ConfirmBox } from '../controls/ConfirmBox.tsx';
 import { Dialog } from '../controls/Dialog.tsx';
+import { ErrorText } from '../controls/ErrorText.tsx';
 import { cancelJob, startJob } from './job-client.ts';
-import { EMPTY_SELECTION, isEmpty, type OuSelection } from './ou-selection.ts';
 import { FinishPage } from './pages/FinishPage.tsx';
 import { ModePage } from './pages/ModePage.tsx';
-import { PlacementPage, placementProblem, type PlacementState } from './pages/PlacementPage.tsx';
-import { PreviewPage, type PreviewState } from './pages/PreviewPage.tsx';
+import { PlacementPage } from './pages/PlacementPage.tsx';
+import { PreviewPage } from './pages/PreviewPage.tsx';
 import { ProgressView } from './pages/ProgressView.tsx';
-import { type CountState, SourcePage } from './pages/SourcePage.tsx';
+import { SourcePage } from './pages/SourcePage.tsx';
 import { WelcomePage } from './pages/WelcomePage.tsx';
-import { ErrorText } from '../controls/ErrorText.tsx';
+import {
+  backPage,
+  canBack as canBackOf,
+  canNext as canNextOf,
+  destructiveQuestion,
+  type Edit,
+  importOptionsOf,
+  INITIAL_STATE,
+  isPreviewing,
+  isRunning,
+  nextPage,
+  nothingSelected,
+  runFailed as runFailedOf,
+  selectionOf,
+  stepIndex,
+  stepOf,
+  STEPS,
+  wizardReducer,
+} from './wizard-state.ts';
 
 export const WIZARD_TITLE = 'Active Directory Import Wizard';
-const PAGES = ['welcome', 'mode', 'source', 'placement', 'preview', 'progress', 'finish'] as const;
-type Page = (typeof PAGES)[number];
-const HEADINGS: Record<Page, string> = {
-  welcome: 'Welcome',
-  mode: 'Database Creation',
-  source: 'Source',
-  placement: 'Placement',
-  preview: 'Preview',
-  progress: 'Progress',
-  finish: 'Finish',
-};
 const COUNT_DELAY_MS = 400;
 
-interface RunState {
-  jobId: number;
-  progress: Progress | null;
-  outcome: ImportOutcome | null;
-}
-
 export function ImportWizard({ onClose }: { onClose: () => void }) {
-  const [page, setPage] = useState<Page>('welcome');
-  const [view, setView] = useState<SettingsView | null>(null);
-  const [options, setOptions] = useState<ImportOptions | null>(null);
-  const [accounts, setAccounts] = useState<{ count: number; local: number; file: string } | null>(null);
-  const [question, setQuestion] = useState<string | null>(null);
-  const [mode, setMode] = useState<ImportMode>('sync');
-  const [ous, setOus] = useState<OuSelection>(EMPTY_SELECTION);
-  const [includeSub, setIncludeSub] = useState(true);
-  const [groups, setGroups] = useState<GroupNode[]>([]);
-  const [count, setCount] = useState<CountState>({ state: 'none' });
-  const [placement, setPlacement] = useState<PlacementState | null>(null);
-  const [preview, setPreview] = useState<PreviewState | null>(null);
-  const [previewError, setPreviewError] = useState<ApiError | null>(null);
-  const [excluded, setExcluded] = useState<Set<string>>(new Set());
-  const [run, setRun] = useState<RunState | null>(null);
-  const [runError, setRunError] = useState<ApiError | null>(null);
-  const [asking, setAsking] = useState(false);
+  const [state, dispatch] = useReducer(wizardReducer, INITIAL_STATE);
+  const { page, view, options, accounts, mode, ous, includeSub, groups, count, placement } = state;
+  const { preview, previewError, excluded, run, runError, asking } = state;
+  const edit = (e: Edit) => dispatch({ type: 'edit', edit: e });
   const nextButton = useRef<HTMLButtonElement>(null);
   const cancelButton = useRef<HTMLButtonElement>(null);
   const body = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     void api.invoke('settings.get', {}).then((r) => {
-      if (!r.ok) return;
-      const s = r.value.settings;
-      setView(r.value);
-      setOptions({
-        importComputers: s.importComputers,
-        parseMiddleName: s.parseMiddleName,
-        placement: s.placement,
-        placementOu: s.placementOu,
-        importDisabled: s.importDisabled,
-      });
-      setPlacement({
-        placement: s.placement,
-        recreateUnder: s.placement === 'recreate' ? s.placementOu : '',
-        singleInto: s.placement === 'single' ? s.placementOu : '',
-        importDisabled: s.importDisabled,
-      });
+      if (r.ok) dispatch({ type: 'settings-loaded', view: r.value });
     });
     void api.invoke('users.overview', {}).then((r) => {
       if (!r.ok) return;
-      setAccounts({ count: r.value.totals.accounts, local: r.value.totals.local, file: r.value.databaseFile });
-      if (r.value.totals.accounts === 0) setMode('new');
+      const { totals, databaseFile } = r.value;
+      dispatch({
+        type: 'accounts-loaded',
+        accounts: { count: totals.accounts, local: totals.local, file: databaseFile },
+      });
     });
   }, []);
 
-  const selection: ImportSelection = { ous: ous.subtrees, levels: ous.levels, groups: groups.map((g) => g.dn) };
+  const selection = selectionOf(state);
   const selectionKey = JSON.stringify([selection, options?.importComputers]);
-  const nothingSelected = isEmpty(ous) && groups.length === 0;
 
   useEffect(() => {
     if (page !== 'source' || !options) return;
-    if (nothingSelected) {
-      setCount({ state: 'none' });
+    if (nothingSelected(state)) {
+      dispatch({ type: 'count', count: { state: 'none' } });
       return;
     }
     let current = true;
-    setCount({ state: 'counting' });
+    dispatch({ type: 'count', count: { state: 'counting' } });
     const timer = setTimeout(() => {
       void api.invoke('import.count', { source: selection, importComputers: options.importComputers }).then((r) => {
-        if (current) setCount(r.ok ? { state: 'done', value: r.value } : { state: 'failed', error: r.error });
+        if (current)
+          dispatch({
+            type: 'count',
+            count: r.ok ? { state: 'done', value: r.value } : { state: 'failed', error: r.error },
+          });
       });
     }, COUNT_DELAY_MS);
     return () => {
@@ -125,105 +102,60 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
       )?.focus();
   }, [page, previewShown, options !== null]);
 
-  const importOptions = (): ImportOptions => ({
-    ...options!,
-    placement: placement!.placement,
-    placementOu: placement!.placement === 'recreate' ? placement!.recreateUnder : placement!.singleInto,
-    importDisabled: placement!.importDisabled,
-  });
   const kind = options?.importComputers ? 'computer accounts' : 'user accounts';
 
-  const startPreview = async () => {
-    setPreview(null);
-    setPreviewError(null);
-    setExcluded(new Set());
-    setPage('preview');
-    let jobId = 0;
+  const runJob = async (which: 'preview' | 'run') => {
+    dispatch({ type: 'go', page: which === 'preview' ? 'preview' : 'progress' });
+    const dryRun = which === 'preview';
     const started = await startJob(
-      { mode, dryRun: true, source: selection, options: importOptions(), exclude: [], expectPlan: null },
-      (progress) => setPreview((p) => (p ? { ...p, progress } : { jobId, outcome: null, progress })),
+      {
+        mode,
+        dryRun,
+        source: selection,
+        options: importOptionsOf(state),
+        exclude: dryRun ? [] : [...excluded],
+        expectPlan: dryRun ? null : (preview?.outcome?.planDigest ?? null),
+      },
+      (progress) => dispatch({ type: 'job-progress', which, progress }),
     );
     if (!started.ok) {
-      setPreviewError(started.error);
+      dispatch({ type: 'job-refused', which, error: started.error });
       return;
     }
-    jobId = started.job.jobId;
-    setPreview((p) => ({ jobId, outcome: null, progress: p?.progress ?? null }));
-    const outcome = await started.job.outcome;
-    setPreview({ jobId, outcome, progress: null });
+    dispatch({ type: 'job-started', which, jobId: started.job.jobId });
+    dispatch({ type: 'job-ended', which, outcome: await started.job.outcome });
   };
 
-  const startRun = async () => {
-    const plan = preview?.outcome?.planDigest ?? null;
-    setRun(null);
-    setRunError(null);
-    setPage('progress');
-    const started = await startJob(
-      { mode, dryRun: false, source: selection, options: importOptions(), exclude: [...excluded], expectPlan: plan },
-      (progress) => setRun((r) => (r ? { ...r, progress } : r)),
-    );
-    if (!started.ok) {
-      setRunError(started.error);
-      return;
-    }
-    setRun({ jobId: started.job.jobId, progress: null, outcome: null });
-    const outcome = await started.job.outcome;
-    setRun((r) => (r ? { ...r, outcome } : r));
-    if (outcome.ok) setPage('finish');
-  };
-
-  const running = page === 'progress' && (run === null ? runError === null : run.outcome === null);
-  const previewing = page === 'preview' && preview !== null && preview.outcome === null && previewError === null;
-  const runFailed =
-    page === 'progress' &&
-    (runError !== null || (run?.outcome !== null && run?.outcome !== undefined && !run.outcome.ok));
+  const running = isRunning(state);
+  const previewing = isPreviewing(state);
+  const runFailed = runFailedOf(state);
+  const canNext = canNextOf(state);
+  const canBack = canBackOf(state);
 
   const cancel = () => {
     if (running) {
-      setAsking(true);
+      dispatch({ type: 'ask', asking: { kind: 'stop' } });
       return;
     }
     if (previewing && preview) void cancelJob(preview.jobId);
     onClose();
   };
 
-  const index = PAGES.indexOf(page);
-  const canNext =
-    (page === 'welcome' && options !== null) ||
-    page === 'mode' ||
-    (page === 'source' && !nothingSelected && count.state !== 'failed') ||
-    (page === 'placement' && placement !== null && placementProblem(placement) === null) ||
-    (page === 'preview' && preview?.outcome?.ok === true && excluded.size <= MAX_LEFT_OUT);
-  /** A step that cannot be undone by Cancel asks first, with No as the default (as Windows does). */
-  const destructiveQuestion = (): string | null => {
-    const outcome = preview?.outcome;
-    if (!outcome) return null;
-    const n = (v: number) => v.toLocaleString('en-US');
-    const backup = accounts
-      ? `${accounts.file.replace(/\.sqlite$/, '')}.backup-<date and time>.sqlite`
-      : 'a backup file next to the users database';
-    if (outcome.warning) {
-      return `${outcome.warning}\n\nApply this plan anyway? It disables ${n(outcome.counts.disabled)} accounts, updates ${n(outcome.counts.updated)} and creates ${n(outcome.counts.created)}.${mode === 'new' ? ` The current database is backed up first to ${backup}.` : ' A disabled account can be enabled again by the next sync that finds it in the directory.'}`;
-    }
-    if (mode === 'new' && accounts && accounts.count > 0) {
-      return `Create a new database replaces the ${n(accounts.count)} accounts in the users database${accounts.local > 0 ? ` (${n(accounts.local)} of them local accounts, which are not in the directory)` : ''} with the ${n(outcome.counts.created)} accounts of the preview.\n\nThe current database is backed up first to ${backup}. Replace it?`;
-    }
-    return null;
-  };
   const next = () => {
     if (!canNext) return;
-    if (page === 'placement') void startPreview();
-    else if (page === 'preview') {
-      const asked = destructiveQuestion();
-      if (asked) setQuestion(asked);
-      else void startRun();
-    } else setPage(PAGES[index + 1]!);
+    const step = stepOf(page).next;
+    if (step === 'preview') void runJob('preview');
+    else if (step === 'apply') {
+      const message = destructiveQuestion(state);
+      if (message) dispatch({ type: 'ask', asking: { kind: 'apply', message } });
+      else void runJob('run');
+    } else if (step === 'page') dispatch({ type: 'go', page: nextPage(state) });
   };
   const back = () => {
-    if (page === 'preview' && previewing) void cancelJob(preview!.jobId);
-    setPage(page === 'progress' ? 'preview' : PAGES[index - 1]!);
+    if (previewing) void cancelJob(preview!.jobId);
+    dispatch({ type: 'go', page: backPage(state) });
   };
-  const canBack = (index > 0 && page !== 'finish' && page !== 'progress') || runFailed;
+  const index = stepIndex(page);
 
   return (
     <Dialog
@@ -251,15 +183,17 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
         </>
       }
     >
-      <div ref={body} className="wizard-page" aria-label={HEADINGS[page]} role="group">
+      <div ref={body} className="wizard-page" aria-label={stepOf(page).heading} role="group">
         <h2 className="wizard-heading">
-          {HEADINGS[page]}{' '}
+          {stepOf(page).heading}{' '}
           <span className="note">
-            (step {index + 1} of {PAGES.length})
+            (step {index + 1} of {STEPS.length})
           </span>
         </h2>
-        {page === 'welcome' && options && <WelcomePage options={options} onOptions={setOptions} />}
-        {page === 'mode' && <ModePage mode={mode} onMode={setMode} accounts={accounts?.count ?? null} />}
+        {page === 'welcome' && options && <WelcomePage options={options} onOptions={(o) => edit({ options: o })} />}
+        {page === 'mode' && (
+          <ModePage mode={mode} onMode={(m) => edit({ mode: m })} accounts={accounts?.count ?? null} />
+        )}
         {page === 'source' && view && (
           <SourcePage
             settings={view.settings}
@@ -268,14 +202,21 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
             groups={groups}
             count={count}
             kind={kind}
-            onOus={setOus}
-            onIncludeSub={setIncludeSub}
-            onGroups={setGroups}
+            onOus={(o) => edit({ ous: o })}
+            onIncludeSub={(on) => edit({ includeSub: on })}
+            onGroups={(g) => edit({ groups: g })}
           />
         )}
-        {page === 'placement' && placement && <PlacementPage value={placement} onChange={setPlacement} />}
+        {page === 'placement' && placement && (
+          <PlacementPage value={placement} onChange={(p) => edit({ placement: p })} />
+        )}
         {page === 'preview' && (
-          <PreviewPage preview={preview} error={previewError} excluded={excluded} onExcluded={setExcluded} />
+          <PreviewPage
+            preview={preview}
+            error={previewError}
+            excluded={excluded}
+            onExcluded={(x) => edit({ excluded: x })}
+          />
         )}
         {page === 'progress' && (
           <>
@@ -288,26 +229,26 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
         )}
         {page === 'finish' && run?.outcome && <FinishPage outcome={run.outcome} />}
       </div>
-      {question && (
+      {asking?.kind === 'apply' && (
         <ConfirmBox
           title={WIZARD_TITLE}
-          message={question}
+          message={asking.message}
           yes="Yes, apply it"
           no="No"
           onAnswer={(yes) => {
-            setQuestion(null);
-            if (yes) void startRun();
+            dispatch({ type: 'ask', asking: null });
+            if (yes) void runJob('run');
           }}
         />
       )}
-      {asking && (
+      {asking?.kind === 'stop' && (
         <ConfirmBox
           title="Cancel the import?"
           message="Stop the import now? Nothing it did so far is kept: the users database stays as it was before the import started."
           yes="Stop the import"
           no="Continue"
           onAnswer={(yes) => {
-            setAsking(false);
+            dispatch({ type: 'ask', asking: null });
             if (yes && run) void cancelJob(run.jobId);
           }}
         />

@@ -1,18 +1,6 @@
 /** Page 4: where imported accounts go in the server's OU tree, and what happens to AD-disabled accounts. */
 import { useId } from 'react';
-import { parseServerOuPath } from '../../../../shared/server-ou-path.ts';
-
-export interface PlacementState {
-  placement: 'recreate' | 'single';
-  recreateUnder: string;
-  singleInto: string;
-  importDisabled: boolean;
-}
-
-export const placementProblem = (p: PlacementState): string | null => {
-  const parsed = parseServerOuPath(p.placement === 'recreate' ? p.recreateUnder : p.singleInto);
-  return parsed.ok ? null : parsed.error;
-};
+import { placementProblem, type PlacementState } from '../wizard-state.ts';
 
 export function PlacementPage({ value, onChange }: { value: PlacementState; onChange: (p: PlacementState) => void }) {
   const problem = placementProblem(value);

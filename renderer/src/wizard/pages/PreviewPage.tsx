@@ -1,7 +1,7 @@
 /** Page 5: the dry-run plan, every account with its action; rows can be left out; nothing is written yet. */
 import { useCallback, useState } from 'react';
 import type { PlanFilter } from '../../../../shared/contract.ts';
-import { type ImportOutcome, MAX_LEFT_OUT, type PlannedAction, type Progress } from '../../../../shared/import-run.ts';
+import { MAX_LEFT_OUT, type PlannedAction } from '../../../../shared/import-run.ts';
 import type { ApiError } from '../../../../shared/result.ts';
 import { api } from '../../api.ts';
 import { usePagedRows } from '../../controls/paged-rows.ts';
@@ -10,12 +10,7 @@ import { saveTextFile } from '../../download.ts';
 import { ACTION_LABEL, countOf, PREVIEW_ACTIONS, WRITING_ACTIONS } from '../action-words.ts';
 import { ProgressView } from './ProgressView.tsx';
 import { ErrorText } from '../../controls/ErrorText.tsx';
-
-export interface PreviewState {
-  jobId: number;
-  outcome: ImportOutcome | null;
-  progress: Progress | null;
-}
+import type { PreviewState } from '../wizard-state.ts';
 
 const changeText = (a: PlannedAction) =>
   a.changes

@@ -1,17 +1,11 @@
 /** Page 3: by Organizational Units or/and Groups, with the number of accounts the selection holds. */
-import type { GroupNode, SourceCount } from '../../../../shared/contract.ts';
-import type { ApiError } from '../../../../shared/result.ts';
+import type { GroupNode } from '../../../../shared/contract.ts';
 import type { Settings } from '../../../../shared/settings.ts';
 import { GroupPicker } from '../GroupPicker.tsx';
 import type { OuSelection } from '../ou-selection.ts';
 import { SourceTree } from '../SourceTree.tsx';
 import { ErrorText } from '../../controls/ErrorText.tsx';
-
-export type CountState =
-  | { state: 'none' }
-  | { state: 'counting' }
-  | { state: 'done'; value: SourceCount }
-  | { state: 'failed'; error: ApiError };
+import type { CountState } from '../wizard-state.ts';
 
 export interface SourceProps {
   settings: Settings;
