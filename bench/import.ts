@@ -111,22 +111,29 @@ try {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const rss = (mb: number | null) => (mb === null ? 'n/a (install GNU time)' : `${mb.toFixed(0)} MB`);
   console.log(
-    `\n${USERS} users in ${OU} on Samba ${execFileSync('samba', ['--version'], { encoding: 'utf8' }).trim()}, page size 1000, ${process.version}`,
+    `\n${USERS} users in ${OU} on Samba ${execFileSync('samba', ['--version'], { encoding: 'utf8' }).trim()}, ` +
+      `page size 1000, ${process.version}`,
   );
   console.log(
-    `medians of ${ROUNDS}: (a) ${searches.map((r) => s(r.ms)).join(', ')}; (b) ${imports.map((r) => s(r.ms)).join(', ')}`,
+    `medians of ${ROUNDS}: (a) ${searches.map((r) => s(r.ms)).join(', ')}; (b) ` +
+      `${imports.map((r) => s(r.ms)).join(', ')}`,
   );
   console.log(
-    `(a) ldapsearch -E pr=1000/noprompt:          ${s(ldapsearch.ms)}  (${entries} entries, ${(entries / (ldapsearch.ms / 1000)).toFixed(0)}/s, peak RSS ${rss(ldapsearch.rssMb)})`,
+    `(a) ldapsearch -E pr=1000/noprompt:          ${s(ldapsearch.ms)}  (${entries} entries, ` +
+      `${(entries / (ldapsearch.ms / 1000)).toFixed(0)}/s, peak RSS ${rss(ldapsearch.rssMb)})`,
   );
   console.log(
-    `(b) bcscmd /LDAP /MODE:new (empty database): ${s(imported.ms)}  (${created} created, ${(created / (imported.ms / 1000)).toFixed(0)}/s, peak RSS ${rss(imported.rssMb)})  ratio (b)/(a) = ${(imported.ms / ldapsearch.ms).toFixed(2)}`,
+    `(b) bcscmd /LDAP /MODE:new (empty database): ${s(imported.ms)}  (${created} created, ` +
+      `${(created / (imported.ms / 1000)).toFixed(0)}/s, peak RSS ${rss(imported.rssMb)})  ratio (b)/(a) = ` +
+      `${(imported.ms / ldapsearch.ms).toFixed(2)}`,
   );
   console.log(
-    `(c) sync with no changes (/FULL):            ${s(noChange.ms)}  (${JSON.parse(noChange.out).unchanged} unchanged, peak RSS ${rss(noChange.rssMb)})`,
+    `(c) sync with no changes (/FULL):            ${s(noChange.ms)}  (${JSON.parse(noChange.out).unchanged} ` +
+      `unchanged, peak RSS ${rss(noChange.rssMb)})`,
   );
   console.log(
-    `(d) incremental sync after 100 changes:      ${s(incremental.ms)}  (incremental ${inc.incremental}, ${inc.read} entries read, ${inc.updated} updated, peak RSS ${rss(incremental.rssMb)})`,
+    `(d) incremental sync after 100 changes:      ${s(incremental.ms)}  (incremental ${inc.incremental}, ` +
+      `${inc.read} entries read, ${inc.updated} updated, peak RSS ${rss(incremental.rssMb)})`,
   );
 } finally {
   stop(); // the folder stays: it is the cache

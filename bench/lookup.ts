@@ -88,16 +88,20 @@ try {
   await down.close();
 
   console.log(
-    `\nOn-the-fly lookups, ${CALLS} concurrent calls over ${DISTINCT} distinct names, ${USERS} users in ${BENCH_OU}, pool of 4 connections, ${process.version}`,
+    `\nOn-the-fly lookups, ${CALLS} concurrent calls over ${DISTINCT} distinct names, ${USERS} users in ` +
+      `${BENCH_OU}, pool of 4 connections, ${process.version}`,
   );
   console.log(
-    `(1) DC up:   p50 ${ms(percentile(live.latencies, 50))}, p99 ${ms(percentile(live.latencies, 99))}, all done in ${ms(live.wallMs)}; answers ${JSON.stringify(Object.fromEntries(live.results))}`,
+    `(1) DC up:   p50 ${ms(percentile(live.latencies, 50))}, p99 ${ms(percentile(live.latencies, 99))}, all ` +
+      `done in ${ms(live.wallMs)}; answers ${JSON.stringify(Object.fromEntries(live.results))}`,
   );
   console.log(
-    `             directory queries ${queries} (target ${DISTINCT}), accounts created ${created} (target ${DISTINCT}), on-the-fly runs recorded ${runs}, binds ${binds}`,
+    `             directory queries ${queries} (target ${DISTINCT}), accounts created ${created} (target ` +
+      `${DISTINCT}), on-the-fly runs recorded ${runs}, binds ${binds}`,
   );
   console.log(
-    `(2) DC down: p50 ${ms(percentile(dead.latencies, 50))}, p99 ${ms(percentile(dead.latencies, 99))} (operation timeout ${settings.timeout * 1000} ms); answers ${JSON.stringify(Object.fromEntries(dead.results))}`,
+    `(2) DC down: p50 ${ms(percentile(dead.latencies, 50))}, p99 ${ms(percentile(dead.latencies, 99))} ` +
+      `(operation timeout ${settings.timeout * 1000} ms); answers ${JSON.stringify(Object.fromEntries(dead.results))}`,
   );
 } finally {
   stop();

@@ -65,7 +65,8 @@ try {
   }
   console.log(`accounts counted: AD Console ${ourCount}, ldapsearch ${theirCount}`);
   console.log(
-    `paged count (page ${PAGE}), median of ${ROUNDS}: AD Console accounts step ${median(ours)} ms; ldapsearch process (connect+TLS+bind+search) ${median(theirs).toFixed(0)} ms`,
+    `paged count (page ${PAGE}), median of ${ROUNDS}: AD Console accounts step ${median(ours)} ms; ldapsearch ` +
+      `process (connect+TLS+bind+search) ${median(theirs).toFixed(0)} ms`,
   );
   console.log(`whole Test connection (7 steps), median of ${ROUNDS}: ${median(whole).toFixed(0)} ms`);
 } finally {

@@ -32,7 +32,9 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const since = (t0: number) => performance.now() - t0;
 
 /** Collects Chromium's long-task entries (main-thread tasks over 50 ms) from the page's start. */
-const LONG_TASKS = `window.__longTasks = []; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); }).observe({ type: 'longtask', buffered: true });`;
+const LONG_TASKS =
+  `window.__longTasks = []; new PerformanceObserver((list) => { for (const e of ` +
+  `list.getEntries()) window.__longTasks.push(e.duration); }).observe({ type: 'longtask', buffered: true });`;
 const longTasks = async (page: Page) => {
   const all = (await page.evaluate('window.__longTasks.splice(0)')) as number[];
   return { max: all.length ? Math.max(...all) : 0, over100: all.filter((d) => d > 100).length, count: all.length };
@@ -47,7 +49,8 @@ function fillDatabase(file: string, count: number): void {
   const tree = new OuTree(db);
   const ous = Array.from({ length: 20 }, (_, i) => tree.ensure(['Company', `Division ${i % 4}`, `Team ${i}`], now));
   const add = db.prepare(
-    "INSERT INTO accounts (logon, logon_key, first_name, last_name, display_name, email, department, enabled, kind, ou_id, origin, created_at, updated_at) VALUES (?, ?, 'View', ?, ?, ?, ?, ?, 'user', ?, 'local', ?, ?)",
+    'INSERT INTO accounts (logon, logon_key, first_name, last_name, display_name, email, department, enabled, ' +
+      "kind, ou_id, origin, created_at, updated_at) VALUES (?, ?, 'View', ?, ?, ?, ?, ?, 'user', ?, 'local', ?, ?)",
   );
   db.exec('BEGIN');
   for (let i = 0; i < count; i++) {
@@ -209,20 +212,24 @@ try {
 
   console.log(`\nWizard and users view, Chromium ${browser.version()}, ${process.version}, 2 cores shared with Samba`);
   console.log(
-    `(1) ${DIRECTORY_USERS} accounts in the directory and the database (Synchronize, every account unchanged), medians of ${ROUNDS}:`,
+    `(1) ${DIRECTORY_USERS} accounts in the directory and the database (Synchronize, every account unchanged), ` +
+      `medians of ${ROUNDS}:`,
   );
   console.log(`    engine dry run on the worker (baseline):     ${s(median(engine))}  (${engine.map(s).join(', ')})`);
   console.log(
-    `    wizard: Next on Placement → preview shown:   ${s(median(previews))}  (${previews.map(s).join(', ')})  ratio ${(median(previews) / median(engine)).toFixed(2)} (target ≤ 1.5)`,
+    `    wizard: Next on Placement → preview shown:   ${s(median(previews))}  (${previews.map(s).join(', ')})  ` +
+      `ratio ${(median(previews) / median(engine)).toFixed(2)} (target ≤ 1.5)`,
   );
   console.log(`    renderer during the previews:                ${describeTasks(previewTasks)}`);
   console.log(
-    `(2) Create a new database with ${DIRECTORY_USERS} accounts from the wizard: ${s(importMs)}; renderer: ${describeTasks(importTasks)} (target: none > 100 ms)`,
+    `(2) Create a new database with ${DIRECTORY_USERS} accounts from the wizard: ${s(importMs)}; renderer: ` +
+      `${describeTasks(importTasks)} (target: none > 100 ms)`,
   );
   console.log(`(3) users view, ${VIEW_ACCOUNTS} accounts:`);
   console.log(`    load → first rows:       ${s(median(loads))}  (${loads.map(s).join(', ')})`);
   console.log(
-    `    search → result shown:   ${searches.map(s).join(', ')}  (one match, 100 matches by name, 25 000 by department)`,
+    `    search → result shown:   ${searches.map(s).join(', ')}  (one match, 100 matches by name, 25 000 by ` +
+      `department)`,
   );
   console.log(`    jump to the middle:      ${s(jumpMs)};  sort by department: ${s(sortMs)}`);
   console.log(`    renderer:                ${describeTasks(viewTasks)} (target: none > 100 ms)`);

@@ -3,7 +3,8 @@
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
   console.error(
-    `bcscmd needs Node.js 22.18 or later (this is ${process.version}). Run it as "npx bcscmd" inside the project, which uses the Node 24 that npm installed.`,
+    `bcscmd needs Node.js 22.18 or later (this is ${process.version}). Run it as "npx bcscmd" inside the ` +
+      `project, which uses the Node 24 that npm installed.`,
   );
   process.exit(2);
 }
@@ -27,8 +28,7 @@ try {
   });
 } catch (err) {
   // A bug, not a user error: one line for the admin, the stack only on request.
-  console.error(
-    `bcscmd failed unexpectedly: ${err?.message ?? err}${process.env.ADCONSOLE_DEBUG ? `\n${err?.stack}` : ' (set ADCONSOLE_DEBUG=1 for details)'}`,
-  );
+  const details = process.env.ADCONSOLE_DEBUG ? `\n${err?.stack}` : ' (set ADCONSOLE_DEBUG=1 for details)';
+  console.error(`bcscmd failed unexpectedly: ${err?.message ?? err}${details}`);
   process.exitCode = 1;
 }

@@ -2,6 +2,8 @@
 import { safeStorage } from 'electron';
 import type { SecretCipher } from './core/secrets/password-vault.ts';
 
+const STORE_NAMES: Partial<Record<NodeJS.Platform, string>> = { win32: 'DPAPI', darwin: 'Keychain' };
+
 /** On Linux without a keyring safeStorage falls back to a hard-coded key ("basic_text"): that is no protection. */
 export function safeStorageIsReal(): { ok: boolean; why: string } {
   if (!safeStorage.isEncryptionAvailable())
@@ -17,7 +19,9 @@ export function safeStorageIsReal(): { ok: boolean; why: string } {
 export const safeStorageCipher: SecretCipher = {
   info: () => ({
     persistent: true,
-    description: `Passwords are encrypted with the operating system's secure storage (${process.platform === 'win32' ? 'DPAPI' : process.platform === 'darwin' ? 'Keychain' : safeStorage.getSelectedStorageBackend()}).`,
+    description:
+      `Passwords are encrypted with the operating system's secure storage ` +
+      `(${STORE_NAMES[process.platform] ?? safeStorage.getSelectedStorageBackend()}).`,
   }),
   encrypt: (plain) => safeStorage.encryptString(plain).toString('base64'),
   decrypt: (sealed) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),

@@ -26,7 +26,8 @@ if (process.platform === 'win32') {
   if (text.includes(BROKEN)) fs.writeFileSync(source, text.replace(BROKEN, FIXED));
   else if (!text.includes(FIXED))
     say(
-      'this kerberos version has different sources; its wrap() is used as it is (check "Current account" with Test connection).',
+      'this kerberos version has different sources; its wrap() is used as it is (check "Current account" with ' +
+        'Test connection).',
     );
   if (fs.readFileSync(source, 'utf8').includes(FIXED) && !fs.existsSync(marker)) {
     const nodeGyp = process.env.npm_config_node_gyp;
@@ -38,7 +39,8 @@ if (process.platform === 'win32') {
       say('rebuilt with the wrap() fix.');
     } else
       say(
-        `the rebuild failed (exit ${run.status}); "Current account" binds need Kerberos development files (libkrb5-dev), python3, make and g++.`,
+        `the rebuild failed (exit ${run.status}); "Current account" binds need Kerberos development files ` +
+          `(libkrb5-dev), python3, make and g++.`,
       );
   }
 }

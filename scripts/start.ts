@@ -16,7 +16,8 @@ if (started && started.status === 0) {
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   const why = electronPath
-    ? `the Electron binary at ${electronPath} does not start (${(started?.stderr ?? '').trim().split('\n')[0] || `exit ${started?.status}`})`
+    ? `the Electron binary at ${electronPath} does not start ` +
+      `(${(started?.stderr ?? '').trim().split('\n')[0] || `exit ${started?.status}`})`
     : 'the Electron binary is not installed and could not be downloaded';
   console.log(`The desktop window cannot open because ${why}, so the console is served in your browser instead.`);
   const child = spawn(process.execPath, ['electron/web.ts', ...process.argv.slice(2)], { stdio: 'inherit' });

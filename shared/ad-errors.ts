@@ -25,7 +25,9 @@ export const BIND_SUBCODES: Record<string, Explained> = {
   '530': {
     code: 'logon-hours',
     message: 'The account may not log on at this time of day (AD code 530).',
-    hint: "Ask a domain administrator to widen the account's logon hours, or use a service account without hour limits.",
+    hint:
+      "Ask a domain administrator to widen the account's logon hours, or use a service account without " +
+      'hour limits.',
   },
   '531': {
     code: 'workstation-restricted',
@@ -55,12 +57,16 @@ export const BIND_SUBCODES: Record<string, Explained> = {
   '773': {
     code: 'must-change-password',
     message: 'The account must change its password before it can log on (AD code 773).',
-    hint: 'Log on once with this account and change the password (or clear "User must change password at next logon"), then type the new one here.',
+    hint:
+      'Log on once with this account and change the password (or clear "User must change password at next ' +
+      'logon"), then type the new one here.',
   },
   '775': {
     code: 'account-locked',
     message: 'The account is locked out (AD code 775).',
-    hint: 'Wait for the lockout to expire or ask a domain administrator to unlock it. Do not retry until then: each try extends the lockout.',
+    hint:
+      'Wait for the lockout to expire or ask a domain administrator to unlock it. Do not retry until then: ' +
+      'each try extends the lockout.',
   },
 };
 

@@ -65,8 +65,10 @@ export function parseDn(input: string, offset = 0): DnParse {
         const oidLike = /^[\d.]+$/.test(type);
         return fail(
           oidLike
-            ? `"${type}" at character ${typeStart + 1 + offset} is not a valid attribute OID (numbers separated by dots, without leading zeros, such as 2.5.4.11).`
-            : `"${type}" at character ${typeStart + 1 + offset} is not a valid attribute name (letters, digits and "-", starting with a letter).`,
+            ? `"${type}" at character ${typeStart + 1 + offset} is not a valid attribute OID (numbers ` +
+                `separated by dots, without leading zeros, such as 2.5.4.11).`
+            : `"${type}" at character ${typeStart + 1 + offset} is not a valid attribute name (letters, digits ` +
+                `and "-", starting with a letter).`,
           typeStart,
         );
       }
@@ -147,7 +149,8 @@ export function parseDn(input: string, offset = 0): DnParse {
             `The DN ends with a lone backslash at character ${i + 1 + offset}: escape it as \\\\ or remove it.`,
           );
         return fail(
-          `"\\${next}" at character ${i + 1 + offset} is not a valid escape: use \\ before , + " \\ < > ; = # or a space, or a two-digit hex code such as \\2C.`,
+          `"\\${next}" at character ${i + 1 + offset} is not a valid escape: use \\ before , + " \\ < > ; = # ` +
+            `or a space, or a two-digit hex code such as \\2C.`,
         );
       }
       const flushed = flushBytes();

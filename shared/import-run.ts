@@ -2,7 +2,10 @@
 import type { ErrorCode } from './error-codes.ts';
 export type ImportMode = 'new' | 'add' | 'sync';
 
-/** Preview rows one run can leave out: 20 000 GUIDs are ~800 KB of JSON, within the browser transport's 1 MB request limit. */
+/**
+ * Preview rows one run can leave out: 20 000 GUIDs are ~800 KB of JSON, within the browser transport's 1 MB request
+ * limit.
+ */
 export const MAX_LEFT_OUT = 20_000;
 export type StartedBy = 'wizard' | 'command-line' | 'on-the-fly';
 export type Action = 'create' | 'update' | 'disable' | 'enable' | 'unchanged' | 'skip' | 'conflict' | 'failed';

@@ -1,4 +1,6 @@
-/** The three forms of login ID AD accepts for a simple bind, recognised so that the dialog can say which one it read. */
+/**
+ * The three forms of login ID AD accepts for a simple bind, recognised so that the dialog can say which one it read.
+ */
 import { parseDn } from './dn.ts';
 
 export type LoginForm =

@@ -51,7 +51,8 @@ export function App() {
         </span>
         <span className="note">
           {info
-            ? `${info.name} ${info.version} · ${info.transport === 'electron' ? 'desktop' : 'browser console'} · data in ${info.dataDir}`
+            ? `${info.name} ${info.version} · ${info.transport === 'electron' ? 'desktop' : 'browser console'} ` +
+              `· data in ${info.dataDir}`
             : ''}
         </span>
       </footer>
@@ -61,7 +62,10 @@ export function App() {
         <MessageBox
           title="About AD Console"
           kind="info"
-          message={`${info?.name ?? 'AD Console'} ${info?.version ?? ''} — connects the communication server's users database to Active Directory over LDAP.`}
+          message={
+            `${info?.name ?? 'AD Console'} ${info?.version ?? ''} — connects the communication server's ` +
+            `users database to Active Directory over LDAP.`
+          }
           onClose={() => setDialog(null)}
         />
       )}

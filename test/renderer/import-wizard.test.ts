@@ -199,37 +199,41 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     }[];
   };
 
-  it('creates a new database from OU=Staff: the preview equals what is applied, in the users view and in bcscmd /USERS /JSON', async () => {
-    const wizard = await openWizard();
-    const holds = await throughToPreview(wizard, {
-      mode: 'Create a new database',
-      tick: ['Staff'],
-      shots: 'wizard-new',
-    });
-    const expected = ldapsearchAccounts(dc, STAFF_DN, USER_FILTER);
-    expect(holds).toBe(expected.size);
-    const counts = await previewCounts(wizard);
-    expect(counts.create).toBe(expected.size);
-    const plan = await exportPlan(wizard);
-    expect(new Set(plan.filter((p) => p.action === 'create').map((p) => p.guid))).toEqual(new Set(expected.keys()));
-    expect(await finish(wizard, 'wizard-new')).toEqual({ ...counts, failed: 0 });
-    await wizard.getByRole('button', { name: 'Finish' }).click();
-    await wizard.waitFor({ state: 'detached' });
+  it(
+    'creates a new database from OU=Staff: the preview equals what is applied, in the users view and in ' +
+      'bcscmd /USERS /JSON',
+    async () => {
+      const wizard = await openWizard();
+      const holds = await throughToPreview(wizard, {
+        mode: 'Create a new database',
+        tick: ['Staff'],
+        shots: 'wizard-new',
+      });
+      const expected = ldapsearchAccounts(dc, STAFF_DN, USER_FILTER);
+      expect(holds).toBe(expected.size);
+      const counts = await previewCounts(wizard);
+      expect(counts.create).toBe(expected.size);
+      const plan = await exportPlan(wizard);
+      expect(new Set(plan.filter((p) => p.action === 'create').map((p) => p.guid))).toEqual(new Set(expected.keys()));
+      expect(await finish(wizard, 'wizard-new')).toEqual({ ...counts, failed: 0 });
+      await wizard.getByRole('button', { name: 'Finish' }).click();
+      await wizard.waitFor({ state: 'detached' });
 
-    const users = usersJson();
-    expect(new Set(users.map((u) => u.adGuid!.replace(/[{}]/g, '')))).toEqual(
-      new Set(plan.filter((p) => p.action === 'create').map((p) => p.guid)),
-    );
-    // The users view behind it was refreshed: the tree counts and the list's total.
-    await page.getByRole('treeitem', { name: `Staff (${expected.size})` }).waitFor();
-    await expect(page.getByRole('status', { name: 'Status' }).textContent()).resolves.toMatch(
-      new RegExp(
-        `^${expected.size.toLocaleString('en-US')} accounts .* Last import: run \\d+ \\(new, wizard\\) succeeded`,
-      ),
-    );
-    await page.screenshot({ path: screenshotPath('users-view-after-import') });
-    expect(pageErrors).toEqual([]);
-  });
+      const users = usersJson();
+      expect(new Set(users.map((u) => u.adGuid!.replace(/[{}]/g, '')))).toEqual(
+        new Set(plan.filter((p) => p.action === 'create').map((p) => p.guid)),
+      );
+      // The users view behind it was refreshed: the tree counts and the list's total.
+      await page.getByRole('treeitem', { name: `Staff (${expected.size})` }).waitFor();
+      await expect(page.getByRole('status', { name: 'Status' }).textContent()).resolves.toMatch(
+        new RegExp(
+          `^${expected.size.toLocaleString('en-US')} accounts .* Last import: run \\d+ \\(new, wizard\\) succeeded`,
+        ),
+      );
+      await page.screenshot({ path: screenshotPath('users-view-after-import') });
+      expect(pageErrors).toEqual([]);
+    },
+  );
 
   it("shows the users view: OU counts, recursive toggle, sorting, search and an AD account's details", async () => {
     const engineering = STAFF.filter((u) => u.ou === ENGINEERING_OU).length;
@@ -254,46 +258,50 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     await page.screenshot({ path: screenshotPath('users-view-details') });
   });
 
-  it('counts a selection exactly as ldapsearch does: one OU level, a nested group, and an OU plus a group counted once', async () => {
-    const wizard = await openWizard();
-    await next(wizard);
-    await next(wizard);
-    await wizard.getByLabel('Include sub-OUs').uncheck();
-    await wizard.getByRole('checkbox', { name: 'Staff', exact: true }).check();
-    const counted = async () => {
-      const text = (await wizard.locator('.source-count').textContent()) ?? '';
-      return text.startsWith('The selection holds') ? number(text) : null;
-    };
-    const oneLevel =
-      ldapsearchAccounts(dc, STAFF_DN, USER_FILTER).size -
-      ldapsearchAccounts(dc, `${ENGINEERING_OU},${BASE_DN}`, USER_FILTER).size;
-    await expect.poll(counted, { timeout: 30_000 }).toBe(oneLevel);
-    await wizard.getByRole('checkbox', { name: 'Staff', exact: true }).uncheck();
-    await wizard.getByLabel('Search groups').fill('Managers');
-    await wizard.getByRole('checkbox', { name: /^Managers/ }).check();
-    const managers = ldapsearchAccounts(
-      dc,
-      BASE_DN,
-      `(&${USER_FILTER}(memberOf:1.2.840.113556.1.4.1941:=${MANAGERS_GROUP.dn},${BASE_DN}))`,
-    );
-    await expect.poll(counted, { timeout: 30_000 }).toBe(managers.size);
-    await wizard.getByLabel('Include sub-OUs').check();
-    await wizard.getByRole('checkbox', { name: 'Staff', exact: true }).check();
-    await wizard.getByLabel('Search groups').fill('All Staff');
-    await wizard.getByRole('checkbox', { name: /^All Staff/ }).check();
-    const union = new Set([
-      ...ldapsearchAccounts(dc, STAFF_DN, USER_FILTER).keys(),
-      ...managers.keys(),
-      ...ldapsearchAccounts(
+  it(
+    'counts a selection exactly as ldapsearch does: one OU level, a nested group, and an OU plus a group ' +
+      'counted once',
+    async () => {
+      const wizard = await openWizard();
+      await next(wizard);
+      await next(wizard);
+      await wizard.getByLabel('Include sub-OUs').uncheck();
+      await wizard.getByRole('checkbox', { name: 'Staff', exact: true }).check();
+      const counted = async () => {
+        const text = (await wizard.locator('.source-count').textContent()) ?? '';
+        return text.startsWith('The selection holds') ? number(text) : null;
+      };
+      const oneLevel =
+        ldapsearchAccounts(dc, STAFF_DN, USER_FILTER).size -
+        ldapsearchAccounts(dc, `${ENGINEERING_OU},${BASE_DN}`, USER_FILTER).size;
+      await expect.poll(counted, { timeout: 30_000 }).toBe(oneLevel);
+      await wizard.getByRole('checkbox', { name: 'Staff', exact: true }).uncheck();
+      await wizard.getByLabel('Search groups').fill('Managers');
+      await wizard.getByRole('checkbox', { name: /^Managers/ }).check();
+      const managers = ldapsearchAccounts(
         dc,
         BASE_DN,
-        `(&${USER_FILTER}(memberOf:1.2.840.113556.1.4.1941:=${ALL_STAFF_GROUP},${BASE_DN}))`,
-      ).keys(),
-    ]);
-    await expect.poll(counted, { timeout: 30_000 }).toBe(union.size);
-    await wizard.getByRole('button', { name: 'Cancel' }).click();
-    await wizard.waitFor({ state: 'detached' });
-  });
+        `(&${USER_FILTER}(memberOf:1.2.840.113556.1.4.1941:=${MANAGERS_GROUP.dn},${BASE_DN}))`,
+      );
+      await expect.poll(counted, { timeout: 30_000 }).toBe(managers.size);
+      await wizard.getByLabel('Include sub-OUs').check();
+      await wizard.getByRole('checkbox', { name: 'Staff', exact: true }).check();
+      await wizard.getByLabel('Search groups').fill('All Staff');
+      await wizard.getByRole('checkbox', { name: /^All Staff/ }).check();
+      const union = new Set([
+        ...ldapsearchAccounts(dc, STAFF_DN, USER_FILTER).keys(),
+        ...managers.keys(),
+        ...ldapsearchAccounts(
+          dc,
+          BASE_DN,
+          `(&${USER_FILTER}(memberOf:1.2.840.113556.1.4.1941:=${ALL_STAFF_GROUP},${BASE_DN}))`,
+        ).keys(),
+      ]);
+      await expect.poll(counted, { timeout: 30_000 }).toBe(union.size);
+      await wizard.getByRole('button', { name: 'Cancel' }).click();
+      await wizard.waitFor({ state: 'detached' });
+    },
+  );
 
   it('adds accounts of another OU and leaves out the rows unticked in the preview', async () => {
     const before = usersJson().length;
@@ -350,45 +358,48 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     await save(dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}` }));
   });
 
-  it('synchronizes a change made in AD, showing old → new in the preview, and the users view shows the new value', async () => {
-    const who = STAFF.find((u) => u.ou === STAFF_OU && u.enabled)!;
-    const admin = new Client({ url: `ldaps://${dc.address}`, tlsOptions: { ca: fs.readFileSync(dc.caFile) } });
-    await admin.bind(`Administrator@${DOMAIN}`, ADMIN_PASSWORD);
-    const original = who.department;
-    try {
-      await admin.modify(
-        staffDn(who),
-        new Change({
-          operation: 'replace',
-          modification: new Attribute({ type: 'department', values: ['Wizard Test Department'] }),
-        }),
-      );
-      const wizard = await openWizard();
-      await throughToPreview(wizard, { mode: 'Synchronize', tick: ['Staff'], shots: 'wizard-sync' });
-      const counts = await previewCounts(wizard);
-      expect(counts.update).toBe(1);
-      await wizard.getByLabel('Show:').selectOption('update');
-      await expect(
-        wizard
-          .getByRole('grid', { name: 'Planned changes' })
-          .getByRole('row', { name: `update ${who.sam}` })
-          .textContent(),
-      ).resolves.toContain(`department: ${original} → Wizard Test Department`);
-      expect(await finish(wizard, 'wizard-sync')).toEqual({ ...counts, failed: 0 });
-      await wizard.getByRole('button', { name: 'Finish' }).click();
-      expect(usersJson().find((u) => u.logon === who.sam)?.department).toBe('Wizard Test Department');
-      await page.getByLabel('Search accounts').fill(who.sam);
-      await expect(
-        page.getByRole('grid', { name: 'Accounts' }).getByRole('row', { name: who.sam }).textContent(),
-      ).resolves.toContain('Wizard Test Department');
-    } finally {
-      await admin.modify(
-        staffDn(who),
-        new Change({ operation: 'replace', modification: new Attribute({ type: 'department', values: [original] }) }),
-      );
-      await admin.unbind();
-    }
-  });
+  it(
+    'synchronizes a change made in AD, showing old → new in the preview, and the users view shows the new ' + 'value',
+    async () => {
+      const who = STAFF.find((u) => u.ou === STAFF_OU && u.enabled)!;
+      const admin = new Client({ url: `ldaps://${dc.address}`, tlsOptions: { ca: fs.readFileSync(dc.caFile) } });
+      await admin.bind(`Administrator@${DOMAIN}`, ADMIN_PASSWORD);
+      const original = who.department;
+      try {
+        await admin.modify(
+          staffDn(who),
+          new Change({
+            operation: 'replace',
+            modification: new Attribute({ type: 'department', values: ['Wizard Test Department'] }),
+          }),
+        );
+        const wizard = await openWizard();
+        await throughToPreview(wizard, { mode: 'Synchronize', tick: ['Staff'], shots: 'wizard-sync' });
+        const counts = await previewCounts(wizard);
+        expect(counts.update).toBe(1);
+        await wizard.getByLabel('Show:').selectOption('update');
+        await expect(
+          wizard
+            .getByRole('grid', { name: 'Planned changes' })
+            .getByRole('row', { name: `update ${who.sam}` })
+            .textContent(),
+        ).resolves.toContain(`department: ${original} → Wizard Test Department`);
+        expect(await finish(wizard, 'wizard-sync')).toEqual({ ...counts, failed: 0 });
+        await wizard.getByRole('button', { name: 'Finish' }).click();
+        expect(usersJson().find((u) => u.logon === who.sam)?.department).toBe('Wizard Test Department');
+        await page.getByLabel('Search accounts').fill(who.sam);
+        await expect(
+          page.getByRole('grid', { name: 'Accounts' }).getByRole('row', { name: who.sam }).textContent(),
+        ).resolves.toContain('Wizard Test Department');
+      } finally {
+        await admin.modify(
+          staffDn(who),
+          new Change({ operation: 'replace', modification: new Attribute({ type: 'department', values: [original] }) }),
+        );
+        await admin.unbind();
+      }
+    },
+  );
 
   it('shows a refused bind on the Source page in words, with Back working, and imports nothing', async () => {
     const before = databaseContent(file);
@@ -467,126 +478,135 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
       await wizard.locator('.dialog-buttons').getByRole('button', { name: 'Close' }).click();
     });
 
-    it('a DC that goes away mid-run gives a clear error on the Progress page, Back still works, and the database is unchanged', async () => {
-      const before = databaseContent(file);
-      const wizard = await openWizard();
-      proxy.cutAfter(await midRun(wizard, 'Synchronize'));
-      await next(wizard);
-      const alert = wizard.getByRole('alert');
-      await alert.waitFor({ timeout: 30_000 });
-      await expect(alert.textContent()).resolves.toMatch(/connection .*(closed|lost|reset)|closed the connection/i);
-      await expect(alert.textContent()).resolves.toMatch(/Nothing was changed in the users database/);
-      await page.screenshot({ path: screenshotPath('wizard-6-dc-gone') });
-      expect(databaseContent(file)).toBe(before);
-      await wizard.getByRole('button', { name: '< Back' }).click();
-      await expect(heading(wizard)).resolves.toMatch(/^Preview/);
-      await wizard.getByRole('button', { name: 'Cancel' }).click();
-    });
+    it(
+      'a DC that goes away mid-run gives a clear error on the Progress page, Back still works, and the ' +
+        'database is unchanged',
+      async () => {
+        const before = databaseContent(file);
+        const wizard = await openWizard();
+        proxy.cutAfter(await midRun(wizard, 'Synchronize'));
+        await next(wizard);
+        const alert = wizard.getByRole('alert');
+        await alert.waitFor({ timeout: 30_000 });
+        await expect(alert.textContent()).resolves.toMatch(/connection .*(closed|lost|reset)|closed the connection/i);
+        await expect(alert.textContent()).resolves.toMatch(/Nothing was changed in the users database/);
+        await page.screenshot({ path: screenshotPath('wizard-6-dc-gone') });
+        expect(databaseContent(file)).toBe(before);
+        await wizard.getByRole('button', { name: '< Back' }).click();
+        await expect(heading(wizard)).resolves.toMatch(/^Preview/);
+        await wizard.getByRole('button', { name: 'Cancel' }).click();
+      },
+    );
   });
 
-  it('runs from start to finish with the keyboard alone: one Tab stop per tree, type-ahead, and a question before replacing the database', async () => {
-    // Whatever ran before, the database holds accounts (Sales, added by the scheduled task's command).
-    expect(
-      bcscmd([`/DATA:${dataDir}`, '/LDAP', '/MODE:add', `/OU:OU=Sales,${BASE_DN}`], {
-        ADCONSOLE_LDAP_PASSWORD: SERVICE_PASSWORD,
-      }).code,
-    ).toBe(0);
-    const before = databaseContent(file);
-    const accountsBefore = (JSON.parse(bcscmd([`/DATA:${dataDir}`, '/USERS', '/JSON']).out) as unknown[]).length;
-    expect(accountsBefore).toBeGreaterThan(0);
-    await page.getByRole('menuitem', { name: 'File' }).waitFor();
-    await page.keyboard.press('Alt');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('File');
-    await page.keyboard.press('ArrowRight'); // Tools
-    await page.keyboard.press('Enter');
-    await page.keyboard.press('ArrowDown');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(`${WIZARD}…`);
-    await page.keyboard.press('Enter');
-    const wizard = page.getByRole('dialog', { name: WIZARD });
-    await wizard.waitFor();
-    const focused = () =>
-      page.evaluate(
-        () =>
-          (document.activeElement as HTMLElement | null)?.getAttribute('aria-label') ??
-          document.activeElement?.textContent ??
-          '',
-      );
-    const tabTo = async (name: string) => {
-      for (let i = 0; i < 40 && (await focused()) !== name; i++) await page.keyboard.press('Tab');
-      expect(await focused()).toBe(name);
-    };
-    await expect.poll(focused).toBe('Next >');
-    await page.keyboard.press('Enter'); // → Database Creation
-    await expect(heading(wizard)).resolves.toMatch(/^Database Creation/);
-    // Synchronize is chosen (the database has accounts): Tab into the radios, Up to "Create a new database".
-    for (
-      let i = 0;
-      i < 10 && !(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type === 'radio'));
-      i++
-    )
-      await page.keyboard.press('Tab');
-    const newMode = wizard.getByRole('radio', { name: /Create a new database/ });
-    for (let i = 0; i < 3 && !(await newMode.isChecked()); i++) await page.keyboard.press('ArrowUp');
-    expect(await wizard.getByRole('radio', { name: /Create a new database/ }).isChecked()).toBe(true);
-    await tabTo('Next >');
-    await page.keyboard.press('Enter'); // → Source
-    await expect(heading(wizard)).resolves.toMatch(/^Source/);
-    // The OU tree is one Tab stop: Tab reaches the domain, the next Tab leaves the tree.
-    await tabTo(DOMAIN);
-    await page.keyboard.press('Tab');
-    expect(await focused()).not.toMatch(/^(Sales|Staff|Groups|Workstations|Empty)$/);
-    await page.keyboard.press('Shift+Tab');
-    expect(await focused()).toBe(DOMAIN);
-    // Down moves into the open domain; typing "st" jumps to Staff; Right expands it, Left goes back up.
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.type('st');
-    await expect.poll(focused).toBe('Staff');
-    await page.keyboard.press('ArrowRight');
-    await wizard.getByRole('treeitem', { name: 'Engineering' }).waitFor();
-    await page.keyboard.press('ArrowRight');
-    await expect.poll(focused).toBe('Engineering');
-    await page.keyboard.press('ArrowLeft');
-    await expect.poll(focused).toBe('Staff');
-    await page.keyboard.press('Space');
-    expect(await wizard.getByRole('checkbox', { name: 'Staff' }).isChecked()).toBe(true);
-    await wizard.getByText(/^The selection holds/).waitFor();
-    await tabTo('Next >');
-    await page.keyboard.press('Enter'); // → Placement
-    await expect(heading(wizard)).resolves.toMatch(/^Placement/);
-    await page.keyboard.press('Enter'); // → Preview
-    await wizard.getByRole('grid', { name: 'Planned changes' }).waitFor({ timeout: 60_000 });
-    await expect.poll(focused).toBe('Next >');
-    // Replacing a database that holds accounts asks first; No is the default, so Enter changes nothing.
-    await page.keyboard.press('Enter');
-    const question = page.getByRole('alertdialog', { name: WIZARD });
-    await question.waitFor();
-    await question
-      .getByText(
-        new RegExp(
-          `replaces the ${accountsBefore.toLocaleString('en-US')} accounts .*backed up first to .*users\\.backup-<date and time>\\.sqlite`,
-          's',
-        ),
+  it(
+    'runs from start to finish with the keyboard alone: one Tab stop per tree, type-ahead, and a question ' +
+      'before replacing the database',
+    async () => {
+      // Whatever ran before, the database holds accounts (Sales, added by the scheduled task's command).
+      expect(
+        bcscmd([`/DATA:${dataDir}`, '/LDAP', '/MODE:add', `/OU:OU=Sales,${BASE_DN}`], {
+          ADCONSOLE_LDAP_PASSWORD: SERVICE_PASSWORD,
+        }).code,
+      ).toBe(0);
+      const before = databaseContent(file);
+      const accountsBefore = (JSON.parse(bcscmd([`/DATA:${dataDir}`, '/USERS', '/JSON']).out) as unknown[]).length;
+      expect(accountsBefore).toBeGreaterThan(0);
+      await page.getByRole('menuitem', { name: 'File' }).waitFor();
+      await page.keyboard.press('Alt');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('File');
+      await page.keyboard.press('ArrowRight'); // Tools
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('ArrowDown');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(`${WIZARD}…`);
+      await page.keyboard.press('Enter');
+      const wizard = page.getByRole('dialog', { name: WIZARD });
+      await wizard.waitFor();
+      const focused = () =>
+        page.evaluate(
+          () =>
+            (document.activeElement as HTMLElement | null)?.getAttribute('aria-label') ??
+            document.activeElement?.textContent ??
+            '',
+        );
+      const tabTo = async (name: string) => {
+        for (let i = 0; i < 40 && (await focused()) !== name; i++) await page.keyboard.press('Tab');
+        expect(await focused()).toBe(name);
+      };
+      await expect.poll(focused).toBe('Next >');
+      await page.keyboard.press('Enter'); // → Database Creation
+      await expect(heading(wizard)).resolves.toMatch(/^Database Creation/);
+      // Synchronize is chosen (the database has accounts): Tab into the radios, Up to "Create a new database".
+      for (
+        let i = 0;
+        i < 10 && !(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type === 'radio'));
+        i++
       )
-      .waitFor();
-    await expect.poll(focused).toBe('No');
-    await page.screenshot({ path: screenshotPath('wizard-90-replace-question') });
-    await page.keyboard.press('Enter');
-    await question.waitFor({ state: 'detached' });
-    await expect.poll(focused).toBe('Next >');
-    await expect(heading(wizard)).resolves.toMatch(/^Preview/);
-    expect(databaseContent(file)).toBe(before);
-    // Asked again, Shift+Tab reaches Yes.
-    await page.keyboard.press('Enter');
-    await question.waitFor();
-    await page.keyboard.press('Shift+Tab');
-    await expect.poll(focused).toBe('Yes, apply it');
-    await page.keyboard.press('Enter');
-    await wizard.getByText(/^The import finished/).waitFor({ timeout: 60_000 });
-    await expect.poll(focused).toBe('Finish');
-    await page.keyboard.press('Enter');
-    await wizard.waitFor({ state: 'detached' });
-    expect(databaseContent(file)).not.toBe(before);
-    expect(fs.readdirSync(dataDir).some((f) => /^users\.backup-.*\.sqlite$/.test(f))).toBe(true);
-    expect(pageErrors).toEqual([]);
-  });
+        await page.keyboard.press('Tab');
+      const newMode = wizard.getByRole('radio', { name: /Create a new database/ });
+      for (let i = 0; i < 3 && !(await newMode.isChecked()); i++) await page.keyboard.press('ArrowUp');
+      expect(await wizard.getByRole('radio', { name: /Create a new database/ }).isChecked()).toBe(true);
+      await tabTo('Next >');
+      await page.keyboard.press('Enter'); // → Source
+      await expect(heading(wizard)).resolves.toMatch(/^Source/);
+      // The OU tree is one Tab stop: Tab reaches the domain, the next Tab leaves the tree.
+      await tabTo(DOMAIN);
+      await page.keyboard.press('Tab');
+      expect(await focused()).not.toMatch(/^(Sales|Staff|Groups|Workstations|Empty)$/);
+      await page.keyboard.press('Shift+Tab');
+      expect(await focused()).toBe(DOMAIN);
+      // Down moves into the open domain; typing "st" jumps to Staff; Right expands it, Left goes back up.
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.type('st');
+      await expect.poll(focused).toBe('Staff');
+      await page.keyboard.press('ArrowRight');
+      await wizard.getByRole('treeitem', { name: 'Engineering' }).waitFor();
+      await page.keyboard.press('ArrowRight');
+      await expect.poll(focused).toBe('Engineering');
+      await page.keyboard.press('ArrowLeft');
+      await expect.poll(focused).toBe('Staff');
+      await page.keyboard.press('Space');
+      expect(await wizard.getByRole('checkbox', { name: 'Staff' }).isChecked()).toBe(true);
+      await wizard.getByText(/^The selection holds/).waitFor();
+      await tabTo('Next >');
+      await page.keyboard.press('Enter'); // → Placement
+      await expect(heading(wizard)).resolves.toMatch(/^Placement/);
+      await page.keyboard.press('Enter'); // → Preview
+      await wizard.getByRole('grid', { name: 'Planned changes' }).waitFor({ timeout: 60_000 });
+      await expect.poll(focused).toBe('Next >');
+      // Replacing a database that holds accounts asks first; No is the default, so Enter changes nothing.
+      await page.keyboard.press('Enter');
+      const question = page.getByRole('alertdialog', { name: WIZARD });
+      await question.waitFor();
+      await question
+        .getByText(
+          new RegExp(
+            `replaces the ${accountsBefore.toLocaleString('en-US')} accounts .*backed up first to ` +
+              `.*users\\.backup-<date and time>\\.sqlite`,
+            's',
+          ),
+        )
+        .waitFor();
+      await expect.poll(focused).toBe('No');
+      await page.screenshot({ path: screenshotPath('wizard-90-replace-question') });
+      await page.keyboard.press('Enter');
+      await question.waitFor({ state: 'detached' });
+      await expect.poll(focused).toBe('Next >');
+      await expect(heading(wizard)).resolves.toMatch(/^Preview/);
+      expect(databaseContent(file)).toBe(before);
+      // Asked again, Shift+Tab reaches Yes.
+      await page.keyboard.press('Enter');
+      await question.waitFor();
+      await page.keyboard.press('Shift+Tab');
+      await expect.poll(focused).toBe('Yes, apply it');
+      await page.keyboard.press('Enter');
+      await wizard.getByText(/^The import finished/).waitFor({ timeout: 60_000 });
+      await expect.poll(focused).toBe('Finish');
+      await page.keyboard.press('Enter');
+      await wizard.waitFor({ state: 'detached' });
+      expect(databaseContent(file)).not.toBe(before);
+      expect(fs.readdirSync(dataDir).some((f) => /^users\.backup-.*\.sqlite$/.test(f))).toBe(true);
+      expect(pageErrors).toEqual([]);
+    },
+  );
 });

@@ -77,23 +77,26 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     await page.screenshot({ path: screenshotPath('01-main-window') });
   });
 
-  it('opens the dialog from the keyboard (Alt, arrows, Enter), moves focus into it, and Esc returns focus', async () => {
-    await page.getByRole('menuitem', { name: 'File' }).waitFor();
-    await page.keyboard.press('Alt');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('File');
-    await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(`${DIALOG}…`);
-    await page.keyboard.press('Enter');
-    const dialog = page.getByRole('dialog', { name: DIALOG });
-    await dialog.waitFor();
-    await expect
-      .poll(() => page.evaluate(() => document.activeElement?.closest('[role="dialog"]')?.getAttribute('aria-modal')))
-      .toBe('true');
-    await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'detached' });
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Tools');
-  });
+  it(
+    'opens the dialog from the keyboard (Alt, arrows, Enter), moves focus into it, and Esc returns ' + 'focus',
+    async () => {
+      await page.getByRole('menuitem', { name: 'File' }).waitFor();
+      await page.keyboard.press('Alt');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('File');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(`${DIALOG}…`);
+      await page.keyboard.press('Enter');
+      const dialog = page.getByRole('dialog', { name: DIALOG });
+      await dialog.waitFor();
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.closest('[role="dialog"]')?.getAttribute('aria-modal')))
+        .toBe('true');
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Tools');
+    },
+  );
 
   it('enables Login ID and Password only for Specified account', async () => {
     const dialog = await openFromMenu();
@@ -180,27 +183,30 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
-  it('shows with Test lookup what on-the-fly import would import, importing nothing, and why a name is refused', async () => {
-    const dialog = await openFromMenu();
-    const advanced = await fillConnection(dialog, SERVICE_ACCOUNT.password);
-    await advanced.getByRole('button', { name: 'OK', exact: true }).click();
-    const lookup = dialog.getByRole('group', { name: 'Test lookup' });
-    await lookup.getByLabel('Logon name').fill(`${NETBIOS}\\alice`);
-    await lookup.getByRole('button', { name: 'Test lookup' }).click();
-    await expect
-      .poll(() => lookup.getByRole('status').textContent(), { timeout: 10_000 })
-      .toMatch(
-        /^Found CN=Alice Archer,OU=Sales,DC=corp,DC=example,DC=test\. With the checkbox above on, it would be imported as alice \(Alice Archer, alice@corp\.example\.test\) into Sales, enabled\. Nothing was imported\.$/,
-      );
-    await page.screenshot({ path: screenshotPath('07a-test-lookup') });
-    await lookup.getByLabel('Logon name').fill('*)(objectClass=*');
-    await lookup.getByLabel('Logon name').press('Enter'); // looks up; does not press OK
-    await expect
-      .poll(() => lookup.getByRole('status').textContent())
-      .toMatch(/^Not found: .*does not allow in a logon name.*Nothing was looked up or imported\.$/);
-    await expect(dialog.isVisible()).resolves.toBe(true);
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
-  });
+  it(
+    'shows with Test lookup what on-the-fly import would import, importing nothing, and why a name is ' + 'refused',
+    async () => {
+      const dialog = await openFromMenu();
+      const advanced = await fillConnection(dialog, SERVICE_ACCOUNT.password);
+      await advanced.getByRole('button', { name: 'OK', exact: true }).click();
+      const lookup = dialog.getByRole('group', { name: 'Test lookup' });
+      await lookup.getByLabel('Logon name').fill(`${NETBIOS}\\alice`);
+      await lookup.getByRole('button', { name: 'Test lookup' }).click();
+      await expect
+        .poll(() => lookup.getByRole('status').textContent(), { timeout: 10_000 })
+        .toMatch(
+          /^Found CN=Alice Archer,OU=Sales,DC=corp,DC=example,DC=test\. With the checkbox above on, it would be imported as alice \(Alice Archer, alice@corp\.example\.test\) into Sales, enabled\. Nothing was imported\.$/,
+        );
+      await page.screenshot({ path: screenshotPath('07a-test-lookup') });
+      await lookup.getByLabel('Logon name').fill('*)(objectClass=*');
+      await lookup.getByLabel('Logon name').press('Enter'); // looks up; does not press OK
+      await expect
+        .poll(() => lookup.getByRole('status').textContent())
+        .toMatch(/^Not found: .*does not allow in a logon name.*Nothing was looked up or imported\.$/);
+      await expect(dialog.isVisible()).resolves.toBe(true);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+    },
+  );
 
   it('shows a failure message box naming the step, the reason and what to do', async () => {
     const dialog = await openFromMenu();

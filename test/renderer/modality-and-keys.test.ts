@@ -111,106 +111,114 @@ describe.runIf(realPartsAvailable())('modal dialogs and Windows keys in Chromium
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('keeps the integration dialog modal after the Test connection box: focus back on the button, Tab inside, Esc cancels', async () => {
-    await openIntegration();
-    const dialog = page.getByRole('dialog', { name: DIALOG });
-    // An unsaved edit that must survive everything below.
-    const checkbox = dialog.getByRole('checkbox', { name: /Search and import user accounts/ });
-    await expect.poll(() => checkbox.evaluate((el) => el === document.activeElement)).toBe(true);
-    await page.keyboard.press('Space');
-    expect(await checkbox.isChecked()).toBe(true);
+  it(
+    'keeps the integration dialog modal after the Test connection box: focus back on the button, Tab inside, ' +
+      'Esc cancels',
+    async () => {
+      await openIntegration();
+      const dialog = page.getByRole('dialog', { name: DIALOG });
+      // An unsaved edit that must survive everything below.
+      const checkbox = dialog.getByRole('checkbox', { name: /Search and import user accounts/ });
+      await expect.poll(() => checkbox.evaluate((el) => el === document.activeElement)).toBe(true);
+      await page.keyboard.press('Space');
+      expect(await checkbox.isChecked()).toBe(true);
 
-    // Alt does not reach the menu bar, and a menu command (the desktop's native menu) opens nothing.
-    await page.keyboard.press('Alt');
-    expect(await focusIn()).toBe(DIALOG);
-    services.emit('menu.command', { command: 'import-wizard' });
-    // Wait until the page has received the command over its WebSocket, then give React a frame to act.
-    await expect.poll(() => frames.some((f) => f.includes('import-wizard'))).toBe(true);
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))));
-    expect(await page.getByRole('dialog', { name: WIZARD }).count()).toBe(0);
-    expect(await checkbox.isChecked()).toBe(true);
-
-    await tabTo('Test connection');
-    await page.keyboard.press('Enter');
-    const box = page.getByRole('alertdialog', { name: 'Test connection' });
-    await box.waitFor({ timeout: 30_000 });
-    await expect.poll(focused).toBe('OK');
-    await page.screenshot({ path: screenshotPath('modality-01-test-result') });
-    await page.keyboard.press('Enter');
-    await box.waitFor({ state: 'detached' });
-    // Back on the control that opened the box, inside the dialog, and still modal.
-    await expect.poll(focused).toBe('Test connection');
-    for (let i = 0; i < 25; i++) {
-      await page.keyboard.press('Tab');
+      // Alt does not reach the menu bar, and a menu command (the desktop's native menu) opens nothing.
+      await page.keyboard.press('Alt');
       expect(await focusIn()).toBe(DIALOG);
-    }
-    expect(await page.evaluate(() => (document.querySelector('#root') as HTMLElement).inert)).toBe(true);
-    expect(await checkbox.isChecked()).toBe(true);
-    await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'detached' });
-    expect(await page.evaluate(() => (document.querySelector('#root') as HTMLElement).inert)).toBe(false);
-    expect(pageErrors).toEqual([]);
-  });
+      services.emit('menu.command', { command: 'import-wizard' });
+      // Wait until the page has received the command over its WebSocket, then give React a frame to act.
+      await expect.poll(() => frames.some((f) => f.includes('import-wizard'))).toBe(true);
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))));
+      expect(await page.getByRole('dialog', { name: WIZARD }).count()).toBe(0);
+      expect(await checkbox.isChecked()).toBe(true);
 
-  it('names, focuses and selects an invalid field on OK, in red; Browse… opens at the current path and picks by keyboard', async () => {
-    await openIntegration();
-    await tabTo('Advanced settings…');
-    await page.keyboard.press('Enter');
-    const advanced = page.getByRole('dialog', { name: 'Advanced settings' });
-    await advanced.waitFor();
-    const path = advanced.getByLabel('OU container path');
-    await expect.poll(() => path.evaluate((el) => el === document.activeElement)).toBe(true);
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type('LDAP://OU=Sales,,DC=corp');
-    await page.keyboard.press('Enter'); // OK, the default button
-    const alert = advanced.getByText(/^The settings were not applied\. OU container path: /);
-    await alert.waitFor();
-    expect(await advanced.isVisible()).toBe(true);
-    // The cursor is in the field, its text selected, so typing replaces it.
-    expect(
-      await path.evaluate((el: HTMLInputElement) => [
-        el === document.activeElement,
-        el.selectionStart,
-        el.selectionEnd,
-        el.value.length,
-      ]),
-    ).toEqual([true, 0, 'LDAP://OU=Sales,,DC=corp'.length, 'LDAP://OU=Sales,,DC=corp'.length]);
-    expect(await alert.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(192, 0, 0)');
-    const preview = advanced.locator('.path-preview');
-    expect(await preview.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(192, 0, 0)');
-    await page.screenshot({ path: screenshotPath('modality-02-invalid-path') });
+      await tabTo('Test connection');
+      await page.keyboard.press('Enter');
+      const box = page.getByRole('alertdialog', { name: 'Test connection' });
+      await box.waitFor({ timeout: 30_000 });
+      await expect.poll(focused).toBe('OK');
+      await page.screenshot({ path: screenshotPath('modality-01-test-result') });
+      await page.keyboard.press('Enter');
+      await box.waitFor({ state: 'detached' });
+      // Back on the control that opened the box, inside the dialog, and still modal.
+      await expect.poll(focused).toBe('Test connection');
+      for (let i = 0; i < 25; i++) {
+        await page.keyboard.press('Tab');
+        expect(await focusIn()).toBe(DIALOG);
+      }
+      expect(await page.evaluate(() => (document.querySelector('#root') as HTMLElement).inert)).toBe(true);
+      expect(await checkbox.isChecked()).toBe(true);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      expect(await page.evaluate(() => (document.querySelector('#root') as HTMLElement).inert)).toBe(false);
+      expect(pageErrors).toEqual([]);
+    },
+  );
 
-    await page.keyboard.type(`LDAP://OU=LA,OU=Sales,${BASE_DN}`);
-    await tabTo('Browse…');
-    await page.keyboard.press('Enter');
-    const browse = page.getByRole('dialog', { name: 'Browse for container' });
-    await browse.waitFor();
-    // Opened at the current path: LA, inside the expanded Sales, selected and focused.
-    await expect.poll(focused, { timeout: 15_000 }).toBe('LA');
-    expect(await browse.getByText(`Selected: OU=LA,OU=Sales,${BASE_DN}`).count()).toBe(1);
-    await page.keyboard.press('ArrowLeft'); // LA has no children: to its parent
-    await expect.poll(focused).toBe('Sales');
-    await page.keyboard.press('Home');
-    await expect.poll(focused).toBe('corp.example.test');
-    await page.keyboard.type('res');
-    await expect.poll(focused).toBe('Research, Development');
-    await page.keyboard.press('ArrowUp');
-    await page.keyboard.press('ArrowDown');
-    await expect.poll(focused).toBe('Research, Development');
-    await page.screenshot({ path: screenshotPath('modality-03-browse-keyboard') });
-    await page.keyboard.press('Enter'); // OK: picks the selected container
-    await browse.waitFor({ state: 'detached' });
-    await expect.poll(focused).toBe('Browse…');
-    expect(await path.inputValue()).toBe(`LDAP://OU=Research\\, Development,${BASE_DN}`);
-    await tabTo('OK');
-    await page.keyboard.press('Enter');
-    await advanced.waitFor({ state: 'detached' });
-    await expect.poll(focused).toBe('Advanced settings…');
-    expect(await focusIn()).toBe(DIALOG);
-    await page.keyboard.press('Escape');
-    await page.getByRole('dialog', { name: DIALOG }).waitFor({ state: 'detached' });
-    expect(pageErrors).toEqual([]);
-  });
+  it(
+    'names, focuses and selects an invalid field on OK, in red; Browse… opens at the current path and picks ' +
+      'by keyboard',
+    async () => {
+      await openIntegration();
+      await tabTo('Advanced settings…');
+      await page.keyboard.press('Enter');
+      const advanced = page.getByRole('dialog', { name: 'Advanced settings' });
+      await advanced.waitFor();
+      const path = advanced.getByLabel('OU container path');
+      await expect.poll(() => path.evaluate((el) => el === document.activeElement)).toBe(true);
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('LDAP://OU=Sales,,DC=corp');
+      await page.keyboard.press('Enter'); // OK, the default button
+      const alert = advanced.getByText(/^The settings were not applied\. OU container path: /);
+      await alert.waitFor();
+      expect(await advanced.isVisible()).toBe(true);
+      // The cursor is in the field, its text selected, so typing replaces it.
+      expect(
+        await path.evaluate((el: HTMLInputElement) => [
+          el === document.activeElement,
+          el.selectionStart,
+          el.selectionEnd,
+          el.value.length,
+        ]),
+      ).toEqual([true, 0, 'LDAP://OU=Sales,,DC=corp'.length, 'LDAP://OU=Sales,,DC=corp'.length]);
+      expect(await alert.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(192, 0, 0)');
+      const preview = advanced.locator('.path-preview');
+      expect(await preview.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(192, 0, 0)');
+      await page.screenshot({ path: screenshotPath('modality-02-invalid-path') });
+
+      await page.keyboard.type(`LDAP://OU=LA,OU=Sales,${BASE_DN}`);
+      await tabTo('Browse…');
+      await page.keyboard.press('Enter');
+      const browse = page.getByRole('dialog', { name: 'Browse for container' });
+      await browse.waitFor();
+      // Opened at the current path: LA, inside the expanded Sales, selected and focused.
+      await expect.poll(focused, { timeout: 15_000 }).toBe('LA');
+      expect(await browse.getByText(`Selected: OU=LA,OU=Sales,${BASE_DN}`).count()).toBe(1);
+      await page.keyboard.press('ArrowLeft'); // LA has no children: to its parent
+      await expect.poll(focused).toBe('Sales');
+      await page.keyboard.press('Home');
+      await expect.poll(focused).toBe('corp.example.test');
+      await page.keyboard.type('res');
+      await expect.poll(focused).toBe('Research, Development');
+      await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('ArrowDown');
+      await expect.poll(focused).toBe('Research, Development');
+      await page.screenshot({ path: screenshotPath('modality-03-browse-keyboard') });
+      await page.keyboard.press('Enter'); // OK: picks the selected container
+      await browse.waitFor({ state: 'detached' });
+      await expect.poll(focused).toBe('Browse…');
+      expect(await path.inputValue()).toBe(`LDAP://OU=Research\\, Development,${BASE_DN}`);
+      await tabTo('OK');
+      await page.keyboard.press('Enter');
+      await advanced.waitFor({ state: 'detached' });
+      await expect.poll(focused).toBe('Advanced settings…');
+      expect(await focusIn()).toBe(DIALOG);
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog', { name: DIALOG }).waitFor({ state: 'detached' });
+      expect(pageErrors).toEqual([]);
+    },
+  );
 
   it('asks before applying a sync over the safety limit; No is the default and changes nothing', async () => {
     // The database holds the 1 604 staff accounts; a sync of OU=Sales alone would disable them.

@@ -37,25 +37,29 @@ describe.runIf(realPartsAvailable())('the bundled import worker', () => {
 });
 
 describe('the renderer the desktop app loads from dist/', () => {
-  it('carries a strict Content-Security-Policy: its own scripts and styles only, no inline or eval, no network but itself', () => {
-    const html = fs.readFileSync(path.resolve('dist/renderer/index.html'), 'utf8');
-    const csp = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '';
-    const directives = Object.fromEntries(
-      csp
-        .split(';')
-        .map((d) => d.trim().split(/\s+/))
-        .map(([name, ...values]) => [name, values.join(' ')]),
-    );
-    expect(directives).toMatchObject({
-      'default-src': "'none'",
-      'script-src': "'self'",
-      'style-src': "'self'",
-      'connect-src': "'self'",
-      'base-uri': "'none'",
-      'form-action': "'none'",
-    });
-    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
-    // Every script the page loads is a file of its own (inline scripts would be blocked anyway).
-    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
-  });
+  it(
+    'carries a strict Content-Security-Policy: its own scripts and styles only, no inline or eval, no network ' +
+      'but itself',
+    () => {
+      const html = fs.readFileSync(path.resolve('dist/renderer/index.html'), 'utf8');
+      const csp = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '';
+      const directives = Object.fromEntries(
+        csp
+          .split(';')
+          .map((d) => d.trim().split(/\s+/))
+          .map(([name, ...values]) => [name, values.join(' ')]),
+      );
+      expect(directives).toMatchObject({
+        'default-src': "'none'",
+        'script-src': "'self'",
+        'style-src': "'self'",
+        'connect-src': "'self'",
+        'base-uri': "'none'",
+        'form-action': "'none'",
+      });
+      expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+      // Every script the page loads is a file of its own (inline scripts would be blocked anyway).
+      expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    },
+  );
 });

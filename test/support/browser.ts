@@ -1,4 +1,5 @@
-/** Debian's Chromium driven by playwright-core; without the background-networking flags it keeps trying Google's hosts on a closed network. */
+/** Debian's Chromium driven by playwright-core; without the background-networking flags it keeps trying ' +
+  'Google's hosts on a closed network. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';

@@ -28,7 +28,8 @@ export function kerberosConfig(dc: TestDc, dir: string): string {
   const file = path.join(dir, 'krb5.conf');
   fs.writeFileSync(
     file,
-    `[libdefaults]\n\tdefault_realm = ${REALM}\n\tdns_lookup_realm = false\n\tdns_lookup_kdc = false\n\trdns = false\n\tdns_canonicalize_hostname = false\n[realms]\n${REALM} = {\n\tkdc = ${dc.address}\n}\n`,
+    `[libdefaults]\n\tdefault_realm = ${REALM}\n\tdns_lookup_realm = false\n\tdns_lookup_kdc = false\n\trdns = ` +
+      `false\n\tdns_canonicalize_hostname = false\n[realms]\n${REALM} = {\n\tkdc = ${dc.address}\n}\n`,
   );
   return file;
 }

@@ -16,7 +16,8 @@ function krb5Conf(dir: string, kdc: string): string {
   const file = path.join(dir, 'krb5.conf');
   fs.writeFileSync(
     file,
-    `[libdefaults]\n\tdefault_realm = ${REALM}\n\tdns_lookup_realm = false\n\tdns_lookup_kdc = false\n\trdns = false\n[realms]\n${REALM} = {\n\tkdc = ${kdc}\n}\n`,
+    `[libdefaults]\n\tdefault_realm = ${REALM}\n\tdns_lookup_realm = false\n\tdns_lookup_kdc = false\n\trdns = ` +
+      `false\n[realms]\n${REALM} = {\n\tkdc = ${kdc}\n}\n`,
   );
   return file;
 }

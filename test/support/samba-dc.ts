@@ -52,7 +52,10 @@ export function createTestCa(dir: string, stem: string, commonName: string): str
   return path.join(dir, `${stem}.pem`);
 }
 
-/** Test CA + DC certificate (SAN: the DC's FQDN and 127.0.0.1, not "localhost": that name is the mismatch case), and an unrelated CA. */
+/**
+ * Test CA + DC certificate (SAN: the DC's FQDN and 127.0.0.1, not "localhost": that name is the mismatch case), and an
+ * unrelated CA.
+ */
 export function makeCertificates(
   dir: string,
   address = DC_ADDRESS,
@@ -188,7 +191,8 @@ export async function checkPortsFree(address: string): Promise<void> {
   for (const port of [53, 88, 389, 636]) {
     if (await portInUse(address, port))
       throw new Error(
-        `Something already listens on ${address}:${port} (a test DC left running?). Stop it by its pid, then run the tests again.`,
+        `Something already listens on ${address}:${port} (a test DC left running?). Stop it by its pid, then ` +
+          `run the tests again.`,
       );
   }
 }
@@ -253,7 +257,8 @@ export async function startTestDc(
     fs.mkdirSync(path.join(dir, sub), { recursive: true });
   const options = [
     'bind interfaces only=yes',
-    // A mask makes Samba listen on a loopback address that no interface lists (127.0.0.2); the plain address alone would not.
+    // A mask makes Samba listen on a loopback address that no interface lists (127.0.0.2); the plain address alone
+    // would not.
     `interfaces=${address}/8`,
     `pid directory=${dir}/run`,
     `ncalrpc dir=${dir}/ncalrpc`,

@@ -35,7 +35,10 @@ export function ensureSystemPackages(log: (line: string) => void): string | null
   const isRoot = process.getuid?.() === 0;
   const hasApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!isRoot || !hasApt) {
-    return `missing ${missing.join(', ')}; run as root on Debian/Ubuntu, or: sudo apt-get install -y ${DEBIAN_PACKAGES.join(' ')}`;
+    return (
+      `missing ${missing.join(', ')}; run as root on Debian/Ubuntu, or: sudo apt-get install -y ` +
+      `${DEBIAN_PACKAGES.join(' ')}`
+    );
   }
   log(`installing ${DEBIAN_PACKAGES.join(' ')} with apt-get (missing: ${missing.join(', ')})`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

@@ -33,7 +33,8 @@ export function addLocalAccount(file: string, logon: string, displayName = logon
   try {
     const now = new Date().toISOString();
     db.prepare(
-      "INSERT INTO accounts (logon, logon_key, display_name, enabled, kind, ou_id, origin, created_at, updated_at) VALUES (?, ?, ?, 1, 'user', 1, 'local', ?, ?)",
+      'INSERT INTO accounts (logon, logon_key, display_name, enabled, kind, ou_id, origin, created_at, ' +
+        "updated_at) VALUES (?, ?, ?, 1, 'user', 1, 'local', ?, ?)",
     ).run(logon, logon.toLowerCase(), displayName, now, now);
   } finally {
     db.close();

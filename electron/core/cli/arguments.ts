@@ -129,7 +129,8 @@ export function parseCliArguments(argv: string[]): CliRequest {
       const dn = parseDn(value.trim());
       if (!dn.ok || dn.rdns.length === 0)
         throw new UsageError(
-          `/${name.toUpperCase()} needs a distinguished name such as ${EXAMPLES[valued].slice(valued.length + 2)}${dn.ok ? '' : ` (${dn.error})`}.`,
+          `/${name.toUpperCase()} needs a distinguished name such as ` +
+            `${EXAMPLES[valued].slice(valued.length + 2)}${dn.ok ? '' : ` (${dn.error})`}.`,
         );
       (valued === 'ou' ? request.ous : request.groups).push(value.trim());
     } else {

@@ -21,7 +21,8 @@ const desktopOnlyCipher: SecretCipher = {
   info: () => ({
     persistent: false,
     description:
-      "The command line cannot open the desktop console's secure storage; pass the password with ADCONSOLE_LDAP_PASSWORD or /PASSWORDFILE.",
+      "The command line cannot open the desktop console's secure storage; pass the password with " +
+      'ADCONSOLE_LDAP_PASSWORD or /PASSWORDFILE.',
   }),
   encrypt: () => {
     throw new Error('The command line does not store passwords.');
@@ -57,10 +58,10 @@ function showText(view: SettingsView): string {
 }
 
 function testText(report: TestReport): string {
-  const lines = report.steps.map(
-    (st) =>
-      `  [${st.ok ? ' OK ' : 'FAIL'}] ${st.name.padEnd(9)} ${String(st.ms).padStart(5)} ms  ${st.detail}${st.hint && !st.ok ? `\n${' '.repeat(26)}What to do: ${st.hint}` : st.hint ? `\n${' '.repeat(26)}Note: ${st.hint}` : ''}`,
-  );
+  const lines = report.steps.map((st) => {
+    const hint = st.hint ? `\n${' '.repeat(26)}${st.ok ? 'Note' : 'What to do'}: ${st.hint}` : '';
+    return `  [${st.ok ? ' OK ' : 'FAIL'}] ${st.name.padEnd(9)} ${String(st.ms).padStart(5)} ms  ${st.detail}${hint}`;
+  });
   return `${lines.join('\n')}\n\n${report.summary}\n`;
 }
 
@@ -163,7 +164,9 @@ export async function runBcscmd(
   password ??= services.vault.read(passwordTargetOf(settings)) ?? undefined;
   if ((request.test || request.ldap) && !password && settings.account === 'specified') {
     io.err(
-      "bcscmd has no password: give it in the ADCONSOLE_LDAP_PASSWORD environment variable or with /PASSWORDFILE:<file> (the command line cannot open a password the desktop console sealed with the system's key store).\n",
+      'bcscmd has no password: give it in the ADCONSOLE_LDAP_PASSWORD environment variable or with ' +
+        '/PASSWORDFILE:<file> (the command line cannot open a password the desktop console sealed with the ' +
+        "system's key store).\n",
     );
   }
   if (request.test) {

@@ -42,19 +42,20 @@ function outcomeText(o: ImportOutcome): string {
         ? ', incremental (only entries changed since the last sync)'
         : `, full pass: ${o.fullReason}`;
   if (o.failover) lines.push(`Failover: ${o.failover}`);
-  lines.push(
-    `${MODE_NAMES[o.mode]}${o.dryRun ? ' — DRY RUN, nothing was written' : ''}${pass}${o.dc ? ` on ${o.dc}` : ''}${o.ok ? `: ${o.read} directory entries read` : ''}`,
-  );
+  const dryRun = o.dryRun ? ' — DRY RUN, nothing was written' : '';
+  const dc = o.dc ? ` on ${o.dc}` : '';
+  lines.push(`${MODE_NAMES[o.mode]}${dryRun}${pass}${dc}${o.ok ? `: ${o.read} directory entries read` : ''}`);
   if (o.ok) lines.push(...COUNT_LABELS.map(([k, label]) => `  ${label.padEnd(10)} ${String(o.counts[k]).padStart(7)}`));
   if (o.plan && o.plan.length > 0) lines.push('', 'Planned actions:', ...o.plan.map(actionLine));
   else if (o.problems.length > 0) lines.push('', 'Skipped, conflicts and failures:', ...o.problems.map(actionLine));
   lines.push('');
   if (o.warning) lines.push(o.warning, '');
   if (o.error) lines.push(`${o.error.message}`, ...(o.error.hint ? [`What to do: ${o.error.hint}`] : []));
-  else
-    lines.push(
-      `${o.dryRun ? 'Planned' : 'Finished'} in ${(o.durationMs / 1000).toFixed(1)} s.${o.runId ? ` Run ${o.runId} (bcscmd /REPORT:${o.runId}).` : ''}${o.backup ? ` The previous database was backed up to ${o.backup}.` : ''}`,
-    );
+  else {
+    const run = o.runId ? ` Run ${o.runId} (bcscmd /REPORT:${o.runId}).` : '';
+    const backup = o.backup ? ` The previous database was backed up to ${o.backup}.` : '';
+    lines.push(`${o.dryRun ? 'Planned' : 'Finished'} in ${(o.durationMs / 1000).toFixed(1)} s.${run}${backup}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -158,7 +159,10 @@ function historyText(runs: RunRecord[]): string {
   return `${runs
     .map(
       (r) =>
-        `${String(r.id).padStart(5)}  ${r.startedAt.replace('T', ' ').slice(0, 19)}  ${MODE_NAMES[r.mode]}${r.incremental ? ' (incremental)' : ''} by ${r.startedBy}: ${r.status} — ${runResultText(r)}\n       ${r.source}${r.dc ? ` on ${r.dc}` : ''}${r.backup ? `; backup ${r.backup}` : ''}`,
+        `${String(r.id).padStart(5)}  ${r.startedAt.replace('T', ' ').slice(0, 19)}  ` +
+        `${MODE_NAMES[r.mode]}${r.incremental ? ' (incremental)' : ''} by ${r.startedBy}: ${r.status} — ` +
+        `${runResultText(r)}\n       ` +
+        `${r.source}${r.dc ? ` on ${r.dc}` : ''}${r.backup ? `; backup ${r.backup}` : ''}`,
     )
     .join('\n')}\n`;
 }
@@ -174,7 +178,9 @@ export function runDatabaseCommand(request: CliRequest, dataDir: string, io: Cli
             accounts
               .map(
                 (a) =>
-                  `${a.logon.padEnd(22)} ${a.displayName.padEnd(28)} ${(a.enabled ? 'enabled' : 'DISABLED').padEnd(8)} ${a.kind.padEnd(8)} ${a.origin.padEnd(5)} ${a.ou}`,
+                  `${a.logon.padEnd(22)} ${a.displayName.padEnd(28)} ` +
+                  `${(a.enabled ? 'enabled' : 'DISABLED').padEnd(8)} ${a.kind.padEnd(8)} ` +
+                  `${a.origin.padEnd(5)} ${a.ou}`,
               )
               .join('\n') + (accounts.length ? '\n' : ''),
           );
@@ -205,7 +211,11 @@ export function runDatabaseCommand(request: CliRequest, dataDir: string, io: Cli
           io.out(historyText([run]));
           for (const row of reportRows(db, run.id))
             io.out(
-              `${actionLine({ action: row.action as PlannedAction['action'], logon: row.logon, dn: row.dn, guid: row.guid, changes: row.changes ? JSON.parse(row.changes) : null, reason: row.reason })}\n`,
+              `${actionLine({
+                ...row,
+                action: row.action as PlannedAction['action'],
+                changes: row.changes ? JSON.parse(row.changes) : null,
+              })}\n`,
             );
         }
       }

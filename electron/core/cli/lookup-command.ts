@@ -9,9 +9,18 @@ import { EXIT } from './exit-codes.ts';
 function lookupText(name: string, r: LookupResult): string {
   switch (r.result) {
     case 'local':
-      return `"${name}" is in the users database: ${r.account.logon} (${r.account.displayName || 'no display name'}), ${r.account.origin === 'ad' ? 'from AD' : 'local'}, ${r.account.enabled ? 'enabled' : 'disabled'}, in ${r.account.ou}.\n`;
+      return (
+        `"${name}" is in the users database: ${r.account.logon} ` +
+        `(${r.account.displayName || 'no display name'}), ${r.account.origin === 'ad' ? 'from AD' : 'local'}, ` +
+        `${r.account.enabled ? 'enabled' : 'disabled'}, in ${r.account.ou}.\n`
+      );
     case 'imported':
-      return `${r.dryRun ? 'Would import' : 'Imported'} ${r.account.logon} (${r.account.displayName || 'no display name'}) from ${r.dn} into ${r.account.ou}, ${r.account.enabled ? 'enabled' : 'disabled'}.${r.runId ? ` Run ${r.runId} (bcscmd /REPORT:${r.runId}).` : ''}\n`;
+      return (
+        `${r.dryRun ? 'Would import' : 'Imported'} ${r.account.logon} ` +
+        `(${r.account.displayName || 'no display name'}) from ${r.dn} into ${r.account.ou}, ` +
+        `${r.account.enabled ? 'enabled' : 'disabled'}.` +
+        `${r.runId ? ` Run ${r.runId} (bcscmd /REPORT:${r.runId}).` : ''}\n`
+      );
     default:
       return `${r.result === 'unavailable' ? 'Directory unavailable' : 'Not found'}: ${r.reason}\n`;
   }

@@ -8,7 +8,8 @@ import type { DatabaseSync } from 'node:sqlite';
 
 /** A run whose process is gone can only have ended before its one transaction committed. */
 export const interruptedWords = (host: string, pid: number) =>
-  `Interrupted: the process that ran it (pid ${pid} on ${host}) ended before the run finished. Nothing was changed in the users database.`;
+  `Interrupted: the process that ran it (pid ${pid} on ${host}) ended before the run finished. Nothing was ` +
+  `changed in the users database.`;
 
 function processAlive(pid: number): boolean {
   try {

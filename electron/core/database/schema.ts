@@ -113,7 +113,8 @@ export const MIGRATIONS: readonly string[] = [
     dc          TEXT,
     started_at  TEXT NOT NULL,
     finished_at TEXT,
-    status      TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled', 'stopped', 'interrupted')),
+    status      TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled', 'stopped',
+      'interrupted')),
     created     INTEGER NOT NULL DEFAULT 0,
     updated     INTEGER NOT NULL DEFAULT 0,
     disabled    INTEGER NOT NULL DEFAULT 0,
@@ -128,8 +129,10 @@ export const MIGRATIONS: readonly string[] = [
     pid         INTEGER,
     CHECK ((status = 'running') = (finished_at IS NULL))
   );
-  INSERT INTO import_runs_3 (id, mode, source, started_by, incremental, dc, started_at, finished_at, status, created, updated, disabled, enabled, unchanged, skipped, conflicts, failed, error, backup)
-    SELECT id, mode, source, started_by, incremental, dc, started_at, finished_at, status, created, updated, disabled, enabled, unchanged, skipped, conflicts, failed, error, backup FROM import_runs;
+  INSERT INTO import_runs_3 (id, mode, source, started_by, incremental, dc, started_at, finished_at, status,
+    created, updated, disabled, enabled, unchanged, skipped, conflicts, failed, error, backup)
+    SELECT id, mode, source, started_by, incremental, dc, started_at, finished_at, status, created, updated,
+      disabled, enabled, unchanged, skipped, conflicts, failed, error, backup FROM import_runs;
   DROP TABLE import_runs;
   ALTER TABLE import_runs_3 RENAME TO import_runs;
   CREATE INDEX import_runs_running ON import_runs(status) WHERE status = 'running';

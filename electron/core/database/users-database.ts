@@ -30,7 +30,8 @@ function unreadable(file: string, why: string): Failure {
   return new Failure(
     'database-unreadable',
     `The users database ${file} cannot be used: ${why}. It was left untouched.`,
-    'Restore it from a backup (the console keeps one next to it before every "Create a new database" run and every upgrade), or move it away to start with an empty database.',
+    'Restore it from a backup (the console keeps one next to it before every "Create a new database" run and ' +
+      'every upgrade), or move it away to start with an empty database.',
   );
 }
 
@@ -98,7 +99,8 @@ const isBusy = (err: unknown): boolean => sqliteCode(err) === SQLITE_BUSY || sql
 function busy(file: string): Failure {
   return new Failure(
     'database-busy',
-    `The users database ${file} is locked by another process (an import, bcscmd or the console) that held it for longer than ${BUSY_TIMEOUT_MS / 1000} s. It was not changed.`,
+    `The users database ${file} is locked by another process (an import, bcscmd or the console) that held it ` +
+      `for longer than ${BUSY_TIMEOUT_MS / 1000} s. It was not changed.`,
     'Wait for the other import to finish (bcscmd /HISTORY lists running ones), then try again.',
   );
 }
@@ -106,7 +108,8 @@ function busy(file: string): Failure {
 function newer(file: string, version: number): Failure {
   return new Failure(
     'database-newer',
-    `The users database ${file} was written by a newer AD Console (schema ${version}; this version reads up to schema ${SCHEMA_VERSION}). It was left untouched.`,
+    `The users database ${file} was written by a newer AD Console (schema ${version}; this version reads up to ` +
+      `schema ${SCHEMA_VERSION}). It was left untouched.`,
     'Use the newer AD Console, or restore a backup made by this version.',
   );
 }

@@ -35,7 +35,8 @@ interface FullRow extends AccountRow {
 export function usersOverview(db: DatabaseSync, databaseFile: string): UsersOverview {
   const rows = db
     .prepare(
-      'SELECT o.id, o.parent_id, o.name, (SELECT count(*) FROM accounts a WHERE a.ou_id = o.id) AS own FROM ous o ORDER BY o.name_key',
+      'SELECT o.id, o.parent_id, o.name, (SELECT count(*) FROM accounts a WHERE a.ou_id = o.id) AS own FROM ' +
+        'ous o ORDER BY o.name_key',
     )
     .all() as { id: number; parent_id: number | null; name: string; own: number }[];
   const nodes = new Map<number, OuNode>(
@@ -47,7 +48,8 @@ export function usersOverview(db: DatabaseSync, databaseFile: string): UsersOver
   }
   const t = db
     .prepare(
-      "SELECT count(*) AS accounts, ifnull(sum(enabled), 0) AS enabled, ifnull(sum(origin = 'ad'), 0) AS fromAd FROM accounts",
+      "SELECT count(*) AS accounts, ifnull(sum(enabled), 0) AS enabled, ifnull(sum(origin = 'ad'), 0) AS " +
+        'fromAd FROM accounts',
     )
     .get() as { accounts: number; enabled: number; fromAd: number };
   const accounts = Number(t.accounts);
@@ -111,7 +113,8 @@ export function accountsPage(db: DatabaseSync, query: AccountsQuery): AccountsPa
   if (search) {
     // logon_key is lower-cased; LIKE is case-insensitive for ASCII in the other columns.
     where.push(
-      "(logon_key LIKE ? ESCAPE '\\' OR display_name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\' OR department LIKE ? ESCAPE '\\')",
+      "(logon_key LIKE ? ESCAPE '\\' OR display_name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\' OR " +
+        "department LIKE ? ESCAPE '\\')",
     );
     const pattern = likePattern(search);
     params.push(likePattern(search.normalize('NFC').toLowerCase()), pattern, pattern, pattern);

@@ -33,7 +33,9 @@ async function bindAsCurrentAccount(client: Client, target: BindTarget): Promise
     const bound = await gssapiBind(client, target.host, target.overTls);
     return {
       identity: bound.principal,
-      description: `${bound.principal} (current account, Kerberos, service ${bound.servicePrincipal}; ${LAYER_WORDS[bound.layer]})`,
+      description:
+        `${bound.principal} (current account, Kerberos, service ${bound.servicePrincipal}; ` +
+        `${LAYER_WORDS[bound.layer]})`,
       layer: bound.layer,
     };
   } catch (err) {
@@ -41,8 +43,10 @@ async function bindAsCurrentAccount(client: Client, target: BindTarget): Promise
     if (target.overTls && (err as { code?: unknown }).code === 'encryption-required') {
       throw new Failure(
         'kerberos-layer-refused',
-        'The domain controller refuses Kerberos logons over TLS: over LDAPS or StartTLS no SASL signing or sealing may be used, and its policy requires one (Samba: "ldap server require strong auth = yes").',
-        'Choose Security: None — the Kerberos session then seals every message — or let the DC accept SASL over TLS (Samba: ldap server require strong auth = allow_sasl_over_tls).',
+        'The domain controller refuses Kerberos logons over TLS: over LDAPS or StartTLS no SASL signing or ' +
+          'sealing may be used, and its policy requires one (Samba: "ldap server require strong auth = yes").',
+        'Choose Security: None — the Kerberos session then seals every message — or let the DC accept SASL ' +
+          'over TLS (Samba: ldap server require strong auth = allow_sasl_over_tls).',
       );
     }
     throw err;

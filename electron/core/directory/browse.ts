@@ -10,8 +10,9 @@ import type { SessionCache } from './session-cache.ts';
 import { type DirectorySession, failoverNote } from './session.ts';
 
 // Hidden system containers (System, Program Data, …) carry showInAdvancedViewOnly, as in ADUC's default view.
-const CONTAINERS =
-  '(&(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=builtinDomain)(objectClass=domainDNS))(!(showInAdvancedViewOnly=TRUE)))';
+const CONTAINER_CLASSES = ['organizationalUnit', 'container', 'builtinDomain', 'domainDNS'];
+const ANY_CONTAINER = `(|${CONTAINER_CLASSES.map((c) => `(objectClass=${c})`).join('')})`;
+const CONTAINERS = `(&${ANY_CONTAINER}(!(showInAdvancedViewOnly=TRUE)))`;
 const KIND_ORDER: BrowseNode['kind'][] = ['domain', 'organizationalUnit', 'container', 'builtinDomain'];
 
 function kindOf(classes: string[]): BrowseNode['kind'] {

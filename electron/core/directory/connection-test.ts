@@ -88,7 +88,9 @@ export async function testConnection(
         detail: `Domain ${dse.defaultNamingContext} served by ${dse.dnsHostName || host}${time}.`,
         ...(tooSkewed
           ? {
-              hint: "The clocks differ by more than 5 minutes: Kerberos logons will fail. Synchronise this computer's clock with the domain.",
+              hint:
+                'The clocks differ by more than 5 minutes: Kerberos logons will fail. Synchronise this ' +
+                "computer's clock with the domain.",
             }
           : {}),
       };
@@ -113,7 +115,8 @@ export async function testConnection(
               : (classes.at(-1) ?? 'entry');
         return {
           value: undefined,
-          detail: `${baseDn} exists (${kind})${plan.baseDn ? '' : ' — no OU path is set, so the whole domain is used'}.`,
+          detail:
+            `${baseDn} exists ` + `(${kind})${plan.baseDn ? '' : ' — no OU path is set, so the whole domain is used'}.`,
         };
       } catch (err) {
         const failure = explainLdapError(err, 'look-up of the container', timeouts.operationMs);
@@ -157,14 +160,21 @@ export async function testConnection(
       }
       return {
         value: count,
-        detail: `${count} ${noun} in ${baseDn} and below (paged, ${settings.pageSize} per page), e.g. ${sample.sort((a, b) => a.localeCompare(b)).join(', ')}.`,
+        detail:
+          `${count} ${noun} in ${baseDn} and below (paged, ${settings.pageSize} per page), e.g. ` +
+          `${sample.sort((a, b) => a.localeCompare(b)).join(', ')}.`,
       };
     });
 
     return {
       ok: true,
       steps,
-      summary: `Test connection succeeded. Logged on to ${rootDse.dnsHostName || host} (${endpoint(connected.address, plan.port)}) as ${bound.identity} over ${protectionWords(plan.security, certificate, bound.layer)}${connected.failedOver ? ' (after the servers before it failed: see the connect step)' : ''}. ${baseDn} holds ${counted} ${accountNoun(settings.importComputers, counted)}.`,
+      summary:
+        `Test connection succeeded. Logged on to ${rootDse.dnsHostName || host} ` +
+        `(${endpoint(connected.address, plan.port)}) as ${bound.identity} over ` +
+        `${protectionWords(plan.security, certificate, bound.layer)}` +
+        `${connected.failedOver ? ' (after the servers before it failed: see the connect step)' : ''}. ` +
+        `${baseDn} holds ${counted} ${accountNoun(settings.importComputers, counted)}.`,
     };
   } catch (err) {
     if (!(err instanceof Stop)) throw err;

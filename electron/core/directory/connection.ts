@@ -112,8 +112,10 @@ export async function handshakeLdaps(
       secure.destroy();
       return new Failure(
         'tls-timeout',
-        `The server accepted the connection on port ${port} but did not complete the TLS handshake within ${timeoutMs / 1000} s.`,
-        'Check that this port serves LDAPS (usually 636) and that nothing between here and the server intercepts TLS; or raise the connect timeout.',
+        `The server accepted the connection on port ${port} but did not complete the TLS handshake within ` +
+          `${timeoutMs / 1000} s.`,
+        'Check that this port serves LDAPS (usually 636) and that nothing between here and the server ' +
+          'intercepts TLS; or raise the connect timeout.',
       );
     },
   );
@@ -194,7 +196,8 @@ export async function startTls(
       // A plain StartTLS request to an LDAPS port: the server expected a TLS handshake and hung up.
       throw new Failure(
         'tls-expected',
-        `The server on port ${port} closed the connection when asked for StartTLS: this port expects TLS from the first byte (LDAPS).`,
+        `The server on port ${port} closed the connection when asked for StartTLS: this port expects TLS from ` +
+          `the first byte (LDAPS).`,
         port === 636
           ? 'Choose LDAPS for port 636, or port 389 for StartTLS.'
           : 'Choose LDAPS for this port, or the plain LDAP port (389) for StartTLS.',

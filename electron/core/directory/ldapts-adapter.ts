@@ -65,7 +65,10 @@ export function installLdaptsAdapter(): void {
   if ((version !== null && version !== PINNED_LDAPTS) || missing.length > 0) {
     throw new Failure(
       'ldapts-version',
-      `This build of AD Console needs ldapts ${PINNED_LDAPTS}, but ${version ? `ldapts ${version}` : 'another ldapts'} is installed${missing.length ? ` (it has no ${missing.join(', ')})` : ''}. The console uses parts of ldapts that change between versions.`,
+      `This build of AD Console needs ldapts ${PINNED_LDAPTS}, but ` +
+        `${version ? `ldapts ${version}` : 'another ldapts'} is ` +
+        `installed${missing.length ? ` (it has no ${missing.join(', ')})` : ''}. The console uses parts of ` +
+        `ldapts that change between versions.`,
       `Reinstall the console's dependencies as locked (npm ci), or install ldapts ${PINNED_LDAPTS}.`,
     );
   }

@@ -51,7 +51,10 @@ export interface BoundSession {
 }
 
 function describeTls(mode: string, cert: CertificateSummary): string {
-  return `${mode} with ${cert.protocol}; certificate ${cert.subject} issued by ${cert.issuer}, valid until ${cert.validTo}${cert.names.length ? `, names ${cert.names.join(', ')}` : ''}; verified.`;
+  return (
+    `${mode} with ${cert.protocol}; certificate ${cert.subject} issued by ${cert.issuer}, valid until ` +
+    `${cert.validTo}${cert.names.length ? `, names ${cert.names.join(', ')}` : ''}; verified.`
+  );
 }
 
 export async function openBoundSession(
@@ -110,7 +113,9 @@ export async function openBoundSession(
         passedOver.push(...failures.map((f, i) => `${hosts[i]!.host}: ${f}`));
         return {
           value: { host, ...tcp },
-          detail: `Connected to ${host} at ${endpoint(tcp.address, plan.port)}.${tried.length ? ` Before that: ${tried.join(' ')}` : ''}`,
+          detail:
+            `Connected to ${host} at ` +
+            `${endpoint(tcp.address, plan.port)}.${tried.length ? ` Before that: ${tried.join(' ')}` : ''}`,
         };
       } catch (err) {
         if (hosts.length === 1) throw err;
@@ -119,7 +124,8 @@ export async function openBoundSession(
     }
     throw new Failure(
       'no-dc-reachable',
-      `None of the ${hosts.length} domain controllers accepted the connection: ${failures.map((f, i) => `${hosts[i]!.host}: ${f}`).join(' ')}`,
+      `None of the ${hosts.length} domain controllers accepted the connection: ` +
+        `${failures.map((f, i) => `${hosts[i]!.host}: ${f}`).join(' ')}`,
       'Check the port and security mode, and that the domain controllers are reachable from this computer.',
     );
   });
@@ -131,14 +137,16 @@ export async function openBoundSession(
         return {
           value: clientOver(socket, host, plan.port, timeouts),
           detail:
-            'No TLS: with Current account the Kerberos session seals the traffic after the bind (the bind step names the layer).',
+            'No TLS: with Current account the Kerberos session seals the traffic after the bind (the bind step ' +
+            'names the layer).',
         };
       }
       if (plan.security === 'none') {
         return {
           value: clientOver(socket, host, plan.port, timeouts),
           detail:
-            'Not encrypted: security is set to None, so the password and directory data cross the network in clear text.',
+            'Not encrypted: security is set to None, so the password and directory data cross the network in ' +
+            'clear text.',
           hint: 'Choose LDAPS (or StartTLS) in Advanced settings.',
         };
       }
@@ -169,7 +177,8 @@ export async function openBoundSession(
         if (plan.security === 'none' && err instanceof Failure && err.code === 'connection-lost') {
           throw new Failure(
             'tls-expected',
-            `The server on port ${plan.port} closed the connection when sent unencrypted LDAP: this port expects TLS (LDAPS).`,
+            `The server on port ${plan.port} closed the connection when sent unencrypted LDAP: this port ` +
+              `expects TLS (LDAPS).`,
             'Choose LDAPS for this port, or use port 389.',
           );
         }
@@ -178,7 +187,9 @@ export async function openBoundSession(
       const identity = options.identify ? await whoAmI(client) : null;
       return {
         value: { ...described, identity: identity ?? described.identity },
-        detail: `Logged on as ${described.description}${identity ? `; the server knows the account as ${identity}` : ''}.`,
+        detail:
+          `Logged on as ` +
+          `${described.description}${identity ? `; the server knows the account as ${identity}` : ''}.`,
       };
     });
     return {

@@ -48,7 +48,8 @@ export async function planConnection(settings: Settings, resolver: NameResolver)
     throw new Failure(
       'no-server',
       'No server is named and the OU path has no DC= parts to find the domain by.',
-      'Type the domain controller in Server (Advanced settings), or an OU path such as LDAP://OU=sales,DC=domain,DC=com.',
+      'Type the domain controller in Server (Advanced settings), or an OU path such as ' +
+        'LDAP://OU=sales,DC=domain,DC=com.',
     );
   }
   const srvName = `_ldap._tcp.dc._msdcs.${path.domain}`;
@@ -58,8 +59,10 @@ export async function planConnection(settings: Settings, resolver: NameResolver)
   } catch (err) {
     throw new Failure(
       'no-dc-in-dns',
-      `DNS has no domain controllers for ${path.domain} (SRV ${srvName}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
-      "Check that this computer uses the domain's DNS servers, or type a domain controller in Server (Advanced settings).",
+      `DNS has no domain controllers for ${path.domain} (SRV ${srvName}: ` +
+        `${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
+      "Check that this computer uses the domain's DNS servers, or type a domain controller in Server (Advanced " +
+        'settings).',
     );
   }
   if (records.length === 0)

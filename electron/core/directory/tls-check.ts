@@ -26,7 +26,8 @@ export function trustedCas(caFile: string): string[] {
   } catch (err) {
     throw new Failure(
       'ca-file-unreadable',
-      `The CA certificate file ${caFile} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
+      `The CA certificate file ${caFile} cannot be read ` +
+        `(${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
       'Check the CA certificate file path in Advanced settings.',
     );
   }
@@ -69,14 +70,16 @@ export function explainCertificate(code: string, host: string, cert: Certificate
       return new Failure(
         'tls-unknown-issuer',
         `The server's certificate was issued by a CA that this computer does not trust${about}.`,
-        "Name your domain's CA certificate (PEM) in Advanced settings → CA certificate file, or install it in the system certificate store.",
+        "Name your domain's CA certificate (PEM) in Advanced settings → CA certificate file, or install it in " +
+          'the system certificate store.',
       );
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
       return new Failure(
         'tls-self-signed',
         `The server's certificate is self-signed and not trusted${about}.`,
-        "Install a certificate from your domain's CA on the domain controller, or name this certificate as the CA certificate file if you trust it.",
+        "Install a certificate from your domain's CA on the domain controller, or name this certificate as the " +
+          'CA certificate file if you trust it.',
       );
     case 'CERT_HAS_EXPIRED':
       return new Failure(
@@ -93,8 +96,10 @@ export function explainCertificate(code: string, host: string, cert: Certificate
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return new Failure(
         'tls-name-mismatch',
-        `The server's certificate is for ${cert?.names.join(', ') || cert?.subject || 'other names'}, not for "${host}"${about}.`,
-        `Connect by a name the certificate lists${cert?.names[0] ? ` (e.g. ${cert.names[0]})` : ''}: set it as Server in Advanced settings.`,
+        `The server's certificate is for ${cert?.names.join(', ') || cert?.subject || 'other names'}, not for ` +
+          `"${host}"${about}.`,
+        `Connect by a name the certificate lists${cert?.names[0] ? ` (e.g. ${cert.names[0]})` : ''}: set it as ` +
+          `Server in Advanced settings.`,
       );
     default:
       return new Failure(

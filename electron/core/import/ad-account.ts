@@ -89,7 +89,8 @@ export function toAdAccount(
   // Without it a disabled account could be imported as enabled.
   if (!Number.isFinite(uac))
     return reject(
-      "userAccountControl is missing or unreadable, so whether the account is disabled is unknown (check the service account's read permissions)",
+      'userAccountControl is missing or unreadable, so whether the account is disabled is unknown (check the ' +
+        "service account's read permissions)",
     );
   const usn = Number.parseInt(value(e, 'usnchanged'), 10);
   return {

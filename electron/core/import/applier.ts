@@ -104,7 +104,8 @@ export async function applyPlan(ctx: ApplyContext): Promise<void> {
     'synced_at',
   ];
   const insert = db.prepare(
-    `INSERT INTO accounts (${insertColumns.join(', ')}, origin) VALUES (${insertColumns.map(() => '?').join(', ')}, 'ad')`,
+    `INSERT INTO accounts (${insertColumns.join(', ')}, origin) VALUES ` +
+      `(${insertColumns.map(() => '?').join(', ')}, 'ad')`,
   );
   const updateColumns = [
     ...personColumns,
@@ -121,7 +122,8 @@ export async function applyPlan(ctx: ApplyContext): Promise<void> {
   const update = db.prepare(`UPDATE accounts SET ${updateColumns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`);
   const disableGone = db.prepare("UPDATE accounts SET enabled = 0, disabled_by = 'sync', updated_at = ? WHERE id = ?");
   const report = db.prepare(
-    'INSERT INTO run_actions (run_id, seq, action, logon, ad_dn, ad_guid, changes, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO run_actions (run_id, seq, action, logon, ad_dn, ad_guid, changes, reason) VALUES (?, ?, ?, ?, ' +
+      '?, ?, ?, ?)',
   );
   const current = db.prepare('SELECT enabled, disabled_by FROM accounts WHERE id = ?');
 
@@ -195,7 +197,8 @@ export async function applyPlan(ctx: ApplyContext): Promise<void> {
   // Every account read in this run was seen now, changed or not; its change marker follows AD's
   // (an attribute the console does not map may have changed).
   db.prepare(
-    `UPDATE accounts SET synced_at = ?1, ad_usn = json_extract(s.data, '$.usn'), ad_when_changed = json_extract(s.data, '$.whenChanged')
+    `UPDATE accounts SET synced_at = ?1, ad_usn = json_extract(s.data, '$.usn'), ad_when_changed =
+      json_extract(s.data, '$.whenChanged')
     FROM temp.stage AS s WHERE accounts.ad_guid = s.guid AND accounts.origin = 'ad'`,
   ).run(now);
   ctx.onRow(done);

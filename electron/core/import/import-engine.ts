@@ -178,8 +178,11 @@ export function checkSafety(
   ) {
     throw new Failure(
       'empty-result',
-      `The directory returned no accounts for ${source}, while the database holds ${request.mode === 'sync' ? `${adAccounts} imported` : anyAccounts} accounts. An empty answer is not taken as "all accounts are gone".`,
-      "Check the OU path and the service account's read permissions with Test connection. If the source really is empty, run again with /YES.",
+      `The directory returned no accounts for ${source}, while the database holds ` +
+        `${request.mode === 'sync' ? `${adAccounts} imported` : anyAccounts} accounts. An empty answer is not ` +
+        `taken as "all accounts are gone".`,
+      "Check the OU path and the service account's read permissions with Test connection. If the source really " +
+        'is empty, run again with /YES.',
     );
   }
   if (request.mode !== 'sync') return;
@@ -189,8 +192,10 @@ export function checkSafety(
   if (disables > 0 && (byCount || byShare)) {
     throw new RunStopped(
       'disable-threshold',
-      `This sync would disable ${disables} of ${adAccounts} imported accounts, more than the limit (${settings.disableLimitPercent} % or ${settings.disableLimitCount} accounts).`,
-      'Look at the plan with /DRYRUN. If the accounts really should be disabled, run again with /YES (or raise disableLimitPercent / disableLimitCount).',
+      `This sync would disable ${disables} of ${adAccounts} imported accounts, more than the limit ` +
+        `(${settings.disableLimitPercent} % or ${settings.disableLimitCount} accounts).`,
+      'Look at the plan with /DRYRUN. If the accounts really should be disabled, run again with /YES (or raise ' +
+        'disableLimitPercent / disableLimitCount).',
     );
   }
 }
@@ -319,7 +324,8 @@ function planPhase(run: Run, r: ReadResult): Plan {
   if (request.expectPlan && request.expectPlan !== planDigest) {
     throw new Failure(
       'plan-changed',
-      `The directory or the users database changed since the preview, so this run would not do exactly what was previewed.`,
+      `The directory or the users database changed since the preview, so this run would not do exactly what ` +
+        `was previewed.`,
       'Go back to the preview to see the plan as it is now, then run it again.',
     );
   }
@@ -404,7 +410,8 @@ function recordFailure(
   const status: RunStatus =
     failure.code === 'cancelled' ? 'cancelled' : failure instanceof RunStopped ? 'stopped' : 'failed';
   // Before the commit, any failure rolled back: the run stopped before changing anything.
-  const message = `${failure.message}${failure instanceof RunStopped ? ' It was stopped before changing anything.' : ''} ${NOTHING_CHANGED}`;
+  const stopped = failure instanceof RunStopped ? ' It was stopped before changing anything.' : '';
+  const message = `${failure.message}${stopped} ${NOTHING_CHANGED}`;
   if (runId !== null) {
     // The history keeps failed attempts too: that is where an admin looks when a scheduled sync did nothing.
     const source =

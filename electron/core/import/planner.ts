@@ -90,7 +90,9 @@ export class Planner {
     return row.origin === 'local' || row.kind !== kind || !row.ad_guid || !this.stage.has(row.ad_guid);
   }
 
-  /** The local account an AD entry is: same GUID, else same logon unless that logon belongs to another live AD entry. */
+  /**
+   * The local account an AD entry is: same GUID, else same logon unless that logon belongs to another live AD entry.
+   */
   private match(account: AdAccount): AccountRow | null {
     const byGuid = this.byGuid.get(account.guid) as AccountRow | undefined;
     if (byGuid) return byGuid;

@@ -29,7 +29,8 @@ export interface RunRecord extends RunStart {
 export function beginRun(db: DatabaseSync, run: RunStart): number {
   const result = db
     .prepare(
-      "INSERT INTO import_runs (mode, source, started_by, incremental, dc, started_at, finished_at, status, host, pid) VALUES (?, ?, ?, ?, ?, ?, NULL, 'running', ?, ?)",
+      'INSERT INTO import_runs (mode, source, started_by, incremental, dc, started_at, finished_at, status, ' +
+        "host, pid) VALUES (?, ?, ?, ?, ?, ?, NULL, 'running', ?, ?)",
     )
     .run(
       run.mode,
@@ -58,7 +59,9 @@ export interface RunEnd {
 export function endRun(db: DatabaseSync, id: number, end: RunEnd): void {
   const c = end.counts;
   db.prepare(
-    'UPDATE import_runs SET status = ?, source = ?, incremental = ?, dc = ?, created = ?, updated = ?, disabled = ?, enabled = ?, unchanged = ?, skipped = ?, conflicts = ?, failed = ?, error = ?, backup = ?, finished_at = ? WHERE id = ?',
+    'UPDATE import_runs SET status = ?, source = ?, incremental = ?, dc = ?, created = ?, updated = ?, ' +
+      'disabled = ?, enabled = ?, unchanged = ?, skipped = ?, conflicts = ?, failed = ?, error = ?, backup = ' +
+      '?, finished_at = ? WHERE id = ?',
   ).run(
     end.status,
     end.source,
@@ -143,7 +146,8 @@ export interface ReportRow {
 export function* reportRows(db: DatabaseSync, runId: number): Generator<ReportRow> {
   yield* db
     .prepare(
-      'SELECT seq, action, logon, ad_dn AS dn, ad_guid AS guid, changes, reason FROM run_actions WHERE run_id = ? ORDER BY seq',
+      'SELECT seq, action, logon, ad_dn AS dn, ad_guid AS guid, changes, reason FROM run_actions WHERE run_id ' +
+        '= ? ORDER BY seq',
     )
     .iterate(runId) as Iterable<ReportRow>;
 }

@@ -35,11 +35,14 @@ export class Stage {
       DROP TABLE IF EXISTS temp.stage;
       DROP TABLE IF EXISTS temp.plan;
       CREATE TEMP TABLE stage (guid TEXT PRIMARY KEY, data TEXT NOT NULL);
-      CREATE TEMP TABLE plan (seq INTEGER PRIMARY KEY, action TEXT NOT NULL, account_id INTEGER, logon TEXT NOT NULL, dn TEXT, guid TEXT, changes TEXT, reason TEXT, target_ou TEXT, writes_entry INTEGER NOT NULL);
+      CREATE TEMP TABLE plan (seq INTEGER PRIMARY KEY, action TEXT NOT NULL, account_id INTEGER,
+        logon TEXT NOT NULL, dn TEXT, guid TEXT, changes TEXT, reason TEXT, target_ou TEXT,
+        writes_entry INTEGER NOT NULL);
     `);
     this.insertEntry = db.prepare('INSERT OR IGNORE INTO temp.stage (guid, data) VALUES (?, ?)');
     this.insertPlan = db.prepare(
-      'INSERT INTO temp.plan (action, account_id, logon, dn, guid, changes, reason, target_ou, writes_entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO temp.plan (action, account_id, logon, dn, guid, changes, reason, target_ou, writes_entry) ' +
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.hasGuid = db.prepare('SELECT 1 FROM temp.stage WHERE guid = ?');
   }
@@ -103,7 +106,8 @@ export class Stage {
 
   /** Updates, disables and enables before creates, so that a renamed account frees its old name first. */
   *planned(actions: readonly Action[]): Generator<PlanRow> {
-    const sql = `SELECT p.*, CASE WHEN p.writes_entry = 1 THEN s.data END AS data FROM temp.plan p LEFT JOIN temp.stage s ON s.guid = p.guid
+    const sql = `SELECT p.*, CASE WHEN p.writes_entry = 1 THEN s.data END AS data FROM temp.plan p LEFT JOIN
+      temp.stage s ON s.guid = p.guid
       WHERE p.action IN (${actions.map(() => '?').join(', ')}) ORDER BY p.action = 'create', p.seq`;
     yield* this.db.prepare(sql).iterate(...actions) as Iterable<PlanRow>;
   }
@@ -124,7 +128,8 @@ export class Stage {
    */
   digest(actions: readonly Action[]): string {
     const hash = createHash('sha256');
-    const sql = `SELECT action, ifnull(guid, '') AS guid, logon, ifnull(changes, '') AS changes, ifnull(target_ou, '') AS target_ou, ifnull(reason, '') AS reason FROM temp.plan
+    const sql = `SELECT action, ifnull(guid, '') AS guid, logon, ifnull(changes, '') AS changes,
+      ifnull(target_ou, '') AS target_ou, ifnull(reason, '') AS reason FROM temp.plan
       WHERE action IN (${actions.map(() => '?').join(', ')}) ORDER BY guid, logon, action`;
     for (const row of this.db.prepare(sql).iterate(...actions) as Iterable<Record<string, string>>)
       hash.update(`${row.action}\t${row.guid}\t${row.logon}\t${row.changes}\t${row.target_ou}\t${row.reason}\n`);
@@ -138,7 +143,9 @@ export class Stage {
     this.db.exec('DELETE FROM temp.left_out');
     const add = this.db.prepare('INSERT OR IGNORE INTO temp.left_out (guid) VALUES (?)');
     for (const guid of guids) add.run(guid.toLowerCase());
-    const sql = `UPDATE temp.plan SET action = 'skip', reason = ?, writes_entry = 0 WHERE action IN (${writes.map(() => '?').join(', ')}) AND lower(guid) IN (SELECT guid FROM temp.left_out)`;
+    const sql =
+      `UPDATE temp.plan SET action = 'skip', reason = ?, writes_entry = 0 WHERE action IN ` +
+      `(${writes.map(() => '?').join(', ')}) AND lower(guid) IN (SELECT guid FROM temp.left_out)`;
     return Number(this.db.prepare(sql).run(reason, ...writes).changes);
   }
 

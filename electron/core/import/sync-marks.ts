@@ -65,7 +65,10 @@ export function fullPassReason(
   if (!dcMarkFor(saved, marks)) {
     const host = marks.dnsHostName.toLowerCase();
     if (saved.dcs.some((d) => d.dc_host.toLowerCase() === host))
-      return `the domain controller's invocationID changed (${marks.dnsHostName} restored from backup?): its earlier USNs no longer count`;
+      return (
+        `the domain controller's invocationID changed (${marks.dnsHostName} restored from backup?): its ` +
+        `earlier USNs no longer count`
+      );
     return `first sync from ${marks.dnsHostName}: USNs are per domain controller (the last sync read ${saved.dc_host})`;
   }
   if (saved.since_full + 1 >= settings.fullSyncEvery)
@@ -92,8 +95,10 @@ export function saveMarks(
   seen: number,
 ): void {
   db.prepare(
-    `INSERT INTO sync_marks (source_key, dc_host, invocation_id, usn, since_full, last_full_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (source_key) DO UPDATE SET dc_host = excluded.dc_host, invocation_id = excluded.invocation_id, usn = excluded.usn, since_full = excluded.since_full,
+    `INSERT INTO sync_marks (source_key, dc_host, invocation_id, usn, since_full, last_full_at, last_seen)
+      VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (source_key) DO UPDATE SET dc_host = excluded.dc_host, invocation_id = excluded.invocation_id,
+      usn = excluded.usn, since_full = excluded.since_full,
     last_full_at = CASE WHEN excluded.since_full = 0 THEN excluded.last_full_at ELSE last_full_at END,
     last_seen = CASE WHEN excluded.since_full = 0 THEN excluded.last_seen ELSE last_seen END`,
   ).run(key, marks.dnsHostName, marks.invocationId, marks.highestCommittedUsn, sinceFull, now, seen);
@@ -105,7 +110,8 @@ export function saveMarks(
   );
   db.prepare(
     `INSERT INTO dc_marks (source_key, invocation_id, dc_host, usn, read_at) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT (source_key, invocation_id) DO UPDATE SET dc_host = excluded.dc_host, usn = excluded.usn, read_at = excluded.read_at`,
+    ON CONFLICT (source_key, invocation_id) DO UPDATE SET dc_host = excluded.dc_host, usn = excluded.usn,
+      read_at = excluded.read_at`,
   ).run(key, marks.invocationId, marks.dnsHostName, marks.highestCommittedUsn, now);
 }
 

@@ -44,7 +44,9 @@ export function parseLogonInput(text: string): LogonInput {
   if (sam === '' || FORBIDDEN.test(sam) || (upn !== null && FORBIDDEN.test(upn.slice(upn.lastIndexOf('@') + 1)))) {
     return {
       ok: false,
-      reason: `"${name}" contains characters that Active Directory does not allow in a logon name (" / \\ [ ] : ; | = , + * ? < >).`,
+      reason:
+        `"${name}" contains characters that Active Directory does not allow in a logon name (" / \\ [ ] ` +
+        `: ; | = , + * ? < >).`,
     };
   }
   if (/^[.\s]+$/.test(sam)) return { ok: false, reason: `"${name}" is not a logon name.` };

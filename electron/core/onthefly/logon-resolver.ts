@@ -84,7 +84,9 @@ export class LogonResolver {
     if (!settings.autoImport && !dryRun) {
       return {
         result: 'not-found',
-        reason: `"${input.sam}" is not in the users database, and on-the-fly import from Active Directory is off (Tools → Active Directory (LDAP) integration…).`,
+        reason:
+          `"${input.sam}" is not in the users database, and on-the-fly import from Active Directory is ` +
+          `off (Tools → Active Directory (LDAP) integration…).`,
       };
     }
     const nameKey = input.upn
@@ -178,7 +180,9 @@ export class LogonResolver {
           ok: false,
           result: {
             result: 'not-found',
-            reason: `"${domain}\\${sam}" names the domain ${domain}, but this directory is ${names.netbios || '?'} (${names.dns || '?'}); nothing was imported.`,
+            reason:
+              `"${domain}\\${sam}" names the domain ${domain}, but this directory is ` +
+              `${names.netbios || '?'} (${names.dns || '?'}); nothing was imported.`,
           },
         };
       }
@@ -302,7 +306,8 @@ export class LogonResolver {
           if (!planned || planned.action !== 'create') {
             notImported =
               planned?.action === 'unchanged'
-                ? `the directory account ${account.dn} is already in the users database under another logon name (renamed in AD?); a sync updates it`
+                ? `the directory account ${account.dn} is already in the users database under another logon ` +
+                  `name (renamed in AD?); a sync updates it`
                 : (planned?.reason ?? 'it could not be planned');
             return null;
           }

@@ -58,6 +58,7 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
   const specified = draft.account === 'specified';
   const storedApplies = storedPasswordApplies(view, draft);
   const set = <K extends keyof Settings>(key: K, value: Settings[K]) => setDraft({ ...draft, [key]: value });
+  const setAccount = (account: Settings['account']) => set('account', account);
 
   const test = async () => {
     setBusy('test');
@@ -144,11 +145,11 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
           <legend>Credentials</legend>
           <div role="radiogroup" aria-label="Credentials" className="radios vertical">
             <label>
-              <input type="radio" name="account" checked={!specified} onChange={() => set('account', 'current')} />{' '}
-              Current account
+              <input type="radio" name="account" checked={!specified} onChange={() => setAccount('current')} /> Current
+              account
             </label>
             <label>
-              <input type="radio" name="account" checked={specified} onChange={() => set('account', 'specified')} />{' '}
+              <input type="radio" name="account" checked={specified} onChange={() => setAccount('specified')} />{' '}
               Specified account
             </label>
           </div>

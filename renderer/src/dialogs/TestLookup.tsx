@@ -8,9 +8,19 @@ import { api } from '../api.ts';
 export function lookupWords(r: LookupResult, autoImport: boolean): string {
   switch (r.result) {
     case 'local':
-      return `${r.account.logon} is already in the users database (${r.account.origin === 'ad' ? 'from AD' : 'a local account'}, in ${r.account.ou}): the server lets it log on without asking the directory.`;
+      return (
+        `${r.account.logon} is already in the users database ` +
+        `(${r.account.origin === 'ad' ? 'from AD' : 'a local account'}, in ${r.account.ou}): the server lets ` +
+        `it log on without asking the directory.`
+      );
     case 'imported':
-      return `Found ${r.dn}. ${autoImport ? 'It would be imported' : 'With the checkbox above on, it would be imported'} as ${r.account.logon} (${r.account.displayName || 'no display name'}${r.account.email ? `, ${r.account.email}` : ''}) into ${r.account.ou}, ${r.account.enabled ? 'enabled' : 'disabled'}. Nothing was imported.`;
+      return (
+        `Found ${r.dn}. ` +
+        `${autoImport ? 'It would be imported' : 'With the checkbox above on, it would be imported'} as ` +
+        `${r.account.logon} ` +
+        `(${r.account.displayName || 'no display name'}${r.account.email ? `, ${r.account.email}` : ''}) ` +
+        `into ${r.account.ou}, ${r.account.enabled ? 'enabled' : 'disabled'}. Nothing was imported.`
+      );
     case 'not-found':
       return `Not found: ${r.reason}`;
     case 'unavailable':

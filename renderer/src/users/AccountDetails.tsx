@@ -16,7 +16,11 @@ export function AccountDetails({ account }: { account: AccountRecord | null }) {
       'Enabled',
       account.enabled
         ? 'Yes'
-        : `No${account.disabledBy === 'sync' ? ' (disabled by a sync: no longer in the import source)' : account.disabledBy === 'admin' ? ' (disabled in Active Directory)' : ''}`,
+        : account.disabledBy === 'sync'
+          ? 'No (disabled by a sync: no longer in the import source)'
+          : account.disabledBy === 'admin'
+            ? 'No (disabled in Active Directory)'
+            : 'No',
     ],
     ['Kind', account.kind === 'user' ? 'User' : 'Computer'],
     ['Origin', account.origin === 'ad' ? 'Active Directory' : 'Local (never touched by AD sync)'],

@@ -116,7 +116,8 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
           <span role="status" className="note">
             {rows.total === null
               ? 'Loading…'
-              : `${rows.total.toLocaleString('en-US')} account${rows.total === 1 ? '' : 's'} in ${ouName}${search ? ` matching "${search}"` : ''}`}
+              : `${rows.total.toLocaleString('en-US')} account${rows.total === 1 ? '' : 's'} in ` +
+                `${ouName}${search ? ` matching "${search}"` : ''}`}
           </span>
         </div>
         <ErrorText error={rows.error} />

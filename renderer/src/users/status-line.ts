@@ -6,15 +6,21 @@ const utc = (iso: string) => iso.slice(0, 19).replace('T', ' ');
 
 export function statusLine(o: UsersOverview): string {
   const t = o.totals;
-  const totals = `${n(t.accounts)} account${t.accounts === 1 ? '' : 's'} (${n(t.enabled)} enabled, ${n(t.disabled)} disabled; ${n(t.fromAd)} from AD, ${n(t.local)} local)`;
+  const totals =
+    `${n(t.accounts)} account${t.accounts === 1 ? '' : 's'} (${n(t.enabled)} enabled, ` +
+    `${n(t.disabled)} disabled; ${n(t.fromAd)} from AD, ${n(t.local)} local)`;
   const r = o.lastRun;
   if (!r) return `${totals} · No import has run yet.`;
   if (r.status === 'running')
-    return `${totals} · Import run ${r.id} (${r.mode}, ${r.startedBy}) running since ${utc(r.startedAt)} UTC${r.host ? ` on ${r.host} (pid ${r.pid})` : ''}.`;
+    return (
+      `${totals} · Import run ${r.id} (${r.mode}, ${r.startedBy}) running since ${utc(r.startedAt)} ` +
+      `UTC${r.host ? ` on ${r.host} (pid ${r.pid})` : ''}.`
+    );
   const when = utc(r.finishedAt ?? r.startedAt);
   const result =
     r.status === 'succeeded'
-      ? `${n(r.counts.created)} created, ${n(r.counts.updated)} updated, ${n(r.counts.disabled)} disabled, ${n(r.counts.enabled)} enabled, ${n(r.counts.conflicts)} conflicts`
+      ? `${n(r.counts.created)} created, ${n(r.counts.updated)} updated, ${n(r.counts.disabled)} disabled, ` +
+        `${n(r.counts.enabled)} enabled, ${n(r.counts.conflicts)} conflicts`
       : (r.error ?? r.status);
   return `${totals} · Last import: run ${r.id} (${r.mode}, ${r.startedBy}) ${r.status} at ${when} UTC — ${result}`;
 }

@@ -244,7 +244,10 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
       {asking?.kind === 'stop' && (
         <ConfirmBox
           title="Cancel the import?"
-          message="Stop the import now? Nothing it did so far is kept: the users database stays as it was before the import started."
+          message={
+            'Stop the import now? Nothing it did so far is kept: ' +
+            'the users database stays as it was before the import started.'
+          }
           yes="Stop the import"
           no="Continue"
           onAnswer={(yes) => {

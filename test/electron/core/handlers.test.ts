@@ -84,16 +84,19 @@ describe('settings.save', () => {
     });
   });
 
-  it("refuses what the dialog's OK refuses, whichever transport sent it: a specified account without a login ID", async () => {
-    const { call, snapshot } = setup();
-    const before = snapshot();
-    const saved = await call('settings.save', { settings: { ...good, login: '' }, password: { action: 'keep' } });
-    expect(saved).toMatchObject({
-      ok: false,
-      error: { code: 'invalid-settings', message: expect.stringMatching(/^The settings were not saved: .*login/i) },
-    });
-    expect(snapshot()).toBe(before);
-  });
+  it(
+    "refuses what the dialog's OK refuses, whichever transport sent it: a specified account without a login " + 'ID',
+    async () => {
+      const { call, snapshot } = setup();
+      const before = snapshot();
+      const saved = await call('settings.save', { settings: { ...good, login: '' }, password: { action: 'keep' } });
+      expect(saved).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-settings', message: expect.stringMatching(/^The settings were not saved: .*login/i) },
+      });
+      expect(snapshot()).toBe(before);
+    },
+  );
 
   it('never returns or writes the password', async () => {
     const { call, snapshot } = setup();

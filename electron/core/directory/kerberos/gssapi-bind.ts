@@ -39,7 +39,8 @@ export async function gssapiBind(client: Client, host: string, overTls: boolean)
     throw new Failure(
       'kerberos-unavailable',
       `Logging on as the current account needs Kerberos, but ${kerberos.missing}.`,
-      'Install the console with its Kerberos support (npm install builds it; it needs the Kerberos development files, e.g. libkrb5-dev), or choose Specified account.',
+      'Install the console with its Kerberos support (npm install builds it; it needs the Kerberos development ' +
+        'files, e.g. libkrb5-dev), or choose Specified account.',
     );
   const k = kerberos.module;
   // The service principal names the DC by its DNS name; an address is turned into the name the DC reports.

@@ -8,7 +8,8 @@ const RULES: [RegExp, (spn: string, detail: string) => Failure][] = [
       new Failure(
         'kerberos-no-ticket',
         'There is no Kerberos ticket for the current account (the ticket cache is empty).',
-        'Log on to the domain again, or run "kinit user@REALM" for the account this console runs under; or choose Specified account.',
+        'Log on to the domain again, or run "kinit user@REALM" for the account this console runs under; or ' +
+          'choose Specified account.',
       ),
   ],
   [
@@ -25,7 +26,8 @@ const RULES: [RegExp, (spn: string, detail: string) => Failure][] = [
     () =>
       new Failure(
         'kerberos-clock-skew',
-        "This computer's clock differs from the domain controller's by more than Kerberos allows (5 minutes by default).",
+        "This computer's clock differs from the domain controller's by more than Kerberos allows (5 minutes by " +
+          'default).',
         "Synchronise this computer's clock with the domain (w32tm /resync, or NTP), then try again.",
       ),
   ],
@@ -34,8 +36,10 @@ const RULES: [RegExp, (spn: string, detail: string) => Failure][] = [
     (spn) =>
       new Failure(
         'kerberos-unknown-server',
-        `The domain has no service principal ${spn}: the domain controller's host name does not match its Kerberos name.`,
-        'Name the domain controller by its full DNS name (the one in its certificate and SPN, e.g. dc1.corp.example.com) in Server, not by an alias or address.',
+        `The domain has no service principal ${spn}: the domain controller's host name does not match its ` +
+          `Kerberos name.`,
+        'Name the domain controller by its full DNS name (the one in its certificate and SPN, e.g. ' +
+          'dc1.corp.example.com) in Server, not by an alias or address.',
       ),
   ],
   [
@@ -44,7 +48,8 @@ const RULES: [RegExp, (spn: string, detail: string) => Failure][] = [
       new Failure(
         'kerberos-no-kdc',
         'No Kerberos key distribution center (domain controller) of the realm could be reached.',
-        "Check this computer's Kerberos configuration (krb5.conf: the realm's kdc) and that port 88 on the domain controllers is reachable.",
+        "Check this computer's Kerberos configuration (krb5.conf: the realm's kdc) and that port 88 on the " +
+          'domain controllers is reachable.',
       ),
   ],
 ];
@@ -58,6 +63,7 @@ export function explainKerberosError(err: unknown, servicePrincipal: string): Fa
   return new Failure(
     'kerberos-failed',
     `Kerberos could not log on as the current account: ${detail.replace(/\.?$/, '.')}`,
-    "Check the current account's Kerberos ticket (klist) and the domain controller's name, or choose Specified account.",
+    "Check the current account's Kerberos ticket (klist) and the domain controller's name, or choose Specified " +
+      'account.',
   );
 }

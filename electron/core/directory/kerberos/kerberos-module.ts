@@ -29,7 +29,9 @@ export function loadKerberos(): { module: KerberosModule } | { missing: string }
     loaded = { module: createRequire(import.meta.url)('kerberos') as KerberosModule };
   } catch (err) {
     loaded = {
-      missing: `the optional "kerberos" package is not installed or does not load here (${(err as Error).message.split('\n')[0]})`,
+      missing:
+        `the optional "kerberos" package is not installed or does not load here ` +
+        `(${(err as Error).message.split('\n')[0]})`,
     };
   }
   return loaded;

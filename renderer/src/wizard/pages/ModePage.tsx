@@ -5,7 +5,9 @@ const MODES: { mode: ImportMode; label: string; note: string }[] = [
   {
     mode: 'new',
     label: 'Create a new database',
-    note: 'The current database is backed up first (the file name is shown at the end), then replaced by the imported accounts. Local accounts are in the backup only.',
+    note:
+      'The current database is backed up first (the file name is shown at the end), then replaced by the ' +
+      'imported accounts. Local accounts are in the backup only.',
   },
   {
     mode: 'add',
@@ -15,7 +17,9 @@ const MODES: { mode: ImportMode; label: string; note: string }[] = [
   {
     mode: 'sync',
     label: 'Synchronize the existing database with the Active Directory',
-    note: 'Creates new accounts, updates changed ones, disables accounts that left the source and re-enables returning ones. Never deletes; never touches local accounts.',
+    note:
+      'Creates new accounts, updates changed ones, disables accounts that left the source and re-enables ' +
+      'returning ones. Never deletes; never touches local accounts.',
   },
 ];
 

@@ -141,7 +141,8 @@ export function PreviewPage({
         </label>
         <span className="note grow">
           {excluded.size > 0
-            ? `${excluded.size} row${excluded.size === 1 ? '' : 's'} left out (Space on a selected row ticks or unticks it).`
+            ? `${excluded.size} row${excluded.size === 1 ? '' : 's'} left out (Space on a selected row ticks ` +
+              `or unticks it).`
             : 'Untick a row (or select it and press Space) to leave it out.'}
         </span>
         <button type="button" onClick={() => void exportPlan()}>

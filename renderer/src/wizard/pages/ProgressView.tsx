@@ -11,7 +11,8 @@ export function ProgressView({ title, progress }: { title: string; progress: Pro
       <progress aria-label="Import progress" max={100} value={percent ?? undefined} />
       <p role="status" aria-live="polite" className="progress-words">
         {p
-          ? `${PHASE_LABEL[p.phase]}: ${p.done.toLocaleString('en-US')}${p.total !== null ? ` of ${p.total.toLocaleString('en-US')}` : ''}`
+          ? `${PHASE_LABEL[p.phase]}: ` +
+            `${p.done.toLocaleString('en-US')}${p.total !== null ? ` of ${p.total.toLocaleString('en-US')}` : ''}`
           : 'Starting…'}
       </p>
       <p className="note">

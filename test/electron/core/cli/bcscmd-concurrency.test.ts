@@ -61,22 +61,25 @@ describe.runIf(realPartsAvailable())('several processes on one data folder', () 
   const historyStatuses = (file: string) =>
     sql<{ status: string }>(file, 'SELECT status FROM import_runs ORDER BY id').map((r) => r.status);
 
-  it('runs /LDAP /MODE:new and /LDAP started 0.3 s apart on an empty data folder without calling the file damaged', async () => {
-    const data = tempDir();
-    // The settings file exists; the users database does not, as on a new install.
-    expect(configure(data).code).toBe(0);
-    const first = start([`/DATA:${data}`, '/LDAP', '/MODE:new'], PASSWORD_ENV);
-    await new Promise((r) => setTimeout(r, 300)); // the field report's gap between the two scheduled tasks
-    const second = start([`/DATA:${data}`, '/LDAP'], PASSWORD_ENV);
-    const runs = await Promise.all([first, second]);
-    runs.forEach((run, i) => expectSucceeded(run, `run ${i + 1}`));
-    const file = path.join(data, 'users.sqlite');
-    expect(sql(file, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
-    expect(sql(file, 'SELECT count(*) AS n FROM accounts')).toEqual([{ n: staffCount() }]);
-    const statuses = historyStatuses(file);
-    expect(statuses).toHaveLength(2);
-    expect(statuses).toEqual(['succeeded', 'succeeded']);
-  });
+  it(
+    'runs /LDAP /MODE:new and /LDAP started 0.3 s apart on an empty data folder without calling the file ' + 'damaged',
+    async () => {
+      const data = tempDir();
+      // The settings file exists; the users database does not, as on a new install.
+      expect(configure(data).code).toBe(0);
+      const first = start([`/DATA:${data}`, '/LDAP', '/MODE:new'], PASSWORD_ENV);
+      await new Promise((r) => setTimeout(r, 300)); // the field report's gap between the two scheduled tasks
+      const second = start([`/DATA:${data}`, '/LDAP'], PASSWORD_ENV);
+      const runs = await Promise.all([first, second]);
+      runs.forEach((run, i) => expectSucceeded(run, `run ${i + 1}`));
+      const file = path.join(data, 'users.sqlite');
+      expect(sql(file, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+      expect(sql(file, 'SELECT count(*) AS n FROM accounts')).toEqual([{ n: staffCount() }]);
+      const statuses = historyStatuses(file);
+      expect(statuses).toHaveLength(2);
+      expect(statuses).toEqual(['succeeded', 'succeeded']);
+    },
+  );
 
   it('runs /LDAP while /LOOKUP imports on the fly, each ending cleanly and recorded', async () => {
     const data = tempDir();

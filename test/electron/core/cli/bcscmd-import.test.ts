@@ -1,4 +1,7 @@
-/** bcscmd /LDAP, /USERS, /HISTORY and /REPORT as a scheduled task runs them: a real process, the real DC, a real database file. */
+/**
+ * bcscmd /LDAP, /USERS, /HISTORY and /REPORT as a scheduled task runs them: a real process, the real DC, a real
+ * database file.
+ */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -196,7 +199,9 @@ describe.runIf(realPartsAvailable())('bcscmd /LDAP against the real DC', () => {
       const history = bcscmd([`/DATA:${data}`, '/HISTORY']);
       expect(history.out).toMatch(
         new RegExp(
-          `interrupted — Interrupted: the process that ran it \\(pid ${child.pid} on ${os.hostname().replace(/[.]/g, '\\.')}\\) ended before the run finished\\. Nothing was changed in the users database\\.`,
+          `interrupted — Interrupted: the process that ran it \\(pid ${child.pid} on ` +
+            `${os.hostname().replace(/[.]/g, '\\.')}\\) ended before the run finished\\. Nothing was changed ` +
+            `in the users database\\.`,
         ),
       );
       const [latest] = JSON.parse(bcscmd([`/DATA:${data}`, '/HISTORY', '/JSON']).out) as {

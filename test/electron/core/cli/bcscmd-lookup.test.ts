@@ -1,4 +1,6 @@
-/** bcscmd /LOOKUP as the communication server (or an admin) runs it: a real process, the real DC, a real database file. */
+/**
+ * bcscmd /LOOKUP as the communication server (or an admin) runs it: a real process, the real DC, a real database file.
+ */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bcscmd } from '../../../support/bcscmd.ts';
@@ -57,25 +59,28 @@ describe.runIf(realPartsAvailable())('bcscmd /LOOKUP against the real DC', () =>
     expect(bcscmd([`/DATA:${data}`, '/HISTORY']).out).toMatch(/on-the-fly/);
   });
 
-  it('exits 1 with the reason for a name it will not look up, one outside the OU path, and with the checkbox off', () => {
-    const data = configure(true);
-    const injection = bcscmd([`/DATA:${data}`, '/LOOKUP:*)(objectClass=*'], PASSWORD_ENV);
-    expect(injection).toMatchObject({
-      code: 1,
-      err: expect.stringMatching(
-        /^Not found: .*characters that Active Directory does not allow.*Nothing was looked up or imported\./,
-      ),
-    });
-    expect(bcscmd([`/DATA:${data}`, '/LOOKUP:alice'], PASSWORD_ENV)).toMatchObject({
-      code: 1,
-      err: expect.stringMatching(/^Not found: Active Directory has no user account "alice" in OU=Staff/),
-    });
-    const off = configure(false);
-    expect(JSON.parse(bcscmd([`/DATA:${off}`, '/LOOKUP:staff0041', '/JSON'], PASSWORD_ENV).out)).toMatchObject({
-      result: 'not-found',
-      reason: expect.stringMatching(/on-the-fly import .* is off/),
-    });
-  });
+  it(
+    'exits 1 with the reason for a name it will not look up, one outside the OU path, and with the checkbox ' + 'off',
+    () => {
+      const data = configure(true);
+      const injection = bcscmd([`/DATA:${data}`, '/LOOKUP:*)(objectClass=*'], PASSWORD_ENV);
+      expect(injection).toMatchObject({
+        code: 1,
+        err: expect.stringMatching(
+          /^Not found: .*characters that Active Directory does not allow.*Nothing was looked up or imported\./,
+        ),
+      });
+      expect(bcscmd([`/DATA:${data}`, '/LOOKUP:alice'], PASSWORD_ENV)).toMatchObject({
+        code: 1,
+        err: expect.stringMatching(/^Not found: Active Directory has no user account "alice" in OU=Staff/),
+      });
+      const off = configure(false);
+      expect(JSON.parse(bcscmd([`/DATA:${off}`, '/LOOKUP:staff0041', '/JSON'], PASSWORD_ENV).out)).toMatchObject({
+        result: 'not-found',
+        reason: expect.stringMatching(/on-the-fly import .* is off/),
+      });
+    },
+  );
 
   it('shows with /DRYRUN what would be imported and changes nothing', () => {
     const data = configure(false);

@@ -46,7 +46,8 @@ describe('the users database file', () => {
     expect(() =>
       sql(
         file,
-        "INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, ad_guid, created_at, updated_at) VALUES ('x', 'x', 1, 'user', 1, 'local', 'g', 'now', 'now')",
+        'INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, ad_guid, created_at, ' +
+          "updated_at) VALUES ('x', 'x', 1, 'user', 1, 'local', 'g', 'now', 'now')",
       ),
     ).toThrow(/CHECK/);
   });
@@ -57,7 +58,8 @@ describe('the users database file', () => {
     old.exec(MIGRATIONS[0]!);
     old.exec('PRAGMA user_version = 1');
     old.exec(
-      "INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, created_at, updated_at) VALUES ('kept', 'kept', 1, 'user', 1, 'local', 'then', 'then')",
+      'INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, created_at, updated_at) VALUES ' +
+        "('kept', 'kept', 1, 'user', 1, 'local', 'then', 'then')",
     );
     old.close();
     const database = openUsersDatabase(file);
@@ -75,7 +77,8 @@ describe('the users database file', () => {
     const before = hash(file);
     expect(() => openUsersDatabase(file)).toThrow(
       new RegExp(
-        `newer AD Console \\(schema ${SCHEMA_VERSION + 5}; this version reads up to schema ${SCHEMA_VERSION}\\)\\. It was left untouched`,
+        `newer AD Console \\(schema ${SCHEMA_VERSION + 5}; this version reads up to schema ` +
+          `${SCHEMA_VERSION}\\)\\. It was left untouched`,
       ),
     );
     expect(hash(file)).toBe(before);
@@ -144,7 +147,8 @@ describe('several openers at once', () => {
     old.exec(MIGRATIONS[1]!);
     old.exec('PRAGMA user_version = 2');
     old.exec(
-      "INSERT INTO import_runs (id, mode, source, started_by, started_at, finished_at, status, created) VALUES (7, 'sync', 'users in OU=Staff', 'command-line', 'then', 'later', 'succeeded', 1)",
+      'INSERT INTO import_runs (id, mode, source, started_by, started_at, finished_at, status, created) VALUES ' +
+        "(7, 'sync', 'users in OU=Staff', 'command-line', 'then', 'later', 'succeeded', 1)",
     );
     old.exec("INSERT INTO run_actions (run_id, seq, action, logon) VALUES (7, 1, 'create', 'jdoe')");
     old.close();
@@ -161,7 +165,8 @@ describe('several openers at once', () => {
     const startAt = Date.now() + 1500; // every child waits for the same instant, so that they really race
     const script = `const { openUsersDatabase } = await import(${JSON.stringify(opener)});
       while (Date.now() < ${startAt});
-      try { openUsersDatabase(${JSON.stringify(file)}).close(); console.log('ok'); } catch (err) { console.log(err.message); process.exitCode = 1; }`;
+      try { openUsersDatabase(${JSON.stringify(file)}).close(); console.log('ok'); }
+      catch (err) { console.log(err.message); process.exitCode = 1; }`;
     const runs = await Promise.all(
       Array.from(
         { length: 8 },
@@ -201,33 +206,40 @@ describe('runs whose process died', () => {
   const running = (file: string, host: string, pid: number) =>
     sql(
       file,
-      "INSERT INTO import_runs (mode, source, started_by, started_at, status, host, pid) VALUES ('sync', 'users in OU=Staff', 'command-line', '2026-12-01T08:00:00Z', 'running', ?, ?)",
+      "INSERT INTO import_runs (mode, source, started_by, started_at, status, host, pid) VALUES ('sync', " +
+        "'users in OU=Staff', 'command-line', '2026-12-01T08:00:00Z', 'running', ?, ?)",
       host,
       pid,
     );
 
-  it('are marked interrupted by the next opener, with host and pid; runs of live processes and other machines are not', () => {
-    const file = fresh();
-    const gone = spawnSync(process.execPath, ['-e', '0']).pid!; // a process that has ended
-    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
-    try {
-      running(file, os.hostname(), gone);
-      running(file, os.hostname(), live.pid!);
-      running(file, 'another-host.corp.example.test', gone);
-      openUsersDatabase(file).close();
-      const rows = sql<{ status: string; error: string | null; finished_at: string | null }>(
-        file,
-        'SELECT status, error, finished_at FROM import_runs ORDER BY id',
-      );
-      expect(rows[0]).toMatchObject({
-        status: 'interrupted',
-        error: `Interrupted: the process that ran it (pid ${gone} on ${os.hostname()}) ended before the run finished. Nothing was changed in the users database.`,
-        finished_at: expect.any(String),
-      });
-      expect(rows[1]).toMatchObject({ status: 'running', finished_at: null });
-      expect(rows[2]).toMatchObject({ status: 'running', finished_at: null });
-    } finally {
-      live.kill();
-    }
-  });
+  it(
+    'are marked interrupted by the next opener, with host and pid; runs of live processes and other machines ' +
+      'are not',
+    () => {
+      const file = fresh();
+      const gone = spawnSync(process.execPath, ['-e', '0']).pid!; // a process that has ended
+      const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+      try {
+        running(file, os.hostname(), gone);
+        running(file, os.hostname(), live.pid!);
+        running(file, 'another-host.corp.example.test', gone);
+        openUsersDatabase(file).close();
+        const rows = sql<{ status: string; error: string | null; finished_at: string | null }>(
+          file,
+          'SELECT status, error, finished_at FROM import_runs ORDER BY id',
+        );
+        expect(rows[0]).toMatchObject({
+          status: 'interrupted',
+          error:
+            `Interrupted: the process that ran it (pid ${gone} on ${os.hostname()}) ended before the run ` +
+            `finished. Nothing was changed in the users database.`,
+          finished_at: expect.any(String),
+        });
+        expect(rows[1]).toMatchObject({ status: 'running', finished_at: null });
+        expect(rows[2]).toMatchObject({ status: 'running', finished_at: null });
+      } finally {
+        live.kill();
+      }
+    },
+  );
 });

@@ -24,7 +24,8 @@ describe('the users view over a real database', () => {
     staff = tree.ensure(['Staff'], now);
     sales = tree.ensure(['Staff', 'Sales'], now);
     const add = db.prepare(
-      "INSERT INTO accounts (logon, logon_key, display_name, email, department, enabled, kind, ou_id, origin, ad_guid, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'user', ?, ?, ?, ?, ?)",
+      'INSERT INTO accounts (logon, logon_key, display_name, email, department, enabled, kind, ou_id, origin, ' +
+        "ad_guid, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'user', ?, ?, ?, ?, ?)",
     );
     const rows: [string, string, string, number, number, 'ad' | 'local'][] = [
       ['anna', 'Anna Zed', 'Sales', 1, staff, 'ad'],

@@ -54,28 +54,31 @@ describe.runIf(realPartsAvailable())('Browse on the real DC', () => {
     }
   });
 
-  it('does not bind again with a password the DC just refused, until another one is given (lockout safety)', async () => {
-    const proxy = await startTcpProxy(dc.address, 636);
-    const own = new SessionCache();
-    const settings = dcSettings(dc, { port: proxy.port });
-    try {
-      await expect(browse(settings, 'wrong', null, resolver, own)).rejects.toMatchObject({
-        code: 'invalid-credentials',
-      });
-      const after = proxy.fromServer();
-      expect(after).toBeGreaterThan(0);
-      await expect(browse(settings, 'wrong', `OU=Sales,${BASE_DN}`, resolver, own)).rejects.toMatchObject({
-        code: 'invalid-credentials',
-        message: expect.stringMatching(/52e/),
-      });
-      expect(proxy.fromServer()).toBe(after); // answered from memory: nothing reached the DC
-      await browse(settings, SERVICE_PASSWORD, null, resolver, own);
-      expect(own.opened).toBe(1);
-    } finally {
-      await own.close();
-      await proxy.close();
-    }
-  });
+  it(
+    'does not bind again with a password the DC just refused, until another one is given (lockout ' + 'safety)',
+    async () => {
+      const proxy = await startTcpProxy(dc.address, 636);
+      const own = new SessionCache();
+      const settings = dcSettings(dc, { port: proxy.port });
+      try {
+        await expect(browse(settings, 'wrong', null, resolver, own)).rejects.toMatchObject({
+          code: 'invalid-credentials',
+        });
+        const after = proxy.fromServer();
+        expect(after).toBeGreaterThan(0);
+        await expect(browse(settings, 'wrong', `OU=Sales,${BASE_DN}`, resolver, own)).rejects.toMatchObject({
+          code: 'invalid-credentials',
+          message: expect.stringMatching(/52e/),
+        });
+        expect(proxy.fromServer()).toBe(after); // answered from memory: nothing reached the DC
+        await browse(settings, SERVICE_PASSWORD, null, resolver, own);
+        expect(own.opened).toBe(1);
+      } finally {
+        await own.close();
+        await proxy.close();
+      }
+    },
+  );
 
   it('does not keep a session whose bind was refused', async () => {
     const own = new SessionCache();

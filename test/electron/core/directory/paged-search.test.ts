@@ -58,21 +58,24 @@ describe('pagedSearch', () => {
     expect(sent.map((s) => s.cookie)).toEqual(['', 'c1', 'c2']);
   });
 
-  it('asks for the next page before handing over this one, and drops the search when the caller stops early', async () => {
-    const { client, sent } = scriptedClient([
-      { names: ['a', 'b'], cookie: 'c1' },
-      { names: ['c', 'd'], cookie: 'c2' },
-    ]);
-    for await (const entries of pagedSearch(client, BASE_DN, OPTIONS)) {
-      expect(entries).toHaveLength(2);
-      break;
-    }
-    expect(sent).toEqual([
-      { size: 2, cookie: '' },
-      { size: 2, cookie: 'c1' },
-      { size: 0, cookie: 'c2' },
-    ]);
-  });
+  it(
+    'asks for the next page before handing over this one, and drops the search when the caller stops ' + 'early',
+    async () => {
+      const { client, sent } = scriptedClient([
+        { names: ['a', 'b'], cookie: 'c1' },
+        { names: ['c', 'd'], cookie: 'c2' },
+      ]);
+      for await (const entries of pagedSearch(client, BASE_DN, OPTIONS)) {
+        expect(entries).toHaveLength(2);
+        break;
+      }
+      expect(sent).toEqual([
+        { size: 2, cookie: '' },
+        { size: 2, cookie: 'c1' },
+        { size: 0, cookie: 'c2' },
+      ]);
+    },
+  );
 });
 
 describe.runIf(realPartsAvailable())('pagedSearch on the real DC', () => {

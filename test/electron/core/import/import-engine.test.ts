@@ -50,47 +50,54 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
   };
   const newFile = () => path.join(tempDir(), 'users.sqlite');
 
-  it('plans again under the write lock when another writer changed the database after planning, and applies onto what is there', async () => {
-    const file = newFile();
-    openUsersDatabase(file).close();
-    let interfered = false;
-    // The moment between planning and the apply's write lock: another process adds a local account with a
-    // logon the plan would create, and counts as a write (the revision moves on).
-    const outcome = await runImport(
-      { mode: 'add', dryRun: false, full: false, confirmed: false, startedBy: 'command-line', source: null },
-      {
-        settings: dcSettings(dc, { ouPath: staffPath }),
-        password: SERVICE_PASSWORD,
-        resolver,
-        databaseFile: file,
-        onProgress: (p) => {
-          if (p.phase !== 'apply' || interfered) return;
-          interfered = true;
-          addLocalAccount(file, 'staff0003', 'Local Staff Three');
-          sql(file, "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'");
+  it(
+    'plans again under the write lock when another writer changed the database after planning, and applies ' +
+      'onto what is there',
+    async () => {
+      const file = newFile();
+      openUsersDatabase(file).close();
+      let interfered = false;
+      // The moment between planning and the apply's write lock: another process adds a local account with a
+      // logon the plan would create, and counts as a write (the revision moves on).
+      const outcome = await runImport(
+        { mode: 'add', dryRun: false, full: false, confirmed: false, startedBy: 'command-line', source: null },
+        {
+          settings: dcSettings(dc, { ouPath: staffPath }),
+          password: SERVICE_PASSWORD,
+          resolver,
+          databaseFile: file,
+          onProgress: (p) => {
+            if (p.phase !== 'apply' || interfered) return;
+            interfered = true;
+            addLocalAccount(file, 'staff0003', 'Local Staff Three');
+            sql(file, "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'");
+          },
         },
-      },
-    );
-    expect(interfered).toBe(true);
-    expect(outcome.error).toBeNull();
-    expect(outcome.counts).toMatchObject({ created: staffInAd.size - 1, conflicts: 1, failed: 0 });
-    expect(outcome.problems).toContainEqual(expect.objectContaining({ action: 'conflict', logon: 'staff0003' }));
-    expect(accounts(file).find((a) => a.logon === 'staff0003')).toMatchObject({
-      origin: 'local',
-      displayName: 'Local Staff Three',
-    });
-  });
+      );
+      expect(interfered).toBe(true);
+      expect(outcome.error).toBeNull();
+      expect(outcome.counts).toMatchObject({ created: staffInAd.size - 1, conflicts: 1, failed: 0 });
+      expect(outcome.problems).toContainEqual(expect.objectContaining({ action: 'conflict', logon: 'staff0003' }));
+      expect(accounts(file).find((a) => a.logon === 'staff0003')).toMatchObject({
+        origin: 'local',
+        displayName: 'Local Staff Three',
+      });
+    },
+  );
 
-  it('creates a new database holding exactly the accounts and GUIDs that ldapsearch returns, across pages', async () => {
-    const file = newFile();
-    const outcome = await run(file, { mode: 'new' });
-    expect(outcome.error).toBeNull();
-    expect(staffInAd.size).toBeGreaterThan(1500);
-    expect(outcome.counts).toMatchObject({ created: staffInAd.size, failed: 0, conflicts: 0, skipped: 0 });
-    const imported = accounts(file);
-    expect(new Map(imported.map((a) => [a.adGuid!.slice(1, -1), a.logon]))).toEqual(staffInAd);
-    expect(outcome.backup).toBeNull(); // nothing to back up in an empty database
-  });
+  it(
+    'creates a new database holding exactly the accounts and GUIDs that ldapsearch returns, across ' + 'pages',
+    async () => {
+      const file = newFile();
+      const outcome = await run(file, { mode: 'new' });
+      expect(outcome.error).toBeNull();
+      expect(staffInAd.size).toBeGreaterThan(1500);
+      expect(outcome.counts).toMatchObject({ created: staffInAd.size, failed: 0, conflicts: 0, skipped: 0 });
+      const imported = accounts(file);
+      expect(new Map(imported.map((a) => [a.adGuid!.slice(1, -1), a.logon]))).toEqual(staffInAd);
+      expect(outcome.backup).toBeNull(); // nothing to back up in an empty database
+    },
+  );
 
   it('maps names, mail, the disabled bit, middle names and the OU structure as AD holds them', async () => {
     const file = newFile();
@@ -183,18 +190,26 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
     expect(accounts(file).find((a) => a.logon === 'dave')!.displayName).toBe('Changed here');
   });
 
-  it('"Add new accounts" into an empty database creates every account, under a chosen server OU with the AD structure below it', async () => {
-    const file = newFile();
-    const outcome = await run(file, { mode: 'add' }, { ouPath: `LDAP://OU=Sales,${BASE_DN}`, placementOu: 'From AD' });
-    expect(outcome.counts).toMatchObject({ created: 5, unchanged: 0 });
-    expect(Object.fromEntries(accounts(file).map((a) => [a.logon, a.ou]))).toEqual({
-      alice: 'From AD/Sales',
-      bob: 'From AD/Sales',
-      carol: 'From AD/Sales',
-      dave: 'From AD/Sales/LA',
-      erin: 'From AD/Sales/LA',
-    });
-  });
+  it(
+    '"Add new accounts" into an empty database creates every account, under a chosen server OU with the AD ' +
+      'structure below it',
+    async () => {
+      const file = newFile();
+      const outcome = await run(
+        file,
+        { mode: 'add' },
+        { ouPath: `LDAP://OU=Sales,${BASE_DN}`, placementOu: 'From AD' },
+      );
+      expect(outcome.counts).toMatchObject({ created: 5, unchanged: 0 });
+      expect(Object.fromEntries(accounts(file).map((a) => [a.logon, a.ou]))).toEqual({
+        alice: 'From AD/Sales',
+        bob: 'From AD/Sales',
+        carol: 'From AD/Sales',
+        dave: 'From AD/Sales/LA',
+        erin: 'From AD/Sales/LA',
+      });
+    },
+  );
 
   it('reports a local account with an AD logon name as a conflict and never touches local accounts', async () => {
     const file = newFile();
@@ -217,25 +232,29 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
     expect(sql(file, "SELECT * FROM accounts WHERE origin = 'local' ORDER BY id")).toEqual(before);
   });
 
-  it("imports the members of a group over 1 500 members and of a nested group, as ldapsearch's in-chain search finds them", async () => {
-    const file = newFile();
-    const groups = [`${ALL_STAFF_GROUP},${BASE_DN}`, `${MANAGERS_GROUP.dn},${BASE_DN}`];
-    const outcome = await run(file, { mode: 'new', source: { ous: [], groups } });
-    const expected = new Map([
-      ...groups.flatMap((g) => [
-        ...ldapsearchAccounts(dc, BASE_DN, `(&${USERS_FILTER}(memberOf:1.2.840.113556.1.4.1941:=${g}))`),
-      ]),
-    ]);
-    expect(expected.size).toBe(STAFF.length + MANAGERS_GROUP.expected.length);
-    expect(outcome.counts.created).toBe(expected.size);
-    expect(new Map(accounts(file).map((a) => [a.adGuid!.slice(1, -1), a.logon]))).toEqual(expected);
-    expect(
-      accounts(file)
-        .filter((a) => MANAGERS_GROUP.expected.includes(a.logon))
-        .map((a) => a.logon)
-        .sort(),
-    ).toEqual(MANAGERS_GROUP.expected);
-  });
+  it(
+    "imports the members of a group over 1 500 members and of a nested group, as ldapsearch's in-chain search " +
+      'finds them',
+    async () => {
+      const file = newFile();
+      const groups = [`${ALL_STAFF_GROUP},${BASE_DN}`, `${MANAGERS_GROUP.dn},${BASE_DN}`];
+      const outcome = await run(file, { mode: 'new', source: { ous: [], groups } });
+      const expected = new Map([
+        ...groups.flatMap((g) => [
+          ...ldapsearchAccounts(dc, BASE_DN, `(&${USERS_FILTER}(memberOf:1.2.840.113556.1.4.1941:=${g}))`),
+        ]),
+      ]);
+      expect(expected.size).toBe(STAFF.length + MANAGERS_GROUP.expected.length);
+      expect(outcome.counts.created).toBe(expected.size);
+      expect(new Map(accounts(file).map((a) => [a.adGuid!.slice(1, -1), a.logon]))).toEqual(expected);
+      expect(
+        accounts(file)
+          .filter((a) => MANAGERS_GROUP.expected.includes(a.logon))
+          .map((a) => a.logon)
+          .sort(),
+      ).toEqual(MANAGERS_GROUP.expected);
+    },
+  );
 
   it('imports computer names without the trailing $ when asked for computers', async () => {
     const file = newFile();
@@ -251,7 +270,8 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
     openUsersDatabase(file).close();
     sql(
       file,
-      "INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, ad_guid, created_at, updated_at) VALUES ('ws01', 'ws01', 1, 'user', 1, 'ad', '00000000-0000-0000-0000-000000000001', 'then', 'then')",
+      'INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, ad_guid, created_at, updated_at) ' +
+        "VALUES ('ws01', 'ws01', 1, 'user', 1, 'ad', '00000000-0000-0000-0000-000000000001', 'then', 'then')",
     );
     const outcome = await run(
       file,

@@ -32,23 +32,26 @@ describe.runIf(realPartsAvailable())('an import job on a worker thread', () => {
       onProgress,
     );
 
-  it('reports connect, search, plan and apply in order, with counts, rate and time left, then the outcome', async () => {
-    const file = path.join(tempDir(), 'users.sqlite');
-    const events: Progress[] = [];
-    const outcome = await start(file, {}, (p) => events.push(p)).done;
-    expect(outcome).toMatchObject({ ok: true, status: 'succeeded' });
-    expect(outcome.counts.created).toBeGreaterThan(1500);
-    const phases = events.map((e) => e.phase).filter((p, i, all) => all[i - 1] !== p);
-    expect(phases).toEqual(['connect', 'search', 'plan', 'apply']);
-    const searched = events.filter((e) => e.phase === 'search').at(-1)!;
-    expect(searched.done).toBe(outcome.read);
-    const applying = events.filter((e) => e.phase === 'apply' && e.done > 0);
-    expect(applying.length).toBeGreaterThan(0);
-    expect(applying[0]!.total).toBe(outcome.counts.created);
-    expect(applying[0]!.etaMs).not.toBeNull();
-    expect(applying.every((e) => e.rate >= 0)).toBe(true);
-    expect(runCount(file)).toBe(1);
-  });
+  it(
+    'reports connect, search, plan and apply in order, with counts, rate and time left, then the ' + 'outcome',
+    async () => {
+      const file = path.join(tempDir(), 'users.sqlite');
+      const events: Progress[] = [];
+      const outcome = await start(file, {}, (p) => events.push(p)).done;
+      expect(outcome).toMatchObject({ ok: true, status: 'succeeded' });
+      expect(outcome.counts.created).toBeGreaterThan(1500);
+      const phases = events.map((e) => e.phase).filter((p, i, all) => all[i - 1] !== p);
+      expect(phases).toEqual(['connect', 'search', 'plan', 'apply']);
+      const searched = events.filter((e) => e.phase === 'search').at(-1)!;
+      expect(searched.done).toBe(outcome.read);
+      const applying = events.filter((e) => e.phase === 'apply' && e.done > 0);
+      expect(applying.length).toBeGreaterThan(0);
+      expect(applying[0]!.total).toBe(outcome.counts.created);
+      expect(applying[0]!.etaMs).not.toBeNull();
+      expect(applying.every((e) => e.rate >= 0)).toBe(true);
+      expect(runCount(file)).toBe(1);
+    },
+  );
 
   it('cancels on request: the worker stops the search and the database is as it was', async () => {
     const file = path.join(tempDir(), 'users.sqlite');

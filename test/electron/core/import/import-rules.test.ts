@@ -56,7 +56,8 @@ function database(): UsersDatabase {
 function addLocal(d: UsersDatabase, logon: string): void {
   d.db
     .prepare(
-      "INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, created_at, updated_at) VALUES (?, ?, 1, 'user', 1, 'local', 'then', 'then')",
+      'INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, created_at, updated_at) VALUES ' +
+        "(?, ?, 1, 'user', 1, 'local', 'then', 'then')",
     )
     .run(logon, logon.toLowerCase());
 }
@@ -133,23 +134,32 @@ const byLogon = (d: UsersDatabase, logon: string) => accounts(d).find((a) => a.l
 const actionOf = (r: Run, logon: string) => r.plan.find((p) => p.logon === logon)?.action;
 
 describe('the import rules without a domain controller', () => {
-  it('creates AD accounts under the placement OU, recreating the AD OU chain; disabled ones created disabled, or skipped', async () => {
-    const d = database();
-    const first = await run(d, 'add', [ad(1), ad(2, { enabled: false })]);
-    expect(first.counts).toMatchObject({ created: 2 });
-    expect(byLogon(d, 'user1')).toMatchObject({ ou: 'AD/Sales', origin: 'ad', enabled: true, adGuid: `{${guid(1)}}` });
-    expect(byLogon(d, 'user2')).toMatchObject({ enabled: false });
-    const d2 = database();
-    const skipped = await run(d2, 'add', [ad(2, { enabled: false })], { importDisabled: false });
-    expect(skipped.plan).toEqual([
-      expect.objectContaining({
-        action: 'skip',
-        logon: 'user2',
-        reason: expect.stringMatching(/skips disabled accounts/),
-      }),
-    ]);
-    expect(accounts(d2)).toEqual([]);
-  });
+  it(
+    'creates AD accounts under the placement OU, recreating the AD OU chain; disabled ones created disabled, ' +
+      'or skipped',
+    async () => {
+      const d = database();
+      const first = await run(d, 'add', [ad(1), ad(2, { enabled: false })]);
+      expect(first.counts).toMatchObject({ created: 2 });
+      expect(byLogon(d, 'user1')).toMatchObject({
+        ou: 'AD/Sales',
+        origin: 'ad',
+        enabled: true,
+        adGuid: `{${guid(1)}}`,
+      });
+      expect(byLogon(d, 'user2')).toMatchObject({ enabled: false });
+      const d2 = database();
+      const skipped = await run(d2, 'add', [ad(2, { enabled: false })], { importDisabled: false });
+      expect(skipped.plan).toEqual([
+        expect.objectContaining({
+          action: 'skip',
+          logon: 'user2',
+          reason: expect.stringMatching(/skips disabled accounts/),
+        }),
+      ]);
+      expect(accounts(d2)).toEqual([]);
+    },
+  );
 
   it('matches by objectGUID first (a rename in AD is an update), then by logon name case-insensitively', async () => {
     const d = database();
@@ -169,37 +179,44 @@ describe('the import rules without a domain controller', () => {
     });
   });
 
-  it('never touches a local account with an AD logon name: a conflict, reported, and the account as it was', async () => {
-    const d = database();
-    addLocal(d, 'user1');
-    const r = await run(d, 'sync', [ad(1)]);
-    expect(r.plan).toEqual([
-      expect.objectContaining({
-        action: 'conflict',
-        logon: 'user1',
-        reason: expect.stringMatching(/local account "user1"/),
-      }),
-    ]);
-    expect(r.counts).toMatchObject({ created: 0, updated: 0, conflicts: 1 });
-    expect(byLogon(d, 'user1')).toMatchObject({ origin: 'local', adGuid: null });
-  });
+  it(
+    'never touches a local account with an AD logon name: a conflict, reported, and the account as it ' + 'was',
+    async () => {
+      const d = database();
+      addLocal(d, 'user1');
+      const r = await run(d, 'sync', [ad(1)]);
+      expect(r.plan).toEqual([
+        expect.objectContaining({
+          action: 'conflict',
+          logon: 'user1',
+          reason: expect.stringMatching(/local account "user1"/),
+        }),
+      ]);
+      expect(r.counts).toMatchObject({ created: 0, updated: 0, conflicts: 1 });
+      expect(byLogon(d, 'user1')).toMatchObject({ origin: 'local', adGuid: null });
+    },
+  );
 
-  it('disables accounts gone from a full pass and re-enables them when they come back; an admin-disabled account stays disabled', async () => {
-    const d = database();
-    await run(d, 'add', [ad(1), ad(2), ad(3)]);
-    const gone = await run(d, 'sync', [ad(1), ad(3)]);
-    expect(gone.plan.find((p) => p.logon === 'user2')).toMatchObject({ action: 'disable', reason: GONE_REASON });
-    expect(byLogon(d, 'user2')).toMatchObject({ enabled: false });
-    d.db.prepare("UPDATE accounts SET enabled = 0, disabled_by = 'admin' WHERE logon = 'user3'").run();
-    const back = await run(d, 'sync', [ad(1), ad(2), ad(3)]);
-    expect(actionOf(back, 'user2')).toBe('enable');
-    expect(byLogon(d, 'user2')).toMatchObject({ enabled: true });
-    expect(actionOf(back, 'user3')).not.toBe('enable');
-    expect(byLogon(d, 'user3')).toMatchObject({ enabled: false });
-    // An incremental pass (not full) sees no deletions: nothing is disabled for being absent.
-    const incremental = await run(d, 'sync', [ad(1)], { full: false });
-    expect(incremental.counts.disabled).toBe(0);
-  });
+  it(
+    'disables accounts gone from a full pass and re-enables them when they come back; an admin-disabled ' +
+      'account stays disabled',
+    async () => {
+      const d = database();
+      await run(d, 'add', [ad(1), ad(2), ad(3)]);
+      const gone = await run(d, 'sync', [ad(1), ad(3)]);
+      expect(gone.plan.find((p) => p.logon === 'user2')).toMatchObject({ action: 'disable', reason: GONE_REASON });
+      expect(byLogon(d, 'user2')).toMatchObject({ enabled: false });
+      d.db.prepare("UPDATE accounts SET enabled = 0, disabled_by = 'admin' WHERE logon = 'user3'").run();
+      const back = await run(d, 'sync', [ad(1), ad(2), ad(3)]);
+      expect(actionOf(back, 'user2')).toBe('enable');
+      expect(byLogon(d, 'user2')).toMatchObject({ enabled: true });
+      expect(actionOf(back, 'user3')).not.toBe('enable');
+      expect(byLogon(d, 'user3')).toMatchObject({ enabled: false });
+      // An incremental pass (not full) sees no deletions: nothing is disabled for being absent.
+      const incremental = await run(d, 'sync', [ad(1)], { full: false });
+      expect(incremental.counts.disabled).toBe(0);
+    },
+  );
 
   it('leaves out the rows the administrator unticked: reported as skips, not written', async () => {
     const d = database();
@@ -209,69 +226,76 @@ describe('the import rules without a domain controller', () => {
     expect(accounts(d).map((a) => a.logon)).toEqual(['user1']);
   });
 
-  it('gives the same plan the same digest, and a plan that shows something else (another target OU) another', async () => {
-    const d = database();
-    const a = await run(d, 'add', [ad(1), ad(2)], { dryRun: true });
-    const b = await run(d, 'add', [ad(1), ad(2)], { dryRun: true });
-    const c = await run(d, 'add', [ad(1), ad(2, { adOus: ['Support'], dn: 'CN=user2,OU=Support,DC=corp,DC=test' })], {
-      dryRun: true,
-    });
-    expect(b.digest).toBe(a.digest);
-    expect(c.digest).not.toBe(a.digest);
-    expect(accounts(d)).toEqual([]); // dry runs write nothing
-  });
-
-  it('stops a sync that would disable more than the limits, or take an empty answer as "all gone", unless confirmed', async () => {
-    const d = database();
-    await run(
-      d,
-      'add',
-      Array.from({ length: 20 }, (_, i) => ad(i + 1)),
-    );
-    const request = {
-      mode: 'sync' as const,
-      dryRun: false,
-      full: true,
-      confirmed: false,
-      startedBy: 'command-line' as const,
-      source: null,
-    };
-    const plannedWith = (entries: AdAccount[]) => {
-      const stage = new Stage(d.db);
-      stage.begin();
-      for (const e of entries) stage.add(e);
-      const planner = new Planner(d.db, stage, new OuTree(d.db), {
-        mode: 'sync',
-        kind: 'user',
-        importDisabled: true,
-        placement: 'recreate',
-        placementOu: ['AD'],
-        seenGuids: new Set(),
+  it(
+    'gives the same plan the same digest, and a plan that shows something else (another target OU) ' + 'another',
+    async () => {
+      const d = database();
+      const a = await run(d, 'add', [ad(1), ad(2)], { dryRun: true });
+      const b = await run(d, 'add', [ad(1), ad(2)], { dryRun: true });
+      const c = await run(d, 'add', [ad(1), ad(2, { adOus: ['Support'], dn: 'CN=user2,OU=Support,DC=corp,DC=test' })], {
+        dryRun: true,
       });
-      for (const a of stage.accounts()) planner.planEntry(a);
-      planner.planGone();
-      stage.commit();
-      return stage;
-    };
-    const limits = { ...DEFAULT_SETTINGS, disableLimitPercent: 10, disableLimitCount: 50 };
-    // 2 of 20 gone = 10 %: within the limit. 3 of 20 = 15 %: over it.
-    const two = plannedWith(Array.from({ length: 18 }, (_, i) => ad(i + 1)));
-    expect(() => checkSafety(d.db, two, request, true, 'user', limits, 'OU=Sales')).not.toThrow();
-    two.drop();
-    const three = plannedWith(Array.from({ length: 17 }, (_, i) => ad(i + 1)));
-    expect(() => checkSafety(d.db, three, request, true, 'user', limits, 'OU=Sales')).toThrow(
-      /would disable 3 of 20 imported accounts, more than the limit \(10 % or 50 accounts\)/,
-    );
-    expect(() =>
-      checkSafety(d.db, three, { ...request, confirmed: true }, true, 'user', limits, 'OU=Sales'),
-    ).not.toThrow();
-    three.drop();
-    const none = plannedWith([]);
-    expect(() => checkSafety(d.db, none, request, true, 'user', limits, 'OU=Sales')).toThrow(
-      /returned no accounts for OU=Sales, while the database holds 20 imported accounts/,
-    );
-    none.drop();
-  });
+      expect(b.digest).toBe(a.digest);
+      expect(c.digest).not.toBe(a.digest);
+      expect(accounts(d)).toEqual([]); // dry runs write nothing
+    },
+  );
+
+  it(
+    'stops a sync that would disable more than the limits, or take an empty answer as "all gone", unless ' +
+      'confirmed',
+    async () => {
+      const d = database();
+      await run(
+        d,
+        'add',
+        Array.from({ length: 20 }, (_, i) => ad(i + 1)),
+      );
+      const request = {
+        mode: 'sync' as const,
+        dryRun: false,
+        full: true,
+        confirmed: false,
+        startedBy: 'command-line' as const,
+        source: null,
+      };
+      const plannedWith = (entries: AdAccount[]) => {
+        const stage = new Stage(d.db);
+        stage.begin();
+        for (const e of entries) stage.add(e);
+        const planner = new Planner(d.db, stage, new OuTree(d.db), {
+          mode: 'sync',
+          kind: 'user',
+          importDisabled: true,
+          placement: 'recreate',
+          placementOu: ['AD'],
+          seenGuids: new Set(),
+        });
+        for (const a of stage.accounts()) planner.planEntry(a);
+        planner.planGone();
+        stage.commit();
+        return stage;
+      };
+      const limits = { ...DEFAULT_SETTINGS, disableLimitPercent: 10, disableLimitCount: 50 };
+      // 2 of 20 gone = 10 %: within the limit. 3 of 20 = 15 %: over it.
+      const two = plannedWith(Array.from({ length: 18 }, (_, i) => ad(i + 1)));
+      expect(() => checkSafety(d.db, two, request, true, 'user', limits, 'OU=Sales')).not.toThrow();
+      two.drop();
+      const three = plannedWith(Array.from({ length: 17 }, (_, i) => ad(i + 1)));
+      expect(() => checkSafety(d.db, three, request, true, 'user', limits, 'OU=Sales')).toThrow(
+        /would disable 3 of 20 imported accounts, more than the limit \(10 % or 50 accounts\)/,
+      );
+      expect(() =>
+        checkSafety(d.db, three, { ...request, confirmed: true }, true, 'user', limits, 'OU=Sales'),
+      ).not.toThrow();
+      three.drop();
+      const none = plannedWith([]);
+      expect(() => checkSafety(d.db, none, request, true, 'user', limits, 'OU=Sales')).toThrow(
+        /returned no accounts for OU=Sales, while the database holds 20 imported accounts/,
+      );
+      none.drop();
+    },
+  );
 
   it('refuses two directory entries with one logon name, and a user and a computer sharing one', async () => {
     const d = database();

@@ -125,7 +125,9 @@ describe.runIf(realPartsAvailable())('two domain controllers of one domain', () 
     expect(report.ok, report.summary).toBe(true);
     expect(report.steps.find((s) => s.name === 'resolve')!.detail).toMatch(
       new RegExp(
-        `${DC_FQDN.replace(/\./g, '\\.')} → ${DC1_ADDRESS}.*${REPLICA_FQDN.replace(/\./g, '\\.')} → ${DC2_ADDRESS}|${REPLICA_FQDN.replace(/\./g, '\\.')} → ${DC2_ADDRESS}.*${DC_FQDN.replace(/\./g, '\\.')} → ${DC1_ADDRESS}`,
+        `${DC_FQDN.replace(/\./g, '\\.')} → ${DC1_ADDRESS}.*${REPLICA_FQDN.replace(/\./g, '\\.')} → ` +
+          `${DC2_ADDRESS}|${REPLICA_FQDN.replace(/\./g, '\\.')} → ` +
+          `${DC2_ADDRESS}.*${DC_FQDN.replace(/\./g, '\\.')} → ${DC1_ADDRESS}`,
       ),
     );
   });
@@ -136,33 +138,37 @@ describe.runIf(realPartsAvailable())('two domain controllers of one domain', () 
     expect(first.failover).toBeUndefined();
   });
 
-  it("with DC1 stopped, syncs on DC2: notices the marks are DC1's, reads in full, brings the change in and disables nothing", async () => {
-    await setTitle(dc1, 'staff0005', 'Changed on DC1');
-    replicate(dc2, dc1);
-    stopTestDc({ pid: dc1.pid });
-    dc1Running = false;
-    const run = sync();
-    expect(run).toMatchObject({
-      ok: true,
-      dc: REPLICA_FQDN,
-      incremental: false,
-      updated: 1,
-      disabled: 0,
-      created: 0,
-      enabled: 0,
-    });
-    expect(run.fullReason).toMatch(
-      /first sync from dc2\.corp\.example\.test: USNs are per domain controller \(the last sync read dc1\.corp\.example\.test\)/,
-    );
-    expect(run.failover).toMatch(/dc1\.corp\.example\.test: .*refused.* Used dc2\.corp\.example\.test instead\./);
-    expect(title('staff0005')).toBe('Changed on DC1');
-    // The next sync on DC2 starts from DC2's own mark.
-    await setTitle(dc2, 'staff0006', 'Changed on DC2');
-    const next = sync();
-    expect(next).toMatchObject({ ok: true, dc: REPLICA_FQDN, incremental: true, updated: 1, disabled: 0 });
-    expect(next.read).toBeLessThan(10);
-    expect(title('staff0006')).toBe('Changed on DC2');
-  });
+  it(
+    "with DC1 stopped, syncs on DC2: notices the marks are DC1's, reads in full, brings the change in and " +
+      'disables nothing',
+    async () => {
+      await setTitle(dc1, 'staff0005', 'Changed on DC1');
+      replicate(dc2, dc1);
+      stopTestDc({ pid: dc1.pid });
+      dc1Running = false;
+      const run = sync();
+      expect(run).toMatchObject({
+        ok: true,
+        dc: REPLICA_FQDN,
+        incremental: false,
+        updated: 1,
+        disabled: 0,
+        created: 0,
+        enabled: 0,
+      });
+      expect(run.fullReason).toMatch(
+        /first sync from dc2\.corp\.example\.test: USNs are per domain controller \(the last sync read dc1\.corp\.example\.test\)/,
+      );
+      expect(run.failover).toMatch(/dc1\.corp\.example\.test: .*refused.* Used dc2\.corp\.example\.test instead\./);
+      expect(title('staff0005')).toBe('Changed on DC1');
+      // The next sync on DC2 starts from DC2's own mark.
+      await setTitle(dc2, 'staff0006', 'Changed on DC2');
+      const next = sync();
+      expect(next).toMatchObject({ ok: true, dc: REPLICA_FQDN, incremental: true, updated: 1, disabled: 0 });
+      expect(next.read).toBeLessThan(10);
+      expect(title('staff0006')).toBe('Changed on DC2');
+    },
+  );
 
   it('fails over to DC2 within the connect timeout in Test connection, and says which DC failed and why', async () => {
     const settings = dcSettings(dc1, { server: SERVERS, ouPath: `LDAP://${STAFF_DN}`, connectTimeout: 5 });
@@ -171,7 +177,8 @@ describe.runIf(realPartsAvailable())('two domain controllers of one domain', () 
     const connect = report.steps.find((s) => s.name === 'connect')!;
     expect(connect.detail).toMatch(
       new RegExp(
-        `^Connected to ${REPLICA_FQDN.replace(/\./g, '\\.')} at ${DC2_ADDRESS}:636\\. Before that: Nothing accepts connections on ${DC1_ADDRESS}:636 \\(connection refused\\)\\.`,
+        `^Connected to ${REPLICA_FQDN.replace(/\./g, '\\.')} at ${DC2_ADDRESS}:636\\. Before that: Nothing ` +
+          `accepts connections on ${DC1_ADDRESS}:636 \\(connection refused\\)\\.`,
       ),
     );
     expect(connect.ms).toBeLessThan(settings.connectTimeout * 1000);
@@ -243,23 +250,27 @@ describe.runIf(realPartsAvailable())('two domain controllers of one domain', () 
     }
   });
 
-  it("the other way round: DC1 back, a change made on DC2 replicated, DC2 stopped — the sync runs on DC1 from DC1's own mark", async () => {
-    await restartTestDc(dc1.dir, log, DC1_ADDRESS).then((restarted) => (dc1 = { ...restarted, fqdn: DC_FQDN }));
-    dc1Running = true;
-    await setTitle(dc2, 'staff0007', 'Changed on DC2 for DC1');
-    replicate(dc1, dc2);
-    stopTestDc({ pid: dc2.pid });
-    const run = sync();
-    // DC1 was read before (the first import): its own mark is still good, so the pass is incremental.
-    expect(run).toMatchObject({ ok: true, dc: DC_FQDN, incremental: true, disabled: 0 });
-    expect(run.updated).toBeGreaterThanOrEqual(1);
-    expect(title('staff0007')).toBe('Changed on DC2 for DC1');
-    expect(title('staff0005')).toBe('Changed on DC1');
-    expect(title('staff0006')).toBe('Changed on DC2');
-    const full = sync('/FULL');
-    expect(full).toMatchObject({ ok: true, dc: DC_FQDN, disabled: 0 });
-    expect(dc1Running).toBe(true);
-  });
+  it(
+    'the other way round: DC1 back, a change made on DC2 replicated, DC2 stopped — the sync runs on DC1 from ' +
+      "DC1's own mark",
+    async () => {
+      await restartTestDc(dc1.dir, log, DC1_ADDRESS).then((restarted) => (dc1 = { ...restarted, fqdn: DC_FQDN }));
+      dc1Running = true;
+      await setTitle(dc2, 'staff0007', 'Changed on DC2 for DC1');
+      replicate(dc1, dc2);
+      stopTestDc({ pid: dc2.pid });
+      const run = sync();
+      // DC1 was read before (the first import): its own mark is still good, so the pass is incremental.
+      expect(run).toMatchObject({ ok: true, dc: DC_FQDN, incremental: true, disabled: 0 });
+      expect(run.updated).toBeGreaterThanOrEqual(1);
+      expect(title('staff0007')).toBe('Changed on DC2 for DC1');
+      expect(title('staff0005')).toBe('Changed on DC1');
+      expect(title('staff0006')).toBe('Changed on DC2');
+      const full = sync('/FULL');
+      expect(full).toMatchObject({ ok: true, dc: DC_FQDN, disabled: 0 });
+      expect(dc1Running).toBe(true);
+    },
+  );
 
   it('reads in full from a DC rebuilt under its old name (a new invocationID), and disables nothing', async () => {
     // DC2 failed and is rebuilt: removed from the domain, joined again as dc2 — same name, new invocationID.

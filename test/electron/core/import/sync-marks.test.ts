@@ -68,7 +68,8 @@ describe('when a sync may read only the changes', () => {
 
   it('keeps marks apart for different sources and for settings that change what an import produces', () => {
     const key = sourceKey(ous, DEFAULT_SETTINGS);
-    expect(sourceKey({ ous: ['ou=staff,dc=corp'], groups: [] }, DEFAULT_SETTINGS)).toBe(key); // DNs are case-insensitive
+    // DNs are case-insensitive.
+    expect(sourceKey({ ous: ['ou=staff,dc=corp'], groups: [] }, DEFAULT_SETTINGS)).toBe(key);
     expect(sourceKey({ ous: ['OU=Sales,DC=corp'], groups: [] }, DEFAULT_SETTINGS)).not.toBe(key);
     expect(sourceKey(ous, { ...DEFAULT_SETTINGS, parseMiddleName: true })).not.toBe(key);
     expect(sourceKey(ous, { ...DEFAULT_SETTINGS, placementOu: 'AD' })).not.toBe(key);

@@ -50,37 +50,41 @@ describe.runIf(realPartsAvailable())('resolveLogon on the Samba DC', () => {
     return { resolver, file };
   };
 
-  it("imports an unknown logon from the OU path with the engine's mapping and placement, and records an on-the-fly run", async () => {
-    const { resolver, file } = make();
-    const user = staffUser(7);
-    const result = await resolver.resolveLogon(user.sam);
-    expect(result).toMatchObject({
-      result: 'imported',
-      dryRun: false,
-      dn: staffDn(user),
-      account: {
-        logon: user.sam,
-        displayName: user.displayName,
-        department: user.department,
-        origin: 'ad',
-        ou: 'Staff',
-        enabled: user.enabled,
-      },
-    });
-    const [guid] = [...ldapsearchAccounts(dc, staffDn(user), '(objectClass=user)').keys()];
-    expect(result.result === 'imported' && result.account.adGuid).toBe(`{${guid}}`);
-    expect(sql(file, 'SELECT mode, started_by, status, created FROM import_runs')).toEqual([
-      { mode: 'on-the-fly', started_by: 'on-the-fly', status: 'succeeded', created: 1 },
-    ]);
-    expect(sql(file, 'SELECT action, logon FROM run_actions')).toEqual([{ action: 'create', logon: user.sam }]);
-    // Next time it is local: no directory query.
-    const before = resolver.queries;
-    expect(await resolver.resolveLogon(user.sam.toUpperCase())).toMatchObject({
-      result: 'local',
-      account: { logon: user.sam },
-    });
-    expect(resolver.queries).toBe(before);
-  });
+  it(
+    "imports an unknown logon from the OU path with the engine's mapping and placement, and records an " +
+      'on-the-fly run',
+    async () => {
+      const { resolver, file } = make();
+      const user = staffUser(7);
+      const result = await resolver.resolveLogon(user.sam);
+      expect(result).toMatchObject({
+        result: 'imported',
+        dryRun: false,
+        dn: staffDn(user),
+        account: {
+          logon: user.sam,
+          displayName: user.displayName,
+          department: user.department,
+          origin: 'ad',
+          ou: 'Staff',
+          enabled: user.enabled,
+        },
+      });
+      const [guid] = [...ldapsearchAccounts(dc, staffDn(user), '(objectClass=user)').keys()];
+      expect(result.result === 'imported' && result.account.adGuid).toBe(`{${guid}}`);
+      expect(sql(file, 'SELECT mode, started_by, status, created FROM import_runs')).toEqual([
+        { mode: 'on-the-fly', started_by: 'on-the-fly', status: 'succeeded', created: 1 },
+      ]);
+      expect(sql(file, 'SELECT action, logon FROM run_actions')).toEqual([{ action: 'create', logon: user.sam }]);
+      // Next time it is local: no directory query.
+      const before = resolver.queries;
+      expect(await resolver.resolveLogon(user.sam.toUpperCase())).toMatchObject({
+        result: 'local',
+        account: { logon: user.sam },
+      });
+      expect(resolver.queries).toBe(before);
+    },
+  );
 
   it('accepts DOMAIN\\name and name@upn-suffix', async () => {
     const { resolver } = make();
@@ -109,19 +113,23 @@ describe.runIf(realPartsAvailable())('resolveLogon on the Samba DC', () => {
     }
   });
 
-  it("imports nothing for DOMAIN\\name when DOMAIN is not this directory's domain (by NetBIOS or DNS name)", async () => {
-    const { resolver, file } = make();
-    expect(await resolver.resolveLogon('OTHER\\staff0010')).toEqual({
-      result: 'not-found',
-      reason:
-        '"OTHER\\staff0010" names the domain OTHER, but this directory is CORP (corp.example.test); nothing was imported.',
-    });
-    expect(sql(file, 'SELECT * FROM accounts')).toEqual([]);
-    expect(await resolver.resolveLogon('corp.example.test\\staff0010')).toMatchObject({
-      result: 'imported',
-      account: { logon: 'staff0010' },
-    });
-  });
+  it(
+    "imports nothing for DOMAIN\\name when DOMAIN is not this directory's domain (by NetBIOS or DNS " + 'name)',
+    async () => {
+      const { resolver, file } = make();
+      expect(await resolver.resolveLogon('OTHER\\staff0010')).toEqual({
+        result: 'not-found',
+        reason:
+          '"OTHER\\staff0010" names the domain OTHER, but this directory is CORP (corp.example.test); nothing ' +
+          'was imported.',
+      });
+      expect(sql(file, 'SELECT * FROM accounts')).toEqual([]);
+      expect(await resolver.resolveLogon('corp.example.test\\staff0010')).toMatchObject({
+        result: 'imported',
+        account: { logon: 'staff0010' },
+      });
+    },
+  );
 
   it('answers a local account from the database, and leaves it as it is', async () => {
     const { resolver, file } = make();
@@ -217,25 +225,29 @@ describe.runIf(realPartsAvailable())('resolveLogon on the Samba DC', () => {
     });
   });
 
-  it('answers "unavailable" with the reason when the directory cannot be reached, at once for the lookups behind it', async () => {
-    const closed = net.createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const port = (closed.address() as net.AddressInfo).port;
-    await new Promise<void>((r) => closed.close(() => r())); // nothing listens there now
-    const { resolver, file } = make({ port, connectTimeout: 2 });
-    const started = Date.now();
-    const results = await Promise.all(
-      ['staff0030', 'staff0031', 'staff0032', 'staff0033', 'staff0034', 'staff0035'].map((n) =>
-        resolver.resolveLogon(n),
-      ),
-    );
-    expect(results.every((r) => r.result === 'unavailable')).toBe(true);
-    expect(results[0]!.result === 'unavailable' && results[0]!.reason).toMatch(
-      /could not be asked .*refused|not listening|connect/i,
-    );
-    expect(Date.now() - started).toBeLessThan(2000);
-    expect(await resolver.resolveLogon('staff0036')).toMatchObject({ result: 'unavailable' });
-    expect(resolver.connectionsOpened).toBe(0);
-    expect(sql(file, 'SELECT * FROM accounts')).toEqual([]);
-  });
+  it(
+    'answers "unavailable" with the reason when the directory cannot be reached, at once for the lookups ' +
+      'behind it',
+    async () => {
+      const closed = net.createServer();
+      await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+      const port = (closed.address() as net.AddressInfo).port;
+      await new Promise<void>((r) => closed.close(() => r())); // nothing listens there now
+      const { resolver, file } = make({ port, connectTimeout: 2 });
+      const started = Date.now();
+      const results = await Promise.all(
+        ['staff0030', 'staff0031', 'staff0032', 'staff0033', 'staff0034', 'staff0035'].map((n) =>
+          resolver.resolveLogon(n),
+        ),
+      );
+      expect(results.every((r) => r.result === 'unavailable')).toBe(true);
+      expect(results[0]!.result === 'unavailable' && results[0]!.reason).toMatch(
+        /could not be asked .*refused|not listening|connect/i,
+      );
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(await resolver.resolveLogon('staff0036')).toMatchObject({ result: 'unavailable' });
+      expect(resolver.connectionsOpened).toBe(0);
+      expect(sql(file, 'SELECT * FROM accounts')).toEqual([]);
+    },
+  );
 });

@@ -46,7 +46,8 @@ describe.runIf(!missing)('Current account (Kerberos) on the Samba DC, named by i
       ...overrides,
     });
   const bindDetail = new RegExp(
-    `^Logged on as ${PRINCIPAL} \\(current account, Kerberos, service ldap/dc1\\.corp\\.example\\.test; sealed \\(encrypted and signed\\) by Kerberos\\)`,
+    `^Logged on as ${PRINCIPAL} \\(current account, Kerberos, service ldap/dc1\\.corp\\.example\\.test; sealed ` +
+      `\\(encrypted and signed\\) by Kerberos\\)`,
   );
 
   beforeAll(() => {
@@ -137,15 +138,19 @@ describe.runIf(!missing)('Current account (Kerberos) on the Samba DC, named by i
     });
   });
 
-  it("explains that the DC refuses Kerberos over LDAPS without a layer (Samba's default policy), and what to choose", async () => {
-    const report = await withEnv(ticket, () => testConnection(current({ security: 'ldaps' }), null, resolver));
-    const bind = report.steps.find((s) => s.name === 'bind')!;
-    expect(bind).toMatchObject({
-      ok: false,
-      detail: expect.stringMatching(/refuses Kerberos logons over TLS/),
-      hint: expect.stringMatching(/Choose Security: None/),
-    });
-  });
+  it(
+    "explains that the DC refuses Kerberos over LDAPS without a layer (Samba's default policy), and what to " +
+      'choose',
+    async () => {
+      const report = await withEnv(ticket, () => testConnection(current({ security: 'ldaps' }), null, resolver));
+      const bind = report.steps.find((s) => s.name === 'bind')!;
+      expect(bind).toMatchObject({
+        ok: false,
+        detail: expect.stringMatching(/refuses Kerberos logons over TLS/),
+        hint: expect.stringMatching(/Choose Security: None/),
+      });
+    },
+  );
 
   it("says the DC's name does not match its Kerberos name when the server is given by another name", async () => {
     const report = await withEnv(ticket, () => testConnection(current({ server: 'localhost' }), null, resolver));
@@ -156,64 +161,68 @@ describe.runIf(!missing)('Current account (Kerberos) on the Samba DC, named by i
     });
   });
 
-  it('runs bcscmd /TEST, /LDAP of the 1 604 staff accounts and /LOOKUP as the current account, by DNS name and serverless', () => {
-    const data = tempDir();
-    const env = { ...ticket, ...dnsEnv };
-    expect(
+  it(
+    'runs bcscmd /TEST, /LDAP of the 1 604 staff accounts and /LOOKUP as the current account, by DNS name and ' +
+      'serverless',
+    () => {
+      const data = tempDir();
+      const env = { ...ticket, ...dnsEnv };
+      expect(
+        bcscmd([
+          `/DATA:${data}`,
+          `/SET:server=${dc.fqdn}`,
+          '/SET:account=current',
+          '/SET:security=none',
+          `/SET:ouPath=LDAP://${STAFF_DN}`,
+          '/SET:autoImport=yes',
+        ]).code,
+      ).toBe(0);
+      const test = bcscmd([`/DATA:${data}`, '/TEST', '/JSON'], env);
+      expect(test.code, test.err).toBe(0);
+      expect(JSON.parse(test.out)).toMatchObject({
+        ok: true,
+        summary: expect.stringContaining('sealed (encrypted and signed) by Kerberos'),
+      });
+      const ldap = bcscmd([`/DATA:${data}`, '/LDAP', '/MODE:new', '/JSON'], env);
+      expect(ldap.code, ldap.err).toBe(0);
+      const staff = ldapsearchAccounts(dc, STAFF_DN, USERS);
+      expect(staff.size).toBeGreaterThanOrEqual(1500);
+      expect(JSON.parse(ldap.out)).toMatchObject({ ok: true, created: staff.size });
+      const users = JSON.parse(bcscmd([`/DATA:${data}`, '/USERS', '/JSON']).out) as { adGuid: string }[];
+      expect(new Set(users.map((u) => u.adGuid.slice(1, -1)))).toEqual(new Set(staff.keys()));
+      // A fresh data folder with no server named: the DC comes from DNS SRV, by the name SRV gives.
+      const fresh = tempDir();
       bcscmd([
-        `/DATA:${data}`,
-        `/SET:server=${dc.fqdn}`,
+        `/DATA:${fresh}`,
+        '/SET:server=',
         '/SET:account=current',
         '/SET:security=none',
         `/SET:ouPath=LDAP://${STAFF_DN}`,
         '/SET:autoImport=yes',
-      ]).code,
-    ).toBe(0);
-    const test = bcscmd([`/DATA:${data}`, '/TEST', '/JSON'], env);
-    expect(test.code, test.err).toBe(0);
-    expect(JSON.parse(test.out)).toMatchObject({
-      ok: true,
-      summary: expect.stringContaining('sealed (encrypted and signed) by Kerberos'),
-    });
-    const ldap = bcscmd([`/DATA:${data}`, '/LDAP', '/MODE:new', '/JSON'], env);
-    expect(ldap.code, ldap.err).toBe(0);
-    const staff = ldapsearchAccounts(dc, STAFF_DN, USERS);
-    expect(staff.size).toBeGreaterThanOrEqual(1500);
-    expect(JSON.parse(ldap.out)).toMatchObject({ ok: true, created: staff.size });
-    const users = JSON.parse(bcscmd([`/DATA:${data}`, '/USERS', '/JSON']).out) as { adGuid: string }[];
-    expect(new Set(users.map((u) => u.adGuid.slice(1, -1)))).toEqual(new Set(staff.keys()));
-    // A fresh data folder with no server named: the DC comes from DNS SRV, by the name SRV gives.
-    const fresh = tempDir();
-    bcscmd([
-      `/DATA:${fresh}`,
-      '/SET:server=',
-      '/SET:account=current',
-      '/SET:security=none',
-      `/SET:ouPath=LDAP://${STAFF_DN}`,
-      '/SET:autoImport=yes',
-    ]);
-    const lookup = bcscmd([`/DATA:${fresh}`, '/LOOKUP:staff0077', '/JSON'], env);
-    expect(lookup.code, lookup.err).toBe(0);
-    expect(JSON.parse(lookup.out)).toMatchObject({ result: 'imported', account: { logon: 'staff0077' } });
-    const serverless = bcscmd([`/DATA:${fresh}`, '/LDAP', '/MODE:add', '/JSON'], env);
-    expect(serverless.code, serverless.err).toBe(0);
-    expect(JSON.parse(serverless.out)).toMatchObject({ ok: true, created: staff.size - 1 });
-    const empty = { ...env, KRB5CCNAME: `FILE:${path.join(fresh, 'none')}` };
-    const notImported = tempDir();
-    bcscmd([
-      `/DATA:${notImported}`,
-      '/SET:server=',
-      '/SET:account=current',
-      '/SET:security=none',
-      `/SET:ouPath=LDAP://${STAFF_DN}`,
-      '/SET:autoImport=yes',
-    ]);
-    for (const args of [['/TEST'], ['/LDAP'], ['/LOOKUP:staff0078']]) {
-      const noTicket = bcscmd([`/DATA:${args[0] === '/LOOKUP:staff0078' ? notImported : data}`, ...args], empty);
-      expect(noTicket.code, args[0]).toBe(1);
-      expect(noTicket.out + noTicket.err, args[0]).toMatch(/no Kerberos ticket .*kinit/s);
-    }
-  });
+      ]);
+      const lookup = bcscmd([`/DATA:${fresh}`, '/LOOKUP:staff0077', '/JSON'], env);
+      expect(lookup.code, lookup.err).toBe(0);
+      expect(JSON.parse(lookup.out)).toMatchObject({ result: 'imported', account: { logon: 'staff0077' } });
+      const serverless = bcscmd([`/DATA:${fresh}`, '/LDAP', '/MODE:add', '/JSON'], env);
+      expect(serverless.code, serverless.err).toBe(0);
+      expect(JSON.parse(serverless.out)).toMatchObject({ ok: true, created: staff.size - 1 });
+      const empty = { ...env, KRB5CCNAME: `FILE:${path.join(fresh, 'none')}` };
+      const notImported = tempDir();
+      bcscmd([
+        `/DATA:${notImported}`,
+        '/SET:server=',
+        '/SET:account=current',
+        '/SET:security=none',
+        `/SET:ouPath=LDAP://${STAFF_DN}`,
+        '/SET:autoImport=yes',
+      ]);
+      for (const args of [['/TEST'], ['/LDAP'], ['/LOOKUP:staff0078']]) {
+        const noTicket = bcscmd([`/DATA:${args[0] === '/LOOKUP:staff0078' ? notImported : data}`, ...args], empty);
+        expect(noTicket.code, args[0]).toBe(1);
+        expect(noTicket.out + noTicket.err, args[0]).toMatch(/no Kerberos ticket .*kinit/s);
+      }
+    },
+  );
 });
 
 describe.runIf(!missing)('Current account over LDAPS where the DC accepts SASL over TLS', () => {
@@ -248,7 +257,8 @@ describe.runIf(!missing)('Current account over LDAPS where the DC accepts SASL o
     expect(report.steps.find((s) => s.name === 'tls')!.detail).toMatch(/^LDAPS/);
     expect(report.steps.find((s) => s.name === 'bind')!.detail).toMatch(
       new RegExp(
-        `^Logged on as ${PRINCIPAL} \\(current account, Kerberos, service ldap/dc1\\.corp\\.example\\.test; no SASL layer: the TLS session protects the traffic\\)`,
+        `^Logged on as ${PRINCIPAL} \\(current account, Kerberos, service ldap/dc1\\.corp\\.example\\.test; no ` +
+          `SASL layer: the TLS session protects the traffic\\)`,
       ),
     );
     expect(report.steps.find((s) => s.name === 'accounts')!.detail).toContain(

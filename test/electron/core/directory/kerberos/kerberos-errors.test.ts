@@ -7,12 +7,14 @@ const SPN = 'ldap/dc1.corp.example.test';
 describe('explainKerberosError', () => {
   it.each([
     [
-      'Unspecified GSS failure.  Minor code may provide more information: No Kerberos credentials available (default cache: FILE:/tmp/krb5cc_0)',
+      'Unspecified GSS failure.  Minor code may provide more information: No Kerberos credentials available ' +
+        '(default cache: FILE:/tmp/krb5cc_0)',
       'kerberos-no-ticket',
       /kinit/,
     ],
     [
-      "Unspecified GSS failure.  Minor code may provide more information: Credentials cache file '/tmp/krb5cc_0' not found",
+      'Unspecified GSS failure.  Minor code may provide more information: Credentials cache file ' +
+        "'/tmp/krb5cc_0' not found",
       'kerberos-no-ticket',
       /kinit/,
     ],
@@ -23,12 +25,14 @@ describe('explainKerberosError', () => {
       /clock/,
     ],
     [
-      `Unspecified GSS failure.  Minor code may provide more information: Server ${SPN}@CORP.EXAMPLE.TEST not found in Kerberos database`,
+      `Unspecified GSS failure.  Minor code may provide more information: Server ${SPN}@CORP.EXAMPLE.TEST not ` +
+        `found in Kerberos database`,
       'kerberos-unknown-server',
       /full DNS name/,
     ],
     [
-      "Unspecified GSS failure.  Minor code may provide more information: Cannot contact any KDC for realm 'CORP.EXAMPLE.TEST'",
+      'Unspecified GSS failure.  Minor code may provide more information: Cannot contact any KDC for realm ' +
+        "'CORP.EXAMPLE.TEST'",
       'kerberos-no-kdc',
       /port 88/,
     ],
