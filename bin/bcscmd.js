@@ -25,6 +25,8 @@ try {
   process.exitCode = await runBcscmd(process.argv.slice(2), process.env, {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
+    stdin: process.stdin,
+    stdout: process.stdout,
   });
 } catch (err) {
   // A bug, not a user error: one line for the admin, the stack only on request.

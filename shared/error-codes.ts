@@ -106,6 +106,13 @@ export const ERROR_CODES = {
   'no-such-run': 'there is no import run with that number',
   'worker-failed': 'the import worker stopped unexpectedly',
   cancelled: 'the import was cancelled',
+  // Local accounts and logons
+  'account-exists': 'an account with that logon name is already in the users database',
+  'no-such-account': 'no account with that logon name is in the users database',
+  'not-local-account': 'the account comes from Active Directory, where it is managed',
+  'invalid-logon': 'the logon name is not one an account can have',
+  'invalid-password': 'the new password is refused (too short, too long, or a control character)',
+  'password-needs-tls': "a user's password would cross the network unencrypted (security None)",
   // Anything else
   failed: 'an operation failed for a reason the message gives',
   unexpected: 'something unexpected went wrong (a bug: the log has the details)',

@@ -7,7 +7,9 @@ export type ImportMode = 'new' | 'add' | 'sync';
  * limit.
  */
 export const MAX_LEFT_OUT = 20_000;
-export type StartedBy = 'wizard' | 'command-line' | 'on-the-fly';
+export type StartedBy = 'wizard' | 'command-line' | 'on-the-fly' | 'console';
+/** What a history entry records: an import, an on-the-fly import, or an administrator's change to one account. */
+export type RunKind = ImportMode | 'on-the-fly' | 'account';
 export type Action = 'create' | 'update' | 'disable' | 'enable' | 'unchanged' | 'skip' | 'conflict' | 'failed';
 export type Phase = 'connect' | 'search' | 'plan' | 'apply';
 

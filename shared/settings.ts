@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseAdsPath } from './adspath.ts';
+import { parseImDomains } from './im-domains.ts';
 import { parseLoginId } from './login-id.ts';
 import { parseServerList } from './server-list.ts';
 import { parseServerOuPath } from './server-ou-path.ts';
@@ -56,6 +57,13 @@ export const settingsSchema = z
     disableLimitCount: z.number().int().min(0).max(10_000_000),
     /** On-the-fly import: how long "not in the directory" is remembered for a logon name (0 = not at all). */
     notFoundCacheSeconds: z.number().int().min(0).max(86_400),
+    /** The IM server's domains whose users log on through this database ('' = the AD's DNS domain). */
+    imDomains: z.string().max(1024),
+    /**
+     * Failed password checks per account that the IM server's logons may cause within 30 minutes when
+     * the domain has no lockout policy (with one, two below its threshold within its window).
+     */
+    logonFailureCap: z.number().int().min(1).max(1000),
   })
   .strict();
 
@@ -82,6 +90,8 @@ export const DEFAULT_SETTINGS: Settings = {
   disableLimitPercent: 10,
   disableLimitCount: 50,
   notFoundCacheSeconds: 60,
+  imDomains: '',
+  logonFailureCap: 10,
 };
 
 export interface FieldProblem {
@@ -103,6 +113,8 @@ export function settingsProblems(s: Settings, { complete = true }: { complete?: 
   const placement = parseServerOuPath(s.placementOu);
   if (!placement.ok)
     problems.push({ field: 'placementOu', message: `Server OU for imported accounts: ${placement.error}` });
+  const domains = parseImDomains(s.imDomains);
+  if (!domains.ok) problems.push({ field: 'imDomains', message: `IM domains: ${domains.error}` });
   const path = parseAdsPath(s.ouPath);
   if (!path.ok) problems.push({ field: 'ouPath', message: `OU container path: ${path.error}` });
   if (s.server.trim() !== '') {

@@ -104,7 +104,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       } else if (stored && !sameTarget(stored, target)) {
         deps.vault.clear();
         notices.push(
-          `The stored password was removed because the login ID or server changed (it was for ${stored.login} on ${stored.server || 'the domain'}). Type the password for the new account.`,
+          `The stored password was removed because the login ID or server changed (it was for ${stored.login} ` +
+            `on ${stored.server || 'the domain'}). Type the password for the new account.`,
         );
       }
       const saved = view();

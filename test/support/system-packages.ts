@@ -1,5 +1,5 @@
 /**
- * What the real-parts suites need that npm cannot install: a Samba AD DC and Chromium. On Debian as root
+ * What the real-parts suites need that npm cannot install: a Samba AD DC, Chromium and ejabberd. On Debian as root
  * the suite installs them itself with apt-get; elsewhere it reports what is missing and how to enable it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -15,6 +15,7 @@ export const DEBIAN_PACKAGES = [
   'libkrb5-dev',
   'chromium',
   'openssl',
+  'ejabberd',
 ];
 const REQUIRED_BINARIES = [
   '/usr/sbin/samba',
@@ -22,6 +23,7 @@ const REQUIRED_BINARIES = [
   '/usr/bin/ldapsearch',
   '/usr/bin/chromium',
   '/usr/bin/openssl',
+  '/usr/sbin/ejabberdctl',
 ];
 
 export function missingBinaries(): string[] {

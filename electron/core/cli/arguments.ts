@@ -27,11 +27,29 @@ export interface CliRequest {
   csv: boolean;
   /** /LOOKUP:<name>: on-the-fly import of one logon name. */
   lookup: string | null;
+  /** /EXTAUTH: ejabberd's external authentication program. */
+  extauth: boolean;
+  /** One local account's change: /ADDUSER, /SETPASSWORD, /DISABLE, /ENABLE, /DELETEUSER. */
+  account: { action: AccountAction; logon: string } | null;
+  /** /ADDUSER's details; `accountOu` is a server OU path (with /ADDUSER, /OU names one). */
+  displayName: string;
+  email: string;
+  accountOu: string;
 }
+
+export type AccountAction = 'add' | 'set-password' | 'disable' | 'enable' | 'delete';
+const ACCOUNT_SWITCHES: Record<string, AccountAction> = {
+  adduser: 'add',
+  setpassword: 'set-password',
+  disable: 'disable',
+  enable: 'enable',
+  deleteuser: 'delete',
+};
 
 export class UsageError extends Error {}
 
-type Flag = 'help' | 'show' | 'test' | 'json' | 'ldap' | 'dryRun' | 'full' | 'yes' | 'users' | 'history' | 'csv';
+type Flag =
+  'help' | 'show' | 'test' | 'json' | 'ldap' | 'dryRun' | 'full' | 'yes' | 'users' | 'history' | 'csv' | 'extauth';
 const FLAGS: Record<string, Flag> = {
   '?': 'help',
   help: 'help',
@@ -48,8 +66,18 @@ const FLAGS: Record<string, Flag> = {
   users: 'users',
   history: 'history',
   csv: 'csv',
+  extauth: 'extauth',
 };
-const VALUED: Record<string, 'data' | 'set' | 'passwordfile' | 'mode' | 'report' | 'ou' | 'group' | 'lookup'> = {
+type Valued =
+  'data' | 'set' | 'passwordfile' | 'mode' | 'report' | 'ou' | 'group' | 'lookup' | 'account' | 'name' | 'email';
+const VALUED: Record<string, Valued> = {
+  adduser: 'account',
+  setpassword: 'account',
+  disable: 'account',
+  enable: 'account',
+  deleteuser: 'account',
+  name: 'name',
+  email: 'email',
   data: 'data',
   set: 'set',
   passwordfile: 'passwordfile',
@@ -69,6 +97,9 @@ const EXAMPLES = {
   ou: '/OU:OU=Sales,DC=domain,DC=com',
   group: '/GROUP:CN=Staff,OU=Groups,DC=domain,DC=com',
   lookup: '/LOOKUP:jsmith',
+  account: '/ADDUSER:jsmith',
+  name: '/NAME:"John Smith"',
+  email: '/EMAIL:jsmith@domain.com',
 };
 const MODES: ImportMode[] = ['sync', 'add', 'new'];
 const ONLY_WITH_LDAP: Flag[] = ['dryRun', 'full', 'yes'];
@@ -94,7 +125,13 @@ export function parseCliArguments(argv: string[]): CliRequest {
     report: null,
     csv: false,
     lookup: null,
+    extauth: false,
+    account: null,
+    displayName: '',
+    email: '',
+    accountOu: '',
   };
+  const ouValues: string[] = [];
   let modeGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -115,6 +152,12 @@ export function parseCliArguments(argv: string[]): CliRequest {
       throw new UsageError(`/${name.toUpperCase()} needs a value, e.g. ${EXAMPLES[valued]}.`);
     if (valued === 'data') request.dataDir = value;
     else if (valued === 'lookup') request.lookup = value;
+    else if (valued === 'account') {
+      if (request.account) throw new UsageError('Give one account change at a time.');
+      request.account = { action: ACCOUNT_SWITCHES[name]!, logon: value };
+    } else if (valued === 'name') request.displayName = value;
+    else if (valued === 'email') request.email = value;
+    else if (valued === 'ou') ouValues.push(value.trim());
     else if (valued === 'passwordfile') request.passwordFile = value;
     else if (valued === 'mode') {
       const mode = MODES.find((m) => m === value.trim().toLowerCase());
@@ -125,20 +168,36 @@ export function parseCliArguments(argv: string[]): CliRequest {
       if (!/^\d{1,15}$/.test(value.trim()))
         throw new UsageError(`/REPORT needs a run number from bcscmd /HISTORY, not "${value}".`);
       request.report = Number(value.trim());
-    } else if (valued === 'ou' || valued === 'group') {
+    } else if (valued === 'group') {
       const dn = parseDn(value.trim());
       if (!dn.ok || dn.rdns.length === 0)
         throw new UsageError(
           `/${name.toUpperCase()} needs a distinguished name such as ` +
             `${EXAMPLES[valued].slice(valued.length + 2)}${dn.ok ? '' : ` (${dn.error})`}.`,
         );
-      (valued === 'ou' ? request.ous : request.groups).push(value.trim());
+      request.groups.push(value.trim());
     } else {
       const eq = value.indexOf('=');
       if (eq <= 0) throw new UsageError(`/SET needs key=value, not "${value}".`);
       request.sets.push({ key: value.slice(0, eq).trim(), value: value.slice(eq + 1) });
     }
   }
+  // With /ADDUSER, /OU is where on the server the account goes; with /LDAP, a directory OU to import.
+  if (request.account?.action === 'add') {
+    if (ouValues.length > 1)
+      throw new UsageError('/ADDUSER takes one /OU (a server OU path such as Staff/Contractors).');
+    request.accountOu = ouValues[0] ?? '';
+  } else
+    for (const value of ouValues) {
+      const dn = parseDn(value);
+      if (!dn.ok || dn.rdns.length === 0)
+        throw new UsageError(
+          `/OU needs a distinguished name such as ${EXAMPLES.ou.slice(4)}${dn.ok ? '' : ` (${dn.error})`}.`,
+        );
+      request.ous.push(value);
+    }
+  if ((request.displayName || request.email) && request.account?.action !== 'add')
+    throw new UsageError('/NAME and /EMAIL work with /ADDUSER.');
   // /DRYRUN also shows what /LOOKUP would import.
   const importOptions = [
     ...ONLY_WITH_LDAP.filter((f) => request[f] && !(f === 'dryRun' && request.lookup !== null)).map(
@@ -162,6 +221,10 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
        bcscmd /LDAP [/MODE:sync|add|new] [/DRYRUN] [/FULL] [/YES] [/OU:<dn>] [/GROUP:<dn>] [/JSON]
        bcscmd /USERS [/JSON] | /HISTORY [/JSON] | /REPORT:<run> [/CSV | /JSON]
        bcscmd /LOOKUP:<name> [/DRYRUN] [/JSON]
+       bcscmd /EXTAUTH [/PASSWORDFILE:<file>]
+       bcscmd /ADDUSER:<logon> [/OU:<server OU path>] [/NAME:"First Last"] [/EMAIL:<address>]
+       bcscmd /SETPASSWORD:<logon> [/PASSWORDFILE:<file>] | /DISABLE:<logon> | /ENABLE:<logon>
+       bcscmd /DELETEUSER:<logon>
 
   /DATA:<folder>        Data folder with the settings (default: the desktop console's own folder,
                         or the ADCONSOLE_DATA_DIR environment variable).
@@ -170,7 +233,7 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
                         server, port, security (ldaps|starttls|none), caFile, connectTimeout, timeout,
                         pageSize, importComputers, parseMiddleName, placement (recreate|single),
                         placementOu, importDisabled, fullSyncEvery, disableLimitPercent,
-                        disableLimitCount, notFoundCacheSeconds.
+                        disableLimitCount, notFoundCacheSeconds, imDomains, logonFailureCap.
   /SHOW                 Print the settings (never the password).
   /TEST                 Test the connection to Active Directory, step by step.
   /LDAP                 Import accounts from Active Directory into the users database. Modes:
@@ -191,11 +254,22 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
                         imported, without importing (autoImport need not be on). Exit 0 when the account
                         is in the database or was imported, 1 when not found or the directory is
                         unavailable (the reason is printed).
+  /EXTAUTH              Run as ejabberd's external authentication program (auth_method: external):
+                        framed requests on stdin, answers on stdout, one line per decision in
+                        logon.log in the data folder. See the README, "Connecting ejabberd".
+  /ADDUSER:<logon>      Add a local account (not from AD) to the users database, enabled, in the
+                        server OU /OU:<path> (default _Default), with /NAME and /EMAIL.
+  /SETPASSWORD:<logon>  Set a local account's IM password: read from the first line of /PASSWORDFILE
+                        or of stdin, never from the command line. AD accounts' passwords live in AD.
+  /DISABLE:<logon> /ENABLE:<logon> /DELETEUSER:<logon>
+                        Disable, enable or delete a local account. AD accounts are changed in AD: the
+                        next sync brings the change in.
   /USERS                List the accounts in the users database.
   /HISTORY              List past import runs.
   /REPORT:<run>         Every action of one run (with /CSV as CSV).
   /JSON                 Print machine-readable JSON instead of text.
-  /PASSWORDFILE:<file>  Read the LDAP password from the first line of this file.
+  /PASSWORDFILE:<file>  Read the LDAP password (with /SETPASSWORD: the new password) from the first line
+                        of this file.
   /?                    This help.
 
 The password comes from the ADCONSOLE_LDAP_PASSWORD environment variable, /PASSWORDFILE, or the one the

@@ -15,6 +15,8 @@ import type { CliIo } from './cli-io.ts';
 import { EXIT } from './exit-codes.ts';
 import { runDatabaseCommand, runLdap } from './import-commands.ts';
 import { runLookup } from './lookup-command.ts';
+import { runAccountCommand } from './account-commands.ts';
+import { runExtauth } from './extauth-command.ts';
 
 /** The desktop console seals the password with the OS key store, which a plain-Node process cannot open. */
 const desktopOnlyCipher: SecretCipher = {
@@ -86,6 +88,8 @@ export async function runBcscmd(
   if (
     request.help ||
     (!request.show &&
+      !request.extauth &&
+      request.account === null &&
       !request.test &&
       !request.ldap &&
       request.lookup === null &&
@@ -96,6 +100,7 @@ export async function runBcscmd(
     return request.help ? EXIT.ok : EXIT.usage;
   }
   const dataDir = request.dataDir ?? defaultDataDir(env);
+  if (request.account) return runAccountCommand(request, databaseFile(dataDir), io);
   const logLines: string[] = [];
   let file;
   try {
@@ -162,11 +167,17 @@ export async function runBcscmd(
   const settings = services.settings.load();
   // Typed (environment, file) first; else one the desktop stored, which a plain-Node process can rarely open.
   password ??= services.vault.read(passwordTargetOf(settings)) ?? undefined;
-  if ((request.test || request.ldap) && !password && settings.account === 'specified') {
+  if ((request.test || request.ldap || request.extauth) && !password && settings.account === 'specified') {
     io.err(
       'bcscmd has no password: give it in the ADCONSOLE_LDAP_PASSWORD environment variable or with ' +
         '/PASSWORDFILE:<file> (the command line cannot open a password the desktop console sealed with the ' +
         "system's key store).\n",
+    );
+  }
+  if (request.extauth) {
+    return runExtauth(
+      { settings, password: password ?? null, databaseFile: databaseFile(dataDir), dataDir },
+      { input: io.stdin ?? process.stdin, output: io.stdout ?? process.stdout, err: io.err },
     );
   }
   if (request.test) {

@@ -26,6 +26,7 @@ const MODE_NAMES = {
   add: 'Add new accounts',
   sync: 'Synchronize',
   'on-the-fly': 'On-the-fly import',
+  account: 'Account change',
 };
 
 function actionLine(a: PlannedAction): string {

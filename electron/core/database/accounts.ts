@@ -19,6 +19,9 @@ export type AccountRow = { [C in PersonColumn]: string } & {
   ad_guid: string | null;
   ad_dn: string | null;
   ad_usn: number | null;
+  /** Local accounts only: `scrypt$…` (see accounts/local-password.ts). */
+  password_hash: string | null;
+  last_logon_at: string | null;
 };
 
 /** A row's person fields, by the field table. */

@@ -150,6 +150,51 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO dc_marks (source_key, invocation_id, dc_host, usn, read_at)
     SELECT source_key, invocation_id, dc_host, usn, last_full_at FROM sync_marks;
   `,
+  // 4: the IM server logs users on through this database. Local accounts get a password (a salted
+  // scrypt hash; AD accounts never have one), every account its last logon, and failed password checks
+  // are counted here — shared by all of ejabberd's extauth processes — so that they never lock an AD
+  // account out. Account actions (a local account added, disabled, deleted…) join the history.
+  `
+  ALTER TABLE accounts ADD COLUMN password_hash TEXT CHECK (password_hash IS NULL OR origin = 'local');
+  ALTER TABLE accounts ADD COLUMN last_logon_at TEXT;
+
+  CREATE TABLE logon_failures (
+    account_key    TEXT PRIMARY KEY,
+    failures       INTEGER NOT NULL,
+    -- milliseconds since 1970: compared with the domain's observation window
+    last_failed_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE import_runs_4 (
+    id          INTEGER PRIMARY KEY,
+    mode        TEXT NOT NULL CHECK (mode IN ('new', 'add', 'sync', 'on-the-fly', 'account')),
+    source      TEXT NOT NULL,
+    started_by  TEXT NOT NULL CHECK (started_by IN ('wizard', 'command-line', 'on-the-fly', 'console')),
+    incremental INTEGER NOT NULL DEFAULT 0,
+    dc          TEXT,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    status      TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled', 'stopped',
+      'interrupted')),
+    created     INTEGER NOT NULL DEFAULT 0,
+    updated     INTEGER NOT NULL DEFAULT 0,
+    disabled    INTEGER NOT NULL DEFAULT 0,
+    enabled     INTEGER NOT NULL DEFAULT 0,
+    unchanged   INTEGER NOT NULL DEFAULT 0,
+    skipped     INTEGER NOT NULL DEFAULT 0,
+    conflicts   INTEGER NOT NULL DEFAULT 0,
+    failed      INTEGER NOT NULL DEFAULT 0,
+    error       TEXT,
+    backup      TEXT,
+    host        TEXT,
+    pid         INTEGER,
+    CHECK ((status = 'running') = (finished_at IS NULL))
+  );
+  INSERT INTO import_runs_4 SELECT * FROM import_runs;
+  DROP TABLE import_runs;
+  ALTER TABLE import_runs_4 RENAME TO import_runs;
+  CREATE INDEX import_runs_running ON import_runs(status) WHERE status = 'running';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -35,6 +35,8 @@ export interface PipelineOptions {
   step?: StepHook;
   /** Ask the server who we are after the bind (Test connection's bind step says it). */
   identify?: boolean;
+  /** A user's password is checked: refuse before connecting unless TLS protects it. */
+  requireTls?: boolean;
 }
 
 export interface BoundSession {
@@ -102,6 +104,13 @@ export async function openBoundSession(
     const unresolved = problems.length ? ` Not resolved: ${problems.join('; ')}.` : '';
     return { value: { plan, hosts }, detail: `${listed}${via}, using ${resolver.describe()}.${unresolved}` };
   });
+
+  if (options.requireTls && plan.security === 'none')
+    throw new Failure(
+      'password-needs-tls',
+      "A user's password is checked only over an encrypted connection, and Security is set to None.",
+      'Choose LDAPS (or StartTLS) in Advanced settings.',
+    );
 
   // Failover: each DC gets its own connect timeout; the first that accepts the connection is used.
   const { host, socket, address } = await step('connect', async () => {

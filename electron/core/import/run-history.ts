@@ -1,10 +1,10 @@
 /** Import runs as the history and the per-run report read them (`bcscmd /HISTORY`, `/REPORT`). */
 import os from 'node:os';
 import type { DatabaseSync } from 'node:sqlite';
-import type { Counts, HistoryStatus, ImportMode, RunStatus, StartedBy } from '../../../shared/import-run.ts';
+import type { Counts, HistoryStatus, RunKind, RunStatus, StartedBy } from '../../../shared/import-run.ts';
 
 export interface RunStart {
-  mode: ImportMode | 'on-the-fly';
+  mode: RunKind;
   source: string;
   startedBy: StartedBy;
   incremental: boolean;

@@ -66,6 +66,11 @@ export class LogonResolver {
     });
   }
 
+  /** Work on one of the pool's bound service sessions (the domain's lockout policy, its name). */
+  useSession<T>(work: (session: DirectorySession) => Promise<T>): Promise<T> {
+    return this.pool.use(work);
+  }
+
   get connectionsOpened(): number {
     return this.pool.opened;
   }

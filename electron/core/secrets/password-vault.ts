@@ -79,7 +79,8 @@ export class SessionVault implements PasswordVault {
   info(): SecureStorageInfo {
     return {
       persistent: false,
-      description: `${this.why} The password is kept in memory only until the console closes; it is never written to disk.`,
+      description:
+        `${this.why} The password is kept in memory only until the console closes; it is never ` + `written to disk.`,
     };
   }
   target(): PasswordTarget | null {

@@ -163,7 +163,9 @@ export async function startWebConsole(options: WebConsoleOptions): Promise<WebCo
     if (!verdict.allowed || url.pathname !== '/api/events') {
       const status = verdict.allowed ? 404 : verdict.status;
       socket.end(
-        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+        `HTTP/1.1 ${status} ` +
+          `${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: ` +
+          `close\r\nContent-Length: 0\r\n\r\n`,
       );
       return;
     }

@@ -1,0 +1,158 @@
+/**
+ * Accounts the administrator manages on the server itself (origin local): add, set a password, disable,
+ * enable, delete. Each change is one write transaction that also records a history entry (mode
+ * `account`), so that the history shows who changed what from where, as it does for imports. AD accounts
+ * are refused with the reason: the directory is where they are managed, and a sync would undo the change.
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import type { StartedBy } from '../../../shared/import-run.ts';
+import { emptyCounts } from '../../../shared/import-run.ts';
+import { parseServerOuPath } from '../../../shared/server-ou-path.ts';
+import { type AccountRow, type AccountView, findAccount, logonKey } from '../database/accounts.ts';
+import { OuTree } from '../database/ou-tree.ts';
+import { bumpRevision } from '../database/users-database.ts';
+import { Failure } from '../failure.ts';
+import { beginRun, endRun } from '../import/run-history.ts';
+import { parseLogonInput } from '../onthefly/logon-input.ts';
+import { hashPassword, passwordProblem } from './local-password.ts';
+
+export interface NewLocalAccount {
+  logon: string;
+  /** A server OU path ("Staff/Contractors"); '' = _Default. */
+  ou: string;
+  displayName: string;
+  email: string;
+}
+
+const MAX_LOCAL_LOGON = 64;
+// XMPP's nodeprep refuses these in a user name (RFC 6122 §A.5), so no IM client could log on with them.
+const NOT_IN_JID = /[\s&'"/:<>@]/u;
+
+/** Why a logon name cannot be a local account's, or null. The AD rules first (one list), then XMPP's. */
+export function localLogonProblem(logon: string): string | null {
+  const input = parseLogonInput(logon);
+  if (!input.ok) return input.reason;
+  if (input.domain !== null || input.upn !== null || NOT_IN_JID.test(input.sam))
+    return `"${logon}" cannot be a logon name: no spaces, and none of & ' " / : < > @ \\ (IM addresses refuse them).`;
+  if (input.sam.length > MAX_LOCAL_LOGON) return `The logon name is longer than ${MAX_LOCAL_LOGON} characters.`;
+  return null;
+}
+
+function rowOf(db: DatabaseSync, logon: string): AccountRow {
+  const row = db.prepare('SELECT * FROM accounts WHERE logon_key = ?').get(logonKey(logon)) as AccountRow | undefined;
+  if (!row)
+    throw new Failure(
+      'no-such-account',
+      `There is no account "${logon}" in the users database.`,
+      'Check the spelling (bcscmd /USERS lists the accounts).',
+      { nothingChanged: true },
+    );
+  return row;
+}
+
+function localOnly(row: AccountRow, what: string): void {
+  if (row.origin !== 'local')
+    throw new Failure(
+      'not-local-account',
+      `${row.logon} comes from Active Directory, so it cannot be ${what} here: the next sync from the ` +
+        `directory would decide it again.`,
+      `Change it in Active Directory (Active Directory Users and Computers); the next sync brings the change in.`,
+      { nothingChanged: true },
+    );
+}
+
+/** One change in one transaction, with its history entry; the Failure of `work` rolls everything back. */
+function recorded<T>(
+  db: DatabaseSync,
+  by: StartedBy,
+  source: string,
+  count: keyof ReturnType<typeof emptyCounts>,
+  work: (now: string) => T,
+): T {
+  const now = new Date().toISOString();
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = work(now);
+    const id = beginRun(db, { mode: 'account', source, startedBy: by, incremental: false, dc: null, startedAt: now });
+    const counts = { ...emptyCounts(), [count]: 1 };
+    endRun(db, id, { status: 'succeeded', source, incremental: false, dc: null, counts, error: null, backup: null });
+    bumpRevision(db);
+    db.exec('COMMIT');
+    return result;
+  } catch (err) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw err;
+  }
+}
+
+export function addLocalAccount(db: DatabaseSync, account: NewLocalAccount, by: StartedBy): AccountView {
+  const problem = localLogonProblem(account.logon);
+  if (problem) throw new Failure('invalid-logon', problem, 'Choose another logon name.', { nothingChanged: true });
+  const ou = parseServerOuPath(account.ou);
+  if (!ou.ok)
+    throw new Failure('invalid-input', `Server OU: ${ou.error}`, 'Correct the OU path.', { nothingChanged: true });
+  const logon = account.logon.normalize('NFC').trim();
+  const source = `local account ${logon}: created`;
+  recorded(db, by, source, 'created', (now) => {
+    const existing = findAccount(db, logon);
+    if (existing)
+      throw new Failure(
+        'account-exists',
+        `The users database already has an account "${existing.logon}" ` +
+          `(${existing.origin === 'ad' ? 'from Active Directory' : 'a local account'}, in ${existing.ou}).`,
+        'Choose another logon name.',
+        { nothingChanged: true },
+      );
+    const [first, ...rest] = account.displayName.trim().split(/\s+/);
+    db.prepare(
+      'INSERT INTO accounts (logon, logon_key, first_name, last_name, display_name, email, enabled, kind, ou_id, ' +
+        "origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, 'user', ?, 'local', ?, ?)",
+    ).run(
+      logon,
+      logonKey(logon),
+      first ?? '',
+      rest.join(' '),
+      account.displayName.trim(),
+      account.email.trim(),
+      new OuTree(db).ensure(ou.names, now),
+      now,
+      now,
+    );
+  });
+  return findAccount(db, logon)!;
+}
+
+export async function setLocalPassword(db: DatabaseSync, logon: string, password: string, by: StartedBy) {
+  const problem = passwordProblem(password);
+  if (problem)
+    throw new Failure('invalid-password', problem, 'Choose a password of 8 to 1 024 characters.', {
+      nothingChanged: true,
+    });
+  localOnly(rowOf(db, logon), 'given a password');
+  // Hashing takes tens of milliseconds: outside the write lock, so that logons are not held up.
+  const hash = await hashPassword(password);
+  recorded(db, by, `local account ${logon}: password set`, 'updated', (now) => {
+    const row = rowOf(db, logon);
+    localOnly(row, 'given a password');
+    db.prepare('UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?').run(hash, now, row.id);
+  });
+}
+
+export function setLocalEnabled(db: DatabaseSync, logon: string, enabled: boolean, by: StartedBy): void {
+  const what = enabled ? 'enabled' : 'disabled';
+  recorded(db, by, `local account ${logon}: ${what}`, enabled ? 'enabled' : 'disabled', (now) => {
+    const row = rowOf(db, logon);
+    localOnly(row, what);
+    // disabled_by stays empty: its words are about AD ("disabled in Active Directory", "by a sync").
+    db.prepare('UPDATE accounts SET enabled = ?, updated_at = ? WHERE id = ?').run(enabled ? 1 : 0, now, row.id);
+  });
+}
+
+export function deleteLocalAccount(db: DatabaseSync, logon: string, by: StartedBy): void {
+  recorded(db, by, `local account ${logon}: deleted`, 'disabled', () => {
+    const row = rowOf(db, logon);
+    localOnly(row, 'deleted');
+    db.prepare('DELETE FROM accounts WHERE id = ?').run(row.id);
+    db.prepare('DELETE FROM logon_failures WHERE account_key = ?').run(logonKey(row.logon));
+  });
+}

@@ -1,0 +1,84 @@
+/** bcscmd /ADDUSER, /SETPASSWORD, /DISABLE, /ENABLE, /DELETEUSER: one local account's change, recorded. */
+import fs from 'node:fs';
+import { addLocalAccount, deleteLocalAccount, setLocalEnabled, setLocalPassword } from '../accounts/local-accounts.ts';
+import { openUsersDatabase } from '../database/users-database.ts';
+import { Failure } from '../failure.ts';
+import type { CliRequest } from './arguments.ts';
+import type { CliIo } from './cli-io.ts';
+import { EXIT } from './exit-codes.ts';
+
+/** The first line of the password file, or of stdin (piped: `printf '%s\n' "$pw" | bcscmd /SETPASSWORD:x`). */
+async function newPassword(request: CliRequest, io: CliIo): Promise<string> {
+  if (request.passwordFile) {
+    try {
+      return fs.readFileSync(request.passwordFile, 'utf8').split(/\r?\n/)[0] ?? '';
+    } catch (err) {
+      throw new Failure(
+        'invalid-input',
+        `The password file ${request.passwordFile} cannot be read (${(err as NodeJS.ErrnoException).code}).`,
+        'Name a file this account can read, or pipe the password on stdin.',
+        { nothingChanged: true },
+      );
+    }
+  }
+  const stdin = io.stdin ?? process.stdin;
+  if ((stdin as NodeJS.ReadStream).isTTY)
+    throw new Failure(
+      'invalid-input',
+      'The new password is read from /PASSWORDFILE or from stdin, never from the command line.',
+      'Give /PASSWORDFILE:<file>, or pipe the password in.',
+      { nothingChanged: true },
+    );
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+}
+
+export async function runAccountCommand(request: CliRequest, databaseFile: string, io: CliIo): Promise<number> {
+  const { action, logon } = request.account!;
+  let opened;
+  try {
+    opened = openUsersDatabase(databaseFile);
+  } catch (err) {
+    if (!(err instanceof Failure)) throw err;
+    io.err(`${err.message}\n${err.hint}\n`);
+    return EXIT.failed;
+  }
+  try {
+    const { db } = opened;
+    let said: string;
+    if (action === 'add') {
+      const made = addLocalAccount(
+        db,
+        { logon, ou: request.accountOu, displayName: request.displayName, email: request.email },
+        'command-line',
+      );
+      said =
+        `Added the local account ${made.logon} in ${made.ou}. Give it a password with bcscmd ` +
+        `/SETPASSWORD:${made.logon}.`;
+    } else if (action === 'set-password') {
+      await setLocalPassword(db, logon, await newPassword(request, io), 'command-line');
+      said = `Set the password of ${logon}.`;
+    } else if (action === 'delete') {
+      deleteLocalAccount(db, logon, 'command-line');
+      said = `Deleted the local account ${logon}.`;
+    } else {
+      setLocalEnabled(db, logon, action === 'enable', 'command-line');
+      said = `${action === 'enable' ? 'Enabled' : 'Disabled'} the local account ${logon}.`;
+    }
+    if (request.json) io.out(`${JSON.stringify({ ok: true, action, logon })}\n`);
+    else io.out(`${said}\n`);
+    return EXIT.ok;
+  } catch (err) {
+    if (!(err instanceof Failure)) throw err;
+    const nothing = err.nothingChanged ? ' Nothing was changed.' : '';
+    if (request.json)
+      io.out(`${JSON.stringify({ ok: false, errors: [{ code: err.code, message: err.message, hint: err.hint }] })}\n`);
+    io.err(`${err.message}${nothing}\n${err.hint}\n`);
+    return err.code === 'invalid-logon' || err.code === 'invalid-password' || err.code === 'invalid-input'
+      ? EXIT.usage
+      : EXIT.failed;
+  } finally {
+    opened.close();
+  }
+}

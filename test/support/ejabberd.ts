@@ -1,0 +1,215 @@
+/**
+ * A real ejabberd (Debian's package) with a private configuration, started as the test setup's root:
+ * `ejabberdctl --config-dir <dir> … foreground`, which runs the server as the `ejabberd` user — so the
+ * folder, and everything the extauth program reads or writes, belongs to that user. The Erlang
+ * distribution listens on a port of its own (ERL_DIST_PORT), so no epmd daemon is needed or started.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { tempDirFor } from './temp-dir.ts';
+
+export const EJABBERDCTL = '/usr/sbin/ejabberdctl';
+export const ejabberdInstalled = () => fs.existsSync(EJABBERDCTL);
+
+export interface Ejabberd {
+  dir: string;
+  domain: string;
+  port: number;
+  /** The certificate the c2s listener presents (self-signed for `domain`): the client trusts it. */
+  certificate: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export interface EjabberdOptions {
+  domain: string;
+  /** External authentication: the program and its arguments (no spaces inside one: ejabberd splits on them). */
+  extauth?: string[];
+  poolSize?: number;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Recursively gives a path to the ejabberd user (the server and its extauth processes run as it). */
+export function giveToEjabberd(target: string): void {
+  const run = spawnSync('chown', ['-R', 'ejabberd:ejabberd', target], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`chown ejabberd ${target} failed: ${run.stderr}`);
+}
+
+async function waitForPort(port: number, child: ChildProcess, logFile: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`ejabberd exited (${child.exitCode}): ${fs.readFileSync(logFile, 'utf8').slice(-1500)}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`ejabberd did not listen on ${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function kill(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Gone already.
+  }
+}
+
+async function waitGone(pid: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function startEjabberd(options: EjabberdOptions): Promise<Ejabberd> {
+  const dir = tempDirFor('ejabberd');
+  fs.mkdirSync(path.join(dir, 'logs'));
+  fs.mkdirSync(path.join(dir, 'spool'));
+  const [port, distPort] = [await freePort(), await freePort()];
+  const key = path.join(dir, 'key.pem');
+  const cert = path.join(dir, 'cert.pem');
+  const made = spawnSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2'].concat([
+      '-subj',
+      `/CN=${options.domain}`,
+      '-addext',
+      `subjectAltName=DNS:${options.domain}`,
+    ]),
+    { encoding: 'utf8' },
+  );
+  if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
+  fs.writeFileSync(path.join(dir, 'server.pem'), fs.readFileSync(key, 'utf8') + fs.readFileSync(cert, 'utf8'));
+  const auth = options.extauth
+    ? [
+        'auth_method: external',
+        `extauth_program: ${JSON.stringify(options.extauth.join(' '))}`,
+        `extauth_pool_size: ${options.poolSize ?? 2}`,
+        // Every logon goes to the program: the tests count what it does.
+        'auth_use_cache: false',
+      ]
+    : ['auth_method: internal'];
+  fs.writeFileSync(
+    path.join(dir, 'ejabberd.yml'),
+    [
+      `hosts: [${JSON.stringify(options.domain)}]`,
+      'loglevel: info',
+      `certfiles: [${JSON.stringify(path.join(dir, 'server.pem'))}]`,
+      'listen:',
+      `  - { port: ${port}, ip: "127.0.0.1", module: ejabberd_c2s, starttls: true, starttls_required: true }`,
+      ...auth,
+      'acl: {}',
+      'access_rules: {}',
+      'shaper_rules: {}',
+      'modules: {}',
+      '',
+    ].join('\n'),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'ejabberdctl.cfg'),
+    [
+      `EJABBERD_CONFIG_PATH=${path.join(dir, 'ejabberd.yml')}`,
+      `EJABBERD_PID_PATH=${path.join(dir, 'ejabberd.pid')}`,
+      `ERL_DIST_PORT=${distPort}`,
+      '',
+    ].join('\n'),
+  );
+  giveToEjabberd(dir);
+  const logFile = path.join(dir, 'foreground.log');
+  const out = fs.openSync(logFile, 'a');
+  const node = `adc${process.pid}x${port}@localhost`;
+  const child = spawn(
+    EJABBERDCTL,
+    [
+      '--config-dir',
+      dir,
+      '--logs',
+      path.join(dir, 'logs'),
+      '--spool',
+      path.join(dir, 'spool'),
+      '--node',
+      node,
+      'foreground',
+    ],
+    { cwd: dir, stdio: ['ignore', out, out], detached: true },
+  );
+  fs.closeSync(out);
+  await waitForPort(port, child, logFile);
+  const vmPid = Number(fs.readFileSync(path.join(dir, 'ejabberd.pid'), 'utf8').trim());
+  return {
+    dir,
+    domain: options.domain,
+    port,
+    certificate: cert,
+    pid: vmPid,
+    stop: async () => {
+      // su starts the Erlang VM in a session of its own and does not pass SIGTERM on: stop the VM by the
+      // pid it wrote (EJABBERD_PID_PATH); it shuts down cleanly on SIGTERM, and ejabberdctl then exits.
+      const vm = vmPid;
+      const exited = child.exitCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
+      if (vm > 0) kill(vm, 'SIGTERM');
+      const timer = setTimeout(() => {
+        if (vm > 0) kill(vm, 'SIGKILL');
+        kill(-child.pid!, 'SIGKILL');
+      }, 10_000);
+      await exited;
+      clearTimeout(timer);
+      await waitGone(vm);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Whether the ejabberd user can read and run this file (the repository may sit in a private folder). */
+function ejabberdCanRun(file: string): boolean {
+  return (
+    spawnSync('su', ['-s', '/bin/sh', '-c', `test -r "${file}" && test -x "${process.execPath}"`, 'ejabberd'])
+      .status === 0
+  );
+}
+
+let installed: string | null = null;
+
+/**
+ * The command ejabberd runs as its extauth program: this checkout's bcscmd under this Node. When the
+ * checkout is in a folder the ejabberd user cannot enter (CI clones into root's home), it is installed
+ * first — copied to a folder it can read — as an administrator would install it (e.g. under /opt).
+ */
+export function extauthCommand(args: string[]): string[] {
+  const bcscmd = path.resolve('bin/bcscmd.js');
+  if (ejabberdCanRun(bcscmd)) return [process.execPath, bcscmd, '/EXTAUTH', ...args];
+  if (!installed) {
+    installed = tempDirFor('install');
+    const done = installed;
+    process.once('exit', () => fs.rmSync(done, { recursive: true, force: true }));
+    fs.chmodSync(installed, 0o755);
+    for (const part of ['bin', 'electron', 'shared', 'package.json', 'node_modules'])
+      fs.cpSync(path.resolve(part), path.join(installed, part), { recursive: true, verbatimSymlinks: true });
+    fs.copyFileSync(process.execPath, path.join(installed, 'node'));
+    fs.chmodSync(path.join(installed, 'node'), 0o755);
+  }
+  return [path.join(installed, 'node'), path.join(installed, 'bin/bcscmd.js'), '/EXTAUTH', ...args];
+}

@@ -1,0 +1,15 @@
+/** The part of @xmpp/client (which ships no types) that the tests use. */
+declare module '@xmpp/client' {
+  interface XmppClient {
+    start(): Promise<unknown>;
+    stop(): Promise<unknown>;
+    on(event: 'error', listener: (err: unknown) => void): void;
+  }
+  export function client(options: {
+    service: string;
+    domain: string;
+    username: string;
+    password: string;
+    resource?: string;
+  }): XmppClient;
+}

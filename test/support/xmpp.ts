@@ -1,0 +1,37 @@
+/** A real XMPP client (@xmpp/client) logging on as a user would: STARTTLS, then SASL PLAIN. */
+import tls from 'node:tls';
+import fs from 'node:fs';
+import { client } from '@xmpp/client';
+import type { Ejabberd } from './ejabberd.ts';
+
+const trusted = new Set<string>();
+
+/** The client verifies the server's certificate as any client does: the test server's is added to the trust. */
+export function trustServer(server: Ejabberd): void {
+  if (trusted.has(server.certificate)) return;
+  trusted.add(server.certificate);
+  tls.setDefaultCACertificates([...tls.getCACertificates('default'), fs.readFileSync(server.certificate, 'utf8')]);
+}
+
+export type LogonOutcome = { ok: true } | { ok: false; error: string };
+
+export async function xmppLogon(server: Ejabberd, username: string, password: string): Promise<LogonOutcome> {
+  trustServer(server);
+  const xmpp = client({
+    service: `xmpp://127.0.0.1:${server.port}`,
+    domain: server.domain,
+    username,
+    password,
+    resource: 'test',
+  });
+  xmpp.on('error', () => undefined);
+  try {
+    await xmpp.start();
+    await xmpp.stop();
+    return { ok: true };
+  } catch (err) {
+    await xmpp.stop().catch(() => undefined);
+    const e = err as { condition?: string; message?: string };
+    return { ok: false, error: e.condition ?? e.message ?? String(err) };
+  }
+}
