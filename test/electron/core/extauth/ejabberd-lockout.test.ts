@@ -1,0 +1,141 @@
+/**
+ * The logon service on a DC of its own (its domain gets a lockout policy, and it is stopped at the end):
+ * wrong passwords from the IM server never lock the AD account out, a pool of extauth processes imports
+ * a new user once, and local accounts keep logging on while the directory is down.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Attribute, Change } from 'ldapts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bcscmd } from '../../../support/bcscmd.ts';
+import { BASE_DN, DOMAIN, NETBIOS, SERVICE_ACCOUNT, USERS, userDn } from '../../../support/directory-fixture.ts';
+import {
+  type Ejabberd,
+  ejabberdInstalled,
+  extauthCommand,
+  giveToEjabberd,
+  startEjabberd,
+} from '../../../support/ejabberd.ts';
+import { realPartsAvailable } from '../../../support/real-parts.ts';
+import { type TestDc, startTestDc, stopTestDc } from '../../../support/samba-dc.ts';
+import { adminClient, passwordOf } from '../../../support/seed-directory.ts';
+import { tempDirFor } from '../../../support/temp-dir.ts';
+import { sql } from '../../../support/users-db.ts';
+import { xmppLogon } from '../../../support/xmpp.ts';
+
+const THRESHOLD = 5;
+const WINDOW_SECONDS = 20;
+const user = (sam: string) => USERS.find((u) => u.sam === sam)!;
+/** AD's intervals: negative counts of 100 ns. */
+const interval = (seconds: number) => String(-seconds * 10_000_000);
+
+describe.runIf(realPartsAvailable() && ejabberdInstalled())('the logon service and AD account lockout', () => {
+  let dc: TestDc | null = null;
+  let server: Ejabberd;
+  let dir: string;
+  const db = () => path.join(dir, 'users.sqlite');
+  const log = () => fs.readFileSync(path.join(dir, 'logon.log'), 'utf8');
+
+  async function attributeOf(sam: string, attribute: string): Promise<number> {
+    const admin = await adminClient(dc!.address, dc!.caFile);
+    try {
+      const { searchEntries } = await admin.search(userDn(user(sam)), { scope: 'base', attributes: [attribute] });
+      return Number(searchEntries[0]?.[attribute] ?? 0);
+    } finally {
+      await admin.unbind();
+    }
+  }
+  const badPwdCount = (sam: string) => attributeOf(sam, 'badPwdCount');
+  const lockoutTime = (sam: string) => attributeOf(sam, 'lockoutTime');
+
+  beforeAll(async () => {
+    dc = await startTestDc(
+      path.join(os.tmpdir(), `adconsole-lockout-dc-${process.pid}`),
+      (l) => console.log(`[lockout DC] ${l}`),
+      '127.0.0.7',
+    );
+    const admin = await adminClient(dc.address, dc.caFile);
+    const set = (type: string, value: string) =>
+      admin.modify(
+        BASE_DN,
+        new Change({ operation: 'replace', modification: new Attribute({ type, values: [value] }) }),
+      );
+    await set('lockoutThreshold', String(THRESHOLD));
+    await set('lockoutDuration', interval(WINDOW_SECONDS));
+    await set('lockOutObservationWindow', interval(WINDOW_SECONDS));
+    await admin.unbind();
+
+    dir = tempDirFor('lockout-data');
+    const caFile = path.join(dir, 'ca.pem');
+    fs.copyFileSync(dc.caFile, caFile);
+    const configured = bcscmd([
+      `/DATA:${dir}`,
+      `/SET:server=${dc.address}`,
+      `/SET:caFile=${caFile}`,
+      `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
+      `/SET:ouPath=LDAP://OU=Sales,${BASE_DN}`,
+      '/SET:autoImport=yes',
+      '/SET:connectTimeout=2',
+      '/SET:timeout=3',
+    ]);
+    expect(configured.code, configured.err).toBe(0);
+    fs.writeFileSync(path.join(dir, 'ldap.txt'), `${SERVICE_ACCOUNT.password}\n`, { mode: 0o600 });
+    giveToEjabberd(dir);
+    server = await startEjabberd({
+      domain: DOMAIN,
+      extauth: extauthCommand([`/DATA:${dir}`, `/PASSWORDFILE:${path.join(dir, 'ldap.txt')}`]),
+      poolSize: 2,
+    });
+  }, 240_000);
+  afterAll(async () => {
+    await server?.stop();
+    if (dc) stopTestDc(dc);
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers 12 wrong passwords with only threshold − 2 binds, and lets the right one in once the window passed', async () => {
+    const dave = user('dave');
+    expect(await xmppLogon(server, 'dave', passwordOf(dave))).toEqual({ ok: true });
+    for (let i = 0; i < 12; i++)
+      expect(await xmppLogon(server, 'dave', `Wrong!Passw0rd-${i}`)).toEqual({ ok: false, error: 'not-authorized' });
+    expect(await badPwdCount('dave')).toBe(THRESHOLD - 2);
+    expect(log().match(/auth dave@\S+ false \d+ ms: protected from lockout/g)).toHaveLength(12 - (THRESHOLD - 2));
+    // Still inside the window: even the right password is not tried.
+    expect(await xmppLogon(server, 'dave', passwordOf(dave))).toEqual({ ok: false, error: 'not-authorized' });
+    const lastFailure = sql<{ at: number }>(db(), 'SELECT last_failed_at AS at FROM logon_failures')[0]!.at;
+    await new Promise((r) => setTimeout(r, Math.max(0, lastFailure + WINDOW_SECONDS * 1000 + 200 - Date.now())));
+    expect(await xmppLogon(server, 'dave', passwordOf(dave))).toEqual({ ok: true });
+    // Never locked (Samba keeps badPwdCount until its window passes; the guard forgets at the success).
+    expect(await badPwdCount('dave')).toBeLessThan(THRESHOLD);
+    expect(await lockoutTime('dave')).toBe(0);
+    expect(sql(db(), 'SELECT count(*) AS n FROM logon_failures')).toEqual([{ n: 0 }]);
+  }, 90_000);
+
+  it('imports a new user once when eight first logons arrive at once through a pool of two', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => xmppLogon(server, 'bob', passwordOf(user('bob')))),
+    );
+    expect(results).toEqual(Array.from({ length: 8 }, () => ({ ok: true })));
+    expect(sql(db(), "SELECT count(*) AS n FROM accounts WHERE logon = 'bob'")).toEqual([{ n: 1 }]);
+    expect(sql(db(), "SELECT count(*) AS n FROM import_runs WHERE source LIKE 'logon bob %'")).toEqual([{ n: 1 }]);
+  }, 60_000);
+
+  it('with the DC stopped, refuses AD accounts within the timeouts and still logs local accounts on', async () => {
+    expect(bcscmd([`/DATA:${dir}`, '/ADDUSER:kiosk']).code).toBe(0);
+    const pw = path.join(dir, 'kiosk.txt');
+    fs.writeFileSync(pw, 'Kiosk-Passw0rd\n');
+    expect(bcscmd([`/DATA:${dir}`, '/SETPASSWORD:kiosk', `/PASSWORDFILE:${pw}`]).code).toBe(0);
+    fs.rmSync(pw);
+    giveToEjabberd(dir);
+    stopTestDc(dc!);
+    dc = null;
+    const started = Date.now();
+    // dave is in the database (imported above): his password can only be checked by the DC.
+    expect(await xmppLogon(server, 'dave', passwordOf(user('dave')))).toEqual({ ok: false, error: 'not-authorized' });
+    // Within the connect timeout (2 s) and the operation timeout (3 s), not ejabberd's own.
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(log()).toMatch(/auth dave@\S+ false \d+ ms: directory unavailable/);
+    expect(await xmppLogon(server, 'kiosk', 'Kiosk-Passw0rd')).toEqual({ ok: true });
+  }, 60_000);
+});
