@@ -20,6 +20,12 @@ export interface ConnectionPlan {
   domain: string | null;
 }
 
+/** The protection a connection gets: an LDAPS:// path asks for LDAPS whatever the security setting says. */
+export function securityOf(settings: Settings): Security {
+  const path = parseAdsPath(settings.ouPath);
+  return path.ok && path.scheme === 'LDAPS' ? 'ldaps' : settings.security;
+}
+
 export async function planConnection(settings: Settings, resolver: NameResolver): Promise<ConnectionPlan> {
   const path = parseAdsPath(settings.ouPath);
   if (!path.ok)
@@ -28,8 +34,7 @@ export async function planConnection(settings: Settings, resolver: NameResolver)
       `The OU container path is not valid: ${path.error}`,
       'Correct the OU container path in Advanced settings.',
     );
-  // An LDAPS:// path asks for LDAPS whatever the security setting says: the admin wrote it explicitly.
-  const security: Security = path.scheme === 'LDAPS' ? 'ldaps' : settings.security;
+  const security = securityOf(settings);
   const port = effectivePort({ ...settings, security }, path.port);
   const base = { port, security, baseDn: path.dn, domain: path.domain };
   if (settings.server.trim()) {

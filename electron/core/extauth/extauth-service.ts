@@ -12,6 +12,7 @@ import { verifyPassword } from '../accounts/local-password.ts';
 import { type AccountRow, logonKey } from '../database/accounts.ts';
 import { openUsersDatabase, type UsersDatabase } from '../database/users-database.ts';
 import { openBoundSession } from '../directory/pipeline.ts';
+import { securityOf } from '../directory/target.ts';
 import type { NameResolver } from '../directory/resolver.ts';
 import { readRootDse } from '../directory/rootdse.ts';
 import { Failure } from '../failure.ts';
@@ -234,6 +235,13 @@ export class ExtauthService {
   private async checkAd(logon: string, dn: string | null, password: string): Promise<Decision> {
     const { settings } = this.options;
     if (!dn) return { ok: false, reason: `${logon} has no directory entry on record; a sync brings it` };
+    if (securityOf(settings) === 'none')
+      return {
+        ok: false,
+        reason:
+          "refused: a user's password is checked only over LDAPS or StartTLS, and Security is None " +
+          '(Advanced settings); the password was not sent',
+      };
     if (this.options.now() < this.directoryDownUntil)
       return { ok: false, reason: 'the directory was unreachable moments ago; not asked again yet' };
     let policy: LockoutPolicy;

@@ -1,0 +1,136 @@
+/** Local accounts on a real SQLite file (no DC): one rule set for the console, bcscmd and the logon service. */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  addLocalAccount,
+  deleteLocalAccount,
+  localLogonProblem,
+  setLocalEnabled,
+  setLocalPassword,
+} from '../../../../electron/core/accounts/local-accounts.ts';
+import { hashPassword, passwordProblem, verifyPassword } from '../../../../electron/core/accounts/local-password.ts';
+import { openUsersDatabase } from '../../../../electron/core/database/users-database.ts';
+import { Failure } from '../../../../electron/core/failure.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
+import { databaseContent } from '../../../support/users-db.ts';
+
+const open = () => openUsersDatabase(path.join(tempDir(), 'users.sqlite'));
+const failureOf = async (work: () => unknown) => {
+  try {
+    await work();
+  } catch (err) {
+    return err instanceof Failure ? { code: err.code, nothingChanged: err.nothingChanged, message: err.message } : err;
+  }
+  return null;
+};
+
+describe('local account passwords', () => {
+  it('stores a salted scrypt hash that only the same password matches', async () => {
+    const one = await hashPassword('Corr3ct horse:battery');
+    const two = await hashPassword('Corr3ct horse:battery');
+    expect(one).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    expect(one).not.toBe(two);
+    expect(await verifyPassword('Corr3ct horse:battery', one)).toBe(true);
+    expect(await verifyPassword('Corr3ct horse:batter', one)).toBe(false);
+    expect(await verifyPassword('x', 'not-a-hash')).toBe(false);
+  });
+
+  it('refuses empty, short, huge and control-character passwords', () => {
+    expect(passwordProblem('')).toBe('The password is empty.');
+    expect(passwordProblem('short')).toMatch(/shorter than 8/);
+    expect(passwordProblem('x'.repeat(1025))).toMatch(/longer than 1024/);
+    expect(passwordProblem('line\nbreak!')).toMatch(/control character/);
+    expect(passwordProblem('Long enough 1')).toBeNull();
+  });
+});
+
+describe('local accounts', () => {
+  it('adds an enabled local account in a server OU, and records it in the history as a console action', () => {
+    const { db, close } = open();
+    const made = addLocalAccount(
+      db,
+      { logon: 'Guest.One', ou: 'Guests/Visitors', displayName: 'Guest One', email: 'g@x.test' },
+      'console',
+    );
+    expect(made).toMatchObject({
+      logon: 'Guest.One',
+      origin: 'local',
+      enabled: true,
+      ou: 'Guests/Visitors',
+      firstName: 'Guest',
+      lastName: 'One',
+    });
+    expect(db.prepare('SELECT mode, started_by, status, created, source FROM import_runs').all()).toEqual([
+      {
+        mode: 'account',
+        started_by: 'console',
+        status: 'succeeded',
+        created: 1,
+        source: 'local account Guest.One: created',
+      },
+    ]);
+    close();
+  });
+
+  it('refuses a second account with the same logon name in any case, and bad names, changing nothing', async () => {
+    const opened = open();
+    addLocalAccount(opened.db, { logon: 'kiosk', ou: '', displayName: '', email: '' }, 'command-line');
+    const before = databaseContent(opened.file);
+    expect(
+      await failureOf(() =>
+        addLocalAccount(opened.db, { logon: 'KIOSK', ou: '', displayName: '', email: '' }, 'console'),
+      ),
+    ).toMatchObject({
+      code: 'account-exists',
+      nothingChanged: true,
+    });
+    for (const bad of ['', 'a b', 'x@y', 'DOMAIN\\x', 'a*', 'x'.repeat(65), "o'neil"])
+      expect(
+        await failureOf(() =>
+          addLocalAccount(opened.db, { logon: bad, ou: '', displayName: '', email: '' }, 'console'),
+        ),
+      ).toMatchObject({
+        code: 'invalid-logon',
+      });
+    expect(databaseContent(opened.file)).toBe(before);
+    expect(localLogonProblem('björn.åberg')).toBeNull();
+    opened.close();
+  });
+
+  it('sets, disables, enables and deletes local accounts only; AD accounts are refused with the reason', async () => {
+    const opened = open();
+    const { db } = opened;
+    addLocalAccount(db, { logon: 'kiosk', ou: '', displayName: '', email: '' }, 'console');
+    db.prepare(
+      "INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, ad_guid, ad_dn, created_at, updated_at) VALUES ('alice', 'alice', 1, 'user', 1, 'ad', 'g1', 'CN=Alice', 't', 't')",
+    ).run();
+    await setLocalPassword(db, 'kiosk', 'Kiosk-Passw0rd', 'console');
+    const hash = (db.prepare("SELECT password_hash AS h FROM accounts WHERE logon = 'kiosk'").get() as { h: string }).h;
+    expect(await verifyPassword('Kiosk-Passw0rd', hash)).toBe(true);
+    setLocalEnabled(db, 'kiosk', false, 'console');
+    expect(db.prepare("SELECT enabled FROM accounts WHERE logon = 'kiosk'").get()).toEqual({ enabled: 0 });
+    setLocalEnabled(db, 'kiosk', true, 'console');
+    for (const change of [
+      () => setLocalPassword(db, 'alice', 'Alice-Passw0rd', 'console'),
+      () => setLocalEnabled(db, 'alice', false, 'console'),
+      () => deleteLocalAccount(db, 'alice', 'console'),
+    ])
+      expect(await failureOf(change)).toMatchObject({ code: 'not-local-account', nothingChanged: true });
+    expect(await failureOf(() => setLocalPassword(db, 'kiosk', 'short', 'console'))).toMatchObject({
+      code: 'invalid-password',
+    });
+    expect(await failureOf(() => deleteLocalAccount(db, 'nobody', 'console'))).toMatchObject({
+      code: 'no-such-account',
+    });
+    deleteLocalAccount(db, 'kiosk', 'console');
+    expect(db.prepare('SELECT logon FROM accounts').all()).toEqual([{ logon: 'alice' }]);
+    expect(db.prepare("SELECT source FROM import_runs WHERE mode = 'account' ORDER BY id").all()).toEqual([
+      { source: 'local account kiosk: created' },
+      { source: 'local account kiosk: password set' },
+      { source: 'local account kiosk: disabled' },
+      { source: 'local account kiosk: enabled' },
+      { source: 'local account kiosk: deleted' },
+    ]);
+    opened.close();
+  });
+});
