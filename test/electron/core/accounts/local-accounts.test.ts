@@ -102,7 +102,8 @@ describe('local accounts', () => {
     const { db } = opened;
     addLocalAccount(db, { logon: 'kiosk', ou: '', displayName: '', email: '' }, 'console');
     db.prepare(
-      "INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, ad_guid, ad_dn, created_at, updated_at) VALUES ('alice', 'alice', 1, 'user', 1, 'ad', 'g1', 'CN=Alice', 't', 't')",
+      'INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, ad_guid, ad_dn, created_at, ' +
+        "updated_at) VALUES ('alice', 'alice', 1, 'user', 1, 'ad', 'g1', 'CN=Alice', 't', 't')",
     ).run();
     await setLocalPassword(db, 'kiosk', 'Kiosk-Passw0rd', 'console');
     const hash = (db.prepare("SELECT password_hash AS h FROM accounts WHERE logon = 'kiosk'").get() as { h: string }).h;

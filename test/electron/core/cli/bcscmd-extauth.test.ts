@@ -114,7 +114,9 @@ describe('bcscmd /EXTAUTH', () => {
     const dir = folder();
     sql(
       path.join(dir, 'users.sqlite'),
-      "INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, ad_guid, ad_dn, created_at, updated_at) VALUES ('alice', 'alice', 1, 'user', 1, 'ad', 'g1', 'CN=Alice Archer,OU=Sales,DC=corp,DC=example,DC=test', 't', 't')",
+      'INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, ad_guid, ad_dn, created_at, ' +
+        "updated_at) VALUES ('alice', 'alice', 1, 'user', 1, 'ad', 'g1', 'CN=Alice " +
+        "Archer,OU=Sales,DC=corp,DC=example,DC=test', 't', 't')",
     );
     const run = extauth(
       dir,

@@ -94,7 +94,7 @@ describe.runIf(realPartsAvailable() && ejabberdInstalled())('the logon service a
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers 12 wrong passwords with only threshold − 2 binds, and lets the right one in once the window passed', async () => {
+  it('binds only threshold − 2 of 12 wrong passwords, and lets the right one in once the window passed', async () => {
     const dave = user('dave');
     expect(await xmppLogon(server, 'dave', passwordOf(dave))).toEqual({ ok: true });
     for (let i = 0; i < 12; i++)
