@@ -17,7 +17,13 @@ import type { LookupResult } from './lookup.ts';
 import type { Result } from './result.ts';
 import { parseServerOuPath } from './server-ou-path.ts';
 import { settingsSchema, type Settings } from './settings.ts';
-import { SORT_COLUMNS, type AccountsPage, type AccountsQuery, type UsersOverview } from './users-view.ts';
+import {
+  SORT_COLUMNS,
+  type AccountsPage,
+  type AccountsQuery,
+  type AccountView,
+  type UsersOverview,
+} from './users-view.ts';
 
 const password = z.string().max(1024);
 const connectionInput = z.object({ settings: settingsSchema, password: password.optional() }).strict();
@@ -227,6 +233,26 @@ export const operations = {
     z.object({ runId: z.number().int().positive() }).strict(),
   ),
   'users.overview': op<z.ZodObject<Record<string, never>>, UsersOverview>(z.object({}).strict()),
+  // Local accounts (origin local): the same rules as bcscmd /ADDUSER, /SETPASSWORD, /DISABLE, /ENABLE, /DELETEUSER.
+  'accounts.add': op<z.ZodType<NewAccountInput>, AccountView>(
+    z
+      .object({
+        logon: z.string().min(1).max(64),
+        ou: z.string().max(1024),
+        displayName: z.string().max(256),
+        email: z.string().max(256),
+      })
+      .strict(),
+  ),
+  'accounts.setPassword': op<z.ZodType<{ logon: string; password: string }>, Record<string, never>>(
+    z.object({ logon: z.string().min(1).max(64), password: z.string().max(1024) }).strict(),
+  ),
+  'accounts.setEnabled': op<z.ZodType<{ logon: string; enabled: boolean }>, Record<string, never>>(
+    z.object({ logon: z.string().min(1).max(64), enabled: z.boolean() }).strict(),
+  ),
+  'accounts.delete': op<z.ZodType<{ logon: string }>, Record<string, never>>(
+    z.object({ logon: z.string().min(1).max(64) }).strict(),
+  ),
   'users.list': op<z.ZodType<AccountsQuery>, AccountsPage>(
     z
       .object({
@@ -241,6 +267,14 @@ export const operations = {
       .strict(),
   ),
 } as const;
+
+export interface NewAccountInput {
+  logon: string;
+  /** A server OU path ('' = _Default). */
+  ou: string;
+  displayName: string;
+  email: string;
+}
 
 export interface SaveInput {
   settings: Settings;

@@ -70,6 +70,10 @@ export interface AccountRecord extends AccountView {
   syncedAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /** The last logon through the IM server (bcscmd /EXTAUTH), or null. */
+  lastLogonAt: string | null;
+  /** Local accounts: whether a password is set (never the password or its hash). */
+  hasPassword: boolean;
 }
 
 export interface AccountsPage {

@@ -3,6 +3,12 @@
  * loopback HTTP server) call `dispatch`, which validates the untrusted input with the contract's schema
  * and turns every failure into { code, message, hint } — never a stack.
  */
+import {
+  addLocalAccount,
+  deleteLocalAccount,
+  setLocalEnabled,
+  setLocalPassword,
+} from './accounts/local-accounts.ts';
 import fs from 'node:fs';
 import type { z } from 'zod';
 import {
@@ -79,6 +85,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const saved = () => {
     const settings = deps.settings.load();
     return { settings, password: passwordFor(settings, undefined) };
+  };
+
+  /** A change to the users database from the console: every window's users view shows it at once. */
+  const changed = async <T>(work: () => T | Promise<T>): Promise<T> => {
+    const result = await work();
+    deps.emit('users.changed', {});
+    return result;
   };
 
   return {
@@ -192,6 +205,22 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       }),
     'users.overview': async () => deps.database.use((db) => usersOverview(db, deps.database.file)),
     'users.list': async (query) => deps.database.use((db) => accountsPage(db, query)),
+    'accounts.add': async (input) => changed(() => deps.database.use((db) => addLocalAccount(db, input, 'console'))),
+    'accounts.setPassword': async ({ logon, password }) =>
+      changed(async () => {
+        await deps.database.use((db) => setLocalPassword(db, logon, password, 'console'));
+        return {};
+      }),
+    'accounts.setEnabled': async ({ logon, enabled }) =>
+      changed(() => {
+        deps.database.use((db) => setLocalEnabled(db, logon, enabled, 'console'));
+        return {};
+      }),
+    'accounts.delete': async ({ logon }) =>
+      changed(() => {
+        deps.database.use((db) => deleteLocalAccount(db, logon, 'console'));
+        return {};
+      }),
   };
 }
 

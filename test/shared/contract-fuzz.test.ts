@@ -53,6 +53,10 @@ const VALID: Record<OperationName, Record<string, unknown>> = {
   'import.reportCsv': { runId: 1 },
   'users.overview': {},
   'users.list': { ouId: null, recursive: true, search: '', sort: 'logon', descending: false, offset: 0, limit: 10 },
+  'accounts.add': { logon: 'kiosk', ou: '', displayName: 'Front Desk', email: '' },
+  'accounts.setPassword': { logon: 'kiosk', password: 'Kiosk-Passw0rd' },
+  'accounts.setEnabled': { logon: 'kiosk', enabled: false },
+  'accounts.delete': { logon: 'kiosk' },
 };
 
 /** A small deterministic PRNG (mulberry32), so that a failure can be replayed. */

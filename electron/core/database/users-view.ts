@@ -140,5 +140,7 @@ function toRecord(r: FullRow, tree: OuTree): AccountRecord {
     syncedAt: r.synced_at,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    lastLogonAt: r.last_logon_at,
+    hasPassword: r.password_hash !== null,
   };
 }

@@ -32,7 +32,12 @@ export function AccountDetails({ account }: { account: AccountRecord | null }) {
       ['objectGUID', account.adGuid ?? ''],
       ['Last sync', account.syncedAt ?? 'never'],
     );
-  fields.push(['Created', account.createdAt], ['Changed', account.updatedAt]);
+  else fields.push(['IM password', account.hasPassword ? 'Set' : 'Not set (the account cannot log on yet)']);
+  fields.push(
+    ['Last logon', account.lastLogonAt ?? 'never (through the IM server)'],
+    ['Created', account.createdAt],
+    ['Changed', account.updatedAt],
+  );
   return (
     <section className="details" aria-label="Account details">
       <dl>

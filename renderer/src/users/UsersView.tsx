@@ -8,6 +8,7 @@ import type { AccountRecord, SortColumn, UsersOverview } from '../../../shared/u
 import { api } from '../api.ts';
 import { usePagedRows } from '../controls/paged-rows.ts';
 import { VirtualTable, type Column } from '../controls/VirtualTable.tsx';
+import { AccountActions } from './AccountActions.tsx';
 import { AccountDetails } from './AccountDetails.tsx';
 import { OuTreePane } from './OuTreePane.tsx';
 import { statusLine } from './status-line.ts';
@@ -78,7 +79,9 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
     [ouId, recursive, search, sort],
   );
   const rows = usePagedRows<AccountRecord>(queryKey, fetchBlock);
-  useEffect(() => setSelected(null), [queryKey]);
+  // A new query clears the selection; a refresh after a change (users.changed) keeps it on the same row.
+  const resetKey = JSON.stringify([ouId, recursive, search, sort]);
+  useEffect(() => setSelected(null), [resetKey]);
   const current = selected === null ? undefined : rows.getRow(selected);
   const ouName = useMemo(
     () => (ouId === null ? 'All organizational units' : (overview?.ous.find((o) => o.id === ouId)?.name ?? '')),
@@ -141,6 +144,7 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
               : 'No accounts match.'
           }
         />
+        <AccountActions account={current ?? null} />
         <AccountDetails account={current ?? null} />
       </section>
     </main>

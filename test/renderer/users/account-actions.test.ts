@@ -1,0 +1,135 @@
+/**
+ * The users view's account actions in real Chromium over the browser transport, on a real users database:
+ * New account…, Set password…, Disable / Enable and Delete… for local accounts, none of them for AD ones.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyPassword } from '../../../electron/core/accounts/local-password.ts';
+import { createServices, type Services } from '../../../electron/core/app-services.ts';
+import { RENDERER_DIR } from '../../../electron/core/browser-console.ts';
+import { openUsersDatabase } from '../../../electron/core/database/users-database.ts';
+import { SessionVault } from '../../../electron/core/secrets/password-vault.ts';
+import { openSettingsFile } from '../../../electron/core/settings/conf-file.ts';
+import { startWebConsole, type WebConsole } from '../../../electron/core/transport/http-server.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { realPartsAvailable } from '../../support/real-parts.ts';
+import { tempDirFor } from '../../support/temp-dir.ts';
+import { databaseContent, sql } from '../../support/users-db.ts';
+
+describe.runIf(realPartsAvailable())('account actions in the users view', () => {
+  const dataDir = tempDirFor('account-actions');
+  const file = path.join(dataDir, 'users.sqlite');
+  let services: Services;
+  let web: WebConsole;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const row = (logon: string) => page.getByRole('row', { name: logon, exact: true });
+  const button = (name: string) => page.getByRole('toolbar', { name: 'Account actions' }).getByRole('button', { name });
+
+  beforeAll(async () => {
+    if (!fs.existsSync(`${RENDERER_DIR}/index.html`))
+      throw new Error('The renderer is not built: run "npm run build" (npm test does).');
+    openUsersDatabase(file).close();
+    sql(
+      file,
+      'INSERT INTO accounts (logon, logon_key, display_name, enabled, kind, ou_id, origin, ad_guid, ad_dn, ' +
+        "created_at, updated_at) VALUES ('alice', 'alice', 'Alice Archer', 1, 'user', 1, 'ad', 'g1', " +
+        "'CN=Alice Archer,OU=Sales,DC=corp,DC=example,DC=test', 't', 't')",
+    );
+    services = createServices({
+      file: openSettingsFile(dataDir),
+      vault: () => new SessionVault('test.'),
+      transport: 'browser',
+      dataDir,
+      log: () => undefined,
+    });
+    web = await startWebConsole({ services, staticDir: RENDERER_DIR });
+    ({ browser, close: closeBrowser } = await launchChromium());
+    page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(web.url);
+    await row('alice').waitFor();
+  });
+
+  afterAll(async () => {
+    await closeBrowser?.();
+    await web?.close();
+    services?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('adds a local account from New account…, and refuses a bad logon name in the dialog, adding nothing', async () => {
+    await button('New account…').click();
+    const dialog = page.getByRole('dialog', { name: 'New local account' });
+    await dialog.getByLabel('Logon name').fill('front desk');
+    const before = databaseContent(file);
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toMatch(/cannot be a logon name: no spaces/);
+    expect(databaseContent(file)).toBe(before);
+    await dialog.getByLabel('Logon name').fill('kiosk');
+    await dialog.getByLabel('Display name').fill('Front Desk');
+    await dialog.getByLabel('Server OU').fill('Lobby');
+    await page.keyboard.press('Enter');
+    await row('kiosk').waitFor();
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(sql(file, "SELECT origin, enabled, display_name FROM accounts WHERE logon = 'kiosk'")).toEqual([
+      { origin: 'local', enabled: 1, display_name: 'Front Desk' },
+    ]);
+  });
+
+  it('sets a password only when both boxes agree, and the details then say it is set', async () => {
+    await row('kiosk').click();
+    await button('Set password…').click();
+    const dialog = page.getByRole('dialog', { name: 'Set password for kiosk' });
+    await dialog.getByLabel('New password').fill('Kiosk-Passw0rd');
+    await dialog.getByLabel('Confirm password').fill('Kiosk-Passw0rX');
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toMatch(/The two passwords differ/);
+    expect(await dialog.getByRole('button', { name: 'OK' }).isDisabled()).toBe(true);
+    await dialog.getByLabel('Confirm password').fill('Kiosk-Passw0rd');
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    const [stored] = sql<{ hash: string }>(file, "SELECT password_hash AS hash FROM accounts WHERE logon = 'kiosk'");
+    expect(await verifyPassword('Kiosk-Passw0rd', stored!.hash)).toBe(true);
+    await expect.poll(() => page.getByLabel('Account details').textContent()).toMatch(/IM passwordSet/);
+  });
+
+  it('disables and enables the selected local account', async () => {
+    await row('kiosk').click();
+    await button('Disable').click();
+    await expect.poll(() => sql(file, "SELECT enabled FROM accounts WHERE logon = 'kiosk'")).toEqual([{ enabled: 0 }]);
+    await button('Enable').click();
+    await expect.poll(() => sql(file, "SELECT enabled FROM accounts WHERE logon = 'kiosk'")).toEqual([{ enabled: 1 }]);
+  });
+
+  it('offers none of the changes for an AD account, and says where it is managed', async () => {
+    await row('alice').click();
+    for (const name of ['Set password…', 'Disable', 'Delete…']) expect(await button(name).isDisabled()).toBe(true);
+    expect(await page.getByRole('toolbar', { name: 'Account actions' }).textContent()).toMatch(
+      /Managed in Active Directory: change it there/,
+    );
+  });
+
+  it('deletes only after a question whose default keeps the account; every change is in the history', async () => {
+    await row('kiosk').click();
+    await button('Delete…').click();
+    const question = page.getByRole('alertdialog', { name: 'Delete account' });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => question.count()).toBe(0);
+    expect(sql(file, "SELECT count(*) AS n FROM accounts WHERE logon = 'kiosk'")).toEqual([{ n: 1 }]);
+    await button('Delete…').click();
+    await question.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => row('kiosk').count()).toBe(0);
+    expect(sql(file, "SELECT source, started_by FROM import_runs WHERE mode = 'account' ORDER BY id")).toEqual(
+      ['created', 'password set', 'disabled', 'enabled', 'deleted'].map((what) => ({
+        source: `local account kiosk: ${what}`,
+        started_by: 'console',
+      })),
+    );
+    expect(pageErrors).toEqual([]);
+  });
+});
