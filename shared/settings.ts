@@ -22,6 +22,8 @@ export const NUMBER_RANGES = {
   /** Seconds, per LDAP operation. */
   timeout: { min: 1, max: 600 },
   pageSize: { min: 1, max: 1000 },
+  /** Failed password checks per account per 30 minutes when the domain has no lockout policy. */
+  logonFailureCap: { min: 1, max: 1000 },
 } as const;
 const whole = (key: keyof typeof NUMBER_RANGES) =>
   z.number().int().min(NUMBER_RANGES[key].min).max(NUMBER_RANGES[key].max);
@@ -63,7 +65,7 @@ export const settingsSchema = z
      * Failed password checks per account that the IM server's logons may cause within 30 minutes when
      * the domain has no lockout policy (with one, two below its threshold within its window).
      */
-    logonFailureCap: z.number().int().min(1).max(1000),
+    logonFailureCap: whole('logonFailureCap'),
   })
   .strict();
 

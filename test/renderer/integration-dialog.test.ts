@@ -228,6 +228,12 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     await dialog.getByLabel(/Search and import user accounts/).check();
     const advanced = await fillConnection(dialog, SERVICE_ACCOUNT.password);
     await advanced.getByLabel('Page size').fill('250');
+    await advanced.getByLabel('IM domains').fill('im.example.test, bad_domain!');
+    await advanced.getByRole('button', { name: 'OK', exact: true }).click();
+    await expect(
+      advanced.getByText(/^The settings were not applied\. IM domains: "bad_domain!" is not a domain name/).count(),
+    ).resolves.toBe(1);
+    await advanced.getByLabel('IM domains').fill('im.example.test, chat.example.test');
     await advanced.getByRole('button', { name: 'OK', exact: true }).click();
     await dialog.getByRole('button', { name: 'OK', exact: true }).click();
     // The browser console has no OS key store: it says the password is kept in memory only.
@@ -247,6 +253,7 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     const adv = page.getByRole('dialog', { name: 'Advanced settings' });
     await expect(adv.getByLabel('Server').inputValue()).resolves.toBe(dc.address);
     await expect(adv.getByLabel('Page size').inputValue()).resolves.toBe('250');
+    await expect(adv.getByLabel('IM domains').inputValue()).resolves.toBe('im.example.test, chat.example.test');
     await page.screenshot({ path: screenshotPath('07-after-restart-advanced') });
     await adv.getByRole('button', { name: 'Cancel' }).click();
     await reopened.getByRole('button', { name: 'Cancel' }).click();

@@ -1,6 +1,7 @@
 /** Advanced settings: the OU container path (parsed as you type, or picked with Browse…) and the connection options. */
 import { useId, useState } from 'react';
 import { formatAdsPath, parseAdsPath } from '../../../shared/adspath.ts';
+import { parseImDomains } from '../../../shared/im-domains.ts';
 import { parseServerList } from '../../../shared/server-list.ts';
 import {
   DEFAULT_PORTS,
@@ -13,8 +14,12 @@ import { Dialog } from '../controls/Dialog.tsx';
 import { focusField } from '../controls/focus-field.ts';
 import { BrowseDialog } from './BrowseDialog.tsx';
 
-type Advanced = Pick<Settings, 'ouPath' | 'server' | 'security' | 'caFile' | 'importComputers' | 'parseMiddleName'> & {
+type Advanced = Pick<
+  Settings,
+  'ouPath' | 'server' | 'security' | 'caFile' | 'importComputers' | 'parseMiddleName' | 'imDomains'
+> & {
   port: string;
+  logonFailureCap: string;
   connectTimeout: string;
   timeout: string;
   pageSize: string;
@@ -33,6 +38,7 @@ function toForm(s: Settings): Advanced {
     connectTimeout: String(s.connectTimeout),
     timeout: String(s.timeout),
     pageSize: String(s.pageSize),
+    logonFailureCap: String(s.logonFailureCap),
   };
 }
 
@@ -55,6 +61,9 @@ export function readAdvanced(
   const connectTimeout = whole('connectTimeout', 'Connect timeout');
   const timeout = whole('timeout', 'Operation timeout');
   const pageSize = whole('pageSize', 'Page size');
+  const logonFailureCap = whole('logonFailureCap', 'Failed logons allowed');
+  const domains = parseImDomains(form.imDomains);
+  if (!domains.ok) errors.imDomains = domains.error;
   const path = parseAdsPath(form.ouPath);
   if (!path.ok) errors.ouPath = path.error;
   const server = form.server.trim();
@@ -75,6 +84,8 @@ export function readAdvanced(
       pageSize: pageSize!,
       importComputers: form.importComputers,
       parseMiddleName: form.parseMiddleName,
+      imDomains: form.imDomains.trim(),
+      logonFailureCap: logonFailureCap!,
     },
   };
 }
@@ -87,6 +98,8 @@ const FIELD_ORDER: [keyof Advanced, string][] = [
   ['connectTimeout', 'Connect timeout'],
   ['timeout', 'Operation timeout'],
   ['pageSize', 'Page size'],
+  ['imDomains', 'IM domains'],
+  ['logonFailureCap', 'Failed logons allowed'],
 ];
 
 function PathPreview({ text, server, id }: { text: string; server: string; id: string }) {
@@ -153,6 +166,8 @@ export function AdvancedDialog({
     ps: useId(),
     comp: useId(),
     mid: useId(),
+    im: useId(),
+    cap: useId(),
   };
   const set = <K extends keyof Advanced>(key: K, value: Advanced[K]) => setForm((f) => ({ ...f, [key]: value }));
   const fieldError = (key: keyof Advanced) =>
@@ -342,6 +357,38 @@ export function AdvancedDialog({
           />{' '}
           Parse user's middle name from DisplayName value
         </label>
+      </fieldset>
+      <fieldset>
+        <legend>IM server logons (bcscmd /EXTAUTH)</legend>
+        <div className="grid">
+          <label htmlFor={ids.im}>IM domains</label>
+          <div>
+            <input
+              id={ids.im}
+              value={form.imDomains}
+              placeholder="default: the domain's DNS name, e.g. corp.example.com"
+              spellCheck={false}
+              aria-invalid={errors.imDomains ? true : undefined}
+              onChange={(e) => set('imDomains', e.target.value)}
+            />
+            {fieldError('imDomains')}
+          </div>
+          <label htmlFor={ids.cap}>Failed logons allowed per 30 min without a domain lockout policy</label>
+          <div>
+            <input
+              id={ids.cap}
+              className="short"
+              value={form.logonFailureCap}
+              inputMode="numeric"
+              onChange={(e) => set('logonFailureCap', e.target.value)}
+            />
+            {fieldError('logonFailureCap')}
+          </div>
+        </div>
+        <p className="note">
+          With a lockout policy the IM server stops checking an account&apos;s password two failures before the domain
+          would lock it, until the domain&apos;s observation window has passed.
+        </p>
       </fieldset>
       {summary && Object.keys(errors).length > 0 && (
         <p role="alert" className="error-text">
