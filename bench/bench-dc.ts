@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { restartTestDc, startTestDc, stopTestDc, type TestDc } from '../test/support/samba-dc.ts';
+import { DC_ADDRESS, restartTestDc, startTestDc, stopTestDc, type TestDc } from '../test/support/samba-dc.ts';
 import { seedBenchOu } from './seed-bench-ou.ts';
 
 const refuses = (host: string, port: number) =>
@@ -25,11 +25,18 @@ export async function stopAndWait(dc: TestDc): Promise<void> {
   for (let i = 0; i < 100 && !(await refuses(dc.address, 636)); i++) await sleep(100);
 }
 
+/**
+ * BENCH_DC_ADDRESS puts the DC on another loopback address (each address has a cache of its own), so that
+ * a benchmark can run beside the test suite's DC on 127.0.0.1.
+ */
 export async function openBenchDc(users: number): Promise<{ dc: TestDc; cache: string; stop: () => void }> {
-  const cache = path.resolve('.bench-cache', `dc-${users}`);
+  const address = process.env.BENCH_DC_ADDRESS || DC_ADDRESS;
+  const cache = path.resolve('.bench-cache', address === DC_ADDRESS ? `dc-${users}` : `dc-${users}-${address}`);
   const seededMark = path.join(cache, 'bench-seeded.json');
   const log = (l: string) => console.error(`[bench DC] ${l}`);
-  const dc = fs.existsSync(seededMark) ? await restartTestDc(cache, log) : await startTestDc(cache, log);
+  const dc = fs.existsSync(seededMark)
+    ? await restartTestDc(cache, log, address)
+    : await startTestDc(cache, log, address);
   const stop = () => stopTestDc({ pid: dc.pid });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -17,6 +17,8 @@ export interface Ejabberd {
   dir: string;
   domain: string;
   port: number;
+  /** The Erlang node name, for `ejabberdctl --node` (e.g. to register internal users). */
+  node: string;
   /** The certificate the c2s listener presents (self-signed for `domain`): the client trusts it. */
   certificate: string;
   pid: number;
@@ -163,6 +165,7 @@ export async function startEjabberd(options: EjabberdOptions): Promise<Ejabberd>
     dir,
     domain: options.domain,
     port,
+    node,
     certificate: cert,
     pid: vmPid,
     stop: async () => {

@@ -1,0 +1,86 @@
+/** bcscmd's local account switches as an administrator types them: a real process and a real database file. */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BCSCMD, bcscmd } from '../../../support/bcscmd.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
+import { databaseContent, sql } from '../../../support/users-db.ts';
+
+const withStdin = (args: string[], input: string) =>
+  spawnSync(process.execPath, [BCSCMD, ...args], {
+    input,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+  });
+
+describe('bcscmd local account switches', () => {
+  it('adds an account into a server OU with /OU, and sets its password from stdin', () => {
+    const dir = tempDir();
+    expect(
+      bcscmd([`/DATA:${dir}`, '/ADDUSER:kiosk', '/OU:Lobby/Front', '/NAME:Front Desk', '/EMAIL:desk@x.test']),
+    ).toMatchObject({
+      code: 0,
+      out: 'Added the local account kiosk in Lobby/Front. Give it a password with bcscmd /SETPASSWORD:kiosk.\n',
+    });
+    const set = withStdin([`/DATA:${dir}`, '/SETPASSWORD:kiosk'], 'Kiosk-Passw0rd\nignored second line\n');
+    expect(set.status, set.stderr).toBe(0);
+    expect(
+      sql(path.join(dir, 'users.sqlite'), 'SELECT password_hash LIKE ? AS hashed FROM accounts', 'scrypt$%'),
+    ).toEqual([{ hashed: 1 }]);
+    expect(bcscmd([`/DATA:${dir}`, '/USERS', '/JSON']).out).not.toContain('scrypt');
+  });
+
+  it('refuses bad input with exit 2 and AD accounts with exit 1, changing nothing', () => {
+    const dir = tempDir();
+    expect(bcscmd([`/DATA:${dir}`, '/ADDUSER:kiosk']).code).toBe(0);
+    const file = path.join(dir, 'users.sqlite');
+    sql(
+      file,
+      'INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, ad_guid, ad_dn, created_at, ' +
+        "updated_at) VALUES ('alice', 'alice', 1, 'user', 1, 'ad', 'g1', 'CN=Alice', 't', 't')",
+    );
+    const before = databaseContent(file);
+    expect(bcscmd([`/DATA:${dir}`, '/ADDUSER:Kiosk'])).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/already has an account "kiosk"/),
+    });
+    expect(bcscmd([`/DATA:${dir}`, '/ADDUSER:two words'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/no spaces/),
+    });
+    expect(withStdin([`/DATA:${dir}`, '/SETPASSWORD:kiosk'], 'short\n')).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/shorter than 8 characters\. Nothing was changed\./),
+    });
+    expect(bcscmd([`/DATA:${dir}`, '/DISABLE:alice'])).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(
+        /alice comes from Active Directory, so it cannot be disabled here.*Nothing was changed/s,
+      ),
+    });
+    expect(bcscmd([`/DATA:${dir}`, '/DELETEUSER:nobody'])).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/no account "nobody"/),
+    });
+    expect(bcscmd([`/DATA:${dir}`, '/NAME:X', '/DISABLE:kiosk'])).toMatchObject({
+      code: 2,
+      err: '/NAME and /EMAIL work with /ADDUSER.\n',
+    });
+    expect(bcscmd([`/DATA:${dir}`, '/ADDUSER:a', '/ENABLE:b'])).toMatchObject({
+      code: 2,
+      err: 'Give one account change at a time.\n',
+    });
+    expect(databaseContent(file)).toBe(before);
+  });
+
+  it('disables, enables and deletes a local account, each a history entry', () => {
+    const dir = tempDir();
+    for (const args of [['/ADDUSER:kiosk'], ['/DISABLE:kiosk'], ['/ENABLE:kiosk'], ['/DELETEUSER:kiosk']])
+      expect(bcscmd([`/DATA:${dir}`, ...args]).code).toBe(0);
+    const history = bcscmd([`/DATA:${dir}`, '/HISTORY']);
+    expect(history.out).toMatch(/Account change.*local account kiosk: deleted/s);
+    expect(sql(path.join(dir, 'users.sqlite'), "SELECT count(*) AS n FROM import_runs WHERE mode = 'account'")).toEqual(
+      [{ n: 4 }],
+    );
+  });
+});
