@@ -24,8 +24,11 @@ export function parseRequest(bytes: Uint8Array): Request {
   }
   const first = text.indexOf(':');
   const op = first < 0 ? text : text.slice(0, first);
-  if (!(OPERATIONS as readonly string[]).includes(op))
-    return { ok: false, op: op.slice(0, 20), reason: `unknown operation "${op.slice(0, 20)}"` };
+  if (!(OPERATIONS as readonly string[]).includes(op)) {
+    // Only a word is repeated in the log: an unknown frame might be anything, a password included.
+    const word = /^[a-z0-9_]{1,20}$/i.test(op) ? op : '?';
+    return { ok: false, op: word, reason: `unknown operation "${word}" (${bytes.length} bytes)` };
+  }
   const second = text.indexOf(':', first + 1);
   const user = text.slice(first + 1, second < 0 ? undefined : second);
   if (first < 0 || second < 0 || user === '') return { ok: false, op, reason: 'the request has no user or server' };

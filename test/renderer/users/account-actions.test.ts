@@ -96,6 +96,14 @@ describe.runIf(realPartsAvailable())('account actions in the users view', () => 
     const [stored] = sql<{ hash: string }>(file, "SELECT password_hash AS hash FROM accounts WHERE logon = 'kiosk'");
     expect(await verifyPassword('Kiosk-Passw0rd', stored!.hash)).toBe(true);
     await expect.poll(() => page.getByLabel('Account details').textContent()).toMatch(/IM passwordSet/);
+    expect(await page.getByLabel('Account details').textContent()).toMatch(/Last logonnever \(through the IM server\)/);
+    // A logon through ejabberd records the time (bcscmd /EXTAUTH); the details show it after a refresh.
+    sql(file, "UPDATE accounts SET last_logon_at = '2026-12-01T09:30:00.000Z' WHERE logon = 'kiosk'");
+    await page.reload();
+    await row('kiosk').click();
+    await expect
+      .poll(() => page.getByLabel('Account details').textContent())
+      .toMatch(/Last logon2026-12-01T09:30:00\.000Z/);
   });
 
   it('disables and enables the selected local account', async () => {

@@ -47,7 +47,12 @@ describe('extauth frames', () => {
     expect(parseRequest(Buffer.from('login:alice:corp'))).toEqual({
       ok: false,
       op: 'login',
-      reason: 'unknown operation "login"',
+      reason: 'unknown operation "login" (16 bytes)',
+    });
+    expect(parseRequest(Buffer.from('S3cret!pass word'))).toEqual({
+      ok: false,
+      op: '?',
+      reason: 'unknown operation "?" (16 bytes)',
     });
     expect(parseRequest(Buffer.from('auth:alice:corp'))).toMatchObject({
       ok: false,
