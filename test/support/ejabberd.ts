@@ -30,6 +30,8 @@ export interface EjabberdOptions {
   /** External authentication: the program and its arguments (no spaces inside one: ejabberd splits on them). */
   extauth?: string[];
   poolSize?: number;
+  /** Added to the server's environment, which its extauth programs inherit (su keeps it). */
+  env?: Record<string, string>;
 }
 
 async function freePort(): Promise<number> {
@@ -156,7 +158,7 @@ export async function startEjabberd(options: EjabberdOptions): Promise<Ejabberd>
       node,
       'foreground',
     ],
-    { cwd: dir, stdio: ['ignore', out, out], detached: true },
+    { cwd: dir, stdio: ['ignore', out, out], detached: true, env: { ...process.env, ...options.env } },
   );
   fs.closeSync(out);
   await waitForPort(port, child, logFile);

@@ -51,11 +51,15 @@ function dataFolder(settings: Record<string, string>): { dir: string; passwordFi
   return { dir, passwordFile };
 }
 
-async function serverFor(data: { dir: string; passwordFile: string }, poolSize = 2): Promise<Ejabberd> {
+async function serverFor(
+  data: { dir: string; passwordFile: string },
+  env: Record<string, string> = {},
+): Promise<Ejabberd> {
   return startEjabberd({
     domain: DOMAIN,
     extauth: extauthCommand([`/DATA:${data.dir}`, `/PASSWORDFILE:${data.passwordFile}`]),
-    poolSize,
+    poolSize: 2,
+    env,
   });
 }
 
@@ -159,3 +163,28 @@ describe.runIf(realPartsAvailable() && ejabberdInstalled())('ejabberd logons wit
     }
   }, 60_000);
 });
+
+describe.runIf(realPartsAvailable() && ejabberdInstalled())(
+  'ejabberd logons with the DC named as administrators do',
+  () => {
+    it('checks passwords on the DC named by its DNS name, and on the DCs found by DNS SRV records', async () => {
+      const dc = testDc()!;
+      // The DC's own DNS answers for its domain; the extauth processes inherit the variable from ejabberd.
+      const dns = { ADCONSOLE_DNS_SERVERS: dc.address };
+      for (const [server, sam] of [
+        [dc.fqdn, 'dave'],
+        ['', 'bob'],
+      ] as const) {
+        const data = dataFolder({ server });
+        const ejabberd = await serverFor(data, dns);
+        try {
+          expect(await xmppLogon(ejabberd, sam, passwordOf(user(sam)))).toEqual({ ok: true });
+          expect(await xmppLogon(ejabberd, sam, 'Wrong!Passw0rd')).toEqual({ ok: false, error: 'not-authorized' });
+          expect(logOf(data.dir)).toMatch(new RegExp(`auth ${sam}@\\S+ true \\d+ ms: password accepted by dc1\\.corp`));
+        } finally {
+          await ejabberd.stop();
+        }
+      }
+    }, 90_000);
+  },
+);
