@@ -120,7 +120,7 @@ export async function startEjabberd(options: EjabberdOptions): Promise<Ejabberd>
     path.join(dir, 'ejabberd.yml'),
     [
       `hosts: [${JSON.stringify(options.domain)}]`,
-      'loglevel: info',
+      `loglevel: ${process.env.EJABBERD_LOGLEVEL ?? 'info'}`,
       `certfiles: [${JSON.stringify(path.join(dir, 'server.pem'))}]`,
       'listen:',
       `  - { port: ${port}, ip: "127.0.0.1", module: ejabberd_c2s, starttls: true, starttls_required: true }`,

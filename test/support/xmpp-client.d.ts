@@ -10,6 +10,8 @@ declare module '@xmpp/client' {
     domain: string;
     username: string;
     password: string;
+    /** What SASL sends (else username and password). */
+    credentials?: { username: string; password: string };
     resource?: string;
   }): XmppClient;
 }

@@ -13,6 +13,14 @@ export function trustServer(server: Ejabberd): void {
   tls.setDefaultCACertificates([...tls.getCACertificates('default'), fs.readFileSync(server.certificate, 'utf8')]);
 }
 
+/**
+ * xmpp.js base64s the PLAIN response with btoa(), one latin-1 byte per code unit, so a non-ASCII user
+ * name or password would leave as latin-1 (or throw) where RFC 4616 wants UTF-8 (the bug reported with
+ * processone/fluux-messenger#1371). Handing the SASL step the UTF-8 bytes as a binary string sends what
+ * a correct client sends.
+ */
+const utf8Binary = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+
 export type LogonOutcome = { ok: true } | { ok: false; error: string };
 
 export async function xmppLogon(server: Ejabberd, username: string, password: string): Promise<LogonOutcome> {
@@ -20,8 +28,10 @@ export async function xmppLogon(server: Ejabberd, username: string, password: st
   const xmpp = client({
     service: `xmpp://127.0.0.1:${server.port}`,
     domain: server.domain,
+    // The real name for the client's own JID (its stream header); the bytes only for the SASL response.
     username,
     password,
+    credentials: { username: utf8Binary(username), password: utf8Binary(password) },
     resource: 'test',
   });
   xmpp.on('error', () => undefined);

@@ -9,7 +9,15 @@ import path from 'node:path';
 import { Attribute, Change } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bcscmd } from '../../../support/bcscmd.ts';
-import { BASE_DN, DOMAIN, NETBIOS, SERVICE_ACCOUNT, USERS, userDn } from '../../../support/directory-fixture.ts';
+import {
+  BASE_DN,
+  DOMAIN,
+  type FixtureUser,
+  NETBIOS,
+  SERVICE_ACCOUNT,
+  USERS,
+  userDn,
+} from '../../../support/directory-fixture.ts';
 import {
   type Ejabberd,
   ejabberdInstalled,
@@ -19,11 +27,12 @@ import {
 } from '../../../support/ejabberd.ts';
 import { realPartsAvailable } from '../../../support/real-parts.ts';
 import { type TestDc, startTestDc, stopTestDc } from '../../../support/samba-dc.ts';
-import { adminClient, passwordOf } from '../../../support/seed-directory.ts';
+import { addUser, adminClient, passwordOf } from '../../../support/seed-directory.ts';
 import { tempDirFor } from '../../../support/temp-dir.ts';
 import { sql } from '../../../support/users-db.ts';
 import { xmppLogon } from '../../../support/xmpp.ts';
 
+const NON_ASCII: FixtureUser = { sam: 'zoë.åkesson', given: 'Zoë', sn: 'Åkesson', ou: 'OU=Sales', enabled: true };
 const THRESHOLD = 5;
 const WINDOW_SECONDS = 20;
 const user = (sam: string) => USERS.find((u) => u.sam === sam)!;
@@ -64,6 +73,8 @@ describe.runIf(realPartsAvailable() && ejabberdInstalled())('the logon service a
     await set('lockoutThreshold', String(THRESHOLD));
     await set('lockoutDuration', interval(WINDOW_SECONDS));
     await set('lockOutObservationWindow', interval(WINDOW_SECONDS));
+    // A user whose logon name is not ASCII (this DC is the suite's own: no other suite counts OU=Sales here).
+    await addUser(admin, NON_ASCII);
     await admin.unbind();
 
     dir = tempDirFor('lockout-data');
@@ -111,6 +122,15 @@ describe.runIf(realPartsAvailable() && ejabberdInstalled())('the logon service a
     expect(await lockoutTime('dave')).toBe(0);
     expect(sql(db(), 'SELECT count(*) AS n FROM logon_failures')).toEqual([{ n: 0 }]);
   }, 90_000);
+
+  it('logs on, and imports, an AD user whose logon name is not ASCII, in any letter case', async () => {
+    expect(await xmppLogon(server, 'zoë.åkesson', passwordOf(NON_ASCII))).toEqual({ ok: true });
+    // XMPP clients send the name as typed; ejabberd lowercases it (nodeprep), the database compares it so too.
+    expect(await xmppLogon(server, 'ZOË.ÅKESSON', passwordOf(NON_ASCII))).toEqual({ ok: true });
+    expect(sql(db(), "SELECT logon, origin FROM accounts WHERE logon_key = 'zoë.åkesson'")).toEqual([
+      { logon: 'zoë.åkesson', origin: 'ad' },
+    ]);
+  });
 
   it('imports a new user once when eight first logons arrive at once through a pool of two', async () => {
     const results = await Promise.all(
