@@ -3,12 +3,7 @@
  * loopback HTTP server) call `dispatch`, which validates the untrusted input with the contract's schema
  * and turns every failure into { code, message, hint } — never a stack.
  */
-import {
-  addLocalAccount,
-  deleteLocalAccount,
-  setLocalEnabled,
-  setLocalPassword,
-} from './accounts/local-accounts.ts';
+import { addLocalAccount, deleteLocalAccount, setLocalEnabled, setLocalPassword } from './accounts/local-accounts.ts';
 import fs from 'node:fs';
 import type { z } from 'zod';
 import {

@@ -1,6 +1,8 @@
 /** The part of @xmpp/client (which ships no types) that the tests use. */
 declare module '@xmpp/client' {
   interface XmppClient {
+    /** Milliseconds each request/answer exchange may take. */
+    timeout: number;
     start(): Promise<unknown>;
     stop(): Promise<unknown>;
     on(event: 'error', listener: (err: unknown) => void): void;

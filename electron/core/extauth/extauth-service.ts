@@ -141,7 +141,7 @@ export class ExtauthService {
     if (!planned.account.enabled)
       return { ok: false, reason: `${planned.account.logon} is disabled in Active Directory; nothing was imported` };
     const checked = await this.checkAd(planned.account.logon, planned.dn, password);
-    if (!checked.ok) return { ...checked, reason: `${checked.reason}; nothing was imported` };
+    if (!checked.ok) return { ...checked, reason: `${checked.reason.replace(/\.$/, '')}; nothing was imported` };
     const found = await this.imported(user);
     if (!found.ok) return found;
     this.loggedOn(found.row);
@@ -166,12 +166,20 @@ export class ExtauthService {
       : { ok: false, reason: `${server} is not an IM domain of this users database (${domains.join(', ')})` };
   }
 
-  /** From the OU path's DC= parts without asking the directory; else the directory's naming context. */
+  /**
+   * From the OU path's DC= parts, else from an imported account's DN, without asking the directory (so
+   * that local accounts log on while it is down); else from the directory's naming context.
+   */
   private async adDnsDomain(): Promise<string | null> {
     if (this.adDomain) return this.adDomain;
     const path = parseAdsPath(this.options.settings.ouPath);
     let found = path.ok && path.dn ? dnsDomainOfDn(path.dn) : null;
     if (!found && path.ok && path.domain) found = path.domain.toLowerCase();
+    if (!found) {
+      const imported = this.db().prepare('SELECT ad_dn FROM accounts WHERE ad_dn IS NOT NULL LIMIT 1').get() as
+        { ad_dn: string } | undefined;
+      found = imported ? dnsDomainOfDn(imported.ad_dn) : null;
+    }
     if (!found) {
       try {
         found = dnsDomainOfDn(

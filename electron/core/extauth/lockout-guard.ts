@@ -80,5 +80,6 @@ export class LockoutGuard {
     this.db
       .prepare('UPDATE logon_failures SET failures = failures - 1 WHERE account_key = ? AND failures > 0')
       .run(key);
+    this.db.prepare('DELETE FROM logon_failures WHERE account_key = ? AND failures = 0').run(key);
   }
 }

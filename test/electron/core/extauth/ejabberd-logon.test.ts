@@ -2,10 +2,11 @@
  * A real ejabberd logs users on through `bcscmd /EXTAUTH` (auth_method: external), a real XMPP client
  * logs on as a user would, and the accounts come from the real DC into a real users database.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bcscmd } from '../../../support/bcscmd.ts';
+import { BCSCMD, bcscmd } from '../../../support/bcscmd.ts';
 import { BASE_DN, DOMAIN, NETBIOS, SERVICE_ACCOUNT, USERS } from '../../../support/directory-fixture.ts';
 import {
   type Ejabberd,
@@ -193,3 +194,40 @@ describe.runIf(realPartsAvailable() && ejabberdInstalled())(
     }, 90_000);
   },
 );
+
+describe.runIf(realPartsAvailable())('/EXTAUTH and what AD says about an account', () => {
+  it("refuses accounts whose password AD accepts but whose logon it refuses, saying why in AD's words", () => {
+    const dc = testDc()!;
+    const dir = tempDir();
+    const set = bcscmd([
+      `/DATA:${dir}`,
+      `/SET:server=${dc.address}`,
+      `/SET:caFile=${dc.caFile}`,
+      `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
+      `/SET:ouPath=LDAP://OU=Service Accounts,${BASE_DN}`,
+      '/SET:autoImport=yes',
+      `/SET:imDomains=${DOMAIN}`,
+    ]);
+    expect(set.code, set.err).toBe(0);
+    const frames = ['must-change', 'expired'].map((sam) => {
+      const body = Buffer.from(`auth:${sam}:${DOMAIN}:${passwordOf(user(sam))}`);
+      return Buffer.concat([Buffer.from([body.length >> 8, body.length & 0xff]), body]);
+    });
+    const run = spawnSync(process.execPath, [BCSCMD, '/EXTAUTH', `/DATA:${dir}`], {
+      input: Buffer.concat(frames),
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        ADCONSOLE_LDAP_PASSWORD: SERVICE_ACCOUNT.password,
+      },
+    });
+    expect([...run.stdout]).toEqual([0, 2, 0, 0, 0, 2, 0, 0]);
+    const log = logOf(dir);
+    expect(log).toMatch(
+      /auth must-change@\S+ false \d+ ms: The account must change its password before it can log on \(AD code 773\)/,
+    );
+    expect(log).toMatch(/auth expired@\S+ false \d+ ms: The account has expired \(AD code 701\); nothing was imported/);
+    // Neither counts as a wrong password: the guard has nothing on them.
+    expect(sql(path.join(dir, 'users.sqlite'), 'SELECT count(*) AS n FROM logon_failures')).toEqual([{ n: 0 }]);
+  });
+});
