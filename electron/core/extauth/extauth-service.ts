@@ -11,13 +11,13 @@ import type { Settings } from '../../../shared/settings.ts';
 import { verifyPassword } from '../accounts/local-password.ts';
 import { type AccountRow, logonKey } from '../database/accounts.ts';
 import { openUsersDatabase, type UsersDatabase } from '../database/users-database.ts';
-import { openBoundSession } from '../directory/pipeline.ts';
 import { securityOf } from '../directory/target.ts';
 import type { NameResolver } from '../directory/resolver.ts';
 import { readRootDse } from '../directory/rootdse.ts';
 import { Failure } from '../failure.ts';
 import { LogonResolver } from '../onthefly/logon-resolver.ts';
 import type { Request } from './frames.ts';
+import { PasswordChecker } from './password-check.ts';
 import { adIntervalMs, allowedFailures, LockoutGuard, type LockoutPolicy, windowOf } from './lockout-guard.ts';
 
 export interface Decision {
@@ -72,10 +72,12 @@ export class ExtauthService {
   private policy: { value: LockoutPolicy; until: number } | null = null;
   private adDomain: string | null = null;
   private directoryDownUntil = 0;
+  private readonly passwords: PasswordChecker;
 
   constructor(options: ExtauthOptions) {
     this.options = { now: Date.now, ...options };
     this.lookups = new LogonResolver({ ...options, poolSize: 1 });
+    this.passwords = new PasswordChecker(options.settings, options.resolver);
   }
 
   private db() {
@@ -272,15 +274,9 @@ export class ExtauthService {
           `asked until ${new Date(reserved.retryAtMs).toISOString()}`,
       };
     try {
-      const session = await openBoundSession(
-        { ...settings, account: 'specified', login: dn },
-        password,
-        this.options.resolver,
-        { requireTls: true },
-      );
-      await session.close();
+      const host = await this.passwords.check(dn, password);
       guard.succeeded(key);
-      return { ok: true, reason: `password accepted by ${session.host}` };
+      return { ok: true, reason: `password accepted by ${host}` };
     } catch (err) {
       const failure = err instanceof Failure ? err : null;
       if (failure?.code === 'invalid-credentials')
@@ -300,6 +296,7 @@ export class ExtauthService {
   }
 
   async close(): Promise<void> {
+    await this.passwords.close();
     await this.lookups.close();
     this.database?.close();
     this.database = null;

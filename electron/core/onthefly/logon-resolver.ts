@@ -328,11 +328,16 @@ export class LogonResolver {
         },
         end: () => ({ status: 'succeeded', source, incremental: false, dc: null, counts, error: null, backup: null }),
       });
-      if (!applied)
+      if (!applied) {
+        // Another process (ejabberd runs a pool of extauth programs) imported it between the check above
+        // and this one's write lock: the account is there, which is what was asked.
+        const meanwhile = findAccount(db, account.logon);
+        if (meanwhile) return { result: 'local', account: meanwhile };
         return {
           result: 'not-found',
           reason: `"${account.logon}" was found in Active Directory but not imported: ${notImported}.`,
         };
+      }
       return { result: 'imported', account: findAccount(db, account.logon)!, dn: account.dn, runId, dryRun: false };
     } finally {
       stage.drop();
