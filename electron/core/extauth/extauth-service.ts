@@ -122,8 +122,18 @@ export class ExtauthService {
     return checked;
   }
 
+  /** One write for a successful logon: its time, and the guard forgets the account's failures. */
   private loggedOn(row: AccountRow): void {
-    this.db().prepare('UPDATE accounts SET last_logon_at = ? WHERE id = ?').run(new Date().toISOString(), row.id);
+    const db = this.db();
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.prepare('UPDATE accounts SET last_logon_at = ? WHERE id = ?').run(new Date().toISOString(), row.id);
+      new LockoutGuard(db).succeeded(logonKey(row.logon));
+      db.exec('COMMIT');
+    } catch (err) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      throw err;
+    }
   }
 
   /** Not in the database yet: found in AD (same rules as on-the-fly import), password checked, then imported. */
@@ -275,7 +285,7 @@ export class ExtauthService {
       };
     try {
       const host = await this.passwords.check(dn, password);
-      guard.succeeded(key);
+      // The guard forgets the failures in the same write that records the logon (loggedOn).
       return { ok: true, reason: `password accepted by ${host}` };
     } catch (err) {
       const failure = err instanceof Failure ? err : null;
