@@ -63,11 +63,22 @@ describe('the users database file', () => {
     );
     old.close();
     const database = openUsersDatabase(file);
-    expect(database.upgradeBackup).toMatch(/users\.before-upgrade-to-3-.*\.sqlite$/);
+    expect(database.upgradeBackup).toMatch(new RegExp(`users\\.before-upgrade-to-${SCHEMA_VERSION}-.*\\.sqlite$`));
     database.close();
     expect(sql(file, 'SELECT logon FROM accounts')).toEqual([{ logon: 'kept' }]);
     expect(sql(file, 'SELECT count(*) AS n FROM import_runs')).toEqual([{ n: 0 }]);
     expect(sql(database.upgradeBackup!, 'PRAGMA user_version')).toEqual([{ user_version: 1 }]);
+    // Schema 4: local accounts may get a password, AD accounts never.
+    expect(sql(file, "SELECT password_hash, last_logon_at FROM accounts WHERE logon = 'kept'")).toEqual([
+      { password_hash: null, last_logon_at: null },
+    ]);
+    sql(file, "UPDATE accounts SET password_hash = 'scrypt$x' WHERE logon = 'kept'");
+    sql(
+      file,
+      'INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, ad_guid, created_at, updated_at) ' +
+        "VALUES ('ad1', 'ad1', 1, 'user', 1, 'ad', 'g', 't', 't')",
+    );
+    expect(() => sql(file, "UPDATE accounts SET password_hash = 'scrypt$x' WHERE logon = 'ad1'")).toThrow(/CHECK/);
   });
 
   it('refuses a file from a newer version and leaves it untouched', () => {
