@@ -65,6 +65,11 @@ const UNREACHABLE = new Set([
   'directory-unavailable',
 ]);
 
+const disabledInDatabase = (row: AccountRow): Decision => ({
+  ok: false,
+  reason: `${row.logon} is disabled in the users database`,
+});
+
 export class ExtauthService {
   private readonly options: ExtauthOptions & { now: () => number };
   private readonly lookups: LogonResolver;
@@ -106,14 +111,12 @@ export class ExtauthService {
       ? { ok: true as const, row: known, reason: `${known.logon} is in the users database` }
       : await this.imported(user);
     if (!found.ok) return found;
-    const row = found.row;
-    if (row.enabled !== 1) return { ok: false, reason: `${row.logon} is disabled in the users database` };
-    if (op === 'isuser') return { ok: true, reason: found.reason };
-    return this.authKnown(row, request.password!);
+    if (op === 'auth') return this.authKnown(found.row, request.password!);
+    return found.row.enabled === 1 ? { ok: true, reason: found.reason } : disabledInDatabase(found.row);
   }
 
   private async authKnown(row: AccountRow, password: string): Promise<Decision> {
-    if (row.enabled !== 1) return { ok: false, reason: `${row.logon} is disabled in the users database` };
+    if (row.enabled !== 1) return disabledInDatabase(row);
     const checked =
       row.origin === 'local'
         ? await this.checkLocal(row, password)
