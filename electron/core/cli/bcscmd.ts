@@ -175,8 +175,20 @@ export async function runBcscmd(
     );
   }
   if (request.extauth) {
+    // ejabberd keeps its extauth programs running: a changed settings or password file is read again.
+    const load = () => {
+      const current = services.settings.load();
+      const typed =
+        env.ADCONSOLE_LDAP_PASSWORD || (request.passwordFile ? readPasswordFile(request.passwordFile) : undefined);
+      return { settings: current, password: typed ?? services.vault.read(passwordTargetOf(current)) ?? null };
+    };
     return runExtauth(
-      { settings, password: password ?? null, databaseFile: databaseFile(dataDir), dataDir },
+      {
+        load,
+        watched: [services.settings.file.path, ...(request.passwordFile ? [request.passwordFile] : [])],
+        databaseFile: databaseFile(dataDir),
+        dataDir,
+      },
       { input: io.stdin ?? process.stdin, output: io.stdout ?? process.stdout, err: io.err },
     );
   }

@@ -4,6 +4,7 @@
  * answered one at a time, in order (ejabberd waits for each answer). Runs until stdin closes, then exits 0;
  * nothing a peer sends makes it crash (ejabberd would restart it in a loop).
  */
+import fs from 'node:fs';
 import type { Settings } from '../../../shared/settings.ts';
 import { createResolver } from '../directory/resolver.ts';
 import { ExtauthService } from '../extauth/extauth-service.ts';
@@ -18,16 +19,44 @@ export interface ExtauthStreams {
   err: (line: string) => void;
 }
 
-export async function runExtauth(
-  context: { settings: Settings; password: string | null; databaseFile: string; dataDir: string },
-  streams: ExtauthStreams,
-): Promise<number> {
+export interface ExtauthContext {
+  /** The settings and the service account's password as they are now. */
+  load: () => { settings: Settings; password: string | null };
+  /** Files whose change means load() again before the next request (settings, password file). */
+  watched: string[];
+  databaseFile: string;
+  dataDir: string;
+}
+
+const stamp = (files: string[]) => files.map((f) => fs.statSync(f, { throwIfNoEntry: false })?.mtimeMs ?? 0).join(',');
+
+export async function runExtauth(context: ExtauthContext, streams: ExtauthStreams): Promise<number> {
   const log = new LogonLog(context.dataDir, { echo: (line) => streams.err(`${line}\n`) });
-  const service = new ExtauthService({
-    ...context,
-    resolver: createResolver(),
-    log: (line) => streams.err(`${line}\n`),
-  });
+  const resolver = createResolver();
+  const open = () =>
+    new ExtauthService({
+      ...context.load(),
+      databaseFile: context.databaseFile,
+      resolver,
+      log: (line) => streams.err(`${line}\n`),
+    });
+  let service = open();
+  let seen = stamp(context.watched);
+  /** A settings change applies from the next request on (a stat per request; a reload only on change). */
+  const current = async () => {
+    const now = stamp(context.watched);
+    if (now === seen) return service;
+    seen = now;
+    try {
+      const next = open();
+      await service.close();
+      service = next;
+      streams.err('extauth: the settings changed; they apply from this request on\n');
+    } catch (err) {
+      streams.err(`extauth: the changed settings could not be read (${(err as Error).message}); kept the old ones\n`);
+    }
+    return service;
+  };
   const reader = new FrameReader();
   let queue: Promise<void> = Promise.resolve();
   const decide = async (frame: Uint8Array) => {
@@ -35,7 +64,7 @@ export async function runExtauth(
     const request = parseRequest(frame);
     let decision;
     try {
-      decision = await service.handle(request);
+      decision = await (await current()).handle(request);
     } catch (err) {
       decision = { ok: false, reason: `failed unexpectedly: ${(err as Error).message}` };
     }

@@ -1,5 +1,5 @@
 /** bcscmd /EXTAUTH fed ejabberd's frames straight on stdin: a real process and a real database file, no DC. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -138,5 +138,30 @@ describe('bcscmd /EXTAUTH', () => {
     expect(fs.readFileSync(path.join(dir, 'logon.log'), 'utf8')).toMatch(
       /auth alice@im\.example\.test false \d+ ms: refused: a user's password is checked only over LDAPS or StartTLS/,
     );
+  });
+
+  it('applies changed settings from the next request on, without a restart by ejabberd', async () => {
+    const dir = folder();
+    const child = spawn(process.execPath, [BCSCMD, '/EXTAUTH', `/DATA:${dir}`], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const answers: boolean[] = [];
+    const waiters: (() => void)[] = [];
+    child.stdout.on('data', (chunk: Buffer) => {
+      for (let i = 0; i + 4 <= chunk.length; i += 4) {
+        answers.push(chunk.readUInt16BE(i + 2) === 1);
+        waiters.shift()?.();
+      }
+    });
+    const ask = (text: string) =>
+      new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        child.stdin.write(frame(text));
+      });
+    await ask('isuser:kiosk:new.example.test');
+    expect(bcscmd([`/DATA:${dir}`, '/SET:imDomains=new.example.test']).code).toBe(0);
+    await ask('isuser:kiosk:new.example.test');
+    await ask('isuser:kiosk:im.example.test');
+    child.stdin.end();
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(answers).toEqual([false, true, false]);
   });
 });
