@@ -3,6 +3,9 @@ declare module '@xmpp/client' {
   interface XmppClient {
     /** Milliseconds each request/answer exchange may take. */
     timeout: number;
+    /** Internal: the socket's data handler and the XML parser it feeds (null once stopped). */
+    _onData(data: Buffer): void;
+    parser: unknown;
     start(): Promise<unknown>;
     stop(): Promise<unknown>;
     on(event: 'error', listener: (err: unknown) => void): void;
