@@ -37,18 +37,23 @@ export async function xmppLogon(server: Ejabberd, username: string, password: st
   xmpp.on('error', () => undefined);
   // xmpp.js detaches its XML parser when it stops, but bytes the server sends meanwhile (its own end of
   // the stream) still reach _onData, which then throws outside any promise ("reading 'write'" of null).
-  // Bound when the socket is attached, so wrapped before start(): such late bytes are dropped.
+  // Bound when the socket is attached, so wrapped before start(); only bytes after stop() began are
+  // dropped (during start-up the parser is briefly replaced, and those bytes matter).
+  let stopping = false;
   const onData = xmpp._onData;
   xmpp._onData = function (this: typeof xmpp, data: Buffer) {
-    if (this.parser) onData.call(this, data);
+    if (stopping && !this.parser) return;
+    onData.call(this, data);
   };
   // xmpp.js waits 2 s per exchange by default; 200 logons at once through TLS on two cores take longer.
   xmpp.timeout = 30_000;
   try {
     await xmpp.start();
+    stopping = true;
     await xmpp.stop();
     return { ok: true };
   } catch (err) {
+    stopping = true;
     await xmpp.stop().catch(() => undefined);
     const e = err as { condition?: string; message?: string };
     return { ok: false, error: e.condition ?? e.message ?? String(err) };
