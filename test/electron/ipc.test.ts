@@ -2,10 +2,8 @@
 import fs from 'node:fs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { OPERATION_NAMES } from '../../shared/contract.ts';
-import { createServices } from '../../electron/core/app-services.ts';
-import { SessionVault } from '../../electron/core/secrets/password-vault.ts';
-import { openSettingsFile } from '../../electron/core/settings/conf-file.ts';
 import { tempDirFor } from '../support/temp-dir.ts';
+import { testServices } from '../support/console-services.ts';
 
 const handlers = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
 vi.mock('electron', () => ({
@@ -20,16 +18,7 @@ const RENDERER = 'file:///app/dist/renderer/index.html';
 describe('registerIpc', () => {
   const dataDir = tempDirFor('ipc');
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  registerIpc(
-    createServices({
-      file: openSettingsFile(dataDir),
-      vault: () => new SessionVault('test.'),
-      transport: 'electron',
-      dataDir,
-      log: () => undefined,
-    }),
-    RENDERER,
-  );
+  registerIpc(testServices(dataDir, { transport: 'electron' }), RENDERER);
 
   it('registers exactly one channel per contract operation', () => {
     expect([...handlers.keys()].sort()).toEqual(OPERATION_NAMES.map((n) => `adconsole:${n}`).sort());

@@ -5,15 +5,12 @@
  * an invalid field on OK is named, focused and selected, and a sync over the safety limit asks first.
  */
 import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createServices, type Services } from '../../electron/core/app-services.ts';
-import { RENDERER_DIR } from '../../electron/core/browser-console.ts';
-import { SessionVault } from '../../electron/core/secrets/password-vault.ts';
-import { openSettingsFile } from '../../electron/core/settings/conf-file.ts';
-import { startWebConsole, type WebConsole } from '../../electron/core/transport/http-server.ts';
+import type { Services } from '../../electron/core/app-services.ts';
 import { bcscmd } from '../support/bcscmd.ts';
-import { launchChromium, screenshotPath } from '../support/browser.ts';
+import { type BrowserConsole, openBrowserConsole, screenshotPath } from '../support/browser.ts';
+import { testServices } from '../support/console-services.ts';
 import { BASE_DN, STAFF_OU } from '../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../support/real-parts.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../support/settings-for-dc.ts';
@@ -27,11 +24,9 @@ describe.runIf(realPartsAvailable())('modal dialogs and Windows keys in Chromium
   const dc = testDc()!;
   const dataDir = tempDirFor('modality');
   let services: Services;
-  let web: WebConsole;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
+  let opened: BrowserConsole;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
   const frames: string[] = [];
 
   /** What has focus, by accessible name (or text), and whether it is inside the top dialog. */
@@ -68,22 +63,11 @@ describe.runIf(realPartsAvailable())('modal dialogs and Windows keys in Chromium
   };
 
   beforeAll(async () => {
-    if (!fs.existsSync(`${RENDERER_DIR}/index.html`))
-      throw new Error('The renderer is not built: run "npm run build" (npm test does).');
-    services = createServices({
-      file: openSettingsFile(dataDir),
-      vault: () => new SessionVault('test.'),
-      transport: 'browser',
-      dataDir,
-      log: () => undefined,
-    });
-    web = await startWebConsole({ services, staticDir: RENDERER_DIR });
-    ({ browser, close: closeBrowser } = await launchChromium());
-    page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
-    page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    services = testServices(dataDir);
+    opened = await openBrowserConsole(services);
+    ({ page, pageErrors } = opened);
     page.on('websocket', (ws) => ws.on('framereceived', (frame) => frames.push(String(frame.payload))));
-    await page.goto(web.url);
+    await page.goto(opened.web.url);
     const saved = await page.evaluate(
       async (body) =>
         (await (
@@ -102,12 +86,11 @@ describe.runIf(realPartsAvailable())('modal dialogs and Windows keys in Chromium
   });
 
   beforeEach(async () => {
-    await page.goto(web.url);
+    await page.goto(opened.web.url);
   });
 
   afterAll(async () => {
-    await closeBrowser?.();
-    await web?.close();
+    await opened?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -9,12 +9,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type OperationName, OPERATION_NAMES, operations } from '../../shared/contract.ts';
 import { DEFAULT_SETTINGS } from '../../shared/settings.ts';
-import { createServices } from '../../electron/core/app-services.ts';
-import { SessionVault } from '../../electron/core/secrets/password-vault.ts';
-import { openSettingsFile } from '../../electron/core/settings/conf-file.ts';
 import { startWebConsole, type WebConsole } from '../../electron/core/transport/http-server.ts';
 import { tempDirFor } from '../support/temp-dir.ts';
 import { postInvoke } from '../support/http-invoke.ts';
+import { testServices } from '../support/console-services.ts';
 
 const ipcHandlers = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
 vi.mock('electron', () => ({
@@ -137,13 +135,7 @@ const sha = (file: string) =>
 
 describe('contract fuzzing over both transports', () => {
   const dataDir = tempDirFor('fuzz');
-  const services = createServices({
-    file: openSettingsFile(dataDir),
-    vault: () => new SessionVault('test.'),
-    transport: 'browser',
-    dataDir,
-    log: () => undefined,
-  });
+  const services = testServices(dataDir);
   registerIpc(services, RENDERER);
   let web: WebConsole;
   const files = [path.join(dataDir, 'settings.json'), path.join(dataDir, 'users.sqlite')];

@@ -18,14 +18,25 @@ export const WIZARD_OPTIONS = {
   importDisabled: true,
 } as const;
 
-export function consoleServices(dataDir: string) {
-  const services = createServices({
+/** The console's services on a data folder, with passwords kept in memory (as the browser console keeps them). */
+export function testServices(
+  dataDir: string,
+  {
+    transport = 'browser',
+    log = () => undefined,
+  }: { transport?: 'browser' | 'electron'; log?: (l: string) => void } = {},
+) {
+  return createServices({
     file: openSettingsFile(dataDir),
     vault: () => new SessionVault('test.'),
-    transport: 'browser',
+    transport,
     dataDir,
-    log: () => undefined,
+    log,
   });
+}
+
+export function consoleServices(dataDir: string) {
+  const services = testServices(dataDir);
   const call = (name: string, input: unknown) => dispatch(services.handlers, name, input, () => undefined);
   /** The outcome of the next import job that finishes (subscribe before starting it). */
   const nextOutcome = () =>

@@ -3,14 +3,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OPERATION_NAMES } from '../../../shared/contract.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/settings.ts';
-import { createServices } from '../../../electron/core/app-services.ts';
 import { dispatch } from '../../../electron/core/handlers.ts';
-import { SessionVault } from '../../../electron/core/secrets/password-vault.ts';
-import { openSettingsFile } from '../../../electron/core/settings/conf-file.ts';
 import { BASE_DN, NETBIOS } from '../../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../../support/real-parts.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../../support/settings-for-dc.ts';
 import { tempDir } from '../../support/temp-dir.ts';
+import { testServices } from '../../support/console-services.ts';
 
 const good: Settings = {
   ...DEFAULT_SETTINGS,
@@ -22,13 +20,7 @@ const good: Settings = {
 function setup() {
   const dataDir = tempDir();
   const logs: string[] = [];
-  const services = createServices({
-    file: openSettingsFile(dataDir),
-    vault: () => new SessionVault('test.'),
-    transport: 'browser',
-    dataDir,
-    log: (l) => logs.push(l),
-  });
+  const services = testServices(dataDir, { log: (l) => logs.push(l) });
   const call = (name: unknown, input: unknown) => dispatch(services.handlers, name, input, (l) => logs.push(l));
   const settingsFile = path.join(dataDir, 'settings.json');
   const snapshot = () => (fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : null);

@@ -4,16 +4,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../../electron/core/accounts/local-password.ts';
-import { createServices, type Services } from '../../../electron/core/app-services.ts';
-import { RENDERER_DIR } from '../../../electron/core/browser-console.ts';
 import { openUsersDatabase } from '../../../electron/core/database/users-database.ts';
-import { SessionVault } from '../../../electron/core/secrets/password-vault.ts';
-import { openSettingsFile } from '../../../electron/core/settings/conf-file.ts';
-import { startWebConsole, type WebConsole } from '../../../electron/core/transport/http-server.ts';
-import { launchChromium } from '../../support/browser.ts';
+import type { Services } from '../../../electron/core/app-services.ts';
+import { type BrowserConsole, openBrowserConsole } from '../../support/browser.ts';
+import { testServices } from '../../support/console-services.ts';
 import { realPartsAvailable } from '../../support/real-parts.ts';
 import { tempDirFor } from '../../support/temp-dir.ts';
 import { databaseContent, sql } from '../../support/users-db.ts';
@@ -22,17 +19,12 @@ describe.runIf(realPartsAvailable())('account actions in the users view', () => 
   const dataDir = tempDirFor('account-actions');
   const file = path.join(dataDir, 'users.sqlite');
   let services: Services;
-  let web: WebConsole;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
+  let opened: BrowserConsole;
   let page: Page;
-  const pageErrors: string[] = [];
   const row = (logon: string) => page.getByRole('row', { name: logon, exact: true });
   const button = (name: string) => page.getByRole('toolbar', { name: 'Account actions' }).getByRole('button', { name });
 
   beforeAll(async () => {
-    if (!fs.existsSync(`${RENDERER_DIR}/index.html`))
-      throw new Error('The renderer is not built: run "npm run build" (npm test does).');
     openUsersDatabase(file).close();
     sql(
       file,
@@ -40,25 +32,15 @@ describe.runIf(realPartsAvailable())('account actions in the users view', () => 
         "created_at, updated_at) VALUES ('alice', 'alice', 'Alice Archer', 1, 'user', 1, 'ad', 'g1', " +
         "'CN=Alice Archer,OU=Sales,DC=corp,DC=example,DC=test', 't', 't')",
     );
-    services = createServices({
-      file: openSettingsFile(dataDir),
-      vault: () => new SessionVault('test.'),
-      transport: 'browser',
-      dataDir,
-      log: () => undefined,
-    });
-    web = await startWebConsole({ services, staticDir: RENDERER_DIR });
-    ({ browser, close: closeBrowser } = await launchChromium());
-    page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
-    page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(web.url);
+    services = testServices(dataDir);
+    opened = await openBrowserConsole(services);
+    page = opened.page;
+    await page.goto(opened.web.url);
     await row('alice').waitFor();
   });
 
   afterAll(async () => {
-    await closeBrowser?.();
-    await web?.close();
+    await opened?.close();
     services?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
@@ -138,6 +120,6 @@ describe.runIf(realPartsAvailable())('account actions in the users view', () => 
         started_by: 'console',
       })),
     );
-    expect(pageErrors).toEqual([]);
+    expect(opened.pageErrors).toEqual([]);
   });
 });

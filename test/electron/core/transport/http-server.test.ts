@@ -7,11 +7,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { DEFAULT_SETTINGS } from '../../../../shared/settings.ts';
-import { createServices } from '../../../../electron/core/app-services.ts';
-import { SessionVault } from '../../../../electron/core/secrets/password-vault.ts';
-import { openSettingsFile } from '../../../../electron/core/settings/conf-file.ts';
 import { startWebConsole, type WebConsole } from '../../../../electron/core/transport/http-server.ts';
 import { tempDirFor } from '../../../support/temp-dir.ts';
+import { testServices } from '../../../support/console-services.ts';
 
 interface Reply {
   status: number;
@@ -39,7 +37,7 @@ function request(
 
 describe('the browser console server', () => {
   let web: WebConsole;
-  let services: ReturnType<typeof createServices>;
+  let services: ReturnType<typeof testServices>;
   const dataDir = tempDirFor('http-server');
   const staticDir = path.join(dataDir, 'static');
 
@@ -47,13 +45,7 @@ describe('the browser console server', () => {
     fs.mkdirSync(staticDir);
     fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
     fs.writeFileSync(path.join(dataDir, 'secret.txt'), 'outside the static folder');
-    services = createServices({
-      file: openSettingsFile(dataDir),
-      vault: () => new SessionVault('test.'),
-      transport: 'browser',
-      dataDir,
-      log: () => undefined,
-    });
+    services = testServices(dataDir);
     web = await startWebConsole({ services, staticDir });
   });
   afterAll(async () => {
