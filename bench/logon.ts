@@ -12,7 +12,6 @@
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Attribute, Change, Client } from 'ldapts';
@@ -20,6 +19,7 @@ import { BCSCMD } from '../test/support/bcscmd.ts';
 import { DOMAIN, NETBIOS, SERVICE_ACCOUNT } from '../test/support/directory-fixture.ts';
 import { EJABBERDCTL, extauthCommand, giveToEjabberd, startEjabberd } from '../test/support/ejabberd.ts';
 import { adminClient, unicodePwd } from '../test/support/seed-directory.ts';
+import { startTcpProxy, type TcpProxy } from '../test/support/tcp-proxy.ts';
 import { xmppLogon } from '../test/support/xmpp.ts';
 import { openBenchDc } from './bench-dc.ts';
 import { BENCH_OU } from './seed-bench-ou.ts';
@@ -36,25 +36,6 @@ const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
 const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 0)} ms`;
 const summary = (values: number[]) => `p50 ${ms(percentile(values, 50))}, p99 ${ms(percentile(values, 99))}`;
-
-/** Counts the TCP connections made to the DC: the bench's extauth processes reach it through this relay. */
-async function countingRelay(address: string, port: number): Promise<{ port: number; count: () => number }> {
-  let connections = 0;
-  const server = net.createServer((client) => {
-    connections++;
-    const upstream = net.connect({ host: address, port });
-    client.pipe(upstream).pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-  });
-  await new Promise<void>((resolve) => server.listen(0, address, resolve));
-  server.unref();
-  return { port: (server.address() as net.AddressInfo).port, count: () => connections };
-}
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const t0 = performance.now();
@@ -84,6 +65,7 @@ const { dc, cache, stop } = await openBenchDc(USERS);
 const data = fs.mkdtempSync(path.join(cache, '..', 'logon-'));
 fs.chmodSync(data, 0o755);
 const servers: { stop: () => Promise<void> }[] = [];
+let relay: TcpProxy | null = null;
 try {
   // Passwords for the accounts that log on (the seeded ones need none: they are import material).
   const admin = await adminClient(dc.address, dc.caFile);
@@ -101,7 +83,8 @@ try {
     );
   await admin.unbind();
 
-  const relay = await countingRelay(dc.address, 636);
+  // The extauth processes reach the DC through this relay, which counts their connections.
+  relay = await startTcpProxy(dc.address, 636, dc.address);
   const caFile = path.join(data, 'ca.pem');
   fs.copyFileSync(dc.caFile, caFile);
   const set = spawnSync(
@@ -219,13 +202,13 @@ try {
   });
   servers.push(server);
   await xmppLogon(server, 'nobody-warms-up', 'x'); // the pool's processes start before the figures
-  const before = relay.count();
+  const before = relay.connections();
   const known = await logons(
     server,
     Array.from({ length: LOGONS }, (_, i) => name(i)),
     PASSWORD,
   );
-  const knownConnections = relay.count() - before;
+  const knownConnections = relay.connections() - before;
   const first = await logons(server, firstTimers, PASSWORD);
   const check = new DatabaseSync(path.join(data, 'users.sqlite'));
   const created = (
@@ -264,6 +247,7 @@ try {
       `${ms(percentile(floor.latencies, 50) + bindP50)}`,
   );
 } finally {
+  await relay?.close();
   for (const s of servers) await s.stop().catch(() => undefined);
   stop();
   fs.rmSync(data, { recursive: true, force: true });

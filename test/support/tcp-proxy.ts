@@ -8,6 +8,8 @@ export interface TcpProxy {
   port: number;
   /** Bytes relayed from the DC so far. */
   fromServer(): number;
+  /** Connections accepted so far. */
+  connections(): number;
   /** Cut every connection once this many bytes came from the DC. */
   cutAfter(bytes: number): void;
   /** Stop relaying (both sockets stay open) once this many bytes came from the DC. */
@@ -15,12 +17,18 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(host: string, port: number): Promise<TcpProxy> {
+/**
+ * `listenOn`: the address the relay listens on (default 127.0.0.1); the DC's own address keeps its
+ * certificate's name valid for a client that connects to the relay.
+ */
+export async function startTcpProxy(host: string, port: number, listenOn = '127.0.0.1'): Promise<TcpProxy> {
   let received = 0;
+  let accepted = 0;
   let cutAt = Infinity;
   let stallAt = Infinity;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
+    accepted++;
     const upstream = net.connect({ host, port });
     sockets.add(client).add(upstream);
     const end = () => {
@@ -37,10 +45,11 @@ export async function startTcpProxy(host: string, port: number): Promise<TcpProx
       client.write(chunk);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, listenOn, resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
     fromServer: () => received,
+    connections: () => accepted,
     cutAfter: (bytes) => {
       cutAt = bytes;
     },

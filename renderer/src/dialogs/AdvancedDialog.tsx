@@ -176,6 +176,26 @@ export function AdvancedDialog({
         {errors[key]}
       </span>
     ) : null;
+  /** A whole-number field: its label, the box, and its error (ranges from shared/settings.ts). */
+  const numberField = (
+    key: 'connectTimeout' | 'timeout' | 'pageSize' | 'logonFailureCap',
+    id: string,
+    label: string,
+  ) => (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <div>
+        <input
+          id={id}
+          className="short"
+          value={form[key]}
+          inputMode="numeric"
+          onChange={(e) => set(key, e.target.value)}
+        />
+        {fieldError(key)}
+      </div>
+    </>
+  );
 
   const inputIds: Record<string, string> = {
     ouPath: ids.path,
@@ -302,39 +322,9 @@ export function AdvancedDialog({
               onChange={(e) => set('caFile', e.target.value)}
             />
           </div>
-          <label htmlFor={ids.ct}>Connect timeout (seconds)</label>
-          <div>
-            <input
-              id={ids.ct}
-              className="short"
-              value={form.connectTimeout}
-              inputMode="numeric"
-              onChange={(e) => set('connectTimeout', e.target.value)}
-            />
-            {fieldError('connectTimeout')}
-          </div>
-          <label htmlFor={ids.to}>Operation timeout (seconds)</label>
-          <div>
-            <input
-              id={ids.to}
-              className="short"
-              value={form.timeout}
-              inputMode="numeric"
-              onChange={(e) => set('timeout', e.target.value)}
-            />
-            {fieldError('timeout')}
-          </div>
-          <label htmlFor={ids.ps}>Page size</label>
-          <div>
-            <input
-              id={ids.ps}
-              className="short"
-              value={form.pageSize}
-              inputMode="numeric"
-              onChange={(e) => set('pageSize', e.target.value)}
-            />
-            {fieldError('pageSize')}
-          </div>
+          {numberField('connectTimeout', ids.ct, 'Connect timeout (seconds)')}
+          {numberField('timeout', ids.to, 'Operation timeout (seconds)')}
+          {numberField('pageSize', ids.ps, 'Page size')}
         </div>
       </fieldset>
       <fieldset>
@@ -373,17 +363,7 @@ export function AdvancedDialog({
             />
             {fieldError('imDomains')}
           </div>
-          <label htmlFor={ids.cap}>Failed logons allowed per 30 min without a domain lockout policy</label>
-          <div>
-            <input
-              id={ids.cap}
-              className="short"
-              value={form.logonFailureCap}
-              inputMode="numeric"
-              onChange={(e) => set('logonFailureCap', e.target.value)}
-            />
-            {fieldError('logonFailureCap')}
-          </div>
+          {numberField('logonFailureCap', ids.cap, 'Failed logons allowed per 30 min without a domain lockout policy')}
         </div>
         <p className="note">
           With a lockout policy the IM server stops checking an account&apos;s password two failures before the domain
