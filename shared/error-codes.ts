@@ -106,6 +106,9 @@ export const ERROR_CODES = {
   'no-such-run': 'there is no import run with that number',
   'worker-failed': 'the import worker stopped unexpectedly',
   cancelled: 'the import was cancelled',
+  // The scheduled sync
+  'sync-running': 'another sync of this users database is running (the service, the wizard or bcscmd)',
+  'service-running': 'a sync service already runs on this data folder',
   // Local accounts and logons
   'account-exists': 'an account with that logon name is already in the users database',
   'no-such-account': 'no account with that logon name is in the users database',

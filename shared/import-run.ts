@@ -7,7 +7,7 @@ export type ImportMode = 'new' | 'add' | 'sync';
  * limit.
  */
 export const MAX_LEFT_OUT = 20_000;
-export type StartedBy = 'wizard' | 'command-line' | 'on-the-fly' | 'console';
+export type StartedBy = 'wizard' | 'command-line' | 'on-the-fly' | 'console' | 'service';
 /** What a history entry records: an import, an on-the-fly import, or an administrator's change to one account. */
 export type RunKind = ImportMode | 'on-the-fly' | 'account';
 export type Action = 'create' | 'update' | 'disable' | 'enable' | 'unchanged' | 'skip' | 'conflict' | 'failed';
@@ -61,6 +61,24 @@ export const emptyCounts = (): Counts => ({
   failed: 0,
 });
 
+/** The counts in the order and words every report uses. */
+export const COUNT_LABELS: [keyof Counts, string][] = [
+  ['created', 'created'],
+  ['updated', 'updated'],
+  ['disabled', 'disabled'],
+  ['enabled', 'enabled'],
+  ['unchanged', 'unchanged'],
+  ['skipped', 'skipped'],
+  ['conflicts', 'conflicts'],
+  ['failed', 'failed'],
+];
+
+/** "3 updated, 1 disabled" — what a run did, the unchanged ones left out when `unchanged` is false. */
+export const countsText = (c: Counts, { unchanged = true }: { unchanged?: boolean } = {}): string =>
+  COUNT_LABELS.filter(([k]) => c[k] > 0 && (unchanged || k !== 'unchanged'))
+    .map(([k, label]) => `${c[k]} ${label}`)
+    .join(', ') || 'no changes';
+
 export interface Progress {
   phase: Phase;
   done: number;
@@ -106,6 +124,8 @@ export interface ImportOutcome {
   planDigest: string | null;
   /** Planned writes the administrator left out (reported as skips). */
   leftOut: number;
+  /** Stopped by the safety limit: how many accounts the run would have disabled. */
+  wouldDisable: number | null;
 }
 
 /** An outcome with nothing done yet: what the engine fills in, and what a run that never started reports. */
@@ -130,5 +150,6 @@ export function blankOutcome(mode: ImportMode, dryRun: boolean, status: RunStatu
     plan: null,
     planDigest: null,
     leftOut: 0,
+    wouldDisable: null,
   };
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { parseAdsPath } from './adspath.ts';
 import { parseImDomains } from './im-domains.ts';
+import { parseImportSource } from './import-source.ts';
 import { parseLoginId } from './login-id.ts';
 import { parseServerList } from './server-list.ts';
 import { parseServerOuPath } from './server-ou-path.ts';
@@ -24,9 +25,14 @@ export const NUMBER_RANGES = {
   pageSize: { min: 1, max: 1000 },
   /** Failed password checks per account per 30 minutes when the domain has no lockout policy. */
   logonFailureCap: { min: 1, max: 1000 },
+  /** Minutes between scheduled syncs; 0 = the schedule is off. At most a week. */
+  syncEveryMinutes: { min: 0, max: 10_080 },
 } as const;
 const whole = (key: keyof typeof NUMBER_RANGES) =>
   z.number().int().min(NUMBER_RANGES[key].min).max(NUMBER_RANGES[key].max);
+
+/** HH:MM, 00:00–23:59. */
+export const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export const settingsSchema = z
   .object({
@@ -66,6 +72,12 @@ export const settingsSchema = z
      * the domain has no lockout policy (with one, two below its threshold within its window).
      */
     logonFailureCap: whole('logonFailureCap'),
+    /** What the scheduled sync imports ('' = the OU container path); see import-source.ts. */
+    importSource: z.string().max(65_536),
+    /** `bcscmd /SERVICE` syncs this often (0 = off). */
+    syncEveryMinutes: whole('syncEveryMinutes'),
+    /** The daily full pass: a local time of day, HH:MM (24-hour). */
+    fullSyncAt: z.string().regex(TIME_OF_DAY, 'must be a time of day such as 03:00'),
   })
   .strict();
 
@@ -94,6 +106,9 @@ export const DEFAULT_SETTINGS: Settings = {
   notFoundCacheSeconds: 60,
   imDomains: '',
   logonFailureCap: 10,
+  importSource: '',
+  syncEveryMinutes: 30,
+  fullSyncAt: '03:00',
 };
 
 export interface FieldProblem {
@@ -117,6 +132,8 @@ export function settingsProblems(s: Settings, { complete = true }: { complete?: 
     problems.push({ field: 'placementOu', message: `Server OU for imported accounts: ${placement.error}` });
   const domains = parseImDomains(s.imDomains);
   if (!domains.ok) problems.push({ field: 'imDomains', message: `IM domains: ${domains.error}` });
+  const source = parseImportSource(s.importSource);
+  if (!source.ok) problems.push({ field: 'importSource', message: `Import source: ${source.error}` });
   const path = parseAdsPath(s.ouPath);
   if (!path.ok) problems.push({ field: 'ouPath', message: `OU container path: ${path.error}` });
   if (s.server.trim() !== '') {

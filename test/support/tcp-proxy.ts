@@ -1,6 +1,6 @@
 /**
- * A TCP relay in front of the real DC, so that a test can make the DC vanish (cut) or hang (stall) in the
- * middle of a search without stopping the DC that other suites share.
+ * A TCP relay in front of the real DC, so that a test can make the DC vanish (cut, down), hang (stall,
+ * hold) or come back (release, up) in the middle of a run without stopping the DC that other suites share.
  */
 import net from 'node:net';
 
@@ -14,6 +14,14 @@ export interface TcpProxy {
   cutAfter(bytes: number): void;
   /** Stop relaying (both sockets stay open) once this many bytes came from the DC. */
   stallAfter(bytes: number): void;
+  /** Keep what the DC sends from now on until release(): the client waits as for a slow DC. */
+  hold(): void;
+  /** Deliver what was held, and relay again. */
+  release(): void;
+  /** Stop listening and drop every connection: connecting is refused, as with a DC that is down. */
+  down(): Promise<void>;
+  /** Listen again on the same port. */
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -26,6 +34,7 @@ export async function startTcpProxy(host: string, port: number, listenOn = '127.
   let accepted = 0;
   let cutAt = Infinity;
   let stallAt = Infinity;
+  let held: { client: net.Socket; chunk: Buffer }[] | null = null;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     accepted++;
@@ -34,6 +43,8 @@ export async function startTcpProxy(host: string, port: number, listenOn = '127.
     const end = () => {
       client.destroy();
       upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
     };
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
@@ -42,12 +53,19 @@ export async function startTcpProxy(host: string, port: number, listenOn = '127.
       received += chunk.length;
       if (received >= cutAt) return end();
       if (received >= stallAt) return; // swallowed: the client waits for an answer that never comes
-      client.write(chunk);
+      if (held) held.push({ client, chunk });
+      else client.write(chunk);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, listenOn, resolve));
+  const listen = (at: number) => new Promise<void>((resolve) => server.listen(at, listenOn, resolve));
+  const dropAll = () => {
+    for (const s of sockets) s.destroy();
+    sockets.clear();
+  };
+  await listen(0);
+  const listenPort = (server.address() as net.AddressInfo).port;
   return {
-    port: (server.address() as net.AddressInfo).port,
+    port: listenPort,
     fromServer: () => received,
     connections: () => accepted,
     cutAfter: (bytes) => {
@@ -56,9 +74,24 @@ export async function startTcpProxy(host: string, port: number, listenOn = '127.
     stallAfter: (bytes) => {
       stallAt = bytes;
     },
+    hold: () => {
+      held ??= [];
+    },
+    release: () => {
+      const queued = held ?? [];
+      held = null;
+      for (const { client, chunk } of queued) if (!client.destroyed) client.write(chunk);
+    },
+    down: () =>
+      new Promise<void>((resolve) => {
+        dropAll();
+        server.close(() => resolve());
+      }),
+    up: () => listen(listenPort),
     close: () =>
       new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
+        dropAll();
+        if (!server.listening) return resolve();
         server.close(() => resolve());
       }),
   };

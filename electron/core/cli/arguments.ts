@@ -29,6 +29,18 @@ export interface CliRequest {
   lookup: string | null;
   /** /EXTAUTH: ejabberd's external authentication program. */
   extauth: boolean;
+  /** /SERVICE: the scheduled sync, until stopped. */
+  service: boolean;
+  /** /STATUS: how the scheduled sync is doing. */
+  status: boolean;
+  /** /INSTALLSERVICE [/PRINT]: run /SERVICE at boot. */
+  installService: boolean;
+  print: boolean;
+  /** /RUNNOW [/YES]: ask the service to run at once; /RESUME: lift a pause. */
+  runNow: boolean;
+  resume: boolean;
+  /** /WAIT:<seconds>: /LDAP queues this long behind a running sync. */
+  waitSeconds: number;
   /** One local account's change: /ADDUSER, /SETPASSWORD, /DISABLE, /ENABLE, /DELETEUSER. */
   account: { action: AccountAction; logon: string } | null;
   /** /ADDUSER's details; `accountOu` is a server OU path (with /ADDUSER, /OU names one). */
@@ -49,7 +61,24 @@ const ACCOUNT_SWITCHES: Record<string, AccountAction> = {
 export class UsageError extends Error {}
 
 type Flag =
-  'help' | 'show' | 'test' | 'json' | 'ldap' | 'dryRun' | 'full' | 'yes' | 'users' | 'history' | 'csv' | 'extauth';
+  | 'help'
+  | 'show'
+  | 'test'
+  | 'json'
+  | 'ldap'
+  | 'dryRun'
+  | 'full'
+  | 'yes'
+  | 'users'
+  | 'history'
+  | 'csv'
+  | 'extauth'
+  | 'service'
+  | 'status'
+  | 'installService'
+  | 'print'
+  | 'runNow'
+  | 'resume';
 const FLAGS: Record<string, Flag> = {
   '?': 'help',
   help: 'help',
@@ -67,9 +96,28 @@ const FLAGS: Record<string, Flag> = {
   history: 'history',
   csv: 'csv',
   extauth: 'extauth',
+  service: 'service',
+  status: 'status',
+  installservice: 'installService',
+  'install-service': 'installService',
+  print: 'print',
+  runnow: 'runNow',
+  'run-now': 'runNow',
+  resume: 'resume',
 };
 type Valued =
-  'data' | 'set' | 'passwordfile' | 'mode' | 'report' | 'ou' | 'group' | 'lookup' | 'account' | 'name' | 'email';
+  | 'data'
+  | 'set'
+  | 'passwordfile'
+  | 'mode'
+  | 'report'
+  | 'ou'
+  | 'group'
+  | 'lookup'
+  | 'account'
+  | 'name'
+  | 'email'
+  | 'wait';
 const VALUED: Record<string, Valued> = {
   adduser: 'account',
   setpassword: 'account',
@@ -87,6 +135,7 @@ const VALUED: Record<string, Valued> = {
   ou: 'ou',
   group: 'group',
   lookup: 'lookup',
+  wait: 'wait',
 };
 const EXAMPLES = {
   set: '/SET:server=dc1.domain.com',
@@ -100,7 +149,10 @@ const EXAMPLES = {
   account: '/ADDUSER:jsmith',
   name: '/NAME:"John Smith"',
   email: '/EMAIL:jsmith@domain.com',
+  wait: '/WAIT:600',
 };
+/** /WAIT's ceiling: a day. */
+const MAX_WAIT_SECONDS = 86_400;
 const MODES: ImportMode[] = ['sync', 'add', 'new'];
 const ONLY_WITH_LDAP: Flag[] = ['dryRun', 'full', 'yes'];
 
@@ -126,6 +178,13 @@ export function parseCliArguments(argv: string[]): CliRequest {
     csv: false,
     lookup: null,
     extauth: false,
+    service: false,
+    status: false,
+    installService: false,
+    print: false,
+    runNow: false,
+    resume: false,
+    waitSeconds: 0,
     account: null,
     displayName: '',
     email: '',
@@ -152,7 +211,11 @@ export function parseCliArguments(argv: string[]): CliRequest {
       throw new UsageError(`/${name.toUpperCase()} needs a value, e.g. ${EXAMPLES[valued]}.`);
     if (valued === 'data') request.dataDir = value;
     else if (valued === 'lookup') request.lookup = value;
-    else if (valued === 'account') {
+    else if (valued === 'wait') {
+      if (!/^\d{1,6}$/.test(value.trim()) || Number(value.trim()) > MAX_WAIT_SECONDS)
+        throw new UsageError(`/WAIT takes seconds, 0 to ${MAX_WAIT_SECONDS}, not "${value}".`);
+      request.waitSeconds = Number(value.trim());
+    } else if (valued === 'account') {
       if (request.account) throw new UsageError('Give one account change at a time.');
       request.account = { action: ACCOUNT_SWITCHES[name]!, logon: value };
     } else if (valued === 'name') request.displayName = value;
@@ -200,14 +263,19 @@ export function parseCliArguments(argv: string[]): CliRequest {
     throw new UsageError('/NAME and /EMAIL work with /ADDUSER.');
   // /DRYRUN also shows what /LOOKUP would import.
   const importOptions = [
-    ...ONLY_WITH_LDAP.filter((f) => request[f] && !(f === 'dryRun' && request.lookup !== null)).map(
-      (f) => `/${f.toUpperCase()}`,
-    ),
+    ...ONLY_WITH_LDAP.filter(
+      (f) => request[f] && !(f === 'dryRun' && request.lookup !== null) && !(f === 'yes' && request.runNow),
+    ).map((f) => `/${f.toUpperCase()}`),
     ...(modeGiven ? ['/MODE'] : []),
     ...(request.ous.length ? ['/OU'] : []),
     ...(request.groups.length ? ['/GROUP'] : []),
   ];
   if (request.ldap && request.lookup !== null) throw new UsageError('Choose /LDAP or /LOOKUP, not both.');
+  if (request.waitSeconds > 0 && !request.ldap) throw new UsageError('/WAIT works with /LDAP.');
+  if (request.print && !request.installService) throw new UsageError('/PRINT works with /INSTALLSERVICE.');
+  const alone = (['service', 'installService', 'extauth'] as const).filter((f) => request[f]);
+  if (alone.length > 1 || (alone.length === 1 && (request.ldap || request.test || request.lookup !== null)))
+    throw new UsageError(`/${alone[0]!.toUpperCase()} runs on its own: give it without /LDAP, /TEST or /LOOKUP.`);
   if (!request.ldap && importOptions.length > 0)
     throw new UsageError(`${importOptions.join(', ')} only work${importOptions.length === 1 ? 's' : ''} with /LDAP.`);
   if (request.csv && request.report === null) throw new UsageError('/CSV works with /REPORT:<run>.');
@@ -218,7 +286,9 @@ export function parseCliArguments(argv: string[]): CliRequest {
 export const HELP = `bcscmd — AD Console command line
 
 Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] [/PASSWORDFILE:<file>]
-       bcscmd /LDAP [/MODE:sync|add|new] [/DRYRUN] [/FULL] [/YES] [/OU:<dn>] [/GROUP:<dn>] [/JSON]
+       bcscmd /LDAP [/MODE:sync|add|new] [/DRYRUN] [/FULL] [/YES] [/OU:<dn>] [/GROUP:<dn>] [/WAIT:<s>] [/JSON]
+       bcscmd /SERVICE [/PASSWORDFILE:<file>] | /STATUS [/JSON] | /RUNNOW [/YES] | /RESUME
+       bcscmd /INSTALLSERVICE [/PRINT] [/PASSWORDFILE:<file>]
        bcscmd /USERS [/JSON] | /HISTORY [/JSON] | /REPORT:<run> [/CSV | /JSON]
        bcscmd /LOOKUP:<name> [/DRYRUN] [/JSON]
        bcscmd /EXTAUTH [/PASSWORDFILE:<file>]
@@ -233,7 +303,8 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
                         server, port, security (ldaps|starttls|none), caFile, connectTimeout, timeout,
                         pageSize, importComputers, parseMiddleName, placement (recreate|single),
                         placementOu, importDisabled, fullSyncEvery, disableLimitPercent,
-                        disableLimitCount, notFoundCacheSeconds, imDomains, logonFailureCap.
+                        disableLimitCount, notFoundCacheSeconds, imDomains, logonFailureCap,
+                        importSource, syncEveryMinutes, fullSyncAt.
   /SHOW                 Print the settings (never the password).
   /TEST                 Test the connection to Active Directory, step by step.
   /LDAP                 Import accounts from Active Directory into the users database. Modes:
@@ -247,7 +318,25 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
   /YES                  Go ahead although the run would disable more accounts than the limit
                         (disableLimitPercent / disableLimitCount) or the directory returned none.
   /OU:<dn> /GROUP:<dn>  Import from these OUs (with sub-OUs) and/or group members (nested groups
-                        included) instead of the OU container path; repeatable.
+                        included) instead of the saved import source (importSource: what the
+                        wizard last applied; empty = the OU container path); repeatable.
+  /WAIT:<seconds>       When another sync of this database runs (the service, the wizard, another
+                        /LDAP), wait up to this long for it (default 0), else exit 4.
+  /SERVICE              Run the scheduled sync until stopped (SIGTERM, Ctrl+C): every syncEveryMinutes
+                        (default 30; 0 = off) an incremental sync of the saved import source, a full
+                        pass every fullSyncEvery runs and daily at fullSyncAt (default 03:00). Failures
+                        are retried with back-off; a run stopped by the safety limit waits for /LDAP
+                        /YES or the console; a settings change of what it imports pauses it until
+                        previewed (/LDAP /DRYRUN, the wizard) or /RESUME. One per data folder.
+  /STATUS               How the scheduled sync is doing. Exit 0 healthy (or the schedule is off),
+                        1 failing, waiting for confirmation or paused, 3 no service has checked in for
+                        two intervals.
+  /RUNNOW               Ask the service to sync at once (with /YES: past the safety limit); it also
+                        resumes a paused schedule.
+  /RESUME               Lift a pause: the schedule runs with the settings as they are now.
+  /INSTALLSERVICE       Write what runs /SERVICE at boot (Linux: a systemd unit in /etc/systemd/system;
+                        Windows: a Task Scheduler XML in the data folder) and print the command that
+                        enables it; with /PRINT only print it.
   /LOOKUP:<name>        What the communication server does with an unknown logon (name, DOMAIN\name or
                         name@domain): found in the users database, else (with autoImport on) looked up
                         in Active Directory within the OU path and imported. With /DRYRUN: what would be
@@ -276,5 +365,6 @@ The password comes from the ADCONSOLE_LDAP_PASSWORD environment variable, /PASSW
 console stored for the same login ID and server. POSIX forms work too: --test, --set key=value, --data dir.
 
 Exit codes: 0 success, 1 the operation failed (an import changed nothing), 2 usage or invalid input,
-3 an import stopped by the safety limit (nothing changed; see /DRYRUN, confirm with /YES).
+3 an import stopped by the safety limit (nothing changed; see /DRYRUN, confirm with /YES), 4 another
+sync of this database is running (see /WAIT). /STATUS has its own (above).
 `;

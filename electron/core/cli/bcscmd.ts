@@ -17,6 +17,7 @@ import { runDatabaseCommand, runLdap } from './import-commands.ts';
 import { runLookup } from './lookup-command.ts';
 import { runAccountCommand } from './account-commands.ts';
 import { runExtauth } from './extauth-command.ts';
+import { runInstallService, runScheduleRequest, runService, runStatus } from './schedule-commands.ts';
 
 /** The desktop console seals the password with the OS key store, which a plain-Node process cannot open. */
 const desktopOnlyCipher: SecretCipher = {
@@ -85,10 +86,13 @@ export async function runBcscmd(
     throw err;
   }
   const databaseCommand = request.users || request.history || request.report !== null;
+  const scheduleCommand =
+    request.service || request.status || request.installService || request.runNow || request.resume;
   if (
     request.help ||
     (!request.show &&
       !request.extauth &&
+      !scheduleCommand &&
       request.account === null &&
       !request.test &&
       !request.ldap &&
@@ -155,6 +159,22 @@ export async function runBcscmd(
     else io.out(showText(view.value as SettingsView));
   }
 
+  if (scheduleCommand && !request.service) {
+    // These read the schedule's state or write a definition: no password is needed (nor read) here.
+    const context = {
+      load: () => ({ settings: services.settings.load(), password: null }),
+      settingsFile: services.settings.file.path,
+      databaseFile: databaseFile(dataDir),
+      dataDir,
+    };
+    if (request.installService) return runInstallService(request, context, io);
+    if (request.runNow || request.resume) {
+      const code = runScheduleRequest(request, context, io);
+      if (code !== EXIT.ok || !request.status) return code;
+    }
+    return runStatus(request, context, io);
+  }
+
   let exit: number = EXIT.ok;
   let password: string | undefined;
   try {
@@ -167,21 +187,26 @@ export async function runBcscmd(
   const settings = services.settings.load();
   // Typed (environment, file) first; else one the desktop stored, which a plain-Node process can rarely open.
   password ??= services.vault.read(passwordTargetOf(settings)) ?? undefined;
-  if ((request.test || request.ldap || request.extauth) && !password && settings.account === 'specified') {
+  if (
+    (request.test || request.ldap || request.extauth || request.service) &&
+    !password &&
+    settings.account === 'specified'
+  ) {
     io.err(
       'bcscmd has no password: give it in the ADCONSOLE_LDAP_PASSWORD environment variable or with ' +
         '/PASSWORDFILE:<file> (the command line cannot open a password the desktop console sealed with the ' +
         "system's key store).\n",
     );
   }
+  // Long-running modes read the settings and the password again when they change (ejabberd keeps its
+  // extauth programs running; the service runs for months).
+  const load = () => {
+    const current = services.settings.load();
+    const typed =
+      env.ADCONSOLE_LDAP_PASSWORD || (request.passwordFile ? readPasswordFile(request.passwordFile) : undefined);
+    return { settings: current, password: typed ?? services.vault.read(passwordTargetOf(current)) ?? null };
+  };
   if (request.extauth) {
-    // ejabberd keeps its extauth programs running: a changed settings or password file is read again.
-    const load = () => {
-      const current = services.settings.load();
-      const typed =
-        env.ADCONSOLE_LDAP_PASSWORD || (request.passwordFile ? readPasswordFile(request.passwordFile) : undefined);
-      return { settings: current, password: typed ?? services.vault.read(passwordTargetOf(current)) ?? null };
-    };
     return runExtauth(
       {
         load,
@@ -192,6 +217,12 @@ export async function runBcscmd(
       { input: io.stdin ?? process.stdin, output: io.stdout ?? process.stdout, err: io.err },
     );
   }
+  if (request.service)
+    return runService(
+      request,
+      { load, settingsFile: services.settings.file.path, databaseFile: databaseFile(dataDir), dataDir },
+      io,
+    );
   if (request.test) {
     const result = await call('connection.test', { settings, ...(password ? { password } : {}) });
     if (!result.ok) {

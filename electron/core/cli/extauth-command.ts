@@ -4,12 +4,12 @@
  * answered one at a time, in order (ejabberd waits for each answer). Runs until stdin closes, then exits 0;
  * nothing a peer sends makes it crash (ejabberd would restart it in a loop).
  */
-import fs from 'node:fs';
 import type { Settings } from '../../../shared/settings.ts';
 import { createResolver } from '../directory/resolver.ts';
 import { ExtauthService } from '../extauth/extauth-service.ts';
 import { answer, FrameReader, parseRequest } from '../extauth/frames.ts';
 import { LogonLog } from '../extauth/logon-log.ts';
+import { fileStamp as stamp } from '../settings/file-stamp.ts';
 import { EXIT } from './exit-codes.ts';
 
 export interface ExtauthStreams {
@@ -27,8 +27,6 @@ export interface ExtauthContext {
   databaseFile: string;
   dataDir: string;
 }
-
-const stamp = (files: string[]) => files.map((f) => fs.statSync(f, { throwIfNoEntry: false })?.mtimeMs ?? 0).join(',');
 
 export async function runExtauth(context: ExtauthContext, streams: ExtauthStreams): Promise<number> {
   const log = new LogonLog(context.dataDir, { echo: (line) => streams.err(`${line}\n`) });

@@ -4,23 +4,20 @@ import { databaseFile, openUsersDatabase } from '../database/users-database.ts';
 import { listAccounts } from '../database/accounts.ts';
 import { Failure } from '../failure.ts';
 import { type JobStart, startImportJob } from '../import/import-job.ts';
+import { SyncRunning } from '../sync/sync-lock.ts';
 import { findRun, listRuns, reportRows, type RunRecord } from '../import/run-history.ts';
-import type { Counts, ImportOutcome, PlannedAction, Progress } from '../../../shared/import-run.ts';
+import {
+  COUNT_LABELS,
+  countsText,
+  type ImportOutcome,
+  type PlannedAction,
+  type Progress,
+} from '../../../shared/import-run.ts';
 import type { CliRequest } from './arguments.ts';
 import { describeChanges, runReportCsv } from '../report/import-report.ts';
 import type { CliIo } from './cli-io.ts';
 import { EXIT } from './exit-codes.ts';
 
-const COUNT_LABELS: [keyof Counts, string][] = [
-  ['created', 'created'],
-  ['updated', 'updated'],
-  ['disabled', 'disabled'],
-  ['enabled', 'enabled'],
-  ['unchanged', 'unchanged'],
-  ['skipped', 'skipped'],
-  ['conflicts', 'conflicts'],
-  ['failed', 'failed'],
-];
 const MODE_NAMES = {
   new: 'Create a new database',
   add: 'Add new accounts',
@@ -103,22 +100,41 @@ function progressPrinter(err: (text: string) => void): (p: Progress) => void {
   };
 }
 
+/** Polls the sync lock while /WAIT lasts. */
+const LOCK_POLL_MS = 1000;
+
 export async function runLdap(request: CliRequest, start: Omit<JobStart, 'request'>, io: CliIo): Promise<number> {
   // The same worker-thread job as the desktop app; Ctrl+C cancels it cleanly (the run rolls back and says so).
-  const job = startImportJob(
-    {
-      ...start,
-      request: {
-        mode: request.mode,
-        dryRun: request.dryRun,
-        full: request.full,
-        confirmed: request.yes,
-        startedBy: 'command-line',
-        source: request.ous.length + request.groups.length > 0 ? { ous: request.ous, groups: request.groups } : null,
-      },
+  const jobStart: JobStart = {
+    ...start,
+    request: {
+      mode: request.mode,
+      dryRun: request.dryRun,
+      full: request.full,
+      confirmed: request.yes,
+      startedBy: 'command-line',
+      source: request.ous.length + request.groups.length > 0 ? { ous: request.ous, groups: request.groups } : null,
     },
-    request.json ? undefined : progressPrinter(io.err),
-  );
+  };
+  const deadline = Date.now() + request.waitSeconds * 1000;
+  let job;
+  let said = false;
+  for (;;) {
+    try {
+      job = startImportJob(jobStart, request.json ? undefined : progressPrinter(io.err));
+      break;
+    } catch (err) {
+      if (!(err instanceof Failure)) throw err;
+      if (!(err instanceof SyncRunning) || Date.now() >= deadline) {
+        if (request.json) io.out(`${JSON.stringify(failureJson(request, err), null, 2)}\n`);
+        io.err(`${err.message}\nWhat to do: ${err.hint}\n`);
+        return err instanceof SyncRunning ? EXIT.busy : EXIT.failed;
+      }
+      if (!said) io.err(`${err.message} Waiting up to ${request.waitSeconds} s for it to finish…\n`);
+      said = true;
+      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+    }
+  }
   const onSignal = () => job.cancel();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -134,6 +150,17 @@ export async function runLdap(request: CliRequest, start: Omit<JobStart, 'reques
   return outcome.status === 'succeeded' ? EXIT.ok : outcome.status === 'stopped' ? EXIT.stopped : EXIT.failed;
 }
 
+/** /LDAP /JSON when the run could not start (another sync runs, the database cannot be opened). */
+function failureJson(request: CliRequest, err: Failure): Record<string, unknown> {
+  return {
+    ok: false,
+    status: 'failed',
+    mode: request.mode,
+    dryRun: request.dryRun,
+    errors: [{ code: err.code, message: err.message, hint: err.hint }],
+  };
+}
+
 function withDatabase<T>(dataDir: string, work: (db: DatabaseSync) => T): T {
   const database = openUsersDatabase(databaseFile(dataDir));
   try {
@@ -142,11 +169,6 @@ function withDatabase<T>(dataDir: string, work: (db: DatabaseSync) => T): T {
     database.close();
   }
 }
-
-const countsText = (c: Counts) =>
-  COUNT_LABELS.filter(([k]) => c[k] > 0)
-    .map(([k, label]) => `${c[k]} ${label}`)
-    .join(', ') || 'no changes';
 
 function runResultText(r: RunRecord): string {
   if (r.status === 'succeeded') return countsText(r.counts);

@@ -11,7 +11,7 @@ export const interruptedWords = (host: string, pid: number) =>
   `Interrupted: the process that ran it (pid ${pid} on ${host}) ended before the run finished. Nothing was ` +
   `changed in the users database.`;
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

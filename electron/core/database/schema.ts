@@ -195,6 +195,75 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE import_runs_4 RENAME TO import_runs;
   CREATE INDEX import_runs_running ON import_runs(status) WHERE status = 'running';
   `,
+  // 5: the scheduled sync. One sync at a time per users database, whoever runs it (sync_lock: holder,
+  // host, pid and a heartbeat, so that a dead holder is recognised); the service's check-ins
+  // (sync_service); the schedule's shared state (sync_state: consecutive failures, a run waiting for an
+  // administrator's confirmation, a Run now request, and the scope last run or previewed, which pauses the
+  // schedule when the settings change what a sync would do). The service starts runs too.
+  `
+  CREATE TABLE sync_lock (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    token        TEXT NOT NULL,
+    holder       TEXT NOT NULL,
+    host         TEXT NOT NULL,
+    pid          INTEGER NOT NULL,
+    started_at   TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL
+  );
+  CREATE TABLE sync_service (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    token        TEXT NOT NULL,
+    host         TEXT NOT NULL,
+    pid          INTEGER NOT NULL,
+    since        TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL,
+    next_run_at  TEXT,
+    -- set when the service ended on its own (stopped by the administrator), so it is not "missing"
+    stopped_at   TEXT
+  );
+  CREATE TABLE sync_state (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    failures        INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    waiting_run_id  INTEGER,
+    waiting_reason  TEXT,
+    waiting_disables INTEGER,
+    run_now_at      TEXT,
+    run_now_confirmed INTEGER NOT NULL DEFAULT 0,
+    approved_scope  TEXT
+  );
+  INSERT INTO sync_state (id) VALUES (1);
+
+  CREATE TABLE import_runs_5 (
+    id          INTEGER PRIMARY KEY,
+    mode        TEXT NOT NULL CHECK (mode IN ('new', 'add', 'sync', 'on-the-fly', 'account')),
+    source      TEXT NOT NULL,
+    started_by  TEXT NOT NULL CHECK (started_by IN ('wizard', 'command-line', 'on-the-fly', 'console', 'service')),
+    incremental INTEGER NOT NULL DEFAULT 0,
+    dc          TEXT,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    status      TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled', 'stopped',
+      'interrupted')),
+    created     INTEGER NOT NULL DEFAULT 0,
+    updated     INTEGER NOT NULL DEFAULT 0,
+    disabled    INTEGER NOT NULL DEFAULT 0,
+    enabled     INTEGER NOT NULL DEFAULT 0,
+    unchanged   INTEGER NOT NULL DEFAULT 0,
+    skipped     INTEGER NOT NULL DEFAULT 0,
+    conflicts   INTEGER NOT NULL DEFAULT 0,
+    failed      INTEGER NOT NULL DEFAULT 0,
+    error       TEXT,
+    backup      TEXT,
+    host        TEXT,
+    pid         INTEGER,
+    CHECK ((status = 'running') = (finished_at IS NULL))
+  );
+  INSERT INTO import_runs_5 SELECT * FROM import_runs;
+  DROP TABLE import_runs;
+  ALTER TABLE import_runs_5 RENAME TO import_runs;
+  CREATE INDEX import_runs_running ON import_runs(status) WHERE status = 'running';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

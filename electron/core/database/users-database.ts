@@ -12,7 +12,7 @@ import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 
 export const DATABASE_FILE = 'users.sqlite';
 /** How long any connection waits for another process's lock (readers too: a file can be mid-creation). */
-const BUSY_TIMEOUT_MS = 10_000;
+export const BUSY_TIMEOUT_MS = 10_000;
 
 export function databaseFile(dataDir: string): string {
   return path.join(dataDir, DATABASE_FILE);

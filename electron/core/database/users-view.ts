@@ -12,7 +12,7 @@ import type {
   SortColumn,
   UsersOverview,
 } from '../../../shared/users-view.ts';
-import { findRun } from '../import/run-history.ts';
+import { findRun, type RunRecord } from '../import/run-history.ts';
 import { type AccountRow, accountView } from './accounts.ts';
 import { OuTree } from './ou-tree.ts';
 
@@ -30,6 +30,24 @@ interface FullRow extends AccountRow {
   created_at: string;
   updated_at: string;
   synced_at: string | null;
+}
+
+/** A history record as the console and /STATUS show it. */
+export function toRunSummary(r: RunRecord): RunSummary {
+  return {
+    id: r.id,
+    mode: r.mode,
+    source: r.source,
+    startedBy: r.startedBy,
+    status: r.status,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    counts: r.counts,
+    error: r.error,
+    backup: r.backup,
+    host: r.host,
+    pid: r.pid,
+  };
 }
 
 export function usersOverview(db: DatabaseSync, databaseFile: string): UsersOverview {
@@ -55,20 +73,7 @@ export function usersOverview(db: DatabaseSync, databaseFile: string): UsersOver
   const accounts = Number(t.accounts);
   const lastId = db.prepare('SELECT max(id) AS id FROM import_runs').get() as { id: number | null };
   const last = lastId.id === null ? null : findRun(db, Number(lastId.id));
-  const lastRun: RunSummary | null = last && {
-    id: last.id,
-    mode: last.mode,
-    source: last.source,
-    startedBy: last.startedBy,
-    status: last.status,
-    startedAt: last.startedAt,
-    finishedAt: last.finishedAt,
-    counts: last.counts,
-    error: last.error,
-    backup: last.backup,
-    host: last.host,
-    pid: last.pid,
-  };
+  const lastRun: RunSummary | null = last && toRunSummary(last);
   return {
     ous: [...nodes.values()],
     totals: {

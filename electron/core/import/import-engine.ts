@@ -40,7 +40,14 @@ import {
   type RunStatus,
   type StartedBy,
 } from '../../../shared/import-run.ts';
-import { changedSince, describeSource, explainSearchError, type ImportSource, sourceSearches } from './source.ts';
+import {
+  changedSince,
+  chosenSource,
+  describeSource,
+  explainSearchError,
+  type ImportSource,
+  sourceSearches,
+} from './source.ts';
 import {
   dcMarkFor,
   forgetMarks,
@@ -57,6 +64,8 @@ export interface ImportRequest {
   dryRun: boolean;
   /** Read every account even when an incremental pass would do (/FULL). */
   full: boolean;
+  /** Why `full` was asked for, in words (default: /FULL). */
+  fullReason?: string;
   /** The admin confirmed what the safety checks would otherwise stop (/YES, or the wizard's preview). */
   confirmed: boolean;
   startedBy: StartedBy;
@@ -87,15 +96,31 @@ export interface ImportContext {
 /** Said once, where a failed run is reported: every failure before the commit leaves the database as it was. */
 const NOTHING_CHANGED = 'Nothing was changed in the users database.';
 
-class RunStopped extends Failure {}
+class RunStopped extends Failure {
+  readonly disables: number;
+  constructor(code: Failure['code'], message: string, hint: string, disables: number) {
+    super(code, message, hint);
+    this.disables = disables;
+  }
+}
 
 const cancelled = () => new Failure('cancelled', 'The import was cancelled.', 'Start it again when you are ready.');
 
 /** The DC the last sync of this source read, when the source is known before connecting. */
 function lastDcFor(db: DatabaseSync, request: ImportRequest, settings: Settings): string | null {
   const path = parseAdsPath(settings.ouPath);
-  const source = request.source ?? (path.ok && path.dn ? { ous: [path.dn], groups: [] } : null);
+  const source = chosenSource(request.source, settings) ?? (path.ok && path.dn ? { ous: [path.dn], groups: [] } : null);
   return source ? (loadMarks(db, sourceKey(source, settings))?.dc_host ?? null) : null;
+}
+
+/** The source in words before connecting; a saved source that does not parse is named by its text. */
+function describeChosen(request: ImportRequest, settings: Settings): string {
+  try {
+    const source = chosenSource(request.source, settings);
+    return source ? describeSource(source, settings.importComputers) : settings.ouPath;
+  } catch {
+    return settings.importSource;
+  }
 }
 
 async function readSource(
@@ -196,6 +221,7 @@ export function checkSafety(
         `(${settings.disableLimitPercent} % or ${settings.disableLimitCount} accounts).`,
       'Look at the plan with /DRYRUN. If the accounts really should be disabled, run again with /YES (or raise ' +
         'disableLimitPercent / disableLimitCount).',
+      disables,
     );
   }
 }
@@ -250,6 +276,32 @@ interface Plan {
   untouched: number;
 }
 
+/**
+ * Cancel does not wait for a connect that hangs (a DC that accepts TCP but never answers would hold it for
+ * the whole connect timeout): the run ends at once, and a session that opens after all is closed.
+ */
+function cancellable(opening: Promise<DirectorySession>, signal: AbortSignal | undefined): Promise<DirectorySession> {
+  if (!signal) return opening;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      reject(cancelled());
+      opening.then((late) => late.close()).catch(() => undefined);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    opening.then(
+      (session) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) void session.close();
+        else resolve(session);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
 async function closeSession(run: Run): Promise<void> {
   const s = run.session;
   run.session = null;
@@ -261,11 +313,14 @@ async function readPhase(run: Run): Promise<ReadResult> {
   const { request, ctx, settings, db, meter } = run;
   if (ctx.signal?.aborted) throw cancelled();
   meter.start('connect', null);
-  const session = await openSession(
-    settings,
-    ctx.password,
-    ctx.resolver,
-    request.mode === 'sync' ? lastDcFor(db, request, settings) : null,
+  const session = await cancellable(
+    openSession(
+      settings,
+      ctx.password,
+      ctx.resolver,
+      request.mode === 'sync' ? lastDcFor(db, request, settings) : null,
+    ),
+    ctx.signal,
   );
   run.session = session;
   run.failover = failoverNote(session);
@@ -273,7 +328,7 @@ async function readPhase(run: Run): Promise<ReadResult> {
   const marks = await readDcMarks(session.client).catch((err) => {
     throw explainLdapError(err, 'RootDSE read', settings.timeout * 1000);
   });
-  const source: ImportSource = request.source ?? {
+  const source: ImportSource = chosenSource(request.source, settings) ?? {
     ous: [session.plan.baseDn || marks.defaultNamingContext],
     groups: [],
   };
@@ -414,8 +469,7 @@ function recordFailure(
   const message = `${failure.message}${stopped} ${NOTHING_CHANGED}`;
   if (runId !== null) {
     // The history keeps failed attempts too: that is where an admin looks when a scheduled sync did nothing.
-    const source =
-      found?.source ?? (request.source ? describeSource(request.source, settings.importComputers) : settings.ouPath);
+    const source = found?.source ?? describeChosen(request, settings);
     endRun(db, runId, {
       status,
       source,
@@ -432,6 +486,7 @@ function recordFailure(
     failover: run.failover,
     incremental: found?.incremental ?? false,
     fullReason: run.fullReason,
+    wouldDisable: failure instanceof RunStopped ? failure.disables : null,
     error: { code: failure.code, message, hint: failure.hint, nothingChanged: true },
   });
 }
@@ -474,7 +529,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     if (!request.dryRun)
       runId = beginRun(db, {
         mode: request.mode,
-        source: request.source ? describeSource(request.source, settings.importComputers) : settings.ouPath,
+        source: describeChosen(request, settings),
         startedBy: request.startedBy,
         incremental: false,
         dc: null,

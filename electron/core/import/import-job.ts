@@ -1,11 +1,14 @@
 /**
- * Starting an import as a job: a worker thread running the engine, progress pushed as it comes, cancel by
- * message. If the worker dies, SQLite discards its open transaction, so the database stays as it was.
+ * Starting an import as a job: the sync lock taken (one sync per users database, across processes), a
+ * worker thread running the engine, progress pushed as it comes, cancel by message. If the worker dies,
+ * SQLite discards its open transaction, so the database stays as it was.
  */
 import { Worker } from 'node:worker_threads';
 import type { Settings } from '../../../shared/settings.ts';
 import { markRunInterrupted } from '../database/interrupted-runs.ts';
 import { openUsersDatabase } from '../database/users-database.ts';
+import { acquireSyncLock, HEARTBEAT_MS } from '../sync/sync-lock.ts';
+import { noteFinishedRun } from '../sync/sync-state.ts';
 import type { ImportRequest } from './import-engine.ts';
 import { blankOutcome, type ImportOutcome, type Progress } from '../../../shared/import-run.ts';
 
@@ -23,6 +26,8 @@ export interface ImportJob {
   /** Settles with the run's outcome; never rejects. */
   done: Promise<ImportOutcome>;
   cancel(): void;
+  /** Cancels, and ends the worker if it has not stopped within `graceMs` (its transaction is discarded). */
+  stop(graceMs: number): Promise<ImportOutcome>;
 }
 
 // Sources run as TypeScript (Node type stripping); the desktop build bundles the worker next to main.js.
@@ -51,11 +56,24 @@ function markDead(file: string, runId: number, why: string): void {
   }
 }
 
+/**
+ * Throws SyncRunning (naming who runs) when another sync of this database is running, or a Failure when
+ * the database cannot be opened; otherwise the job runs and settles `done`.
+ */
 export function startImportJob(start: JobStart, onProgress: (progress: Progress) => void = () => undefined): ImportJob {
+  const database = openUsersDatabase(start.databaseFile);
+  let lock;
+  try {
+    lock = acquireSyncLock(database.db, start.request.startedBy);
+  } catch (err) {
+    database.close();
+    throw err;
+  }
+  const beats = setInterval(() => lock.beat(), HEARTBEAT_MS);
   const worker = new Worker(WORKER_FILE, { workerData: start, resourceLimits: HEAP_LIMITS });
   let outcome: ImportOutcome | null = null;
   let runId: number | null = null;
-  const done = new Promise<ImportOutcome>((resolve) => {
+  const settled = new Promise<ImportOutcome>((resolve) => {
     worker.on('message', (message: JobMessage) => {
       if (message.type === 'progress') onProgress(message.progress);
       else if (message.type === 'run') runId = message.runId;
@@ -78,5 +96,34 @@ export function startImportJob(start: JobStart, onProgress: (progress: Progress)
     worker.on('error', (err) => resolve(outcome ?? died(err.message)));
     worker.on('exit', (code) => resolve(outcome ?? died(`exit code ${code}`)));
   });
-  return { done, cancel: () => worker.postMessage({ type: 'cancel' }) };
+  const done = settled.then((result) => {
+    clearInterval(beats);
+    try {
+      noteFinishedRun(database.db, start.request, start.settings, result);
+    } catch {
+      // Only a pause left in place: the administrator can resume the schedule.
+    }
+    try {
+      lock.release();
+    } catch {
+      // The lock goes stale when this process ends; the next sync takes it over.
+    } finally {
+      database.close();
+    }
+    return result;
+  });
+  const cancel = () => worker.postMessage({ type: 'cancel' });
+  return {
+    done,
+    cancel,
+    stop: async (graceMs) => {
+      cancel();
+      const timer = setTimeout(() => void worker.terminate(), graceMs);
+      try {
+        return await done;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
 }

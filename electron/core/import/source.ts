@@ -9,6 +9,8 @@ import { accountFilter } from '../directory/account-filter.ts';
 import { escapeFilterValue } from '../directory/filter-escape.ts';
 import { explainLdapError } from '../directory/ldap-errors.ts';
 import { Failure } from '../failure.ts';
+import { parseImportSource } from '../../../shared/import-source.ts';
+import type { Settings } from '../../../shared/settings.ts';
 
 export interface ImportSource {
   /** OUs read with everything below them. */
@@ -40,6 +42,22 @@ export function explainSearchError(err: unknown, base: string, timeoutMs: number
       'Correct the OU container path (Browse… in Advanced settings), or choose the source again.',
     );
   return explainLdapError(err, `search of ${base}`, timeoutMs);
+}
+
+/**
+ * What a run reads: the run's own choice (the wizard, /OU, /GROUP), else the saved import source (what the
+ * wizard last applied, or /SET:importSource), else null: the OU container path.
+ */
+export function chosenSource(own: ImportSource | null, settings: Settings): ImportSource | null {
+  if (own) return own;
+  const saved = parseImportSource(settings.importSource);
+  if (!saved.ok)
+    throw new Failure(
+      'invalid-settings',
+      `The saved import source is not valid: ${saved.error}`,
+      'Run the Import Wizard to choose the source again, or correct it with bcscmd /SET:importSource=<dns>.',
+    );
+  return saved.source;
 }
 
 export const isGroupSource = (source: ImportSource): boolean => source.groups.length > 0;

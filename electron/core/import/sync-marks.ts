@@ -33,10 +33,25 @@ export function dcMarkFor(saved: MarksRow | undefined, marks: DcMarks): DcMark |
   return marks.invocationId ? saved?.dcs.find((d) => d.invocation_id === marks.invocationId) : undefined;
 }
 
-/** Incremental marks belong to one source read one way: any change to either means a full pass. */
-export function sourceKey(source: ImportSource, settings: Settings): string {
+/**
+ * What a sync of this source does, as data: the source and the settings that shape the import. The
+ * incremental marks belong to one scope (any change means a full pass), and the schedule pauses when it
+ * changes (sync-state.ts).
+ */
+export interface SyncScope {
+  ous: string[];
+  groups: string[];
+  levels?: string[];
+  computers: boolean;
+  middle: boolean;
+  placement: Settings['placement'];
+  under: string;
+  disabled: boolean;
+}
+
+export function syncScope(source: ImportSource, settings: Settings): SyncScope {
   const norm = (list: string[]) => list.map((dn) => dn.toLowerCase()).sort();
-  const shape = {
+  return {
     ous: norm(source.ous),
     groups: norm(source.groups),
     ...(source.levels?.length ? { levels: norm(source.levels) } : {}),
@@ -46,18 +61,23 @@ export function sourceKey(source: ImportSource, settings: Settings): string {
     under: settings.placementOu,
     disabled: settings.importDisabled,
   };
-  return createHash('sha256').update(JSON.stringify(shape)).digest('hex');
+}
+
+export function sourceKey(source: ImportSource, settings: Settings): string {
+  return createHash('sha256')
+    .update(JSON.stringify(syncScope(source, settings)))
+    .digest('hex');
 }
 
 export function fullPassReason(
-  request: { mode: ImportMode; full: boolean },
+  request: { mode: ImportMode; full: boolean; fullReason?: string },
   source: ImportSource,
   marks: DcMarks,
   saved: MarksRow | undefined,
   settings: Settings,
 ): string | null {
   if (request.mode !== 'sync') return 'only Synchronize runs incrementally';
-  if (request.full) return 'a full pass was asked for (/FULL)';
+  if (request.full) return request.fullReason ?? 'a full pass was asked for (/FULL)';
   if (isGroupSource(source))
     return "group sources are read in full (membership changes do not change the members' uSNChanged)";
   if (!saved) return 'first sync of this source with these settings';

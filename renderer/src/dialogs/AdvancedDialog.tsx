@@ -47,7 +47,7 @@ export function readAdvanced(
   form: Advanced,
 ): { settings: Partial<Settings> } | { errors: Partial<Record<keyof Advanced, string>> } {
   const errors: Partial<Record<keyof Advanced, string>> = {};
-  const whole = (key: keyof typeof NUMBER_RANGES, label: string): number | null => {
+  const whole = (key: keyof typeof NUMBER_RANGES & keyof Advanced, label: string): number | null => {
     const { min, max } = NUMBER_RANGES[key];
     const text = form[key].trim();
     if (key === 'port' && text === '') return null;

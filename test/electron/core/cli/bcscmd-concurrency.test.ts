@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BCSCMD, bcscmd } from '../../../support/bcscmd.ts';
+import { bcscmd, bcscmdAsync } from '../../../support/bcscmd.ts';
 import { consoleServices } from '../../../support/console-services.ts';
 import { BASE_DN, NETBIOS, SERVICE_ACCOUNT, STAFF_OU } from '../../../support/directory-fixture.ts';
 import { ldapsearchAccounts } from '../../../support/ldapsearch.ts';
@@ -19,27 +19,11 @@ const PASSWORD_ENV = { ADCONSOLE_LDAP_PASSWORD: SERVICE_ACCOUNT.password };
 const USERS = '(&(objectCategory=person)(objectClass=user))';
 const DAMAGED = /damaged|restore it from a backup|already exists/i;
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
+type Run = Awaited<ReturnType<typeof bcscmdAsync>>;
 
 /** bcscmd as its own process, started now; settles when it exits. */
-function start(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BCSCMD, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('exit', (code) => resolve({ code, out, err }));
-  });
-}
+const start = bcscmdAsync;
 
-/** Whoever commits second plans again under the write lock: both runs succeed, and nobody hears "damaged". */
 function expectSucceeded(run: Run, what: string): void {
   expect(run.out + run.err, what).not.toMatch(DAMAGED);
   expect(run.code, `${what}: ${run.err}`).toBe(0);
@@ -69,7 +53,8 @@ describe.runIf(realPartsAvailable())('several processes on one data folder', () 
       expect(configure(data).code).toBe(0);
       const first = start([`/DATA:${data}`, '/LDAP', '/MODE:new'], PASSWORD_ENV);
       await new Promise((r) => setTimeout(r, 300)); // the field report's gap between the two scheduled tasks
-      const second = start([`/DATA:${data}`, '/LDAP'], PASSWORD_ENV);
+      // One sync at a time: the second queues behind the first (without /WAIT it would exit 4).
+      const second = start([`/DATA:${data}`, '/LDAP', '/WAIT:120'], PASSWORD_ENV);
       const runs = await Promise.all([first, second]);
       runs.forEach((run, i) => expectSucceeded(run, `run ${i + 1}`));
       const file = path.join(data, 'users.sqlite');
@@ -150,13 +135,18 @@ describe.runIf(realPartsAvailable())('several processes on one data folder', () 
       // The wizard's Next and the scheduled task, at the same moment.
       const cli = start([`/DATA:${data}`, '/LDAP', '/MODE:add'], PASSWORD_ENV);
       const [wizard, command] = await Promise.all([console_.startImport('add', [staffDn], preview.planDigest), cli]);
-      expectSucceeded(command, 'bcscmd /LDAP');
+      expect(command.out + command.err).not.toMatch(DAMAGED);
       expect(JSON.stringify(wizard)).not.toMatch(DAMAGED);
-      // The wizard applies only what was previewed: if bcscmd added the accounts first, its plan changed.
+      // One sync at a time: whichever came second is refused and told who runs, or (had the first finished
+      // already) ran after it. The wizard applies only what was previewed: after bcscmd, its plan changed.
+      if (command.code === 4)
+        expect(command.err).toMatch(/A sync of this users database is running \(the console's Import Wizard, pid/);
+      else expectSucceeded(command, 'bcscmd /LDAP');
       if (!wizard.ok)
         expect(wizard.error!.message).toMatch(
-          /changed since the preview, so this run would not do exactly what was previewed\. Nothing was changed/,
+          /A sync of this users database is running \(bcscmd \/LDAP, pid|changed since the preview, so this run would not do exactly what was previewed\. Nothing was changed/,
         );
+      expect(command.code === 0 || wizard.ok).toBe(true);
     } finally {
       await console_.close();
     }

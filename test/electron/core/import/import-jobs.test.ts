@@ -29,10 +29,8 @@ function harness() {
     startJob: (_start, onProgress) => {
       const index = finishers.length;
       onProgress?.({ phase: 'search', done: 10, total: null, rate: 100, etaMs: null });
-      return {
-        done: new Promise<ImportOutcome>((resolve) => finishers.push(resolve)),
-        cancel: () => cancelled.push(index),
-      };
+      const done = new Promise<ImportOutcome>((resolve) => finishers.push(resolve));
+      return { done, cancel: () => cancelled.push(index), stop: () => (cancelled.push(index), done) };
     },
   });
   const start = (dryRun: boolean): JobStart => ({

@@ -1,0 +1,190 @@
+/** bcscmd's scheduled-sync commands: /SERVICE, /STATUS, /RUNNOW, /RESUME, /INSTALLSERVICE. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { countsText } from '../../../shared/import-run.ts';
+import type { Settings } from '../../../shared/settings.ts';
+import { scheduleSummary, type SyncStatus } from '../../../shared/sync-status.ts';
+import { openUsersDatabase } from '../database/users-database.ts';
+import { Failure } from '../failure.ts';
+import { defaultServiceUser, installPlan } from '../sync/service-install.ts';
+import { runSyncService } from '../sync/sync-service.ts';
+import { approveScope, requestRunNow, scheduledScope } from '../sync/sync-state.ts';
+import { readSyncStatus, statusExitCode } from '../sync/sync-status.ts';
+import type { CliRequest } from './arguments.ts';
+import type { CliIo } from './cli-io.ts';
+import { EXIT } from './exit-codes.ts';
+
+export interface ScheduleContext {
+  load: () => { settings: Settings; password: string | null };
+  settingsFile: string;
+  databaseFile: string;
+  dataDir: string;
+}
+
+const stamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+export async function runService(request: CliRequest, ctx: ScheduleContext, io: CliIo): Promise<number> {
+  const stop = new AbortController();
+  let reload = false;
+  const onStop = () => stop.abort();
+  const onHup = () => {
+    reload = true;
+  };
+  process.on('SIGINT', onStop);
+  process.on('SIGTERM', onStop);
+  process.on('SIGHUP', onHup);
+  try {
+    return await runSyncService({
+      load: ctx.load,
+      watched: [ctx.settingsFile, ...(request.passwordFile ? [request.passwordFile] : [])],
+      databaseFile: ctx.databaseFile,
+      log: (line) => io.err(`${stamp()} ${line}\n`),
+      signal: stop.signal,
+      reloadRequests: {
+        take: () => {
+          const asked = reload;
+          reload = false;
+          return asked;
+        },
+      },
+    });
+  } finally {
+    process.off('SIGINT', onStop);
+    process.off('SIGTERM', onStop);
+    process.off('SIGHUP', onHup);
+  }
+}
+
+function withDatabase<T>(
+  file: string,
+  io: CliIo,
+  work: (db: ReturnType<typeof openUsersDatabase>['db']) => T,
+): T | null {
+  let database;
+  try {
+    database = openUsersDatabase(file);
+  } catch (err) {
+    if (!(err instanceof Failure)) throw err;
+    io.err(`${err.message}\nWhat to do: ${err.hint}\n`);
+    return null;
+  }
+  try {
+    return work(database.db);
+  } finally {
+    database.close();
+  }
+}
+
+const utc = (iso: string | null) => (iso ? `${iso.replace('T', ' ').slice(0, 19)} UTC` : '—');
+
+function statusText(s: SyncStatus): string {
+  const lines = [scheduleSummary(s, (r) => countsText(r.counts, { unchanged: false })), ''];
+  lines.push(
+    `Schedule:   ${s.schedule.everyMinutes === 0 ? 'off' : `every ${s.schedule.everyMinutes} min`}, full pass daily ` +
+      `at ${s.schedule.fullSyncAt} and every ${s.schedule.fullSyncEvery}th run`,
+    `Imports:    ${s.schedule.source}`,
+  );
+  lines.push(
+    s.service
+      ? `Service:    pid ${s.service.pid} on ${s.service.host}, ` +
+          `${s.service.running ? 'running' : 'not running'} since ` +
+          `${utc(s.service.since)}; last check-in ${utc(s.service.lastHeartbeat)}` +
+          `${s.service.stoppedAt ? `; stopped ${utc(s.service.stoppedAt)}` : ''}` +
+          `${s.service.nextRunAt ? `; next run ${utc(s.service.nextRunAt)}` : ''}`
+      : 'Service:    none has checked in (bcscmd /INSTALLSERVICE sets one up)',
+  );
+  if (s.runningNow) lines.push(`Running:    ${s.runningNow.by}`);
+  if (s.lastRun)
+    lines.push(
+      `Last run:   ${s.lastRun.id} ${s.lastRun.status} at ${utc(s.lastRun.finishedAt ?? s.lastRun.startedAt)}` +
+        ` — ${s.lastRun.status === 'succeeded' ? countsText(s.lastRun.counts) : (s.lastRun.error ?? '')}`,
+    );
+  if (s.waiting)
+    lines.push(
+      `Waiting:    run ${s.waiting.runId}: ${s.waiting.reason}`,
+      '            Confirm with bcscmd /LDAP /YES (or /RUNNOW /YES), or in the console.',
+    );
+  if (s.paused)
+    lines.push(`Paused:     ${s.paused}.`, '            Preview with bcscmd /LDAP /DRYRUN, or bcscmd /RESUME.');
+  if (s.failures > 0) lines.push(`Failures:   ${s.failures} in a row; last: ${s.lastError ?? ''}`);
+  if (s.runNowPending) lines.push('Run now:    asked for; the service has not taken it up yet.');
+  return `${lines.join('\n')}\n`;
+}
+
+export function runStatus(request: CliRequest, ctx: ScheduleContext, io: CliIo): number {
+  const status = withDatabase(ctx.databaseFile, io, (db) => readSyncStatus(db, ctx.load().settings));
+  if (!status) return EXIT.failed;
+  io.out(request.json ? `${JSON.stringify(status, null, 2)}\n` : statusText(status));
+  return statusExitCode(status);
+}
+
+export function runScheduleRequest(request: CliRequest, ctx: ScheduleContext, io: CliIo): number {
+  const settings = ctx.load().settings;
+  const done = withDatabase(ctx.databaseFile, io, (db) => {
+    if (request.resume) approveScope(db, scheduledScope(settings));
+    if (request.runNow) requestRunNow(db, request.yes);
+    return readSyncStatus(db, settings);
+  });
+  if (!done) return EXIT.failed;
+  if (request.resume) io.out('The schedule is resumed with the settings as they are now.\n');
+  if (request.runNow)
+    io.out(
+      done.service?.running
+        ? `Asked the service (pid ${done.service.pid} on ${done.service.host}) to sync now` +
+            `${request.yes ? ', past the safety limit' : ''}; bcscmd /STATUS shows the result.\n`
+        : 'Asked for a sync now, but no service is running to take it up: it runs when one starts. To sync ' +
+            'at once without a service, run bcscmd /LDAP.\n',
+    );
+  return EXIT.ok;
+}
+
+export function runInstallService(request: CliRequest, ctx: ScheduleContext, io: CliIo): number {
+  // Inside the packaged app the app itself is bcscmd; under Node, node runs bin/bcscmd.js.
+  const argv = process.versions.electron
+    ? [process.execPath]
+    : [process.execPath, path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../bin/bcscmd.js')];
+  const settings = ctx.load().settings;
+  const plan = installPlan({
+    argv,
+    dataDir: path.resolve(ctx.dataDir),
+    passwordFile: request.passwordFile ? path.resolve(request.passwordFile) : null,
+    user: defaultServiceUser(),
+  });
+  const warnings: string[] = [];
+  if (settings.account === 'specified' && !request.passwordFile && !process.versions.electron)
+    warnings.push(
+      'The service logs on with a specified account but was given no /PASSWORDFILE: it would have no password. ' +
+        'Give /PASSWORDFILE:<file> (a file only the service account can read).',
+    );
+  if (request.passwordFile && !fs.existsSync(request.passwordFile))
+    warnings.push(
+      `The password file ${request.passwordFile} does not exist yet; create it before starting the service.`,
+    );
+  if (settings.syncEveryMinutes === 0)
+    warnings.push('The schedule is off (syncEveryMinutes 0): turn it on with /SET:syncEveryMinutes=30.');
+  if (request.print || !plan.file) {
+    io.out(plan.text);
+    for (const w of warnings) io.err(`Note: ${w}\n`);
+    if (!plan.file)
+      io.err(`This platform (${process.platform}) has no service definition here; the text above is for systemd.\n`);
+    else io.err(`Save it as ${plan.file}, then enable it with:\n  ${plan.enable}\n`);
+    return EXIT.ok;
+  }
+  try {
+    const bytes =
+      process.platform === 'win32'
+        ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(plan.text, 'utf16le')])
+        : plan.text;
+    fs.writeFileSync(plan.file, bytes, { mode: 0o644 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    io.err(
+      `The service definition could not be written to ${plan.file} (${code}). ` +
+        `What to do: run bcscmd /INSTALLSERVICE as an administrator (root), or use /PRINT and save it yourself.\n`,
+    );
+    return EXIT.failed;
+  }
+  for (const w of warnings) io.err(`Note: ${w}\n`);
+  io.out(`Wrote ${plan.file}. Enable and start it with:\n  ${plan.enable}\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,131 @@
+/**
+ * One sync at a time per users database, across processes: the scheduled service, the console's wizard
+ * and `bcscmd /LDAP` take this lock in the database before an import starts. The holder is named (what,
+ * pid, host, since) so that whoever is refused can say who runs; a heartbeat tells a live holder from a
+ * dead one, and a holder on this machine whose process has ended is recognised at once.
+ */
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { DatabaseSync } from 'node:sqlite';
+import type { StartedBy } from '../../../shared/import-run.ts';
+import { processAlive } from '../database/interrupted-runs.ts';
+import { BUSY_TIMEOUT_MS } from '../database/users-database.ts';
+import { Failure } from '../failure.ts';
+
+export const HEARTBEAT_MS = 10_000;
+const BEAT_BUSY_MS = 200;
+/** A holder on another machine that has not beaten for this long is taken to be gone. */
+export const STALE_AFTER_MS = 120_000;
+
+export interface LockHolder {
+  holder: StartedBy;
+  host: string;
+  pid: number;
+  startedAt: string;
+  heartbeatAt: string;
+}
+
+interface LockRow {
+  token: string;
+  holder: StartedBy;
+  host: string;
+  pid: number;
+  started_at: string;
+  heartbeat_at: string;
+}
+
+const HOLDER_WORDS: Record<StartedBy, string> = {
+  service: 'the scheduled sync service',
+  wizard: "the console's Import Wizard",
+  console: 'the console',
+  'command-line': 'bcscmd /LDAP',
+  'on-the-fly': 'an on-the-fly import',
+};
+
+const utc = (iso: string) => `${iso.replace('T', ' ').slice(0, 16)} UTC`;
+
+export const describeHolder = (h: LockHolder): string =>
+  `${HOLDER_WORDS[h.holder]}, pid ${h.pid} on ${h.host}, started ${utc(h.startedAt)}`;
+
+export class SyncRunning extends Failure {
+  readonly holder: LockHolder;
+  constructor(holder: LockHolder) {
+    super(
+      'sync-running',
+      `A sync of this users database is running (${describeHolder(holder)}).`,
+      'Wait for it to finish (bcscmd /STATUS shows it), or run bcscmd /LDAP with /WAIT:<seconds> to queue behind it.',
+      { nothingChanged: true },
+    );
+    this.holder = holder;
+  }
+}
+
+/** A holder whose process is gone (same machine) or that stopped beating (any machine) holds nothing. */
+export function isStale(
+  row: { host: string; pid: number; heartbeat_at: string },
+  now: Date,
+  alive: (pid: number) => boolean = processAlive,
+): boolean {
+  if (row.host === os.hostname() && row.pid !== process.pid && !alive(row.pid)) return true;
+  return now.getTime() - Date.parse(row.heartbeat_at) > STALE_AFTER_MS;
+}
+
+const toHolder = (row: LockRow): LockHolder => ({
+  holder: row.holder,
+  host: row.host,
+  pid: row.pid,
+  startedAt: row.started_at,
+  heartbeatAt: row.heartbeat_at,
+});
+
+/** Who holds the lock now (a stale holder does not count). */
+export function lockHolder(db: DatabaseSync, now = new Date()): LockHolder | null {
+  const row = db.prepare('SELECT * FROM sync_lock WHERE id = 1').get() as LockRow | undefined;
+  return row && !isStale(row, now) ? toHolder(row) : null;
+}
+
+export interface HeldLock {
+  readonly token: string;
+  /** False when the lock was lost (taken over as stale): the caller carries on, but says so. */
+  beat(now?: Date): boolean;
+  release(): void;
+}
+
+/** Takes the lock or throws SyncRunning naming the holder. `db` stays open for the heartbeats. */
+export function acquireSyncLock(db: DatabaseSync, holder: StartedBy, now = new Date()): HeldLock {
+  const token = randomUUID();
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const row = db.prepare('SELECT * FROM sync_lock WHERE id = 1').get() as LockRow | undefined;
+    if (row && !isStale(row, now)) throw new SyncRunning(toHolder(row));
+    const at = now.toISOString();
+    db.prepare(
+      'INSERT OR REPLACE INTO sync_lock (id, token, holder, host, pid, started_at, heartbeat_at) ' +
+        'VALUES (1, ?, ?, ?, ?, ?, ?)',
+    ).run(token, holder, os.hostname(), process.pid, at, at);
+    db.exec('COMMIT');
+  } catch (err) {
+    db.exec('ROLLBACK');
+    throw err;
+  }
+  return {
+    token,
+    beat: (at = new Date()) => {
+      // A beat must never block this thread behind an import's commit (that would delay Ctrl+C).
+      db.exec(`PRAGMA busy_timeout = ${BEAT_BUSY_MS}`);
+      try {
+        const result = db
+          .prepare('UPDATE sync_lock SET heartbeat_at = ? WHERE id = 1 AND token = ?')
+          .run(at.toISOString(), token);
+        return Number(result.changes) === 1;
+      } catch {
+        return true; // busy: an import is committing; the next beat will do
+      } finally {
+        db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      }
+    },
+    release: () => {
+      db.prepare('DELETE FROM sync_lock WHERE id = 1 AND token = ?').run(token);
+    },
+  };
+}

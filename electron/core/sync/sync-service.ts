@@ -1,0 +1,288 @@
+/**
+ * `bcscmd /SERVICE`: the scheduled sync. One process per data folder (service-registry.ts) runs the same
+ * import job as `bcscmd /LDAP` and the wizard, on the schedule in the settings, and records in the
+ * database what it did, so that `bcscmd /STATUS` and the console can say how the schedule is doing.
+ * Failures are retried with back-off; a run stopped by the safety limit waits for an administrator; a
+ * change of what a sync imports pauses the schedule until it has been previewed or resumed. Stopping
+ * (SIGTERM, Ctrl+C) cancels a running import, which rolls back.
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { countsText, type ImportOutcome } from '../../../shared/import-run.ts';
+import type { Settings } from '../../../shared/settings.ts';
+import { openUsersDatabase } from '../database/users-database.ts';
+import { Failure } from '../failure.ts';
+import { type ImportJob, startImportJob } from '../import/import-job.ts';
+import { fileStamp } from '../settings/file-stamp.ts';
+import { dailyFullDue, nextRunAt } from './schedule.ts';
+import { checkIn, registerService, signOff } from './service-registry.ts';
+import { HEARTBEAT_MS, SyncRunning } from './sync-lock.ts';
+import { approveScope, noteServiceRun, pauseReason, readSyncState, scheduledScope, takeRunNow } from './sync-state.ts';
+
+/** How often the service looks at the clock, the settings and Run now requests. */
+const POLL_MS = 1000;
+/** A sync someone else runs is waited out, looking again this often. */
+const BUSY_RETRY_MS = 15_000;
+/** Stopping: a cancelled import has this long to roll back before its worker is ended. */
+const STOP_GRACE_MS = 3500;
+/** The service's own writes never wait long behind an import's commit (they are retried). */
+const SERVICE_BUSY_MS = 1000;
+
+export interface ServiceContext {
+  /** The settings and the service account's password as they are now (read again for every run). */
+  load: () => { settings: Settings; password: string | null };
+  /** Files whose change means the schedule is read again (the settings file). */
+  watched: string[];
+  databaseFile: string;
+  /** One line per event, for the journal or the service log. */
+  log: (line: string) => void;
+  signal: AbortSignal;
+  /** SIGHUP: read the settings again now. */
+  reloadRequests?: { take(): boolean };
+}
+
+/** Waits `ms`, or less when the service is stopped. */
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+const local = (d: Date) =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')} ` +
+  `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+
+function scheduleWords(s: Settings): string {
+  return s.syncEveryMinutes === 0
+    ? 'the schedule is off (syncEveryMinutes 0): the service waits for Run now or a schedule'
+    : `every ${s.syncEveryMinutes} min, a full pass daily at ${s.fullSyncAt} and every ${s.fullSyncEvery}th run`;
+}
+
+/** When the last full pass of a sync ended (any starter: a full pass is a full pass). */
+function lastFullAt(db: DatabaseSync): Date | null {
+  const row = db
+    .prepare(
+      "SELECT max(finished_at) AS at FROM import_runs WHERE mode IN ('sync', 'new') AND status = 'succeeded' " +
+        'AND incremental = 0',
+    )
+    .get() as { at: string | null };
+  return row.at ? new Date(row.at) : null;
+}
+
+function outcomeLine(o: ImportOutcome): string {
+  const run = o.runId ? `run ${o.runId}` : 'the run';
+  const pass = o.incremental ? 'incremental' : `full${o.fullReason ? `: ${o.fullReason}` : ''}`;
+  if (o.status === 'succeeded')
+    return (
+      `${run} succeeded (${pass}${o.dc ? `, on ${o.dc}` : ''}): ${countsText(o.counts)} ` +
+      `in ${(o.durationMs / 1000).toFixed(1)} s`
+    );
+  return `${run} ${o.status}: ${o.error?.message ?? ''}${o.error?.hint ? ` What to do: ${o.error.hint}` : ''}`;
+}
+
+export async function runSyncService(ctx: ServiceContext): Promise<number> {
+  const { log, signal } = ctx;
+  let database;
+  let token: string;
+  try {
+    database = openUsersDatabase(ctx.databaseFile);
+  } catch (err) {
+    if (!(err instanceof Failure)) throw err;
+    log(`The sync service cannot start: ${err.message} What to do: ${err.hint}`);
+    return 1;
+  }
+  const { db } = database;
+  try {
+    token = registerService(db);
+  } catch (err) {
+    database.close();
+    if (!(err instanceof Failure)) throw err;
+    log(`The sync service does not start: ${err.message} What to do: ${err.hint}`);
+    return 1;
+  }
+  db.exec(`PRAGMA busy_timeout = ${SERVICE_BUSY_MS}`);
+  let settings = ctx.load().settings;
+  let seen = fileStamp(ctx.watched);
+  // A first service adopts what the settings import now; later changes pause it (sync-state.ts).
+  try {
+    if (!readSyncState(db).approvedScope) approveScope(db, scheduledScope(settings));
+  } catch {
+    // A saved source that does not parse: the first run says so.
+  }
+  let lastEndedAt: Date | null = null;
+  let failures = readSyncState(db).failures;
+  let next = nextRunAt({ ...schedule(settings), lastEndedAt, failures, now: new Date() });
+  let holdUntil = 0;
+  let running: Promise<void> | null = null;
+  let job: ImportJob | null = null;
+  let lastBeat = 0;
+  let lastBlocked = '';
+  log(`Sync service started (pid ${process.pid}, ${ctx.databaseFile}): ${scheduleWords(settings)}.`);
+
+  function schedule(s: Settings) {
+    return { everyMinutes: s.syncEveryMinutes, fullSyncAt: s.fullSyncAt };
+  }
+  const replan = () => {
+    next = nextRunAt({ ...schedule(settings), lastEndedAt, failures, now: new Date() });
+  };
+
+  const runOnce = async (confirmed: boolean) => {
+    const now = new Date();
+    let loaded;
+    try {
+      loaded = ctx.load();
+    } catch (err) {
+      log(`The settings could not be read (${(err as Error).message}); kept the old ones.`);
+      loaded = { settings, password: null };
+    }
+    settings = loaded.settings;
+    // The first pass is full anyway (the engine says why); the daily one counts from the last full pass.
+    const lastFull = lastFullAt(db);
+    const daily = lastFull !== null && dailyFullDue(lastFull, settings.fullSyncAt, now);
+    try {
+      job = startImportJob({
+        request: {
+          mode: 'sync',
+          dryRun: false,
+          full: daily,
+          ...(daily ? { fullReason: `the daily full pass (fullSyncAt ${settings.fullSyncAt})` } : {}),
+          confirmed,
+          startedBy: 'service',
+          source: null,
+        },
+        settings,
+        password: loaded.password,
+        databaseFile: ctx.databaseFile,
+      });
+    } catch (err) {
+      if (err instanceof SyncRunning) {
+        log(`${err.message} The scheduled run waits for it.`);
+        holdUntil = Date.now() + BUSY_RETRY_MS;
+        return;
+      }
+      if (!(err instanceof Failure)) throw err;
+      failures++;
+      log(`The scheduled run could not start: ${err.message} What to do: ${err.hint}`);
+      lastEndedAt = new Date();
+      replan();
+      return;
+    }
+    log(
+      `Scheduled sync started${confirmed ? ' (confirmed past the safety limit)' : ''}` +
+        `${daily ? ', daily full pass' : ''}.`,
+    );
+    const outcome = await job.done;
+    job = null;
+    lastEndedAt = new Date();
+    if (outcome.status === 'cancelled' && signal.aborted) {
+      log(`Stopped: ${outcomeLine(outcome)}`);
+      return;
+    }
+    try {
+      noteServiceRun(db, outcome);
+      failures = readSyncState(db).failures;
+    } catch (err) {
+      failures = outcome.status === 'failed' ? failures + 1 : 0;
+      log(`The run's result could not be recorded for the schedule (${(err as Error).message}).`);
+    }
+    log(outcomeLine(outcome));
+    if (outcome.status === 'stopped')
+      log('The schedule waits for an administrator: bcscmd /LDAP /YES (or the console) confirms and runs it.');
+    replan();
+    if (failures > 0 && next)
+      log(`Failed ${failures} time${failures === 1 ? '' : 's'} in a row; next try ${local(next)}.`);
+  };
+
+  /** Why a due run does not start (null = it starts). */
+  const blockedBy = (): string | null => {
+    const state = readSyncState(db);
+    if (state.waiting) return `waiting for confirmation of run ${state.waiting.runId}: ${state.waiting.reason}`;
+    const paused = pauseReason(state, settings);
+    return paused ? `paused: ${paused}; preview it (the Import Wizard, or bcscmd /LDAP /DRYRUN) or resume` : null;
+  };
+
+  while (!signal.aborted) {
+    const now = new Date();
+    if (ctx.reloadRequests?.take() || fileStamp(ctx.watched) !== seen) {
+      seen = fileStamp(ctx.watched);
+      try {
+        settings = ctx.load().settings;
+        replan();
+        log(`The settings changed: ${scheduleWords(settings)}${next ? `; next run ${local(next)}` : ''}.`);
+      } catch (err) {
+        log(`The changed settings could not be read (${(err as Error).message}); kept the old ones.`);
+      }
+    }
+    if (now.getTime() - lastBeat >= HEARTBEAT_MS) {
+      try {
+        if (!checkIn(db, token, running ? null : next, now)) {
+          log('Another sync service took over this data folder (this one was silent too long); this one stops.');
+          if (job) await (job as ImportJob).stop(STOP_GRACE_MS);
+          database.close();
+          return 1;
+        }
+        lastBeat = now.getTime();
+      } catch {
+        // busy: the next poll checks in
+      }
+    }
+    if (!running && now.getTime() >= holdUntil) {
+      let request: { confirmed: boolean } | null = null;
+      try {
+        request = takeRunNow(db);
+      } catch {
+        // busy: seen at the next poll
+      }
+      if (request) {
+        // Run now is an administrator's decision: it resumes a paused schedule.
+        try {
+          approveScope(db, scheduledScope(settings));
+        } catch {
+          // a source that does not parse: the run says so
+        }
+        log(`Run now was asked for${request.confirmed ? ', past the safety limit' : ''}.`);
+      }
+      const due = request !== null || (next !== null && now.getTime() >= next.getTime());
+      if (due) {
+        const blocked = request ? null : blockedBy();
+        if (blocked) {
+          if (blocked !== lastBlocked) log(`The scheduled run does not start: ${blocked}.`);
+          lastBlocked = blocked;
+          lastEndedAt = now;
+          replan();
+        } else {
+          lastBlocked = '';
+          try {
+            checkIn(db, token, null, now); // while it runs there is no "next run" to show
+          } catch {
+            // busy: the heartbeat after the run says it
+          }
+          running = runOnce(request?.confirmed ?? false)
+            .catch((err: unknown) => log(`The scheduled run failed unexpectedly: ${(err as Error).message}`))
+            .finally(() => {
+              running = null;
+              lastBeat = 0; // check in at once with the next run time
+            });
+        }
+      }
+    }
+    await sleep(POLL_MS, signal);
+  }
+  if (job) {
+    log('Stopping: the running import is cancelled (it rolls back).');
+    await (job as ImportJob).stop(STOP_GRACE_MS);
+  }
+  await running;
+  try {
+    signOff(db, token);
+  } catch {
+    // The check-ins stop; status shows the service as gone once they are old.
+  }
+  database.close();
+  log('Sync service stopped.');
+  return 0;
+}

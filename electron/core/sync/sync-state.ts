@@ -1,0 +1,155 @@
+/**
+ * The schedule's shared state in the users database, read and written by the service, the console and
+ * bcscmd: consecutive failures, a run waiting for an administrator's confirmation, a Run now request, and
+ * the scope (source and import options) last run or previewed by an administrator. When the settings
+ * change what a sync would do, the schedule pauses until that new scope has been looked at.
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { parseAdsPath } from '../../../shared/adspath.ts';
+import type { ImportOutcome } from '../../../shared/import-run.ts';
+import type { Settings } from '../../../shared/settings.ts';
+import type { ImportRequest } from '../import/import-engine.ts';
+import { chosenSource, type ImportSource } from '../import/source.ts';
+import { type SyncScope, syncScope } from '../import/sync-marks.ts';
+
+export interface SyncState {
+  failures: number;
+  lastError: string | null;
+  waiting: { runId: number; reason: string; disables: number | null } | null;
+  runNow: { at: string; confirmed: boolean } | null;
+  approvedScope: SyncScope | null;
+}
+
+interface StateRow {
+  failures: number;
+  last_error: string | null;
+  waiting_run_id: number | null;
+  waiting_reason: string | null;
+  waiting_disables: number | null;
+  run_now_at: string | null;
+  run_now_confirmed: number;
+  approved_scope: string | null;
+}
+
+export function readSyncState(db: DatabaseSync): SyncState {
+  const row = db.prepare('SELECT * FROM sync_state WHERE id = 1').get() as unknown as StateRow;
+  return {
+    failures: row.failures,
+    lastError: row.last_error,
+    waiting:
+      row.waiting_run_id === null
+        ? null
+        : { runId: row.waiting_run_id, reason: row.waiting_reason ?? '', disables: row.waiting_disables },
+    runNow: row.run_now_at ? { at: row.run_now_at, confirmed: row.run_now_confirmed === 1 } : null,
+    approvedScope: row.approved_scope ? (JSON.parse(row.approved_scope) as SyncScope) : null,
+  };
+}
+
+/** The OU container path as a source; '' stands for the domain's root (found only when connected). */
+function pathSource(settings: Settings): ImportSource {
+  const path = parseAdsPath(settings.ouPath);
+  return { ous: [path.ok && path.dn ? path.dn : ''], groups: [] };
+}
+
+/** What a scheduled sync imports with these settings. Throws for a saved source that does not parse. */
+export const scheduledScope = (settings: Settings): SyncScope =>
+  syncScope(chosenSource(null, settings) ?? pathSource(settings), settings);
+
+const SCOPE_WORDS: [keyof SyncScope, string][] = [
+  ['ous', 'the OUs it reads'],
+  ['levels', 'the OUs it reads'],
+  ['groups', 'the groups it reads'],
+  ['placement', 'where accounts are placed'],
+  ['under', 'where accounts are placed'],
+  ['computers', 'users or computers'],
+  ['middle', 'middle-name parsing'],
+  ['disabled', 'whether disabled accounts are imported'],
+];
+
+/** What differs between two scopes, in words (empty = the same). */
+export function scopeChanges(before: SyncScope, now: SyncScope): string[] {
+  const differs = (key: keyof SyncScope) => JSON.stringify(before[key] ?? null) !== JSON.stringify(now[key] ?? null);
+  return [...new Set(SCOPE_WORDS.filter(([key]) => differs(key)).map(([, words]) => words))];
+}
+
+/** Why the schedule is paused (null = it is not): the settings changed what a sync would do. */
+export function pauseReason(state: SyncState, settings: Settings): string | null {
+  if (!state.approvedScope) return null;
+  let current: SyncScope;
+  try {
+    current = scheduledScope(settings);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  const changes = scopeChanges(state.approvedScope, current);
+  return changes.length === 0
+    ? null
+    : `the settings changed what a sync imports (${changes.join(', ')}) since the last sync`;
+}
+
+export function approveScope(db: DatabaseSync, scope: SyncScope): void {
+  db.prepare('UPDATE sync_state SET approved_scope = ? WHERE id = 1').run(JSON.stringify(scope));
+}
+
+/**
+ * After any import job: an administrator's sync of the scheduled scope (bcscmd /LDAP without /OU, a dry
+ * run included — the preview was seen), or a wizard import (its source becomes the scheduled one), lifts a
+ * pause; a real one that succeeded also ends a wait for confirmation and the failure count.
+ */
+export function noteFinishedRun(
+  db: DatabaseSync,
+  request: ImportRequest,
+  settings: Settings,
+  outcome: ImportOutcome,
+): void {
+  if (request.startedBy === 'service' || !outcome.ok) return;
+  const scheduled =
+    (request.source === null && request.mode === 'sync') || (request.startedBy === 'wizard' && !request.dryRun);
+  if (!scheduled) return;
+  approveScope(db, syncScope(chosenSource(request.source, settings) ?? pathSource(settings), settings));
+  if (!request.dryRun && request.mode === 'sync')
+    db.prepare(
+      'UPDATE sync_state SET waiting_run_id = NULL, waiting_reason = NULL, waiting_disables = NULL, failures = 0, ' +
+        'last_error = NULL WHERE id = 1',
+    ).run();
+}
+
+/** The service's own run: counted as a failure, a wait for confirmation, or a success. */
+export function noteServiceRun(db: DatabaseSync, outcome: ImportOutcome): void {
+  if (outcome.status === 'succeeded')
+    db.prepare(
+      'UPDATE sync_state SET failures = 0, last_error = NULL, waiting_run_id = NULL, waiting_reason = NULL, ' +
+        'waiting_disables = NULL WHERE id = 1',
+    ).run();
+  else if (outcome.status === 'stopped')
+    db.prepare('UPDATE sync_state SET waiting_run_id = ?, waiting_reason = ?, waiting_disables = ? WHERE id = 1').run(
+      outcome.runId ?? 0,
+      outcome.error?.message ?? '',
+      outcome.wouldDisable,
+    );
+  else if (outcome.status === 'failed')
+    db.prepare('UPDATE sync_state SET failures = failures + 1, last_error = ? WHERE id = 1').run(
+      outcome.error?.message ?? 'the run failed',
+    );
+}
+
+/** Run now: asks the service (through the database) to run at once; `confirmed` goes past the safety limit. */
+export function requestRunNow(db: DatabaseSync, confirmed: boolean, now = new Date()): void {
+  db.prepare('UPDATE sync_state SET run_now_at = ?, run_now_confirmed = ? WHERE id = 1').run(
+    now.toISOString(),
+    confirmed ? 1 : 0,
+  );
+}
+
+/** The service takes a Run now request up (once: a request made meanwhile is kept for the next look). */
+export function takeRunNow(db: DatabaseSync): { confirmed: boolean } | null {
+  const row = db.prepare('SELECT run_now_at, run_now_confirmed FROM sync_state WHERE id = 1').get() as {
+    run_now_at: string | null;
+    run_now_confirmed: number;
+  };
+  if (!row.run_now_at) return null;
+  const taken = db
+    .prepare('UPDATE sync_state SET run_now_at = NULL, run_now_confirmed = 0 WHERE id = 1 AND run_now_at = ?')
+    .run(row.run_now_at);
+  return Number(taken.changes) === 1 ? { confirmed: row.run_now_confirmed === 1 } : null;
+}

@@ -1,0 +1,83 @@
+/** Reads how the scheduled sync is doing from the users database and the settings (see shared/sync-status.ts). */
+import type { DatabaseSync } from 'node:sqlite';
+import type { Settings } from '../../../shared/settings.ts';
+import type { ScheduleHealth, SyncStatus } from '../../../shared/sync-status.ts';
+import { describeSource, chosenSource } from '../import/source.ts';
+import { findRun } from '../import/run-history.ts';
+import { readService } from './service-registry.ts';
+import { describeHolder, lockHolder } from './sync-lock.ts';
+import { pauseReason, readSyncState } from './sync-state.ts';
+import { toRunSummary } from '../database/users-view.ts';
+
+function sourceWords(settings: Settings): string {
+  try {
+    const source = chosenSource(null, settings);
+    if (source) return describeSource(source, settings.importComputers);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return settings.ouPath ? `the OU container path ${settings.ouPath}` : 'the whole domain (no OU container path)';
+}
+
+export function readSyncStatus(db: DatabaseSync, settings: Settings, now = new Date()): SyncStatus {
+  const state = readSyncState(db);
+  const service = readService(db, now);
+  const holder = lockHolder(db, now);
+  const last = db.prepare("SELECT max(id) AS id FROM import_runs WHERE started_by = 'service'").get() as {
+    id: number | null;
+  };
+  const lastRecord = last.id === null ? null : findRun(db, Number(last.id));
+  const paused = pauseReason(state, settings);
+  const everyMs = settings.syncEveryMinutes * 60_000;
+  const silent = !service?.running && (!service || now.getTime() - Date.parse(service.heartbeatAt) > 2 * everyMs);
+  const health: ScheduleHealth =
+    settings.syncEveryMinutes === 0
+      ? 'off'
+      : silent
+        ? 'missing'
+        : state.waiting
+          ? 'waiting'
+          : paused
+            ? 'paused'
+            : state.failures > 0
+              ? 'failing'
+              : 'ok';
+  return {
+    schedule: {
+      everyMinutes: settings.syncEveryMinutes,
+      fullSyncAt: settings.fullSyncAt,
+      fullSyncEvery: settings.fullSyncEvery,
+      source: sourceWords(settings),
+    },
+    service: service && {
+      running: service.running,
+      pid: service.pid,
+      host: service.host,
+      since: service.since,
+      nextRunAt: service.nextRunAt,
+      lastHeartbeat: service.heartbeatAt,
+      stoppedAt: service.stoppedAt,
+    },
+    runningNow: holder && {
+      by: describeHolder(holder),
+      pid: holder.pid,
+      host: holder.host,
+      startedAt: holder.startedAt,
+    },
+    lastRun: lastRecord && toRunSummary(lastRecord),
+    waitingForConfirmation: state.waiting !== null,
+    waiting: state.waiting,
+    paused,
+    failures: state.failures,
+    lastError: state.lastError,
+    runNowPending: state.runNow !== null,
+    health,
+    checkedAt: now.toISOString(),
+  };
+}
+
+/** bcscmd /STATUS's exit code: 0 healthy (or off), 1 failing, waiting or paused, 3 no service checks in. */
+export function statusExitCode(status: SyncStatus): number {
+  if (status.health === 'missing') return 3;
+  return status.health === 'ok' || status.health === 'off' ? 0 : 1;
+}

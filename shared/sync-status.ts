@@ -1,0 +1,77 @@
+/**
+ * How the scheduled sync is doing, as `bcscmd /STATUS /JSON`, the console's schedule dialog and its status
+ * bar show it: the schedule, the service's check-ins, the last scheduled run, and what holds it up.
+ */
+import type { RunSummary } from './users-view.ts';
+
+export type ScheduleHealth = 'ok' | 'off' | 'failing' | 'waiting' | 'paused' | 'missing';
+
+export interface SyncStatus {
+  schedule: { everyMinutes: number; fullSyncAt: string; fullSyncEvery: number; source: string };
+  service: {
+    running: boolean;
+    pid: number;
+    host: string;
+    since: string;
+    nextRunAt: string | null;
+    lastHeartbeat: string;
+    stoppedAt: string | null;
+  } | null;
+  /** A sync of this database running now, by whoever. */
+  runningNow: { by: string; pid: number; host: string; startedAt: string } | null;
+  /** The last run the service started (finished or not). */
+  lastRun: RunSummary | null;
+  waitingForConfirmation: boolean;
+  waiting: { runId: number; reason: string; disables: number | null } | null;
+  paused: string | null;
+  /** Consecutive failed scheduled runs, and the last one's reason. */
+  failures: number;
+  lastError: string | null;
+  /** Run now was asked for and the service has not taken it up yet. */
+  runNowPending: boolean;
+  health: ScheduleHealth;
+  checkedAt: string;
+}
+
+/** Local time of day, HH:MM (the viewer's clock: the console's machine, or where bcscmd runs). */
+const hhmm = (iso: string) => {
+  const d = new Date(iso);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+};
+
+const lastRunWords = (r: RunSummary, counts: (r: RunSummary) => string) =>
+  `last ${hhmm(r.finishedAt ?? r.startedAt)} ${r.status}${r.status === 'succeeded' ? ` (${counts(r)})` : ''}`;
+
+/** One line for the status bar and /STATUS: the schedule at a glance, or what is wrong with it. */
+export function scheduleSummary(s: SyncStatus, counts: (r: RunSummary) => string): string {
+  const every = `Scheduled sync every ${s.schedule.everyMinutes} min`;
+  switch (s.health) {
+    case 'off':
+      return 'Scheduled sync is off';
+    case 'missing':
+      return s.service
+        ? `${every}: no service has checked in since ${s.service.lastHeartbeat.replace('T', ' ').slice(0, 16)} UTC`
+        : `${every}: no sync service has checked in yet (install one with bcscmd /INSTALLSERVICE)`;
+    case 'waiting':
+      return (
+        `Scheduled sync is waiting for confirmation` +
+        `${s.waiting?.disables ? ` (would disable ${s.waiting.disables} accounts)` : ''}`
+      );
+    case 'paused':
+      return `Scheduled sync is paused: ${s.paused}`;
+    case 'failing':
+      return (
+        `Scheduled sync failed ${s.failures} time${s.failures === 1 ? '' : 's'}: ` +
+        `${s.lastError ?? 'see the history'}`
+      );
+    default: {
+      const parts = [every];
+      if (s.runningNow) parts.push(`running now (since ${hhmm(s.runningNow.startedAt)})`);
+      else if (s.service?.nextRunAt) parts.push(`next ${hhmm(s.service.nextRunAt)}`);
+      if (s.lastRun && s.lastRun.status !== 'running') parts.push(lastRunWords(s.lastRun, counts));
+      if (s.service && !s.service.running)
+        parts.push(`the service is not running (last check-in ${hhmm(s.service.lastHeartbeat)})`);
+      return parts.join(' · ');
+    }
+  }
+}
