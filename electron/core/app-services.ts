@@ -1,6 +1,7 @@
 /** Wires the core for one process: settings file, password vault, resolver and the handler registry. */
 import { createRequire } from 'node:module';
 import type { AppInfo, Events } from '../../shared/contract.ts';
+import { formatImportSource } from '../../shared/import-source.ts';
 import { createResolver } from './directory/resolver.ts';
 import { SessionCache } from './directory/session-cache.ts';
 import { databaseFile, SharedDatabase } from './database/users-database.ts';
@@ -44,10 +45,19 @@ export function createServices(options: {
   const database = new SharedDatabase(databaseFile(options.dataDir));
   const jobs = new ImportJobs({
     emit,
-    // What the wizard chose is kept, so that the scheduled `bcscmd /LDAP` imports the same way.
+    // What the wizard chose is kept, so that the scheduled sync and `bcscmd /LDAP` import the same way.
     onApplied: (start) => {
       const { importComputers, parseMiddleName, placement, placementOu, importDisabled } = start.settings;
-      settings.save({ ...settings.load(), importComputers, parseMiddleName, placement, placementOu, importDisabled });
+      const source = start.request.source;
+      settings.save({
+        ...settings.load(),
+        importComputers,
+        parseMiddleName,
+        placement,
+        placementOu,
+        importDisabled,
+        ...(source ? { importSource: formatImportSource({ levels: [], ...source }) } : {}),
+      });
     },
   });
   const handlers = createHandlers({

@@ -352,9 +352,10 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
             headers: { 'Content-Type': 'application/json' },
             body: '{}',
           })
-        ).json()) as { value: { settings: { placement: string; placementOu: string } } },
+        ).json()) as { value: { settings: { placement: string; placementOu: string; importSource: string } } },
     );
     expect(kept.value.settings).toMatchObject({ placement: 'single', placementOu: 'From AD/Sales' });
+    expect(kept.value.settings.importSource).toBe(`OU=Sales,${BASE_DN}`);
     await save(dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}` }));
   });
 
