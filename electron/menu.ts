@@ -10,6 +10,7 @@ export function installMenu(send: (command: MenuCommand) => void, quit: () => vo
       submenu: [
         { label: 'Active &Directory (LDAP) integration…', click: () => send('integration') },
         { label: 'Active Directory &Import Wizard…', click: () => send('import-wizard') },
+        { label: '&Synchronization schedule…', click: () => send('schedule') },
       ],
     },
     { label: '&Help', submenu: [{ label: '&About AD Console', click: () => send('about') }] },

@@ -14,6 +14,7 @@ import {
   type Progress,
 } from './import-run.ts';
 import type { LookupResult } from './lookup.ts';
+import type { ScheduleView } from './sync-status.ts';
 import type { Result } from './result.ts';
 import { parseServerOuPath } from './server-ou-path.ts';
 import { settingsSchema, type Settings } from './settings.ts';
@@ -253,6 +254,14 @@ export const operations = {
   'accounts.delete': op<z.ZodType<{ logon: string }>, Record<string, never>>(
     z.object({ logon: z.string().min(1).max(64) }).strict(),
   ),
+  /** Tools → Synchronization schedule… and the status bar. */
+  'schedule.status': op<z.ZodObject<Record<string, never>>, ScheduleView>(z.object({}).strict()),
+  /** Asks the service to sync at once; without a running service, syncs in the console (jobId). */
+  'schedule.runNow': op<z.ZodType<{ confirmed: boolean }>, { by: 'service' | 'console'; jobId: number | null }>(
+    z.object({ confirmed: z.boolean() }).strict(),
+  ),
+  /** Lifts a pause: the schedule runs with the settings as they are now. */
+  'schedule.resume': op<z.ZodObject<Record<string, never>>, ScheduleView>(z.object({}).strict()),
   'users.list': op<z.ZodType<AccountsQuery>, AccountsPage>(
     z
       .object({
@@ -294,7 +303,7 @@ export type ResultOf<K extends OperationName> = Operations[K]['result'];
 export const OPERATION_NAMES = Object.keys(operations) as OperationName[];
 
 /** Events the main process pushes to every window / browser session. */
-export type MenuCommand = 'integration' | 'import-wizard' | 'about';
+export type MenuCommand = 'integration' | 'import-wizard' | 'schedule' | 'about';
 export interface Events {
   'settings.changed': SettingsView;
   'import.progress': { jobId: number; progress: Progress };

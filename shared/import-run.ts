@@ -61,6 +61,15 @@ export const emptyCounts = (): Counts => ({
   failed: 0,
 });
 
+/** "every run", "every 2nd run", "every 24th run": how often a full pass comes (fullSyncEvery). */
+export function everyNth(n: number, noun: string): string {
+  if (n === 1) return `every ${noun}`;
+  const tens = n % 100;
+  const suffix =
+    tens >= 11 && tens <= 13 ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th');
+  return `every ${n}${suffix} ${noun}`;
+}
+
 /** The counts in the order and words every report uses. */
 export const COUNT_LABELS: [keyof Counts, string][] = [
   ['created', 'created'],

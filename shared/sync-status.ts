@@ -33,6 +33,11 @@ export interface SyncStatus {
   checkedAt: string;
 }
 
+/** The schedule dialog's view: the status and the latest sync runs, newest first. */
+export interface ScheduleView extends SyncStatus {
+  recentRuns: RunSummary[];
+}
+
 /** Local time of day, HH:MM (the viewer's clock: the console's machine, or where bcscmd runs). */
 const hhmm = (iso: string) => {
   const d = new Date(iso);

@@ -4,6 +4,7 @@ import type { AppInfo, Events } from '../../shared/contract.ts';
 import { formatImportSource } from '../../shared/import-source.ts';
 import { createResolver } from './directory/resolver.ts';
 import { SessionCache } from './directory/session-cache.ts';
+import { watchForeignChanges } from './database/change-watch.ts';
 import { databaseFile, SharedDatabase } from './database/users-database.ts';
 import { ImportJobs } from './import/import-jobs.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
@@ -42,6 +43,7 @@ export function createServices(options: {
     for (const listener of listeners) listener(event, payload);
   };
   const browseSessions = new SessionCache();
+  let stopWatching: (() => void) | null = null;
   const database = new SharedDatabase(databaseFile(options.dataDir));
   const jobs = new ImportJobs({
     emit,
@@ -76,11 +78,14 @@ export function createServices(options: {
     vault,
     subscribe(listener) {
       listeners.add(listener);
+      // Someone shows the database: changes by other processes (the service, bcscmd) reach the views too.
+      stopWatching ??= watchForeignChanges(database, () => emit('users.changed', {}));
       return () => listeners.delete(listener);
     },
     emit,
     log,
     close: async () => {
+      stopWatching?.();
       await jobs.close();
       database.close();
       await browseSessions.close();

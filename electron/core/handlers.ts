@@ -34,6 +34,7 @@ import { countSource } from './import/source-count.ts';
 import { findRun } from './import/run-history.ts';
 import { LogonResolver } from './onthefly/logon-resolver.ts';
 import { planCsv, runReportCsv } from './report/import-report.ts';
+import { scheduleHandlers } from './sync/schedule-handlers.ts';
 
 export interface HandlerDeps {
   settings: SettingsStore;
@@ -198,6 +199,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           );
         return { fileName: `import-report-run-${runId}.csv`, text: textOf(runReportCsv(db, runId)) };
       }),
+    ...scheduleHandlers(deps),
     'users.overview': async () => deps.database.use((db) => usersOverview(db, deps.database.file)),
     'users.list': async (query) => deps.database.use((db) => accountsPage(db, query)),
     'accounts.add': async (input) => changed(() => deps.database.use((db) => addLocalAccount(db, input, 'console'))),

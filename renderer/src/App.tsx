@@ -6,6 +6,8 @@ import { MenuBar } from './controls/MenuBar.tsx';
 import { MessageBox } from './controls/MessageBox.tsx';
 import { isModalOpen } from './controls/modal-stack.ts';
 import { IntegrationDialog } from './dialogs/IntegrationDialog.tsx';
+import { ScheduleDialog } from './schedule/ScheduleDialog.tsx';
+import { ScheduleStatus } from './schedule/ScheduleStatus.tsx';
 import { UsersView } from './users/UsersView.tsx';
 import { ImportWizard } from './wizard/ImportWizard.tsx';
 
@@ -39,6 +41,7 @@ export function App() {
             items: [
               { label: 'Active Directory (LDAP) integration…', onSelect: () => setDialog('integration') },
               { label: 'Active Directory Import Wizard…', onSelect: () => setDialog('import-wizard') },
+              { label: 'Synchronization schedule…', onSelect: () => setDialog('schedule') },
             ],
           },
           { label: 'Help', items: [{ label: 'About AD Console', onSelect: () => setDialog('about') }] },
@@ -49,6 +52,7 @@ export function App() {
         <span role="status" aria-label="Status">
           {status}
         </span>
+        <ScheduleStatus onOpen={() => !isModalOpen() && setDialog('schedule')} />
         <span className="note">
           {info
             ? `${info.name} ${info.version} · ${info.transport === 'electron' ? 'desktop' : 'browser console'} ` +
@@ -58,6 +62,9 @@ export function App() {
       </footer>
       {dialog === 'integration' && <IntegrationDialog onClose={() => setDialog(null)} />}
       {dialog === 'import-wizard' && <ImportWizard onClose={() => setDialog(null)} />}
+      {dialog === 'schedule' && (
+        <ScheduleDialog onClose={() => setDialog(null)} onOpenWizard={() => setDialog('import-wizard')} />
+      )}
       {dialog === 'about' && (
         <MessageBox
           title="About AD Console"

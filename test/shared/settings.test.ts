@@ -101,3 +101,26 @@ describe('effectivePort', () => {
     expect(effectivePort({ ...valid, port: null, security: 'ldaps' }, null)).toBe(636);
   });
 });
+
+describe('the schedule settings', () => {
+  it('takes a time of day for the daily full pass and minutes for the interval, 0 meaning off', () => {
+    expect(parseSettingValue('fullSyncAt', '04:30')).toEqual({ ok: true, value: '04:30' });
+    expect(parseSettingValue('fullSyncAt', '4.30')).toEqual({
+      ok: false,
+      error: 'fullSyncAt: must be a time of day such as 03:00',
+    });
+    expect(parseSettingValue('fullSyncAt', '24:00').ok).toBe(false);
+    expect(parseSettingValue('syncEveryMinutes', '0')).toEqual({ ok: true, value: 0 });
+    expect(parseSettingValue('syncEveryMinutes', '10081')).toEqual({
+      ok: false,
+      error: 'syncEveryMinutes: must be at most 10080',
+    });
+  });
+
+  it('names an import source that does not parse', () => {
+    const problems = settingsProblems({ ...DEFAULT_SETTINGS, importSource: 'Sales' }, { complete: false });
+    expect(problems).toEqual([
+      { field: 'importSource', message: expect.stringMatching(/^Import source: "Sales" is not a distinguished name/) },
+    ]);
+  });
+});

@@ -1,7 +1,7 @@
 /** bcscmd's scheduled-sync commands: /SERVICE, /STATUS, /RUNNOW, /RESUME, /INSTALLSERVICE. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { countsText } from '../../../shared/import-run.ts';
+import { countsText, everyNth } from '../../../shared/import-run.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { scheduleSummary, type SyncStatus } from '../../../shared/sync-status.ts';
 import { openUsersDatabase } from '../database/users-database.ts';
@@ -81,7 +81,7 @@ function statusText(s: SyncStatus): string {
   const lines = [scheduleSummary(s, (r) => countsText(r.counts, { unchanged: false })), ''];
   lines.push(
     `Schedule:   ${s.schedule.everyMinutes === 0 ? 'off' : `every ${s.schedule.everyMinutes} min`}, full pass daily ` +
-      `at ${s.schedule.fullSyncAt} and every ${s.schedule.fullSyncEvery}th run`,
+      `at ${s.schedule.fullSyncAt} and ${everyNth(s.schedule.fullSyncEvery, 'run')}`,
     `Imports:    ${s.schedule.source}`,
   );
   lines.push(

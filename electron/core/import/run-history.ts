@@ -128,6 +128,15 @@ export function listRuns(db: DatabaseSync): RunRecord[] {
   return (db.prepare('SELECT * FROM import_runs ORDER BY id DESC').all() as unknown as RunRow[]).map(toRecord);
 }
 
+/** The latest sync runs (scheduled or not), newest first: what the schedule dialog lists. */
+export function recentSyncRuns(db: DatabaseSync, limit: number): RunRecord[] {
+  return (
+    db
+      .prepare("SELECT * FROM import_runs WHERE mode = 'sync' ORDER BY id DESC LIMIT ?")
+      .all(limit) as unknown as RunRow[]
+  ).map(toRecord);
+}
+
 export function findRun(db: DatabaseSync, id: number): RunRecord | null {
   const row = db.prepare('SELECT * FROM import_runs WHERE id = ?').get(id) as RunRow | undefined;
   return row ? toRecord(row) : null;

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
-import type { ImportMode } from '../../../shared/import-run.ts';
+import { everyNth, type ImportMode } from '../../../shared/import-run.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import type { DcMarks } from '../directory/dc-marks.ts';
 import { type ImportSource, isGroupSource } from './source.ts';
@@ -92,7 +92,7 @@ export function fullPassReason(
     return `first sync from ${marks.dnsHostName}: USNs are per domain controller (the last sync read ${saved.dc_host})`;
   }
   if (saved.since_full + 1 >= settings.fullSyncEvery)
-    return `every ${settings.fullSyncEvery}th sync is a full pass, to notice deleted accounts`;
+    return `${everyNth(settings.fullSyncEvery, 'sync')} is a full pass, to notice deleted accounts`;
   return null;
 }
 

@@ -7,7 +7,7 @@
  * (SIGTERM, Ctrl+C) cancels a running import, which rolls back.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import { countsText, type ImportOutcome } from '../../../shared/import-run.ts';
+import { countsText, everyNth, type ImportOutcome } from '../../../shared/import-run.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { openUsersDatabase } from '../database/users-database.ts';
 import { Failure } from '../failure.ts';
@@ -59,7 +59,7 @@ const local = (d: Date) =>
 function scheduleWords(s: Settings): string {
   return s.syncEveryMinutes === 0
     ? 'the schedule is off (syncEveryMinutes 0): the service waits for Run now or a schedule'
-    : `every ${s.syncEveryMinutes} min, a full pass daily at ${s.fullSyncAt} and every ${s.fullSyncEvery}th run`;
+    : `every ${s.syncEveryMinutes} min, a full pass daily at ${s.fullSyncAt} and ${everyNth(s.fullSyncEvery, 'run')}`;
 }
 
 /** When the last full pass of a sync ended (any starter: a full pass is a full pass). */

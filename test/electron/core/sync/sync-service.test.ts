@@ -251,6 +251,41 @@ describe.runIf(realPartsAvailable())('bcscmd /SERVICE on the real DC', () => {
       },
       4 * MINUTE,
     );
+    it(
+      'pauses when the settings change what it imports, until the preview was seen',
+      async () => {
+        // Moving to another OU disables the first one's accounts: allowed here, so that only the pause stops it.
+        const { data, file } = await lab('h', 2, ['/SET:disableLimitPercent=100']);
+        const other = await lab('i', 3);
+        const service = startService(data, ENV);
+        try {
+          await service.waitFor(/run \d+ succeeded/);
+          const from = service.lineCount();
+          expect(bcscmd([`/DATA:${data}`, `/SET:ouPath=LDAP://${other.ou}`]).code).toBe(0);
+          await service.waitFor(/The settings changed: every 1 min/, 10_000, from);
+          const paused = await status(data);
+          expect(paused.code).toBe(1);
+          expect(paused.json.health).toBe('paused');
+          expect(paused.text).toMatch(
+            /^Scheduled sync is paused: the settings changed what a sync imports \(the OUs it reads\) since the last sync/,
+          );
+          // Its next time comes: it does not run the new source unseen.
+          await service.waitFor(/The scheduled run does not start: paused: the settings changed/, 2 * MINUTE, from);
+          expect(serviceRuns(file)).toHaveLength(1);
+          // The administrator looks at what it would do: that lifts the pause, and the next run imports it.
+          const preview = await bcscmdAsync([`/DATA:${data}`, '/LDAP', '/DRYRUN'], ENV);
+          expect(preview.code, preview.err).toBe(0);
+          expect(preview.out).toMatch(/DRY RUN/);
+          expect((await status(data)).json.health).toBe('ok');
+          await bcscmdAsync([`/DATA:${data}`, '/RUNNOW']);
+          await service.waitFor(/run \d+ succeeded .*: 3 created/, 30_000, from);
+          expect(logons(file)).toHaveLength(5);
+        } finally {
+          expect((await service.stop()).code).toBe(0);
+        }
+      },
+      4 * MINUTE,
+    );
   });
 
   it('refuses a second service on the same data folder, naming the first one', async () => {

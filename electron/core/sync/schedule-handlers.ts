@@ -1,0 +1,56 @@
+/** The console's schedule operations (Tools → Synchronization schedule…, the status bar). */
+import type { InputOf, ResultOf } from '../../../shared/contract.ts';
+import type { SharedDatabase } from '../database/users-database.ts';
+import type { ImportJobs } from '../import/import-jobs.ts';
+import type { PasswordVault } from '../secrets/password-vault.ts';
+import type { SettingsStore } from '../settings/settings-store.ts';
+import { toRunSummary } from '../database/users-view.ts';
+import { recentSyncRuns } from '../import/run-history.ts';
+import { passwordTargetOf } from '../../../shared/password-target.ts';
+import type { ScheduleView } from '../../../shared/sync-status.ts';
+import { readService } from './service-registry.ts';
+import { approveScope, requestRunNow, scheduledScope } from './sync-state.ts';
+import { readSyncStatus } from './sync-status.ts';
+
+const RECENT_RUNS = 10;
+
+type ScheduleOp = 'schedule.status' | 'schedule.runNow' | 'schedule.resume';
+type ScheduleOps = { [K in ScheduleOp]: (input: InputOf<K>) => Promise<ResultOf<K>> };
+
+export interface ScheduleDeps {
+  settings: SettingsStore;
+  vault: PasswordVault;
+  database: SharedDatabase;
+  jobs: ImportJobs;
+}
+
+export function scheduleHandlers(deps: ScheduleDeps): ScheduleOps {
+  const status = (): ScheduleView =>
+    deps.database.use((db) => ({
+      ...readSyncStatus(db, deps.settings.load()),
+      recentRuns: recentSyncRuns(db, RECENT_RUNS).map(toRunSummary),
+    }));
+  return {
+    'schedule.status': async () => status(),
+    'schedule.runNow': async ({ confirmed }) => {
+      if (deps.database.use((db) => readService(db)?.running)) {
+        deps.database.use((db) => requestRunNow(db, confirmed));
+        return { by: 'service', jobId: null };
+      }
+      // No service: the console runs the scheduled sync itself, as bcscmd /LDAP would.
+      const settings = deps.settings.load();
+      const jobId = deps.jobs.start({
+        request: { mode: 'sync', dryRun: false, full: false, confirmed, startedBy: 'console', source: null },
+        settings,
+        password: deps.vault.read(passwordTargetOf(settings)),
+        databaseFile: deps.database.file,
+      });
+      return { by: 'console', jobId };
+    },
+    'schedule.resume': async () => {
+      const settings = deps.settings.load();
+      deps.database.use((db) => approveScope(db, scheduledScope(settings)));
+      return status();
+    },
+  };
+}
