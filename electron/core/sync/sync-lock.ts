@@ -53,7 +53,8 @@ export class SyncRunning extends Failure {
     super(
       'sync-running',
       `A sync of this users database is running (${describeHolder(holder)}).`,
-      'Wait for it to finish (bcscmd /STATUS shows it), or run bcscmd /LDAP with /WAIT:<seconds> to queue behind it.',
+      "Wait for it to finish — the console's status bar and bcscmd /STATUS show it — then try again " +
+        '(bcscmd /LDAP /WAIT:<seconds> queues behind it).',
       { nothingChanged: true },
     );
     this.holder = holder;

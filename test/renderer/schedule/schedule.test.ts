@@ -16,6 +16,7 @@ import { BASE_DN, NETBIOS, SERVICE_ACCOUNT } from '../../support/directory-fixtu
 import { realPartsAvailable, testDc } from '../../support/real-parts.ts';
 import { addStaffUser, adminClient } from '../../support/seed-directory.ts';
 import { type ServiceProcess, startService } from '../../support/sync-service.ts';
+import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.ts';
 import { tempDirFor } from '../../support/temp-dir.ts';
 import { sql } from '../../support/users-db.ts';
 
@@ -35,6 +36,7 @@ describe.runIf(realPartsAvailable())('the synchronization schedule in the consol
   let opened: BrowserConsole;
   let page: Page;
   let service: ServiceProcess | null = null;
+  let proxy: TcpProxy;
   const pane = () => page.getByRole('status', { name: 'Scheduled sync' });
   const paneText = () => pane().textContent();
   const warned = async () => (await pane().getAttribute('class'))?.includes('warn') ?? false;
@@ -70,9 +72,13 @@ describe.runIf(realPartsAvailable())('the synchronization schedule in the consol
       await admin.add(dn!, { objectClass: ['top', 'organizationalUnit'], ou: name! });
     for (let n = 1; n <= 3; n++) await addUser(n);
     await addUser(9, otherOu);
+    // The DC through a relay of this suite's own, which a test can make stop answering.
+    proxy = await startTcpProxy(dc.address, 636, dc.address);
     const configured = bcscmd([
       `/DATA:${dataDir}`,
       `/SET:server=${dc.address}`,
+      `/SET:port=${proxy.port}`,
+      '/SET:timeout=30',
       `/SET:caFile=${dc.caFile}`,
       `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
       `/SET:ouPath=LDAP://${ou}`,
@@ -87,7 +93,9 @@ describe.runIf(realPartsAvailable())('the synchronization schedule in the consol
   });
 
   afterAll(async () => {
+    proxy?.release();
     await service?.stop();
+    await proxy?.close();
     await opened?.close();
     await services?.close();
     for (const base of [ou, otherOu]) {
@@ -176,7 +184,14 @@ describe.runIf(realPartsAvailable())('the synchronization schedule in the consol
   });
 
   it('pauses after a change of what it imports, and Resume in the dialog lifts the pause', async () => {
-    expect(bcscmd([`/DATA:${dataDir}`, '/SET:disableLimitCount=50', `/SET:ouPath=LDAP://${otherOu}`]).code).toBe(0);
+    // (Moving to the other OU disables this one's two accounts: allowed from here on.)
+    const moved = bcscmd([
+      `/DATA:${dataDir}`,
+      '/SET:disableLimitCount=50',
+      '/SET:disableLimitPercent=100',
+      `/SET:ouPath=LDAP://${otherOu}`,
+    ]);
+    expect(moved.code).toBe(0);
     await expect
       .poll(paneText, SEEN)
       .toBe(
@@ -190,6 +205,47 @@ describe.runIf(realPartsAvailable())('the synchronization schedule in the consol
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(paneText, SEEN).toMatch(/^Scheduled sync every 1 min · /);
     expect(await warned()).toBe(false);
+  });
+
+  it("says on the wizard's Preview page that the service is syncing, and who it is", async () => {
+    await page.getByRole('menuitem', { name: 'Tools' }).click();
+    await page.getByRole('menuitem', { name: 'Active Directory Import Wizard…' }).click();
+    const wizard = page.getByRole('dialog', { name: 'Active Directory Import Wizard' });
+    const next = () => wizard.getByRole('button', { name: 'Next >' }).click();
+    await next();
+    await wizard.getByRole('radio', { name: 'Synchronize' }).check();
+    await next();
+    await wizard.getByRole('checkbox', { name: `Schedule Console ${process.pid}`, exact: true }).check();
+    await wizard.getByText(/^The selection holds/).waitFor(SEEN);
+    await next();
+    // Meanwhile the service starts a sync, and the DC stops answering it.
+    proxy.hold();
+    const from = service!.lineCount();
+    const asked = await page.evaluate(async () =>
+      (
+        await fetch('/api/invoke/schedule.runNow', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: '{"confirmed":false}',
+        })
+      ).json(),
+    );
+    expect(asked.value.by).toBe('service');
+    await service!.waitFor(/Scheduled sync started/, 10_000, from);
+    await expect.poll(() => pane().textContent(), SEEN).toMatch(/running now \(since \d\d:\d\d\)/);
+    await next();
+    await expect
+      .poll(() => wizard.getByRole('alert').textContent(), SEEN)
+      .toMatch(
+        new RegExp(
+          `^A sync of this users database is running \\(the scheduled sync service, pid ${service!.pid} on .+, ` +
+            'started \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\)\\. Wait for it to finish',
+        ),
+      );
+    await page.screenshot({ path: screenshotPath('schedule-wizard-sync-running') });
+    proxy.release();
+    await service!.waitFor(/run \d+ succeeded/, 30_000, from);
+    await wizard.getByRole('button', { name: 'Cancel' }).click();
   });
 
   it('saves the schedule from the dialog, refusing a bad interval without saving anything', async () => {

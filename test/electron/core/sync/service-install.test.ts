@@ -13,6 +13,8 @@ import { BCSCMD, bcscmd } from '../../../support/bcscmd.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 
 const hasSystemd = spawnSync('systemd-analyze', ['--version'], { stdio: 'ignore' }).status === 0;
+if (!hasSystemd)
+  console.log('systemd-analyze is missing (apt-get install systemd): the systemd unit checks are skipped');
 
 /** systemd-analyze verify on a unit file as /INSTALLSERVICE /PRINT wrote it. */
 function verify(text: string): { code: number | null; out: string } {
