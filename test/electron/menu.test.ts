@@ -26,10 +26,11 @@ describe('installMenu', () => {
       'Exit',
       'Active Directory (LDAP) integration…',
       'Active Directory Import Wizard…',
+      'Synchronization schedule…',
       'About AD Console',
     ]);
     for (const menu of template) for (const item of menu.submenu) item.click();
-    expect(sent).toEqual(['integration', 'import-wizard', 'about']);
+    expect(sent).toEqual(['integration', 'import-wizard', 'schedule', 'about']);
     expect(quit).toBe(1);
   });
 });

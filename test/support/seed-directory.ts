@@ -70,6 +70,22 @@ export async function addUser(client: Client, u: FixtureUser): Promise<void> {
     );
 }
 
+/** An account for an OU of a suite's own (enabled, no password): `tag` names the suite in its fields. */
+export function labUser(sam: string, n: number, tag: string): StaffUser {
+  return {
+    sam,
+    given: tag,
+    sn: `User ${n}`,
+    displayName: `${tag} User ${n}`,
+    mail: `${sam}@${DOMAIN}`,
+    department: tag,
+    title: 'Tester',
+    phone: '',
+    enabled: true,
+    ou: '',
+  };
+}
+
 /** Staff users have no password (PASSWD_NOTREQD): they are import material, never bound as; and it is 5× faster. */
 export async function addStaffUser(client: Client, u: StaffUser, dn = staffDn(u)): Promise<void> {
   const attributes: Record<string, string | string[]> = {

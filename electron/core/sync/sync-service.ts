@@ -121,6 +121,7 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
   let job: ImportJob | null = null;
   let lastBeat = 0;
   let lastBlocked = '';
+  let lastBusy = '';
   log(`Sync service started (pid ${process.pid}, ${ctx.databaseFile}): ${scheduleWords(settings)}.`);
 
   function schedule(s: Settings) {
@@ -160,7 +161,9 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
       });
     } catch (err) {
       if (err instanceof SyncRunning) {
-        log(`${err.message} The scheduled run waits for it.`);
+        // Said once per holder, not at every look.
+        if (err.message !== lastBusy) log(`${err.message} The scheduled run waits for it.`);
+        lastBusy = err.message;
         holdUntil = Date.now() + BUSY_RETRY_MS;
         return;
       }

@@ -14,7 +14,7 @@ import { type BrowserConsole, openBrowserConsole, screenshotPath } from '../../s
 import { testServices } from '../../support/console-services.ts';
 import { BASE_DN, NETBIOS, SERVICE_ACCOUNT } from '../../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../../support/real-parts.ts';
-import { addStaffUser, adminClient } from '../../support/seed-directory.ts';
+import { addStaffUser, adminClient, labUser } from '../../support/seed-directory.ts';
 import { type ServiceProcess, startService } from '../../support/sync-service.ts';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.ts';
 import { tempDirFor } from '../../support/temp-dir.ts';
@@ -45,23 +45,7 @@ describe.runIf(realPartsAvailable())('the synchronization schedule in the consol
     await page.getByRole('menuitem', { name: 'Synchronization schedule…' }).click();
     return page.getByRole('dialog', { name: 'Synchronization schedule' });
   };
-  const addUser = (n: number, base = ou) =>
-    addStaffUser(
-      admin,
-      {
-        sam: sam(n),
-        given: 'Console',
-        sn: `User ${n}`,
-        displayName: `Console User ${n}`,
-        mail: '',
-        department: 'Schedule',
-        title: 'Tester',
-        phone: '',
-        enabled: true,
-        ou: '',
-      },
-      `CN=${sam(n)},${base}`,
-    );
+  const addUser = (n: number, base = ou) => addStaffUser(admin, labUser(sam(n), n, 'Console'), `CN=${sam(n)},${base}`);
 
   beforeAll(async () => {
     admin = await adminClient(dc.address, dc.caFile);

@@ -13,7 +13,7 @@ import type { SyncStatus } from '../../../../shared/sync-status.ts';
 import { BCSCMD, bcscmd, bcscmdAsync } from '../../../support/bcscmd.ts';
 import { BASE_DN, NETBIOS, SERVICE_ACCOUNT } from '../../../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
-import { addStaffUser, adminClient } from '../../../support/seed-directory.ts';
+import { addStaffUser, adminClient, labUser } from '../../../support/seed-directory.ts';
 import { startService } from '../../../support/sync-service.ts';
 import { startTcpProxy, type TcpProxy } from '../../../support/tcp-proxy.ts';
 import { tempDirFor } from '../../../support/temp-dir.ts';
@@ -86,23 +86,7 @@ describe.runIf(realPartsAvailable())('bcscmd /SERVICE on the real DC', () => {
     await admin.add(ou, { objectClass: ['top', 'organizationalUnit'], ou: `Schedule ${tag} ${process.pid}` });
     const sam = (n: number) => `sv${tag}${process.pid % 100000}-${n}`.toLowerCase();
     const dnOf = (n: number) => `CN=${sam(n)},${ou}`;
-    const addUser = (n: number) =>
-      addStaffUser(
-        admin,
-        {
-          sam: sam(n),
-          given: 'Sched',
-          sn: `User ${n}`,
-          displayName: `Sched User ${n}`,
-          mail: `${sam(n)}@corp.example.test`,
-          department: 'Schedule',
-          title: 'Tester',
-          phone: '',
-          enabled: true,
-          ou: '',
-        },
-        dnOf(n),
-      );
+    const addUser = (n: number) => addStaffUser(admin, labUser(sam(n), n, 'Schedule'), dnOf(n));
     for (let n = 1; n <= users; n++) await addUser(n);
     const proxy = await startTcpProxy(dc.address, 636, dc.address);
     const data = tempDirFor(`schedule-${tag}`);
