@@ -35,6 +35,7 @@ import { findRun } from './import/run-history.ts';
 import { LogonResolver } from './onthefly/logon-resolver.ts';
 import { planCsv, runReportCsv } from './report/import-report.ts';
 import { scheduleHandlers } from './sync/schedule-handlers.ts';
+import { previewsSchedule } from './sync/sync-state.ts';
 
 export interface HandlerDeps {
   settings: SettingsStore;
@@ -176,6 +177,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           exclude,
           expectPlan,
           listUnchanged: dryRun,
+          previewsSchedule:
+            dryRun && mode === 'sync' && previewsSchedule(source, { ...settings, ...options }, settings),
         },
         settings: { ...settings, ...options },
         password,

@@ -77,6 +77,8 @@ export interface ImportRequest {
   expectPlan?: string | null;
   /** Dry run: list unchanged accounts in the plan too (the wizard's preview shows every account). */
   listUnchanged?: boolean;
+  /** Dry run of exactly what the scheduled sync would do (the wizard's choices are the saved ones). */
+  previewsSchedule?: boolean;
 }
 
 export const LEFT_OUT_REASON = 'left out by the administrator in the preview';

@@ -87,14 +87,24 @@ export function pauseReason(state: SyncState, settings: Settings): string | null
     : `the settings changed what a sync imports (${changes.join(', ')}) since the last sync`;
 }
 
+/** Whether a run of `source` with `settings` does what the scheduled sync with `saved` would do. */
+export function previewsSchedule(source: ImportSource, settings: Settings, saved: Settings): boolean {
+  try {
+    return scopeChanges(syncScope(source, settings), scheduledScope(saved)).length === 0;
+  } catch {
+    return false; // a saved source that does not parse: nothing to compare with
+  }
+}
+
 export function approveScope(db: DatabaseSync, scope: SyncScope): void {
   db.prepare('UPDATE sync_state SET approved_scope = ? WHERE id = 1').run(JSON.stringify(scope));
 }
 
 /**
  * After any import job: an administrator's sync of the scheduled scope (bcscmd /LDAP without /OU, a dry
- * run included — the preview was seen), or a wizard import (its source becomes the scheduled one), lifts a
- * pause; a real one that succeeded also ends a wait for confirmation and the failure count.
+ * run included — the preview was seen; the wizard's preview of that same scope), or a wizard import (its
+ * source becomes the scheduled one), lifts a pause; a real one that succeeded also ends a wait for
+ * confirmation and the failure count.
  */
 export function noteFinishedRun(
   db: DatabaseSync,
@@ -104,7 +114,9 @@ export function noteFinishedRun(
 ): void {
   if (request.startedBy === 'service' || !outcome.ok) return;
   const scheduled =
-    (request.source === null && request.mode === 'sync') || (request.startedBy === 'wizard' && !request.dryRun);
+    (request.source === null && request.mode === 'sync') ||
+    (request.startedBy === 'wizard' && !request.dryRun) ||
+    request.previewsSchedule === true;
   if (!scheduled) return;
   approveScope(db, syncScope(chosenSource(request.source, settings) ?? pathSource(settings), settings));
   if (!request.dryRun && request.mode === 'sync')

@@ -191,6 +191,31 @@ describe.runIf(realPartsAvailable())('the synchronization schedule in the consol
     expect(await warned()).toBe(false);
   });
 
+  it('says in warning colours that the sync failed and why, until it succeeds again', async () => {
+    await proxy.down();
+    const from = service!.lineCount();
+    const runNow = () =>
+      page.evaluate(async () =>
+        (
+          await fetch('/api/invoke/schedule.runNow', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: '{"confirmed":false}',
+          })
+        ).json(),
+      );
+    await runNow();
+    await service!.waitFor(/run \d+ failed: /, 30_000, from);
+    await expect.poll(paneText, SEEN).toMatch(/^Scheduled sync failed 1 time: .*Nothing accepts connections/);
+    expect(await warned()).toBe(true);
+    await page.screenshot({ path: screenshotPath('schedule-failed') });
+    await proxy.up();
+    await runNow();
+    await service!.waitFor(/run \d+ succeeded/, 30_000, from);
+    await expect.poll(paneText, SEEN).toMatch(/^Scheduled sync every 1 min · /);
+    expect(await warned()).toBe(false);
+  });
+
   it("says on the wizard's Preview page that the service is syncing, and who it is", async () => {
     await page.getByRole('menuitem', { name: 'Tools' }).click();
     await page.getByRole('menuitem', { name: 'Active Directory Import Wizard…' }).click();

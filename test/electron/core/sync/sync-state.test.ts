@@ -8,6 +8,7 @@ import {
   noteFinishedRun,
   noteServiceRun,
   pauseReason,
+  previewsSchedule,
   readSyncState,
   requestRunNow,
   scheduledScope,
@@ -57,6 +58,19 @@ describe('the schedule pauses when the settings change what a sync imports', () 
     noteFinishedRun(db, importRequest({ dryRun: true }), changed, blankOutcome('sync', true, 'failed'));
     expect(pauseReason(readSyncState(db), changed)).not.toBe(null);
     noteFinishedRun(db, importRequest({ dryRun: true }), changed, blankOutcome('sync', true, 'succeeded'));
+    expect(pauseReason(readSyncState(db), changed)).toBe(null);
+  });
+
+  it("lifts with the wizard's preview only when it previews what the schedule would do", () => {
+    const db = database();
+    const changed = { ...SETTINGS, placement: 'single' as const, placementOu: 'AD' };
+    const staff = { ous: ['OU=Staff,DC=corp,DC=example,DC=com'], groups: [], levels: [] };
+    // The wizard's options differ from the saved ones: not the schedule's preview.
+    expect(previewsSchedule(staff, SETTINGS, changed)).toBe(false);
+    expect(previewsSchedule({ ...staff, ous: ['OU=Sales,DC=corp,DC=example,DC=com'] }, changed, changed)).toBe(false);
+    expect(previewsSchedule(staff, changed, changed)).toBe(true);
+    const preview = importRequest({ startedBy: 'wizard', dryRun: true, source: staff, previewsSchedule: true });
+    noteFinishedRun(db, preview, changed, blankOutcome('sync', true, 'succeeded'));
     expect(pauseReason(readSyncState(db), changed)).toBe(null);
   });
 
