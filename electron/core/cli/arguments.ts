@@ -36,6 +36,8 @@ export interface CliRequest {
   /** /INSTALLSERVICE [/PRINT]: run /SERVICE at boot. */
   installService: boolean;
   print: boolean;
+  /** /RUNAS:<account>: the account the installed service runs as (default: the one installing it). */
+  runAs: string | null;
   /** /RUNNOW [/YES]: ask the service to run at once; /RESUME: lift a pause. */
   runNow: boolean;
   resume: boolean;
@@ -117,7 +119,8 @@ type Valued =
   | 'account'
   | 'name'
   | 'email'
-  | 'wait';
+  | 'wait'
+  | 'runas';
 const VALUED: Record<string, Valued> = {
   adduser: 'account',
   setpassword: 'account',
@@ -136,6 +139,7 @@ const VALUED: Record<string, Valued> = {
   group: 'group',
   lookup: 'lookup',
   wait: 'wait',
+  runas: 'runas',
 };
 const EXAMPLES = {
   set: '/SET:server=dc1.domain.com',
@@ -150,6 +154,7 @@ const EXAMPLES = {
   name: '/NAME:"John Smith"',
   email: '/EMAIL:jsmith@domain.com',
   wait: '/WAIT:600',
+  runas: '/RUNAS:adconsole',
 };
 /** /WAIT's ceiling: a day. */
 const MAX_WAIT_SECONDS = 86_400;
@@ -182,6 +187,7 @@ export function parseCliArguments(argv: string[]): CliRequest {
     status: false,
     installService: false,
     print: false,
+    runAs: null,
     runNow: false,
     resume: false,
     waitSeconds: 0,
@@ -211,7 +217,11 @@ export function parseCliArguments(argv: string[]): CliRequest {
       throw new UsageError(`/${name.toUpperCase()} needs a value, e.g. ${EXAMPLES[valued]}.`);
     if (valued === 'data') request.dataDir = value;
     else if (valued === 'lookup') request.lookup = value;
-    else if (valued === 'wait') {
+    else if (valued === 'runas') {
+      if (/[\s"'\\/:]/.test(value.trim()) && !/^[^\s"']+\\[^\s"'\\]+$/.test(value.trim()))
+        throw new UsageError(`/RUNAS takes an account name such as adconsole or CORP\\svc-im, not "${value}".`);
+      request.runAs = value.trim();
+    } else if (valued === 'wait') {
       if (!/^\d{1,6}$/.test(value.trim()) || Number(value.trim()) > MAX_WAIT_SECONDS)
         throw new UsageError(`/WAIT takes seconds, 0 to ${MAX_WAIT_SECONDS}, not "${value}".`);
       request.waitSeconds = Number(value.trim());
@@ -272,7 +282,8 @@ export function parseCliArguments(argv: string[]): CliRequest {
   ];
   if (request.ldap && request.lookup !== null) throw new UsageError('Choose /LDAP or /LOOKUP, not both.');
   if (request.waitSeconds > 0 && !request.ldap) throw new UsageError('/WAIT works with /LDAP.');
-  if (request.print && !request.installService) throw new UsageError('/PRINT works with /INSTALLSERVICE.');
+  if ((request.print || request.runAs) && !request.installService)
+    throw new UsageError(`${request.print ? '/PRINT' : '/RUNAS'} works with /INSTALLSERVICE.`);
   const alone = (['service', 'installService', 'extauth'] as const).filter((f) => request[f]);
   if (alone.length > 1 || (alone.length === 1 && (request.ldap || request.test || request.lookup !== null)))
     throw new UsageError(`/${alone[0]!.toUpperCase()} runs on its own: give it without /LDAP, /TEST or /LOOKUP.`);
@@ -288,7 +299,7 @@ export const HELP = `bcscmd — AD Console command line
 Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] [/PASSWORDFILE:<file>]
        bcscmd /LDAP [/MODE:sync|add|new] [/DRYRUN] [/FULL] [/YES] [/OU:<dn>] [/GROUP:<dn>] [/WAIT:<s>] [/JSON]
        bcscmd /SERVICE [/PASSWORDFILE:<file>] | /STATUS [/JSON] | /RUNNOW [/YES] | /RESUME
-       bcscmd /INSTALLSERVICE [/PRINT] [/PASSWORDFILE:<file>]
+       bcscmd /INSTALLSERVICE [/PRINT] [/RUNAS:<account>] [/PASSWORDFILE:<file>]
        bcscmd /USERS [/JSON] | /HISTORY [/JSON] | /REPORT:<run> [/CSV | /JSON]
        bcscmd /LOOKUP:<name> [/DRYRUN] [/JSON]
        bcscmd /EXTAUTH [/PASSWORDFILE:<file>]
@@ -336,7 +347,8 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
   /RESUME               Lift a pause: the schedule runs with the settings as they are now.
   /INSTALLSERVICE       Write what runs /SERVICE at boot (Linux: a systemd unit in /etc/systemd/system;
                         Windows: a Task Scheduler XML in the data folder) and print the command that
-                        enables it; with /PRINT only print it.
+                        enables it; with /PRINT only print it. /RUNAS:<account> runs it as that
+                        account (default: the one installing it).
   /LOOKUP:<name>        What the communication server does with an unknown logon (name, DOMAIN\name or
                         name@domain): found in the users database, else (with autoImport on) looked up
                         in Active Directory within the OU path and imported. With /DRYRUN: what would be

@@ -148,7 +148,7 @@ export function runInstallService(request: CliRequest, ctx: ScheduleContext, io:
     argv,
     dataDir: path.resolve(ctx.dataDir),
     passwordFile: request.passwordFile ? path.resolve(request.passwordFile) : null,
-    user: defaultServiceUser(),
+    user: request.runAs ?? defaultServiceUser(),
   });
   const warnings: string[] = [];
   if (settings.account === 'specified' && !request.passwordFile && !process.versions.electron)
@@ -160,6 +160,8 @@ export function runInstallService(request: CliRequest, ctx: ScheduleContext, io:
     warnings.push(
       `The password file ${request.passwordFile} does not exist yet; create it before starting the service.`,
     );
+  if (!request.runAs && process.getuid?.() === 0)
+    warnings.push('The service would run as root: give /RUNAS:<account> to run it as an account of its own.');
   if (settings.syncEveryMinutes === 0)
     warnings.push('The schedule is off (syncEveryMinutes 0): turn it on with /SET:syncEveryMinutes=30.');
   if (request.print || !plan.file) {

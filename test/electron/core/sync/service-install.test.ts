@@ -27,8 +27,15 @@ function verify(text: string): { code: number | null; out: string } {
 describe('installing the service', () => {
   it.runIf(hasSystemd)('prints a systemd unit that systemd-analyze accepts, with awkward paths quoted', () => {
     const data = path.join(tempDir(), 'data 100% "odd"');
-    const run = bcscmd([`/DATA:${data}`, '/INSTALLSERVICE', '/PRINT', '/PASSWORDFILE:/etc/ad console/ldap.txt']);
+    const run = bcscmd([
+      `/DATA:${data}`,
+      '/INSTALLSERVICE',
+      '/PRINT',
+      '/RUNAS:adconsole',
+      '/PASSWORDFILE:/etc/ad console/ldap.txt',
+    ]);
     expect(run.code).toBe(0);
+    expect(run.out).toMatch(/^User=adconsole$/m);
     expect(run.out).toMatch(/^\[Unit\]/);
     expect(run.out).toContain(
       `ExecStart="${process.execPath}" "${BCSCMD}" "/SERVICE" "/DATA:${data.replace('%', '%%').replace(/"/g, '\\"')}" ` +
