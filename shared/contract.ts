@@ -251,6 +251,18 @@ export const operations = {
   'accounts.setEnabled': op<z.ZodType<{ logon: string; enabled: boolean }>, Record<string, never>>(
     z.object({ logon: z.string().min(1).max(64), enabled: z.boolean() }).strict(),
   ),
+  /** Moves local accounts into an existing server OU (all or none). */
+  'accounts.move': op<z.ZodType<{ logons: string[]; ou: string }>, { ou: string }>(
+    z.object({ logons: z.array(z.string().min(1).max(1024)).min(1).max(1000), ou: z.string().max(4096) }).strict(),
+  ),
+  /** Server OUs: create (with missing parents), rename the last part, delete an empty one. */
+  'ous.add': op<z.ZodType<{ path: string }>, { path: string }>(z.object({ path: z.string().max(4096) }).strict()),
+  'ous.rename': op<z.ZodType<{ path: string; name: string }>, { path: string }>(
+    z.object({ path: z.string().max(4096), name: z.string().max(1024) }).strict(),
+  ),
+  'ous.delete': op<z.ZodType<{ path: string }>, Record<string, never>>(
+    z.object({ path: z.string().max(4096) }).strict(),
+  ),
   'accounts.delete': op<z.ZodType<{ logon: string }>, Record<string, never>>(
     z.object({ logon: z.string().min(1).max(64) }).strict(),
   ),

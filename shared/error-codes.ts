@@ -116,6 +116,11 @@ export const ERROR_CODES = {
   'invalid-logon': 'the logon name is not one an account can have',
   'invalid-password': 'the new password is refused (too short, too long, or a control character)',
   'password-needs-tls': "a user's password would cross the network unencrypted (security None)",
+  'no-such-server-ou': 'there is no server OU at that path',
+  'server-ou-exists': 'a server OU of that name is already there',
+  'server-ou-not-empty': 'the server OU still holds accounts or OUs',
+  'server-ou-builtin': 'the built-in OU _Default cannot be renamed or deleted',
+  'server-ou-from-ad': 'the server OU holds accounts from AD, which the next sync would place there again',
   // Anything else
   failed: 'an operation failed for a reason the message gives',
   unexpected: 'something unexpected went wrong (a bug: the log has the details)',

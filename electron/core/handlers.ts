@@ -3,7 +3,14 @@
  * loopback HTTP server) call `dispatch`, which validates the untrusted input with the contract's schema
  * and turns every failure into { code, message, hint } — never a stack.
  */
-import { addLocalAccount, deleteLocalAccount, setLocalEnabled, setLocalPassword } from './accounts/local-accounts.ts';
+import {
+  addLocalAccount,
+  deleteLocalAccount,
+  moveLocalAccounts,
+  setLocalEnabled,
+  setLocalPassword,
+} from './accounts/local-accounts.ts';
+import { addServerOu, deleteServerOu, renameServerOu } from './accounts/server-ous.ts';
 import fs from 'node:fs';
 import type { z } from 'zod';
 import {
@@ -214,6 +221,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'accounts.setEnabled': async ({ logon, enabled }) =>
       changed(() => {
         deps.database.use((db) => setLocalEnabled(db, logon, enabled, 'console'));
+        return {};
+      }),
+    'accounts.move': async ({ logons, ou }) =>
+      changed(() => ({ ou: deps.database.use((db) => moveLocalAccounts(db, logons, ou, 'console')) })),
+    'ous.add': async ({ path }) =>
+      changed(() => ({ path: deps.database.use((db) => addServerOu(db, path, 'console')) })),
+    'ous.rename': async ({ path, name }) =>
+      changed(() => ({ path: deps.database.use((db) => renameServerOu(db, path, name, 'console')) })),
+    'ous.delete': async ({ path }) =>
+      changed(() => {
+        deps.database.use((db) => deleteServerOu(db, path, 'console'));
         return {};
       }),
     'accounts.delete': async ({ logon }) =>

@@ -58,6 +58,10 @@ const VALID: Record<OperationName, Record<string, unknown>> = {
   'accounts.setPassword': { logon: 'kiosk', password: 'Kiosk-Passw0rd' },
   'accounts.setEnabled': { logon: 'kiosk', enabled: false },
   'accounts.delete': { logon: 'kiosk' },
+  'accounts.move': { logons: ['kiosk'], ou: 'Lobby' },
+  'ous.add': { path: 'Lobby' },
+  'ous.rename': { path: 'Lobby', name: 'Front desk' },
+  'ous.delete': { path: 'Lobby' },
 };
 
 /** A small deterministic PRNG (mulberry32), so that a failure can be replayed. */

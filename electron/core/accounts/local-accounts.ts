@@ -6,10 +6,10 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { StartedBy } from '../../../shared/import-run.ts';
-import { emptyCounts } from '../../../shared/import-run.ts';
+import { type Counts, emptyCounts } from '../../../shared/import-run.ts';
 import { parseServerOuPath } from '../../../shared/server-ou-path.ts';
 import { type AccountRow, type AccountView, findAccount, logonKey } from '../database/accounts.ts';
-import { OuTree } from '../database/ou-tree.ts';
+import { DEFAULT_OU_ID, OuTree } from '../database/ou-tree.ts';
 import { bumpRevision } from '../database/users-database.ts';
 import { Failure } from '../failure.ts';
 import { beginRun, endRun } from '../import/run-history.ts';
@@ -62,11 +62,11 @@ function localOnly(row: AccountRow, what: string): void {
 }
 
 /** One change in one transaction, with its history entry; the Failure of `work` rolls everything back. */
-function recorded<T>(
+export function recorded<T>(
   db: DatabaseSync,
   by: StartedBy,
   source: string,
-  count: keyof ReturnType<typeof emptyCounts>,
+  counted: Partial<Counts>,
   work: (now: string) => T,
 ): T {
   const now = new Date().toISOString();
@@ -74,7 +74,7 @@ function recorded<T>(
   try {
     const result = work(now);
     const id = beginRun(db, { mode: 'account', source, startedBy: by, incremental: false, dc: null, startedAt: now });
-    const counts = { ...emptyCounts(), [count]: 1 };
+    const counts = { ...emptyCounts(), ...counted };
     endRun(db, id, { status: 'succeeded', source, incremental: false, dc: null, counts, error: null, backup: null });
     bumpRevision(db);
     db.exec('COMMIT');
@@ -93,7 +93,7 @@ export function addLocalAccount(db: DatabaseSync, account: NewLocalAccount, by: 
     throw new Failure('invalid-input', `Server OU: ${ou.error}`, 'Correct the OU path.', { nothingChanged: true });
   const logon = account.logon.normalize('NFC').trim();
   const source = `local account ${logon}: created`;
-  recorded(db, by, source, 'created', (now) => {
+  recorded(db, by, source, { created: 1 }, (now) => {
     const existing = findAccount(db, logon);
     if (existing)
       throw new Failure(
@@ -131,7 +131,7 @@ export async function setLocalPassword(db: DatabaseSync, logon: string, password
   localOnly(rowOf(db, logon), 'given a password');
   // Hashing takes tens of milliseconds: outside the write lock, so that logons are not held up.
   const hash = await hashPassword(password);
-  recorded(db, by, `local account ${logon}: password set`, 'updated', (now) => {
+  recorded(db, by, `local account ${logon}: password set`, { updated: 1 }, (now) => {
     const row = rowOf(db, logon);
     localOnly(row, 'given a password');
     db.prepare('UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?').run(hash, now, row.id);
@@ -140,7 +140,7 @@ export async function setLocalPassword(db: DatabaseSync, logon: string, password
 
 export function setLocalEnabled(db: DatabaseSync, logon: string, enabled: boolean, by: StartedBy): void {
   const what = enabled ? 'enabled' : 'disabled';
-  recorded(db, by, `local account ${logon}: ${what}`, enabled ? 'enabled' : 'disabled', (now) => {
+  recorded(db, by, `local account ${logon}: ${what}`, { [what]: 1 }, (now) => {
     const row = rowOf(db, logon);
     localOnly(row, what);
     // disabled_by stays empty: its words are about AD ("disabled in Active Directory", "by a sync").
@@ -148,8 +148,43 @@ export function setLocalEnabled(db: DatabaseSync, logon: string, enabled: boolea
   });
 }
 
+/** Moves local accounts into an existing server OU (one history entry each, all or none). */
+export function moveLocalAccounts(db: DatabaseSync, logons: string[], ouPath: string, by: StartedBy): string {
+  const ou = parseServerOuPath(ouPath);
+  if (!ou.ok)
+    throw new Failure('invalid-input', `Server OU: ${ou.error}`, 'Correct the OU path.', { nothingChanged: true });
+  const tree = new OuTree(db);
+  const target = ou.names.length === 0 ? DEFAULT_OU_ID : tree.find(ou.names);
+  if (target === null) throw noSuchServerOu(ouPath);
+  const path = tree.path(target);
+  const names =
+    logons.length <= 3 ? logons.join(', ') : `${logons.slice(0, 3).join(', ')} and ${logons.length - 3} more`;
+  recorded(
+    db,
+    by,
+    `local account${logons.length === 1 ? '' : 's'} ${names}: moved to ${path}`,
+    { updated: logons.length },
+    (now) => {
+      for (const logon of logons) {
+        const row = rowOf(db, logon);
+        localOnly(row, 'moved');
+        db.prepare('UPDATE accounts SET ou_id = ?, updated_at = ? WHERE id = ?').run(target, now, row.id);
+      }
+    },
+  );
+  return path;
+}
+
+export const noSuchServerOu = (path: string) =>
+  new Failure(
+    'no-such-server-ou',
+    `There is no OU "${path}" on the server.`,
+    'Pick one from the OU tree, or create it first (New OU…, bcscmd /ADDOU).',
+    { nothingChanged: true },
+  );
+
 export function deleteLocalAccount(db: DatabaseSync, logon: string, by: StartedBy): void {
-  recorded(db, by, `local account ${logon}: deleted`, 'disabled', () => {
+  recorded(db, by, `local account ${logon}: deleted`, { disabled: 1 }, () => {
     const row = rowOf(db, logon);
     localOnly(row, 'deleted');
     db.prepare('DELETE FROM accounts WHERE id = ?').run(row.id);

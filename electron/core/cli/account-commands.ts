@@ -1,6 +1,16 @@
-/** bcscmd /ADDUSER, /SETPASSWORD, /DISABLE, /ENABLE, /DELETEUSER: one local account's change, recorded. */
+/**
+ * bcscmd /ADDUSER, /SETPASSWORD, /DISABLE, /ENABLE, /DELETEUSER, /MOVE: one local account's change; /ADDOU,
+ * /RENAMEOU, /DELETEOU: one server OU's. Each recorded in the history.
+ */
 import fs from 'node:fs';
-import { addLocalAccount, deleteLocalAccount, setLocalEnabled, setLocalPassword } from '../accounts/local-accounts.ts';
+import {
+  addLocalAccount,
+  deleteLocalAccount,
+  moveLocalAccounts,
+  setLocalEnabled,
+  setLocalPassword,
+} from '../accounts/local-accounts.ts';
+import { addServerOu, deleteServerOu, renameServerOu } from '../accounts/server-ous.ts';
 import { openUsersDatabase } from '../database/users-database.ts';
 import { Failure } from '../failure.ts';
 import type { CliRequest } from './arguments.ts';
@@ -59,6 +69,16 @@ export async function runAccountCommand(request: CliRequest, databaseFile: strin
     } else if (action === 'set-password') {
       await setLocalPassword(db, logon, await newPassword(request, io), 'command-line');
       said = `Set the password of ${logon}.`;
+    } else if (action === 'move') {
+      const path = moveLocalAccounts(db, [logon], request.accountOu, 'command-line');
+      said = `Moved the local account ${logon} to ${path}.`;
+    } else if (action === 'add-ou') {
+      said = `Created the server OU ${addServerOu(db, logon, 'command-line')}.`;
+    } else if (action === 'rename-ou') {
+      said = `Renamed the server OU ${logon} to ${renameServerOu(db, logon, request.displayName, 'command-line')}.`;
+    } else if (action === 'delete-ou') {
+      deleteServerOu(db, logon, 'command-line');
+      said = `Deleted the server OU ${logon}.`;
     } else if (action === 'delete') {
       deleteLocalAccount(db, logon, 'command-line');
       said = `Deleted the local account ${logon}.`;

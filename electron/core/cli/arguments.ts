@@ -43,21 +43,29 @@ export interface CliRequest {
   resume: boolean;
   /** /WAIT:<seconds>: /LDAP queues this long behind a running sync. */
   waitSeconds: number;
-  /** One local account's change: /ADDUSER, /SETPASSWORD, /DISABLE, /ENABLE, /DELETEUSER. */
+  /**
+   * One change on the server: a local account's (/ADDUSER, /SETPASSWORD, /DISABLE, /ENABLE, /DELETEUSER,
+   * /MOVE; `logon` is its logon name) or a server OU's (/ADDOU, /RENAMEOU, /DELETEOU; `logon` is its path).
+   */
   account: { action: AccountAction; logon: string } | null;
-  /** /ADDUSER's details; `accountOu` is a server OU path (with /ADDUSER, /OU names one). */
+  /** /ADDUSER's details (and /RENAMEOU's new /NAME); `accountOu` is a server OU path (/ADDUSER, /MOVE). */
   displayName: string;
   email: string;
   accountOu: string;
 }
 
-export type AccountAction = 'add' | 'set-password' | 'disable' | 'enable' | 'delete';
+export type AccountAction =
+  'add' | 'set-password' | 'disable' | 'enable' | 'delete' | 'move' | 'add-ou' | 'rename-ou' | 'delete-ou';
 const ACCOUNT_SWITCHES: Record<string, AccountAction> = {
   adduser: 'add',
   setpassword: 'set-password',
   disable: 'disable',
   enable: 'enable',
   deleteuser: 'delete',
+  move: 'move',
+  addou: 'add-ou',
+  renameou: 'rename-ou',
+  deleteou: 'delete-ou',
 };
 
 export class UsageError extends Error {}
@@ -127,6 +135,10 @@ const VALUED: Record<string, Valued> = {
   disable: 'account',
   enable: 'account',
   deleteuser: 'account',
+  move: 'account',
+  addou: 'account',
+  renameou: 'account',
+  deleteou: 'account',
   name: 'name',
   email: 'email',
   data: 'data',
@@ -255,10 +267,13 @@ export function parseCliArguments(argv: string[]): CliRequest {
       request.sets.push({ key: value.slice(0, eq).trim(), value: value.slice(eq + 1) });
     }
   }
-  // With /ADDUSER, /OU is where on the server the account goes; with /LDAP, a directory OU to import.
-  if (request.account?.action === 'add') {
+  // With /ADDUSER and /MOVE, /OU is where on the server the account goes; with /LDAP, a directory OU to import.
+  if (request.account?.action === 'add' || request.account?.action === 'move') {
+    const which = request.account.action === 'add' ? '/ADDUSER' : '/MOVE';
     if (ouValues.length > 1)
-      throw new UsageError('/ADDUSER takes one /OU (a server OU path such as Staff/Contractors).');
+      throw new UsageError(`${which} takes one /OU (a server OU path such as Staff/Contractors).`);
+    if (which === '/MOVE' && ouValues.length === 0)
+      throw new UsageError('/MOVE needs /OU:<server OU path>, e.g. /MOVE:kiosk /OU:Lobby.');
     request.accountOu = ouValues[0] ?? '';
   } else
     for (const value of ouValues) {
@@ -269,7 +284,11 @@ export function parseCliArguments(argv: string[]): CliRequest {
         );
       request.ous.push(value);
     }
-  if ((request.displayName || request.email) && request.account?.action !== 'add')
+  if (request.account?.action === 'rename-ou') {
+    if (!request.displayName)
+      throw new UsageError('/RENAMEOU needs the new name: /RENAMEOU:Staff/Temps /NAME:Contractors.');
+    if (request.email) throw new UsageError('/EMAIL works with /ADDUSER.');
+  } else if ((request.displayName || request.email) && request.account?.action !== 'add')
     throw new UsageError('/NAME and /EMAIL work with /ADDUSER.');
   // /DRYRUN also shows what /LOOKUP would import.
   const importOptions = [
@@ -305,7 +324,8 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
        bcscmd /EXTAUTH [/PASSWORDFILE:<file>]
        bcscmd /ADDUSER:<logon> [/OU:<server OU path>] [/NAME:"First Last"] [/EMAIL:<address>]
        bcscmd /SETPASSWORD:<logon> [/PASSWORDFILE:<file>] | /DISABLE:<logon> | /ENABLE:<logon>
-       bcscmd /DELETEUSER:<logon>
+       bcscmd /DELETEUSER:<logon> | /MOVE:<logon> /OU:<server OU path>
+       bcscmd /ADDOU:<server OU path> | /RENAMEOU:<server OU path> /NAME:<new name> | /DELETEOU:<server OU path>
 
   /DATA:<folder>        Data folder with the settings (default: the desktop console's own folder,
                         or the ADCONSOLE_DATA_DIR environment variable).
@@ -365,6 +385,10 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
   /DISABLE:<logon> /ENABLE:<logon> /DELETEUSER:<logon>
                         Disable, enable or delete a local account. AD accounts are changed in AD: the
                         next sync brings the change in.
+  /MOVE:<logon>         Move a local account into the existing server OU /OU:<path>.
+  /ADDOU:<path> /RENAMEOU:<path> /NAME:<new name> /DELETEOU:<path>
+                        Create a server OU (and missing parents), rename one (not one that holds AD
+                        accounts: sync places those), delete an empty one. _Default stays.
   /USERS                List the accounts in the users database.
   /HISTORY              List past import runs.
   /REPORT:<run>         Every action of one run (with /CSV as CSV).

@@ -2,7 +2,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { DEFAULT_OU, formatServerOuPath } from '../../../shared/server-ou-path.ts';
 
-const DEFAULT_OU_ID = 1;
+export const DEFAULT_OU_ID = 1;
 
 export const nameKey = (name: string): string => name.normalize('NFC').toLowerCase();
 
@@ -36,6 +36,21 @@ export class OuTree {
 
   path(id: number): string {
     return formatServerOuPath(this.names(id));
+  }
+
+  /** The OU at this path, or null. */
+  find(names: readonly string[]): number | null {
+    let parent: number | null = null;
+    for (const name of names) {
+      const id = this.byParentAndName.get(`${parent ?? 0}/${nameKey(name)}`);
+      if (id === undefined) return null;
+      parent = id;
+    }
+    return parent;
+  }
+
+  parentOf(id: number): number | null {
+    return this.byId.get(id)?.parent_id ?? null;
   }
 
   /** Creates the missing OUs of a path (inside the caller's transaction) and returns the last one's id. */

@@ -1,6 +1,6 @@
 /**
- * The users view's account actions: New account…, Set password…, Disable / Enable and Delete… for the
- * selected local account. AD accounts are managed in Active Directory (a sync would undo a change made
+ * The users view's account actions: New account…, Set password…, Disable / Enable, Move to OU… and
+ * Delete… for the selected local account. AD accounts are managed in Active Directory (a sync would undo a change made
  * here), so these are unavailable for them and the reason is shown. The rules are the core's (the same
  * as bcscmd /ADDUSER …); a refusal is shown in the dialog, which stays open with what was typed.
  */
@@ -11,8 +11,9 @@ import { api } from '../api.ts';
 import { ConfirmBox } from '../controls/ConfirmBox.tsx';
 import { Dialog } from '../controls/Dialog.tsx';
 import { ErrorText } from '../controls/ErrorText.tsx';
+import { PromptDialog } from '../controls/PromptDialog.tsx';
 
-type Open = 'new' | 'password' | 'delete' | null;
+type Open = 'new' | 'password' | 'move' | 'delete' | null;
 
 function NewAccountDialog({ onDone }: { onDone: () => void }) {
   const [draft, setDraft] = useState({ logon: '', displayName: '', email: '', ou: '' });
@@ -155,6 +156,9 @@ export function AccountActions({ account }: { account: AccountRecord | null }) {
       >
         {account && !account.enabled ? 'Enable' : 'Disable'}
       </button>
+      <button type="button" disabled={!local} title={why} onClick={() => setOpen('move')}>
+        Move to OU…
+      </button>
       <button type="button" disabled={!local} title={why} onClick={() => setOpen('delete')}>
         Delete…
       </button>
@@ -162,6 +166,19 @@ export function AccountActions({ account }: { account: AccountRecord | null }) {
       <ErrorText error={error} />
       {open === 'new' && <NewAccountDialog onDone={() => setOpen(null)} />}
       {open === 'password' && account && <SetPasswordDialog logon={account.logon} onDone={() => setOpen(null)} />}
+      {open === 'move' && account && (
+        <PromptDialog
+          title={`Move ${account.logon}`}
+          label="Server OU"
+          initial={account.ou}
+          note="Into an OU that exists (New OU… in the OU tree's context menu creates one)."
+          onCancel={() => setOpen(null)}
+          onSubmit={async (ou) => {
+            const r = await api.invoke('accounts.move', { logons: [account.logon], ou });
+            return r.ok ? null : r.error;
+          }}
+        />
+      )}
       {open === 'delete' && account && (
         <ConfirmBox
           title="Delete account"

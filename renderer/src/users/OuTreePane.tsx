@@ -1,6 +1,7 @@
 /** The server's OU tree with account counts; "All organizational units" on top shows every account. */
 import { useMemo, useState } from 'react';
 import type { OuNode } from '../../../shared/users-view.ts';
+import { anchorOf, isContextMenuKey } from '../controls/ContextMenu.tsx';
 import { useTreeKeys, type VisibleItem } from '../controls/tree-keys.ts';
 
 const ALL = 0;
@@ -10,11 +11,14 @@ export function OuTreePane({
   total,
   selected,
   onSelect,
+  onMenu,
 }: {
   ous: OuNode[];
   total: number;
   selected: number | null;
   onSelect: (id: number | null) => void;
+  /** Right-click, Shift+F10 or the context-menu key on an OU (null = All organizational units). */
+  onMenu: (id: number | null, at: { x: number; y: number }) => void;
 }) {
   const [collapsed, setCollapsed] = useState<Set<number>>(new Set());
   const children = useMemo(() => {
@@ -91,7 +95,16 @@ export function OuTreePane({
                 className="tree-label"
                 tabIndex={current === item.id ? 0 : -1}
                 onClick={() => onSelect(item.id === ALL ? null : item.id)}
-                onKeyDown={onKeyDown}
+                onContextMenu={(e) => {
+                  e.preventDefault();
+                  onSelect(item.id === ALL ? null : item.id);
+                  onMenu(item.id === ALL ? null : item.id, { x: e.clientX, y: e.clientY });
+                }}
+                onKeyDown={(e) => {
+                  if (!isContextMenuKey(e)) return onKeyDown(e);
+                  e.preventDefault();
+                  onMenu(item.id === ALL ? null : item.id, anchorOf(e.currentTarget));
+                }}
               >
                 <span aria-hidden="true" className="node-icon organizationalUnit" /> {name}{' '}
                 <span className="count">({count.toLocaleString('en-US')})</span>

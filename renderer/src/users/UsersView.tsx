@@ -10,6 +10,7 @@ import { usePagedRows } from '../controls/paged-rows.ts';
 import { VirtualTable, type Column } from '../controls/VirtualTable.tsx';
 import { AccountActions } from './AccountActions.tsx';
 import { AccountDetails } from './AccountDetails.tsx';
+import { OuActions, type OuMenuRequest } from './OuActions.tsx';
 import { OuTreePane } from './OuTreePane.tsx';
 import { statusLine } from './status-line.ts';
 import { ErrorText } from '../controls/ErrorText.tsx';
@@ -36,6 +37,7 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
   const [sort, setSort] = useState<{ column: SortColumn; descending: boolean }>({ column: 'logon', descending: false });
   const [selected, setSelected] = useState<number | null>(null);
   const [refresh, setRefresh] = useState(0);
+  const [ouMenu, setOuMenu] = useState<OuMenuRequest | null>(null);
 
   const loadOverview = useCallback(() => {
     void api.invoke('users.overview', {}).then((r) => {
@@ -92,7 +94,13 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
     <main className="workspace" aria-label="Users">
       <nav className="tree-pane" aria-label="Organizational units">
         {overview ? (
-          <OuTreePane ous={overview.ous} total={overview.totals.accounts} selected={ouId} onSelect={setOuId} />
+          <OuTreePane
+            ous={overview.ous}
+            total={overview.totals.accounts}
+            selected={ouId}
+            onSelect={setOuId}
+            onMenu={(id, at) => setOuMenu({ id, at })}
+          />
         ) : (
           <p className="empty">
             {overviewError ? `${overviewError.message} ${overviewError.hint ?? ''}` : 'Opening the users database…'}
@@ -145,6 +153,7 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
           }
         />
         <AccountActions account={current ?? null} />
+        {overview && <OuActions ous={overview.ous} menu={ouMenu} onClose={() => setOuMenu(null)} />}
         <AccountDetails account={current ?? null} />
       </section>
     </main>

@@ -122,4 +122,70 @@ describe.runIf(realPartsAvailable())('account actions in the users view', () => 
     );
     expect(opened.pageErrors).toEqual([]);
   });
+
+  it("manages server OUs from the OU tree's context menu, and moves a local account into one", async () => {
+    const label = (name: string | RegExp) => page.getByRole('treeitem', { name }).locator('.tree-label');
+    const menu = page.getByRole('menu', { name: 'OU actions' });
+    await label(/^All organizational units/).click({ button: 'right' });
+    expect(await menu.getByRole('menuitem', { name: 'Rename…' }).getAttribute('aria-disabled')).toBe('true');
+    expect(await menu.getByRole('menuitem', { name: 'Rename…' }).getAttribute('title')).toBe(
+      'Choose an OU in the tree first.',
+    );
+    await menu.getByRole('menuitem', { name: 'New OU…' }).click();
+    const created = page.getByRole('dialog', { name: 'New OU' });
+    await created.getByLabel('OU path').fill('Reception');
+    await page.keyboard.press('Enter');
+    await label('Reception (0)').waitFor();
+
+    // From the keyboard: Shift+F10 on the focused OU, Down to Rename…, Enter.
+    await label('Reception (0)').click();
+    await page.keyboard.press('Shift+F10');
+    await menu.waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const rename = page.getByRole('dialog', { name: 'Rename Reception' });
+    await rename.getByLabel('New name').fill('_default');
+    await rename.getByRole('button', { name: 'OK' }).click();
+    await expect.poll(() => rename.getByRole('alert').textContent()).toMatch(/There is already an OU "_Default"/);
+    await rename.getByLabel('New name').fill('Front desk');
+    await rename.getByRole('button', { name: 'OK' }).click();
+    await label('Front desk (0)').waitFor();
+
+    await label(/^All organizational units/).click();
+    await button('New account…').click();
+    await page.getByRole('dialog', { name: 'New local account' }).getByLabel('Logon name').fill('desk');
+    await page.keyboard.press('Enter');
+    await row('desk').click();
+    await button('Move to OU…').click();
+    const move = page.getByRole('dialog', { name: 'Move desk' });
+    await move.getByLabel('Server OU').fill('Nowhere');
+    await move.getByRole('button', { name: 'OK' }).click();
+    await expect.poll(() => move.getByRole('alert').textContent()).toMatch(/There is no OU "Nowhere" on the server\./);
+    await move.getByLabel('Server OU').fill('Front desk');
+    await move.getByRole('button', { name: 'OK' }).click();
+    await label('Front desk (1)').waitFor();
+    expect(sql(file, "SELECT o.name FROM accounts a JOIN ous o ON o.id = a.ou_id WHERE logon = 'desk'")).toEqual([
+      { name: 'Front desk' },
+    ]);
+
+    await label('Front desk (1)').click({ button: 'right' });
+    const remove = menu.getByRole('menuitem', { name: 'Delete…' });
+    expect(await remove.getAttribute('title')).toBe('Only an empty OU can be deleted: it holds 1 account.');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => menu.count()).toBe(0);
+    await label(/^All organizational units/).click();
+    await row('alice').click();
+    expect(await button('Move to OU…').isDisabled()).toBe(true);
+
+    await row('desk').click();
+    await button('Move to OU…').click();
+    await move.getByLabel('Server OU').fill('_Default');
+    await move.getByRole('button', { name: 'OK' }).click();
+    await label('Front desk (0)').click({ button: 'right' });
+    await menu.getByRole('menuitem', { name: 'Delete…' }).click();
+    await page.getByRole('alertdialog', { name: 'Delete OU' }).getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => label('Front desk (0)').count()).toBe(0);
+    expect(sql(file, "SELECT name FROM ous WHERE name LIKE 'Front%' OR name = 'Reception'")).toEqual([]);
+    expect(opened.pageErrors).toEqual([]);
+  });
 });

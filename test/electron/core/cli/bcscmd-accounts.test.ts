@@ -83,4 +83,41 @@ describe('bcscmd local account switches', () => {
       [{ n: 4 }],
     );
   });
+
+  it('creates, renames and deletes server OUs and moves a local account, refusing what would lose track', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'users.sqlite');
+    const run = (...args: string[]) => bcscmd([`/DATA:${dir}`, ...args]);
+    expect(run('/ADDOU:Lobby/Front')).toMatchObject({ code: 0, out: 'Created the server OU Lobby/Front.\n' });
+    expect(run('/ADDUSER:kiosk').code).toBe(0);
+    expect(run('/MOVE:kiosk')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^\/MOVE needs \/OU:<server OU path>/),
+    });
+    expect(run('/MOVE:kiosk', '/OU:Lobby/Back')).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/^There is no OU "Lobby\/Back" on the server\. Nothing was changed\./),
+    });
+    expect(run('/MOVE:kiosk', '/OU:lobby/front')).toMatchObject({
+      code: 0,
+      out: 'Moved the local account kiosk to Lobby/Front.\n',
+    });
+    expect(run('/RENAMEOU:Lobby/Front')).toMatchObject({ code: 2, err: expect.stringMatching(/needs the new name/) });
+    expect(run('/RENAMEOU:Lobby/Front', '/NAME:Desk')).toMatchObject({
+      code: 0,
+      out: 'Renamed the server OU Lobby/Front to Lobby/Desk.\n',
+    });
+    const before = databaseContent(file);
+    expect(run('/DELETEOU:Lobby/Desk')).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(
+        /^The OU "Lobby\/Desk" is not empty: it holds 1 account and 0 OUs\. Nothing was changed\./,
+      ),
+    });
+    expect(run('/DELETEOU:_Default').code).toBe(1);
+    expect(databaseContent(file)).toBe(before);
+    expect(run('/MOVE:kiosk', '/OU:_Default').code).toBe(0);
+    expect(run('/DELETEOU:Lobby/Desk')).toMatchObject({ code: 0, out: 'Deleted the server OU Lobby/Desk.\n' });
+    expect(run('/USERS').out).toMatch(/^kiosk .* local +_Default\n/);
+  });
 });

@@ -1,0 +1,66 @@
+/** A dialog that asks for one value (a name, an OU path) and keeps it open with the refusal's reason. */
+import { useId, useState } from 'react';
+import type { ApiError } from '../../../shared/result.ts';
+import { Dialog } from './Dialog.tsx';
+import { ErrorText } from './ErrorText.tsx';
+
+export function PromptDialog({
+  title,
+  label,
+  initial = '',
+  note,
+  onSubmit,
+  onCancel,
+}: {
+  title: string;
+  label: string;
+  initial?: string;
+  note?: string;
+  /** The refusal to show, or null when it was done (the dialog then closes). */
+  onSubmit: (value: string) => Promise<ApiError | null>;
+  onCancel: () => void;
+}) {
+  const [value, setValue] = useState(initial);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+  const submit = async () => {
+    setBusy(true);
+    const refused = await onSubmit(value);
+    setBusy(false);
+    if (refused) setError(refused);
+    else onCancel();
+  };
+  return (
+    <Dialog
+      title={title}
+      onCancel={onCancel}
+      onSubmit={() => void submit()}
+      buttons={
+        <>
+          <button type="submit" className="default" disabled={busy || value.trim() === ''}>
+            OK
+          </button>
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </>
+      }
+    >
+      {note && <p>{note}</p>}
+      <div className="grid">
+        <label htmlFor={id}>{label}</label>
+        <input
+          id={id}
+          data-autofocus
+          value={value}
+          spellCheck={false}
+          autoComplete="off"
+          aria-invalid={error ? true : undefined}
+          onChange={(e) => setValue(e.target.value)}
+        />
+      </div>
+      <ErrorText error={error} />
+    </Dialog>
+  );
+}
