@@ -27,6 +27,14 @@ import {
 } from './users-view.ts';
 
 const password = z.string().max(1024);
+/** What the users view shows: an OU (with or without sub-OUs), a search, an order. */
+const viewInput = z.object({
+  ouId: z.number().int().positive().nullable(),
+  recursive: z.boolean(),
+  search: z.string().max(256),
+  sort: z.enum(SORT_COLUMNS),
+  descending: z.boolean(),
+});
 const connectionInput = z.object({ settings: settingsSchema, password: password.optional() }).strict();
 
 /** The result type rides along as a phantom so that callers get it without a second list. */
@@ -275,18 +283,10 @@ export const operations = {
   /** Lifts a pause: the schedule runs with the settings as they are now. */
   'schedule.resume': op<z.ZodObject<Record<string, never>>, ScheduleView>(z.object({}).strict()),
   'users.list': op<z.ZodType<AccountsQuery>, AccountsPage>(
-    z
-      .object({
-        ouId: z.number().int().positive().nullable(),
-        recursive: z.boolean(),
-        search: z.string().max(256),
-        sort: z.enum(SORT_COLUMNS),
-        descending: z.boolean(),
-        offset: z.number().int().min(0),
-        limit: z.number().int().min(1).max(500),
-      })
-      .strict(),
+    viewInput.extend({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
   ),
+  /** Export List…: every account of the view (not only the fetched rows) as CSV with the /USERS /JSON fields. */
+  'users.exportCsv': op<z.ZodType<Omit<AccountsQuery, 'offset' | 'limit'>>, TextFile>(viewInput.strict()),
 } as const;
 
 export interface NewAccountInput {

@@ -34,13 +34,14 @@ import { Failure } from './failure.ts';
 import type { PasswordVault } from './secrets/password-vault.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 import type { SharedDatabase } from './database/users-database.ts';
-import { accountsPage, usersOverview } from './database/users-view.ts';
+import { accountsInView, accountsPage, usersOverview } from './database/users-view.ts';
 import { searchGroups } from './directory/group-search.ts';
 import type { ImportJobs } from './import/import-jobs.ts';
 import { countSource } from './import/source-count.ts';
 import { findRun } from './import/run-history.ts';
 import { LogonResolver } from './onthefly/logon-resolver.ts';
 import { planCsv, runReportCsv } from './report/import-report.ts';
+import { usersListCsv } from './report/users-list.ts';
 import { scheduleHandlers } from './sync/schedule-handlers.ts';
 import { previewsSchedule } from './sync/sync-state.ts';
 
@@ -212,6 +213,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...scheduleHandlers(deps),
     'users.overview': async () => deps.database.use((db) => usersOverview(db, deps.database.file)),
     'users.list': async (query) => deps.database.use((db) => accountsPage(db, query)),
+    'users.exportCsv': async (view) =>
+      deps.database.use((db) => ({
+        fileName: `accounts-${fileStamp()}.csv`,
+        text: textOf(usersListCsv(accountsInView(db, view))),
+      })),
     'accounts.add': async (input) => changed(() => deps.database.use((db) => addLocalAccount(db, input, 'console'))),
     'accounts.setPassword': async ({ logon, password }) =>
       changed(async () => {

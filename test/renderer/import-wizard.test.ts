@@ -28,6 +28,7 @@ import {
 import { ldapsearchAccounts } from '../support/ldapsearch.ts';
 import { realPartsAvailable, testDc } from '../support/real-parts.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../support/settings-for-dc.ts';
+import { parseCsv } from '../support/csv.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { tempDirFor } from '../support/temp-dir.ts';
 import { databaseContent } from '../support/users-db.ts';
@@ -41,33 +42,6 @@ interface PlanLine {
   action: string;
   logon: string;
   guid: string;
-}
-
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n') {
-      row.push(field.replace(/\r$/, ''));
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  return rows;
 }
 
 describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Chromium', () => {

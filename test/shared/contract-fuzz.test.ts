@@ -53,6 +53,7 @@ const VALID: Record<OperationName, Record<string, unknown>> = {
   'schedule.status': {},
   'schedule.runNow': { confirmed: false },
   'schedule.resume': {},
+  'users.exportCsv': { ouId: null, recursive: true, search: '', sort: 'logon', descending: false },
   'users.list': { ouId: null, recursive: true, search: '', sort: 'logon', descending: false, offset: 0, limit: 10 },
   'accounts.add': { logon: 'kiosk', ou: '', displayName: 'Front Desk', email: '' },
   'accounts.setPassword': { logon: 'kiosk', password: 'Kiosk-Passw0rd' },

@@ -13,7 +13,7 @@ import type {
   UsersOverview,
 } from '../../../shared/users-view.ts';
 import { findRun, type RunRecord } from '../import/run-history.ts';
-import { type AccountRow, accountView } from './accounts.ts';
+import { type AccountRow, type AccountView, accountView } from './accounts.ts';
 import { OuTree } from './ou-tree.ts';
 
 const ORDER_BY: Record<SortColumn, string> = {
@@ -106,7 +106,8 @@ function ouScope(db: DatabaseSync, ouId: number, recursive: boolean): number[] {
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-export function accountsPage(db: DatabaseSync, query: AccountsQuery): AccountsPage {
+/** The accounts a view shows (OU, sub-OUs, search) in its order, as SQL. */
+function viewQuery(db: DatabaseSync, query: AccountsView): { clause: string; params: SQLInputValue[]; order: string } {
   const where: string[] = [];
   const params: SQLInputValue[] = [];
   if (query.ouId !== null) {
@@ -124,16 +125,30 @@ export function accountsPage(db: DatabaseSync, query: AccountsQuery): AccountsPa
     const pattern = likePattern(search);
     params.push(likePattern(search.normalize('NFC').toLowerCase()), pattern, pattern, pattern);
   }
-  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const total = Number((db.prepare(`SELECT count(*) AS n FROM accounts ${clause}`).get(...params) as { n: number }).n);
   const direction = query.descending ? 'DESC' : 'ASC';
   const order =
     query.sort === 'logon' ? `logon_key ${direction}` : `${ORDER_BY[query.sort]} ${direction}, logon_key ${direction}`;
+  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params, order };
+}
+
+export type AccountsView = Omit<AccountsQuery, 'offset' | 'limit'>;
+
+export function accountsPage(db: DatabaseSync, query: AccountsQuery): AccountsPage {
+  const { clause, params, order } = viewQuery(db, query);
+  const total = Number((db.prepare(`SELECT count(*) AS n FROM accounts ${clause}`).get(...params) as { n: number }).n);
   const rows = db
     .prepare(`SELECT * FROM accounts ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
     .all(...params, query.limit, query.offset) as unknown as FullRow[];
   const tree = new OuTree(db);
   return { total, offset: query.offset, rows: rows.map((r) => toRecord(r, tree)) };
+}
+
+/** Every account of a view, in its order, as /USERS /JSON shows accounts (Export List…). */
+export function* accountsInView(db: DatabaseSync, query: AccountsView): Generator<AccountView> {
+  const { clause, params, order } = viewQuery(db, query);
+  const tree = new OuTree(db);
+  for (const row of db.prepare(`SELECT * FROM accounts ${clause} ORDER BY ${order}`).iterate(...params))
+    yield accountView(row as unknown as FullRow, tree);
 }
 
 function toRecord(r: FullRow, tree: OuTree): AccountRecord {

@@ -14,6 +14,8 @@ import { OuActions, type OuMenuRequest } from './OuActions.tsx';
 import { OuTreePane } from './OuTreePane.tsx';
 import { statusLine } from './status-line.ts';
 import { ErrorText } from '../controls/ErrorText.tsx';
+import { isModalOpen } from '../controls/modal-stack.ts';
+import { saveTextFile } from '../download.ts';
 
 const COLUMNS: Column<AccountRecord>[] = [
   { key: 'logon', title: 'Logon name', width: 150, render: (a) => a.logon, sortable: true },
@@ -56,6 +58,21 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
     });
   }, [loadOverview]);
 
+  const reload = useCallback(() => {
+    loadOverview();
+    setRefresh((n) => n + 1);
+  }, [loadOverview]);
+  // F5 reads the view again, as in the Windows consoles (and not the browser's reload of the page).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'F5' || e.ctrlKey || isModalOpen()) return;
+      e.preventDefault();
+      reload();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [reload]);
+
   useEffect(() => {
     if (overview) onStatus(statusLine(overview));
     else if (overviewError) onStatus(overviewError.message);
@@ -81,6 +98,18 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
     [ouId, recursive, search, sort],
   );
   const rows = usePagedRows<AccountRecord>(queryKey, fetchBlock);
+  const [exportError, setExportError] = useState<ApiError | null>(null);
+  const exportList = async () => {
+    const result = await api.invoke('users.exportCsv', {
+      ouId,
+      recursive,
+      search,
+      sort: sort.column,
+      descending: sort.descending,
+    });
+    if (result.ok) saveTextFile(result.value);
+    setExportError(result.ok ? null : result.error);
+  };
   // A new query clears the selection; a refresh after a change (users.changed) keeps it on the same row.
   const resetKey = JSON.stringify([ouId, recursive, search, sort]);
   useEffect(() => setSelected(null), [resetKey]);
@@ -123,6 +152,12 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
             <input type="checkbox" checked={recursive} onChange={(e) => setRecursive(e.target.checked)} /> Include
             sub-OUs
           </label>
+          <button type="button" title="Read the accounts again (F5)" onClick={() => reload()}>
+            Refresh
+          </button>
+          <button type="button" title="Save every account of this view as CSV" onClick={() => void exportList()}>
+            Export List…
+          </button>
           <span className="grow" />
           <span role="status" className="note">
             {rows.total === null
@@ -131,7 +166,7 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
                 `${ouName}${search ? ` matching "${search}"` : ''}`}
           </span>
         </div>
-        <ErrorText error={rows.error} />
+        <ErrorText error={rows.error ?? exportError} />
         <VirtualTable
           label="Accounts"
           columns={COLUMNS}
