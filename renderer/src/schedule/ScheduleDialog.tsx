@@ -14,12 +14,13 @@ import { ConfirmBox } from '../controls/ConfirmBox.tsx';
 import { Dialog } from '../controls/Dialog.tsx';
 import { ErrorText } from '../controls/ErrorText.tsx';
 import { focusField } from '../controls/focus-field.ts';
+import { localTime } from '../controls/local-time.ts';
 import { needsAttention, runCounts, scheduleLine } from './schedule-words.ts';
 
 const REFRESH_MS = 3000;
 const DEFAULT_MINUTES = 30;
 
-const local = (iso: string | null) => (iso ? new Date(iso).toLocaleString('en-GB', { hour12: false }) : '—');
+const local = (iso: string | null) => localTime(iso) || '—';
 
 export function ScheduleDialog({ onClose, onOpenWizard }: { onClose: () => void; onOpenWizard: () => void }) {
   const [view, setView] = useState<SettingsView | null>(null);

@@ -1,6 +1,7 @@
 /** The selected account's details; for accounts imported from AD also where they came from. */
 import { PERSON_FIELDS } from '../../../shared/account-fields.ts';
 import type { AccountRecord } from '../../../shared/users-view.ts';
+import { localTime } from '../controls/local-time.ts';
 
 export function AccountDetails({ account }: { account: AccountRecord | null }) {
   if (!account)
@@ -30,13 +31,13 @@ export function AccountDetails({ account }: { account: AccountRecord | null }) {
     fields.push(
       ['Distinguished name', account.adDn ?? ''],
       ['objectGUID', account.adGuid ?? ''],
-      ['Last sync', account.syncedAt ?? 'never'],
+      ['Last sync', localTime(account.syncedAt) || 'never'],
     );
   else fields.push(['IM password', account.hasPassword ? 'Set' : 'Not set (the account cannot log on yet)']);
   fields.push(
-    ['Last logon', account.lastLogonAt ?? 'never (through the IM server)'],
-    ['Created', account.createdAt],
-    ['Changed', account.updatedAt],
+    ['Last logon', localTime(account.lastLogonAt) || 'never (through the IM server)'],
+    ['Created', localTime(account.createdAt)],
+    ['Changed', localTime(account.updatedAt)],
   );
   return (
     <section className="details" aria-label="Account details">
