@@ -20,6 +20,7 @@ import { parseServerOuPath } from './server-ou-path.ts';
 import { settingsSchema, type Settings } from './settings.ts';
 import {
   SORT_COLUMNS,
+  type AccountHistoryLine,
   type AccountsPage,
   type AccountsQuery,
   type AccountView,
@@ -258,6 +259,10 @@ export const operations = {
   ),
   'accounts.setEnabled': op<z.ZodType<{ logon: string; enabled: boolean }>, Record<string, never>>(
     z.object({ logon: z.string().min(1).max(64), enabled: z.boolean() }).strict(),
+  ),
+  /** Properties: what every run did to this account, newest first. */
+  'accounts.history': op<z.ZodType<{ logon: string }>, AccountHistoryLine[]>(
+    z.object({ logon: z.string().min(1).max(1024) }).strict(),
   ),
   /** Moves local accounts into an existing server OU (all or none). */
   'accounts.move': op<z.ZodType<{ logons: string[]; ou: string }>, { ou: string }>(

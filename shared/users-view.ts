@@ -76,6 +76,18 @@ export interface AccountRecord extends AccountView {
   hasPassword: boolean;
 }
 
+/** One line of an account's history: what a run (import, sync, administrator's change) did to it. */
+export interface AccountHistoryLine {
+  runId: number;
+  mode: string;
+  startedBy: string;
+  at: string;
+  action: string;
+  /** JSON of the fields an update changed (old → new), or null. */
+  changes: string | null;
+  reason: string | null;
+}
+
 export interface AccountsPage {
   total: number;
   offset: number;

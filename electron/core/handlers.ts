@@ -38,7 +38,8 @@ import { accountsInView, accountsPage, usersOverview } from './database/users-vi
 import { searchGroups } from './directory/group-search.ts';
 import type { ImportJobs } from './import/import-jobs.ts';
 import { countSource } from './import/source-count.ts';
-import { findRun } from './import/run-history.ts';
+import { accountHistory, findRun } from './import/run-history.ts';
+import { logonKey } from './database/accounts.ts';
 import { LogonResolver } from './onthefly/logon-resolver.ts';
 import { planCsv, runReportCsv } from './report/import-report.ts';
 import { usersListCsv } from './report/users-list.ts';
@@ -228,6 +229,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       changed(() => {
         deps.database.use((db) => setLocalEnabled(db, logon, enabled, 'console'));
         return {};
+      }),
+    'accounts.history': async ({ logon }) =>
+      deps.database.use((db) => {
+        const row = db.prepare('SELECT logon_key, ad_guid FROM accounts WHERE logon_key = ?').get(logonKey(logon)) as
+          { logon_key: string; ad_guid: string | null } | undefined;
+        if (!row)
+          throw new Failure(
+            'no-such-account',
+            `There is no account "${logon}" in the users database.`,
+            'It may have been deleted meanwhile: press F5.',
+          );
+        return accountHistory(db, { logonKey: row.logon_key, guid: row.ad_guid });
       }),
     'accounts.move': async ({ logons, ou }) =>
       changed(() => ({ ou: deps.database.use((db) => moveLocalAccounts(db, logons, ou, 'console')) })),

@@ -60,6 +60,7 @@ const VALID: Record<OperationName, Record<string, unknown>> = {
   'accounts.setEnabled': { logon: 'kiosk', enabled: false },
   'accounts.delete': { logon: 'kiosk' },
   'accounts.move': { logons: ['kiosk'], ou: 'Lobby' },
+  'accounts.history': { logon: 'kiosk' },
   'ous.add': { path: 'Lobby' },
   'ous.rename': { path: 'Lobby', name: 'Front desk' },
   'ous.delete': { path: 'Lobby' },

@@ -6,7 +6,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { StartedBy } from '../../../shared/import-run.ts';
-import { type Counts, emptyCounts } from '../../../shared/import-run.ts';
+import { type Action, type Counts, emptyCounts } from '../../../shared/import-run.ts';
 import { parseServerOuPath } from '../../../shared/server-ou-path.ts';
 import { type AccountRow, type AccountView, findAccount, logonKey } from '../database/accounts.ts';
 import { DEFAULT_OU_ID, OuTree } from '../database/ou-tree.ts';
@@ -68,6 +68,8 @@ export function recorded<T>(
   source: string,
   counted: Partial<Counts>,
   work: (now: string) => T,
+  /** The accounts' lines in the run's report (and so in each account's history). */
+  reported: { action: Action; logon: string; reason: string | null }[] = [],
 ): T {
   const now = new Date().toISOString();
   db.exec('BEGIN IMMEDIATE');
@@ -76,6 +78,11 @@ export function recorded<T>(
     const id = beginRun(db, { mode: 'account', source, startedBy: by, incremental: false, dc: null, startedAt: now });
     const counts = { ...emptyCounts(), ...counted };
     endRun(db, id, { status: 'succeeded', source, incremental: false, dc: null, counts, error: null, backup: null });
+    const line = db.prepare(
+      'INSERT INTO run_actions (run_id, seq, action, logon, ad_dn, ad_guid, changes, reason) ' +
+        'VALUES (?, ?, ?, ?, NULL, NULL, NULL, ?)',
+    );
+    reported.forEach((r, seq) => line.run(id, seq + 1, r.action, r.logon, r.reason));
     bumpRevision(db);
     db.exec('COMMIT');
     return result;
@@ -93,32 +100,39 @@ export function addLocalAccount(db: DatabaseSync, account: NewLocalAccount, by: 
     throw new Failure('invalid-input', `Server OU: ${ou.error}`, 'Correct the OU path.', { nothingChanged: true });
   const logon = account.logon.normalize('NFC').trim();
   const source = `local account ${logon}: created`;
-  recorded(db, by, source, { created: 1 }, (now) => {
-    const existing = findAccount(db, logon);
-    if (existing)
-      throw new Failure(
-        'account-exists',
-        `The users database already has an account "${existing.logon}" ` +
-          `(${existing.origin === 'ad' ? 'from Active Directory' : 'a local account'}, in ${existing.ou}).`,
-        'Choose another logon name.',
-        { nothingChanged: true },
+  recorded(
+    db,
+    by,
+    source,
+    { created: 1 },
+    (now) => {
+      const existing = findAccount(db, logon);
+      if (existing)
+        throw new Failure(
+          'account-exists',
+          `The users database already has an account "${existing.logon}" ` +
+            `(${existing.origin === 'ad' ? 'from Active Directory' : 'a local account'}, in ${existing.ou}).`,
+          'Choose another logon name.',
+          { nothingChanged: true },
+        );
+      const [first, ...rest] = account.displayName.trim().split(/\s+/);
+      db.prepare(
+        'INSERT INTO accounts (logon, logon_key, first_name, last_name, display_name, email, enabled, kind, ou_id, ' +
+          "origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, 'user', ?, 'local', ?, ?)",
+      ).run(
+        logon,
+        logonKey(logon),
+        first ?? '',
+        rest.join(' '),
+        account.displayName.trim(),
+        account.email.trim(),
+        new OuTree(db).ensure(ou.names, now),
+        now,
+        now,
       );
-    const [first, ...rest] = account.displayName.trim().split(/\s+/);
-    db.prepare(
-      'INSERT INTO accounts (logon, logon_key, first_name, last_name, display_name, email, enabled, kind, ou_id, ' +
-        "origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, 'user', ?, 'local', ?, ?)",
-    ).run(
-      logon,
-      logonKey(logon),
-      first ?? '',
-      rest.join(' '),
-      account.displayName.trim(),
-      account.email.trim(),
-      new OuTree(db).ensure(ou.names, now),
-      now,
-      now,
-    );
-  });
+    },
+    [{ action: 'create', logon, reason: 'local account added' }],
+  );
   return findAccount(db, logon)!;
 }
 
@@ -131,21 +145,35 @@ export async function setLocalPassword(db: DatabaseSync, logon: string, password
   localOnly(rowOf(db, logon), 'given a password');
   // Hashing takes tens of milliseconds: outside the write lock, so that logons are not held up.
   const hash = await hashPassword(password);
-  recorded(db, by, `local account ${logon}: password set`, { updated: 1 }, (now) => {
-    const row = rowOf(db, logon);
-    localOnly(row, 'given a password');
-    db.prepare('UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?').run(hash, now, row.id);
-  });
+  recorded(
+    db,
+    by,
+    `local account ${logon}: password set`,
+    { updated: 1 },
+    (now) => {
+      const row = rowOf(db, logon);
+      localOnly(row, 'given a password');
+      db.prepare('UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?').run(hash, now, row.id);
+    },
+    [{ action: 'update', logon, reason: 'password set' }],
+  );
 }
 
 export function setLocalEnabled(db: DatabaseSync, logon: string, enabled: boolean, by: StartedBy): void {
   const what = enabled ? 'enabled' : 'disabled';
-  recorded(db, by, `local account ${logon}: ${what}`, { [what]: 1 }, (now) => {
-    const row = rowOf(db, logon);
-    localOnly(row, what);
-    // disabled_by stays empty: its words are about AD ("disabled in Active Directory", "by a sync").
-    db.prepare('UPDATE accounts SET enabled = ?, updated_at = ? WHERE id = ?').run(enabled ? 1 : 0, now, row.id);
-  });
+  recorded(
+    db,
+    by,
+    `local account ${logon}: ${what}`,
+    { [what]: 1 },
+    (now) => {
+      const row = rowOf(db, logon);
+      localOnly(row, what);
+      // disabled_by stays empty: its words are about AD ("disabled in Active Directory", "by a sync").
+      db.prepare('UPDATE accounts SET enabled = ?, updated_at = ? WHERE id = ?').run(enabled ? 1 : 0, now, row.id);
+    },
+    [{ action: enabled ? 'enable' : 'disable', logon, reason: `${what} by the administrator` }],
+  );
 }
 
 /** Moves local accounts into an existing server OU (one history entry each, all or none). */
@@ -171,6 +199,7 @@ export function moveLocalAccounts(db: DatabaseSync, logons: string[], ouPath: st
         db.prepare('UPDATE accounts SET ou_id = ?, updated_at = ? WHERE id = ?').run(target, now, row.id);
       }
     },
+    logons.map((logon) => ({ action: 'update' as const, logon, reason: `moved to ${path}` })),
   );
   return path;
 }

@@ -2,6 +2,7 @@
 import os from 'node:os';
 import type { DatabaseSync } from 'node:sqlite';
 import type { Counts, HistoryStatus, RunKind, RunStatus, StartedBy } from '../../../shared/import-run.ts';
+import type { AccountHistoryLine } from '../../../shared/users-view.ts';
 
 export interface RunStart {
   mode: RunKind;
@@ -140,6 +141,21 @@ export function recentSyncRuns(db: DatabaseSync, limit: number): RunRecord[] {
 export function findRun(db: DatabaseSync, id: number): RunRecord | null {
   const row = db.prepare('SELECT * FROM import_runs WHERE id = ?').get(id) as RunRow | undefined;
   return row ? toRecord(row) : null;
+}
+
+/** What every run did to this account, newest first: by objectGUID for AD accounts (renames included). */
+export function accountHistory(
+  db: DatabaseSync,
+  account: { logonKey: string; guid: string | null },
+  limit = 200,
+): AccountHistoryLine[] {
+  return db
+    .prepare(
+      'SELECT r.id AS runId, r.mode, r.started_by AS startedBy, ifnull(r.finished_at, r.started_at) AS at, ' +
+        'a.action, a.changes, a.reason FROM run_actions a JOIN import_runs r ON r.id = a.run_id ' +
+        'WHERE (? IS NOT NULL AND a.ad_guid = ?) OR lower(a.logon) = ? ORDER BY r.id DESC, a.seq DESC LIMIT ?',
+    )
+    .all(account.guid, account.guid, account.logonKey, limit) as unknown as AccountHistoryLine[];
 }
 
 export interface ReportRow {

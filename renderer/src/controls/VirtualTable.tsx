@@ -24,6 +24,8 @@ export interface VirtualTableProps<T> {
   typeAhead?: (row: T) => string;
   selected?: number | null;
   onSelect?: (index: number) => void;
+  /** Double-click or Enter on a row (outside a dialog): open it, as Windows lists do (Properties). */
+  onActivate?: (index: number) => void;
   sort?: { column: string; descending: boolean };
   onSort?: (column: string) => void;
   height?: number;
@@ -43,6 +45,7 @@ export function VirtualTable<T>({
   typeAhead,
   selected = null,
   onSelect,
+  onActivate,
   sort,
   onSort,
   height = 360,
@@ -100,6 +103,9 @@ export function VirtualTable<T>({
       if (form) {
         event.preventDefault();
         form.requestSubmit();
+      } else if (onActivate && selected !== null) {
+        event.preventDefault();
+        onActivate(selected);
       }
     } else if (event.key.length === 1 && event.key !== ' ' && !event.ctrlKey && !event.altKey && !event.metaKey) {
       // Type-ahead on the first column's text, among the rows fetched so far.
@@ -133,6 +139,7 @@ export function VirtualTable<T>({
         className={selected === index ? 'vrow selected' : 'vrow'}
         style={{ top: index * ROW_HEIGHT, gridTemplateColumns: template }}
         onClick={() => onSelect?.(index)}
+        onDoubleClick={() => onActivate?.(index)}
       >
         {columns.map((c) => (
           <div role="gridcell" key={c.key} className="vcell">

@@ -3,13 +3,8 @@ import { PERSON_FIELDS } from '../../../shared/account-fields.ts';
 import type { AccountRecord } from '../../../shared/users-view.ts';
 import { localTime } from '../controls/local-time.ts';
 
-export function AccountDetails({ account }: { account: AccountRecord | null }) {
-  if (!account)
-    return (
-      <section className="details" aria-label="Account details">
-        <p className="note">Select an account to see its details.</p>
-      </section>
-    );
+/** Every field of an account with its label, as the details pane and Properties show them. */
+export function accountFields(account: AccountRecord): [string, string][] {
   const fields: [string, string][] = [
     // Every person field, by the one field table.
     ...PERSON_FIELDS.map((f): [string, string] => [f.label, account[f.key]]),
@@ -39,6 +34,17 @@ export function AccountDetails({ account }: { account: AccountRecord | null }) {
     ['Created', localTime(account.createdAt)],
     ['Changed', localTime(account.updatedAt)],
   );
+  return fields;
+}
+
+export function AccountDetails({ account }: { account: AccountRecord | null }) {
+  if (!account)
+    return (
+      <section className="details" aria-label="Account details">
+        <p className="note">Select an account to see its details.</p>
+      </section>
+    );
+  const fields = accountFields(account);
   return (
     <section className="details" aria-label="Account details">
       <dl>

@@ -10,6 +10,7 @@ import { usePagedRows } from '../controls/paged-rows.ts';
 import { VirtualTable, type Column } from '../controls/VirtualTable.tsx';
 import { AccountActions } from './AccountActions.tsx';
 import { AccountDetails } from './AccountDetails.tsx';
+import { AccountProperties } from './AccountProperties.tsx';
 import { OuActions, type OuMenuRequest } from './OuActions.tsx';
 import { OuTreePane } from './OuTreePane.tsx';
 import { statusLine } from './status-line.ts';
@@ -40,6 +41,7 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
   const [selected, setSelected] = useState<number | null>(null);
   const [refresh, setRefresh] = useState(0);
   const [ouMenu, setOuMenu] = useState<OuMenuRequest | null>(null);
+  const [properties, setProperties] = useState<AccountRecord | null>(null);
 
   const loadOverview = useCallback(() => {
     void api.invoke('users.overview', {}).then((r) => {
@@ -176,6 +178,10 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
           rowLabel={(a) => a.logon}
           selected={selected}
           onSelect={setSelected}
+          onActivate={(index) => {
+            setSelected(index);
+            setProperties(rows.getRow(index) ?? null);
+          }}
           sort={sort}
           onSort={(column) =>
             setSort((s) => ({ column: column as SortColumn, descending: s.column === column ? !s.descending : false }))
@@ -188,6 +194,7 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
           }
         />
         <AccountActions account={current ?? null} />
+        {properties && <AccountProperties account={properties} onClose={() => setProperties(null)} />}
         {overview && <OuActions ous={overview.ous} menu={ouMenu} onClose={() => setOuMenu(null)} />}
         <AccountDetails account={current ?? null} />
       </section>

@@ -188,4 +188,34 @@ describe.runIf(realPartsAvailable())('account actions in the users view', () => 
     expect(sql(file, "SELECT name FROM ous WHERE name LIKE 'Front%' OR name = 'Reception'")).toEqual([]);
     expect(opened.pageErrors).toEqual([]);
   });
+
+  it("opens an account's Properties by double-click or Enter, with what every run did to it", async () => {
+    await page
+      .getByRole('treeitem', { name: /^All organizational units/ })
+      .locator('.tree-label')
+      .click();
+    await row('desk').dblclick();
+    const properties = page.getByRole('dialog', { name: 'desk Properties' });
+    const history = properties.getByRole('table', { name: 'History of this account' });
+    await expect
+      .poll(() => history.getByRole('row').allTextContents())
+      .toEqual([
+        'RunWhenByWhat',
+        expect.stringMatching(/^\d+.+consoleupdate — moved to _Default$/),
+        expect.stringMatching(/^\d+.+consoleupdate — moved to Front desk$/),
+        expect.stringMatching(/^\d+.+consolecreate — local account added$/),
+      ]);
+    expect(await properties.textContent()).toMatch(/OriginLocal \(never touched by AD sync\).*Server OU_Default/);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => properties.count()).toBe(0);
+    // From the keyboard: Enter on the selected row. An AD account with no runs says so.
+    await row('alice').click();
+    await page.keyboard.press('Enter');
+    const alice = page.getByRole('dialog', { name: 'alice Properties' });
+    await expect.poll(() => alice.getByRole('table').textContent()).toMatch(/No run has changed this account\./);
+    expect(await alice.textContent()).toMatch(/Distinguished nameCN=Alice Archer,OU=Sales/);
+    await alice.getByRole('button', { name: 'OK' }).click();
+    await expect.poll(() => alice.count()).toBe(0);
+    expect(opened.pageErrors).toEqual([]);
+  });
 });
