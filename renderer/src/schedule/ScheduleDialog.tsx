@@ -13,6 +13,7 @@ import { api } from '../api.ts';
 import { ConfirmBox } from '../controls/ConfirmBox.tsx';
 import { Dialog } from '../controls/Dialog.tsx';
 import { ErrorText } from '../controls/ErrorText.tsx';
+import { RunsTable } from '../controls/RunsTable.tsx';
 import { focusField } from '../controls/focus-field.ts';
 import { localTime } from '../controls/local-time.ts';
 import { needsAttention, runCounts, scheduleLine } from './schedule-words.ts';
@@ -111,6 +112,13 @@ export function ScheduleDialog({ onClose, onOpenWizard }: { onClose: () => void;
     else setError(result.error);
   };
 
+  /** A refused field: red, announced as invalid, described by the reason below the fields. */
+  const invalid = (field: 'minutes' | 'fullAt') => ({
+    className: fieldError?.field === field ? 'invalid' : '',
+    'aria-invalid': fieldError?.field === field,
+    'aria-describedby': fieldError?.field === field ? ids.fieldError : undefined,
+  });
+
   if (!view || !status) return null;
   const service = status.service;
   const serviceText = service?.running
@@ -188,9 +196,7 @@ export function ScheduleDialog({ onClose, onOpenWizard }: { onClose: () => void;
             inputMode="numeric"
             value={minutes}
             disabled={!on}
-            className={fieldError?.field === 'minutes' ? 'invalid' : ''}
-            aria-invalid={fieldError?.field === 'minutes'}
-            aria-describedby={fieldError?.field === 'minutes' ? ids.fieldError : undefined}
+            {...invalid('minutes')}
             onChange={(e) => setMinutes(e.target.value)}
           />
           <label htmlFor={ids.fullAt} className={on ? '' : 'disabled'}>
@@ -201,9 +207,7 @@ export function ScheduleDialog({ onClose, onOpenWizard }: { onClose: () => void;
             type="time"
             value={fullAt}
             disabled={!on}
-            className={fieldError?.field === 'fullAt' ? 'invalid' : ''}
-            aria-invalid={fieldError?.field === 'fullAt'}
-            aria-describedby={fieldError?.field === 'fullAt' ? ids.fieldError : undefined}
+            {...invalid('fullAt')}
             onChange={(e) => setFullAt(e.target.value)}
           />
         </div>
@@ -229,31 +233,19 @@ export function ScheduleDialog({ onClose, onOpenWizard }: { onClose: () => void;
         <p className="note">{serviceText}</p>
         {notice && <p className="note">{notice}</p>}
         <ErrorText error={error} />
-        <table className="runs" aria-label="Latest sync runs">
-          <thead>
-            <tr>
-              <th>Run</th>
-              <th>Ended</th>
-              <th>By</th>
-              <th>Result</th>
-            </tr>
-          </thead>
-          <tbody>
-            {status.recentRuns.length === 0 && (
-              <tr>
-                <td colSpan={4}>No sync has run yet.</td>
-              </tr>
-            )}
-            {status.recentRuns.map((r) => (
-              <tr key={r.id}>
-                <td>{r.id}</td>
-                <td>{r.status === 'running' ? 'running…' : local(r.finishedAt)}</td>
-                <td>{r.startedBy}</td>
-                <td>{r.status === 'succeeded' ? `succeeded: ${runCounts(r)}` : `${r.status}: ${r.error ?? ''}`}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <RunsTable
+          label="Latest sync runs"
+          whenTitle="Ended"
+          whatTitle="Result"
+          empty="No sync has run yet."
+          lines={status.recentRuns.map((r) => ({
+            key: String(r.id),
+            runId: r.id,
+            when: r.status === 'running' ? 'running…' : local(r.finishedAt),
+            startedBy: r.startedBy,
+            what: r.status === 'succeeded' ? `succeeded: ${runCounts(r)}` : `${r.status}: ${r.error ?? ''}`,
+          }))}
+        />
       </Dialog>
       {confirming && (
         <ConfirmBox

@@ -8,16 +8,9 @@ import type { AccountHistoryLine, AccountRecord } from '../../../shared/users-vi
 import { api } from '../api.ts';
 import { Dialog } from '../controls/Dialog.tsx';
 import { ErrorText } from '../controls/ErrorText.tsx';
+import { RunsTable } from '../controls/RunsTable.tsx';
 import { localTime } from '../controls/local-time.ts';
 import { accountFields } from './AccountDetails.tsx';
-
-const BY: Record<string, string> = {
-  wizard: 'Import Wizard',
-  'command-line': 'bcscmd',
-  'on-the-fly': 'on-the-fly import',
-  console: 'console',
-  service: 'scheduled sync',
-};
 
 function changesText(json: string | null): string {
   if (!json) return '';
@@ -57,31 +50,21 @@ export function AccountProperties({ account, onClose }: { account: AccountRecord
         ))}
       </dl>
       <ErrorText error={error} />
-      <table className="runs" aria-label="History of this account">
-        <thead>
-          <tr>
-            <th>Run</th>
-            <th>When</th>
-            <th>By</th>
-            <th>What</th>
-          </tr>
-        </thead>
-        <tbody>
-          {history?.length === 0 && (
-            <tr>
-              <td colSpan={4}>No run has changed this account.</td>
-            </tr>
-          )}
-          {history?.map((h) => (
-            <tr key={`${h.runId}-${h.action}-${h.reason ?? ''}`}>
-              <td>{h.runId}</td>
-              <td>{localTime(h.at)}</td>
-              <td>{BY[h.startedBy] ?? h.startedBy}</td>
-              <td>{[h.action, changesText(h.changes), h.reason].filter(Boolean).join(' — ')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <RunsTable
+        label="History of this account"
+        whenTitle="When"
+        whatTitle="What"
+        empty="No run has changed this account."
+        lines={
+          history?.map((h) => ({
+            key: `${h.runId}-${h.action}-${h.reason ?? ''}`,
+            runId: h.runId,
+            when: localTime(h.at),
+            startedBy: h.startedBy,
+            what: [h.action, changesText(h.changes), h.reason].filter(Boolean).join(' — '),
+          })) ?? null
+        }
+      />
     </Dialog>
   );
 }

@@ -134,7 +134,9 @@ describe.runIf(realPartsAvailable())('the synchronization schedule in the consol
     await service.waitFor(/Run now was asked for\./, 10_000, from);
     await service.waitFor(/run \d+ succeeded .*: 1 created/, 30_000, from);
     const runs = dialog.getByRole('table', { name: 'Latest sync runs' });
-    await expect.poll(() => runs.getByRole('row').nth(1).textContent(), SEEN).toMatch(/service\s*succeeded: 1 created/);
+    await expect
+      .poll(() => runs.getByRole('row').nth(1).textContent(), SEEN)
+      .toMatch(/scheduled sync\s*succeeded: 1 created/);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(paneText, SEEN).toMatch(/last \d\d:\d\d succeeded \(1 created\)$/);
     // The users view follows what the service wrote, without being told by this console.
