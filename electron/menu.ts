@@ -1,19 +1,17 @@
-/** The native application menu, with the same items as the menu bar the renderer draws. */
+/** The native application menu: the same items as the menu bar the renderer draws (shared/menus.ts). */
 import { Menu } from 'electron';
-import type { MenuCommand } from '../shared/contract.ts';
+import { type MenuCommand, MENUS } from '../shared/menus.ts';
 
 export function installMenu(send: (command: MenuCommand) => void, quit: () => void): void {
-  const menu = Menu.buildFromTemplate([
-    { label: '&File', submenu: [{ label: 'E&xit', accelerator: 'Alt+F4', click: quit }] },
-    {
-      label: '&Tools',
-      submenu: [
-        { label: 'Active &Directory (LDAP) integration…', click: () => send('integration') },
-        { label: 'Active Directory &Import Wizard…', click: () => send('import-wizard') },
-        { label: '&Synchronization schedule…', click: () => send('schedule') },
-      ],
-    },
-    { label: '&Help', submenu: [{ label: '&About AD Console', click: () => send('about') }] },
-  ]);
+  const menu = Menu.buildFromTemplate(
+    MENUS.map((m) => ({
+      label: m.label,
+      submenu: m.items.map((item) => ({
+        label: item.label,
+        accelerator: item.accelerator,
+        click: () => (item.command === 'exit' ? quit() : send(item.command)),
+      })),
+    })),
+  );
   Menu.setApplicationMenu(menu);
 }

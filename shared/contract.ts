@@ -14,6 +14,7 @@ import {
   type Progress,
 } from './import-run.ts';
 import type { LookupResult } from './lookup.ts';
+import type { MenuCommand } from './menus.ts';
 import type { ScheduleView } from './sync-status.ts';
 import type { Result } from './result.ts';
 import { parseServerOuPath } from './server-ou-path.ts';
@@ -33,6 +34,18 @@ const viewInput = z.object({
   ouId: z.number().int().positive().nullable(),
   recursive: z.boolean(),
   search: z.string().max(256),
+  find: z
+    .object({
+      logon: z.string().max(256),
+      name: z.string().max(256),
+      email: z.string().max(256),
+      department: z.string().max(256),
+      ou: z.string().max(256),
+      origin: z.enum(['any', 'ad', 'local']),
+      enabled: z.enum(['any', 'yes', 'no']),
+    })
+    .strict()
+    .optional(),
   sort: z.enum(SORT_COLUMNS),
   descending: z.boolean(),
 });
@@ -145,6 +158,17 @@ export interface ImportStart {
 }
 
 export type PlanFilter = Action | 'all';
+/** The preview's sortable columns; 'action' is the plan's own order (disables first, unchanged last). */
+export const PLAN_SORT_COLUMNS = ['action', 'logon', 'displayName', 'targetOu', 'details', 'dn'] as const;
+export type PlanSort = (typeof PLAN_SORT_COLUMNS)[number];
+export interface PlanQuery {
+  jobId: number;
+  filter: PlanFilter;
+  sort: PlanSort;
+  descending: boolean;
+  offset: number;
+  limit: number;
+}
 export interface PlanPage {
   total: number;
   offset: number;
@@ -167,6 +191,8 @@ const guidText = z
   .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'not an objectGUID');
 const selectionSchema = z.object({ ous: dnList, levels: dnList, groups: dnList }).strict();
 const jobId = z.number().int().positive();
+/** The accounts one change acts on (the users view's selection): all or none. */
+const logons = z.array(z.string().min(1).max(1024)).min(1).max(1000);
 const ACTIONS = ['create', 'update', 'disable', 'enable', 'unchanged', 'skip', 'conflict', 'failed'] as const;
 
 export const operations = {
@@ -226,11 +252,13 @@ export const operations = {
       .strict(),
   ),
   'import.cancel': op<z.ZodType<{ jobId: number }>, { cancelled: boolean }>(z.object({ jobId }).strict()),
-  'import.plan': op<z.ZodType<{ jobId: number; filter: PlanFilter; offset: number; limit: number }>, PlanPage>(
+  'import.plan': op<z.ZodType<PlanQuery>, PlanPage>(
     z
       .object({
         jobId,
         filter: z.enum([...ACTIONS, 'all']),
+        sort: z.enum(PLAN_SORT_COLUMNS),
+        descending: z.boolean(),
         offset: z.number().int().min(0),
         limit: z.number().int().min(1).max(1000),
       })
@@ -257,8 +285,9 @@ export const operations = {
   'accounts.setPassword': op<z.ZodType<{ logon: string; password: string }>, Record<string, never>>(
     z.object({ logon: z.string().min(1).max(64), password: z.string().max(1024) }).strict(),
   ),
-  'accounts.setEnabled': op<z.ZodType<{ logon: string; enabled: boolean }>, Record<string, never>>(
-    z.object({ logon: z.string().min(1).max(64), enabled: z.boolean() }).strict(),
+  /** Enables or disables local accounts (all or none). */
+  'accounts.setEnabled': op<z.ZodType<{ logons: string[]; enabled: boolean }>, Record<string, never>>(
+    z.object({ logons, enabled: z.boolean() }).strict(),
   ),
   /** Properties: what every run did to this account, newest first. */
   'accounts.history': op<z.ZodType<{ logon: string }>, AccountHistoryLine[]>(
@@ -266,7 +295,7 @@ export const operations = {
   ),
   /** Moves local accounts into an existing server OU (all or none). */
   'accounts.move': op<z.ZodType<{ logons: string[]; ou: string }>, { ou: string }>(
-    z.object({ logons: z.array(z.string().min(1).max(1024)).min(1).max(1000), ou: z.string().max(4096) }).strict(),
+    z.object({ logons, ou: z.string().max(4096) }).strict(),
   ),
   /** Server OUs: create (with missing parents), rename the last part, delete an empty one. */
   'ous.add': op<z.ZodType<{ path: string }>, { path: string }>(z.object({ path: z.string().max(4096) }).strict()),
@@ -276,9 +305,8 @@ export const operations = {
   'ous.delete': op<z.ZodType<{ path: string }>, Record<string, never>>(
     z.object({ path: z.string().max(4096) }).strict(),
   ),
-  'accounts.delete': op<z.ZodType<{ logon: string }>, Record<string, never>>(
-    z.object({ logon: z.string().min(1).max(64) }).strict(),
-  ),
+  /** Deletes local accounts (all or none). */
+  'accounts.delete': op<z.ZodType<{ logons: string[] }>, Record<string, never>>(z.object({ logons }).strict()),
   /** Tools → Synchronization schedule… and the status bar. */
   'schedule.status': op<z.ZodObject<Record<string, never>>, ScheduleView>(z.object({}).strict()),
   /** Asks the service to sync at once; without a running service, syncs in the console (jobId). */
@@ -320,7 +348,7 @@ export type ResultOf<K extends OperationName> = Operations[K]['result'];
 export const OPERATION_NAMES = Object.keys(operations) as OperationName[];
 
 /** Events the main process pushes to every window / browser session. */
-export type MenuCommand = 'integration' | 'import-wizard' | 'schedule' | 'about';
+export type { MenuCommand };
 export interface Events {
   'settings.changed': SettingsView;
   'import.progress': { jobId: number; progress: Progress };

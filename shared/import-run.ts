@@ -18,7 +18,8 @@ export interface FieldChange {
   to: string;
 }
 
-export interface PlannedAction {
+/** A plan row as a run's history keeps it (bcscmd /REPORT, the report CSV). */
+export interface RecordedAction {
   action: Action;
   logon: string;
   dn: string | null;
@@ -27,6 +28,26 @@ export interface PlannedAction {
   changes: Record<string, FieldChange> | null;
   reason: string | null;
 }
+
+/** A plan row as the preview shows it. */
+export interface PlannedAction extends RecordedAction {
+  /** The server OU the account goes to or stays in ("Sales/North"), when the run places it. */
+  targetOu: string | null;
+  /** The display name the directory gives it, when the run writes the entry. */
+  displayName: string | null;
+}
+
+/** An update's changes as reports print them: `title: "Clerk" → "Manager"; …`. */
+export function describeChanges(changes: Record<string, FieldChange> | null): string {
+  if (!changes) return '';
+  return Object.entries(changes)
+    .map(([field, c]) => `${field}: "${c.from}" → "${c.to}"`)
+    .join('; ');
+}
+
+/** What a plan row changes and why, in one line (the preview's column, the CLI's plan). */
+export const planDetails = (a: RecordedAction): string =>
+  [describeChanges(a.changes), a.reason].filter(Boolean).join(' — ');
 
 export interface Counts {
   created: number;

@@ -47,8 +47,45 @@ export interface UsersOverview {
   databaseFile: string;
 }
 
-export const SORT_COLUMNS = ['logon', 'displayName', 'email', 'department', 'enabled', 'origin', 'kind'] as const;
+export const SORT_COLUMNS = [
+  'logon',
+  'displayName',
+  'email',
+  'department',
+  'enabled',
+  'origin',
+  'kind',
+  'ou',
+  'title',
+  'phone',
+  'lastLogonAt',
+  'syncedAt',
+  'adDn',
+] as const;
 export type SortColumn = (typeof SORT_COLUMNS)[number];
+
+/** Find… (Ctrl+F): every filled-in field must match (text anywhere in the field, any case). */
+export interface AccountFind {
+  logon: string;
+  /** Display, first or last name. */
+  name: string;
+  email: string;
+  department: string;
+  /** An OU's name (the account's own OU). */
+  ou: string;
+  origin: 'any' | 'ad' | 'local';
+  enabled: 'any' | 'yes' | 'no';
+}
+
+export const EMPTY_FIND: AccountFind = {
+  logon: '',
+  name: '',
+  email: '',
+  department: '',
+  ou: '',
+  origin: 'any',
+  enabled: 'any',
+};
 
 export interface AccountsQuery {
   /** null = every account. */
@@ -56,6 +93,8 @@ export interface AccountsQuery {
   /** Include the accounts of the OUs below the selected one. */
   recursive: boolean;
   search: string;
+  /** Find…'s fields, on top of the search. */
+  find?: AccountFind;
   sort: SortColumn;
   descending: boolean;
   offset: number;

@@ -5,7 +5,7 @@
  */
 import {
   addLocalAccount,
-  deleteLocalAccount,
+  deleteLocalAccounts,
   moveLocalAccounts,
   setLocalEnabled,
   setLocalPassword,
@@ -196,7 +196,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { jobId };
     },
     'import.cancel': async ({ jobId }) => ({ cancelled: deps.jobs.cancel(jobId) }),
-    'import.plan': async ({ jobId, filter, offset, limit }) => deps.jobs.planPage(jobId, filter, offset, limit),
+    'import.plan': async (query) => deps.jobs.planPage(query),
     'import.planCsv': async ({ jobId, exclude }) => ({
       fileName: `import-plan-${fileStamp()}.csv`,
       text: textOf(planCsv(deps.jobs.preview(jobId), new Set(exclude))),
@@ -225,9 +225,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         await deps.database.use((db) => setLocalPassword(db, logon, password, 'console'));
         return {};
       }),
-    'accounts.setEnabled': async ({ logon, enabled }) =>
+    'accounts.setEnabled': async ({ logons, enabled }) =>
       changed(() => {
-        deps.database.use((db) => setLocalEnabled(db, logon, enabled, 'console'));
+        deps.database.use((db) => setLocalEnabled(db, logons, enabled, 'console'));
         return {};
       }),
     'accounts.history': async ({ logon }) =>
@@ -253,9 +253,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         deps.database.use((db) => deleteServerOu(db, path, 'console'));
         return {};
       }),
-    'accounts.delete': async ({ logon }) =>
+    'accounts.delete': async ({ logons }) =>
       changed(() => {
-        deps.database.use((db) => deleteLocalAccount(db, logon, 'console'));
+        deps.database.use((db) => deleteLocalAccounts(db, logons, 'console'));
         return {};
       }),
   };

@@ -1,10 +1,13 @@
 /** The console's main window: the menu bar, the users area, and the dialogs the Tools menu opens. */
-import { useCallback, useEffect, useState } from 'react';
-import type { AppInfo, MenuCommand } from '../../shared/contract.ts';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AppInfo } from '../../shared/contract.ts';
+import { type MenuCommand, MENUS } from '../../shared/menus.ts';
 import { api } from './api.ts';
 import { MenuBar } from './controls/MenuBar.tsx';
 import { MessageBox } from './controls/MessageBox.tsx';
-import { isModalOpen } from './controls/modal-stack.ts';
+import { isModalOpen, topModal } from './controls/modal-stack.ts';
+import { HelpDialog } from './help/HelpDialog.tsx';
+import { helpTopicOf, type HelpTopicId } from './help/help-topics.ts';
 import { IntegrationDialog } from './dialogs/IntegrationDialog.tsx';
 import { ScheduleDialog } from './schedule/ScheduleDialog.tsx';
 import { ScheduleStatus } from './schedule/ScheduleStatus.tsx';
@@ -12,16 +15,41 @@ import { UsersView } from './users/UsersView.tsx';
 import { ImportWizard } from './wizard/ImportWizard.tsx';
 
 export function App() {
-  const [dialog, setDialog] = useState<MenuCommand | null>(null);
+  const [dialog, setDialog] = useState<Exclude<MenuCommand, 'exit' | 'help'> | null>(null);
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [exited, setExited] = useState(false);
   const [status, setStatus] = useState('');
+  const [help, setHelp] = useState<HelpTopicId | null>(null);
   const onStatus = useCallback((text: string) => setStatus(text), []);
+  const command = useCallback(
+    (c: MenuCommand) => {
+      if (c === 'exit') {
+        if (info?.transport === 'electron') window.close();
+        else setExited(true);
+      } else if (c === 'help') setHelp('contents');
+      else setDialog(c);
+    },
+    [info],
+  );
 
+  // F1: help on the dialog in front (its data-help), or on the main window.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'F1') return;
+      e.preventDefault();
+      if (document.querySelector('[data-help="help"]')) return;
+      setHelp(helpTopicOf(topModal()?.querySelector('[data-help]')?.getAttribute('data-help')));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const commandRef = useRef(command);
+  commandRef.current = command;
   useEffect(() => {
     void api.invoke('app.info', {}).then((r) => r.ok && setInfo(r.value));
     // As on Windows, the menu does nothing while a dialog is open (the native menu still sends commands).
-    return api.on('menu.command', ({ command }) => !isModalOpen() && setDialog(command));
+    return api.on('menu.command', ({ command: c }) => !isModalOpen() && commandRef.current(c));
   }, []);
 
   if (exited) return <p className="exited">The console was closed. You can close this browser tab.</p>;
@@ -29,23 +57,10 @@ export function App() {
   return (
     <div className="app">
       <MenuBar
-        menus={[
-          {
-            label: 'File',
-            items: [
-              { label: 'Exit', onSelect: () => (info?.transport === 'electron' ? window.close() : setExited(true)) },
-            ],
-          },
-          {
-            label: 'Tools',
-            items: [
-              { label: 'Active Directory (LDAP) integration…', onSelect: () => setDialog('integration') },
-              { label: 'Active Directory Import Wizard…', onSelect: () => setDialog('import-wizard') },
-              { label: 'Synchronization schedule…', onSelect: () => setDialog('schedule') },
-            ],
-          },
-          { label: 'Help', items: [{ label: 'About AD Console', onSelect: () => setDialog('about') }] },
-        ]}
+        menus={MENUS.map((m) => ({
+          label: m.label,
+          items: m.items.map((item) => ({ label: item.label, onSelect: () => command(item.command) })),
+        }))}
       />
       <UsersView onStatus={onStatus} />
       <footer className="statusbar">
@@ -65,6 +80,7 @@ export function App() {
       {dialog === 'schedule' && (
         <ScheduleDialog onClose={() => setDialog(null)} onOpenWizard={() => setDialog('import-wizard')} />
       )}
+      {help && <HelpDialog topic={help} onClose={() => setHelp(null)} />}
       {dialog === 'about' && (
         <MessageBox
           title="About AD Console"

@@ -358,7 +358,7 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
             .getByRole('grid', { name: 'Planned changes' })
             .getByRole('row', { name: `update ${who.sam}` })
             .textContent(),
-        ).resolves.toContain(`department: ${original} → Wizard Test Department`);
+        ).resolves.toContain(`department: "${original}" → "Wizard Test Department"`);
         expect(await finish(wizard, 'wizard-sync')).toEqual({ ...counts, failed: 0 });
         await wizard.getByRole('button', { name: 'Finish' }).click();
         expect(usersJson().find((u) => u.logon === who.sam)?.department).toBe('Wizard Test Department');

@@ -159,20 +159,32 @@ export async function setLocalPassword(db: DatabaseSync, logon: string, password
   );
 }
 
-export function setLocalEnabled(db: DatabaseSync, logon: string, enabled: boolean, by: StartedBy): void {
+/** "alice", "alice, bob", "alice, bob, carol and 4 more": the accounts a history entry is about. */
+const namesOf = (logons: readonly string[]) =>
+  `local account${logons.length === 1 ? '' : 's'} ` +
+  (logons.length <= 3 ? logons.join(', ') : `${logons.slice(0, 3).join(', ')} and ${logons.length - 3} more`);
+
+/** Enables or disables local accounts (one history entry, all or none). */
+export function setLocalEnabled(db: DatabaseSync, logons: string[], enabled: boolean, by: StartedBy): void {
   const what = enabled ? 'enabled' : 'disabled';
   recorded(
     db,
     by,
-    `local account ${logon}: ${what}`,
-    { [what]: 1 },
+    `${namesOf(logons)}: ${what}`,
+    { [what]: logons.length },
     (now) => {
-      const row = rowOf(db, logon);
-      localOnly(row, what);
-      // disabled_by stays empty: its words are about AD ("disabled in Active Directory", "by a sync").
-      db.prepare('UPDATE accounts SET enabled = ?, updated_at = ? WHERE id = ?').run(enabled ? 1 : 0, now, row.id);
+      for (const logon of logons) {
+        const row = rowOf(db, logon);
+        localOnly(row, what);
+        // disabled_by stays empty: its words are about AD ("disabled in Active Directory", "by a sync").
+        db.prepare('UPDATE accounts SET enabled = ?, updated_at = ? WHERE id = ?').run(enabled ? 1 : 0, now, row.id);
+      }
     },
-    [{ action: enabled ? 'enable' : 'disable', logon, reason: `${what} by the administrator` }],
+    logons.map((logon) => ({
+      action: enabled ? ('enable' as const) : ('disable' as const),
+      logon,
+      reason: `${what} by the administrator`,
+    })),
   );
 }
 
@@ -185,12 +197,10 @@ export function moveLocalAccounts(db: DatabaseSync, logons: string[], ouPath: st
   const target = ou.names.length === 0 ? DEFAULT_OU_ID : tree.find(ou.names);
   if (target === null) throw noSuchServerOu(ouPath);
   const path = tree.path(target);
-  const names =
-    logons.length <= 3 ? logons.join(', ') : `${logons.slice(0, 3).join(', ')} and ${logons.length - 3} more`;
   recorded(
     db,
     by,
-    `local account${logons.length === 1 ? '' : 's'} ${names}: moved to ${path}`,
+    `${namesOf(logons)}: moved to ${path}`,
     { updated: logons.length },
     (now) => {
       for (const logon of logons) {
@@ -212,11 +222,21 @@ export const noSuchServerOu = (path: string) =>
     { nothingChanged: true },
   );
 
-export function deleteLocalAccount(db: DatabaseSync, logon: string, by: StartedBy): void {
-  recorded(db, by, `local account ${logon}: deleted`, { disabled: 1 }, () => {
-    const row = rowOf(db, logon);
-    localOnly(row, 'deleted');
-    db.prepare('DELETE FROM accounts WHERE id = ?').run(row.id);
-    db.prepare('DELETE FROM logon_failures WHERE account_key = ?').run(logonKey(row.logon));
-  });
+/** Deletes local accounts (one history entry, all or none). */
+export function deleteLocalAccounts(db: DatabaseSync, logons: string[], by: StartedBy): void {
+  recorded(
+    db,
+    by,
+    `${namesOf(logons)}: deleted`,
+    { disabled: logons.length },
+    () => {
+      for (const logon of logons) {
+        const row = rowOf(db, logon);
+        localOnly(row, 'deleted');
+        db.prepare('DELETE FROM accounts WHERE id = ?').run(row.id);
+        db.prepare('DELETE FROM logon_failures WHERE account_key = ?').run(logonKey(row.logon));
+      }
+    },
+    logons.map((logon) => ({ action: 'disable' as const, logon, reason: 'deleted by the administrator' })),
+  );
 }

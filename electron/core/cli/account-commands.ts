@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import {
   addLocalAccount,
-  deleteLocalAccount,
+  deleteLocalAccounts,
   moveLocalAccounts,
   setLocalEnabled,
   setLocalPassword,
@@ -80,10 +80,10 @@ export async function runAccountCommand(request: CliRequest, databaseFile: strin
       deleteServerOu(db, logon, 'command-line');
       said = `Deleted the server OU ${logon}.`;
     } else if (action === 'delete') {
-      deleteLocalAccount(db, logon, 'command-line');
+      deleteLocalAccounts(db, [logon], 'command-line');
       said = `Deleted the local account ${logon}.`;
     } else {
-      setLocalEnabled(db, logon, action === 'enable', 'command-line');
+      setLocalEnabled(db, [logon], action === 'enable', 'command-line');
       said = `${action === 'enable' ? 'Enabled' : 'Disabled'} the local account ${logon}.`;
     }
     if (request.json) io.out(`${JSON.stringify({ ok: true, action, logon })}\n`);

@@ -10,11 +10,12 @@ import {
   COUNT_LABELS,
   countsText,
   type ImportOutcome,
-  type PlannedAction,
+  planDetails,
+  type RecordedAction,
   type Progress,
 } from '../../../shared/import-run.ts';
 import type { CliRequest } from './arguments.ts';
-import { describeChanges, runReportCsv } from '../report/import-report.ts';
+import { runReportCsv } from '../report/import-report.ts';
 import type { CliIo } from './cli-io.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -26,8 +27,8 @@ const MODE_NAMES = {
   account: 'Account change',
 };
 
-function actionLine(a: PlannedAction): string {
-  const details = [describeChanges(a.changes), a.reason].filter(Boolean).join(' — ');
+function actionLine(a: RecordedAction): string {
+  const details = planDetails(a);
   return `  ${a.action.padEnd(9)} ${a.logon}${a.dn ? `  (${a.dn})` : ''}${details ? `\n            ${details}` : ''}`;
 }
 
@@ -236,7 +237,7 @@ export function runDatabaseCommand(request: CliRequest, dataDir: string, io: Cli
             io.out(
               `${actionLine({
                 ...row,
-                action: row.action as PlannedAction['action'],
+                action: row.action as RecordedAction['action'],
                 changes: row.changes ? JSON.parse(row.changes) : null,
               })}\n`,
             );

@@ -24,6 +24,12 @@ const ORDER_BY: Record<SortColumn, string> = {
   enabled: 'enabled',
   origin: 'origin',
   kind: 'kind',
+  ou: '(SELECT name FROM ous WHERE ous.id = ou_id) COLLATE NOCASE',
+  title: 'title COLLATE NOCASE',
+  phone: 'phone',
+  lastLogonAt: 'last_logon_at',
+  syncedAt: 'synced_at',
+  adDn: 'ad_dn COLLATE NOCASE',
 };
 
 interface FullRow extends AccountRow {
@@ -106,7 +112,7 @@ function ouScope(db: DatabaseSync, ouId: number, recursive: boolean): number[] {
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** The accounts a view shows (OU, sub-OUs, search) in its order, as SQL. */
+/** The accounts a view shows (OU, sub-OUs, search, Find…) in its order, as SQL. */
 function viewQuery(db: DatabaseSync, query: AccountsView): { clause: string; params: SQLInputValue[]; order: string } {
   const where: string[] = [];
   const params: SQLInputValue[] = [];
@@ -124,6 +130,29 @@ function viewQuery(db: DatabaseSync, query: AccountsView): { clause: string; par
     );
     const pattern = likePattern(search);
     params.push(likePattern(search.normalize('NFC').toLowerCase()), pattern, pattern, pattern);
+  }
+  const find = query.find;
+  if (find) {
+    const like = (sql: string, text: string, lower = false) => {
+      const t = text.trim();
+      if (!t) return;
+      where.push(sql);
+      const pattern = likePattern(lower ? t.normalize('NFC').toLowerCase() : t);
+      params.push(...Array.from({ length: sql.split('?').length - 1 }, () => pattern));
+    };
+    like("logon_key LIKE ? ESCAPE '\\'", find.logon, true);
+    like(
+      "(display_name LIKE ? ESCAPE '\\' OR first_name LIKE ? ESCAPE '\\' OR last_name LIKE ? ESCAPE '\\')",
+      find.name,
+    );
+    like("email LIKE ? ESCAPE '\\'", find.email);
+    like("department LIKE ? ESCAPE '\\'", find.department);
+    like("ou_id IN (SELECT id FROM ous WHERE name LIKE ? ESCAPE '\\')", find.ou);
+    if (find.origin !== 'any') {
+      where.push('origin = ?');
+      params.push(find.origin);
+    }
+    if (find.enabled !== 'any') where.push(find.enabled === 'yes' ? 'enabled = 1' : 'enabled = 0');
   }
   const direction = query.descending ? 'DESC' : 'ASC';
   const order =

@@ -4,7 +4,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { logonKey } from '../database/accounts.ts';
-import { OuTree } from '../database/ou-tree.ts';
+import { displayOuPath, OuTree } from '../database/ou-tree.ts';
 import { PERSON_FIELDS } from '../../../shared/account-fields.ts';
 import type { AdAccount } from './ad-account.ts';
 import { type Action, type Counts, COUNT_OF, type PlannedAction } from '../../../shared/import-run.ts';
@@ -37,6 +37,8 @@ export function plannedAction(row: PlanRow, override?: { action: Action; reason:
     guid: row.guid,
     changes: row.changes ? JSON.parse(row.changes) : null,
     reason: override?.reason ?? row.reason,
+    targetOu: row.target_ou ? displayOuPath(JSON.parse(row.target_ou) as string[]) : null,
+    displayName: row.data ? (JSON.parse(row.data) as AdAccount).displayName : null,
   };
 }
 

@@ -36,6 +36,7 @@ import {
   type ImportMode,
   type ImportOutcome,
   type PlannedAction,
+  type RecordedAction,
   type Progress,
   type RunStatus,
   type StartedBy,
@@ -132,7 +133,7 @@ async function readSource(
   ctx: ImportContext,
   meter: ProgressMeter,
   seenGuids: Set<string>,
-  rejects: PlannedAction[],
+  rejects: RecordedAction[],
 ): Promise<number> {
   const { settings } = ctx;
   const mapping = { importComputers: settings.importComputers, parseMiddleName: settings.parseMiddleName };
@@ -268,7 +269,7 @@ interface ReadResult {
   label: string;
   stage: Stage;
   seenGuids: Set<string>;
-  rejects: PlannedAction[];
+  rejects: RecordedAction[];
   read: number;
 }
 
@@ -350,7 +351,7 @@ async function readPhase(run: Run): Promise<ReadResult> {
   const stage = new Stage(db);
   run.stage = stage;
   const seenGuids = new Set<string>();
-  const rejects: PlannedAction[] = [];
+  const rejects: RecordedAction[] = [];
   meter.start('search', incremental ? null : (saved?.last_seen ?? null));
   const read = await readSource(session, stage, searches, ctx, meter, seenGuids, rejects);
   await closeSession(run);

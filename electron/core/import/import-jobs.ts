@@ -3,21 +3,22 @@
  * progress and the outcome pushed as events by job id, and the last previews kept here so that the
  * renderer pages through a 100 000-row plan instead of receiving it whole.
  */
-import type { Events, PlanPage, PlanFilter } from '../../../shared/contract.ts';
-import type { Action, ImportOutcome, PlannedAction } from '../../../shared/import-run.ts';
+import type { Events, PlanPage, PlanQuery } from '../../../shared/contract.ts';
+import type { ImportOutcome, PlannedAction } from '../../../shared/import-run.ts';
 import { Failure } from '../failure.ts';
 import { type ImportJob, type JobStart, startImportJob } from './import-job.ts';
+import { inPreviewOrder, sortPlan } from './plan-view.ts';
 
 type Emit = <E extends keyof Events>(event: E, payload: Events[E]) => void;
 
 const KEPT_PREVIEWS = 2;
-/** The preview lists what needs a look first; unchanged accounts last. */
-const PREVIEW_ORDER: Action[] = ['update', 'disable', 'enable', 'create', 'conflict', 'skip', 'failed', 'unchanged'];
 
 export class ImportJobs {
   private nextId = 1;
   private running: { id: number; job: ImportJob; start: JobStart } | null = null;
   private readonly previews = new Map<number, PlannedAction[]>();
+  /** The last sorted and filtered view, so that paging through it does not sort again. */
+  private view: { key: string; rows: PlannedAction[] } | null = null;
   private readonly emit: Emit;
   private readonly startJob: typeof startImportJob;
   private readonly onApplied: (start: JobStart, outcome: ImportOutcome) => void;
@@ -70,10 +71,7 @@ export class ImportJobs {
   }
 
   private keepPreview(id: number, plan: PlannedAction[]): void {
-    this.previews.set(
-      id,
-      plan.toSorted((a, b) => PREVIEW_ORDER.indexOf(a.action) - PREVIEW_ORDER.indexOf(b.action)),
-    );
+    this.previews.set(id, inPreviewOrder(plan));
     for (const old of [...this.previews.keys()].slice(0, -KEPT_PREVIEWS)) this.previews.delete(old);
   }
 
@@ -88,9 +86,14 @@ export class ImportJobs {
     return plan;
   }
 
-  planPage(jobId: number, filter: PlanFilter, offset: number, limit: number): PlanPage {
+  planPage({ jobId, filter, sort, descending, offset, limit }: PlanQuery): PlanPage {
     const plan = this.preview(jobId);
-    const rows = filter === 'all' ? plan : plan.filter((row) => row.action === filter);
+    const key = JSON.stringify([jobId, filter, sort, descending]);
+    if (this.view?.key !== key) {
+      const shown = filter === 'all' ? plan : plan.filter((row) => row.action === filter);
+      this.view = { key, rows: sortPlan(shown, sort, descending) };
+    }
+    const rows = this.view.rows;
     return { total: rows.length, offset, rows: rows.slice(offset, offset + limit) };
   }
 }

@@ -3,20 +3,13 @@
  * Save report…) and for a preview (Export plan).
  */
 import type { DatabaseSync } from 'node:sqlite';
-import type { FieldChange, PlannedAction } from '../../../shared/import-run.ts';
+import { describeChanges, type RecordedAction } from '../../../shared/import-run.ts';
 import { braced } from '../database/accounts.ts';
 import { reportRows } from '../import/run-history.ts';
 import { csvLine } from './csv.ts';
 
-export function describeChanges(changes: Record<string, FieldChange> | null): string {
-  if (!changes) return '';
-  return Object.entries(changes)
-    .map(([field, c]) => `${field}: "${c.from}" → "${c.to}"`)
-    .join('; ');
-}
-
 const HEADER = ['action', 'logon', 'dn', 'objectGUID', 'changes', 'reason'];
-const fields = (a: PlannedAction) => [a.action, a.logon, a.dn, braced(a.guid), describeChanges(a.changes), a.reason];
+const fields = (a: RecordedAction) => [a.action, a.logon, a.dn, braced(a.guid), describeChanges(a.changes), a.reason];
 
 export function* runReportCsv(db: DatabaseSync, runId: number): Generator<string> {
   yield csvLine(['run', 'seq', ...HEADER]);
@@ -25,7 +18,7 @@ export function* runReportCsv(db: DatabaseSync, runId: number): Generator<string
       runId,
       row.seq,
       ...fields({
-        action: row.action as PlannedAction['action'],
+        action: row.action as RecordedAction['action'],
         logon: row.logon,
         dn: row.dn,
         guid: row.guid,
@@ -37,7 +30,7 @@ export function* runReportCsv(db: DatabaseSync, runId: number): Generator<string
 }
 
 /** The preview's plan; rows the administrator left out say so in the first column. */
-export function* planCsv(plan: Iterable<PlannedAction>, leftOut: ReadonlySet<string>): Generator<string> {
+export function* planCsv(plan: Iterable<RecordedAction>, leftOut: ReadonlySet<string>): Generator<string> {
   yield csvLine(['included', ...HEADER]);
   for (const row of plan) yield csvLine([row.guid && leftOut.has(row.guid) ? 'no' : 'yes', ...fields(row)]);
 }

@@ -1,4 +1,5 @@
 /** A yes/no question; the safe answer (No) is the default button, Esc also answers No. */
+import { Ak } from './Ak.tsx';
 import { useId } from 'react';
 import { Dialog } from './Dialog.tsx';
 
@@ -27,10 +28,10 @@ export function ConfirmBox({
       buttons={
         <>
           <button type="button" onClick={() => onAnswer(true)}>
-            {yes}
+            <Ak text={yes} />
           </button>
           <button type="submit" className="default" data-autofocus>
-            {no}
+            <Ak text={no} />
           </button>
         </>
       }

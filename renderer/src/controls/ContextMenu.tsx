@@ -1,10 +1,13 @@
 /**
  * A context menu as Windows has it: opened by right-click, Shift+F10 or the context-menu key, at the item
- * it is about; Up/Down move, Enter chooses, Esc or a click elsewhere closes and gives focus back. An
+ * it is about; Up/Down move, Enter or an item's underlined letter chooses, Esc or a click elsewhere closes
+ * and gives focus back. An
  * unavailable item is shown greyed with its reason as a tooltip.
  */
 import { useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
+import { itemWithKey } from './access-key-text.ts';
+import { Ak } from './Ak.tsx';
 
 export interface ContextItem {
   label: string;
@@ -47,6 +50,7 @@ export function ContextMenu({
     window.addEventListener('mousedown', outside);
     return () => window.removeEventListener('mousedown', outside);
   }, [onClose]);
+  const labels = items.map((i) => i.label);
   const onKeyDown = (e: React.KeyboardEvent) => {
     e.stopPropagation();
     const step = (d: number) => setActive((a) => (a + d + items.length) % items.length);
@@ -55,7 +59,13 @@ export function ContextMenu({
     else if (e.key === 'Home') setActive(0);
     else if (e.key === 'End') setActive(items.length - 1);
     else if (e.key === 'Escape' || e.key === 'Tab') close();
-    else return;
+    else if (!e.ctrlKey && !e.altKey && itemWithKey(labels, e.key) >= 0) {
+      const item = items[itemWithKey(labels, e.key)]!;
+      if (!item.unavailable) {
+        onClose();
+        item.onSelect();
+      }
+    } else return;
     e.preventDefault();
   };
   return createPortal(
@@ -84,7 +94,7 @@ export function ContextMenu({
             item.onSelect();
           }}
         >
-          {item.label}
+          <Ak text={item.label} />
         </button>
       ))}
     </div>,

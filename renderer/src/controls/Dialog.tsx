@@ -1,8 +1,9 @@
 /**
  * A modal dialog that behaves like a Windows one: named by its title, focus moves in on open and back on
- * close, Tab stays inside, Esc cancels, Enter presses the default button (the form's submit).
+ * close, Tab stays inside, Esc cancels, Enter presses the default button (the form's submit), the title bar
+ * moves it, F1 opens its help topic.
  */
-import { useId, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { pushModal } from './modal-stack.ts';
 
@@ -19,6 +20,8 @@ export interface DialogProps {
   role?: 'dialog' | 'alertdialog';
   width?: number;
   describedBy?: string;
+  /** The help topic F1 opens while this dialog is in front. */
+  help?: string;
 }
 
 export function Dialog({
@@ -30,9 +33,36 @@ export function Dialog({
   role = 'dialog',
   width = 460,
   describedBy,
+  help,
 }: DialogProps) {
   const titleId = useId();
   const ref = useRef<HTMLFormElement>(null);
+  const [offset, setOffset] = useState({ x: 0, y: 0 });
+  // Moved by its title bar, as on Windows; the title bar stays within the window so it can be caught again.
+  const startMove = (event: React.PointerEvent) => {
+    if (event.button !== 0 || (event.target as HTMLElement).closest('button')) return;
+    const form = ref.current!;
+    const box = form.getBoundingClientRect();
+    const from = { x: event.clientX - offset.x, y: event.clientY - offset.y };
+    const limits = {
+      left: -box.left + offset.x,
+      right: window.innerWidth - box.right + offset.x,
+      top: -box.top + offset.y,
+      bottom: window.innerHeight - box.top - 30 + offset.y,
+    };
+    const move = (e: PointerEvent) =>
+      setOffset({
+        x: Math.min(limits.right + box.width - 60, Math.max(limits.left - box.width + 60, e.clientX - from.x)),
+        y: Math.min(limits.bottom, Math.max(limits.top, e.clientY - from.y)),
+      });
+    const up = () => {
+      window.removeEventListener('pointermove', move);
+      window.removeEventListener('pointerup', up);
+    };
+    window.addEventListener('pointermove', move);
+    window.addEventListener('pointerup', up);
+    event.preventDefault();
+  };
   const backdrop = useRef<HTMLDivElement>(null);
   // Modal as on Windows: everything behind is inert while it is open; focus returns to its opener.
   useLayoutEffect(
@@ -80,7 +110,8 @@ export function Dialog({
         aria-modal="true"
         aria-labelledby={titleId}
         aria-describedby={describedBy}
-        style={{ width }}
+        data-help={help}
+        style={{ width, transform: `translate(${offset.x}px, ${offset.y}px)` }}
         onKeyDown={onKeyDown}
         onSubmit={(event) => {
           event.preventDefault();
@@ -89,7 +120,7 @@ export function Dialog({
         }}
         noValidate
       >
-        <div className="dialog-title">
+        <div className="dialog-title" onPointerDown={startMove}>
           <span id={titleId}>{title}</span>
           <button type="button" className="dialog-close" aria-label="Close" tabIndex={-1} onClick={onCancel}>
             ✕

@@ -1,8 +1,11 @@
 /**
  * The menu bar, drawn by the renderer so that both transports have it. A real ARIA menubar: Alt focuses it,
- * Left/Right move, Down/Enter open, Up/Down choose, Enter activates, Esc closes.
+ * Alt+letter opens a menu, Left/Right move, Down/Enter open, Up/Down choose, Enter or an item's letter
+ * activates, Esc closes. Labels carry their access keys ("&File").
  */
 import { useEffect, useRef, useState } from 'react';
+import { itemWithKey, plainText } from './access-key-text.ts';
+import { Ak } from './Ak.tsx';
 
 export interface MenuItem {
   label: string;
@@ -103,10 +106,10 @@ export function MenuBar({ menus }: { menus: Menu[] }) {
               }
             }}
           >
-            {menu.label}
+            <Ak text={menu.label} />
           </button>
           {open === m && (
-            <div role="menu" aria-label={menu.label} className="menu">
+            <div role="menu" aria-label={plainText(menu.label)} className="menu">
               {menu.items.map((item, i) => (
                 <button
                   key={item.label}
@@ -120,6 +123,7 @@ export function MenuBar({ menus }: { menus: Menu[] }) {
                   onClick={() => choose(m, item)}
                   onKeyDown={(e) => {
                     const count = menu.items.length;
+                    const labels = menu.items.map((x) => x.label);
                     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
                       e.preventDefault();
                       itemRefs.current[(i + (e.key === 'ArrowDown' ? 1 : -1) + count) % count]?.focus();
@@ -133,10 +137,13 @@ export function MenuBar({ menus }: { menus: Menu[] }) {
                     } else if (e.key === 'Enter' || e.key === ' ') {
                       e.preventDefault();
                       choose(m, item);
+                    } else if (!e.altKey && !e.ctrlKey && itemWithKey(labels, e.key) >= 0) {
+                      e.preventDefault();
+                      choose(m, menu.items[itemWithKey(labels, e.key)]!);
                     }
                   }}
                 >
-                  {item.label}
+                  <Ak text={item.label} />
                 </button>
               ))}
             </div>

@@ -1,4 +1,5 @@
 /** A dialog that asks for one value (a name, an OU path) and keeps it open with the refusal's reason. */
+import { Ak } from './Ak.tsx';
 import { useId, useState } from 'react';
 import type { ApiError } from '../../../shared/result.ts';
 import { Dialog } from './Dialog.tsx';
@@ -9,6 +10,7 @@ export function PromptDialog({
   label,
   initial = '',
   note,
+  help,
   onSubmit,
   onCancel,
 }: {
@@ -16,6 +18,8 @@ export function PromptDialog({
   label: string;
   initial?: string;
   note?: string;
+  /** The help topic F1 opens. */
+  help?: string;
   /** The refusal to show, or null when it was done (the dialog then closes). */
   onSubmit: (value: string) => Promise<ApiError | null>;
   onCancel: () => void;
@@ -34,6 +38,7 @@ export function PromptDialog({
   return (
     <Dialog
       title={title}
+      help={help}
       onCancel={onCancel}
       onSubmit={() => void submit()}
       buttons={
@@ -49,7 +54,9 @@ export function PromptDialog({
     >
       {note && <p>{note}</p>}
       <div className="grid">
-        <label htmlFor={id}>{label}</label>
+        <label htmlFor={id}>
+          <Ak text={label} />
+        </label>
         <input
           id={id}
           data-autofocus

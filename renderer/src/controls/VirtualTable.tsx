@@ -1,9 +1,15 @@
 /**
  * A table that draws only the rows in view, so that 100 000 accounts scroll without stalls. Rows come
  * from `getRow` (undefined while a page loads); `onRange` asks for what is about to be shown. Keyboard:
- * the body is one focusable grid; arrows, Page Up/Down, Home/End move the selection.
+ * the body is one focusable grid; arrows, Page Up/Down, Home/End move the selection (with Shift: extend
+ * it; Ctrl+Space toggles a row, Ctrl+A selects all, when the table takes several). Without a fixed
+ * `height` it fills its container. Column edges are dragged to resize (remembered under `layoutKey`);
+ * a truncated cell shows its whole text as a tooltip.
  */
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { isContextMenuKey, anchorOf } from './ContextMenu.tsx';
+import { clampWidth, loadWidths, saveWidths, type Widths } from './layout-store.ts';
+import type { SelectHow } from './selection.ts';
 
 export interface Column<T> {
   key: string;
@@ -22,12 +28,20 @@ export interface VirtualTableProps<T> {
   rowLabel: (row: T) => string;
   /** What typing a name's first letters matches (default: the row's label). */
   typeAhead?: (row: T) => string;
+  /** The focused row (and, without `marked`, the one selected row). */
   selected?: number | null;
-  onSelect?: (index: number) => void;
+  /** The selected rows, when the table takes several (Ctrl/Shift). */
+  marked?: ReadonlySet<number>;
+  onSelect?: (index: number, how: SelectHow) => void;
+  /** Right-click, Shift+F10 or the context-menu key on a row (null: on no row). */
+  onContextMenu?: (index: number | null, at: { x: number; y: number }) => void;
+  /** Where the column widths the administrator drags are remembered. */
+  layoutKey?: string;
   /** Double-click or Enter on a row (outside a dialog): open it, as Windows lists do (Properties). */
   onActivate?: (index: number) => void;
   sort?: { column: string; descending: boolean };
   onSort?: (column: string) => void;
+  /** A fixed body height; without it the table fills its container. */
   height?: number;
   empty?: ReactNode;
 }
@@ -44,20 +58,80 @@ export function VirtualTable<T>({
   rowLabel,
   typeAhead,
   selected = null,
+  marked,
   onSelect,
   onActivate,
+  onContextMenu,
+  layoutKey,
   sort,
   onSort,
-  height = 360,
+  height: fixedHeight,
   empty,
 }: VirtualTableProps<T>) {
   const typeAheadText = typeAhead ?? rowLabel;
   const body = useRef<HTMLDivElement>(null);
+  const head = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
+  const [measured, setMeasured] = useState(fixedHeight ?? 360);
+  const height = fixedHeight ?? measured;
   const id = useId();
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rowCount, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
-  const template = columns.map((c) => (typeof c.width === 'number' ? `${c.width}px` : c.width)).join(' ');
+  const [widths, setWidths] = useState<Widths>(() => loadWidths(layoutKey));
+  const widthOf = (c: Column<T>) => widths[c.key] ?? c.width;
+  const template = columns
+    .map((c) => {
+      const w = widthOf(c);
+      return typeof w === 'number' ? `${w}px` : `minmax(60px, ${w})`;
+    })
+    .join(' ');
+  // Only pixel widths: the rows are as wide as their columns and the table scrolls sideways.
+  const fixedWidth = columns.every((c) => typeof widthOf(c) === 'number')
+    ? columns.reduce((sum, c) => sum + (widthOf(c) as number), 0)
+    : undefined;
+
+  // Filling its container: the rows in view follow the window's size.
+  useLayoutEffect(() => {
+    if (fixedHeight !== undefined || !body.current) return;
+    const el = body.current;
+    const observer = new ResizeObserver(() => setMeasured(el.clientHeight));
+    observer.observe(el);
+    setMeasured(el.clientHeight);
+    return () => observer.disconnect();
+  }, [fixedHeight]);
+
+  /** Dragging a heading's right edge: every column takes its drawn width, then the dragged one follows. */
+  const startResize = (event: React.PointerEvent, key: string) => {
+    event.preventDefault();
+    event.stopPropagation();
+    const cells = [...(head.current?.querySelectorAll<HTMLElement>('[role="columnheader"]') ?? [])];
+    const drawn: Widths = Object.fromEntries(
+      columns.map((c, i) => [c.key, Math.round(cells[i]?.getBoundingClientRect().width ?? 100)]),
+    );
+    const startX = event.clientX;
+    const startWidth = drawn[key]!;
+    let latest = drawn;
+    const move = (e: PointerEvent) => {
+      latest = { ...drawn, [key]: clampWidth(startWidth + e.clientX - startX) };
+      setWidths(latest);
+    };
+    const up = () => {
+      window.removeEventListener('pointermove', move);
+      window.removeEventListener('pointerup', up);
+      saveWidths(layoutKey, latest);
+    };
+    window.addEventListener('pointermove', move);
+    window.addEventListener('pointerup', up);
+  };
+
+  // Infotips, as Windows list views show them: only a cell whose text is cut off gets one.
+  const onMouseOver = (event: React.MouseEvent) => {
+    const cell = (event.target as HTMLElement).closest<HTMLElement>('.vcell');
+    if (!cell) return;
+    if (cell.scrollWidth > cell.clientWidth) cell.title = cell.textContent ?? '';
+    else cell.removeAttribute('title');
+  };
+  const isSelected = (index: number) => (marked ? marked.has(index) : selected === index);
 
   useEffect(() => {
     if (rowCount > 0) onRange(first, last);
@@ -71,10 +145,10 @@ export function VirtualTable<T>({
     }
   }, [rowCount, scrollTop]);
 
-  const moveTo = (index: number) => {
+  const moveTo = (index: number, how: SelectHow = 'only') => {
     if (rowCount === 0 || !onSelect) return;
     const target = Math.max(0, Math.min(rowCount - 1, index));
-    onSelect(target);
+    onSelect(target, how);
     const el = body.current;
     if (!el) return;
     const top = target * ROW_HEIGHT;
@@ -94,9 +168,20 @@ export function VirtualTable<T>({
       Home: 0,
       End: rowCount - 1,
     };
-    if (event.key in next) {
+    if (isContextMenuKey(event) && onContextMenu) {
       event.preventDefault();
-      moveTo(next[event.key]!);
+      const row =
+        selected === null ? null : body.current?.querySelector<HTMLElement>(`#${CSS.escape(`${id}-row-${selected}`)}`);
+      onContextMenu(selected, anchorOf(row ?? (event.currentTarget as HTMLElement)));
+    } else if (event.key in next) {
+      event.preventDefault();
+      moveTo(next[event.key]!, marked && event.shiftKey ? 'range' : 'only');
+    } else if (marked && event.ctrlKey && (event.key === 'a' || event.key === 'A')) {
+      event.preventDefault();
+      if (rowCount > 0) onSelect?.(selected ?? 0, 'all');
+    } else if (marked && event.ctrlKey && event.key === ' ' && selected !== null) {
+      event.preventDefault();
+      onSelect?.(selected, 'toggle');
     } else if (event.key === 'Enter') {
       // In a dialog, Enter on the list is the default button, as on Windows.
       const form = (event.currentTarget as HTMLElement).closest('form');
@@ -134,12 +219,21 @@ export function VirtualTable<T>({
         id={`${id}-row-${index}`}
         role="row"
         aria-rowindex={index + 2}
-        aria-selected={onSelect ? selected === index : undefined}
+        aria-selected={onSelect ? isSelected(index) : undefined}
         aria-label={row ? rowLabel(row) : 'Loading'}
-        className={selected === index ? 'vrow selected' : 'vrow'}
+        className={`vrow${isSelected(index) ? ' selected' : ''}${selected === index && marked ? ' focused' : ''}`}
         style={{ top: index * ROW_HEIGHT, gridTemplateColumns: template }}
-        onClick={() => onSelect?.(index)}
+        onClick={(e) =>
+          onSelect?.(index, marked && (e.ctrlKey || e.metaKey) ? 'toggle' : marked && e.shiftKey ? 'range' : 'only')
+        }
         onDoubleClick={() => onActivate?.(index)}
+        onContextMenu={(e) => {
+          if (!onContextMenu) return;
+          e.preventDefault();
+          if (!isSelected(index)) onSelect?.(index, 'only');
+          body.current?.focus();
+          onContextMenu(index, { x: e.clientX, y: e.clientY });
+        }}
       >
         {columns.map((c) => (
           <div role="gridcell" key={c.key} className="vcell">
@@ -151,25 +245,46 @@ export function VirtualTable<T>({
   }
 
   return (
-    <div role="grid" aria-label={label} aria-rowcount={rowCount + 1} className="vtable">
-      <div role="row" aria-rowindex={1} className="vhead" style={{ gridTemplateColumns: template }}>
-        {columns.map((c) => (
-          <div
-            role="columnheader"
-            key={c.key}
-            className="vcell"
-            aria-sort={sort?.column === c.key ? (sort.descending ? 'descending' : 'ascending') : undefined}
-          >
-            {c.sortable && onSort ? (
-              <button type="button" className="vsort" onClick={() => onSort(c.key)}>
-                {c.title}
-                {sort?.column === c.key ? (sort.descending ? ' ▼' : ' ▲') : ''}
-              </button>
-            ) : (
-              c.title
-            )}
-          </div>
-        ))}
+    <div
+      role="grid"
+      aria-label={label}
+      aria-rowcount={rowCount + 1}
+      aria-multiselectable={marked ? true : undefined}
+      className={fixedHeight === undefined ? 'vtable fill' : 'vtable'}
+      onMouseOver={onMouseOver}
+    >
+      <div ref={head} className="vhead-scroll">
+        <div
+          role="row"
+          aria-rowindex={1}
+          className="vhead"
+          style={{ gridTemplateColumns: template, width: fixedWidth }}
+        >
+          {columns.map((c) => (
+            <div
+              role="columnheader"
+              key={c.key}
+              className="vcell"
+              aria-sort={sort?.column === c.key ? (sort.descending ? 'descending' : 'ascending') : undefined}
+            >
+              {c.sortable && onSort ? (
+                <button type="button" className="vsort" onClick={() => onSort(c.key)}>
+                  {c.title}
+                  {sort?.column === c.key ? (sort.descending ? ' ▼' : ' ▲') : ''}
+                </button>
+              ) : (
+                c.title
+              )}
+              <span
+                className="vresize"
+                role="separator"
+                aria-orientation="vertical"
+                aria-label={`Resize ${c.title}`}
+                onPointerDown={(e) => startResize(e, c.key)}
+              />
+            </div>
+          ))}
+        </div>
       </div>
       <div
         ref={body}
@@ -179,14 +294,22 @@ export function VirtualTable<T>({
         aria-activedescendant={
           selected !== null && selected >= first && selected < last ? `${id}-row-${selected}` : undefined
         }
-        style={{ height }}
-        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        style={fixedHeight === undefined ? undefined : { height: fixedHeight }}
+        onScroll={(e) => {
+          setScrollTop(e.currentTarget.scrollTop);
+          if (head.current) head.current.scrollLeft = e.currentTarget.scrollLeft;
+        }}
+        onContextMenu={(e) => {
+          if (!onContextMenu || (e.target as HTMLElement).closest('[role="row"]')) return;
+          e.preventDefault();
+          onContextMenu(null, { x: e.clientX, y: e.clientY });
+        }}
         onKeyDown={onKeyDown}
       >
         {rowCount === 0 ? (
           <div className="vempty">{empty}</div>
         ) : (
-          <div style={{ height: rowCount * ROW_HEIGHT, position: 'relative' }}>{rows}</div>
+          <div style={{ height: rowCount * ROW_HEIGHT, position: 'relative', width: fixedWidth }}>{rows}</div>
         )}
       </div>
     </div>

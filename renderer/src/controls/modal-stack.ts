@@ -26,6 +26,11 @@ export function isModalOpen(): boolean {
   return stack.length > 0;
 }
 
+/** The dialog in front, or null. */
+export function topModal(): HTMLElement | null {
+  return stack.at(-1)?.element ?? null;
+}
+
 /** Registers a dialog's outermost element (a direct child of body); returns what to call when it closes. */
 export function pushModal(element: HTMLElement, firstFocus: () => HTMLElement | null): () => void {
   const active = document.activeElement as HTMLElement | null;

@@ -17,6 +17,8 @@ export interface PagedRows<T> {
   total: number | null;
   getRow: (index: number) => T | undefined;
   onRange: (first: number, last: number) => void;
+  /** Reads the blocks that hold these rows (a selection that reaches rows never scrolled to). */
+  ensure: (indices: Iterable<number>) => void;
   error: ApiError | null;
 }
 
@@ -66,5 +68,12 @@ export function usePagedRows<T>(queryKey: string, fetchBlock: FetchBlock<T>): Pa
     [load],
   );
 
-  return { total, getRow, onRange, error };
+  const ensure = useCallback(
+    (indices: Iterable<number>) => {
+      for (const block of new Set([...indices].map((i) => Math.floor(i / BLOCK)))) load(block);
+    },
+    [load],
+  );
+
+  return { total, getRow, onRange, ensure, error };
 }

@@ -1,4 +1,5 @@
 /** Advanced settings: the OU container path (parsed as you type, or picked with Browse…) and the connection options. */
+import { Ak } from '../controls/Ak.tsx';
 import { useId, useState } from 'react';
 import { formatAdsPath, parseAdsPath } from '../../../shared/adspath.ts';
 import { parseImDomains } from '../../../shared/im-domains.ts';
@@ -26,9 +27,9 @@ type Advanced = Pick<
 };
 
 const SECURITY_LABELS: Record<Security, string> = {
-  ldaps: 'LDAPS (SSL/TLS, port 636)',
-  starttls: 'StartTLS (port 389)',
-  none: 'None (not encrypted)',
+  ldaps: '&LDAPS (SSL/TLS, port 636)',
+  starttls: 'St&artTLS (port 389)',
+  none: '&None (not encrypted)',
 };
 
 function toForm(s: Settings): Advanced {
@@ -60,7 +61,7 @@ export function readAdvanced(
   const port = whole('port', 'Port');
   const connectTimeout = whole('connectTimeout', 'Connect timeout');
   const timeout = whole('timeout', 'Operation timeout');
-  const pageSize = whole('pageSize', 'Page size');
+  const pageSize = whole('pageSize', 'Pa&ge size');
   const logonFailureCap = whole('logonFailureCap', 'Failed logons allowed');
   const domains = parseImDomains(form.imDomains);
   if (!domains.ok) errors.imDomains = domains.error;
@@ -183,7 +184,9 @@ export function AdvancedDialog({
     label: string,
   ) => (
     <>
-      <label htmlFor={id}>{label}</label>
+      <label htmlFor={id}>
+        <Ak text={label} />
+      </label>
       <div>
         <input
           id={id}
@@ -226,6 +229,7 @@ export function AdvancedDialog({
   return (
     <Dialog
       title="Advanced settings"
+      help="advanced"
       width={600}
       onCancel={onCancel}
       onSubmit={apply}
@@ -242,7 +246,9 @@ export function AdvancedDialog({
     >
       <fieldset>
         <legend>Container</legend>
-        <label htmlFor={ids.path}>OU container path</label>
+        <label htmlFor={ids.path}>
+          <Ak text="&OU container path" />
+        </label>
         <div className="row">
           <input
             id={ids.path}
@@ -255,7 +261,7 @@ export function AdvancedDialog({
             onChange={(e) => set('ouPath', e.target.value)}
           />
           <button type="button" onClick={() => setBrowsing(true)}>
-            Browse…
+            <Ak text="&Browse…" />
           </button>
         </div>
         <PathPreview text={form.ouPath} server={form.server} id={ids.preview} />
@@ -263,7 +269,9 @@ export function AdvancedDialog({
       <fieldset>
         <legend>Connection</legend>
         <div className="grid">
-          <label htmlFor={ids.server}>Server</label>
+          <label htmlFor={ids.server}>
+            <Ak text="&Server" />
+          </label>
           <div>
             <input
               id={ids.server}
@@ -274,7 +282,9 @@ export function AdvancedDialog({
             />
             {fieldError('server')}
           </div>
-          <label htmlFor={ids.port}>Port</label>
+          <label htmlFor={ids.port}>
+            <Ak text="&Port" />
+          </label>
           <div>
             <input
               id={ids.port}
@@ -298,7 +308,7 @@ export function AdvancedDialog({
                   checked={form.security === mode}
                   onChange={() => set('security', mode)}
                 />{' '}
-                {SECURITY_LABELS[mode]}
+                <Ak text={SECURITY_LABELS[mode]} />
               </label>
             ))}
           </div>
@@ -312,7 +322,9 @@ export function AdvancedDialog({
           <p className="warning-text">The path starts with LDAPS://, so LDAPS is used.</p>
         )}
         <div className="grid">
-          <label htmlFor={ids.ca}>CA certificate file</label>
+          <label htmlFor={ids.ca}>
+            <Ak text="&CA certificate file" />
+          </label>
           <div>
             <input
               id={ids.ca}
@@ -322,8 +334,8 @@ export function AdvancedDialog({
               onChange={(e) => set('caFile', e.target.value)}
             />
           </div>
-          {numberField('connectTimeout', ids.ct, 'Connect timeout (seconds)')}
-          {numberField('timeout', ids.to, 'Operation timeout (seconds)')}
+          {numberField('connectTimeout', ids.ct, 'Connect &timeout (seconds)')}
+          {numberField('timeout', ids.to, 'Op&eration timeout (seconds)')}
           {numberField('pageSize', ids.ps, 'Page size')}
         </div>
       </fieldset>
@@ -336,7 +348,7 @@ export function AdvancedDialog({
             checked={form.importComputers}
             onChange={(e) => set('importComputers', e.target.checked)}
           />{' '}
-          Import computer names instead of user accounts
+          <Ak text="&Import computer names instead of user accounts" />
         </label>
         <label className="check">
           <input
@@ -345,13 +357,15 @@ export function AdvancedDialog({
             checked={form.parseMiddleName}
             onChange={(e) => set('parseMiddleName', e.target.checked)}
           />{' '}
-          Parse user's middle name from DisplayName value
+          <Ak text="Parse user's &middle name from DisplayName value" />
         </label>
       </fieldset>
       <fieldset>
         <legend>IM server logons (bcscmd /EXTAUTH)</legend>
         <div className="grid">
-          <label htmlFor={ids.im}>IM domains</label>
+          <label htmlFor={ids.im}>
+            <Ak text="IM &domains" />
+          </label>
           <div>
             <input
               id={ids.im}
@@ -363,7 +377,7 @@ export function AdvancedDialog({
             />
             {fieldError('imDomains')}
           </div>
-          {numberField('logonFailureCap', ids.cap, 'Failed logons allowed per 30 min without a domain lockout policy')}
+          {numberField('logonFailureCap', ids.cap, '&Failed logons allowed per 30 min without a domain lockout policy')}
         </div>
         <p className="note">
           With a lockout policy the IM server stops checking an account&apos;s password two failures before the domain

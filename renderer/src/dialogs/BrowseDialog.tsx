@@ -65,6 +65,7 @@ export function BrowseDialog({
   return (
     <Dialog
       title="Browse for container"
+      help="browse"
       width={520}
       onCancel={onCancel}
       onSubmit={() => selected && onPick(selected)}

@@ -1,4 +1,5 @@
 /** Tools → Active Directory (LDAP) integration…: how the server reaches AD, with Test connection. */
+import { Ak } from '../controls/Ak.tsx';
 import { useEffect, useId, useState } from 'react';
 import type { SettingsView, TestReport } from '../../../shared/contract.ts';
 import type { ApiError } from '../../../shared/result.ts';
@@ -113,13 +114,14 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
     <>
       <Dialog
         title="Active Directory (LDAP) integration"
+        help="integration"
         width={560}
         onCancel={onClose}
         onSubmit={() => void save()}
         buttons={
           <>
             <button type="button" className="left" disabled={busy !== null} onClick={() => void test()}>
-              {busy === 'test' ? 'Testing…' : 'Test connection'}
+              {busy === 'test' ? 'Testing…' : <Ak text="&Test connection" />}
             </button>
             <button type="submit" className="default" disabled={busy !== null}>
               OK
@@ -138,24 +140,28 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
             checked={draft.autoImport}
             onChange={(e) => set('autoImport', e.target.checked)}
           />{' '}
-          Search and import user accounts from the Active Directory if the accounts are not found on the communication
-          server
+          <Ak
+            text={
+              '&Search and import user accounts from the Active Directory if the accounts are not found on the ' +
+              'communication server'
+            }
+          />
         </label>
         <fieldset>
           <legend>Credentials</legend>
           <div role="radiogroup" aria-label="Credentials" className="radios vertical">
             <label>
-              <input type="radio" name="account" checked={!specified} onChange={() => setAccount('current')} /> Current
-              account
+              <input type="radio" name="account" checked={!specified} onChange={() => setAccount('current')} />{' '}
+              <Ak text="&Current account" />
             </label>
             <label>
               <input type="radio" name="account" checked={specified} onChange={() => setAccount('specified')} />{' '}
-              Specified account
+              <Ak text="S&pecified account" />
             </label>
           </div>
           <div className="grid indent">
             <label htmlFor={ids.login} className={specified ? '' : 'disabled'}>
-              Login ID
+              <Ak text="&Login ID" />
             </label>
             <input
               id={ids.login}
@@ -167,7 +173,7 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
               onChange={(e) => set('login', e.target.value)}
             />
             <label htmlFor={ids.password} className={specified ? '' : 'disabled'}>
-              Password
+              <Ak text="Pass&word" />
             </label>
             <input
               id={ids.password}
@@ -185,7 +191,7 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
               {passwordNote}{' '}
               {view.password.stored && !password && (
                 <button type="button" className="link" onClick={() => setForget(!forget)}>
-                  {forget ? 'Keep the stored password' : 'Forget the stored password'}
+                  <Ak text={forget ? '&Keep the stored password' : '&Forget the stored password'} />
                 </button>
               )}
             </p>
@@ -198,7 +204,7 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
         </fieldset>
         <div className="row end">
           <button type="button" id={ids.advanced} onClick={() => setAdvanced(true)}>
-            Advanced settings…
+            <Ak text="A&dvanced settings…" />
           </button>
         </div>
         <TestLookup settings={draft} password={password} />

@@ -1,4 +1,5 @@
 /** The integration dialog's Test lookup: what on-the-fly import would do for a logon name, importing nothing. */
+import { Ak } from '../controls/Ak.tsx';
 import { useId, useState } from 'react';
 import type { LookupResult } from '../../../shared/lookup.ts';
 import type { ApiError } from '../../../shared/result.ts';
@@ -50,7 +51,9 @@ export function TestLookup({ settings, password }: { settings: Settings; passwor
     <fieldset>
       <legend>Test lookup</legend>
       <div className="row">
-        <label htmlFor={id}>Logon name</label>
+        <label htmlFor={id}>
+          <Ak text="Logo&n name" />
+        </label>
         <input
           id={id}
           className="grow"
@@ -68,7 +71,7 @@ export function TestLookup({ settings, password }: { settings: Settings; passwor
           }}
         />
         <button type="button" disabled={busy || name.trim() === ''} onClick={() => void run()}>
-          {busy ? 'Looking up…' : 'Test lookup'}
+          {busy ? 'Looking up…' : <Ak text="Test look&up" />}
         </button>
       </div>
       {answer && (

@@ -3,6 +3,7 @@
  * sync imports (changed in the Import Wizard), Run now, and the latest runs — with what holds the schedule
  * up (a failure, a safety stop waiting for confirmation, a pause after a settings change) and the way out.
  */
+import { Ak } from '../controls/Ak.tsx';
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { SettingsView } from '../../../shared/contract.ts';
 import { countsText, everyNth } from '../../../shared/import-run.ts';
@@ -133,6 +134,7 @@ export function ScheduleDialog({ onClose, onOpenWizard }: { onClose: () => void;
     <>
       <Dialog
         title="Synchronization schedule"
+        help="schedule"
         width={640}
         onCancel={onClose}
         onSubmit={() => void save()}
@@ -144,7 +146,7 @@ export function ScheduleDialog({ onClose, onOpenWizard }: { onClose: () => void;
               disabled={job !== null || status.runningNow !== null}
               onClick={() => void runNow(false)}
             >
-              Run now
+              <Ak text="&Run now" />
             </button>
             <button type="submit" className="default">
               OK
@@ -165,10 +167,10 @@ export function ScheduleDialog({ onClose, onOpenWizard }: { onClose: () => void;
               confirm.
             </p>
             <button type="button" onClick={() => setConfirming(true)}>
-              Run now and disable them…
+              <Ak text="Run now and &disable them…" />
             </button>{' '}
             <button type="button" className="link" onClick={onOpenWizard}>
-              Review the changes in the Import Wizard…
+              <Ak text="Re&view the changes in the Import Wizard…" />
             </button>
           </div>
         )}
@@ -176,20 +178,26 @@ export function ScheduleDialog({ onClose, onOpenWizard }: { onClose: () => void;
           <div className="attention">
             <p>Paused: {status.paused}. A sync would now import differently from the last one.</p>
             <button type="button" onClick={() => void resume()}>
-              Resume the schedule
+              <Ak text="Re&sume the schedule" />
             </button>{' '}
             <button type="button" className="link" onClick={onOpenWizard}>
-              Preview in the Import Wizard…
+              <Ak text="&Preview in the Import Wizard…" />
             </button>
           </div>
         )}
         <label className="check">
-          <input id={ids.on} type="checkbox" data-autofocus checked={on} onChange={(e) => setOn(e.target.checked)} />
-          {' Synchronize the users database with Active Directory automatically'}
+          <input
+            id={ids.on}
+            type="checkbox"
+            data-autofocus
+            checked={on}
+            onChange={(e) => setOn(e.target.checked)}
+          />{' '}
+          <Ak text="S&ynchronize the users database with Active Directory automatically" />
         </label>
         <div className="grid indent">
           <label htmlFor={ids.minutes} className={on ? '' : 'disabled'}>
-            Every (minutes)
+            <Ak text="&Every (minutes)" />
           </label>
           <input
             id={ids.minutes}
@@ -200,7 +208,7 @@ export function ScheduleDialog({ onClose, onOpenWizard }: { onClose: () => void;
             onChange={(e) => setMinutes(e.target.value)}
           />
           <label htmlFor={ids.fullAt} className={on ? '' : 'disabled'}>
-            Daily full pass at
+            <Ak text="Daily &full pass at" />
           </label>
           <input
             id={ids.fullAt}
@@ -226,7 +234,7 @@ export function ScheduleDialog({ onClose, onOpenWizard }: { onClose: () => void;
           <p className="note">
             With the placement and options of the last import.{' '}
             <button type="button" className="link" onClick={onOpenWizard}>
-              Change them in the Import Wizard…
+              <Ak text="C&hange them in the Import Wizard…" />
             </button>
           </p>
         </fieldset>
@@ -254,7 +262,7 @@ export function ScheduleDialog({ onClose, onOpenWizard }: { onClose: () => void;
             `${status.waiting?.reason ?? ''}\n\nRun the sync now and disable ` +
             `${status.waiting?.disables ?? 'these'} accounts? They can log on again once they are back in the source.`
           }
-          yes="Run and disable"
+          yes="&Run and disable"
           no="Cancel"
           onAnswer={(yes) => {
             setConfirming(false);

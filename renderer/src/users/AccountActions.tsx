@@ -1,14 +1,16 @@
 /**
- * The users view's account actions: New account…, Set password…, Disable / Enable, Move to OU… and
- * Delete… for the selected local account. AD accounts are managed in Active Directory (a sync would undo a change made
- * here), so these are unavailable for them and the reason is shown. The rules are the core's (the same
- * as bcscmd /ADDUSER …); a refusal is shown in the dialog, which stays open with what was typed.
+ * The users view's account actions for the selected local accounts. AD accounts are managed in Active
+ * Directory (a sync would undo a change made here), so the actions are unavailable for them and the reason
+ * is shown. The rules are the core's (the same as bcscmd /ADDUSER …); a refusal is shown in the dialog,
+ * which stays open with what was typed.
  */
 import { useId, useState } from 'react';
 import type { ApiError } from '../../../shared/result.ts';
 import type { AccountRecord } from '../../../shared/users-view.ts';
 import { api } from '../api.ts';
+import { Ak } from '../controls/Ak.tsx';
 import { ConfirmBox } from '../controls/ConfirmBox.tsx';
+import { ContextMenu, type ContextItem } from '../controls/ContextMenu.tsx';
 import { Dialog } from '../controls/Dialog.tsx';
 import { ErrorText } from '../controls/ErrorText.tsx';
 import { PromptDialog } from '../controls/PromptDialog.tsx';
@@ -29,7 +31,9 @@ function NewAccountDialog({ onDone }: { onDone: () => void }) {
   };
   const field = (key: keyof typeof draft, id: string, label: string, placeholder = '') => (
     <>
-      <label htmlFor={id}>{label}</label>
+      <label htmlFor={id}>
+        <Ak text={label} />
+      </label>
       <input
         id={id}
         value={draft[key]}
@@ -44,6 +48,7 @@ function NewAccountDialog({ onDone }: { onDone: () => void }) {
   return (
     <Dialog
       title="New local account"
+      help="account"
       onCancel={onDone}
       onSubmit={() => void submit()}
       buttons={
@@ -59,10 +64,10 @@ function NewAccountDialog({ onDone }: { onDone: () => void }) {
     >
       <p>A local account logs on to the IM server with a password set here; AD sync never touches it.</p>
       <div className="grid">
-        {field('logon', ids.logon, 'Logon name')}
-        {field('displayName', ids.name, 'Display name', 'First Last')}
-        {field('email', ids.email, 'E-mail')}
-        {field('ou', ids.ou, 'Server OU', '_Default')}
+        {field('logon', ids.logon, '&Logon name')}
+        {field('displayName', ids.name, '&Display name', 'First Last')}
+        {field('email', ids.email, '&E-mail')}
+        {field('ou', ids.ou, 'Server &OU', '_Default')}
       </div>
       <ErrorText error={error} />
     </Dialog>
@@ -87,6 +92,7 @@ function SetPasswordDialog({ logon, onDone }: { logon: string; onDone: () => voi
   return (
     <Dialog
       title={`Set password for ${logon}`}
+      help="account"
       onCancel={onDone}
       onSubmit={() => void submit()}
       buttons={
@@ -101,7 +107,9 @@ function SetPasswordDialog({ logon, onDone }: { logon: string; onDone: () => voi
       }
     >
       <div className="grid">
-        <label htmlFor={ids.password}>New password</label>
+        <label htmlFor={ids.password}>
+          <Ak text="&New password" />
+        </label>
         <input
           id={ids.password}
           type="password"
@@ -109,7 +117,9 @@ function SetPasswordDialog({ logon, onDone }: { logon: string; onDone: () => voi
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        <label htmlFor={ids.again}>Confirm password</label>
+        <label htmlFor={ids.again}>
+          <Ak text="&Confirm password" />
+        </label>
         <input
           id={ids.again}
           type="password"
@@ -129,68 +139,130 @@ function SetPasswordDialog({ logon, onDone }: { logon: string; onDone: () => voi
   );
 }
 
-export function AccountActions({ account }: { account: AccountRecord | null }) {
+/** Why the account actions are unavailable for a selection, or null when they apply to all of it. */
+function whyNot(accounts: (AccountRecord | undefined)[]): string | null {
+  if (accounts.length === 0) return 'Select an account first.';
+  if (accounts.length > MAX_AT_ONCE) return 'Select at most 1 000 accounts for one change.';
+  if (accounts.some((a) => !a)) return 'Reading the selected accounts…';
+  const fromAd = accounts.filter((a) => a!.origin === 'ad').length;
+  if (fromAd === 0) return null;
+  return accounts.length === 1
+    ? 'Managed in Active Directory: change it there; the next sync brings it in.'
+    : `${fromAd} of the ${accounts.length} selected accounts are managed in Active Directory: change them there; ` +
+        'the next sync brings the change in.';
+}
+
+const MAX_AT_ONCE = 1000;
+const namesOf = (accounts: AccountRecord[]) =>
+  accounts.length <= 3
+    ? accounts.map((a) => a.logon).join(', ')
+    : `${accounts
+        .slice(0, 3)
+        .map((a) => a.logon)
+        .join(', ')} and ${accounts.length - 3} more`;
+
+/**
+ * The account actions for the selection, one list for the toolbar and the context menu: Properties, New
+ * account…, Set password…, Disable / Enable, Move to OU…, Delete…. With several accounts selected they act
+ * on all of them (all or none); for AD accounts they are shown unavailable with the reason.
+ */
+export function AccountActions({
+  accounts,
+  menuAt,
+  onMenuClose,
+  onProperties,
+}: {
+  /** The selected accounts (undefined: not read yet). */
+  accounts: (AccountRecord | undefined)[];
+  /** Where the context menu is open, or null. */
+  menuAt: { x: number; y: number } | null;
+  onMenuClose: () => void;
+  onProperties: (account: AccountRecord) => void;
+}) {
   const [open, setOpen] = useState<Open>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const local = account?.origin === 'local';
+  const why = whyNot(accounts);
+  const chosen = why ? [] : (accounts as AccountRecord[]);
+  const one = accounts.length === 1 && accounts[0] ? accounts[0] : null;
+  const logons = chosen.map((a) => a.logon);
+  const allDisabled = chosen.length > 0 && chosen.every((a) => !a.enabled);
   const run = async (work: () => ReturnType<typeof api.invoke>) => {
     const result = await work();
     setError(result.ok ? null : result.error);
   };
-  const why = account && !local ? 'Managed in Active Directory: change it there; the next sync brings it in.' : '';
+  const items: (ContextItem & { key: string })[] = [
+    {
+      key: 'properties',
+      label: '&Properties',
+      unavailable: one ? undefined : accounts.length === 0 ? 'Select an account first.' : 'Select one account.',
+      onSelect: () => one && onProperties(one),
+    },
+    { key: 'new', label: '&New account…', onSelect: () => setOpen('new') },
+    {
+      key: 'password',
+      label: 'Set pass&word…',
+      unavailable: why ?? (chosen.length > 1 ? 'Select one account to set its password.' : undefined),
+      onSelect: () => setOpen('password'),
+    },
+    {
+      key: 'enabled',
+      label: allDisabled ? 'Ena&ble' : 'Disa&ble',
+      unavailable: why ?? undefined,
+      onSelect: () => void run(() => api.invoke('accounts.setEnabled', { logons, enabled: allDisabled })),
+    },
+    { key: 'move', label: '&Move to OU…', unavailable: why ?? undefined, onSelect: () => setOpen('move') },
+    { key: 'delete', label: '&Delete…', unavailable: why ?? undefined, onSelect: () => setOpen('delete') },
+  ];
+  const reason = accounts.length > 0 && why && !why.startsWith('Reading') ? why : '';
   return (
     <div className="row toolbar account-actions" role="toolbar" aria-label="Account actions">
-      <button type="button" onClick={() => setOpen('new')}>
-        New account…
-      </button>
-      <button type="button" disabled={!local} title={why} onClick={() => setOpen('password')}>
-        Set password…
-      </button>
-      <button
-        type="button"
-        disabled={!local}
-        title={why}
-        onClick={() =>
-          void run(() => api.invoke('accounts.setEnabled', { logon: account!.logon, enabled: !account!.enabled }))
-        }
-      >
-        {account && !account.enabled ? 'Enable' : 'Disable'}
-      </button>
-      <button type="button" disabled={!local} title={why} onClick={() => setOpen('move')}>
-        Move to OU…
-      </button>
-      <button type="button" disabled={!local} title={why} onClick={() => setOpen('delete')}>
-        Delete…
-      </button>
-      {why && <span className="note">{why}</span>}
+      {items
+        .filter((item) => item.key !== 'properties')
+        .map((item) => (
+          <button
+            key={item.key}
+            type="button"
+            disabled={item.unavailable !== undefined}
+            title={item.unavailable}
+            onClick={item.onSelect}
+          >
+            <Ak text={item.label} />
+          </button>
+        ))}
+      {reason && <span className="note">{reason}</span>}
       <ErrorText error={error} />
+      {menuAt && <ContextMenu label="Account" items={items} at={menuAt} onClose={onMenuClose} />}
       {open === 'new' && <NewAccountDialog onDone={() => setOpen(null)} />}
-      {open === 'password' && account && <SetPasswordDialog logon={account.logon} onDone={() => setOpen(null)} />}
-      {open === 'move' && account && (
+      {open === 'password' && one && <SetPasswordDialog logon={one.logon} onDone={() => setOpen(null)} />}
+      {open === 'move' && chosen.length > 0 && (
         <PromptDialog
-          title={`Move ${account.logon}`}
-          label="Server OU"
-          initial={account.ou}
+          title={chosen.length === 1 ? `Move ${chosen[0]!.logon}` : `Move ${chosen.length} accounts`}
+          label="Server &OU"
+          help="account"
+          initial={chosen[0]!.ou}
           note="Into an OU that exists (New OU… in the OU tree's context menu creates one)."
           onCancel={() => setOpen(null)}
           onSubmit={async (ou) => {
-            const r = await api.invoke('accounts.move', { logons: [account.logon], ou });
+            const r = await api.invoke('accounts.move', { logons, ou });
             return r.ok ? null : r.error;
           }}
         />
       )}
-      {open === 'delete' && account && (
+      {open === 'delete' && chosen.length > 0 && (
         <ConfirmBox
-          title="Delete account"
+          title={chosen.length === 1 ? 'Delete account' : 'Delete accounts'}
           message={
-            `Delete the local account ${account.logon}${account.displayName ? ` (${account.displayName})` : ''}? ` +
-            'It can no longer log on to the IM server, and this cannot be undone.'
+            chosen.length === 1
+              ? `Delete the local account ${one!.logon}${one!.displayName ? ` (${one!.displayName})` : ''}? ` +
+                'It can no longer log on to the IM server, and this cannot be undone.'
+              : `Delete the ${chosen.length} local accounts ${namesOf(chosen)}? They can no longer log on to ` +
+                'the IM server, and this cannot be undone.'
           }
-          yes="Delete"
-          no="Keep it"
+          yes="&Delete"
+          no="&Keep it"
           onAnswer={(yes) => {
             setOpen(null);
-            if (yes) void run(() => api.invoke('accounts.delete', { logon: account.logon }));
+            if (yes) void run(() => api.invoke('accounts.delete', { logons }));
           }}
         />
       )}

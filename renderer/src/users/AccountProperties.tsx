@@ -32,6 +32,7 @@ export function AccountProperties({ account, onClose }: { account: AccountRecord
   return (
     <Dialog
       title={`${account.logon} Properties`}
+      help="account"
       width={720}
       onCancel={onClose}
       onSubmit={onClose}

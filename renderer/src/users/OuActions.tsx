@@ -53,14 +53,14 @@ export function OuActions({ ous, menu, onClose }: { ous: OuNode[]; menu: OuMenuR
           at={menu.at}
           onClose={onClose}
           items={[
-            { label: 'New OU…', onSelect: () => setOpen({ kind: 'new', id: menu.id }) },
+            { label: '&New OU…', onSelect: () => setOpen({ kind: 'new', id: menu.id }) },
             {
-              label: 'Rename…',
+              label: 'Rena&me…',
               unavailable: unavailable(menu.id, 'renamed'),
               onSelect: () => setOpen({ kind: 'rename', id: menu.id }),
             },
             {
-              label: 'Delete…',
+              label: '&Delete…',
               unavailable: unavailable(menu.id, 'deleted'),
               onSelect: () => setOpen({ kind: 'delete', id: menu.id }),
             },
@@ -70,7 +70,7 @@ export function OuActions({ ous, menu, onClose }: { ous: OuNode[]; menu: OuMenuR
       {open?.kind === 'new' && (
         <PromptDialog
           title="New OU"
-          label="OU path"
+          label="OU &path"
           initial={open.id === null ? '' : `${ouPathOf(ous, open.id)}/`}
           note="A server OU for local accounts; write nested OUs as Parent/Child."
           onCancel={() => setOpen(null)}
@@ -80,7 +80,7 @@ export function OuActions({ ous, menu, onClose }: { ous: OuNode[]; menu: OuMenuR
       {open?.kind === 'rename' && target && (
         <PromptDialog
           title={`Rename ${ouPathOf(ous, target.id)}`}
-          label="New name"
+          label="New &name"
           initial={target.name}
           onCancel={() => setOpen(null)}
           onSubmit={(name) => refusal(api.invoke('ous.rename', { path: ouPathOf(ous, target.id), name }))}
@@ -90,8 +90,8 @@ export function OuActions({ ous, menu, onClose }: { ous: OuNode[]; menu: OuMenuR
         <ConfirmBox
           title="Delete OU"
           message={`Delete the empty OU ${ouPathOf(ous, target.id)}?`}
-          yes="Delete"
-          no="Keep it"
+          yes="&Delete"
+          no="&Keep it"
           onAnswer={(yes) => {
             setOpen(null);
             if (yes) void refusal(api.invoke('ous.delete', { path: ouPathOf(ous, target.id) })).then(setError);

@@ -1,34 +1,57 @@
 /**
- * The console's users view: OU tree on the left, the selected OU's accounts in a virtualised table with
- * sorting and search, the selected account's details, and a status line with totals and the last run.
+ * The console's users view, laid out as the Windows consoles are: the OU tree, the accounts table and the
+ * selected account's details fill the window, with movable splitters between them (sizes remembered). A
+ * small toolbar: Refresh (F5), Find… (Ctrl+F), Export List…, Add/Remove Columns…, the search box. The
+ * table takes several accounts (Ctrl/Shift) and has a context menu with the account actions.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ApiError } from '../../../shared/result.ts';
-import type { AccountRecord, SortColumn, UsersOverview } from '../../../shared/users-view.ts';
+import {
+  type AccountFind,
+  type AccountRecord,
+  EMPTY_FIND,
+  type SortColumn,
+  type UsersOverview,
+} from '../../../shared/users-view.ts';
 import { api } from '../api.ts';
+import { Ak } from '../controls/Ak.tsx';
+import { ErrorText } from '../controls/ErrorText.tsx';
+import { loadNames, loadSize, saveNames, saveSize } from '../controls/layout-store.ts';
+import { isModalOpen } from '../controls/modal-stack.ts';
 import { usePagedRows } from '../controls/paged-rows.ts';
-import { VirtualTable, type Column } from '../controls/VirtualTable.tsx';
+import { NO_SELECTION, select, selectedRows, type Selection } from '../controls/selection.ts';
+import { Splitter } from '../controls/Splitter.tsx';
+import { VirtualTable } from '../controls/VirtualTable.tsx';
+import { saveTextFile } from '../download.ts';
+import { COLUMN_KEYS, DEFAULT_SHOWN, shownColumns } from './account-columns.ts';
 import { AccountActions } from './AccountActions.tsx';
 import { AccountDetails } from './AccountDetails.tsx';
 import { AccountProperties } from './AccountProperties.tsx';
+import { ColumnsDialog } from './ColumnsDialog.tsx';
+import { FindDialog, findText } from './FindDialog.tsx';
 import { OuActions, type OuMenuRequest } from './OuActions.tsx';
 import { OuTreePane } from './OuTreePane.tsx';
 import { statusLine } from './status-line.ts';
-import { ErrorText } from '../controls/ErrorText.tsx';
-import { isModalOpen } from '../controls/modal-stack.ts';
-import { saveTextFile } from '../download.ts';
-
-const COLUMNS: Column<AccountRecord>[] = [
-  { key: 'logon', title: 'Logon name', width: 150, render: (a) => a.logon, sortable: true },
-  { key: 'displayName', title: 'Display name', width: '1.4fr', render: (a) => a.displayName, sortable: true },
-  { key: 'email', title: 'E-mail', width: '1.4fr', render: (a) => a.email, sortable: true },
-  { key: 'department', title: 'Department', width: '1fr', render: (a) => a.department, sortable: true },
-  { key: 'enabled', title: 'Enabled', width: 70, render: (a) => (a.enabled ? 'Yes' : 'No'), sortable: true },
-  { key: 'origin', title: 'Origin', width: 60, render: (a) => (a.origin === 'ad' ? 'AD' : 'Local'), sortable: true },
-  { key: 'kind', title: 'Kind', width: 76, render: (a) => (a.kind === 'user' ? 'User' : 'Computer'), sortable: true },
-];
 
 const SEARCH_DELAY_MS = 200;
+const TREE = { name: 'usersTree', fallback: 260, min: 140, max: 600 };
+const DETAILS = { name: 'usersDetails', fallback: 150, min: 60, max: 600 };
+
+/** Keys of the main window (not while a dialog is open): F5 reads the view again, Ctrl+F opens Find…. */
+function useWindowKeys(keys: Record<string, () => void>) {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isModalOpen() || e.altKey) return;
+      const name = `${e.ctrlKey ? 'Ctrl+' : ''}${e.key.length === 1 ? e.key.toUpperCase() : e.key}`;
+      const action = keys[name];
+      if (!action) return;
+      e.preventDefault();
+      action();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [keys]);
+}
 
 export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
   const [overview, setOverview] = useState<UsersOverview | null>(null);
@@ -37,11 +60,19 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
   const [recursive, setRecursive] = useState(true);
   const [typed, setTyped] = useState('');
   const [search, setSearch] = useState('');
+  const [find, setFind] = useState<AccountFind>(EMPTY_FIND);
   const [sort, setSort] = useState<{ column: SortColumn; descending: boolean }>({ column: 'logon', descending: false });
-  const [selected, setSelected] = useState<number | null>(null);
+  const [selection, setSelection] = useState<Selection>(NO_SELECTION);
   const [refresh, setRefresh] = useState(0);
   const [ouMenu, setOuMenu] = useState<OuMenuRequest | null>(null);
+  const [accountMenu, setAccountMenu] = useState<{ x: number; y: number } | null>(null);
   const [properties, setProperties] = useState<AccountRecord | null>(null);
+  const [dialog, setDialog] = useState<'find' | 'columns' | null>(null);
+  const [shown, setShown] = useState(() => loadNames('accountColumns', DEFAULT_SHOWN, COLUMN_KEYS));
+  const [treeWidth, setTreeWidth] = useState(() => loadSize(TREE.name, TREE.fallback, TREE.min, TREE.max));
+  const [detailsHeight, setDetailsHeight] = useState(() =>
+    loadSize(DETAILS.name, DETAILS.fallback, DETAILS.min, DETAILS.max),
+  );
 
   const loadOverview = useCallback(() => {
     void api.invoke('users.overview', {}).then((r) => {
@@ -64,16 +95,8 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
     loadOverview();
     setRefresh((n) => n + 1);
   }, [loadOverview]);
-  // F5 reads the view again, as in the Windows consoles (and not the browser's reload of the page).
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'F5' || e.ctrlKey || isModalOpen()) return;
-      e.preventDefault();
-      reload();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [reload]);
+  const keys = useMemo(() => ({ F5: reload, 'Ctrl+F': () => setDialog('find') }), [reload]);
+  useWindowKeys(keys);
 
   useEffect(() => {
     if (overview) onStatus(statusLine(overview));
@@ -85,45 +108,39 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
     return () => clearTimeout(timer);
   }, [typed]);
 
-  const queryKey = JSON.stringify([ouId, recursive, search, sort, refresh]);
-  const fetchBlock = useCallback(
-    (offset: number, limit: number) =>
-      api.invoke('users.list', {
-        ouId,
-        recursive,
-        search,
-        sort: sort.column,
-        descending: sort.descending,
-        offset,
-        limit,
-      }),
-    [ouId, recursive, search, sort],
+  const view = useMemo(
+    () => ({ ouId, recursive, search, find, sort: sort.column, descending: sort.descending }),
+    [ouId, recursive, search, find, sort],
   );
-  const rows = usePagedRows<AccountRecord>(queryKey, fetchBlock);
+  const fetchBlock = useCallback(
+    (offset: number, limit: number) => api.invoke('users.list', { ...view, offset, limit }),
+    [view],
+  );
+  const rows = usePagedRows<AccountRecord>(JSON.stringify([view, refresh]), fetchBlock);
   const [exportError, setExportError] = useState<ApiError | null>(null);
   const exportList = async () => {
-    const result = await api.invoke('users.exportCsv', {
-      ouId,
-      recursive,
-      search,
-      sort: sort.column,
-      descending: sort.descending,
-    });
+    const result = await api.invoke('users.exportCsv', view);
     if (result.ok) saveTextFile(result.value);
     setExportError(result.ok ? null : result.error);
   };
-  // A new query clears the selection; a refresh after a change (users.changed) keeps it on the same row.
-  const resetKey = JSON.stringify([ouId, recursive, search, sort]);
-  useEffect(() => setSelected(null), [resetKey]);
-  const current = selected === null ? undefined : rows.getRow(selected);
+  // A new query clears the selection; a refresh after a change (users.changed) keeps it on the same rows.
+  const resetKey = JSON.stringify(view);
+  useEffect(() => setSelection(NO_SELECTION), [resetKey]);
+  const chosen = selectedRows(selection);
+  const { ensure } = rows;
+  useEffect(() => ensure(selectedRows(selection).slice(0, 1001)), [selection, ensure]);
+  const chosenAccounts = chosen.length > 1000 ? chosen.map(() => undefined) : chosen.map((i) => rows.getRow(i));
+  const current = selection.focus === null ? undefined : rows.getRow(selection.focus);
   const ouName = useMemo(
     () => (ouId === null ? 'All organizational units' : (overview?.ous.find((o) => o.id === ouId)?.name ?? '')),
     [ouId, overview],
   );
+  const finding = findText(find);
+  const columns = useMemo(() => shownColumns(shown), [shown]);
 
   return (
     <main className="workspace" aria-label="Users">
-      <nav className="tree-pane" aria-label="Organizational units">
+      <nav className="tree-pane" aria-label="Organizational units" style={{ width: treeWidth }}>
         {overview ? (
           <OuTreePane
             ous={overview.ous}
@@ -138,10 +155,31 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
           </p>
         )}
       </nav>
+      <Splitter
+        label="OU tree width"
+        orientation="vertical"
+        size={treeWidth}
+        min={TREE.min}
+        max={TREE.max}
+        onSize={setTreeWidth}
+        onDone={(w) => saveSize(TREE.name, w)}
+      />
       <section className="list-pane" aria-label="Accounts">
-        <div className="row toolbar">
+        <div className="row toolbar" role="toolbar" aria-label="View">
+          <button type="button" title="Read the accounts again (F5)" onClick={() => reload()}>
+            <Ak text="R&efresh" />
+          </button>
+          <button type="button" title="Find accounts by any field (Ctrl+F)" onClick={() => setDialog('find')}>
+            <Ak text="F&ind…" />
+          </button>
+          <button type="button" title="Save every account of this view as CSV" onClick={() => void exportList()}>
+            <Ak text="Export &List…" />
+          </button>
+          <button type="button" title="Choose the columns of the table" onClick={() => setDialog('columns')}>
+            <Ak text="Add/Remove &Columns…" />
+          </button>
           <label className="row">
-            Search accounts:{' '}
+            <Ak text="Sea&rch accounts:" />{' '}
             <input
               type="search"
               className="search"
@@ -151,52 +189,100 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
             />
           </label>
           <label className="check inline">
-            <input type="checkbox" checked={recursive} onChange={(e) => setRecursive(e.target.checked)} /> Include
-            sub-OUs
+            <input type="checkbox" checked={recursive} onChange={(e) => setRecursive(e.target.checked)} />{' '}
+            <Ak text="Include s&ub-OUs" />
           </label>
-          <button type="button" title="Read the accounts again (F5)" onClick={() => reload()}>
-            Refresh
-          </button>
-          <button type="button" title="Save every account of this view as CSV" onClick={() => void exportList()}>
-            Export List…
-          </button>
-          <span className="grow" />
-          <span role="status" className="note">
+        </div>
+        <div className="row">
+          <span role="status" className="note grow">
             {rows.total === null
               ? 'Loading…'
               : `${rows.total.toLocaleString('en-US')} account${rows.total === 1 ? '' : 's'} in ` +
-                `${ouName}${search ? ` matching "${search}"` : ''}`}
+                `${ouName}${search ? ` matching "${search}"` : ''}${finding ? ` found by ${finding}` : ''}` +
+                (chosen.length > 1 ? ` · ${chosen.length.toLocaleString('en-US')} selected` : '')}
           </span>
+          {finding && (
+            <button type="button" className="link" onClick={() => setFind(EMPTY_FIND)}>
+              Show all accounts
+            </button>
+          )}
         </div>
         <ErrorText error={rows.error ?? exportError} />
-        <VirtualTable
-          label="Accounts"
-          columns={COLUMNS}
-          rowCount={rows.total ?? 0}
-          getRow={rows.getRow}
-          onRange={rows.onRange}
-          rowLabel={(a) => a.logon}
-          selected={selected}
-          onSelect={setSelected}
-          onActivate={(index) => {
-            setSelected(index);
-            setProperties(rows.getRow(index) ?? null);
-          }}
-          sort={sort}
-          onSort={(column) =>
-            setSort((s) => ({ column: column as SortColumn, descending: s.column === column ? !s.descending : false }))
-          }
-          height={330}
-          empty={
-            overview && overview.totals.accounts === 0
-              ? 'The users database is empty. Import accounts with Tools → Active Directory Import Wizard….'
-              : 'No accounts match.'
-          }
+        <div className="table-area">
+          <VirtualTable
+            label="Accounts"
+            columns={columns}
+            rowCount={rows.total ?? 0}
+            getRow={rows.getRow}
+            onRange={rows.onRange}
+            rowLabel={(a) => a.logon}
+            selected={selection.focus}
+            marked={selection.marked}
+            onSelect={(index, how) => setSelection((s) => select(s, index, how, rows.total ?? 0))}
+            onActivate={(index) => {
+              setSelection((s) => select(s, index, 'only', rows.total ?? 0));
+              setProperties(rows.getRow(index) ?? null);
+            }}
+            onContextMenu={(index, at) => {
+              if (index === null) setSelection(NO_SELECTION);
+              setAccountMenu(at);
+            }}
+            layoutKey="accounts"
+            sort={sort}
+            onSort={(column) =>
+              setSort((s) => ({
+                column: column as SortColumn,
+                descending: s.column === column ? !s.descending : false,
+              }))
+            }
+            empty={
+              overview && overview.totals.accounts === 0
+                ? 'The users database is empty. Import accounts with Tools → Active Directory Import Wizard….'
+                : 'No accounts match.'
+            }
+          />
+        </div>
+        <AccountActions
+          accounts={chosenAccounts}
+          menuAt={accountMenu}
+          onMenuClose={() => setAccountMenu(null)}
+          onProperties={setProperties}
         />
-        <AccountActions account={current ?? null} />
+        <Splitter
+          label="Details pane height"
+          orientation="horizontal"
+          size={detailsHeight}
+          min={DETAILS.min}
+          max={DETAILS.max}
+          onSize={setDetailsHeight}
+          onDone={(h) => saveSize(DETAILS.name, h)}
+        />
+        <div className="details-area" style={{ height: detailsHeight }}>
+          <AccountDetails account={current ?? null} />
+        </div>
         {properties && <AccountProperties account={properties} onClose={() => setProperties(null)} />}
         {overview && <OuActions ous={overview.ous} menu={ouMenu} onClose={() => setOuMenu(null)} />}
-        <AccountDetails account={current ?? null} />
+        {dialog === 'find' && (
+          <FindDialog
+            initial={find}
+            onCancel={() => setDialog(null)}
+            onFind={(f) => {
+              setFind(f);
+              setDialog(null);
+            }}
+          />
+        )}
+        {dialog === 'columns' && (
+          <ColumnsDialog
+            shown={shown}
+            onCancel={() => setDialog(null)}
+            onApply={(next) => {
+              setShown(next);
+              saveNames('accountColumns', next);
+              setDialog(null);
+            }}
+          />
+        )}
       </section>
     </main>
   );

@@ -1,4 +1,5 @@
 /** The AD groups, narrowed by a search box, with a tick per group; ticked groups stay listed on top. */
+import { Ak } from '../controls/Ak.tsx';
 import { useEffect, useRef, useState } from 'react';
 import type { GroupNode } from '../../../shared/contract.ts';
 import type { ApiError } from '../../../shared/result.ts';
@@ -57,7 +58,8 @@ export function GroupPicker({
   return (
     <div className="group-picker">
       <label className="row">
-        Search groups: <input type="search" className="grow" value={typed} onChange={(e) => setTyped(e.target.value)} />
+        <Ak text="Search &groups:" />{' '}
+        <input type="search" className="grow" value={typed} onChange={(e) => setTyped(e.target.value)} />
       </label>
       <ul className="tree-box group-list" aria-label="Active Directory groups" ref={list}>
         {listed.map((g) => (

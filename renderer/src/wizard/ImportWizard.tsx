@@ -4,6 +4,7 @@
  * (the engine refuses if the directory or database changed since). Closing during a run asks, like Cancel.
  * The state and the pages' rules are in wizard-state.ts; this file renders them and runs the jobs.
  */
+import { Ak } from '../controls/Ak.tsx';
 import { useEffect, useReducer, useRef } from 'react';
 import { api } from '../api.ts';
 import { ConfirmBox } from '../controls/ConfirmBox.tsx';
@@ -160,21 +161,22 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
   return (
     <Dialog
       title={WIZARD_TITLE}
+      help="import-wizard"
       width={820}
       onCancel={cancel}
       onSubmit={page === 'finish' ? onClose : next}
       buttons={
         <>
           <button type="button" onClick={back} disabled={!canBack}>
-            &lt; Back
+            &lt; <Ak text="&Back" />
           </button>
           {page === 'finish' ? (
             <button type="submit" className="default" ref={nextButton}>
-              Finish
+              <Ak text="&Finish" />
             </button>
           ) : (
             <button type="submit" className="default" ref={nextButton} disabled={!canNext}>
-              Next &gt;
+              <Ak text="&Next" /> &gt;
             </button>
           )}
           <button type="button" ref={cancelButton} onClick={cancel} disabled={page === 'finish'}>
@@ -233,8 +235,8 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
         <ConfirmBox
           title={WIZARD_TITLE}
           message={asking.message}
-          yes="Yes, apply it"
-          no="No"
+          yes="&Yes, apply it"
+          no="&No"
           onAnswer={(yes) => {
             dispatch({ type: 'ask', asking: null });
             if (yes) void runJob('run');
@@ -248,8 +250,8 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
             'Stop the import now? Nothing it did so far is kept: ' +
             'the users database stays as it was before the import started.'
           }
-          yes="Stop the import"
-          no="Continue"
+          yes="&Stop the import"
+          no="C&ontinue"
           onAnswer={(yes) => {
             dispatch({ type: 'ask', asking: null });
             if (yes && run) void cancelJob(run.jobId);

@@ -291,7 +291,9 @@ describe("the wizard's operations refuse what they cannot do, in words, and chan
 
   it('says when a preview or a run is not there', async () => {
     const { call } = setup();
-    expect(await call('import.plan', { jobId: 7, filter: 'all', offset: 0, limit: 10 })).toMatchObject({
+    expect(
+      await call('import.plan', { jobId: 7, filter: 'all', sort: 'action', descending: false, offset: 0, limit: 10 }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'preview-gone', hint: expect.stringMatching(/show the preview again/) },
     });

@@ -1,4 +1,5 @@
 /** Page 7: the run's summary, its conflicts and errors with reasons, the backup, and Save report…. */
+import { Ak } from '../../controls/Ak.tsx';
 import { useState } from 'react';
 import type { ImportOutcome } from '../../../../shared/import-run.ts';
 import type { ApiError } from '../../../../shared/result.ts';
@@ -62,7 +63,7 @@ export function FinishPage({ outcome }: { outcome: ImportOutcome }) {
       )}
       <p>
         <button type="button" onClick={() => void save()} disabled={!outcome.runId}>
-          Save report…
+          <Ak text="Save &report…" />
         </button>
       </p>
       <ErrorText error={error} />

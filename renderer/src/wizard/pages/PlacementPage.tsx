@@ -1,4 +1,5 @@
 /** Page 4: where imported accounts go in the server's OU tree, and what happens to AD-disabled accounts. */
+import { Ak } from '../../controls/Ak.tsx';
 import { useId } from 'react';
 import { placementProblem, type PlacementState } from '../wizard-state.ts';
 
@@ -17,7 +18,9 @@ export function PlacementPage({ value, onChange }: { value: PlacementState; onCh
             checked={value.placement === 'recreate'}
             onChange={() => onChange({ ...value, placement: 'recreate' })}
           />{' '}
-          <span id={ids.recreate}>Recreate the Active Directory OU structure under:</span>
+          <span id={ids.recreate}>
+            <Ak text="&Recreate the Active Directory OU structure under:" />
+          </span>
         </label>
         <div className="indent">
           <input
@@ -36,7 +39,9 @@ export function PlacementPage({ value, onChange }: { value: PlacementState; onCh
             checked={value.placement === 'single'}
             onChange={() => onChange({ ...value, placement: 'single' })}
           />{' '}
-          <span id={ids.single}>Place all imported accounts into:</span>
+          <span id={ids.single}>
+            <Ak text="&Place all imported accounts into:" />
+          </span>
         </label>
         <div className="indent">
           <input
@@ -66,7 +71,7 @@ export function PlacementPage({ value, onChange }: { value: PlacementState; onCh
             checked={value.importDisabled}
             onChange={() => onChange({ ...value, importDisabled: true })}
           />{' '}
-          Import accounts disabled in Active Directory as disabled accounts
+          <Ak text="&Import accounts disabled in Active Directory as disabled accounts" />
         </label>
         <label className="check">
           <input
@@ -75,7 +80,7 @@ export function PlacementPage({ value, onChange }: { value: PlacementState; onCh
             checked={!value.importDisabled}
             onChange={() => onChange({ ...value, importDisabled: false })}
           />{' '}
-          Skip accounts disabled in Active Directory
+          <Ak text="S&kip accounts disabled in Active Directory" />
         </label>
       </fieldset>
     </>

@@ -1,7 +1,12 @@
-/** Page 5: the dry-run plan, every account with its action; rows can be left out; nothing is written yet. */
+/**
+ * Page 5: the dry-run plan, every account with its action, the display name and the server OU it goes to;
+ * sorted by any column (the plan's own order puts the disables first); rows can be left out; nothing is
+ * written yet.
+ */
+import { Ak } from '../../controls/Ak.tsx';
 import { useCallback, useState } from 'react';
-import type { PlanFilter } from '../../../../shared/contract.ts';
-import { MAX_LEFT_OUT, type PlannedAction } from '../../../../shared/import-run.ts';
+import type { PlanFilter, PlanSort } from '../../../../shared/contract.ts';
+import { MAX_LEFT_OUT, planDetails, type PlannedAction } from '../../../../shared/import-run.ts';
 import type { ApiError } from '../../../../shared/result.ts';
 import { api } from '../../api.ts';
 import { usePagedRows } from '../../controls/paged-rows.ts';
@@ -11,13 +16,6 @@ import { ACTION_LABEL, countOf, PREVIEW_ACTIONS, WRITING_ACTIONS } from '../acti
 import { ProgressView } from './ProgressView.tsx';
 import { ErrorText } from '../../controls/ErrorText.tsx';
 import type { PreviewState } from '../wizard-state.ts';
-
-const changeText = (a: PlannedAction) =>
-  a.changes
-    ? Object.entries(a.changes)
-        .map(([field, c]) => `${field}: ${c.from || '(empty)'} → ${c.to || '(empty)'}`)
-        .join('; ')
-    : '';
 
 export function PreviewPage({
   preview,
@@ -31,17 +29,19 @@ export function PreviewPage({
   onExcluded: (s: Set<string>) => void;
 }) {
   const [filter, setFilter] = useState<PlanFilter>('all');
+  const [sort, setSort] = useState<{ column: PlanSort; descending: boolean }>({ column: 'action', descending: false });
   const [selected, setSelected] = useState<number | null>(null);
   const [exportError, setExportError] = useState<ApiError | null>(null);
   const outcome = preview?.outcome ?? null;
   const ready = outcome?.ok === true;
   const jobId = preview?.jobId ?? 0;
   const fetchBlock = useCallback(
-    (offset: number, limit: number) => api.invoke('import.plan', { jobId, filter, offset, limit }),
-    [jobId, filter],
+    (offset: number, limit: number) =>
+      api.invoke('import.plan', { jobId, filter, sort: sort.column, descending: sort.descending, offset, limit }),
+    [jobId, filter, sort],
   );
   const rows = usePagedRows<PlannedAction>(
-    ready ? `${jobId}/${filter}` : 'none',
+    ready ? JSON.stringify([jobId, filter, sort]) : 'none',
     ready ? fetchBlock : async () => ({ ok: true, value: { total: 0, rows: [] } }),
   );
 
@@ -72,15 +72,12 @@ export function PreviewPage({
         );
       },
     },
-    { key: 'action', title: 'Action', width: 92, render: (a) => ACTION_LABEL[a.action] },
-    { key: 'logon', title: 'Logon name', width: 140, render: (a) => a.logon },
-    {
-      key: 'details',
-      title: 'Changes (old → new) or reason',
-      width: '2fr',
-      render: (a) => changeText(a) || a.reason || '',
-    },
-    { key: 'dn', title: 'Distinguished name', width: '1.5fr', render: (a) => a.dn ?? '' },
+    { key: 'action', title: 'Action', width: 80, render: (a) => ACTION_LABEL[a.action], sortable: true },
+    { key: 'logon', title: 'Logon name', width: 120, render: (a) => a.logon, sortable: true },
+    { key: 'displayName', title: 'Display name', width: 130, render: (a) => a.displayName ?? '', sortable: true },
+    { key: 'targetOu', title: 'Server OU', width: 110, render: (a) => a.targetOu ?? '', sortable: true },
+    { key: 'details', title: 'Changes (old → new) or reason', width: '2fr', render: planDetails, sortable: true },
+    { key: 'dn', title: 'Distinguished name', width: '1.5fr', render: (a) => a.dn ?? '', sortable: true },
   ];
 
   if (error) {
@@ -129,7 +126,7 @@ export function PreviewPage({
       )}
       <div className="row toolbar">
         <label className="row">
-          Show:{' '}
+          <Ak text="&Show:" />{' '}
           <select value={filter} onChange={(e) => setFilter(e.target.value as PlanFilter)}>
             <option value="all">All actions</option>
             {PREVIEW_ACTIONS.map((action) => (
@@ -146,7 +143,7 @@ export function PreviewPage({
             : 'Untick a row (or select it and press Space) to leave it out.'}
         </span>
         <button type="button" onClick={() => void exportPlan()}>
-          Export plan…
+          <Ak text="&Export plan…" />
         </button>
       </div>
       {excluded.size > MAX_LEFT_OUT && (
@@ -174,6 +171,11 @@ export function PreviewPage({
           typeAhead={(a) => a.logon}
           selected={selected}
           onSelect={setSelected}
+          sort={sort}
+          onSort={(column) =>
+            setSort((s) => ({ column: column as PlanSort, descending: s.column === column ? !s.descending : false }))
+          }
+          layoutKey="preview"
           height={260}
           empty="No account in this view."
         />

@@ -1,4 +1,5 @@
 /** Page 3: by Organizational Units or/and Groups, with the number of accounts the selection holds. */
+import { Ak } from '../../controls/Ak.tsx';
 import type { GroupNode } from '../../../../shared/contract.ts';
 import type { Settings } from '../../../../shared/settings.ts';
 import { GroupPicker } from '../GroupPicker.tsx';
@@ -37,8 +38,8 @@ export function SourcePage({
         <fieldset>
           <legend>Organizational Units</legend>
           <label className="check">
-            <input type="checkbox" checked={includeSub} onChange={(e) => onIncludeSub(e.target.checked)} /> Include
-            sub-OUs
+            <input type="checkbox" checked={includeSub} onChange={(e) => onIncludeSub(e.target.checked)} />{' '}
+            <Ak text="Include &sub-OUs" />
           </label>
           <SourceTree settings={settings} selection={ous} includeSub={includeSub} onChange={onOus} />
         </fieldset>

@@ -1,4 +1,5 @@
 /** Page 1: what the wizard does, and the two hidden switches (the same settings as the Advanced dialog). */
+import { Ak } from '../../controls/Ak.tsx';
 import { useState } from 'react';
 import type { ImportOptions } from '../../../../shared/contract.ts';
 
@@ -14,7 +15,7 @@ export function WelcomePage({ options, onOptions }: { options: ImportOptions; on
       </p>
       <p>
         <button type="button" aria-expanded={hidden} onClick={() => setHidden((h) => !h)}>
-          Hidden settings…
+          <Ak text="&Hidden settings…" />
         </button>
       </p>
       {hidden && (
@@ -26,7 +27,7 @@ export function WelcomePage({ options, onOptions }: { options: ImportOptions; on
               checked={options.importComputers}
               onChange={(e) => onOptions({ ...options, importComputers: e.target.checked })}
             />{' '}
-            Import computer names instead of user accounts
+            <Ak text="Import &computer names instead of user accounts" />
           </label>
           <label className="check">
             <input
@@ -34,7 +35,7 @@ export function WelcomePage({ options, onOptions }: { options: ImportOptions; on
               checked={options.parseMiddleName}
               onChange={(e) => onOptions({ ...options, parseMiddleName: e.target.checked })}
             />{' '}
-            Parse user's middle name from DisplayName value
+            <Ak text="Parse user's &middle name from DisplayName value" />
           </label>
         </fieldset>
       )}

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   addLocalAccount,
-  deleteLocalAccount,
+  deleteLocalAccounts,
   localLogonProblem,
   setLocalEnabled,
   setLocalPassword,
@@ -108,22 +108,22 @@ describe('local accounts', () => {
     await setLocalPassword(db, 'kiosk', 'Kiosk-Passw0rd', 'console');
     const hash = (db.prepare("SELECT password_hash AS h FROM accounts WHERE logon = 'kiosk'").get() as { h: string }).h;
     expect(await verifyPassword('Kiosk-Passw0rd', hash)).toBe(true);
-    setLocalEnabled(db, 'kiosk', false, 'console');
+    setLocalEnabled(db, ['kiosk'], false, 'console');
     expect(db.prepare("SELECT enabled FROM accounts WHERE logon = 'kiosk'").get()).toEqual({ enabled: 0 });
-    setLocalEnabled(db, 'kiosk', true, 'console');
+    setLocalEnabled(db, ['kiosk'], true, 'console');
     for (const change of [
       () => setLocalPassword(db, 'alice', 'Alice-Passw0rd', 'console'),
-      () => setLocalEnabled(db, 'alice', false, 'console'),
-      () => deleteLocalAccount(db, 'alice', 'console'),
+      () => setLocalEnabled(db, ['alice'], false, 'console'),
+      () => deleteLocalAccounts(db, ['alice'], 'console'),
     ])
       expect(await failureOf(change)).toMatchObject({ code: 'not-local-account', nothingChanged: true });
     expect(await failureOf(() => setLocalPassword(db, 'kiosk', 'short', 'console'))).toMatchObject({
       code: 'invalid-password',
     });
-    expect(await failureOf(() => deleteLocalAccount(db, 'nobody', 'console'))).toMatchObject({
+    expect(await failureOf(() => deleteLocalAccounts(db, ['nobody'], 'console'))).toMatchObject({
       code: 'no-such-account',
     });
-    deleteLocalAccount(db, 'kiosk', 'console');
+    deleteLocalAccounts(db, ['kiosk'], 'console');
     expect(db.prepare('SELECT logon FROM accounts').all()).toEqual([{ logon: 'alice' }]);
     expect(db.prepare("SELECT source FROM import_runs WHERE mode = 'account' ORDER BY id").all()).toEqual([
       { source: 'local account kiosk: created' },
@@ -131,6 +131,47 @@ describe('local accounts', () => {
       { source: 'local account kiosk: disabled' },
       { source: 'local account kiosk: enabled' },
       { source: 'local account kiosk: deleted' },
+    ]);
+    opened.close();
+  });
+
+  it('disables and deletes several local accounts at once, all or none (an AD one among them stops all)', async () => {
+    const opened = open();
+    const { db } = opened;
+    for (const logon of ['k1', 'k2', 'k3', 'k4'])
+      addLocalAccount(db, { logon, ou: '', displayName: '', email: '' }, 'console');
+    db.prepare(
+      'INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, ad_guid, ad_dn, created_at, ' +
+        "updated_at) VALUES ('alice', 'alice', 1, 'user', 1, 'ad', 'g1', 'CN=Alice', 't', 't')",
+    ).run();
+    const enabled = () => db.prepare('SELECT logon, enabled FROM accounts ORDER BY logon').all();
+    const before = enabled();
+    expect(await failureOf(() => setLocalEnabled(db, ['k1', 'alice', 'k2'], false, 'console'))).toMatchObject({
+      code: 'not-local-account',
+    });
+    expect(enabled()).toEqual(before);
+    setLocalEnabled(db, ['k1', 'k2', 'k3', 'k4'], false, 'console');
+    expect(enabled().filter((r) => (r as { enabled: number }).enabled === 0)).toHaveLength(4);
+    expect(await failureOf(() => deleteLocalAccounts(db, ['k1', 'alice'], 'console'))).toMatchObject({
+      code: 'not-local-account',
+    });
+    deleteLocalAccounts(db, ['k1', 'k2'], 'console');
+    expect(db.prepare('SELECT logon FROM accounts ORDER BY logon').all()).toEqual([
+      { logon: 'alice' },
+      { logon: 'k3' },
+      { logon: 'k4' },
+    ]);
+    const runs = db.prepare("SELECT id, source FROM import_runs WHERE mode = 'account' ORDER BY id DESC LIMIT 2").all();
+    expect(runs.map((r) => (r as { source: string }).source)).toEqual([
+      'local accounts k1, k2: deleted',
+      'local accounts k1, k2, k3 and 1 more: disabled',
+    ]);
+    const lines = db
+      .prepare('SELECT logon, reason FROM run_actions WHERE run_id = ?')
+      .all((runs[0] as { id: number }).id);
+    expect(lines).toEqual([
+      { logon: 'k1', reason: 'deleted by the administrator' },
+      { logon: 'k2', reason: 'deleted by the administrator' },
     ]);
     opened.close();
   });

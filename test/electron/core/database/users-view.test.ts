@@ -7,7 +7,7 @@ import { OuTree } from '../../../../electron/core/database/ou-tree.ts';
 import { accountsPage, usersOverview } from '../../../../electron/core/database/users-view.ts';
 import { beginRun, endRun } from '../../../../electron/core/import/run-history.ts';
 import { emptyCounts } from '../../../../shared/import-run.ts';
-import type { AccountsQuery } from '../../../../shared/users-view.ts';
+import { type AccountFind, type AccountsQuery, EMPTY_FIND } from '../../../../shared/users-view.ts';
 import { tempDirFor } from '../../../support/temp-dir.ts';
 
 describe('the users view over a real database', () => {
@@ -132,6 +132,26 @@ describe('the users view over a real database', () => {
     expect(page({ search: 'l_1' }).rows.map((r) => r.logon)).toEqual(['carl_1']);
     expect(page({ search: '_' }).total).toBe(1);
     expect(page({ search: 'eve@' }).rows.map((r) => r.origin)).toEqual(['local']);
+  });
+
+  it('finds by every Find… field together: logon, name, e-mail, department, OU name, origin and enabled', () => {
+    const find = (f: Partial<AccountFind>) => page({ find: { ...EMPTY_FIND, ...f } }).rows.map((r) => r.logon);
+    expect(find({})).toEqual(['anna', 'ben', 'carl_1', 'dora', 'local.eve']);
+    expect(find({ logon: 'AR' })).toEqual(['carl_1']);
+    expect(find({ name: 'young' })).toEqual(['ben']);
+    expect(find({ email: 'dora@' })).toEqual(['dora']);
+    expect(find({ department: 'sales', ou: 'sal' })).toEqual(['carl_1']);
+    expect(find({ ou: 'staff' })).toEqual(['anna', 'ben']); // the account's own OU, not those above it
+    expect(find({ origin: 'local' })).toEqual(['local.eve']);
+    expect(find({ origin: 'ad', enabled: 'no' })).toEqual(['ben']);
+    expect(find({ enabled: 'yes', department: 'sales' })).toEqual(['anna', 'carl_1']);
+    expect(find({ name: '100%' })).toEqual(['carl_1']);
+    expect(page({ search: 'anna', find: { ...EMPTY_FIND, origin: 'local' } }).total).toBe(0);
+  });
+
+  it('sorts by the added columns too: OU name and distinguished name', () => {
+    expect(page({ sort: 'ou' }).rows.map((r) => r.logon)).toEqual(['local.eve', 'carl_1', 'dora', 'anna', 'ben']);
+    expect(page({ sort: 'adDn', descending: true }).total).toBe(5);
   });
 
   it("shows an AD account's GUID in braces and a local account without one", () => {

@@ -3,7 +3,7 @@
  * job.test.ts and through the wizard in Chromium).
  */
 import { describe, expect, it } from 'vitest';
-import type { Events } from '../../../../shared/contract.ts';
+import type { Events, PlanFilter, PlanSort } from '../../../../shared/contract.ts';
 import { blankOutcome, type ImportOutcome, type PlannedAction } from '../../../../shared/import-run.ts';
 import { DEFAULT_SETTINGS } from '../../../../shared/settings.ts';
 import type { JobStart } from '../../../../electron/core/import/import-job.ts';
@@ -16,6 +16,8 @@ const row = (action: PlannedAction['action'], logon: string): PlannedAction => (
   guid: null,
   changes: null,
   reason: null,
+  targetOu: null,
+  displayName: null,
 });
 
 function harness() {
@@ -67,11 +69,34 @@ describe('ImportJobs', () => {
       await settle();
       expect(events.map((e) => e.event)).toEqual(['import.progress', 'import.finished']);
       expect(events[1]!.payload).toMatchObject({ jobId: id, outcome: { ok: true, plan: null } });
-      expect(jobs.planPage(id, 'all', 0, 10).rows.map((r) => r.logon)).toEqual(['p1', 'd1', 'c1', 'u1', 'u2']);
-      expect(jobs.planPage(id, 'unchanged', 1, 10)).toMatchObject({ total: 2, offset: 1, rows: [{ logon: 'u2' }] });
+      const page = (filter: PlanFilter, offset = 0) =>
+        jobs.planPage({ jobId: id, filter, sort: 'action', descending: false, offset, limit: 10 });
+      expect(page('all').rows.map((r) => r.logon)).toEqual(['d1', 'c1', 'p1', 'u1', 'u2']);
+      expect(page('unchanged', 1)).toMatchObject({ total: 2, offset: 1, rows: [{ logon: 'u2' }] });
       expect(jobs.start(start(true))).toBe(2);
     },
   );
+
+  it('sorts the preview by a column, ties in the plan order, and pages through the sorted rows', async () => {
+    const { jobs, finishers, start, settle } = harness();
+    const id = jobs.start(start(true));
+    const plan = [
+      { ...row('create', 'b2'), targetOu: 'Sales/North', displayName: 'Zoe Adams' },
+      { ...row('update', 'a10'), targetOu: 'Sales', displayName: 'Al Baker', reason: 'renamed' },
+      { ...row('create', 'a9'), targetOu: 'Sales', displayName: 'al baker' },
+      { ...row('disable', 'c1'), reason: 'disabled in Active Directory' },
+    ];
+    finishers[0]!({ ...blankOutcome('sync', true, 'succeeded'), plan });
+    await settle();
+    const logons = (sort: PlanSort, descending = false, offset = 0, limit = 10) =>
+      jobs.planPage({ jobId: id, filter: 'all', sort, descending, offset, limit }).rows.map((r) => r.logon);
+    expect(logons('logon')).toEqual(['a9', 'a10', 'b2', 'c1']); // numbers in names sort as numbers
+    expect(logons('logon', true)).toEqual(['c1', 'b2', 'a10', 'a9']);
+    expect(logons('displayName')).toEqual(['c1', 'a9', 'a10', 'b2']); // case-blind; equal names keep plan order
+    expect(logons('targetOu')).toEqual(['c1', 'a9', 'a10', 'b2']);
+    expect(logons('action', true)).toEqual(['a10', 'b2', 'a9', 'c1']);
+    expect(logons('details', false, 2, 2)).toEqual(['c1', 'a10']);
+  });
 
   it('keeps only the last two previews', async () => {
     const { jobs, finishers, start, settle } = harness();

@@ -97,7 +97,14 @@ describe.runIf(realPartsAvailable())('the password is nowhere it should not be',
     const preview = await invoke('import.start', { ...start, dryRun: true, expectPlan: null });
     const jobId = (preview.value as { jobId: number }).jobId;
     await finished(jobId);
-    const page = await invoke('import.plan', { jobId, filter: 'all', offset: 0, limit: 1000 });
+    const page = await invoke('import.plan', {
+      jobId,
+      filter: 'all',
+      sort: 'action',
+      descending: false,
+      offset: 0,
+      limit: 1000,
+    });
     expect(page).toMatchObject({ ok: true });
     const csv = await invoke('import.planCsv', { jobId, exclude: [] });
     expect(csv).toMatchObject({ ok: true });

@@ -1,0 +1,60 @@
+/** View → Add/Remove Columns…: tick the columns the accounts table shows (the logon name always stays). */
+import { useState } from 'react';
+import type { SortColumn } from '../../../shared/users-view.ts';
+import { Dialog } from '../controls/Dialog.tsx';
+import { ACCOUNT_COLUMNS, ALWAYS_SHOWN, DEFAULT_SHOWN } from './account-columns.ts';
+
+export function ColumnsDialog({
+  shown,
+  onApply,
+  onCancel,
+}: {
+  shown: readonly SortColumn[];
+  onApply: (shown: SortColumn[]) => void;
+  onCancel: () => void;
+}) {
+  const [ticked, setTicked] = useState<Set<SortColumn>>(() => new Set([...shown, ALWAYS_SHOWN]));
+  const flip = (key: SortColumn) => {
+    const next = new Set(ticked);
+    if (next.has(key)) next.delete(key);
+    else next.add(key);
+    setTicked(next);
+  };
+  return (
+    <Dialog
+      title="Add/Remove Columns"
+      help="columns"
+      width={360}
+      onCancel={onCancel}
+      onSubmit={() => onApply(ACCOUNT_COLUMNS.map((c) => c.key).filter((k) => ticked.has(k)))}
+      buttons={
+        <>
+          <button type="button" className="left" onClick={() => setTicked(new Set(DEFAULT_SHOWN))}>
+            Restore defaults
+          </button>
+          <button type="submit" className="default">
+            OK
+          </button>
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </>
+      }
+    >
+      <div role="group" aria-label="Columns shown" className="radios vertical">
+        {ACCOUNT_COLUMNS.map((c, i) => (
+          <label key={c.key} className="check">
+            <input
+              type="checkbox"
+              data-autofocus={i === 1 ? true : undefined}
+              checked={ticked.has(c.key)}
+              disabled={c.key === ALWAYS_SHOWN}
+              onChange={() => flip(c.key)}
+            />{' '}
+            {c.title}
+          </label>
+        ))}
+      </div>
+    </Dialog>
+  );
+}
