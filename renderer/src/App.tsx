@@ -40,8 +40,9 @@ export function App() {
       if (document.querySelector('[data-help="help"]')) return;
       setHelp(helpTopicOf(topModal()?.querySelector('[data-help]')?.getAttribute('data-help')));
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    // Capture: a dialog stops its keys from reaching the window.
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
   }, []);
 
   const commandRef = useRef(command);

@@ -1,7 +1,8 @@
 /**
  * Rows fetched in blocks for a virtual table: the blocks in view are requested once, kept while the
  * query stays the same, and dropped when it changes (a new `queryKey`). Answers to an older query are
- * ignored, so fast typing in a search box never shows stale rows.
+ * ignored, so fast typing in a search box never shows stale rows. A new `refreshKey` reads the same query
+ * again in place: the rows stay where they are until the new ones arrive.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiError } from '../../../shared/result.ts';
@@ -22,8 +23,10 @@ export interface PagedRows<T> {
   error: ApiError | null;
 }
 
-export function usePagedRows<T>(queryKey: string, fetchBlock: FetchBlock<T>): PagedRows<T> {
+export function usePagedRows<T>(queryKey: string, fetchBlock: FetchBlock<T>, refreshKey = 0): PagedRows<T> {
   const blocks = useRef(new Map<number, T[] | 'loading'>());
+  /** After a refresh, the rows read before, shown until their block is read again (no jump, no blank). */
+  const stale = useRef(new Map<number, T[] | 'loading'>());
   const generation = useRef(0);
   const [total, setTotal] = useState<number | null>(null);
   const [, setVersion] = useState(0);
@@ -52,13 +55,27 @@ export function usePagedRows<T>(queryKey: string, fetchBlock: FetchBlock<T>): Pa
   useEffect(() => {
     generation.current++;
     blocks.current = new Map();
+    stale.current = new Map();
     setTotal(null);
     load(0);
   }, [queryKey, load]);
 
+  // The same query read again (the data changed): every block read so far is read again, in place.
+  const firstRefresh = useRef(refreshKey);
+  useEffect(() => {
+    if (refreshKey === firstRefresh.current) return;
+    generation.current++;
+    stale.current = blocks.current;
+    blocks.current = new Map();
+    for (const block of stale.current.keys()) load(block);
+  }, [refreshKey, load]);
+
   const getRow = useCallback((index: number) => {
-    const block = blocks.current.get(Math.floor(index / BLOCK));
-    return Array.isArray(block) ? block[index % BLOCK] : undefined;
+    const at = Math.floor(index / BLOCK);
+    const block = blocks.current.get(at);
+    if (Array.isArray(block)) return block[index % BLOCK];
+    const old = stale.current.get(at);
+    return Array.isArray(old) ? old[index % BLOCK] : undefined;
   }, []);
 
   const onRange = useCallback(

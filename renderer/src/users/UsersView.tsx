@@ -116,7 +116,7 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
     (offset: number, limit: number) => api.invoke('users.list', { ...view, offset, limit }),
     [view],
   );
-  const rows = usePagedRows<AccountRecord>(JSON.stringify([view, refresh]), fetchBlock);
+  const rows = usePagedRows<AccountRecord>(JSON.stringify(view), fetchBlock, refresh);
   const [exportError, setExportError] = useState<ApiError | null>(null);
   const exportList = async () => {
     const result = await api.invoke('users.exportCsv', view);

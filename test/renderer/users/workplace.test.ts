@@ -1,0 +1,297 @@
+/**
+ * The users view as a workplace, in real Chromium over the browser transport on a real users database:
+ * it fills the window at 1024×768 and 1920×1080, splitters and column widths move and are remembered,
+ * truncated cells have infotips, the account context menu and multi-select act on local accounts and
+ * refuse AD ones with the reason, Find… narrows the whole database, Add/Remove Columns…, F1 help and
+ * dialogs moved by their title bar.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Services } from '../../../electron/core/app-services.ts';
+import { openUsersDatabase } from '../../../electron/core/database/users-database.ts';
+import { type BrowserConsole, openBrowserConsole, screenshotPath } from '../../support/browser.ts';
+import { testServices } from '../../support/console-services.ts';
+import { realPartsAvailable } from '../../support/real-parts.ts';
+import { tempDirFor } from '../../support/temp-dir.ts';
+import { sql } from '../../support/users-db.ts';
+
+const AD_ACCOUNTS = 120;
+const LOCAL = ['loc01', 'loc02', 'loc03', 'loc04', 'loc05'];
+const LONG_NAME = 'Maximiliana Theodora Wilhelmina von Hohenzollern-Sigmaringen the Younger';
+
+describe.runIf(realPartsAvailable())('the users view as a workplace', () => {
+  const dataDir = tempDirFor('workplace');
+  const file = path.join(dataDir, 'users.sqlite');
+  let services: Services;
+  let opened: BrowserConsole;
+  let page: Page;
+  const row = (logon: string) => page.getByRole('row', { name: logon, exact: true });
+  const accounts = () => page.getByRole('grid', { name: 'Accounts' });
+  const status = () => page.getByRole('region', { name: 'Accounts' }).getByRole('status').first().textContent();
+  const menu = () => page.getByRole('menu', { name: 'Account' });
+  /** The local accounts sort last: End in the table scrolls them into view. */
+  const showEnd = async () => {
+    await accounts().getByRole('row').nth(1).click();
+    await page.keyboard.press('End');
+    await row('loc05').waitFor();
+  };
+  const reopen = async () => {
+    await page.reload();
+    await row('ad000').waitFor();
+  };
+
+  /** Rows wholly inside the table body's visible box. */
+  const visibleRows = () =>
+    page.evaluate(() => {
+      const body = document.querySelector<HTMLElement>('[aria-label="Accounts rows"]')!.getBoundingClientRect();
+      return [...document.querySelectorAll('[aria-label="Accounts rows"] [role="row"]')].filter((r) => {
+        const box = r.getBoundingClientRect();
+        return box.top >= body.top - 1 && box.bottom <= body.bottom + 1;
+      }).length;
+    });
+
+  beforeAll(async () => {
+    openUsersDatabase(file).close();
+    sql(file, "INSERT INTO ous (parent_id, name, name_key, created_at) VALUES (NULL, 'Sales', 'sales', 't')");
+    for (let n = 0; n < AD_ACCOUNTS; n++)
+      sql(
+        file,
+        'INSERT INTO accounts (logon, logon_key, display_name, department, title, enabled, kind, ou_id, origin, ' +
+          "ad_guid, ad_dn, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, 'user', (SELECT id FROM ous WHERE " +
+          "name = 'Sales'), 'ad', ?, ?, 't', 't')",
+        `ad${String(n).padStart(3, '0')}`,
+        `ad${String(n).padStart(3, '0')}`,
+        n === 0 ? LONG_NAME : `Ann Lee ${n}`,
+        n % 2 ? 'Sales' : 'Support',
+        'Clerk',
+        `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`,
+        `CN=Ann Lee ${n},OU=Sales,DC=corp,DC=example,DC=test`,
+      );
+    for (const logon of LOCAL)
+      sql(
+        file,
+        'INSERT INTO accounts (logon, logon_key, display_name, department, enabled, kind, ou_id, origin, ' +
+          "created_at, updated_at) VALUES (?, ?, ?, 'Front desk', 1, 'user', 1, 'local', 't', 't')",
+        logon,
+        logon,
+        `Kiosk ${logon}`,
+      );
+    services = testServices(dataDir);
+    opened = await openBrowserConsole(services);
+    page = opened.page;
+    await page.goto(opened.web.url);
+    await row('ad000').waitFor();
+  });
+
+  afterAll(async () => {
+    await opened?.close();
+    await services?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('fills 1024×768 and 1920×1080 without clipping anything sideways, and shows more rows in the larger window', async () => {
+    const shown: Record<string, number> = {};
+    for (const [width, height] of [
+      [1024, 768],
+      [1920, 1080],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await expect.poll(visibleRows, { timeout: 5000 }).toBeGreaterThan(5);
+      shown[width] = await visibleRows();
+      await page.screenshot({ path: screenshotPath(`users-window-${width}x${height}`) });
+      const layout = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        scrollHeight: document.documentElement.scrollHeight,
+        rightmost: Math.max(
+          ...[...document.querySelectorAll('button, input, [role="status"]')].map(
+            (e) => e.getBoundingClientRect().right,
+          ),
+        ),
+        statusBottom: document.querySelector('.statusbar')!.getBoundingClientRect().bottom,
+      }));
+      expect(layout.scrollWidth).toBeLessThanOrEqual(width);
+      expect(layout.scrollHeight).toBeLessThanOrEqual(height);
+      expect(layout.rightmost).toBeLessThanOrEqual(width);
+      expect(layout.statusBottom).toBeLessThanOrEqual(height);
+    }
+    expect(shown[1920]).toBeGreaterThan(shown[1024]! + 5);
+    await page.setViewportSize({ width: 1100, height: 800 });
+  });
+
+  it('moves the splitter and a column edge, and remembers both after the console is opened again', async () => {
+    const tree = page.getByRole('navigation', { name: 'Organizational units' });
+    const treeBefore = (await tree.boundingBox())!.width;
+    const splitter = (await page.getByRole('separator', { name: 'OU tree width' }).boundingBox())!;
+    await page.mouse.move(splitter.x + 2, splitter.y + 200);
+    await page.mouse.down();
+    await page.mouse.move(splitter.x + 102, splitter.y + 200, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(async () => (await tree.boundingBox())!.width).toBeCloseTo(treeBefore + 100, -1);
+    const heading = page.getByRole('columnheader', { name: 'Display name' });
+    const edge = (await page.getByRole('separator', { name: 'Resize Display name' }).boundingBox())!;
+    const before = (await heading.boundingBox())!.width;
+    await page.mouse.move(edge.x + 3, edge.y + 5);
+    await page.mouse.down();
+    await page.mouse.move(edge.x + 83, edge.y + 5, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(async () => (await heading.boundingBox())!.width).toBeCloseTo(before + 80, -1);
+    const after = (await heading.boundingBox())!.width;
+    await reopen();
+    expect((await tree.boundingBox())!.width).toBeCloseTo(treeBefore + 100, -1);
+    expect((await heading.boundingBox())!.width).toBeCloseTo(after, 0);
+    await page.evaluate(() => localStorage.clear());
+    await reopen();
+  });
+
+  it('shows the whole text of a cut-off cell as a tooltip, and none on a cell that fits', async () => {
+    const long = row('ad000').getByRole('gridcell', { name: LONG_NAME });
+    await long.hover();
+    await expect.poll(() => long.getAttribute('title')).toBe(LONG_NAME);
+    const short = row('ad001').getByRole('gridcell', { name: 'Ann Lee 1', exact: true });
+    await short.hover();
+    expect(await short.getAttribute('title')).toBeNull();
+  });
+
+  it('offers the account actions on right-click and Shift+F10: for local accounts, unavailable with the reason for AD ones', async () => {
+    await row('ad005').click({ button: 'right' });
+    const disable = menu().getByRole('menuitem', { name: 'Disable' });
+    expect(await disable.getAttribute('aria-disabled')).toBe('true');
+    expect(await disable.getAttribute('title')).toMatch(/Managed in Active Directory: change it there/);
+    expect(await menu().getByRole('menuitem', { name: 'Properties' }).getAttribute('aria-disabled')).toBeNull();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => menu().count()).toBe(0);
+    await showEnd();
+    await row('loc02').click();
+    await page.keyboard.press('Shift+F10');
+    await menu().waitFor();
+    expect(await menu().getByRole('menuitem', { name: 'Disable' }).getAttribute('aria-disabled')).toBeNull();
+    await page.keyboard.press('b'); // the underlined letter chooses: Disa&ble
+    await expect.poll(() => sql(file, "SELECT enabled FROM accounts WHERE logon = 'loc02'")).toEqual([{ enabled: 0 }]);
+    await row('loc02').click({ button: 'right' });
+    await menu().getByRole('menuitem', { name: 'Enable' }).click();
+    await expect.poll(() => sql(file, "SELECT enabled FROM accounts WHERE logon = 'loc02'")).toEqual([{ enabled: 1 }]);
+  });
+
+  it('acts on every account selected with Shift and Ctrl, all or none, and refuses a selection with an AD account', async () => {
+    await showEnd();
+    await row('loc01').click();
+    await row('loc04').click({ modifiers: ['Shift'] });
+    await expect.poll(status).toMatch(/· 4 selected/);
+    await row('loc04').click({ button: 'right' });
+    await menu().getByRole('menuitem', { name: 'Disable' }).click();
+    await expect
+      .poll(() => sql(file, 'SELECT logon FROM accounts WHERE enabled = 0 ORDER BY logon'))
+      .toEqual(['loc01', 'loc02', 'loc03', 'loc04'].map((logon) => ({ logon })));
+    expect(sql(file, "SELECT source FROM import_runs WHERE mode = 'account' ORDER BY id DESC LIMIT 1")).toEqual([
+      { source: 'local accounts loc01, loc02, loc03 and 1 more: disabled' },
+    ]);
+    await row('ad119').click({ modifiers: ['Control'] });
+    await expect.poll(status).toMatch(/· 5 selected/);
+    const toolbar = page.getByRole('toolbar', { name: 'Account actions' });
+    const change = toolbar.getByRole('button', { name: 'Disable' }); // not all of them are disabled
+    expect(await change.isDisabled()).toBe(true);
+    expect(await change.getAttribute('title')).toBe(
+      '1 of the 5 selected accounts are managed in Active Directory: change them there; the next sync brings the ' +
+        'change in.',
+    );
+    await row('ad119').click({ modifiers: ['Control'] }); // Ctrl+click again leaves it out
+    await expect.poll(status).toMatch(/· 4 selected/);
+    await toolbar.getByRole('button', { name: 'Enable' }).click();
+    await expect.poll(() => sql(file, 'SELECT count(*) AS n FROM accounts WHERE enabled = 0')).toEqual([{ n: 0 }]);
+  });
+
+  it('finds accounts by several fields with Ctrl+F over the whole database, and shows all again', async () => {
+    await accounts().getByRole('row').nth(1).click();
+    await page.keyboard.press('Control+f');
+    const find = page.getByRole('dialog', { name: 'Find Accounts' });
+    await find.getByLabel('Department').fill('sales');
+    await find.getByLabel('Origin').selectOption('ad');
+    await find.getByRole('button', { name: 'Find Now' }).click();
+    const expected = sql<{ n: number }>(
+      file,
+      "SELECT count(*) AS n FROM accounts WHERE origin = 'ad' AND department LIKE '%sales%'",
+    )[0]!.n;
+    expect(expected).toBe(AD_ACCOUNTS / 2);
+    await expect
+      .poll(status)
+      .toMatch(new RegExp(`^${expected} accounts in .* found by department contains "sales", from Active Directory`));
+    await page.getByRole('button', { name: 'Show all accounts' }).click();
+    await expect
+      .poll(status)
+      .toMatch(new RegExp(`^${AD_ACCOUNTS + LOCAL.length} accounts in All organizational units$`));
+  });
+
+  it('adds and removes columns with Add/Remove Columns…, remembered when the console is opened again', async () => {
+    await page.getByRole('button', { name: 'Add/Remove Columns…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add/Remove Columns' });
+    expect(await dialog.getByRole('checkbox', { name: 'Logon name' }).isDisabled()).toBe(true);
+    await dialog.getByRole('checkbox', { name: 'Title' }).check();
+    await dialog.getByRole('checkbox', { name: 'Distinguished name' }).check();
+    await dialog.getByRole('checkbox', { name: 'E-mail' }).uncheck();
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    const headings = () => accounts().getByRole('columnheader').allTextContents();
+    const wanted = [
+      'Logon name',
+      'Display name',
+      'Department',
+      'Enabled',
+      'Origin',
+      'Kind',
+      'Title',
+      'Distinguished name',
+    ];
+    await expect.poll(async () => (await headings()).map((h) => h.replace(/ [▲▼]$/, ''))).toEqual(wanted);
+    expect(
+      await row('ad007').getByRole('gridcell', { name: 'CN=Ann Lee 7,OU=Sales,DC=corp,DC=example,DC=test' }).count(),
+    ).toBe(1);
+    await reopen();
+    expect((await headings()).map((h) => h.replace(/ [▲▼]$/, ''))).toEqual(wanted);
+    await page.evaluate(() => localStorage.clear());
+    await reopen();
+  });
+
+  it('opens help on the dialog in front with F1, and the contents from Help → Contents', async () => {
+    await page.keyboard.press('Control+f');
+    const find = page.getByRole('dialog', { name: 'Find Accounts' });
+    await find.waitFor();
+    await page.keyboard.press('F1');
+    const help = page.getByRole('dialog', { name: 'AD Console Help' });
+    await expect.poll(() => help.getByRole('article').getAttribute('aria-label')).toBe('Find accounts');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => help.count()).toBe(0);
+    expect(await find.count()).toBe(1); // back in Find, which is still open
+    await page.keyboard.press('Escape');
+    await page.getByRole('menuitem', { name: 'Help' }).click();
+    await page.getByRole('menuitem', { name: 'Contents' }).click();
+    await expect.poll(() => help.getByRole('article').getAttribute('aria-label')).toBe('Contents');
+    await help.getByRole('button', { name: 'The users window' }).click();
+    await expect.poll(() => help.getByRole('article').textContent()).toMatch(/Right-click an account/);
+    await help.getByRole('button', { name: 'Close', exact: true }).last().click(); // not the title bar's ✕
+    await page.keyboard.press('F1'); // no dialog in front: the main window's topic
+    await expect.poll(() => help.getByRole('article').getAttribute('aria-label')).toBe('The users window');
+    await page.keyboard.press('Escape');
+  });
+
+  it('moves a dialog by its title bar and keeps it within the window', async () => {
+    await page.getByRole('button', { name: 'Find…' }).click();
+    const find = page.getByRole('dialog', { name: 'Find Accounts' });
+    const start = (await find.boundingBox())!;
+    const title = (await find.getByText('Find Accounts', { exact: true }).boundingBox())!;
+    await page.mouse.move(title.x + 10, title.y + 5);
+    await page.mouse.down();
+    await page.mouse.move(title.x - 140, title.y - 95, { steps: 5 });
+    await page.mouse.up();
+    const moved = (await find.boundingBox())!;
+    expect(moved.x).toBeCloseTo(start.x - 150, -1);
+    expect(moved.y).toBeCloseTo(start.y - 100, -1);
+    await page.mouse.move(title.x - 140, title.y - 95);
+    await page.mouse.down();
+    await page.mouse.move(title.x - 140, -500, { steps: 5 }); // far above the window: the title bar stays inside
+    await page.mouse.up();
+    expect((await find.boundingBox())!.y).toBeGreaterThanOrEqual(0);
+    await page.keyboard.press('Escape');
+    expect(opened.pageErrors).toEqual([]);
+  });
+});
