@@ -186,8 +186,8 @@ export function ScheduleDialog({ onClose, onOpenWizard }: { onClose: () => void;
           </div>
         )}
         <label className="check">
-          <input id={ids.on} type="checkbox" data-autofocus checked={on} onChange={(e) => setOn(e.target.checked)} />{' '}
-          <Ak text="S&ynchronize the users database with Active Directory automatically" />
+          <input id={ids.on} type="checkbox" data-autofocus checked={on} onChange={(e) => setOn(e.target.checked)} />
+          <Ak text=" S&ynchronize the users database with Active Directory automatically" />
         </label>
         <div className="grid indent">
           <label htmlFor={ids.minutes} className={on ? '' : 'disabled'}>
