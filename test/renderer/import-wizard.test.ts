@@ -187,6 +187,45 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
       expect(holds).toBe(expected.size);
       const counts = await previewCounts(wizard);
       expect(counts.create).toBe(expected.size);
+      // A preview you can check: each created account's display name and server OU, sortable by any column.
+      const shown = () =>
+        wizard.getByRole('grid', { name: 'Planned changes' }).evaluate((grid) => ({
+          headings: [...grid.querySelectorAll('[role="columnheader"]')].map((h) =>
+            h.textContent!.replace(/ [▲▼]$/, ''),
+          ),
+          rows: [...grid.querySelectorAll('[role="row"]:not([aria-rowindex="1"])')].map((r) =>
+            [...r.querySelectorAll('[role="gridcell"]')].map((c) => c.textContent ?? ''),
+          ),
+        }));
+      const before = await shown();
+      expect(before.headings).toEqual([
+        'Apply',
+        'Action',
+        'Logon name',
+        'Display name',
+        'Server OU',
+        'Changes (old → new) or reason',
+        'Distinguished name',
+      ]);
+      const placedIn = new Map(before.rows.map((r) => [r[2]!, r[4]!]));
+      expect(before.rows.length).toBeGreaterThan(3);
+      for (const r of before.rows) expect(r[4], r[2]).toMatch(/^Staff/);
+      const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+      const logonsSorted = async (sign: 1 | -1) => {
+        const logons = (await shown()).rows.map((r) => r[2]!);
+        return (
+          logons.length > 3 &&
+          !logons.includes('') &&
+          logons.every((l, i) => i === 0 || sign * collator.compare(logons[i - 1]!, l) <= 0)
+        );
+      };
+      await wizard.getByRole('button', { name: 'Logon name' }).click();
+      await expect.poll(() => logonsSorted(1), { timeout: 5000 }).toBe(true);
+      await wizard.getByRole('button', { name: 'Logon name ▲' }).click();
+      await expect.poll(() => logonsSorted(-1), { timeout: 5000 }).toBe(true);
+      expect(await wizard.getByRole('columnheader', { name: /Logon name/ }).getAttribute('aria-sort')).toBe(
+        'descending',
+      );
       const plan = await exportPlan(wizard);
       expect(new Set(plan.filter((p) => p.action === 'create').map((p) => p.guid))).toEqual(new Set(expected.keys()));
       expect(await finish(wizard, 'wizard-new')).toEqual({ ...counts, failed: 0 });
@@ -194,6 +233,8 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
       await wizard.waitFor({ state: 'detached' });
 
       const users = usersJson();
+      // Each account went to the server OU its preview row named.
+      for (const [logon, ou] of placedIn) expect(users.find((u) => u.logon === logon)?.ou, logon).toBe(ou);
       expect(new Set(users.map((u) => u.adGuid!.replace(/[{}]/g, '')))).toEqual(
         new Set(plan.filter((p) => p.action === 'create').map((p) => p.guid)),
       );
