@@ -9,6 +9,7 @@ export function installMenu(send: (command: MenuCommand) => void, quit: () => vo
       submenu: m.items.map((item) => ({
         label: item.label,
         accelerator: item.accelerator,
+        registerAccelerator: !item.keyInWindow,
         click: () => (item.command === 'exit' ? quit() : send(item.command)),
       })),
     })),

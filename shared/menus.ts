@@ -7,8 +7,13 @@ export type MenuCommand = 'exit' | 'integration' | 'import-wizard' | 'schedule' 
 export interface MenuEntry {
   label: string;
   command: MenuCommand;
-  /** Electron accelerator; the renderer handles the same key itself (F1). */
+  /** Electron accelerator, shown in the native menu. */
   accelerator?: string;
+  /**
+   * The window handles the key itself (F1 opens help on the dialog in front), so the native menu only shows it:
+   * registered, it would take the key even while a dialog is open.
+   */
+  keyInWindow?: boolean;
 }
 
 export const MENUS: { label: string; items: MenuEntry[] }[] = [
@@ -24,7 +29,7 @@ export const MENUS: { label: string; items: MenuEntry[] }[] = [
   {
     label: '&Help',
     items: [
-      { label: '&Contents', command: 'help', accelerator: 'F1' },
+      { label: '&Contents', command: 'help', accelerator: 'F1', keyInWindow: true },
       { label: '&About AD Console', command: 'about' },
     ],
   },

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Services } from '../../electron/core/app-services.ts';
 import { addLocalAccount } from '../../electron/core/accounts/local-accounts.ts';
 import { openUsersDatabase } from '../../electron/core/database/users-database.ts';
-import { type BrowserConsole, openBrowserConsole } from '../support/browser.ts';
+import { type BrowserConsole, openBrowserConsole, saveSettingsFromPage } from '../support/browser.ts';
 import { testServices } from '../support/console-services.ts';
 import { BASE_DN, STAFF_OU } from '../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../support/real-parts.ts';
@@ -98,21 +98,8 @@ describe.runIf(realPartsAvailable())('access keys in Chromium', () => {
     opened = await openBrowserConsole(services);
     page = opened.page;
     await page.goto(opened.web.url);
-    const saved = await page.evaluate(
-      async (body) =>
-        (await (
-          await fetch('/api/invoke/settings.save', {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify(body),
-          })
-        ).json()) as { ok: boolean },
-      {
-        settings: dcSettings(dc, { ouPath: `LDAP://${STAFF_OU},${BASE_DN}` }),
-        password: { action: 'set', value: SERVICE_PASSWORD },
-      },
-    );
-    expect(saved.ok).toBe(true);
+    const saved = dcSettings(dc, { ouPath: `LDAP://${STAFF_OU},${BASE_DN}` });
+    expect(await saveSettingsFromPage(page, saved, SERVICE_PASSWORD)).toBe(true);
   });
 
   beforeEach(async () => {

@@ -13,7 +13,7 @@ import type { WebConsole } from '../../electron/core/transport/http-server.ts';
 import { USER_FILTER } from '../../electron/core/directory/account-filter.ts';
 import type { Settings } from '../../shared/settings.ts';
 import { bcscmd } from '../support/bcscmd.ts';
-import { launchChromium, screenshotPath } from '../support/browser.ts';
+import { launchChromium, saveSettingsFromPage, screenshotPath } from '../support/browser.ts';
 import {
   ADMIN_PASSWORD,
   ALL_STAFF_GROUP,
@@ -55,18 +55,7 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
   let proxy: TcpProxy;
   const pageErrors: string[] = [];
 
-  const save = (settings: Settings) =>
-    page.evaluate(
-      async (s) =>
-        (await (
-          await fetch('/api/invoke/settings.save', {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify(s),
-          })
-        ).json()) as { ok: boolean },
-      { settings, password: { action: 'set', value: SERVICE_PASSWORD } },
-    );
+  const save = (settings: Settings, password = SERVICE_PASSWORD) => saveSettingsFromPage(page, settings, password);
 
   beforeAll(async () => {
     proxy = await startTcpProxy(dc.address, 636);
@@ -76,7 +65,7 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(web.url);
-    await expect(save(dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}` }))).resolves.toMatchObject({ ok: true });
+    await expect(save(dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}` }))).resolves.toBe(true);
   });
 
   beforeEach(async () => {
@@ -419,19 +408,7 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
 
   it('shows a refused bind on the Source page in words, with Back working, and imports nothing', async () => {
     const before = databaseContent(file);
-    await page.evaluate(
-      async (s) => {
-        await fetch('/api/invoke/settings.save', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(s),
-        });
-      },
-      {
-        settings: dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}` }),
-        password: { action: 'set', value: 'not-the-password' },
-      },
-    );
+    await save(dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}` }), 'not-the-password');
     try {
       const wizard = await openWizard();
       await next(wizard);
@@ -452,9 +429,7 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
 
   describe('through a relay that can make the DC hang or vanish mid-run', () => {
     beforeAll(async () => {
-      await expect(save(dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}`, port: proxy.port }))).resolves.toMatchObject({
-        ok: true,
-      });
+      await expect(save(dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}`, port: proxy.port }))).resolves.toBe(true);
     });
     afterEach(() => {
       proxy.stallAfter(Infinity);

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Services } from '../../electron/core/app-services.ts';
 import { bcscmd } from '../support/bcscmd.ts';
-import { type BrowserConsole, openBrowserConsole, screenshotPath } from '../support/browser.ts';
+import { type BrowserConsole, openBrowserConsole, saveSettingsFromPage, screenshotPath } from '../support/browser.ts';
 import { testServices } from '../support/console-services.ts';
 import { BASE_DN, STAFF_OU } from '../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../support/real-parts.ts';
@@ -68,21 +68,8 @@ describe.runIf(realPartsAvailable())('modal dialogs and Windows keys in Chromium
     ({ page, pageErrors } = opened);
     page.on('websocket', (ws) => ws.on('framereceived', (frame) => frames.push(String(frame.payload))));
     await page.goto(opened.web.url);
-    const saved = await page.evaluate(
-      async (body) =>
-        (await (
-          await fetch('/api/invoke/settings.save', {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify(body),
-          })
-        ).json()) as { ok: boolean },
-      {
-        settings: dcSettings(dc, { ouPath: `LDAP://OU=LA,OU=Sales,${BASE_DN}` }),
-        password: { action: 'set', value: SERVICE_PASSWORD },
-      },
-    );
-    expect(saved.ok).toBe(true);
+    const settings = dcSettings(dc, { ouPath: `LDAP://OU=LA,OU=Sales,${BASE_DN}` });
+    expect(await saveSettingsFromPage(page, settings, SERVICE_PASSWORD)).toBe(true);
   });
 
   beforeEach(async () => {

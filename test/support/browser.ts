@@ -8,6 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Services } from '../../electron/core/app-services.ts';
 import { RENDERER_DIR } from '../../electron/core/browser-console.ts';
 import { startWebConsole, type WebConsole } from '../../electron/core/transport/http-server.ts';
+import type { Settings } from '../../shared/settings.ts';
 
 /** Playwright gives every launch a fresh temporary profile of its own. */
 export async function launchChromium(): Promise<{ browser: Browser; close: () => Promise<void> }> {
@@ -62,4 +63,23 @@ export async function openBrowserConsole(services: Services): Promise<BrowserCon
       await web.close();
     },
   };
+}
+
+/**
+ * Saves settings and the password from the page, through the browser transport (as the dialog's OK does),
+ * and returns whether the console accepted them.
+ */
+export async function saveSettingsFromPage(page: Page, settings: Settings, password: string): Promise<boolean> {
+  const result = await page.evaluate(
+    async (body) =>
+      (await (
+        await fetch('/api/invoke/settings.save', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).json()) as { ok: boolean },
+    { settings, password: { action: 'set', value: password } },
+  );
+  return result.ok;
 }

@@ -1,20 +1,13 @@
 /**
  * A context menu as Windows has it: opened by right-click, Shift+F10 or the context-menu key, at the item
- * it is about; Up/Down move, Enter or an item's underlined letter chooses, Esc or a click elsewhere closes
- * and gives focus back. An
- * unavailable item is shown greyed with its reason as a tooltip.
+ * it is about; its items behave as every menu's (MenuItems); Esc, Tab or a click elsewhere closes it and
+ * gives focus back.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { createPortal } from 'react-dom';
-import { itemWithKey } from './access-key-text.ts';
-import { Ak } from './Ak.tsx';
+import { type MenuItem, MenuItems } from './MenuItems.tsx';
 
-export interface ContextItem {
-  label: string;
-  onSelect: () => void;
-  /** Why it is unavailable (the item is greyed out), or undefined. */
-  unavailable?: string;
-}
+export type ContextItem = MenuItem;
 
 /** Whether a key press asks for the context menu (Shift+F10 or the context-menu key). */
 export const isContextMenuKey = (e: React.KeyboardEvent) => (e.shiftKey && e.key === 'F10') || e.key === 'ContextMenu';
@@ -30,19 +23,7 @@ export function ContextMenu({
   at: { x: number; y: number };
   onClose: () => void;
 }) {
-  const [active, setActive] = useState(() =>
-    Math.max(
-      0,
-      items.findIndex((i) => !i.unavailable),
-    ),
-  );
-  const refs = useRef<(HTMLButtonElement | null)[]>([]);
   const opener = useRef<HTMLElement | null>(document.activeElement as HTMLElement | null);
-  const close = () => {
-    onClose();
-    opener.current?.focus();
-  };
-  useEffect(() => refs.current[active]?.focus(), [active]);
   useEffect(() => {
     const outside = (e: MouseEvent) => {
       if (!(e.target as HTMLElement).closest('[role="menu"].context-menu')) onClose();
@@ -50,54 +31,23 @@ export function ContextMenu({
     window.addEventListener('mousedown', outside);
     return () => window.removeEventListener('mousedown', outside);
   }, [onClose]);
-  const labels = items.map((i) => i.label);
-  const onKeyDown = (e: React.KeyboardEvent) => {
-    e.stopPropagation();
-    const step = (d: number) => setActive((a) => (a + d + items.length) % items.length);
-    if (e.key === 'ArrowDown') step(1);
-    else if (e.key === 'ArrowUp') step(-1);
-    else if (e.key === 'Home') setActive(0);
-    else if (e.key === 'End') setActive(items.length - 1);
-    else if (e.key === 'Escape' || e.key === 'Tab') close();
-    else if (!e.ctrlKey && !e.altKey && itemWithKey(labels, e.key) >= 0) {
-      const item = items[itemWithKey(labels, e.key)]!;
-      if (!item.unavailable) {
-        onClose();
-        item.onSelect();
-      }
-    } else return;
-    e.preventDefault();
-  };
   return createPortal(
-    <div
-      role="menu"
-      aria-label={label}
+    <MenuItems
+      label={label}
+      items={items}
       className="context-menu"
       style={{ left: at.x, top: at.y }}
-      onKeyDown={onKeyDown}
-    >
-      {items.map((item, i) => (
-        <button
-          key={item.label}
-          ref={(el) => {
-            refs.current[i] = el;
-          }}
-          type="button"
-          role="menuitem"
-          tabIndex={i === active ? 0 : -1}
-          aria-disabled={item.unavailable ? true : undefined}
-          title={item.unavailable}
-          className={item.unavailable ? 'unavailable' : ''}
-          onClick={() => {
-            if (item.unavailable) return;
-            onClose();
-            item.onSelect();
-          }}
-        >
-          <Ak text={item.label} />
-        </button>
-      ))}
-    </div>,
+      onChoose={(item) => {
+        onClose();
+        item.onSelect();
+      }}
+      onOtherKey={(e) => {
+        if (e.key !== 'Escape' && e.key !== 'Tab') return false;
+        onClose();
+        opener.current?.focus();
+        return true;
+      }}
+    />,
     document.body,
   );
 }

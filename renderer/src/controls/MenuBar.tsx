@@ -4,13 +4,9 @@
  * activates, Esc closes. Labels carry their access keys ("&File").
  */
 import { useEffect, useRef, useState } from 'react';
-import { itemWithKey, plainText } from './access-key-text.ts';
 import { Ak } from './Ak.tsx';
+import { type MenuItem, MenuItems } from './MenuItems.tsx';
 
-export interface MenuItem {
-  label: string;
-  onSelect: () => void;
-}
 export interface Menu {
   label: string;
   items: MenuItem[];
@@ -20,7 +16,6 @@ export function MenuBar({ menus }: { menus: Menu[] }) {
   const [open, setOpen] = useState<number | null>(null);
   const [active, setActive] = useState(0);
   const topRefs = useRef<(HTMLButtonElement | null)[]>([]);
-  const itemRefs = useRef<(HTMLButtonElement | null)[]>([]);
   const restoreTo = useRef<HTMLElement | null>(null);
 
   useEffect(() => {
@@ -48,10 +43,6 @@ export function MenuBar({ menus }: { menus: Menu[] }) {
       window.removeEventListener('keyup', up, true);
     };
   }, []);
-
-  useEffect(() => {
-    if (open !== null) itemRefs.current[0]?.focus();
-  }, [open]);
 
   useEffect(() => {
     if (open === null) return;
@@ -109,44 +100,22 @@ export function MenuBar({ menus }: { menus: Menu[] }) {
             <Ak text={menu.label} />
           </button>
           {open === m && (
-            <div role="menu" aria-label={plainText(menu.label)} className="menu">
-              {menu.items.map((item, i) => (
-                <button
-                  key={item.label}
-                  ref={(el) => {
-                    itemRefs.current[i] = el;
-                  }}
-                  type="button"
-                  role="menuitem"
-                  tabIndex={-1}
-                  className="menu-item"
-                  onClick={() => choose(m, item)}
-                  onKeyDown={(e) => {
-                    const count = menu.items.length;
-                    const labels = menu.items.map((x) => x.label);
-                    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-                      e.preventDefault();
-                      itemRefs.current[(i + (e.key === 'ArrowDown' ? 1 : -1) + count) % count]?.focus();
-                    } else if (e.key === 'Escape') {
-                      e.preventDefault();
-                      setOpen(null);
-                      topRefs.current[m]?.focus();
-                    } else if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-                      e.preventDefault();
-                      setOpen(focusTop(m + (e.key === 'ArrowRight' ? 1 : -1)));
-                    } else if (e.key === 'Enter' || e.key === ' ') {
-                      e.preventDefault();
-                      choose(m, item);
-                    } else if (!e.altKey && !e.ctrlKey && itemWithKey(labels, e.key) >= 0) {
-                      e.preventDefault();
-                      choose(m, menu.items[itemWithKey(labels, e.key)]!);
-                    }
-                  }}
-                >
-                  <Ak text={item.label} />
-                </button>
-              ))}
-            </div>
+            <MenuItems
+              key={m}
+              label={menu.label}
+              items={menu.items}
+              className="menu"
+              onChoose={(item) => choose(m, item)}
+              onOtherKey={(e) => {
+                if (e.key === 'Escape') {
+                  setOpen(null);
+                  topRefs.current[m]?.focus();
+                } else if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+                  setOpen(focusTop(m + (e.key === 'ArrowRight' ? 1 : -1)));
+                } else return false;
+                return true;
+              }}
+            />
           )}
         </div>
       ))}

@@ -46,6 +46,14 @@ export interface VirtualTableProps<T> {
   empty?: ReactNode;
 }
 
+/** The order after a click on a heading: that column ascending, or the other way on a second click. */
+export function toggledSort<C extends string>(
+  current: { column: C; descending: boolean },
+  column: string,
+): { column: C; descending: boolean } {
+  return { column: column as C, descending: current.column === column ? !current.descending : false };
+}
+
 const ROW_HEIGHT = 22;
 const OVERSCAN = 10;
 

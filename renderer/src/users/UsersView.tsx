@@ -21,7 +21,7 @@ import { isModalOpen } from '../controls/modal-stack.ts';
 import { usePagedRows } from '../controls/paged-rows.ts';
 import { NO_SELECTION, select, selectedRows, type Selection } from '../controls/selection.ts';
 import { Splitter } from '../controls/Splitter.tsx';
-import { VirtualTable } from '../controls/VirtualTable.tsx';
+import { toggledSort, VirtualTable } from '../controls/VirtualTable.tsx';
 import { saveTextFile } from '../download.ts';
 import { COLUMN_KEYS, DEFAULT_SHOWN, shownColumns } from './account-columns.ts';
 import { AccountActions } from './AccountActions.tsx';
@@ -229,12 +229,7 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
             }}
             layoutKey="accounts"
             sort={sort}
-            onSort={(column) =>
-              setSort((s) => ({
-                column: column as SortColumn,
-                descending: s.column === column ? !s.descending : false,
-              }))
-            }
+            onSort={(column) => setSort((s) => toggledSort(s, column))}
             empty={
               overview && overview.totals.accounts === 0
                 ? 'The users database is empty. Import accounts with Tools → Active Directory Import Wizard….'

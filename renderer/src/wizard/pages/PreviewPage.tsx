@@ -10,7 +10,7 @@ import { MAX_LEFT_OUT, planDetails, type PlannedAction } from '../../../../share
 import type { ApiError } from '../../../../shared/result.ts';
 import { api } from '../../api.ts';
 import { usePagedRows } from '../../controls/paged-rows.ts';
-import { VirtualTable, type Column } from '../../controls/VirtualTable.tsx';
+import { toggledSort, VirtualTable, type Column } from '../../controls/VirtualTable.tsx';
 import { saveTextFile } from '../../download.ts';
 import { ACTION_LABEL, countOf, PREVIEW_ACTIONS, WRITING_ACTIONS } from '../action-words.ts';
 import { ProgressView } from './ProgressView.tsx';
@@ -172,9 +172,7 @@ export function PreviewPage({
           selected={selected}
           onSelect={setSelected}
           sort={sort}
-          onSort={(column) =>
-            setSort((s) => ({ column: column as PlanSort, descending: s.column === column ? !s.descending : false }))
-          }
+          onSort={(column) => setSort((s) => toggledSort(s, column))}
           layoutKey="preview"
           height={260}
           empty="No account in this view."
