@@ -1,6 +1,7 @@
 /** View → Add/Remove Columns…: tick the columns the accounts table shows (the logon name always stays). */
 import { useState } from 'react';
 import type { SortColumn } from '../../../shared/users-view.ts';
+import { Ak } from '../controls/Ak.tsx';
 import { Dialog } from '../controls/Dialog.tsx';
 import { ACCOUNT_COLUMNS, ALWAYS_SHOWN, DEFAULT_SHOWN } from './account-columns.ts';
 
@@ -30,7 +31,7 @@ export function ColumnsDialog({
       buttons={
         <>
           <button type="button" className="left" onClick={() => setTicked(new Set(DEFAULT_SHOWN))}>
-            Restore defaults
+            <Ak text="&Restore defaults" />
           </button>
           <button type="submit" className="default">
             OK

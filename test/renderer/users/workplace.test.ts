@@ -115,6 +115,24 @@ describe.runIf(realPartsAvailable())('the users view as a workplace', () => {
       expect(layout.scrollHeight).toBeLessThanOrEqual(height);
       expect(layout.rightmost).toBeLessThanOrEqual(width);
       expect(layout.statusBottom).toBeLessThanOrEqual(height);
+      // The biggest dialogs fit too, buttons included.
+      for (const [item, title] of [
+        ['Active Directory (LDAP) integration…', 'Active Directory (LDAP) integration'],
+        ['Active Directory Import Wizard…', 'Active Directory Import Wizard'],
+        ['Synchronization schedule…', 'Synchronization schedule'],
+      ]) {
+        await page.getByRole('menuitem', { name: 'Tools' }).click();
+        await page.getByRole('menuitem', { name: item }).click();
+        const dialog = page.getByRole('dialog', { name: title });
+        await dialog.getByRole('button', { name: 'Cancel' }).waitFor();
+        const box = (await dialog.boundingBox())!;
+        const cancel = (await dialog.getByRole('button', { name: 'Cancel' }).boundingBox())!;
+        expect(box.x, title).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width, title).toBeLessThanOrEqual(width);
+        expect(cancel.y + cancel.height, title).toBeLessThanOrEqual(height);
+        await page.keyboard.press('Escape');
+        await expect.poll(() => dialog.count()).toBe(0);
+      }
     }
     expect(shown[1920]).toBeGreaterThan(shown[1024]! + 5);
     await page.setViewportSize({ width: 1100, height: 800 });
