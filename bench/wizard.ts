@@ -12,8 +12,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
 import { startBrowserConsole } from '../electron/core/browser-console.ts';
-import { databaseFile, openUsersDatabase } from '../electron/core/database/users-database.ts';
-import { OuTree } from '../electron/core/database/ou-tree.ts';
+import { databaseFile } from '../electron/core/database/users-database.ts';
 import { createResolver } from '../electron/core/directory/resolver.ts';
 import { startImportJob } from '../electron/core/import/import-job.ts';
 import { runImport } from '../electron/core/import/import-engine.ts';
@@ -22,6 +21,7 @@ import { NETBIOS, SERVICE_ACCOUNT } from '../test/support/directory-fixture.ts';
 import { launchChromium } from '../test/support/browser.ts';
 import { openBenchDc } from './bench-dc.ts';
 import { BENCH_OU } from './seed-bench-ou.ts';
+import { fillDatabase } from './fill-database.ts';
 
 const DIRECTORY_USERS = 20_000;
 const VIEW_ACCOUNTS = 100_000;
@@ -41,36 +41,6 @@ const longTasks = async (page: Page) => {
 };
 const describeTasks = (t: { max: number; over100: number; count: number }) =>
   `longest ${t.max.toFixed(0)} ms (${t.count} tasks > 50 ms, ${t.over100} > 100 ms)`;
-
-function fillDatabase(file: string, count: number): void {
-  const database = openUsersDatabase(file);
-  const { db } = database;
-  const now = new Date().toISOString();
-  const tree = new OuTree(db);
-  const ous = Array.from({ length: 20 }, (_, i) => tree.ensure(['Company', `Division ${i % 4}`, `Team ${i}`], now));
-  const add = db.prepare(
-    'INSERT INTO accounts (logon, logon_key, first_name, last_name, display_name, email, department, enabled, ' +
-      "kind, ou_id, origin, created_at, updated_at) VALUES (?, ?, 'View', ?, ?, ?, ?, ?, 'user', ?, 'local', ?, ?)",
-  );
-  db.exec('BEGIN');
-  for (let i = 0; i < count; i++) {
-    const n = String(i).padStart(6, '0');
-    add.run(
-      `view${n}`,
-      `view${n}`,
-      `User ${n}`,
-      `View User ${n}`,
-      `view${n}@corp.example.test`,
-      ['Sales', 'Support', 'Engineering', 'Finance'][i % 4]!,
-      i % 10 === 0 ? 0 : 1,
-      ous[i % ous.length]!,
-      now,
-      now,
-    );
-  }
-  db.exec('COMMIT');
-  database.close();
-}
 
 const { dc, cache, stop } = await openBenchDc(DIRECTORY_USERS);
 const { browser, close: closeBrowser } = await launchChromium();
