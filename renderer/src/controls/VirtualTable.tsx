@@ -3,7 +3,8 @@
  * from `getRow` (undefined while a page loads); `onRange` asks for what is about to be shown. Keyboard:
  * the body is one focusable grid; arrows, Page Up/Down, Home/End move the selection (with Shift: extend
  * it; Ctrl+Space toggles a row, Ctrl+A selects all, when the table takes several). Without a fixed
- * `height` it fills its container. Column edges are dragged to resize (remembered under `layoutKey`);
+ * `height` it fills its container. Column edges are dragged to resize, or double-clicked to fit the widest
+ * text in view (remembered under `layoutKey`);
  * a truncated cell shows its whole text as a tooltip.
  */
 import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
@@ -108,14 +109,19 @@ export function VirtualTable<T>({
     return () => observer.disconnect();
   }, [fixedHeight]);
 
+  /** Every column's width as drawn now, in pixels (a resize turns them all into pixel widths). */
+  const drawnWidths = (): Widths => {
+    const cells = [...(head.current?.querySelectorAll<HTMLElement>('[role="columnheader"]') ?? [])];
+    return Object.fromEntries(
+      columns.map((c, i) => [c.key, Math.round(cells[i]?.getBoundingClientRect().width ?? 100)]),
+    );
+  };
+
   /** Dragging a heading's right edge: every column takes its drawn width, then the dragged one follows. */
   const startResize = (event: React.PointerEvent, key: string) => {
     event.preventDefault();
     event.stopPropagation();
-    const cells = [...(head.current?.querySelectorAll<HTMLElement>('[role="columnheader"]') ?? [])];
-    const drawn: Widths = Object.fromEntries(
-      columns.map((c, i) => [c.key, Math.round(cells[i]?.getBoundingClientRect().width ?? 100)]),
-    );
+    const drawn = drawnWidths();
     const startX = event.clientX;
     const startWidth = drawn[key]!;
     let latest = drawn;
@@ -130,6 +136,23 @@ export function VirtualTable<T>({
     };
     window.addEventListener('pointermove', move);
     window.addEventListener('pointerup', up);
+  };
+
+  /** Double-click on a heading's edge: the column takes the width of its widest text in view, as on Windows. */
+  const autoFit = (key: string) => {
+    const index = columns.findIndex((c) => c.key === key);
+    const cells = [
+      ...(head.current?.querySelectorAll<HTMLElement>(`[role="columnheader"]:nth-child(${index + 1}) .vsort`) ?? []),
+      ...(body.current?.querySelectorAll<HTMLElement>(`[role="row"] > [role="gridcell"]:nth-child(${index + 1})`) ??
+        []),
+    ];
+    const widest = Math.max(0, ...cells.map((c) => c.scrollWidth));
+    if (widest === 0) return;
+    const drawn = drawnWidths();
+    // The cell's padding (6 px a side) around its text.
+    const next = { ...drawn, [key]: clampWidth(widest + 14) };
+    setWidths(next);
+    saveWidths(layoutKey, next);
   };
 
   // Infotips, as Windows list views show them: only a cell whose text is cut off gets one.
@@ -289,6 +312,7 @@ export function VirtualTable<T>({
                 aria-orientation="vertical"
                 aria-label={`Resize ${c.title}`}
                 onPointerDown={(e) => startResize(e, c.key)}
+                onDoubleClick={() => autoFit(c.key)}
               />
             </div>
           ))}

@@ -16,7 +16,14 @@ function read(name: string): unknown {
     return null;
   }
 }
-const write = (name: string, value: unknown) => localStorage.setItem(PREFIX + name, JSON.stringify(value));
+/** Remembering is a convenience: storage that is full or switched off leaves the layout as it is now. */
+function write(name: string, value: unknown): void {
+  try {
+    localStorage.setItem(PREFIX + name, JSON.stringify(value));
+  } catch {
+    // nothing to do: the layout stays for this session only
+  }
+}
 
 export const clampWidth = (w: number) => Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, w)));
 

@@ -155,10 +155,17 @@ describe.runIf(realPartsAvailable())('the users view as a workplace', () => {
     await page.mouse.move(edge.x + 83, edge.y + 5, { steps: 5 });
     await page.mouse.up();
     await expect.poll(async () => (await heading.boundingBox())!.width).toBeCloseTo(before + 80, -1);
+    // A double-click on the edge fits the column to its widest text in view: the long name shows whole.
+    await page.getByRole('separator', { name: 'Resize Display name' }).dblclick();
+    const long = row('ad000').getByRole('gridcell', { name: LONG_NAME });
+    await expect
+      .poll(() => long.evaluate((cell) => cell.scrollWidth <= cell.clientWidth && cell.clientWidth > 300))
+      .toBe(true);
     const after = (await heading.boundingBox())!.width;
     await reopen();
     expect((await tree.boundingBox())!.width).toBeCloseTo(treeBefore + 100, -1);
     expect((await heading.boundingBox())!.width).toBeCloseTo(after, 0);
+    expect(after).toBeGreaterThan(before + 80);
     await page.evaluate(() => localStorage.clear());
     await reopen();
   });
