@@ -1,4 +1,7 @@
-/** A users database filled directly with `count` local accounts in 20 OUs (the views do not care where accounts came from). */
+/**
+ * A users database filled directly with `count` local accounts in 20 OUs (the views do not care where accounts
+ * came from).
+ */
 import { openUsersDatabase } from '../electron/core/database/users-database.ts';
 import { OuTree } from '../electron/core/database/ou-tree.ts';
 
