@@ -17,7 +17,7 @@ const visible = (el: HTMLElement) => el.getClientRects().length > 0 && !el.close
 
 /** The control an underlined letter belongs to. */
 function controlOf(mark: HTMLElement): HTMLElement | null {
-  const owner = mark.closest<HTMLElement>('button, label, [role="menuitem"], [role="tab"], legend');
+  const owner = mark.closest<HTMLElement>('button, label, [role="menuitem"]');
   if (!owner) return null;
   if (owner instanceof HTMLLabelElement) return owner.control ?? owner.querySelector('input, select, textarea');
   return owner;
