@@ -3,7 +3,7 @@
  * it is about; its items behave as every menu's (MenuItems); Esc, Tab or a click elsewhere closes it and
  * gives focus back.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { type MenuItem, MenuItems } from './MenuItems.tsx';
 
@@ -24,6 +24,17 @@ export function ContextMenu({
   onClose: () => void;
 }) {
   const opener = useRef<HTMLElement | null>(document.activeElement as HTMLElement | null);
+  const menu = useRef<HTMLDivElement>(null);
+  const [place, setPlace] = useState(at);
+  // As on Windows, a menu that would leave the window opens to the left of / above the point instead.
+  useLayoutEffect(() => {
+    const box = menu.current?.getBoundingClientRect();
+    if (!box) return;
+    setPlace({
+      x: at.x + box.width > window.innerWidth ? Math.max(0, at.x - box.width) : at.x,
+      y: at.y + box.height > window.innerHeight ? Math.max(0, at.y - box.height) : at.y,
+    });
+  }, [at]);
   useEffect(() => {
     const outside = (e: MouseEvent) => {
       if (!(e.target as HTMLElement).closest('[role="menu"].context-menu')) onClose();
@@ -36,7 +47,8 @@ export function ContextMenu({
       label={label}
       items={items}
       className="context-menu"
-      style={{ left: at.x, top: at.y }}
+      style={{ left: place.x, top: place.y }}
+      menuRef={menu}
       onChoose={(item) => {
         onClose();
         item.onSelect();

@@ -22,6 +22,7 @@ export function MenuItems({
   style,
   onChoose,
   onOtherKey,
+  menuRef,
 }: {
   label: string;
   items: MenuItem[];
@@ -31,6 +32,7 @@ export function MenuItems({
   onChoose: (item: MenuItem) => void;
   /** A key the list does not handle itself; returns whether it was used. */
   onOtherKey: (e: React.KeyboardEvent) => boolean;
+  menuRef?: React.Ref<HTMLDivElement>;
 }) {
   const [active, setActive] = useState(() =>
     Math.max(
@@ -63,7 +65,14 @@ export function MenuItems({
     e.preventDefault();
   };
   return (
-    <div role="menu" aria-label={plainText(label)} className={className} style={style} onKeyDown={onKeyDown}>
+    <div
+      ref={menuRef}
+      role="menu"
+      aria-label={plainText(label)}
+      className={className}
+      style={style}
+      onKeyDown={onKeyDown}
+    >
       {items.map((item, i) => (
         <button
           key={item.label}

@@ -4,7 +4,7 @@
  * the body is one focusable grid; arrows, Page Up/Down, Home/End move the selection (with Shift: extend
  * it; Ctrl+Space toggles a row, Ctrl+A selects all, when the table takes several). Without a fixed
  * `height` it fills its container. Column edges are dragged to resize, or double-clicked to fit the widest
- * text in view (remembered under `layoutKey`);
+ * text in view (Ctrl+Plus: every column), remembered under `layoutKey`;
  * a truncated cell shows its whole text as a tooltip.
  */
 import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
@@ -138,26 +138,33 @@ export function VirtualTable<T>({
     window.addEventListener('pointerup', up);
   };
 
-  /** Double-click on a heading's edge: the column takes the width of its widest text in view, as on Windows. */
-  const autoFit = (key: string) => {
-    const index = columns.findIndex((c) => c.key === key);
-    const cells = [
-      ...(head.current?.querySelectorAll<HTMLElement>(`[role="columnheader"]:nth-child(${index + 1}) .vsort`) ?? []),
-      ...(body.current?.querySelectorAll<HTMLElement>(`[role="row"] > [role="gridcell"]:nth-child(${index + 1})`) ??
-        []),
-    ];
-    const widest = Math.max(0, ...cells.map((c) => c.scrollWidth));
-    if (widest === 0) return;
-    const drawn = drawnWidths();
-    // The cell's padding (6 px a side) around its text.
-    const next = { ...drawn, [key]: clampWidth(widest + 14) };
+  /**
+   * Double-click on a heading's edge (or Ctrl+Plus for every column): a column takes the width of its widest
+   * text in view, heading included, as on Windows.
+   */
+  const fitColumns = (keys: string[]) => {
+    const next = drawnWidths();
+    for (const key of keys) {
+      const nth = columns.findIndex((c) => c.key === key) + 1;
+      const heading = head.current?.querySelector<HTMLElement>(`[role="columnheader"]:nth-child(${nth})`);
+      const cells = [
+        ...(body.current?.querySelectorAll<HTMLElement>(`[role="row"] > [role="gridcell"]:nth-child(${nth})`) ?? []),
+      ];
+      // A cell's scrollWidth includes its padding; the heading's text is its sort button (or the cell itself).
+      const widest = Math.max(
+        heading ? (heading.querySelector<HTMLElement>('.vsort')?.scrollWidth ?? heading.scrollWidth - 12) + 12 : 0,
+        ...cells.map((c) => c.scrollWidth),
+      );
+      if (widest > 0) next[key] = clampWidth(widest + 2);
+    }
     setWidths(next);
     saveWidths(layoutKey, next);
   };
 
   // Infotips, as Windows list views show them: only a cell whose text is cut off gets one.
   const onMouseOver = (event: React.MouseEvent) => {
-    const cell = (event.target as HTMLElement).closest<HTMLElement>('.vcell');
+    // A heading's text is its sort button, which is what gets cut off.
+    const cell = (event.target as HTMLElement).closest<HTMLElement>('.vsort, .vcell');
     if (!cell) return;
     if (cell.scrollWidth > cell.clientWidth) cell.title = cell.textContent ?? '';
     else cell.removeAttribute('title');
@@ -207,6 +214,9 @@ export function VirtualTable<T>({
     } else if (event.key in next) {
       event.preventDefault();
       moveTo(next[event.key]!, marked && event.shiftKey ? 'range' : 'only');
+    } else if (event.ctrlKey && (event.key === '+' || event.code === 'NumpadAdd')) {
+      event.preventDefault();
+      fitColumns(columns.map((c) => c.key));
     } else if (marked && event.ctrlKey && (event.key === 'a' || event.key === 'A')) {
       event.preventDefault();
       if (rowCount > 0) onSelect?.(selected ?? 0, 'all');
@@ -312,7 +322,7 @@ export function VirtualTable<T>({
                 aria-orientation="vertical"
                 aria-label={`Resize ${c.title}`}
                 onPointerDown={(e) => startResize(e, c.key)}
-                onDoubleClick={() => autoFit(c.key)}
+                onDoubleClick={() => fitColumns([c.key])}
               />
             </div>
           ))}

@@ -177,10 +177,21 @@ describe.runIf(realPartsAvailable())('the users view as a workplace', () => {
     const short = row('ad001').getByRole('gridcell', { name: 'Ann Lee 1', exact: true });
     await short.hover();
     expect(await short.getAttribute('title')).toBeNull();
+    // Ctrl+Plus in the table fits every column to its widest text in view, as Windows list views do.
+    await row('ad001').click();
+    await page.keyboard.press('Control+NumpadAdd');
+    await expect.poll(() => long.evaluate((cell) => cell.scrollWidth <= cell.clientWidth)).toBe(true);
+    await page.evaluate(() => localStorage.clear());
+    await reopen();
   });
 
   it('offers the account actions on right-click and Shift+F10, unavailable with a reason for AD ones', async () => {
-    await row('ad005').click({ button: 'right' });
+    // Right-clicked near the window's right edge, the menu opens to the left of the pointer, inside the window.
+    const edge = (await row('ad005').boundingBox())!;
+    await page.mouse.click(edge.x + edge.width - 4, edge.y + 4, { button: 'right' });
+    const box = (await menu().boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(page.viewportSize()!.width);
+    expect(box.x + box.width).toBeLessThanOrEqual(edge.x + edge.width);
     const disable = menu().getByRole('menuitem', { name: 'Disable' });
     expect(await disable.getAttribute('aria-disabled')).toBe('true');
     expect(await disable.getAttribute('title')).toMatch(/Managed in Active Directory: change it there/);
@@ -225,6 +236,17 @@ describe.runIf(realPartsAvailable())('the users view as a workplace', () => {
     await expect.poll(status).toMatch(/· 4 selected/);
     await toolbar.getByRole('button', { name: 'Enable' }).click();
     await expect.poll(() => sql(file, 'SELECT count(*) AS n FROM accounts WHERE enabled = 0')).toEqual([{ n: 0 }]);
+    // The keyboard selects the same way: Shift+arrows extend from the anchor, Ctrl+A takes every row.
+    await row('loc01').click();
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    await expect.poll(status).toMatch(/· 3 selected/);
+    await page.keyboard.press('Control+a');
+    await expect.poll(status).toMatch(new RegExp(`· ${AD_ACCOUNTS + LOCAL.length} selected`));
+    expect(await change.getAttribute('title')).toBe(
+      `${AD_ACCOUNTS} of the ${AD_ACCOUNTS + LOCAL.length} selected accounts are managed in Active Directory: ` +
+        'change them there; the next sync brings the change in.',
+    );
   });
 
   it('finds accounts by several fields with Ctrl+F over the whole database, and shows all again', async () => {
