@@ -5,6 +5,7 @@
  */
 import { useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
+import { Ak } from './Ak.tsx';
 import { pushModal } from './modal-stack.ts';
 
 // The title bar's close button (tabindex -1) is for the mouse, as in Windows: focus never lands on it.
@@ -131,5 +132,27 @@ export function Dialog({
       </form>
     </div>,
     document.body,
+  );
+}
+
+/** The default button (OK, or `ok` with its access key) and Cancel, as Windows dialogs end. */
+export function OkCancel({
+  onCancel,
+  disabled = false,
+  ok = 'OK',
+}: {
+  onCancel: () => void;
+  disabled?: boolean;
+  ok?: string;
+}) {
+  return (
+    <>
+      <button type="submit" className="default" disabled={disabled}>
+        <Ak text={ok} />
+      </button>
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+    </>
   );
 }

@@ -2,7 +2,7 @@
 import { Ak } from './Ak.tsx';
 import { useId, useState } from 'react';
 import type { ApiError } from '../../../shared/result.ts';
-import { Dialog } from './Dialog.tsx';
+import { Dialog, OkCancel } from './Dialog.tsx';
 import { ErrorText } from './ErrorText.tsx';
 
 export function PromptDialog({
@@ -41,16 +41,7 @@ export function PromptDialog({
       help={help}
       onCancel={onCancel}
       onSubmit={() => void submit()}
-      buttons={
-        <>
-          <button type="submit" className="default" disabled={busy || value.trim() === ''}>
-            OK
-          </button>
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        </>
-      }
+      buttons={<OkCancel onCancel={onCancel} disabled={busy || value.trim() === ''} />}
     >
       {note && <p>{note}</p>}
       <div className="grid">

@@ -1,7 +1,28 @@
 /**
  * A movable splitter between two panes, as in the Windows consoles: drag it, or focus it and use the
- * arrow keys (10 px a step). The size it sets is the pane before it (vertical) or after it (horizontal).
+ * arrow keys (10 px a step). The size it sets is the pane before it (vertical) or after it (horizontal);
+ * `usePaneSize` keeps that size and remembers it.
  */
+import { useState } from 'react';
+import { loadSize, saveSize } from './layout-store.ts';
+
+export interface Pane {
+  /** Where the size is remembered. */
+  name: string;
+  fallback: number;
+  min: number;
+  max: number;
+}
+
+/** A pane's size, remembered across sessions, and the props its splitter needs. */
+export function usePaneSize(pane: Pane) {
+  const [size, setSize] = useState(() => loadSize(pane.name, pane.fallback, pane.min, pane.max));
+  return {
+    size,
+    splitter: { size, min: pane.min, max: pane.max, onSize: setSize, onDone: (n: number) => saveSize(pane.name, n) },
+  };
+}
+
 export function Splitter({
   label,
   orientation,

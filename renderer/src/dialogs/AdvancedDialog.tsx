@@ -11,7 +11,7 @@ import {
   type Security,
   type Settings,
 } from '../../../shared/settings.ts';
-import { Dialog } from '../controls/Dialog.tsx';
+import { Dialog, OkCancel } from '../controls/Dialog.tsx';
 import { focusField } from '../controls/focus-field.ts';
 import { BrowseDialog } from './BrowseDialog.tsx';
 
@@ -233,16 +233,7 @@ export function AdvancedDialog({
       width={600}
       onCancel={onCancel}
       onSubmit={apply}
-      buttons={
-        <>
-          <button type="submit" className="default">
-            OK
-          </button>
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        </>
-      }
+      buttons={<OkCancel onCancel={onCancel} />}
     >
       <fieldset>
         <legend>Container</legend>

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { BrowseNode } from '../../../shared/contract.ts';
 import type { Settings } from '../../../shared/settings.ts';
-import { Dialog } from '../controls/Dialog.tsx';
+import { Dialog, OkCancel } from '../controls/Dialog.tsx';
 import { useDirectoryTree } from '../controls/directory-tree.ts';
 import { DirectoryTree } from '../controls/DirectoryTree.tsx';
 import { focusTreeItem, useTreeKeys } from '../controls/tree-keys.ts';
@@ -69,16 +69,7 @@ export function BrowseDialog({
       width={520}
       onCancel={onCancel}
       onSubmit={() => selected && onPick(selected)}
-      buttons={
-        <>
-          <button type="submit" className="default" disabled={!selected}>
-            OK
-          </button>
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        </>
-      }
+      buttons={<OkCancel onCancel={onCancel} disabled={!selected} />}
     >
       <p>Choose the organizational unit or container whose accounts the server imports.</p>
       <div className="tree-box" ref={box}>

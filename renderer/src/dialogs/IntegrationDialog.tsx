@@ -6,7 +6,7 @@ import type { ApiError } from '../../../shared/result.ts';
 import { settingsProblems, type Settings } from '../../../shared/settings.ts';
 import { passwordTargetOf, sameTarget } from '../../../shared/password-target.ts';
 import { api } from '../api.ts';
-import { Dialog } from '../controls/Dialog.tsx';
+import { Dialog, OkCancel } from '../controls/Dialog.tsx';
 import { focusField } from '../controls/focus-field.ts';
 import { MessageBox } from '../controls/MessageBox.tsx';
 import { AdvancedDialog } from './AdvancedDialog.tsx';
@@ -123,12 +123,7 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
             <button type="button" className="left" disabled={busy !== null} onClick={() => void test()}>
               {busy === 'test' ? 'Testing…' : <Ak text="&Test connection" />}
             </button>
-            <button type="submit" className="default" disabled={busy !== null}>
-              OK
-            </button>
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
+            <OkCancel onCancel={onClose} disabled={busy !== null} />
           </>
         }
       >

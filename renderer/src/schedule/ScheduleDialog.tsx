@@ -12,7 +12,7 @@ import { NUMBER_RANGES, TIME_OF_DAY } from '../../../shared/settings.ts';
 import type { ScheduleView } from '../../../shared/sync-status.ts';
 import { api } from '../api.ts';
 import { ConfirmBox } from '../controls/ConfirmBox.tsx';
-import { Dialog } from '../controls/Dialog.tsx';
+import { Dialog, OkCancel } from '../controls/Dialog.tsx';
 import { ErrorText } from '../controls/ErrorText.tsx';
 import { RunsTable } from '../controls/RunsTable.tsx';
 import { focusField } from '../controls/focus-field.ts';
@@ -148,12 +148,7 @@ export function ScheduleDialog({ onClose, onOpenWizard }: { onClose: () => void;
             >
               <Ak text="&Run now" />
             </button>
-            <button type="submit" className="default">
-              OK
-            </button>
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
+            <OkCancel onCancel={onClose} />
           </>
         }
       >

@@ -11,7 +11,7 @@ import { api } from '../api.ts';
 import { Ak } from '../controls/Ak.tsx';
 import { ConfirmBox } from '../controls/ConfirmBox.tsx';
 import { ContextMenu, type ContextItem } from '../controls/ContextMenu.tsx';
-import { Dialog } from '../controls/Dialog.tsx';
+import { Dialog, OkCancel } from '../controls/Dialog.tsx';
 import { ErrorText } from '../controls/ErrorText.tsx';
 import { PromptDialog } from '../controls/PromptDialog.tsx';
 
@@ -51,16 +51,7 @@ function NewAccountDialog({ onDone }: { onDone: () => void }) {
       help="account"
       onCancel={onDone}
       onSubmit={() => void submit()}
-      buttons={
-        <>
-          <button type="submit" className="default" disabled={busy || draft.logon.trim() === ''}>
-            OK
-          </button>
-          <button type="button" onClick={onDone}>
-            Cancel
-          </button>
-        </>
-      }
+      buttons={<OkCancel onCancel={onDone} disabled={busy || draft.logon.trim() === ''} />}
     >
       <p>A local account logs on to the IM server with a password set here; AD sync never touches it.</p>
       <div className="grid">
@@ -95,16 +86,7 @@ function SetPasswordDialog({ logon, onDone }: { logon: string; onDone: () => voi
       help="account"
       onCancel={onDone}
       onSubmit={() => void submit()}
-      buttons={
-        <>
-          <button type="submit" className="default" disabled={busy || password === '' || password !== again}>
-            OK
-          </button>
-          <button type="button" onClick={onDone}>
-            Cancel
-          </button>
-        </>
-      }
+      buttons={<OkCancel onCancel={onDone} disabled={busy || password === '' || password !== again} />}
     >
       <div className="grid">
         <label htmlFor={ids.password}>

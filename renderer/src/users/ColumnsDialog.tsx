@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { SortColumn } from '../../../shared/users-view.ts';
 import { Ak } from '../controls/Ak.tsx';
-import { Dialog } from '../controls/Dialog.tsx';
+import { Dialog, OkCancel } from '../controls/Dialog.tsx';
 import { ACCOUNT_COLUMNS, ALWAYS_SHOWN, DEFAULT_SHOWN } from './account-columns.ts';
 
 export function ColumnsDialog({
@@ -33,12 +33,7 @@ export function ColumnsDialog({
           <button type="button" className="left" onClick={() => setTicked(new Set(DEFAULT_SHOWN))}>
             <Ak text="&Restore defaults" />
           </button>
-          <button type="submit" className="default">
-            OK
-          </button>
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
+          <OkCancel onCancel={onCancel} />
         </>
       }
     >

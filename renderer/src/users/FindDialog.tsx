@@ -7,7 +7,7 @@ import { useId, useState } from 'react';
 import { type AccountFind, EMPTY_FIND } from '../../../shared/users-view.ts';
 import { plainText } from '../controls/access-key-text.ts';
 import { Ak } from '../controls/Ak.tsx';
-import { Dialog } from '../controls/Dialog.tsx';
+import { Dialog, OkCancel } from '../controls/Dialog.tsx';
 
 const TEXT_FIELDS: [keyof AccountFind, string][] = [
   ['logon', '&Logon name'],
@@ -40,12 +40,7 @@ export function FindDialog({
           <button type="button" className="left" onClick={() => setDraft(EMPTY_FIND)}>
             <Ak text="Clear &all" />
           </button>
-          <button type="submit" className="default">
-            <Ak text="F&ind Now" />
-          </button>
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
+          <OkCancel onCancel={onCancel} ok="F&ind Now" />
         </>
       }
     >

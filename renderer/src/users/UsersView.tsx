@@ -16,11 +16,11 @@ import {
 import { api } from '../api.ts';
 import { Ak } from '../controls/Ak.tsx';
 import { ErrorText } from '../controls/ErrorText.tsx';
-import { loadNames, loadSize, saveNames, saveSize } from '../controls/layout-store.ts';
+import { loadNames, saveNames } from '../controls/layout-store.ts';
 import { isModalOpen } from '../controls/modal-stack.ts';
 import { usePagedRows } from '../controls/paged-rows.ts';
 import { NO_SELECTION, select, selectedRows, type Selection } from '../controls/selection.ts';
-import { Splitter } from '../controls/Splitter.tsx';
+import { Splitter, usePaneSize } from '../controls/Splitter.tsx';
 import { toggledSort, VirtualTable } from '../controls/VirtualTable.tsx';
 import { saveTextFile } from '../download.ts';
 import { COLUMN_KEYS, DEFAULT_SHOWN, shownColumns } from './account-columns.ts';
@@ -69,10 +69,8 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
   const [properties, setProperties] = useState<AccountRecord | null>(null);
   const [dialog, setDialog] = useState<'find' | 'columns' | null>(null);
   const [shown, setShown] = useState(() => loadNames('accountColumns', DEFAULT_SHOWN, COLUMN_KEYS));
-  const [treeWidth, setTreeWidth] = useState(() => loadSize(TREE.name, TREE.fallback, TREE.min, TREE.max));
-  const [detailsHeight, setDetailsHeight] = useState(() =>
-    loadSize(DETAILS.name, DETAILS.fallback, DETAILS.min, DETAILS.max),
-  );
+  const tree = usePaneSize(TREE);
+  const details = usePaneSize(DETAILS);
 
   const loadOverview = useCallback(() => {
     void api.invoke('users.overview', {}).then((r) => {
@@ -140,7 +138,7 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
 
   return (
     <main className="workspace" aria-label="Users">
-      <nav className="tree-pane" aria-label="Organizational units" style={{ width: treeWidth }}>
+      <nav className="tree-pane" aria-label="Organizational units" style={{ width: tree.size }}>
         {overview ? (
           <OuTreePane
             ous={overview.ous}
@@ -155,15 +153,7 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
           </p>
         )}
       </nav>
-      <Splitter
-        label="OU tree width"
-        orientation="vertical"
-        size={treeWidth}
-        min={TREE.min}
-        max={TREE.max}
-        onSize={setTreeWidth}
-        onDone={(w) => saveSize(TREE.name, w)}
-      />
+      <Splitter label="OU tree width" orientation="vertical" {...tree.splitter} />
       <section className="list-pane" aria-label="Accounts">
         <div className="row toolbar" role="toolbar" aria-label="View">
           <button type="button" title="Read the accounts again (F5)" onClick={() => reload()}>
@@ -243,16 +233,8 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
           onMenuClose={() => setAccountMenu(null)}
           onProperties={setProperties}
         />
-        <Splitter
-          label="Details pane height"
-          orientation="horizontal"
-          size={detailsHeight}
-          min={DETAILS.min}
-          max={DETAILS.max}
-          onSize={setDetailsHeight}
-          onDone={(h) => saveSize(DETAILS.name, h)}
-        />
-        <div className="details-area" style={{ height: detailsHeight }}>
+        <Splitter label="Details pane height" orientation="horizontal" {...details.splitter} />
+        <div className="details-area" style={{ height: details.size }}>
           <AccountDetails account={current ?? null} />
         </div>
         {properties && <AccountProperties account={properties} onClose={() => setProperties(null)} />}
