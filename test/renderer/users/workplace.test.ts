@@ -13,6 +13,7 @@ import type { Services } from '../../../electron/core/app-services.ts';
 import { openUsersDatabase } from '../../../electron/core/database/users-database.ts';
 import { type BrowserConsole, openBrowserConsole, screenshotPath } from '../../support/browser.ts';
 import { testServices } from '../../support/console-services.ts';
+import { parseCsv } from '../../support/csv.ts';
 import { realPartsAvailable } from '../../support/real-parts.ts';
 import { tempDirFor } from '../../support/temp-dir.ts';
 import { sql } from '../../support/users-db.ts';
@@ -264,6 +265,15 @@ describe.runIf(realPartsAvailable())('the users view as a workplace', () => {
     await expect
       .poll(status)
       .toMatch(new RegExp(`^${expected} accounts in .* found by department contains "sales", from Active Directory`));
+    // Export List… saves what Find found, every row of it.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export List…' }).click(),
+    ]);
+    const [header, ...lines] = parseCsv(fs.readFileSync(await download.path(), 'utf8').replace(/^\ufeff/, ''));
+    const department = header!.indexOf('department');
+    expect(lines).toHaveLength(expected);
+    expect(new Set(lines.map((l) => l[department]))).toEqual(new Set(['Sales']));
     await page.getByRole('button', { name: 'Show all accounts' }).click();
     await expect
       .poll(status)
