@@ -2,6 +2,7 @@
  * How the scheduled sync is doing, as `bcscmd /STATUS /JSON`, the console's schedule dialog and its status
  * bar show it: the schedule, the service's check-ins, the last scheduled run, and what holds it up.
  */
+import { utcText } from './utc-text.ts';
 import type { RunSummary } from './users-view.ts';
 
 export type ScheduleHealth = 'ok' | 'off' | 'failing' | 'waiting' | 'paused' | 'missing';
@@ -55,7 +56,7 @@ export function scheduleSummary(s: SyncStatus, counts: (r: RunSummary) => string
       return 'Scheduled sync is off';
     case 'missing':
       return s.service
-        ? `${every}: no service has checked in since ${s.service.lastHeartbeat.replace('T', ' ').slice(0, 16)} UTC`
+        ? `${every}: no service has checked in since ${utcText(s.service.lastHeartbeat)}`
         : `${every}: no sync service has checked in yet (install one with bcscmd /INSTALLSERVICE)`;
     case 'waiting':
       return (

@@ -1,4 +1,5 @@
 /** bcscmd's users-database commands: /LDAP, /USERS, /HISTORY, /REPORT. */
+import { utcText } from '../../../shared/utc-text.ts';
 import type { DatabaseSync } from 'node:sqlite';
 import { databaseFile, openUsersDatabase } from '../database/users-database.ts';
 import { listAccounts } from '../database/accounts.ts';
@@ -174,7 +175,7 @@ function withDatabase<T>(dataDir: string, work: (db: DatabaseSync) => T): T {
 function runResultText(r: RunRecord): string {
   if (r.status === 'succeeded') return countsText(r.counts);
   if (r.status === 'running')
-    return `since ${r.startedAt.replace('T', ' ').slice(0, 19)} UTC${r.host ? ` on ${r.host}, pid ${r.pid}` : ''}`;
+    return `since ${utcText(r.startedAt, 'second')}${r.host ? ` on ${r.host}, pid ${r.pid}` : ''}`;
   return r.error ?? '';
 }
 

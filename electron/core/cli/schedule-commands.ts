@@ -1,4 +1,5 @@
 /** bcscmd's scheduled-sync commands: /SERVICE, /STATUS, /RUNNOW, /RESUME, /INSTALLSERVICE. */
+import { utcText } from '../../../shared/utc-text.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { countsText, everyNth } from '../../../shared/import-run.ts';
@@ -75,7 +76,7 @@ function withDatabase<T>(
   }
 }
 
-const utc = (iso: string | null) => (iso ? `${iso.replace('T', ' ').slice(0, 19)} UTC` : '—');
+const utc = (iso: string | null) => (iso ? utcText(iso, 'second') : '—');
 
 function statusText(s: SyncStatus): string {
   const lines = [scheduleSummary(s, (r) => countsText(r.counts, { unchanged: false })), ''];

@@ -3,6 +3,7 @@
  * (one at a time), since when, when it last checked in and when it runs next. `bcscmd /STATUS` and the
  * console read it; a second service refuses to start while the first one lives.
  */
+import { utcText } from '../../../shared/utc-text.ts';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { DatabaseSync } from 'node:sqlite';
@@ -30,8 +31,6 @@ interface ServiceRow {
   stopped_at: string | null;
 }
 
-const utc = (iso: string) => `${iso.replace('T', ' ').slice(0, 16)} UTC`;
-
 export function readService(db: DatabaseSync, now = new Date()): ServiceRecord | null {
   const row = db.prepare('SELECT * FROM sync_service WHERE id = 1').get() as ServiceRow | undefined;
   if (!row) return null;
@@ -56,7 +55,7 @@ export function registerService(db: DatabaseSync, now = new Date()): string {
       throw new Failure(
         'service-running',
         `A sync service already runs on this data folder: pid ${other.pid} on ${other.host}, since ` +
-          `${utc(other.since)} (last check-in ${utc(other.heartbeatAt)}).`,
+          `${utcText(other.since)} (last check-in ${utcText(other.heartbeatAt)}).`,
         'Stop that one first (systemctl stop ad-console-sync, or end the process), or give this one another /DATA.',
       );
     const at = now.toISOString();

@@ -4,6 +4,7 @@
  * pid, host, since) so that whoever is refused can say who runs; a heartbeat tells a live holder from a
  * dead one, and a holder on this machine whose process has ended is recognised at once.
  */
+import { utcText } from '../../../shared/utc-text.ts';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { DatabaseSync } from 'node:sqlite';
@@ -42,10 +43,8 @@ const HOLDER_WORDS: Record<StartedBy, string> = {
   'on-the-fly': 'an on-the-fly import',
 };
 
-const utc = (iso: string) => `${iso.replace('T', ' ').slice(0, 16)} UTC`;
-
 export const describeHolder = (h: LockHolder): string =>
-  `${HOLDER_WORDS[h.holder]}, pid ${h.pid} on ${h.host}, started ${utc(h.startedAt)}`;
+  `${HOLDER_WORDS[h.holder]}, pid ${h.pid} on ${h.host}, started ${utcText(h.startedAt)}`;
 
 export class SyncRunning extends Failure {
   readonly holder: LockHolder;
