@@ -38,6 +38,8 @@ export interface VirtualTableProps<T> {
   onContextMenu?: (index: number | null, at: { x: number; y: number }) => void;
   /** Where the column widths the administrator drags are remembered. */
   layoutKey?: string;
+  /** A key the table does not handle (Delete, Alt+Enter…); returns whether it was used. */
+  onKey?: (event: React.KeyboardEvent) => boolean;
   /** Double-click or Enter on a row (outside a dialog): open it, as Windows lists do (Properties). */
   onActivate?: (index: number) => void;
   sort?: { column: string; descending: boolean };
@@ -72,6 +74,7 @@ export function VirtualTable<T>({
   onActivate,
   onContextMenu,
   layoutKey,
+  onKey,
   sort,
   onSort,
   height: fixedHeight,
@@ -206,7 +209,9 @@ export function VirtualTable<T>({
       Home: 0,
       End: rowCount - 1,
     };
-    if (isContextMenuKey(event) && onContextMenu) {
+    if (onKey?.(event)) {
+      event.preventDefault();
+    } else if (isContextMenuKey(event) && onContextMenu) {
       event.preventDefault();
       const row =
         selected === null ? null : body.current?.querySelector<HTMLElement>(`#${CSS.escape(`${id}-row-${selected}`)}`);

@@ -25,7 +25,8 @@ export const HELP_TOPICS = [
         'Move to OU… and Delete…. Ctrl+click and Shift+click select several accounts; the actions then apply to all ' +
         'of them. Accounts from Active Directory are changed in Active Directory (the next sync brings the change ' +
         'in), so these actions are unavailable for them.',
-      'Right-click an OU for New OU…, Rename… and Delete… (empty OUs only; _Default stays). F5 reads the view ' +
+      'Delete deletes the selected local accounts (after a question), Alt+Enter opens Properties. Right-click ' +
+        'an OU for New OU…, Rename… (F2) and Delete… (Delete key; empty OUs only; _Default stays). F5 reads the view ' +
         'again; Ctrl+F finds accounts by logon, name, e-mail, department, OU, origin and whether they are enabled; ' +
         'Export List… saves every account of the view (not only the visible rows) as CSV; Add/Remove Columns… ' +
         'shows title, phone, last logon, last sync and the distinguished name.',

@@ -4,7 +4,7 @@
  * is shown. The rules are the core's (the same as bcscmd /ADDUSER …); a refusal is shown in the dialog,
  * which stays open with what was typed.
  */
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ApiError } from '../../../shared/result.ts';
 import type { AccountRecord } from '../../../shared/users-view.ts';
 import { api } from '../api.ts';
@@ -148,11 +148,19 @@ const namesOf = (accounts: AccountRecord[]) =>
  * account…, Set password…, Disable / Enable, Move to OU…, Delete…. With several accounts selected they act
  * on all of them (all or none); for AD accounts they are shown unavailable with the reason.
  */
+/** An action asked for by its key in the table: Delete → Delete…, Alt+Enter → Properties. */
+export interface AccountCommand {
+  what: 'delete' | 'properties';
+  /** A new number for every key press, so that the same key twice acts twice. */
+  seq: number;
+}
+
 export function AccountActions({
   accounts,
   menuAt,
   onMenuClose,
   onProperties,
+  command,
 }: {
   /** The selected accounts (undefined: not read yet). */
   accounts: (AccountRecord | undefined)[];
@@ -160,6 +168,7 @@ export function AccountActions({
   menuAt: { x: number; y: number } | null;
   onMenuClose: () => void;
   onProperties: (account: AccountRecord) => void;
+  command: AccountCommand | null;
 }) {
   const [open, setOpen] = useState<Open>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -196,6 +205,21 @@ export function AccountActions({
     { key: 'delete', label: '&Delete…', unavailable: why ?? undefined, onSelect: () => setOpen('delete') },
   ];
   const reason = accounts.length > 0 && why && !why.startsWith('Reading') ? why : '';
+  // A key press for an action runs it when it is available; otherwise its reason is shown, as a refusal.
+  const [keyRefusal, setKeyRefusal] = useState<string | null>(null);
+  const done = useRef(0);
+  const selectionKey = accounts.map((a) => a?.id ?? '?').join(',');
+  useEffect(() => setKeyRefusal(null), [selectionKey]);
+  useEffect(() => {
+    if (!command || command.seq === done.current) return;
+    done.current = command.seq;
+    const item = items.find((i) => i.key === command.what)!;
+    if (item.unavailable) setKeyRefusal(item.unavailable);
+    else {
+      setKeyRefusal(null);
+      item.onSelect();
+    }
+  });
   return (
     <div className="row toolbar account-actions" role="toolbar" aria-label="Account actions">
       {items
@@ -211,7 +235,12 @@ export function AccountActions({
             <Ak text={item.label} />
           </button>
         ))}
-      {reason && <span className="note">{reason}</span>}
+      {/* A refused key press (Delete on an AD account) is announced; the standing reason is only shown. */}
+      {(keyRefusal ?? reason) && (
+        <span role={keyRefusal ? 'alert' : undefined} className="note">
+          {keyRefusal ?? reason}
+        </span>
+      )}
       <ErrorText error={error} />
       {menuAt && <ContextMenu label="Account" items={items} at={menuAt} onClose={onMenuClose} />}
       {open === 'new' && <NewAccountDialog onDone={() => setOpen(null)} />}

@@ -2,7 +2,7 @@
  * The OU tree's context menu: New OU…, Rename…, Delete… (an empty OU only; `_Default` stays). The rules
  * are the core's (bcscmd /ADDOU, /RENAMEOU, /DELETEOU); a refusal keeps the dialog open with its reason.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ApiError } from '../../../shared/result.ts';
 import { formatServerOuPath } from '../../../shared/server-ou-path.ts';
 import type { OuNode } from '../../../shared/users-view.ts';
@@ -18,6 +18,8 @@ export interface OuMenuRequest {
   /** null = "All organizational units". */
   id: number | null;
   at: { x: number; y: number };
+  /** F2 or Delete on the OU: that action at once (or why it is unavailable), no menu. */
+  direct?: 'rename' | 'delete';
 }
 
 export function ouPathOf(ous: OuNode[], id: number): string {
@@ -44,10 +46,22 @@ export function OuActions({ ous, menu, onClose }: { ous: OuNode[]; menu: OuMenuR
     if (what === 'deleted' && ous.some((o) => o.parentId === id)) return 'Only an empty OU can be deleted: it has OUs.';
     return undefined;
   };
+  const [refused, setRefused] = useState<{ title: string; text: string } | null>(null);
+  // As in Active Directory Users and Computers: F2 renames, Delete deletes, or a message says why not.
+  useEffect(() => {
+    if (!menu?.direct) return;
+    const why = unavailable(menu.id, menu.direct === 'rename' ? 'renamed' : 'deleted');
+    if (why) setRefused({ title: menu.direct === 'rename' ? 'Rename OU' : 'Delete OU', text: why });
+    else setOpen({ kind: menu.direct, id: menu.id });
+    onClose();
+  });
   const target = open ? node(open.id) : undefined;
   return (
     <>
-      {menu && (
+      {refused && (
+        <MessageBox title={refused.title} kind="warning" message={refused.text} onClose={() => setRefused(null)} />
+      )}
+      {menu && !menu.direct && (
         <ContextMenu
           label="OU actions"
           at={menu.at}

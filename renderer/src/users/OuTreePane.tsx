@@ -18,7 +18,8 @@ export function OuTreePane({
   selected: number | null;
   onSelect: (id: number | null) => void;
   /** Right-click, Shift+F10 or the context-menu key on an OU (null = All organizational units). */
-  onMenu: (id: number | null, at: { x: number; y: number }) => void;
+  /** The context menu at `at`, or straight to an action by its key (F2 Rename…, Delete Delete…). */
+  onMenu: (id: number | null, at: { x: number; y: number }, direct?: 'rename' | 'delete') => void;
 }) {
   const [collapsed, setCollapsed] = useState<Set<number>>(new Set());
   const children = useMemo(() => {
@@ -101,9 +102,11 @@ export function OuTreePane({
                   onMenu(item.id === ALL ? null : item.id, { x: e.clientX, y: e.clientY });
                 }}
                 onKeyDown={(e) => {
-                  if (!isContextMenuKey(e)) return onKeyDown(e);
+                  const id = item.id === ALL ? null : item.id;
+                  const direct = e.key === 'F2' ? 'rename' : e.key === 'Delete' ? 'delete' : undefined;
+                  if (!isContextMenuKey(e) && !direct) return onKeyDown(e);
                   e.preventDefault();
-                  onMenu(item.id === ALL ? null : item.id, anchorOf(e.currentTarget));
+                  onMenu(id, anchorOf(e.currentTarget), direct);
                 }}
               >
                 <span aria-hidden="true" className="node-icon organizationalUnit" /> {name}{' '}

@@ -24,7 +24,7 @@ import { Splitter, usePaneSize } from '../controls/Splitter.tsx';
 import { toggledSort, VirtualTable } from '../controls/VirtualTable.tsx';
 import { saveTextFile } from '../download.ts';
 import { COLUMN_KEYS, DEFAULT_SHOWN, shownColumns } from './account-columns.ts';
-import { AccountActions } from './AccountActions.tsx';
+import { type AccountCommand, AccountActions } from './AccountActions.tsx';
 import { AccountDetails } from './AccountDetails.tsx';
 import { AccountProperties } from './AccountProperties.tsx';
 import { ColumnsDialog } from './ColumnsDialog.tsx';
@@ -66,6 +66,7 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
   const [refresh, setRefresh] = useState(0);
   const [ouMenu, setOuMenu] = useState<OuMenuRequest | null>(null);
   const [accountMenu, setAccountMenu] = useState<{ x: number; y: number } | null>(null);
+  const [command, setCommand] = useState<AccountCommand | null>(null);
   const [properties, setProperties] = useState<AccountRecord | null>(null);
   const [dialog, setDialog] = useState<'find' | 'columns' | null>(null);
   const [shown, setShown] = useState(() => loadNames('accountColumns', DEFAULT_SHOWN, COLUMN_KEYS));
@@ -145,7 +146,7 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
             total={overview.totals.accounts}
             selected={ouId}
             onSelect={setOuId}
-            onMenu={(id, at) => setOuMenu({ id, at })}
+            onMenu={(id, at, direct) => setOuMenu({ id, at, direct })}
           />
         ) : (
           <p className="empty">
@@ -218,6 +219,11 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
               setAccountMenu(at);
             }}
             layoutKey="accounts"
+            onKey={(e) => {
+              const what = e.key === 'Delete' ? 'delete' : e.key === 'Enter' && e.altKey ? 'properties' : null;
+              if (what) setCommand((c) => ({ what, seq: (c?.seq ?? 0) + 1 }));
+              return what !== null;
+            }}
             sort={sort}
             onSort={(column) => setSort((s) => toggledSort(s, column))}
             empty={
@@ -232,6 +238,7 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
           menuAt={accountMenu}
           onMenuClose={() => setAccountMenu(null)}
           onProperties={setProperties}
+          command={command}
         />
         <Splitter label="Details pane height" orientation="horizontal" {...details.splitter} />
         <div className="details-area" style={{ height: details.size }}>

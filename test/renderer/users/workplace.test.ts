@@ -211,6 +211,42 @@ describe.runIf(realPartsAvailable())('the users view as a workplace', () => {
     await expect.poll(() => sql(file, "SELECT enabled FROM accounts WHERE logon = 'loc02'")).toEqual([{ enabled: 1 }]);
   });
 
+  it('answers the Windows keys: Delete and Alt+Enter on accounts, F2 and Delete on OUs, or says why not', async () => {
+    await accounts().getByRole('row').nth(1).click();
+    await page.keyboard.press('Home');
+    await row('ad003').click();
+    await page.keyboard.press('Delete');
+    await expect
+      .poll(() => page.getByRole('toolbar', { name: 'Account actions' }).getByRole('alert').textContent())
+      .toMatch(/^Managed in Active Directory/);
+    expect(await page.getByRole('alertdialog').count()).toBe(0);
+    await page.keyboard.press('Alt+Enter');
+    const properties = page.getByRole('dialog', { name: 'ad003 Properties' });
+    await properties.waitFor();
+    await page.keyboard.press('Escape');
+    await showEnd();
+    await row('loc03').click();
+    await page.keyboard.press('Delete');
+    const question = page.getByRole('alertdialog', { name: 'Delete account' });
+    await expect.poll(() => question.textContent()).toMatch(/Delete the local account loc03/);
+    await page.keyboard.press('Enter'); // the default is Keep it
+    await expect.poll(() => question.count()).toBe(0);
+    expect(sql(file, "SELECT count(*) AS n FROM accounts WHERE logon = 'loc03'")).toEqual([{ n: 1 }]);
+    const tree = page.getByRole('tree', { name: 'Server organizational units' });
+    await tree.getByRole('button', { name: /^_Default/ }).click();
+    await page.keyboard.press('F2');
+    const refused = page.getByRole('alertdialog', { name: 'Rename OU' });
+    await expect.poll(() => refused.textContent()).toMatch(/The built-in OU _Default cannot be renamed/);
+    await page.keyboard.press('Enter');
+    await tree.getByRole('button', { name: /^Sales/ }).click();
+    await page.keyboard.press('Delete');
+    await expect
+      .poll(() => page.getByRole('alertdialog', { name: 'Delete OU' }).textContent())
+      .toMatch(new RegExp(`Only an empty OU can be deleted: it holds ${AD_ACCOUNTS} accounts`));
+    await page.keyboard.press('Enter');
+    await tree.getByRole('button', { name: /^All organizational units/ }).click();
+  });
+
   it('acts on every account selected with Shift and Ctrl, and refuses a selection with an AD account', async () => {
     await showEnd();
     await row('loc01').click();

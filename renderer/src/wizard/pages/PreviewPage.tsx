@@ -127,7 +127,13 @@ export function PreviewPage({
       <div className="row toolbar">
         <label className="row">
           <Ak text="&Show:" />{' '}
-          <select value={filter} onChange={(e) => setFilter(e.target.value as PlanFilter)}>
+          <select
+            value={filter}
+            onChange={(e) => {
+              setFilter(e.target.value as PlanFilter);
+              setSelected(null);
+            }}
+          >
             <option value="all">All actions</option>
             {PREVIEW_ACTIONS.map((action) => (
               <option key={action} value={action}>
@@ -172,7 +178,11 @@ export function PreviewPage({
           selected={selected}
           onSelect={setSelected}
           sort={sort}
-          onSort={(column) => setSort((s) => toggledSort(s, column))}
+          onSort={(column) => {
+            // A new order puts other rows at the selected index: nothing stays selected.
+            setSort((s) => toggledSort(s, column));
+            setSelected(null);
+          }}
           layoutKey="preview"
           height={260}
           empty="No account in this view."
