@@ -318,6 +318,11 @@ export const operations = {
   'users.list': op<z.ZodType<AccountsQuery>, AccountsPage>(
     viewInput.extend({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
   ),
+  /** Type-ahead in the users table: where the first account whose logon starts with `prefix` is in the view. */
+  'users.position': op<
+    z.ZodType<Omit<AccountsQuery, 'offset' | 'limit'> & { prefix: string }>,
+    { index: number | null }
+  >(viewInput.extend({ prefix: z.string().min(1).max(64) }).strict()),
   /** Export List…: every account of the view (not only the fetched rows) as CSV with the /USERS /JSON fields. */
   'users.exportCsv': op<z.ZodType<Omit<AccountsQuery, 'offset' | 'limit'>>, TextFile>(viewInput.strict()),
 } as const;

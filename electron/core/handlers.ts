@@ -34,7 +34,7 @@ import { Failure } from './failure.ts';
 import type { PasswordVault } from './secrets/password-vault.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 import type { SharedDatabase } from './database/users-database.ts';
-import { accountsInView, accountsPage, usersOverview } from './database/users-view.ts';
+import { accountsInView, accountsPage, logonPosition, usersOverview } from './database/users-view.ts';
 import { searchGroups } from './directory/group-search.ts';
 import type { ImportJobs } from './import/import-jobs.ts';
 import { countSource } from './import/source-count.ts';
@@ -214,6 +214,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...scheduleHandlers(deps),
     'users.overview': async () => deps.database.use((db) => usersOverview(db, deps.database.file)),
     'users.list': async (query) => deps.database.use((db) => accountsPage(db, query)),
+    'users.position': async ({ prefix, ...view }) =>
+      deps.database.use((db) => ({ index: logonPosition(db, view, prefix) })),
     'users.exportCsv': async (view) =>
       deps.database.use((db) => ({
         fileName: `accounts-${fileStamp()}.csv`,

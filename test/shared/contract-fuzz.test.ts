@@ -55,6 +55,7 @@ const VALID: Record<OperationName, Record<string, unknown>> = {
   'schedule.resume': {},
   'users.exportCsv': { ouId: null, recursive: true, search: '', sort: 'logon', descending: false },
   'users.list': { ouId: null, recursive: true, search: '', sort: 'logon', descending: false, offset: 0, limit: 10 },
+  'users.position': { ouId: null, recursive: true, search: '', sort: 'logon', descending: false, prefix: 'ann' },
   'accounts.add': { logon: 'kiosk', ou: '', displayName: 'Front Desk', email: '' },
   'accounts.setPassword': { logon: 'kiosk', password: 'Kiosk-Passw0rd' },
   'accounts.setEnabled': { logons: ['kiosk'], enabled: false },

@@ -172,6 +172,27 @@ export function accountsPage(db: DatabaseSync, query: AccountsQuery): AccountsPa
   return { total, offset: query.offset, rows: rows.map((r) => toRecord(r, tree)) };
 }
 
+/**
+ * Type-ahead over the whole view (not only the rows fetched so far): the position of the first account whose
+ * logon name starts with `prefix`, in the view's order, or null when none does or the view is not in logon
+ * order (the table then looks among the rows it has).
+ */
+export function logonPosition(db: DatabaseSync, view: AccountsView, prefix: string): number | null {
+  if (view.sort !== 'logon') return null;
+  const wanted = prefix.normalize('NFC').toLowerCase();
+  const { clause, params, order } = viewQuery(db, view);
+  const and = clause ? `${clause} AND` : 'WHERE';
+  // Ascending: the rows before the first match sort below the prefix; descending: above every key it starts.
+  const before = view.descending
+    ? db.prepare(`SELECT count(*) AS n FROM accounts ${and} logon_key >= ?`).get(...params, `${wanted}\u{10FFFF}`)
+    : db.prepare(`SELECT count(*) AS n FROM accounts ${and} logon_key < ?`).get(...params, wanted);
+  const index = Number((before as { n: number }).n);
+  const at = db
+    .prepare(`SELECT logon_key FROM accounts ${clause} ORDER BY ${order} LIMIT 1 OFFSET ?`)
+    .get(...params, index) as { logon_key: string } | undefined;
+  return at?.logon_key.startsWith(wanted) ? index : null;
+}
+
 /** Every account of a view, in its order, as /USERS /JSON shows accounts (Export List…). */
 export function* accountsInView(db: DatabaseSync, query: AccountsView): Generator<AccountView> {
   const { clause, params, order } = viewQuery(db, query);

@@ -29,6 +29,8 @@ export interface VirtualTableProps<T> {
   rowLabel: (row: T) => string;
   /** What typing a name's first letters matches (default: the row's label). */
   typeAhead?: (row: T) => string;
+  /** Type-ahead over every row, fetched or not: the index of the first row whose text starts so, or null. */
+  findRow?: (typed: string) => Promise<number | null>;
   /** The focused row (and, without `marked`, the one selected row). */
   selected?: number | null;
   /** The selected rows, when the table takes several (Ctrl/Shift). */
@@ -68,6 +70,7 @@ export function VirtualTable<T>({
   onRange,
   rowLabel,
   typeAhead,
+  findRow,
   selected = null,
   marked,
   onSelect,
@@ -239,11 +242,22 @@ export function VirtualTable<T>({
         onActivate(selected);
       }
     } else if (event.key.length === 1 && event.key !== ' ' && !event.ctrlKey && !event.altKey && !event.metaKey) {
-      // Type-ahead on the first column's text, among the rows fetched so far.
+      // Type-ahead on the first column's text: the next row when it matches (a letter pressed again steps on),
+      // else the first match in the whole list when the owner can find it, else among the rows fetched.
       const now = Date.now();
       typed.current = { text: now - typed.current.at > 800 ? event.key : typed.current.text + event.key, at: now };
       const wanted = typed.current.text.toLocaleLowerCase();
       const from = wanted.length === 1 ? current + 1 : Math.max(0, current);
+      const next = getRow(from);
+      if (findRow && !(next && typeAheadText(next).toLocaleLowerCase().startsWith(wanted))) {
+        // The whole list is asked (the rows fetched so far may not hold the first match).
+        event.preventDefault();
+        const asked = typed.current;
+        void findRow(wanted).then((index) => {
+          if (index !== null && typed.current === asked) moveTo(index);
+        });
+        return;
+      }
       for (let k = 0; k < rowCount; k++) {
         const i = (from + k) % rowCount;
         const row = getRow(i);

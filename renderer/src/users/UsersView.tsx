@@ -207,6 +207,10 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
             getRow={rows.getRow}
             onRange={rows.onRange}
             rowLabel={(a) => a.logon}
+            findRow={async (prefix) => {
+              const r = await api.invoke('users.position', { ...view, prefix });
+              return r.ok ? r.value.index : null;
+            }}
             selected={selection.focus}
             marked={selection.marked}
             onSelect={(index, how) => setSelection((s) => select(s, index, how, rows.total ?? 0))}

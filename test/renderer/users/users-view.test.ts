@@ -115,6 +115,16 @@ describe.runIf(realPartsAvailable())('the users view toolbar', () => {
       .click();
   });
 
+  it('jumps by type-ahead to an account the table has not fetched yet, asking the whole view', async () => {
+    await page.reload(); // the whole database, in logon order
+    await page.getByRole('row', { name: 'user000', exact: true }).click();
+    await page.keyboard.type('user42');
+    const target = page.getByRole('row', { name: 'user420', exact: true });
+    await expect.poll(() => target.getAttribute('aria-selected'), { timeout: 5000 }).toBe('true');
+    expect(await target.isVisible()).toBe(true);
+    await page.keyboard.press('Home');
+  });
+
   it('reads the accounts again with Refresh and with F5 (a change nobody announced)', async () => {
     await expect.poll(counted).toBe(`${ACCOUNTS} accounts in All organizational units`);
     // Written behind the console's back, without the revision a real change bumps: only a refresh shows it.

@@ -4,7 +4,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openUsersDatabase, type UsersDatabase } from '../../../../electron/core/database/users-database.ts';
 import { OuTree } from '../../../../electron/core/database/ou-tree.ts';
-import { accountsPage, usersOverview } from '../../../../electron/core/database/users-view.ts';
+import {
+  accountsPage,
+  type AccountsView,
+  logonPosition,
+  usersOverview,
+} from '../../../../electron/core/database/users-view.ts';
 import { beginRun, endRun } from '../../../../electron/core/import/run-history.ts';
 import { emptyCounts } from '../../../../shared/import-run.ts';
 import { type AccountFind, type AccountsQuery, EMPTY_FIND } from '../../../../shared/users-view.ts';
@@ -152,6 +157,22 @@ describe('the users view over a real database', () => {
   it('sorts by the added columns too: OU name and distinguished name', () => {
     expect(page({ sort: 'ou' }).rows.map((r) => r.logon)).toEqual(['local.eve', 'carl_1', 'dora', 'anna', 'ben']);
     expect(page({ sort: 'adDn', descending: true }).total).toBe(5);
+  });
+
+  it('finds where type-ahead lands in the whole view: the first logon with the prefix, either order, or null', () => {
+    const view: AccountsView = { ouId: null, recursive: true, search: '', sort: 'logon', descending: false };
+    const at = (prefix: string, v: Partial<AccountsView> = {}) => logonPosition(database.db, { ...view, ...v }, prefix);
+    // anna, ben, carl_1, dora, local.eve
+    expect(at('b')).toBe(1);
+    expect(at('CAR')).toBe(2);
+    expect(at('local.')).toBe(4);
+    expect(at('zed')).toBeNull();
+    expect(at('bz')).toBeNull(); // the row where it would be does not start with it
+    expect(at('b', { descending: true })).toBe(3); // local.eve, dora, carl_1, ben, anna
+    expect(at('d', { ouId: sales })).toBe(1); // carl_1, dora
+    expect(at('a', { search: 'sales' })).toBe(0);
+    expect(at('a', { sort: 'displayName' })).toBeNull(); // not in logon order: the table looks itself
+    expect(at('d', { find: { ...EMPTY_FIND, department: 'finance' } })).toBe(0);
   });
 
   it("shows an AD account's GUID in braces and a local account without one", () => {
