@@ -33,6 +33,20 @@ export const HELP_TOPICS = [
     ],
   },
   {
+    id: 'keys',
+    title: 'Keyboard',
+    paragraphs: [
+      'Alt+letter: the control whose letter is underlined, in the dialog in front or the main window; Alt+F, ' +
+        'Alt+T, Alt+H open the menus, where the letter alone chooses. Alt alone focuses the menu bar. Tab moves ' +
+        'between controls; Enter presses the default button; Esc cancels; F1 opens help.',
+      'In the users window: F5 reads again, Ctrl+F finds, Shift+F10 or the context-menu key opens the menu of ' +
+        'the account or OU in focus, Enter or Alt+Enter opens Properties, Delete deletes (after a question), F2 ' +
+        'renames an OU. In lists: arrows, Page Up/Down, Home/End; Shift extends the selection, Ctrl+Space ' +
+        'toggles a row, Ctrl+A selects all, typing a name’s first letters jumps to it, Ctrl+Plus fits the ' +
+        'columns. In trees: Right opens, Left closes, Space ticks.',
+    ],
+  },
+  {
     id: 'integration',
     title: 'Active Directory (LDAP) integration',
     paragraphs: [
