@@ -117,6 +117,7 @@ try {
     .getByRole('grid', { name: 'Planned changes' })
     .locator('[aria-rowindex="2"]:not([aria-label="Loading"])');
   const previews: number[] = [];
+  await longTasks(page); // the console's start and the Source page are not the previews'
   for (let round = 0; round < ROUNDS; round++) {
     const t0 = performance.now();
     await next.click();
@@ -136,9 +137,21 @@ try {
   await next.click();
   await firstPlanRow.waitFor({ timeout: 300_000 });
   await longTasks(page);
-  const t0 = performance.now();
+  // The database holds the 20 000 accounts of (1): the wizard asks before replacing it (No is the default).
   await next.click();
-  await wizard.getByText(/^The import finished/).waitFor({ timeout: 300_000 });
+  const replace = page.getByRole('alertdialog', { name: WIZARD });
+  await replace.getByText(/^Create a new database replaces/).waitFor();
+  const t0 = performance.now();
+  await replace.getByRole('button', { name: 'Yes, apply it' }).click();
+  await wizard
+    .getByText(/^The import finished/)
+    .waitFor({ timeout: 300_000 })
+    .catch(async (error: unknown) => {
+      // What the wizard showed instead, for whoever reads the failure.
+      await page.screenshot({ path: 'test-results/bench-wizard-import-failed.png' });
+      console.error(`The wizard showed: ${(await wizard.textContent())?.slice(0, 600)}`);
+      throw error;
+    });
   const importMs = since(t0);
   const importTasks = await longTasks(page);
   await web.close();

@@ -5,7 +5,7 @@ import { type MenuCommand, MENUS } from '../../shared/menus.ts';
 import { api } from './api.ts';
 import { MenuBar } from './controls/MenuBar.tsx';
 import { MessageBox } from './controls/MessageBox.tsx';
-import { isModalOpen, topModal } from './controls/modal-stack.ts';
+import { isModalOpen, modalsFrontToBack } from './controls/modal-stack.ts';
 import { HelpDialog } from './help/HelpDialog.tsx';
 import { helpTopicOf, type HelpTopicId } from './help/help-topics.ts';
 import { IntegrationDialog } from './dialogs/IntegrationDialog.tsx';
@@ -38,7 +38,11 @@ export function App() {
       if (e.key !== 'F1') return;
       e.preventDefault();
       if (document.querySelector('[data-help="help"]')) return;
-      setHelp(helpTopicOf(topModal()?.querySelector('[data-help]')?.getAttribute('data-help')));
+      // A message box has no topic of its own: it is about the dialog it came from.
+      const named = modalsFrontToBack()
+        .map((m) => m.querySelector('[data-help]')?.getAttribute('data-help'))
+        .find(Boolean);
+      setHelp(helpTopicOf(named));
     };
     // Capture: a dialog stops its keys from reaching the window.
     window.addEventListener('keydown', onKey, true);

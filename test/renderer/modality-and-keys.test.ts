@@ -109,6 +109,13 @@ describe.runIf(realPartsAvailable())('modal dialogs and Windows keys in Chromium
       await box.waitFor({ timeout: 30_000 });
       await expect.poll(focused).toBe('OK');
       await page.screenshot({ path: screenshotPath('modality-01-test-result') });
+      // F1 on the message box opens the topic of the dialog it came from; Esc comes back to the box.
+      await page.keyboard.press('F1');
+      const help = page.getByRole('dialog', { name: 'AD Console Help' });
+      await expect.poll(() => help.getByRole('article').getAttribute('aria-label')).toBe(DIALOG);
+      await page.keyboard.press('Escape');
+      await help.waitFor({ state: 'detached' });
+      await expect.poll(focused).toBe('OK');
       await page.keyboard.press('Enter');
       await box.waitFor({ state: 'detached' });
       // Back on the control that opened the box, inside the dialog, and still modal.

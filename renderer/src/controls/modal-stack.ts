@@ -31,6 +31,11 @@ export function topModal(): HTMLElement | null {
   return stack.at(-1)?.element ?? null;
 }
 
+/** The open dialogs, the one in front first. */
+export function modalsFrontToBack(): HTMLElement[] {
+  return stack.map((e) => e.element).reverse();
+}
+
 /** Registers a dialog's outermost element (a direct child of body); returns what to call when it closes. */
 export function pushModal(element: HTMLElement, firstFocus: () => HTMLElement | null): () => void {
   const active = document.activeElement as HTMLElement | null;
