@@ -17,6 +17,28 @@ const TEXT_FIELDS: [keyof AccountFind, string][] = [
   ['ou', 'Server &OU'],
 ];
 
+/** The fields chosen from a list, with their choices (value, words); 'any' matches every account. */
+const CHOICE_FIELDS: ['origin' | 'enabled', string, [string, string][]][] = [
+  [
+    'origin',
+    'O&rigin',
+    [
+      ['any', 'Any'],
+      ['ad', 'Active Directory'],
+      ['local', 'Local'],
+    ],
+  ],
+  [
+    'enabled',
+    'Ena&bled',
+    [
+      ['any', 'Any'],
+      ['yes', 'Enabled'],
+      ['no', 'Disabled'],
+    ],
+  ],
+];
+
 export function FindDialog({
   initial,
   onFind,
@@ -60,30 +82,24 @@ export function FindDialog({
             />
           </div>
         ))}
-        <label htmlFor={`${base}-origin`}>
-          <Ak text="O&rigin" />
-        </label>
-        <select
-          id={`${base}-origin`}
-          value={draft.origin}
-          onChange={(e) => setDraft({ ...draft, origin: e.target.value as AccountFind['origin'] })}
-        >
-          <option value="any">Any</option>
-          <option value="ad">Active Directory</option>
-          <option value="local">Local</option>
-        </select>
-        <label htmlFor={`${base}-enabled`}>
-          <Ak text="Ena&bled" />
-        </label>
-        <select
-          id={`${base}-enabled`}
-          value={draft.enabled}
-          onChange={(e) => setDraft({ ...draft, enabled: e.target.value as AccountFind['enabled'] })}
-        >
-          <option value="any">Any</option>
-          <option value="yes">Enabled</option>
-          <option value="no">Disabled</option>
-        </select>
+        {CHOICE_FIELDS.map(([key, label, choices]) => (
+          <div key={key} className="contents">
+            <label htmlFor={`${base}-${key}`}>
+              <Ak text={label} />
+            </label>
+            <select
+              id={`${base}-${key}`}
+              value={draft[key]}
+              onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
+            >
+              {choices.map(([value, words]) => (
+                <option key={value} value={value}>
+                  {words}
+                </option>
+              ))}
+            </select>
+          </div>
+        ))}
       </div>
       <p className="note">Every filled-in field must match; text matches anywhere in the field, in any case.</p>
     </Dialog>
