@@ -213,3 +213,23 @@ export function domainOfDn(rdns: Rdn[]): string | null {
 export function leafName(rdns: Rdn[]): string {
   return rdns[0]?.map((ava) => ava.value).join(' + ') ?? '';
 }
+
+/** An RDN as AD compares it: attribute types and values without regard to case, multi-valued parts in any order. */
+const rdnKey = (rdn: Rdn): string =>
+  rdn
+    .map((ava) => `${ava.type.toLowerCase()}=${ava.value.normalize('NFC').toLowerCase()}`)
+    .sort()
+    .join('+');
+
+/**
+ * Whether `dn` lies under `base`: anywhere below it (or it itself) with 'sub', directly below it with 'one' —
+ * as a search of that base with that scope would find it. Unparsable input is never within anything.
+ */
+export function dnWithin(dn: string, base: string, scope: 'sub' | 'one'): boolean {
+  const entry = parseDn(dn);
+  const container = parseDn(base);
+  if (!entry.ok || !container.ok) return false;
+  const depth = entry.rdns.length - container.rdns.length;
+  if (scope === 'one' ? depth !== 1 : depth < 0) return false;
+  return container.rdns.every((rdn, k) => rdnKey(rdn) === rdnKey(entry.rdns[depth + k]!));
+}

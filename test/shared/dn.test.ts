@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { domainOfDn, escapeDnValue, formatDn, leafName, MAX_DN_LENGTH, parseDn } from '../../shared/dn.ts';
+import { dnWithin, domainOfDn, escapeDnValue, formatDn, leafName, MAX_DN_LENGTH, parseDn } from '../../shared/dn.ts';
 
 const values = (dn: string) => {
   const parsed = parseDn(dn);
@@ -115,5 +115,27 @@ describe('DN helpers', () => {
   it('names a node by its first RDN value', () => {
     const parsed = parseDn('OU=Zürich Büro,DC=corp');
     expect(parsed.ok && leafName(parsed.rdns)).toBe('Zürich Büro');
+  });
+});
+
+describe('dnWithin', () => {
+  const ou = 'OU=Sales,DC=corp,DC=example';
+  it('finds an entry anywhere below a base (sub) or directly below it (one), as a search would', () => {
+    expect(dnWithin('CN=a,OU=LA,OU=Sales,DC=corp,DC=example', ou, 'sub')).toBe(true);
+    expect(dnWithin('CN=a,OU=LA,OU=Sales,DC=corp,DC=example', ou, 'one')).toBe(false);
+    expect(dnWithin('CN=a,OU=Sales,DC=corp,DC=example', ou, 'one')).toBe(true);
+    expect(dnWithin(ou, ou, 'sub')).toBe(true);
+  });
+
+  it('compares as AD does: case, escapes, spaces after commas and NFC do not matter', () => {
+    expect(dnWithin('cn=a,ou=SALES, dc=Corp,dc=EXAMPLE', ou, 'one')).toBe(true);
+    expect(dnWithin('CN=x,OU=Research\\2C Development,DC=c', 'OU=Research\\, Development,DC=c', 'one')).toBe(true);
+    expect(dnWithin('CN=x,OU=Zu\u0308rich,DC=c', 'OU=Z\u00fcrich,DC=c', 'one')).toBe(true);
+  });
+
+  it('does not take a name that merely ends the same way, nor unparsable input', () => {
+    expect(dnWithin('CN=a,OU=PreSales,DC=corp,DC=example', ou, 'sub')).toBe(false);
+    expect(dnWithin('CN=a,OU=Sales,DC=other', ou, 'sub')).toBe(false);
+    expect(dnWithin('not a dn', ou, 'sub')).toBe(false);
   });
 });

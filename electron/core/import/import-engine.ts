@@ -47,6 +47,7 @@ import {
   describeSource,
   explainSearchError,
   type ImportSource,
+  savedScope,
   sourceSearches,
 } from './source.ts';
 import {
@@ -331,10 +332,7 @@ async function readPhase(run: Run): Promise<ReadResult> {
   const marks = await readDcMarks(session.client).catch((err) => {
     throw explainLdapError(err, 'RootDSE read', settings.timeout * 1000);
   });
-  const source: ImportSource = chosenSource(request.source, settings) ?? {
-    ous: [session.plan.baseDn || marks.defaultNamingContext],
-    groups: [],
-  };
+  const source: ImportSource = request.source ?? savedScope(settings, session.plan.baseDn, marks.defaultNamingContext);
   const label = describeSource(source, settings.importComputers);
   const key = sourceKey(source, settings);
   const saved = loadMarks(db, key);

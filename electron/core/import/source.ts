@@ -113,12 +113,29 @@ export async function sourceSearches(
     })),
   ];
   for (const dn of source.groups) {
-    const token = await primaryGroupToken(client, dn, options.timeoutMs);
-    const members = `(memberOf:${IN_CHAIN}:=${escapeFilterValue(dn)})`;
-    const filter = `(&${accounts}${token ? `(|${members}(primaryGroupID=${token}))` : members})`;
+    const filter = `(&${accounts}${await groupMembersFilter(client, dn, options.timeoutMs)})`;
     searches.push({ base: options.domainDn, filter, label: `group ${dn}`, scope: 'sub' });
   }
   return searches;
+}
+
+/**
+ * The members of a group as a filter term: nested groups included (AD's in-chain rule), and the accounts whose
+ * primary group it is (AD lists those nowhere in `member`). One RootDSE-free read of the group's token.
+ */
+export async function groupMembersFilter(client: Client, groupDn: string, timeoutMs: number): Promise<string> {
+  const token = await primaryGroupToken(client, groupDn, timeoutMs);
+  const members = `(memberOf:${IN_CHAIN}:=${escapeFilterValue(groupDn)})`;
+  return token ? `(|${members}(primaryGroupID=${token}))` : members;
+}
+
+/**
+ * What a sync of the saved settings reads (the import source, else the OU container path, else the whole
+ * domain): the one answer for scheduled syncs, `bcscmd /LDAP` and on-the-fly import, which must admit exactly
+ * the accounts such a sync would import.
+ */
+export function savedScope(settings: Settings, pathDn: string, domainDn: string): ImportSource {
+  return chosenSource(null, settings) ?? { ous: [pathDn || domainDn], groups: [] };
 }
 
 /**

@@ -4,7 +4,8 @@
  * bound connections come from a bounded pool; "not found" is remembered for `notFoundCacheSeconds`;
  * imports use the import engine's mapping, matching and placement and are recorded as on-the-fly runs.
  */
-import { parseAdsPath } from '../../../shared/adspath.ts';
+import type { Entry } from 'ldapts';
+import { dnWithin, leafName, parseDn } from '../../../shared/dn.ts';
 import type { LookupResult } from '../../../shared/lookup.ts';
 import { parseServerOuPath } from '../../../shared/server-ou-path.ts';
 import type { Settings } from '../../../shared/settings.ts';
@@ -25,6 +26,7 @@ import { personFieldsOf } from '../../../shared/account-fields.ts';
 import { beginRun } from '../import/run-history.ts';
 import { Stage } from '../import/stage.ts';
 import { emptyCounts } from '../../../shared/import-run.ts';
+import { explainSearchError, groupMembersFilter, type ImportSource, savedScope } from '../import/source.ts';
 import { parseLogonInput } from './logon-input.ts';
 import { SessionPool } from './session-pool.ts';
 
@@ -43,12 +45,36 @@ export interface ResolverOptions {
 
 type Found = { ok: true; account: AdAccount } | { ok: false; result: LookupResult };
 
+interface Scope {
+  source: ImportSource;
+  domainDn: string;
+  /** The source's groups' members as one filter term, or null without groups. */
+  membersOf: string | null;
+}
+
+/** "not in OU Sales (with its sub-OUs) and not a member of IM Users" — why a sync would not read an entry. */
+function outsideWords(scope: Scope): string {
+  const { source } = scope;
+  const ou = (dn: string) => leafOf(dn);
+  const parts = [
+    ...source.ous.map((dn) => `not in ${ou(dn)} (${dn}) or below it`),
+    ...(source.levels ?? []).map((dn) => `not directly in ${ou(dn)} (${dn})`),
+    ...source.groups.map((dn) => `not a member of ${ou(dn)} (${dn})`),
+  ];
+  return parts.join(', and ');
+}
+
+const leafOf = (dn: string): string => {
+  const parsed = parseDn(dn);
+  return parsed.ok ? leafName(parsed.rdns) || dn : dn;
+};
+
 export class LogonResolver {
   private readonly inFlight = new Map<string, Promise<LookupResult>>();
   private readonly notFound = new Map<string, { until: number; reason: string }>();
   private writes: Promise<unknown> = Promise.resolve();
   private database: UsersDatabase | null = null;
-  private searchBase: string | null = null;
+  private scope: Scope | null = null;
   private domain: { netbios: string; dns: string } | null = null;
   private readonly pool: SessionPool;
   private readonly options: ResolverOptions & { now: () => number };
@@ -166,6 +192,42 @@ export class LogonResolver {
     return this.domain;
   }
 
+  /** What a sync of the saved settings would read: the accounts on-the-fly import may admit, no others. */
+  private async scopeOf(session: DirectorySession): Promise<Scope> {
+    if (this.scope) return this.scope;
+    const { settings } = this.options;
+    const domainDn = (await readRootDse(session.client)).defaultNamingContext;
+    const source = savedScope(settings, session.plan.baseDn, domainDn);
+    const membership = new Map<string, string>();
+    for (const group of source.groups)
+      membership.set(group, await groupMembersFilter(session.client, group, settings.timeout * 1000));
+    this.scope = {
+      source,
+      domainDn,
+      membersOf: membership.size ? `(|${[...membership.values()].join('')})` : null,
+    };
+    return this.scope;
+  }
+
+  /** One search of the domain for the name, optionally narrowed to the source's groups' members. */
+  private async find(session: DirectorySession, base: string, filter: string): Promise<Entry[]> {
+    const { settings } = this.options;
+    this.queries++;
+    try {
+      const { searchEntries } = await session.client.search(base, {
+        scope: 'sub',
+        filter,
+        attributes: ACCOUNT_ATTRIBUTES,
+        explicitBufferAttributes: BINARY_ATTRIBUTES,
+        sizeLimit: 2,
+        timeLimit: settings.timeout,
+      });
+      return searchEntries;
+    } catch (err) {
+      throw explainSearchError(err, base, settings.timeout * 1000);
+    }
+  }
+
   private async search(
     session: DirectorySession,
     sam: string,
@@ -173,87 +235,77 @@ export class LogonResolver {
     domain: string | null,
   ): Promise<Found> {
     const { settings } = this.options;
-    const timeoutMs = settings.timeout * 1000;
-    if (this.searchBase === null) {
-      const path = parseAdsPath(settings.ouPath);
-      this.searchBase = path.ok && path.dn ? path.dn : (await readRootDse(session.client)).defaultNamingContext;
+    const notFound = (reason: string): Found => ({ ok: false, result: { result: 'not-found', reason } });
+    let scope: Scope;
+    try {
+      scope = await this.scopeOf(session);
+    } catch (err) {
+      throw err instanceof Failure ? err : explainLdapError(err, 'read of the import source', settings.timeout * 1000);
     }
     if (domain) {
       const names = await this.domainNames(session);
-      if (![names.netbios, names.dns].some((n) => n && n.toLowerCase() === domain.toLowerCase())) {
-        return {
-          ok: false,
-          result: {
-            result: 'not-found',
-            reason:
-              `"${domain}\\${sam}" names the domain ${domain}, but this directory is ` +
-              `${names.netbios || '?'} (${names.dns || '?'}); nothing was imported.`,
-          },
-        };
-      }
+      if (![names.netbios, names.dns].some((n) => n && n.toLowerCase() === domain.toLowerCase()))
+        return notFound(
+          `"${domain}\\${sam}" names the domain ${domain}, but this directory is ` +
+            `${names.netbios || '?'} (${names.dns || '?'}); nothing was imported.`,
+        );
     }
     const logon = settings.importComputers ? `${sam}$` : sam;
     const match = upn
       ? `(userPrincipalName=${escapeFilterValue(upn)})`
       : `(sAMAccountName=${escapeFilterValue(logon)})`;
-    this.queries++;
-    let entries;
-    try {
-      ({ searchEntries: entries } = await session.client.search(this.searchBase, {
-        scope: 'sub',
-        filter: `(&${accountFilter(settings.importComputers)}${match})`,
-        attributes: ACCOUNT_ATTRIBUTES,
-        explicitBufferAttributes: BINARY_ATTRIBUTES,
-        sizeLimit: 2,
-        timeLimit: settings.timeout,
-      }));
-    } catch (err) {
-      if ((err as { code?: unknown }).code === 32)
-        throw new Failure(
-          'no-such-ou',
-          `the container ${this.searchBase} does not exist in the directory.`,
-          'Correct the OU container path in Advanced settings.',
-        );
-      throw explainLdapError(err, 'account lookup', timeoutMs);
-    }
+    const named = `${accountFilter(settings.importComputers)}${match}`;
     const what = settings.importComputers ? 'computer account' : 'user account';
-    if (entries.length === 0)
-      return {
-        ok: false,
-        result: {
-          result: 'not-found',
-          reason: `Active Directory has no ${what} "${upn ?? sam}" in ${this.searchBase}.`,
-        },
-      };
+    const { source } = scope;
+    const byGroupsOnly = source.ous.length + (source.levels?.length ?? 0) === 0;
+    // A source of groups only: members are found with one query; the name is looked for again only to say why not.
+    let entries = await this.find(
+      session,
+      scope.domainDn,
+      byGroupsOnly ? `(&${named}${scope.membersOf})` : `(&${named})`,
+    );
+    const admittedByQuery = byGroupsOnly && entries.length > 0;
+    if (byGroupsOnly && entries.length === 0) entries = await this.find(session, scope.domainDn, `(&${named})`);
+    if (entries.length === 0) return notFound(`Active Directory has no ${what} "${upn ?? sam}" in ${scope.domainDn}.`);
     if (entries.length > 1)
-      return {
-        ok: false,
-        result: {
-          result: 'not-found',
-          reason: `More than one ${what} in ${this.searchBase} answers to "${upn ?? sam}"; nothing was imported.`,
-        },
-      };
-    const mapped = toAdAccount(entries[0]!, {
+      return notFound(`More than one ${what} in ${scope.domainDn} answers to "${upn ?? sam}"; nothing was imported.`);
+    const entry = entries[0]!;
+    if (!admittedByQuery && !(await this.inScope(session, entry.dn, scope)))
+      return notFound(
+        `"${upn ?? sam}" (${entry.dn}) is outside the import source: ${outsideWords(scope)}, so a sync would not ` +
+          `import it; nothing was imported.`,
+      );
+    const mapped = toAdAccount(entry, {
       importComputers: settings.importComputers,
       parseMiddleName: settings.parseMiddleName,
     });
     if (!mapped.ok)
-      return {
-        ok: false,
-        result: {
-          result: 'not-found',
-          reason: `The directory entry ${mapped.rejected.dn} cannot be imported: ${mapped.rejected.reason}.`,
-        },
-      };
+      return notFound(`The directory entry ${mapped.rejected.dn} cannot be imported: ${mapped.rejected.reason}.`);
     if (!mapped.account.enabled && !settings.importDisabled)
-      return {
-        ok: false,
-        result: {
-          result: 'not-found',
-          reason: `"${mapped.account.logon}" is disabled in Active Directory, and the settings skip disabled accounts.`,
-        },
-      };
+      return notFound(
+        `"${mapped.account.logon}" is disabled in Active Directory, and the settings skip disabled accounts.`,
+      );
     return { ok: true, account: mapped.account };
+  }
+
+  /** In one of the source's OU subtrees or OU levels, else (one more query) a member of one of its groups. */
+  private async inScope(session: DirectorySession, dn: string, scope: Scope): Promise<boolean> {
+    const { source } = scope;
+    if (source.ous.some((ou) => dnWithin(dn, ou, 'sub'))) return true;
+    if ((source.levels ?? []).some((ou) => dnWithin(dn, ou, 'one'))) return true;
+    if (!scope.membersOf) return false;
+    this.queries++;
+    try {
+      const { searchEntries } = await session.client.search(dn, {
+        scope: 'base',
+        filter: scope.membersOf,
+        attributes: ['objectGUID'],
+        timeLimit: this.options.settings.timeout,
+      });
+      return searchEntries.length > 0;
+    } catch (err) {
+      throw explainSearchError(err, dn, this.options.settings.timeout * 1000);
+    }
   }
 
   private placement(): string[] {

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bcscmd } from '../../../support/bcscmd.ts';
-import { BASE_DN, NETBIOS, SERVICE_ACCOUNT, STAFF_OU } from '../../../support/directory-fixture.ts';
+import { BASE_DN, GROUPS, NETBIOS, SERVICE_ACCOUNT, STAFF_OU } from '../../../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 import { databaseContent } from '../../../support/users-db.ts';
@@ -72,7 +72,7 @@ describe.runIf(realPartsAvailable())('bcscmd /LOOKUP against the real DC', () =>
       });
       expect(bcscmd([`/DATA:${data}`, '/LOOKUP:alice'], PASSWORD_ENV)).toMatchObject({
         code: 1,
-        err: expect.stringMatching(/^Not found: Active Directory has no user account "alice" in OU=Staff/),
+        err: expect.stringMatching(/^Not found: "alice" \(CN=Alice Archer,OU=Sales,.*\) is outside the import source/),
       });
       const off = configure(false);
       expect(JSON.parse(bcscmd([`/DATA:${off}`, '/LOOKUP:staff0041', '/JSON'], PASSWORD_ENV).out)).toMatchObject({
@@ -81,6 +81,20 @@ describe.runIf(realPartsAvailable())('bcscmd /LOOKUP against the real DC', () =>
       });
     },
   );
+
+  it('imports no one outside a group source: a user in the OU path but not in the group is refused (exit 1)', () => {
+    const data = configure(true);
+    const group = `CN=${GROUPS[0]!.name},${GROUPS[0]!.ou},${BASE_DN}`;
+    expect(bcscmd([`/DATA:${data}`, `/SET:ouPath=LDAP://${BASE_DN}`, `/SET:importSource=group:${group}`]).code).toBe(0);
+    // carol is in OU=Sales, inside the OU path, but not a member of Sales Team.
+    expect(bcscmd([`/DATA:${data}`, '/LOOKUP:carol'], PASSWORD_ENV)).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/^Not found: "carol" .* is outside the import source: not a member of Sales Team/),
+    });
+    expect(bcscmd([`/DATA:${data}`, '/LOOKUP:bob', '/JSON'], PASSWORD_ENV)).toMatchObject({ code: 0 });
+    const users = JSON.parse(bcscmd([`/DATA:${data}`, '/USERS', '/JSON']).out) as { logon: string }[];
+    expect(users.map((u) => u.logon)).toEqual(['bob']);
+  });
 
   it('shows with /DRYRUN what would be imported and changes nothing', () => {
     const data = configure(false);

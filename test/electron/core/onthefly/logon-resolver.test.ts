@@ -15,6 +15,8 @@ import {
   BASE_DN,
   COMPUTERS,
   DOMAIN,
+  GROUPS,
+  MANAGERS_GROUP,
   NETBIOS,
   STAFF_OU,
   staffDn,
@@ -159,7 +161,9 @@ describe.runIf(realPartsAvailable())('resolveLogon on the Samba DC', () => {
     const outside = await resolver.resolveLogon('alice'); // in OU=Sales, not under OU=Staff
     expect(outside).toEqual({
       result: 'not-found',
-      reason: `Active Directory has no user account "alice" in ${STAFF_OU},${BASE_DN}.`,
+      reason:
+        `"alice" (CN=Alice Archer,OU=Sales,${BASE_DN}) is outside the import source: not in Staff ` +
+        `(${STAFF_OU},${BASE_DN}) or below it, so a sync would not import it; nothing was imported.`,
     });
     await resolver.resolveLogon('ALICE');
     expect(resolver.queries).toBe(1);
@@ -167,6 +171,59 @@ describe.runIf(realPartsAvailable())('resolveLogon on the Samba DC', () => {
     await resolver.resolveLogon('alice');
     expect(resolver.queries).toBe(2);
     expect(sql(file, 'SELECT * FROM accounts')).toEqual([]);
+  });
+
+  describe('admits exactly the accounts a sync of the saved import source would import', () => {
+    const groupDn = (dn: string) => `${dn},${BASE_DN}`;
+    const cases: [string, Partial<Settings>, string[], [string, RegExp][]][] = [
+      [
+        'a group, nested members included',
+        { importSource: `group:${groupDn(MANAGERS_GROUP.dn)}` },
+        MANAGERS_GROUP.expected,
+        [
+          ['grace', /not a member of Managers \(CN=Managers,OU=Groups,/],
+          ['staff0040', /not a member of Managers/],
+        ],
+      ],
+      [
+        'one OU level without its sub-OUs',
+        { importSource: `level:OU=Sales,${BASE_DN}` },
+        ['alice', 'bob'],
+        [['dave', /not directly in Sales \(OU=Sales,DC=corp,DC=example,DC=test\)/]],
+      ],
+      [
+        'an OU subtree and a group together',
+        { importSource: `OU=LA,OU=Sales,${BASE_DN}; group:${groupDn(`CN=${GROUPS[1]!.name},${GROUPS[1]!.ou}`)}` },
+        ['dave', 'frank', 'grace'],
+        [['alice', /not in LA .* or below it, and not a member of Researchers/]],
+      ],
+    ];
+    it.each(cases)('%s', async (_what, settings, admitted, refused) => {
+      const { resolver, file } = make({ ouPath: `LDAP://${BASE_DN}`, ...settings });
+      for (const name of admitted) {
+        const result = await resolver.resolveLogon(name, { dryRun: true });
+        expect(result, name).toMatchObject({ result: 'imported' });
+      }
+      for (const [name, why] of refused) {
+        const result = await resolver.resolveLogon(name);
+        expect(result, name).toMatchObject({ result: 'not-found', reason: expect.stringMatching(why) });
+      }
+      expect(sql(file, 'SELECT * FROM accounts')).toEqual([]);
+    });
+
+    it('asks the directory once for a member of a group source', async () => {
+      const { resolver } = make({ ouPath: `LDAP://${BASE_DN}`, importSource: `group:${groupDn(MANAGERS_GROUP.dn)}` });
+      expect(await resolver.resolveLogon('bob')).toMatchObject({ result: 'imported' });
+      expect(resolver.queries).toBe(1);
+    });
+
+    it('refuses an account that is disabled in AD when the settings skip disabled accounts', async () => {
+      const { resolver } = make({ importSource: `level:OU=Sales,${BASE_DN}`, importDisabled: false });
+      expect(await resolver.resolveLogon('carol')).toMatchObject({
+        result: 'not-found',
+        reason: expect.stringMatching(/"carol" is disabled in Active Directory/),
+      });
+    });
   });
 
   it.each([
