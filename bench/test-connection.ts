@@ -13,6 +13,7 @@ import { SERVICE_ACCOUNT } from '../test/support/directory-fixture.ts';
 import { ldapsearchArgs, ldapsearchEnv } from '../test/support/ldapsearch.ts';
 import { startTestDc, stopTestDc } from '../test/support/samba-dc.ts';
 import { dcSettings } from '../test/support/settings-for-dc.ts';
+import { testGuard } from '../test/support/bind-guard.ts';
 import { BENCH_OU, seedBenchOu } from './seed-bench-ou.ts';
 
 const USERS = Number(process.env.BENCH_USERS ?? 2000);
@@ -37,6 +38,7 @@ try {
 
   const settings = dcSettings(dc, { ouPath: `LDAP://${ou}`, pageSize: PAGE, timeout: 120 });
   const resolver = createResolver({});
+  const guard = testGuard();
   const ours: number[] = [];
   const whole: number[] = [];
   const theirs: number[] = [];
@@ -44,7 +46,7 @@ try {
   let theirCount = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const t0 = performance.now();
-    const report = await testConnection(settings, SERVICE_ACCOUNT.password, resolver);
+    const report = await testConnection(settings, SERVICE_ACCOUNT.password, resolver, guard);
     whole.push(performance.now() - t0);
     if (!report.ok) throw new Error(report.summary);
     ours.push(report.steps.find((s) => s.name === 'accounts')!.ms);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { parseDn } from './dn.ts';
+import type { ErrorCode } from './error-codes.ts';
 import {
   type Action,
   type ImportMode,
@@ -14,6 +15,7 @@ import {
   type Progress,
 } from './import-run.ts';
 import type { LookupResult } from './lookup.ts';
+import type { RefusedPassword } from './refused-password.ts';
 import type { MenuCommand } from './menus.ts';
 import type { ScheduleView } from './sync-status.ts';
 import type { Result } from './result.ts';
@@ -64,8 +66,11 @@ export interface SecureStorageInfo {
 
 export interface SettingsView {
   settings: Settings;
-  /** Whether a password is stored, and for which login/server; never the password itself. */
-  password: { stored: boolean; login?: string; server?: string };
+  /**
+   * Whether a password is stored, and for which login/server; never the password itself. `refused`: a domain
+   * controller refused the stored password (it is not sent again until it changes).
+   */
+  password: { stored: boolean; login?: string; server?: string; refused?: RefusedPassword };
   secureStorage: SecureStorageInfo;
 }
 
@@ -82,6 +87,8 @@ export interface TestStep {
   ms: number;
   detail: string;
   hint?: string;
+  /** A failed step's error code (the dialog asks before saving a password the DC refused). */
+  code?: ErrorCode;
 }
 
 export interface TestReport {
@@ -210,7 +217,13 @@ export const operations = {
       })
       .strict(),
   ),
-  'connection.test': op<typeof connectionInput, TestReport>(connectionInput),
+  /**
+   * `retryRefused`: send a password a DC refused before once more (the console's button; bcscmd /TEST /YES);
+   * without it such a password is not sent and the bind step says why.
+   */
+  'connection.test': op<z.ZodType<{ settings: Settings; password?: string; retryRefused?: boolean }>, TestReport>(
+    connectionInput.extend({ retryRefused: z.boolean().optional() }).strict(),
+  ),
   'directory.browse': op<z.ZodType<BrowseInput>, BrowseResult>(
     connectionInput.extend({ dn: z.string().max(4200).nullable() }).strict(),
   ),

@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   'invalid-dn': 'a distinguished name is not valid',
   'no-server': 'no server is named and the OU path has no DC= parts to find one by',
   'no-password': 'no password is available for the login ID',
+  'password-refused-before':
+    'a domain controller refused this password for the service account before: it is not sent again until it changes',
   'ca-file-unreadable': 'the CA certificate file cannot be read',
   'ca-file-invalid': 'the CA certificate file holds no PEM certificate',
   'settings-unreadable': 'the settings file is not valid JSON',

@@ -2,10 +2,11 @@
  * How the scheduled sync is doing, as `bcscmd /STATUS /JSON`, the console's schedule dialog and its status
  * bar show it: the schedule, the service's check-ins, the last scheduled run, and what holds it up.
  */
+import type { RefusedPassword } from './refused-password.ts';
 import { utcText } from './utc-text.ts';
 import type { RunSummary } from './users-view.ts';
 
-export type ScheduleHealth = 'ok' | 'off' | 'failing' | 'waiting' | 'paused' | 'missing';
+export type ScheduleHealth = 'ok' | 'off' | 'failing' | 'waiting' | 'paused' | 'missing' | 'refused';
 
 export interface SyncStatus {
   schedule: { everyMinutes: number; fullSyncAt: string; fullSyncEvery: number; source: string };
@@ -30,6 +31,11 @@ export interface SyncStatus {
   lastError: string | null;
   /** Run now was asked for and the service has not taken it up yet. */
   runNowPending: boolean;
+  /**
+   * A domain controller refused the service account's password (the one configured, where the reader knows
+   * it): no process binds with it — no sync, lookup or logon check — until it changes.
+   */
+  refusedPassword: RefusedPassword | null;
   health: ScheduleHealth;
   checkedAt: string;
 }
@@ -52,6 +58,11 @@ const lastRunWords = (r: RunSummary, counts: (r: RunSummary) => string) =>
 export function scheduleSummary(s: SyncStatus, counts: (r: RunSummary) => string): string {
   const every = `Scheduled sync every ${s.schedule.everyMinutes} min`;
   switch (s.health) {
+    case 'refused':
+      return (
+        `The service account's password was refused by ${s.refusedPassword!.dc} at ` +
+        `${hhmm(s.refusedPassword!.at)}: no sync or lookup uses it until it changes`
+      );
     case 'off':
       return 'Scheduled sync is off';
     case 'missing':

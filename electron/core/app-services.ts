@@ -9,6 +9,7 @@ import { databaseFile, SharedDatabase } from './database/users-database.ts';
 import { ImportJobs } from './import/import-jobs.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
 import { PRODUCT_NAME } from './paths.ts';
+import { RefusedPasswords } from './secrets/refused-passwords.ts';
 import type { PasswordVault } from './secrets/password-vault.ts';
 import { SettingsStore, type KeyValueFile } from './settings/settings-store.ts';
 
@@ -42,9 +43,10 @@ export function createServices(options: {
   const emit = <E extends keyof Events>(event: E, payload: Events[E]) => {
     for (const listener of listeners) listener(event, payload);
   };
-  const browseSessions = new SessionCache();
   let stopWatching: (() => void) | null = null;
   const database = new SharedDatabase(databaseFile(options.dataDir));
+  const refusedPasswords = new RefusedPasswords((work) => database.use(work));
+  const browseSessions = new SessionCache(refusedPasswords);
   const jobs = new ImportJobs({
     emit,
     // What the wizard chose is kept, so that the scheduled sync and `bcscmd /LDAP` import the same way.
@@ -70,6 +72,7 @@ export function createServices(options: {
     emit,
     browseSessions,
     database,
+    refusedPasswords,
     jobs,
   });
   return {

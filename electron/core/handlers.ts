@@ -32,6 +32,7 @@ import type { SessionCache } from './directory/session-cache.ts';
 import type { NameResolver } from './directory/resolver.ts';
 import { Failure } from './failure.ts';
 import type { PasswordVault } from './secrets/password-vault.ts';
+import type { RefusedPasswords } from './secrets/refused-passwords.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 import type { SharedDatabase } from './database/users-database.ts';
 import { accountsInView, accountsPage, logonPosition, usersOverview } from './database/users-view.ts';
@@ -54,6 +55,8 @@ export interface HandlerDeps {
   emit: <E extends keyof Events>(event: E, payload: Events[E]) => void;
   browseSessions: SessionCache;
   database: SharedDatabase;
+  /** The service-account passwords a DC refused (shared by every process on the users database). */
+  refusedPasswords: RefusedPasswords;
   jobs: ImportJobs;
 }
 
@@ -75,11 +78,15 @@ export function localProblems(s: Settings, complete = true): string[] {
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
-  const view = (): SettingsView => {
+  const view = async (): Promise<SettingsView> => {
     const target = deps.vault.target();
+    const stored = target ? deps.vault.read(target) : null;
+    const refused = stored && target ? await deps.refusedPasswords.find(target.login, stored) : null;
     return {
       settings: deps.settings.load(),
-      password: target ? { stored: true, login: target.login, server: target.server } : { stored: false },
+      password: target
+        ? { stored: true, login: target.login, server: target.server, ...(refused ? { refused } : {}) }
+        : { stored: false },
       secureStorage: deps.vault.info(),
     };
   };
@@ -102,7 +109,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
   return {
     'app.info': async () => deps.info,
-    'settings.get': async () => view(),
+    'settings.get': () => view(),
     'settings.save': async ({ settings, password }) => {
       const problems = localProblems(settings, deps.info.transport !== 'cli');
       if (problems.length > 0)
@@ -127,12 +134,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
             `on ${stored.server || 'the domain'}). Type the password for the new account.`,
         );
       }
-      const saved = view();
+      const saved = await view();
       deps.emit('settings.changed', saved);
       return { ...saved, notices };
     },
-    'connection.test': async ({ settings, password }) =>
-      testConnection(settings, passwordFor(settings, password), deps.resolver),
+    'connection.test': async ({ settings, password, retryRefused }) =>
+      testConnection(settings, passwordFor(settings, password), deps.resolver, deps.refusedPasswords, {
+        retryRefused: retryRefused ?? false,
+      }),
     'directory.browse': async ({ settings, password, dn }) =>
       browse(settings, passwordFor(settings, password), dn, deps.resolver, deps.browseSessions),
     'directory.lookup': async ({ settings, password, name }) => {

@@ -223,6 +223,44 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
+  it('asks before saving a password the DC just refused (No by default), and the status bar then says so', async () => {
+    const dialog = await openFromMenu();
+    const advanced = await fillConnection(dialog, 'not-the-password');
+    await advanced.getByRole('button', { name: 'OK', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByRole('alertdialog', { name: 'Test connection' }).getByRole('button', { name: 'OK' }).click();
+    await dialog.getByRole('button', { name: 'OK', exact: true }).click();
+    const question = page.getByRole('alertdialog', { name: DIALOG });
+    await expect(question.textContent()).resolves.toMatch(
+      /The domain controller refused this password when you tested it: The login ID or password is wrong \(AD code 52e\)\..*Save it anyway\?/,
+    );
+    await page.screenshot({ path: screenshotPath('06b-save-refused-password') });
+    await page.keyboard.press('Enter'); // No is the default: nothing is saved
+    await question.waitFor({ state: 'detached' });
+    await expect(dialog.isVisible()).resolves.toBe(true);
+    const settingsFile = path.join(dataDir, 'settings.json');
+    const before = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : '';
+    expect(before).not.toContain(`"server": "${dc.address}"`);
+    await dialog.getByRole('button', { name: 'OK', exact: true }).click();
+    await question.getByRole('button', { name: 'Yes' }).click();
+    await page.getByRole('alertdialog', { name: DIALOG }).getByRole('button', { name: 'OK', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const pane = page.getByRole('status', { name: 'Scheduled sync' });
+    await expect
+      .poll(() => pane.textContent(), { timeout: 10_000 })
+      .toMatch(/^The service account's password was refused by 127\.0\.0\.1 at \d\d:\d\d: no sync or lookup uses it/);
+    await expect(pane.getAttribute('class')).resolves.toMatch(/warn/);
+    const again = await openFromMenu();
+    await expect(
+      again.getByText(/^The password for CORP\\svc-adconsole was refused by 127\.0\.0\.1 at /).count(),
+    ).resolves.toBe(1);
+    // A new password: the refusal no longer applies to what is stored.
+    await again.getByLabel('Password').fill(SERVICE_ACCOUNT.password);
+    await again.getByRole('button', { name: 'OK', exact: true }).click();
+    await page.getByRole('alertdialog', { name: DIALOG }).getByRole('button', { name: 'OK', exact: true }).click();
+    await expect.poll(() => pane.textContent(), { timeout: 10_000 }).not.toMatch(/refused/);
+  });
+
   it('keeps what OK saved across a restart of the console, and never sends the password back', async () => {
     const dialog = await openFromMenu();
     await dialog.getByLabel(/Search and import user accounts/).check();

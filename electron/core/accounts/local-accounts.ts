@@ -14,7 +14,8 @@ import { bumpRevision } from '../database/users-database.ts';
 import { Failure } from '../failure.ts';
 import { beginRun, endRun } from '../import/run-history.ts';
 import { parseLogonInput } from '../onthefly/logon-input.ts';
-import { hashPassword, passwordProblem } from './local-password.ts';
+import { hashPassword } from '../secrets/password-hash.ts';
+import { passwordProblem } from './local-password.ts';
 
 export interface NewLocalAccount {
   logon: string;

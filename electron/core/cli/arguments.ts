@@ -290,10 +290,13 @@ export function parseCliArguments(argv: string[]): CliRequest {
     if (request.email) throw new UsageError('/EMAIL works with /ADDUSER.');
   } else if ((request.displayName || request.email) && request.account?.action !== 'add')
     throw new UsageError('/NAME and /EMAIL work with /ADDUSER.');
-  // /DRYRUN also shows what /LOOKUP would import.
+  // /DRYRUN also shows what /LOOKUP would import; /YES also sends /TEST a password a DC refused before.
   const importOptions = [
     ...ONLY_WITH_LDAP.filter(
-      (f) => request[f] && !(f === 'dryRun' && request.lookup !== null) && !(f === 'yes' && request.runNow),
+      (f) =>
+        request[f] &&
+        !(f === 'dryRun' && request.lookup !== null) &&
+        !(f === 'yes' && (request.runNow || request.test)),
     ).map((f) => `/${f.toUpperCase()}`),
     ...(modeGiven ? ['/MODE'] : []),
     ...(request.ous.length ? ['/OU'] : []),
@@ -337,7 +340,9 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
                         disableLimitCount, notFoundCacheSeconds, imDomains, logonFailureCap,
                         importSource, syncEveryMinutes, fullSyncAt.
   /SHOW                 Print the settings (never the password).
-  /TEST                 Test the connection to Active Directory, step by step.
+  /TEST                 Test the connection to Active Directory, step by step. A password a domain
+                        controller refused is not sent again (by any process) until it changes; /TEST
+                        /YES sends it once more (as the console's Test connection button does).
   /LDAP                 Import accounts from Active Directory into the users database. Modes:
                           sync (default) create new accounts, update changed ones, disable those
                                          disabled in AD or gone from the source; never deletes,
@@ -360,8 +365,9 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
                         /YES or the console; a settings change of what it imports pauses it until
                         previewed (/LDAP /DRYRUN, the wizard) or /RESUME. One per data folder.
   /STATUS               How the scheduled sync is doing. Exit 0 healthy (or the schedule is off),
-                        1 failing, waiting for confirmation or paused, 3 no service has checked in for
-                        two intervals.
+                        1 failing, waiting for confirmation, paused, or the service account's password
+                        refused by a DC (not sent again until it changes), 3 no service has checked in
+                        for two intervals.
   /RUNNOW               Ask the service to sync at once (with /YES: past the safety limit); it also
                         resumes a paused schedule.
   /RESUME               Lift a pause: the schedule runs with the settings as they are now.

@@ -161,15 +161,22 @@ export async function runBcscmd(
 
   if (scheduleCommand && !request.service) {
     // These read the schedule's state or write a definition: no password is needed (nor read) here.
+    // The password only tells /STATUS whether a refused one is still the one configured.
+    let typed = env.ADCONSOLE_LDAP_PASSWORD || null;
+    try {
+      typed ??= request.passwordFile ? readPasswordFile(request.passwordFile) : null;
+    } catch {
+      // Unreadable: the status then names the refusal on record, whatever the password.
+    }
     const context = {
-      load: () => ({ settings: services.settings.load(), password: null }),
+      load: () => ({ settings: services.settings.load(), password: typed }),
       settingsFile: services.settings.file.path,
       databaseFile: databaseFile(dataDir),
       dataDir,
     };
     if (request.installService) return runInstallService(request, context, io);
     if (request.runNow || request.resume) {
-      const code = runScheduleRequest(request, context, io);
+      const code = await runScheduleRequest(request, context, io);
       if (code !== EXIT.ok || !request.status) return code;
     }
     return runStatus(request, context, io);
@@ -224,7 +231,11 @@ export async function runBcscmd(
       io,
     );
   if (request.test) {
-    const result = await call('connection.test', { settings, ...(password ? { password } : {}) });
+    const result = await call('connection.test', {
+      settings,
+      ...(password ? { password } : {}),
+      retryRefused: request.yes,
+    });
     if (!result.ok) {
       io.err(`${result.error.message}${result.error.hint ? `\n${result.error.hint}` : ''}\n`);
       return EXIT.failed;

@@ -11,6 +11,8 @@ import { defaultServiceUser, installPlan } from '../sync/service-install.ts';
 import { runSyncService } from '../sync/sync-service.ts';
 import { approveScope, requestRunNow, scheduledScope } from '../sync/sync-state.ts';
 import { readSyncStatus, statusExitCode } from '../sync/sync-status.ts';
+import { REFUSED_PASSWORD_HINT, refusedPasswordText } from '../../../shared/refused-password.ts';
+import { RefusedPasswords } from '../secrets/refused-passwords.ts';
 import type { CliRequest } from './arguments.ts';
 import type { CliIo } from './cli-io.ts';
 import { EXIT } from './exit-codes.ts';
@@ -56,11 +58,11 @@ export async function runService(request: CliRequest, ctx: ScheduleContext, io: 
   }
 }
 
-function withDatabase<T>(
+async function withDatabase<T>(
   file: string,
   io: CliIo,
-  work: (db: ReturnType<typeof openUsersDatabase>['db']) => T,
-): T | null {
+  work: (db: ReturnType<typeof openUsersDatabase>['db']) => T | Promise<T>,
+): Promise<T | null> {
   let database;
   try {
     database = openUsersDatabase(file);
@@ -70,7 +72,7 @@ function withDatabase<T>(
     return null;
   }
   try {
-    return work(database.db);
+    return await work(database.db);
   } finally {
     database.close();
   }
@@ -109,19 +111,29 @@ function statusText(s: SyncStatus): string {
     lines.push(`Paused:     ${s.paused}.`, '            Preview with bcscmd /LDAP /DRYRUN, or bcscmd /RESUME.');
   if (s.failures > 0) lines.push(`Failures:   ${s.failures} in a row; last: ${s.lastError ?? ''}`);
   if (s.runNowPending) lines.push('Run now:    asked for; the service has not taken it up yet.');
+  if (s.refusedPassword)
+    lines.push(`Password:   ${refusedPasswordText(s.refusedPassword)}`, `            ${REFUSED_PASSWORD_HINT}`);
   return `${lines.join('\n')}\n`;
 }
 
-export function runStatus(request: CliRequest, ctx: ScheduleContext, io: CliIo): number {
-  const status = withDatabase(ctx.databaseFile, io, (db) => readSyncStatus(db, ctx.load().settings));
+export async function runStatus(request: CliRequest, ctx: ScheduleContext, io: CliIo): Promise<number> {
+  const { settings, password } = ctx.load();
+  // Given the password (ADCONSOLE_LDAP_PASSWORD, /PASSWORDFILE), a refusal counts only if it is that very one.
+  const status = await withDatabase(ctx.databaseFile, io, async (db) => {
+    const refused =
+      password && settings.account === 'specified'
+        ? await new RefusedPasswords((work) => work(db)).find(settings.login, password)
+        : undefined;
+    return readSyncStatus(db, settings, new Date(), refused);
+  });
   if (!status) return EXIT.failed;
   io.out(request.json ? `${JSON.stringify(status, null, 2)}\n` : statusText(status));
   return statusExitCode(status);
 }
 
-export function runScheduleRequest(request: CliRequest, ctx: ScheduleContext, io: CliIo): number {
+export async function runScheduleRequest(request: CliRequest, ctx: ScheduleContext, io: CliIo): Promise<number> {
   const settings = ctx.load().settings;
-  const done = withDatabase(ctx.databaseFile, io, (db) => {
+  const done = await withDatabase(ctx.databaseFile, io, (db) => {
     if (request.resume) approveScope(db, scheduledScope(settings));
     if (request.runNow) requestRunNow(db, request.yes);
     return readSyncStatus(db, settings);

@@ -264,6 +264,21 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE import_runs_5 RENAME TO import_runs;
   CREATE INDEX import_runs_running ON import_runs(status) WHERE status = 'running';
   `,
+  // 6: a password a domain controller refused for the service account is never sent again, by any process
+  // on this database (retrying it is how service accounts get locked out): the login ID it was refused for,
+  // a salted scrypt hash of it (never the password), which DC refused it, when and why. A bind with it that
+  // succeeds — a new password, or an administrator's Test connection — clears it.
+  `
+  CREATE TABLE refused_passwords (
+    login_key  TEXT PRIMARY KEY,
+    login      TEXT NOT NULL,
+    hash       TEXT NOT NULL,
+    dc         TEXT NOT NULL,
+    refused_at TEXT NOT NULL,
+    code       TEXT NOT NULL,
+    reason     TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

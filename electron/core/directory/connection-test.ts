@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { TestReport, TestStep, TestStepName } from '../../../shared/contract.ts';
 import type { Security, Settings } from '../../../shared/settings.ts';
 import { accountFilter, accountNoun, logonName } from './account-filter.ts';
+import type { BindGuard } from './bind-guard.ts';
 import { endpoint } from './connection.ts';
 import type { SecurityLayer } from './kerberos/security-layer.ts';
 import { Failure } from '../failure.ts';
@@ -28,10 +29,16 @@ function toFailure(err: unknown): Failure {
     : new Failure('failed', (err as Error).message ?? String(err), 'Check the settings and try again.');
 }
 
+/**
+ * `guard`: a password a DC refused before is not sent again unless `retryRefused` (the console's button, an
+ * administrator's request): then it is tried once more, and the refusal is recorded again or cleared.
+ */
 export async function testConnection(
   settings: Settings,
   password: string | null,
   resolver: NameResolver,
+  guard: BindGuard,
+  { retryRefused = false }: { retryRefused?: boolean } = {},
 ): Promise<TestReport> {
   const steps: TestStep[] = [];
   const timeouts = { connectMs: settings.connectTimeout * 1000, operationMs: settings.timeout * 1000 };
@@ -51,6 +58,7 @@ export async function testConnection(
         ms: Math.round(performance.now() - started),
         detail: failure.message,
         hint: failure.hint,
+        code: failure.code,
       });
       throw new Stop();
     }
@@ -58,7 +66,15 @@ export async function testConnection(
 
   try {
     // The same pipeline as every session, with this hook timing and reporting each step.
-    session = await openBoundSession(settings, password, resolver, { step, identify: true });
+    // A refused password stops the test before anything is sent: said as the bind step's failure.
+    if (!retryRefused && settings.account === 'specified' && password) {
+      const refused = await guard.check(settings.login, password).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      if (refused) await step('bind', () => Promise.reject(refused));
+    }
+    session = await openBoundSession(settings, password, resolver, { step, identify: true, guard, explicit: true });
     const { plan, host, certificate, bound, client: activeClient } = session;
     const connected = { address: session.address, failedOver: session.passedOver.length > 0 };
 

@@ -9,6 +9,7 @@ import type { Client } from 'ldapts';
 import type { Settings } from '../../../shared/settings.ts';
 import { Failure } from '../failure.ts';
 import { type Bound, bindOnce } from './bind.ts';
+import type { BindGuard } from './bind-guard.ts';
 import { clientOver, closeClient, connectTcp, endpoint, handshakeLdaps, startTls } from './connection.ts';
 import type { NameResolver } from './resolver.ts';
 import { whoAmI } from './rootdse.ts';
@@ -37,6 +38,13 @@ export interface PipelineOptions {
   identify?: boolean;
   /** A user's password is checked: refuse before connecting unless TLS protects it. */
   requireTls?: boolean;
+  /**
+   * For the service account's binds: a password a DC refused is not sent again (checked before anything
+   * else), and this bind's refusal or success is recorded for every process.
+   */
+  guard?: BindGuard;
+  /** An administrator asked for this very bind (Test connection): it is made even with a refused password. */
+  explicit?: boolean;
 }
 
 export interface BoundSession {
@@ -66,6 +74,8 @@ export async function openBoundSession(
   options: PipelineOptions = {},
 ): Promise<BoundSession> {
   const step = options.step ?? silently;
+  const guard = settings.account === 'specified' && password ? (options.guard ?? null) : null;
+  if (guard && !options.explicit) await guard.check(settings.login, password!);
   const timeouts = { connectMs: settings.connectTimeout * 1000, operationMs: settings.timeout * 1000 };
   const passedOver: string[] = [];
 
@@ -182,6 +192,7 @@ export async function openBoundSession(
         });
       } catch (err) {
         await closeClient(client, socket);
+        if (guard && err instanceof Failure) await guard.refused(settings.login, password!, host, err);
         // Unencrypted LDAP sent to a TLS port looks like a dropped connection: say what it really is.
         if (plan.security === 'none' && err instanceof Failure && err.code === 'connection-lost') {
           throw new Failure(
@@ -193,6 +204,7 @@ export async function openBoundSession(
         }
         throw err;
       }
+      await guard?.accepted(settings.login);
       const identity = options.identify ? await whoAmI(client) : null;
       return {
         value: { ...described, identity: identity ?? described.identity },

@@ -10,6 +10,7 @@ import { BIND_SUBCODES, RESULT_CODES } from '../../../shared/ad-errors.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { Failure } from '../failure.ts';
 import type { NameResolver } from './resolver.ts';
+import type { BindGuard } from './bind-guard.ts';
 import { openSession, type DirectorySession } from './session.ts';
 
 /** Refusals of the credentials themselves: binding again with the same ones only counts towards a lockout. */
@@ -40,10 +41,12 @@ export class SessionCache {
   /** The last refused bind: the same login, password and server are not tried again (lockout safety). */
   private refused: { key: string; failure: Failure } | null = null;
   private readonly idleMs: number;
+  private readonly guard: BindGuard;
   /** How many sessions (binds) this cache has opened; for tests and diagnostics. */
   opened = 0;
 
-  constructor(idleMs = 60_000) {
+  constructor(guard: BindGuard, idleMs = 60_000) {
+    this.guard = guard;
     this.idleMs = idleMs;
   }
 
@@ -59,7 +62,7 @@ export class SessionCache {
       if (this.refused?.key === key) throw this.refused.failure;
       let session: DirectorySession;
       try {
-        session = await openSession(settings, password, resolver);
+        session = await openSession(settings, password, resolver, this.guard);
       } catch (err) {
         if (err instanceof Failure && CREDENTIAL_REFUSALS.has(err.code)) this.refused = { key, failure: err };
         throw err;

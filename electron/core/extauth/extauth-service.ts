@@ -8,7 +8,7 @@
 import { parseAdsPath } from '../../../shared/adspath.ts';
 import { dnsDomainOfDn, domainKey, parseImDomains } from '../../../shared/im-domains.ts';
 import type { Settings } from '../../../shared/settings.ts';
-import { verifyPassword } from '../accounts/local-password.ts';
+import { verifyPassword } from '../secrets/password-hash.ts';
 import { type AccountRow, logonKey } from '../database/accounts.ts';
 import { openUsersDatabase, type UsersDatabase } from '../database/users-database.ts';
 import { securityOf } from '../directory/target.ts';

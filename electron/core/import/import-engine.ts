@@ -22,6 +22,7 @@ import {
 } from '../database/users-database.ts';
 import { OuTree } from '../database/ou-tree.ts';
 import { Failure } from '../failure.ts';
+import { RefusedPasswords } from '../secrets/refused-passwords.ts';
 import { ACCOUNT_ATTRIBUTES, BINARY_ATTRIBUTES, toAdAccount } from './ad-account.ts';
 import { applyInTransaction, clearForNewDatabase, plannedAction, REPORTED_ACTIONS } from './applier.ts';
 import { Planner } from './planner.ts';
@@ -322,6 +323,7 @@ async function readPhase(run: Run): Promise<ReadResult> {
       settings,
       ctx.password,
       ctx.resolver,
+      new RefusedPasswords((work) => work(db)),
       request.mode === 'sync' ? lastDcFor(db, request, settings) : null,
     ),
     ctx.signal,

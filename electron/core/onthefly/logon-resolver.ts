@@ -29,6 +29,7 @@ import { emptyCounts } from '../../../shared/import-run.ts';
 import { explainSearchError, groupMembersFilter, type ImportSource, savedScope } from '../import/source.ts';
 import { parseLogonInput } from './logon-input.ts';
 import { SessionPool } from './session-pool.ts';
+import { RefusedPasswords } from '../secrets/refused-passwords.ts';
 
 export interface ResolverOptions {
   settings: Settings;
@@ -89,6 +90,7 @@ export class LogonResolver {
       retryAfterMs,
       now: this.options.now,
       onFailover: (note) => options.log?.(`Failover: ${note}`),
+      guard: new RefusedPasswords((work) => work(this.db().db)),
     });
   }
 

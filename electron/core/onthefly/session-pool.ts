@@ -8,6 +8,7 @@
  */
 import type { Settings } from '../../../shared/settings.ts';
 import type { NameResolver } from '../directory/resolver.ts';
+import type { BindGuard } from '../directory/bind-guard.ts';
 import { failoverNote, openSession, type DirectorySession } from '../directory/session.ts';
 import { Failure } from '../failure.ts';
 
@@ -18,6 +19,8 @@ export interface PoolOptions {
   now?: () => number;
   /** Told when a session had to pass over domain controllers that did not answer (failover). */
   onFailover?: (note: string) => void;
+  /** Every bind goes through it: a password a DC refused is not sent again. */
+  guard: BindGuard;
 }
 
 export class SessionPool {
@@ -77,7 +80,7 @@ export class SessionPool {
     if (this.busy >= this.options.size) return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
     this.busy++;
     try {
-      const session = await openSession(this.settings, this.password, this.resolver);
+      const session = await openSession(this.settings, this.password, this.resolver, this.options.guard);
       this.opened++;
       const note = failoverNote(session);
       if (note) this.options.onFailover?.(note);

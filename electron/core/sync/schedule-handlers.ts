@@ -3,6 +3,7 @@ import type { InputOf, ResultOf } from '../../../shared/contract.ts';
 import type { SharedDatabase } from '../database/users-database.ts';
 import type { ImportJobs } from '../import/import-jobs.ts';
 import type { PasswordVault } from '../secrets/password-vault.ts';
+import type { RefusedPasswords } from '../secrets/refused-passwords.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import { toRunSummary } from '../database/users-view.ts';
 import { recentSyncRuns } from '../import/run-history.ts';
@@ -22,16 +23,22 @@ export interface ScheduleDeps {
   vault: PasswordVault;
   database: SharedDatabase;
   jobs: ImportJobs;
+  refusedPasswords: RefusedPasswords;
 }
 
 export function scheduleHandlers(deps: ScheduleDeps): ScheduleOps {
-  const status = (): ScheduleView =>
-    deps.database.use((db) => ({
-      ...readSyncStatus(db, deps.settings.load()),
+  const status = async (): Promise<ScheduleView> => {
+    const settings = deps.settings.load();
+    // With the stored password at hand, a refusal counts only if it is that very password.
+    const password = settings.account === 'specified' ? deps.vault.read(passwordTargetOf(settings)) : null;
+    const refused = password ? await deps.refusedPasswords.find(settings.login, password) : undefined;
+    return deps.database.use((db) => ({
+      ...readSyncStatus(db, settings, new Date(), refused),
       recentRuns: recentSyncRuns(db, RECENT_RUNS).map(toRunSummary),
     }));
+  };
   return {
-    'schedule.status': async () => status(),
+    'schedule.status': () => status(),
     'schedule.runNow': async ({ confirmed }) => {
       if (deps.database.use((db) => readService(db)?.running)) {
         deps.database.use((db) => requestRunNow(db, confirmed));

@@ -8,6 +8,8 @@ import { readService } from './service-registry.ts';
 import { describeHolder, lockHolder } from './sync-lock.ts';
 import { pauseReason, readSyncState } from './sync-state.ts';
 import { toRunSummary } from '../database/users-view.ts';
+import type { RefusedPassword } from '../../../shared/refused-password.ts';
+import { refusalOnRecord } from '../secrets/refused-passwords.ts';
 
 function sourceWords(settings: Settings): string {
   try {
@@ -19,7 +21,16 @@ function sourceWords(settings: Settings): string {
   return settings.ouPath ? `the OU container path ${settings.ouPath}` : 'the whole domain (no OU container path)';
 }
 
-export function readSyncStatus(db: DatabaseSync, settings: Settings, now = new Date()): SyncStatus {
+/**
+ * `refused`: the refusal that applies to the password the caller has (RefusedPasswords.find); by default the
+ * one on record for the configured login ID, whatever the password.
+ */
+export function readSyncStatus(
+  db: DatabaseSync,
+  settings: Settings,
+  now = new Date(),
+  refused: RefusedPassword | null = settings.account === 'specified' ? refusalOnRecord(db, settings.login) : null,
+): SyncStatus {
   const state = readSyncState(db);
   const service = readService(db, now);
   const holder = lockHolder(db, now);
@@ -30,8 +41,9 @@ export function readSyncStatus(db: DatabaseSync, settings: Settings, now = new D
   const paused = pauseReason(state, settings);
   const everyMs = settings.syncEveryMinutes * 60_000;
   const silent = !service?.running && (!service || now.getTime() - Date.parse(service.heartbeatAt) > 2 * everyMs);
-  const health: ScheduleHealth =
-    settings.syncEveryMinutes === 0
+  const health: ScheduleHealth = refused
+    ? 'refused'
+    : settings.syncEveryMinutes === 0
       ? 'off'
       : silent
         ? 'missing'
@@ -71,12 +83,16 @@ export function readSyncStatus(db: DatabaseSync, settings: Settings, now = new D
     failures: state.failures,
     lastError: state.lastError,
     runNowPending: state.runNow !== null,
+    refusedPassword: refused,
     health,
     checkedAt: now.toISOString(),
   };
 }
 
-/** bcscmd /STATUS's exit code: 0 healthy (or off), 1 failing, waiting or paused, 3 no service checks in. */
+/**
+ * bcscmd /STATUS's exit code: 0 healthy (or off), 1 failing, waiting, paused or the password refused, 3 no
+ * service checks in.
+ */
 export function statusExitCode(status: SyncStatus): number {
   if (status.health === 'missing') return 3;
   return status.health === 'ok' || status.health === 'off' ? 0 : 1;

@@ -8,7 +8,10 @@ import { passwordTargetOf, sameTarget } from '../../../shared/password-target.ts
 import { api } from '../api.ts';
 import { Dialog, OkCancel } from '../controls/Dialog.tsx';
 import { focusField } from '../controls/focus-field.ts';
+import { ConfirmBox } from '../controls/ConfirmBox.tsx';
+import { localTime } from '../controls/local-time.ts';
 import { MessageBox } from '../controls/MessageBox.tsx';
+import { REFUSING_CODES, refusedPasswordText } from '../../../shared/refused-password.ts';
 import { AdvancedDialog } from './AdvancedDialog.tsx';
 import { TestLookup } from './TestLookup.tsx';
 import { TestResultBox } from './TestResultBox.tsx';
@@ -24,7 +27,12 @@ function storedPasswordApplies(view: SettingsView, draft: Settings): boolean {
 type Box =
   | { kind: 'test'; report: TestReport }
   | { kind: 'error'; title: string; error: ApiError }
-  | { kind: 'notice'; text: string };
+  | { kind: 'notice'; text: string }
+  | { kind: 'refused'; reason: string };
+
+/** What a Test connection tried: the same login ID, server and password (typed or stored) as the form now holds. */
+const credentialsOf = (draft: Settings, password: string) =>
+  JSON.stringify([draft.account, passwordTargetOf(draft), password]);
 
 export function IntegrationDialog({ onClose }: { onClose: () => void }) {
   const [view, setView] = useState<SettingsView | null>(null);
@@ -35,6 +43,8 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
   const [busy, setBusy] = useState<'test' | 'save' | null>(null);
   const [box, setBox] = useState<Box | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
+  /** The last Test connection's bind refusal, for the credentials it used: OK asks before saving them. */
+  const [refusedTest, setRefusedTest] = useState<{ credentials: string; reason: string } | null>(null);
   const ids = { auto: useId(), login: useId(), password: useId(), passwordNote: useId(), advanced: useId() };
 
   useEffect(() => {
@@ -63,8 +73,17 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
 
   const test = async () => {
     setBusy('test');
-    const result = await api.invoke('connection.test', { settings: draft, ...(password ? { password } : {}) });
+    // The administrator asked for this bind: it is made even with a password a DC refused before.
+    const result = await api.invoke('connection.test', {
+      settings: draft,
+      ...(password ? { password } : {}),
+      retryRefused: true,
+    });
     setBusy(null);
+    const refusal = result.ok
+      ? result.value.steps.find((s) => s.name === 'bind' && !s.ok && s.code && REFUSING_CODES.has(s.code))
+      : undefined;
+    setRefusedTest(refusal ? { credentials: credentialsOf(draft, password), reason: refusal.detail } : null);
     setBox(
       result.ok
         ? { kind: 'test', report: result.value }
@@ -72,7 +91,7 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
     );
   };
 
-  const save = async () => {
+  const save = async (confirmed = false) => {
     const found = settingsProblems(draft);
     if (found.length > 0) {
       // Say which field and why, and go there: the login here, anything else behind Advanced settings….
@@ -82,6 +101,10 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
       return;
     }
     setProblems([]);
+    if (!confirmed && draft.account === 'specified' && refusedTest?.credentials === credentialsOf(draft, password)) {
+      setBox({ kind: 'refused', reason: refusedTest.reason });
+      return;
+    }
     setBusy('save');
     const result = await api.invoke('settings.save', {
       settings: draft,
@@ -104,11 +127,14 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
         : view.secureStorage.description
       : forget
         ? 'The stored password will be removed when you press OK.'
-        : storedApplies
-          ? 'A password is stored for this login ID; leave the field blank to keep it.'
-          : view.password.stored
-            ? 'The stored password belongs to another login ID or server: type the password.'
-            : 'No password is stored.';
+        : storedApplies && view.password.refused
+          ? `${refusedPasswordText(view.password.refused, localTime)} Type the right password (Test connection ` +
+            'sends the stored one once more on request).'
+          : storedApplies
+            ? 'A password is stored for this login ID; leave the field blank to keep it.'
+            : view.password.stored
+              ? 'The stored password belongs to another login ID or server: type the password.'
+              : 'No password is stored.';
 
   return (
     <>
@@ -229,6 +255,22 @@ export function IntegrationDialog({ onClose }: { onClose: () => void }) {
           kind="error"
           message={`${box.error.message} ${box.error.hint ?? ''}`.trim()}
           onClose={() => setBox(null)}
+        />
+      )}
+      {box?.kind === 'refused' && (
+        <ConfirmBox
+          title="Active Directory (LDAP) integration"
+          message={
+            `The domain controller refused this password when you tested it: ${box.reason} If you save it, the ` +
+            'scheduled sync, on-the-fly lookups and IM logons will not use it (a refused password is not sent ' +
+            'again, so that the account is not locked out) until another password is saved. Save it anyway?'
+          }
+          yes="&Yes"
+          no="&No"
+          onAnswer={(yes) => {
+            setBox(null);
+            if (yes) void save(true);
+          }}
         />
       )}
       {box?.kind === 'notice' && (

@@ -9,4 +9,8 @@ export const scheduleLine = (s: SyncStatus): string => scheduleSummary(s, runCou
 
 /** Shown in warning colours: something keeps the schedule from doing its job. */
 export const needsAttention = (s: SyncStatus): boolean =>
-  s.health === 'failing' || s.health === 'waiting' || s.health === 'paused' || s.health === 'missing';
+  s.health === 'failing' ||
+  s.health === 'waiting' ||
+  s.health === 'paused' ||
+  s.health === 'missing' ||
+  s.health === 'refused';

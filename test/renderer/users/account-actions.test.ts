@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyPassword } from '../../../electron/core/accounts/local-password.ts';
+import { verifyPassword } from '../../../electron/core/secrets/password-hash.ts';
 import { openUsersDatabase } from '../../../electron/core/database/users-database.ts';
 import type { Services } from '../../../electron/core/app-services.ts';
 import { type BrowserConsole, openBrowserConsole } from '../../support/browser.ts';

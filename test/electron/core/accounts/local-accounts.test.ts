@@ -8,7 +8,8 @@ import {
   setLocalEnabled,
   setLocalPassword,
 } from '../../../../electron/core/accounts/local-accounts.ts';
-import { hashPassword, passwordProblem, verifyPassword } from '../../../../electron/core/accounts/local-password.ts';
+import { passwordProblem } from '../../../../electron/core/accounts/local-password.ts';
+import { hashPassword, verifyPassword } from '../../../../electron/core/secrets/password-hash.ts';
 import { openUsersDatabase } from '../../../../electron/core/database/users-database.ts';
 import { Failure } from '../../../../electron/core/failure.ts';
 import { tempDir } from '../../../support/temp-dir.ts';

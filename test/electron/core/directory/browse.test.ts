@@ -6,11 +6,12 @@ import { startTcpProxy } from '../../../support/tcp-proxy.ts';
 import { BASE_DN } from '../../../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../../../support/settings-for-dc.ts';
+import { testGuard } from '../../../support/bind-guard.ts';
 
 describe.runIf(realPartsAvailable())('Browse on the real DC', () => {
   const dc = testDc()!;
   const resolver = createResolver({});
-  const sessions = new SessionCache();
+  const sessions = new SessionCache(testGuard());
   afterAll(() => sessions.close());
 
   it('starts at the naming context and lists its OUs before its containers', async () => {
@@ -41,7 +42,7 @@ describe.runIf(realPartsAvailable())('Browse on the real DC', () => {
   });
 
   it('expands over one bound session, and binds again only when the connection settings change', async () => {
-    const own = new SessionCache();
+    const own = new SessionCache(testGuard());
     try {
       await browse(dcSettings(dc), SERVICE_PASSWORD, null, resolver, own);
       await browse(dcSettings(dc), SERVICE_PASSWORD, `OU=Sales,${BASE_DN}`, resolver, own);
@@ -58,7 +59,7 @@ describe.runIf(realPartsAvailable())('Browse on the real DC', () => {
     'does not bind again with a password the DC just refused, until another one is given (lockout ' + 'safety)',
     async () => {
       const proxy = await startTcpProxy(dc.address, 636);
-      const own = new SessionCache();
+      const own = new SessionCache(testGuard());
       const settings = dcSettings(dc, { port: proxy.port });
       try {
         await expect(browse(settings, 'wrong', null, resolver, own)).rejects.toMatchObject({
@@ -81,7 +82,7 @@ describe.runIf(realPartsAvailable())('Browse on the real DC', () => {
   );
 
   it('does not keep a session whose bind was refused', async () => {
-    const own = new SessionCache();
+    const own = new SessionCache(testGuard());
     await expect(browse(dcSettings(dc), 'wrong', null, resolver, own)).rejects.toThrow();
     await expect(browse(dcSettings(dc), 'wrong', null, resolver, own)).rejects.toThrow();
     expect(own.opened).toBe(0);

@@ -17,6 +17,7 @@ import {
 import { ldapsearchArgs, ldapsearchEnv } from '../../../support/ldapsearch.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../../../support/settings-for-dc.ts';
+import { testGuard } from '../../../support/bind-guard.ts';
 
 const resolver = createResolver({});
 const failedStep = (r: TestReport) => r.steps.find((s) => !s.ok);
@@ -29,6 +30,7 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
       dcSettings(dc, { ouPath: `LDAP://OU=Sales,${BASE_DN}` }),
       SERVICE_PASSWORD,
       resolver,
+      testGuard(),
     );
     expect(report.ok).toBe(true);
     expect(report.steps.map((s) => s.name)).toEqual([
@@ -51,14 +53,19 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
   });
 
   it('succeeds over StartTLS on port 389', async () => {
-    const report = await testConnection(dcSettings(dc, { security: 'starttls' }), SERVICE_PASSWORD, resolver);
+    const report = await testConnection(
+      dcSettings(dc, { security: 'starttls' }),
+      SERVICE_PASSWORD,
+      resolver,
+      testGuard(),
+    );
     expect(report.ok).toBe(true);
     expect(report.summary).toContain(':389');
     expect(report.summary).toContain('StartTLS');
   });
 
   it('explains the refused plain simple bind (result 8) and says to choose LDAPS or StartTLS', async () => {
-    const report = await testConnection(dcSettings(dc, { security: 'none' }), SERVICE_PASSWORD, resolver);
+    const report = await testConnection(dcSettings(dc, { security: 'none' }), SERVICE_PASSWORD, resolver, testGuard());
     expect(report.ok).toBe(false);
     expect(failedStep(report)).toMatchObject({
       name: 'bind',
@@ -69,7 +76,7 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
   });
 
   it('decodes a wrong password (52e) into words', async () => {
-    const report = await testConnection(dcSettings(dc), 'wrong-password', resolver);
+    const report = await testConnection(dcSettings(dc), 'wrong-password', resolver, testGuard());
     expect(failedStep(report)).toMatchObject({
       name: 'bind',
       detail: expect.stringMatching(/login ID or password is wrong \(AD code 52e\)/),
@@ -78,7 +85,12 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
   });
 
   it('refuses an unknown user at the bind step', async () => {
-    const report = await testConnection(dcSettings(dc, { login: `nobody@${DOMAIN}` }), 'whatever', resolver);
+    const report = await testConnection(
+      dcSettings(dc, { login: `nobody@${DOMAIN}` }),
+      'whatever',
+      resolver,
+      testGuard(),
+    );
     expect(failedStep(report)).toMatchObject({ name: 'bind', detail: expect.stringMatching(/AD code 52e|no account/) });
   });
 
@@ -88,7 +100,12 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
     ['an expired account', 'expired', /expired .*701/],
   ])('decodes %s from the DC', async (_what, sam, words) => {
     const user = USERS.find((u) => u.sam === sam)!;
-    const report = await testConnection(dcSettings(dc, { login: `${sam}@${DOMAIN}` }), user.password!, resolver);
+    const report = await testConnection(
+      dcSettings(dc, { login: `${sam}@${DOMAIN}` }),
+      user.password!,
+      resolver,
+      testGuard(),
+    );
     expect(failedStep(report)).toMatchObject({ name: 'bind', detail: expect.stringMatching(words) });
   });
 
@@ -97,13 +114,18 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
     ['user principal name', `${SERVICE_ACCOUNT.sam}@${DOMAIN}`],
     ['distinguished name', userDn(USERS.find((u) => u.sam === SERVICE_ACCOUNT.sam)!)],
   ])('binds with the %s form of the login ID', async (_form, login) => {
-    const report = await testConnection(dcSettings(dc, { login }), SERVICE_PASSWORD, resolver);
+    const report = await testConnection(dcSettings(dc, { login }), SERVICE_PASSWORD, resolver, testGuard());
     expect(report.ok).toBe(true);
     expect(report.steps.find((s) => s.name === 'bind')!.detail).toContain(login);
   });
 
   it('refuses a certificate from a CA it was not told to trust', async () => {
-    const report = await testConnection(dcSettings(dc, { caFile: dc.otherCaFile }), SERVICE_PASSWORD, resolver);
+    const report = await testConnection(
+      dcSettings(dc, { caFile: dc.otherCaFile }),
+      SERVICE_PASSWORD,
+      resolver,
+      testGuard(),
+    );
     expect(failedStep(report)).toMatchObject({
       name: 'tls',
       detail: expect.stringMatching(/CA that this computer does not trust/),
@@ -117,13 +139,19 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
       dcSettings(dc, { security: 'starttls', caFile: dc.otherCaFile }),
       SERVICE_PASSWORD,
       resolver,
+      testGuard(),
     );
     expect(failedStep(report)).toMatchObject({ name: 'tls', detail: expect.stringMatching(/does not trust/) });
     expect(report.steps.map((s) => s.name)).not.toContain('bind');
   });
 
   it('refuses a certificate that does not name the server it connected to', async () => {
-    const report = await testConnection(dcSettings(dc, { server: 'localhost' }), SERVICE_PASSWORD, resolver);
+    const report = await testConnection(
+      dcSettings(dc, { server: 'localhost' }),
+      SERVICE_PASSWORD,
+      resolver,
+      testGuard(),
+    );
     expect(failedStep(report)).toMatchObject({
       name: 'tls',
       detail: expect.stringMatching(/is for dc1\.corp\.example\.test, 127\.0\.0\.1, not for "localhost"/),
@@ -132,7 +160,12 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
   });
 
   it('says when the server name does not resolve, before connecting anywhere', async () => {
-    const report = await testConnection(dcSettings(dc, { server: 'no-such-dc.invalid' }), SERVICE_PASSWORD, resolver);
+    const report = await testConnection(
+      dcSettings(dc, { server: 'no-such-dc.invalid' }),
+      SERVICE_PASSWORD,
+      resolver,
+      testGuard(),
+    );
     expect(report.steps).toHaveLength(1);
     expect(failedStep(report)).toMatchObject({
       name: 'resolve',
@@ -164,7 +197,7 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
       /Choose LDAPS/,
     ],
   ])('explains %s', async (_what, overrides, stepName, detail, hint) => {
-    const report = await testConnection(dcSettings(dc, overrides), SERVICE_PASSWORD, resolver);
+    const report = await testConnection(dcSettings(dc, overrides), SERVICE_PASSWORD, resolver, testGuard());
     expect(failedStep(report)).toMatchObject({
       name: stepName,
       detail: expect.stringMatching(detail),
@@ -179,7 +212,7 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
         server.close(() => resolve(port));
       });
     });
-    const report = await testConnection(dcSettings(dc, { port: closed }), SERVICE_PASSWORD, resolver);
+    const report = await testConnection(dcSettings(dc, { port: closed }), SERVICE_PASSWORD, resolver, testGuard());
     expect(failedStep(report)).toMatchObject({ name: 'connect', detail: expect.stringMatching(/connection refused/) });
   });
 
@@ -199,7 +232,12 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
 
     it('gives up on the TLS handshake within the connect timeout', async () => {
       const started = Date.now();
-      const report = await testConnection(dcSettings(dc, { port, connectTimeout: 2 }), SERVICE_PASSWORD, resolver);
+      const report = await testConnection(
+        dcSettings(dc, { port, connectTimeout: 2 }),
+        SERVICE_PASSWORD,
+        resolver,
+        testGuard(),
+      );
       expect(failedStep(report)).toMatchObject({
         name: 'tls',
         detail: expect.stringMatching(/did not complete the TLS handshake within 2 s/),
@@ -212,6 +250,7 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
         dcSettings(dc, { port, security: 'none', timeout: 2 }),
         SERVICE_PASSWORD,
         resolver,
+        testGuard(),
       );
       expect(failedStep(report)).toMatchObject({
         name: 'bind',
@@ -225,6 +264,7 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
       dcSettings(dc, { ouPath: `LDAP://OU=Nowhere,${BASE_DN}` }),
       SERVICE_PASSWORD,
       resolver,
+      testGuard(),
     );
     expect(failedStep(report)).toMatchObject({
       name: 'container',
@@ -237,12 +277,14 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
       dcSettings(dc, { ouPath: `LDAP://OU=Research\\, Development,${BASE_DN}` }),
       SERVICE_PASSWORD,
       resolver,
+      testGuard(),
     );
     expect(research.summary).toContain('holds 2 user accounts');
     const zurich = await testConnection(
       dcSettings(dc, { ouPath: `LDAP://OU=Zürich Büro,${BASE_DN}` }),
       SERVICE_PASSWORD,
       resolver,
+      testGuard(),
     );
     expect(zurich.summary).toContain('holds 2 user accounts');
   });
@@ -252,6 +294,7 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
       dcSettings(dc, { importComputers: true, ouPath: `LDAP://OU=Workstations,${BASE_DN}` }),
       SERVICE_PASSWORD,
       resolver,
+      testGuard(),
     );
     const workstations = COMPUTERS.filter((c) => c.ou === 'OU=Workstations');
     expect(report.summary).toContain(`holds ${workstations.length} computer accounts`);
@@ -265,6 +308,7 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
       dcSettings(dc, { pageSize: 2, ouPath: `LDAP://OU=Sales,${BASE_DN}` }),
       SERVICE_PASSWORD,
       resolver,
+      testGuard(),
     );
     const ldif = execFileSync(
       'ldapsearch',
@@ -284,6 +328,7 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
       dcSettings(dc, { server: '' }),
       SERVICE_PASSWORD,
       createResolver({ ADCONSOLE_DNS_SERVERS: dc.address }),
+      testGuard(),
     );
     expect(report.ok).toBe(true);
     expect(report.steps[0]!.detail).toMatch(
@@ -292,7 +337,7 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
   });
 
   it('never binds with an empty password (AD would log on anonymously)', async () => {
-    const report = await testConnection(dcSettings(dc), '', resolver);
+    const report = await testConnection(dcSettings(dc), '', resolver, testGuard());
     expect(failedStep(report)).toMatchObject({ name: 'bind', detail: 'No password is available for this login ID.' });
   });
 });

@@ -12,12 +12,13 @@ import { BASE_DN } from '../../../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { adminClient } from '../../../support/seed-directory.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../../../support/settings-for-dc.ts';
+import { testGuard } from '../../../support/bind-guard.ts';
 
 describe.runIf(realPartsAvailable())('an OU whose name starts with "#" on the real DC', () => {
   const dc = testDc()!;
   const ouDn = `OU=\\#2024,${BASE_DN}`;
   let admin: Client;
-  const sessions = new SessionCache();
+  const sessions = new SessionCache(testGuard());
 
   beforeAll(async () => {
     admin = await adminClient(dc.address, dc.caFile);
@@ -34,6 +35,7 @@ describe.runIf(realPartsAvailable())('an OU whose name starts with "#" on the re
       dcSettings(dc, { ouPath: `LDAP://${ouDn}` }),
       SERVICE_PASSWORD,
       createResolver({}),
+      testGuard(),
     );
     const container = report.steps.find((s) => s.name === 'container')!;
     expect(container, report.summary).toMatchObject({ ok: true, detail: `${ouDn} exists (organizational unit).` });

@@ -6,6 +6,7 @@ import { createResolver } from '../../../../electron/core/directory/resolver.ts'
 import { BASE_DN, USERS } from '../../../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../../../support/settings-for-dc.ts';
+import { testGuard } from '../../../support/bind-guard.ts';
 
 const OPTIONS = {
   scope: 'sub' as const,
@@ -80,7 +81,7 @@ describe('pagedSearch', () => {
 
 describe.runIf(realPartsAvailable())('pagedSearch on the real DC', () => {
   it('returns every account across pages of two, and the session stays usable after an early stop', async () => {
-    const session = await openSession(dcSettings(testDc()!), SERVICE_PASSWORD, createResolver({}));
+    const session = await openSession(dcSettings(testDc()!), SERVICE_PASSWORD, createResolver({}), testGuard());
     try {
       const base = `OU=Sales,${BASE_DN}`;
       const pages: number[] = [];

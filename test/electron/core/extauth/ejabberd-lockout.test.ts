@@ -141,6 +141,48 @@ describe.runIf(realPartsAvailable() && ejabberdInstalled())('the logon service a
     expect(sql(db(), "SELECT count(*) AS n FROM import_runs WHERE source LIKE 'logon bob %'")).toEqual([{ n: 1 }]);
   }, 60_000);
 
+  it('never binds again, in any process, with a service password the DC refused, until it changes', async () => {
+    const passwordFile = path.join(dir, 'ldap.txt');
+    const wrongFile = path.join(dir, 'wrong.txt');
+    fs.writeFileSync(wrongFile, 'Svc!Wr0ng-Passw0rd\n', { mode: 0o600 });
+    const svcBad = () => badPwdCount(SERVICE_ACCOUNT.sam);
+    const before = await svcBad();
+    // Every extauth process reads the changed password file: the first bind is refused, and recorded.
+    fs.writeFileSync(passwordFile, 'Svc!Wr0ng-Passw0rd\n');
+    for (const name of ['alice', 'dave', 'alice', 'dave', 'grace', 'dave'])
+      expect(await xmppLogon(server, name, passwordOf(user(name)))).toEqual({
+        ok: false,
+        error: 'not-authorized',
+      });
+    expect(await svcBad()).toBe(before + 1);
+    expect(log()).toMatch(/was refused by 127\.0\.0\.7 at .*no process sends it again until the password changes/);
+    const withWrong = [`/DATA:${dir}`, `/PASSWORDFILE:${wrongFile}`];
+    // The command line: /STATUS, /LDAP and /TEST say it, and send nothing.
+    const status = bcscmd([...withWrong, '/STATUS']);
+    expect(status.code).toBe(1);
+    expect(status.out).toMatch(/password was refused by 127\.0\.0\.7 at \d\d:\d\d/);
+    expect(bcscmd([...withWrong, '/LDAP'])).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/refused by 127\.0\.0\.7 at .* UTC .*no process sends it again/),
+    });
+    expect(bcscmd([...withWrong, '/TEST'])).toMatchObject({
+      code: 1,
+      out: expect.stringMatching(/\[FAIL\] bind .*was refused by/),
+    });
+    expect(await svcBad()).toBe(before + 1);
+    // Asked for explicitly, Test connection sends it once more.
+    expect(bcscmd([...withWrong, '/TEST', '/YES'])).toMatchObject({ code: 1, out: expect.stringMatching(/52e/) });
+    expect(await svcBad()).toBe(before + 2);
+    // The right password: the first bind clears the refusal for everyone.
+    fs.writeFileSync(passwordFile, `${SERVICE_ACCOUNT.password}\n`);
+    giveToEjabberd(dir);
+    expect(await xmppLogon(server, 'dave', passwordOf(user('dave')))).toEqual({ ok: true });
+    expect(sql(db(), 'SELECT count(*) AS n FROM refused_passwords')).toEqual([{ n: 0 }]);
+    expect(bcscmd([`/DATA:${dir}`, '/STATUS']).out).not.toMatch(/refused/);
+    expect(await svcBad()).toBe(0);
+    fs.rmSync(wrongFile);
+  }, 90_000);
+
   it('with the DC stopped, refuses AD accounts within the timeouts and still logs local accounts on', async () => {
     expect(bcscmd([`/DATA:${dir}`, '/ADDUSER:kiosk']).code).toBe(0);
     const pw = path.join(dir, 'kiosk.txt');

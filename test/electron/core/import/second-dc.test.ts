@@ -23,6 +23,7 @@ import { restartTestDc, startTestDc, stopTestDc, type TestDc } from '../../../su
 import { adminClient, addStaffUser } from '../../../support/seed-directory.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../../../support/settings-for-dc.ts';
 import { tempDir, tempDirFor } from '../../../support/temp-dir.ts';
+import { testGuard } from '../../../support/bind-guard.ts';
 
 const DC1_ADDRESS = '127.0.0.5';
 const DC2_ADDRESS = '127.0.0.6';
@@ -121,6 +122,7 @@ describe.runIf(realPartsAvailable())('two domain controllers of one domain', () 
       dcSettings(dc1, { server: '', ouPath: `LDAP://${STAFF_DN}` }),
       SERVICE_PASSWORD,
       createResolver(DNS_ENV),
+      testGuard(),
     );
     expect(report.ok, report.summary).toBe(true);
     expect(report.steps.find((s) => s.name === 'resolve')!.detail).toMatch(
@@ -172,7 +174,7 @@ describe.runIf(realPartsAvailable())('two domain controllers of one domain', () 
 
   it('fails over to DC2 within the connect timeout in Test connection, and says which DC failed and why', async () => {
     const settings = dcSettings(dc1, { server: SERVERS, ouPath: `LDAP://${STAFF_DN}`, connectTimeout: 5 });
-    const report = await testConnection(settings, SERVICE_PASSWORD, createResolver(DNS_ENV));
+    const report = await testConnection(settings, SERVICE_PASSWORD, createResolver(DNS_ENV), testGuard());
     expect(report.ok, report.summary).toBe(true);
     const connect = report.steps.find((s) => s.name === 'connect')!;
     expect(connect.detail).toMatch(
@@ -213,7 +215,7 @@ describe.runIf(realPartsAvailable())('two domain controllers of one domain', () 
     expect(JSON.parse(lookup.out)).toMatchObject({ result: 'imported', account: { logon: 'newhire42' } });
     expect(lookup.err).toMatch(/Failover: dc1\.corp\.example\.test: .* Used dc2\.corp\.example\.test instead\./);
 
-    const sessions = new SessionCache();
+    const sessions = new SessionCache(testGuard());
     try {
       const listed = await browse(
         dcSettings(dc1, { server: SERVERS }),

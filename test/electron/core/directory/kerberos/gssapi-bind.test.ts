@@ -20,6 +20,7 @@ import { realPartsAvailable, testDc } from '../../../../support/real-parts.ts';
 import { startTestDc, stopTestDc, type TestDc } from '../../../../support/samba-dc.ts';
 import { dcSettings } from '../../../../support/settings-for-dc.ts';
 import { tempDir, tempDirFor } from '../../../../support/temp-dir.ts';
+import { testGuard } from '../../../../support/bind-guard.ts';
 
 const missing = realPartsAvailable() ? kerberosMissing() : 'the Samba DC is not available';
 if (missing) console.log(`SKIPPING the Kerberos ("Current account") suite: ${missing}.`);
@@ -55,7 +56,7 @@ describe.runIf(!missing)('Current account (Kerberos) on the Samba DC, named by i
   });
 
   it('passes Test connection over ldap:// with no password, naming the principal and the sealing layer', async () => {
-    const report = await withEnv(ticket, () => testConnection(current(), null, resolver));
+    const report = await withEnv(ticket, () => testConnection(current(), null, resolver, testGuard()));
     expect(report.ok, report.summary).toBe(true);
     const step = (name: string) => report.steps.find((s) => s.name === name)!;
     expect(step('resolve').detail).toContain(`${dc.fqdn} → ${dc.address}`);
@@ -68,13 +69,15 @@ describe.runIf(!missing)('Current account (Kerberos) on the Samba DC, named by i
   });
 
   it("also binds with the DC named by its address (the DC's own name is read for the service principal)", async () => {
-    const report = await withEnv(ticket, () => testConnection(current({ server: dc.address }), null, resolver));
+    const report = await withEnv(ticket, () =>
+      testConnection(current({ server: dc.address }), null, resolver, testGuard()),
+    );
     expect(report.ok, report.summary).toBe(true);
     expect(report.steps.find((s) => s.name === 'bind')!.detail).toMatch(bindDetail);
   });
 
   it('finds the DC by DNS SRV when no server is named (the name SRV gives) and binds to it', async () => {
-    const report = await withEnv(ticket, () => testConnection(current({ server: '' }), null, resolver));
+    const report = await withEnv(ticket, () => testConnection(current({ server: '' }), null, resolver, testGuard()));
     expect(report.ok, report.summary).toBe(true);
     expect(report.steps.find((s) => s.name === 'resolve')!.detail).toMatch(
       /dc1\.corp\.example\.test → 127\.0\.0\.1.*DNS SRV/,
@@ -83,7 +86,7 @@ describe.runIf(!missing)('Current account (Kerberos) on the Samba DC, named by i
   });
 
   it('pages through every staff account over the sealed session, as ldapsearch reads them', async () => {
-    const session = await withEnv(ticket, () => openSession(current(), null, resolver));
+    const session = await withEnv(ticket, () => openSession(current(), null, resolver, testGuard()));
     try {
       expect(session.host).toBe(dc.fqdn);
       const names = new Set<string>();
@@ -129,7 +132,7 @@ describe.runIf(!missing)('Current account (Kerberos) on the Samba DC, named by i
 
   it('says there is no ticket and to run kinit, when the ticket cache is empty', async () => {
     const report = await withEnv({ ...ticket, KRB5CCNAME: `FILE:${path.join(tempDir(), 'no-such-cache')}` }, () =>
-      testConnection(current(), null, resolver),
+      testConnection(current(), null, resolver, testGuard()),
     );
     expect(report.steps.find((s) => s.name === 'bind')).toMatchObject({
       ok: false,
@@ -142,7 +145,9 @@ describe.runIf(!missing)('Current account (Kerberos) on the Samba DC, named by i
     "explains that the DC refuses Kerberos over LDAPS without a layer (Samba's default policy), and what to " +
       'choose',
     async () => {
-      const report = await withEnv(ticket, () => testConnection(current({ security: 'ldaps' }), null, resolver));
+      const report = await withEnv(ticket, () =>
+        testConnection(current({ security: 'ldaps' }), null, resolver, testGuard()),
+      );
       const bind = report.steps.find((s) => s.name === 'bind')!;
       expect(bind).toMatchObject({
         ok: false,
@@ -153,7 +158,9 @@ describe.runIf(!missing)('Current account (Kerberos) on the Samba DC, named by i
   );
 
   it("says the DC's name does not match its Kerberos name when the server is given by another name", async () => {
-    const report = await withEnv(ticket, () => testConnection(current({ server: 'localhost' }), null, resolver));
+    const report = await withEnv(ticket, () =>
+      testConnection(current({ server: 'localhost' }), null, resolver, testGuard()),
+    );
     expect(report.steps.find((s) => s.name === 'bind')).toMatchObject({
       ok: false,
       detail: expect.stringMatching(/no service principal ldap\/localhost/),
@@ -252,7 +259,7 @@ describe.runIf(!missing)('Current account over LDAPS where the DC accepts SASL o
       security: 'ldaps',
       ouPath: `LDAP://${STAFF_DN}`,
     });
-    const report = await withEnv(ticket, () => testConnection(settings, null, resolver));
+    const report = await withEnv(ticket, () => testConnection(settings, null, resolver, testGuard()));
     expect(report.ok, report.summary).toBe(true);
     expect(report.steps.find((s) => s.name === 'tls')!.detail).toMatch(/^LDAPS/);
     expect(report.steps.find((s) => s.name === 'bind')!.detail).toMatch(
