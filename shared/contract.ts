@@ -78,7 +78,16 @@ export interface SaveResult extends SettingsView {
   notices: string[];
 }
 
-export const TEST_STEPS = ['resolve', 'connect', 'tls', 'bind', 'directory', 'container', 'accounts'] as const;
+export const TEST_STEPS = [
+  'resolve',
+  'connect',
+  'tls',
+  'bind',
+  'directory',
+  'container',
+  'accounts',
+  'policy',
+] as const;
 export type TestStepName = (typeof TEST_STEPS)[number];
 
 export interface TestStep {

@@ -177,7 +177,7 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     await expect(box.textContent()).resolves.toMatch(
       /Test connection succeeded\. Logged on to dc1\.corp\.example\.test .* as CORP\\svc-adconsole over LDAPS/,
     );
-    await expect(box.getByRole('list', { name: 'Steps' }).getByRole('listitem').count()).resolves.toBe(7);
+    await expect(box.getByRole('list', { name: 'Steps' }).getByRole('listitem').count()).resolves.toBe(8);
     await page.screenshot({ path: screenshotPath('05-test-success') });
     await box.getByRole('button', { name: 'OK', exact: true }).click();
     await dialog.getByRole('button', { name: 'Cancel' }).click();

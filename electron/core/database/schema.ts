@@ -279,6 +279,12 @@ export const MIGRATIONS: readonly string[] = [
     reason     TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 7: a password check holds its account while it runs (checking_until: a lease that a process which died
+  // holding it loses), so that no other process checks a password of that account between reading the
+  // account's own badPwdCount on the DC and binding.
+  `
+  ALTER TABLE logon_failures ADD COLUMN checking_until INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

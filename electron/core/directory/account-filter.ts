@@ -1,4 +1,6 @@
 /** Which directory objects count as accounts: users, or computers when ImportComputersFromAD is on. */
+import { attributeValues } from './entry-attributes.ts';
+
 export const USER_FILTER = '(&(objectCategory=person)(objectClass=user))';
 export const COMPUTER_FILTER = '(objectClass=computer)';
 
@@ -26,11 +28,7 @@ export function logonName(sAMAccountName: string, importComputers: boolean): str
  * server-side filter cannot say it cheaply (see `changedSince`).
  */
 export function isAccountEntry(entry: Record<string, unknown>, importComputers: boolean): boolean {
-  const values = (name: string): string[] => {
-    const key = Object.keys(entry).find((k) => k.toLowerCase() === name.toLowerCase());
-    const v = key === undefined ? [] : entry[key];
-    return (Array.isArray(v) ? v : [v]).map((x) => String(x).toLowerCase());
-  };
+  const values = (name: string): string[] => attributeValues(entry, name).map((x) => String(x).toLowerCase());
   const classes = values('objectClass');
   if (importComputers) return classes.includes('computer');
   return classes.includes('user') && values('objectCategory').some((c) => c.startsWith('cn=person,'));

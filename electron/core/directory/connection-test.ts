@@ -12,6 +12,14 @@ import type { SecurityLayer } from './kerberos/security-layer.ts';
 import { Failure } from '../failure.ts';
 import { explainLdapError } from './ldap-errors.ts';
 import { pagedSearch } from './paged-search.ts';
+import {
+  delegationHint,
+  listPsos,
+  type LockoutPolicy,
+  NO_POLICY_WINDOW_MS,
+  readDomainPolicy,
+  STRICTEST_THRESHOLD,
+} from './password-policy.ts';
 import { type BoundSession, openBoundSession, type StepResult } from './pipeline.ts';
 import type { NameResolver } from './resolver.ts';
 import { readRootDse } from './rootdse.ts';
@@ -182,6 +190,16 @@ export async function testConnection(
       };
     });
 
+    await step('policy', async () => {
+      try {
+        return await passwordPolicies(activeClient, rootDse.defaultNamingContext, bound.identity, settings.timeout);
+      } catch (err) {
+        // Not a reason to fail the test: the logon service reads them again (and says so if it cannot).
+        const failure = explainLdapError(err, 'read of the password policies', timeouts.operationMs);
+        return { value: undefined, detail: `The password policies could not be read: ${failure.message}` };
+      }
+    });
+
     return {
       ok: true,
       steps,
@@ -203,6 +221,51 @@ export async function testConnection(
   } finally {
     await session?.close();
   }
+}
+
+const duration = (ms: number) =>
+  ms % 3_600_000 === 0
+    ? `${ms / 3_600_000} h`
+    : ms % 60_000 === 0
+      ? `${ms / 60_000} min`
+      : `${Math.round(ms / 1000)} s`;
+
+const locks = (p: LockoutPolicy) =>
+  p.threshold > 0
+    ? `locks an account after ${p.threshold} failed logons within ${duration(p.windowMs || NO_POLICY_WINDOW_MS)}`
+    : 'never locks accounts';
+
+/**
+ * The "Password policy" step: the domain's lockout policy and the fine-grained ones the service account sees —
+ * which of them it can read, and how to let it read the others (the logon service takes those at their
+ * strictest).
+ */
+async function passwordPolicies(
+  client: BoundSession['client'],
+  domainDn: string,
+  identity: string,
+  timeLimit: number,
+): Promise<StepResult<undefined>> {
+  const domain = await readDomainPolicy(client, domainDn, timeLimit);
+  const psos = await listPsos(client, domainDn, timeLimit);
+  const readable = psos.filter((p) => p.policy);
+  const unreadable = psos.filter((p) => !p.policy);
+  const parts = [`The domain ${locks(domain)}.`];
+  if (readable.length)
+    parts.push(`Fine-grained policies: ${readable.map((p) => `${p.name} ${locks(p.policy!)}`).join('; ')}.`);
+  if (psos.length === 0) parts.push('No fine-grained password policy is visible to the service account.');
+  if (unreadable.length)
+    parts.push(
+      `The service account cannot read ${unreadable.map((p) => `${p.name} (${p.dn})`).join(', ')}: IM logons of ` +
+        `the accounts under ${unreadable.length === 1 ? 'it' : 'them'} are checked as if it locked after ` +
+        `${STRICTEST_THRESHOLD} failed logons within ${duration(NO_POLICY_WINDOW_MS)} or more (one failed check at ` +
+        `a time).`,
+    );
+  return {
+    value: undefined,
+    detail: parts.join(' '),
+    ...(unreadable.length ? { hint: delegationHint(domainDn, identity) } : {}),
+  };
 }
 
 /** What protects the session's traffic, as the success message says it. */

@@ -18,7 +18,18 @@ import { Failure } from '../failure.ts';
 import { LogonResolver } from '../onthefly/logon-resolver.ts';
 import type { Request } from './frames.ts';
 import { PasswordChecker } from './password-check.ts';
-import { adIntervalMs, allowedFailures, LockoutGuard, type LockoutPolicy, windowOf } from './lockout-guard.ts';
+import {
+  type AccountPolicy,
+  effectiveBadCount,
+  type LockoutPolicy,
+  psoName,
+  readAccountLockState,
+  readDomainPolicy,
+  readPso,
+  strictestReading,
+} from '../directory/password-policy.ts';
+import type { DirectorySession } from '../directory/session.ts';
+import { allowedFailures, LockoutGuard, windowOf } from './lockout-guard.ts';
 
 export interface Decision {
   ok: boolean;
@@ -65,6 +76,25 @@ const UNREACHABLE = new Set([
   'directory-unavailable',
 ]);
 
+interface DomainFacts {
+  domainDn: string;
+  policy: LockoutPolicy;
+  /** The DC's clock minus this one's: AD's failure times are compared on the DC's clock. */
+  skewMs: number;
+  until: number;
+}
+
+/** "; under password policy Strict (locks after 3)" — or, for one the service account cannot read, that too. */
+function policyWords(logon: string, policy: AccountPolicy): string {
+  if (!policy.pso) return '';
+  const name = psoName(policy.pso);
+  return policy.readable
+    ? `; password policy ${name}: locks after ${policy.threshold || 'no number of'} failures`
+    : `; ${logon} is under the password policy ${name}, which the service account cannot read: taken as locking ` +
+        `after ${policy.threshold} failures within ${Math.round(policy.windowMs / 60_000)} min (Test connection's ` +
+        `Password policy step says how to let it read the policy)`;
+}
+
 const disabledInDatabase = (row: AccountRow): Decision => ({
   ok: false,
   reason: `${row.logon} is disabled in the users database`,
@@ -74,7 +104,8 @@ export class ExtauthService {
   private readonly options: ExtauthOptions & { now: () => number };
   private readonly lookups: LogonResolver;
   private database: UsersDatabase | null = null;
-  private policy: { value: LockoutPolicy; until: number } | null = null;
+  private domain: DomainFacts | null = null;
+  private readonly psos = new Map<string, { policy: LockoutPolicy | null; until: number }>();
   private adDomain: string | null = null;
   private directoryDownUntil = 0;
   private readonly passwords: PasswordChecker;
@@ -235,24 +266,54 @@ export class ExtauthService {
       : { ok: false, reason: 'wrong password for the local account' };
   }
 
-  private async lockoutPolicy(): Promise<LockoutPolicy> {
-    if (this.policy && this.options.now() < this.policy.until) return this.policy.value;
-    const value = await this.lookups.useSession(async (s) => {
-      const dse = await readRootDse(s.client);
-      const { searchEntries } = await s.client.search(dse.defaultNamingContext, {
-        scope: 'base',
-        filter: '(objectClass=*)',
-        attributes: ['lockoutThreshold', 'lockOutObservationWindow'],
-        timeLimit: this.options.settings.timeout,
-      });
-      const entry: Record<string, unknown> = searchEntries[0] ?? {};
-      return {
-        threshold: Number(entry.lockoutThreshold ?? 0) || 0,
-        windowMs: adIntervalMs(entry.lockOutObservationWindow),
+  /** The domain's naming context, lockout policy and the DC's clock (cached for a few minutes). */
+  private async domainFacts(session: DirectorySession): Promise<DomainFacts> {
+    if (this.domain && this.options.now() < this.domain.until) return this.domain;
+    const timeLimit = this.options.settings.timeout;
+    const dse = await readRootDse(session.client);
+    const policy = await readDomainPolicy(session.client, dse.defaultNamingContext, timeLimit);
+    const skewMs = dse.currentTime ? dse.currentTime.getTime() - this.options.now() : 0;
+    this.domain = { domainDn: dse.defaultNamingContext, policy, skewMs, until: this.options.now() + POLICY_TTL_MS };
+    return this.domain;
+  }
+
+  /** The policy of the PSO the account is under (cached), or the strictest reading of one that cannot be read. */
+  private async accountPolicy(session: DirectorySession, pso: string | null, domain: DomainFacts) {
+    if (!pso) return { ...domain.policy, pso: null, readable: true } satisfies AccountPolicy;
+    let cached = this.psos.get(pso.toLowerCase());
+    if (!cached || this.options.now() >= cached.until) {
+      cached = {
+        policy: await readPso(session.client, pso, this.options.settings.timeout),
+        until: this.options.now() + POLICY_TTL_MS,
       };
+      this.psos.set(pso.toLowerCase(), cached);
+    }
+    if (cached.policy) return { ...cached.policy, pso, readable: true } satisfies AccountPolicy;
+    const known = [domain.policy, ...[...this.psos.values()].flatMap((p) => (p.policy ? [p.policy] : []))];
+    return strictestReading(known, pso);
+  }
+
+  /**
+   * What the DC that will check the password says of the account first: the policy it is under, its own
+   * failed logons (Windows logons included) and whether it is locked out now.
+   */
+  private lockState(dn: string) {
+    return this.lookups.useSession(async (session) => {
+      const domain = await this.domainFacts(session);
+      const state = await readAccountLockState(session.client, dn, this.options.settings.timeout);
+      const policy = await this.accountPolicy(session, state.pso, domain);
+      return { domain, state, policy, dc: session.host };
     });
-    this.policy = { value, until: this.options.now() + POLICY_TTL_MS };
-    return value;
+  }
+
+  /** Waits for another check of the same account to end (one check per account at a time, across processes). */
+  private async hold(guard: LockoutGuard, key: string, leaseMs: number): Promise<boolean> {
+    const deadline = Date.now() + leaseMs;
+    while (!guard.begin(key, leaseMs)) {
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return true;
   }
 
   private async checkAd(logon: string, dn: string | null, password: string): Promise<Decision> {
@@ -267,33 +328,75 @@ export class ExtauthService {
       };
     if (this.options.now() < this.directoryDownUntil)
       return { ok: false, reason: 'the directory was unreachable moments ago; not asked again yet' };
-    let policy: LockoutPolicy;
-    try {
-      policy = await this.lockoutPolicy();
-    } catch (err) {
-      return this.unreachable(err, 'reading the lockout policy');
-    }
     const key = logonKey(logon);
     const guard = new LockoutGuard(this.db(), this.options.now);
-    const allowed = allowedFailures(policy, settings.logonFailureCap);
+    // Long enough for the read and the bind; a process that dies holding the account loses it then.
+    const leaseMs = (settings.connectTimeout + 2 * settings.timeout) * 1000;
+    if (!(await this.hold(guard, key, leaseMs)))
+      return { ok: false, reason: `another check of ${logon}'s password did not end in time; not asked` };
+    try {
+      return await this.checkHeld(guard, key, logon, dn, password);
+    } finally {
+      guard.end(key);
+    }
+  }
+
+  private async checkHeld(
+    guard: LockoutGuard,
+    key: string,
+    logon: string,
+    dn: string,
+    password: string,
+  ): Promise<Decision> {
+    const { settings } = this.options;
+    let read;
+    try {
+      read = await this.lockState(dn);
+    } catch (err) {
+      return this.unreachable(err, "reading the account's lockout state");
+    }
+    const { domain, state, policy, dc } = read;
+    const under = policyWords(logon, policy);
+    if (state.lockedOut)
+      return { ok: false, reason: `${logon} is locked out in Active Directory (${dc}); the password was not sent` };
     const window = windowOf(policy);
+    const counted = effectiveBadCount(state, window, this.options.now() + domain.skewMs);
+    // AD's own count (Windows logons included), read on the DC that will check: the IM server never makes the
+    // bind that would take it past two below the threshold (at least one failure), as its own count never does.
+    const allowed = allowedFailures(policy, settings.logonFailureCap);
+    if (policy.threshold > 0 && counted >= allowed) {
+      const retryAt = (state.badPasswordTimeMs ?? this.options.now() + domain.skewMs) + window - domain.skewMs;
+      return {
+        ok: false,
+        reason:
+          `protected from lockout: ${dc} counts ${counted} failed logon${counted === 1 ? '' : 's'} for ${logon} ` +
+          `(Windows logons included) and AD locks it at ${policy.threshold}${under}; the password was not sent; ` +
+          `not asked until ${new Date(retryAt).toISOString()}`,
+      };
+    }
     const reserved = guard.reserve(key, allowed, window);
     if (!reserved.allowed)
       return {
         ok: false,
         reason:
           `protected from lockout: ${reserved.failures} failed checks within ` +
-          `${Math.round(window / 1000)} s (the domain locks after ${policy.threshold || 'no'} failures); not ` +
-          `asked until ${new Date(reserved.retryAtMs).toISOString()}`,
+          `${Math.round(window / 1000)} s (` +
+          `${policy.threshold ? `AD locks after ${policy.threshold}` : 'no lockout policy'}` +
+          `${under}); not asked until ${new Date(reserved.retryAtMs).toISOString()}`,
       };
     try {
-      const host = await this.passwords.check(dn, password);
+      const host = await this.passwords.check(dn, password, dc);
       // The guard forgets the failures in the same write that records the logon (loggedOn).
-      return { ok: true, reason: `password accepted by ${host}` };
+      return { ok: true, reason: `password accepted by ${host}${under}` };
     } catch (err) {
       const failure = err instanceof Failure ? err : null;
       if (failure?.code === 'invalid-credentials')
-        return { ok: false, reason: `wrong password (data 52e; ${reserved.failures} of ${allowed} allowed)` };
+        return {
+          ok: false,
+          reason:
+            `wrong password (data 52e; ${reserved.failures} of ${allowed} allowed` +
+            `${policy.threshold ? `; ${dc} now counts ${counted + 1} of ${policy.threshold}` : ''}${under})`,
+        };
       guard.notCounted(key);
       if (failure && NOT_A_BAD_PASSWORD.has(failure.code)) return { ok: false, reason: failure.message };
       if (failure?.code === 'password-needs-tls') return { ok: false, reason: failure.message };

@@ -1,22 +1,17 @@
 /**
  * Keeps the IM server from ever being the reason an AD account is locked out. Every password check is
  * counted in the users database (shared by all of ejabberd's extauth processes) before it is sent to the
- * DC; once an account has `allowed` failed checks within the domain's observation window, the next ones
- * are answered false without a bind until the window has passed since the last failure — the same
+ * DC; once an account has `allowed` failed checks within the observation window that applies to it, the next
+ * ones are answered false without a bind until the window has passed since the last failure — the same
  * window after which AD resets badPwdCount. Reserving the attempt first means concurrent processes cannot
  * together go past the limit.
+ *
+ * A check also holds the account for its duration (`begin` … `end`): between reading the account's own
+ * badPwdCount on the DC and binding, no other process checks a password of that account, so the count read
+ * is the count the bind adds to.
  */
 import type { DatabaseSync } from 'node:sqlite';
-
-export interface LockoutPolicy {
-  /** lockoutThreshold: failed logons before AD locks the account; 0 = the domain never locks. */
-  threshold: number;
-  /** lockOutObservationWindow in milliseconds: how long AD remembers a failed logon. */
-  windowMs: number;
-}
-
-/** Without a domain policy, failures are still slowed down: this many per window. */
-export const NO_POLICY_WINDOW_MS = 30 * 60 * 1000;
+import { type LockoutPolicy, NO_POLICY_WINDOW_MS } from '../directory/password-policy.ts';
 
 /** Checks that may fail before the guard stops binding: two below AD's threshold (other logons count too). */
 export function allowedFailures(policy: LockoutPolicy, capWithoutPolicy: number): number {
@@ -25,14 +20,13 @@ export function allowedFailures(policy: LockoutPolicy, capWithoutPolicy: number)
 
 export const windowOf = (policy: LockoutPolicy) => (policy.windowMs > 0 ? policy.windowMs : NO_POLICY_WINDOW_MS);
 
-/** AD stores intervals as negative counts of 100 ns ("-600000000" is one minute); never means 0 here. */
-export function adIntervalMs(value: unknown): number {
-  const n = Number(Array.isArray(value) ? value[0] : value);
-  if (!Number.isFinite(n) || n >= 0 || n <= -9.2e18) return 0;
-  return Math.round(-n / 10_000);
-}
-
 export type Reservation = { allowed: true; failures: number } | { allowed: false; failures: number; retryAtMs: number };
+
+interface Row {
+  failures: number;
+  last_failed_at: number;
+  checking_until: number | null;
+}
 
 export class LockoutGuard {
   private readonly db: DatabaseSync;
@@ -42,19 +36,58 @@ export class LockoutGuard {
     this.now = now;
   }
 
+  private write<T>(work: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (err) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  private row(key: string): Row | undefined {
+    return this.db
+      .prepare('SELECT failures, last_failed_at, checking_until FROM logon_failures WHERE account_key = ?')
+      .get(key) as Row | undefined;
+  }
+
+  /**
+   * Holds the account for one check, for at most `leaseMs` (a process that dies holding it loses it then).
+   * False while another check of the account holds it.
+   */
+  begin(key: string, leaseMs: number): boolean {
+    const now = this.now();
+    return this.write(() => {
+      const row = this.row(key);
+      if (row?.checking_until && row.checking_until > now) return false;
+      this.db
+        .prepare(
+          'INSERT INTO logon_failures (account_key, failures, last_failed_at, checking_until) VALUES (?, 0, 0, ?) ' +
+            'ON CONFLICT (account_key) DO UPDATE SET checking_until = excluded.checking_until',
+        )
+        .run(key, now + leaseMs);
+      return true;
+    });
+  }
+
+  /** Lets the next check of the account go ahead (the failures counted stay). */
+  end(key: string): void {
+    this.write(() => {
+      this.db.prepare('UPDATE logon_failures SET checking_until = NULL WHERE account_key = ?').run(key);
+      this.db.prepare('DELETE FROM logon_failures WHERE account_key = ? AND failures = 0').run(key);
+    });
+  }
+
   /** Counts an attempt for `key` if the account may still be tried; in one write transaction. */
   reserve(key: string, allowed: number, windowMs: number): Reservation {
     const now = this.now();
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const row = this.db
-        .prepare('SELECT failures, last_failed_at FROM logon_failures WHERE account_key = ?')
-        .get(key) as { failures: number; last_failed_at: number } | undefined;
+    return this.write(() => {
+      const row = this.row(key);
       const failures = row && now - row.last_failed_at < windowMs ? row.failures : 0;
-      if (failures >= allowed) {
-        this.db.exec('COMMIT');
-        return { allowed: false, failures, retryAtMs: row!.last_failed_at + windowMs };
-      }
+      if (failures >= allowed) return { allowed: false, failures, retryAtMs: row!.last_failed_at + windowMs };
       this.db
         .prepare(
           'INSERT INTO logon_failures (account_key, failures, last_failed_at) VALUES (?, ?, ?) ' +
@@ -62,12 +95,8 @@ export class LockoutGuard {
             'excluded.last_failed_at',
         )
         .run(key, failures + 1, now);
-      this.db.exec('COMMIT');
       return { allowed: true, failures: failures + 1 };
-    } catch (err) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      throw err;
-    }
+    });
   }
 
   /** The password was right: AD resets badPwdCount on a successful logon, and so does the guard. */
@@ -77,9 +106,13 @@ export class LockoutGuard {
 
   /** The check never reached a password comparison (DC down, account locked or disabled): not a failure. */
   notCounted(key: string): void {
-    this.db
-      .prepare('UPDATE logon_failures SET failures = failures - 1 WHERE account_key = ? AND failures > 0')
-      .run(key);
-    this.db.prepare('DELETE FROM logon_failures WHERE account_key = ? AND failures = 0').run(key);
+    this.write(() => {
+      this.db
+        .prepare('UPDATE logon_failures SET failures = failures - 1 WHERE account_key = ? AND failures > 0')
+        .run(key);
+      this.db
+        .prepare('DELETE FROM logon_failures WHERE account_key = ? AND failures = 0 AND checking_until IS NULL')
+        .run(key);
+    });
   }
 }

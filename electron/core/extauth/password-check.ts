@@ -24,9 +24,14 @@ export class PasswordChecker {
     this.resolver = resolver;
   }
 
-  /** Resolves with the DC that accepted the password; rejects with the Failure that says why not. */
-  async check(dn: string, password: string): Promise<string> {
+  /**
+   * Resolves with the DC that accepted the password; rejects with the Failure that says why not. `dc`: the
+   * domain controller whose count of failed logons was just read — the check goes there (a connection to
+   * another is replaced), so that the count read is the count this bind adds to.
+   */
+  async check(dn: string, password: string, dc: string | null = null): Promise<string> {
     if (password === '') throw new Failure('no-password', 'An empty password is never sent.', '');
+    if (this.session && dc && this.session.host !== dc) await this.close();
     if (this.session) {
       try {
         await this.session.client.bind(dn, password);
@@ -41,9 +46,7 @@ export class PasswordChecker {
       { ...this.settings, account: 'specified', login: dn },
       password,
       this.resolver,
-      {
-        requireTls: true,
-      },
+      { requireTls: true, preferredDc: dc },
     );
     this.session = session;
     return session.host;

@@ -10,6 +10,7 @@ const STEP_LABELS: Record<string, string> = {
   directory: 'Read directory',
   container: 'Find container',
   accounts: 'Count accounts',
+  policy: 'Password policy',
 };
 
 export function TestResultBox({ report, onClose }: { report: TestReport; onClose: () => void }) {

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestReport } from '../../../../shared/contract.ts';
+import { type TestReport, TEST_STEPS } from '../../../../shared/contract.ts';
 import { testConnection } from '../../../../electron/core/directory/connection-test.ts';
 import { createResolver } from '../../../../electron/core/directory/resolver.ts';
 import {
@@ -33,16 +33,14 @@ describe.runIf(realPartsAvailable())('Test connection against a real AD DC', () 
       testGuard(),
     );
     expect(report.ok).toBe(true);
-    expect(report.steps.map((s) => s.name)).toEqual([
-      'resolve',
-      'connect',
-      'tls',
-      'bind',
-      'directory',
-      'container',
-      'accounts',
-    ]);
+    // Every step, in the order the contract lists them (resolve … accounts, password policy).
+    expect(report.steps.map((s) => s.name)).toEqual([...TEST_STEPS]);
+    expect(TEST_STEPS.at(-1)).toBe('policy');
     expect(report.steps.every((s) => s.ok && s.ms >= 0)).toBe(true);
+    // The test domain has no lockout policy and no fine-grained one.
+    expect(report.steps.find((s) => s.name === 'policy')!.detail).toBe(
+      'The domain never locks accounts. No fine-grained password policy is visible to the service account.',
+    );
     const sales = USERS.filter((u) => u.ou.endsWith('OU=Sales')).length;
     expect(report.summary).toContain(`${NETBIOS}\\${SERVICE_ACCOUNT.sam}`);
     expect(report.summary).toContain(dc.fqdn);

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Attribute, Change } from 'ldapts';
+import { Attribute, Change, Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bcscmd } from '../../../support/bcscmd.ts';
 import {
@@ -25,6 +25,7 @@ import {
   giveToEjabberd,
   startEjabberd,
 } from '../../../support/ejabberd.ts';
+import { createPso, letReadPsos } from '../../../support/password-policies.ts';
 import { realPartsAvailable } from '../../../support/real-parts.ts';
 import { type TestDc, startTestDc, stopTestDc } from '../../../support/samba-dc.ts';
 import { addUser, adminClient, passwordOf } from '../../../support/seed-directory.ts';
@@ -33,9 +34,15 @@ import { sql } from '../../../support/users-db.ts';
 import { xmppLogon } from '../../../support/xmpp.ts';
 
 const NON_ASCII: FixtureUser = { sam: 'zoë.åkesson', given: 'Zoë', sn: 'Åkesson', ou: 'OU=Sales', enabled: true };
+/** Under a fine-grained policy that locks after 3: read first without, then with read access to the PSO. */
+const STRICT: FixtureUser = { sam: 'strict.one', given: 'Strict', sn: 'One', ou: 'OU=Sales', enabled: true };
+const STRICT_READ: FixtureUser = { sam: 'strict.two', given: 'Strict', sn: 'Two', ou: 'OU=Sales', enabled: true };
+/** Has failed Windows logons before the IM server sees them. */
+const TYPO: FixtureUser = { sam: 'typo.user', given: 'Typo', sn: 'User', ou: 'OU=Sales', enabled: true };
+const PSO_THRESHOLD = 3;
 const THRESHOLD = 5;
 const WINDOW_SECONDS = 20;
-const user = (sam: string) => USERS.find((u) => u.sam === sam)!;
+const user = (sam: string) => [...USERS, STRICT, STRICT_READ, TYPO].find((u) => u.sam === sam)!;
 /** AD's intervals: negative counts of 100 ns. */
 const interval = (seconds: number) => String(-seconds * 10_000_000);
 
@@ -56,6 +63,11 @@ describe.runIf(realPartsAvailable() && ejabberdInstalled())('the logon service a
     }
   }
   const badPwdCount = (sam: string) => attributeOf(sam, 'badPwdCount');
+  /** Until the observation window has passed since the account's last failure by the DC's record (+ its 1 s). */
+  const afterAdWindow = async (sam: string) => {
+    const lastMs = (await attributeOf(sam, 'badPasswordTime')) / 10_000 - 11_644_473_600_000;
+    await new Promise((r) => setTimeout(r, Math.max(0, lastMs + WINDOW_SECONDS * 1000 + 1500 - Date.now())));
+  };
   const lockoutTime = (sam: string) => attributeOf(sam, 'lockoutTime');
 
   beforeAll(async () => {
@@ -75,7 +87,9 @@ describe.runIf(realPartsAvailable() && ejabberdInstalled())('the logon service a
     await set('lockOutObservationWindow', interval(WINDOW_SECONDS));
     // A user whose logon name is not ASCII (this DC is the suite's own: no other suite counts OU=Sales here).
     await addUser(admin, NON_ASCII);
+    for (const u of [STRICT, STRICT_READ, TYPO]) await addUser(admin, u);
     await admin.unbind();
+    createPso(dc, 'StrictIM', PSO_THRESHOLD, 1, [STRICT.sam, STRICT_READ.sam]);
 
     dir = tempDirFor('lockout-data');
     const caFile = path.join(dir, 'ca.pem');
@@ -114,13 +128,75 @@ describe.runIf(realPartsAvailable() && ejabberdInstalled())('the logon service a
     expect(log().match(/auth dave@\S+ false \d+ ms: protected from lockout/g)).toHaveLength(12 - (THRESHOLD - 2));
     // Still inside the window: even the right password is not tried.
     expect(await xmppLogon(server, 'dave', passwordOf(dave))).toEqual({ ok: false, error: 'not-authorized' });
-    const lastFailure = sql<{ at: number }>(db(), 'SELECT last_failed_at AS at FROM logon_failures')[0]!.at;
-    await new Promise((r) => setTimeout(r, Math.max(0, lastFailure + WINDOW_SECONDS * 1000 + 200 - Date.now())));
+    await afterAdWindow('dave');
     expect(await xmppLogon(server, 'dave', passwordOf(dave))).toEqual({ ok: true });
     // Never locked (Samba keeps badPwdCount until its window passes; the guard forgets at the success).
     expect(await badPwdCount('dave')).toBeLessThan(THRESHOLD);
     expect(await lockoutTime('dave')).toBe(0);
     expect(sql(db(), 'SELECT count(*) AS n FROM logon_failures')).toEqual([{ n: 0 }]);
+  }, 90_000);
+
+  const twelveWrong = async (sam: string) => {
+    for (let i = 0; i < 12; i++)
+      expect(await xmppLogon(server, sam, `Wrong!Passw0rd-${i}`)).toEqual({ ok: false, error: 'not-authorized' });
+  };
+
+  it('keeps an account under a fine-grained policy it cannot read below that policy, saying so', async () => {
+    // Test connection names the policy it cannot read, and how to let the service account read it.
+    const test = bcscmd([`/DATA:${dir}`, `/PASSWORDFILE:${path.join(dir, 'ldap.txt')}`, '/TEST']);
+    expect(test.out).toMatch(
+      /\[ OK \] policy .*The domain locks an account after 5 failed logons within 20 s\. The service account cannot read StrictIM \(CN=StrictIM,CN=Password Settings Container,CN=System,DC=corp,DC=example,DC=test\): IM logons of the accounts under it are checked as if it locked after 2 failed logons/,
+    );
+    expect(test.out).toMatch(
+      /Note: Let the service account read the password policies: dsacls "CN=Password Settings Container,CN=System,DC=corp,DC=example,DC=test" \/I:T \/G "CORP\\svc-adconsole:GR"/,
+    );
+    giveToEjabberd(dir);
+    await twelveWrong(STRICT.sam);
+    expect(await badPwdCount(STRICT.sam)).toBe(1);
+    expect(await lockoutTime(STRICT.sam)).toBe(0);
+    expect(log()).toMatch(
+      /auth strict\.one@\S+ false \d+ ms: wrong password .*strict\.one is under the password policy StrictIM, which the service account cannot read: taken as locking after 2 failures/,
+    );
+  }, 60_000);
+
+  it('uses the fine-grained policy once the service account may read it', async () => {
+    letReadPsos(dc!, SERVICE_ACCOUNT.sam);
+    expect(bcscmd([`/DATA:${dir}`, `/PASSWORDFILE:${path.join(dir, 'ldap.txt')}`, '/TEST']).out).toMatch(
+      /\[ OK \] policy .*Fine-grained policies: StrictIM locks an account after 3 failed logons within 1 min\./,
+    );
+    giveToEjabberd(dir);
+    // A changed password file makes every extauth process read its settings (and the policies) again.
+    fs.utimesSync(path.join(dir, 'ldap.txt'), new Date(), new Date(Date.now() + 2000));
+    await twelveWrong(STRICT_READ.sam);
+    expect(await badPwdCount(STRICT_READ.sam)).toBe(PSO_THRESHOLD - 2);
+    expect(await lockoutTime(STRICT_READ.sam)).toBe(0);
+    expect(log()).toMatch(
+      /auth strict\.two@\S+ false \d+ ms: wrong password .*password policy StrictIM: locks after 3/,
+    );
+  }, 60_000);
+
+  it("counts the account's failed Windows logons too, and lets the right password in after AD's window", async () => {
+    // Two failed logons elsewhere (a Windows desktop), straight to the DC.
+    for (let i = 0; i < 2; i++) {
+      const client = new Client({
+        url: `ldaps://${dc!.address}:636`,
+        tlsOptions: { ca: [fs.readFileSync(dc!.caFile)] },
+      });
+      await expect(client.bind(userDn(TYPO), 'Typed!Wrong-1')).rejects.toThrow();
+      await client.unbind();
+    }
+    expect(await badPwdCount(TYPO.sam)).toBe(2);
+    await twelveWrong(TYPO.sam);
+    // One IM check took it to threshold − 2; none went further.
+    expect(await badPwdCount(TYPO.sam)).toBe(THRESHOLD - 2);
+    expect(await lockoutTime(TYPO.sam)).toBe(0);
+    expect(log()).toMatch(
+      /auth typo\.user@\S+ false \d+ ms: protected from lockout: 127\.0\.0\.7 counts 3 failed logons for typo\.user \(Windows logons included\) and AD locks it at 5/,
+    );
+    await afterAdWindow(TYPO.sam);
+    // The guard's own count (one failure) is within its allowance: AD's count has expired, so the check is made.
+    expect(await xmppLogon(server, TYPO.sam, passwordOf(TYPO))).toEqual({ ok: true });
+    expect(await lockoutTime(TYPO.sam)).toBe(0);
   }, 90_000);
 
   it('logs on, and imports, an AD user whose logon name is not ASCII, in any letter case', async () => {

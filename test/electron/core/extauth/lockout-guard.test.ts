@@ -2,14 +2,26 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openUsersDatabase } from '../../../../electron/core/database/users-database.ts';
-import {
-  adIntervalMs,
-  allowedFailures,
-  LockoutGuard,
-  NO_POLICY_WINDOW_MS,
-  windowOf,
-} from '../../../../electron/core/extauth/lockout-guard.ts';
+import { allowedFailures, LockoutGuard, windowOf } from '../../../../electron/core/extauth/lockout-guard.ts';
+import { adIntervalMs, NO_POLICY_WINDOW_MS } from '../../../../electron/core/directory/password-policy.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
+
+/** Two processes' connections to one users database, on one clock the test moves. */
+function twoOpeners() {
+  const file = path.join(tempDir(), 'users.sqlite');
+  const clock = { now: 1_000_000 };
+  const a = openUsersDatabase(file);
+  const b = openUsersDatabase(file);
+  return {
+    clock,
+    one: new LockoutGuard(a.db, () => clock.now),
+    other: new LockoutGuard(b.db, () => clock.now),
+    close: () => {
+      a.close();
+      b.close();
+    },
+  };
+}
 
 describe('the lockout guard', () => {
   it('allows two checks fewer than the domain threshold (at least one), or the cap without a policy', () => {
@@ -30,24 +42,18 @@ describe('the lockout guard', () => {
   });
 
   it('stops after the allowed failures until the window has passed since the last one, shared by every opener', () => {
-    const file = path.join(tempDir(), 'users.sqlite');
-    let now = 1_000_000;
-    const a = openUsersDatabase(file);
-    const b = openUsersDatabase(file);
-    const one = new LockoutGuard(a.db, () => now);
-    const other = new LockoutGuard(b.db, () => now);
+    const { one, other, clock, close } = twoOpeners();
     expect(one.reserve('dave', 3, 60_000)).toEqual({ allowed: true, failures: 1 });
-    now += 1000;
+    clock.now += 1000;
     expect(other.reserve('dave', 3, 60_000)).toEqual({ allowed: true, failures: 2 });
     expect(one.reserve('dave', 3, 60_000)).toEqual({ allowed: true, failures: 3 });
-    const lastAt = now;
-    now += 30_000;
+    const lastAt = clock.now;
+    clock.now += 30_000;
     expect(other.reserve('dave', 3, 60_000)).toEqual({ allowed: false, failures: 3, retryAtMs: lastAt + 60_000 });
     expect(one.reserve('erin', 3, 60_000)).toMatchObject({ allowed: true, failures: 1 });
-    now = lastAt + 60_000;
+    clock.now = lastAt + 60_000;
     expect(one.reserve('dave', 3, 60_000)).toEqual({ allowed: true, failures: 1 });
-    a.close();
-    b.close();
+    close();
   });
 
   it('forgets the failures at a success and does not count checks that never compared a password', () => {
@@ -61,5 +67,23 @@ describe('the lockout guard', () => {
     expect(guard.reserve('dave', 2, 60_000)).toEqual({ allowed: true, failures: 2 });
     expect(guard.reserve('dave', 2, 60_000)).toMatchObject({ allowed: false });
     opened.close();
+  });
+
+  it('holds an account for one check at a time across openers, until it ends or its lease runs out', () => {
+    const { one, other, clock, close } = twoOpeners();
+    expect(one.begin('dave', 5000)).toBe(true);
+    expect(other.begin('dave', 5000)).toBe(false);
+    expect(other.begin('erin', 5000)).toBe(true);
+    expect(one.reserve('dave', 3, 60_000)).toEqual({ allowed: true, failures: 1 });
+    one.end('dave');
+    expect(other.begin('dave', 5000)).toBe(true);
+    // The failure counted during the first check stays; a process that died holding the account loses it.
+    expect(other.reserve('dave', 3, 60_000)).toEqual({ allowed: true, failures: 2 });
+    clock.now += 5001;
+    expect(one.begin('dave', 5000)).toBe(true);
+    one.notCounted('dave');
+    one.end('dave');
+    expect(one.reserve('dave', 3, 60_000)).toEqual({ allowed: true, failures: 2 });
+    close();
   });
 });
