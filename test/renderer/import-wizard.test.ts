@@ -469,6 +469,26 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
       await wizard.locator('.dialog-buttons').getByRole('button', { name: 'Close' }).click();
     });
 
+    it('"Cancel the import?" says nothing was stopped when the import finished while it was open', async () => {
+      const wizard = await openWizard();
+      await throughToPreview(wizard, { mode: 'Add new accounts', tick: ['Staff'] });
+      proxy.hold(); // the run waits for the DC while the question is open
+      await next(wizard);
+      await expect(heading(wizard)).resolves.toMatch(/^Progress/);
+      await page.keyboard.press('Escape');
+      const ask = page.getByRole('alertdialog', { name: 'Cancel the import?' });
+      await ask.getByRole('button', { name: 'Stop the import' }).waitFor();
+      proxy.release();
+      await expect
+        .poll(() => ask.textContent(), { timeout: 60_000 })
+        .toMatch(/The import had already finished; nothing was stopped\. The Finish page shows what it did\./);
+      await expect(ask.getByRole('button', { name: 'Stop the import' }).count()).resolves.toBe(0);
+      await ask.getByRole('button', { name: 'OK' }).click();
+      await expect(heading(wizard)).resolves.toMatch(/^Finish/);
+      await expect(wizard.getByText(/^The import finished/).isVisible()).resolves.toBe(true);
+      await wizard.getByRole('button', { name: 'Finish' }).click();
+    });
+
     it(
       'a DC that goes away mid-run gives a clear error on the Progress page, Back still works, and the ' +
         'database is unchanged',
@@ -485,7 +505,16 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
         expect(databaseContent(file)).toBe(before);
         await wizard.getByRole('button', { name: '< Back' }).click();
         await expect(heading(wizard)).resolves.toMatch(/^Preview/);
+        // A preview is not thrown away without a question (No keeps it).
         await wizard.getByRole('button', { name: 'Cancel' }).click();
+        const discard = page.getByRole('alertdialog', { name: WIZARD });
+        await expect(discard.textContent()).resolves.toMatch(/^.*Close the wizard\? The preview is discarded/);
+        await page.keyboard.press('Enter');
+        await discard.waitFor({ state: 'detached' });
+        await expect(heading(wizard)).resolves.toMatch(/^Preview/);
+        await page.keyboard.press('Escape');
+        await discard.getByRole('button', { name: 'Close the wizard' }).click();
+        await wizard.waitFor({ state: 'detached' });
       },
     );
   });

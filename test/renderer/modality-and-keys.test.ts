@@ -239,7 +239,10 @@ describe.runIf(realPartsAvailable())('modal dialogs and Windows keys in Chromium
     await expect.poll(focused).toBe('Next >');
     expect(await wizard.locator('.wizard-heading').textContent()).toMatch(/^Preview/);
     expect(databaseContent(`${dataDir}/users.sqlite`)).toBe(before);
+    // Esc over a preview asks before throwing it away; Alt+C closes.
     await page.keyboard.press('Escape');
+    await question.getByText(/^Close the wizard\? The preview is discarded/).waitFor();
+    await page.keyboard.press('Alt+c');
     await wizard.waitFor({ state: 'detached' });
     expect(databaseContent(`${dataDir}/users.sqlite`)).toBe(before);
     expect(pageErrors).toEqual([]);

@@ -10,6 +10,7 @@ import { api } from '../api.ts';
 import { ConfirmBox } from '../controls/ConfirmBox.tsx';
 import { Dialog } from '../controls/Dialog.tsx';
 import { ErrorText } from '../controls/ErrorText.tsx';
+import { MessageBox } from '../controls/MessageBox.tsx';
 import { cancelJob, startJob } from './job-client.ts';
 import { FinishPage } from './pages/FinishPage.tsx';
 import { ModePage } from './pages/ModePage.tsx';
@@ -138,6 +139,14 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
       dispatch({ type: 'ask', asking: { kind: 'stop' } });
       return;
     }
+    // A dry run may have taken minutes: closing over it (running or shown) asks first.
+    if (page === 'preview' && preview) {
+      dispatch({ type: 'ask', asking: { kind: 'discard-preview' } });
+      return;
+    }
+    onClose();
+  };
+  const close = () => {
     if (previewing && preview) void cancelJob(preview.jobId);
     onClose();
   };
@@ -254,7 +263,43 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
           no="C&ontinue"
           onAnswer={(yes) => {
             dispatch({ type: 'ask', asking: null });
-            if (yes && run) void cancelJob(run.jobId);
+            if (yes && run)
+              void cancelJob(run.jobId).then((r) => {
+                // Too late: it had ended (the outcome, arriving too, then shows Finish or the error).
+                if (r.ok && !r.value.cancelled)
+                  dispatch({
+                    type: 'ask',
+                    asking: {
+                      kind: 'ended-meanwhile',
+                      message: 'The import had already ended; nothing was stopped.',
+                    },
+                  });
+              });
+          }}
+        />
+      )}
+      {asking?.kind === 'ended-meanwhile' && (
+        <MessageBox
+          title="Cancel the import?"
+          kind="info"
+          message={asking.message}
+          onClose={() => dispatch({ type: 'ask', asking: null })}
+        />
+      )}
+      {asking?.kind === 'discard-preview' && (
+        <ConfirmBox
+          title={WIZARD_TITLE}
+          message={
+            previewing
+              ? 'Close the wizard? The preview still being prepared is stopped and discarded; nothing was changed.'
+              : 'Close the wizard? The preview is discarded (the next time the dry run reads the directory ' +
+                'again); nothing was changed.'
+          }
+          yes="&Close the wizard"
+          no="&Keep the preview"
+          onAnswer={(yes) => {
+            dispatch({ type: 'ask', asking: null });
+            if (yes) close();
           }}
         />
       )}

@@ -56,8 +56,16 @@ export interface WizardState {
   excluded: Set<string>;
   run: JobState | null;
   runError: ApiError | null;
-  /** A question on top of the wizard: apply a destructive plan, or stop a running import. */
-  asking: { kind: 'apply'; message: string } | { kind: 'stop' } | null;
+  /**
+   * A box on top of the wizard: apply a destructive plan, stop a running import, close over a preview (it is
+   * discarded), or — when the import ended while "stop it?" was open — that nothing was stopped.
+   */
+  asking:
+    | { kind: 'apply'; message: string }
+    | { kind: 'stop' }
+    | { kind: 'discard-preview' }
+    | { kind: 'ended-meanwhile'; message: string }
+    | null;
 }
 
 /** What the administrator can change directly on a page. */
@@ -185,12 +193,25 @@ export function wizardReducer(s: WizardState, a: WizardAction): WizardState {
       if (a.which === 'preview')
         return s.preview ? { ...s, preview: { ...s.preview, outcome: a.outcome, progress: null } } : s;
       if (!s.run) return s;
-      return { ...s, run: { ...s.run, outcome: a.outcome }, page: a.outcome.ok ? 'finish' : s.page };
+      return {
+        ...s,
+        run: { ...s.run, outcome: a.outcome },
+        page: a.outcome.ok ? 'finish' : s.page,
+        // "Stop the import?" is no question once it has ended: say so instead of stopping nothing.
+        asking: s.asking?.kind === 'stop' ? { kind: 'ended-meanwhile', message: endedMeanwhile(a.outcome) } : s.asking,
+      };
     case 'job-refused':
       return a.which === 'preview' ? { ...s, previewError: a.error } : { ...s, runError: a.error };
     case 'ask':
       return { ...s, asking: a.asking };
   }
+}
+
+/** What the administrator who asked to stop an import is told when it had ended before the answer. */
+export function endedMeanwhile(outcome: ImportOutcome): string {
+  return outcome.ok
+    ? 'The import had already finished; nothing was stopped. The Finish page shows what it did.'
+    : `The import had already ended (${outcome.status}); nothing was stopped.`;
 }
 
 export const selectionOf = (s: WizardState): ImportSelection => ({
