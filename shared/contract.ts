@@ -4,6 +4,7 @@
  * handler registry, the browser transport and the renderer's client are all derived from it.
  */
 import { z } from 'zod';
+import type { PersonFieldKey } from './account-fields.ts';
 import { parseDn } from './dn.ts';
 import type { ErrorCode } from './error-codes.ts';
 import {
@@ -211,6 +212,19 @@ const jobId = z.number().int().positive();
 const logons = z.array(z.string().min(1).max(1024)).min(1).max(1000);
 const ACTIONS = ['create', 'update', 'disable', 'enable', 'unchanged', 'skip', 'conflict', 'failed'] as const;
 
+/** The person fields Properties edits on a local account (the logon name is renamed on its own). */
+export const EDITABLE_FIELDS = [
+  'firstName',
+  'middleName',
+  'lastName',
+  'displayName',
+  'email',
+  'department',
+  'title',
+  'phone',
+] as const satisfies readonly Exclude<PersonFieldKey, 'logon'>[];
+export type EditableField = (typeof EDITABLE_FIELDS)[number];
+
 export const operations = {
   'app.info': op<z.ZodObject<Record<string, never>>, AppInfo>(z.object({}).strict()),
   'settings.get': op<z.ZodObject<Record<string, never>>, SettingsView>(z.object({}).strict()),
@@ -315,6 +329,24 @@ export const operations = {
   'accounts.history': op<z.ZodType<{ logon: string }>, AccountHistoryLine[]>(
     z.object({ logon: z.string().min(1).max(1024) }).strict(),
   ),
+  /** Properties → Apply on a local account: its fields, server OU and logon name, in one change. */
+  'accounts.edit': op<z.ZodType<AccountEditInput>, AccountView>(
+    z
+      .object({
+        logon: z.string().min(1).max(1024),
+        fields: z
+          .object(
+            Object.fromEntries(EDITABLE_FIELDS.map((k) => [k, z.string().max(256).optional()])) as Record<
+              EditableField,
+              z.ZodOptional<z.ZodString>
+            >,
+          )
+          .strict(),
+        ou: z.string().max(4096).optional(),
+        rename: z.string().min(1).max(64).optional(),
+      })
+      .strict(),
+  ),
   /** Moves local accounts into an existing server OU (all or none). */
   'accounts.move': op<z.ZodType<{ logons: string[]; ou: string }>, { ou: string }>(
     z.object({ logons, ou: z.string().max(4096) }).strict(),
@@ -348,6 +380,14 @@ export const operations = {
   /** Export List…: every account of the view (not only the fetched rows) as CSV with the /USERS /JSON fields. */
   'users.exportCsv': op<z.ZodType<Omit<AccountsQuery, 'offset' | 'limit'>>, TextFile>(viewInput.strict()),
 } as const;
+
+export interface AccountEditInput {
+  logon: string;
+  fields: Partial<Record<EditableField, string>>;
+  /** An existing server OU path ('' = _Default). */
+  ou?: string;
+  rename?: string;
+}
 
 export interface NewAccountInput {
   logon: string;

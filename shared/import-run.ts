@@ -10,7 +10,9 @@ export const MAX_LEFT_OUT = 20_000;
 export type StartedBy = 'wizard' | 'command-line' | 'on-the-fly' | 'console' | 'service';
 /** What a history entry records: an import, an on-the-fly import, or an administrator's change to one account. */
 export type RunKind = ImportMode | 'on-the-fly' | 'account';
-export type Action = 'create' | 'update' | 'disable' | 'enable' | 'unchanged' | 'skip' | 'conflict' | 'failed';
+/** `delete`: only an administrator's change to a local account (imports never delete). */
+export type Action =
+  'create' | 'update' | 'disable' | 'enable' | 'delete' | 'unchanged' | 'skip' | 'conflict' | 'failed';
 export type Phase = 'connect' | 'search' | 'plan' | 'apply';
 
 export interface FieldChange {
@@ -54,6 +56,7 @@ export interface Counts {
   updated: number;
   disabled: number;
   enabled: number;
+  deleted: number;
   unchanged: number;
   skipped: number;
   conflicts: number;
@@ -65,6 +68,7 @@ export const COUNT_OF: Record<Action, keyof Counts> = {
   update: 'updated',
   disable: 'disabled',
   enable: 'enabled',
+  delete: 'deleted',
   unchanged: 'unchanged',
   skip: 'skipped',
   conflict: 'conflicts',
@@ -76,6 +80,7 @@ export const emptyCounts = (): Counts => ({
   updated: 0,
   disabled: 0,
   enabled: 0,
+  deleted: 0,
   unchanged: 0,
   skipped: 0,
   conflicts: 0,
@@ -97,6 +102,7 @@ export const COUNT_LABELS: [keyof Counts, string][] = [
   ['updated', 'updated'],
   ['disabled', 'disabled'],
   ['enabled', 'enabled'],
+  ['deleted', 'deleted'],
   ['unchanged', 'unchanged'],
   ['skipped', 'skipped'],
   ['conflicts', 'conflicts'],

@@ -101,10 +101,21 @@ export interface AccountsQuery {
   limit: number;
 }
 
+/**
+ * Why a disabled account is disabled: in Active Directory ('ad'), by a full sync that no longer found it in the
+ * import source ('sync'), or by an administrator in the console ('admin').
+ */
+export type DisabledBy = 'ad' | 'sync' | 'admin';
+export const DISABLED_WORDS: Record<DisabledBy, string> = {
+  ad: 'disabled in Active Directory',
+  sync: 'disabled by a sync: no longer in the import source',
+  admin: 'disabled by an administrator',
+};
+
 /** An account as the users view shows it: the /USERS fields and where it came from and when. */
 export interface AccountRecord extends AccountView {
   id: number;
-  disabledBy: 'admin' | 'sync' | null;
+  disabledBy: DisabledBy | null;
   adDn: string | null;
   syncedAt: string | null;
   createdAt: string;

@@ -6,6 +6,7 @@
 import {
   addLocalAccount,
   deleteLocalAccounts,
+  editLocalAccount,
   moveLocalAccounts,
   setLocalEnabled,
   setLocalPassword,
@@ -253,6 +254,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           );
         return accountHistory(db, { logonKey: row.logon_key, guid: row.ad_guid });
       }),
+    'accounts.edit': async ({ logon, ...edit }) =>
+      changed(() => deps.database.use((db) => editLocalAccount(db, logon, edit, 'console'))),
     'accounts.move': async ({ logons, ou }) =>
       changed(() => ({ ou: deps.database.use((db) => moveLocalAccounts(db, logons, ou, 'console')) })),
     'ous.add': async ({ path }) =>

@@ -58,6 +58,7 @@ const VALID: Record<OperationName, Record<string, unknown>> = {
   'users.position': { ouId: null, recursive: true, search: '', sort: 'logon', descending: false, prefix: 'ann' },
   'accounts.add': { logon: 'kiosk', ou: '', displayName: 'Front Desk', email: '' },
   'accounts.setPassword': { logon: 'kiosk', password: 'Kiosk-Passw0rd' },
+  'accounts.edit': { logon: 'kiosk', fields: { email: 'desk@corp.example.test' }, rename: 'desk' },
   'accounts.setEnabled': { logons: ['kiosk'], enabled: false },
   'accounts.delete': { logons: ['kiosk'] },
   'accounts.move': { logons: ['kiosk'], ou: 'Lobby' },

@@ -6,7 +6,8 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import type { StartedBy } from '../../../shared/import-run.ts';
-import { type Action, type Counts, emptyCounts } from '../../../shared/import-run.ts';
+import { type Action, type Counts, emptyCounts, type FieldChange } from '../../../shared/import-run.ts';
+import { PERSON_FIELDS, type PersonFieldKey } from '../../../shared/account-fields.ts';
 import { parseServerOuPath } from '../../../shared/server-ou-path.ts';
 import { type AccountRow, type AccountView, findAccount, logonKey } from '../database/accounts.ts';
 import { DEFAULT_OU_ID, OuTree } from '../database/ou-tree.ts';
@@ -62,6 +63,14 @@ function localOnly(row: AccountRow, what: string): void {
     );
 }
 
+/** A line of a run's report: an account, what was done to it, the fields it changed (old → new), and why. */
+interface ReportedLine {
+  action: Action;
+  logon: string;
+  reason: string | null;
+  changes?: Record<string, FieldChange> | null;
+}
+
 /** One change in one transaction, with its history entry; the Failure of `work` rolls everything back. */
 export function recorded<T>(
   db: DatabaseSync,
@@ -69,8 +78,8 @@ export function recorded<T>(
   source: string,
   counted: Partial<Counts>,
   work: (now: string) => T,
-  /** The accounts' lines in the run's report (and so in each account's history). */
-  reported: { action: Action; logon: string; reason: string | null }[] = [],
+  /** The accounts' lines in the run's report (and so in each account's history); or made by `work`. */
+  reported: ReportedLine[] | ((result: T) => ReportedLine[]) = [],
 ): T {
   const now = new Date().toISOString();
   db.exec('BEGIN IMMEDIATE');
@@ -81,9 +90,11 @@ export function recorded<T>(
     endRun(db, id, { status: 'succeeded', source, incremental: false, dc: null, counts, error: null, backup: null });
     const line = db.prepare(
       'INSERT INTO run_actions (run_id, seq, action, logon, ad_dn, ad_guid, changes, reason) ' +
-        'VALUES (?, ?, ?, ?, NULL, NULL, NULL, ?)',
+        'VALUES (?, ?, ?, ?, NULL, NULL, ?, ?)',
     );
-    reported.forEach((r, seq) => line.run(id, seq + 1, r.action, r.logon, r.reason));
+    (typeof reported === 'function' ? reported(result) : reported).forEach((r, seq) =>
+      line.run(id, seq + 1, r.action, r.logon, r.changes ? JSON.stringify(r.changes) : null, r.reason),
+    );
     bumpRevision(db);
     db.exec('COMMIT');
     return result;
@@ -177,8 +188,12 @@ export function setLocalEnabled(db: DatabaseSync, logons: string[], enabled: boo
       for (const logon of logons) {
         const row = rowOf(db, logon);
         localOnly(row, what);
-        // disabled_by stays empty: its words are about AD ("disabled in Active Directory", "by a sync").
-        db.prepare('UPDATE accounts SET enabled = ?, updated_at = ? WHERE id = ?').run(enabled ? 1 : 0, now, row.id);
+        db.prepare('UPDATE accounts SET enabled = ?, disabled_by = ?, updated_at = ? WHERE id = ?').run(
+          enabled ? 1 : 0,
+          enabled ? null : 'admin',
+          now,
+          row.id,
+        );
       }
     },
     logons.map((logon) => ({
@@ -229,7 +244,7 @@ export function deleteLocalAccounts(db: DatabaseSync, logons: string[], by: Star
     db,
     by,
     `${namesOf(logons)}: deleted`,
-    { disabled: logons.length },
+    { deleted: logons.length },
     () => {
       for (const logon of logons) {
         const row = rowOf(db, logon);
@@ -238,6 +253,105 @@ export function deleteLocalAccounts(db: DatabaseSync, logons: string[], by: Star
         db.prepare('DELETE FROM logon_failures WHERE account_key = ?').run(logonKey(row.logon));
       }
     },
-    logons.map((logon) => ({ action: 'disable' as const, logon, reason: 'deleted by the administrator' })),
+    logons.map((logon) => ({ action: 'delete' as const, logon, reason: 'deleted by the administrator' })),
   );
+}
+
+/** What Properties (or bcscmd /SETUSER) changes on a local account: any person field, the server OU, the logon. */
+export interface LocalAccountEdit {
+  /** Person fields to set; the logon name is changed with `rename`. */
+  fields: Partial<Record<Exclude<PersonFieldKey, 'logon'>, string>>;
+  /** An existing server OU path ('' = _Default), or undefined to leave it. */
+  ou?: string;
+  /** A new logon name, or undefined. */
+  rename?: string;
+}
+
+const MAX_FIELD = 256;
+
+/**
+ * Changes a local account's fields, server OU and logon name in one transaction with one history line that
+ * lists every change (old → new). AD accounts are refused (they are changed in AD); a new logon name follows
+ * the rules of a new account and must not be another account's. Returns the account as it is now.
+ */
+export function editLocalAccount(db: DatabaseSync, logon: string, edit: LocalAccountEdit, by: StartedBy): AccountView {
+  for (const [key, value] of Object.entries(edit.fields)) {
+    const label = PERSON_FIELDS.find((f) => f.key === key)?.label ?? key;
+    if (value.length > MAX_FIELD || /[\u0000-\u001f\u007f]/.test(value))
+      throw new Failure(
+        'invalid-input',
+        `${label}: at most ${MAX_FIELD} characters, and no control characters (such as line breaks).`,
+        `Correct the ${label.toLowerCase()}.`,
+        { nothingChanged: true },
+      );
+  }
+  const newLogon = edit.rename?.normalize('NFC').trim();
+  if (newLogon !== undefined) {
+    const problem = localLogonProblem(newLogon);
+    if (problem) throw new Failure('invalid-logon', problem, 'Choose another logon name.', { nothingChanged: true });
+  }
+  const ou = edit.ou === undefined ? null : parseServerOuPath(edit.ou);
+  if (ou && !ou.ok)
+    throw new Failure('invalid-input', `Server OU: ${ou.error}`, 'Correct the OU path.', { nothingChanged: true });
+  const changed = recorded(
+    db,
+    by,
+    `local account ${logon}: changed`,
+    { updated: 1 },
+    (now) => {
+      const row = rowOf(db, logon);
+      localOnly(row, 'changed');
+      const changes: Record<string, FieldChange> = {};
+      const sets: [string, string | number][] = [];
+      for (const f of PERSON_FIELDS) {
+        const to = f.key === 'logon' ? newLogon : edit.fields[f.key as Exclude<PersonFieldKey, 'logon'>]?.trim();
+        if (to === undefined || to === row[f.column]) continue;
+        changes[f.key] = { from: row[f.column], to };
+        sets.push([f.column, to]);
+      }
+      if (newLogon !== undefined && logonKey(newLogon) !== row.logon_key) {
+        const taken = findAccount(db, newLogon);
+        if (taken)
+          throw new Failure(
+            'account-exists',
+            `"${newLogon}" is the logon name of ` +
+              `${taken.origin === 'ad' ? 'an account from Active Directory' : 'another local account'} ` +
+              `(${taken.logon}, in ${taken.ou}); ${row.logon} keeps its name.`,
+            'Choose another logon name.',
+            { nothingChanged: true },
+          );
+      }
+      if (newLogon !== undefined) sets.push(['logon_key', logonKey(newLogon)]);
+      if (ou?.ok) {
+        const tree = new OuTree(db);
+        const target = ou.names.length === 0 ? DEFAULT_OU_ID : tree.find(ou.names);
+        if (target === null) throw noSuchServerOu(edit.ou!);
+        if (target !== row.ou_id) {
+          changes.ou = { from: tree.path(row.ou_id), to: tree.path(target) };
+          sets.push(['ou_id', target]);
+        }
+      }
+      if (Object.keys(changes).length === 0)
+        throw new Failure('nothing-to-change', `${row.logon} already has these values.`, '', { nothingChanged: true });
+      sets.push(['updated_at', now]);
+      db.prepare(`UPDATE accounts SET ${sets.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`).run(
+        ...sets.map(([, v]) => v),
+        row.id,
+      );
+      // The failures counted for the old name belong to nobody now.
+      if (newLogon !== undefined) db.prepare('DELETE FROM logon_failures WHERE account_key = ?').run(row.logon_key);
+      return { logon: newLogon ?? row.logon, changes };
+    },
+    (done) => [
+      {
+        action: 'update',
+        logon: done.logon,
+        changes: done.changes,
+        reason: done.changes.logon
+          ? `renamed from ${done.changes.logon.from} by the administrator`
+          : 'changed by the administrator',
+      },
+    ],
+  );
+  return findAccount(db, changed.logon)!;
 }

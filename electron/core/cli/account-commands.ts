@@ -1,11 +1,12 @@
 /**
- * bcscmd /ADDUSER, /SETPASSWORD, /DISABLE, /ENABLE, /DELETEUSER, /MOVE: one local account's change; /ADDOU,
+ * bcscmd /ADDUSER, /SETUSER, /SETPASSWORD, /DISABLE, /ENABLE, /DELETEUSER, /MOVE: one local account's change; /ADDOU,
  * /RENAMEOU, /DELETEOU: one server OU's. Each recorded in the history.
  */
 import fs from 'node:fs';
 import {
   addLocalAccount,
   deleteLocalAccounts,
+  editLocalAccount,
   moveLocalAccounts,
   setLocalEnabled,
   setLocalPassword,
@@ -60,17 +61,34 @@ export async function runAccountCommand(request: CliRequest, databaseFile: strin
     if (action === 'add') {
       const made = addLocalAccount(
         db,
-        { logon, ou: request.accountOu, displayName: request.displayName, email: request.email },
+        { logon, ou: request.accountOu ?? '', displayName: request.displayName, email: request.email },
         'command-line',
       );
       said =
         `Added the local account ${made.logon} in ${made.ou}. Give it a password with bcscmd ` +
         `/SETPASSWORD:${made.logon}.`;
+    } else if (action === 'edit') {
+      try {
+        const edited = editLocalAccount(
+          db,
+          logon,
+          {
+            fields: request.fields,
+            ...(request.accountOu !== null ? { ou: request.accountOu } : {}),
+            ...(request.rename ? { rename: request.rename } : {}),
+          },
+          'command-line',
+        );
+        said = `Changed the local account ${edited.logon}${edited.logon !== logon ? ` (was ${logon})` : ''}.`;
+      } catch (err) {
+        if (!(err instanceof Failure) || err.code !== 'nothing-to-change') throw err;
+        said = `Nothing to change: ${err.message}`;
+      }
     } else if (action === 'set-password') {
       await setLocalPassword(db, logon, await newPassword(request, io), 'command-line');
       said = `Set the password of ${logon}.`;
     } else if (action === 'move') {
-      const path = moveLocalAccounts(db, [logon], request.accountOu, 'command-line');
+      const path = moveLocalAccounts(db, [logon], request.accountOu ?? '', 'command-line');
       said = `Moved the local account ${logon} to ${path}.`;
     } else if (action === 'add-ou') {
       said = `Created the server OU ${addServerOu(db, logon, 'command-line')}.`;

@@ -3,6 +3,7 @@
  * with POSIX aliases (--test, --set key=value) for scripts on other systems.
  */
 import { parseDn } from '../../../shared/dn.ts';
+import type { EditableField } from '../../../shared/contract.ts';
 import type { ImportMode } from '../../../shared/import-run.ts';
 
 export interface CliRequest {
@@ -48,16 +49,21 @@ export interface CliRequest {
    * /MOVE; `logon` is its logon name) or a server OU's (/ADDOU, /RENAMEOU, /DELETEOU; `logon` is its path).
    */
   account: { action: AccountAction; logon: string } | null;
-  /** /ADDUSER's details (and /RENAMEOU's new /NAME); `accountOu` is a server OU path (/ADDUSER, /MOVE). */
+  /** /ADDUSER's details (and /RENAMEOU's new /NAME); `accountOu` is a server OU path (/ADDUSER, /MOVE, /SETUSER). */
   displayName: string;
   email: string;
-  accountOu: string;
+  /** null: not given (/SETUSER leaves the account where it is). */
+  accountOu: string | null;
+  /** /SETUSER: the fields given (/NAME is the display name), and /RENAME's new logon name. */
+  fields: Partial<Record<EditableField, string>>;
+  rename: string | null;
 }
 
 export type AccountAction =
-  'add' | 'set-password' | 'disable' | 'enable' | 'delete' | 'move' | 'add-ou' | 'rename-ou' | 'delete-ou';
+  'add' | 'edit' | 'set-password' | 'disable' | 'enable' | 'delete' | 'move' | 'add-ou' | 'rename-ou' | 'delete-ou';
 const ACCOUNT_SWITCHES: Record<string, AccountAction> = {
   adduser: 'add',
+  setuser: 'edit',
   setpassword: 'set-password',
   disable: 'disable',
   enable: 'enable',
@@ -128,9 +134,23 @@ type Valued =
   | 'name'
   | 'email'
   | 'wait'
-  | 'runas';
+  | 'runas'
+  | 'field'
+  | 'rename';
+/** /SETUSER's switches for the person fields besides /NAME (display name) and /EMAIL. */
+const FIELD_SWITCHES: Record<string, EditableField> = {
+  firstname: 'firstName',
+  middlename: 'middleName',
+  lastname: 'lastName',
+  department: 'department',
+  title: 'title',
+  phone: 'phone',
+};
 const VALUED: Record<string, Valued> = {
   adduser: 'account',
+  setuser: 'account',
+  ...Object.fromEntries(Object.keys(FIELD_SWITCHES).map((k) => [k, 'field' as const])),
+  rename: 'rename',
   setpassword: 'account',
   disable: 'account',
   enable: 'account',
@@ -167,6 +187,8 @@ const EXAMPLES = {
   email: '/EMAIL:jsmith@domain.com',
   wait: '/WAIT:600',
   runas: '/RUNAS:adconsole',
+  field: '/DEPARTMENT:Sales',
+  rename: '/RENAME:frontdesk',
 };
 /** /WAIT's ceiling: a day. */
 const MAX_WAIT_SECONDS = 86_400;
@@ -207,6 +229,8 @@ export function parseCliArguments(argv: string[]): CliRequest {
     displayName: '',
     email: '',
     accountOu: '',
+    fields: {},
+    rename: null,
   };
   const ouValues: string[] = [];
   let modeGiven = false;
@@ -240,8 +264,10 @@ export function parseCliArguments(argv: string[]): CliRequest {
     } else if (valued === 'account') {
       if (request.account) throw new UsageError('Give one account change at a time.');
       request.account = { action: ACCOUNT_SWITCHES[name]!, logon: value };
-    } else if (valued === 'name') request.displayName = value;
-    else if (valued === 'email') request.email = value;
+    } else if (valued === 'name') request.displayName = request.fields.displayName = value;
+    else if (valued === 'email') request.email = request.fields.email = value;
+    else if (valued === 'field') request.fields[FIELD_SWITCHES[name]!] = value;
+    else if (valued === 'rename') request.rename = value;
     else if (valued === 'ou') ouValues.push(value.trim());
     else if (valued === 'passwordfile') request.passwordFile = value;
     else if (valued === 'mode') {
@@ -267,14 +293,31 @@ export function parseCliArguments(argv: string[]): CliRequest {
       request.sets.push({ key: value.slice(0, eq).trim(), value: value.slice(eq + 1) });
     }
   }
-  // With /ADDUSER and /MOVE, /OU is where on the server the account goes; with /LDAP, a directory OU to import.
-  if (request.account?.action === 'add' || request.account?.action === 'move') {
-    const which = request.account.action === 'add' ? '/ADDUSER' : '/MOVE';
+  const edits = Object.keys(request.fields).filter((k) => k !== 'displayName' && k !== 'email');
+  if ((edits.length || request.rename) && request.account?.action !== 'edit')
+    throw new UsageError(
+      `/${request.rename ? 'RENAME' : edits[0]!.toUpperCase()} works with /SETUSER:<logon>, e.g. /SETUSER:kiosk ` +
+        '/DEPARTMENT:Reception.',
+    );
+  if (
+    request.account?.action === 'edit' &&
+    Object.keys(request.fields).length === 0 &&
+    !request.rename &&
+    ouValues.length === 0
+  )
+    throw new UsageError(
+      '/SETUSER needs something to change: /NAME, /FIRSTNAME, /MIDDLENAME, /LASTNAME, /EMAIL, /DEPARTMENT, /TITLE, ' +
+        '/PHONE, /OU or /RENAME.',
+    );
+  // With /ADDUSER, /MOVE and /SETUSER, /OU is where on the server the account goes; with /LDAP, a directory OU.
+  const action = request.account?.action;
+  if (action === 'add' || action === 'move' || action === 'edit') {
+    const which = action === 'add' ? '/ADDUSER' : action === 'move' ? '/MOVE' : '/SETUSER';
     if (ouValues.length > 1)
       throw new UsageError(`${which} takes one /OU (a server OU path such as Staff/Contractors).`);
     if (which === '/MOVE' && ouValues.length === 0)
       throw new UsageError('/MOVE needs /OU:<server OU path>, e.g. /MOVE:kiosk /OU:Lobby.');
-    request.accountOu = ouValues[0] ?? '';
+    request.accountOu = ouValues[0] ?? (action === 'edit' ? null : '');
   } else
     for (const value of ouValues) {
       const dn = parseDn(value);
@@ -288,8 +331,8 @@ export function parseCliArguments(argv: string[]): CliRequest {
     if (!request.displayName)
       throw new UsageError('/RENAMEOU needs the new name: /RENAMEOU:Staff/Temps /NAME:Contractors.');
     if (request.email) throw new UsageError('/EMAIL works with /ADDUSER.');
-  } else if ((request.displayName || request.email) && request.account?.action !== 'add')
-    throw new UsageError('/NAME and /EMAIL work with /ADDUSER.');
+  } else if ((request.displayName || request.email) && action !== 'add' && action !== 'edit')
+    throw new UsageError('/NAME and /EMAIL work with /ADDUSER and /SETUSER.');
   // /DRYRUN also shows what /LOOKUP would import; /YES also sends /TEST a password a DC refused before.
   const importOptions = [
     ...ONLY_WITH_LDAP.filter(
@@ -386,6 +429,10 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
                         logon.log in the data folder. See the README, "Connecting ejabberd".
   /ADDUSER:<logon>      Add a local account (not from AD) to the users database, enabled, in the
                         server OU /OU:<path> (default _Default), with /NAME and /EMAIL.
+  /SETUSER:<logon>      Change a local account: /NAME (display name), /FIRSTNAME, /MIDDLENAME, /LASTNAME,
+                        /EMAIL, /DEPARTMENT, /TITLE, /PHONE, /OU:<existing server OU>, /RENAME:<new logon
+                        name> (not one another account has). One change in the history; AD accounts are
+                        changed in AD.
   /SETPASSWORD:<logon>  Set a local account's IM password: read from the first line of /PASSWORDFILE
                         or of stdin, never from the command line. AD accounts' passwords live in AD.
   /DISABLE:<logon> /ENABLE:<logon> /DELETEUSER:<logon>

@@ -1,7 +1,7 @@
 /** The accounts as the console and `bcscmd /USERS` show them. */
 import type { DatabaseSync } from 'node:sqlite';
 import { PERSON_FIELDS, type PersonColumn, type PersonFields } from '../../../shared/account-fields.ts';
-import type { AccountView } from '../../../shared/users-view.ts';
+import type { AccountView, DisabledBy } from '../../../shared/users-view.ts';
 import { nameKey, OuTree } from './ou-tree.ts';
 
 export type { AccountView, PersonFields } from '../../../shared/users-view.ts';
@@ -11,8 +11,9 @@ export const logonKey = nameKey;
 
 export type AccountRow = { [C in PersonColumn]: string } & {
   id: number;
+  logon_key: string;
   enabled: number;
-  disabled_by: 'admin' | 'sync' | null;
+  disabled_by: DisabledBy | null;
   kind: 'user' | 'computer';
   ou_id: number;
   origin: 'local' | 'ad';

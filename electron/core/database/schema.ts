@@ -285,6 +285,56 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE logon_failures ADD COLUMN checking_until INTEGER;
   `,
+  // 8: deletions of local accounts are counted as deletions; and why a disabled account is disabled, in words
+  // that are true: 'ad' (disabled in Active Directory),
+  // 'sync' (a full sync found it gone from the import source), 'admin' (an administrator, in the console).
+  // Until now 'sync' stood for both AD reasons; the history tells them apart (the last create or disable of
+  // the account said "disabled in Active Directory"), and local accounts disabled in the console get 'admin'.
+  `
+  CREATE TABLE accounts_8 (
+    id              INTEGER PRIMARY KEY,
+    logon           TEXT NOT NULL,
+    logon_key       TEXT NOT NULL UNIQUE,
+    first_name      TEXT NOT NULL DEFAULT '',
+    middle_name     TEXT NOT NULL DEFAULT '',
+    last_name       TEXT NOT NULL DEFAULT '',
+    display_name    TEXT NOT NULL DEFAULT '',
+    email           TEXT NOT NULL DEFAULT '',
+    department      TEXT NOT NULL DEFAULT '',
+    title           TEXT NOT NULL DEFAULT '',
+    phone           TEXT NOT NULL DEFAULT '',
+    enabled         INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    disabled_by     TEXT CHECK (disabled_by IN ('admin', 'sync', 'ad')),
+    kind            TEXT NOT NULL CHECK (kind IN ('user', 'computer')),
+    ou_id           INTEGER NOT NULL REFERENCES ous(id),
+    origin          TEXT NOT NULL CHECK (origin IN ('local', 'ad')),
+    ad_guid         TEXT UNIQUE,
+    ad_dn           TEXT,
+    ad_usn          INTEGER,
+    ad_when_changed TEXT,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    synced_at       TEXT,
+    password_hash   TEXT CHECK (password_hash IS NULL OR origin = 'local'),
+    last_logon_at   TEXT,
+    CHECK (origin = 'ad' OR ad_guid IS NULL)
+  );
+  INSERT INTO accounts_8 SELECT * FROM accounts;
+  DROP TABLE accounts;
+  ALTER TABLE accounts_8 RENAME TO accounts;
+  CREATE INDEX accounts_by_ou ON accounts(ou_id);
+  UPDATE accounts SET disabled_by = 'ad'
+    WHERE enabled = 0 AND disabled_by = 'sync' AND ad_guid IS NOT NULL AND (
+      SELECT reason FROM run_actions r WHERE r.ad_guid = accounts.ad_guid AND r.action IN ('create', 'disable')
+      ORDER BY r.run_id DESC, r.seq DESC LIMIT 1
+    ) LIKE 'disabled in Active Directory%';
+  UPDATE accounts SET disabled_by = 'admin' WHERE enabled = 0 AND origin = 'local' AND disabled_by IS NULL;
+
+  -- An administrator's deletion of local accounts is counted as such (it was counted as "disabled").
+  ALTER TABLE import_runs ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+  UPDATE import_runs SET deleted = disabled, disabled = 0 WHERE mode = 'account' AND source LIKE '%: deleted';
+  UPDATE run_actions SET action = 'delete' WHERE action = 'disable' AND reason = 'deleted by the administrator';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

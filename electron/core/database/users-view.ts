@@ -77,7 +77,10 @@ export function usersOverview(db: DatabaseSync, databaseFile: string): UsersOver
     )
     .get() as { accounts: number; enabled: number; fromAd: number };
   const accounts = Number(t.accounts);
-  const lastId = db.prepare('SELECT max(id) AS id FROM import_runs').get() as { id: number | null };
+  // The last import (a sync, the wizard, an on-the-fly import): an administrator's change to an account is none.
+  const lastId = db.prepare("SELECT max(id) AS id FROM import_runs WHERE mode != 'account'").get() as {
+    id: number | null;
+  };
   const last = lastId.id === null ? null : findRun(db, Number(lastId.id));
   const lastRun: RunSummary | null = last && toRunSummary(last);
   return {

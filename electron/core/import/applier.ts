@@ -38,7 +38,7 @@ export function plannedAction(row: PlanRow, override?: { action: Action; reason:
     changes: row.changes ? JSON.parse(row.changes) : null,
     reason: override?.reason ?? row.reason,
     targetOu: row.target_ou ? displayOuPath(JSON.parse(row.target_ou) as string[]) : null,
-    displayName: row.data ? (JSON.parse(row.data) as AdAccount).displayName : null,
+    displayName: row.display_name,
   };
 }
 
@@ -145,7 +145,7 @@ export async function applyPlan(ctx: ApplyContext): Promise<void> {
             insert.run(
               ...fields,
               a.enabled ? 1 : 0,
-              a.enabled ? null : 'sync',
+              a.enabled ? null : 'ad',
               a.kind,
               ouId,
               a.guid,
@@ -158,12 +158,16 @@ export async function applyPlan(ctx: ApplyContext): Promise<void> {
             );
           } else {
             const was = current.get(row.account_id) as { enabled: number; disabled_by: string | null };
+            // A disable that carries the entry is AD's (one without it is the gone-from-the-source disable
+            // above); an account that left the source and comes back disabled in AD is now disabled in AD.
             const [enabled, disabledBy] =
               row.action === 'disable'
-                ? [0, 'sync']
+                ? [0, 'ad']
                 : row.action === 'enable'
                   ? [1, null]
-                  : [was.enabled, was.disabled_by];
+                  : !a.enabled && was.enabled === 0 && was.disabled_by === 'sync'
+                    ? [0, 'ad']
+                    : [was.enabled, was.disabled_by];
             update.run(
               ...fields,
               enabled,

@@ -107,7 +107,7 @@ export class Planner {
   planEntry(account: AdAccount): void {
     const { mode, importDisabled } = this.options;
     const target = targetOu(account, this.options);
-    const base = { logon: account.logon, dn: account.dn, guid: account.guid };
+    const base = { logon: account.logon, dn: account.dn, guid: account.guid, displayName: account.displayName };
     const key = logonKey(account.logon);
     if (this.seenLogons.has(key)) {
       this.stage.plan({
@@ -181,8 +181,17 @@ export class Planner {
     const plan = { ...base, accountId: local.id, changes, targetOu: target, account };
     if (!account.enabled && local.enabled === 1)
       this.stage.plan({ ...plan, action: 'disable', reason: 'disabled in Active Directory' });
-    else if (account.enabled && local.enabled === 0 && local.disabled_by === 'sync')
+    else if (account.enabled && local.enabled === 0 && local.disabled_by === 'ad')
       this.stage.plan({ ...plan, action: 'enable', reason: 'enabled again in Active Directory' });
+    else if (account.enabled && local.enabled === 0 && local.disabled_by === 'sync')
+      this.stage.plan({ ...plan, action: 'enable', reason: 'back in the import source' });
+    else if (!account.enabled && local.enabled === 0 && local.disabled_by === 'sync')
+      // Stays disabled, for another reason now: the details should say so.
+      this.stage.plan({
+        ...plan,
+        action: 'update',
+        reason: 'back in the import source, and disabled in Active Directory',
+      });
     else if (changes)
       this.stage.plan({
         ...plan,
@@ -192,7 +201,14 @@ export class Planner {
             ? 'enabled in AD, but stays disabled: an administrator disabled it'
             : null,
       });
-    else this.stage.plan({ ...base, accountId: local.id, action: 'unchanged' });
+    else
+      this.stage.plan({
+        ...base,
+        accountId: local.id,
+        action: 'unchanged',
+        targetOu: target,
+        displayName: account.displayName,
+      });
   }
 
   /** Incremental passes: the AD accounts of this kind the pass did not return are unchanged since the last mark. */
@@ -210,8 +226,13 @@ export class Planner {
   /** Full sync passes only: enabled AD accounts of this kind that the directory no longer gave. */
   planGone(): void {
     const rows = this.db
-      .prepare("SELECT id, logon, ad_dn, ad_guid FROM accounts WHERE origin = 'ad' AND kind = ? AND enabled = 1")
-      .iterate(this.options.kind) as Iterable<Pick<AccountRow, 'id' | 'logon' | 'ad_dn' | 'ad_guid'>>;
+      .prepare(
+        'SELECT id, logon, ad_dn, ad_guid, display_name, ou_id FROM accounts ' +
+          "WHERE origin = 'ad' AND kind = ? AND enabled = 1",
+      )
+      .iterate(this.options.kind) as Iterable<
+      Pick<AccountRow, 'id' | 'logon' | 'ad_dn' | 'ad_guid' | 'display_name' | 'ou_id'>
+    >;
     for (const row of rows) {
       if (this.matched.has(row.id)) continue;
       this.stage.plan({
@@ -221,6 +242,9 @@ export class Planner {
         dn: row.ad_dn,
         guid: row.ad_guid,
         reason: GONE_REASON,
+        // Disabled where it is: the row names the account and the server OU it stays in.
+        displayName: row.display_name,
+        targetOu: this.tree.names(row.ou_id),
       });
     }
   }

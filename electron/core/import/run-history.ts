@@ -61,8 +61,8 @@ export function endRun(db: DatabaseSync, id: number, end: RunEnd): void {
   const c = end.counts;
   db.prepare(
     'UPDATE import_runs SET status = ?, source = ?, incremental = ?, dc = ?, created = ?, updated = ?, ' +
-      'disabled = ?, enabled = ?, unchanged = ?, skipped = ?, conflicts = ?, failed = ?, error = ?, backup = ' +
-      '?, finished_at = ? WHERE id = ?',
+      'disabled = ?, enabled = ?, deleted = ?, unchanged = ?, skipped = ?, conflicts = ?, failed = ?, error = ?, ' +
+      'backup = ?, finished_at = ? WHERE id = ?',
   ).run(
     end.status,
     end.source,
@@ -72,6 +72,7 @@ export function endRun(db: DatabaseSync, id: number, end: RunEnd): void {
     c.updated,
     c.disabled,
     c.enabled,
+    c.deleted,
     c.unchanged,
     c.skipped,
     c.conflicts,
@@ -114,6 +115,7 @@ const toRecord = (r: RunRow): RunRecord => ({
     updated: r.updated,
     disabled: r.disabled,
     enabled: r.enabled,
+    deleted: r.deleted,
     unchanged: r.unchanged,
     skipped: r.skipped,
     conflicts: r.conflicts,
@@ -143,19 +145,40 @@ export function findRun(db: DatabaseSync, id: number): RunRecord | null {
   return row ? toRecord(row) : null;
 }
 
-/** What every run did to this account, newest first: by objectGUID for AD accounts (renames included). */
+/** The logon names a local account had: its renames' lines name the one before (followed back, bounded). */
+function formerLogons(db: DatabaseSync, logonKey: string): string[] {
+  const renames = db
+    .prepare(
+      'SELECT lower(logon) AS logon, changes FROM run_actions WHERE ad_guid IS NULL AND changes LIKE \'%"logon":%\'',
+    )
+    .all() as { logon: string; changes: string }[];
+  const keys = [logonKey];
+  for (let i = 0; i < keys.length && keys.length < 50; i++)
+    for (const r of renames) {
+      const from = (JSON.parse(r.changes) as { logon?: { from: string } }).logon?.from.toLowerCase();
+      if (r.logon === keys[i] && from && !keys.includes(from)) keys.push(from);
+    }
+  return keys;
+}
+
+/**
+ * What every run did to this account, newest first: by objectGUID for AD accounts (renames included), by its
+ * logon names — the ones it had before a rename too — for local accounts.
+ */
 export function accountHistory(
   db: DatabaseSync,
   account: { logonKey: string; guid: string | null },
   limit = 200,
 ): AccountHistoryLine[] {
+  const keys = account.guid ? [account.logonKey] : formerLogons(db, account.logonKey);
   return db
     .prepare(
       'SELECT r.id AS runId, r.mode, r.started_by AS startedBy, ifnull(r.finished_at, r.started_at) AS at, ' +
         'a.action, a.changes, a.reason FROM run_actions a JOIN import_runs r ON r.id = a.run_id ' +
-        'WHERE (? IS NOT NULL AND a.ad_guid = ?) OR lower(a.logon) = ? ORDER BY r.id DESC, a.seq DESC LIMIT ?',
+        `WHERE (? IS NOT NULL AND a.ad_guid = ?) OR lower(a.logon) IN (${keys.map(() => '?').join(', ')}) ` +
+        'ORDER BY r.id DESC, a.seq DESC LIMIT ?',
     )
-    .all(account.guid, account.guid, account.logonKey, limit) as unknown as AccountHistoryLine[];
+    .all(account.guid, account.guid, ...keys, limit) as unknown as AccountHistoryLine[];
 }
 
 export interface ReportRow {

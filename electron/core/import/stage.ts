@@ -18,6 +18,7 @@ export interface PlanRow {
   changes: string | null;
   reason: string | null;
   target_ou: string | null;
+  display_name: string | null;
   data: string | null;
 }
 
@@ -37,12 +38,12 @@ export class Stage {
       CREATE TEMP TABLE stage (guid TEXT PRIMARY KEY, data TEXT NOT NULL);
       CREATE TEMP TABLE plan (seq INTEGER PRIMARY KEY, action TEXT NOT NULL, account_id INTEGER,
         logon TEXT NOT NULL, dn TEXT, guid TEXT, changes TEXT, reason TEXT, target_ou TEXT,
-        writes_entry INTEGER NOT NULL);
+        display_name TEXT, writes_entry INTEGER NOT NULL);
     `);
     this.insertEntry = db.prepare('INSERT OR IGNORE INTO temp.stage (guid, data) VALUES (?, ?)');
     this.insertPlan = db.prepare(
-      'INSERT INTO temp.plan (action, account_id, logon, dn, guid, changes, reason, target_ou, writes_entry) ' +
-        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO temp.plan (action, account_id, logon, dn, guid, changes, reason, target_ou, display_name, ' +
+        'writes_entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.hasGuid = db.prepare('SELECT 1 FROM temp.stage WHERE guid = ?');
   }
@@ -89,6 +90,8 @@ export class Stage {
     changes?: Record<string, FieldChange> | null;
     reason?: string | null;
     targetOu?: string[] | null;
+    /** For the preview; by default the entry's. */
+    displayName?: string | null;
     account?: AdAccount | null;
   }): void {
     this.insertPlan.run(
@@ -100,6 +103,7 @@ export class Stage {
       item.changes ? JSON.stringify(item.changes) : null,
       item.reason ?? null,
       item.targetOu ? JSON.stringify(item.targetOu) : null,
+      item.displayName ?? item.account?.displayName ?? null,
       item.account ? 1 : 0, // the entry itself stays in the stage: no second copy
     );
   }

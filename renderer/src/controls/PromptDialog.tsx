@@ -4,6 +4,7 @@ import { useId, useState } from 'react';
 import type { ApiError } from '../../../shared/result.ts';
 import { Dialog, OkCancel } from './Dialog.tsx';
 import { ErrorText } from './ErrorText.tsx';
+import { useRefusableSubmit } from './refusable-submit.ts';
 
 export function PromptDialog({
   title,
@@ -25,22 +26,14 @@ export function PromptDialog({
   onCancel: () => void;
 }) {
   const [value, setValue] = useState(initial);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, submit } = useRefusableSubmit(onSubmit, onCancel);
   const id = useId();
-  const submit = async () => {
-    setBusy(true);
-    const refused = await onSubmit(value);
-    setBusy(false);
-    if (refused) setError(refused);
-    else onCancel();
-  };
   return (
     <Dialog
       title={title}
       help={help}
       onCancel={onCancel}
-      onSubmit={() => void submit()}
+      onSubmit={() => void submit(value)}
       buttons={<OkCancel onCancel={onCancel} disabled={busy || value.trim() === ''} />}
     >
       {note && <p>{note}</p>}

@@ -189,16 +189,23 @@ export function VirtualTable<T>({
     }
   }, [rowCount, scrollTop]);
 
+  const showRow = (index: number) => {
+    const el = body.current;
+    if (!el) return;
+    const top = index * ROW_HEIGHT;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+  };
   const moveTo = (index: number, how: SelectHow = 'only') => {
     if (rowCount === 0 || !onSelect) return;
     const target = Math.max(0, Math.min(rowCount - 1, index));
     onSelect(target, how);
-    const el = body.current;
-    if (!el) return;
-    const top = target * ROW_HEIGHT;
-    if (top < el.scrollTop) el.scrollTop = top;
-    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+    showRow(target);
   };
+  // A row selected from outside (a new account, made in a dialog) is brought into view.
+  useEffect(() => {
+    if (selected !== null && selected < rowCount) showRow(selected);
+  }, [selected, rowCount]);
 
   const typed = useRef({ text: '', at: 0 });
   const onKeyDown = (event: React.KeyboardEvent) => {

@@ -13,12 +13,21 @@ import { ConfirmBox } from '../controls/ConfirmBox.tsx';
 import { ContextMenu, type ContextItem } from '../controls/ContextMenu.tsx';
 import { Dialog, OkCancel } from '../controls/Dialog.tsx';
 import { ErrorText } from '../controls/ErrorText.tsx';
-import { PromptDialog } from '../controls/PromptDialog.tsx';
+import { OuPicker } from './OuPicker.tsx';
 
 type Open = 'new' | 'password' | 'move' | 'delete' | null;
 
-function NewAccountDialog({ onDone }: { onDone: () => void }) {
-  const [draft, setDraft] = useState({ logon: '', displayName: '', email: '', ou: '' });
+/** New account…: into the OU selected in the tree (as ADUC's New › User does), and selected once made. */
+function NewAccountDialog({
+  ou,
+  onDone,
+  onCreated,
+}: {
+  ou: string;
+  onDone: () => void;
+  onCreated: (logon: string) => void;
+}) {
+  const [draft, setDraft] = useState({ logon: '', displayName: '', email: '', ou });
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const ids = { logon: useId(), name: useId(), email: useId(), ou: useId() };
@@ -26,8 +35,9 @@ function NewAccountDialog({ onDone }: { onDone: () => void }) {
     setBusy(true);
     const result = await api.invoke('accounts.add', draft);
     setBusy(false);
-    if (result.ok) onDone();
-    else setError(result.error);
+    if (!result.ok) return setError(result.error);
+    onDone();
+    onCreated(result.value.logon);
   };
   const field = (key: keyof typeof draft, id: string, label: string, placeholder = '') => (
     <>
@@ -88,6 +98,10 @@ function SetPasswordDialog({ logon, onDone }: { logon: string; onDone: () => voi
       onSubmit={() => void submit()}
       buttons={<OkCancel onCancel={onDone} disabled={busy || password === '' || password !== again} />}
     >
+      <p className="note">
+        At least 8 characters (at most 1 024), without line breaks or other control characters. The account logs on to
+        the IM server with it; AD accounts keep their password in Active Directory.
+      </p>
       <div className="grid">
         <label htmlFor={ids.password}>
           <Ak text="&New password" />
@@ -124,14 +138,16 @@ function SetPasswordDialog({ logon, onDone }: { logon: string; onDone: () => voi
 /** Why the account actions are unavailable for a selection, or null when they apply to all of it. */
 function whyNot(accounts: (AccountRecord | undefined)[]): string | null {
   if (accounts.length === 0) return 'Select an account first.';
+  // An AD account among those read is the reason that stays true whatever else is selected.
+  const fromAd = accounts.filter((a) => a?.origin === 'ad').length;
+  if (fromAd > 0)
+    return accounts.length === 1
+      ? 'Managed in Active Directory: change it there; the next sync brings it in.'
+      : `${fromAd} of the ${accounts.length} selected accounts are managed in Active Directory: change them ` +
+          'there; the next sync brings the change in.';
   if (accounts.length > MAX_AT_ONCE) return 'Select at most 1 000 accounts for one change.';
   if (accounts.some((a) => !a)) return 'Reading the selected accounts…';
-  const fromAd = accounts.filter((a) => a!.origin === 'ad').length;
-  if (fromAd === 0) return null;
-  return accounts.length === 1
-    ? 'Managed in Active Directory: change it there; the next sync brings it in.'
-    : `${fromAd} of the ${accounts.length} selected accounts are managed in Active Directory: change them there; ` +
-        'the next sync brings the change in.';
+  return null;
 }
 
 const MAX_AT_ONCE = 1000;
@@ -161,9 +177,15 @@ export function AccountActions({
   onMenuClose,
   onProperties,
   command,
+  currentOu,
+  onCreated,
 }: {
   /** The selected accounts (undefined: not read yet). */
   accounts: (AccountRecord | undefined)[];
+  /** The server OU selected in the tree ('' for All organizational units): where New account… puts one. */
+  currentOu: string;
+  /** A new account was made: the view selects it. */
+  onCreated: (logon: string) => void;
   /** Where the context menu is open, or null. */
   menuAt: { x: number; y: number } | null;
   onMenuClose: () => void;
@@ -243,17 +265,15 @@ export function AccountActions({
       )}
       <ErrorText error={error} />
       {menuAt && <ContextMenu label="Account" items={items} at={menuAt} onClose={onMenuClose} />}
-      {open === 'new' && <NewAccountDialog onDone={() => setOpen(null)} />}
+      {open === 'new' && <NewAccountDialog ou={currentOu} onDone={() => setOpen(null)} onCreated={onCreated} />}
       {open === 'password' && one && <SetPasswordDialog logon={one.logon} onDone={() => setOpen(null)} />}
       {open === 'move' && chosen.length > 0 && (
-        <PromptDialog
+        <OuPicker
           title={chosen.length === 1 ? `Move ${chosen[0]!.logon}` : `Move ${chosen.length} accounts`}
-          label="Server &OU"
-          help="account"
+          note={`Move ${chosen.length === 1 ? 'the account' : 'the accounts'} into the server OU selected below.`}
           initial={chosen[0]!.ou}
-          note="Into an OU that exists (New OU… in the OU tree's context menu creates one)."
           onCancel={() => setOpen(null)}
-          onSubmit={async (ou) => {
+          onPick={async (ou) => {
             const r = await api.invoke('accounts.move', { logons, ou });
             return r.ok ? null : r.error;
           }}

@@ -1,6 +1,6 @@
 /** The selected account's details; for accounts imported from AD also where they came from. */
 import { PERSON_FIELDS } from '../../../shared/account-fields.ts';
-import type { AccountRecord } from '../../../shared/users-view.ts';
+import { type AccountRecord, DISABLED_WORDS } from '../../../shared/users-view.ts';
 import { localTime } from '../controls/local-time.ts';
 
 /** Every field of an account with its label, as the details pane and Properties show them. */
@@ -8,16 +8,7 @@ export function accountFields(account: AccountRecord): [string, string][] {
   const fields: [string, string][] = [
     // Every person field, by the one field table.
     ...PERSON_FIELDS.map((f): [string, string] => [f.label, account[f.key]]),
-    [
-      'Enabled',
-      account.enabled
-        ? 'Yes'
-        : account.disabledBy === 'sync'
-          ? 'No (disabled by a sync: no longer in the import source)'
-          : account.disabledBy === 'admin'
-            ? 'No (disabled in Active Directory)'
-            : 'No',
-    ],
+    ['Enabled', account.enabled ? 'Yes' : account.disabledBy ? `No (${DISABLED_WORDS[account.disabledBy]})` : 'No'],
     ['Kind', account.kind === 'user' ? 'User' : 'Computer'],
     ['Origin', account.origin === 'ad' ? 'Active Directory' : 'Local (never touched by AD sync)'],
     ['Server OU', account.ou],

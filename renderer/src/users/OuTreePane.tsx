@@ -12,14 +12,24 @@ export function OuTreePane({
   selected,
   onSelect,
   onMenu,
+  idPrefix = 'ou',
+  withAll = true,
+  label = 'Server organizational units',
 }: {
   ous: OuNode[];
   total: number;
   selected: number | null;
   onSelect: (id: number | null) => void;
-  /** Right-click, Shift+F10 or the context-menu key on an OU (null = All organizational units). */
-  /** The context menu at `at`, or straight to an action by its key (F2 Rename…, Delete Delete…). */
-  onMenu: (id: number | null, at: { x: number; y: number }, direct?: 'rename' | 'delete') => void;
+  /**
+   * Right-click, Shift+F10 or the context-menu key on an OU (null = All organizational units): the context
+   * menu at `at`, or straight to an action by its key (F2 Rename…, Delete Delete…).
+   */
+  onMenu?: (id: number | null, at: { x: number; y: number }, direct?: 'rename' | 'delete') => void;
+  /** Element ids are made of it: two trees on one page (the pane and a picker) need their own. */
+  idPrefix?: string;
+  /** Whether "All organizational units" tops the tree (not in a picker: it is no OU). */
+  withAll?: boolean;
+  label?: string;
 }) {
   const [collapsed, setCollapsed] = useState<Set<number>>(new Set());
   const children = useMemo(() => {
@@ -29,14 +39,16 @@ export function OuTreePane({
   }, [ous]);
 
   // The visible nodes in order, for arrow-key movement.
-  const visible: { id: number; level: number; node: OuNode | null }[] = [{ id: ALL, level: 1, node: null }];
+  const visible: { id: number; level: number; node: OuNode | null }[] = withAll
+    ? [{ id: ALL, level: 1, node: null }]
+    : [];
   const walk = (parent: number, level: number) => {
     for (const node of children.get(parent) ?? []) {
       visible.push({ id: node.id, level, node });
       if (!collapsed.has(node.id)) walk(node.id, level + 1);
     }
   };
-  walk(ALL, 2);
+  walk(ALL, withAll ? 2 : 1);
   const current = selected ?? ALL;
   const toggle = (id: number, open: boolean) =>
     setCollapsed((c) => (open ? new Set([...c].filter((x) => x !== id)) : new Set([...c, id])));
@@ -55,14 +67,14 @@ export function OuTreePane({
     move: (key) => {
       const id = Number(key);
       onSelect(id === ALL ? null : id);
-      document.getElementById(`ou-${id}`)?.focus();
+      document.getElementById(`${idPrefix}-${id}`)?.focus();
     },
     expand: (key) => toggle(Number(key), true),
     collapse: (key) => toggle(Number(key), false),
   });
 
   return (
-    <ul role="tree" aria-label="Server organizational units" className="ou-tree">
+    <ul role="tree" aria-label={label} className="ou-tree">
       {visible.map((item) => {
         const count = item.node ? item.node.total : total;
         const name = item.node ? item.node.name : 'All organizational units';
@@ -92,11 +104,14 @@ export function OuTreePane({
               </button>
               <button
                 type="button"
-                id={`ou-${item.id}`}
+                id={`${idPrefix}-${item.id}`}
                 className="tree-label"
-                tabIndex={current === item.id ? 0 : -1}
+                tabIndex={
+                  current === item.id || (!visible.some((v) => v.id === current) && item === visible[0]) ? 0 : -1
+                }
                 onClick={() => onSelect(item.id === ALL ? null : item.id)}
                 onContextMenu={(e) => {
+                  if (!onMenu) return;
                   e.preventDefault();
                   onSelect(item.id === ALL ? null : item.id);
                   onMenu(item.id === ALL ? null : item.id, { x: e.clientX, y: e.clientY });
@@ -104,7 +119,7 @@ export function OuTreePane({
                 onKeyDown={(e) => {
                   const id = item.id === ALL ? null : item.id;
                   const direct = e.key === 'F2' ? 'rename' : e.key === 'Delete' ? 'delete' : undefined;
-                  if (!isContextMenuKey(e) && !direct) return onKeyDown(e);
+                  if (!onMenu || (!isContextMenuKey(e) && !direct)) return onKeyDown(e);
                   e.preventDefault();
                   onMenu(id, anchorOf(e.currentTarget), direct);
                 }}

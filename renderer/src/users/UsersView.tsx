@@ -31,6 +31,7 @@ import { ColumnsDialog } from './ColumnsDialog.tsx';
 import { FindDialog, findText } from './FindDialog.tsx';
 import { OuActions, type OuMenuRequest } from './OuActions.tsx';
 import { OuTreePane } from './OuTreePane.tsx';
+import { ouPathOf } from './ou-path.ts';
 import { statusLine } from './status-line.ts';
 
 const SEARCH_DELAY_MS = 200;
@@ -239,6 +240,13 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
         </div>
         <AccountActions
           accounts={chosenAccounts}
+          currentOu={overview && ouId !== null ? ouPathOf(overview.ous, ouId) : ''}
+          onCreated={(logon) =>
+            void api.invoke('users.position', { ...view, prefix: logon }).then((r) => {
+              if (r.ok && r.value.index !== null)
+                setSelection(select(NO_SELECTION, r.value.index, 'only', r.value.index + 1));
+            })
+          }
           menuAt={accountMenu}
           onMenuClose={() => setAccountMenu(null)}
           onProperties={setProperties}

@@ -7,6 +7,7 @@ export const ACTION_LABEL: Record<Action, string> = {
   update: 'Update',
   disable: 'Disable',
   enable: 'Enable',
+  delete: 'Delete',
   unchanged: 'Unchanged',
   skip: 'Skip',
   conflict: 'Conflict',

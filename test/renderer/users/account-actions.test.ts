@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../../electron/core/secrets/password-hash.ts';
 import { openUsersDatabase } from '../../../electron/core/database/users-database.ts';
 import type { Services } from '../../../electron/core/app-services.ts';
-import { type BrowserConsole, openBrowserConsole } from '../../support/browser.ts';
+import { type BrowserConsole, openBrowserConsole, screenshotPath } from '../../support/browser.ts';
 import { testServices } from '../../support/console-services.ts';
 import { realPartsAvailable } from '../../support/real-parts.ts';
 import { tempDirFor } from '../../support/temp-dir.ts';
@@ -59,6 +59,8 @@ describe.runIf(realPartsAvailable())('account actions in the users view', () => 
     await page.keyboard.press('Enter');
     await row('kiosk').waitFor();
     await expect.poll(() => dialog.count()).toBe(0);
+    // The new account is the one selected.
+    await expect.poll(() => row('kiosk').getAttribute('aria-selected')).toBe('true');
     expect(sql(file, "SELECT origin, enabled, display_name FROM accounts WHERE logon = 'kiosk'")).toEqual([
       { origin: 'local', enabled: 1, display_name: 'Front Desk' },
     ]);
@@ -68,6 +70,8 @@ describe.runIf(realPartsAvailable())('account actions in the users view', () => 
     await row('kiosk').click();
     await button('Set password…').click();
     const dialog = page.getByRole('dialog', { name: 'Set password for kiosk' });
+    // The rule is there before anything is typed.
+    expect(await dialog.textContent()).toMatch(/At least 8 characters \(at most 1 024\), without line breaks/);
     await dialog.getByLabel('New password').fill('Kiosk-Passw0rd');
     await dialog.getByLabel('Confirm password').fill('Kiosk-Passw0rX');
     await expect.poll(() => dialog.getByRole('alert').textContent()).toMatch(/The two passwords differ/);
@@ -124,7 +128,11 @@ describe.runIf(realPartsAvailable())('account actions in the users view', () => 
   });
 
   it("manages server OUs from the OU tree's context menu, and moves a local account into one", async () => {
-    const label = (name: string | RegExp) => page.getByRole('treeitem', { name }).locator('.tree-label');
+    const label = (name: string | RegExp) =>
+      page
+        .getByRole('tree', { name: 'Server organizational units' })
+        .getByRole('treeitem', { name })
+        .locator('.tree-label');
     const menu = page.getByRole('menu', { name: 'OU actions' });
     await label(/^All organizational units/).click({ button: 'right' });
     expect(await menu.getByRole('menuitem', { name: 'Rename…' }).getAttribute('aria-disabled')).toBe('true');
@@ -151,18 +159,27 @@ describe.runIf(realPartsAvailable())('account actions in the users view', () => 
     await rename.getByRole('button', { name: 'OK' }).click();
     await label('Front desk (0)').waitFor();
 
-    await label(/^All organizational units/).click();
+    // New account… puts the account into the OU selected in the tree.
+    await label('Front desk (0)').click();
     await button('New account…').click();
-    await page.getByRole('dialog', { name: 'New local account' }).getByLabel('Logon name').fill('desk');
+    const made = page.getByRole('dialog', { name: 'New local account' });
+    expect(await made.getByLabel('Server OU').inputValue()).toBe('Front desk');
+    await made.getByLabel('Server OU').fill('');
+    await made.getByLabel('Logon name').fill('desk');
     await page.keyboard.press('Enter');
+    await label(/^All organizational units/).click();
     await row('desk').click();
+    // Move to OU… picks from the tree (as ADUC's Move), and can make a new OU under the selected one.
     await button('Move to OU…').click();
     const move = page.getByRole('dialog', { name: 'Move desk' });
-    await move.getByLabel('Server OU').fill('Nowhere');
-    await move.getByRole('button', { name: 'OK' }).click();
-    await expect.poll(() => move.getByRole('alert').textContent()).toMatch(/There is no OU "Nowhere" on the server\./);
-    await move.getByLabel('Server OU').fill('Front desk');
-    await move.getByRole('button', { name: 'OK' }).click();
+    await move.getByRole('treeitem', { name: 'Front desk (0)' }).locator('.tree-label').click();
+    await move.getByRole('button', { name: 'New OU…' }).click();
+    const child = page.getByRole('dialog', { name: 'New OU' });
+    await child.getByLabel('Name').fill('Back office');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => move.getByRole('status').textContent()).toBe('Selected: Front desk/Back office');
+    await move.getByRole('treeitem', { name: 'Front desk (0)' }).locator('.tree-label').click();
+    await page.keyboard.press('Enter');
     await label('Front desk (1)').waitFor();
     expect(sql(file, "SELECT o.name FROM accounts a JOIN ous o ON o.id = a.ou_id WHERE logon = 'desk'")).toEqual([
       { name: 'Front desk' },
@@ -179,8 +196,15 @@ describe.runIf(realPartsAvailable())('account actions in the users view', () => 
 
     await row('desk').click();
     await button('Move to OU…').click();
-    await move.getByLabel('Server OU').fill('_Default');
+    await move
+      .getByRole('treeitem', { name: /^_Default/ })
+      .locator('.tree-label')
+      .click();
     await move.getByRole('button', { name: 'OK' }).click();
+    await move.waitFor({ state: 'detached' });
+    await label('Back office (0)').click({ button: 'right' });
+    await menu.getByRole('menuitem', { name: 'Delete…' }).click();
+    await page.getByRole('alertdialog', { name: 'Delete OU' }).getByRole('button', { name: 'Delete' }).click();
     await label('Front desk (0)').click({ button: 'right' });
     await menu.getByRole('menuitem', { name: 'Delete…' }).click();
     await page.getByRole('alertdialog', { name: 'Delete OU' }).getByRole('button', { name: 'Delete' }).click();
@@ -205,7 +229,8 @@ describe.runIf(realPartsAvailable())('account actions in the users view', () => 
         expect.stringMatching(/^\d+.+consoleupdate — moved to Front desk$/),
         expect.stringMatching(/^\d+.+consolecreate — local account added$/),
       ]);
-    expect(await properties.textContent()).toMatch(/OriginLocal \(never touched by AD sync\).*Server OU_Default/);
+    expect(await properties.textContent()).toMatch(/OriginLocal \(never touched by AD sync\)/);
+    expect(await properties.getByLabel('Server OU').textContent()).toBe('_Default');
     await page.keyboard.press('Escape');
     await expect.poll(() => properties.count()).toBe(0);
     // From the keyboard: Enter on the selected row. An AD account with no runs says so.
@@ -217,5 +242,63 @@ describe.runIf(realPartsAvailable())('account actions in the users view', () => 
     await alice.getByRole('button', { name: 'OK' }).click();
     await expect.poll(() => alice.count()).toBe(0);
     expect(opened.pageErrors).toEqual([]);
+  });
+
+  it('edits a local account in Properties (Apply, then OK), refusing a name an AD account has', async () => {
+    await row('desk').dblclick();
+    const properties = page.getByRole('dialog', { name: 'desk Properties' });
+    const apply = properties.getByRole('button', { name: 'Apply' });
+    await page.screenshot({ path: screenshotPath('account-properties-local') });
+    expect(await apply.isDisabled()).toBe(true);
+    await properties.getByLabel('E-mail').fill('desk@corp.example.test');
+    await properties.getByLabel('Department').fill('Facilities');
+    await properties.getByLabel('Logon name').fill('ALICE');
+    await apply.click();
+    await expect
+      .poll(() => properties.getByRole('alert').textContent())
+      .toMatch(/"ALICE" is the logon name of an account from Active Directory/);
+    expect(await properties.getByLabel('Logon name').getAttribute('aria-invalid')).toBe('true');
+    expect(sql(file, "SELECT email FROM accounts WHERE logon = 'desk'")).toEqual([{ email: '' }]);
+    await properties.getByLabel('Logon name').fill('frontdesk');
+    await apply.click();
+    const renamed = page.getByRole('dialog', { name: 'frontdesk Properties' });
+    await expect
+      .poll(() => renamed.getByRole('table', { name: 'History of this account' }).getByRole('row').nth(1).textContent())
+      .toMatch(
+        /consoleupdate — logon: desk → frontdesk; email: \(empty\) → desk@corp\.example\.test; department: \(empty\) → Facilities — renamed from desk/,
+      );
+    await renamed.getByLabel('Title').fill('Receptionist');
+    await renamed.getByRole('button', { name: 'OK' }).click();
+    await expect.poll(() => renamed.count()).toBe(0);
+    await row('frontdesk').waitFor();
+    expect(sql(file, "SELECT email, department, title FROM accounts WHERE logon = 'frontdesk'")).toEqual([
+      { email: 'desk@corp.example.test', department: 'Facilities', title: 'Receptionist' },
+    ]);
+    expect(opened.pageErrors).toEqual([]);
+  });
+
+  it('says why an AD account is disabled (in AD, or gone from the source); its Properties are read-only', async () => {
+    sql(
+      file,
+      'INSERT INTO accounts (logon, logon_key, display_name, enabled, disabled_by, kind, ou_id, origin, ad_guid, ' +
+        "created_at, updated_at) VALUES ('bob', 'bob', 'Bob', 0, 'ad', 'user', 1, 'ad', 'g2', 't', 't'), " +
+        "('carol', 'carol', 'Carol', 0, 'sync', 'user', 1, 'ad', 'g3', 't', 't')",
+    );
+    await page.reload();
+    await row('bob').click();
+    await expect
+      .poll(() => page.getByLabel('Account details').textContent())
+      .toMatch(/EnabledNo \(disabled in Active Directory\)/);
+    await row('carol').click();
+    await expect
+      .poll(() => page.getByLabel('Account details').textContent())
+      .toMatch(/EnabledNo \(disabled by a sync: no longer in the import source\)/);
+    await page.keyboard.press('Enter');
+    const properties = page.getByRole('dialog', { name: 'carol Properties' });
+    expect(await properties.textContent()).toMatch(
+      /This account comes from Active Directory: change it in Active Directory/,
+    );
+    expect(await properties.getByRole('textbox').count()).toBe(0);
+    await properties.getByRole('button', { name: 'OK' }).click();
   });
 });

@@ -4,10 +4,13 @@ import { describe, expect, it } from 'vitest';
 import {
   addLocalAccount,
   deleteLocalAccounts,
+  editLocalAccount,
   localLogonProblem,
   setLocalEnabled,
   setLocalPassword,
 } from '../../../../electron/core/accounts/local-accounts.ts';
+import { addServerOu } from '../../../../electron/core/accounts/server-ous.ts';
+import { accountHistory } from '../../../../electron/core/import/run-history.ts';
 import { passwordProblem } from '../../../../electron/core/accounts/local-password.ts';
 import { hashPassword, verifyPassword } from '../../../../electron/core/secrets/password-hash.ts';
 import { openUsersDatabase } from '../../../../electron/core/database/users-database.ts';
@@ -174,6 +177,90 @@ describe('local accounts', () => {
       { logon: 'k1', reason: 'deleted by the administrator' },
       { logon: 'k2', reason: 'deleted by the administrator' },
     ]);
+    opened.close();
+  });
+});
+
+describe('editing a local account (Properties, bcscmd /SETUSER)', () => {
+  const withAlice = () => {
+    const opened = open();
+    const { db } = opened;
+    addLocalAccount(db, { logon: 'desk', ou: 'Lobby', displayName: 'Front Desk', email: 'old@x.test' }, 'console');
+    addLocalAccount(db, { logon: 'guest', ou: '', displayName: '', email: '' }, 'console');
+    db.prepare(
+      'INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, ad_guid, ad_dn, created_at, ' +
+        "updated_at) VALUES ('alice', 'alice', 1, 'user', 1, 'ad', 'g1', 'CN=Alice', 't', 't')",
+    ).run();
+    addServerOu(db, 'Reception', 'console');
+    return opened;
+  };
+
+  it('changes fields, server OU and logon name in one change with one history line of old → new', () => {
+    const opened = withAlice();
+    const { db } = opened;
+    const edited = editLocalAccount(
+      db,
+      'desk',
+      {
+        fields: { email: 'desk@x.test', department: 'Facilities', title: 'Reception' },
+        ou: 'Reception',
+        rename: 'frontdesk',
+      },
+      'console',
+    );
+    expect(edited).toMatchObject({
+      logon: 'frontdesk',
+      email: 'desk@x.test',
+      department: 'Facilities',
+      title: 'Reception',
+      displayName: 'Front Desk',
+      ou: 'Reception',
+    });
+    const line = db
+      .prepare('SELECT logon, action, changes, reason FROM run_actions ORDER BY run_id DESC LIMIT 1')
+      .get() as { logon: string; action: string; changes: string; reason: string };
+    expect({ ...line, changes: JSON.parse(line.changes) }).toEqual({
+      logon: 'frontdesk',
+      action: 'update',
+      changes: {
+        logon: { from: 'desk', to: 'frontdesk' },
+        email: { from: 'old@x.test', to: 'desk@x.test' },
+        department: { from: '', to: 'Facilities' },
+        title: { from: '', to: 'Reception' },
+        ou: { from: 'Lobby', to: 'Reception' },
+      },
+      reason: 'renamed from desk by the administrator',
+    });
+    // Its history keeps what happened under the old name.
+    expect(accountHistory(db, { logonKey: 'frontdesk', guid: null }).map((h) => h.action)).toEqual([
+      'update',
+      'create',
+    ]);
+    opened.close();
+  });
+
+  it('refuses a logon name another account has (an AD one too), AD accounts, bad values and missing OUs', async () => {
+    const opened = withAlice();
+    const { db } = opened;
+    const before = databaseContent(db.location()!);
+    for (const [change, code] of [
+      [() => editLocalAccount(db, 'desk', { fields: {}, rename: 'ALICE' }, 'console'), 'account-exists'],
+      [() => editLocalAccount(db, 'desk', { fields: {}, rename: 'guest' }, 'console'), 'account-exists'],
+      [() => editLocalAccount(db, 'desk', { fields: {}, rename: 'has space' }, 'console'), 'invalid-logon'],
+      [() => editLocalAccount(db, 'alice', { fields: { email: 'a@x.test' } }, 'console'), 'not-local-account'],
+      [() => editLocalAccount(db, 'desk', { fields: { title: 'two\nlines' } }, 'console'), 'invalid-input'],
+      [() => editLocalAccount(db, 'desk', { fields: {}, ou: 'Nowhere' }, 'console'), 'no-such-server-ou'],
+      [() => editLocalAccount(db, 'desk', { fields: { email: 'old@x.test' } }, 'console'), 'nothing-to-change'],
+    ] as const)
+      expect(await failureOf(change)).toMatchObject({ code, nothingChanged: true });
+    expect(
+      await failureOf(() => editLocalAccount(db, 'desk', { fields: {}, rename: 'ALICE' }, 'console')),
+    ).toMatchObject({
+      message: expect.stringMatching(/"ALICE" is the logon name of an account from Active Directory \(alice/),
+    });
+    expect(databaseContent(db.location()!)).toBe(before);
+    // Only the letter case: the same account, renamed.
+    expect(editLocalAccount(db, 'desk', { fields: {}, rename: 'Desk' }, 'console').logon).toBe('Desk');
     opened.close();
   });
 });

@@ -30,6 +30,62 @@ describe('bcscmd local account switches', () => {
     expect(bcscmd([`/DATA:${dir}`, '/USERS', '/JSON']).out).not.toContain('scrypt');
   });
 
+  it('changes a local account with /SETUSER (fields, /OU, /RENAME), refusing AD ones and taken names', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'users.sqlite');
+    expect(bcscmd([`/DATA:${dir}`, '/ADDUSER:kiosk', '/NAME:Front Desk']).code).toBe(0);
+    expect(bcscmd([`/DATA:${dir}`, '/ADDOU:Reception']).code).toBe(0);
+    sql(
+      file,
+      'INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, ad_guid, ad_dn, created_at, ' +
+        "updated_at) VALUES ('alice', 'alice', 1, 'user', 1, 'ad', 'g1', 'CN=Alice', 't', 't')",
+    );
+    expect(
+      bcscmd([
+        `/DATA:${dir}`,
+        '/SETUSER:kiosk',
+        '/EMAIL:desk@x.test',
+        '/DEPARTMENT:Facilities',
+        '/PHONE:+41 44 555 0000',
+        '/OU:Reception',
+        '/RENAME:frontdesk',
+      ]),
+    ).toMatchObject({ code: 0, out: 'Changed the local account frontdesk (was kiosk).\n' });
+    const [account] = JSON.parse(bcscmd([`/DATA:${dir}`, '/USERS', '/JSON']).out).filter(
+      (a: { origin: string }) => a.origin === 'local',
+    );
+    expect(account).toMatchObject({
+      logon: 'frontdesk',
+      displayName: 'Front Desk',
+      email: 'desk@x.test',
+      department: 'Facilities',
+      phone: '+41 44 555 0000',
+      ou: 'Reception',
+    });
+    const before = databaseContent(file);
+    expect(bcscmd([`/DATA:${dir}`, '/SETUSER:frontdesk', '/RENAME:Alice'])).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/"Alice" is the logon name of an account from Active Directory.*Nothing was changed/s),
+    });
+    expect(bcscmd([`/DATA:${dir}`, '/SETUSER:alice', '/TITLE:Boss'])).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/alice comes from Active Directory/),
+    });
+    expect(bcscmd([`/DATA:${dir}`, '/SETUSER:frontdesk'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/\/SETUSER needs something to change/),
+    });
+    expect(bcscmd([`/DATA:${dir}`, '/ADDUSER:x', '/DEPARTMENT:Sales'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/\/DEPARTMENT works with \/SETUSER/),
+    });
+    expect(databaseContent(file)).toBe(before);
+    expect(bcscmd([`/DATA:${dir}`, '/SETUSER:frontdesk', '/EMAIL:desk@x.test'])).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^Nothing to change: frontdesk already has these values\./),
+    });
+  });
+
   it('refuses bad input with exit 2 and AD accounts with exit 1, changing nothing', () => {
     const dir = tempDir();
     expect(bcscmd([`/DATA:${dir}`, '/ADDUSER:kiosk']).code).toBe(0);
@@ -64,7 +120,7 @@ describe('bcscmd local account switches', () => {
     });
     expect(bcscmd([`/DATA:${dir}`, '/NAME:X', '/DISABLE:kiosk'])).toMatchObject({
       code: 2,
-      err: '/NAME and /EMAIL work with /ADDUSER.\n',
+      err: '/NAME and /EMAIL work with /ADDUSER and /SETUSER.\n',
     });
     expect(bcscmd([`/DATA:${dir}`, '/ADDUSER:a', '/ENABLE:b'])).toMatchObject({
       code: 2,

@@ -81,6 +81,36 @@ describe('the users database file', () => {
     expect(() => sql(file, "UPDATE accounts SET password_hash = 'scrypt$x' WHERE logon = 'ad1'")).toThrow(/CHECK/);
   });
 
+  it('upgrading to schema 8 tells accounts disabled in AD from those gone from the source, by history', () => {
+    const file = path.join(tempDir(), 'users.sqlite');
+    const old = new DatabaseSync(file);
+    for (const step of MIGRATIONS.slice(0, 7)) old.exec(step);
+    old.exec('PRAGMA user_version = 7');
+    const add = old.prepare(
+      'INSERT INTO accounts (logon, logon_key, enabled, disabled_by, kind, ou_id, origin, ad_guid, created_at, ' +
+        "updated_at) VALUES (?, ?, ?, ?, 'user', 1, ?, ?, 't', 't')",
+    );
+    add.run('inad', 'inad', 0, 'sync', 'ad', 'g1');
+    add.run('gone', 'gone', 0, 'sync', 'ad', 'g2');
+    add.run('kiosk', 'kiosk', 0, null, 'local', null);
+    old.exec(
+      "INSERT INTO import_runs (id, mode, source, started_by, started_at, finished_at, status) VALUES (1, 'sync', " +
+        "'s', 'command-line', 't', 't', 'succeeded')",
+    );
+    const action = old.prepare(
+      'INSERT INTO run_actions (run_id, seq, action, logon, ad_guid, reason) VALUES (1, ?, ?, ?, ?, ?)',
+    );
+    action.run(1, 'create', 'inad', 'g1', 'disabled in Active Directory: created disabled');
+    action.run(2, 'disable', 'gone', 'g2', 'no longer in the import source (deleted in AD, …)');
+    old.close();
+    openUsersDatabase(file).close();
+    expect(sql(file, 'SELECT logon, disabled_by FROM accounts ORDER BY logon')).toEqual([
+      { logon: 'gone', disabled_by: 'sync' },
+      { logon: 'inad', disabled_by: 'ad' },
+      { logon: 'kiosk', disabled_by: 'admin' },
+    ]);
+  });
+
   it('refuses a file from a newer version and leaves it untouched', () => {
     const file = fresh();
     sql(file, `PRAGMA user_version = ${SCHEMA_VERSION + 5}`);

@@ -131,6 +131,9 @@ async function run(
 
 const accounts = (d: UsersDatabase) => listAccounts(d.db);
 const byLogon = (d: UsersDatabase, logon: string) => accounts(d).find((a) => a.logon === logon);
+/** Whether the account is enabled, and why not (the column the details pane and Properties read). */
+const disabled = (d: UsersDatabase, logon: string) =>
+  d.db.prepare('SELECT enabled, disabled_by AS why FROM accounts WHERE logon = ?').get(logon);
 const actionOf = (r: Run, logon: string) => r.plan.find((p) => p.logon === logon)?.action;
 
 describe('the import rules without a domain controller', () => {
@@ -217,6 +220,43 @@ describe('the import rules without a domain controller', () => {
       expect(incremental.counts.disabled).toBe(0);
     },
   );
+
+  it(
+    'records why an account is disabled — in AD, or gone from the source — and says the true reason when it ' +
+      'comes back',
+    async () => {
+      const d = database();
+      await run(d, 'add', [ad(1, { enabled: false }), ad(2), ad(3)]);
+      expect(disabled(d, 'user1')).toEqual({ enabled: 0, why: 'ad' });
+      await run(d, 'sync', [ad(1, { enabled: false }), ad(2, { enabled: false })]);
+      expect(disabled(d, 'user2')).toEqual({ enabled: 0, why: 'ad' });
+      expect(disabled(d, 'user3')).toEqual({ enabled: 0, why: 'sync' });
+      const back = await run(d, 'sync', [ad(1), ad(2), ad(3)]);
+      expect(back.plan.filter((p) => p.action === 'enable').map((p) => [p.logon, p.reason])).toEqual([
+        ['user1', 'enabled again in Active Directory'],
+        ['user2', 'enabled again in Active Directory'],
+        ['user3', 'back in the import source'],
+      ]);
+      // Gone, then back but disabled in AD: still disabled, now for AD's reason.
+      await run(d, 'sync', [ad(1), ad(2)]);
+      const returned = await run(d, 'sync', [ad(1), ad(2), ad(3, { enabled: false })]);
+      expect(returned.plan.find((p) => p.logon === 'user3')).toMatchObject({
+        action: 'update',
+        reason: 'back in the import source, and disabled in Active Directory',
+      });
+      expect(disabled(d, 'user3')).toEqual({ enabled: 0, why: 'ad' });
+    },
+  );
+
+  it('names every preview row with its display name and server OU, unchanged and gone ones too', async () => {
+    const d = database();
+    await run(d, 'add', [ad(1), ad(2)]);
+    const r = await run(d, 'sync', [ad(1)], { dryRun: true });
+    expect(r.plan.map((p) => [p.action, p.logon, p.displayName, p.targetOu]).sort()).toEqual([
+      ['disable', 'user2', 'First2 Last2', 'AD/Sales'],
+      ['unchanged', 'user1', 'First1 Last1', 'AD/Sales'],
+    ]);
+  });
 
   it('leaves out the rows the administrator unticked: reported as skips, not written', async () => {
     const d = database();
