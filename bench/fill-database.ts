@@ -4,6 +4,7 @@
  */
 import { openUsersDatabase } from '../electron/core/database/users-database.ts';
 import { OuTree } from '../electron/core/database/ou-tree.ts';
+import { searchTextOf } from '../electron/core/database/accounts.ts';
 
 export function fillDatabase(file: string, count: number): void {
   const database = openUsersDatabase(file);
@@ -13,22 +14,33 @@ export function fillDatabase(file: string, count: number): void {
   const ous = Array.from({ length: 20 }, (_, i) => tree.ensure(['Company', `Division ${i % 4}`, `Team ${i}`], now));
   const add = db.prepare(
     'INSERT INTO accounts (logon, logon_key, first_name, last_name, display_name, email, department, enabled, ' +
-      "kind, ou_id, origin, created_at, updated_at) VALUES (?, ?, 'View', ?, ?, ?, ?, ?, 'user', ?, 'local', ?, ?)",
+      "kind, ou_id, origin, created_at, updated_at, search_text) VALUES (?, ?, 'View', ?, ?, ?, ?, ?, 'user', ?, " +
+      "'local', ?, ?, ?)",
   );
   db.exec('BEGIN');
   for (let i = 0; i < count; i++) {
     const n = String(i).padStart(6, '0');
+    const person = {
+      logon: `view${n}`,
+      firstName: 'View',
+      middleName: '',
+      lastName: `User ${n}`,
+      displayName: `View User ${n}`,
+      email: `view${n}@corp.example.test`,
+      department: ['Sales', 'Support', 'Engineering', 'Finance'][i % 4]!,
+    };
     add.run(
-      `view${n}`,
-      `view${n}`,
-      `User ${n}`,
-      `View User ${n}`,
-      `view${n}@corp.example.test`,
-      ['Sales', 'Support', 'Engineering', 'Finance'][i % 4]!,
+      person.logon,
+      person.logon,
+      person.lastName,
+      person.displayName,
+      person.email,
+      person.department,
       i % 10 === 0 ? 0 : 1,
       ous[i % ous.length]!,
       now,
       now,
+      searchTextOf(person),
     );
   }
   db.exec('COMMIT');

@@ -1,5 +1,6 @@
 /** Looking into a users database file the way an auditor would: its content, and local accounts put in by hand. */
 import { DatabaseSync } from 'node:sqlite';
+import { searchTextOf } from '../../electron/core/database/accounts.ts';
 import type { ImportRequest } from '../../electron/core/import/import-engine.ts';
 
 /** Everything that makes up the users database's content (accounts, OUs, incremental marks), in a stable order. */
@@ -34,11 +35,24 @@ export function addLocalAccount(file: string, logon: string, displayName = logon
     const now = new Date().toISOString();
     db.prepare(
       'INSERT INTO accounts (logon, logon_key, display_name, enabled, kind, ou_id, origin, created_at, ' +
-        "updated_at) VALUES (?, ?, ?, 1, 'user', 1, 'local', ?, ?)",
-    ).run(logon, logon.toLowerCase(), displayName, now, now);
+        "updated_at, search_text) VALUES (?, ?, ?, 1, 'user', 1, 'local', ?, ?, ?)",
+    ).run(logon, logon.toLowerCase(), displayName, now, now, searchText({ logon, displayName }));
   } finally {
     db.close();
   }
+}
+
+/** The search text of an account put in by hand (what the application's writes keep with every account). */
+export function searchText(fields: Partial<Parameters<typeof searchTextOf>[0]> & { logon: string }): string {
+  return searchTextOf({
+    displayName: '',
+    firstName: '',
+    middleName: '',
+    lastName: '',
+    email: '',
+    department: '',
+    ...fields,
+  });
 }
 
 export function sql<T>(file: string, statement: string, ...params: (string | number | null)[]): T[] {

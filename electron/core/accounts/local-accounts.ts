@@ -9,7 +9,14 @@ import type { StartedBy } from '../../../shared/import-run.ts';
 import { type Action, type Counts, emptyCounts, type FieldChange } from '../../../shared/import-run.ts';
 import { PERSON_FIELDS, type PersonFieldKey } from '../../../shared/account-fields.ts';
 import { parseServerOuPath } from '../../../shared/server-ou-path.ts';
-import { type AccountRow, type AccountView, findAccount, logonKey } from '../database/accounts.ts';
+import {
+  type AccountRow,
+  type AccountView,
+  findAccount,
+  logonKey,
+  personFieldsOfRow,
+  searchTextOf,
+} from '../database/accounts.ts';
 import { DEFAULT_OU_ID, OuTree } from '../database/ou-tree.ts';
 import { bumpRevision } from '../database/users-database.ts';
 import { Failure } from '../failure.ts';
@@ -128,16 +135,26 @@ export function addLocalAccount(db: DatabaseSync, account: NewLocalAccount, by: 
           { nothingChanged: true },
         );
       const [first, ...rest] = account.displayName.trim().split(/\s+/);
+      const person = {
+        logon,
+        firstName: first ?? '',
+        middleName: '',
+        lastName: rest.join(' '),
+        displayName: account.displayName.trim(),
+        email: account.email.trim(),
+        department: '',
+      };
       db.prepare(
-        'INSERT INTO accounts (logon, logon_key, first_name, last_name, display_name, email, enabled, kind, ou_id, ' +
-          "origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, 'user', ?, 'local', ?, ?)",
+        'INSERT INTO accounts (logon, logon_key, search_text, first_name, last_name, display_name, email, enabled, ' +
+          "kind, ou_id, origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, 'user', ?, 'local', ?, ?)",
       ).run(
         logon,
         logonKey(logon),
-        first ?? '',
-        rest.join(' '),
-        account.displayName.trim(),
-        account.email.trim(),
+        searchTextOf(person),
+        person.firstName,
+        person.lastName,
+        person.displayName,
+        person.email,
         new OuTree(db).ensure(ou.names, now),
         now,
         now,
@@ -322,6 +339,11 @@ export function editLocalAccount(db: DatabaseSync, logon: string, edit: LocalAcc
           );
       }
       if (newLogon !== undefined) sets.push(['logon_key', logonKey(newLogon)]);
+      const after = {
+        ...personFieldsOfRow(row),
+        ...Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.to])),
+      };
+      sets.push(['search_text', searchTextOf(after)]);
       if (ou?.ok) {
         const tree = new OuTree(db);
         const target = ou.names.length === 0 ? DEFAULT_OU_ID : tree.find(ou.names);

@@ -3,9 +3,15 @@
  * opening an older file applies the missing steps, a newer one is refused (see users-database.ts).
  * Never edit a released step: add the next one.
  */
+import type { DatabaseSync } from 'node:sqlite';
+import { searchTextOf } from './accounts.ts';
+
 export const APPLICATION_ID = 0x41444331; // "ADC1": tells our files from other SQLite files
 
-export const MIGRATIONS: readonly string[] = [
+/** A step is SQL, or — where SQL cannot compute what it stores — code run on the migrating connection. */
+export type Migration = string | ((db: DatabaseSync) => void);
+
+export const MIGRATIONS: readonly Migration[] = [
   // 1: the server's OU tree and its accounts.
   `
   CREATE TABLE ous (
@@ -335,6 +341,27 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE import_runs SET deleted = disabled, disabled = 0 WHERE mode = 'account' AND source LIKE '%: deleted';
   UPDATE run_actions SET action = 'delete' WHERE action = 'disable' AND reason = 'deleted by the administrator';
   `,
+  // 9: what search and Find… look in, folded (without case or accents), kept with each account; computed in
+  // the application (SQLite cannot fold accents), by every write of a person field.
+  (db) => {
+    db.exec("ALTER TABLE accounts ADD COLUMN search_text TEXT NOT NULL DEFAULT ''");
+    const set = db.prepare('UPDATE accounts SET search_text = ? WHERE id = ?');
+    for (const row of db
+      .prepare('SELECT id, logon, display_name, first_name, middle_name, last_name, email, department FROM accounts')
+      .all() as Record<string, string & number>[])
+      set.run(
+        searchTextOf({
+          logon: row.logon!,
+          displayName: row.display_name!,
+          firstName: row.first_name!,
+          middleName: row.middle_name!,
+          lastName: row.last_name!,
+          email: row.email!,
+          department: row.department!,
+        }),
+        row.id!,
+      );
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { foldText } from '../../../shared/fold.ts';
 import { Failure } from '../failure.ts';
 import { markInterruptedRuns } from './interrupted-runs.ts';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
@@ -144,7 +145,11 @@ function migrate(db: DatabaseSync, file: string): string | null {
     }
     // An upgrade rewrites tables: keep the file as it was first (a reader sees it whole while we hold the lock).
     const backup = version > 0 ? backupWithReader(file, `before-upgrade-to-${SCHEMA_VERSION}`) : null;
-    for (let step = version; step < SCHEMA_VERSION; step++) db.exec(MIGRATIONS[step]!);
+    for (let step = version; step < SCHEMA_VERSION; step++) {
+      const migration = MIGRATIONS[step]!;
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
+    }
     db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     const broken = db.prepare('PRAGMA foreign_key_check').all();
@@ -205,6 +210,8 @@ export function openUsersDatabase(file: string, hooks: OpenHooks = {}): UsersDat
   }
   let backup: string | null = null;
   try {
+    // Find…'s OU names are compared folded (shared/fold.ts), as the accounts' search text is.
+    db.function('fold', { deterministic: true }, (text) => foldText(String(text ?? '')));
     enableWal(db);
     db.exec('PRAGMA synchronous = NORMAL'); // with WAL: durable at checkpoints, never corrupt
     if (readPragma(db, 'user_version') < SCHEMA_VERSION) {

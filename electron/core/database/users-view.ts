@@ -13,7 +13,8 @@ import type {
   UsersOverview,
 } from '../../../shared/users-view.ts';
 import { findRun, type RunRecord } from '../import/run-history.ts';
-import { type AccountRow, type AccountView, accountView } from './accounts.ts';
+import { foldText } from '../../../shared/fold.ts';
+import { type AccountRow, type AccountView, accountView, SEARCH_SEGMENTS } from './accounts.ts';
 import { OuTree } from './ou-tree.ts';
 
 const ORDER_BY: Record<SortColumn, string> = {
@@ -113,6 +114,9 @@ function ouScope(db: DatabaseSync, ouId: number, recursive: boolean): number[] {
   return ids;
 }
 
+/** What was typed, as the search text holds it (folded; the separators it uses can never be typed into it). */
+const searchTerm = (text: string) => foldText(text.trim()).replace(/[\u0000-\u001f]/g, '');
+
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** The accounts a view shows (OU, sub-OUs, search, Find…) in its order, as SQL. */
@@ -124,33 +128,31 @@ function viewQuery(db: DatabaseSync, query: AccountsView): { clause: string; par
     where.push(`ou_id IN (${ids.map(() => '?').join(', ')})`);
     params.push(...ids);
   }
-  const search = query.search.trim();
+  // Without case or accents ("aberg" finds "Åberg"): the folded search text kept with each account.
+  const search = searchTerm(query.search);
   if (search) {
-    // logon_key is lower-cased; LIKE is case-insensitive for ASCII in the other columns.
-    where.push(
-      "(logon_key LIKE ? ESCAPE '\\' OR display_name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\' OR " +
-        "department LIKE ? ESCAPE '\\')",
-    );
-    const pattern = likePattern(search);
-    params.push(likePattern(search.normalize('NFC').toLowerCase()), pattern, pattern, pattern);
+    where.push("search_text LIKE ? ESCAPE '\\'");
+    params.push(likePattern(search));
   }
   const find = query.find;
   if (find) {
-    const like = (sql: string, text: string, lower = false) => {
-      const t = text.trim();
+    // Each field between its separators: "%<start>%text%<end>%" cannot match in another field.
+    const inSegment = (segment: keyof typeof SEARCH_SEGMENTS, text: string) => {
+      const t = searchTerm(text);
       if (!t) return;
-      where.push(sql);
-      const pattern = likePattern(lower ? t.normalize('NFC').toLowerCase() : t);
-      params.push(...Array.from({ length: sql.split('?').length - 1 }, () => pattern));
+      const [start, end] = SEARCH_SEGMENTS[segment];
+      where.push("search_text LIKE ? ESCAPE '\\'");
+      params.push(`%${start}${likePattern(t)}${end}%`);
     };
-    like("logon_key LIKE ? ESCAPE '\\'", find.logon, true);
-    like(
-      "(display_name LIKE ? ESCAPE '\\' OR first_name LIKE ? ESCAPE '\\' OR last_name LIKE ? ESCAPE '\\')",
-      find.name,
-    );
-    like("email LIKE ? ESCAPE '\\'", find.email);
-    like("department LIKE ? ESCAPE '\\'", find.department);
-    like("ou_id IN (SELECT id FROM ous WHERE name LIKE ? ESCAPE '\\')", find.ou);
+    inSegment('logon', find.logon);
+    inSegment('name', find.name);
+    inSegment('email', find.email);
+    inSegment('department', find.department);
+    const ou = searchTerm(find.ou);
+    if (ou) {
+      where.push("ou_id IN (SELECT id FROM ous WHERE fold(name) LIKE ? ESCAPE '\\')");
+      params.push(likePattern(ou));
+    }
     if (find.origin !== 'any') {
       where.push('origin = ?');
       params.push(find.origin);

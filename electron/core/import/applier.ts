@@ -3,7 +3,7 @@
  * database as it was. Yields to the event loop between batches so that progress and cancel get through.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import { logonKey } from '../database/accounts.ts';
+import { logonKey, searchTextOf } from '../database/accounts.ts';
 import { displayOuPath, OuTree } from '../database/ou-tree.ts';
 import { PERSON_FIELDS } from '../../../shared/account-fields.ts';
 import type { AdAccount } from './ad-account.ts';
@@ -89,8 +89,8 @@ export function clearForNewDatabase(db: DatabaseSync): void {
 export async function applyPlan(ctx: ApplyContext): Promise<void> {
   const { db, now } = ctx;
   const tree = new OuTree(db);
-  // The person fields' columns come from the field table; logon_key goes with the logon.
-  const personColumns = ['logon_key', ...PERSON_FIELDS.map((f) => f.column)];
+  // The person fields' columns come from the field table; logon_key and the search text go with them.
+  const personColumns = ['logon_key', 'search_text', ...PERSON_FIELDS.map((f) => f.column)];
   const insertColumns = [
     ...personColumns,
     'enabled',
@@ -140,7 +140,7 @@ export async function applyPlan(ctx: ApplyContext): Promise<void> {
           disableGone.run(now, row.account_id);
         } else {
           const ouId = tree.ensure(JSON.parse(row.target_ou!) as string[], now);
-          const fields = [logonKey(a.logon), ...PERSON_FIELDS.map((f) => a[f.key])];
+          const fields = [logonKey(a.logon), searchTextOf(a), ...PERSON_FIELDS.map((f) => a[f.key])];
           if (row.action === 'create') {
             insert.run(
               ...fields,

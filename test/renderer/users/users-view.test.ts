@@ -14,7 +14,7 @@ import { testServices } from '../../support/console-services.ts';
 import { parseCsv } from '../../support/csv.ts';
 import { realPartsAvailable } from '../../support/real-parts.ts';
 import { tempDirFor } from '../../support/temp-dir.ts';
-import { sql } from '../../support/users-db.ts';
+import { searchText, sql } from '../../support/users-db.ts';
 
 const ACCOUNTS = 450; // more than one block of fetched rows: the export must not stop at what is on screen
 
@@ -62,8 +62,8 @@ describe.runIf(realPartsAvailable())('the users view toolbar', () => {
       sql(
         file,
         'INSERT INTO accounts (logon, logon_key, first_name, last_name, display_name, email, department, enabled, ' +
-          "kind, ou_id, origin, ad_guid, created_at, updated_at) VALUES (?, ?, 'Ann', ?, ?, ?, ?, ?, 'user', " +
-          "(SELECT id FROM ous WHERE name = ?), ?, ?, 't', 't')",
+          "kind, ou_id, origin, ad_guid, created_at, updated_at, search_text) VALUES (?, ?, 'Ann', ?, ?, ?, ?, ?, " +
+          "'user', (SELECT id FROM ous WHERE name = ?), ?, ?, 't', 't', ?)",
         `user${String(n).padStart(3, '0')}`,
         `user${String(n).padStart(3, '0')}`,
         `Lee, "${n}"`,
@@ -74,6 +74,14 @@ describe.runIf(realPartsAvailable())('the users view toolbar', () => {
         ['_Default', 'Sales', 'North'][n % 3]!,
         ad ? 'ad' : 'local',
         ad ? `00000000-0000-0000-0000-${String(n).padStart(12, '0')}` : null,
+        searchText({
+          logon: `user${String(n).padStart(3, '0')}`,
+          firstName: 'Ann',
+          lastName: `Lee, "${n}"`,
+          displayName: `Ann Lee ${n}`,
+          email: `user${n}@corp.example.test`,
+          department: n % 2 ? '=Sales' : 'Support',
+        }),
       );
     }
     services = testServices(dataDir);

@@ -16,7 +16,7 @@ import { testServices } from '../../support/console-services.ts';
 import { parseCsv } from '../../support/csv.ts';
 import { realPartsAvailable } from '../../support/real-parts.ts';
 import { tempDirFor } from '../../support/temp-dir.ts';
-import { sql } from '../../support/users-db.ts';
+import { searchText, sql } from '../../support/users-db.ts';
 
 const AD_ACCOUNTS = 120;
 const LOCAL = ['loc01', 'loc02', 'loc03', 'loc04', 'loc05'];
@@ -60,8 +60,8 @@ describe.runIf(realPartsAvailable())('the users view as a workplace', () => {
       sql(
         file,
         'INSERT INTO accounts (logon, logon_key, display_name, department, title, enabled, kind, ou_id, origin, ' +
-          "ad_guid, ad_dn, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, 'user', (SELECT id FROM ous WHERE " +
-          "name = 'Sales'), 'ad', ?, ?, 't', 't')",
+          "ad_guid, ad_dn, created_at, updated_at, search_text) VALUES (?, ?, ?, ?, ?, 1, 'user', (SELECT id FROM " +
+          "ous WHERE name = 'Sales'), 'ad', ?, ?, 't', 't', ?)",
         `ad${String(n).padStart(3, '0')}`,
         `ad${String(n).padStart(3, '0')}`,
         n === 0 ? LONG_NAME : `Ann Lee ${n}`,
@@ -69,15 +69,21 @@ describe.runIf(realPartsAvailable())('the users view as a workplace', () => {
         'Clerk',
         `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`,
         `CN=Ann Lee ${n},OU=Sales,DC=corp,DC=example,DC=test`,
+        searchText({
+          logon: `ad${String(n).padStart(3, '0')}`,
+          displayName: n === 0 ? LONG_NAME : `Ann Lee ${n}`,
+          department: n % 2 ? 'Sales' : 'Support',
+        }),
       );
     for (const logon of LOCAL)
       sql(
         file,
         'INSERT INTO accounts (logon, logon_key, display_name, department, enabled, kind, ou_id, origin, ' +
-          "created_at, updated_at) VALUES (?, ?, ?, 'Front desk', 1, 'user', 1, 'local', 't', 't')",
+          "created_at, updated_at, search_text) VALUES (?, ?, ?, 'Front desk', 1, 'user', 1, 'local', 't', 't', ?)",
         logon,
         logon,
         `Kiosk ${logon}`,
+        searchText({ logon, displayName: `Kiosk ${logon}`, department: 'Front desk' }),
       );
     services = testServices(dataDir);
     opened = await openBrowserConsole(services);

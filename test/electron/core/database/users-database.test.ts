@@ -55,7 +55,7 @@ describe('the users database file', () => {
   it('upgrades an older file, keeping its accounts, after copying it aside', () => {
     const file = path.join(tempDir(), 'users.sqlite');
     const old = new DatabaseSync(file);
-    old.exec(MIGRATIONS[0]!);
+    old.exec(MIGRATIONS[0] as string);
     old.exec('PRAGMA user_version = 1');
     old.exec(
       'INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, created_at, updated_at) VALUES ' +
@@ -84,7 +84,7 @@ describe('the users database file', () => {
   it('upgrading to schema 8 tells accounts disabled in AD from those gone from the source, by history', () => {
     const file = path.join(tempDir(), 'users.sqlite');
     const old = new DatabaseSync(file);
-    for (const step of MIGRATIONS.slice(0, 7)) old.exec(step);
+    for (const step of MIGRATIONS.slice(0, 7)) old.exec(step as string);
     old.exec('PRAGMA user_version = 7');
     const add = old.prepare(
       'INSERT INTO accounts (logon, logon_key, enabled, disabled_by, kind, ou_id, origin, ad_guid, created_at, ' +
@@ -164,7 +164,7 @@ describe('several openers at once', () => {
     const dir = tempDir();
     const file = path.join(dir, 'users.sqlite');
     const old = new DatabaseSync(file);
-    old.exec(MIGRATIONS[0]!);
+    old.exec(MIGRATIONS[0] as string);
     old.exec('PRAGMA user_version = 1');
     old.close();
     let other: string | null = null;
@@ -184,8 +184,8 @@ describe('several openers at once', () => {
   it('keeps every run and its report when the history table is rebuilt by an upgrade', () => {
     const file = path.join(tempDir(), 'users.sqlite');
     const old = new DatabaseSync(file, { enableForeignKeyConstraints: true });
-    old.exec(MIGRATIONS[0]!);
-    old.exec(MIGRATIONS[1]!);
+    old.exec(MIGRATIONS[0] as string);
+    old.exec(MIGRATIONS[1] as string);
     old.exec('PRAGMA user_version = 2');
     old.exec(
       'INSERT INTO import_runs (id, mode, source, started_by, started_at, finished_at, status, created) VALUES ' +

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openUsersDatabase, type UsersDatabase } from '../../../../electron/core/database/users-database.ts';
 import { OuTree } from '../../../../electron/core/database/ou-tree.ts';
+import { searchTextOf } from '../../../../electron/core/database/accounts.ts';
+import { addLocalAccount, editLocalAccount } from '../../../../electron/core/accounts/local-accounts.ts';
 import {
   accountsPage,
   type AccountsView,
@@ -30,7 +32,7 @@ describe('the users view over a real database', () => {
     sales = tree.ensure(['Staff', 'Sales'], now);
     const add = db.prepare(
       'INSERT INTO accounts (logon, logon_key, display_name, email, department, enabled, kind, ou_id, origin, ' +
-        "ad_guid, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'user', ?, ?, ?, ?, ?)",
+        "ad_guid, created_at, updated_at, search_text) VALUES (?, ?, ?, ?, ?, ?, 'user', ?, ?, ?, ?, ?, ?)",
     );
     const rows: [string, string, string, number, number, 'ad' | 'local'][] = [
       ['anna', 'Anna Zed', 'Sales', 1, staff, 'ad'],
@@ -52,6 +54,15 @@ describe('the users view over a real database', () => {
         origin === 'ad' ? `0000000${i}-0000-0000-0000-000000000000` : null,
         now,
         now,
+        searchTextOf({
+          logon,
+          displayName: name,
+          firstName: '',
+          middleName: '',
+          lastName: '',
+          email: `${logon}@corp.test`,
+          department: dept,
+        }),
       ),
     );
     const run = beginRun(db, {
@@ -179,5 +190,36 @@ describe('the users view over a real database', () => {
     const [anna] = page({ search: 'anna' }).rows;
     expect(anna!.adGuid).toBe('{00000000-0000-0000-0000-000000000000}');
     expect(page({ search: 'local.eve' }).rows[0]!.adGuid).toBeNull();
+  });
+});
+
+describe('search and Find… without regard to accents or case', () => {
+  it('finds Åberg by "aberg", Łódź by "lodz" and Zürich by "zurich", each Find… field only in that field', () => {
+    const database = openUsersDatabase(path.join(tempDirFor('accents'), 'users.sqlite'));
+    const { db } = database;
+    addLocalAccount(db, { logon: 'bjorn', ou: 'Zürich Büro', displayName: 'Björn Åberg', email: '' }, 'console');
+    editLocalAccount(db, 'bjorn', { fields: { department: 'Straße' } }, 'console');
+    addLocalAccount(db, { logon: 'lukasz', ou: '', displayName: 'Łukasz Łódź', email: 'l@x.test' }, 'console');
+    const logons = (view: Partial<AccountsView>) =>
+      accountsPage(db, {
+        ouId: null,
+        recursive: true,
+        search: '',
+        sort: 'logon',
+        descending: false,
+        offset: 0,
+        limit: 10,
+        ...view,
+      }).rows.map((r) => r.logon);
+    expect(logons({ search: 'aberg' })).toEqual(['bjorn']);
+    expect(logons({ search: 'ÅBERG' })).toEqual(['bjorn']);
+    expect(logons({ search: 'lodz' })).toEqual(['lukasz']);
+    expect(logons({ search: 'strasse' })).toEqual(['bjorn']);
+    const find = (f: Partial<AccountFind>) => logons({ find: { ...EMPTY_FIND, ...f } });
+    expect(find({ name: 'bjorn aberg' })).toEqual(['bjorn']);
+    expect(find({ department: 'aberg' })).toEqual([]);
+    expect(find({ ou: 'zurich' })).toEqual(['bjorn']);
+    expect(find({ logon: 'LUK', email: 'x.test' })).toEqual(['lukasz']);
+    database.close();
   });
 });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listAccounts } from '../../../../electron/core/database/accounts.ts';
 import { OuTree } from '../../../../electron/core/database/ou-tree.ts';
+import { accountsPage } from '../../../../electron/core/database/users-view.ts';
 import { openUsersDatabase, type UsersDatabase } from '../../../../electron/core/database/users-database.ts';
 import type { AdAccount } from '../../../../electron/core/import/ad-account.ts';
 import { applyPlan, plannedAction, REPORTED_ACTIONS } from '../../../../electron/core/import/applier.ts';
@@ -247,6 +248,25 @@ describe('the import rules without a domain controller', () => {
       expect(disabled(d, 'user3')).toEqual({ enabled: 0, why: 'ad' });
     },
   );
+
+  it('keeps the folded search text with every account it writes, so that "aberg" finds Åberg', async () => {
+    const d = database();
+    await run(d, 'add', [ad(1, { displayName: 'Björn Åberg', department: 'Zürich' }), ad(2)]);
+    await run(d, 'sync', [ad(1, { displayName: 'Björn Åberg', department: 'Genève' }), ad(2)]);
+    const found = (search: string) =>
+      accountsPage(d.db, {
+        ouId: null,
+        recursive: true,
+        search,
+        sort: 'logon',
+        descending: false,
+        offset: 0,
+        limit: 9,
+      }).rows.map((r) => r.logon);
+    expect(found('aberg')).toEqual(['user1']);
+    expect(found('geneve')).toEqual(['user1']);
+    expect(found('zurich')).toEqual([]);
+  });
 
   it('names every preview row with its display name and server OU, unchanged and gone ones too', async () => {
     const d = database();
