@@ -186,6 +186,17 @@ export function describeIssue(issue: z.core.$ZodIssue | undefined): string {
   return issue.message;
 }
 
+/**
+ * Whether anything has been chosen for the scheduled sync to import (the import source, or an OU path with a
+ * container): until then the schedule is off, whatever syncEveryMinutes says — a new data folder does not sync
+ * the whole domain on its own, nor warn about a service nobody installed yet.
+ */
+export function importSourceChosen(s: Settings): boolean {
+  if (s.importSource.trim() !== '') return true;
+  const path = parseAdsPath(s.ouPath);
+  return path.ok && path.dn !== '';
+}
+
 /** The port actually used: explicit setting, else the path's, else the security mode's default. */
 export function effectivePort(s: Settings, pathPort: number | null): number {
   return s.port ?? pathPort ?? DEFAULT_PORTS[s.security];

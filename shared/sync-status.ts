@@ -9,7 +9,8 @@ import type { RunSummary } from './users-view.ts';
 export type ScheduleHealth = 'ok' | 'off' | 'failing' | 'waiting' | 'paused' | 'missing' | 'refused';
 
 export interface SyncStatus {
-  schedule: { everyMinutes: number; fullSyncAt: string; fullSyncEvery: number; source: string };
+  /** `chosen`: an import source (or OU path) exists; without one the schedule is off. */
+  schedule: { everyMinutes: number; fullSyncAt: string; fullSyncEvery: number; source: string; chosen: boolean };
   service: {
     running: boolean;
     pid: number;
@@ -64,7 +65,9 @@ export function scheduleSummary(s: SyncStatus, counts: (r: RunSummary) => string
         `${hhmm(s.refusedPassword!.at)}: no sync or lookup uses it until it changes`
       );
     case 'off':
-      return 'Scheduled sync is off';
+      return s.schedule.chosen
+        ? 'Scheduled sync is off'
+        : 'Scheduled sync is off until an import source is chosen (Tools → Active Directory Import Wizard…)';
     case 'missing':
       return s.service
         ? `${every}: no service has checked in since ${utcText(s.service.lastHeartbeat)}`

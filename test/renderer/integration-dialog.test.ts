@@ -74,6 +74,10 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     await expect(
       page.getByRole('menubar', { name: 'Main menu' }).getByRole('menuitem').allTextContents(),
     ).resolves.toEqual(['File', 'Tools', 'Help']);
+    // A new data folder: nothing to sync yet, so the schedule is off, without warning colours.
+    const pane = page.getByRole('status', { name: 'Scheduled sync' });
+    await expect.poll(() => pane.textContent()).toMatch(/^Scheduled sync is off until an import source is chosen/);
+    expect(await pane.getAttribute('class')).not.toMatch(/warn/);
     await page.screenshot({ path: screenshotPath('01-main-window') });
   });
 

@@ -8,7 +8,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { countsText, everyNth, type ImportOutcome } from '../../../shared/import-run.ts';
-import type { Settings } from '../../../shared/settings.ts';
+import { importSourceChosen, type Settings } from '../../../shared/settings.ts';
 import { openUsersDatabase } from '../database/users-database.ts';
 import { Failure } from '../failure.ts';
 import { type ImportJob, startImportJob } from '../import/import-job.ts';
@@ -57,6 +57,8 @@ const local = (d: Date) =>
   `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 
 function scheduleWords(s: Settings): string {
+  if (!importSourceChosen(s))
+    return 'the schedule is off until an import source is chosen (the Import Wizard, or /SET:importSource)';
   return s.syncEveryMinutes === 0
     ? 'the schedule is off (syncEveryMinutes 0): the service waits for Run now or a schedule'
     : `every ${s.syncEveryMinutes} min, a full pass daily at ${s.fullSyncAt} and ${everyNth(s.fullSyncEvery, 'run')}`;
@@ -125,7 +127,7 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
   log(`Sync service started (pid ${process.pid}, ${ctx.databaseFile}): ${scheduleWords(settings)}.`);
 
   function schedule(s: Settings) {
-    return { everyMinutes: s.syncEveryMinutes, fullSyncAt: s.fullSyncAt };
+    return { everyMinutes: importSourceChosen(s) ? s.syncEveryMinutes : 0, fullSyncAt: s.fullSyncAt };
   }
   const replan = () => {
     next = nextRunAt({ ...schedule(settings), lastEndedAt, failures, now: new Date() });

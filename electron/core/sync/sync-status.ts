@@ -1,6 +1,6 @@
 /** Reads how the scheduled sync is doing from the users database and the settings (see shared/sync-status.ts). */
 import type { DatabaseSync } from 'node:sqlite';
-import type { Settings } from '../../../shared/settings.ts';
+import { importSourceChosen, type Settings } from '../../../shared/settings.ts';
 import type { ScheduleHealth, SyncStatus } from '../../../shared/sync-status.ts';
 import { describeSource, chosenSource } from '../import/source.ts';
 import { findRun } from '../import/run-history.ts';
@@ -43,7 +43,7 @@ export function readSyncStatus(
   const silent = !service?.running && (!service || now.getTime() - Date.parse(service.heartbeatAt) > 2 * everyMs);
   const health: ScheduleHealth = refused
     ? 'refused'
-    : settings.syncEveryMinutes === 0
+    : settings.syncEveryMinutes === 0 || !importSourceChosen(settings)
       ? 'off'
       : silent
         ? 'missing'
@@ -60,6 +60,7 @@ export function readSyncStatus(
       fullSyncAt: settings.fullSyncAt,
       fullSyncEvery: settings.fullSyncEvery,
       source: sourceWords(settings),
+      chosen: importSourceChosen(settings),
     },
     service: service && {
       running: service.running,

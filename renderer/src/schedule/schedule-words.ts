@@ -7,8 +7,12 @@ export const runCounts = (r: RunSummary) => countsText(r.counts, { unchanged: fa
 
 export const scheduleLine = (s: SyncStatus): string => scheduleSummary(s, runCounts);
 
-/** Shown in warning colours: something keeps the schedule from doing its job. */
+/**
+ * Shown in warning colours: something keeps the schedule from doing its job — a stopped service too (the
+ * schedule is on, and nothing runs it).
+ */
 export const needsAttention = (s: SyncStatus): boolean =>
+  (s.health === 'ok' && s.service !== null && !s.service.running) ||
   s.health === 'failing' ||
   s.health === 'waiting' ||
   s.health === 'paused' ||

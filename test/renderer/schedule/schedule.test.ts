@@ -259,6 +259,14 @@ describe.runIf(realPartsAvailable())('the synchronization schedule in the consol
     await wizard.getByRole('button', { name: 'Cancel' }).click();
   });
 
+  it('turns to warning colours when the service has stopped', async () => {
+    await expect.poll(paneText, SEEN).not.toMatch(/not running/);
+    await service!.stop();
+    service = null;
+    await expect.poll(paneText, SEEN).toMatch(/the service is not running \(last check-in \d\d:\d\d\)/);
+    expect(await warned()).toBe(true);
+  });
+
   it('saves the schedule from the dialog, refusing a bad interval without saving anything', async () => {
     let dialog = await openDialog();
     await dialog.getByLabel('Every (minutes)').fill('0');

@@ -390,8 +390,15 @@ describe.runIf(realPartsAvailable())('bcscmd /SERVICE on the real DC', () => {
     }
   });
 
-  it('says exit 3 when no service has ever checked in while the schedule is on', () => {
+  it('is off in a new data folder until an import source is chosen, then says exit 3 while no service runs', () => {
     const data = path.join(tempDirFor('schedule-none'), 'data');
+    const fresh = bcscmd([`/DATA:${data}`, '/STATUS', '/JSON']);
+    expect(fresh.code).toBe(0);
+    expect(JSON.parse(fresh.out)).toMatchObject({ health: 'off', schedule: { everyMinutes: 30, chosen: false } });
+    expect(bcscmd([`/DATA:${data}`, '/STATUS']).out).toMatch(
+      /^Scheduled sync is off until an import source is chosen \(Tools → Active Directory Import Wizard…\)/,
+    );
+    expect(bcscmd([`/DATA:${data}`, `/SET:importSource=OU=Staff,DC=corp,DC=example,DC=test`]).code).toBe(0);
     const run = bcscmd([`/DATA:${data}`, '/STATUS']);
     expect(run.code).toBe(3);
     expect(run.out).toMatch(
