@@ -102,6 +102,9 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     if (choice.shots) await page.screenshot({ path: screenshotPath(`${choice.shots}-2-database-creation`) });
     await next(wizard);
     await expect(heading(wizard)).resolves.toMatch(/^Source/);
+    // The saved source comes ticked (the last import's): each test chooses its own.
+    const clear = wizard.getByRole('button', { name: 'Clear selection' });
+    if (await clear.isEnabled()) await clear.click();
     for (const name of choice.tick) await wizard.getByRole('checkbox', { name, exact: true }).check();
     for (const name of choice.groups ?? []) {
       await wizard.getByLabel('Search groups').fill(name);
@@ -269,6 +272,8 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
       const wizard = await openWizard();
       await next(wizard);
       await next(wizard);
+      // The first test's import is the saved source now (Staff, ticked): this test chooses its own.
+      await wizard.getByRole('button', { name: 'Clear selection' }).click();
       await wizard.getByLabel('Include sub-OUs').uncheck();
       await wizard.getByRole('checkbox', { name: 'Staff', exact: true }).check();
       const counted = async () => {
@@ -360,6 +365,15 @@ describe.runIf(realPartsAvailable())('the Import Wizard and the users view in Ch
     );
     expect(kept.value.settings).toMatchObject({ placement: 'single', placementOu: 'From AD/Sales' });
     expect(kept.value.settings.importSource).toBe(`OU=Sales,${BASE_DN}`);
+    // The next time the wizard starts from that source: Sales ticked on the Source page.
+    const again = await openWizard();
+    await next(again);
+    await next(again);
+    await expect.poll(() => again.getByRole('checkbox', { name: 'Sales', exact: true }).isChecked()).toBe(true);
+    expect(await again.getByRole('checkbox', { name: 'Staff', exact: true }).isChecked()).toBe(false);
+    await again.getByText(/^The selection holds/).waitFor();
+    await again.getByRole('button', { name: 'Cancel' }).click();
+    await again.waitFor({ state: 'detached' });
     await save(dcSettings(dc, { ouPath: `LDAP://${STAFF_DN}` }));
   });
 

@@ -5,6 +5,8 @@
 import type { GroupNode, ImportOptions, ImportSelection, SettingsView, SourceCount } from '../../../shared/contract.ts';
 import { type ImportMode, type ImportOutcome, MAX_LEFT_OUT, type Progress } from '../../../shared/import-run.ts';
 import type { ApiError } from '../../../shared/result.ts';
+import { leafName, parseDn } from '../../../shared/dn.ts';
+import { parseImportSource } from '../../../shared/import-source.ts';
 import { parseServerOuPath } from '../../../shared/server-ou-path.ts';
 import { EMPTY_SELECTION, isEmpty, type OuSelection } from './ou-selection.ts';
 
@@ -148,8 +150,16 @@ export function wizardReducer(s: WizardState, a: WizardAction): WizardState {
   switch (a.type) {
     case 'settings-loaded': {
       const v = a.view.settings;
+      // The source the scheduled sync imports is where the wizard starts: ticked on the Source page.
+      const saved = parseImportSource(v.importSource);
+      const source = saved.ok && saved.source ? saved.source : null;
       return {
         ...s,
+        ...(source && {
+          ous: { subtrees: source.ous, levels: source.levels },
+          includeSub: source.ous.length > 0 || source.levels.length === 0,
+          groups: source.groups.map((dn) => ({ dn, name: groupName(dn), description: '' })),
+        }),
         view: a.view,
         options: {
           importComputers: v.importComputers,
@@ -213,6 +223,11 @@ export function endedMeanwhile(outcome: ImportOutcome): string {
     ? 'The import had already finished; nothing was stopped. The Finish page shows what it did.'
     : `The import had already ended (${outcome.status}); nothing was stopped.`;
 }
+
+const groupName = (dn: string) => {
+  const parsed = parseDn(dn);
+  return parsed.ok ? leafName(parsed.rdns) : dn;
+};
 
 export const selectionOf = (s: WizardState): ImportSelection => ({
   ous: s.ous.subtrees,

@@ -25,6 +25,35 @@ const outcome = (over: Partial<ImportOutcome>): ImportOutcome =>
   ({ ok: true, counts: { created: 3, updated: 1, disabled: 0 }, planDigest: 'd1', ...over }) as ImportOutcome;
 
 describe('the import wizard state', () => {
+  it('starts from the saved import source: its OU subtrees, OU levels and groups ticked', () => {
+    const group = 'CN=IM Users,OU=Groups,DC=corp,DC=test';
+    const saved = {
+      settings: { ...view.settings, importSource: `${STAFF}; level:OU=Sales,DC=corp,DC=test; group:${group}` },
+    };
+    const s = apply([{ type: 'settings-loaded', view: saved as SettingsView }]);
+    expect(s.ous).toEqual({ subtrees: [STAFF], levels: ['OU=Sales,DC=corp,DC=test'] });
+    expect(s.includeSub).toBe(true);
+    expect(s.groups).toEqual([{ dn: group, name: 'IM Users', description: '' }]);
+    const levelsOnly = { settings: { ...view.settings, importSource: 'level:OU=Sales,DC=corp,DC=test' } };
+    expect(apply([{ type: 'settings-loaded', view: levelsOnly as SettingsView }]).includeSub).toBe(false);
+    expect(apply([{ type: 'settings-loaded', view }]).ous).toEqual({ subtrees: [], levels: [] });
+  });
+
+  it('turns "stop the import?" into "nothing was stopped" when the run ends while it is asked', () => {
+    const asked = apply([
+      { type: 'settings-loaded', view },
+      { type: 'go', page: 'progress' },
+      { type: 'job-started', which: 'run', jobId: 7 },
+      { type: 'ask', asking: { kind: 'stop' } },
+      { type: 'job-ended', which: 'run', outcome: outcome({}) },
+    ]);
+    expect(asked.page).toBe('finish');
+    expect(asked.asking).toEqual({
+      kind: 'ended-meanwhile',
+      message: 'The import had already finished; nothing was stopped. The Finish page shows what it did.',
+    });
+  });
+
   it('cannot leave Welcome before the settings are read, and takes the saved placement from them', () => {
     expect(canNext(INITIAL_STATE)).toBe(false);
     const s = apply([{ type: 'settings-loaded', view }]);

@@ -33,7 +33,23 @@ export function SourcePage({
 }: SourceProps) {
   return (
     <>
-      <p>Select the {kind} to import by Organizational Units or/and Groups (members of nested groups included).</p>
+      <div className="row">
+        <p className="grow">
+          Select the {kind} to import by Organizational Units or/and Groups (members of nested groups included).
+          {settings.importSource.trim() &&
+            ' The source the scheduled sync imports (saved by the last import) is ticked to begin with.'}
+        </p>
+        <button
+          type="button"
+          disabled={ous.subtrees.length + ous.levels.length + groups.length === 0}
+          onClick={() => {
+            onOus({ subtrees: [], levels: [] });
+            onGroups([]);
+          }}
+        >
+          <Ak text="C&lear selection" />
+        </button>
+      </div>
       <div className="source-columns">
         <fieldset>
           <legend>Organizational Units</legend>
