@@ -22,6 +22,8 @@ export interface OuNode {
   own: number;
   /** Accounts in this OU and every OU below it. */
   total: number;
+  /** Of those, the accounts from Active Directory (such an OU is not renamed here: sync places them). */
+  fromAd: number;
 }
 
 export interface RunSummary {

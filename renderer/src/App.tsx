@@ -64,16 +64,20 @@ export function App() {
       <MenuBar
         menus={MENUS.map((m) => ({
           label: m.label,
-          items: m.items.map((item) => ({ label: item.label, onSelect: () => command(item.command) })),
+          items: m.items.map((item) => ({
+            label: item.label,
+            ...(item.accelerator ? { shortcut: item.accelerator } : {}),
+            onSelect: () => command(item.command),
+          })),
         }))}
       />
       <UsersView onStatus={onStatus} />
       <footer className="statusbar">
-        <span role="status" aria-label="Status">
+        <span role="status" aria-label="Status" title={status}>
           {status}
         </span>
         <ScheduleStatus onOpen={() => !isModalOpen() && setDialog('schedule')} />
-        <span className="note">
+        <span className="note app-info" title={info ? info.dataDir : undefined}>
           {info
             ? `${info.name} ${info.version} · ${info.transport === 'electron' ? 'desktop' : 'browser console'} ` +
               `· data in ${info.dataDir}`

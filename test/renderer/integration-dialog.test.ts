@@ -182,6 +182,10 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
       /Test connection succeeded\. Logged on to dc1\.corp\.example\.test .* as CORP\\svc-adconsole over LDAPS/,
     );
     await expect(box.getByRole('list', { name: 'Steps' }).getByRole('listitem').count()).resolves.toBe(8);
+    // The server's time and the certificate's expiry in the viewer's zone and format (bcscmd /TEST keeps UTC).
+    const steps = (await box.getByRole('list', { name: 'Steps' }).textContent()) ?? '';
+    expect(steps).toMatch(/server time [A-Z][a-z]{2} \d{1,2}, \d{4}, /);
+    expect(steps).not.toMatch(/ UTC\b| GMT\b/);
     await page.screenshot({ path: screenshotPath('05-test-success') });
     await box.getByRole('button', { name: 'OK', exact: true }).click();
     await dialog.getByRole('button', { name: 'Cancel' }).click();

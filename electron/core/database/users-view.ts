@@ -60,16 +60,22 @@ export function toRunSummary(r: RunRecord): RunSummary {
 export function usersOverview(db: DatabaseSync, databaseFile: string): UsersOverview {
   const rows = db
     .prepare(
-      'SELECT o.id, o.parent_id, o.name, (SELECT count(*) FROM accounts a WHERE a.ou_id = o.id) AS own FROM ' +
-        'ous o ORDER BY o.name_key',
+      'SELECT o.id, o.parent_id, o.name, count(a.id) AS own, ifnull(sum(a.origin = \'ad\'), 0) AS own_ad ' +
+        'FROM ous o LEFT JOIN accounts a ON a.ou_id = o.id GROUP BY o.id ORDER BY o.name_key',
     )
-    .all() as { id: number; parent_id: number | null; name: string; own: number }[];
+    .all() as { id: number; parent_id: number | null; name: string; own: number; own_ad: number }[];
   const nodes = new Map<number, OuNode>(
-    rows.map((r) => [r.id, { id: r.id, parentId: r.parent_id, name: r.name, own: Number(r.own), total: 0 }]),
+    rows.map((r) => [
+      r.id,
+      { id: r.id, parentId: r.parent_id, name: r.name, own: Number(r.own), total: 0, fromAd: 0 },
+    ]),
   );
+  const ownAd = new Map(rows.map((r) => [r.id, Number(r.own_ad)]));
   for (const node of nodes.values()) {
-    for (let n: OuNode | undefined = node; n; n = n.parentId === null ? undefined : nodes.get(n.parentId))
+    for (let n: OuNode | undefined = node; n; n = n.parentId === null ? undefined : nodes.get(n.parentId)) {
       n.total += node.own;
+      n.fromAd += ownAd.get(node.id)!;
+    }
   }
   const t = db
     .prepare(

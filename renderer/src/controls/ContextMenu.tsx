@@ -50,6 +50,9 @@ export function ContextMenu({
       style={{ left: place.x, top: place.y }}
       menuRef={menu}
       onChoose={(item) => {
+        // Back where the menu was opened from first: a dialog the item opens returns focus there, not to a
+        // menu item that no longer exists.
+        opener.current?.focus();
         onClose();
         item.onSelect();
       }}

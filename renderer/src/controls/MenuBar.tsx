@@ -60,11 +60,19 @@ export function MenuBar({ menus }: { menus: Menu[] }) {
     return i;
   };
 
-  // Focus goes back to the menu's title before the command runs, so a dialog it opens returns focus there.
+  // Focus goes back before the command runs, so that a dialog it opens returns focus there: to where it was
+  // before the menu bar was entered (as on Windows), else to the menu's title.
   const choose = (menuIndex: number, item: MenuItem) => {
-    topRefs.current[menuIndex]?.focus();
+    const before = restoreTo.current;
+    if (before && before.isConnected && before !== document.body && !before.closest('[role="menubar"]')) before.focus();
+    else topRefs.current[menuIndex]?.focus();
     setOpen(null);
     item.onSelect();
+  };
+  /** Entered with the mouse: where focus was is remembered as Alt remembers it. */
+  const enteredByMouse = () => {
+    const active = document.activeElement as HTMLElement | null;
+    if (!active?.closest('[role="menubar"]')) restoreTo.current = active;
   };
 
   return (
@@ -81,6 +89,7 @@ export function MenuBar({ menus }: { menus: Menu[] }) {
             aria-expanded={open === m}
             tabIndex={active === m ? 0 : -1}
             className={open === m ? 'menubar-item open' : 'menubar-item'}
+            onPointerDown={enteredByMouse}
             onClick={() => setOpen(open === m ? null : m)}
             onMouseEnter={() => open !== null && open !== m && setOpen(m)}
             onKeyDown={(e) => {

@@ -13,6 +13,8 @@ export interface MenuItem {
   onSelect: () => void;
   /** Why it is unavailable (the item is greyed out), or undefined. */
   unavailable?: string;
+  /** The key that does the same outside the menu ("F1", "Alt+Enter"), shown right-aligned as Windows does. */
+  shortcut?: string;
 }
 
 export function MenuItems({
@@ -88,6 +90,7 @@ export function MenuItems({
           onClick={() => choose(item)}
         >
           <Ak text={item.label} />
+          {item.shortcut && <span className="menu-shortcut">{item.shortcut}</span>}
         </button>
       ))}
     </div>

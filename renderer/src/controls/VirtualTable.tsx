@@ -40,6 +40,10 @@ export interface VirtualTableProps<T> {
   onContextMenu?: (index: number | null, at: { x: number; y: number }) => void;
   /** Where the column widths the administrator drags are remembered. */
   layoutKey?: string;
+  /** Rows drawn differently (disabled accounts greyed, as Windows lists them): an extra class name, or ''. */
+  rowClass?: (row: T) => string;
+  /** Bumped to forget the dragged widths (Restore defaults): the columns' own widths again. */
+  widthsReset?: number;
   /** A key the table does not handle (Delete, Alt+Enter…); returns whether it was used. */
   onKey?: (event: React.KeyboardEvent) => boolean;
   /** Double-click or Enter on a row (outside a dialog): open it, as Windows lists do (Properties). */
@@ -77,6 +81,8 @@ export function VirtualTable<T>({
   onActivate,
   onContextMenu,
   layoutKey,
+  widthsReset = 0,
+  rowClass,
   onKey,
   sort,
   onSort,
@@ -93,6 +99,11 @@ export function VirtualTable<T>({
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rowCount, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
   const [widths, setWidths] = useState<Widths>(() => loadWidths(layoutKey));
+  useEffect(() => {
+    if (widthsReset === 0) return;
+    setWidths({});
+    saveWidths(layoutKey, {});
+  }, [widthsReset]);
   const widthOf = (c: Column<T>) => widths[c.key] ?? c.width;
   const template = columns
     .map((c) => {
@@ -288,7 +299,10 @@ export function VirtualTable<T>({
         aria-rowindex={index + 2}
         aria-selected={onSelect ? isSelected(index) : undefined}
         aria-label={row ? rowLabel(row) : 'Loading'}
-        className={`vrow${isSelected(index) ? ' selected' : ''}${selected === index && marked ? ' focused' : ''}`}
+        className={
+          `vrow${isSelected(index) ? ' selected' : ''}${selected === index && marked ? ' focused' : ''}` +
+          `${row && rowClass?.(row) ? ` ${rowClass(row)}` : ''}`
+        }
         style={{ top: index * ROW_HEIGHT, gridTemplateColumns: template }}
         onClick={(e) =>
           onSelect?.(index, marked && (e.ctrlKey || e.metaKey) ? 'toggle' : marked && e.shiftKey ? 'range' : 'only')

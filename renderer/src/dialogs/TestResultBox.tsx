@@ -1,5 +1,6 @@
 /** The Test connection message box: the summary, then every step that ran with its time. */
 import type { TestReport } from '../../../shared/contract.ts';
+import { inViewersTime } from '../controls/local-time.ts';
 import { MessageBox } from '../controls/MessageBox.tsx';
 
 const STEP_LABELS: Record<string, string> = {
@@ -15,7 +16,12 @@ const STEP_LABELS: Record<string, string> = {
 
 export function TestResultBox({ report, onClose }: { report: TestReport; onClose: () => void }) {
   return (
-    <MessageBox title="Test connection" kind={report.ok ? 'info' : 'error'} message={report.summary} onClose={onClose}>
+    <MessageBox
+      title="Test connection"
+      kind={report.ok ? 'info' : 'error'}
+      message={inViewersTime(report.summary)}
+      onClose={onClose}
+    >
       <ol className="steps" aria-label="Steps">
         {report.steps.map((step) => (
           <li key={step.name} className={step.ok ? 'step ok' : 'step failed'}>
@@ -27,8 +33,8 @@ export function TestResultBox({ report, onClose }: { report: TestReport; onClose
             </span>
             <span className="step-ms">{step.ms} ms</span>
             <span className="step-detail">
-              {step.detail}
-              {step.hint ? <em className="step-hint"> {step.hint}</em> : null}
+              {inViewersTime(step.detail)}
+              {step.hint ? <em className="step-hint"> {inViewersTime(step.hint)}</em> : null}
             </span>
           </li>
         ))}

@@ -101,6 +101,11 @@ export function ScheduleDialog({ onClose, onOpenWizard }: { onClose: () => void;
     if (result.value.by === 'service')
       setNotice('The service was asked to synchronize now; the status below shows when it has.');
     else {
+      // Run now is unavailable while the console syncs: focus moves on to the default button, not off the dialog.
+      (document.activeElement as HTMLElement | null)
+        ?.closest('form')
+        ?.querySelector<HTMLElement>('button.default')
+        ?.focus();
       setJob(result.value.jobId);
       setNotice('No service is running, so this console synchronizes now…');
     }

@@ -39,7 +39,7 @@ export function ScheduleStatus({ onOpen }: { onOpen: () => void }) {
   return (
     <span role="status" aria-label="Scheduled sync" className={`schedule-pane${warn ? ' warn' : ''}`}>
       {text && (
-        <button type="button" className="link" title="Synchronization schedule…" onClick={onOpen}>
+        <button type="button" className="link" title={`${text} (Synchronization schedule…)`} onClick={onOpen}>
           {text}
         </button>
       )}

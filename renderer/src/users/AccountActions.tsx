@@ -207,6 +207,7 @@ export function AccountActions({
     {
       key: 'properties',
       label: '&Properties',
+      shortcut: 'Alt+Enter',
       unavailable: one ? undefined : accounts.length === 0 ? 'Select an account first.' : 'Select one account.',
       onSelect: () => one && onProperties(one),
     },
@@ -224,7 +225,13 @@ export function AccountActions({
       onSelect: () => void run(() => api.invoke('accounts.setEnabled', { logons, enabled: allDisabled })),
     },
     { key: 'move', label: '&Move to OU…', unavailable: why ?? undefined, onSelect: () => setOpen('move') },
-    { key: 'delete', label: '&Delete…', unavailable: why ?? undefined, onSelect: () => setOpen('delete') },
+    {
+      key: 'delete',
+      label: '&Delete…',
+      shortcut: 'Del',
+      unavailable: why ?? undefined,
+      onSelect: () => setOpen('delete'),
+    },
   ];
   const reason = accounts.length > 0 && why && !why.startsWith('Reading') ? why : '';
   // A key press for an action runs it when it is available; otherwise its reason is shown, as a refusal.

@@ -11,10 +11,12 @@ export function ColumnsDialog({
   onCancel,
 }: {
   shown: readonly SortColumn[];
-  onApply: (shown: SortColumn[]) => void;
+  /** `restored`: Restore defaults was pressed, so the dragged column widths go too. */
+  onApply: (shown: SortColumn[], restored: boolean) => void;
   onCancel: () => void;
 }) {
   const [ticked, setTicked] = useState<Set<SortColumn>>(() => new Set([...shown, ALWAYS_SHOWN]));
+  const [restored, setRestored] = useState(false);
   const flip = (key: SortColumn) => {
     const next = new Set(ticked);
     if (next.has(key)) next.delete(key);
@@ -27,10 +29,23 @@ export function ColumnsDialog({
       help="columns"
       width={360}
       onCancel={onCancel}
-      onSubmit={() => onApply(ACCOUNT_COLUMNS.map((c) => c.key).filter((k) => ticked.has(k)))}
+      onSubmit={() =>
+        onApply(
+          ACCOUNT_COLUMNS.map((c) => c.key).filter((k) => ticked.has(k)),
+          restored,
+        )
+      }
       buttons={
         <>
-          <button type="button" className="left" onClick={() => setTicked(new Set(DEFAULT_SHOWN))}>
+          <button
+            type="button"
+            className="left"
+            title="The default columns, at their default widths"
+            onClick={() => {
+              setTicked(new Set(DEFAULT_SHOWN));
+              setRestored(true);
+            }}
+          >
             <Ak text="&Restore defaults" />
           </button>
           <OkCancel onCancel={onCancel} />

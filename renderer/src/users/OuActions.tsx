@@ -4,13 +4,13 @@
  */
 import { useEffect, useState } from 'react';
 import type { ApiError } from '../../../shared/result.ts';
-import { formatServerOuPath } from '../../../shared/server-ou-path.ts';
 import type { OuNode } from '../../../shared/users-view.ts';
 import { api } from '../api.ts';
 import { ConfirmBox } from '../controls/ConfirmBox.tsx';
 import { ContextMenu } from '../controls/ContextMenu.tsx';
 import { MessageBox } from '../controls/MessageBox.tsx';
 import { PromptDialog } from '../controls/PromptDialog.tsx';
+import { ouPathOf } from './ou-path.ts';
 
 const DEFAULT_OU_ID = 1;
 
@@ -20,13 +20,6 @@ export interface OuMenuRequest {
   at: { x: number; y: number };
   /** F2 or Delete on the OU: that action at once (or why it is unavailable), no menu. */
   direct?: 'rename' | 'delete';
-}
-
-export function ouPathOf(ous: OuNode[], id: number): string {
-  const byId = new Map(ous.map((o) => [o.id, o]));
-  const names: string[] = [];
-  for (let o = byId.get(id); o; o = o.parentId === null ? undefined : byId.get(o.parentId)) names.unshift(o.name);
-  return formatServerOuPath(names);
 }
 
 export function OuActions({ ous, menu, onClose }: { ous: OuNode[]; menu: OuMenuRequest | null; onClose: () => void }) {
@@ -44,6 +37,12 @@ export function OuActions({ ous, menu, onClose }: { ous: OuNode[]; menu: OuMenuR
     if (what === 'deleted' && n.total > 0)
       return `Only an empty OU can be deleted: it holds ${n.total} account${n.total === 1 ? '' : 's'}.`;
     if (what === 'deleted' && ous.some((o) => o.parentId === id)) return 'Only an empty OU can be deleted: it has OUs.';
+    // The core's rule (bcscmd /RENAMEOU), said before it is tried.
+    if (what === 'renamed' && n.fromAd > 0)
+      return (
+        `It holds ${n.fromAd} account${n.fromAd === 1 ? '' : 's'} from Active Directory: the next sync would ` +
+        'create the old name again and move them back. Change the placement in the Import Wizard instead.'
+      );
     return undefined;
   };
   const [refused, setRefused] = useState<{ title: string; text: string } | null>(null);
@@ -70,11 +69,13 @@ export function OuActions({ ous, menu, onClose }: { ous: OuNode[]; menu: OuMenuR
             { label: '&New OU…', onSelect: () => setOpen({ kind: 'new', id: menu.id }) },
             {
               label: 'Rena&me…',
+              shortcut: 'F2',
               unavailable: unavailable(menu.id, 'renamed'),
               onSelect: () => setOpen({ kind: 'rename', id: menu.id }),
             },
             {
               label: '&Delete…',
+              shortcut: 'Del',
               unavailable: unavailable(menu.id, 'deleted'),
               onSelect: () => setOpen({ kind: 'delete', id: menu.id }),
             },

@@ -4,7 +4,7 @@
  * small toolbar: Refresh (F5), Find… (Ctrl+F), Export List…, Add/Remove Columns…, the search box. The
  * table takes several accounts (Ctrl/Shift) and has a context menu with the account actions.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiError } from '../../../shared/result.ts';
 import {
   type AccountFind,
@@ -71,6 +71,7 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
   const [properties, setProperties] = useState<AccountRecord | null>(null);
   const [dialog, setDialog] = useState<'find' | 'columns' | null>(null);
   const [shown, setShown] = useState(() => loadNames('accountColumns', DEFAULT_SHOWN, COLUMN_KEYS));
+  const [widthsReset, setWidthsReset] = useState(0);
   const tree = usePaneSize(TREE);
   const details = usePaneSize(DETAILS);
 
@@ -82,6 +83,18 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
       } else setOverviewError(r.error);
     });
   }, []);
+
+  // The selected OU was deleted (here or by another process): its nearest remaining parent is selected instead.
+  const shownBefore = useRef<UsersOverview | null>(null);
+  useEffect(() => {
+    const before = shownBefore.current;
+    shownBefore.current = overview;
+    if (!overview || ouId === null || overview.ous.some((o) => o.id === ouId)) return;
+    const byId = new Map(before?.ous.map((o) => [o.id, o]));
+    let up = byId.get(ouId)?.parentId ?? null;
+    while (up !== null && !overview.ous.some((o) => o.id === up)) up = byId.get(up)?.parentId ?? null;
+    setOuId(up);
+  }, [overview]);
 
   useEffect(() => {
     loadOverview();
@@ -224,6 +237,8 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
               setAccountMenu(at);
             }}
             layoutKey="accounts"
+            widthsReset={widthsReset}
+            rowClass={(a) => (a.enabled ? '' : 'disabled-account')}
             onKey={(e) => {
               const what = e.key === 'Delete' ? 'delete' : e.key === 'Enter' && e.altKey ? 'properties' : null;
               if (what) setCommand((c) => ({ what, seq: (c?.seq ?? 0) + 1 }));
@@ -272,9 +287,10 @@ export function UsersView({ onStatus }: { onStatus: (text: string) => void }) {
           <ColumnsDialog
             shown={shown}
             onCancel={() => setDialog(null)}
-            onApply={(next) => {
+            onApply={(next, restored) => {
               setShown(next);
               saveNames('accountColumns', next);
+              if (restored) setWidthsReset((n) => n + 1);
               setDialog(null);
             }}
           />

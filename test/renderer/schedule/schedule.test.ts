@@ -111,6 +111,10 @@ describe.runIf(realPartsAvailable())('the synchronization schedule in the consol
     const dialog = await openDialog();
     await expect.poll(() => dialog.getByText(/No sync service has checked in: install one/).count(), SEEN).toBe(1);
     await dialog.getByRole('button', { name: 'Run now' }).click();
+    // Run now is unavailable while it runs: focus moves on to the default button, not off the dialog.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.closest('[role="dialog"]') !== null))
+      .toBe(true);
     await expect.poll(() => dialog.getByText(/^Synchronized: 3 created\.$/).count(), { timeout: 30_000 }).toBe(1);
     const runs = dialog.getByRole('table', { name: 'Latest sync runs' });
     await expect.poll(() => runs.getByRole('row').nth(1).textContent(), SEEN).toMatch(/console\s*succeeded: 3 created/);

@@ -301,4 +301,37 @@ describe.runIf(realPartsAvailable())('account actions in the users view', () => 
     expect(await properties.getByRole('textbox').count()).toBe(0);
     await properties.getByRole('button', { name: 'OK' }).click();
   });
+
+  it('greys disabled accounts and Rename… of OUs holding AD accounts; a deleted OU yields to its parent', async () => {
+    // bob (AD, disabled) into an OU of its own.
+    sql(file, "INSERT INTO ous (parent_id, name, name_key, created_at) VALUES (NULL, 'From AD', 'from ad', 't')");
+    sql(file, "UPDATE accounts SET ou_id = (SELECT id FROM ous WHERE name = 'From AD') WHERE logon = 'bob'");
+    await page.reload();
+    const colour = (logon: string) => row(logon).evaluate((el) => getComputedStyle(el).color);
+    expect(await colour('bob')).not.toBe(await colour('frontdesk'));
+    const tree = page.getByRole('tree', { name: 'Server organizational units' });
+    const label = (name: string | RegExp) => tree.getByRole('treeitem', { name }).locator('.tree-label');
+    await label('From AD (1)').click({ button: 'right' });
+    const menu = page.getByRole('menu', { name: 'OU actions' });
+    const rename = menu.getByRole('menuitem', { name: /Rename…/ });
+    expect(await rename.getAttribute('aria-disabled')).toBe('true');
+    expect(await rename.getAttribute('title')).toMatch(/^It holds 1 account from Active Directory: the next sync/);
+    expect(await rename.textContent()).toMatch(/F2$/); // shortcut keys are shown
+    await page.keyboard.press('Escape');
+    await label('From AD (1)').press('F2');
+    const refused = page.getByRole('alertdialog', { name: 'Rename OU' });
+    await expect.poll(() => refused.textContent()).toMatch(/It holds 1 account from Active Directory/);
+    await refused.getByRole('button', { name: 'OK' }).click();
+    // A deleted selected OU: its parent is selected, not an empty view of a vanished OU.
+    await label(/^All organizational units/).click({ button: 'right' });
+    await menu.getByRole('menuitem', { name: 'New OU…' }).click();
+    await page.getByRole('dialog', { name: 'New OU' }).getByLabel('OU path').fill('Temporary/Inner');
+    await page.keyboard.press('Enter');
+    await label('Inner (0)').click();
+    await expect.poll(() => page.getByText(/^0 accounts in Inner/).count()).toBe(1);
+    await label('Inner (0)').press('Delete');
+    await page.getByRole('alertdialog', { name: 'Delete OU' }).getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => page.getByText(/^0 accounts in Temporary/).count()).toBe(1);
+    expect(await tree.getByRole('treeitem', { name: 'Temporary (0)' }).getAttribute('aria-selected')).toBe('true');
+  });
 });

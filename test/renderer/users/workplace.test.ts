@@ -117,7 +117,10 @@ describe.runIf(realPartsAvailable())('the users view as a workplace', () => {
           ),
         ),
         statusBottom: document.querySelector('.statusbar')!.getBoundingClientRect().bottom,
+        statusHeight: document.querySelector('.statusbar')!.getBoundingClientRect().height,
       }));
+      // The status bar is one line (about 20 px), whatever the width: cut-off panes end in "…".
+      expect(layout.statusHeight).toBeLessThan(26);
       expect(layout.scrollWidth).toBeLessThanOrEqual(width);
       expect(layout.scrollHeight).toBeLessThanOrEqual(height);
       expect(layout.rightmost).toBeLessThanOrEqual(width);
@@ -129,7 +132,10 @@ describe.runIf(realPartsAvailable())('the users view as a workplace', () => {
         ['Synchronization schedule…', 'Synchronization schedule'],
       ]) {
         await page.getByRole('menuitem', { name: 'Tools' }).click();
-        await page.getByRole('menuitem', { name: item }).click();
+        // Menu items stay on one line.
+        const entry = page.getByRole('menuitem', { name: item });
+        expect((await entry.boundingBox())!.height).toBeLessThan(30);
+        await entry.click();
         const dialog = page.getByRole('dialog', { name: title });
         await dialog.getByRole('button', { name: 'Cancel' }).waitFor();
         const box = (await dialog.boundingBox())!;
@@ -347,6 +353,17 @@ describe.runIf(realPartsAvailable())('the users view as a workplace', () => {
     ).toBe(1);
     await reopen();
     expect((await headings()).map((h) => h.replace(/ [▲▼]$/, ''))).toEqual(wanted);
+    // Restore defaults: the default columns at their default widths (a dragged width is forgotten too).
+    const logonHeading = accounts().getByRole('columnheader').first();
+    const before = (await logonHeading.boundingBox())!.width;
+    await page.evaluate(() => localStorage.setItem('adconsole.layout.columns.accounts', '{"logon":300}'));
+    await reopen();
+    await expect.poll(async () => Math.round((await logonHeading.boundingBox())!.width)).toBe(300);
+    await page.getByRole('button', { name: 'Add/Remove Columns…' }).click();
+    await dialog.getByRole('button', { name: 'Restore defaults' }).click();
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await expect.poll(async () => (await logonHeading.boundingBox())!.width).toBe(before);
+    expect(await page.evaluate(() => localStorage.getItem('adconsole.layout.columns.accounts'))).toBe('{}');
     await page.evaluate(() => localStorage.clear());
     await reopen();
   });
@@ -371,6 +388,30 @@ describe.runIf(realPartsAvailable())('the users view as a workplace', () => {
     await page.keyboard.press('F1'); // no dialog in front: the main window's topic
     await expect.poll(() => help.getByRole('article').getAttribute('aria-label')).toBe('The users window');
     await page.keyboard.press('Escape');
+  });
+
+  it('gives focus back to the accounts after dialogs opened from the menu bar and from context menus', async () => {
+    const focused = () =>
+      page.evaluate(() => {
+        const a = document.activeElement as HTMLElement | null;
+        return a === document.body ? 'the page' : (a?.getAttribute('aria-label') ?? a?.textContent ?? '');
+      });
+    await page.getByLabel('Search accounts').fill('loc0');
+    await row('loc01').click();
+    expect(await focused()).toBe('Accounts rows');
+    await page.getByRole('menuitem', { name: 'Tools' }).click();
+    await page.getByRole('menuitem', { name: 'Active Directory (LDAP) integration…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(focused).toBe('Accounts rows');
+    await row('loc01').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Properties' }).click();
+    await page.keyboard.press('Escape');
+    await expect.poll(focused).toBe('Accounts rows');
+    await page.keyboard.press('Shift+F10');
+    await page.getByRole('menuitem', { name: 'Set password…' }).click();
+    await page.keyboard.press('Escape');
+    await expect.poll(focused).toBe('Accounts rows');
+    await page.getByLabel('Search accounts').fill('');
   });
 
   it('moves a dialog by its title bar and keeps it within the window', async () => {
