@@ -79,7 +79,19 @@ export function parseAdsPath(input: string): AdsPathParse {
     }
   }
   // The DN is the tail of what was typed: report positions in the whole field.
-  const dn = parseDn(rest, input.length - input.trimStart().length + text.length - rest.length);
+  const offset = input.length - input.trimStart().length + text.length - rest.length;
+  // ADSI reads an unescaped "/" as the separator between server and DN: one inside the DN must be "\/".
+  const separator = /(?<!\\)(?:\\\\)*\//.exec(rest);
+  if (separator) {
+    const at = separator.index + separator[0].length - 1;
+    return {
+      ok: false,
+      error:
+        `The "/" at character ${offset + at + 1} is read as a separator: inside a distinguished name write it ` +
+        `as "\\/" (${rest.replace(/(?<!\\)((?:\\\\)*)\//g, '$1\\/')}).`,
+    };
+  }
+  const dn = parseDn(rest, offset);
   if (!dn.ok) return { ok: false, error: dn.error };
   return {
     ok: true,

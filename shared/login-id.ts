@@ -10,7 +10,8 @@ export type LoginForm =
 
 export type LoginParse = { ok: true; form: LoginForm } | { ok: false; error: string };
 
-const NETBIOS = /^[^\\/:*?"<>|.\s][^\\/:*?"<>|]{0,14}$/;
+/** NetBIOS domain names (MS-SRVS): 1–15 characters, none of \ / : * ? " < > | [ ] ; + = , and no leading "." or space. */
+const NETBIOS = /^[^\\/:*?"<>|[\];+=,.\s][^\\/:*?"<>|[\];+=,]{0,14}$/;
 // sAMAccountName may not contain these characters (AD's own rule).
 const SAM_FORBIDDEN = /["/\\[\]:;|=,+*?<>@]/;
 const UPN_DOMAIN = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/;
@@ -33,7 +34,9 @@ export function parseLoginId(input: string): LoginParse {
     if (!NETBIOS.test(domain))
       return {
         ok: false,
-        error: `"${domain}" is not a valid NetBIOS domain name (1–15 characters) before the backslash.`,
+        error:
+          `"${domain}" is not a valid NetBIOS domain name before the backslash: 1–15 characters, none of ` +
+          '\\ / : * ? " < > | [ ] ; + = , and not starting with a dot or a space.',
       };
     if (user === '' || SAM_FORBIDDEN.test(user))
       return { ok: false, error: `"${user}" is not a valid user name after the backslash.` };

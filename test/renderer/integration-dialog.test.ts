@@ -134,6 +134,11 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
       'The character " at position 12 must be escaped as \\".',
     );
     await page.screenshot({ path: screenshotPath('03-advanced-invalid-path') });
+    await path.fill('LDAP://cn=foo/bar,DC=domain');
+    await expect(advanced.getByRole('alert').textContent()).resolves.toBe(
+      'The "/" at character 14 is read as a separator: inside a distinguished name write it as "\\/" ' +
+        '(cn=foo\\/bar,DC=domain).',
+    );
     await path.fill('OU=sales,DC=domain');
     await expect(advanced.getByRole('alert').textContent()).resolves.toMatch(/must start with LDAP:\/\//);
     await advanced.getByRole('button', { name: 'OK', exact: true }).click();

@@ -92,3 +92,21 @@ describe('hostError', () => {
     expect(hostError('-bad')).not.toBeNull();
   });
 });
+
+describe('parseAdsPath and "/" inside the DN', () => {
+  it('refuses an unescaped "/" in the DN part (ADSI reads it as a separator), naming where and the escaped form', () => {
+    expect(parseAdsPath('LDAP://cn=foo/bar,dc=corp,dc=test')).toEqual({
+      ok: false,
+      error:
+        'The "/" at character 14 is read as a separator: inside a distinguished name write it as "\\/" ' +
+        '(cn=foo\\/bar,dc=corp,dc=test).',
+    });
+    expect(parseAdsPath('LDAP://dc1:636/OU=a/b/c,DC=corp')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^The "\/" at character 20 .*\(OU=a\\\/b\\\/c,DC=corp\)\.$/),
+    });
+    // An escaped backslash before it does not escape the slash.
+    expect(parseAdsPath('LDAP://OU=a\\\\/b,DC=corp')).toMatchObject({ ok: false });
+    expect(parseAdsPath('LDAP://cn=foo\\/bar,dc=corp')).toMatchObject({ ok: true, dn: 'cn=foo/bar,dc=corp' });
+  });
+});

@@ -18,6 +18,12 @@ describe('parseLoginId', () => {
     ['', /Type a login ID/],
     ['svc', /incomplete/],
     ['TOO-LONG-NETBIOS-NAME\\svc', /NetBIOS/],
+    // The characters MS-SRVS forbids in a NetBIOS name.
+    ...['[', ']', ';', '+', ',', '<', '>', '|', '*', '?', ':', '"'].map((c): [string, RegExp] => [
+      `CO${c}RP\\svc`,
+      /not a valid NetBIOS domain name .*\[ \] ; \+ = ,/,
+    ]),
+    ['.CORP\\svc', /not starting with a dot/],
     ['CORP\\', /not a valid user name/],
     ['CORP\\a*b', /not a valid user name/],
     ['svc@bad domain', /not a valid domain/],
