@@ -94,7 +94,7 @@ describe('hostError', () => {
 });
 
 describe('parseAdsPath and "/" inside the DN', () => {
-  it('refuses an unescaped "/" in the DN part (ADSI reads it as a separator), naming where and the escaped form', () => {
+  it('refuses an unescaped "/" in the DN (ADSI reads it as a separator), naming where and the escaped form', () => {
     expect(parseAdsPath('LDAP://cn=foo/bar,dc=corp,dc=test')).toEqual({
       ok: false,
       error:

@@ -62,7 +62,8 @@ describe('logon.log', () => {
     const script = `
       import { LogonLog } from ${JSON.stringify(path.resolve('electron/core/extauth/logon-log.ts'))};
       const log = new LogonLog(process.argv[1], { maxBytes: 4000 });
-      for (let i = 0; i < 60; i++) log.write({ op: 'auth', user: 'p' + process.argv[2], server: 's', ok: true, reason: 'line ' + i, ms: 1 });
+      const user = 'p' + process.argv[2];
+      for (let i = 0; i < 60; i++) log.write({ op: 'auth', user, server: 's', ok: true, reason: 'line ' + i, ms: 1 });
     `;
     await Promise.all(
       [1, 2, 3, 4].map(
