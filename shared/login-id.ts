@@ -10,7 +10,7 @@ export type LoginForm =
 
 export type LoginParse = { ok: true; form: LoginForm } | { ok: false; error: string };
 
-/** NetBIOS domain names (MS-SRVS): 1–15 characters, none of \ / : * ? " < > | [ ] ; + = , nor a leading "." or space. */
+/** NetBIOS domain names (MS-SRVS): 1–15 characters, none of \ / : * ? " < > | [ ] ; + = , not led by "." or space. */
 const NETBIOS = /^[^\\/:*?"<>|[\];+=,.\s][^\\/:*?"<>|[\];+=,]{0,14}$/;
 // sAMAccountName may not contain these characters (AD's own rule).
 const SAM_FORBIDDEN = /["/\\[\]:;|=,+*?<>@]/;
