@@ -3,8 +3,8 @@
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
   console.error(
-    `bcscmd needs Node.js 22.18 or later (this is ${process.version}). Run it as "npx bcscmd" inside the ` +
-      `project, which uses the Node 24 that npm installed.`,
+    `bcscmd needs Node.js 22.18 or later (this is ${process.version}). Run bin/bcscmd (beside this file), ` +
+      `which uses the Node.js 24 that npm installed with AD Console, or "npx bcscmd" inside the project.`,
   );
   process.exit(2);
 }
