@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openUsersDatabase, type UsersDatabase } from '../../../../electron/core/database/users-database.ts';
 import { OuTree } from '../../../../electron/core/database/ou-tree.ts';
 import { searchTextOf } from '../../../../electron/core/database/accounts.ts';
-import { addLocalAccount, editLocalAccount } from '../../../../electron/core/accounts/local-accounts.ts';
+import { addLocalAccount, editLocalAccount, setLocalEnabled } from '../../../../electron/core/accounts/local-accounts.ts';
 import {
   accountsPage,
   type AccountsView,
@@ -104,12 +104,21 @@ describe('the users view over a real database', () => {
     const o = usersOverview(database.db, 'users.sqlite');
     const byName = Object.fromEntries(o.ous.map((ou) => [ou.name, [ou.own, ou.total]]));
     expect(byName).toEqual({ _Default: [1, 1], Staff: [2, 4], Sales: [2, 2] });
+    expect(Object.fromEntries(o.ous.map((ou) => [ou.name, ou.fromAd]))).toEqual({ _Default: 0, Staff: 4, Sales: 2 });
     expect(o.totals).toEqual({ accounts: 5, enabled: 4, disabled: 1, fromAd: 4, local: 1 });
     expect(o.lastRun).toMatchObject({
       status: 'failed',
       error: 'The domain controller closed the connection.',
       startedBy: 'wizard',
     });
+  });
+
+  it("keeps the last import as the status bar's Last import when an administrator changes an account", () => {
+    const { db } = database;
+    const before = usersOverview(db, 'users.sqlite').lastRun;
+    setLocalEnabled(db, ['local.eve'], false, 'console');
+    setLocalEnabled(db, ['local.eve'], true, 'console');
+    expect(usersOverview(db, 'users.sqlite').lastRun).toEqual(before);
   });
 
   it('lists an OU with or without the OUs below it', () => {
