@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openUsersDatabase, type UsersDatabase } from '../../../../electron/core/database/users-database.ts';
 import { OuTree } from '../../../../electron/core/database/ou-tree.ts';
 import { searchTextOf } from '../../../../electron/core/database/accounts.ts';
-import { addLocalAccount, editLocalAccount, setLocalEnabled } from '../../../../electron/core/accounts/local-accounts.ts';
+import {
+  addLocalAccount,
+  editLocalAccount,
+  setLocalEnabled,
+} from '../../../../electron/core/accounts/local-accounts.ts';
 import {
   accountsPage,
   type AccountsView,
