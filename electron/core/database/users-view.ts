@@ -60,15 +60,12 @@ export function toRunSummary(r: RunRecord): RunSummary {
 export function usersOverview(db: DatabaseSync, databaseFile: string): UsersOverview {
   const rows = db
     .prepare(
-      'SELECT o.id, o.parent_id, o.name, count(a.id) AS own, ifnull(sum(a.origin = \'ad\'), 0) AS own_ad ' +
+      "SELECT o.id, o.parent_id, o.name, count(a.id) AS own, ifnull(sum(a.origin = 'ad'), 0) AS own_ad " +
         'FROM ous o LEFT JOIN accounts a ON a.ou_id = o.id GROUP BY o.id ORDER BY o.name_key',
     )
     .all() as { id: number; parent_id: number | null; name: string; own: number; own_ad: number }[];
   const nodes = new Map<number, OuNode>(
-    rows.map((r) => [
-      r.id,
-      { id: r.id, parentId: r.parent_id, name: r.name, own: Number(r.own), total: 0, fromAd: 0 },
-    ]),
+    rows.map((r) => [r.id, { id: r.id, parentId: r.parent_id, name: r.name, own: Number(r.own), total: 0, fromAd: 0 }]),
   );
   const ownAd = new Map(rows.map((r) => [r.id, Number(r.own_ad)]));
   for (const node of nodes.values()) {
