@@ -54,9 +54,13 @@ export const HELP_TOPICS = [
         'database logs on. Credentials: Current account binds as the identity the console runs under (Kerberos); ' +
         'Specified account binds with a login ID (DOMAIN\\user, user@domain or a DN) and its password, which is ' +
         'stored encrypted and never shown again.',
-      'Test connection checks, in order, the name lookup, the TCP connection, TLS and its certificate, the bind and ' +
-        'a search, and says which step failed, why, and what to do. Advanced settings… holds the servers, the ' +
+      'Test connection checks, in order, the name lookup, the TCP connection, TLS and its certificate, the bind, ' +
+        'a search and the password policies (the domain’s and the fine-grained ones the service account can or ' +
+        'cannot read), and says which step failed, why, and what to do. Advanced settings… holds the servers, the ' +
         'connection security, the containers and the attributes.',
+      'A password a domain controller refused is never sent again by any part of AD Console until it changes, so ' +
+        'that the service account is not locked out; OK asks before saving one Test connection saw refused, and ' +
+        'Test connection sends it once more when you ask it to.',
     ],
   },
   {
@@ -106,8 +110,12 @@ export const HELP_TOPICS = [
     paragraphs: [
       'Properties shows every field of an account, where it came from (its distinguished name and GUID in Active ' +
         'Directory), when it was last synced and last logged on, and what every run did to it.',
-      'Local accounts are created and managed here: New account…, Set password… (8 to 1 024 characters), ' +
-        'Disable / Enable, Move to OU… and Delete…. AD sync never touches them.',
+      'Local accounts are created and managed here: New account… (into the OU selected in the tree), Set ' +
+        'password… (8 to 1 024 characters), Disable / Enable, Move to OU… (pick the OU in the tree), Delete…, and ' +
+        'in Properties their names, e-mail, department, title, phone, server OU and logon name (OK, Cancel, ' +
+        'Apply). AD sync never touches them. An account from Active Directory is changed in Active Directory.',
+      'A disabled account is shown greyed, and says why: disabled in Active Directory, disabled by a sync ' +
+        'because it is no longer in the import source, or disabled by an administrator.',
     ],
   },
   {
@@ -116,7 +124,7 @@ export const HELP_TOPICS = [
     paragraphs: [
       'Find narrows the users view to the accounts that match every field you fill in: logon name, name, e-mail, ' +
         'department, OU, origin (Active Directory or local) and whether they are enabled. Text matches anywhere in ' +
-        'the field, ignoring case. Clear all resets the view.',
+        'the field, ignoring case and accents ("aberg" finds Åberg). Clear all resets the view.',
     ],
   },
   {

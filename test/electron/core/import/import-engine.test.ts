@@ -134,6 +134,7 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
       updated: 0,
       disabled: 0,
       enabled: 0,
+      deleted: 0,
       unchanged: staffInAd.size,
       skipped: 0,
       conflicts: 0,
