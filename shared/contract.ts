@@ -359,6 +359,23 @@ export const operations = {
   'ous.delete': op<z.ZodType<{ path: string }>, Record<string, never>>(
     z.object({ path: z.string().max(4096) }).strict(),
   ),
+  /** OU permissions: which server OUs an OU's users see in the IM network (two-way). */
+  'ous.permissions': op<z.ZodType<{ path: string }>, OuPermissionsView>(
+    z.object({ path: z.string().max(4096) }).strict(),
+  ),
+  /** Sets them to exactly the OUs given (the tree's ticks), or every OU. */
+  'ous.setPermissions': op<z.ZodType<{ path: string; sees: string[] | '*' }>, OuPermissionsView>(
+    z
+      .object({
+        path: z.string().max(4096),
+        sees: z.union([z.literal('*'), z.array(z.string().max(4096)).max(100_000)]),
+      })
+      .strict(),
+  ),
+  /** Contact list…: what the account's IM client receives. */
+  'accounts.contacts': op<z.ZodType<{ logon: string }>, ContactList>(
+    z.object({ logon: z.string().min(1).max(1024) }).strict(),
+  ),
   /** Deletes local accounts (all or none). */
   'accounts.delete': op<z.ZodType<{ logons: string[] }>, Record<string, never>>(z.object({ logons }).strict()),
   /** Tools → Synchronization schedule… and the status bar. */
@@ -387,6 +404,20 @@ export interface AccountEditInput {
   /** An existing server OU path ('' = _Default). */
   ou?: string;
   rename?: string;
+}
+
+export interface OuPermissionsView {
+  ou: string;
+  /** It sees every OU (and every OU sees it). */
+  everyOu: boolean;
+  /** The OUs it sees, by path, itself included. */
+  sees: string[];
+}
+
+export interface ContactList {
+  logon: string;
+  /** Each server OU the account sees, under the label its IM client shows, with the members in it. */
+  groups: { label: string; members: { logon: string; displayName: string }[] }[];
 }
 
 export interface NewAccountInput {

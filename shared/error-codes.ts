@@ -115,6 +115,7 @@ export const ERROR_CODES = {
   'account-exists': 'an account with that logon name is already in the users database',
   'no-such-account': 'no account with that logon name is in the users database',
   'nothing-to-change': 'the account already has the values given: nothing was written',
+  'not-in-im-network': 'the account has no contact list (disabled, or a logon name IM addresses refuse)',
   'not-local-account': 'the account comes from Active Directory, where it is managed',
   'invalid-logon': 'the logon name is not one an account can have',
   'invalid-password': 'the new password is refused (too short, too long, or a control character)',

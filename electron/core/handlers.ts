@@ -12,6 +12,8 @@ import {
   setLocalPassword,
 } from './accounts/local-accounts.ts';
 import { addServerOu, deleteServerOu, renameServerOu } from './accounts/server-ous.ts';
+import { ouPermissions, setOuPermissions } from './accounts/ou-permissions.ts';
+import { contactListOf } from './publish/directory-groups.ts';
 import fs from 'node:fs';
 import type { z } from 'zod';
 import {
@@ -267,6 +269,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         deps.database.use((db) => deleteServerOu(db, path, 'console'));
         return {};
       }),
+    'ous.permissions': async ({ path }) => deps.database.use((db) => ouPermissions(db, path)),
+    'ous.setPermissions': async ({ path, sees }) =>
+      changed(() => deps.database.use((db) => setOuPermissions(db, path, sees, 'console', { below: false }))),
+    'accounts.contacts': async ({ logon }) => deps.database.use((db) => contactListOf(db, logon)),
     'accounts.delete': async ({ logons }) =>
       changed(() => {
         deps.database.use((db) => deleteLocalAccounts(db, logons, 'console'));

@@ -12,10 +12,10 @@ import {
   setLocalPassword,
 } from '../accounts/local-accounts.ts';
 import { addServerOu, deleteServerOu, renameServerOu } from '../accounts/server-ous.ts';
-import { openUsersDatabase } from '../database/users-database.ts';
 import { Failure } from '../failure.ts';
 import type { CliRequest } from './arguments.ts';
 import type { CliIo } from './cli-io.ts';
+import { onUsersDatabase } from './database-command.ts';
 import { EXIT } from './exit-codes.ts';
 
 /** The first line of the password file, or of stdin (piped: `printf '%s\n' "$pw" | bcscmd /SETPASSWORD:x`). */
@@ -47,16 +47,7 @@ async function newPassword(request: CliRequest, io: CliIo): Promise<string> {
 
 export async function runAccountCommand(request: CliRequest, databaseFile: string, io: CliIo): Promise<number> {
   const { action, logon } = request.account!;
-  let opened;
-  try {
-    opened = openUsersDatabase(databaseFile);
-  } catch (err) {
-    if (!(err instanceof Failure)) throw err;
-    io.err(`${err.message}\n${err.hint}\n`);
-    return EXIT.failed;
-  }
-  try {
-    const { db } = opened;
+  return onUsersDatabase(databaseFile, io, request.json, async (db) => {
     let said: string;
     if (action === 'add') {
       const made = addLocalAccount(
@@ -107,16 +98,5 @@ export async function runAccountCommand(request: CliRequest, databaseFile: strin
     if (request.json) io.out(`${JSON.stringify({ ok: true, action, logon })}\n`);
     else io.out(`${said}\n`);
     return EXIT.ok;
-  } catch (err) {
-    if (!(err instanceof Failure)) throw err;
-    const nothing = err.nothingChanged ? ' Nothing was changed.' : '';
-    if (request.json)
-      io.out(`${JSON.stringify({ ok: false, errors: [{ code: err.code, message: err.message, hint: err.hint }] })}\n`);
-    io.err(`${err.message}${nothing}\n${err.hint}\n`);
-    return err.code === 'invalid-logon' || err.code === 'invalid-password' || err.code === 'invalid-input'
-      ? EXIT.usage
-      : EXIT.failed;
-  } finally {
-    opened.close();
-  }
+  });
 }

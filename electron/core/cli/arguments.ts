@@ -28,6 +28,11 @@ export interface CliRequest {
   csv: boolean;
   /** /LOOKUP:<name>: on-the-fly import of one logon name. */
   lookup: string | null;
+  /** /OUPERMISSIONS:<server OU> [/SEES:<ou>;<ou>… | /SEES:*]: which OUs it sees in the IM network. */
+  ouPermissions: string | null;
+  sees: string[] | '*' | null;
+  /** /CONTACTS:<logon>: the contact list that account's IM client receives. */
+  contacts: string | null;
   /** /EXTAUTH: ejabberd's external authentication program. */
   extauth: boolean;
   /** /SERVICE: the scheduled sync, until stopped. */
@@ -136,7 +141,10 @@ type Valued =
   | 'wait'
   | 'runas'
   | 'field'
-  | 'rename';
+  | 'rename'
+  | 'oupermissions'
+  | 'sees'
+  | 'contacts';
 /** /SETUSER's switches for the person fields besides /NAME (display name) and /EMAIL. */
 const FIELD_SWITCHES: Record<string, EditableField> = {
   firstname: 'firstName',
@@ -151,6 +159,9 @@ const VALUED: Record<string, Valued> = {
   setuser: 'account',
   ...Object.fromEntries(Object.keys(FIELD_SWITCHES).map((k) => [k, 'field' as const])),
   rename: 'rename',
+  oupermissions: 'oupermissions',
+  sees: 'sees',
+  contacts: 'contacts',
   setpassword: 'account',
   disable: 'account',
   enable: 'account',
@@ -189,6 +200,9 @@ const EXAMPLES = {
   runas: '/RUNAS:adconsole',
   field: '/DEPARTMENT:Sales',
   rename: '/RENAME:frontdesk',
+  oupermissions: '/OUPERMISSIONS:Staff/Sales',
+  sees: '/SEES:Staff/Sales;HR (or /SEES:* for every OU)',
+  contacts: '/CONTACTS:jsmith',
 };
 /** /WAIT's ceiling: a day. */
 const MAX_WAIT_SECONDS = 86_400;
@@ -216,6 +230,9 @@ export function parseCliArguments(argv: string[]): CliRequest {
     report: null,
     csv: false,
     lookup: null,
+    ouPermissions: null,
+    sees: null,
+    contacts: null,
     extauth: false,
     service: false,
     status: false,
@@ -253,6 +270,16 @@ export function parseCliArguments(argv: string[]): CliRequest {
       throw new UsageError(`/${name.toUpperCase()} needs a value, e.g. ${EXAMPLES[valued]}.`);
     if (valued === 'data') request.dataDir = value;
     else if (valued === 'lookup') request.lookup = value;
+    else if (valued === 'oupermissions') request.ouPermissions = value;
+    else if (valued === 'contacts') request.contacts = value;
+    else if (valued === 'sees')
+      request.sees =
+        value.trim() === '*'
+          ? '*'
+          : value
+              .split(';')
+              .map((p) => p.trim())
+              .filter(Boolean);
     else if (valued === 'runas') {
       if (/[\s"'\\/:]/.test(value.trim()) && !/^[^\s"']+\\[^\s"'\\]+$/.test(value.trim()))
         throw new UsageError(`/RUNAS takes an account name such as adconsole or CORP\\svc-im, not "${value}".`);
@@ -309,6 +336,8 @@ export function parseCliArguments(argv: string[]): CliRequest {
       '/SETUSER needs something to change: /NAME, /FIRSTNAME, /MIDDLENAME, /LASTNAME, /EMAIL, /DEPARTMENT, /TITLE, ' +
         '/PHONE, /OU or /RENAME.',
     );
+  if (request.sees !== null && request.ouPermissions === null)
+    throw new UsageError('/SEES works with /OUPERMISSIONS:<server OU>, e.g. /OUPERMISSIONS:Staff /SEES:Staff;HR.');
   // With /ADDUSER, /MOVE and /SETUSER, /OU is where on the server the account goes; with /LDAP, a directory OU.
   const action = request.account?.action;
   if (action === 'add' || action === 'move' || action === 'edit') {
@@ -442,6 +471,11 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
   /ADDOU:<path> /RENAMEOU:<path> /NAME:<new name> /DELETEOU:<path>
                         Create a server OU (and missing parents), rename one (not one that holds AD
                         accounts: sync places those), delete an empty one. _Default stays.
+  /OUPERMISSIONS:<ou>   Which server OUs the users of this server OU see (and message) in the IM network.
+                        With /SEES:<ou>;<ou>… it sees those OUs (each with the OUs below it), /SEES:* every
+                        OU. Two-way: the OUs it sees see it. Unknown OUs are refused; nothing changes then.
+  /CONTACTS:<logon>     The contact list that account's IM client receives: groups (server OUs) with their
+                        members' logon and display names, from the users database.
   /USERS                List the accounts in the users database.
   /HISTORY              List past import runs.
   /REPORT:<run>         Every action of one run (with /CSV as CSV).

@@ -16,6 +16,7 @@ import { EXIT } from './exit-codes.ts';
 import { runDatabaseCommand, runLdap } from './import-commands.ts';
 import { runLookup } from './lookup-command.ts';
 import { runAccountCommand } from './account-commands.ts';
+import { runDirectoryCommand } from './directory-commands.ts';
 import { runExtauth } from './extauth-command.ts';
 import { runInstallService, runScheduleRequest, runService, runStatus } from './schedule-commands.ts';
 
@@ -97,6 +98,8 @@ export async function runBcscmd(
       !request.test &&
       !request.ldap &&
       request.lookup === null &&
+      request.ouPermissions === null &&
+      request.contacts === null &&
       !databaseCommand &&
       request.sets.length === 0)
   ) {
@@ -105,6 +108,8 @@ export async function runBcscmd(
   }
   const dataDir = request.dataDir ?? defaultDataDir(env);
   if (request.account) return runAccountCommand(request, databaseFile(dataDir), io);
+  if (request.ouPermissions !== null || request.contacts !== null)
+    return runDirectoryCommand(request, databaseFile(dataDir), io);
   const logLines: string[] = [];
   let file;
   try {

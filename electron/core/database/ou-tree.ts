@@ -61,9 +61,21 @@ export class OuTree {
       let id: number | undefined = this.byParentAndName.get(`${parent ?? 0}/${nameKey(name)}`);
       if (id === undefined) {
         const inserted: { lastInsertRowid: number | bigint } = this.db
-          .prepare('INSERT INTO ous (parent_id, name, name_key, created_at) VALUES (?, ?, ?, ?)')
-          .run(parent, name, nameKey(name), now);
+          .prepare(
+            'INSERT INTO ous (parent_id, name, name_key, created_at, sees_all) VALUES (?, ?, ?, ?, ' +
+              'coalesce((SELECT sees_all FROM ous WHERE id = ?), 1))',
+          )
+          .run(parent, name, nameKey(name), now, parent);
         id = Number(inserted.lastInsertRowid);
+        // A new OU sees what its parent sees, and its parent (a new top-level OU sees every OU).
+        if (parent !== null)
+          this.db
+            .prepare(
+              'INSERT INTO ou_visibility (a, b) SELECT min(?1, o), max(?1, o) FROM (' +
+                'SELECT ?2 AS o UNION SELECT CASE WHEN a = ?2 THEN b ELSE a END FROM ou_visibility ' +
+                'WHERE a = ?2 OR b = ?2) WHERE o != ?1 ON CONFLICT DO NOTHING',
+            )
+            .run(id, parent);
         this.remember({ id, parent_id: parent, name });
       }
       parent = id;

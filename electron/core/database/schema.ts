@@ -362,6 +362,19 @@ export const MIGRATIONS: readonly Migration[] = [
         row.id!,
       );
   },
+  // 10: which server OUs see which in the IM network (their users' contact lists). Two-way: an OU that sees
+  // every OU (sees_all, the default) is seen by every OU; the others see the OUs paired with them
+  // (ou_visibility, one row per pair, the smaller id first) and those that see all. An OU always sees itself.
+  `
+  ALTER TABLE ous ADD COLUMN sees_all INTEGER NOT NULL DEFAULT 1 CHECK (sees_all IN (0, 1));
+  CREATE TABLE ou_visibility (
+    a INTEGER NOT NULL REFERENCES ous(id) ON DELETE CASCADE,
+    b INTEGER NOT NULL REFERENCES ous(id) ON DELETE CASCADE,
+    PRIMARY KEY (a, b),
+    CHECK (a < b)
+  ) WITHOUT ROWID;
+  CREATE INDEX ou_visibility_by_b ON ou_visibility(b);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

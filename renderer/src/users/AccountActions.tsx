@@ -13,6 +13,7 @@ import { ConfirmBox } from '../controls/ConfirmBox.tsx';
 import { ContextMenu, type ContextItem } from '../controls/ContextMenu.tsx';
 import { Dialog, OkCancel } from '../controls/Dialog.tsx';
 import { ErrorText } from '../controls/ErrorText.tsx';
+import { ContactListDialog } from './ContactListDialog.tsx';
 import { OuPicker } from './OuPicker.tsx';
 
 type Open = 'new' | 'password' | 'move' | 'delete' | null;
@@ -193,6 +194,7 @@ export function AccountActions({
   command: AccountCommand | null;
 }) {
   const [open, setOpen] = useState<Open>(null);
+  const [contactsOf, setContactsOf] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const why = whyNot(accounts);
   const chosen = why ? [] : (accounts as AccountRecord[]);
@@ -210,6 +212,12 @@ export function AccountActions({
       shortcut: 'Alt+Enter',
       unavailable: one ? undefined : accounts.length === 0 ? 'Select an account first.' : 'Select one account.',
       onSelect: () => one && onProperties(one),
+    },
+    {
+      key: 'contacts',
+      label: '&Contact list…',
+      unavailable: one ? undefined : accounts.length === 0 ? 'Select an account first.' : 'Select one account.',
+      onSelect: () => one && setContactsOf(one.logon),
     },
     { key: 'new', label: '&New account…', onSelect: () => setOpen('new') },
     {
@@ -252,7 +260,7 @@ export function AccountActions({
   return (
     <div className="row toolbar account-actions" role="toolbar" aria-label="Account actions">
       {items
-        .filter((item) => item.key !== 'properties')
+        .filter((item) => item.key !== 'properties' && item.key !== 'contacts')
         .map((item) => (
           <button
             key={item.key}
@@ -272,6 +280,8 @@ export function AccountActions({
       )}
       <ErrorText error={error} />
       {menuAt && <ContextMenu label="Account" items={items} at={menuAt} onClose={onMenuClose} />}
+      {/* Kept by logon: the selection may be read again (a refresh) while the dialog is open. */}
+      {contactsOf && <ContactListDialog logon={contactsOf} onClose={() => setContactsOf(null)} />}
       {open === 'new' && <NewAccountDialog ou={currentOu} onDone={() => setOpen(null)} onCreated={onCreated} />}
       {open === 'password' && one && <SetPasswordDialog logon={one.logon} onDone={() => setOpen(null)} />}
       {open === 'move' && chosen.length > 0 && (

@@ -11,6 +11,7 @@ import { ContextMenu } from '../controls/ContextMenu.tsx';
 import { MessageBox } from '../controls/MessageBox.tsx';
 import { PromptDialog } from '../controls/PromptDialog.tsx';
 import { ouPathOf } from './ou-path.ts';
+import { OuPermissionsDialog } from './OuPermissionsDialog.tsx';
 
 const DEFAULT_OU_ID = 1;
 
@@ -23,7 +24,9 @@ export interface OuMenuRequest {
 }
 
 export function OuActions({ ous, menu, onClose }: { ous: OuNode[]; menu: OuMenuRequest | null; onClose: () => void }) {
-  const [open, setOpen] = useState<{ kind: 'new' | 'rename' | 'delete'; id: number | null } | null>(null);
+  const [open, setOpen] = useState<{ kind: 'new' | 'rename' | 'delete' | 'permissions'; id: number | null } | null>(
+    null,
+  );
   const [error, setError] = useState<ApiError | null>(null);
   const node = (id: number | null) => (id === null ? undefined : ous.find((o) => o.id === id));
   const refusal = async <T,>(result: Promise<{ ok: true; value: T } | { ok: false; error: ApiError }>) => {
@@ -79,6 +82,11 @@ export function OuActions({ ous, menu, onClose }: { ous: OuNode[]; menu: OuMenuR
               unavailable: unavailable(menu.id, 'deleted'),
               onSelect: () => setOpen({ kind: 'delete', id: menu.id }),
             },
+            {
+              label: '&Permissions…',
+              unavailable: menu.id === null ? 'Choose an OU in the tree first.' : undefined,
+              onSelect: () => setOpen({ kind: 'permissions', id: menu.id }),
+            },
           ]}
         />
       )}
@@ -100,6 +108,9 @@ export function OuActions({ ous, menu, onClose }: { ous: OuNode[]; menu: OuMenuR
           onCancel={() => setOpen(null)}
           onSubmit={(name) => refusal(api.invoke('ous.rename', { path: ouPathOf(ous, target.id), name }))}
         />
+      )}
+      {open?.kind === 'permissions' && target && (
+        <OuPermissionsDialog ous={ous} ouId={target.id} onClose={() => setOpen(null)} />
       )}
       {open?.kind === 'delete' && target && (
         <ConfirmBox

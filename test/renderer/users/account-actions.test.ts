@@ -14,6 +14,7 @@ import { testServices } from '../../support/console-services.ts';
 import { realPartsAvailable } from '../../support/real-parts.ts';
 import { tempDirFor } from '../../support/temp-dir.ts';
 import { databaseContent, sql } from '../../support/users-db.ts';
+import { addLocalAccount } from '../../../electron/core/accounts/local-accounts.ts';
 
 describe.runIf(realPartsAvailable())('account actions in the users view', () => {
   const dataDir = tempDirFor('account-actions');
@@ -333,5 +334,44 @@ describe.runIf(realPartsAvailable())('account actions in the users view', () => 
     await page.getByRole('alertdialog', { name: 'Delete OU' }).getByRole('button', { name: 'Delete' }).click();
     await expect.poll(() => page.getByText(/^0 accounts in Temporary/).count()).toBe(1);
     expect(await tree.getByRole('treeitem', { name: 'Temporary (0)' }).getAttribute('aria-selected')).toBe('true');
+  });
+
+  it("sets which OUs an OU sees with Permissions…, and shows an account's contact list", async () => {
+    const opened2 = openUsersDatabase(file);
+    for (const [logon, ou] of [
+      ['p1', 'Branch A'],
+      ['p2', 'Branch B'],
+      ['p3', 'HQ'],
+    ] as const)
+      addLocalAccount(opened2.db, { logon, ou, displayName: `Person ${logon}`, email: '' }, 'console');
+    opened2.close();
+    await page.reload();
+    const tree = page.getByRole('tree', { name: 'Server organizational units' });
+    await tree.getByRole('treeitem', { name: 'Branch A (1)' }).locator('.tree-label').click({ button: 'right' });
+    await page.getByRole('menu', { name: 'OU actions' }).getByRole('menuitem', { name: 'Permissions…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Branch A Permissions' });
+    const box = (name: string) =>
+      dialog.getByRole('group', { name: 'OUs it sees' }).getByRole('checkbox', { name, exact: true });
+    await expect.poll(() => box('Branch B').isChecked()).toBe(true); // every OU, to begin with
+    expect(await box('Branch A').isDisabled()).toBe(true);
+    expect(await dialog.textContent()).toMatch(/It works both ways: the OUs ticked also see the users of Branch A\./);
+    await box('Branch B').uncheck();
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(sql(file, "SELECT sees_all FROM ous WHERE name IN ('Branch A', 'Branch B') ORDER BY name")).toEqual([
+      { sees_all: 0 },
+      { sees_all: 0 },
+    ]);
+    await page.getByLabel('Search accounts').fill('p1');
+    await row('p1').click({ button: 'right' });
+    await page.getByRole('menu', { name: 'Account' }).getByRole('menuitem', { name: 'Contact list…' }).click();
+    const contacts = page.getByRole('dialog', { name: 'Contact list of p1' });
+    const groups = contacts.getByRole('list', { name: 'Contact list' });
+    await expect.poll(() => groups.textContent()).toMatch(/HQ \(1\)Person p3 \(p3\)/);
+    expect(await groups.textContent()).not.toMatch(/Branch B|Person p2/);
+    await page.screenshot({ path: screenshotPath('contact-list') });
+    await contacts.getByRole('button', { name: 'OK' }).click();
+    await page.getByLabel('Search accounts').fill('');
+    expect(opened.pageErrors).toEqual([]);
   });
 });

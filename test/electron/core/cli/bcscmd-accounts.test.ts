@@ -86,6 +86,39 @@ describe('bcscmd local account switches', () => {
     });
   });
 
+  it("prints and sets OU permissions with /OUPERMISSIONS /SEES, and an account's contact list with /CONTACTS", () => {
+    const dir = tempDir();
+    for (const [logon, ou] of [
+      ['anna', 'Office A'],
+      ['ben', 'Office B'],
+      ['hal', 'HR'],
+    ] as const)
+      expect(bcscmd([`/DATA:${dir}`, `/ADDUSER:${logon}`, `/OU:${ou}`, `/NAME:${logon.toUpperCase()}`]).code).toBe(0);
+    expect(bcscmd([`/DATA:${dir}`, '/OUPERMISSIONS:Office A'])).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^Office A sees every OU \(two-way: these OUs see it too\):\n {2}_Default\n {2}HR\n/),
+    });
+    const file = path.join(dir, 'users.sqlite');
+    const before = databaseContent(file);
+    expect(bcscmd([`/DATA:${dir}`, '/OUPERMISSIONS:Office A', '/SEES:HR;Nowhere'])).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/There is no OU "Nowhere" on the server\. Nothing was changed\./),
+    });
+    expect(databaseContent(file)).toBe(before);
+    expect(bcscmd([`/DATA:${dir}`, '/OUPERMISSIONS:Office A', '/SEES:HR']).out).toBe(
+      'Office A sees 2 OU(s) (two-way: these OUs see it too):\n  HR\n  Office A\n',
+    );
+    const list = JSON.parse(bcscmd([`/DATA:${dir}`, '/CONTACTS:anna', '/JSON']).out);
+    expect(list).toEqual({ logon: 'anna', groups: [{ label: 'HR', members: [{ logon: 'hal', displayName: 'HAL' }] }] });
+    expect(bcscmd([`/DATA:${dir}`, '/CONTACTS:ben']).out).toBe(
+      'Contact list of ben:\nHR (1)\n  hal                  HAL\n',
+    );
+    expect(bcscmd([`/DATA:${dir}`, '/SEES:HR'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/\/SEES works with/),
+    });
+  });
+
   it('refuses bad input with exit 2 and AD accounts with exit 1, changing nothing', () => {
     const dir = tempDir();
     expect(bcscmd([`/DATA:${dir}`, '/ADDUSER:kiosk']).code).toBe(0);

@@ -1,0 +1,126 @@
+/**
+ * OU permissions: which server OUs a server OU's users see (and may message) in the IM network, as
+ * Bopup Communication Server's OU permissions say it. The relation is two-way — XMPP presence follows the
+ * sender's contact list, so one-way visibility would show contacts offline — and stored so: an OU that sees
+ * every OU (`sees_all`, the default, also for new top-level OUs) is seen by every OU; the others see the OUs
+ * paired with them in `ou_visibility`, and those that see all. A new sub-OU sees what its parent sees.
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import type { StartedBy } from '../../../shared/import-run.ts';
+import { parseServerOuPath } from '../../../shared/server-ou-path.ts';
+import { DEFAULT_OU_ID, OuTree } from '../database/ou-tree.ts';
+import { Failure } from '../failure.ts';
+import { noSuchServerOu, recorded } from './local-accounts.ts';
+
+interface OuFlags {
+  id: number;
+  parent_id: number | null;
+  sees_all: number;
+}
+
+/** Every OU's visible OUs (itself included), from one read of the two tables. */
+export function visibleOus(db: DatabaseSync): Map<number, Set<number>> {
+  const ous = db.prepare('SELECT id, parent_id, sees_all FROM ous').all() as unknown as OuFlags[];
+  const all = ous.map((o) => Number(o.id));
+  const everyone = ous.filter((o) => o.sees_all === 1).map((o) => Number(o.id));
+  const seen = new Map<number, Set<number>>(ous.map((o) => [Number(o.id), new Set([Number(o.id), ...everyone])]));
+  for (const { a, b } of db.prepare('SELECT a, b FROM ou_visibility').all() as { a: number; b: number }[]) {
+    seen.get(Number(a))?.add(Number(b));
+    seen.get(Number(b))?.add(Number(a));
+  }
+  for (const o of ous) if (o.sees_all === 1) seen.set(Number(o.id), new Set(all));
+  return seen;
+}
+
+/** The OU's id for a path ('' or _Default: _Default), or the Failure that names the missing one. */
+function ouIdOf(tree: OuTree, path: string): number {
+  const parsed = parseServerOuPath(path);
+  if (!parsed.ok)
+    throw new Failure('invalid-input', `Server OU: ${parsed.error}`, 'Correct the OU path.', { nothingChanged: true });
+  const id = parsed.names.length === 0 ? DEFAULT_OU_ID : tree.find(parsed.names);
+  if (id === null) throw noSuchServerOu(path);
+  return id;
+}
+
+/** The OU and every OU below it (ticking an OU includes the OUs below it). */
+function withSubtrees(db: DatabaseSync, ids: Iterable<number>): Set<number> {
+  const children = new Map<number, number[]>();
+  for (const r of db.prepare('SELECT id, parent_id FROM ous').all() as { id: number; parent_id: number | null }[])
+    if (r.parent_id !== null) children.set(Number(r.parent_id), [...(children.get(Number(r.parent_id)) ?? []), r.id]);
+  const out = new Set<number>();
+  const queue = [...ids];
+  while (queue.length) {
+    const id = queue.pop()!;
+    if (out.has(id)) continue;
+    out.add(id);
+    queue.push(...(children.get(id) ?? []));
+  }
+  return out;
+}
+
+export interface OuPermissions {
+  ou: string;
+  /** It sees every OU (and every OU sees it). */
+  everyOu: boolean;
+  /** The OUs it sees, by path, itself included, in tree order. */
+  sees: string[];
+}
+
+export function ouPermissions(db: DatabaseSync, path: string): OuPermissions {
+  const tree = new OuTree(db);
+  const id = ouIdOf(tree, path);
+  const seen = visibleOus(db).get(id)!;
+  const all = db.prepare('SELECT count(*) AS n FROM ous').get() as { n: number };
+  return {
+    ou: tree.path(id),
+    everyOu: seen.size === Number(all.n),
+    sees: [...seen].map((o) => tree.path(o)).sort((x, y) => x.localeCompare(y)),
+  };
+}
+
+/**
+ * Sets which OUs `path` sees: the OUs named (`below`: each with the OUs below it), or every OU ('*'). Two-way: the OUs
+ * it no longer sees no longer see it — an OU that saw every OU keeps seeing every other one. One history
+ * entry; returns the permissions as they are now.
+ */
+export function setOuPermissions(
+  db: DatabaseSync,
+  path: string,
+  sees: string[] | '*',
+  by: StartedBy,
+  { below = true }: { below?: boolean } = {},
+): OuPermissions {
+  const tree = new OuTree(db);
+  const id = ouIdOf(tree, path);
+  const named = sees === '*' ? [] : sees.map((p) => ouIdOf(tree, p));
+  // The command line names OUs with everything below them; the console's tree sends exactly what is ticked.
+  const chosen = sees === '*' ? null : below ? withSubtrees(db, named) : new Set(named);
+  recorded(
+    db,
+    by,
+    `server OU ${tree.path(id)}: sees ${sees === '*' ? 'every OU' : sees.length ? sees.join('; ') : 'only itself'}`,
+    {},
+    () => {
+      const flags = db.prepare('SELECT id, parent_id, sees_all FROM ous').all() as unknown as OuFlags[];
+      const setAll = db.prepare('UPDATE ous SET sees_all = ? WHERE id = ?');
+      const pair = db.prepare('INSERT INTO ou_visibility (a, b) VALUES (?, ?) ON CONFLICT DO NOTHING');
+      const link = (x: number, y: number) => x !== y && pair.run(Math.min(x, y), Math.max(x, y));
+      db.prepare('DELETE FROM ou_visibility WHERE a = ? OR b = ?').run(id, id);
+      if (chosen === null || flags.every((o) => chosen.has(Number(o.id)))) {
+        setAll.run(1, id);
+        return;
+      }
+      chosen.add(id);
+      setAll.run(0, id);
+      for (const other of chosen) link(id, other);
+      // OUs that saw every OU and are not chosen: they keep seeing every other OU, not this one.
+      const leaving = flags.filter((o) => o.sees_all === 1 && !chosen.has(Number(o.id)) && Number(o.id) !== id);
+      const stillOpen = (o: OuFlags) => o.sees_all === 1 && !leaving.includes(o) && Number(o.id) !== id;
+      for (const x of leaving) {
+        setAll.run(0, x.id);
+        for (const y of flags) if (Number(y.id) !== id && !stillOpen(y)) link(Number(x.id), Number(y.id));
+      }
+    },
+  );
+  return ouPermissions(db, path);
+}

@@ -1,0 +1,39 @@
+/**
+ * A bcscmd command that works on the users database alone (local accounts, server OUs, OU permissions,
+ * contact lists): the database opened, the work done, a refusal said in words (and in /JSON), with the exit
+ * code a script can act on — 2 for input it refused, 1 for anything else.
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { openUsersDatabase } from '../database/users-database.ts';
+import { Failure } from '../failure.ts';
+import type { CliIo } from './cli-io.ts';
+import { EXIT } from './exit-codes.ts';
+
+const INPUT_REFUSED = new Set(['invalid-logon', 'invalid-password', 'invalid-input']);
+
+export async function onUsersDatabase(
+  databaseFile: string,
+  io: CliIo,
+  json: boolean,
+  work: (db: DatabaseSync) => number | Promise<number>,
+): Promise<number> {
+  let opened;
+  try {
+    opened = openUsersDatabase(databaseFile);
+  } catch (err) {
+    if (!(err instanceof Failure)) throw err;
+    io.err(`${err.message}\n${err.hint}\n`);
+    return EXIT.failed;
+  }
+  try {
+    return await work(opened.db);
+  } catch (err) {
+    if (!(err instanceof Failure)) throw err;
+    if (json)
+      io.out(`${JSON.stringify({ ok: false, errors: [{ code: err.code, message: err.message, hint: err.hint }] })}\n`);
+    io.err(`${err.message}${err.nothingChanged ? ' Nothing was changed.' : ''}\n${err.hint}\n`);
+    return INPUT_REFUSED.has(err.code) ? EXIT.usage : EXIT.failed;
+  } finally {
+    opened.close();
+  }
+}
