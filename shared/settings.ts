@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseAdsPath } from './adspath.ts';
+import { parseImApi } from './im-api.ts';
 import { parseImDomains } from './im-domains.ts';
 import { parseImportSource } from './import-source.ts';
 import { parseLoginId } from './login-id.ts';
@@ -78,6 +79,12 @@ export const settingsSchema = z
     syncEveryMinutes: whole('syncEveryMinutes'),
     /** The daily full pass: a local time of day, HH:MM (24-hour). */
     fullSyncAt: z.string().regex(TIME_OF_DAY, 'must be a time of day such as 03:00'),
+    /** ejabberd's admin API (mod_http_api), where the directory is published ('' = not published). */
+    imApi: z.string().max(2048),
+    /** A file holding the API's bearer token (an ejabberd on another machine), or ''. */
+    imApiTokenFile: z.string().max(4096),
+    /** The company name in every vCard (ORG). */
+    companyName: z.string().max(256),
   })
   .strict();
 
@@ -109,6 +116,9 @@ export const DEFAULT_SETTINGS: Settings = {
   importSource: '',
   syncEveryMinutes: 30,
   fullSyncAt: '03:00',
+  imApi: '',
+  imApiTokenFile: '',
+  companyName: '',
 };
 
 export interface FieldProblem {
@@ -136,6 +146,10 @@ export function settingsProblems(s: Settings, { complete = true }: { complete?: 
   if (!source.ok) problems.push({ field: 'importSource', message: `Import source: ${source.error}` });
   const path = parseAdsPath(s.ouPath);
   if (!path.ok) problems.push({ field: 'ouPath', message: `OU container path: ${path.error}` });
+  const api = parseImApi(s.imApi);
+  if (!api.ok) problems.push({ field: 'imApi', message: `IM server API: ${api.error}` });
+  if (/[\u0000-\u001f]/.test(s.companyName))
+    problems.push({ field: 'companyName', message: 'Company name: no line breaks or other control characters.' });
   if (s.server.trim() !== '') {
     const servers = parseServerList(s.server);
     if (!servers.ok) problems.push({ field: 'server', message: `Server: ${servers.error}` });

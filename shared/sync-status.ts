@@ -2,6 +2,7 @@
  * How the scheduled sync is doing, as `bcscmd /STATUS /JSON`, the console's schedule dialog and its status
  * bar show it: the schedule, the service's check-ins, the last scheduled run, and what holds it up.
  */
+import type { PublishingStatus } from './publishing.ts';
 import type { RefusedPassword } from './refused-password.ts';
 import { utcText } from './utc-text.ts';
 import type { RunSummary } from './users-view.ts';
@@ -38,6 +39,8 @@ export interface SyncStatus {
    */
   refusedPassword: RefusedPassword | null;
   health: ScheduleHealth;
+  /** Publishing the directory to the IM server (every process publishes; the service retries what waits). */
+  publishing: PublishingStatus;
   checkedAt: string;
 }
 

@@ -7,6 +7,7 @@ import { SessionCache } from './directory/session-cache.ts';
 import { watchForeignChanges } from './database/change-watch.ts';
 import { databaseFile, SharedDatabase } from './database/users-database.ts';
 import { ImportJobs } from './import/import-jobs.ts';
+import { BackgroundPublisher } from './publish/auto-publish.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
 import { PRODUCT_NAME } from './paths.ts';
 import { RefusedPasswords } from './secrets/refused-passwords.ts';
@@ -47,6 +48,13 @@ export function createServices(options: {
   const database = new SharedDatabase(databaseFile(options.dataDir));
   const refusedPasswords = new RefusedPasswords((work) => database.use(work));
   const browseSessions = new SessionCache(refusedPasswords);
+  const publisher = new BackgroundPublisher({
+    use: (work) => database.use(work),
+    settings: () => settings.load(),
+    log,
+    // The status bar shows how publishing went.
+    onOutcome: (outcome) => outcome.status !== 'nothing' && emit('users.changed', {}),
+  });
   const jobs = new ImportJobs({
     emit,
     // What the wizard chose is kept, so that the scheduled sync and `bcscmd /LDAP` import the same way.
@@ -62,6 +70,7 @@ export function createServices(options: {
         importDisabled,
         ...(source ? { importSource: formatImportSource({ levels: [], ...source }) } : {}),
       });
+      publisher.nudge();
     },
   });
   const handlers = createHandlers({
@@ -74,6 +83,7 @@ export function createServices(options: {
     database,
     refusedPasswords,
     jobs,
+    publisher,
   });
   return {
     handlers,
@@ -90,6 +100,7 @@ export function createServices(options: {
     close: async () => {
       stopWatching?.();
       await jobs.close();
+      await publisher.idle();
       database.close();
       await browseSessions.close();
     },

@@ -14,6 +14,7 @@ import {
 import { addServerOu, deleteServerOu, renameServerOu } from './accounts/server-ous.ts';
 import { ouPermissions, setOuPermissions } from './accounts/ou-permissions.ts';
 import { contactListOf } from './publish/directory-groups.ts';
+import type { BackgroundPublisher } from './publish/auto-publish.ts';
 import fs from 'node:fs';
 import type { z } from 'zod';
 import {
@@ -61,6 +62,8 @@ export interface HandlerDeps {
   /** The service-account passwords a DC refused (shared by every process on the users database). */
   refusedPasswords: RefusedPasswords;
   jobs: ImportJobs;
+  /** Publishes the directory to the IM server after a change (in the background). */
+  publisher: BackgroundPublisher;
 }
 
 const fileStamp = () => new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
@@ -77,6 +80,8 @@ export function localProblems(s: Settings, complete = true): string[] {
   const problems = settingsProblems(s, { complete }).map((p) => p.message);
   if (s.caFile.trim() && !fs.existsSync(s.caFile.trim()))
     problems.push(`CA certificate file: ${s.caFile.trim()} does not exist.`);
+  if (s.imApiTokenFile.trim() && !fs.existsSync(s.imApiTokenFile.trim()))
+    problems.push(`IM server API token file: ${s.imApiTokenFile.trim()} does not exist.`);
   return problems;
 }
 
@@ -107,6 +112,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const changed = async <T>(work: () => T | Promise<T>): Promise<T> => {
     const result = await work();
     deps.emit('users.changed', {});
+    deps.publisher.nudge();
     return result;
   };
 

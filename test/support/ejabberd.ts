@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { tempDirFor } from './temp-dir.ts';
+import { imConfig } from '../../electron/core/publish/im-config.ts';
+import { DEFAULT_SETTINGS } from '../../shared/settings.ts';
 
 export const EJABBERDCTL = '/usr/sbin/ejabberdctl';
 export const ejabberdInstalled = () => fs.existsSync(EJABBERDCTL);
@@ -22,6 +24,11 @@ export interface Ejabberd {
   /** The certificate the c2s listener presents (self-signed for `domain`): the client trusts it. */
   certificate: string;
   pid: number;
+  /** With `directory`: the admin API's address (the setting imApi). */
+  apiUrl: string | null;
+  /** Stops the server and keeps its data (its spool); `resume` starts it again on the same ports. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -32,6 +39,12 @@ export interface EjabberdOptions {
   poolSize?: number;
   /** Added to the server's environment, which its extauth programs inherit (su keeps it). */
   env?: Record<string, string>;
+  /**
+   * The directory: AD Console's API listener, api_permissions and modules, exactly as bcscmd /IMCONFIG prints
+   * them (`apiCommands` narrows what the API may call, to test a refusal).
+   */
+  directory?: boolean;
+  apiCommands?: string[];
 }
 
 async function freePort(): Promise<number> {
@@ -121,21 +134,33 @@ export async function startEjabberd(options: EjabberdOptions): Promise<Ejabberd>
         // pick SCRAM, whose PBKDF2 it computes in JavaScript (~0.9 s of the client's CPU per logon).
         'disable_sasl_mechanisms: ["SCRAM-SHA-1", "SCRAM-SHA-256", "SCRAM-SHA-512", "X-OAUTH2"]',
       ];
+  const apiUrl = options.directory ? `http://127.0.0.1:${await freePort()}/api` : null;
+  const directory = apiUrl
+    ? imConfig(
+        { ...DEFAULT_SETTINGS, imApi: apiUrl, imDomains: options.domain },
+        { program: '', dataDir: '', passwordFile: null },
+      )
+    : null;
+  const apiPermissions = (directory?.apiPermissions ?? []).map((line) =>
+    options.apiCommands && line.trim().startsWith('what:') ? `    what: [${options.apiCommands.join(', ')}]` : line,
+  );
   fs.writeFileSync(
     path.join(dir, 'ejabberd.yml'),
     [
       `hosts: [${JSON.stringify(options.domain)}]`,
-      `loglevel: ${process.env.EJABBERD_LOGLEVEL ?? 'info'}`,
+      // info logs every API call with its arguments (photos included): warning with the directory (DESIGN §12).
+      `loglevel: ${process.env.EJABBERD_LOGLEVEL ?? (directory ? 'warning' : 'info')}`,
       `certfiles: [${JSON.stringify(path.join(dir, 'server.pem'))}]`,
       'listen:',
       // ejabberd's default listen backlog is 5: a burst of logons would wait for SYN retries (1 s, 3 s, 7 s…).
       `  - { port: ${port}, ip: "127.0.0.1", module: ejabberd_c2s, starttls: true, starttls_required: true,`,
       '      backlog: 1024 }',
+      ...(directory?.listener ?? []),
       ...auth,
-      'acl: {}',
+      ...(directory ? ['acl:', ...directory.acl, 'api_permissions:', ...apiPermissions] : ['acl: {}']),
       'access_rules: {}',
       'shaper_rules: {}',
-      'modules: {}',
+      ...(directory ? ['modules:', ...directory.modules] : ['modules: {}']),
       '',
     ].join('\n'),
   );
@@ -150,49 +175,66 @@ export async function startEjabberd(options: EjabberdOptions): Promise<Ejabberd>
   );
   giveToEjabberd(dir);
   const logFile = path.join(dir, 'foreground.log');
-  const out = fs.openSync(logFile, 'a');
   const node = `adc${process.pid}x${port}@localhost`;
-  const child = spawn(
-    EJABBERDCTL,
-    [
-      '--config-dir',
-      dir,
-      '--logs',
-      path.join(dir, 'logs'),
-      '--spool',
-      path.join(dir, 'spool'),
-      '--node',
-      node,
-      'foreground',
-    ],
-    { cwd: dir, stdio: ['ignore', out, out], detached: true, env: { ...process.env, ...options.env } },
-  );
-  fs.closeSync(out);
-  await waitForPort(port, child, logFile);
-  const vmPid = Number(fs.readFileSync(path.join(dir, 'ejabberd.pid'), 'utf8').trim());
-  return {
+  const launch = async () => {
+    const out = fs.openSync(logFile, 'a');
+    const child = spawn(
+      EJABBERDCTL,
+      [
+        '--config-dir',
+        dir,
+        '--logs',
+        path.join(dir, 'logs'),
+        '--spool',
+        path.join(dir, 'spool'),
+        '--node',
+        node,
+        'foreground',
+      ],
+      { cwd: dir, stdio: ['ignore', out, out], detached: true, env: { ...process.env, ...options.env } },
+    );
+    fs.closeSync(out);
+    await waitForPort(port, child, logFile);
+    if (apiUrl) await waitForPort(Number(new URL(apiUrl).port), child, logFile);
+    return { child, vm: Number(fs.readFileSync(path.join(dir, 'ejabberd.pid'), 'utf8').trim()) };
+  };
+  // su starts the Erlang VM in a session of its own and does not pass SIGTERM on: stop the VM by the pid it
+  // wrote (EJABBERD_PID_PATH); it shuts down cleanly on SIGTERM, and ejabberdctl then exits.
+  const halt = async ({ child, vm }: { child: ChildProcess; vm: number }) => {
+    const exited = child.exitCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
+    if (vm > 0) kill(vm, 'SIGTERM');
+    const timer = setTimeout(() => {
+      if (vm > 0) kill(vm, 'SIGKILL');
+      kill(-child.pid!, 'SIGKILL');
+    }, 10_000);
+    await exited;
+    clearTimeout(timer);
+    await waitGone(vm);
+  };
+  let running: { child: ChildProcess; vm: number } | null = await launch();
+  const server: Ejabberd = {
     dir,
     domain: options.domain,
     port,
     node,
     certificate: cert,
-    pid: vmPid,
+    pid: running.vm,
+    apiUrl,
+    pause: async () => {
+      if (running) await halt(running);
+      running = null;
+    },
+    resume: async () => {
+      running ??= await launch();
+      server.pid = running.vm;
+    },
     stop: async () => {
-      // su starts the Erlang VM in a session of its own and does not pass SIGTERM on: stop the VM by the
-      // pid it wrote (EJABBERD_PID_PATH); it shuts down cleanly on SIGTERM, and ejabberdctl then exits.
-      const vm = vmPid;
-      const exited = child.exitCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
-      if (vm > 0) kill(vm, 'SIGTERM');
-      const timer = setTimeout(() => {
-        if (vm > 0) kill(vm, 'SIGKILL');
-        kill(-child.pid!, 'SIGKILL');
-      }, 10_000);
-      await exited;
-      clearTimeout(timer);
-      await waitGone(vm);
+      if (running) await halt(running);
+      running = null;
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+  return server;
 }
 
 /** Whether the ejabberd user can read and run this file (the repository may sit in a private folder). */
@@ -211,8 +253,46 @@ let installed: string | null = null;
  * first — copied to a folder it can read — as an administrator would install it (e.g. under /opt).
  */
 export function extauthCommand(args: string[]): string[] {
+  return [...bcscmdForEjabberd(), '/EXTAUTH', ...args];
+}
+
+/**
+ * bcscmd run as the ejabberd user, as the README has administrators run it on the IM server's data folder
+ * (`runuser -u ejabberd -- bcscmd …`), so that every file it creates there is the extauth programs' too.
+ */
+export function bcscmdAsEjabberd(
+  args: string[],
+  env: Record<string, string> = {},
+): { code: number | null; out: string; err: string } {
+  const run = spawnSync('runuser', ['-u', 'ejabberd', '--', ...bcscmdForEjabberd(), ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: '/tmp', ...env },
+    timeout: 120_000,
+  });
+  return { code: run.status, out: run.stdout, err: run.stderr };
+}
+
+/** The same without blocking this process. */
+export function bcscmdAsEjabberdAsync(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('runuser', ['-u', 'ejabberd', '--', ...bcscmdForEjabberd(), ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: '/tmp', ...env },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+/** This checkout's bcscmd under this Node, where the ejabberd user can run it. */
+function bcscmdForEjabberd(): string[] {
   const bcscmd = path.resolve('bin/bcscmd.js');
-  if (ejabberdCanRun(bcscmd)) return [process.execPath, bcscmd, '/EXTAUTH', ...args];
+  if (ejabberdCanRun(bcscmd)) return [process.execPath, bcscmd];
   if (!installed) {
     installed = tempDirFor('install');
     const done = installed;
@@ -223,5 +303,5 @@ export function extauthCommand(args: string[]): string[] {
     fs.copyFileSync(process.execPath, path.join(installed, 'node'));
     fs.chmodSync(path.join(installed, 'node'), 0o755);
   }
-  return [path.join(installed, 'node'), path.join(installed, 'bin/bcscmd.js'), '/EXTAUTH', ...args];
+  return [path.join(installed, 'node'), path.join(installed, 'bin/bcscmd.js')];
 }

@@ -19,7 +19,25 @@ export function trustServer(server: Ejabberd): void {
  * processone/fluux-messenger#1371). Handing the SASL step the UTF-8 bytes as a binary string sends what
  * a correct client sends.
  */
-const utf8Binary = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+export const utf8Binary = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+
+/**
+ * xmpp.js detaches its XML parser when it stops, but bytes the server sends meanwhile (its own end of the
+ * stream) still reach _onData, which then throws outside any promise ("reading 'write'" of null). Bound when
+ * the socket is attached, so wrapped before start(); only bytes after stop() began are dropped (during
+ * start-up the parser is briefly replaced, and those bytes matter). Returns: call it before stop().
+ */
+export function quietStop(xmpp: ReturnType<typeof client>): () => void {
+  let stopping = false;
+  const onData = xmpp._onData;
+  xmpp._onData = function (this: typeof xmpp, data: Buffer) {
+    if (stopping && !this.parser) return;
+    onData.call(this, data);
+  };
+  return () => {
+    stopping = true;
+  };
+}
 
 export type LogonOutcome = { ok: true } | { ok: false; error: string };
 
@@ -35,25 +53,16 @@ export async function xmppLogon(server: Ejabberd, username: string, password: st
     resource: 'test',
   });
   xmpp.on('error', () => undefined);
-  // xmpp.js detaches its XML parser when it stops, but bytes the server sends meanwhile (its own end of
-  // the stream) still reach _onData, which then throws outside any promise ("reading 'write'" of null).
-  // Bound when the socket is attached, so wrapped before start(); only bytes after stop() began are
-  // dropped (during start-up the parser is briefly replaced, and those bytes matter).
-  let stopping = false;
-  const onData = xmpp._onData;
-  xmpp._onData = function (this: typeof xmpp, data: Buffer) {
-    if (stopping && !this.parser) return;
-    onData.call(this, data);
-  };
+  const stopping = quietStop(xmpp);
   // xmpp.js waits 2 s per exchange by default; 200 logons at once through TLS on two cores take longer.
   xmpp.timeout = 30_000;
   try {
     await xmpp.start();
-    stopping = true;
+    stopping();
     await xmpp.stop();
     return { ok: true };
   } catch (err) {
-    stopping = true;
+    stopping();
     await xmpp.stop().catch(() => undefined);
     const e = err as { condition?: string; message?: string };
     return { ok: false, error: e.condition ?? e.message ?? String(err) };

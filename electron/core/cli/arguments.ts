@@ -44,6 +44,9 @@ export interface CliRequest {
   print: boolean;
   /** /RUNAS:<account>: the account the installed service runs as (default: the one installing it). */
   runAs: string | null;
+  /** /PUBLISH [/FULL]: publish the directory to the IM server now; /IMCONFIG: the ejabberd.yml lines it needs. */
+  publish: boolean;
+  imConfig: boolean;
   /** /RUNNOW [/YES]: ask the service to run at once; /RESUME: lift a pause. */
   runNow: boolean;
   resume: boolean;
@@ -99,7 +102,9 @@ type Flag =
   | 'installService'
   | 'print'
   | 'runNow'
-  | 'resume';
+  | 'resume'
+  | 'publish'
+  | 'imConfig';
 const FLAGS: Record<string, Flag> = {
   '?': 'help',
   help: 'help',
@@ -122,6 +127,8 @@ const FLAGS: Record<string, Flag> = {
   installservice: 'installService',
   'install-service': 'installService',
   print: 'print',
+  publish: 'publish',
+  imconfig: 'imConfig',
   runnow: 'runNow',
   'run-now': 'runNow',
   resume: 'resume',
@@ -240,6 +247,8 @@ export function parseCliArguments(argv: string[]): CliRequest {
     print: false,
     runAs: null,
     runNow: false,
+    publish: false,
+    imConfig: false,
     resume: false,
     waitSeconds: 0,
     account: null,
@@ -368,6 +377,7 @@ export function parseCliArguments(argv: string[]): CliRequest {
       (f) =>
         request[f] &&
         !(f === 'dryRun' && request.lookup !== null) &&
+        !(f === 'full' && request.publish) &&
         !(f === 'yes' && (request.runNow || request.test)),
     ).map((f) => `/${f.toUpperCase()}`),
     ...(modeGiven ? ['/MODE'] : []),
@@ -410,7 +420,8 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
                         pageSize, importComputers, parseMiddleName, placement (recreate|single),
                         placementOu, importDisabled, fullSyncEvery, disableLimitPercent,
                         disableLimitCount, notFoundCacheSeconds, imDomains, logonFailureCap,
-                        importSource, syncEveryMinutes, fullSyncAt.
+                        importSource, syncEveryMinutes, fullSyncAt, imApi, imApiTokenFile,
+                        companyName.
   /SHOW                 Print the settings (never the password).
   /TEST                 Test the connection to Active Directory, step by step. A password a domain
                         controller refused is not sent again (by any process) until it changes; /TEST
@@ -476,6 +487,13 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
                         OU. Two-way: the OUs it sees see it. Unknown OUs are refused; nothing changes then.
   /CONTACTS:<logon>     The contact list that account's IM client receives: groups (server OUs) with their
                         members' logon and display names, from the users database.
+  /PUBLISH              Publish the directory to the IM server now (imApi): server OUs as shared roster
+                        groups with the OUs they see, enabled accounts as members, vCards. Only what
+                        changed since the last publish; /FULL reads back what ejabberd holds and repairs
+                        it. Exit 0 published (or another process is publishing: it sends this too),
+                        1 failed (what went out is kept; the rest goes next time).
+  /IMCONFIG             Print the ejabberd.yml lines this data folder needs (the extauth program, AD
+                        Console's API listener and its api_permissions, the modules).
   /USERS                List the accounts in the users database.
   /HISTORY              List past import runs.
   /REPORT:<run>         Every action of one run (with /CSV as CSV).

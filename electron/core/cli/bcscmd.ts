@@ -8,6 +8,7 @@ import { Failure } from '../failure.ts';
 import { defaultDataDir } from '../paths.ts';
 import { EncryptedFileVault, type SecretCipher } from '../secrets/password-vault.ts';
 import { openSettingsFile } from '../settings/conf-file.ts';
+import { SettingsStore } from '../settings/settings-store.ts';
 import { passwordTargetOf } from '../../../shared/password-target.ts';
 import { databaseFile } from '../database/users-database.ts';
 import { HELP, parseCliArguments, UsageError } from './arguments.ts';
@@ -18,6 +19,7 @@ import { runLookup } from './lookup-command.ts';
 import { runAccountCommand } from './account-commands.ts';
 import { runDirectoryCommand } from './directory-commands.ts';
 import { runExtauth } from './extauth-command.ts';
+import { publishAfterCommand, runImConfig, runPublish } from './publish-commands.ts';
 import { runInstallService, runScheduleRequest, runService, runStatus } from './schedule-commands.ts';
 
 /** The desktop console seals the password with the OS key store, which a plain-Node process cannot open. */
@@ -69,6 +71,15 @@ function testText(report: TestReport): string {
   return `${lines.join('\n')}\n\n${report.summary}\n`;
 }
 
+/** The settings for the publish after a database-only command (which needs none of its own): null if unreadable. */
+function settingsIfReadable(dataDir: string): Settings | null {
+  try {
+    return new SettingsStore(openSettingsFile(dataDir)).load();
+  } catch {
+    return null;
+  }
+}
+
 /** `cipher`: the OS secure storage when bcscmd runs inside the desktop app (so the stored password opens). */
 export async function runBcscmd(
   argv: string[],
@@ -100,6 +111,8 @@ export async function runBcscmd(
       request.lookup === null &&
       request.ouPermissions === null &&
       request.contacts === null &&
+      !request.publish &&
+      !request.imConfig &&
       !databaseCommand &&
       request.sets.length === 0)
   ) {
@@ -107,9 +120,15 @@ export async function runBcscmd(
     return request.help ? EXIT.ok : EXIT.usage;
   }
   const dataDir = request.dataDir ?? defaultDataDir(env);
-  if (request.account) return runAccountCommand(request, databaseFile(dataDir), io);
-  if (request.ouPermissions !== null || request.contacts !== null)
-    return runDirectoryCommand(request, databaseFile(dataDir), io);
+  if (request.account || request.ouPermissions !== null || request.contacts !== null) {
+    const code = request.account
+      ? await runAccountCommand(request, databaseFile(dataDir), io)
+      : await runDirectoryCommand(request, databaseFile(dataDir), io);
+    const wrote = request.account !== null || request.sees !== null;
+    const settings = wrote && code === EXIT.ok ? settingsIfReadable(dataDir) : null;
+    if (settings) await publishAfterCommand({ settings, databaseFile: databaseFile(dataDir), dataDir }, io);
+    return code;
+  }
   const logLines: string[] = [];
   let file;
   try {
@@ -197,6 +216,8 @@ export async function runBcscmd(
     return EXIT.usage;
   }
   const settings = services.settings.load();
+  const publishContext = { settings, databaseFile: databaseFile(dataDir), dataDir };
+  if (request.imConfig) return runImConfig(request, publishContext, io);
   // Typed (environment, file) first; else one the desktop stored, which a plain-Node process can rarely open.
   password ??= services.vault.read(passwordTargetOf(settings)) ?? undefined;
   if (
@@ -263,6 +284,10 @@ export async function runBcscmd(
       io,
     );
   }
+  // An import or an on-the-fly lookup that wrote: its changes reach the IM server before bcscmd exits.
+  if (exit === EXIT.ok && !request.dryRun && (request.ldap || request.lookup !== null))
+    await publishAfterCommand(publishContext, io);
+  if (exit === EXIT.ok && request.publish) exit = await runPublish(request, publishContext, io);
   if (exit === EXIT.ok && databaseCommand) exit = runDatabaseCommand(request, dataDir, io);
   for (const line of logLines) io.err(`${line}\n`);
   return exit;

@@ -10,6 +10,8 @@ import { ExtauthService } from '../extauth/extauth-service.ts';
 import { answer, FrameReader, parseRequest } from '../extauth/frames.ts';
 import { LogonLog } from '../extauth/logon-log.ts';
 import { fileStamp as stamp } from '../settings/file-stamp.ts';
+import { openUsersDatabase, type UsersDatabase } from '../database/users-database.ts';
+import { BackgroundPublisher } from '../publish/auto-publish.ts';
 import { EXIT } from './exit-codes.ts';
 
 export interface ExtauthStreams {
@@ -39,6 +41,12 @@ export async function runExtauth(context: ExtauthContext, streams: ExtauthStream
       log: (line) => streams.err(`${line}\n`),
     });
   let service = open();
+  let publishDb: UsersDatabase | null = null;
+  const publisher = new BackgroundPublisher({
+    use: (work) => work((publishDb ??= openUsersDatabase(context.databaseFile)).db),
+    settings: () => context.load().settings,
+    log: (line) => streams.err(`extauth: ${line}\n`),
+  });
   let seen = stamp(context.watched);
   /** A settings change applies from the next request on (a stat per request; a reload only on change). */
   const current = async () => {
@@ -76,6 +84,8 @@ export async function runExtauth(context: ExtauthContext, streams: ExtauthStream
       ms: Math.round(performance.now() - started),
     });
     streams.output.write(answer(decision.ok));
+    // After the answer, never before: the user does not wait for the IM server's directory.
+    if (decision.imported) publisher.nudge();
   };
   await new Promise<void>((resolve) => {
     streams.input.on('data', (chunk: Buffer) => {
@@ -92,5 +102,7 @@ export async function runExtauth(context: ExtauthContext, streams: ExtauthStream
   const left = reader.end();
   if (left) streams.err(`extauth: ${left}; it was not answered\n`);
   await service.close();
+  await publisher.idle();
+  (publishDb as UsersDatabase | null)?.close();
   return EXIT.ok;
 }

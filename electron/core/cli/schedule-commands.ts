@@ -11,6 +11,7 @@ import { defaultServiceUser, installPlan } from '../sync/service-install.ts';
 import { runSyncService } from '../sync/sync-service.ts';
 import { approveScope, requestRunNow, scheduledScope } from '../sync/sync-state.ts';
 import { readSyncStatus, statusExitCode } from '../sync/sync-status.ts';
+import { publishingLines } from '../../../shared/publishing.ts';
 import { REFUSED_PASSWORD_HINT, refusedPasswordText } from '../../../shared/refused-password.ts';
 import { RefusedPasswords } from '../secrets/refused-passwords.ts';
 import type { CliRequest } from './arguments.ts';
@@ -113,6 +114,7 @@ function statusText(s: SyncStatus): string {
   if (s.runNowPending) lines.push('Run now:    asked for; the service has not taken it up yet.');
   if (s.refusedPassword)
     lines.push(`Password:   ${refusedPasswordText(s.refusedPassword)}`, `            ${REFUSED_PASSWORD_HINT}`);
+  lines.push(...publishingLines(s.publishing));
   return `${lines.join('\n')}\n`;
 }
 

@@ -375,6 +375,43 @@ export const MIGRATIONS: readonly Migration[] = [
   ) WITHOUT ROWID;
   CREATE INDEX ou_visibility_by_b ON ou_visibility(b);
   `,
+  // 11: the directory on the IM server. Each account's photo (a JPEG of at most 96×96, base64; '' = none) and
+  // the uSNChanged it was read at, so that a sync reads a photo again only when the account changed. What was
+  // last published to the IM server (its groups, their members, each vCard's REV) so that a publish sends only
+  // the difference, and the publisher's state: one publish at a time (a lease), what it last did or why not.
+  `
+  ALTER TABLE accounts ADD COLUMN photo TEXT NOT NULL DEFAULT '';
+  ALTER TABLE accounts ADD COLUMN photo_usn INTEGER;
+  CREATE TABLE published_groups (
+    id      TEXT PRIMARY KEY,
+    label   TEXT NOT NULL,
+    display TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE published_members (
+    grp TEXT NOT NULL,
+    usr TEXT NOT NULL,
+    PRIMARY KEY (grp, usr)
+  ) WITHOUT ROWID;
+  CREATE TABLE published_vcards (
+    usr TEXT PRIMARY KEY,
+    rev TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE publish_state (
+    id                 INTEGER PRIMARY KEY CHECK (id = 1),
+    host               TEXT,
+    published_revision INTEGER,
+    published_config   TEXT,
+    last_at            TEXT,
+    last_full_at       TEXT,
+    last_counts        TEXT,
+    last_error         TEXT,
+    last_error_at      TEXT,
+    reconcile_needed   INTEGER NOT NULL DEFAULT 1,
+    lock_token         TEXT,
+    lock_until         INTEGER
+  );
+  INSERT INTO publish_state (id) VALUES (1);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

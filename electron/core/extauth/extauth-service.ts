@@ -34,6 +34,8 @@ import { allowedFailures, LockoutGuard, windowOf } from './lockout-guard.ts';
 export interface Decision {
   ok: boolean;
   reason: string;
+  /** The account was imported on the fly: the IM server's directory is to be published (after the answer). */
+  imported?: boolean;
 }
 
 export interface ExtauthOptions {
@@ -143,7 +145,10 @@ export class ExtauthService {
       : await this.imported(user);
     if (!found.ok) return found;
     if (op === 'auth') return this.authKnown(found.row, request.password!);
-    return found.row.enabled === 1 ? { ok: true, reason: found.reason } : disabledInDatabase(found.row);
+    const imported = found.imported ? { imported: true } : {};
+    return found.row.enabled === 1
+      ? { ok: true, reason: found.reason, ...imported }
+      : { ...disabledInDatabase(found.row), ...imported };
   }
 
   private async authKnown(row: AccountRow, password: string): Promise<Decision> {
@@ -191,7 +196,7 @@ export class ExtauthService {
     const found = await this.imported(user);
     if (!found.ok) return found;
     this.loggedOn(found.row);
-    return { ok: true, reason: `${checked.reason}; ${found.reason}` };
+    return { ok: true, reason: `${checked.reason}; ${found.reason}`, imported: found.imported ?? false };
   }
 
   /** The server part must be one of this database's IM domains (by default the AD's DNS domain). */
@@ -251,6 +256,7 @@ export class ExtauthService {
       ok: true,
       row: imported,
       reason: result.result === 'imported' ? `imported on the fly (run ${result.runId})` : 'in the users database',
+      imported: result.result === 'imported',
     };
   }
 

@@ -9,7 +9,10 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { countsText, everyNth, type ImportOutcome } from '../../../shared/import-run.ts';
 import { importSourceChosen, type Settings } from '../../../shared/settings.ts';
-import { openUsersDatabase } from '../database/users-database.ts';
+import { openUsersDatabase, type UsersDatabase } from '../database/users-database.ts';
+import { parseImApi } from '../../../shared/im-api.ts';
+import { publishPending } from '../publish/auto-publish.ts';
+import { readPublishState } from '../publish/publisher.ts';
 import { Failure } from '../failure.ts';
 import { type ImportJob, startImportJob } from '../import/import-job.ts';
 import { fileStamp } from '../settings/file-stamp.ts';
@@ -84,6 +87,83 @@ function outcomeLine(o: ImportOutcome): string {
       `in ${(o.durationMs / 1000).toFixed(1)} s`
     );
   return `${run} ${o.status}: ${o.error?.message ?? ''}${o.error?.hint ? ` What to do: ${o.error.hint}` : ''}`;
+}
+
+/** After a failed publish the service tries again after this long, doubling up to the maximum. */
+const PUBLISH_RETRY_MS = 5_000;
+const PUBLISH_RETRY_MAX_MS = 5 * 60_000;
+
+/**
+ * The service publishes whatever waits, whoever changed it (its own runs, the console, bcscmd, a first logon
+ * whose publish failed), within a second; a full publish (reconcile) at its start and daily at fullSyncAt; after
+ * a failure, again with back-off — the changes wait meanwhile, nothing is lost. On a connection of its own, so
+ * that publishing never holds up the schedule's bookkeeping.
+ */
+class ServicePublisher {
+  private running: Promise<void> | null = null;
+  private database: UsersDatabase | null = null;
+  private fullOwed = true;
+  private retryAt = 0;
+  private failures = 0;
+  private lastError = '';
+  private readonly file: string;
+  private readonly log: (line: string) => void;
+
+  constructor(file: string, log: (line: string) => void) {
+    this.file = file;
+    this.log = log;
+  }
+
+  look(settings: Settings, now: Date): void {
+    const api = parseImApi(settings.imApi);
+    if (this.running || now.getTime() < this.retryAt || !api.ok || api.url === null) return;
+    this.running = this.publish(settings, now).finally(() => {
+      this.running = null;
+    });
+  }
+
+  private async publish(settings: Settings, now: Date): Promise<void> {
+    try {
+      this.database ??= openUsersDatabase(this.file);
+    } catch (err) {
+      this.failed(err instanceof Failure ? `${err.message} ${err.hint}` : (err as Error).message);
+      return;
+    }
+    const { db } = this.database;
+    let full: boolean;
+    try {
+      const state = readPublishState(db, settings);
+      const lastFull = state.lastFullAt ? new Date(state.lastFullAt) : null;
+      full = this.fullOwed || dailyFullDue(lastFull, settings.fullSyncAt, now);
+      if (!full && !state.pending) return;
+    } catch {
+      return; // busy: looked at again in a second
+    }
+    const outcome = await publishPending({ db, settings, full, waitMs: 0, log: this.log });
+    if (outcome.status === 'failed') this.failed(`${outcome.error.message} ${outcome.error.hint ?? ''}`.trim());
+    else if (outcome.status !== 'busy') {
+      if (this.failures > 0) this.log('Publishing to the IM server works again.');
+      this.fullOwed = false;
+      this.failures = 0;
+      this.lastError = '';
+    }
+  }
+
+  private failed(reason: string): void {
+    this.failures++;
+    const wait = Math.min(PUBLISH_RETRY_MS * 2 ** (this.failures - 1), PUBLISH_RETRY_MAX_MS);
+    this.retryAt = Date.now() + wait;
+    // Said when it changes, not at every retry.
+    if (reason !== this.lastError)
+      this.log(`Publishing to the IM server failed: ${reason} Tried again in ${Math.round(wait / 1000)} s.`);
+    this.lastError = reason;
+  }
+
+  async stopped(): Promise<void> {
+    await this.running;
+    this.database?.close();
+    this.database = null;
+  }
 }
 
 export async function runSyncService(ctx: ServiceContext): Promise<number> {
@@ -210,8 +290,11 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
     return paused ? `paused: ${paused}; preview it (the Import Wizard, or bcscmd /LDAP /DRYRUN) or resume` : null;
   };
 
+  const publisher = new ServicePublisher(ctx.databaseFile, log);
+
   while (!signal.aborted) {
     const now = new Date();
+    publisher.look(settings, now);
     if (ctx.reloadRequests?.take() || fileStamp(ctx.watched) !== seen) {
       seen = fileStamp(ctx.watched);
       try {
@@ -270,7 +353,13 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
             .catch((err: unknown) => log(`The scheduled run failed unexpectedly: ${(err as Error).message}`))
             .finally(() => {
               running = null;
-              lastBeat = 0; // check in at once with the next run time
+              // Check in at once with the next run time: whoever reads the status after the run sees it.
+              try {
+                checkIn(db, token, next, new Date());
+                lastBeat = Date.now();
+              } catch {
+                lastBeat = 0; // busy: at the next poll
+              }
             });
         }
       }
@@ -282,6 +371,7 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
     await (job as ImportJob).stop(STOP_GRACE_MS);
   }
   await running;
+  await publisher.stopped();
   try {
     signOff(db, token);
   } catch {

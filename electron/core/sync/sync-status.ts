@@ -10,6 +10,7 @@ import { pauseReason, readSyncState } from './sync-state.ts';
 import { toRunSummary } from '../database/users-view.ts';
 import type { RefusedPassword } from '../../../shared/refused-password.ts';
 import { refusalOnRecord } from '../secrets/refused-passwords.ts';
+import { readPublishState } from '../publish/publisher.ts';
 
 function sourceWords(settings: Settings): string {
   try {
@@ -86,15 +87,17 @@ export function readSyncStatus(
     runNowPending: state.runNow !== null,
     refusedPassword: refused,
     health,
+    publishing: readPublishState(db, settings),
     checkedAt: now.toISOString(),
   };
 }
 
 /**
- * bcscmd /STATUS's exit code: 0 healthy (or off), 1 failing, waiting, paused or the password refused, 3 no
- * service checks in.
+ * bcscmd /STATUS's exit code: 0 healthy (or off), 1 failing, waiting, paused, the password refused or the last
+ * publish to the IM server failed, 3 no service checks in.
  */
 export function statusExitCode(status: SyncStatus): number {
   if (status.health === 'missing') return 3;
+  if (status.publishing.health === 'failing') return 1;
   return status.health === 'ok' || status.health === 'off' ? 0 : 1;
 }

@@ -1,10 +1,12 @@
 /**
  * The status bar's schedule pane: the schedule at a glance, in warning colours when it needs the
- * administrator. The service is another process, so the pane looks again every few seconds (and at once
- * after an import or a settings change); a click opens Tools → Synchronization schedule….
+ * administrator; beside it, when the directory is published to the IM server, how publishing is doing. The
+ * service is another process, so the panes look again every few seconds (and at once after an import or a
+ * settings change); a click on the schedule opens Tools → Synchronization schedule….
  */
 import { useEffect, useState } from 'react';
 import type { SyncStatus } from '../../../shared/sync-status.ts';
+import { publishingSummary } from '../../../shared/publishing.ts';
 import { api } from '../api.ts';
 import { needsAttention, scheduleLine } from './schedule-words.ts';
 
@@ -36,13 +38,26 @@ export function ScheduleStatus({ onOpen }: { onOpen: () => void }) {
 
   const text = problem ?? (status ? scheduleLine(status) : '');
   const warn = problem !== null || (status !== null && needsAttention(status));
+  const im = status?.publishing.configured ? status.publishing : null;
   return (
-    <span role="status" aria-label="Scheduled sync" className={`schedule-pane${warn ? ' warn' : ''}`}>
-      {text && (
-        <button type="button" className="link" title={`${text} (Synchronization schedule…)`} onClick={onOpen}>
-          {text}
-        </button>
+    <>
+      <span role="status" aria-label="Scheduled sync" className={`schedule-pane${warn ? ' warn' : ''}`}>
+        {text && (
+          <button type="button" className="link" title={`${text} (Synchronization schedule…)`} onClick={onOpen}>
+            {text}
+          </button>
+        )}
+      </span>
+      {im && (
+        <span
+          role="status"
+          aria-label="IM directory"
+          className={`schedule-pane${im.health === 'failing' ? ' warn' : ''}`}
+          title={publishingSummary(im)}
+        >
+          {publishingSummary(im)}
+        </span>
       )}
-    </span>
+    </>
   );
 }

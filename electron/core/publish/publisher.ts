@@ -1,0 +1,478 @@
+/**
+ * Publishing the directory to the IM server, as a Kubernetes-style controller does: the desired state is
+ * derived from the users database (groups per server OU with the OUs they display, their enabled members,
+ * each member's vCard), what was last published is recorded, and a publish sends the difference — in the
+ * order ejabberd handles fastest. A full publish (reconcile) first reads back what the IM server holds (our
+ * groups, their members, each vCard's REV) and repairs any drift; it runs on the service's start, after a
+ * failure, daily and on demand. Every call that succeeded is recorded at once, so a publish cut short by an
+ * IM server that went away is continued, not redone. Only groups with this product's prefix are touched.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DatabaseSync } from 'node:sqlite';
+import { dnsDomainOfDn, parseImDomains } from '../../../shared/im-domains.ts';
+import type { Settings } from '../../../shared/settings.ts';
+import type { PublishCounts, PublishingStatus } from '../../../shared/publishing.ts';
+import { parseImApi } from '../../../shared/im-api.ts';
+import { parseAdsPath } from '../../../shared/adspath.ts';
+import { explainDatabaseError, revisionOf } from '../database/users-database.ts';
+import { Failure } from '../failure.ts';
+import { directoryGroups, type DirectoryGroups, imUserOf, isOurGroup } from './directory-groups.ts';
+import type { ImApi } from './im-api.ts';
+import { vcardXml } from './vcard.ts';
+
+/** More membership changes than this go out in bulk order (DESIGN §12: adds into groups nobody displays yet). */
+export const BULK_MEMBER_CHANGES = 300;
+const LEASE_MS = 60_000;
+
+export const emptyPublishCounts = (full: boolean, host: string): PublishCounts => ({
+  full,
+  host,
+  groupsCreated: 0,
+  groupsUpdated: 0,
+  groupsDeleted: 0,
+  membersAdded: 0,
+  membersRemoved: 0,
+  vcardsSet: 0,
+  unregistered: 0,
+  problems: [],
+  durationMs: 0,
+});
+
+/** The IM host the directory is published to: the first of imDomains, else the directory's DNS domain. */
+export function imHostOf(db: DatabaseSync, settings: Settings): string | null {
+  const domains = parseImDomains(settings.imDomains);
+  if (domains.ok && domains.domains.length > 0) return domains.domains[0]!;
+  const path = parseAdsPath(settings.ouPath);
+  if (path.ok && path.dn && dnsDomainOfDn(path.dn)) return dnsDomainOfDn(path.dn);
+  if (path.ok && path.domain) return path.domain.toLowerCase();
+  const imported = db.prepare('SELECT ad_dn FROM accounts WHERE ad_dn IS NOT NULL LIMIT 1').get() as
+    { ad_dn: string } | undefined;
+  return imported ? dnsDomainOfDn(imported.ad_dn) : null;
+}
+
+interface Desired {
+  directory: DirectoryGroups;
+  vcards: Map<string, { xml: string; rev: string }>;
+  /** Every IM user the database has an account for, enabled or not: the others were deleted. */
+  known: Set<string>;
+}
+
+function desiredState(db: DatabaseSync, settings: Settings): Desired {
+  const directory = directoryGroups(db);
+  const rows = db
+    .prepare(
+      'SELECT logon, enabled, display_name, first_name, middle_name, last_name, email, department, title, phone, ' +
+        'photo FROM accounts',
+    )
+    .all() as Record<string, string>[];
+  const vcards = new Map<string, { xml: string; rev: string }>();
+  const known = new Set<string>();
+  for (const r of rows) {
+    const user = imUserOf(r.logon!);
+    if (!user) continue;
+    known.add(user);
+    if (!directory.members.has(user)) continue;
+    vcards.set(
+      user,
+      vcardXml(
+        {
+          logon: r.logon!,
+          displayName: r.display_name!,
+          firstName: r.first_name!,
+          middleName: r.middle_name!,
+          lastName: r.last_name!,
+          email: r.email!,
+          department: r.department!,
+          title: r.title!,
+          phone: r.phone!,
+          photo: r.photo!,
+        },
+        settings.companyName,
+      ),
+    );
+  }
+  return { directory, vcards, known };
+}
+
+interface Published {
+  groups: Map<string, { label: string; display: string }>;
+  members: Set<string>;
+  vcards: Map<string, string>;
+}
+
+const memberKey = (group: string, user: string) => `${group}\u0000${user}`;
+const splitMember = (key: string) => key.split('\u0000') as [string, string];
+const displayText = (ids: readonly string[]) => ids.join('\\n');
+
+function readPublished(db: DatabaseSync): Published {
+  return {
+    groups: new Map(
+      (db.prepare('SELECT id, label, display FROM published_groups').all() as Record<string, string>[]).map((r) => [
+        r.id!,
+        { label: r.label!, display: r.display! },
+      ]),
+    ),
+    members: new Set(
+      (db.prepare('SELECT grp, usr FROM published_members').all() as Record<string, string>[]).map((r) =>
+        memberKey(r.grp!, r.usr!),
+      ),
+    ),
+    vcards: new Map(
+      (db.prepare('SELECT usr, rev FROM published_vcards').all() as Record<string, string>[]).map((r) => [
+        r.usr!,
+        r.rev!,
+      ]),
+    ),
+  };
+}
+
+/** What ejabberd holds of ours, read back: our groups with their options and members, each desired vCard's REV. */
+async function readActual(api: ImApi, host: string, users: Iterable<string>): Promise<Published> {
+  const ids = (await api.call<string[]>('srg_list', { host })).filter(isOurGroup);
+  const actual: Published = { groups: new Map(), members: new Set(), vcards: new Map() };
+  await Promise.all(
+    ids.map(async (id) => {
+      const [info, members] = await Promise.all([
+        api.call<{ key: string; value: string }[]>('srg_get_info', { group: id, host }),
+        api.call<string[]>('srg_get_members', { group: id, host }),
+      ]);
+      const option = (key: string) => info.find((i) => i.key === key)?.value ?? '';
+      const display = option('displayed_groups')
+        .split(/\\n|\n/)
+        .map((d) => d.trim())
+        .filter(Boolean);
+      actual.groups.set(id, { label: option('label'), display: displayText(display) });
+      for (const jid of members) actual.members.add(memberKey(id, jid.replace(/@[^@]*$/, '').toLowerCase()));
+    }),
+  );
+  await Promise.all(
+    [...users].map(async (user) => {
+      try {
+        const rev = await api.call<{ content: string }>('get_vcard', { user, host, name: 'REV' });
+        if (rev?.content) actual.vcards.set(user, rev.content);
+      } catch (err) {
+        // No vCard yet: one to set.
+        if (!(err instanceof Failure && err.code === 'im-refused' && /no_vcard/.test(err.message))) throw err;
+      }
+    }),
+  );
+  return actual;
+}
+
+/** Records what went out, in batches (a transaction per call would cost more than the call). */
+class Recorder {
+  private pending: [string, ...(string | null)[]][] = [];
+  private readonly db: DatabaseSync;
+  constructor(db: DatabaseSync) {
+    this.db = db;
+  }
+  add(sql: string, ...params: (string | null)[]): void {
+    this.pending.push([sql, ...params]);
+    if (this.pending.length >= 500) this.flush();
+  }
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const [sql, ...params] of batch) this.db.prepare(sql).run(...params);
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+}
+
+/** One publish at a time per users database, whichever process: a lease in publish_state, renewed while it runs. */
+function takeLease(db: DatabaseSync, token: string): boolean {
+  const now = Date.now();
+  const taken = db
+    .prepare(
+      'UPDATE publish_state SET lock_token = ?, lock_until = ? WHERE id = 1 AND ' +
+        '(lock_until IS NULL OR lock_until < ? OR lock_token = ?)',
+    )
+    .run(token, now + LEASE_MS, now, token);
+  return Number(taken.changes) === 1;
+}
+
+function dropLease(db: DatabaseSync, token: string): void {
+  db.prepare('UPDATE publish_state SET lock_token = NULL, lock_until = NULL WHERE id = 1 AND lock_token = ?').run(
+    token,
+  );
+}
+
+/** What the configuration contributes to what is published (a new company name rewrites every vCard). */
+const configOf = (host: string, settings: Settings) => JSON.stringify([host, settings.companyName]);
+
+export function readPublishState(db: DatabaseSync, settings: Settings): PublishingStatus {
+  const r = db.prepare('SELECT * FROM publish_state WHERE id = 1').get() as Record<string, string | number | null>;
+  const host = imHostOf(db, settings);
+  const api = parseImApi(settings.imApi);
+  const configured = api.ok && api.url !== null;
+  const pending =
+    configured &&
+    (r.reconcile_needed === 1 ||
+      r.published_revision !== revisionOf(db) ||
+      r.published_config !== (host ? configOf(host, settings) : null));
+  const lastError = (r.last_error as string) ?? null;
+  return {
+    configured,
+    api: configured ? api.url : null,
+    host,
+    lastAt: (r.last_at as string) ?? null,
+    lastFullAt: (r.last_full_at as string) ?? null,
+    lastCounts: r.last_counts ? (JSON.parse(r.last_counts as string) as PublishCounts) : null,
+    lastError,
+    lastErrorAt: (r.last_error_at as string) ?? null,
+    pending,
+    running: typeof r.lock_until === 'number' && r.lock_until > Date.now(),
+    health: !configured ? 'off' : lastError ? 'failing' : pending ? 'pending' : 'ok',
+  };
+}
+
+export interface PublishOptions {
+  db: DatabaseSync;
+  settings: Settings;
+  api: ImApi;
+  /** Read back what the IM server holds and repair it, instead of trusting the record. */
+  full?: boolean;
+  log?: (line: string) => void;
+}
+
+/**
+ * Publishes what changed (or, with `full`, reconciles). Returns null when another process is publishing now
+ * (it picks the changes up: it publishes again until nothing is pending). Throws the Failure that stopped it
+ * — what went out before is recorded, and a reconcile is owed.
+ */
+export async function publishDirectory(options: PublishOptions): Promise<PublishCounts | null> {
+  const { db, settings, api } = options;
+  const host = imHostOf(db, settings);
+  if (!host)
+    throw new Failure(
+      'invalid-settings',
+      'The IM host is not known: imDomains is empty and no imported account names the domain.',
+      'Set imDomains (the first one is the host the directory is published to).',
+    );
+  const token = randomUUID();
+  let taken: boolean;
+  try {
+    taken = takeLease(db, token);
+  } catch (err) {
+    throw explainDatabaseError(err, db.location() ?? 'users database');
+  }
+  if (!taken) return null;
+  const renew = setInterval(() => {
+    try {
+      takeLease(db, token);
+    } catch {
+      // Busy: renewed at the next tick, well before the lease runs out.
+    }
+  }, LEASE_MS / 3);
+  renew.unref();
+  try {
+    let counts: PublishCounts;
+    let full = options.full ?? false;
+    // Until nothing is pending: changes made while a publish runs go out in the next round.
+    for (let round = 0; ; round++) {
+      const state = db.prepare('SELECT * FROM publish_state WHERE id = 1').get() as Record<string, unknown>;
+      const hostChanged = state.host !== null && state.host !== host;
+      full ||= state.reconcile_needed === 1 || hostChanged;
+      const revision = revisionOf(db);
+      counts = await publishOnce(db, settings, api, host, full, options.log);
+      db.prepare(
+        'UPDATE publish_state SET host = ?, published_revision = ?, published_config = ?, last_at = ?, ' +
+          'last_counts = ?, last_error = NULL, last_error_at = NULL, reconcile_needed = ?' +
+          `${full ? ', last_full_at = ?4' : ''} WHERE id = 1`,
+      ).run(
+        host,
+        revision,
+        configOf(host, settings),
+        new Date().toISOString(),
+        JSON.stringify(counts),
+        counts.problems.length ? 1 : 0,
+      );
+      if (revisionOf(db) === revision || round >= 3) return counts;
+      full = false;
+    }
+  } catch (err) {
+    // A call that failed, or the users database busy past its timeout (a long import holds its write lock).
+    const failure = explainDatabaseError(err, db.location() ?? 'users database');
+    try {
+      db.prepare('UPDATE publish_state SET last_error = ?, last_error_at = ?, reconcile_needed = 1 WHERE id = 1').run(
+        `${failure.message} ${failure.hint}`.trim(),
+        new Date().toISOString(),
+      );
+    } catch {
+      // Busy too: the revision was not marked published, so the changes are still pending and go next time.
+    }
+    throw failure;
+  } finally {
+    clearInterval(renew);
+    try {
+      dropLease(db, token);
+    } catch {
+      // Busy: the lease runs out by itself.
+    }
+  }
+}
+
+async function publishOnce(
+  db: DatabaseSync,
+  settings: Settings,
+  api: ImApi,
+  host: string,
+  full: boolean,
+  log: ((line: string) => void) | undefined,
+): Promise<PublishCounts> {
+  const started = performance.now();
+  const counts = emptyPublishCounts(full, host);
+  const desired = desiredState(db, settings);
+  const record = new Recorder(db);
+  await api.checkHost(host);
+  let published = readPublished(db);
+  if (full) {
+    const users = new Set([...desired.vcards.keys(), ...published.vcards.keys()]);
+    published = await readActual(api, host, users);
+    // The record is what the IM server holds now.
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec('DELETE FROM published_groups; DELETE FROM published_members; DELETE FROM published_vcards;');
+      const g = db.prepare('INSERT INTO published_groups (id, label, display) VALUES (?, ?, ?)');
+      for (const [id, v] of published.groups) g.run(id, v.label, v.display);
+      const m = db.prepare('INSERT INTO published_members (grp, usr) VALUES (?, ?)');
+      for (const key of published.members) m.run(...splitMember(key));
+      const v = db.prepare('INSERT INTO published_vcards (usr, rev) VALUES (?, ?)');
+      for (const [user, rev] of published.vcards) v.run(user, rev);
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+  const { groups, members } = desired.directory;
+  const wantedMembers = new Set([...members.values()].map((m) => memberKey(m.group, m.user)));
+  const adds = [...wantedMembers].filter((k) => !published.members.has(k));
+  const removes = [...published.members].filter((k) => !wantedMembers.has(k));
+  const bulk = published.groups.size === 0 || adds.length + removes.length > BULK_MEMBER_CHANGES;
+  const setGroup = async (id: string, label: string, display: string) => {
+    await api.call('srg_create', { group: id, host, label, description: 'AD Console: a server OU', display });
+    record.add(
+      'INSERT INTO published_groups (id, label, display) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET ' +
+        'label = excluded.label, display = excluded.display',
+      id,
+      label,
+      display,
+    );
+  };
+  const changedGroups = [...groups.values()].filter((g) => {
+    const was = published.groups.get(g.id);
+    return !was || was.label !== g.label || was.display !== displayText(g.display);
+  });
+  try {
+    // 1. Groups. In bulk order every group goes without displayed groups first: adding a member to a group that
+    //    many see rehashes all their rosters (DESIGN §12), so the displays are set once the members are in.
+    const firstStep = bulk
+      ? [...groups.values()].filter((g) => {
+          const was = published.groups.get(g.id);
+          return !was || was.label !== g.label || was.display !== '';
+        })
+      : changedGroups;
+    await Promise.all(
+      firstStep.map(async (g) => {
+        const was = published.groups.get(g.id);
+        await setGroup(g.id, g.label, bulk ? '' : displayText(g.display));
+        if (!was) counts.groupsCreated++;
+        else if (changedGroups.includes(g)) counts.groupsUpdated++;
+      }),
+    );
+    record.flush();
+    // 2. vCards before memberships: a new contact appears under its name. Each confirmed by its REV.
+    await Promise.all(
+      [...desired.vcards].map(async ([user, card]) => {
+        if (published.vcards.get(user) === card.rev) return;
+        const jid = `${user}@${host}`;
+        await api.call('send_stanza', {
+          from: jid,
+          to: jid,
+          stanza: `<iq type="set" id="adc-${card.rev}">${card.xml}</iq>`,
+        });
+        const stored = await api
+          .call<{ content: string }>('get_vcard', { user, host, name: 'REV' })
+          .catch(() => ({ content: '' }));
+        if (stored?.content !== card.rev) {
+          counts.problems.push(
+            `the vCard of ${user} was not stored (ejabberd reads REV "${stored?.content ?? ''}"): is ${user} a user ` +
+              'ejabberd knows (bcscmd /EXTAUTH answers isuser)?',
+          );
+          return;
+        }
+        counts.vcardsSet++;
+        record.add(
+          'INSERT INTO published_vcards (usr, rev) VALUES (?, ?) ON CONFLICT (usr) DO UPDATE SET rev = excluded.rev',
+          user,
+          card.rev,
+        );
+      }),
+    );
+    record.flush();
+    // 3. Memberships.
+    await Promise.all([
+      ...adds.map(async (key) => {
+        const [group, user] = splitMember(key);
+        await api.call('srg_user_add', { user, host, group, grouphost: host });
+        counts.membersAdded++;
+        record.add('INSERT INTO published_members (grp, usr) VALUES (?, ?) ON CONFLICT DO NOTHING', group, user);
+      }),
+      ...removes.map(async (key) => {
+        const [group, user] = splitMember(key);
+        await api.call('srg_user_del', { user, host, group, grouphost: host });
+        counts.membersRemoved++;
+        record.add('DELETE FROM published_members WHERE grp = ? AND usr = ?', group, user);
+      }),
+    ]);
+    record.flush();
+    // 4. In bulk order, the displayed groups last.
+    if (bulk)
+      await Promise.all(
+        [...groups.values()]
+          .filter((g) => displayText(g.display) !== '')
+          .map((g) => setGroup(g.id, g.label, displayText(g.display))),
+      );
+    record.flush();
+    // 5. Groups of OUs that are gone, and IM users whose account was deleted (their data on the IM server too).
+    const gone = [...published.groups.keys()].filter((id) => !groups.has(id));
+    await Promise.all(
+      gone.map(async (id) => {
+        await api.call('srg_delete', { group: id, host });
+        counts.groupsDeleted++;
+        record.add('DELETE FROM published_groups WHERE id = ?', id);
+        record.add('DELETE FROM published_members WHERE grp = ?', id);
+      }),
+    );
+    const publishedUsers = new Set([
+      ...published.vcards.keys(),
+      ...[...published.members].map((k) => splitMember(k)[1]),
+    ]);
+    const deleted = [...publishedUsers].filter((user) => !desired.known.has(user));
+    await Promise.all(
+      deleted.map(async (user) => {
+        await api.call('unregister', { user, host });
+        counts.unregistered++;
+        record.add('DELETE FROM published_vcards WHERE usr = ?', user);
+        record.add('DELETE FROM published_members WHERE usr = ?', user);
+      }),
+    );
+  } finally {
+    // What went out is recorded, even when a call failed half-way.
+    record.flush();
+  }
+  counts.durationMs = Math.round(performance.now() - started);
+  log?.(
+    `Published to ${host}${full ? ' (full)' : ''}: ${counts.groupsCreated} groups created, ${counts.groupsUpdated} ` +
+      `updated, ${counts.groupsDeleted} deleted; ${counts.membersAdded} members added, ${counts.membersRemoved} ` +
+      `removed; ${counts.vcardsSet} vCards; ${counts.unregistered} unregistered (${counts.durationMs} ms).`,
+  );
+  return counts;
+}
