@@ -18,6 +18,22 @@ export const PERSON_FIELDS = [
   { key: 'phone', column: 'phone', adAttribute: 'telephoneNumber', label: 'Phone' },
 ] as const;
 
+/**
+ * The account's photo: AD's thumbnailPhoto (binary, up to 100 KB), kept as a JPEG of at most 96×96 (base64) for
+ * the IM server's vCards and the console. Not among the person fields: a photo is not read with every search (a
+ * sync would read every photo again), but only when its account changed since its photo was read — its
+ * uSNChanged is kept beside it (electron/core/import/photos.ts).
+ */
+export const PHOTO_FIELD = {
+  key: 'photo',
+  column: 'photo',
+  usnColumn: 'photo_usn',
+  adAttribute: 'thumbnailPhoto',
+  label: 'Photo',
+  /** The longest side kept, in pixels (XEP-0153 asks for at most 96). */
+  maxSide: 96,
+} as const;
+
 export type PersonField = (typeof PERSON_FIELDS)[number];
 export type PersonFieldKey = PersonField['key'];
 export type PersonColumn = PersonField['column'];

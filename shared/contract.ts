@@ -376,6 +376,10 @@ export const operations = {
   'accounts.contacts': op<z.ZodType<{ logon: string }>, ContactList>(
     z.object({ logon: z.string().min(1).max(1024) }).strict(),
   ),
+  /** The account's photo from AD (a JPEG of at most 96×96, base64; '' for none), for the details and Properties. */
+  'accounts.photo': op<z.ZodType<{ logon: string }>, { photo: string }>(
+    z.object({ logon: z.string().min(1).max(1024) }).strict(),
+  ),
   /** Deletes local accounts (all or none). */
   'accounts.delete': op<z.ZodType<{ logons: string[] }>, Record<string, never>>(z.object({ logons }).strict()),
   /** Tools → Synchronization schedule… and the status bar. */

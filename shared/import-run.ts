@@ -148,8 +148,10 @@ export interface ImportOutcome {
   dc: string | null;
   /** `nothingChanged`: the users database is as it was before the run (its message says so too). */
   error: { code: ErrorCode; message: string; hint: string; nothingChanged: boolean } | null;
-  /** Dry run only: why a real run would stop (safety limit, empty answer). */
+  /** Dry run: why a real run would stop (safety limit, empty answer); a real run: photos that were not read. */
   warning: string | null;
+  /** Accounts whose photo was read (only those that changed since their photo was read). */
+  photosRead: number;
   /** Which domain controllers were passed over, and why, before the one that answered. */
   failover: string | null;
   /** Conflicts, skips and failures, each with its reason. */
@@ -181,6 +183,7 @@ export function blankOutcome(mode: ImportMode, dryRun: boolean, status: RunStatu
     dc: null,
     error: null,
     warning: null,
+    photosRead: 0,
     failover: null,
     problems: [],
     plan: null,

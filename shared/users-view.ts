@@ -126,6 +126,8 @@ export interface AccountRecord extends AccountView {
   lastLogonAt: string | null;
   /** Local accounts: whether a password is set (never the password or its hash). */
   hasPassword: boolean;
+  /** A photo was read from AD (thumbnailPhoto): `accounts.photo` gives it. */
+  hasPhoto: boolean;
 }
 
 /** One line of an account's history: what a run (import, sync, administrator's change) did to it. */

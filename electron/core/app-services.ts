@@ -52,8 +52,10 @@ export function createServices(options: {
     use: (work) => database.use(work),
     settings: () => settings.load(),
     log,
-    // The status bar shows how publishing went.
-    onOutcome: (outcome) => outcome.status !== 'nothing' && emit('users.changed', {}),
+    // The status bar shows how publishing went (it reads it again at every users.changed).
+    onOutcome: (outcome) => {
+      if (outcome.status === 'published' || outcome.status === 'failed') emit('users.changed', {});
+    },
   });
   const jobs = new ImportJobs({
     emit,

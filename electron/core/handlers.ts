@@ -39,7 +39,7 @@ import type { PasswordVault } from './secrets/password-vault.ts';
 import type { RefusedPasswords } from './secrets/refused-passwords.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 import type { SharedDatabase } from './database/users-database.ts';
-import { accountsInView, accountsPage, logonPosition, usersOverview } from './database/users-view.ts';
+import { accountPhoto, accountsInView, accountsPage, logonPosition, usersOverview } from './database/users-view.ts';
 import { searchGroups } from './directory/group-search.ts';
 import type { ImportJobs } from './import/import-jobs.ts';
 import { countSource } from './import/source-count.ts';
@@ -279,6 +279,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'ous.setPermissions': async ({ path, sees }) =>
       changed(() => deps.database.use((db) => setOuPermissions(db, path, sees, 'console', { below: false }))),
     'accounts.contacts': async ({ logon }) => deps.database.use((db) => contactListOf(db, logon)),
+    'accounts.photo': async ({ logon }) => deps.database.use((db) => accountPhoto(db, logon)),
     'accounts.delete': async ({ logons }) =>
       changed(() => {
         deps.database.use((db) => deleteLocalAccounts(db, logons, 'console'));

@@ -61,6 +61,7 @@ const VALID: Record<OperationName, Record<string, unknown>> = {
   'ous.permissions': { path: 'Staff' },
   'ous.setPermissions': { path: 'Staff', sees: ['Staff', 'HR'] },
   'accounts.contacts': { logon: 'kiosk' },
+  'accounts.photo': { logon: 'kiosk' },
   'accounts.edit': { logon: 'kiosk', fields: { email: 'desk@corp.example.test' }, rename: 'desk' },
   'accounts.setEnabled': { logons: ['kiosk'], enabled: false },
   'accounts.delete': { logons: ['kiosk'] },

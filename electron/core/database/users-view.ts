@@ -14,7 +14,7 @@ import type {
 } from '../../../shared/users-view.ts';
 import { findRun, type RunRecord } from '../import/run-history.ts';
 import { foldText } from '../../../shared/fold.ts';
-import { type AccountRow, type AccountView, accountView, SEARCH_SEGMENTS } from './accounts.ts';
+import { type AccountRow, type AccountView, accountView, logonKey, SEARCH_SEGMENTS } from './accounts.ts';
 import { OuTree } from './ou-tree.ts';
 
 const ORDER_BY: Record<SortColumn, string> = {
@@ -34,6 +34,7 @@ const ORDER_BY: Record<SortColumn, string> = {
 };
 
 interface FullRow extends AccountRow {
+  photo: string;
   created_at: string;
   updated_at: string;
   synced_at: string | null;
@@ -220,5 +221,13 @@ function toRecord(r: FullRow, tree: OuTree): AccountRecord {
     updatedAt: r.updated_at,
     lastLogonAt: r.last_logon_at,
     hasPassword: r.password_hash !== null,
+    hasPhoto: r.photo !== '',
   };
+}
+
+/** The account's photo (a JPEG of at most 96×96, base64; '' for none): the details pane and Properties ask. */
+export function accountPhoto(db: DatabaseSync, logon: string): { photo: string } {
+  const row = db.prepare('SELECT photo FROM accounts WHERE logon_key = ?').get(logonKey(logon)) as
+    { photo: string } | undefined;
+  return { photo: row?.photo ?? '' };
 }

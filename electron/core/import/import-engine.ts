@@ -27,6 +27,7 @@ import { ACCOUNT_ATTRIBUTES, BINARY_ATTRIBUTES, toAdAccount } from './ad-account
 import { applyInTransaction, clearForNewDatabase, plannedAction, REPORTED_ACTIONS } from './applier.ts';
 import { Planner } from './planner.ts';
 import { ProgressMeter } from './progress-meter.ts';
+import { syncPhotos } from './photos.ts';
 import { beginRun, endRun } from './run-history.ts';
 import {
   type Action,
@@ -394,6 +395,40 @@ function planPhase(run: Run, r: ReadResult): Plan {
 }
 
 /** Apply: the one apply path, planning again first if the database changed since `revision`. */
+/**
+ * After the run committed: the photos of the accounts that changed since their photo was read. Their failure
+ * fails nothing (the run's changes stand); it is said, and the next sync reads them. Returns what to say.
+ */
+async function photosPhase(run: Run): Promise<{ read: number; warning: string | null }> {
+  const { settings, ctx, db } = run;
+  try {
+    // On the DC the run read from: uSNChanged is that DC's.
+    const connect = async () => {
+      run.session = await openSession(
+        settings,
+        ctx.password,
+        ctx.resolver,
+        new RefusedPasswords((work) => work(db)),
+        run.found?.dc ?? null,
+      );
+      return run.session.client;
+    };
+    const photos = await syncPhotos(connect, run.db, {
+      timeoutMs: run.ctx.settings.timeout * 1000,
+      cancelled: () => run.ctx.signal?.aborted === true,
+    });
+    const warning = photos.unreadable.length
+      ? `The photos of ${photos.unreadable.join(', ')} in AD are no images AD Console can read; they have none.`
+      : null;
+    return { read: photos.read, warning };
+  } catch (err) {
+    return {
+      read: 0,
+      warning: `The accounts' photos were not read (${(err as Error).message}); the next sync reads them.`,
+    };
+  }
+}
+
 async function applyPhase(
   run: Run,
   r: ReadResult,
@@ -593,7 +628,14 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     checkSafety(db, read.stage, request, !read.incremental, run.kind, settings, read.label);
     if (ctx.signal?.aborted) throw cancelled();
     const applied = await applyPhase(run, read, plan, revision);
-    return outcome('succeeded', { ...base(applied.plan), runId, backup: applied.backup });
+    const photos = await photosPhase(run);
+    return outcome('succeeded', {
+      ...base(applied.plan),
+      runId,
+      backup: applied.backup,
+      photosRead: photos.read,
+      ...(photos.warning ? { warning: photos.warning } : {}),
+    });
   } catch (err) {
     return recordFailure(run, err, outcome);
   } finally {

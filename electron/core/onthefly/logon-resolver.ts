@@ -21,6 +21,7 @@ import type { DirectorySession } from '../directory/session.ts';
 import { Failure } from '../failure.ts';
 import { ACCOUNT_ATTRIBUTES, type AdAccount, BINARY_ATTRIBUTES, toAdAccount } from '../import/ad-account.ts';
 import { applyInTransaction, plannedAction, REPORTED_ACTIONS } from '../import/applier.ts';
+import { syncPhotos } from '../import/photos.ts';
 import { Planner, targetOu } from '../import/planner.ts';
 import { personFieldsOf } from '../../../shared/account-fields.ts';
 import { beginRun } from '../import/run-history.ts';
@@ -327,6 +328,19 @@ export class LogonResolver {
     };
   }
 
+  /** The new account's photo, as a sync reads it: its failure imports the account without one (a sync reads it). */
+  private async readPhoto(guid: string): Promise<void> {
+    const { db } = this.db();
+    await this.pool
+      .use((session) =>
+        syncPhotos(() => Promise.resolve(session.client), db, {
+          timeoutMs: this.options.settings.timeout * 1000,
+          guids: [guid],
+        }),
+      )
+      .catch(() => undefined);
+  }
+
   private async importAccount(account: AdAccount): Promise<LookupResult> {
     const { db } = this.db();
     const { settings } = this.options;
@@ -392,6 +406,7 @@ export class LogonResolver {
           reason: `"${account.logon}" was found in Active Directory but not imported: ${notImported}.`,
         };
       }
+      await this.readPhoto(account.guid);
       return { result: 'imported', account: findAccount(db, account.logon)!, dn: account.dn, runId, dryRun: false };
     } finally {
       stage.drop();

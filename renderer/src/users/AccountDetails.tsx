@@ -2,6 +2,7 @@
 import { PERSON_FIELDS } from '../../../shared/account-fields.ts';
 import { type AccountRecord, DISABLED_WORDS } from '../../../shared/users-view.ts';
 import { localTime } from '../controls/local-time.ts';
+import { AccountPhoto } from './AccountPhoto.tsx';
 
 /** Every field of an account with its label, as the details pane and Properties show them. */
 export function accountFields(account: AccountRecord): [string, string][] {
@@ -38,6 +39,7 @@ export function AccountDetails({ account }: { account: AccountRecord | null }) {
   const fields = accountFields(account);
   return (
     <section className="details" aria-label="Account details">
+      <AccountPhoto account={account} />
       <dl>
         {fields.map(([name, value]) => (
           <div key={name} className="detail">

@@ -16,6 +16,7 @@ import { ErrorText } from '../controls/ErrorText.tsx';
 import { RunsTable } from '../controls/RunsTable.tsx';
 import { localTime } from '../controls/local-time.ts';
 import { accountFields } from './AccountDetails.tsx';
+import { AccountPhoto } from './AccountPhoto.tsx';
 import { OuPicker } from './OuPicker.tsx';
 
 function changesText(json: string | null): string {
@@ -189,6 +190,7 @@ export function AccountProperties({ account, onClose }: { account: AccountRecord
         </p>
       )}
       <ErrorText error={error} />
+      <AccountPhoto account={account} />
       <dl className="properties">
         {facts.map(([name, value]) => (
           <div key={name} className="detail">

@@ -15,6 +15,8 @@ import { realPartsAvailable } from '../../support/real-parts.ts';
 import { tempDirFor } from '../../support/temp-dir.ts';
 import { databaseContent, sql } from '../../support/users-db.ts';
 import { addLocalAccount } from '../../../electron/core/accounts/local-accounts.ts';
+import { downscalePhoto } from '../../../electron/core/import/photos.ts';
+import sharp from 'sharp';
 
 describe.runIf(realPartsAvailable())('account actions in the users view', () => {
   const dataDir = tempDirFor('account-actions');
@@ -372,6 +374,34 @@ describe.runIf(realPartsAvailable())('account actions in the users view', () => 
     await page.screenshot({ path: screenshotPath('contact-list') });
     await contacts.getByRole('button', { name: 'OK' }).click();
     await page.getByLabel('Search accounts').fill('');
+    expect(opened.pageErrors).toEqual([]);
+  });
+
+  it("shows the account's photo from AD in the details and in Properties", async () => {
+    const photo = await downscalePhoto(
+      await sharp({ create: { width: 200, height: 150, channels: 3, background: '#246' } })
+        .png()
+        .toBuffer(),
+    );
+    sql(file, `UPDATE accounts SET photo = '${photo}' WHERE logon = 'alice'`);
+    await page.reload();
+    await row('alice').click();
+    const details = page
+      .getByRole('region', { name: 'Account details' })
+      .getByRole('img', { name: 'Photo of Alice Archer' });
+    await details.waitFor();
+    // Decoded by the browser as the JPEG it is, at its kept size.
+    await expect
+      .poll(() => details.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]))
+      .toEqual([96, 72]);
+    await row('alice').dblclick();
+    const properties = page.getByRole('dialog', { name: 'alice Properties' });
+    await expect.poll(() => properties.getByRole('img', { name: 'Photo of Alice Archer' }).count()).toBe(1);
+    await page.screenshot({ path: screenshotPath('account-photo') });
+    await properties.getByRole('button', { name: 'OK' }).click();
+    // An account without a photo shows none.
+    await row('p1').click();
+    await expect.poll(() => page.getByRole('region', { name: 'Account details' }).getByRole('img').count()).toBe(0);
     expect(opened.pageErrors).toEqual([]);
   });
 });

@@ -6,17 +6,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Attribute, Change, type Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createResolver } from '../../../../electron/core/directory/resolver.ts';
 import { listAccounts } from '../../../../electron/core/database/accounts.ts';
 import { openUsersDatabase } from '../../../../electron/core/database/users-database.ts';
-import { type ImportRequest, runImport } from '../../../../electron/core/import/import-engine.ts';
+import type { ImportRequest } from '../../../../electron/core/import/import-engine.ts';
 import { GONE_REASON } from '../../../../electron/core/import/planner.ts';
 import { BASE_DN } from '../../../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { addStaffUser, adminClient } from '../../../support/seed-directory.ts';
-import { dcSettings, SERVICE_PASSWORD } from '../../../support/settings-for-dc.ts';
+import { importFromOu } from '../../../support/settings-for-dc.ts';
 import { tempDirFor } from '../../../support/temp-dir.ts';
-import { databaseContent, importRequest, sql } from '../../../support/users-db.ts';
+import { databaseContent, sql } from '../../../support/users-db.ts';
 
 describe.runIf(realPartsAvailable())('Synchronize after changes in Active Directory', () => {
   const dc = testDc()!;
@@ -42,13 +41,7 @@ describe.runIf(realPartsAvailable())('Synchronize after changes in Active Direct
   const add = (n: number, enabled = true) => addStaffUser(admin, { ...user(n, enabled), ou: '' }, dnOf(n));
   const replace = (dn: string, type: string, value: string) =>
     admin.modify(dn, new Change({ operation: 'replace', modification: new Attribute({ type, values: [value] }) }));
-  const sync = (request: Partial<ImportRequest> = {}) =>
-    runImport(importRequest(request), {
-      settings: dcSettings(dc, { ouPath: `LDAP://${lab}` }),
-      password: SERVICE_PASSWORD,
-      resolver: createResolver(),
-      databaseFile: file,
-    });
+  const sync = (request: Partial<ImportRequest> = {}) => importFromOu(dc, lab, file, request);
   const state = () => {
     const database = openUsersDatabase(file);
     try {

@@ -4,9 +4,11 @@
  * is what /CONTACTS computes, and changes — OU permissions, a first logon, AD renames, disables and deletes —
  * reach online clients. The suite works on an OU of its own in AD, created and removed here.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Attribute, Change, type Client } from 'ldapts';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bcscmd } from '../../../support/bcscmd.ts';
 import { BASE_DN, DOMAIN, NETBIOS, SERVICE_ACCOUNT } from '../../../support/directory-fixture.ts';
@@ -261,6 +263,35 @@ describe.runIf(realPartsAvailable() && ejabberdInstalled())('The directory on a 
     const sandra = await online('ims1');
     expect(sandra.entries()).toEqual(asRoster(await contacts('ims1')));
     expect(sandra.roster.get(jid('ims2b'))?.name).toBe('Simon Sales-Renamed');
+  });
+
+  it('carries a photo set in AD into the vCard (a JPEG of at most 96×96) and its hash into presence', async () => {
+    const sandra = LAB_USERS[0]!;
+    const photo = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#2a6' } })
+      .jpeg()
+      .toBuffer();
+    await admin.modify(
+      dnOf(sandra),
+      new Change({ operation: 'replace', modification: new Attribute({ type: 'thumbnailPhoto', values: [photo] }) }),
+    );
+    const synced = await run(['/LDAP']);
+    expect(synced.code, synced.err).toBe(0);
+    const paula = await online('imp1');
+    await paula.available();
+    const card = await paula.vcard(jid('ims1'));
+    expect(card?.getChild('PHOTO')?.getChildText('TYPE')).toBe('image/jpeg');
+    const bytes = Buffer.from((card?.getChild('PHOTO')?.getChildText('BINVAL') ?? '').replace(/\s/g, ''), 'base64');
+    const meta = await sharp(bytes).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 96, 72]);
+    // XEP-0153: her presence carries the photo's SHA-1, so that clients know to fetch it.
+    const hash = createHash('sha1').update(bytes).digest('hex');
+    const her = await online('ims1');
+    await her.available();
+    await paula.until(
+      "Sandra's presence with her photo's hash",
+      () => paula.presences.get(jid('ims1'))?.getChild('x', 'vcard-temp:x:update')?.getChildText('photo') === hash,
+      10_000,
+    );
   });
 
   it('removes an account deleted from the users database from the IM server, vCard and all', async () => {

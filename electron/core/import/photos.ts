@@ -1,0 +1,129 @@
+/**
+ * Account photos: AD's thumbnailPhoto, read only for accounts that changed since their photo was read (their
+ * uSNChanged differs from the one kept beside the photo), so that a full sync of 100 000 accounts does not read
+ * 100 000 photos of up to 100 KB again. Read by objectGUID in batches after an import committed (and for one
+ * account after an on-the-fly import), scaled down to a JPEG of at most 96×96, and kept in the users database.
+ * A failure leaves the photos as they were: the next sync reads them.
+ */
+import { type Client, EqualityFilter, OrFilter } from 'ldapts';
+import type sharpType from 'sharp';
+import type { DatabaseSync } from 'node:sqlite';
+import { PHOTO_FIELD } from '../../../shared/account-fields.ts';
+import { bumpRevision } from '../database/users-database.ts';
+import { guidBytes, guidToString } from '../directory/object-guid.ts';
+import { readRootDse } from '../directory/rootdse.ts';
+
+/** Accounts asked for in one search (an OR of their GUIDs): a few hundred KB of photos per answer at most. */
+const BATCH = 50;
+
+export interface PhotoSyncResult {
+  /** Accounts whose photo was read. */
+  read: number;
+  /** Photos that differ from the one kept (new, changed or removed). */
+  changed: number;
+  /** Photos that could not be decoded (kept as none), by logon. */
+  unreadable: string[];
+}
+
+type Sharp = typeof sharpType;
+let sharpModule: Promise<Sharp> | null = null;
+/** Loaded on first use: processes that never read a photo do not load libvips. */
+const loadSharp = () => (sharpModule ??= import('sharp').then((m) => m.default));
+
+/** thumbnailPhoto (JPEG, PNG, GIF…) → a JPEG of at most 96×96, base64. Throws on bytes that are no image. */
+export async function downscalePhoto(bytes: Buffer): Promise<string> {
+  const sharp = await loadSharp();
+  const jpeg = await sharp(bytes, { limitInputPixels: 50_000_000 })
+    .rotate() // as EXIF says it was taken
+    .resize(PHOTO_FIELD.maxSide, PHOTO_FIELD.maxSide, { fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .jpeg({ quality: 82 })
+    .toBuffer();
+  return jpeg.toString('base64');
+}
+
+interface Pending {
+  id: number;
+  logon: string;
+  guid: string;
+  usn: number | null;
+  photo: string;
+}
+
+/**
+ * Reads the photos that are due (of the accounts `guids` names, else of every AD account) and stores them.
+ * `cancelled` is checked between batches.
+ */
+export async function syncPhotos(
+  /** The directory, asked for only when some photo is due (an import closed its session after reading). */
+  connect: () => Promise<Client>,
+  db: DatabaseSync,
+  options: { timeoutMs: number; guids?: string[]; cancelled?: () => boolean },
+): Promise<PhotoSyncResult> {
+  const result: PhotoSyncResult = { read: 0, changed: 0, unreadable: [] };
+  const due = (
+    db
+      .prepare(
+        `SELECT id, logon, ad_guid AS guid, ad_usn AS usn, ${PHOTO_FIELD.column} AS photo FROM accounts ` +
+          `WHERE origin = 'ad' AND ad_guid IS NOT NULL AND ` +
+          `(${PHOTO_FIELD.usnColumn} IS NULL OR ad_usn IS NULL OR ${PHOTO_FIELD.usnColumn} <> ad_usn)`,
+      )
+      .all() as unknown as Pending[]
+  ).filter((r) => !options.guids || options.guids.includes(r.guid));
+  if (due.length === 0) return result;
+  const client = await connect();
+  const base = (await readRootDse(client)).defaultNamingContext;
+  const attribute = PHOTO_FIELD.adAttribute;
+  for (let at = 0; at < due.length; at += BATCH) {
+    if (options.cancelled?.()) break;
+    const batch = due.slice(at, at + BATCH);
+    const { searchEntries } = await client.search(base, {
+      scope: 'sub',
+      filter: new OrFilter({
+        filters: batch.map((r) => new EqualityFilter({ attribute: 'objectGUID', value: guidBytes(r.guid) })),
+      }),
+      attributes: ['objectGUID', attribute],
+      explicitBufferAttributes: ['objectGUID', attribute],
+      timeLimit: Math.ceil(options.timeoutMs / 1000),
+    });
+    const found = new Map<string, Buffer | null>();
+    for (const e of searchEntries) {
+      const guid = e.objectGUID;
+      if (!Buffer.isBuffer(guid)) continue;
+      const value = e[attribute];
+      const photo = Array.isArray(value) ? value[0] : value;
+      found.set(guidToString(guid), Buffer.isBuffer(photo) && photo.length > 0 ? photo : null);
+    }
+    const updates: { row: Pending; photo: string }[] = [];
+    for (const row of batch) {
+      // Gone from AD meanwhile: the sync that notices says so; its photo stays as it was.
+      if (!found.has(row.guid)) continue;
+      const bytes = found.get(row.guid)!;
+      let photo = '';
+      if (bytes)
+        try {
+          photo = await downscalePhoto(bytes);
+        } catch {
+          result.unreadable.push(row.logon);
+        }
+      updates.push({ row, photo });
+    }
+    result.read += updates.length;
+    const changed = updates.filter((u) => u.photo !== u.row.photo).length;
+    result.changed += changed;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const set = db.prepare(
+        `UPDATE accounts SET ${PHOTO_FIELD.column} = ?, ${PHOTO_FIELD.usnColumn} = ? WHERE id = ? AND ad_guid = ?`,
+      );
+      for (const u of updates) set.run(u.photo, u.row.usn, u.row.id, u.row.guid);
+      // The IM server's vCards follow the revision: a changed photo is a change to publish.
+      if (changed > 0) bumpRevision(db);
+      db.exec('COMMIT');
+    } catch (err) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+  return result;
+}
