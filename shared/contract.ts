@@ -89,7 +89,9 @@ export const TEST_STEPS = [
   'accounts',
   'policy',
 ] as const;
-export type TestStepName = (typeof TEST_STEPS)[number];
+/** Test IM server (Advanced settings, bcscmd /TESTIM): the admin API the directory is published through. */
+export const IM_TEST_STEPS = ['im-connect', 'im-host', 'im-permissions', 'im-roster'] as const;
+export type TestStepName = (typeof TEST_STEPS)[number] | (typeof IM_TEST_STEPS)[number];
 
 export interface TestStep {
   name: TestStepName;
@@ -380,6 +382,8 @@ export const operations = {
   'accounts.photo': op<z.ZodType<{ logon: string }>, { photo: string }>(
     z.object({ logon: z.string().min(1).max(1024) }).strict(),
   ),
+  /** Test IM server: reaches ejabberd's API with these settings, checks the host and each command's permission. */
+  'im.test': op<z.ZodType<{ settings: Settings }>, TestReport>(z.object({ settings: settingsSchema }).strict()),
   /** Deletes local accounts (all or none). */
   'accounts.delete': op<z.ZodType<{ logons: string[] }>, Record<string, never>>(z.object({ logons }).strict()),
   /** Tools → Synchronization schedule… and the status bar. */

@@ -15,6 +15,7 @@ import { addServerOu, deleteServerOu, renameServerOu } from './accounts/server-o
 import { ouPermissions, setOuPermissions } from './accounts/ou-permissions.ts';
 import { contactListOf } from './publish/directory-groups.ts';
 import type { BackgroundPublisher } from './publish/auto-publish.ts';
+import { testImServer } from './publish/im-test.ts';
 import fs from 'node:fs';
 import type { z } from 'zod';
 import {
@@ -280,6 +281,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       changed(() => deps.database.use((db) => setOuPermissions(db, path, sees, 'console', { below: false }))),
     'accounts.contacts': async ({ logon }) => deps.database.use((db) => contactListOf(db, logon)),
     'accounts.photo': async ({ logon }) => deps.database.use((db) => accountPhoto(db, logon)),
+    'im.test': async ({ settings }) => deps.database.use((db) => testImServer(settings, db)),
     'accounts.delete': async ({ logons }) =>
       changed(() => {
         deps.database.use((db) => deleteLocalAccounts(db, logons, 'console'));

@@ -3,6 +3,7 @@
  * does with Tools → Active Directory (LDAP) integration…. Screenshots land in test-results/.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -143,6 +144,35 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     await expect(advanced.getByRole('alert').textContent()).resolves.toMatch(/must start with LDAP:\/\//);
     await advanced.getByRole('button', { name: 'OK', exact: true }).click();
     await expect(advanced.isVisible()).resolves.toBe(true); // an invalid path is not applied
+    await advanced.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it("checks the IM server's API address on OK, and Test IM server says why it cannot reach it", async () => {
+    const dialog = await openFromMenu();
+    await dialog.getByRole('button', { name: 'Advanced settings…' }).click();
+    const advanced = page.getByRole('dialog', { name: 'Advanced settings' });
+    const address = advanced.getByLabel('ejabberd web API');
+    await address.fill('http://im.corp.example.test:5285/api');
+    await advanced.getByRole('button', { name: 'OK', exact: true }).click();
+    await expect
+      .poll(() => advanced.getByRole('alert').first().textContent())
+      .toMatch(/im\.corp\.example\.test is not this machine: its API \(and the token\) would cross the network/);
+    // Nothing listens on this loopback port: the test names the step and the reason.
+    const unused = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    await address.fill(`http://127.0.0.1:${unused}/api`);
+    await advanced.getByLabel('Company name').fill('Example Corp');
+    await advanced.getByRole('button', { name: 'Test IM server' }).click();
+    const box = page.getByRole('alertdialog', { name: 'Test IM server' });
+    await expect.poll(() => box.textContent()).toMatch(/Reach the API \(failed\)/);
+    expect(await box.textContent()).toMatch(/does not answer \(connection refused: nothing listens there\)/);
+    await page.screenshot({ path: screenshotPath('advanced-test-im-server') });
+    await box.getByRole('button', { name: 'OK' }).click();
     await advanced.getByRole('button', { name: 'Cancel' }).click();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });

@@ -47,6 +47,8 @@ export interface CliRequest {
   /** /PUBLISH [/FULL]: publish the directory to the IM server now; /IMCONFIG: the ejabberd.yml lines it needs. */
   publish: boolean;
   imConfig: boolean;
+  /** /TESTIM: Test IM server (the API, the host, each command's permission). */
+  testIm: boolean;
   /** /RUNNOW [/YES]: ask the service to run at once; /RESUME: lift a pause. */
   runNow: boolean;
   resume: boolean;
@@ -104,7 +106,8 @@ type Flag =
   | 'runNow'
   | 'resume'
   | 'publish'
-  | 'imConfig';
+  | 'imConfig'
+  | 'testIm';
 const FLAGS: Record<string, Flag> = {
   '?': 'help',
   help: 'help',
@@ -129,6 +132,7 @@ const FLAGS: Record<string, Flag> = {
   print: 'print',
   publish: 'publish',
   imconfig: 'imConfig',
+  testim: 'testIm',
   runnow: 'runNow',
   'run-now': 'runNow',
   resume: 'resume',
@@ -249,6 +253,7 @@ export function parseCliArguments(argv: string[]): CliRequest {
     runNow: false,
     publish: false,
     imConfig: false,
+    testIm: false,
     resume: false,
     waitSeconds: 0,
     account: null,
@@ -411,6 +416,8 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
        bcscmd /SETPASSWORD:<logon> [/PASSWORDFILE:<file>] | /DISABLE:<logon> | /ENABLE:<logon>
        bcscmd /DELETEUSER:<logon> | /MOVE:<logon> /OU:<server OU path>
        bcscmd /ADDOU:<server OU path> | /RENAMEOU:<server OU path> /NAME:<new name> | /DELETEOU:<server OU path>
+       bcscmd /OUPERMISSIONS:<server OU path> [/SEES:<ou path>;…|*] | /CONTACTS:<logon> [/JSON]
+       bcscmd /PUBLISH [/FULL] [/JSON] | /IMCONFIG [/PASSWORDFILE:<file>] | /TESTIM [/JSON]
 
   /DATA:<folder>        Data folder with the settings (default: the desktop console's own folder,
                         or the ADCONSOLE_DATA_DIR environment variable).
@@ -494,6 +501,8 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
                         1 failed (what went out is kept; the rest goes next time).
   /IMCONFIG             Print the ejabberd.yml lines this data folder needs (the extauth program, AD
                         Console's API listener and its api_permissions, the modules).
+  /TESTIM               Test the IM server's API step by step: it answers, ejabberd serves the IM host,
+                        every command publishing uses is allowed. Exit 0 ok, 1 a step failed.
   /USERS                List the accounts in the users database.
   /HISTORY              List past import runs.
   /REPORT:<run>         Every action of one run (with /CSV as CSV).

@@ -113,6 +113,7 @@ export async function runBcscmd(
       request.contacts === null &&
       !request.publish &&
       !request.imConfig &&
+      !request.testIm &&
       !databaseCommand &&
       request.sets.length === 0)
   ) {
@@ -268,6 +269,14 @@ export async function runBcscmd(
     }
     const report = result.value as TestReport;
     if (request.json) Object.assign(output, { ok: report.ok, steps: report.steps, summary: report.summary });
+    else io.out(testText(report));
+    if (!report.ok) exit = EXIT.failed;
+  }
+  if (request.testIm) {
+    const result = await call('im.test', { settings });
+    if (!result.ok) throw new Error(result.error.message);
+    const report = result.value as TestReport;
+    if (request.json) Object.assign(output, { im: report });
     else io.out(testText(report));
     if (!report.ok) exit = EXIT.failed;
   }

@@ -2,7 +2,11 @@
 import { Ak } from '../controls/Ak.tsx';
 import { useId, useState } from 'react';
 import { formatAdsPath, parseAdsPath } from '../../../shared/adspath.ts';
+import { parseImApi } from '../../../shared/im-api.ts';
 import { parseImDomains } from '../../../shared/im-domains.ts';
+import type { TestReport } from '../../../shared/contract.ts';
+import { api } from '../api.ts';
+import { TestResultBox } from './TestResultBox.tsx';
 import { parseServerList } from '../../../shared/server-list.ts';
 import {
   DEFAULT_PORTS,
@@ -17,7 +21,16 @@ import { BrowseDialog } from './BrowseDialog.tsx';
 
 type Advanced = Pick<
   Settings,
-  'ouPath' | 'server' | 'security' | 'caFile' | 'importComputers' | 'parseMiddleName' | 'imDomains'
+  | 'ouPath'
+  | 'server'
+  | 'security'
+  | 'caFile'
+  | 'importComputers'
+  | 'parseMiddleName'
+  | 'imDomains'
+  | 'imApi'
+  | 'imApiTokenFile'
+  | 'companyName'
 > & {
   port: string;
   logonFailureCap: string;
@@ -65,6 +78,9 @@ export function readAdvanced(
   const logonFailureCap = whole('logonFailureCap', 'Failed logons allowed');
   const domains = parseImDomains(form.imDomains);
   if (!domains.ok) errors.imDomains = domains.error;
+  const imApi = parseImApi(form.imApi);
+  if (!imApi.ok) errors.imApi = imApi.error;
+  if (/[\u0000-\u001f]/.test(form.companyName)) errors.companyName = 'No line breaks or other control characters.';
   const path = parseAdsPath(form.ouPath);
   if (!path.ok) errors.ouPath = path.error;
   const server = form.server.trim();
@@ -87,6 +103,9 @@ export function readAdvanced(
       parseMiddleName: form.parseMiddleName,
       imDomains: form.imDomains.trim(),
       logonFailureCap: logonFailureCap!,
+      imApi: form.imApi.trim(),
+      imApiTokenFile: form.imApiTokenFile.trim(),
+      companyName: form.companyName.trim(),
     },
   };
 }
@@ -101,6 +120,8 @@ const FIELD_ORDER: [keyof Advanced, string][] = [
   ['pageSize', 'Page size'],
   ['imDomains', 'IM domains'],
   ['logonFailureCap', 'Failed logons allowed'],
+  ['imApi', 'ejabberd web API'],
+  ['companyName', 'Company name'],
 ];
 
 function PathPreview({ text, server, id }: { text: string; server: string; id: string }) {
@@ -169,6 +190,9 @@ export function AdvancedDialog({
     mid: useId(),
     im: useId(),
     cap: useId(),
+    imApi: useId(),
+    token: useId(),
+    company: useId(),
   };
   const set = <K extends keyof Advanced>(key: K, value: Advanced[K]) => setForm((f) => ({ ...f, [key]: value }));
   const fieldError = (key: keyof Advanced) =>
@@ -177,11 +201,22 @@ export function AdvancedDialog({
         {errors[key]}
       </span>
     ) : null;
-  /** A whole-number field: its label, the box, and its error (ranges from shared/settings.ts). */
-  const numberField = (
-    key: 'connectTimeout' | 'timeout' | 'pageSize' | 'logonFailureCap',
+  /** A field in a grid: its label, the box, and its error (whole numbers: ranges from shared/settings.ts). */
+  const field = (
+    key:
+      | 'connectTimeout'
+      | 'timeout'
+      | 'pageSize'
+      | 'logonFailureCap'
+      | 'server'
+      | 'caFile'
+      | 'imDomains'
+      | 'imApi'
+      | 'imApiTokenFile'
+      | 'companyName',
     id: string,
     label: string,
+    { placeholder, numeric = false }: { placeholder?: string; numeric?: boolean } = {},
   ) => (
     <>
       <label htmlFor={id}>
@@ -190,9 +225,12 @@ export function AdvancedDialog({
       <div>
         <input
           id={id}
-          className="short"
+          className={numeric ? 'short' : undefined}
           value={form[key]}
-          inputMode="numeric"
+          placeholder={placeholder}
+          inputMode={numeric ? 'numeric' : undefined}
+          spellCheck={numeric ? undefined : false}
+          aria-invalid={errors[key] ? true : undefined}
           onChange={(e) => set(key, e.target.value)}
         />
         {fieldError(key)}
@@ -207,6 +245,10 @@ export function AdvancedDialog({
     connectTimeout: ids.ct,
     timeout: ids.to,
     pageSize: ids.ps,
+    imDomains: ids.im,
+    logonFailureCap: ids.cap,
+    imApi: ids.imApi,
+    companyName: ids.company,
   };
   const apply = () => {
     const read = readAdvanced(form);
@@ -225,6 +267,21 @@ export function AdvancedDialog({
     return { ...settings, ...('settings' in read ? read.settings : {}) };
   };
   const parsedPath = parseAdsPath(form.ouPath);
+  /** Test IM server: with what is typed now; the result in a message box, as Test connection shows its own. */
+  const [imTest, setImTest] = useState<TestReport | 'running' | null>(null);
+  const testIm = async () => {
+    const read = readAdvanced(form);
+    if ('errors' in read) return apply(); // says which field is wrong, and where
+    setErrors({});
+    setSummary(null);
+    setImTest('running');
+    const result = await api.invoke('im.test', { settings: { ...settings, ...read.settings } });
+    setImTest(
+      result.ok
+        ? result.value
+        : { ok: false, steps: [], summary: `${result.error.message} ${result.error.hint ?? ''}`.trim() },
+    );
+  };
 
   return (
     <Dialog
@@ -260,19 +317,9 @@ export function AdvancedDialog({
       <fieldset>
         <legend>Connection</legend>
         <div className="grid">
-          <label htmlFor={ids.server}>
-            <Ak text="&Server" />
-          </label>
-          <div>
-            <input
-              id={ids.server}
-              value={form.server}
-              placeholder="dc1, dc2 … (tried in order); blank = from the path, else DNS"
-              spellCheck={false}
-              onChange={(e) => set('server', e.target.value)}
-            />
-            {fieldError('server')}
-          </div>
+          {field('server', ids.server, '&Server', {
+            placeholder: 'dc1, dc2 … (tried in order); blank = from the path, else DNS',
+          })}
           <label htmlFor={ids.port}>
             <Ak text="&Port" />
           </label>
@@ -313,21 +360,12 @@ export function AdvancedDialog({
           <p className="warning-text">The path starts with LDAPS://, so LDAPS is used.</p>
         )}
         <div className="grid">
-          <label htmlFor={ids.ca}>
-            <Ak text="&CA certificate file" />
-          </label>
-          <div>
-            <input
-              id={ids.ca}
-              value={form.caFile}
-              placeholder="PEM file, in addition to the system's trusted CAs"
-              spellCheck={false}
-              onChange={(e) => set('caFile', e.target.value)}
-            />
-          </div>
-          {numberField('connectTimeout', ids.ct, 'Connect &timeout (seconds)')}
-          {numberField('timeout', ids.to, 'Op&eration timeout (seconds)')}
-          {numberField('pageSize', ids.ps, 'Page size')}
+          {field('caFile', ids.ca, '&CA certificate file', {
+            placeholder: "PEM file, in addition to the system's trusted CAs",
+          })}
+          {field('connectTimeout', ids.ct, 'Connect &timeout (seconds)', { numeric: true })}
+          {field('timeout', ids.to, 'Op&eration timeout (seconds)', { numeric: true })}
+          {field('pageSize', ids.ps, 'Page size', { numeric: true })}
         </div>
       </fieldset>
       <fieldset>
@@ -354,27 +392,42 @@ export function AdvancedDialog({
       <fieldset>
         <legend>IM server logons (bcscmd /EXTAUTH)</legend>
         <div className="grid">
-          <label htmlFor={ids.im}>
-            <Ak text="IM &domains" />
-          </label>
-          <div>
-            <input
-              id={ids.im}
-              value={form.imDomains}
-              placeholder="default: the domain's DNS name, e.g. corp.example.com"
-              spellCheck={false}
-              aria-invalid={errors.imDomains ? true : undefined}
-              onChange={(e) => set('imDomains', e.target.value)}
-            />
-            {fieldError('imDomains')}
-          </div>
-          {numberField('logonFailureCap', ids.cap, '&Failed logons allowed per 30 min without a domain lockout policy')}
+          {field('imDomains', ids.im, 'IM &domains', {
+            placeholder: "default: the domain's DNS name, e.g. corp.example.com",
+          })}
+          {field('logonFailureCap', ids.cap, '&Failed logons allowed per 30 min without a domain lockout policy', {
+            numeric: true,
+          })}
         </div>
         <p className="note">
           With a lockout policy the IM server stops checking an account&apos;s password two failures before the domain
           would lock it, until the domain&apos;s observation window has passed.
         </p>
       </fieldset>
+      <fieldset>
+        <legend>IM directory (contact lists and vCards on ejabberd)</legend>
+        <div className="grid">
+          {field('imApi', ids.imApi, 'ejabberd &web API', {
+            placeholder: 'blank = not published; e.g. http://127.0.0.1:5285/api',
+          })}
+          {field('imApiTokenFile', ids.token, 'API to&ken file', {
+            placeholder: 'optional: a file with an ejabberd OAuth token (https API on another machine)',
+          })}
+          {field('companyName', ids.company, 'Compan&y name', { placeholder: 'the organization in every vCard' })}
+        </div>
+        <div className="row">
+          <button type="button" disabled={imTest === 'running'} onClick={() => void testIm()}>
+            {imTest === 'running' ? 'Testing…' : <Ak text="Test IM ser&ver" />}
+          </button>
+          <p className="note grow">
+            Every server OU becomes a contact list group with the OUs its Permissions… allow; each account gets a vCard
+            with its photo. The first IM domain is the host they go to.
+          </p>
+        </div>
+      </fieldset>
+      {imTest && imTest !== 'running' && (
+        <TestResultBox title="Test IM server" report={imTest} onClose={() => setImTest(null)} />
+      )}
       {summary && Object.keys(errors).length > 0 && (
         <p role="alert" className="error-text">
           The settings were not applied. {summary}

@@ -12,12 +12,24 @@ const STEP_LABELS: Record<string, string> = {
   container: 'Find container',
   accounts: 'Count accounts',
   policy: 'Password policy',
+  'im-connect': 'Reach the API',
+  'im-host': 'IM host',
+  'im-permissions': 'Commands allowed',
+  'im-roster': 'Roster versioning',
 };
 
-export function TestResultBox({ report, onClose }: { report: TestReport; onClose: () => void }) {
+export function TestResultBox({
+  report,
+  onClose,
+  title = 'Test connection',
+}: {
+  report: TestReport;
+  onClose: () => void;
+  title?: string;
+}) {
   return (
     <MessageBox
-      title="Test connection"
+      title={title}
       kind={report.ok ? 'info' : 'error'}
       message={inViewersTime(report.summary)}
       onClose={onClose}

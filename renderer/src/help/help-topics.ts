@@ -72,6 +72,11 @@ export const HELP_TOPICS = [
         'passwords.',
       'The containers (Browse… picks them from the directory) decide where accounts are read from and where they ' +
         'are placed on the server. The safety limits stop a sync that would disable more accounts than they allow.',
+      'IM directory: with the address of ejabberd’s web API (its mod_http_api listener; bcscmd /IMCONFIG prints ' +
+        'the ejabberd.yml lines), every server OU becomes a group in the users’ contact lists, showing the OUs its ' +
+        'Permissions… allow, and every account gets a vCard (name, e-mail, company, department, title, phone and ' +
+        'its AD photo). Each change is published right after it is made; the status bar says how publishing goes. ' +
+        'Test IM server checks that the API answers, serves the first IM domain and allows every command needed.',
     ],
   },
   {

@@ -185,6 +185,18 @@ describe.runIf(realPartsAvailable() && ejabberdInstalled())('The directory on a 
     expect(sandra.find((e) => e.jid === jid('imh1'))).toMatchObject({ name: 'Hanna Hiring', groups: [`${LAB} / HR`] });
   });
 
+  it('passes Test IM server on an ejabberd configured with the lines bcscmd /IMCONFIG prints', async () => {
+    const tested = await run(['/TESTIM', '/JSON']);
+    expect(tested.code, tested.err).toBe(0);
+    const report = JSON.parse(tested.out).im as { ok: boolean; steps: { name: string; ok: boolean }[] };
+    expect(report.steps.map((s) => [s.name, s.ok])).toEqual([
+      ['im-connect', true],
+      ['im-host', true],
+      ['im-permissions', true],
+      ['im-roster', true],
+    ]);
+  });
+
   it('a full publish reads back what ejabberd holds and finds nothing to repair', async () => {
     const full = await run(['/PUBLISH', '/FULL', '/JSON']);
     expect(full.code, full.err).toBe(0);
@@ -390,6 +402,9 @@ describe.runIf(ejabberdInstalled())('The directory on an ejabberd whose api_perm
     expect(published.code).toBe(1);
     expect(published.err).toMatch(/ejabberd refuses the command send_stanza to AD Console \(HTTP 403/);
     expect(published.err).toMatch(/Add send_stanza to the "what" list of AD Console's api_permissions/);
+    const tested = bcscmd([`/DATA:${dir}`, '/TESTIM']);
+    expect(tested.code).toBe(1);
+    expect(tested.out).toMatch(/\[FAIL\] im-permissions .*ejabberd refuses send_stanza to AD Console/);
   });
 
   it('says that ejabberd does not serve the IM host when imDomains names another', () => {
