@@ -207,6 +207,13 @@ export async function runBcscmd(
     return runStatus(request, context, io);
   }
 
+  // The lines name the password file; it is not read here (it may be readable only by the ejabberd user).
+  if (request.imConfig)
+    return runImConfig(
+      request,
+      { settings: services.settings.load(), databaseFile: databaseFile(dataDir), dataDir },
+      io,
+    );
   let exit: number = EXIT.ok;
   let password: string | undefined;
   try {
@@ -218,7 +225,6 @@ export async function runBcscmd(
   }
   const settings = services.settings.load();
   const publishContext = { settings, databaseFile: databaseFile(dataDir), dataDir };
-  if (request.imConfig) return runImConfig(request, publishContext, io);
   // Typed (environment, file) first; else one the desktop stored, which a plain-Node process can rarely open.
   password ??= services.vault.read(passwordTargetOf(settings)) ?? undefined;
   if (

@@ -43,6 +43,8 @@ export function imConfig(
   return {
     hosts: domains.ok && domains.domains.length ? domains.domains : ['corp.example.com'],
     auth: [
+      '# warning: at info, ejabberd logs every API call with its arguments (photos included)',
+      'loglevel: warning',
       'auth_method: external',
       `extauth_program: ${JSON.stringify(program)}`,
       'extauth_pool_size: 4',
