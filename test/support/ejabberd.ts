@@ -260,11 +260,15 @@ export function extauthCommand(args: string[]): string[] {
  * bcscmd run as the ejabberd user, as the README has administrators run it on the IM server's data folder
  * (`runuser -u ejabberd -- bcscmd …`), so that every file it creates there is the extauth programs' too.
  */
+/** bcscmd's command line as the ejabberd user (for a long-running /SERVICE). */
+export const asEjabberd = (): string[] => ['runuser', '-u', 'ejabberd', '--', ...bcscmdForEjabberd()];
+
 export function bcscmdAsEjabberd(
   args: string[],
   env: Record<string, string> = {},
 ): { code: number | null; out: string; err: string } {
-  const run = spawnSync('runuser', ['-u', 'ejabberd', '--', ...bcscmdForEjabberd(), ...args], {
+  const [command, ...rest] = asEjabberd();
+  const run = spawnSync(command!, [...rest, ...args], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', HOME: '/tmp', ...env },
     timeout: 120_000,
@@ -278,7 +282,8 @@ export function bcscmdAsEjabberdAsync(
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn('runuser', ['-u', 'ejabberd', '--', ...bcscmdForEjabberd(), ...args], {
+    const [command, ...rest] = asEjabberd();
+    const child = spawn(command!, [...rest, ...args], {
       env: { PATH: process.env.PATH ?? '', HOME: '/tmp', ...env },
     });
     let out = '';
@@ -290,7 +295,7 @@ export function bcscmdAsEjabberdAsync(
 }
 
 /** This checkout's bcscmd under this Node, where the ejabberd user can run it. */
-function bcscmdForEjabberd(): string[] {
+export function bcscmdForEjabberd(): string[] {
   const bcscmd = path.resolve('bin/bcscmd.js');
   if (ejabberdCanRun(bcscmd)) return [process.execPath, bcscmd];
   if (!installed) {

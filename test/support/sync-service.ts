@@ -15,8 +15,14 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
 }
 
-export function startService(data: string, env: Record<string, string>, extra: string[] = []): ServiceProcess {
-  const child = spawn(process.execPath, [BCSCMD, `/DATA:${data}`, '/SERVICE', ...extra], {
+/** `program`: bcscmd's command line (by default this checkout's under this Node; or as another user). */
+export function startService(
+  data: string,
+  env: Record<string, string>,
+  extra: string[] = [],
+  program: string[] = [process.execPath, BCSCMD],
+): ServiceProcess {
+  const child = spawn(program[0]!, [...program.slice(1), `/DATA:${data}`, '/SERVICE', ...extra], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

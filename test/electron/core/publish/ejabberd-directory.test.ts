@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bcscmd } from '../../../support/bcscmd.ts';
 import { BASE_DN, DOMAIN, NETBIOS, SERVICE_ACCOUNT } from '../../../support/directory-fixture.ts';
 import {
+  asEjabberd,
   bcscmdAsEjabberdAsync,
   type Ejabberd,
   ejabberdInstalled,
@@ -24,6 +25,7 @@ import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { adminClient, unicodePwd } from '../../../support/seed-directory.ts';
 import { startTcpProxy, type TcpProxy } from '../../../support/tcp-proxy.ts';
 import { tempDirFor } from '../../../support/temp-dir.ts';
+import { startService } from '../../../support/sync-service.ts';
 import { sql } from '../../../support/users-db.ts';
 import { xmppLogon } from '../../../support/xmpp.ts';
 import { type RosterEntry, XmppSession } from '../../../support/xmpp-session.ts';
@@ -94,6 +96,7 @@ describe.runIf(realPartsAvailable() && ejabberdInstalled())('The directory on a 
   let proxy: TcpProxy;
   let dir: string;
   const sessions: XmppSession[] = [];
+  let stopService: (() => void) | null = null;
   const db = () => path.join(dir, 'users.sqlite');
   /**
    * bcscmd as the ejabberd user, whose extauth programs share the data folder (as the README sets it up); not
@@ -358,6 +361,30 @@ describe.runIf(realPartsAvailable() && ejabberdInstalled())('The directory on a 
       health: 'ok',
       pending: false,
     });
+  });
+
+  it('has the sync service publish, by itself, the changes that waited while ejabberd was down', async () => {
+    const sandra = await online('ims1');
+    await proxy.down();
+    const added = await run(['/ADDUSER:im-waiting', '/NAME:Wendy Waiting', `/OU:${ouPathOf(`${LAB} / Sales`)}`]);
+    expect(added.code, added.err).toBe(0);
+    expect(added.err).toMatch(
+      /publishing it to the IM server failed: .* \(connection refused: nothing listens there\)/,
+    );
+    const service = startService(dir, ENV, [], asEjabberd());
+    try {
+      const started = await service.waitFor(/Sync service started \(pid (\d+)/);
+      const pid = Number(/pid (\d+)/.exec(started)![1]);
+      stopService = () => process.kill(pid, 'SIGTERM');
+      await service.waitFor(/Publishing to the IM server failed: .*connection refused.* Tried again in 5 s\./);
+      await proxy.up();
+      // Nobody publishes but the service: its retry sends the change, and the online client gets it.
+      await sandra.until('Wendy in the roster', () => sandra.roster.has(jid('im-waiting')), 20_000);
+      await service.waitFor(/Publishing to the IM server works again\./);
+    } finally {
+      stopService?.();
+      await service.exited();
+    }
   });
 
   it('publishes once at a time when several processes change the database together', async () => {
