@@ -3,6 +3,7 @@
  * New account…, Set password…, Disable / Enable and Delete… for local accounts, none of them for AD ones.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { type BrowserConsole, openBrowserConsole, screenshotPath } from '../../s
 import { testServices } from '../../support/console-services.ts';
 import { realPartsAvailable } from '../../support/real-parts.ts';
 import { tempDirFor } from '../../support/temp-dir.ts';
+import { bcscmd } from '../../support/bcscmd.ts';
 import { databaseContent, sql } from '../../support/users-db.ts';
 import { addLocalAccount } from '../../../electron/core/accounts/local-accounts.ts';
 import { downscalePhoto } from '../../../electron/core/import/photos.ts';
@@ -403,5 +405,38 @@ describe.runIf(realPartsAvailable())('account actions in the users view', () => 
     await row('p1').click();
     await expect.poll(() => page.getByRole('region', { name: 'Account details' }).getByRole('img').count()).toBe(0);
     expect(opened.pageErrors).toEqual([]);
+  });
+
+  it('says in the status bar when publishing a change to the IM server fails, and why', async () => {
+    const unused = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const set = bcscmd([
+      `/DATA:${dataDir}`,
+      `/SET:imApi=http://127.0.0.1:${unused}/api`,
+      '/SET:imDomains=corp.example.test',
+    ]);
+    expect(set.code, set.err).toBe(0);
+    try {
+      await page.reload();
+      await button('New account…').click();
+      const dialog = page.getByRole('dialog', { name: 'New local account' });
+      await dialog.getByLabel('Logon name').fill('im-notice');
+      await page.keyboard.press('Enter');
+      await row('im-notice').waitFor();
+      const pane = page.getByRole('status', { name: 'IM directory' });
+      await expect
+        .poll(() => pane.textContent(), { timeout: 15_000 })
+        .toMatch(
+          /^IM directory: publishing failed at \d\d:\d\d: The IM server's API at http:\/\/127\.0\.0\.1:\d+\/api does not answer \(connection refused/,
+        );
+      expect(await pane.getAttribute('class')).toMatch(/warn/);
+      await page.screenshot({ path: screenshotPath('status-bar-publishing-failed') });
+    } finally {
+      bcscmd([`/DATA:${dataDir}`, '/SET:imApi=']);
+    }
   });
 });
