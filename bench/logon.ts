@@ -22,18 +22,16 @@ import { adminClient, unicodePwd } from '../test/support/seed-directory.ts';
 import { startTcpProxy, type TcpProxy } from '../test/support/tcp-proxy.ts';
 import { xmppLogon } from '../test/support/xmpp.ts';
 import { openBenchDc } from './bench-dc.ts';
-import { BENCH_OU } from './seed-bench-ou.ts';
+import { BENCH_OU, BENCH_PASSWORD, benchDn, benchName, percentile } from './seed-bench-ou.ts';
 
 const USERS = 20_000;
 const LOGONS = 200;
 const ISUSER_CALLS = 2000;
 /** extauth processes (ejabberd's extauth_pool_size). */
 const POOL = 4;
-const PASSWORD = 'Bench!Passw0rd-2026';
-const name = (i: number) => `bench${String(i).padStart(6, '0')}`;
-const dnOf = (i: number) => `CN=Bench User ${String(i).padStart(6, '0')},${BENCH_OU}`;
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
+const PASSWORD = BENCH_PASSWORD;
+const name = benchName;
+const dnOf = benchDn;
 const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 0)} ms`;
 const summary = (values: number[]) => `p50 ${ms(percentile(values, 50))}, p99 ${ms(percentile(values, 99))}`;
 

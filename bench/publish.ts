@@ -36,16 +36,14 @@ import { type Ejabberd, extauthCommand, giveToEjabberd, startEjabberd } from '..
 import { adminClient, unicodePwd } from '../test/support/seed-directory.ts';
 import { XmppSession } from '../test/support/xmpp-session.ts';
 import { openBenchDc } from './bench-dc.ts';
-import { BENCH_OU } from './seed-bench-ou.ts';
+import { BENCH_OU, BENCH_PASSWORD, benchDn, benchName, percentile } from './seed-bench-ou.ts';
 
 const USERS = 20_000;
 const OUS = 200;
 const PHOTOS = 50;
-const PASSWORD = 'Bench!Passw0rd-2026';
-const name = (i: number) => `bench${String(i).padStart(6, '0')}`;
-const dnOf = (i: number) => `CN=Bench User ${String(i).padStart(6, '0')},${BENCH_OU}`;
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
+const PASSWORD = BENCH_PASSWORD;
+const name = benchName;
+const dnOf = benchDn;
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const phase = (what: string) => console.error(`[bench] ${what}`);
 

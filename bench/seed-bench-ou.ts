@@ -5,6 +5,14 @@ import type { TestDc } from '../test/support/samba-dc.ts';
 import { adminClient } from '../test/support/seed-directory.ts';
 
 export const BENCH_OU = `OU=Bench,${BASE_DN}`;
+/** The password benchmarks give the accounts that log on (the seeded ones have none: import material). */
+export const BENCH_PASSWORD = 'Bench!Passw0rd-2026';
+/** The n-th seeded account's logon name and DN. */
+export const benchName = (i: number) => `bench${String(i).padStart(6, '0')}`;
+export const benchDn = (i: number) => `CN=Bench User ${String(i).padStart(6, '0')},${BENCH_OU}`;
+/** The p-th percentile of `values`. */
+export const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
 const CONCURRENCY = 8;
 
 export async function seedBenchOu(dc: TestDc, count: number): Promise<{ seconds: number }> {
