@@ -462,6 +462,8 @@ export interface Events {
   'import.finished': { jobId: number; outcome: ImportOutcome };
   /** An import changed the users database: views refresh. */
   'users.changed': Record<string, never>;
+  /** A publish to the IM server ended (sent, or failed): the status bar says how publishing goes. */
+  'publishing.changed': Record<string, never>;
   /** A native menu item was chosen (Electron); the renderer opens the same dialog as its own menu bar. */
   'menu.command': { command: MenuCommand };
 }
@@ -471,6 +473,7 @@ export const EVENT_NAMES: EventName[] = [
   'import.progress',
   'import.finished',
   'users.changed',
+  'publishing.changed',
   'menu.command',
 ];
 

@@ -52,9 +52,9 @@ export function createServices(options: {
     use: (work) => database.use(work),
     settings: () => settings.load(),
     log,
-    // The status bar shows how publishing went (it reads it again at every users.changed).
+    // The status bar shows how publishing went (not users.changed: nothing in the views changed).
     onOutcome: (outcome) => {
-      if (outcome.status === 'published' || outcome.status === 'failed') emit('users.changed', {});
+      if (outcome.status === 'published' || outcome.status === 'failed') emit('publishing.changed', {});
     },
   });
   const jobs = new ImportJobs({

@@ -28,7 +28,12 @@ export function ScheduleStatus({ onOpen }: { onOpen: () => void }) {
       });
     load();
     const timer = setInterval(load, REFRESH_MS);
-    const offs = [api.on('users.changed', load), api.on('settings.changed', load), api.on('import.finished', load)];
+    const offs = [
+      api.on('users.changed', load),
+      api.on('settings.changed', load),
+      api.on('import.finished', load),
+      api.on('publishing.changed', load),
+    ];
     return () => {
       stopped = true;
       clearInterval(timer);
