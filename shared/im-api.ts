@@ -3,9 +3,9 @@
  * http://127.0.0.1:5285/api. Empty = the directory is not published. Plain http only on this machine's
  * loopback: anywhere else the API — and the bearer token of `imApiTokenFile` — cross the network, so https.
  */
-export type ImApiParse = { ok: true; url: string | null; loopback: boolean } | { ok: false; error: string };
+import { isLoopbackHost } from './loopback.ts';
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+export type ImApiParse = { ok: true; url: string | null; loopback: boolean } | { ok: false; error: string };
 
 export function parseImApi(text: string): ImApiParse {
   const value = text.trim();
@@ -26,7 +26,7 @@ export function parseImApi(text: string): ImApiParse {
       ok: false,
       error: 'Write the API address alone: no user, password, query or fragment (a token goes in imApiTokenFile).',
     };
-  const loopback = LOOPBACK.test(url.hostname);
+  const loopback = isLoopbackHost(url.hostname);
   if (!loopback && url.protocol === 'http:')
     return {
       ok: false,

@@ -1,9 +1,11 @@
 /**
- * What the real-parts suites need that npm cannot install: a Samba AD DC, Chromium and ejabberd. On Debian as root
- * the suite installs them itself with apt-get; elsewhere it reports what is missing and how to enable it.
+ * What the real-parts suites need that npm cannot install: a Samba AD DC, Chromium, ejabberd and PostgreSQL. On
+ * Debian as root the suite installs them itself with apt-get; elsewhere it reports what is missing and how to
+ * enable it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { postgresBin } from './postgres.ts';
 
 export const DEBIAN_PACKAGES = [
   'samba',
@@ -18,6 +20,8 @@ export const DEBIAN_PACKAGES = [
   'ejabberd',
   // systemd-analyze checks the unit that bcscmd /INSTALLSERVICE writes (systemd need not run).
   'systemd',
+  // The shared users database's second engine; the suite starts a private cluster (test/support/postgres.ts).
+  'postgresql',
 ];
 const REQUIRED_BINARIES = [
   '/usr/sbin/samba',
@@ -29,7 +33,10 @@ const REQUIRED_BINARIES = [
 ];
 
 export function missingBinaries(): string[] {
-  return REQUIRED_BINARIES.filter((b) => !fs.existsSync(b));
+  const missing = REQUIRED_BINARIES.filter((b) => !fs.existsSync(b));
+  // Debian keeps the server under its major version: /usr/lib/postgresql/<major>/bin.
+  if (!postgresBin()) missing.push('/usr/lib/postgresql/*/bin/initdb');
+  return missing;
 }
 
 /** Returns null when everything is present (installing it if possible), else the reason it is not. */

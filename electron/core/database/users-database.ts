@@ -8,6 +8,8 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { foldText } from '../../../shared/fold.ts';
 import { Failure } from '../failure.ts';
+import type { SqlEngine } from './engine/sql-engine.ts';
+import { isBusy, SqliteEngine, sqliteCode } from './engine/sqlite-engine.ts';
 import { markInterruptedRuns } from './interrupted-runs.ts';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 
@@ -21,13 +23,15 @@ export function databaseFile(dataDir: string): string {
 
 export interface UsersDatabase {
   readonly db: DatabaseSync;
+  /** The same connection behind the engine seam (engine/sql-engine.ts), for the modules already moved onto it. */
+  readonly engine: SqlEngine;
   readonly file: string;
   /** Set when opening upgraded an older file: the copy made before the upgrade. */
   readonly upgradeBackup: string | null;
   close(): void;
 }
 
-function unreadable(file: string, why: string): Failure {
+export function unreadable(file: string, why: string): Failure {
   return new Failure(
     'database-unreadable',
     `The users database ${file} cannot be used: ${why}. It was left untouched.`,
@@ -50,16 +54,9 @@ export function backupDatabase(db: DatabaseSync, file: string, label: string): s
   return target;
 }
 
-/** SQLite's primary result codes that matter when opening (the extended code carries them in its low byte). */
-const SQLITE_BUSY = 5;
-const SQLITE_LOCKED = 6;
+/** SQLite's result codes for a file that is not a database or is damaged. */
 const SQLITE_CORRUPT = 11;
 const SQLITE_NOTADB = 26;
-
-const sqliteCode = (err: unknown): number | null => {
-  const code = (err as { errcode?: unknown }).errcode;
-  return typeof code === 'number' ? code & 0xff : null;
-};
 
 const readPragma = (db: DatabaseSync, name: 'application_id' | 'user_version'): number =>
   Number((db.prepare(`PRAGMA ${name}`).get() as Record<string, number>)[name]);
@@ -95,8 +92,6 @@ function probe(file: string): void {
   }
 }
 
-const isBusy = (err: unknown): boolean => sqliteCode(err) === SQLITE_BUSY || sqliteCode(err) === SQLITE_LOCKED;
-
 function busy(file: string): Failure {
   return new Failure(
     'database-busy',
@@ -106,7 +101,7 @@ function busy(file: string): Failure {
   );
 }
 
-function newer(file: string, version: number): Failure {
+export function newer(file: string, version: number): Failure {
   return new Failure(
     'database-newer',
     `The users database ${file} was written by a newer AD Console (schema ${version}; this version reads up to ` +
@@ -226,7 +221,13 @@ export function openUsersDatabase(file: string, hooks: OpenHooks = {}): UsersDat
     db.close();
     throw explainDatabaseError(err, file);
   }
-  return { db, file, upgradeBackup: backup, close: () => db.close() };
+  return {
+    db,
+    engine: new SqliteEngine(db, file, BUSY_TIMEOUT_MS),
+    file,
+    upgradeBackup: backup,
+    close: () => db.close(),
+  };
 }
 
 /** Bumped by every import that writes: a run planned on revision N applies only onto revision N. */

@@ -111,9 +111,12 @@ export class ExtauthService {
   private adDomain: string | null = null;
   private directoryDownUntil = 0;
   private readonly passwords: PasswordChecker;
+  /** A clock a test moves on; without one the lockout guard reads the database server's clock. */
+  private readonly givenClock: (() => number) | undefined;
 
   constructor(options: ExtauthOptions) {
     this.options = { now: Date.now, ...options };
+    this.givenClock = options.now;
     this.lookups = new LogonResolver({ ...options, poolSize: 1 });
     this.passwords = new PasswordChecker(options.settings, options.resolver);
   }
@@ -121,6 +124,11 @@ export class ExtauthService {
   private db() {
     this.database ??= openUsersDatabase(this.options.databaseFile);
     return this.database.db;
+  }
+
+  private engine() {
+    this.database ??= openUsersDatabase(this.options.databaseFile);
+    return this.database.engine;
   }
 
   async handle(request: Request): Promise<Decision> {
@@ -157,22 +165,16 @@ export class ExtauthService {
       row.origin === 'local'
         ? await this.checkLocal(row, password)
         : await this.checkAd(row.logon, row.ad_dn, password);
-    if (checked.ok) this.loggedOn(row);
+    if (checked.ok) await this.loggedOn(row);
     return checked;
   }
 
   /** One write for a successful logon: its time, and the guard forgets the account's failures. */
-  private loggedOn(row: AccountRow): void {
-    const db = this.db();
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      db.prepare('UPDATE accounts SET last_logon_at = ? WHERE id = ?').run(new Date().toISOString(), row.id);
-      new LockoutGuard(db).succeeded(logonKey(row.logon));
-      db.exec('COMMIT');
-    } catch (err) {
-      if (db.isTransaction) db.exec('ROLLBACK');
-      throw err;
-    }
+  private async loggedOn(row: AccountRow): Promise<void> {
+    await this.engine().write(async (tx) => {
+      await tx.run('UPDATE accounts SET last_logon_at = ? WHERE id = ?', new Date().toISOString(), row.id);
+      await LockoutGuard.succeeded(tx, logonKey(row.logon));
+    });
   }
 
   /** Not in the database yet: found in AD (same rules as on-the-fly import), password checked, then imported. */
@@ -315,7 +317,7 @@ export class ExtauthService {
   /** Waits for another check of the same account to end (one check per account at a time, across processes). */
   private async hold(guard: LockoutGuard, key: string, leaseMs: number): Promise<boolean> {
     const deadline = Date.now() + leaseMs;
-    while (!guard.begin(key, leaseMs)) {
+    while (!(await guard.begin(key, leaseMs))) {
       if (Date.now() > deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -335,7 +337,7 @@ export class ExtauthService {
     if (this.options.now() < this.directoryDownUntil)
       return { ok: false, reason: 'the directory was unreachable moments ago; not asked again yet' };
     const key = logonKey(logon);
-    const guard = new LockoutGuard(this.db(), this.options.now);
+    const guard = new LockoutGuard(this.engine(), this.givenClock);
     // Long enough for the read and the bind; a process that dies holding the account loses it then.
     const leaseMs = (settings.connectTimeout + 2 * settings.timeout) * 1000;
     if (!(await this.hold(guard, key, leaseMs)))
@@ -343,7 +345,7 @@ export class ExtauthService {
     try {
       return await this.checkHeld(guard, key, logon, dn, password);
     } finally {
-      guard.end(key);
+      await guard.end(key);
     }
   }
 
@@ -380,7 +382,7 @@ export class ExtauthService {
           `not asked until ${new Date(retryAt).toISOString()}`,
       };
     }
-    const reserved = guard.reserve(key, allowed, window);
+    const reserved = await guard.reserve(key, allowed, window);
     if (!reserved.allowed)
       return {
         ok: false,
@@ -403,7 +405,7 @@ export class ExtauthService {
             `wrong password (data 52e; ${reserved.failures} of ${allowed} allowed` +
             `${policy.threshold ? `; ${dc} now counts ${counted + 1} of ${policy.threshold}` : ''}${under})`,
         };
-      guard.notCounted(key);
+      await guard.notCounted(key);
       if (failure && NOT_A_BAD_PASSWORD.has(failure.code)) return { ok: false, reason: failure.message };
       if (failure?.code === 'password-needs-tls') return { ok: false, reason: failure.message };
       return this.unreachable(err, 'checking the password');

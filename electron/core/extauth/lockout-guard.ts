@@ -10,7 +10,7 @@
  * badPwdCount on the DC and binding, no other process checks a password of that account, so the count read
  * is the count the bind adds to.
  */
-import type { DatabaseSync } from 'node:sqlite';
+import type { SqlEngine, SqlQueryable } from '../database/engine/sql-engine.ts';
 import { type LockoutPolicy, NO_POLICY_WINDOW_MS } from '../directory/password-policy.ts';
 
 /** Checks that may fail before the guard stops binding: two below AD's threshold (other logons count too). */
@@ -29,90 +29,88 @@ interface Row {
 }
 
 export class LockoutGuard {
-  private readonly db: DatabaseSync;
-  private readonly now: () => number;
-  constructor(db: DatabaseSync, now: () => number = Date.now) {
-    this.db = db;
-    this.now = now;
+  private readonly engine: SqlEngine;
+  private readonly clock: (() => number) | undefined;
+  /**
+   * `now`: a clock for tests that move time on; without it every window is timed by the database server's clock,
+   * which all nodes sharing the database read alike.
+   */
+  constructor(engine: SqlEngine, now?: () => number) {
+    this.engine = engine;
+    this.clock = now;
   }
 
-  private write<T>(work: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = work();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (err) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      throw err;
-    }
+  private async now(tx: SqlQueryable): Promise<number> {
+    if (this.clock) return this.clock();
+    return (await tx.get<{ now: number }>(`SELECT ${this.engine.dialect.nowMs} AS now`))!.now;
   }
 
-  private row(key: string): Row | undefined {
-    return this.db
-      .prepare('SELECT failures, last_failed_at, checking_until FROM logon_failures WHERE account_key = ?')
-      .get(key) as Row | undefined;
+  private row(tx: SqlQueryable, key: string): Promise<Row | undefined> {
+    return tx.get<Row>(
+      'SELECT failures, last_failed_at, checking_until FROM logon_failures WHERE account_key = ?',
+      key,
+    );
   }
 
   /**
    * Holds the account for one check, for at most `leaseMs` (a process that dies holding it loses it then).
    * False while another check of the account holds it.
    */
-  begin(key: string, leaseMs: number): boolean {
-    const now = this.now();
-    return this.write(() => {
-      const row = this.row(key);
+  begin(key: string, leaseMs: number): Promise<boolean> {
+    return this.engine.write(async (tx) => {
+      const now = await this.now(tx);
+      const row = await this.row(tx, key);
       if (row?.checking_until && row.checking_until > now) return false;
-      this.db
-        .prepare(
-          'INSERT INTO logon_failures (account_key, failures, last_failed_at, checking_until) VALUES (?, 0, 0, ?) ' +
-            'ON CONFLICT (account_key) DO UPDATE SET checking_until = excluded.checking_until',
-        )
-        .run(key, now + leaseMs);
+      await tx.run(
+        'INSERT INTO logon_failures (account_key, failures, last_failed_at, checking_until) VALUES (?, 0, 0, ?) ' +
+          'ON CONFLICT (account_key) DO UPDATE SET checking_until = excluded.checking_until',
+        key,
+        now + leaseMs,
+      );
       return true;
     });
   }
 
   /** Lets the next check of the account go ahead (the failures counted stay). */
-  end(key: string): void {
-    this.write(() => {
-      this.db.prepare('UPDATE logon_failures SET checking_until = NULL WHERE account_key = ?').run(key);
-      this.db.prepare('DELETE FROM logon_failures WHERE account_key = ? AND failures = 0').run(key);
+  async end(key: string): Promise<void> {
+    await this.engine.write(async (tx) => {
+      await tx.run('UPDATE logon_failures SET checking_until = NULL WHERE account_key = ?', key);
+      await tx.run('DELETE FROM logon_failures WHERE account_key = ? AND failures = 0', key);
     });
   }
 
   /** Counts an attempt for `key` if the account may still be tried; in one write transaction. */
-  reserve(key: string, allowed: number, windowMs: number): Reservation {
-    const now = this.now();
-    return this.write(() => {
-      const row = this.row(key);
+  reserve(key: string, allowed: number, windowMs: number): Promise<Reservation> {
+    return this.engine.write(async (tx): Promise<Reservation> => {
+      const now = await this.now(tx);
+      const row = await this.row(tx, key);
       const failures = row && now - row.last_failed_at < windowMs ? row.failures : 0;
       if (failures >= allowed) return { allowed: false, failures, retryAtMs: row!.last_failed_at + windowMs };
-      this.db
-        .prepare(
-          'INSERT INTO logon_failures (account_key, failures, last_failed_at) VALUES (?, ?, ?) ' +
-            'ON CONFLICT (account_key) DO UPDATE SET failures = excluded.failures, last_failed_at = ' +
-            'excluded.last_failed_at',
-        )
-        .run(key, failures + 1, now);
+      await tx.run(
+        'INSERT INTO logon_failures (account_key, failures, last_failed_at) VALUES (?, ?, ?) ' +
+          'ON CONFLICT (account_key) DO UPDATE SET failures = excluded.failures, last_failed_at = ' +
+          'excluded.last_failed_at',
+        key,
+        failures + 1,
+        now,
+      );
       return { allowed: true, failures: failures + 1 };
     });
   }
 
-  /** The password was right: AD resets badPwdCount on a successful logon, and so does the guard. */
-  succeeded(key: string): void {
-    this.db.prepare('DELETE FROM logon_failures WHERE account_key = ?').run(key);
+  /**
+   * The password was right: AD resets badPwdCount on a successful logon, and so does the guard — in the caller's
+   * write transaction (the one that records the logon).
+   */
+  static async succeeded(tx: SqlQueryable, key: string): Promise<void> {
+    await tx.run('DELETE FROM logon_failures WHERE account_key = ?', key);
   }
 
   /** The check never reached a password comparison (DC down, account locked or disabled): not a failure. */
-  notCounted(key: string): void {
-    this.write(() => {
-      this.db
-        .prepare('UPDATE logon_failures SET failures = failures - 1 WHERE account_key = ? AND failures > 0')
-        .run(key);
-      this.db
-        .prepare('DELETE FROM logon_failures WHERE account_key = ? AND failures = 0 AND checking_until IS NULL')
-        .run(key);
+  async notCounted(key: string): Promise<void> {
+    await this.engine.write(async (tx) => {
+      await tx.run('UPDATE logon_failures SET failures = failures - 1 WHERE account_key = ? AND failures > 0', key);
+      await tx.run('DELETE FROM logon_failures WHERE account_key = ? AND failures = 0 AND checking_until IS NULL', key);
     });
   }
 }
