@@ -234,7 +234,7 @@ try {
   const reader = (async () => {
     while (publishing) {
       const started = performance.now();
-      accountsPage(viewDb.db, {
+      await accountsPage(viewDb.engine, {
         ouId: null,
         recursive: true,
         search: '',

@@ -22,11 +22,11 @@ const ACCOUNTS = 100_000;
 const ROUNDS = 5;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const ms = (v: number) => `${v.toFixed(1)} ms`;
-function timed(work: () => unknown): number {
+async function timed(work: () => unknown): Promise<number> {
   const times: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const t0 = performance.now();
-    work();
+    await work();
     times.push(performance.now() - t0);
   }
   return median(times);
@@ -36,7 +36,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adconsole-bench-workplace-'))
 try {
   fillDatabase(databaseFile(dir), ACCOUNTS);
   const database = openUsersDatabase(databaseFile(dir));
-  const { db } = database;
+  const { db, engine } = database;
   console.log(`(1) Find… over ${ACCOUNTS.toLocaleString('en-US')} accounts (median of ${ROUNDS})`);
   const finds: [string, typeof EMPTY_FIND, string, unknown[]][] = [
     ['department contains "eng"', { ...EMPTY_FIND, department: 'eng' }, 'department LIKE ?', ['%eng%']],
@@ -55,19 +55,21 @@ try {
   ];
   for (const [label, find, where, params] of finds) {
     let total = 0;
-    const view = timed(() => {
-      total = accountsPage(db, {
-        ouId: null,
-        recursive: true,
-        search: '',
-        find,
-        sort: 'logon',
-        descending: false,
-        offset: 0,
-        limit: 200,
-      }).total;
+    const view = await timed(async () => {
+      total = (
+        await accountsPage(engine, {
+          ouId: null,
+          recursive: true,
+          search: '',
+          find,
+          sort: 'logon',
+          descending: false,
+          offset: 0,
+          limit: 200,
+        })
+      ).total;
     });
-    const bare = timed(() =>
+    const bare = await timed(() =>
       db.prepare(`SELECT count(*) AS n FROM accounts WHERE ${where}`).get(...(params as string[])),
     );
     console.log(
@@ -75,8 +77,8 @@ try {
     );
   }
   for (const sort of ['ou', 'lastLogonAt', 'adDn'] as const) {
-    const t = timed(() =>
-      accountsPage(db, { ouId: null, recursive: true, search: '', sort, descending: false, offset: 0, limit: 200 }),
+    const t = await timed(() =>
+      accountsPage(engine, { ouId: null, recursive: true, search: '', sort, descending: false, offset: 0, limit: 200 }),
     );
     console.log(`  sorted by ${sort}: first page + total ${ms(t)}`);
   }
@@ -95,10 +97,10 @@ try {
     displayName: `User ${(i * 7919) % ACCOUNTS}`,
   }));
   const ordered = inPreviewOrder(plan);
-  const baseline = timed(() => plan.toSorted((a, b) => (a.logon < b.logon ? -1 : a.logon > b.logon ? 1 : 0)));
+  const baseline = await timed(() => plan.toSorted((a, b) => (a.logon < b.logon ? -1 : a.logon > b.logon ? 1 : 0)));
   console.log(`  baseline: plain sort by logon ${ms(baseline)}`);
   for (const column of PLAN_SORT_COLUMNS)
-    console.log(`  by ${column}: ${ms(timed(() => sortPlan(ordered, column, false)))}`);
+    console.log(`  by ${column}: ${ms(await timed(() => sortPlan(ordered, column, false)))}`);
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -231,14 +231,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         return { fileName: `import-report-run-${runId}.csv`, text: textOf(runReportCsv(db, runId)) };
       }),
     ...scheduleHandlers(deps),
-    'users.overview': async () => deps.database.use((db) => usersOverview(db, deps.database.file)),
-    'users.list': async (query) => deps.database.use((db) => accountsPage(db, query)),
+    'users.overview': async () => deps.database.useEngine((q) => usersOverview(q, deps.database.file)),
+    'users.list': async (query) => deps.database.useEngine((q) => accountsPage(q, query)),
     'users.position': async ({ prefix, ...view }) =>
-      deps.database.use((db) => ({ index: logonPosition(db, view, prefix) })),
+      deps.database.useEngine(async (q) => ({ index: await logonPosition(q, view, prefix) })),
     'users.exportCsv': async (view) =>
-      deps.database.use((db) => ({
+      deps.database.useEngine(async (q) => ({
         fileName: `accounts-${fileStamp()}.csv`,
-        text: textOf(usersListCsv(accountsInView(db, view))),
+        text: textOf(usersListCsv(await accountsInView(q, view))),
       })),
     'accounts.add': async (input) => changed(() => deps.database.use((db) => addLocalAccount(db, input, 'console'))),
     'accounts.setPassword': async ({ logon, password }) =>
@@ -280,7 +280,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'ous.setPermissions': async ({ path, sees }) =>
       changed(() => deps.database.use((db) => setOuPermissions(db, path, sees, 'console', { below: false }))),
     'accounts.contacts': async ({ logon }) => deps.database.use((db) => contactListOf(db, logon)),
-    'accounts.photo': async ({ logon }) => deps.database.use((db) => accountPhoto(db, logon)),
+    'accounts.photo': async ({ logon }) => deps.database.useEngine((q) => accountPhoto(q, logon)),
     'im.test': async ({ settings }) => deps.database.use((db) => testImServer(settings, db)),
     'accounts.delete': async ({ logons }) =>
       changed(() => {

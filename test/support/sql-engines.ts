@@ -1,8 +1,10 @@
 /**
  * The users database's two engines, for suites that must behave the same on both: SQLite on a file in a fresh
- * folder, PostgreSQL on a fresh database in the run's private cluster (test/support/postgres.ts). Every
- * engine opened here is closed when the test ends.
+ * folder, PostgreSQL on a fresh database in the run's private cluster (test/support/postgres.ts). What is opened
+ * here is closed when the test ends — or, opened in a suite's beforeAll, by `closeSuiteDatabases` in its afterAll.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { inject, onTestFinished } from 'vitest';
@@ -13,21 +15,52 @@ import { SqliteEngine } from '../../electron/core/database/engine/sqlite-engine.
 import { ensurePostgresSchema } from '../../electron/core/database/postgres-schema.ts';
 import { openUsersDatabase } from '../../electron/core/database/users-database.ts';
 import { createTestDatabase } from './postgres.ts';
-import { tempDir } from './temp-dir.ts';
+
+type Opened = { engine: SqlEngine; connect: () => Promise<SqlEngine> };
 
 export interface EngineCase {
   name: EngineName;
-  /** Null when this engine cannot run here (the reason was printed by the global setup). */
+  /** False when this engine cannot run here (the reason was printed by the global setup). */
   available: () => boolean;
   /** A fresh, empty database; `connect` opens another connection to it (another process or node). */
-  fresh: () => Promise<{ engine: SqlEngine; connect: () => Promise<SqlEngine> }>;
+  fresh: () => Promise<Opened>;
   /** A fresh users database (the product's schema); `connect` opens it again, as another process or node would. */
-  usersDatabase: () => Promise<{ engine: SqlEngine; connect: () => Promise<SqlEngine> }>;
+  usersDatabase: () => Promise<Opened>;
+}
+
+const suiteCleanups: (() => void | Promise<void>)[] = [];
+
+/** Inside a test: when it ends; otherwise (a suite's beforeAll): at closeSuiteDatabases. */
+function atEnd(cleanup: () => void | Promise<void>): void {
+  try {
+    onTestFinished(cleanup);
+  } catch {
+    suiteCleanups.push(cleanup);
+  }
+}
+
+/** Closes what a suite's beforeAll opened here; call it from the suite's afterAll. */
+export async function closeSuiteDatabases(): Promise<void> {
+  for (const cleanup of suiteCleanups.splice(0)) await cleanup();
+}
+
+function freshFolder(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adconsole-engine-'));
+  atEnd(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 function closing<T extends SqlEngine>(engine: T): T {
-  onTestFinished(() => engine.close());
+  atEnd(() => engine.close());
   return engine;
+}
+
+async function freshPostgres(): Promise<Opened> {
+  const parsed = parseDatabaseSetting(await createTestDatabase(inject('postgres')!));
+  if (!parsed.ok) throw new Error(parsed.error);
+  const target = parsed.target as PostgresTarget;
+  const connect = async () => closing(new PostgresEngine(target));
+  return { engine: await connect(), connect };
 }
 
 export const ENGINE_CASES: EngineCase[] = [
@@ -35,7 +68,7 @@ export const ENGINE_CASES: EngineCase[] = [
     name: 'sqlite',
     available: () => true,
     fresh: async () => {
-      const file = path.join(tempDir(), 'users.sqlite');
+      const file = path.join(freshFolder(), 'users.sqlite');
       const connect = async () => {
         const db = new DatabaseSync(file, { timeout: 10_000 });
         db.exec('PRAGMA journal_mode = WAL');
@@ -44,10 +77,10 @@ export const ENGINE_CASES: EngineCase[] = [
       return { engine: await connect(), connect };
     },
     usersDatabase: async () => {
-      const file = path.join(tempDir(), 'users.sqlite');
+      const file = path.join(freshFolder(), 'users.sqlite');
       const connect = async () => {
         const opened = openUsersDatabase(file);
-        onTestFinished(() => opened.close());
+        atEnd(() => opened.close());
         return opened.engine;
       };
       return { engine: await connect(), connect };
@@ -56,15 +89,9 @@ export const ENGINE_CASES: EngineCase[] = [
   {
     name: 'postgresql',
     available: () => inject('postgres') !== null,
-    fresh: async () => {
-      const parsed = parseDatabaseSetting(await createTestDatabase(inject('postgres')!));
-      if (!parsed.ok) throw new Error(parsed.error);
-      const target = parsed.target as PostgresTarget;
-      const connect = async () => closing(new PostgresEngine(target));
-      return { engine: await connect(), connect };
-    },
+    fresh: freshPostgres,
     usersDatabase: async () => {
-      const database = await ENGINE_CASES[1]!.fresh();
+      const database = await freshPostgres();
       await ensurePostgresSchema(database.engine);
       return database;
     },

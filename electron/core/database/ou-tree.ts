@@ -1,5 +1,6 @@
 /** The server's OU tree, loaded once per run: paths for display and comparison, created on demand. */
 import type { DatabaseSync } from 'node:sqlite';
+import type { SqlQueryable } from './engine/sql-engine.ts';
 import { DEFAULT_OU, formatServerOuPath } from '../../../shared/server-ou-path.ts';
 
 export const DEFAULT_OU_ID = 1;
@@ -15,11 +16,22 @@ interface OuRow {
 export class OuTree {
   private readonly byId = new Map<number, OuRow>();
   private readonly byParentAndName = new Map<string, number>();
-  private readonly db: DatabaseSync;
+  private readonly db: DatabaseSync | null;
 
-  constructor(db: DatabaseSync) {
+  constructor(db: DatabaseSync | null, rows?: readonly OuRow[]) {
     this.db = db;
-    for (const row of db.prepare('SELECT id, parent_id, name FROM ous').all() as unknown as OuRow[]) this.remember(row);
+    for (const row of rows ?? (db!.prepare('SELECT id, parent_id, name FROM ous').all() as unknown as OuRow[]))
+      this.remember(row);
+  }
+
+  /** The tree as the database holds it now, read through the engine seam; for paths and lookups (not `ensure`). */
+  static async read(q: SqlQueryable): Promise<OuTree> {
+    return new OuTree(null, await q.all<OuRow>('SELECT id, parent_id, name FROM ous'));
+  }
+
+  /** Every OU: id, parent, name. */
+  rows(): readonly OuRow[] {
+    return [...this.byId.values()];
   }
 
   private remember(row: OuRow): void {
@@ -60,22 +72,18 @@ export class OuTree {
     for (const name of names) {
       let id: number | undefined = this.byParentAndName.get(`${parent ?? 0}/${nameKey(name)}`);
       if (id === undefined) {
-        const inserted: { lastInsertRowid: number | bigint } = this.db
-          .prepare(
-            'INSERT INTO ous (parent_id, name, name_key, created_at, sees_all) VALUES (?, ?, ?, ?, ' +
-              'coalesce((SELECT sees_all FROM ous WHERE id = ?), 1))',
-          )
-          .run(parent, name, nameKey(name), now, parent);
+        const inserted: { lastInsertRowid: number | bigint } = this.db!.prepare(
+          'INSERT INTO ous (parent_id, name, name_key, created_at, sees_all) VALUES (?, ?, ?, ?, ' +
+            'coalesce((SELECT sees_all FROM ous WHERE id = ?), 1))',
+        ).run(parent, name, nameKey(name), now, parent);
         id = Number(inserted.lastInsertRowid);
         // A new OU sees what its parent sees, and its parent (a new top-level OU sees every OU).
         if (parent !== null)
-          this.db
-            .prepare(
-              'INSERT INTO ou_visibility (a, b) SELECT min(?1, o), max(?1, o) FROM (' +
-                'SELECT ?2 AS o UNION SELECT CASE WHEN a = ?2 THEN b ELSE a END FROM ou_visibility ' +
-                'WHERE a = ?2 OR b = ?2) WHERE o != ?1 ON CONFLICT DO NOTHING',
-            )
-            .run(id, parent);
+          this.db!.prepare(
+            'INSERT INTO ou_visibility (a, b) SELECT min(?1, o), max(?1, o) FROM (' +
+              'SELECT ?2 AS o UNION SELECT CASE WHEN a = ?2 THEN b ELSE a END FROM ou_visibility ' +
+              'WHERE a = ?2 OR b = ?2) WHERE o != ?1 ON CONFLICT DO NOTHING',
+          ).run(id, parent);
         this.remember({ id, parent_id: parent, name });
       }
       parent = id;

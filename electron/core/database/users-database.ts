@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { foldText } from '../../../shared/fold.ts';
 import { Failure } from '../failure.ts';
 import type { SqlEngine } from './engine/sql-engine.ts';
 import { isBusy, SqliteEngine, sqliteCode } from './engine/sqlite-engine.ts';
@@ -205,8 +204,6 @@ export function openUsersDatabase(file: string, hooks: OpenHooks = {}): UsersDat
   }
   let backup: string | null = null;
   try {
-    // Find…'s OU names are compared folded (shared/fold.ts), as the accounts' search text is.
-    db.function('fold', { deterministic: true }, (text) => foldText(String(text ?? '')));
     enableWal(db);
     db.exec('PRAGMA synchronous = NORMAL'); // with WAL: durable at checkpoints, never corrupt
     if (readPragma(db, 'user_version') < SCHEMA_VERSION) {
@@ -255,6 +252,12 @@ export class SharedDatabase {
   use<T>(work: (db: DatabaseSync) => T): T {
     this.open ??= openUsersDatabase(this.file);
     return work(this.open.db);
+  }
+
+  /** The same connection behind the engine seam, for the modules already moved onto it. */
+  useEngine<T>(work: (engine: SqlEngine) => T): T {
+    this.open ??= openUsersDatabase(this.file);
+    return work(this.open.engine);
   }
 
   close(): void {

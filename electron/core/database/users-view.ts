@@ -2,7 +2,6 @@
  * The console's users view over the database: the OU tree with counts, totals, the last run, and one
  * page of accounts at a time (the table is virtualised, so 100 000 accounts never travel at once).
  */
-import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type {
   AccountRecord,
   AccountsPage,
@@ -12,25 +11,30 @@ import type {
   SortColumn,
   UsersOverview,
 } from '../../../shared/users-view.ts';
-import { findRun, type RunRecord } from '../import/run-history.ts';
+import { type RunRecord, type RunRow, runRecordOf } from '../import/run-history.ts';
 import { foldText } from '../../../shared/fold.ts';
 import { type AccountRow, type AccountView, accountView, logonKey, SEARCH_SEGMENTS } from './accounts.ts';
+import type { SqlQueryable, SqlValue } from './engine/sql-engine.ts';
 import { OuTree } from './ou-tree.ts';
 
+/**
+ * Text columns sort without regard to ASCII case (lower() folds ASCII only on SQLite and under PostgreSQL's "C"
+ * collation, so both engines give one order), ties by logon name.
+ */
 const ORDER_BY: Record<SortColumn, string> = {
   logon: 'logon_key',
-  displayName: 'display_name COLLATE NOCASE',
-  email: 'email COLLATE NOCASE',
-  department: 'department COLLATE NOCASE',
+  displayName: 'lower(display_name)',
+  email: 'lower(email)',
+  department: 'lower(department)',
   enabled: 'enabled',
   origin: 'origin',
   kind: 'kind',
-  ou: '(SELECT name FROM ous WHERE ous.id = ou_id) COLLATE NOCASE',
-  title: 'title COLLATE NOCASE',
+  ou: 'lower((SELECT name FROM ous WHERE ous.id = ou_id))',
+  title: 'lower(title)',
   phone: 'phone',
   lastLogonAt: 'last_logon_at',
   syncedAt: 'synced_at',
-  adDn: 'ad_dn COLLATE NOCASE',
+  adDn: 'lower(ad_dn)',
 };
 
 interface FullRow extends AccountRow {
@@ -58,13 +62,12 @@ export function toRunSummary(r: RunRecord): RunSummary {
   };
 }
 
-export function usersOverview(db: DatabaseSync, databaseFile: string): UsersOverview {
-  const rows = db
-    .prepare(
-      "SELECT o.id, o.parent_id, o.name, count(a.id) AS own, ifnull(sum(a.origin = 'ad'), 0) AS own_ad " +
-        'FROM ous o LEFT JOIN accounts a ON a.ou_id = o.id GROUP BY o.id ORDER BY o.name_key',
-    )
-    .all() as { id: number; parent_id: number | null; name: string; own: number; own_ad: number }[];
+export async function usersOverview(q: SqlQueryable, location: string): Promise<UsersOverview> {
+  const isAd = "CASE WHEN a.origin = 'ad' THEN 1 ELSE 0 END";
+  const rows = await q.all<{ id: number; parent_id: number | null; name: string; own: number; own_ad: number }>(
+    `SELECT o.id, o.parent_id, o.name, count(a.id) AS own, coalesce(sum(${isAd}), 0) AS own_ad ` +
+      'FROM ous o LEFT JOIN accounts a ON a.ou_id = o.id GROUP BY o.id, o.parent_id, o.name ORDER BY o.name_key',
+  );
   const nodes = new Map<number, OuNode>(
     rows.map((r) => [r.id, { id: r.id, parentId: r.parent_id, name: r.name, own: Number(r.own), total: 0, fromAd: 0 }]),
   );
@@ -75,19 +78,16 @@ export function usersOverview(db: DatabaseSync, databaseFile: string): UsersOver
       n.fromAd += ownAd.get(node.id)!;
     }
   }
-  const t = db
-    .prepare(
-      "SELECT count(*) AS accounts, ifnull(sum(enabled), 0) AS enabled, ifnull(sum(origin = 'ad'), 0) AS " +
-        'fromAd FROM accounts',
-    )
-    .get() as { accounts: number; enabled: number; fromAd: number };
+  const t = (await q.get<{ accounts: number; enabled: number; fromAd: number }>(
+    `SELECT count(*) AS accounts, coalesce(sum(enabled), 0) AS enabled, coalesce(sum(${isAd}), 0) AS "fromAd" ` +
+      'FROM accounts a',
+  ))!;
   const accounts = Number(t.accounts);
   // The last import (a sync, the wizard, an on-the-fly import): an administrator's change to an account is none.
-  const lastId = db.prepare("SELECT max(id) AS id FROM import_runs WHERE mode != 'account'").get() as {
-    id: number | null;
-  };
-  const last = lastId.id === null ? null : findRun(db, Number(lastId.id));
-  const lastRun: RunSummary | null = last && toRunSummary(last);
+  const last = await q.get<RunRow>(
+    "SELECT * FROM import_runs WHERE id = (SELECT max(id) FROM import_runs WHERE mode != 'account')",
+  );
+  const lastRun: RunSummary | null = last ? toRunSummary(runRecordOf(last)) : null;
   return {
     ous: [...nodes.values()],
     totals: {
@@ -98,15 +98,15 @@ export function usersOverview(db: DatabaseSync, databaseFile: string): UsersOver
       local: accounts - Number(t.fromAd),
     },
     lastRun,
-    databaseFile,
+    databaseFile: location,
   };
 }
 
 /** The OU and, when recursive, every OU below it. */
-function ouScope(db: DatabaseSync, ouId: number, recursive: boolean): number[] {
+function ouScope(tree: OuTree, ouId: number, recursive: boolean): number[] {
   if (!recursive) return [ouId];
   const children = new Map<number, number[]>();
-  for (const r of db.prepare('SELECT id, parent_id FROM ous').all() as { id: number; parent_id: number | null }[]) {
+  for (const r of tree.rows()) {
     if (r.parent_id !== null) children.set(r.parent_id, [...(children.get(r.parent_id) ?? []), r.id]);
   }
   const ids: number[] = [];
@@ -124,14 +124,14 @@ const searchTerm = (text: string) => foldText(text.trim()).replace(/[\u0000-\u00
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** The accounts a view shows (OU, sub-OUs, search, Find…) in its order, as SQL. */
-function viewQuery(db: DatabaseSync, query: AccountsView): { clause: string; params: SQLInputValue[]; order: string } {
+function viewQuery(tree: OuTree, query: AccountsView): { clause: string; params: SqlValue[]; order: string } {
   const where: string[] = [];
-  const params: SQLInputValue[] = [];
-  if (query.ouId !== null) {
-    const ids = ouScope(db, query.ouId, query.recursive);
-    where.push(`ou_id IN (${ids.map(() => '?').join(', ')})`);
+  const params: SqlValue[] = [];
+  const inOus = (ids: number[]) => {
+    where.push(ids.length ? `ou_id IN (${ids.map(() => '?').join(', ')})` : '1 = 0');
     params.push(...ids);
-  }
+  };
+  if (query.ouId !== null) inOus(ouScope(tree, query.ouId, query.recursive));
   // Without case or accents ("aberg" finds "Åberg"): the folded search text kept with each account.
   const search = searchTerm(query.search);
   if (search) {
@@ -152,11 +152,15 @@ function viewQuery(db: DatabaseSync, query: AccountsView): { clause: string; par
     inSegment('name', find.name);
     inSegment('email', find.email);
     inSegment('department', find.department);
+    // OU names folded here, as the search text is: the database has no fold() of its own on either engine.
     const ou = searchTerm(find.ou);
-    if (ou) {
-      where.push("ou_id IN (SELECT id FROM ous WHERE fold(name) LIKE ? ESCAPE '\\')");
-      params.push(likePattern(ou));
-    }
+    if (ou)
+      inOus(
+        tree
+          .rows()
+          .filter((r) => foldText(r.name).includes(ou))
+          .map((r) => r.id),
+      );
     if (find.origin !== 'any') {
       where.push('origin = ?');
       params.push(find.origin);
@@ -171,13 +175,16 @@ function viewQuery(db: DatabaseSync, query: AccountsView): { clause: string; par
 
 export type AccountsView = Omit<AccountsQuery, 'offset' | 'limit'>;
 
-export function accountsPage(db: DatabaseSync, query: AccountsQuery): AccountsPage {
-  const { clause, params, order } = viewQuery(db, query);
-  const total = Number((db.prepare(`SELECT count(*) AS n FROM accounts ${clause}`).get(...params) as { n: number }).n);
-  const rows = db
-    .prepare(`SELECT * FROM accounts ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
-    .all(...params, query.limit, query.offset) as unknown as FullRow[];
-  const tree = new OuTree(db);
+export async function accountsPage(q: SqlQueryable, query: AccountsQuery): Promise<AccountsPage> {
+  const tree = await OuTree.read(q);
+  const { clause, params, order } = viewQuery(tree, query);
+  const total = Number((await q.get<{ n: number }>(`SELECT count(*) AS n FROM accounts ${clause}`, ...params))!.n);
+  const rows = await q.all<FullRow>(
+    `SELECT * FROM accounts ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`,
+    ...params,
+    query.limit,
+    query.offset,
+  );
   return { total, offset: query.offset, rows: rows.map((r) => toRecord(r, tree)) };
 }
 
@@ -186,28 +193,35 @@ export function accountsPage(db: DatabaseSync, query: AccountsQuery): AccountsPa
  * logon name starts with `prefix`, in the view's order, or null when none does or the view is not in logon
  * order (the table then looks among the rows it has).
  */
-export function logonPosition(db: DatabaseSync, view: AccountsView, prefix: string): number | null {
+export async function logonPosition(q: SqlQueryable, view: AccountsView, prefix: string): Promise<number | null> {
   if (view.sort !== 'logon') return null;
   const wanted = prefix.normalize('NFC').toLowerCase();
-  const { clause, params, order } = viewQuery(db, view);
+  const { clause, params, order } = viewQuery(await OuTree.read(q), view);
   const and = clause ? `${clause} AND` : 'WHERE';
   // Ascending: the rows before the first match sort below the prefix; descending: above every key it starts.
   const before = view.descending
-    ? db.prepare(`SELECT count(*) AS n FROM accounts ${and} logon_key >= ?`).get(...params, `${wanted}\u{10FFFF}`)
-    : db.prepare(`SELECT count(*) AS n FROM accounts ${and} logon_key < ?`).get(...params, wanted);
-  const index = Number((before as { n: number }).n);
-  const at = db
-    .prepare(`SELECT logon_key FROM accounts ${clause} ORDER BY ${order} LIMIT 1 OFFSET ?`)
-    .get(...params, index) as { logon_key: string } | undefined;
+    ? await q.get<{ n: number }>(
+        `SELECT count(*) AS n FROM accounts ${and} logon_key >= ?`,
+        ...params,
+        `${wanted}\u{10FFFF}`,
+      )
+    : await q.get<{ n: number }>(`SELECT count(*) AS n FROM accounts ${and} logon_key < ?`, ...params, wanted);
+  const index = Number(before!.n);
+  const at = await q.get<{ logon_key: string }>(
+    `SELECT logon_key FROM accounts ${clause} ORDER BY ${order} LIMIT 1 OFFSET ?`,
+    ...params,
+    index,
+  );
   return at?.logon_key.startsWith(wanted) ? index : null;
 }
 
 /** Every account of a view, in its order, as /USERS /JSON shows accounts (Export List…). */
-export function* accountsInView(db: DatabaseSync, query: AccountsView): Generator<AccountView> {
-  const { clause, params, order } = viewQuery(db, query);
-  const tree = new OuTree(db);
-  for (const row of db.prepare(`SELECT * FROM accounts ${clause} ORDER BY ${order}`).iterate(...params))
-    yield accountView(row as unknown as FullRow, tree);
+export async function accountsInView(q: SqlQueryable, query: AccountsView): Promise<AccountView[]> {
+  const tree = await OuTree.read(q);
+  const { clause, params, order } = viewQuery(tree, query);
+  return (await q.all<FullRow>(`SELECT * FROM accounts ${clause} ORDER BY ${order}`, ...params)).map((row) =>
+    accountView(row, tree),
+  );
 }
 
 function toRecord(r: FullRow, tree: OuTree): AccountRecord {
@@ -226,8 +240,7 @@ function toRecord(r: FullRow, tree: OuTree): AccountRecord {
 }
 
 /** The account's photo (a JPEG of at most 96×96, base64; '' for none): the details pane and Properties ask. */
-export function accountPhoto(db: DatabaseSync, logon: string): { photo: string } {
-  const row = db.prepare('SELECT photo FROM accounts WHERE logon_key = ?').get(logonKey(logon)) as
-    { photo: string } | undefined;
+export async function accountPhoto(q: SqlQueryable, logon: string): Promise<{ photo: string }> {
+  const row = await q.get<{ photo: string }>('SELECT photo FROM accounts WHERE logon_key = ?', logonKey(logon));
   return { photo: row?.photo ?? '' };
 }

@@ -84,7 +84,7 @@ export function endRun(db: DatabaseSync, id: number, end: RunEnd): void {
   );
 }
 
-interface RunRow extends Counts {
+export interface RunRow extends Counts {
   id: number;
   mode: RunRecord['mode'];
   source: string;
@@ -100,7 +100,8 @@ interface RunRow extends Counts {
   pid: number | null;
 }
 
-const toRecord = (r: RunRow): RunRecord => ({
+/** A row of import_runs as the product speaks of it. */
+export const runRecordOf = (r: RunRow): RunRecord => ({
   id: r.id,
   mode: r.mode,
   source: r.source,
@@ -128,7 +129,7 @@ const toRecord = (r: RunRow): RunRecord => ({
 });
 
 export function listRuns(db: DatabaseSync): RunRecord[] {
-  return (db.prepare('SELECT * FROM import_runs ORDER BY id DESC').all() as unknown as RunRow[]).map(toRecord);
+  return (db.prepare('SELECT * FROM import_runs ORDER BY id DESC').all() as unknown as RunRow[]).map(runRecordOf);
 }
 
 /** The latest sync runs (scheduled or not), newest first: what the schedule dialog lists. */
@@ -137,12 +138,12 @@ export function recentSyncRuns(db: DatabaseSync, limit: number): RunRecord[] {
     db
       .prepare("SELECT * FROM import_runs WHERE mode = 'sync' ORDER BY id DESC LIMIT ?")
       .all(limit) as unknown as RunRow[]
-  ).map(toRecord);
+  ).map(runRecordOf);
 }
 
 export function findRun(db: DatabaseSync, id: number): RunRecord | null {
   const row = db.prepare('SELECT * FROM import_runs WHERE id = ?').get(id) as RunRow | undefined;
-  return row ? toRecord(row) : null;
+  return row ? runRecordOf(row) : null;
 }
 
 /** The logon names a local account had: its renames' lines name the one before (followed back, bounded). */

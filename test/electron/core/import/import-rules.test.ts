@@ -253,19 +253,21 @@ describe('the import rules without a domain controller', () => {
     const d = database();
     await run(d, 'add', [ad(1, { displayName: 'Björn Åberg', department: 'Zürich' }), ad(2)]);
     await run(d, 'sync', [ad(1, { displayName: 'Björn Åberg', department: 'Genève' }), ad(2)]);
-    const found = (search: string) =>
-      accountsPage(d.db, {
-        ouId: null,
-        recursive: true,
-        search,
-        sort: 'logon',
-        descending: false,
-        offset: 0,
-        limit: 9,
-      }).rows.map((r) => r.logon);
-    expect(found('aberg')).toEqual(['user1']);
-    expect(found('geneve')).toEqual(['user1']);
-    expect(found('zurich')).toEqual([]);
+    const found = async (search: string) =>
+      (
+        await accountsPage(d.engine, {
+          ouId: null,
+          recursive: true,
+          search,
+          sort: 'logon',
+          descending: false,
+          offset: 0,
+          limit: 9,
+        })
+      ).rows.map((r) => r.logon);
+    expect(await found('aberg')).toEqual(['user1']);
+    expect(await found('geneve')).toEqual(['user1']);
+    expect(await found('zurich')).toEqual([]);
   });
 
   it('names every preview row with its display name and server OU, unchanged and gone ones too', async () => {
