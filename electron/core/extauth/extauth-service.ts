@@ -121,11 +121,6 @@ export class ExtauthService {
     this.passwords = new PasswordChecker(options.settings, options.resolver);
   }
 
-  private db() {
-    this.database ??= openUsersDatabase(this.options.databaseFile);
-    return this.database.db;
-  }
-
   private engine() {
     this.database ??= openUsersDatabase(this.options.databaseFile);
     return this.database.engine;
@@ -145,7 +140,7 @@ export class ExtauthService {
     if (!domain.ok) return domain;
     if (op === 'auth' && request.password === '')
       return { ok: false, reason: 'empty password refused without asking the directory' };
-    const known = this.row(user);
+    const known = await this.row(user);
     // A first logon imports the account only once AD has accepted its password: guesses import nothing.
     if (!known && op === 'auth') return this.firstLogon(user, request.password!);
     const found = known
@@ -186,7 +181,7 @@ export class ExtauthService {
     const planned = await this.lookups.resolveLogon(user, { dryRun: true });
     if (planned.result === 'local') {
       // Imported by another logon meanwhile (ejabberd runs a pool of these processes).
-      const row = this.row(planned.account.logon);
+      const row = await this.row(planned.account.logon);
       if (row) return this.authKnown(row, password);
     }
     if (planned.result !== 'imported')
@@ -229,8 +224,9 @@ export class ExtauthService {
     let found = path.ok && path.dn ? dnsDomainOfDn(path.dn) : null;
     if (!found && path.ok && path.domain) found = path.domain.toLowerCase();
     if (!found) {
-      const imported = this.db().prepare('SELECT ad_dn FROM accounts WHERE ad_dn IS NOT NULL LIMIT 1').get() as
-        { ad_dn: string } | undefined;
+      const imported = await this.engine().get<{ ad_dn: string }>(
+        'SELECT ad_dn FROM accounts WHERE ad_dn IS NOT NULL LIMIT 1',
+      );
       found = imported ? dnsDomainOfDn(imported.ad_dn) : null;
     }
     if (!found) {
@@ -252,7 +248,7 @@ export class ExtauthService {
   ): Promise<({ ok: true; row: AccountRow } & Decision) | ({ ok: false } & Decision)> {
     const result = await this.lookups.resolveLogon(user);
     if (result.result === 'not-found' || result.result === 'unavailable') return { ok: false, reason: result.reason };
-    const imported = this.row(result.account.logon);
+    const imported = await this.row(result.account.logon);
     if (!imported) return { ok: false, reason: `${user} is not in the users database` };
     return {
       ok: true,
@@ -262,8 +258,8 @@ export class ExtauthService {
     };
   }
 
-  private row(logon: string): AccountRow | null {
-    return (this.db().prepare('SELECT * FROM accounts WHERE logon_key = ?').get(logonKey(logon)) as AccountRow) ?? null;
+  private async row(logon: string): Promise<AccountRow | null> {
+    return (await this.engine().get<AccountRow>('SELECT * FROM accounts WHERE logon_key = ?', logonKey(logon))) ?? null;
   }
 
   private async checkLocal(row: AccountRow, password: string): Promise<Decision> {
