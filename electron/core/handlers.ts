@@ -221,14 +221,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       text: textOf(planCsv(deps.jobs.preview(jobId), new Set(exclude))),
     }),
     'import.reportCsv': async ({ runId }) =>
-      deps.database.use((db) => {
-        if (!findRun(db, runId))
+      deps.database.useEngine(async (q) => {
+        if (!(await findRun(q, runId)))
           throw new Failure(
             'no-such-run',
             `There is no import run ${runId} in the users database.`,
             'The database may have been replaced or restored since; run the import again.',
           );
-        return { fileName: `import-report-run-${runId}.csv`, text: textOf(runReportCsv(db, runId)) };
+        return { fileName: `import-report-run-${runId}.csv`, text: textOf(await runReportCsv(q, runId)) };
       }),
     ...scheduleHandlers(deps),
     'users.overview': async () => deps.database.useEngine((q) => usersOverview(q, deps.database.file)),
@@ -252,16 +252,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         return {};
       }),
     'accounts.history': async ({ logon }) =>
-      deps.database.use((db) => {
-        const row = db.prepare('SELECT logon_key, ad_guid FROM accounts WHERE logon_key = ?').get(logonKey(logon)) as
-          { logon_key: string; ad_guid: string | null } | undefined;
+      deps.database.useEngine(async (q) => {
+        const row = await q.get<{ logon_key: string; ad_guid: string | null }>(
+          'SELECT logon_key, ad_guid FROM accounts WHERE logon_key = ?',
+          logonKey(logon),
+        );
         if (!row)
           throw new Failure(
             'no-such-account',
             `There is no account "${logon}" in the users database.`,
             'It may have been deleted meanwhile: press F5.',
           );
-        return accountHistory(db, { logonKey: row.logon_key, guid: row.ad_guid });
+        return accountHistory(q, { logonKey: row.logon_key, guid: row.ad_guid });
       }),
     'accounts.edit': async ({ logon, ...edit }) =>
       changed(() => deps.database.use((db) => editLocalAccount(db, logon, edit, 'console'))),

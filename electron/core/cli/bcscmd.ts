@@ -303,7 +303,7 @@ export async function runBcscmd(
   if (exit === EXIT.ok && !request.dryRun && (request.ldap || request.lookup !== null))
     await publishAfterCommand(publishContext, io);
   if (exit === EXIT.ok && request.publish) exit = await runPublish(request, publishContext, io);
-  if (exit === EXIT.ok && databaseCommand) exit = runDatabaseCommand(request, dataDir, io);
+  if (exit === EXIT.ok && databaseCommand) exit = await runDatabaseCommand(request, dataDir, io);
   for (const line of logLines) io.err(`${line}\n`);
   return exit;
 }

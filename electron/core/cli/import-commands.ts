@@ -1,7 +1,6 @@
 /** bcscmd's users-database commands: /LDAP, /USERS, /HISTORY, /REPORT. */
 import { utcText } from '../../../shared/utc-text.ts';
-import type { DatabaseSync } from 'node:sqlite';
-import { databaseFile, openUsersDatabase } from '../database/users-database.ts';
+import { databaseFile, openUsersDatabase, type UsersDatabase } from '../database/users-database.ts';
 import { listAccounts } from '../database/accounts.ts';
 import { Failure } from '../failure.ts';
 import { type JobStart, startImportJob } from '../import/import-job.ts';
@@ -163,10 +162,10 @@ function failureJson(request: CliRequest, err: Failure): Record<string, unknown>
   };
 }
 
-function withDatabase<T>(dataDir: string, work: (db: DatabaseSync) => T): T {
+async function withDatabase<T>(dataDir: string, work: (opened: UsersDatabase) => Promise<T>): Promise<T> {
   const database = openUsersDatabase(databaseFile(dataDir));
   try {
-    return work(database.db);
+    return await work(database);
   } finally {
     database.close();
   }
@@ -192,9 +191,9 @@ function historyText(runs: RunRecord[]): string {
     .join('\n')}\n`;
 }
 
-export function runDatabaseCommand(request: CliRequest, dataDir: string, io: CliIo): number {
+export async function runDatabaseCommand(request: CliRequest, dataDir: string, io: CliIo): Promise<number> {
   try {
-    return withDatabase(dataDir, (db) => {
+    return await withDatabase(dataDir, async ({ db, engine }) => {
       if (request.users) {
         const accounts = listAccounts(db);
         if (request.json) io.out(`${JSON.stringify(accounts, null, 2)}\n`);
@@ -213,11 +212,11 @@ export function runDatabaseCommand(request: CliRequest, dataDir: string, io: Cli
         }
       }
       if (request.history) {
-        const runs = listRuns(db);
+        const runs = await listRuns(engine);
         io.out(request.json ? `${JSON.stringify(runs, null, 2)}\n` : historyText(runs));
       }
       if (request.report !== null) {
-        const run = findRun(db, request.report);
+        const run = await findRun(engine, request.report);
         if (!run)
           throw new Failure(
             'no-such-run',
@@ -225,16 +224,16 @@ export function runDatabaseCommand(request: CliRequest, dataDir: string, io: Cli
             'bcscmd /HISTORY lists the runs.',
           );
         if (request.csv) {
-          for (const line of runReportCsv(db, run.id)) io.out(line);
+          for (const line of await runReportCsv(engine, run.id)) io.out(line);
         } else if (request.json) {
-          const actions = [...reportRows(db, run.id)].map((r) => ({
+          const actions = (await reportRows(engine, run.id)).map((r) => ({
             ...r,
             changes: r.changes ? JSON.parse(r.changes) : null,
           }));
           io.out(`${JSON.stringify({ run, actions }, null, 2)}\n`);
         } else {
           io.out(historyText([run]));
-          for (const row of reportRows(db, run.id))
+          for (const row of await reportRows(engine, run.id))
             io.out(
               `${actionLine({
                 ...row,

@@ -1,6 +1,7 @@
 /** Import runs as the history and the per-run report read them (`bcscmd /HISTORY`, `/REPORT`). */
 import os from 'node:os';
 import type { DatabaseSync } from 'node:sqlite';
+import type { SqlQueryable } from '../database/engine/sql-engine.ts';
 import type { Counts, HistoryStatus, RunKind, RunStatus, StartedBy } from '../../../shared/import-run.ts';
 import type { AccountHistoryLine } from '../../../shared/users-view.ts';
 
@@ -128,31 +129,27 @@ export const runRecordOf = (r: RunRow): RunRecord => ({
   pid: r.pid,
 });
 
-export function listRuns(db: DatabaseSync): RunRecord[] {
-  return (db.prepare('SELECT * FROM import_runs ORDER BY id DESC').all() as unknown as RunRow[]).map(runRecordOf);
+export async function listRuns(q: SqlQueryable): Promise<RunRecord[]> {
+  return (await q.all<RunRow>('SELECT * FROM import_runs ORDER BY id DESC')).map(runRecordOf);
 }
 
 /** The latest sync runs (scheduled or not), newest first: what the schedule dialog lists. */
-export function recentSyncRuns(db: DatabaseSync, limit: number): RunRecord[] {
-  return (
-    db
-      .prepare("SELECT * FROM import_runs WHERE mode = 'sync' ORDER BY id DESC LIMIT ?")
-      .all(limit) as unknown as RunRow[]
-  ).map(runRecordOf);
+export async function recentSyncRuns(q: SqlQueryable, limit: number): Promise<RunRecord[]> {
+  return (await q.all<RunRow>("SELECT * FROM import_runs WHERE mode = 'sync' ORDER BY id DESC LIMIT ?", limit)).map(
+    runRecordOf,
+  );
 }
 
-export function findRun(db: DatabaseSync, id: number): RunRecord | null {
-  const row = db.prepare('SELECT * FROM import_runs WHERE id = ?').get(id) as RunRow | undefined;
+export async function findRun(q: SqlQueryable, id: number): Promise<RunRecord | null> {
+  const row = await q.get<RunRow>('SELECT * FROM import_runs WHERE id = ?', id);
   return row ? runRecordOf(row) : null;
 }
 
 /** The logon names a local account had: its renames' lines name the one before (followed back, bounded). */
-function formerLogons(db: DatabaseSync, logonKey: string): string[] {
-  const renames = db
-    .prepare(
-      'SELECT lower(logon) AS logon, changes FROM run_actions WHERE ad_guid IS NULL AND changes LIKE \'%"logon":%\'',
-    )
-    .all() as { logon: string; changes: string }[];
+async function formerLogons(q: SqlQueryable, logonKey: string): Promise<string[]> {
+  const renames = await q.all<{ logon: string; changes: string }>(
+    'SELECT lower(logon) AS logon, changes FROM run_actions WHERE ad_guid IS NULL AND changes LIKE \'%"logon":%\'',
+  );
   const keys = [logonKey];
   for (let i = 0; i < keys.length && keys.length < 50; i++)
     for (const r of renames) {
@@ -166,20 +163,21 @@ function formerLogons(db: DatabaseSync, logonKey: string): string[] {
  * What every run did to this account, newest first: by objectGUID for AD accounts (renames included), by its
  * logon names — the ones it had before a rename too — for local accounts.
  */
-export function accountHistory(
-  db: DatabaseSync,
+export async function accountHistory(
+  q: SqlQueryable,
   account: { logonKey: string; guid: string | null },
   limit = 200,
-): AccountHistoryLine[] {
-  const keys = account.guid ? [account.logonKey] : formerLogons(db, account.logonKey);
-  return db
-    .prepare(
-      'SELECT r.id AS runId, r.mode, r.started_by AS startedBy, ifnull(r.finished_at, r.started_at) AS at, ' +
-        'a.action, a.changes, a.reason FROM run_actions a JOIN import_runs r ON r.id = a.run_id ' +
-        `WHERE (? IS NOT NULL AND a.ad_guid = ?) OR lower(a.logon) IN (${keys.map(() => '?').join(', ')}) ` +
-        'ORDER BY r.id DESC, a.seq DESC LIMIT ?',
-    )
-    .all(account.guid, account.guid, ...keys, limit) as unknown as AccountHistoryLine[];
+): Promise<AccountHistoryLine[]> {
+  const keys = account.guid ? [account.logonKey] : await formerLogons(q, account.logonKey);
+  const byLogon = `lower(a.logon) IN (${keys.map(() => '?').join(', ')})`;
+  return q.all<AccountHistoryLine>(
+    'SELECT r.id AS "runId", r.mode, r.started_by AS "startedBy", coalesce(r.finished_at, r.started_at) AS at, ' +
+      'a.action, a.changes, a.reason FROM run_actions a JOIN import_runs r ON r.id = a.run_id ' +
+      `WHERE ${account.guid ? `a.ad_guid = ? OR ${byLogon}` : byLogon} ORDER BY r.id DESC, a.seq DESC LIMIT ?`,
+    ...(account.guid ? [account.guid] : []),
+    ...keys,
+    limit,
+  );
 }
 
 export interface ReportRow {
@@ -192,11 +190,10 @@ export interface ReportRow {
   reason: string | null;
 }
 
-export function* reportRows(db: DatabaseSync, runId: number): Generator<ReportRow> {
-  yield* db
-    .prepare(
-      'SELECT seq, action, logon, ad_dn AS dn, ad_guid AS guid, changes, reason FROM run_actions WHERE run_id ' +
-        '= ? ORDER BY seq',
-    )
-    .iterate(runId) as Iterable<ReportRow>;
+export function reportRows(q: SqlQueryable, runId: number): Promise<ReportRow[]> {
+  return q.all<ReportRow>(
+    'SELECT seq, action, logon, ad_dn AS dn, ad_guid AS guid, changes, reason FROM run_actions WHERE run_id ' +
+      '= ? ORDER BY seq',
+    runId,
+  );
 }

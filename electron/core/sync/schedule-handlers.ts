@@ -32,10 +32,8 @@ export function scheduleHandlers(deps: ScheduleDeps): ScheduleOps {
     // With the stored password at hand, a refusal counts only if it is that very password.
     const password = settings.account === 'specified' ? deps.vault.read(passwordTargetOf(settings)) : null;
     const refused = password ? await deps.refusedPasswords.find(settings.login, password) : undefined;
-    return deps.database.use((db) => ({
-      ...readSyncStatus(db, settings, new Date(), refused),
-      recentRuns: recentSyncRuns(db, RECENT_RUNS).map(toRunSummary),
-    }));
+    const recentRuns = (await deps.database.useEngine((q) => recentSyncRuns(q, RECENT_RUNS))).map(toRunSummary);
+    return deps.database.use((db) => ({ ...readSyncStatus(db, settings, new Date(), refused), recentRuns }));
   };
   return {
     'schedule.status': () => status(),

@@ -3,7 +3,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { importSourceChosen, type Settings } from '../../../shared/settings.ts';
 import type { ScheduleHealth, SyncStatus } from '../../../shared/sync-status.ts';
 import { describeSource, chosenSource } from '../import/source.ts';
-import { findRun } from '../import/run-history.ts';
+import { type RunRow, runRecordOf } from '../import/run-history.ts';
 import { readService } from './service-registry.ts';
 import { describeHolder, lockHolder } from './sync-lock.ts';
 import { pauseReason, readSyncState } from './sync-state.ts';
@@ -35,10 +35,11 @@ export function readSyncStatus(
   const state = readSyncState(db);
   const service = readService(db, now);
   const holder = lockHolder(db, now);
-  const last = db.prepare("SELECT max(id) AS id FROM import_runs WHERE started_by = 'service'").get() as {
-    id: number | null;
-  };
-  const lastRecord = last.id === null ? null : findRun(db, Number(last.id));
+  // The service's last run (read here in one statement until this module moves onto the engine seam).
+  const last = db
+    .prepare("SELECT * FROM import_runs WHERE id = (SELECT max(id) FROM import_runs WHERE started_by = 'service')")
+    .get() as RunRow | undefined;
+  const lastRecord = last ? runRecordOf(last) : null;
   const paused = pauseReason(state, settings);
   const everyMs = settings.syncEveryMinutes * 60_000;
   const silent = !service?.running && (!service || now.getTime() - Date.parse(service.heartbeatAt) > 2 * everyMs);

@@ -195,7 +195,7 @@ describe('editing a local account (Properties, bcscmd /SETUSER)', () => {
     return opened;
   };
 
-  it('changes fields, server OU and logon name in one change with one history line of old → new', () => {
+  it('changes fields, server OU and logon name in one change with one history line of old → new', async () => {
     const opened = withAlice();
     const { db } = opened;
     const edited = editLocalAccount(
@@ -232,7 +232,7 @@ describe('editing a local account (Properties, bcscmd /SETUSER)', () => {
       reason: 'renamed from desk by the administrator',
     });
     // Its history keeps what happened under the old name.
-    expect(accountHistory(db, { logonKey: 'frontdesk', guid: null }).map((h) => h.action)).toEqual([
+    expect((await accountHistory(opened.engine, { logonKey: 'frontdesk', guid: null })).map((h) => h.action)).toEqual([
       'update',
       'create',
     ]);
