@@ -97,6 +97,7 @@ export const ERROR_CODES = {
   'database-newer': 'the users database was written by a newer AD Console',
   'database-busy': 'the users database is locked by another process',
   'database-failed': 'the users database could not be used (the message says why)',
+  'database-not-empty': 'the database to copy the users database into is not empty',
   // Imports
   'empty-source': 'no OU or group is selected',
   'empty-result': 'the directory returned no accounts where the database holds some',

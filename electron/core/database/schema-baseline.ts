@@ -31,8 +31,10 @@ function builtinOuGuards(engine: EngineName): string {
     EXECUTE FUNCTION ous_builtin_guard();`;
 }
 
-export function baselineSchema(engine: EngineName): string {
+/** `seed`: with the rows a new database starts with (the built-in OU, the revision, the single-row states). */
+export function baselineSchema(engine: EngineName, { seed = true }: { seed?: boolean } = {}): string {
   const { text: t, int: i, autoId, keyedTable, nowText } = DIALECTS[engine];
+  const seeded = (sql: string) => (seed ? sql : '');
   // PostgreSQL's identity does not move past an id given explicitly (_Default's 1): set it past the seed.
   const afterSeed = engine === 'postgresql' ? "SELECT setval(pg_get_serial_sequence('ous', 'id'), 1);" : '';
   return `
@@ -46,9 +48,9 @@ export function baselineSchema(engine: EngineName): string {
     sees_all   ${i} NOT NULL DEFAULT 1 CHECK (sees_all IN (0, 1))
   );
   CREATE UNIQUE INDEX ous_unique_name ON ous(coalesce(parent_id, 0), name_key);
-  INSERT INTO ous (id, parent_id, name, name_key, builtin, created_at)
+  ${seeded(`INSERT INTO ous (id, parent_id, name, name_key, builtin, created_at)
     VALUES (1, NULL, '_Default', '_default', 1, ${nowText});
-  ${afterSeed}
+  ${afterSeed}`)}
   ${builtinOuGuards(engine)}
 
   CREATE TABLE accounts (
@@ -85,7 +87,7 @@ export function baselineSchema(engine: EngineName): string {
   CREATE INDEX accounts_by_ou ON accounts(ou_id);
 
   CREATE TABLE meta (key ${t} PRIMARY KEY, value ${t} NOT NULL)${keyedTable};
-  INSERT INTO meta (key, value) VALUES ('revision', '0');
+  ${seeded("INSERT INTO meta (key, value) VALUES ('revision', '0');")}
 
   CREATE TABLE import_runs (
     id          ${autoId},
@@ -183,7 +185,7 @@ export function baselineSchema(engine: EngineName): string {
     run_now_confirmed ${i} NOT NULL DEFAULT 0,
     approved_scope    ${t}
   );
-  INSERT INTO sync_state (id) VALUES (1);
+  ${seeded('INSERT INTO sync_state (id) VALUES (1);')}
 
   CREATE TABLE refused_passwords (
     login_key  ${t} PRIMARY KEY,
@@ -231,6 +233,6 @@ export function baselineSchema(engine: EngineName): string {
     lock_token         ${t},
     lock_until         ${i}
   );
-  INSERT INTO publish_state (id) VALUES (1);
+  ${seeded('INSERT INTO publish_state (id) VALUES (1);')}
   `;
 }
