@@ -85,10 +85,53 @@ function tlsOptions(target: PostgresTarget, ca: string | undefined): pg.ClientCo
   }
 }
 
+/** One write transaction on `client`, after the write lock every writer takes. */
+async function writeOn<T>(
+  client: pg.ClientBase,
+  work: (tx: SqlQueryable) => Promise<T>,
+): Promise<{ result: T } | { broken: Error | undefined; err: unknown }> {
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+    const result = await work(
+      queryable(
+        client,
+        async () => client as pg.PoolClient,
+        () => undefined,
+      ),
+    );
+    await client.query('COMMIT');
+    return { result };
+  } catch (err) {
+    let broken: Error | undefined;
+    await client.query('ROLLBACK').catch((lost: Error) => {
+      broken = lost;
+    });
+    return { broken, err };
+  }
+}
+
+/** A lock held by a connection of its own (see PostgresEngine.holdLock). */
+export interface HeldLock {
+  /** Writes on the lock's own connection: they commit only while the lock is held. */
+  write<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+  /** Settles with the reason when the connection, and with it the lock, is lost. */
+  readonly lost: Promise<Error>;
+  release(): Promise<void>;
+}
+
+export interface HoldOptions {
+  /** How often the holder shows it is alive (a query on the lock's connection). */
+  heartbeatMs?: number;
+  /** The server ends a session silent for this long, and frees its lock: a frozen holder loses it then. */
+  silenceMs?: number;
+}
+
 export class PostgresEngine implements SqlEngine {
   readonly name = 'postgresql' as const;
   readonly dialect = DIALECTS.postgresql;
   readonly location: string;
+  private readonly config: pg.ClientConfig;
   private readonly pool: pg.Pool;
   private readonly reads: SqlQueryable;
 
@@ -98,17 +141,17 @@ export class PostgresEngine implements SqlEngine {
    */
   constructor(target: PostgresTarget, password?: string, ca?: string) {
     this.location = target.url;
-    this.pool = new pg.Pool({
+    this.config = {
       host: target.host,
       port: target.port,
       database: target.database,
       user: target.user,
       password,
       ssl: tlsOptions(target, ca),
-      max: 4,
       types,
       application_name: 'AD Console',
-    });
+    };
+    this.pool = new pg.Pool({ ...this.config, max: 4 });
     // An idle connection the server dropped must not take the process down; the next query opens another.
     this.pool.on('error', () => undefined);
     this.reads = queryable(
@@ -140,27 +183,53 @@ export class PostgresEngine implements SqlEngine {
 
   async write<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
-      const tx = queryable(
-        client,
-        async () => client,
-        () => undefined,
-      );
-      const result = await work(tx);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch((lost: Error) => {
-        broken = lost;
-      });
-      throw err;
-    } finally {
-      // A connection that could not even roll back is dropped, not given to the next caller.
-      client.release(broken);
+    const outcome = await writeOn(client, work);
+    // A connection that could not even roll back is dropped, not given to the next caller.
+    client.release('broken' in outcome ? outcome.broken : undefined);
+    if ('err' in outcome) throw outcome.err;
+    return outcome.result;
+  }
+
+  /**
+   * Takes the named lock on a connection of its own and holds it until `release` — or until that connection ends:
+   * a holder that is killed loses it at once (the server sees the socket close), one that freezes loses it when its
+   * session has been silent for `silenceMs` (the server's idle_session_timeout). Null when another holds it.
+   * Never a wall-clock guess across machines.
+   */
+  async holdLock(
+    name: string,
+    { heartbeatMs = 5_000, silenceMs = 30_000 }: HoldOptions = {},
+  ): Promise<HeldLock | null> {
+    const client = new pg.Client({
+      ...this.config,
+      options: `-c idle_session_timeout=${silenceMs} -c idle_in_transaction_session_timeout=${silenceMs}`,
+    });
+    let settle!: (reason: Error) => void;
+    const lost = new Promise<Error>((resolve) => (settle = resolve));
+    client.on('error', (err) => settle(err));
+    client.on('end', () => settle(new Error(`the connection holding the lock "${name}" ended`)));
+    await client.connect();
+    const { rows } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1) AS held', [lockKey(name)]);
+    if (!rows[0]!.held) {
+      await client.end();
+      return null;
     }
+    const beat = setInterval(() => client.query('SELECT 1').catch(() => undefined), heartbeatMs);
+    beat.unref();
+    void lost.then(() => clearInterval(beat));
+    return {
+      lost,
+      write: async (work) => {
+        const outcome = await writeOn(client, work);
+        if ('err' in outcome) throw outcome.err;
+        return outcome.result;
+      },
+      release: async () => {
+        clearInterval(beat);
+        await client.query('SELECT pg_advisory_unlock($1)', [lockKey(name)]).catch(() => undefined);
+        await client.end().catch(() => undefined);
+      },
+    };
   }
 
   async close(): Promise<void> {
