@@ -26,6 +26,13 @@ export default tseslint.config(
     },
   },
   {
+    // The users database's seam is asynchronous: a promise left unawaited is a write that may fail unseen (or
+    // take the process down) after the caller has moved on. Type-aware, so only where it matters.
+    files: ['electron/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
+  {
     files: ['electron/core/**', 'shared/**', 'renderer/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

@@ -29,7 +29,7 @@ const cliArguments = bcscmdArgumentsOf(process.argv, process.defaultApp === true
 if (cliArguments) {
   // bcscmd inside the app: no window; the stored password opens with safeStorage; bcscmd's exit code.
   app.dock?.hide();
-  app.whenReady().then(async () => {
+  void app.whenReady().then(async () => {
     const secure = safeStorageIsReal();
     let code: number;
     try {
@@ -46,7 +46,7 @@ if (cliArguments) {
     app.exit(code);
   });
 } else
-  app.whenReady().then(() => {
+  void app.whenReady().then(() => {
     // Before any window exists (the default session is only there once the app is ready): no navigation
     // away, no new windows or webviews, no permissions.
     lockDown(app, session.defaultSession, rendererUrl);

@@ -192,7 +192,7 @@ export class ExtauthService {
     if (!checked.ok) return { ...checked, reason: `${checked.reason.replace(/\.$/, '')}; nothing was imported` };
     const found = await this.imported(user);
     if (!found.ok) return found;
-    this.loggedOn(found.row);
+    await this.loggedOn(found.row);
     return { ok: true, reason: `${checked.reason}; ${found.reason}`, imported: found.imported ?? false };
   }
 
