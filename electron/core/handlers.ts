@@ -278,10 +278,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         deps.database.use((db) => deleteServerOu(db, path, 'console'));
         return {};
       }),
-    'ous.permissions': async ({ path }) => deps.database.use((db) => ouPermissions(db, path)),
+    'ous.permissions': async ({ path }) => deps.database.useEngine((q) => ouPermissions(q, path)),
     'ous.setPermissions': async ({ path, sees }) =>
       changed(() => deps.database.use((db) => setOuPermissions(db, path, sees, 'console', { below: false }))),
-    'accounts.contacts': async ({ logon }) => deps.database.use((db) => contactListOf(db, logon)),
+    'accounts.contacts': async ({ logon }) => deps.database.useEngine((q) => contactListOf(q, logon)),
     'accounts.photo': async ({ logon }) => deps.database.useEngine((q) => accountPhoto(q, logon)),
     'im.test': async ({ settings }) => deps.database.use((db) => testImServer(settings, db)),
     'accounts.delete': async ({ logons }) =>

@@ -8,6 +8,8 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { StartedBy } from '../../../shared/import-run.ts';
 import { parseServerOuPath } from '../../../shared/server-ou-path.ts';
+import type { SqlQueryable } from '../database/engine/sql-engine.ts';
+import { sqliteEngineOf } from '../database/engine/sqlite-engine.ts';
 import { DEFAULT_OU_ID, OuTree } from '../database/ou-tree.ts';
 import { Failure } from '../failure.ts';
 import { noSuchServerOu, recorded } from './local-accounts.ts';
@@ -19,12 +21,12 @@ interface OuFlags {
 }
 
 /** Every OU's visible OUs (itself included), from one read of the two tables. */
-export function visibleOus(db: DatabaseSync): Map<number, Set<number>> {
-  const ous = db.prepare('SELECT id, parent_id, sees_all FROM ous').all() as unknown as OuFlags[];
+export async function visibleOus(q: SqlQueryable): Promise<Map<number, Set<number>>> {
+  const ous = await q.all<OuFlags>('SELECT id, parent_id, sees_all FROM ous');
   const all = ous.map((o) => Number(o.id));
   const everyone = ous.filter((o) => o.sees_all === 1).map((o) => Number(o.id));
   const seen = new Map<number, Set<number>>(ous.map((o) => [Number(o.id), new Set([Number(o.id), ...everyone])]));
-  for (const { a, b } of db.prepare('SELECT a, b FROM ou_visibility').all() as { a: number; b: number }[]) {
+  for (const { a, b } of await q.all<{ a: number; b: number }>('SELECT a, b FROM ou_visibility')) {
     seen.get(Number(a))?.add(Number(b));
     seen.get(Number(b))?.add(Number(a));
   }
@@ -43,9 +45,9 @@ function ouIdOf(tree: OuTree, path: string): number {
 }
 
 /** The OU and every OU below it (ticking an OU includes the OUs below it). */
-function withSubtrees(db: DatabaseSync, ids: Iterable<number>): Set<number> {
+function withSubtrees(tree: OuTree, ids: Iterable<number>): Set<number> {
   const children = new Map<number, number[]>();
-  for (const r of db.prepare('SELECT id, parent_id FROM ous').all() as { id: number; parent_id: number | null }[])
+  for (const r of tree.rows())
     if (r.parent_id !== null) children.set(Number(r.parent_id), [...(children.get(Number(r.parent_id)) ?? []), r.id]);
   const out = new Set<number>();
   const queue = [...ids];
@@ -66,14 +68,13 @@ export interface OuPermissions {
   sees: string[];
 }
 
-export function ouPermissions(db: DatabaseSync, path: string): OuPermissions {
-  const tree = new OuTree(db);
+export async function ouPermissions(q: SqlQueryable, path: string): Promise<OuPermissions> {
+  const tree = await OuTree.read(q);
   const id = ouIdOf(tree, path);
-  const seen = visibleOus(db).get(id)!;
-  const all = db.prepare('SELECT count(*) AS n FROM ous').get() as { n: number };
+  const seen = (await visibleOus(q)).get(id)!;
   return {
     ou: tree.path(id),
-    everyOu: seen.size === Number(all.n),
+    everyOu: seen.size === tree.rows().length,
     sees: [...seen].map((o) => tree.path(o)).sort((x, y) => x.localeCompare(y)),
   };
 }
@@ -83,18 +84,18 @@ export function ouPermissions(db: DatabaseSync, path: string): OuPermissions {
  * it no longer sees no longer see it — an OU that saw every OU keeps seeing every other one. One history
  * entry; returns the permissions as they are now.
  */
-export function setOuPermissions(
+export async function setOuPermissions(
   db: DatabaseSync,
   path: string,
   sees: string[] | '*',
   by: StartedBy,
   { below = true }: { below?: boolean } = {},
-): OuPermissions {
+): Promise<OuPermissions> {
   const tree = new OuTree(db);
   const id = ouIdOf(tree, path);
   const named = sees === '*' ? [] : sees.map((p) => ouIdOf(tree, p));
   // The command line names OUs with everything below them; the console's tree sends exactly what is ticked.
-  const chosen = sees === '*' ? null : below ? withSubtrees(db, named) : new Set(named);
+  const chosen = sees === '*' ? null : below ? withSubtrees(tree, named) : new Set(named);
   recorded(
     db,
     by,
@@ -122,5 +123,5 @@ export function setOuPermissions(
       }
     },
   );
-  return ouPermissions(db, path);
+  return ouPermissions(sqliteEngineOf(db), path);
 }

@@ -3,6 +3,7 @@
  * contact list an account's IM client receives): from the users database, no directory needed.
  */
 import { ouPermissions, setOuPermissions } from '../accounts/ou-permissions.ts';
+import { sqliteEngineOf } from '../database/engine/sqlite-engine.ts';
 import { contactListOf } from '../publish/directory-groups.ts';
 import type { CliRequest } from './arguments.ts';
 import type { CliIo } from './cli-io.ts';
@@ -10,9 +11,9 @@ import { onUsersDatabase } from './database-command.ts';
 import { EXIT } from './exit-codes.ts';
 
 export function runDirectoryCommand(request: CliRequest, databaseFile: string, io: CliIo): Promise<number> {
-  return onUsersDatabase(databaseFile, io, request.json, (db) => {
+  return onUsersDatabase(databaseFile, io, request.json, async (db) => {
     if (request.contacts !== null) {
-      const list = contactListOf(db, request.contacts);
+      const list = await contactListOf(sqliteEngineOf(db), request.contacts);
       if (request.json) io.out(`${JSON.stringify(list, null, 2)}\n`);
       else {
         const lines = list.groups.flatMap((g) => [
@@ -25,7 +26,9 @@ export function runDirectoryCommand(request: CliRequest, databaseFile: string, i
     }
     const path = request.ouPermissions!;
     const permissions =
-      request.sees === null ? ouPermissions(db, path) : setOuPermissions(db, path, request.sees, 'command-line');
+      request.sees === null
+        ? await ouPermissions(sqliteEngineOf(db), path)
+        : await setOuPermissions(db, path, request.sees, 'command-line');
     if (request.json) io.out(`${JSON.stringify(permissions, null, 2)}\n`);
     else
       io.out(

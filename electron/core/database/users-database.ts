@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Failure } from '../failure.ts';
 import type { SqlEngine } from './engine/sql-engine.ts';
-import { isBusy, SqliteEngine, sqliteCode } from './engine/sqlite-engine.ts';
+import { isBusy, sqliteCode, sqliteEngineOf } from './engine/sqlite-engine.ts';
 import { markInterruptedRuns } from './interrupted-runs.ts';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 
@@ -220,7 +220,7 @@ export function openUsersDatabase(file: string, hooks: OpenHooks = {}): UsersDat
   }
   return {
     db,
-    engine: new SqliteEngine(db, file, BUSY_TIMEOUT_MS),
+    engine: sqliteEngineOf(db, BUSY_TIMEOUT_MS),
     file,
     upgradeBackup: backup,
     close: () => db.close(),

@@ -5,7 +5,7 @@
  * it displays, each under that group's label — what a user's contact list holds. Group ids carry a prefix of
  * their own, so that only groups this product made are ever touched on the IM server.
  */
-import type { DatabaseSync } from 'node:sqlite';
+import type { SqlQueryable } from '../database/engine/sql-engine.ts';
 import { visibleOus } from '../accounts/ou-permissions.ts';
 import { OuTree } from '../database/ou-tree.ts';
 import { logonKey } from '../database/accounts.ts';
@@ -43,9 +43,9 @@ export interface DirectoryGroups {
   members: Map<string, DirectoryMember>;
 }
 
-export function directoryGroups(db: DatabaseSync): DirectoryGroups {
-  const tree = new OuTree(db);
-  const visible = visibleOus(db);
+export async function directoryGroups(q: SqlQueryable): Promise<DirectoryGroups> {
+  const tree = await OuTree.read(q);
+  const visible = await visibleOus(q);
   const groups = new Map<string, DirectoryGroup>();
   for (const [ouId, seen] of visible) {
     const id = groupIdOf(ouId);
@@ -57,9 +57,9 @@ export function directoryGroups(db: DatabaseSync): DirectoryGroups {
     });
   }
   const members = new Map<string, DirectoryMember>();
-  const rows = db
-    .prepare('SELECT logon, display_name, ou_id FROM accounts WHERE enabled = 1 ORDER BY logon_key')
-    .all() as { logon: string; display_name: string; ou_id: number }[];
+  const rows = await q.all<{ logon: string; display_name: string; ou_id: number }>(
+    'SELECT logon, display_name, ou_id FROM accounts WHERE enabled = 1 ORDER BY logon_key',
+  );
   for (const r of rows) {
     const user = imUserOf(r.logon);
     if (user && !members.has(user))
@@ -94,9 +94,11 @@ export function contactsIn(directory: DirectoryGroups, user: string): ContactGro
 }
 
 /** /CONTACTS and Contact list…: the account's contact list, or the Failure that says why it has none. */
-export function contactListOf(db: DatabaseSync, logon: string) {
-  const row = db.prepare('SELECT logon, enabled FROM accounts WHERE logon_key = ?').get(logonKey(logon)) as
-    { logon: string; enabled: number } | undefined;
+export async function contactListOf(q: SqlQueryable, logon: string) {
+  const row = await q.get<{ logon: string; enabled: number }>(
+    'SELECT logon, enabled FROM accounts WHERE logon_key = ?',
+    logonKey(logon),
+  );
   if (!row)
     throw new Failure(
       'no-such-account',
@@ -107,7 +109,7 @@ export function contactListOf(db: DatabaseSync, logon: string) {
       },
     );
   const user = imUserOf(row.logon);
-  const contacts = user ? contactsIn(directoryGroups(db), user) : null;
+  const contacts = user ? contactsIn(await directoryGroups(q), user) : null;
   if (!contacts)
     throw new Failure(
       'not-in-im-network',

@@ -15,6 +15,7 @@ import type { PublishCounts, PublishingStatus } from '../../../shared/publishing
 import { parseImApi } from '../../../shared/im-api.ts';
 import { parseAdsPath } from '../../../shared/adspath.ts';
 import { explainDatabaseError, revisionOf } from '../database/users-database.ts';
+import { sqliteEngineOf } from '../database/engine/sqlite-engine.ts';
 import { Failure } from '../failure.ts';
 import { directoryGroups, type DirectoryGroups, imUserOf, isOurGroup } from './directory-groups.ts';
 import type { ImApi } from './im-api.ts';
@@ -57,8 +58,8 @@ interface Desired {
   known: Set<string>;
 }
 
-function desiredState(db: DatabaseSync, settings: Settings): Desired {
-  const directory = directoryGroups(db);
+async function desiredState(db: DatabaseSync, settings: Settings): Promise<Desired> {
+  const directory = await directoryGroups(sqliteEngineOf(db));
   const rows = db
     .prepare(
       'SELECT logon, enabled, display_name, first_name, middle_name, last_name, email, department, title, phone, ' +
@@ -328,7 +329,7 @@ async function publishOnce(
 ): Promise<PublishCounts> {
   const started = performance.now();
   const counts = emptyPublishCounts(full, host);
-  const desired = desiredState(db, settings);
+  const desired = await desiredState(db, settings);
   const record = new Recorder(db);
   await api.checkHost(host);
   let published = readPublished(db);

@@ -123,3 +123,18 @@ export class SqliteEngine implements SqlEngine {
     this.db.close();
   }
 }
+
+const engines = new WeakMap<DatabaseSync, SqliteEngine>();
+
+/**
+ * The engine over a connection a module still holds as a DatabaseSync (one per connection): lets a module that
+ * has not moved onto the seam yet call one that has, on the same connection and inside the same transactions.
+ */
+export function sqliteEngineOf(db: DatabaseSync, busyTimeoutMs = 10_000): SqliteEngine {
+  let engine = engines.get(db);
+  if (!engine) {
+    engine = new SqliteEngine(db, db.location() ?? ':memory:', busyTimeoutMs);
+    engines.set(db, engine);
+  }
+  return engine;
+}
