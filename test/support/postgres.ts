@@ -48,8 +48,14 @@ function freePort(): Promise<number> {
 function asPostgres(bin: string, args: string[]): void {
   const command = path.join(bin, args[0]!);
   const rest = args.slice(1);
-  if (process.getuid?.() === 0) execFileSync('runuser', ['-u', 'postgres', '--', command, ...rest], { stdio: 'pipe' });
-  else execFileSync(command, rest, { stdio: 'pipe' });
+  try {
+    if (process.getuid?.() === 0)
+      execFileSync('runuser', ['-u', 'postgres', '--', command, ...rest], { stdio: 'pipe' });
+    else execFileSync(command, rest, { stdio: 'pipe' });
+  } catch (err) {
+    const { stderr } = err as { stderr?: Buffer };
+    throw new Error(`${args[0]} failed: ${stderr?.toString().trim() || (err as Error).message}`, { cause: err });
+  }
 }
 
 export async function startTestPostgres(dir: string, log: (line: string) => void = () => {}): Promise<TestPostgres> {
