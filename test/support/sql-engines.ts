@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { inject, onTestFinished } from 'vitest';
+import { describe, inject, it, onTestFinished } from 'vitest';
 import { parseDatabaseSetting } from '../../shared/database-setting.ts';
 import { PostgresEngine, type PostgresTarget } from '../../electron/core/database/engine/postgres-engine.ts';
 import type { EngineName, SqlEngine } from '../../electron/core/database/engine/sql-engine.ts';
@@ -97,3 +97,17 @@ export const ENGINE_CASES: EngineCase[] = [
     },
   },
 ];
+
+/**
+ * A suite run once per engine ("$name" in the title names it); an engine that cannot run here is one skipped test
+ * that says so.
+ */
+export function describeOnEngines(title: string, body: (engine: EngineCase) => void): void {
+  describe.each(ENGINE_CASES)(title, (engine) => {
+    if (!engine.available()) {
+      it.skip(`cannot run: ${engine.name} is missing (the test setup printed why)`, () => {});
+      return;
+    }
+    body(engine);
+  });
+}

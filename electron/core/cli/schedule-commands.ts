@@ -11,6 +11,7 @@ import { defaultServiceUser, installPlan } from '../sync/service-install.ts';
 import { runSyncService } from '../sync/sync-service.ts';
 import { approveScope, requestRunNow, scheduledScope } from '../sync/sync-state.ts';
 import { readSyncStatus, statusExitCode } from '../sync/sync-status.ts';
+import { sqliteEngineOf } from '../database/engine/sqlite-engine.ts';
 import { publishingLines } from '../../../shared/publishing.ts';
 import { REFUSED_PASSWORD_HINT, refusedPasswordText } from '../../../shared/refused-password.ts';
 import { RefusedPasswords } from '../secrets/refused-passwords.ts';
@@ -126,7 +127,7 @@ export async function runStatus(request: CliRequest, ctx: ScheduleContext, io: C
       password && settings.account === 'specified'
         ? await new RefusedPasswords((work) => work(db)).find(settings.login, password)
         : undefined;
-    return readSyncStatus(db, settings, new Date(), refused);
+    return readSyncStatus(sqliteEngineOf(db), settings, new Date(), refused);
   });
   if (!status) return EXIT.failed;
   io.out(request.json ? `${JSON.stringify(status, null, 2)}\n` : statusText(status));
@@ -138,7 +139,7 @@ export async function runScheduleRequest(request: CliRequest, ctx: ScheduleConte
   const done = await withDatabase(ctx.databaseFile, io, (db) => {
     if (request.resume) approveScope(db, scheduledScope(settings));
     if (request.runNow) requestRunNow(db, request.yes);
-    return readSyncStatus(db, settings);
+    return readSyncStatus(sqliteEngineOf(db), settings);
   });
   if (!done) return EXIT.failed;
   if (request.resume) io.out('The schedule is resumed with the settings as they are now.\n');

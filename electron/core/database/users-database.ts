@@ -228,8 +228,10 @@ export function openUsersDatabase(file: string, hooks: OpenHooks = {}): UsersDat
 }
 
 /** Bumped by every import that writes: a run planned on revision N applies only onto revision N. */
+export const REVISION = "SELECT value FROM meta WHERE key = 'revision'";
+
 export function revisionOf(db: DatabaseSync): number {
-  return Number((db.prepare("SELECT value FROM meta WHERE key = 'revision'").get() as { value: string }).value);
+  return Number((db.prepare(REVISION).get() as { value: string }).value);
 }
 
 export function bumpRevision(db: DatabaseSync): void {

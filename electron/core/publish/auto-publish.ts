@@ -12,6 +12,7 @@ import type { Settings } from '../../../shared/settings.ts';
 import { explainDatabaseError } from '../database/users-database.ts';
 import { Failure } from '../failure.ts';
 import { ImApi } from './im-api.ts';
+import { sqliteEngineOf } from '../database/engine/sqlite-engine.ts';
 import { publishDirectory, readPublishState } from './publisher.ts';
 
 export type PublishOutcome =
@@ -51,7 +52,8 @@ export async function publishPending(request: PublishRequest): Promise<PublishOu
   const deadline = Date.now() + (request.waitMs ?? 60_000);
   for (;;) {
     try {
-      if (!request.full && !readPublishState(db, settings).pending) return { status: 'nothing' };
+      if (!request.full && !(await readPublishState(sqliteEngineOf(db), settings)).pending)
+        return { status: 'nothing' };
       const counts = await publishDirectory({
         db,
         settings,

@@ -9,6 +9,7 @@ import type { TestReport, TestStep, TestStepName } from '../../../shared/contrac
 import type { Settings } from '../../../shared/settings.ts';
 import { Failure } from '../failure.ts';
 import { ImApi } from './im-api.ts';
+import { sqliteEngineOf } from '../database/engine/sqlite-engine.ts';
 import { imHostOf } from './publisher.ts';
 import type { DatabaseSync } from 'node:sqlite';
 
@@ -64,7 +65,7 @@ export async function testImServer(settings: Settings, db: DatabaseSync): Promis
   });
   steps.push(connect);
   if (!connect.ok) return report(`Test IM server failed: ${connect.detail} ${connect.hint ?? ''}`.trim());
-  const host = imHostOf(db, settings);
+  const host = await imHostOf(sqliteEngineOf(db), settings);
   const hostStep = await timed('im-host', async () => {
     if (!host)
       throw new Failure(

@@ -14,7 +14,8 @@ import type { Settings } from '../../../shared/settings.ts';
 import type { PublishCounts, PublishingStatus } from '../../../shared/publishing.ts';
 import { parseImApi } from '../../../shared/im-api.ts';
 import { parseAdsPath } from '../../../shared/adspath.ts';
-import { explainDatabaseError, revisionOf } from '../database/users-database.ts';
+import { explainDatabaseError, REVISION, revisionOf } from '../database/users-database.ts';
+import type { SqlQueryable } from '../database/engine/sql-engine.ts';
 import { sqliteEngineOf } from '../database/engine/sqlite-engine.ts';
 import { Failure } from '../failure.ts';
 import { directoryGroups, type DirectoryGroups, imUserOf, isOurGroup } from './directory-groups.ts';
@@ -40,14 +41,13 @@ export const emptyPublishCounts = (full: boolean, host: string): PublishCounts =
 });
 
 /** The IM host the directory is published to: the first of imDomains, else the directory's DNS domain. */
-export function imHostOf(db: DatabaseSync, settings: Settings): string | null {
+export async function imHostOf(q: SqlQueryable, settings: Settings): Promise<string | null> {
   const domains = parseImDomains(settings.imDomains);
   if (domains.ok && domains.domains.length > 0) return domains.domains[0]!;
   const path = parseAdsPath(settings.ouPath);
   if (path.ok && path.dn && dnsDomainOfDn(path.dn)) return dnsDomainOfDn(path.dn);
   if (path.ok && path.domain) return path.domain.toLowerCase();
-  const imported = db.prepare('SELECT ad_dn FROM accounts WHERE ad_dn IS NOT NULL LIMIT 1').get() as
-    { ad_dn: string } | undefined;
+  const imported = await q.get<{ ad_dn: string }>('SELECT ad_dn FROM accounts WHERE ad_dn IS NOT NULL LIMIT 1');
   return imported ? dnsDomainOfDn(imported.ad_dn) : null;
 }
 
@@ -207,15 +207,16 @@ function dropLease(db: DatabaseSync, token: string): void {
 /** What the configuration contributes to what is published (a new company name rewrites every vCard). */
 const configOf = (host: string, settings: Settings) => JSON.stringify([host, settings.companyName]);
 
-export function readPublishState(db: DatabaseSync, settings: Settings): PublishingStatus {
-  const r = db.prepare('SELECT * FROM publish_state WHERE id = 1').get() as Record<string, string | number | null>;
-  const host = imHostOf(db, settings);
+export async function readPublishState(q: SqlQueryable, settings: Settings): Promise<PublishingStatus> {
+  const r = (await q.get<Record<string, string | number | null>>('SELECT * FROM publish_state WHERE id = 1'))!;
+  const host = await imHostOf(q, settings);
+  const revision = Number((await q.get<{ value: string }>(REVISION))!.value);
   const api = parseImApi(settings.imApi);
   const configured = api.ok && api.url !== null;
   const pending =
     configured &&
     (r.reconcile_needed === 1 ||
-      r.published_revision !== revisionOf(db) ||
+      r.published_revision !== revision ||
       r.published_config !== (host ? configOf(host, settings) : null));
   const lastError = (r.last_error as string) ?? null;
   return {
@@ -249,7 +250,7 @@ export interface PublishOptions {
  */
 export async function publishDirectory(options: PublishOptions): Promise<PublishCounts | null> {
   const { db, settings, api } = options;
-  const host = imHostOf(db, settings);
+  const host = await imHostOf(sqliteEngineOf(db), settings);
   if (!host)
     throw new Failure(
       'invalid-settings',

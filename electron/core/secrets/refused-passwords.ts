@@ -5,6 +5,7 @@
  * bind goes through (directory/bind-guard.ts).
  */
 import type { DatabaseSync } from 'node:sqlite';
+import type { SqlQueryable } from '../database/engine/sql-engine.ts';
 import {
   type RefusedPassword,
   REFUSED_PASSWORD_HINT,
@@ -42,10 +43,11 @@ async function sameAs(password: string, hash: string): Promise<boolean> {
 }
 
 /** The refusal on record for a login ID (whatever password is configured now), or null. */
-export function refusalOnRecord(db: DatabaseSync, login: string): RefusedPassword | null {
-  const row = db
-    .prepare('SELECT login, dc, refused_at, reason FROM refused_passwords WHERE login_key = ?')
-    .get(loginKey(login)) as Omit<Row, 'hash'> | undefined;
+export async function refusalOnRecord(q: SqlQueryable, login: string): Promise<RefusedPassword | null> {
+  const row = await q.get<Omit<Row, 'hash'>>(
+    'SELECT login, dc, refused_at, reason FROM refused_passwords WHERE login_key = ?',
+    loginKey(login),
+  );
   return row ? { login: row.login, dc: row.dc, at: row.refused_at, reason: row.reason } : null;
 }
 

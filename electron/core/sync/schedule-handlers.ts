@@ -32,13 +32,15 @@ export function scheduleHandlers(deps: ScheduleDeps): ScheduleOps {
     // With the stored password at hand, a refusal counts only if it is that very password.
     const password = settings.account === 'specified' ? deps.vault.read(passwordTargetOf(settings)) : null;
     const refused = password ? await deps.refusedPasswords.find(settings.login, password) : undefined;
-    const recentRuns = (await deps.database.useEngine((q) => recentSyncRuns(q, RECENT_RUNS))).map(toRunSummary);
-    return deps.database.use((db) => ({ ...readSyncStatus(db, settings, new Date(), refused), recentRuns }));
+    return deps.database.useEngine(async (q) => ({
+      ...(await readSyncStatus(q, settings, new Date(), refused)),
+      recentRuns: (await recentSyncRuns(q, RECENT_RUNS)).map(toRunSummary),
+    }));
   };
   return {
     'schedule.status': () => status(),
     'schedule.runNow': async ({ confirmed }) => {
-      if (deps.database.use((db) => readService(db)?.running)) {
+      if ((await deps.database.useEngine((q) => readService(q)))?.running) {
         deps.database.use((db) => requestRunNow(db, confirmed));
         return { by: 'service', jobId: null };
       }

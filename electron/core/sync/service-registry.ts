@@ -7,6 +7,7 @@ import { utcText } from '../../../shared/utc-text.ts';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { DatabaseSync } from 'node:sqlite';
+import type { SqlQueryable } from '../database/engine/sql-engine.ts';
 import { Failure } from '../failure.ts';
 import { isStale } from './sync-lock.ts';
 
@@ -31,8 +32,13 @@ interface ServiceRow {
   stopped_at: string | null;
 }
 
-export function readService(db: DatabaseSync, now = new Date()): ServiceRecord | null {
-  const row = db.prepare('SELECT * FROM sync_service WHERE id = 1').get() as ServiceRow | undefined;
+const SERVICE_ROW = 'SELECT * FROM sync_service WHERE id = 1';
+
+export async function readService(q: SqlQueryable, now = new Date()): Promise<ServiceRecord | null> {
+  return serviceRecordOf(await q.get<ServiceRow>(SERVICE_ROW), now);
+}
+
+function serviceRecordOf(row: ServiceRow | undefined, now: Date): ServiceRecord | null {
   if (!row) return null;
   return {
     host: row.host,
@@ -50,7 +56,7 @@ export function registerService(db: DatabaseSync, now = new Date()): string {
   const token = randomUUID();
   db.exec('BEGIN IMMEDIATE');
   try {
-    const other = readService(db, now);
+    const other = serviceRecordOf(db.prepare(SERVICE_ROW).get() as ServiceRow | undefined, now);
     if (other?.running)
       throw new Failure(
         'service-running',

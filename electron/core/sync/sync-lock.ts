@@ -8,6 +8,7 @@ import { utcText } from '../../../shared/utc-text.ts';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { DatabaseSync } from 'node:sqlite';
+import type { SqlQueryable } from '../database/engine/sql-engine.ts';
 import type { StartedBy } from '../../../shared/import-run.ts';
 import { processAlive } from '../database/interrupted-runs.ts';
 import { BUSY_TIMEOUT_MS } from '../database/users-database.ts';
@@ -79,8 +80,8 @@ const toHolder = (row: LockRow): LockHolder => ({
 });
 
 /** Who holds the lock now (a stale holder does not count). */
-export function lockHolder(db: DatabaseSync, now = new Date()): LockHolder | null {
-  const row = db.prepare('SELECT * FROM sync_lock WHERE id = 1').get() as LockRow | undefined;
+export async function lockHolder(q: SqlQueryable, now = new Date()): Promise<LockHolder | null> {
+  const row = await q.get<LockRow>('SELECT * FROM sync_lock WHERE id = 1');
   return row && !isStale(row, now) ? toHolder(row) : null;
 }
 

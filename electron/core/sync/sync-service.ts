@@ -12,6 +12,7 @@ import { importSourceChosen, type Settings } from '../../../shared/settings.ts';
 import { openUsersDatabase, type UsersDatabase } from '../database/users-database.ts';
 import { parseImApi } from '../../../shared/im-api.ts';
 import { publishPending } from '../publish/auto-publish.ts';
+import { sqliteEngineOf } from '../database/engine/sqlite-engine.ts';
 import { readPublishState } from '../publish/publisher.ts';
 import { Failure } from '../failure.ts';
 import { type ImportJob, startImportJob } from '../import/import-job.ts';
@@ -132,7 +133,7 @@ class ServicePublisher {
     const { db } = this.database;
     let full: boolean;
     try {
-      const state = readPublishState(db, settings);
+      const state = await readPublishState(sqliteEngineOf(db), settings);
       const lastFull = state.lastFullAt ? new Date(state.lastFullAt) : null;
       full = this.fullOwed || dailyFullDue(lastFull, settings.fullSyncAt, now);
       if (!full && !state.pending) return;
@@ -191,12 +192,12 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
   let seen = fileStamp(ctx.watched);
   // A first service adopts what the settings import now; later changes pause it (sync-state.ts).
   try {
-    if (!readSyncState(db).approvedScope) approveScope(db, scheduledScope(settings));
+    if (!(await readSyncState(sqliteEngineOf(db))).approvedScope) approveScope(db, scheduledScope(settings));
   } catch {
     // A saved source that does not parse: the first run says so.
   }
   let lastEndedAt: Date | null = null;
-  let failures = readSyncState(db).failures;
+  let failures = (await readSyncState(sqliteEngineOf(db))).failures;
   let next = nextRunAt({ ...schedule(settings), lastEndedAt, failures, now: new Date() });
   let holdUntil = 0;
   let running: Promise<void> | null = null;
@@ -269,7 +270,7 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
     }
     try {
       noteServiceRun(db, outcome);
-      failures = readSyncState(db).failures;
+      failures = (await readSyncState(sqliteEngineOf(db))).failures;
     } catch (err) {
       failures = outcome.status === 'failed' ? failures + 1 : 0;
       log(`The run's result could not be recorded for the schedule (${(err as Error).message}).`);
@@ -283,8 +284,8 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
   };
 
   /** Why a due run does not start (null = it starts). */
-  const blockedBy = (): string | null => {
-    const state = readSyncState(db);
+  const blockedBy = async (): Promise<string | null> => {
+    const state = await readSyncState(sqliteEngineOf(db));
     if (state.waiting) return `waiting for confirmation of run ${state.waiting.runId}: ${state.waiting.reason}`;
     const paused = pauseReason(state, settings);
     return paused ? `paused: ${paused}; preview it (the Import Wizard, or bcscmd /LDAP /DRYRUN) or resume` : null;
@@ -336,7 +337,7 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
       }
       const due = request !== null || (next !== null && now.getTime() >= next.getTime());
       if (due) {
-        const blocked = request ? null : blockedBy();
+        const blocked = request ? null : await blockedBy();
         if (blocked) {
           if (blocked !== lastBlocked) log(`The scheduled run does not start: ${blocked}.`);
           lastBlocked = blocked;

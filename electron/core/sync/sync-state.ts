@@ -5,6 +5,7 @@
  * change what a sync would do, the schedule pauses until that new scope has been looked at.
  */
 import type { DatabaseSync } from 'node:sqlite';
+import type { SqlQueryable } from '../database/engine/sql-engine.ts';
 import { parseAdsPath } from '../../../shared/adspath.ts';
 import type { ImportOutcome } from '../../../shared/import-run.ts';
 import type { Settings } from '../../../shared/settings.ts';
@@ -31,8 +32,8 @@ interface StateRow {
   approved_scope: string | null;
 }
 
-export function readSyncState(db: DatabaseSync): SyncState {
-  const row = db.prepare('SELECT * FROM sync_state WHERE id = 1').get() as unknown as StateRow;
+export async function readSyncState(q: SqlQueryable): Promise<SyncState> {
+  const row = (await q.get<StateRow>('SELECT * FROM sync_state WHERE id = 1'))!;
   return {
     failures: row.failures,
     lastError: row.last_error,

@@ -1,5 +1,5 @@
 /** Reads how the scheduled sync is doing from the users database and the settings (see shared/sync-status.ts). */
-import type { DatabaseSync } from 'node:sqlite';
+import type { SqlQueryable } from '../database/engine/sql-engine.ts';
 import { importSourceChosen, type Settings } from '../../../shared/settings.ts';
 import type { ScheduleHealth, SyncStatus } from '../../../shared/sync-status.ts';
 import { describeSource, chosenSource } from '../import/source.ts';
@@ -26,19 +26,20 @@ function sourceWords(settings: Settings): string {
  * `refused`: the refusal that applies to the password the caller has (RefusedPasswords.find); by default the
  * one on record for the configured login ID, whatever the password.
  */
-export function readSyncStatus(
-  db: DatabaseSync,
+export async function readSyncStatus(
+  q: SqlQueryable,
   settings: Settings,
   now = new Date(),
-  refused: RefusedPassword | null = settings.account === 'specified' ? refusalOnRecord(db, settings.login) : null,
-): SyncStatus {
-  const state = readSyncState(db);
-  const service = readService(db, now);
-  const holder = lockHolder(db, now);
-  // The service's last run (read here in one statement until this module moves onto the engine seam).
-  const last = db
-    .prepare("SELECT * FROM import_runs WHERE id = (SELECT max(id) FROM import_runs WHERE started_by = 'service')")
-    .get() as RunRow | undefined;
+  given?: RefusedPassword | null,
+): Promise<SyncStatus> {
+  const refused =
+    given !== undefined ? given : settings.account === 'specified' ? await refusalOnRecord(q, settings.login) : null;
+  const state = await readSyncState(q);
+  const service = await readService(q, now);
+  const holder = await lockHolder(q, now);
+  const last = await q.get<RunRow>(
+    "SELECT * FROM import_runs WHERE id = (SELECT max(id) FROM import_runs WHERE started_by = 'service')",
+  );
   const lastRecord = last ? runRecordOf(last) : null;
   const paused = pauseReason(state, settings);
   const everyMs = settings.syncEveryMinutes * 60_000;
@@ -88,7 +89,7 @@ export function readSyncStatus(
     runNowPending: state.runNow !== null,
     refusedPassword: refused,
     health,
-    publishing: readPublishState(db, settings),
+    publishing: await readPublishState(q, settings),
     checkedAt: now.toISOString(),
   };
 }

@@ -13,7 +13,7 @@ import {
   usersOverview,
 } from '../../../../electron/core/database/users-view.ts';
 import { type AccountFind, type AccountsQuery, EMPTY_FIND } from '../../../../shared/users-view.ts';
-import { closeSuiteDatabases, ENGINE_CASES } from '../../../support/sql-engines.ts';
+import { closeSuiteDatabases, describeOnEngines } from '../../../support/sql-engines.ts';
 import { tempDirFor } from '../../../support/temp-dir.ts';
 
 /** Every account, in logon order, a page of 100. */
@@ -69,202 +69,191 @@ const addOu = async (q: SqlQueryable, parent: number | null, name: string) =>
     new Date().toISOString(),
   ))!.id;
 
-describe.each(ENGINE_CASES)(
-  'the users view over a real $name database',
-  ({ name: engineName, available, usersDatabase }) => {
-    if (!available()) {
-      it.skip(`cannot run: ${engineName} is missing (the test setup printed why)`, () => {});
-      return;
-    }
-    let engine: SqlEngine;
-    let staff: number;
-    let sales: number;
+describeOnEngines('the users view over a real $name database', ({ usersDatabase }) => {
+  let engine: SqlEngine;
+  let staff: number;
+  let sales: number;
 
-    afterAll(closeSuiteDatabases);
-    beforeAll(async () => {
-      ({ engine } = await usersDatabase());
-      staff = await addOu(engine, null, 'Staff');
-      sales = await addOu(engine, staff, 'Sales');
-      await addAccounts(engine, [
-        ['anna', 'Anna Zed', 'Sales', 1, staff, 'ad'],
-        ['ben', 'Ben Young', 'Support', 0, staff, 'ad'],
-        ['carl_1', 'Carl 100%', 'Sales', 1, sales, 'ad'],
-        ['dora', 'Dora Xu', 'Finance', 1, sales, 'ad'],
-        ['local.eve', 'Eve Local', '', 1, 1, 'local'],
-      ]);
-      const now = new Date().toISOString();
-      await engine.run(
-        'INSERT INTO import_runs (mode, source, started_by, incremental, dc, started_at, finished_at, status, error) ' +
-          "VALUES ('sync', 'users in OU x', 'wizard', 0, 'dc1', ?, ?, 'failed', ?)",
-        now,
-        now,
-        'The domain controller closed the connection.',
-      );
-      // An administrator's change to an account after it: recorded as a run too, but not an import.
-      await engine.run(
-        'INSERT INTO import_runs (mode, source, started_by, started_at, finished_at, status, disabled) ' +
-          "VALUES ('account', 'local.eve: disabled', 'console', ?, ?, 'succeeded', 1)",
-        now,
-        now,
-      );
+  afterAll(closeSuiteDatabases);
+  beforeAll(async () => {
+    ({ engine } = await usersDatabase());
+    staff = await addOu(engine, null, 'Staff');
+    sales = await addOu(engine, staff, 'Sales');
+    await addAccounts(engine, [
+      ['anna', 'Anna Zed', 'Sales', 1, staff, 'ad'],
+      ['ben', 'Ben Young', 'Support', 0, staff, 'ad'],
+      ['carl_1', 'Carl 100%', 'Sales', 1, sales, 'ad'],
+      ['dora', 'Dora Xu', 'Finance', 1, sales, 'ad'],
+      ['local.eve', 'Eve Local', '', 1, 1, 'local'],
+    ]);
+    const now = new Date().toISOString();
+    await engine.run(
+      'INSERT INTO import_runs (mode, source, started_by, incremental, dc, started_at, finished_at, status, error) ' +
+        "VALUES ('sync', 'users in OU x', 'wizard', 0, 'dc1', ?, ?, 'failed', ?)",
+      now,
+      now,
+      'The domain controller closed the connection.',
+    );
+    // An administrator's change to an account after it: recorded as a run too, but not an import.
+    await engine.run(
+      'INSERT INTO import_runs (mode, source, started_by, started_at, finished_at, status, disabled) ' +
+        "VALUES ('account', 'local.eve: disabled', 'console', ?, ?, 'succeeded', 1)",
+      now,
+      now,
+    );
+  });
+
+  const page = (q: Partial<AccountsQuery>) => accountsPage(engine, { ...EVERYONE, ...q });
+
+  it('counts accounts per OU, own and below, the totals, and the last import (not an account change)', async () => {
+    const o = await usersOverview(engine, 'users.sqlite');
+    const byName = Object.fromEntries(o.ous.map((ou) => [ou.name, [ou.own, ou.total]]));
+    expect(byName).toEqual({ _Default: [1, 1], Staff: [2, 4], Sales: [2, 2] });
+    expect(Object.fromEntries(o.ous.map((ou) => [ou.name, ou.fromAd]))).toEqual({ _Default: 0, Staff: 4, Sales: 2 });
+    expect(o.totals).toEqual({ accounts: 5, enabled: 4, disabled: 1, fromAd: 4, local: 1 });
+    expect(o.lastRun).toMatchObject({
+      status: 'failed',
+      error: 'The domain controller closed the connection.',
+      startedBy: 'wizard',
     });
+  });
 
-    const page = (q: Partial<AccountsQuery>) => accountsPage(engine, { ...EVERYONE, ...q });
+  it('lists an OU with or without the OUs below it', async () => {
+    expect((await page({ ouId: staff })).rows.map((r) => r.logon)).toEqual(['anna', 'ben', 'carl_1', 'dora']);
+    expect((await page({ ouId: staff, recursive: false })).rows.map((r) => r.logon)).toEqual(['anna', 'ben']);
+    expect((await page({ ouId: sales })).rows.map((r) => r.ou)).toEqual(['Staff/Sales', 'Staff/Sales']);
+  });
 
-    it('counts accounts per OU, own and below, the totals, and the last import (not an account change)', async () => {
-      const o = await usersOverview(engine, 'users.sqlite');
-      const byName = Object.fromEntries(o.ous.map((ou) => [ou.name, [ou.own, ou.total]]));
-      expect(byName).toEqual({ _Default: [1, 1], Staff: [2, 4], Sales: [2, 2] });
-      expect(Object.fromEntries(o.ous.map((ou) => [ou.name, ou.fromAd]))).toEqual({ _Default: 0, Staff: 4, Sales: 2 });
-      expect(o.totals).toEqual({ accounts: 5, enabled: 4, disabled: 1, fromAd: 4, local: 1 });
-      expect(o.lastRun).toMatchObject({
-        status: 'failed',
-        error: 'The domain controller closed the connection.',
-        startedBy: 'wizard',
-      });
-    });
+  it('sorts by any column both ways, then by logon', async () => {
+    expect((await page({ sort: 'displayName' })).rows.map((r) => r.displayName)).toEqual([
+      'Anna Zed',
+      'Ben Young',
+      'Carl 100%',
+      'Dora Xu',
+      'Eve Local',
+    ]);
+    expect((await page({ sort: 'department', descending: true })).rows.map((r) => r.department)).toEqual([
+      'Support',
+      'Sales',
+      'Sales',
+      'Finance',
+      '',
+    ]);
+    expect((await page({ sort: 'enabled' })).rows[0]!.logon).toBe('ben');
+  });
 
-    it('lists an OU with or without the OUs below it', async () => {
-      expect((await page({ ouId: staff })).rows.map((r) => r.logon)).toEqual(['anna', 'ben', 'carl_1', 'dora']);
-      expect((await page({ ouId: staff, recursive: false })).rows.map((r) => r.logon)).toEqual(['anna', 'ben']);
-      expect((await page({ ouId: sales })).rows.map((r) => r.ou)).toEqual(['Staff/Sales', 'Staff/Sales']);
-    });
+  it('pages with offset and limit and reports the total', async () => {
+    const second = await page({ offset: 2, limit: 2 });
+    expect(second).toMatchObject({ total: 5, offset: 2 });
+    expect(second.rows.map((r) => r.logon)).toEqual(['carl_1', 'dora']);
+  });
 
-    it('sorts by any column both ways, then by logon', async () => {
-      expect((await page({ sort: 'displayName' })).rows.map((r) => r.displayName)).toEqual([
-        'Anna Zed',
-        'Ben Young',
-        'Carl 100%',
-        'Dora Xu',
-        'Eve Local',
-      ]);
-      expect((await page({ sort: 'department', descending: true })).rows.map((r) => r.department)).toEqual([
-        'Support',
-        'Sales',
-        'Sales',
-        'Finance',
-        '',
-      ]);
-      expect((await page({ sort: 'enabled' })).rows[0]!.logon).toBe('ben');
-    });
+  it('searches logon, display name, e-mail and department, any case, with % and _ taken literally', async () => {
+    expect((await page({ search: 'SALES' })).rows.map((r) => r.logon)).toEqual(['anna', 'carl_1']);
+    expect((await page({ search: '100%' })).rows.map((r) => r.logon)).toEqual(['carl_1']);
+    expect((await page({ search: 'l_1' })).rows.map((r) => r.logon)).toEqual(['carl_1']);
+    expect((await page({ search: '_' })).total).toBe(1);
+    expect((await page({ search: 'eve@' })).rows.map((r) => r.origin)).toEqual(['local']);
+  });
 
-    it('pages with offset and limit and reports the total', async () => {
-      const second = await page({ offset: 2, limit: 2 });
-      expect(second).toMatchObject({ total: 5, offset: 2 });
-      expect(second.rows.map((r) => r.logon)).toEqual(['carl_1', 'dora']);
-    });
+  it('finds by every Find… field together: logon, name, e-mail, department, OU, origin, enabled', async () => {
+    const find = async (f: Partial<AccountFind>) =>
+      (await page({ find: { ...EMPTY_FIND, ...f } })).rows.map((r) => r.logon);
+    expect(await find({})).toEqual(['anna', 'ben', 'carl_1', 'dora', 'local.eve']);
+    expect(await find({ logon: 'AR' })).toEqual(['carl_1']);
+    expect(await find({ name: 'young' })).toEqual(['ben']);
+    expect(await find({ email: 'dora@' })).toEqual(['dora']);
+    expect(await find({ department: 'sales', ou: 'sal' })).toEqual(['carl_1']);
+    expect(await find({ ou: 'staff' })).toEqual(['anna', 'ben']); // the account's own OU, not those above it
+    expect(await find({ origin: 'local' })).toEqual(['local.eve']);
+    expect(await find({ origin: 'ad', enabled: 'no' })).toEqual(['ben']);
+    expect(await find({ enabled: 'yes', department: 'sales' })).toEqual(['anna', 'carl_1']);
+    expect(await find({ name: '100%' })).toEqual(['carl_1']);
+    expect((await page({ search: 'anna', find: { ...EMPTY_FIND, origin: 'local' } })).total).toBe(0);
+  });
 
-    it('searches logon, display name, e-mail and department, any case, with % and _ taken literally', async () => {
-      expect((await page({ search: 'SALES' })).rows.map((r) => r.logon)).toEqual(['anna', 'carl_1']);
-      expect((await page({ search: '100%' })).rows.map((r) => r.logon)).toEqual(['carl_1']);
-      expect((await page({ search: 'l_1' })).rows.map((r) => r.logon)).toEqual(['carl_1']);
-      expect((await page({ search: '_' })).total).toBe(1);
-      expect((await page({ search: 'eve@' })).rows.map((r) => r.origin)).toEqual(['local']);
-    });
+  it('sorts by the added columns too: OU name and distinguished name', async () => {
+    expect((await page({ sort: 'ou' })).rows.map((r) => r.logon)).toEqual([
+      'local.eve',
+      'carl_1',
+      'dora',
+      'anna',
+      'ben',
+    ]);
+    expect((await page({ sort: 'adDn', descending: true })).total).toBe(5);
+  });
 
-    it('finds by every Find… field together: logon, name, e-mail, department, OU, origin, enabled', async () => {
-      const find = async (f: Partial<AccountFind>) =>
-        (await page({ find: { ...EMPTY_FIND, ...f } })).rows.map((r) => r.logon);
-      expect(await find({})).toEqual(['anna', 'ben', 'carl_1', 'dora', 'local.eve']);
-      expect(await find({ logon: 'AR' })).toEqual(['carl_1']);
-      expect(await find({ name: 'young' })).toEqual(['ben']);
-      expect(await find({ email: 'dora@' })).toEqual(['dora']);
-      expect(await find({ department: 'sales', ou: 'sal' })).toEqual(['carl_1']);
-      expect(await find({ ou: 'staff' })).toEqual(['anna', 'ben']); // the account's own OU, not those above it
-      expect(await find({ origin: 'local' })).toEqual(['local.eve']);
-      expect(await find({ origin: 'ad', enabled: 'no' })).toEqual(['ben']);
-      expect(await find({ enabled: 'yes', department: 'sales' })).toEqual(['anna', 'carl_1']);
-      expect(await find({ name: '100%' })).toEqual(['carl_1']);
-      expect((await page({ search: 'anna', find: { ...EMPTY_FIND, origin: 'local' } })).total).toBe(0);
-    });
+  it('finds where type-ahead lands in the whole view: the first logon with the prefix, or null', async () => {
+    const view: AccountsView = { ouId: null, recursive: true, search: '', sort: 'logon', descending: false };
+    const at = (prefix: string, v: Partial<AccountsView> = {}) => logonPosition(engine, { ...view, ...v }, prefix);
+    // anna, ben, carl_1, dora, local.eve
+    expect(await at('b')).toBe(1);
+    expect(await at('CAR')).toBe(2);
+    expect(await at('local.')).toBe(4);
+    expect(await at('zed')).toBeNull();
+    expect(await at('bz')).toBeNull(); // the row where it would be does not start with it
+    expect(await at('b', { descending: true })).toBe(3); // local.eve, dora, carl_1, ben, anna
+    expect(await at('d', { ouId: sales })).toBe(1); // carl_1, dora
+    expect(await at('a', { search: 'sales' })).toBe(0);
+    expect(await at('a', { sort: 'displayName' })).toBeNull(); // not in logon order: the table looks itself
+    expect(await at('d', { find: { ...EMPTY_FIND, department: 'finance' } })).toBe(0);
+  });
 
-    it('sorts by the added columns too: OU name and distinguished name', async () => {
-      expect((await page({ sort: 'ou' })).rows.map((r) => r.logon)).toEqual([
-        'local.eve',
-        'carl_1',
-        'dora',
-        'anna',
-        'ben',
-      ]);
-      expect((await page({ sort: 'adDn', descending: true })).total).toBe(5);
-    });
+  it('sorts and finds names beyond ASCII alike on both engines: Zoë in NFC and NFD, Дмитриева, Émile', async () => {
+    const { engine: other } = await usersDatabase();
+    const team = await addOu(other, null, 'Équipe Zürich');
+    const people: [string, string][] = [
+      ['zoe2', 'Zoe\u0308 Two'],
+      ['zoe1', 'Zoë One'],
+      ['dmitrieva', 'Дмитриева Анна'],
+      ['DMITRIEV', 'ДМИТРИЕВ Пётр'],
+      ['emile', 'Émile Zola'],
+      ['abe', 'abe'],
+      ['Abel', 'Ábel'],
+      ['zed', 'zed'],
+    ];
+    await addAccounts(
+      other,
+      people.map(([logon, name]) => [logon, name, '', 1, team, 'local']),
+    );
+    const view = async (q: Partial<AccountsQuery>) => (await accountsPage(other, { ...EVERYONE, ...q })).rows;
+    // Sorted as SQLite's lower() and PostgreSQL's under "C" both sort: ASCII folded, then byte for byte.
+    const asciiLower = (t: string) => Buffer.from(t.replace(/[A-Z]/g, (c) => c.toLowerCase()));
+    const expected = [...people]
+      .sort(
+        ([la, a], [lb, b]) =>
+          Buffer.compare(asciiLower(a), asciiLower(b)) ||
+          Buffer.compare(Buffer.from(logonKey(la)), Buffer.from(logonKey(lb))),
+      )
+      .map(([, name]) => name);
+    expect((await view({ sort: 'displayName' })).map((r) => r.displayName)).toEqual(expected);
+    expect((await view({})).map((r) => r.logon)).toEqual([
+      'abe',
+      'Abel',
+      'DMITRIEV',
+      'dmitrieva',
+      'emile',
+      'zed',
+      'zoe1',
+      'zoe2',
+    ]);
+    // Search and Find… fold accents and case in the application: the same answers on both engines.
+    expect((await view({ search: 'zoe' })).map((r) => r.logon)).toEqual(['zoe1', 'zoe2']);
+    expect((await view({ search: 'дмитриев' })).map((r) => r.logon)).toEqual(['DMITRIEV', 'dmitrieva']);
+    expect((await view({ find: { ...EMPTY_FIND, name: 'emile', ou: 'equipe zurich' } })).map((r) => r.logon)).toEqual([
+      'emile',
+    ]);
+    expect(
+      await logonPosition(other, { ouId: null, recursive: true, search: '', sort: 'logon', descending: false }, 'DMI'),
+    ).toBe(2);
+  });
 
-    it('finds where type-ahead lands in the whole view: the first logon with the prefix, or null', async () => {
-      const view: AccountsView = { ouId: null, recursive: true, search: '', sort: 'logon', descending: false };
-      const at = (prefix: string, v: Partial<AccountsView> = {}) => logonPosition(engine, { ...view, ...v }, prefix);
-      // anna, ben, carl_1, dora, local.eve
-      expect(await at('b')).toBe(1);
-      expect(await at('CAR')).toBe(2);
-      expect(await at('local.')).toBe(4);
-      expect(await at('zed')).toBeNull();
-      expect(await at('bz')).toBeNull(); // the row where it would be does not start with it
-      expect(await at('b', { descending: true })).toBe(3); // local.eve, dora, carl_1, ben, anna
-      expect(await at('d', { ouId: sales })).toBe(1); // carl_1, dora
-      expect(await at('a', { search: 'sales' })).toBe(0);
-      expect(await at('a', { sort: 'displayName' })).toBeNull(); // not in logon order: the table looks itself
-      expect(await at('d', { find: { ...EMPTY_FIND, department: 'finance' } })).toBe(0);
-    });
-
-    it('sorts and finds names beyond ASCII alike on both engines: Zoë in NFC and NFD, Дмитриева, Émile', async () => {
-      const { engine: other } = await usersDatabase();
-      const team = await addOu(other, null, 'Équipe Zürich');
-      const people: [string, string][] = [
-        ['zoe2', 'Zoe\u0308 Two'],
-        ['zoe1', 'Zoë One'],
-        ['dmitrieva', 'Дмитриева Анна'],
-        ['DMITRIEV', 'ДМИТРИЕВ Пётр'],
-        ['emile', 'Émile Zola'],
-        ['abe', 'abe'],
-        ['Abel', 'Ábel'],
-        ['zed', 'zed'],
-      ];
-      await addAccounts(
-        other,
-        people.map(([logon, name]) => [logon, name, '', 1, team, 'local']),
-      );
-      const view = async (q: Partial<AccountsQuery>) => (await accountsPage(other, { ...EVERYONE, ...q })).rows;
-      // Sorted as SQLite's lower() and PostgreSQL's under "C" both sort: ASCII folded, then byte for byte.
-      const asciiLower = (t: string) => Buffer.from(t.replace(/[A-Z]/g, (c) => c.toLowerCase()));
-      const expected = [...people]
-        .sort(
-          ([la, a], [lb, b]) =>
-            Buffer.compare(asciiLower(a), asciiLower(b)) ||
-            Buffer.compare(Buffer.from(logonKey(la)), Buffer.from(logonKey(lb))),
-        )
-        .map(([, name]) => name);
-      expect((await view({ sort: 'displayName' })).map((r) => r.displayName)).toEqual(expected);
-      expect((await view({})).map((r) => r.logon)).toEqual([
-        'abe',
-        'Abel',
-        'DMITRIEV',
-        'dmitrieva',
-        'emile',
-        'zed',
-        'zoe1',
-        'zoe2',
-      ]);
-      // Search and Find… fold accents and case in the application: the same answers on both engines.
-      expect((await view({ search: 'zoe' })).map((r) => r.logon)).toEqual(['zoe1', 'zoe2']);
-      expect((await view({ search: 'дмитриев' })).map((r) => r.logon)).toEqual(['DMITRIEV', 'dmitrieva']);
-      expect((await view({ find: { ...EMPTY_FIND, name: 'emile', ou: 'equipe zurich' } })).map((r) => r.logon)).toEqual(
-        ['emile'],
-      );
-      expect(
-        await logonPosition(
-          other,
-          { ouId: null, recursive: true, search: '', sort: 'logon', descending: false },
-          'DMI',
-        ),
-      ).toBe(2);
-    });
-
-    it("shows an AD account's GUID in braces and a local account without one", async () => {
-      const [anna] = (await page({ search: 'anna' })).rows;
-      expect(anna!.adGuid).toBe('{00000000-0000-0000-0000-000000000000}');
-      expect((await page({ search: 'local.eve' })).rows[0]!.adGuid).toBeNull();
-    });
-  },
-);
+  it("shows an AD account's GUID in braces and a local account without one", async () => {
+    const [anna] = (await page({ search: 'anna' })).rows;
+    expect(anna!.adGuid).toBe('{00000000-0000-0000-0000-000000000000}');
+    expect((await page({ search: 'local.eve' })).rows[0]!.adGuid).toBeNull();
+  });
+});
 
 describe('search and Find… without regard to accents or case', () => {
   it('finds Åberg by "aberg", Łódź by "lodz" and Zürich by "zurich", each Find… field only in that field', async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { allowedFailures, LockoutGuard, windowOf } from '../../../../electron/core/extauth/lockout-guard.ts';
 import { adIntervalMs, NO_POLICY_WINDOW_MS } from '../../../../electron/core/directory/password-policy.ts';
-import { ENGINE_CASES } from '../../../support/sql-engines.ts';
+import { describeOnEngines } from '../../../support/sql-engines.ts';
 
 describe('the lockout guard', () => {
   it('allows two checks fewer than the domain threshold (at least one), or the cap without a policy', () => {
@@ -23,12 +23,7 @@ describe('the lockout guard', () => {
   });
 });
 
-describe.each(ENGINE_CASES)('the lockout guard on $name', ({ name, available, usersDatabase }) => {
-  if (!available()) {
-    it.skip(`cannot run: ${name} is missing (the test setup printed why)`, () => {});
-    return;
-  }
-
+describeOnEngines('the lockout guard on $name', ({ usersDatabase }) => {
   /** Two processes' (or nodes') connections to one users database, on one clock the test moves. */
   async function twoOpeners() {
     const { engine, connect } = await usersDatabase();

@@ -1,5 +1,5 @@
 /** The history and the per-run report, read alike from a real SQLite file and a real PostgreSQL database. */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { SqlQueryable } from '../../../../electron/core/database/engine/sql-engine.ts';
 import {
   accountHistory,
@@ -9,7 +9,7 @@ import {
   reportRows,
 } from '../../../../electron/core/import/run-history.ts';
 import { runReportCsv } from '../../../../electron/core/report/import-report.ts';
-import { ENGINE_CASES } from '../../../support/sql-engines.ts';
+import { describeOnEngines } from '../../../support/sql-engines.ts';
 
 const GUID = '11111111-2222-3333-4444-555555555555';
 
@@ -49,12 +49,7 @@ async function seedRuns(q: SqlQueryable) {
   return { sync, rename, later };
 }
 
-describe.each(ENGINE_CASES)('the run history on $name', ({ name, available, usersDatabase }) => {
-  if (!available()) {
-    it.skip(`cannot run: ${name} is missing (the test setup printed why)`, () => {});
-    return;
-  }
-
+describeOnEngines('the run history on $name', ({ usersDatabase }) => {
   it('lists runs newest first, finds one by id, and lists the recent syncs', async () => {
     const { engine } = await usersDatabase();
     const { sync, rename, later } = await seedRuns(engine);

@@ -2,13 +2,13 @@
  * The IM directory as the users database defines it — groups per server OU, the OUs each displays, members,
  * contact lists, OU permissions — read alike from a real SQLite file and a real PostgreSQL database.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ouPermissions } from '../../../../electron/core/accounts/ou-permissions.ts';
 import { logonKey, searchTextOf } from '../../../../electron/core/database/accounts.ts';
 import type { SqlQueryable } from '../../../../electron/core/database/engine/sql-engine.ts';
 import { nameKey } from '../../../../electron/core/database/ou-tree.ts';
 import { contactListOf, contactsIn, directoryGroups } from '../../../../electron/core/publish/directory-groups.ts';
-import { ENGINE_CASES } from '../../../support/sql-engines.ts';
+import { describeOnEngines } from '../../../support/sql-engines.ts';
 
 /** Sales (with LA below it) and HR see each other; Branch sees only itself; _Default sees every OU. */
 async function company(q: SqlQueryable) {
@@ -65,12 +65,7 @@ async function company(q: SqlQueryable) {
   return { sales, la, hr, branch };
 }
 
-describe.each(ENGINE_CASES)('the IM directory from a $name users database', ({ name, available, usersDatabase }) => {
-  if (!available()) {
-    it.skip(`cannot run: ${name} is missing (the test setup printed why)`, () => {});
-    return;
-  }
-
+describeOnEngines('the IM directory from a $name users database', ({ usersDatabase }) => {
   it('makes a group per OU that displays the OUs it sees, with its enabled IM users as members', async () => {
     const { engine } = await usersDatabase();
     const { sales, la, hr, branch } = await company(engine);

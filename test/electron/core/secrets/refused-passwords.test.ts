@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openUsersDatabase } from '../../../../electron/core/database/users-database.ts';
 import { Failure } from '../../../../electron/core/failure.ts';
+import { sqliteEngineOf } from '../../../../electron/core/database/engine/sqlite-engine.ts';
 import { RefusedPasswords, refusalOnRecord } from '../../../../electron/core/secrets/refused-passwords.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 
@@ -45,9 +46,9 @@ describe('RefusedPasswords', () => {
     const { first, db } = twoProcesses();
     for (const code of ['connect-timeout', 'user-not-found', 'must-change-password'] as const)
       await first.refused('CORP\\svc', WRONG, 'dc1', new Failure(code, 'x', ''));
-    expect(refusalOnRecord(db, 'CORP\\svc')).toBeNull();
+    expect(await refusalOnRecord(sqliteEngineOf(db), 'CORP\\svc')).toBeNull();
     await first.refused('CORP\\svc', WRONG, 'dc1', new Failure('account-locked', 'The account is locked out.', ''));
-    expect(refusalOnRecord(db, 'CORP\\svc')).toMatchObject({ login: 'CORP\\svc', dc: 'dc1' });
+    expect(await refusalOnRecord(sqliteEngineOf(db), 'CORP\\svc')).toMatchObject({ login: 'CORP\\svc', dc: 'dc1' });
   });
 
   it('forgets the refusal once a bind with the login ID succeeds (a new password)', async () => {

@@ -13,7 +13,7 @@ const open = (file: string) => openUsersDatabase(file);
 const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid!;
 
 describe('the sync lock', () => {
-  it('lets one sync in and refuses the next, naming who runs', () => {
+  it('lets one sync in and refuses the next, naming who runs', async () => {
     const file = path.join(tempDir(), 'users.sqlite');
     const a = open(file);
     const b = open(file);
@@ -30,25 +30,25 @@ describe('the sync lock', () => {
     );
     expect((refused as SyncRunning).code).toBe('sync-running');
     held.release();
-    expect(lockHolder(b.db)).toBe(null);
+    expect(await lockHolder(b.engine)).toBe(null);
     acquireSyncLock(b.db, 'command-line').release();
     a.close();
     b.close();
   });
 
-  it('takes over a lock whose holder on this machine has ended (a killed process)', () => {
+  it('takes over a lock whose holder on this machine has ended (a killed process)', async () => {
     const file = path.join(tempDir(), 'users.sqlite');
     const db = open(file);
     acquireSyncLock(db.db, 'service');
     sql(file, 'UPDATE sync_lock SET pid = ?', deadPid());
-    expect(lockHolder(db.db)).toBe(null);
+    expect(await lockHolder(db.engine)).toBe(null);
     const mine = acquireSyncLock(db.db, 'wizard');
     expect(sql(file, 'SELECT holder, pid FROM sync_lock')).toEqual([{ holder: 'wizard', pid: process.pid }]);
     mine.release();
     db.close();
   });
 
-  it("takes over another machine's lock only once its heartbeat is older than the limit", () => {
+  it("takes over another machine's lock only once its heartbeat is older than the limit", async () => {
     const file = path.join(tempDir(), 'users.sqlite');
     const db = open(file);
     const start = new Date('2026-12-01T10:00:00Z');
@@ -64,7 +64,7 @@ describe('the sync lock', () => {
     const mine = acquireSyncLock(db.db, 'command-line', later);
     expect(other.beat(later)).toBe(false);
     other.release(); // releases nothing of the new holder's
-    expect(lockHolder(db.db, later)?.holder).toBe('command-line');
+    expect((await lockHolder(db.engine, later))?.holder).toBe('command-line');
     mine.release();
     db.close();
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { blankOutcome } from '../../../../shared/import-run.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../../shared/settings.ts';
 import { openUsersDatabase } from '../../../../electron/core/database/users-database.ts';
+import { sqliteEngineOf } from '../../../../electron/core/database/engine/sqlite-engine.ts';
 import {
   approveScope,
   noteFinishedRun,
@@ -27,13 +28,13 @@ function database() {
 }
 
 describe('the schedule pauses when the settings change what a sync imports', () => {
-  it('is not paused while the settings import what was approved', () => {
-    expect(pauseReason(readSyncState(database()), SETTINGS)).toBe(null);
+  it('is not paused while the settings import what was approved', async () => {
+    expect(pauseReason(await readSyncState(sqliteEngineOf(database())), SETTINGS)).toBe(null);
   });
 
-  it('names what changed: the OUs read, the placement, the options', () => {
+  it('names what changed: the OUs read, the placement, the options', async () => {
     const db = database();
-    const state = readSyncState(db);
+    const state = await readSyncState(sqliteEngineOf(db));
     expect(pauseReason(state, { ...SETTINGS, ouPath: 'LDAP://OU=Sales,DC=corp,DC=example,DC=com' })).toMatch(
       /the settings changed what a sync imports \(the OUs it reads\)/,
     );
@@ -48,20 +49,20 @@ describe('the schedule pauses when the settings change what a sync imports', () 
     expect(pauseReason(state, { ...SETTINGS, server: 'dc2.corp.example.com', syncEveryMinutes: 5 })).toBe(null);
   });
 
-  it("lifts with an administrator's preview of the scheduled scope, not with a one-off source", () => {
+  it("lifts with an administrator's preview of the scheduled scope, not with a one-off source", async () => {
     const db = database();
     const changed = { ...SETTINGS, ouPath: 'LDAP://OU=Sales,DC=corp,DC=example,DC=com' };
     const oneOff = importRequest({ dryRun: true, source: { ous: ['OU=Other,DC=corp,DC=example,DC=com'], groups: [] } });
     noteFinishedRun(db, oneOff, changed, blankOutcome('sync', true, 'succeeded'));
-    expect(pauseReason(readSyncState(db), changed)).not.toBe(null);
+    expect(pauseReason(await readSyncState(sqliteEngineOf(db)), changed)).not.toBe(null);
     // A failed preview is no preview.
     noteFinishedRun(db, importRequest({ dryRun: true }), changed, blankOutcome('sync', true, 'failed'));
-    expect(pauseReason(readSyncState(db), changed)).not.toBe(null);
+    expect(pauseReason(await readSyncState(sqliteEngineOf(db)), changed)).not.toBe(null);
     noteFinishedRun(db, importRequest({ dryRun: true }), changed, blankOutcome('sync', true, 'succeeded'));
-    expect(pauseReason(readSyncState(db), changed)).toBe(null);
+    expect(pauseReason(await readSyncState(sqliteEngineOf(db)), changed)).toBe(null);
   });
 
-  it("lifts with the wizard's preview only when it previews what the schedule would do", () => {
+  it("lifts with the wizard's preview only when it previews what the schedule would do", async () => {
     const db = database();
     const changed = { ...SETTINGS, placement: 'single' as const, placementOu: 'AD' };
     const staff = { ous: ['OU=Staff,DC=corp,DC=example,DC=com'], groups: [], levels: [] };
@@ -71,31 +72,34 @@ describe('the schedule pauses when the settings change what a sync imports', () 
     expect(previewsSchedule(staff, changed, changed)).toBe(true);
     const preview = importRequest({ startedBy: 'wizard', dryRun: true, source: staff, previewsSchedule: true });
     noteFinishedRun(db, preview, changed, blankOutcome('sync', true, 'succeeded'));
-    expect(pauseReason(readSyncState(db), changed)).toBe(null);
+    expect(pauseReason(await readSyncState(sqliteEngineOf(db)), changed)).toBe(null);
   });
 
-  it("lifts with a wizard import, whose source becomes the schedule's", () => {
+  it("lifts with a wizard import, whose source becomes the schedule's", async () => {
     const db = database();
     const source = { ous: ['OU=Sales,DC=corp,DC=example,DC=com'], groups: [], levels: [] };
     const saved = { ...SETTINGS, importSource: 'OU=Sales,DC=corp,DC=example,DC=com' };
     noteFinishedRun(db, importRequest({ startedBy: 'wizard', mode: 'add', source }), saved, succeeded());
-    expect(pauseReason(readSyncState(db), saved)).toBe(null);
+    expect(pauseReason(await readSyncState(sqliteEngineOf(db)), saved)).toBe(null);
   });
 });
 
 describe('failures and the wait for confirmation', () => {
-  it('counts failed service runs, waits after a safety stop, and a confirmed sync releases both', () => {
+  it('counts failed service runs, waits after a safety stop, and a confirmed sync releases both', async () => {
     const db = database();
     noteServiceRun(db, { ...blankOutcome('sync', false, 'failed'), error: failure('The DC refused the password.') });
     noteServiceRun(db, { ...blankOutcome('sync', false, 'failed'), error: failure('The DC refused the password.') });
-    expect(readSyncState(db)).toMatchObject({ failures: 2, lastError: 'The DC refused the password.' });
+    expect(await readSyncState(sqliteEngineOf(db))).toMatchObject({
+      failures: 2,
+      lastError: 'The DC refused the password.',
+    });
     noteServiceRun(db, {
       ...blankOutcome('sync', false, 'stopped'),
       runId: 7,
       wouldDisable: 212,
       error: failure('This sync would disable 212 of 230 imported accounts…'),
     });
-    expect(readSyncState(db).waiting).toEqual({
+    expect((await readSyncState(sqliteEngineOf(db))).waiting).toEqual({
       runId: 7,
       reason: 'This sync would disable 212 of 230 imported accounts…',
       disables: 212,
@@ -107,16 +111,16 @@ describe('failures and the wait for confirmation', () => {
       SETTINGS,
       blankOutcome('sync', true, 'succeeded'),
     );
-    expect(readSyncState(db).waiting).not.toBe(null);
+    expect((await readSyncState(sqliteEngineOf(db))).waiting).not.toBe(null);
     noteFinishedRun(db, importRequest({ confirmed: true }), SETTINGS, succeeded());
-    expect(readSyncState(db)).toMatchObject({ failures: 0, lastError: null, waiting: null });
+    expect(await readSyncState(sqliteEngineOf(db))).toMatchObject({ failures: 0, lastError: null, waiting: null });
   });
 
-  it('hands a Run now request to the service once', () => {
+  it('hands a Run now request to the service once', async () => {
     const db = database();
     expect(takeRunNow(db)).toBe(null);
     requestRunNow(db, true);
-    expect(readSyncState(db).runNow?.confirmed).toBe(true);
+    expect((await readSyncState(sqliteEngineOf(db))).runNow?.confirmed).toBe(true);
     expect(takeRunNow(db)).toEqual({ confirmed: true });
     expect(takeRunNow(db)).toBe(null);
   });

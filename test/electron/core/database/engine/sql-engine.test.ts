@@ -1,14 +1,9 @@
 /** The users database's seam behaves the same on SQLite and on a real PostgreSQL server. */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { nameKey } from '../../../../../electron/core/database/ou-tree.ts';
-import { ENGINE_CASES } from '../../../../support/sql-engines.ts';
+import { describeOnEngines } from '../../../../support/sql-engines.ts';
 
-describe.each(ENGINE_CASES)('the $name engine', ({ available, fresh }) => {
-  if (!available()) {
-    it.skip(`cannot run: PostgreSQL is missing (the test setup printed why)`, () => {});
-    return;
-  }
-
+describeOnEngines('the $name engine', ({ fresh }) => {
   const table = (autoId: string, text: string) =>
     `CREATE TABLE people (id ${autoId}, name TEXT NOT NULL, name_key ${text} NOT NULL UNIQUE, ` +
     'visits INTEGER NOT NULL DEFAULT 0, note TEXT)';
