@@ -55,7 +55,7 @@ export async function publishPending(request: PublishRequest): Promise<PublishOu
       if (!request.full && !(await readPublishState(sqliteEngineOf(db), settings)).pending)
         return { status: 'nothing' };
       const counts = await publishDirectory({
-        db,
+        engine: sqliteEngineOf(db),
         settings,
         api,
         ...(request.full ? { full: true } : {}),

@@ -8,15 +8,13 @@
  * IM server that went away is continued, not redone. Only groups with this product's prefix are touched.
  */
 import { randomUUID } from 'node:crypto';
-import type { DatabaseSync } from 'node:sqlite';
 import { dnsDomainOfDn, parseImDomains } from '../../../shared/im-domains.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import type { PublishCounts, PublishingStatus } from '../../../shared/publishing.ts';
 import { parseImApi } from '../../../shared/im-api.ts';
 import { parseAdsPath } from '../../../shared/adspath.ts';
-import { explainDatabaseError, REVISION, revisionOf } from '../database/users-database.ts';
-import type { SqlQueryable } from '../database/engine/sql-engine.ts';
-import { sqliteEngineOf } from '../database/engine/sqlite-engine.ts';
+import { explainDatabaseError, REVISION } from '../database/users-database.ts';
+import type { SqlEngine, SqlQueryable } from '../database/engine/sql-engine.ts';
 import { Failure } from '../failure.ts';
 import { directoryGroups, type DirectoryGroups, imUserOf, isOurGroup } from './directory-groups.ts';
 import type { ImApi } from './im-api.ts';
@@ -58,14 +56,12 @@ interface Desired {
   known: Set<string>;
 }
 
-async function desiredState(db: DatabaseSync, settings: Settings): Promise<Desired> {
-  const directory = await directoryGroups(sqliteEngineOf(db));
-  const rows = db
-    .prepare(
-      'SELECT logon, enabled, display_name, first_name, middle_name, last_name, email, department, title, phone, ' +
-        'photo FROM accounts',
-    )
-    .all() as Record<string, string>[];
+async function desiredState(q: SqlQueryable, settings: Settings): Promise<Desired> {
+  const directory = await directoryGroups(q);
+  const rows = await q.all<Record<string, string>>(
+    'SELECT logon, enabled, display_name, first_name, middle_name, last_name, email, department, title, phone, ' +
+      'photo FROM accounts',
+  );
   const vcards = new Map<string, { xml: string; rev: string }>();
   const known = new Set<string>();
   for (const r of rows) {
@@ -105,25 +101,16 @@ const memberKey = (group: string, user: string) => `${group}\u0000${user}`;
 const splitMember = (key: string) => key.split('\u0000') as [string, string];
 const displayText = (ids: readonly string[]) => ids.join('\\n');
 
-function readPublished(db: DatabaseSync): Published {
+async function readPublished(q: SqlQueryable): Promise<Published> {
+  const groups = await q.all<{ id: string; label: string; display: string }>(
+    'SELECT id, label, display FROM published_groups',
+  );
+  const members = await q.all<{ grp: string; usr: string }>('SELECT grp, usr FROM published_members');
+  const vcards = await q.all<{ usr: string; rev: string }>('SELECT usr, rev FROM published_vcards');
   return {
-    groups: new Map(
-      (db.prepare('SELECT id, label, display FROM published_groups').all() as Record<string, string>[]).map((r) => [
-        r.id!,
-        { label: r.label!, display: r.display! },
-      ]),
-    ),
-    members: new Set(
-      (db.prepare('SELECT grp, usr FROM published_members').all() as Record<string, string>[]).map((r) =>
-        memberKey(r.grp!, r.usr!),
-      ),
-    ),
-    vcards: new Map(
-      (db.prepare('SELECT usr, rev FROM published_vcards').all() as Record<string, string>[]).map((r) => [
-        r.usr!,
-        r.rev!,
-      ]),
-    ),
+    groups: new Map(groups.map((r) => [r.id, { label: r.label, display: r.display }])),
+    members: new Set(members.map((r) => memberKey(r.grp, r.usr))),
+    vcards: new Map(vcards.map((r) => [r.usr, r.rev])),
   };
 }
 
@@ -160,49 +147,57 @@ async function readActual(api: ImApi, host: string, users: Iterable<string>): Pr
   return actual;
 }
 
-/** Records what went out, in batches (a transaction per call would cost more than the call). */
+/**
+ * Records what went out, in batches (a transaction per call would cost more than the call), one batch after the
+ * other in the order the calls succeeded.
+ */
 class Recorder {
   private pending: [string, ...(string | null)[]][] = [];
-  private readonly db: DatabaseSync;
-  constructor(db: DatabaseSync) {
-    this.db = db;
+  private written: Promise<void> = Promise.resolve();
+  private readonly engine: SqlEngine;
+  constructor(engine: SqlEngine) {
+    this.engine = engine;
   }
-  add(sql: string, ...params: (string | null)[]): void {
+  add(sql: string, ...params: (string | null)[]): Promise<void> {
     this.pending.push([sql, ...params]);
-    if (this.pending.length >= 500) this.flush();
+    return this.pending.length >= 500 ? this.flush() : Promise.resolve();
   }
-  flush(): void {
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      for (const [sql, ...params] of batch) this.db.prepare(sql).run(...params);
-      this.db.exec('COMMIT');
-    } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
+  flush(): Promise<void> {
+    if (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      this.written = this.written.then(() =>
+        this.engine.write(async (tx) => {
+          for (const [sql, ...params] of batch) await tx.run(sql, ...params);
+        }),
+      );
     }
+    return this.written;
   }
 }
 
 /** One publish at a time per users database, whichever process: a lease in publish_state, renewed while it runs. */
-function takeLease(db: DatabaseSync, token: string): boolean {
+async function takeLease(engine: SqlEngine, token: string): Promise<boolean> {
   const now = Date.now();
-  const taken = db
-    .prepare(
-      'UPDATE publish_state SET lock_token = ?, lock_until = ? WHERE id = 1 AND ' +
-        '(lock_until IS NULL OR lock_until < ? OR lock_token = ?)',
-    )
-    .run(token, now + LEASE_MS, now, token);
-  return Number(taken.changes) === 1;
+  const taken = await engine.run(
+    'UPDATE publish_state SET lock_token = ?, lock_until = ? WHERE id = 1 AND ' +
+      '(lock_until IS NULL OR lock_until < ? OR lock_token = ?)',
+    token,
+    now + LEASE_MS,
+    now,
+    token,
+  );
+  return taken.changes === 1;
 }
 
-function dropLease(db: DatabaseSync, token: string): void {
-  db.prepare('UPDATE publish_state SET lock_token = NULL, lock_until = NULL WHERE id = 1 AND lock_token = ?').run(
+async function dropLease(engine: SqlEngine, token: string): Promise<void> {
+  await engine.run(
+    'UPDATE publish_state SET lock_token = NULL, lock_until = NULL WHERE id = 1 AND lock_token = ?',
     token,
   );
 }
+
+const revisionIn = async (q: SqlQueryable) => Number((await q.get<{ value: string }>(REVISION))!.value);
 
 /** What the configuration contributes to what is published (a new company name rewrites every vCard). */
 const configOf = (host: string, settings: Settings) => JSON.stringify([host, settings.companyName]);
@@ -210,7 +205,7 @@ const configOf = (host: string, settings: Settings) => JSON.stringify([host, set
 export async function readPublishState(q: SqlQueryable, settings: Settings): Promise<PublishingStatus> {
   const r = (await q.get<Record<string, string | number | null>>('SELECT * FROM publish_state WHERE id = 1'))!;
   const host = await imHostOf(q, settings);
-  const revision = Number((await q.get<{ value: string }>(REVISION))!.value);
+  const revision = await revisionIn(q);
   const api = parseImApi(settings.imApi);
   const configured = api.ok && api.url !== null;
   const pending =
@@ -235,7 +230,7 @@ export async function readPublishState(q: SqlQueryable, settings: Settings): Pro
 }
 
 export interface PublishOptions {
-  db: DatabaseSync;
+  engine: SqlEngine;
   settings: Settings;
   api: ImApi;
   /** Read back what the IM server holds and repair it, instead of trusting the record. */
@@ -249,8 +244,9 @@ export interface PublishOptions {
  * — what went out before is recorded, and a reconcile is owed.
  */
 export async function publishDirectory(options: PublishOptions): Promise<PublishCounts | null> {
-  const { db, settings, api } = options;
-  const host = await imHostOf(sqliteEngineOf(db), settings);
+  const { engine, settings, api } = options;
+  const where = engine.location;
+  const host = await imHostOf(engine, settings);
   if (!host)
     throw new Failure(
       'invalid-settings',
@@ -260,17 +256,14 @@ export async function publishDirectory(options: PublishOptions): Promise<Publish
   const token = randomUUID();
   let taken: boolean;
   try {
-    taken = takeLease(db, token);
+    taken = await takeLease(engine, token);
   } catch (err) {
-    throw explainDatabaseError(err, db.location() ?? 'users database');
+    throw explainDatabaseError(err, where);
   }
   if (!taken) return null;
   const renew = setInterval(() => {
-    try {
-      takeLease(db, token);
-    } catch {
-      // Busy: renewed at the next tick, well before the lease runs out.
-    }
+    // Busy: renewed at the next tick, well before the lease runs out.
+    takeLease(engine, token).catch(() => undefined);
   }, LEASE_MS / 3);
   renew.unref();
   try {
@@ -278,50 +271,48 @@ export async function publishDirectory(options: PublishOptions): Promise<Publish
     let full = options.full ?? false;
     // Until nothing is pending: changes made while a publish runs go out in the next round.
     for (let round = 0; ; round++) {
-      const state = db.prepare('SELECT * FROM publish_state WHERE id = 1').get() as Record<string, unknown>;
+      const state = (await engine.get<Record<string, unknown>>('SELECT * FROM publish_state WHERE id = 1'))!;
       const hostChanged = state.host !== null && state.host !== host;
       full ||= state.reconcile_needed === 1 || hostChanged;
-      const revision = revisionOf(db);
-      counts = await publishOnce(db, settings, api, host, full, options.log);
-      db.prepare(
+      const revision = await revisionIn(engine);
+      counts = await publishOnce(engine, settings, api, host, full, options.log);
+      const at = new Date().toISOString();
+      await engine.run(
         'UPDATE publish_state SET host = ?, published_revision = ?, published_config = ?, last_at = ?, ' +
-          'last_counts = ?, last_error = NULL, last_error_at = NULL, reconcile_needed = ?' +
-          `${full ? ', last_full_at = ?4' : ''} WHERE id = 1`,
-      ).run(
+          'last_counts = ?, last_error = NULL, last_error_at = NULL, reconcile_needed = ?, ' +
+          'last_full_at = coalesce(?, last_full_at) WHERE id = 1',
         host,
         revision,
         configOf(host, settings),
-        new Date().toISOString(),
+        at,
         JSON.stringify(counts),
         counts.problems.length ? 1 : 0,
+        full ? at : null,
       );
-      if (revisionOf(db) === revision || round >= 3) return counts;
+      if ((await revisionIn(engine)) === revision || round >= 3) return counts;
       full = false;
     }
   } catch (err) {
     // A call that failed, or the users database busy past its timeout (a long import holds its write lock).
-    const failure = explainDatabaseError(err, db.location() ?? 'users database');
-    try {
-      db.prepare('UPDATE publish_state SET last_error = ?, last_error_at = ?, reconcile_needed = 1 WHERE id = 1').run(
+    const failure = explainDatabaseError(err, where);
+    await engine
+      .run(
+        'UPDATE publish_state SET last_error = ?, last_error_at = ?, reconcile_needed = 1 WHERE id = 1',
         `${failure.message} ${failure.hint}`.trim(),
         new Date().toISOString(),
-      );
-    } catch {
+      )
       // Busy too: the revision was not marked published, so the changes are still pending and go next time.
-    }
+      .catch(() => undefined);
     throw failure;
   } finally {
     clearInterval(renew);
-    try {
-      dropLease(db, token);
-    } catch {
-      // Busy: the lease runs out by itself.
-    }
+    // Busy: the lease runs out by itself.
+    await dropLease(engine, token).catch(() => undefined);
   }
 }
 
 async function publishOnce(
-  db: DatabaseSync,
+  engine: SqlEngine,
   settings: Settings,
   api: ImApi,
   host: string,
@@ -330,28 +321,25 @@ async function publishOnce(
 ): Promise<PublishCounts> {
   const started = performance.now();
   const counts = emptyPublishCounts(full, host);
-  const desired = await desiredState(db, settings);
-  const record = new Recorder(db);
+  const desired = await desiredState(engine, settings);
+  const record = new Recorder(engine);
   await api.checkHost(host);
-  let published = readPublished(db);
+  let published = await readPublished(engine);
   if (full) {
     const users = new Set([...desired.vcards.keys(), ...published.vcards.keys()]);
     published = await readActual(api, host, users);
     // The record is what the IM server holds now.
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      db.exec('DELETE FROM published_groups; DELETE FROM published_members; DELETE FROM published_vcards;');
-      const g = db.prepare('INSERT INTO published_groups (id, label, display) VALUES (?, ?, ?)');
-      for (const [id, v] of published.groups) g.run(id, v.label, v.display);
-      const m = db.prepare('INSERT INTO published_members (grp, usr) VALUES (?, ?)');
-      for (const key of published.members) m.run(...splitMember(key));
-      const v = db.prepare('INSERT INTO published_vcards (usr, rev) VALUES (?, ?)');
-      for (const [user, rev] of published.vcards) v.run(user, rev);
-      db.exec('COMMIT');
-    } catch (err) {
-      db.exec('ROLLBACK');
-      throw err;
-    }
+    const actual = published;
+    await engine.write(async (tx) => {
+      await tx.exec('DELETE FROM published_groups; DELETE FROM published_members; DELETE FROM published_vcards;');
+      await tx.copyRows(
+        'published_groups',
+        ['id', 'label', 'display'],
+        [...actual.groups].map(([id, v]) => [id, v.label, v.display]),
+      );
+      await tx.copyRows('published_members', ['grp', 'usr'], [...actual.members].map(splitMember));
+      await tx.copyRows('published_vcards', ['usr', 'rev'], [...actual.vcards]);
+    });
   }
   const { groups, members } = desired.directory;
   const wantedMembers = new Set([...members.values()].map((m) => memberKey(m.group, m.user)));
@@ -360,7 +348,7 @@ async function publishOnce(
   const bulk = published.groups.size === 0 || adds.length + removes.length > BULK_MEMBER_CHANGES;
   const setGroup = async (id: string, label: string, display: string) => {
     await api.call('srg_create', { group: id, host, label, description: 'AD Console: a server OU', display });
-    record.add(
+    await record.add(
       'INSERT INTO published_groups (id, label, display) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET ' +
         'label = excluded.label, display = excluded.display',
       id,
@@ -389,7 +377,7 @@ async function publishOnce(
         else if (changedGroups.includes(g)) counts.groupsUpdated++;
       }),
     );
-    record.flush();
+    await record.flush();
     // 2. vCards before memberships: a new contact appears under its name. Each confirmed by its REV.
     await Promise.all(
       [...desired.vcards].map(async ([user, card]) => {
@@ -411,30 +399,30 @@ async function publishOnce(
           return;
         }
         counts.vcardsSet++;
-        record.add(
+        await record.add(
           'INSERT INTO published_vcards (usr, rev) VALUES (?, ?) ON CONFLICT (usr) DO UPDATE SET rev = excluded.rev',
           user,
           card.rev,
         );
       }),
     );
-    record.flush();
+    await record.flush();
     // 3. Memberships.
     await Promise.all([
       ...adds.map(async (key) => {
         const [group, user] = splitMember(key);
         await api.call('srg_user_add', { user, host, group, grouphost: host });
         counts.membersAdded++;
-        record.add('INSERT INTO published_members (grp, usr) VALUES (?, ?) ON CONFLICT DO NOTHING', group, user);
+        await record.add('INSERT INTO published_members (grp, usr) VALUES (?, ?) ON CONFLICT DO NOTHING', group, user);
       }),
       ...removes.map(async (key) => {
         const [group, user] = splitMember(key);
         await api.call('srg_user_del', { user, host, group, grouphost: host });
         counts.membersRemoved++;
-        record.add('DELETE FROM published_members WHERE grp = ? AND usr = ?', group, user);
+        await record.add('DELETE FROM published_members WHERE grp = ? AND usr = ?', group, user);
       }),
     ]);
-    record.flush();
+    await record.flush();
     // 4. In bulk order, the displayed groups last.
     if (bulk)
       await Promise.all(
@@ -442,15 +430,15 @@ async function publishOnce(
           .filter((g) => displayText(g.display) !== '')
           .map((g) => setGroup(g.id, g.label, displayText(g.display))),
       );
-    record.flush();
+    await record.flush();
     // 5. Groups of OUs that are gone, and IM users whose account was deleted (their data on the IM server too).
     const gone = [...published.groups.keys()].filter((id) => !groups.has(id));
     await Promise.all(
       gone.map(async (id) => {
         await api.call('srg_delete', { group: id, host });
         counts.groupsDeleted++;
-        record.add('DELETE FROM published_groups WHERE id = ?', id);
-        record.add('DELETE FROM published_members WHERE grp = ?', id);
+        await record.add('DELETE FROM published_groups WHERE id = ?', id);
+        await record.add('DELETE FROM published_members WHERE grp = ?', id);
       }),
     );
     const publishedUsers = new Set([
@@ -462,13 +450,13 @@ async function publishOnce(
       deleted.map(async (user) => {
         await api.call('unregister', { user, host });
         counts.unregistered++;
-        record.add('DELETE FROM published_vcards WHERE usr = ?', user);
-        record.add('DELETE FROM published_members WHERE usr = ?', user);
+        await record.add('DELETE FROM published_vcards WHERE usr = ?', user);
+        await record.add('DELETE FROM published_members WHERE usr = ?', user);
       }),
     );
   } finally {
     // What went out is recorded, even when a call failed half-way.
-    record.flush();
+    await record.flush();
   }
   counts.durationMs = Math.round(performance.now() - started);
   log?.(
