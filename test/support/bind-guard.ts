@@ -17,5 +17,5 @@ export function testGuard(): RefusedPasswords {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adconsole-guard-'));
   made.push(dir);
   const database = openUsersDatabase(path.join(dir, 'users.sqlite'));
-  return new RefusedPasswords((work) => work(database.db));
+  return new RefusedPasswords((work) => work(database.engine));
 }

@@ -125,7 +125,7 @@ export async function runStatus(request: CliRequest, ctx: ScheduleContext, io: C
   const status = await withDatabase(ctx.databaseFile, io, async (db) => {
     const refused =
       password && settings.account === 'specified'
-        ? await new RefusedPasswords((work) => work(db)).find(settings.login, password)
+        ? await new RefusedPasswords((work) => work(sqliteEngineOf(db))).find(settings.login, password)
         : undefined;
     return readSyncStatus(sqliteEngineOf(db), settings, new Date(), refused);
   });

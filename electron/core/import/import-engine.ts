@@ -28,6 +28,7 @@ import { applyInTransaction, clearForNewDatabase, plannedAction, REPORTED_ACTION
 import { Planner } from './planner.ts';
 import { ProgressMeter } from './progress-meter.ts';
 import { syncPhotos } from './photos.ts';
+import { sqliteEngineOf } from '../database/engine/sqlite-engine.ts';
 import { beginRun, endRun } from './run-history.ts';
 import {
   type Action,
@@ -324,7 +325,7 @@ async function readPhase(run: Run): Promise<ReadResult> {
       settings,
       ctx.password,
       ctx.resolver,
-      new RefusedPasswords((work) => work(db)),
+      new RefusedPasswords((work) => work(sqliteEngineOf(db))),
       request.mode === 'sync' ? lastDcFor(db, request, settings) : null,
     ),
     ctx.signal,
@@ -408,7 +409,7 @@ async function photosPhase(run: Run): Promise<{ read: number; warning: string | 
         settings,
         ctx.password,
         ctx.resolver,
-        new RefusedPasswords((work) => work(db)),
+        new RefusedPasswords((work) => work(sqliteEngineOf(db))),
         run.found?.dc ?? null,
       );
       return run.session.client;

@@ -91,7 +91,7 @@ export class LogonResolver {
       retryAfterMs,
       now: this.options.now,
       onFailover: (note) => options.log?.(`Failover: ${note}`),
-      guard: new RefusedPasswords((work) => work(this.db().db)),
+      guard: new RefusedPasswords((work) => work(this.db().engine)),
     });
   }
 

@@ -4,7 +4,6 @@
  * scrypt hash per login ID (never the password), the DC, the moment and the reason. The guard every service
  * bind goes through (directory/bind-guard.ts).
  */
-import type { DatabaseSync } from 'node:sqlite';
 import type { SqlQueryable } from '../database/engine/sql-engine.ts';
 import {
   type RefusedPassword,
@@ -17,7 +16,8 @@ import { Failure } from '../failure.ts';
 import { hashPassword, verifyPassword } from './password-hash.ts';
 
 /** Runs work on a connection to the users database (the console's shared one, or a process's own). */
-export type UseDatabase = <T>(work: (db: DatabaseSync) => T) => T;
+/** The users database's connection, lent for one piece of work (opened on first use by whoever owns it). */
+export type UseDatabase = <T>(work: (q: SqlQueryable) => T) => T;
 
 interface Row {
   login: string;
@@ -57,12 +57,12 @@ export class RefusedPasswords implements BindGuard {
     this.use = use;
   }
 
-  private row(login: string): Row | undefined {
-    return this.use(
-      (db) =>
-        db
-          .prepare('SELECT login, hash, dc, refused_at, reason FROM refused_passwords WHERE login_key = ?')
-          .get(loginKey(login)) as Row | undefined,
+  private row(login: string): Promise<Row | undefined> {
+    return this.use((q) =>
+      q.get<Row>(
+        'SELECT login, hash, dc, refused_at, reason FROM refused_passwords WHERE login_key = ?',
+        loginKey(login),
+      ),
     );
   }
 
@@ -71,7 +71,7 @@ export class RefusedPasswords implements BindGuard {
    * another one is given: it has not been refused).
    */
   async find(login: string, password?: string | null): Promise<RefusedPassword | null> {
-    const row = this.row(login);
+    const row = await this.row(login);
     if (!row) return null;
     if (password && !(await sameAs(password, row.hash))) return null;
     return { login: row.login, dc: row.dc, at: row.refused_at, reason: row.reason };
@@ -88,22 +88,27 @@ export class RefusedPasswords implements BindGuard {
   async refused(login: string, password: string, dc: string, failure: Failure): Promise<void> {
     if (!REFUSING_CODES.has(failure.code)) return;
     const hash = await hashPassword(password);
-    this.use((db) =>
-      db
-        .prepare(
-          'INSERT INTO refused_passwords (login_key, login, hash, dc, refused_at, code, reason) ' +
-            'VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (login_key) DO UPDATE SET login = excluded.login, ' +
-            'hash = excluded.hash, dc = excluded.dc, refused_at = excluded.refused_at, code = excluded.code, ' +
-            'reason = excluded.reason',
-        )
-        .run(loginKey(login), login.trim(), hash, dc, new Date().toISOString(), failure.code, failure.message),
+    await this.use((q) =>
+      q.run(
+        'INSERT INTO refused_passwords (login_key, login, hash, dc, refused_at, code, reason) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (login_key) DO UPDATE SET login = excluded.login, ' +
+          'hash = excluded.hash, dc = excluded.dc, refused_at = excluded.refused_at, code = excluded.code, ' +
+          'reason = excluded.reason',
+        loginKey(login),
+        login.trim(),
+        hash,
+        dc,
+        new Date().toISOString(),
+        failure.code,
+        failure.message,
+      ),
     );
   }
 
   async accepted(login: string): Promise<void> {
     // Read first: a delete takes the write lock even when there is nothing to delete, and binds happen while
     // imports hold it.
-    if (this.row(login))
-      this.use((db) => db.prepare('DELETE FROM refused_passwords WHERE login_key = ?').run(loginKey(login)));
+    if (await this.row(login))
+      await this.use((q) => q.run('DELETE FROM refused_passwords WHERE login_key = ?', loginKey(login)));
   }
 }

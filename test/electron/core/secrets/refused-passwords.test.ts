@@ -1,35 +1,34 @@
 /**
- * The refused service-account passwords on a real SQLite file: a refused password is recognised again by any
- * connection (another process), a different one is not, only refusals of the password itself are kept, a
- * success clears the record, and the file never holds the password.
+ * The refused service-account passwords, on a real SQLite file and a real PostgreSQL database: a refused password
+ * is recognised again by any connection (another process or node), a different one is not, only refusals of the
+ * password itself are kept, a success clears the record, and the database never holds the password.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openUsersDatabase } from '../../../../electron/core/database/users-database.ts';
 import { Failure } from '../../../../electron/core/failure.ts';
-import { sqliteEngineOf } from '../../../../electron/core/database/engine/sqlite-engine.ts';
 import { RefusedPasswords, refusalOnRecord } from '../../../../electron/core/secrets/refused-passwords.ts';
+import { describeOnEngines } from '../../../support/sql-engines.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 
 const WRONG = 'Wr0ng!Secret-4711';
 const wrong = new Failure('invalid-credentials', 'The login ID or password is wrong (AD code 52e).', '');
 
-function twoProcesses() {
-  const file = path.join(tempDir(), 'users.sqlite');
-  const a = openUsersDatabase(file);
-  const b = openUsersDatabase(file);
-  return {
-    file,
-    first: new RefusedPasswords((work) => work(a.db)),
-    second: new RefusedPasswords((work) => work(b.db)),
-    db: b.db,
-  };
-}
+describeOnEngines('refused passwords on $name', ({ usersDatabase }) => {
+  /** Two processes' (or nodes') connections to one users database. */
+  async function twoProcesses() {
+    const { engine, connect } = await usersDatabase();
+    const other = await connect();
+    return {
+      engine,
+      first: new RefusedPasswords((work) => work(engine)),
+      second: new RefusedPasswords((work) => work(other)),
+    };
+  }
 
-describe('RefusedPasswords', () => {
   it('refuses, in another connection, the very password a DC refused for that login ID, and no other', async () => {
-    const { first, second } = twoProcesses();
+    const { first, second } = await twoProcesses();
     await first.refused('CORP\\svc', WRONG, 'dc1.corp.example.test', wrong);
     await expect(second.check('corp\\SVC', WRONG)).rejects.toMatchObject({
       code: 'password-refused-before',
@@ -43,16 +42,16 @@ describe('RefusedPasswords', () => {
   });
 
   it('keeps refusals of the password itself (52e, 775, 532, 533, 701), not unreachable DCs', async () => {
-    const { first, db } = twoProcesses();
+    const { first, engine } = await twoProcesses();
     for (const code of ['connect-timeout', 'user-not-found', 'must-change-password'] as const)
       await first.refused('CORP\\svc', WRONG, 'dc1', new Failure(code, 'x', ''));
-    expect(await refusalOnRecord(sqliteEngineOf(db), 'CORP\\svc')).toBeNull();
+    expect(await refusalOnRecord(engine, 'CORP\\svc')).toBeNull();
     await first.refused('CORP\\svc', WRONG, 'dc1', new Failure('account-locked', 'The account is locked out.', ''));
-    expect(await refusalOnRecord(sqliteEngineOf(db), 'CORP\\svc')).toMatchObject({ login: 'CORP\\svc', dc: 'dc1' });
+    expect(await refusalOnRecord(engine, 'CORP\\svc')).toMatchObject({ login: 'CORP\\svc', dc: 'dc1' });
   });
 
   it('forgets the refusal once a bind with the login ID succeeds (a new password)', async () => {
-    const { first, second } = twoProcesses();
+    const { first, second } = await twoProcesses();
     await first.refused('CORP\\svc', WRONG, 'dc1', wrong);
     await second.accepted('CORP\\svc');
     await expect(first.check('CORP\\svc', WRONG)).resolves.toBeUndefined();
@@ -60,9 +59,21 @@ describe('RefusedPasswords', () => {
   });
 
   it('stores a salted hash, never the password', async () => {
-    const { first, file } = twoProcesses();
+    const { first, engine } = await twoProcesses();
     await first.refused('CORP\\svc', WRONG, 'dc1', wrong);
+    const { hash } = (await engine.get<{ hash: string }>('SELECT hash FROM refused_passwords'))!;
+    expect(hash).toMatch(/^scrypt\$/);
+    expect(JSON.stringify(await engine.all('SELECT * FROM refused_passwords'))).not.toContain(WRONG);
+  });
+});
+
+describe('refused passwords in the SQLite file', () => {
+  it('leave no trace of the password in the folder (database, WAL, journal)', async () => {
+    const file = path.join(tempDir(), 'users.sqlite');
+    const opened = openUsersDatabase(file);
+    await new RefusedPasswords((work) => work(opened.engine)).refused('CORP\\svc', WRONG, 'dc1', wrong);
     for (const f of fs.readdirSync(path.dirname(file)))
       expect(fs.readFileSync(path.join(path.dirname(file), f)).includes(WRONG)).toBe(false);
+    opened.close();
   });
 });
