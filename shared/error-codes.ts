@@ -98,6 +98,10 @@ export const ERROR_CODES = {
   'database-busy': 'the users database is locked by another process',
   'database-failed': 'the users database could not be used (the message says why)',
   'database-not-empty': 'the database to copy the users database into is not empty',
+  'database-unreachable': "the users database's PostgreSQL server did not answer or was not trusted",
+  'database-login-failed': "the users database's PostgreSQL server refused the login",
+  'database-missing': 'the users database does not exist on its PostgreSQL server',
+  'database-no-rights': "the users database's PostgreSQL user lacks a right it needs",
   // Imports
   'empty-source': 'no OU or group is selected',
   'empty-result': 'the directory returned no accounts where the database holds some',

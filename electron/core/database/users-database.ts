@@ -8,6 +8,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Failure } from '../failure.ts';
 import type { SqlEngine } from './engine/sql-engine.ts';
+import { explainPostgresError } from './engine/postgres-errors.ts';
 import { isBusy, sqliteCode, sqliteEngineOf } from './engine/sqlite-engine.ts';
 import { markInterruptedRuns } from './interrupted-runs.ts';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
@@ -112,6 +113,8 @@ export function newer(file: string, version: number): Failure {
 /** Only a file SQLite itself calls damaged is "damaged"; anything else is said as what it is. */
 export function explainDatabaseError(err: unknown, file: string): Failure {
   if (err instanceof Failure) return err;
+  const postgres = explainPostgresError(err, file);
+  if (postgres) return postgres;
   if (isBusy(err)) return busy(file);
   const code = sqliteCode(err);
   if (code === SQLITE_CORRUPT || code === SQLITE_NOTADB)
