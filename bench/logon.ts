@@ -22,7 +22,7 @@ import { adminClient, unicodePwd } from '../test/support/seed-directory.ts';
 import { startTcpProxy, type TcpProxy } from '../test/support/tcp-proxy.ts';
 import { xmppLogon } from '../test/support/xmpp.ts';
 import { openBenchDc } from './bench-dc.ts';
-import { BENCH_OU, BENCH_PASSWORD, benchDn, benchName, percentile } from './seed-bench-ou.ts';
+import { BENCH_OU, BENCH_PASSWORD, benchDn, benchName, enableBenchAccounts, percentile } from './seed-bench-ou.ts';
 
 const USERS = 20_000;
 const LOGONS = 200;
@@ -65,8 +65,10 @@ fs.chmodSync(data, 0o755);
 const servers: { stop: () => Promise<void> }[] = [];
 let relay: TcpProxy | null = null;
 try {
-  // Passwords for the accounts that log on (the seeded ones need none: they are import material).
+  // Passwords for the accounts that log on (the seeded ones need none: they are import material), all enabled.
   const admin = await adminClient(dc.address, dc.caFile);
+  const enabled = await enableBenchAccounts(admin);
+  if (enabled) console.error(`[bench] enabled again ${enabled} accounts another benchmark disabled`);
   for (let i = 0; i < 2 * LOGONS; i += 10)
     await Promise.all(
       Array.from({ length: 10 }, (_, k) =>

@@ -1,5 +1,6 @@
 /** Fills OU=Bench with `count` users for the benchmarks (8 adds in flight; Samba manages 20–60 adds/s). */
 import { performance } from 'node:perf_hooks';
+import { Attribute, Change, type Client } from 'ldapts';
 import { BASE_DN, DOMAIN } from '../test/support/directory-fixture.ts';
 import type { TestDc } from '../test/support/samba-dc.ts';
 import { adminClient } from '../test/support/seed-directory.ts';
@@ -14,6 +15,28 @@ export const benchDn = (i: number) => `CN=Bench User ${String(i).padStart(6, '0'
 export const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
 const CONCURRENCY = 8;
+
+/**
+ * The cached DC keeps what a benchmark changed (bench:publish disables accounts): enables again every disabled
+ * account of OU=Bench, so that each benchmark starts from the seeded directory. Returns how many it enabled.
+ */
+export async function enableBenchAccounts(admin: Client): Promise<number> {
+  const { searchEntries: disabled } = await admin.search(BENCH_OU, {
+    filter: '(&(objectClass=user)(userAccountControl:1.2.840.113556.1.4.803:=2))',
+    attributes: ['dn'],
+    sizeLimit: 0,
+    paged: { pageSize: 1000 },
+  });
+  for (const entry of disabled)
+    await admin.modify(
+      entry.dn,
+      new Change({
+        operation: 'replace',
+        modification: new Attribute({ type: 'userAccountControl', values: [String(0x200 | 0x20)] }),
+      }),
+    );
+  return disabled.length;
+}
 
 export async function seedBenchOu(dc: TestDc, count: number): Promise<{ seconds: number }> {
   const admin = await adminClient(dc.address, dc.caFile);
