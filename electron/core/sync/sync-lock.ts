@@ -13,6 +13,11 @@ import type { StartedBy } from '../../../shared/import-run.ts';
 import { processAlive } from '../database/interrupted-runs.ts';
 import { BUSY_TIMEOUT_MS } from '../database/users-database.ts';
 import { Failure } from '../failure.ts';
+import type {
+  HeldLock as HeldConnectionLock,
+  HoldOptions,
+  PostgresEngine,
+} from '../database/engine/postgres-engine.ts';
 
 export const HEARTBEAT_MS = 10_000;
 const BEAT_BUSY_MS = 200;
@@ -127,6 +132,71 @@ export function acquireSyncLock(db: DatabaseSync, holder: StartedBy, now = new D
     },
     release: () => {
       db.prepare('DELETE FROM sync_lock WHERE id = 1 AND token = ?').run(token);
+    },
+  };
+}
+
+/** The sync lock on a users database that several IM nodes share (PostgreSQL): see acquireSharedSyncLock. */
+export interface SharedSyncLock {
+  readonly token: string;
+  /** Writes through the lock's own connection: they commit only while the lock is held. */
+  write: HeldConnectionLock['write'];
+  /** Settles when the lock's connection, and with it the lock, is lost: the run must stop applying. */
+  readonly lost: Promise<Error>;
+  release(): Promise<void>;
+}
+
+/**
+ * One sync at a time across every node of a shared database: the lock is PostgreSQL's, held by the connection
+ * of the node that runs (a node that is killed loses it at once, one that freezes when its session falls silent
+ * — PostgresEngine.holdLock), never a heartbeat read against another machine's clock. The sync_lock row only
+ * names the holder, so that whoever is refused can say who runs.
+ */
+export async function acquireSharedSyncLock(
+  engine: PostgresEngine,
+  holder: StartedBy,
+  options?: HoldOptions,
+): Promise<SharedSyncLock> {
+  const held = await engine.holdLock('sync', options);
+  if (!held) {
+    // The holder names itself right after taking the lock: a moment's wait covers that gap.
+    for (let i = 0; i < 20; i++) {
+      const row = await engine.get<LockRow>('SELECT * FROM sync_lock WHERE id = 1');
+      if (row) throw new SyncRunning(toHolder(row));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Failure(
+      'sync-running',
+      'A sync of this users database is running on another node (it has not named itself yet).',
+      'Wait for it to finish — bcscmd /STATUS shows it — then try again.',
+      { nothingChanged: true },
+    );
+  }
+  const token = randomUUID();
+  const at = new Date().toISOString();
+  // A row left by a holder that was killed names nobody now: the lock is ours, so is the row.
+  await held.write((tx) =>
+    tx.run(
+      'INSERT INTO sync_lock (id, token, holder, host, pid, started_at, heartbeat_at) VALUES (1, ?, ?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (id) DO UPDATE SET token = excluded.token, holder = excluded.holder, host = excluded.host, ' +
+        'pid = excluded.pid, started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at',
+      token,
+      holder,
+      os.hostname(),
+      process.pid,
+      at,
+      at,
+    ),
+  );
+  return {
+    token,
+    write: held.write,
+    lost: held.lost,
+    release: async () => {
+      await held
+        .write((tx) => tx.run('DELETE FROM sync_lock WHERE id = 1 AND token = ?', token))
+        .catch(() => undefined);
+      await held.release();
     },
   };
 }

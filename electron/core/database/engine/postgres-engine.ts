@@ -134,6 +134,8 @@ export class PostgresEngine implements SqlEngine {
   private readonly config: pg.ClientConfig;
   private readonly pool: pg.Pool;
   private readonly reads: SqlQueryable;
+  /** The connections that hold locks: closed with the engine, which frees their locks. */
+  private readonly holders = new Set<pg.Client>();
 
   /**
    * `password`: from databasePasswordFile; undefined lets the driver take PGPASSWORD or ~/.pgpass as PostgreSQL's
@@ -209,8 +211,11 @@ export class PostgresEngine implements SqlEngine {
     client.on('error', (err) => settle(err));
     client.on('end', () => settle(new Error(`the connection holding the lock "${name}" ended`)));
     await client.connect();
+    this.holders.add(client);
+    void lost.then(() => this.holders.delete(client));
     const { rows } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1) AS held', [lockKey(name)]);
     if (!rows[0]!.held) {
+      this.holders.delete(client);
       await client.end();
       return null;
     }
@@ -227,12 +232,15 @@ export class PostgresEngine implements SqlEngine {
       release: async () => {
         clearInterval(beat);
         await client.query('SELECT pg_advisory_unlock($1)', [lockKey(name)]).catch(() => undefined);
+        this.holders.delete(client);
         await client.end().catch(() => undefined);
       },
     };
   }
 
   async close(): Promise<void> {
+    for (const client of this.holders) await client.end().catch(() => undefined);
+    this.holders.clear();
     await this.pool.end();
   }
 }

@@ -49,12 +49,12 @@ describe.skipIf(!inject('postgres'))('a lock held on the shared PostgreSQL datab
     const { engine } = await database();
     const one = engine();
     const other = engine();
-    const held = await one.holdLock('sync');
+    const held = await one.holdLock('apply');
     expect(held).not.toBeNull();
-    expect(await other.holdLock('sync')).toBeNull();
+    expect(await other.holdLock('apply')).toBeNull();
     expect(await other.holdLock('publish')).not.toBeNull();
     await held!.release();
-    const next = await other.holdLock('sync');
+    const next = await other.holdLock('apply');
     expect(next).not.toBeNull();
     await next!.release();
   });
@@ -63,7 +63,7 @@ describe.skipIf(!inject('postgres'))('a lock held on the shared PostgreSQL datab
     const { engine } = await database();
     const one = engine();
     await one.exec('CREATE TABLE applied (n INTEGER NOT NULL)');
-    const held = (await one.holdLock('sync'))!;
+    const held = (await one.holdLock('apply'))!;
     await held.write((tx) => tx.run('INSERT INTO applied (n) VALUES (?)', 7));
     await expect(held.write(async () => Promise.reject(new Error('cut short')))).rejects.toThrow('cut short');
     expect(await engine().all('SELECT n FROM applied')).toEqual([{ n: 7 }]);
@@ -72,12 +72,12 @@ describe.skipIf(!inject('postgres'))('a lock held on the shared PostgreSQL datab
 
   it('is free for another node as soon as the process holding it is killed (SIGKILL)', async () => {
     const { url, engine } = await database();
-    const holder = await otherProcess(url, 'sync', 60_000);
+    const holder = await otherProcess(url, 'apply', 60_000);
     const here = engine();
-    expect(await here.holdLock('sync')).toBeNull();
+    expect(await here.holdLock('apply')).toBeNull();
     holder.kill('SIGKILL');
     await expect
-      .poll(async () => (await here.holdLock('sync'))?.release().then(() => true) ?? false, {
+      .poll(async () => (await here.holdLock('apply'))?.release().then(() => true) ?? false, {
         timeout: 10_000,
         interval: 100,
       })
@@ -86,15 +86,15 @@ describe.skipIf(!inject('postgres'))('a lock held on the shared PostgreSQL datab
 
   it('is free once a frozen holder (SIGSTOP) has been silent past its timeout, and not before', async () => {
     const { url, engine } = await database();
-    const holder = await otherProcess(url, 'sync', 1_500);
+    const holder = await otherProcess(url, 'apply', 1_500);
     const here = engine();
     // Alive, it keeps the lock well past the timeout: its heartbeat keeps its session from falling silent.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
-    expect(await here.holdLock('sync')).toBeNull();
+    expect(await here.holdLock('apply')).toBeNull();
     holder.kill('SIGSTOP');
     const frozenAt = Date.now();
     await expect
-      .poll(async () => (await here.holdLock('sync'))?.release().then(() => true) ?? false, {
+      .poll(async () => (await here.holdLock('apply'))?.release().then(() => true) ?? false, {
         timeout: 15_000,
         interval: 200,
       })
