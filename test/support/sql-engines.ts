@@ -102,6 +102,17 @@ export const ENGINE_CASES: EngineCase[] = [
  * A suite run once per engine ("$name" in the title names it); an engine that cannot run here is one skipped test
  * that says so.
  */
+/** A suite that needs the PostgreSQL server; without one it is one skipped test that says why. */
+export function describeOnPostgres(title: string, body: () => void): void {
+  describe(title, () => {
+    if (inject('postgres') === null) {
+      it.skip('cannot run: PostgreSQL is missing (the test setup printed why)', () => {});
+      return;
+    }
+    body();
+  });
+}
+
 export function describeOnEngines(title: string, body: (engine: EngineCase) => void): void {
   describe.each(ENGINE_CASES)(title, (engine) => {
     if (!engine.available()) {

@@ -3,7 +3,7 @@
  * the source is only read, a database that is not empty is refused and left as it was.
  */
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { addLocalAccount, setLocalPassword } from '../../../../electron/core/accounts/local-accounts.ts';
 import { setOuPermissions } from '../../../../electron/core/accounts/ou-permissions.ts';
 import { COPIED_TABLES, copyDatabase } from '../../../../electron/core/database/copy-database.ts';
@@ -13,7 +13,7 @@ import { LockoutGuard } from '../../../../electron/core/extauth/lockout-guard.ts
 import { beginRun, endRun } from '../../../../electron/core/import/run-history.ts';
 import { emptyCounts } from '../../../../shared/import-run.ts';
 import { databaseContent } from '../../../support/users-db.ts';
-import { ENGINE_CASES } from '../../../support/sql-engines.ts';
+import { describeOnPostgres, ENGINE_CASES } from '../../../support/sql-engines.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 
 const postgres = ENGINE_CASES.find((c) => c.name === 'postgresql')!;
@@ -78,12 +78,7 @@ async function rowsOf(q: SqlQueryable, table: string) {
   return (await q.all(`SELECT * FROM ${table}${where}`)).map((r) => JSON.stringify(r)).sort();
 }
 
-describe('copying the users database into PostgreSQL', () => {
-  if (!postgres.available()) {
-    it.skip('cannot run: PostgreSQL is missing (the test setup printed why)', () => {});
-    return;
-  }
-
+describeOnPostgres('copying the users database into PostgreSQL', () => {
   it('carries every table row for row, continues the ids after the copied ones, only reads the source', async () => {
     const { file, opened } = await richSqliteDatabase();
     const before = databaseContent(file);

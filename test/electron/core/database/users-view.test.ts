@@ -2,8 +2,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openUsersDatabase } from '../../../../electron/core/database/users-database.ts';
-import { nameKey } from '../../../../electron/core/database/ou-tree.ts';
-import { logonKey, searchTextOf } from '../../../../electron/core/database/accounts.ts';
+import { logonKey } from '../../../../electron/core/database/accounts.ts';
 import type { SqlEngine, SqlQueryable } from '../../../../electron/core/database/engine/sql-engine.ts';
 import { addLocalAccount, editLocalAccount } from '../../../../electron/core/accounts/local-accounts.ts';
 import {
@@ -13,6 +12,7 @@ import {
   usersOverview,
 } from '../../../../electron/core/database/users-view.ts';
 import { type AccountFind, type AccountsQuery, EMPTY_FIND } from '../../../../shared/users-view.ts';
+import { insertAccount, insertOu } from '../../../support/account-rows.ts';
 import { closeSuiteDatabases, describeOnEngines } from '../../../support/sql-engines.ts';
 import { tempDirFor } from '../../../support/temp-dir.ts';
 
@@ -27,47 +27,23 @@ const EVERYONE: AccountsQuery = {
   limit: 100,
 };
 
-/** Accounts as an import leaves them, written with plain SQL so that the same rows go into either engine. */
+/** Accounts as an import leaves them: [logon, display name, department, enabled, OU, origin]. */
 async function addAccounts(
   q: SqlQueryable,
   rows: [logon: string, name: string, dept: string, enabled: number, ou: number, origin: 'ad' | 'local'][],
 ) {
-  const now = new Date().toISOString();
-  for (const [i, [logon, name, dept, enabled, ou, origin]] of rows.entries())
-    await q.run(
-      'INSERT INTO accounts (logon, logon_key, display_name, email, department, enabled, kind, ou_id, origin, ' +
-        "ad_guid, created_at, updated_at, search_text) VALUES (?, ?, ?, ?, ?, ?, 'user', ?, ?, ?, ?, ?, ?)",
+  for (const [i, [logon, displayName, department, enabled, ouId, origin]] of rows.entries())
+    await insertAccount(q, {
       logon,
-      logonKey(logon),
-      name,
-      `${logon}@corp.test`,
-      dept,
-      enabled,
-      ou,
+      displayName,
+      department,
+      email: `${logon}@corp.test`,
+      enabled: enabled === 1,
+      ouId,
       origin,
-      origin === 'ad' ? `0000000${i}-0000-0000-0000-000000000000` : null,
-      now,
-      now,
-      searchTextOf({
-        logon,
-        displayName: name,
-        firstName: '',
-        middleName: '',
-        lastName: '',
-        email: `${logon}@corp.test`,
-        department: dept,
-      }),
-    );
+      guid: `0000000${i}-0000-0000-0000-000000000000`,
+    });
 }
-
-const addOu = async (q: SqlQueryable, parent: number | null, name: string) =>
-  (await q.get<{ id: number }>(
-    'INSERT INTO ous (parent_id, name, name_key, created_at) VALUES (?, ?, ?, ?) RETURNING id',
-    parent,
-    name,
-    nameKey(name),
-    new Date().toISOString(),
-  ))!.id;
 
 describeOnEngines('the users view over a real $name database', ({ usersDatabase }) => {
   let engine: SqlEngine;
@@ -77,8 +53,8 @@ describeOnEngines('the users view over a real $name database', ({ usersDatabase 
   afterAll(closeSuiteDatabases);
   beforeAll(async () => {
     ({ engine } = await usersDatabase());
-    staff = await addOu(engine, null, 'Staff');
-    sales = await addOu(engine, staff, 'Sales');
+    staff = await insertOu(engine, null, 'Staff');
+    sales = await insertOu(engine, staff, 'Sales');
     await addAccounts(engine, [
       ['anna', 'Anna Zed', 'Sales', 1, staff, 'ad'],
       ['ben', 'Ben Young', 'Support', 0, staff, 'ad'],
@@ -201,7 +177,7 @@ describeOnEngines('the users view over a real $name database', ({ usersDatabase 
 
   it('sorts and finds names beyond ASCII alike on both engines: Zoë in NFC and NFD, Дмитриева, Émile', async () => {
     const { engine: other } = await usersDatabase();
-    const team = await addOu(other, null, 'Équipe Zürich');
+    const team = await insertOu(other, null, 'Équipe Zürich');
     const people: [string, string][] = [
       ['zoe2', 'Zoe\u0308 Two'],
       ['zoe1', 'Zoë One'],

@@ -4,24 +4,14 @@
  */
 import { expect, it } from 'vitest';
 import { ouPermissions } from '../../../../electron/core/accounts/ou-permissions.ts';
-import { logonKey, searchTextOf } from '../../../../electron/core/database/accounts.ts';
 import type { SqlQueryable } from '../../../../electron/core/database/engine/sql-engine.ts';
-import { nameKey } from '../../../../electron/core/database/ou-tree.ts';
 import { contactListOf, contactsIn, directoryGroups } from '../../../../electron/core/publish/directory-groups.ts';
+import { insertAccount, insertOu } from '../../../support/account-rows.ts';
 import { describeOnEngines } from '../../../support/sql-engines.ts';
 
 /** Sales (with LA below it) and HR see each other; Branch sees only itself; _Default sees every OU. */
 async function company(q: SqlQueryable) {
-  const now = new Date().toISOString();
-  const ou = async (parent: number | null, name: string, seesAll: number) =>
-    (await q.get<{ id: number }>(
-      'INSERT INTO ous (parent_id, name, name_key, created_at, sees_all) VALUES (?, ?, ?, ?, ?) RETURNING id',
-      parent,
-      name,
-      nameKey(name),
-      now,
-      seesAll,
-    ))!.id;
+  const ou = (parent: number | null, name: string, seesAll: number) => insertOu(q, parent, name, seesAll);
   const sales = await ou(null, 'Sales', 0);
   const la = await ou(sales, 'LA', 0);
   const hr = await ou(null, 'HR', 0);
@@ -41,27 +31,8 @@ async function company(q: SqlQueryable) {
     ['eve', 'Eve Everywhere', 1, 1],
     ['bad name', 'Not an IM user', sales, 1],
   ];
-  for (const [logon, name, ouId, enabled] of people)
-    await q.run(
-      'INSERT INTO accounts (logon, logon_key, display_name, enabled, kind, ou_id, origin, created_at, updated_at, ' +
-        "search_text) VALUES (?, ?, ?, ?, 'user', ?, 'local', ?, ?, ?)",
-      logon,
-      logonKey(logon),
-      name,
-      enabled,
-      ouId,
-      now,
-      now,
-      searchTextOf({
-        logon,
-        displayName: name,
-        firstName: '',
-        middleName: '',
-        lastName: '',
-        email: '',
-        department: '',
-      }),
-    );
+  for (const [logon, displayName, ouId, enabled] of people)
+    await insertAccount(q, { logon, displayName, ouId, enabled: enabled === 1 });
   return { sales, la, hr, branch };
 }
 

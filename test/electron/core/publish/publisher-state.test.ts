@@ -6,10 +6,10 @@
  */
 import { expect, it } from 'vitest';
 import type { SqlQueryable } from '../../../../electron/core/database/engine/sql-engine.ts';
-import { logonKey } from '../../../../electron/core/database/accounts.ts';
 import type { ImApi } from '../../../../electron/core/publish/im-api.ts';
 import { publishDirectory } from '../../../../electron/core/publish/publisher.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../../shared/settings.ts';
+import { insertAccount, insertOu } from '../../../support/account-rows.ts';
 import { describeOnEngines } from '../../../support/sql-engines.ts';
 
 const HOST = 'corp.example.test';
@@ -64,30 +64,15 @@ class InMemoryIm {
   }
 }
 
-async function addAccount(q: SqlQueryable, logon: string, ouId: number) {
-  const now = new Date().toISOString();
-  await q.run(
-    'INSERT INTO accounts (logon, logon_key, display_name, enabled, kind, ou_id, origin, created_at, updated_at) ' +
-      "VALUES (?, ?, ?, 1, 'user', ?, 'local', ?, ?)",
-    logon,
-    logonKey(logon),
-    `${logon} display`,
-    ouId,
-    now,
-    now,
-  );
-}
-
 const bump = (q: SqlQueryable) =>
   q.run("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'revision'");
 
 describeOnEngines("the publisher's record on $name", ({ usersDatabase }) => {
   it('records what went out, then sends only the difference, and repairs drift at a reconcile', async () => {
     const { engine } = await usersDatabase();
-    const staff = (await engine.get<{ id: number }>(
-      "INSERT INTO ous (parent_id, name, name_key, created_at) VALUES (NULL, 'Staff', 'staff', 'now') RETURNING id",
-    ))!.id;
-    for (const logon of ['zoë', 'ann', 'bob']) await addAccount(engine, logon, staff);
+    const staff = await insertOu(engine, null, 'Staff');
+    for (const logon of ['zoë', 'ann', 'bob'])
+      await insertAccount(engine, { logon, displayName: `${logon} display`, ouId: staff });
     await bump(engine);
     const im = new InMemoryIm();
     const api = im as unknown as ImApi;

@@ -5,12 +5,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, inject, it, onTestFinished } from 'vitest';
+import { expect, inject, it, onTestFinished } from 'vitest';
 import { PostgresEngine, type PostgresTarget } from '../../../../electron/core/database/engine/postgres-engine.ts';
 import { ensurePostgresSchema } from '../../../../electron/core/database/postgres-schema.ts';
 import { acquireSharedSyncLock, SyncRunning } from '../../../../electron/core/sync/sync-lock.ts';
 import { parseDatabaseSetting } from '../../../../shared/database-setting.ts';
 import { createTestDatabase } from '../../../support/postgres.ts';
+import { describeOnPostgres } from '../../../support/sql-engines.ts';
 
 async function sharedDatabase() {
   const url = await createTestDatabase(inject('postgres')!);
@@ -40,7 +41,7 @@ function otherNode(url: string): Promise<ChildProcess> {
   });
 }
 
-describe.skipIf(!inject('postgres'))('the sync lock on a shared PostgreSQL users database', () => {
+describeOnPostgres('the sync lock on a shared PostgreSQL users database', () => {
   it("lets one node's sync in, refuses the next naming who runs, and lets it in once released", async () => {
     const { node } = await sharedDatabase();
     const one = node();

@@ -1,11 +1,12 @@
 /** What a person reads when the PostgreSQL server of the users database cannot be used — on a real server. */
 import net from 'node:net';
-import { describe, expect, inject, it, onTestFinished } from 'vitest';
+import { expect, inject, it, onTestFinished } from 'vitest';
 import { PostgresEngine, type PostgresTarget } from '../../../../../electron/core/database/engine/postgres-engine.ts';
 import { ensurePostgresSchema } from '../../../../../electron/core/database/postgres-schema.ts';
 import { explainDatabaseError } from '../../../../../electron/core/database/users-database.ts';
 import { parseDatabaseSetting } from '../../../../../shared/database-setting.ts';
 import { createTestDatabase } from '../../../../support/postgres.ts';
+import { describeOnPostgres } from '../../../../support/sql-engines.ts';
 
 function engineAt(url: string): PostgresEngine {
   const parsed = parseDatabaseSetting(url);
@@ -35,7 +36,7 @@ const freePort = () =>
     });
   });
 
-describe.skipIf(!inject('postgres'))('errors of the PostgreSQL users database, in words', () => {
+describeOnPostgres('errors of the PostgreSQL users database, in words', () => {
   it('says the server does not answer, and where to look, when nothing listens on the port', async () => {
     const failure = await failureAt(`postgresql://adconsole@127.0.0.1:${await freePort()}/users`);
     expect(failure).toMatchObject({ code: 'database-unreachable', hint: expect.stringMatching(/listen_addresses/) });

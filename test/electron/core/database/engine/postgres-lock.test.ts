@@ -4,10 +4,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { inject, describe, expect, it, onTestFinished } from 'vitest';
+import { inject, expect, it, onTestFinished } from 'vitest';
 import { PostgresEngine, type PostgresTarget } from '../../../../../electron/core/database/engine/postgres-engine.ts';
 import { parseDatabaseSetting } from '../../../../../shared/database-setting.ts';
 import { createTestDatabase } from '../../../../support/postgres.ts';
+import { describeOnPostgres } from '../../../../support/sql-engines.ts';
 
 const HOLDER = path.resolve('test/support/pg-lock-holder.ts');
 
@@ -44,7 +45,7 @@ function otherProcess(url: string, name: string, silenceMs: number): Promise<Chi
   });
 }
 
-describe.skipIf(!inject('postgres'))('a lock held on the shared PostgreSQL database', () => {
+describeOnPostgres('a lock held on the shared PostgreSQL database', () => {
   it('lets one holder at a time have it, until that holder releases it', async () => {
     const { engine } = await database();
     const one = engine();
