@@ -42,7 +42,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adconsole-bench-engines-'));
 const pg = await startTestPostgres(path.join(os.tmpdir(), `adconsole-bench-pg-${process.pid}`));
 try {
   const file = path.join(dir, 'users.sqlite');
-  fillDatabase(file, ACCOUNTS);
+  await fillDatabase(file, ACCOUNTS);
   const sqlite = openUsersDatabase(file);
   const parsed = parseDatabaseSetting(await createTestDatabase(pg, 'bench'));
   if (!parsed.ok) throw new Error(parsed.error);

@@ -6,12 +6,16 @@ import { openUsersDatabase } from '../electron/core/database/users-database.ts';
 import { OuTree } from '../electron/core/database/ou-tree.ts';
 import { searchTextOf } from '../electron/core/database/accounts.ts';
 
-export function fillDatabase(file: string, count: number): void {
+export async function fillDatabase(file: string, count: number): Promise<void> {
   const database = openUsersDatabase(file);
-  const { db } = database;
+  const { db, engine } = database;
   const now = new Date().toISOString();
-  const tree = new OuTree(db);
-  const ous = Array.from({ length: 20 }, (_, i) => tree.ensure(['Company', `Division ${i % 4}`, `Team ${i}`], now));
+  const tree = await OuTree.read(engine);
+  const ous = await engine.write(async (tx) => {
+    const ids: number[] = [];
+    for (let i = 0; i < 20; i++) ids.push(await tree.ensure(tx, ['Company', `Division ${i % 4}`, `Team ${i}`], now));
+    return ids;
+  });
   const add = db.prepare(
     'INSERT INTO accounts (logon, logon_key, first_name, last_name, display_name, email, department, enabled, ' +
       "kind, ou_id, origin, created_at, updated_at, search_text) VALUES (?, ?, 'View', ?, ?, ?, ?, ?, 'user', ?, " +

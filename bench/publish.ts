@@ -139,12 +139,17 @@ try {
   // 200 server OUs (Bench / Branch 000 … 199), the accounts spread over them round-robin.
   const file = path.join(data, 'users.sqlite');
   {
-    const raw = new DatabaseSync(file);
-    const tree = new OuTree(raw);
+    const setup = openUsersDatabase(file);
+    const tree = await OuTree.read(setup.engine);
     const now = new Date().toISOString();
-    const ids = Array.from({ length: OUS }, (_, k) =>
-      tree.ensure(['Bench', `Branch ${String(k).padStart(3, '0')}`], now),
-    );
+    const ids = await setup.engine.write(async (tx) => {
+      const made: number[] = [];
+      for (let k = 0; k < OUS; k++)
+        made.push(await tree.ensure(tx, ['Bench', `Branch ${String(k).padStart(3, '0')}`], now));
+      return made;
+    });
+    setup.close();
+    const raw = new DatabaseSync(file);
     const photos = await Promise.all(
       Array.from({ length: PHOTOS }, (_, k) =>
         sharp({ create: { width: 96, height: 96, channels: 3, background: { r: (k * 5) % 256, g: 90, b: 160 } } })
@@ -235,7 +240,7 @@ try {
     }
   })();
   t0 = performance.now();
-  const first = await publishPending({ db, settings: settings(), api, waitMs: 0 });
+  const first = await publishPending({ engine: opened.engine, settings: settings(), api, waitMs: 0 });
   const firstMs = performance.now() - t0;
   publishing = false;
   await reader;
@@ -260,7 +265,7 @@ try {
   const floorReconcile = performance.now() - t0;
   const before = api.calls;
   t0 = performance.now();
-  const reconcile = await publishPending({ db, settings: settings(), api, full: true, waitMs: 0 });
+  const reconcile = await publishPending({ engine: opened.engine, settings: settings(), api, full: true, waitMs: 0 });
   const reconcileMs = performance.now() - t0;
   if (reconcile.status !== 'published') throw new Error(`reconcile: ${JSON.stringify(reconcile)}`);
   const reconcileCalls = api.calls - before;
@@ -292,7 +297,7 @@ try {
     return call(command, args);
   }) as typeof api.call;
   t0 = performance.now();
-  const incremental = await publishPending({ db, settings: settings(), api, waitMs: 0 });
+  const incremental = await publishPending({ engine: opened.engine, settings: settings(), api, waitMs: 0 });
   const incrementalMs = performance.now() - t0;
   if (incremental.status !== 'published') throw new Error(`incremental: ${JSON.stringify(incremental)}`);
   // Its floor: the calls it made, made again by the minimal loop on the floor server.

@@ -159,7 +159,7 @@ try {
   // (3) the users view over 100 000 accounts.
   const viewData = fs.mkdtempSync(path.join(cache, '..', 'view-'));
   dirs.push(viewData);
-  fillDatabase(databaseFile(viewData), VIEW_ACCOUNTS);
+  await fillDatabase(databaseFile(viewData), VIEW_ACCOUNTS);
   const viewWeb = await startBrowserConsole({ dataDir: viewData, log: () => undefined });
   const view = await browser.newPage({ viewport: { width: 1200, height: 860 } });
   await view.addInitScript(LONG_TASKS);

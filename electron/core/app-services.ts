@@ -46,7 +46,7 @@ export function createServices(options: {
   };
   let stopWatching: (() => void) | null = null;
   const database = new SharedDatabase(databaseFile(options.dataDir));
-  const refusedPasswords = new RefusedPasswords((work) => database.useEngine(work));
+  const refusedPasswords = new RefusedPasswords((work) => database.use(work));
   const browseSessions = new SessionCache(refusedPasswords);
   const publisher = new BackgroundPublisher({
     use: (work) => database.use(work),

@@ -221,7 +221,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       text: textOf(planCsv(deps.jobs.preview(jobId), new Set(exclude))),
     }),
     'import.reportCsv': async ({ runId }) =>
-      deps.database.useEngine(async (q) => {
+      deps.database.use(async (q) => {
         if (!(await findRun(q, runId)))
           throw new Failure(
             'no-such-run',
@@ -231,28 +231,29 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         return { fileName: `import-report-run-${runId}.csv`, text: textOf(await runReportCsv(q, runId)) };
       }),
     ...scheduleHandlers(deps),
-    'users.overview': async () => deps.database.useEngine((q) => usersOverview(q, deps.database.file)),
-    'users.list': async (query) => deps.database.useEngine((q) => accountsPage(q, query)),
+    'users.overview': async () => deps.database.use((q) => usersOverview(q, deps.database.file)),
+    'users.list': async (query) => deps.database.use((q) => accountsPage(q, query)),
     'users.position': async ({ prefix, ...view }) =>
-      deps.database.useEngine(async (q) => ({ index: await logonPosition(q, view, prefix) })),
+      deps.database.use(async (q) => ({ index: await logonPosition(q, view, prefix) })),
     'users.exportCsv': async (view) =>
-      deps.database.useEngine(async (q) => ({
+      deps.database.use(async (q) => ({
         fileName: `accounts-${fileStamp()}.csv`,
         text: textOf(usersListCsv(await accountsInView(q, view))),
       })),
-    'accounts.add': async (input) => changed(() => deps.database.use((db) => addLocalAccount(db, input, 'console'))),
+    'accounts.add': async (input) =>
+      changed(() => deps.database.use((engine) => addLocalAccount(engine, input, 'console'))),
     'accounts.setPassword': async ({ logon, password }) =>
       changed(async () => {
-        await deps.database.use((db) => setLocalPassword(db, logon, password, 'console'));
+        await deps.database.use((engine) => setLocalPassword(engine, logon, password, 'console'));
         return {};
       }),
     'accounts.setEnabled': async ({ logons, enabled }) =>
-      changed(() => {
-        deps.database.use((db) => setLocalEnabled(db, logons, enabled, 'console'));
+      changed(async () => {
+        await deps.database.use((engine) => setLocalEnabled(engine, logons, enabled, 'console'));
         return {};
       }),
     'accounts.history': async ({ logon }) =>
-      deps.database.useEngine(async (q) => {
+      deps.database.use(async (q) => {
         const row = await q.get<{ logon_key: string; ad_guid: string | null }>(
           'SELECT logon_key, ad_guid FROM accounts WHERE logon_key = ?',
           logonKey(logon),
@@ -266,27 +267,31 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         return accountHistory(q, { logonKey: row.logon_key, guid: row.ad_guid });
       }),
     'accounts.edit': async ({ logon, ...edit }) =>
-      changed(() => deps.database.use((db) => editLocalAccount(db, logon, edit, 'console'))),
+      changed(() => deps.database.use((engine) => editLocalAccount(engine, logon, edit, 'console'))),
     'accounts.move': async ({ logons, ou }) =>
-      changed(() => ({ ou: deps.database.use((db) => moveLocalAccounts(db, logons, ou, 'console')) })),
+      changed(async () => ({
+        ou: await deps.database.use((engine) => moveLocalAccounts(engine, logons, ou, 'console')),
+      })),
     'ous.add': async ({ path }) =>
-      changed(() => ({ path: deps.database.use((db) => addServerOu(db, path, 'console')) })),
+      changed(async () => ({ path: await deps.database.use((engine) => addServerOu(engine, path, 'console')) })),
     'ous.rename': async ({ path, name }) =>
-      changed(() => ({ path: deps.database.use((db) => renameServerOu(db, path, name, 'console')) })),
+      changed(async () => ({
+        path: await deps.database.use((engine) => renameServerOu(engine, path, name, 'console')),
+      })),
     'ous.delete': async ({ path }) =>
-      changed(() => {
-        deps.database.use((db) => deleteServerOu(db, path, 'console'));
+      changed(async () => {
+        await deps.database.use((engine) => deleteServerOu(engine, path, 'console'));
         return {};
       }),
-    'ous.permissions': async ({ path }) => deps.database.useEngine((q) => ouPermissions(q, path)),
+    'ous.permissions': async ({ path }) => deps.database.use((q) => ouPermissions(q, path)),
     'ous.setPermissions': async ({ path, sees }) =>
-      changed(() => deps.database.use((db) => setOuPermissions(db, path, sees, 'console', { below: false }))),
-    'accounts.contacts': async ({ logon }) => deps.database.useEngine((q) => contactListOf(q, logon)),
-    'accounts.photo': async ({ logon }) => deps.database.useEngine((q) => accountPhoto(q, logon)),
-    'im.test': async ({ settings }) => deps.database.use((db) => testImServer(settings, db)),
+      changed(() => deps.database.use((engine) => setOuPermissions(engine, path, sees, 'console', { below: false }))),
+    'accounts.contacts': async ({ logon }) => deps.database.use((q) => contactListOf(q, logon)),
+    'accounts.photo': async ({ logon }) => deps.database.use((q) => accountPhoto(q, logon)),
+    'im.test': async ({ settings }) => deps.database.use((engine) => testImServer(settings, engine)),
     'accounts.delete': async ({ logons }) =>
-      changed(() => {
-        deps.database.use((db) => deleteLocalAccounts(db, logons, 'console'));
+      changed(async () => {
+        await deps.database.use((engine) => deleteLocalAccounts(engine, logons, 'console'));
         return {};
       }),
   };

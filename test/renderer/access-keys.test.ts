@@ -92,7 +92,7 @@ describe.runIf(realPartsAvailable())('access keys in Chromium', () => {
 
   beforeAll(async () => {
     const db = openUsersDatabase(path.join(dataDir, 'users.sqlite'));
-    addLocalAccount(db.db, { logon: 'kiosk', ou: '', displayName: 'Front Desk', email: '' }, 'console');
+    await addLocalAccount(db.engine, { logon: 'kiosk', ou: '', displayName: 'Front Desk', email: '' }, 'console');
     db.close();
     services = testServices(dataDir);
     opened = await openBrowserConsole(services);

@@ -2,6 +2,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import { searchTextOf } from '../../electron/core/database/accounts.ts';
 import type { ImportRequest } from '../../electron/core/import/import-engine.ts';
+import type { SqlQueryable } from '../../electron/core/database/engine/sql-engine.ts';
 
 /** Everything that makes up the users database's content (accounts, OUs, incremental marks), in a stable order. */
 export function databaseContent(file: string): string {
@@ -17,6 +18,16 @@ export function databaseContent(file: string): string {
   } finally {
     db.close();
   }
+}
+
+/** The same content read through the engine seam, so that a suite compares it on both engines. */
+export async function contentOf(q: SqlQueryable): Promise<string> {
+  return JSON.stringify({
+    accounts: await q.all('SELECT * FROM accounts ORDER BY id'),
+    ous: await q.all('SELECT * FROM ous ORDER BY id'),
+    marks: await q.all('SELECT * FROM sync_marks ORDER BY source_key'),
+    actions: await q.all('SELECT * FROM run_actions ORDER BY run_id, seq'),
+  });
 }
 
 export function runCount(file: string): number {

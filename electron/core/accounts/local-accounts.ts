@@ -4,13 +4,14 @@
  * `account`), so that the history shows who changed what from where, as it does for imports. AD accounts
  * are refused with the reason: the directory is where they are managed, and a sync would undo the change.
  */
-import type { DatabaseSync } from 'node:sqlite';
+import type { SqlEngine, SqlQueryable } from '../database/engine/sql-engine.ts';
 import type { StartedBy } from '../../../shared/import-run.ts';
 import { type Action, type Counts, emptyCounts, type FieldChange } from '../../../shared/import-run.ts';
 import { PERSON_FIELDS, type PersonFieldKey } from '../../../shared/account-fields.ts';
 import { parseServerOuPath } from '../../../shared/server-ou-path.ts';
 import {
   type AccountRow,
+  accountRow,
   type AccountView,
   findAccount,
   logonKey,
@@ -47,8 +48,8 @@ export function localLogonProblem(logon: string): string | null {
   return null;
 }
 
-function rowOf(db: DatabaseSync, logon: string): AccountRow {
-  const row = db.prepare('SELECT * FROM accounts WHERE logon_key = ?').get(logonKey(logon)) as AccountRow | undefined;
+async function rowOf(q: SqlQueryable, logon: string): Promise<AccountRow> {
+  const row = await accountRow(q, logon);
   if (!row)
     throw new Failure(
       'no-such-account',
@@ -80,38 +81,51 @@ interface ReportedLine {
 
 /** One change in one transaction, with its history entry; the Failure of `work` rolls everything back. */
 export function recorded<T>(
-  db: DatabaseSync,
+  engine: SqlEngine,
   by: StartedBy,
   source: string,
   counted: Partial<Counts>,
-  work: (now: string) => T,
+  work: (tx: SqlQueryable, now: string) => Promise<T>,
   /** The accounts' lines in the run's report (and so in each account's history); or made by `work`. */
   reported: ReportedLine[] | ((result: T) => ReportedLine[]) = [],
-): T {
+): Promise<T> {
   const now = new Date().toISOString();
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const result = work(now);
-    const id = beginRun(db, { mode: 'account', source, startedBy: by, incremental: false, dc: null, startedAt: now });
+  return engine.write(async (tx) => {
+    const result = await work(tx, now);
+    const id = await beginRun(tx, {
+      mode: 'account',
+      source,
+      startedBy: by,
+      incremental: false,
+      dc: null,
+      startedAt: now,
+    });
     const counts = { ...emptyCounts(), ...counted };
-    endRun(db, id, { status: 'succeeded', source, incremental: false, dc: null, counts, error: null, backup: null });
-    const line = db.prepare(
-      'INSERT INTO run_actions (run_id, seq, action, logon, ad_dn, ad_guid, changes, reason) ' +
-        'VALUES (?, ?, ?, ?, NULL, NULL, ?, ?)',
+    await endRun(tx, id, {
+      status: 'succeeded',
+      source,
+      incremental: false,
+      dc: null,
+      counts,
+      error: null,
+      backup: null,
+    });
+    const lines = typeof reported === 'function' ? reported(result) : reported;
+    await tx.copyRows(
+      'run_actions',
+      ['run_id', 'seq', 'action', 'logon', 'changes', 'reason'],
+      lines.map((r, seq) => [id, seq + 1, r.action, r.logon, r.changes ? JSON.stringify(r.changes) : null, r.reason]),
     );
-    (typeof reported === 'function' ? reported(result) : reported).forEach((r, seq) =>
-      line.run(id, seq + 1, r.action, r.logon, r.changes ? JSON.stringify(r.changes) : null, r.reason),
-    );
-    bumpRevision(db);
-    db.exec('COMMIT');
+    await bumpRevision(tx);
     return result;
-  } catch (err) {
-    if (db.isTransaction) db.exec('ROLLBACK');
-    throw err;
-  }
+  });
 }
 
-export function addLocalAccount(db: DatabaseSync, account: NewLocalAccount, by: StartedBy): AccountView {
+export async function addLocalAccount(
+  engine: SqlEngine,
+  account: NewLocalAccount,
+  by: StartedBy,
+): Promise<AccountView> {
   const problem = localLogonProblem(account.logon);
   if (problem) throw new Failure('invalid-logon', problem, 'Choose another logon name.', { nothingChanged: true });
   const ou = parseServerOuPath(account.ou);
@@ -119,13 +133,13 @@ export function addLocalAccount(db: DatabaseSync, account: NewLocalAccount, by: 
     throw new Failure('invalid-input', `Server OU: ${ou.error}`, 'Correct the OU path.', { nothingChanged: true });
   const logon = account.logon.normalize('NFC').trim();
   const source = `local account ${logon}: created`;
-  recorded(
-    db,
+  await recorded(
+    engine,
     by,
     source,
     { created: 1 },
-    (now) => {
-      const existing = findAccount(db, logon);
+    async (tx, now) => {
+      const existing = await findAccount(tx, logon);
       if (existing)
         throw new Failure(
           'account-exists',
@@ -144,10 +158,10 @@ export function addLocalAccount(db: DatabaseSync, account: NewLocalAccount, by: 
         email: account.email.trim(),
         department: '',
       };
-      db.prepare(
+      const ouId = await (await OuTree.read(tx)).ensure(tx, ou.names, now);
+      await tx.run(
         'INSERT INTO accounts (logon, logon_key, search_text, first_name, last_name, display_name, email, enabled, ' +
           "kind, ou_id, origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, 'user', ?, 'local', ?, ?)",
-      ).run(
         logon,
         logonKey(logon),
         searchTextOf(person),
@@ -155,34 +169,34 @@ export function addLocalAccount(db: DatabaseSync, account: NewLocalAccount, by: 
         person.lastName,
         person.displayName,
         person.email,
-        new OuTree(db).ensure(ou.names, now),
+        ouId,
         now,
         now,
       );
     },
     [{ action: 'create', logon, reason: 'local account added' }],
   );
-  return findAccount(db, logon)!;
+  return (await findAccount(engine, logon))!;
 }
 
-export async function setLocalPassword(db: DatabaseSync, logon: string, password: string, by: StartedBy) {
+export async function setLocalPassword(engine: SqlEngine, logon: string, password: string, by: StartedBy) {
   const problem = passwordProblem(password);
   if (problem)
     throw new Failure('invalid-password', problem, 'Choose a password of 8 to 1 024 characters.', {
       nothingChanged: true,
     });
-  localOnly(rowOf(db, logon), 'given a password');
+  localOnly(await rowOf(engine, logon), 'given a password');
   // Hashing takes tens of milliseconds: outside the write lock, so that logons are not held up.
   const hash = await hashPassword(password);
-  recorded(
-    db,
+  await recorded(
+    engine,
     by,
     `local account ${logon}: password set`,
     { updated: 1 },
-    (now) => {
-      const row = rowOf(db, logon);
+    async (tx, now) => {
+      const row = await rowOf(tx, logon);
       localOnly(row, 'given a password');
-      db.prepare('UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?').run(hash, now, row.id);
+      await tx.run('UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?', hash, now, row.id);
     },
     [{ action: 'update', logon, reason: 'password set' }],
   );
@@ -194,18 +208,24 @@ const namesOf = (logons: readonly string[]) =>
   (logons.length <= 3 ? logons.join(', ') : `${logons.slice(0, 3).join(', ')} and ${logons.length - 3} more`);
 
 /** Enables or disables local accounts (one history entry, all or none). */
-export function setLocalEnabled(db: DatabaseSync, logons: string[], enabled: boolean, by: StartedBy): void {
+export async function setLocalEnabled(
+  engine: SqlEngine,
+  logons: string[],
+  enabled: boolean,
+  by: StartedBy,
+): Promise<void> {
   const what = enabled ? 'enabled' : 'disabled';
-  recorded(
-    db,
+  await recorded(
+    engine,
     by,
     `${namesOf(logons)}: ${what}`,
     { [what]: logons.length },
-    (now) => {
+    async (tx, now) => {
       for (const logon of logons) {
-        const row = rowOf(db, logon);
+        const row = await rowOf(tx, logon);
         localOnly(row, what);
-        db.prepare('UPDATE accounts SET enabled = ?, disabled_by = ?, updated_at = ? WHERE id = ?').run(
+        await tx.run(
+          'UPDATE accounts SET enabled = ?, disabled_by = ?, updated_at = ? WHERE id = ?',
           enabled ? 1 : 0,
           enabled ? null : 'admin',
           now,
@@ -222,24 +242,29 @@ export function setLocalEnabled(db: DatabaseSync, logons: string[], enabled: boo
 }
 
 /** Moves local accounts into an existing server OU (one history entry each, all or none). */
-export function moveLocalAccounts(db: DatabaseSync, logons: string[], ouPath: string, by: StartedBy): string {
+export async function moveLocalAccounts(
+  engine: SqlEngine,
+  logons: string[],
+  ouPath: string,
+  by: StartedBy,
+): Promise<string> {
   const ou = parseServerOuPath(ouPath);
   if (!ou.ok)
     throw new Failure('invalid-input', `Server OU: ${ou.error}`, 'Correct the OU path.', { nothingChanged: true });
-  const tree = new OuTree(db);
+  const tree = await OuTree.read(engine);
   const target = ou.names.length === 0 ? DEFAULT_OU_ID : tree.find(ou.names);
   if (target === null) throw noSuchServerOu(ouPath);
   const path = tree.path(target);
-  recorded(
-    db,
+  await recorded(
+    engine,
     by,
     `${namesOf(logons)}: moved to ${path}`,
     { updated: logons.length },
-    (now) => {
+    async (tx, now) => {
       for (const logon of logons) {
-        const row = rowOf(db, logon);
+        const row = await rowOf(tx, logon);
         localOnly(row, 'moved');
-        db.prepare('UPDATE accounts SET ou_id = ?, updated_at = ? WHERE id = ?').run(target, now, row.id);
+        await tx.run('UPDATE accounts SET ou_id = ?, updated_at = ? WHERE id = ?', target, now, row.id);
       }
     },
     logons.map((logon) => ({ action: 'update' as const, logon, reason: `moved to ${path}` })),
@@ -256,18 +281,18 @@ export const noSuchServerOu = (path: string) =>
   );
 
 /** Deletes local accounts (one history entry, all or none). */
-export function deleteLocalAccounts(db: DatabaseSync, logons: string[], by: StartedBy): void {
-  recorded(
-    db,
+export async function deleteLocalAccounts(engine: SqlEngine, logons: string[], by: StartedBy): Promise<void> {
+  await recorded(
+    engine,
     by,
     `${namesOf(logons)}: deleted`,
     { deleted: logons.length },
-    () => {
+    async (tx) => {
       for (const logon of logons) {
-        const row = rowOf(db, logon);
+        const row = await rowOf(tx, logon);
         localOnly(row, 'deleted');
-        db.prepare('DELETE FROM accounts WHERE id = ?').run(row.id);
-        db.prepare('DELETE FROM logon_failures WHERE account_key = ?').run(logonKey(row.logon));
+        await tx.run('DELETE FROM accounts WHERE id = ?', row.id);
+        await tx.run('DELETE FROM logon_failures WHERE account_key = ?', logonKey(row.logon));
       }
     },
     logons.map((logon) => ({ action: 'delete' as const, logon, reason: 'deleted by the administrator' })),
@@ -291,7 +316,12 @@ const MAX_FIELD = 256;
  * lists every change (old → new). AD accounts are refused (they are changed in AD); a new logon name follows
  * the rules of a new account and must not be another account's. Returns the account as it is now.
  */
-export function editLocalAccount(db: DatabaseSync, logon: string, edit: LocalAccountEdit, by: StartedBy): AccountView {
+export async function editLocalAccount(
+  engine: SqlEngine,
+  logon: string,
+  edit: LocalAccountEdit,
+  by: StartedBy,
+): Promise<AccountView> {
   for (const [key, value] of Object.entries(edit.fields)) {
     const label = PERSON_FIELDS.find((f) => f.key === key)?.label ?? key;
     if (value.length > MAX_FIELD || /[\u0000-\u001f\u007f]/.test(value))
@@ -310,13 +340,13 @@ export function editLocalAccount(db: DatabaseSync, logon: string, edit: LocalAcc
   const ou = edit.ou === undefined ? null : parseServerOuPath(edit.ou);
   if (ou && !ou.ok)
     throw new Failure('invalid-input', `Server OU: ${ou.error}`, 'Correct the OU path.', { nothingChanged: true });
-  const changed = recorded(
-    db,
+  const changed = await recorded(
+    engine,
     by,
     `local account ${logon}: changed`,
     { updated: 1 },
-    (now) => {
-      const row = rowOf(db, logon);
+    async (tx, now) => {
+      const row = await rowOf(tx, logon);
       localOnly(row, 'changed');
       const changes: Record<string, FieldChange> = {};
       const sets: [string, string | number][] = [];
@@ -327,7 +357,7 @@ export function editLocalAccount(db: DatabaseSync, logon: string, edit: LocalAcc
         sets.push([f.column, to]);
       }
       if (newLogon !== undefined && logonKey(newLogon) !== row.logon_key) {
-        const taken = findAccount(db, newLogon);
+        const taken = await findAccount(tx, newLogon);
         if (taken)
           throw new Failure(
             'account-exists',
@@ -345,7 +375,7 @@ export function editLocalAccount(db: DatabaseSync, logon: string, edit: LocalAcc
       };
       sets.push(['search_text', searchTextOf(after)]);
       if (ou?.ok) {
-        const tree = new OuTree(db);
+        const tree = await OuTree.read(tx);
         const target = ou.names.length === 0 ? DEFAULT_OU_ID : tree.find(ou.names);
         if (target === null) throw noSuchServerOu(edit.ou!);
         if (target !== row.ou_id) {
@@ -356,12 +386,13 @@ export function editLocalAccount(db: DatabaseSync, logon: string, edit: LocalAcc
       if (Object.keys(changes).length === 0)
         throw new Failure('nothing-to-change', `${row.logon} already has these values.`, '', { nothingChanged: true });
       sets.push(['updated_at', now]);
-      db.prepare(`UPDATE accounts SET ${sets.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`).run(
+      await tx.run(
+        `UPDATE accounts SET ${sets.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`,
         ...sets.map(([, v]) => v),
         row.id,
       );
       // The failures counted for the old name belong to nobody now.
-      if (newLogon !== undefined) db.prepare('DELETE FROM logon_failures WHERE account_key = ?').run(row.logon_key);
+      if (newLogon !== undefined) await tx.run('DELETE FROM logon_failures WHERE account_key = ?', row.logon_key);
       return { logon: newLogon ?? row.logon, changes };
     },
     (done) => [
@@ -375,5 +406,5 @@ export function editLocalAccount(db: DatabaseSync, logon: string, edit: LocalAcc
       },
     ],
   );
-  return findAccount(db, changed.logon)!;
+  return (await findAccount(engine, changed.logon))!;
 }

@@ -5,11 +5,9 @@
  * every OU (`sees_all`, the default, also for new top-level OUs) is seen by every OU; the others see the OUs
  * paired with them in `ou_visibility`, and those that see all. A new sub-OU sees what its parent sees.
  */
-import type { DatabaseSync } from 'node:sqlite';
 import type { StartedBy } from '../../../shared/import-run.ts';
 import { parseServerOuPath } from '../../../shared/server-ou-path.ts';
-import type { SqlQueryable } from '../database/engine/sql-engine.ts';
-import { sqliteEngineOf } from '../database/engine/sqlite-engine.ts';
+import type { SqlEngine, SqlQueryable } from '../database/engine/sql-engine.ts';
 import { DEFAULT_OU_ID, OuTree } from '../database/ou-tree.ts';
 import { Failure } from '../failure.ts';
 import { noSuchServerOu, recorded } from './local-accounts.ts';
@@ -85,43 +83,52 @@ export async function ouPermissions(q: SqlQueryable, path: string): Promise<OuPe
  * entry; returns the permissions as they are now.
  */
 export async function setOuPermissions(
-  db: DatabaseSync,
+  engine: SqlEngine,
   path: string,
   sees: string[] | '*',
   by: StartedBy,
   { below = true }: { below?: boolean } = {},
 ): Promise<OuPermissions> {
-  const tree = new OuTree(db);
+  const tree = await OuTree.read(engine);
   const id = ouIdOf(tree, path);
   const named = sees === '*' ? [] : sees.map((p) => ouIdOf(tree, p));
   // The command line names OUs with everything below them; the console's tree sends exactly what is ticked.
   const chosen = sees === '*' ? null : below ? withSubtrees(tree, named) : new Set(named);
-  recorded(
-    db,
+  await recorded(
+    engine,
     by,
     `server OU ${tree.path(id)}: sees ${sees === '*' ? 'every OU' : sees.length ? sees.join('; ') : 'only itself'}`,
     {},
-    () => {
-      const flags = db.prepare('SELECT id, parent_id, sees_all FROM ous').all() as unknown as OuFlags[];
-      const setAll = db.prepare('UPDATE ous SET sees_all = ? WHERE id = ?');
-      const pair = db.prepare('INSERT INTO ou_visibility (a, b) VALUES (?, ?) ON CONFLICT DO NOTHING');
-      const link = (x: number, y: number) => x !== y && pair.run(Math.min(x, y), Math.max(x, y));
-      db.prepare('DELETE FROM ou_visibility WHERE a = ? OR b = ?').run(id, id);
+    async (tx) => {
+      const flags = await tx.all<OuFlags>('SELECT id, parent_id, sees_all FROM ous');
+      const setAll = (value: number, ou: number) => tx.run('UPDATE ous SET sees_all = ? WHERE id = ?', value, ou);
+      // Pairs are stored once, smaller id first; collected and written in one go.
+      const pairs = new Set<string>();
+      const link = (x: number, y: number) => x !== y && pairs.add(`${Math.min(x, y)} ${Math.max(x, y)}`);
+      await tx.run('DELETE FROM ou_visibility WHERE a = ? OR b = ?', id, id);
       if (chosen === null || flags.every((o) => chosen.has(Number(o.id)))) {
-        setAll.run(1, id);
+        await setAll(1, id);
         return;
       }
       chosen.add(id);
-      setAll.run(0, id);
+      await setAll(0, id);
       for (const other of chosen) link(id, other);
       // OUs that saw every OU and are not chosen: they keep seeing every other OU, not this one.
       const leaving = flags.filter((o) => o.sees_all === 1 && !chosen.has(Number(o.id)) && Number(o.id) !== id);
       const stillOpen = (o: OuFlags) => o.sees_all === 1 && !leaving.includes(o) && Number(o.id) !== id;
       for (const x of leaving) {
-        setAll.run(0, x.id);
+        await setAll(0, x.id);
         for (const y of flags) if (Number(y.id) !== id && !stillOpen(y)) link(Number(x.id), Number(y.id));
       }
+      const existing = new Set(
+        (await tx.all<{ a: number; b: number }>('SELECT a, b FROM ou_visibility')).map((r) => `${r.a} ${r.b}`),
+      );
+      await tx.copyRows(
+        'ou_visibility',
+        ['a', 'b'],
+        [...pairs].filter((p) => !existing.has(p)).map((p) => p.split(' ').map(Number)),
+      );
     },
   );
-  return ouPermissions(sqliteEngineOf(db), path);
+  return ouPermissions(engine, path);
 }

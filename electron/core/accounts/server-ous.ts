@@ -4,7 +4,7 @@
  * rule, so an OU that holds AD accounts is not renamed here (the next sync would create the old name
  * again and move them back); only an empty OU is deleted; `_Default` stays.
  */
-import type { DatabaseSync } from 'node:sqlite';
+import type { SqlEngine, SqlQueryable } from '../database/engine/sql-engine.ts';
 import type { StartedBy } from '../../../shared/import-run.ts';
 import { DEFAULT_OU, ouNameProblem, parseServerOuPath } from '../../../shared/server-ou-path.ts';
 import { DEFAULT_OU_ID, nameKey, OuTree } from '../database/ou-tree.ts';
@@ -39,20 +39,19 @@ function notBuiltin(id: number, what: string): void {
 }
 
 /** Ids of the OU and every OU below it. */
-function subtree(db: DatabaseSync, id: number): number[] {
-  const rows = db
-    .prepare(
-      'WITH RECURSIVE below(id) AS (SELECT ? UNION ALL ' +
-        'SELECT ous.id FROM ous JOIN below ON ous.parent_id = below.id) SELECT id FROM below',
-    )
-    .all(id) as { id: number }[];
+async function subtree(q: SqlQueryable, id: number): Promise<number[]> {
+  const rows = await q.all<{ id: number }>(
+    'WITH RECURSIVE below(id) AS (SELECT CAST(? AS BIGINT) UNION ALL ' +
+      'SELECT ous.id FROM ous JOIN below ON ous.parent_id = below.id) SELECT id FROM below',
+    id,
+  );
   return rows.map((r) => Number(r.id));
 }
 
 /** Creates the OU (and any missing parent); refuses one that exists. Returns its path as written back. */
-export function addServerOu(db: DatabaseSync, path: string, by: StartedBy): string {
+export async function addServerOu(engine: SqlEngine, path: string, by: StartedBy): Promise<string> {
   const names = namesOf(path);
-  const tree = new OuTree(db);
+  const tree = await OuTree.read(engine);
   if (tree.find(names) !== null)
     throw new Failure(
       'server-ou-exists',
@@ -62,21 +61,19 @@ export function addServerOu(db: DatabaseSync, path: string, by: StartedBy): stri
         nothingChanged: true,
       },
     );
-  let made = '';
-  recorded(db, by, `server OU ${path}: created`, {}, (now) => {
-    made = tree.path(tree.ensure(names, now));
+  return recorded(engine, by, `server OU ${path}: created`, {}, async (tx, now) => {
+    const inside = await OuTree.read(tx);
+    return inside.path(await inside.ensure(tx, names, now));
   });
-  return made;
 }
 
 /** Renames the last part of the path; refuses a sibling of the same name and an OU that AD accounts use. */
-export function renameServerOu(db: DatabaseSync, path: string, newName: string, by: StartedBy): string {
+export async function renameServerOu(engine: SqlEngine, path: string, newName: string, by: StartedBy): Promise<string> {
   const problem = ouNameProblem(newName);
   if (problem)
     throw new Failure('invalid-input', `New name: ${problem}.`, 'Type another name.', { nothingChanged: true });
-  let renamed = '';
-  recorded(db, by, `server OU ${path}: renamed to ${newName}`, {}, () => {
-    const tree = new OuTree(db);
+  return recorded(engine, by, `server OU ${path}: renamed to ${newName}`, {}, async (tx) => {
+    const tree = await OuTree.read(tx);
     const id = existing(tree, path);
     notBuiltin(id, 'renamed');
     const parent = tree.parentOf(id);
@@ -85,15 +82,12 @@ export function renameServerOu(db: DatabaseSync, path: string, newName: string, 
       throw new Failure('server-ou-exists', `There is already an OU "${tree.path(clash)}".`, 'Choose another name.', {
         nothingChanged: true,
       });
-    const ids = subtree(db, id);
+    const ids = await subtree(tx, id);
     const fromAd = Number(
-      (
-        db
-          .prepare(
-            `SELECT count(*) AS n FROM accounts WHERE origin = 'ad' AND ou_id IN (${ids.map(() => '?').join(',')})`,
-          )
-          .get(...ids) as { n: number }
-      ).n,
+      (await tx.get<{ n: number }>(
+        `SELECT count(*) AS n FROM accounts WHERE origin = 'ad' AND ou_id IN (${ids.map(() => '?').join(',')})`,
+        ...ids,
+      ))!.n,
     );
     if (fromAd > 0)
       throw new Failure(
@@ -103,24 +97,19 @@ export function renameServerOu(db: DatabaseSync, path: string, newName: string, 
         'Change where imported accounts go in the Import Wizard (Placement), or rename the OU in Active Directory.',
         { nothingChanged: true },
       );
-    db.prepare('UPDATE ous SET name = ?, name_key = ? WHERE id = ?').run(newName, nameKey(newName), id);
-    renamed = new OuTree(db).path(id);
+    await tx.run('UPDATE ous SET name = ?, name_key = ? WHERE id = ?', newName, nameKey(newName), id);
+    return (await OuTree.read(tx)).path(id);
   });
-  return renamed;
 }
 
 /** Deletes an empty OU (no accounts, no OUs below it). */
-export function deleteServerOu(db: DatabaseSync, path: string, by: StartedBy): void {
-  recorded(db, by, `server OU ${path}: deleted`, {}, () => {
-    const tree = new OuTree(db);
+export async function deleteServerOu(engine: SqlEngine, path: string, by: StartedBy): Promise<void> {
+  await recorded(engine, by, `server OU ${path}: deleted`, {}, async (tx) => {
+    const tree = await OuTree.read(tx);
     const id = existing(tree, path);
     notBuiltin(id, 'deleted');
-    const accounts = Number(
-      (db.prepare('SELECT count(*) AS n FROM accounts WHERE ou_id = ?').get(id) as { n: number }).n,
-    );
-    const children = Number(
-      (db.prepare('SELECT count(*) AS n FROM ous WHERE parent_id = ?').get(id) as { n: number }).n,
-    );
+    const accounts = Number((await tx.get<{ n: number }>('SELECT count(*) AS n FROM accounts WHERE ou_id = ?', id))!.n);
+    const children = Number((await tx.get<{ n: number }>('SELECT count(*) AS n FROM ous WHERE parent_id = ?', id))!.n);
     if (accounts + children > 0)
       throw new Failure(
         'server-ou-not-empty',
@@ -129,6 +118,6 @@ export function deleteServerOu(db: DatabaseSync, path: string, by: StartedBy): v
         'Move or delete what it holds first; only an empty OU is deleted.',
         { nothingChanged: true },
       );
-    db.prepare('DELETE FROM ous WHERE id = ?').run(id);
+    await tx.run('DELETE FROM ous WHERE id = ?', id);
   });
 }

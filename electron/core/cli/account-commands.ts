@@ -47,11 +47,11 @@ async function newPassword(request: CliRequest, io: CliIo): Promise<string> {
 
 export async function runAccountCommand(request: CliRequest, databaseFile: string, io: CliIo): Promise<number> {
   const { action, logon } = request.account!;
-  return onUsersDatabase(databaseFile, io, request.json, async (db) => {
+  return onUsersDatabase(databaseFile, io, request.json, async (engine) => {
     let said: string;
     if (action === 'add') {
-      const made = addLocalAccount(
-        db,
+      const made = await addLocalAccount(
+        engine,
         { logon, ou: request.accountOu ?? '', displayName: request.displayName, email: request.email },
         'command-line',
       );
@@ -60,8 +60,8 @@ export async function runAccountCommand(request: CliRequest, databaseFile: strin
         `/SETPASSWORD:${made.logon}.`;
     } else if (action === 'edit') {
       try {
-        const edited = editLocalAccount(
-          db,
+        const edited = await editLocalAccount(
+          engine,
           logon,
           {
             fields: request.fields,
@@ -76,23 +76,24 @@ export async function runAccountCommand(request: CliRequest, databaseFile: strin
         said = `Nothing to change: ${err.message}`;
       }
     } else if (action === 'set-password') {
-      await setLocalPassword(db, logon, await newPassword(request, io), 'command-line');
+      await setLocalPassword(engine, logon, await newPassword(request, io), 'command-line');
       said = `Set the password of ${logon}.`;
     } else if (action === 'move') {
-      const path = moveLocalAccounts(db, [logon], request.accountOu ?? '', 'command-line');
+      const path = await moveLocalAccounts(engine, [logon], request.accountOu ?? '', 'command-line');
       said = `Moved the local account ${logon} to ${path}.`;
     } else if (action === 'add-ou') {
-      said = `Created the server OU ${addServerOu(db, logon, 'command-line')}.`;
+      said = `Created the server OU ${await addServerOu(engine, logon, 'command-line')}.`;
     } else if (action === 'rename-ou') {
-      said = `Renamed the server OU ${logon} to ${renameServerOu(db, logon, request.displayName, 'command-line')}.`;
+      const renamed = await renameServerOu(engine, logon, request.displayName, 'command-line');
+      said = `Renamed the server OU ${logon} to ${renamed}.`;
     } else if (action === 'delete-ou') {
-      deleteServerOu(db, logon, 'command-line');
+      await deleteServerOu(engine, logon, 'command-line');
       said = `Deleted the server OU ${logon}.`;
     } else if (action === 'delete') {
-      deleteLocalAccounts(db, [logon], 'command-line');
+      await deleteLocalAccounts(engine, [logon], 'command-line');
       said = `Deleted the local account ${logon}.`;
     } else {
-      setLocalEnabled(db, [logon], action === 'enable', 'command-line');
+      await setLocalEnabled(engine, [logon], action === 'enable', 'command-line');
       said = `${action === 'enable' ? 'Enabled' : 'Disabled'} the local account ${logon}.`;
     }
     if (request.json) io.out(`${JSON.stringify({ ok: true, action, logon })}\n`);

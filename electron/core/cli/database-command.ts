@@ -3,7 +3,7 @@
  * contact lists): the database opened, the work done, a refusal said in words (and in /JSON), with the exit
  * code a script can act on — 2 for input it refused, 1 for anything else.
  */
-import type { DatabaseSync } from 'node:sqlite';
+import type { SqlEngine } from '../database/engine/sql-engine.ts';
 import { openUsersDatabase } from '../database/users-database.ts';
 import { Failure } from '../failure.ts';
 import type { CliIo } from './cli-io.ts';
@@ -15,7 +15,7 @@ export async function onUsersDatabase(
   databaseFile: string,
   io: CliIo,
   json: boolean,
-  work: (db: DatabaseSync) => number | Promise<number>,
+  work: (engine: SqlEngine) => number | Promise<number>,
 ): Promise<number> {
   let opened;
   try {
@@ -26,7 +26,7 @@ export async function onUsersDatabase(
     return EXIT.failed;
   }
   try {
-    return await work(opened.db);
+    return await work(opened.engine);
   } catch (err) {
     if (!(err instanceof Failure)) throw err;
     if (json)

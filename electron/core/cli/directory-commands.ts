@@ -3,7 +3,6 @@
  * contact list an account's IM client receives): from the users database, no directory needed.
  */
 import { ouPermissions, setOuPermissions } from '../accounts/ou-permissions.ts';
-import { sqliteEngineOf } from '../database/engine/sqlite-engine.ts';
 import { contactListOf } from '../publish/directory-groups.ts';
 import type { CliRequest } from './arguments.ts';
 import type { CliIo } from './cli-io.ts';
@@ -11,9 +10,9 @@ import { onUsersDatabase } from './database-command.ts';
 import { EXIT } from './exit-codes.ts';
 
 export function runDirectoryCommand(request: CliRequest, databaseFile: string, io: CliIo): Promise<number> {
-  return onUsersDatabase(databaseFile, io, request.json, async (db) => {
+  return onUsersDatabase(databaseFile, io, request.json, async (engine) => {
     if (request.contacts !== null) {
-      const list = await contactListOf(sqliteEngineOf(db), request.contacts);
+      const list = await contactListOf(engine, request.contacts);
       if (request.json) io.out(`${JSON.stringify(list, null, 2)}\n`);
       else {
         const lines = list.groups.flatMap((g) => [
@@ -27,8 +26,8 @@ export function runDirectoryCommand(request: CliRequest, databaseFile: string, i
     const path = request.ouPermissions!;
     const permissions =
       request.sees === null
-        ? await ouPermissions(sqliteEngineOf(db), path)
-        : await setOuPermissions(db, path, request.sees, 'command-line');
+        ? await ouPermissions(engine, path)
+        : await setOuPermissions(engine, path, request.sees, 'command-line');
     if (request.json) io.out(`${JSON.stringify(permissions, null, 2)}\n`);
     else
       io.out(

@@ -43,7 +43,7 @@ export async function runExtauth(context: ExtauthContext, streams: ExtauthStream
   let service = open();
   let publishDb: UsersDatabase | null = null;
   const publisher = new BackgroundPublisher({
-    use: (work) => work((publishDb ??= openUsersDatabase(context.databaseFile)).db),
+    use: (work) => work((publishDb ??= openUsersDatabase(context.databaseFile)).engine),
     settings: () => context.load().settings,
     log: (line) => streams.err(`extauth: ${line}\n`),
   });

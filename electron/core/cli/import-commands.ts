@@ -193,9 +193,9 @@ function historyText(runs: RunRecord[]): string {
 
 export async function runDatabaseCommand(request: CliRequest, dataDir: string, io: CliIo): Promise<number> {
   try {
-    return await withDatabase(dataDir, async ({ db, engine }) => {
+    return await withDatabase(dataDir, async ({ engine }) => {
       if (request.users) {
-        const accounts = listAccounts(db);
+        const accounts = await listAccounts(engine);
         if (request.json) io.out(`${JSON.stringify(accounts, null, 2)}\n`);
         else {
           io.out(

@@ -20,10 +20,10 @@ export interface PublishContext {
 }
 
 export async function runPublish(request: CliRequest, ctx: PublishContext, io: CliIo): Promise<number> {
-  return onUsersDatabase(ctx.databaseFile, io, request.json, async (db) =>
+  return onUsersDatabase(ctx.databaseFile, io, request.json, async (engine) =>
     publishedExit(
       request,
-      await publishPending({ db, settings: ctx.settings, full: request.full, waitMs: 300_000 }),
+      await publishPending({ engine, settings: ctx.settings, full: request.full, waitMs: 300_000 }),
       io,
     ),
   );
@@ -60,8 +60,8 @@ function publishedExit(request: CliRequest, outcome: PublishOutcome, io: CliIo):
 
 /** After a bcscmd command changed the users database: its changes reach the IM server before bcscmd exits. */
 export async function publishAfterCommand(ctx: PublishContext, io: CliIo): Promise<void> {
-  await onUsersDatabase(ctx.databaseFile, io, false, async (db) => {
-    const notice = outcomeNotice(await publishPending({ db, settings: ctx.settings, waitMs: 30_000 }));
+  await onUsersDatabase(ctx.databaseFile, io, false, async (engine) => {
+    const notice = outcomeNotice(await publishPending({ engine, settings: ctx.settings, waitMs: 30_000 }));
     if (notice) io.err(`${notice}\n`);
     return EXIT.ok;
   });

@@ -11,7 +11,7 @@ import { defaultServiceUser, installPlan } from '../sync/service-install.ts';
 import { runSyncService } from '../sync/sync-service.ts';
 import { approveScope, requestRunNow, scheduledScope } from '../sync/sync-state.ts';
 import { readSyncStatus, statusExitCode } from '../sync/sync-status.ts';
-import { sqliteEngineOf } from '../database/engine/sqlite-engine.ts';
+import type { SqlEngine } from '../database/engine/sql-engine.ts';
 import { publishingLines } from '../../../shared/publishing.ts';
 import { REFUSED_PASSWORD_HINT, refusedPasswordText } from '../../../shared/refused-password.ts';
 import { RefusedPasswords } from '../secrets/refused-passwords.ts';
@@ -63,7 +63,7 @@ export async function runService(request: CliRequest, ctx: ScheduleContext, io: 
 async function withDatabase<T>(
   file: string,
   io: CliIo,
-  work: (db: ReturnType<typeof openUsersDatabase>['db']) => T | Promise<T>,
+  work: (engine: SqlEngine) => T | Promise<T>,
 ): Promise<T | null> {
   let database;
   try {
@@ -74,7 +74,7 @@ async function withDatabase<T>(
     return null;
   }
   try {
-    return await work(database.db);
+    return await work(database.engine);
   } finally {
     database.close();
   }
@@ -122,12 +122,12 @@ function statusText(s: SyncStatus): string {
 export async function runStatus(request: CliRequest, ctx: ScheduleContext, io: CliIo): Promise<number> {
   const { settings, password } = ctx.load();
   // Given the password (ADCONSOLE_LDAP_PASSWORD, /PASSWORDFILE), a refusal counts only if it is that very one.
-  const status = await withDatabase(ctx.databaseFile, io, async (db) => {
+  const status = await withDatabase(ctx.databaseFile, io, async (engine) => {
     const refused =
       password && settings.account === 'specified'
-        ? await new RefusedPasswords((work) => work(sqliteEngineOf(db))).find(settings.login, password)
+        ? await new RefusedPasswords((work) => work(engine)).find(settings.login, password)
         : undefined;
-    return readSyncStatus(sqliteEngineOf(db), settings, new Date(), refused);
+    return readSyncStatus(engine, settings, new Date(), refused);
   });
   if (!status) return EXIT.failed;
   io.out(request.json ? `${JSON.stringify(status, null, 2)}\n` : statusText(status));
@@ -136,10 +136,10 @@ export async function runStatus(request: CliRequest, ctx: ScheduleContext, io: C
 
 export async function runScheduleRequest(request: CliRequest, ctx: ScheduleContext, io: CliIo): Promise<number> {
   const settings = ctx.load().settings;
-  const done = await withDatabase(ctx.databaseFile, io, (db) => {
-    if (request.resume) approveScope(db, scheduledScope(settings));
-    if (request.runNow) requestRunNow(db, request.yes);
-    return readSyncStatus(sqliteEngineOf(db), settings);
+  const done = await withDatabase(ctx.databaseFile, io, async (engine) => {
+    if (request.resume) await approveScope(engine, scheduledScope(settings));
+    if (request.runNow) await requestRunNow(engine, request.yes);
+    return readSyncStatus(engine, settings);
   });
   if (!done) return EXIT.failed;
   if (request.resume) io.out('The schedule is resumed with the settings as they are now.\n');

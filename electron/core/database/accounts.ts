@@ -1,5 +1,5 @@
 /** The accounts as the console and `bcscmd /USERS` show them. */
-import type { DatabaseSync } from 'node:sqlite';
+import type { SqlQueryable } from './engine/sql-engine.ts';
 import { PERSON_FIELDS, type PersonColumn, type PersonFields } from '../../../shared/account-fields.ts';
 import type { AccountView, DisabledBy } from '../../../shared/users-view.ts';
 import { foldText } from '../../../shared/fold.ts';
@@ -53,16 +53,21 @@ export const personFieldsOfRow = (r: AccountRow): PersonFields =>
 
 export const braced = (guid: string | null): string | null => (guid ? `{${guid}}` : null);
 
-export function listAccounts(db: DatabaseSync): AccountView[] {
-  const tree = new OuTree(db);
-  const rows = db.prepare('SELECT * FROM accounts ORDER BY logon_key').all() as unknown as AccountRow[];
+export async function listAccounts(q: SqlQueryable): Promise<AccountView[]> {
+  const tree = await OuTree.read(q);
+  const rows = await q.all<AccountRow>('SELECT * FROM accounts ORDER BY logon_key');
   return rows.map((r) => accountView(r, tree));
 }
 
+/** The row of the account with this logon name (compared case-insensitively). */
+export function accountRow(q: SqlQueryable, logon: string): Promise<AccountRow | undefined> {
+  return q.get<AccountRow>('SELECT * FROM accounts WHERE logon_key = ?', logonKey(logon));
+}
+
 /** The account with this logon name (compared case-insensitively), as /USERS shows it. */
-export function findAccount(db: DatabaseSync, logon: string): AccountView | null {
-  const row = db.prepare('SELECT * FROM accounts WHERE logon_key = ?').get(logonKey(logon)) as AccountRow | undefined;
-  return row ? accountView(row, new OuTree(db)) : null;
+export async function findAccount(q: SqlQueryable, logon: string): Promise<AccountView | null> {
+  const row = await accountRow(q, logon);
+  return row ? accountView(row, await OuTree.read(q)) : null;
 }
 
 export function accountView(r: AccountRow, tree: OuTree): AccountView {

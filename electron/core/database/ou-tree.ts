@@ -1,5 +1,4 @@
 /** The server's OU tree, loaded once per run: paths for display and comparison, created on demand. */
-import type { DatabaseSync } from 'node:sqlite';
 import type { SqlQueryable } from './engine/sql-engine.ts';
 import { DEFAULT_OU, formatServerOuPath } from '../../../shared/server-ou-path.ts';
 
@@ -16,17 +15,14 @@ interface OuRow {
 export class OuTree {
   private readonly byId = new Map<number, OuRow>();
   private readonly byParentAndName = new Map<string, number>();
-  private readonly db: DatabaseSync | null;
 
-  constructor(db: DatabaseSync | null, rows?: readonly OuRow[]) {
-    this.db = db;
-    for (const row of rows ?? (db!.prepare('SELECT id, parent_id, name FROM ous').all() as unknown as OuRow[]))
-      this.remember(row);
+  constructor(rows: readonly OuRow[]) {
+    for (const row of rows) this.remember(row);
   }
 
-  /** The tree as the database holds it now, read through the engine seam; for paths and lookups (not `ensure`). */
+  /** The tree as the database holds it now. */
   static async read(q: SqlQueryable): Promise<OuTree> {
-    return new OuTree(null, await q.all<OuRow>('SELECT id, parent_id, name FROM ous'));
+    return new OuTree(await q.all<OuRow>('SELECT id, parent_id, name FROM ous'));
   }
 
   /** Every OU: id, parent, name. */
@@ -65,31 +61,49 @@ export class OuTree {
     return this.byId.get(id)?.parent_id ?? null;
   }
 
-  /** Creates the missing OUs of a path (inside the caller's transaction) and returns the last one's id. */
-  ensure(names: readonly string[], now: string): number {
+  /** Creates the missing OUs of a path (inside the caller's write transaction) and returns the last one's id. */
+  async ensure(tx: SqlQueryable, names: readonly string[], now: string): Promise<number> {
     if (names.length === 0) return DEFAULT_OU_ID;
     let parent: number | null = null;
     for (const name of names) {
       let id: number | undefined = this.byParentAndName.get(`${parent ?? 0}/${nameKey(name)}`);
       if (id === undefined) {
-        const inserted: { lastInsertRowid: number | bigint } = this.db!.prepare(
+        const inserted: { id: number } | undefined = await tx.get<{ id: number }>(
           'INSERT INTO ous (parent_id, name, name_key, created_at, sees_all) VALUES (?, ?, ?, ?, ' +
-            'coalesce((SELECT sees_all FROM ous WHERE id = ?), 1))',
-        ).run(parent, name, nameKey(name), now, parent);
-        id = Number(inserted.lastInsertRowid);
+            'coalesce((SELECT sees_all FROM ous WHERE id = ?), 1)) RETURNING id',
+          parent,
+          name,
+          nameKey(name),
+          now,
+          parent,
+        );
+        id = Number(inserted!.id);
         // A new OU sees what its parent sees, and its parent (a new top-level OU sees every OU).
-        if (parent !== null)
-          this.db!.prepare(
-            'INSERT INTO ou_visibility (a, b) SELECT min(?1, o), max(?1, o) FROM (' +
-              'SELECT ?2 AS o UNION SELECT CASE WHEN a = ?2 THEN b ELSE a END FROM ou_visibility ' +
-              'WHERE a = ?2 OR b = ?2) WHERE o != ?1 ON CONFLICT DO NOTHING',
-          ).run(id, parent);
+        if (parent !== null) await seeAsParent(tx, id, parent);
         this.remember({ id, parent_id: parent, name });
       }
       parent = id;
     }
     return parent!;
   }
+}
+
+/** The new OU paired with its parent and with whom the parent sees (pairs stored once, smaller id first). */
+async function seeAsParent(tx: SqlQueryable, id: number, parent: number): Promise<void> {
+  await tx.run(
+    'INSERT INTO ou_visibility (a, b) SELECT CASE WHEN o < ? THEN o ELSE ? END, CASE WHEN o < ? THEN ? ELSE o END ' +
+      'FROM (SELECT CAST(? AS BIGINT) AS o UNION SELECT CASE WHEN a = ? THEN b ELSE a END FROM ou_visibility ' +
+      'WHERE a = ? OR b = ?) AS seen WHERE o <> ? ON CONFLICT DO NOTHING',
+    id,
+    id,
+    id,
+    id,
+    parent,
+    parent,
+    parent,
+    parent,
+    id,
+  );
 }
 
 /** How placement names an account's OU: the given path, with `_Default` for "no OU". */

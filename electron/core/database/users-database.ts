@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Failure } from '../failure.ts';
-import type { SqlEngine } from './engine/sql-engine.ts';
+import type { SqlEngine, SqlQueryable } from './engine/sql-engine.ts';
+import { COPIED_TABLES } from './copy-database.ts';
 import { explainPostgresError } from './engine/postgres-errors.ts';
 import { isBusy, sqliteCode, sqliteEngineOf } from './engine/sqlite-engine.ts';
 import { markInterruptedRuns } from './interrupted-runs.ts';
@@ -169,6 +170,20 @@ export function backupWithReader(file: string, label: string): string {
   }
 }
 
+/**
+ * A copy of the users database as it is inside the writer's transaction `tx`, made before a write that replaces
+ * it ("Create a new database"), named for the run's report. SQLite: a file beside it, read through a connection
+ * of its own. PostgreSQL: a schema of its own in the same database, one table per table, in the same transaction
+ * (a backup that the run's rollback takes back with it).
+ */
+export async function backupBeforeWrite(engine: SqlEngine, tx: SqlQueryable, label: string): Promise<string> {
+  if (engine.name === 'sqlite') return backupWithReader(engine.location, label);
+  const schema = `adconsole_${label}_${timestamp().toLowerCase()}`;
+  await tx.exec(`CREATE SCHEMA ${schema}`);
+  for (const table of COPIED_TABLES) await tx.exec(`CREATE TABLE ${schema}.${table} AS TABLE ${table}`);
+  return `${engine.location}, schema ${schema}`;
+}
+
 /** A pause that blocks this thread (opening is synchronous); used only between retries of a lock. */
 const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
@@ -233,12 +248,13 @@ export function openUsersDatabase(file: string, hooks: OpenHooks = {}): UsersDat
 /** Bumped by every import that writes: a run planned on revision N applies only onto revision N. */
 export const REVISION = "SELECT value FROM meta WHERE key = 'revision'";
 
-export function revisionOf(db: DatabaseSync): number {
-  return Number((db.prepare(REVISION).get() as { value: string }).value);
+export async function revisionOf(q: SqlQueryable): Promise<number> {
+  return Number((await q.get<{ value: string }>(REVISION))!.value);
 }
 
-export function bumpRevision(db: DatabaseSync): void {
-  db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'").run();
+/** Inside the writer's transaction. meta.value is text on both engines: the arithmetic casts both ways. */
+export async function bumpRevision(q: SqlQueryable): Promise<void> {
+  await q.run("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'revision'");
 }
 
 /**
@@ -254,13 +270,7 @@ export class SharedDatabase {
     this.file = file;
   }
 
-  use<T>(work: (db: DatabaseSync) => T): T {
-    this.open ??= openUsersDatabase(this.file);
-    return work(this.open.db);
-  }
-
-  /** The same connection behind the engine seam, for the modules already moved onto it. */
-  useEngine<T>(work: (engine: SqlEngine) => T): T {
+  use<T>(work: (engine: SqlEngine) => T): T {
     this.open ??= openUsersDatabase(this.file);
     return work(this.open.engine);
   }

@@ -3,7 +3,7 @@
  * transaction → record the run. Any failure before the commit leaves the users database as it was; the
  * run is then recorded in the history as failed, cancelled or stopped, with its reason.
  */
-import type { DatabaseSync } from 'node:sqlite';
+import type { SqlEngine, SqlQueryable } from '../database/engine/sql-engine.ts';
 import { parseAdsPath } from '../../../shared/adspath.ts';
 import { parseServerOuPath } from '../../../shared/server-ou-path.ts';
 import type { Settings } from '../../../shared/settings.ts';
@@ -14,7 +14,7 @@ import { pagedSearch } from '../directory/paged-search.ts';
 import type { NameResolver } from '../directory/resolver.ts';
 import { failoverNote, openSession, type DirectorySession } from '../directory/session.ts';
 import {
-  backupWithReader,
+  backupBeforeWrite,
   explainDatabaseError,
   openUsersDatabase,
   revisionOf,
@@ -25,10 +25,9 @@ import { Failure } from '../failure.ts';
 import { RefusedPasswords } from '../secrets/refused-passwords.ts';
 import { ACCOUNT_ATTRIBUTES, BINARY_ATTRIBUTES, toAdAccount } from './ad-account.ts';
 import { applyInTransaction, clearForNewDatabase, plannedAction, REPORTED_ACTIONS } from './applier.ts';
-import { Planner } from './planner.ts';
+import { adAccountCount, goneCandidates, Planner } from './planner.ts';
 import { ProgressMeter } from './progress-meter.ts';
 import { syncPhotos } from './photos.ts';
-import { sqliteEngineOf } from '../database/engine/sqlite-engine.ts';
 import { beginRun, endRun } from './run-history.ts';
 import {
   type Action,
@@ -114,10 +113,10 @@ class RunStopped extends Failure {
 const cancelled = () => new Failure('cancelled', 'The import was cancelled.', 'Start it again when you are ready.');
 
 /** The DC the last sync of this source read, when the source is known before connecting. */
-function lastDcFor(db: DatabaseSync, request: ImportRequest, settings: Settings): string | null {
+async function lastDcFor(q: SqlQueryable, request: ImportRequest, settings: Settings): Promise<string | null> {
   const path = parseAdsPath(settings.ouPath);
   const source = chosenSource(request.source, settings) ?? (path.ok && path.dn ? { ous: [path.dn], groups: [] } : null);
-  return source ? (loadMarks(db, sourceKey(source, settings))?.dc_host ?? null) : null;
+  return source ? ((await loadMarks(q, sourceKey(source, settings)))?.dc_host ?? null) : null;
 }
 
 /** The source in words before connecting; a saved source that does not parse is named by its text. */
@@ -188,20 +187,18 @@ async function readSource(
 }
 
 /** The safety limits of a run (exported for the DC-free tests of the import rules). */
-export function checkSafety(
-  db: DatabaseSync,
+export async function checkSafety(
+  q: SqlQueryable,
   stage: Stage,
   request: ImportRequest,
   full: boolean,
-  kind: string,
+  kind: 'user' | 'computer',
   settings: Settings,
   source: string,
-): void {
+): Promise<void> {
   if (request.confirmed) return;
-  const adAccounts = Number(
-    (db.prepare("SELECT count(*) AS n FROM accounts WHERE origin = 'ad' AND kind = ?").get(kind) as { n: number }).n,
-  );
-  const anyAccounts = Number((db.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number }).n);
+  const adAccounts = await adAccountCount(q, kind);
+  const anyAccounts = Number((await q.get<{ n: number }>('SELECT count(*) AS n FROM accounts'))!.n);
   // An empty answer is far more often a permission, filter or replication problem than an empty OU.
   if (
     full &&
@@ -250,7 +247,7 @@ interface Run {
   request: ImportRequest;
   ctx: ImportContext;
   settings: Settings;
-  db: DatabaseSync;
+  engine: SqlEngine;
   meter: ProgressMeter;
   counts: Counts;
   problems: PlannedAction[];
@@ -317,7 +314,7 @@ async function closeSession(run: Run): Promise<void> {
 
 /** Read: connect (with failover), decide full or incremental, page the source into the stage. */
 async function readPhase(run: Run): Promise<ReadResult> {
-  const { request, ctx, settings, db, meter } = run;
+  const { request, ctx, settings, engine, meter } = run;
   if (ctx.signal?.aborted) throw cancelled();
   meter.start('connect', null);
   const session = await cancellable(
@@ -325,8 +322,8 @@ async function readPhase(run: Run): Promise<ReadResult> {
       settings,
       ctx.password,
       ctx.resolver,
-      new RefusedPasswords((work) => work(sqliteEngineOf(db))),
-      request.mode === 'sync' ? lastDcFor(db, request, settings) : null,
+      new RefusedPasswords((work) => work(engine)),
+      request.mode === 'sync' ? await lastDcFor(engine, request, settings) : null,
     ),
     ctx.signal,
   );
@@ -339,7 +336,7 @@ async function readPhase(run: Run): Promise<ReadResult> {
   const source: ImportSource = request.source ?? savedScope(settings, session.plan.baseDn, marks.defaultNamingContext);
   const label = describeSource(source, settings.importComputers);
   const key = sourceKey(source, settings);
-  const saved = loadMarks(db, key);
+  const saved = await loadMarks(engine, key);
   run.fullReason = fullPassReason(request, source, marks, saved, settings);
   const incremental = run.fullReason === null;
   run.found = { source: label, incremental, dc: marks.dnsHostName || session.host };
@@ -350,7 +347,7 @@ async function readPhase(run: Run): Promise<ReadResult> {
   });
   // From this DC's own mark: another DC's USNs say nothing about this one.
   if (incremental) searches = searches.map((s) => changedSince(s, dcMarkFor(saved, marks)!.usn));
-  const stage = new Stage(db);
+  const stage = new Stage();
   run.stage = stage;
   const seenGuids = new Set<string>();
   const rejects: RecordedAction[] = [];
@@ -360,13 +357,20 @@ async function readPhase(run: Run): Promise<ReadResult> {
   return { marks, key, saved, incremental, label, stage, seenGuids, rejects, read };
 }
 
-/** Plan: every staged entry against the database as it is now (run again under the write lock if it moved on). */
-function planPhase(run: Run, r: ReadResult): Plan {
-  const { request, settings, db, meter } = run;
+/**
+ * Plan: every staged entry against the database as `q` sees it now (run again under the write lock, through
+ * its transaction, if the database moved on).
+ */
+async function planPhase(run: Run, r: ReadResult, q: SqlQueryable): Promise<Plan> {
+  const { request, settings, meter } = run;
   const { stage } = r;
+  await stage.loadLocal(q, r.seenGuids);
+  const tree = await OuTree.read(q);
+  const gone = request.mode === 'sync' && !r.incremental ? await goneCandidates(q, run.kind) : [];
+  const all = r.incremental ? await adAccountCount(q, run.kind) : 0;
   stage.begin();
   for (const reject of r.rejects) stage.plan(reject);
-  const planner = new Planner(db, stage, new OuTree(db), {
+  const planner = new Planner(stage, tree, {
     mode: request.mode,
     kind: run.kind,
     importDisabled: settings.importDisabled,
@@ -379,7 +383,7 @@ function planPhase(run: Run, r: ReadResult): Plan {
     planner.planEntry(account);
     if (++planned % 2000 === 0) meter.update(planned);
   }
-  if (request.mode === 'sync' && !r.incremental) planner.planGone();
+  if (request.mode === 'sync' && !r.incremental) planner.planGone(gone);
   const planDigest = stage.digest(REPORTED_ACTIONS);
   if (request.expectPlan && request.expectPlan !== planDigest) {
     throw new Failure(
@@ -392,7 +396,7 @@ function planPhase(run: Run, r: ReadResult): Plan {
   const leftOut = stage.leaveOut(request.exclude ?? [], WRITES, LEFT_OUT_REASON);
   stage.commit();
   meter.update(planned, true);
-  return { planDigest, leftOut, untouched: r.incremental ? planner.untouched() : 0 };
+  return { planDigest, leftOut, untouched: r.incremental ? planner.untouched(all) : 0 };
 }
 
 /** Apply: the one apply path, planning again first if the database changed since `revision`. */
@@ -401,7 +405,7 @@ function planPhase(run: Run, r: ReadResult): Plan {
  * fails nothing (the run's changes stand); it is said, and the next sync reads them. Returns what to say.
  */
 async function photosPhase(run: Run): Promise<{ read: number; warning: string | null }> {
-  const { settings, ctx, db } = run;
+  const { settings, ctx, engine } = run;
   try {
     // On the DC the run read from: uSNChanged is that DC's.
     const connect = async () => {
@@ -409,12 +413,12 @@ async function photosPhase(run: Run): Promise<{ read: number; warning: string | 
         settings,
         ctx.password,
         ctx.resolver,
-        new RefusedPasswords((work) => work(sqliteEngineOf(db))),
+        new RefusedPasswords((work) => work(engine)),
         run.found?.dc ?? null,
       );
       return run.session.client;
     };
-    const photos = await syncPhotos(connect, run.db, {
+    const photos = await syncPhotos(connect, engine, {
       timeoutMs: run.ctx.settings.timeout * 1000,
       cancelled: () => run.ctx.signal?.aborted === true,
     });
@@ -436,7 +440,7 @@ async function applyPhase(
   plan: Plan,
   revision: number,
 ): Promise<{ plan: Plan; backup: string | null }> {
-  const { request, ctx, settings, db, meter, counts, problems } = run;
+  const { request, ctx, settings, engine, meter, counts, problems } = run;
   const { stage } = r;
   const now = new Date().toISOString();
   meter.start('apply', stage.countPlanned(...REPORTED_ACTIONS));
@@ -444,7 +448,7 @@ async function applyPhase(
   let current = plan;
   try {
     await applyInTransaction({
-      db,
+      engine,
       stage,
       now,
       counts,
@@ -453,28 +457,28 @@ async function applyPhase(
       checkCancelled: () => {
         if (ctx.signal?.aborted) throw cancelled();
       },
-      prepare: () => {
-        if (revisionOf(db) !== revision) {
+      prepare: async (tx) => {
+        if ((await revisionOf(tx)) !== revision) {
           // Another import or an on-the-fly logon wrote while this run read the directory: plan again on
           // what the database holds now, under the write lock, so nothing can change in between (a
           // previewed plan must still be the same; the safety checks run again).
           stage.clearPlan();
-          current = planPhase(run, r);
-          checkSafety(db, stage, request, !r.incremental, run.kind, settings, r.label);
+          current = await planPhase(run, r, tx);
+          await checkSafety(tx, stage, request, !r.incremental, run.kind, settings, r.label);
           meter.start('apply', stage.countPlanned(...REPORTED_ACTIONS));
         }
         // The copy is taken inside the lock, so that it holds exactly what this run replaces.
-        if (request.mode === 'new' && db.prepare('SELECT 1 FROM accounts LIMIT 1').get() !== undefined)
-          backup = backupWithReader(ctx.databaseFile, 'backup');
-        if (request.mode === 'new') clearForNewDatabase(db);
+        if (request.mode === 'new' && (await tx.get('SELECT 1 AS one FROM accounts LIMIT 1')) !== undefined)
+          backup = await backupBeforeWrite(engine, tx, 'backup');
+        if (request.mode === 'new') await clearForNewDatabase(tx);
         return run.runId;
       },
-      finish: () => {
+      finish: async (tx) => {
         counts.unchanged += current.untouched;
         // Left-out accounts must come back in the next sync, which an incremental pass would not read again.
-        if (current.leftOut > 0) forgetMarks(db, r.key);
+        if (current.leftOut > 0) await forgetMarks(tx, r.key);
         else if (request.mode === 'new' || request.mode === 'sync')
-          saveMarks(db, r.key, r.marks, r.incremental ? r.saved!.since_full + 1 : 0, now, stage.entries);
+          await saveMarks(tx, r.key, r.marks, r.incremental ? r.saved!.since_full + 1 : 0, now, stage.entries);
       },
       end: () => ({ status: 'succeeded', ...run.found!, counts, error: null, backup }),
     });
@@ -487,12 +491,12 @@ async function applyPhase(
 }
 
 /** Record: a run that failed, was cancelled or stopped — in the history (real runs) and as the outcome. */
-function recordFailure(
+async function recordFailure(
   run: Run,
   err: unknown,
   outcome: (status: RunStatus, extra: Partial<ImportOutcome>) => ImportOutcome,
-): ImportOutcome {
-  const { request, settings, db, runId, found } = run;
+): Promise<ImportOutcome> {
+  const { request, settings, engine, runId, found } = run;
   const failure =
     err instanceof Failure
       ? err
@@ -509,7 +513,7 @@ function recordFailure(
   if (runId !== null) {
     // The history keeps failed attempts too: that is where an admin looks when a scheduled sync did nothing.
     const source = found?.source ?? describeChosen(request, settings);
-    endRun(db, runId, {
+    await endRun(engine, runId, {
       status,
       source,
       incremental: found?.incremental ?? false,
@@ -561,12 +565,12 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     const e = explainDatabaseError(err, ctx.databaseFile);
     return outcome('failed', { error: { code: e.code, message: e.message, hint: e.hint, nothingChanged: true } });
   }
-  const { db } = database;
+  const { engine } = database;
   // A real run is in the history from its start: a process killed mid-run still leaves its trace.
   let runId: number | null = null;
   try {
     if (!request.dryRun)
-      runId = beginRun(db, {
+      runId = await beginRun(engine, {
         mode: request.mode,
         source: describeChosen(request, settings),
         startedBy: request.startedBy,
@@ -584,7 +588,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     request,
     ctx,
     settings,
-    db,
+    engine,
     meter: new ProgressMeter(ctx.onProgress),
     counts,
     problems,
@@ -602,8 +606,8 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
   try {
     const read = await readPhase(run);
     run.meter.start('plan', read.stage.entries);
-    const revision = revisionOf(db);
-    const plan = planPhase(run, read);
+    const revision = await revisionOf(engine);
+    const plan = await planPhase(run, read, engine);
     const base = (p: Plan) => ({
       incremental: read.incremental,
       fullReason: run.fullReason,
@@ -617,7 +621,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
       // A dry run is how an admin looks at what the safety checks would stop: show the plan, say so.
       let warning: string | null = null;
       try {
-        checkSafety(db, read.stage, request, !read.incremental, run.kind, settings, read.label);
+        await checkSafety(engine, read.stage, request, !read.incremental, run.kind, settings, read.label);
       } catch (err) {
         if (!(err instanceof Failure)) throw err;
         warning = `A real run would stop here: ${err.message}`;
@@ -626,7 +630,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
       counts.unchanged += plan.untouched;
       return outcome('succeeded', { ...base(plan), plan: listed, warning });
     }
-    checkSafety(db, read.stage, request, !read.incremental, run.kind, settings, read.label);
+    await checkSafety(engine, read.stage, request, !read.incremental, run.kind, settings, read.label);
     if (ctx.signal?.aborted) throw cancelled();
     const applied = await applyPhase(run, read, plan, revision);
     const photos = await photosPhase(run);
@@ -638,7 +642,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
       ...(photos.warning ? { warning: photos.warning } : {}),
     });
   } catch (err) {
-    return recordFailure(run, err, outcome);
+    return await recordFailure(run, err, outcome);
   } finally {
     ctx.signal?.removeEventListener('abort', onAbort);
     await closeSession(run);

@@ -96,10 +96,10 @@ export function startImportJob(start: JobStart, onProgress: (progress: Progress)
     worker.on('error', (err) => resolve(outcome ?? died(err.message)));
     worker.on('exit', (code) => resolve(outcome ?? died(`exit code ${code}`)));
   });
-  const done = settled.then((result) => {
+  const done = settled.then(async (result) => {
     clearInterval(beats);
     try {
-      noteFinishedRun(database.db, start.request, start.settings, result);
+      await noteFinishedRun(database.engine, start.request, start.settings, result);
     } catch {
       // Only a pause left in place: the administrator can resume the schedule.
     }

@@ -7,7 +7,7 @@
  */
 import { type Client, EqualityFilter, OrFilter } from 'ldapts';
 import type sharpType from 'sharp';
-import type { DatabaseSync } from 'node:sqlite';
+import type { SqlEngine } from '../database/engine/sql-engine.ts';
 import { PHOTO_FIELD } from '../../../shared/account-fields.ts';
 import { bumpRevision } from '../database/users-database.ts';
 import { guidBytes, guidToString } from '../directory/object-guid.ts';
@@ -57,18 +57,16 @@ interface Pending {
 export async function syncPhotos(
   /** The directory, asked for only when some photo is due (an import closed its session after reading). */
   connect: () => Promise<Client>,
-  db: DatabaseSync,
+  engine: SqlEngine,
   options: { timeoutMs: number; guids?: string[]; cancelled?: () => boolean },
 ): Promise<PhotoSyncResult> {
   const result: PhotoSyncResult = { read: 0, changed: 0, unreadable: [] };
   const due = (
-    db
-      .prepare(
-        `SELECT id, logon, ad_guid AS guid, ad_usn AS usn, ${PHOTO_FIELD.column} AS photo FROM accounts ` +
-          `WHERE origin = 'ad' AND ad_guid IS NOT NULL AND ` +
-          `(${PHOTO_FIELD.usnColumn} IS NULL OR ad_usn IS NULL OR ${PHOTO_FIELD.usnColumn} <> ad_usn)`,
-      )
-      .all() as unknown as Pending[]
+    await engine.all<Pending>(
+      `SELECT id, logon, ad_guid AS guid, ad_usn AS usn, ${PHOTO_FIELD.column} AS photo FROM accounts ` +
+        `WHERE origin = 'ad' AND ad_guid IS NOT NULL AND ` +
+        `(${PHOTO_FIELD.usnColumn} IS NULL OR ad_usn IS NULL OR ${PHOTO_FIELD.usnColumn} <> ad_usn)`,
+    )
   ).filter((r) => !options.guids || options.guids.includes(r.guid));
   if (due.length === 0) return result;
   const client = await connect();
@@ -111,19 +109,18 @@ export async function syncPhotos(
     result.read += updates.length;
     const changed = updates.filter((u) => u.photo !== u.row.photo).length;
     result.changed += changed;
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      const set = db.prepare(
-        `UPDATE accounts SET ${PHOTO_FIELD.column} = ?, ${PHOTO_FIELD.usnColumn} = ? WHERE id = ? AND ad_guid = ?`,
-      );
-      for (const u of updates) set.run(u.photo, u.row.usn, u.row.id, u.row.guid);
+    await engine.write(async (tx) => {
+      for (const u of updates)
+        await tx.run(
+          `UPDATE accounts SET ${PHOTO_FIELD.column} = ?, ${PHOTO_FIELD.usnColumn} = ? WHERE id = ? AND ad_guid = ?`,
+          u.photo,
+          u.row.usn,
+          u.row.id,
+          u.row.guid,
+        );
       // The IM server's vCards follow the revision: a changed photo is a change to publish.
-      if (changed > 0) bumpRevision(db);
-      db.exec('COMMIT');
-    } catch (err) {
-      if (db.isTransaction) db.exec('ROLLBACK');
-      throw err;
-    }
+      if (changed > 0) await bumpRevision(tx);
+    });
   }
   return result;
 }

@@ -6,13 +6,13 @@
  * of an AD account is a conflict and stays as it is. Sync never deletes: it disables accounts disabled
  * in AD or (full passes only) gone from the source, and re-enables only what sync itself disabled.
  */
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { type AccountRow, logonKey } from '../database/accounts.ts';
 import { displayOuPath, nameKey, type OuTree } from '../database/ou-tree.ts';
 import { PERSON_FIELDS } from '../../../shared/account-fields.ts';
 import type { AdAccount } from './ad-account.ts';
+import type { SqlQueryable } from '../database/engine/sql-engine.ts';
 import type { FieldChange, ImportMode } from '../../../shared/import-run.ts';
-import type { Stage } from './stage.ts';
+import type { LocalRow, Stage } from './stage.ts';
 
 export interface PlanOptions {
   mode: ImportMode;
@@ -24,12 +24,26 @@ export interface PlanOptions {
   seenGuids: ReadonlySet<string>;
 }
 
+export type GoneCandidate = Pick<AccountRow, 'id' | 'logon' | 'ad_dn' | 'ad_guid' | 'display_name' | 'ou_id'>;
+
+/** What `Planner.planGone` looks through: every enabled AD account of this kind. */
+export const goneCandidates = (q: SqlQueryable, kind: AccountRow['kind']): Promise<GoneCandidate[]> =>
+  q.all<GoneCandidate>(
+    'SELECT id, logon, ad_dn, ad_guid, display_name, ou_id FROM accounts ' +
+      "WHERE origin = 'ad' AND kind = ? AND enabled = 1",
+    kind,
+  );
+
+/** How many AD accounts of this kind the database holds (the base of `untouched` and of the safety limits). */
+export const adAccountCount = async (q: SqlQueryable, kind: AccountRow['kind']): Promise<number> =>
+  Number((await q.get<{ n: number }>("SELECT count(*) AS n FROM accounts WHERE origin = 'ad' AND kind = ?", kind))!.n);
+
 export const GONE_REASON =
   'no longer in the import source (deleted in AD, moved out of the selected OUs, or no longer a group member)';
 
 /** What a sync compares, and the name a change is reported under: every person field, and the DN. */
-const FIELDS: [keyof AdAccount, keyof AccountRow, string][] = [
-  ...PERSON_FIELDS.map((f): [keyof AdAccount, keyof AccountRow, string] => [f.key, f.column, f.key]),
+const FIELDS: [keyof AdAccount, keyof LocalRow, string][] = [
+  ...PERSON_FIELDS.map((f): [keyof AdAccount, keyof LocalRow, string] => [f.key, f.column, f.key]),
   ['dn', 'ad_dn', 'adDn'],
 ];
 
@@ -38,7 +52,7 @@ export function targetOu(account: AdAccount, options: Pick<PlanOptions, 'placeme
 }
 
 function changesOf(
-  local: AccountRow,
+  local: LocalRow,
   account: AdAccount,
   target: string[],
   tree: OuTree,
@@ -58,45 +72,47 @@ function changesOf(
 }
 
 /** "a local account "x"", "a computer account "x"", "another account "x"" — for conflict reasons. */
-const holder = (row: AccountRow, kind: AccountRow['kind']): string =>
+const holder = (row: LocalRow, kind: AccountRow['kind']): string =>
   `${row.origin === 'local' ? 'a local' : row.kind !== kind ? `a ${row.kind}` : 'another'} account "${row.logon}"`;
 
+/**
+ * Plans against the accounts the stage read from the users database (`Stage.loadLocal`, with `seenGuids` among
+ * the GUIDs it was given), so that planning asks the database nothing row by row.
+ */
 export class Planner {
-  private readonly byGuid: StatementSync;
-  private readonly byLogon: StatementSync;
   private readonly matched = new Set<number>();
   private readonly seenLogons = new Set<string>();
 
-  private readonly db: DatabaseSync;
   private readonly stage: Stage;
   private readonly tree: OuTree;
   private readonly options: PlanOptions;
 
-  constructor(db: DatabaseSync, stage: Stage, tree: OuTree, options: PlanOptions) {
-    this.db = db;
+  constructor(stage: Stage, tree: OuTree, options: PlanOptions) {
     this.stage = stage;
     this.tree = tree;
     this.options = options;
-    this.byGuid = db.prepare('SELECT * FROM accounts WHERE ad_guid = ?');
-    this.byLogon = db.prepare('SELECT * FROM accounts WHERE logon_key = ?');
     for (const guid of options.seenGuids) {
-      const row = this.byGuid.get(guid) as AccountRow | undefined;
+      const row = stage.local('ad_guid', guid);
       if (row) this.matched.add(row.id);
     }
   }
 
+  private byLogon(key: string): LocalRow | undefined {
+    return this.stage.local('logon_key', key);
+  }
+
   /** Whether an account keeps its logon name through this run (it is not an AD account being read again now). */
-  private keepsLogon(row: AccountRow, kind: AccountRow['kind']): boolean {
+  private keepsLogon(row: LocalRow, kind: AccountRow['kind']): boolean {
     return row.origin === 'local' || row.kind !== kind || !row.ad_guid || !this.stage.has(row.ad_guid);
   }
 
   /**
    * The local account an AD entry is: same GUID, else same logon unless that logon belongs to another live AD entry.
    */
-  private match(account: AdAccount): AccountRow | null {
-    const byGuid = this.byGuid.get(account.guid) as AccountRow | undefined;
+  private match(account: AdAccount): LocalRow | null {
+    const byGuid = this.stage.local('ad_guid', account.guid);
     if (byGuid) return byGuid;
-    const byLogon = this.byLogon.get(logonKey(account.logon)) as AccountRow | undefined;
+    const byLogon = this.byLogon(logonKey(account.logon));
     if (!byLogon) return null;
     // A user and a computer with the same logon are different accounts: that is a conflict, not a match.
     if (byLogon.kind !== account.kind) return null;
@@ -128,7 +144,7 @@ export class Planner {
         });
         return;
       }
-      const clash = mode === 'new' ? undefined : (this.byLogon.get(key) as AccountRow | undefined);
+      const clash = mode === 'new' ? undefined : this.byLogon(key);
       if (clash && this.keepsLogon(clash, account.kind)) {
         this.stage.plan({
           ...base,
@@ -167,7 +183,7 @@ export class Planner {
     }
     const changes = changesOf(local, account, target, this.tree);
     if (changes?.logon) {
-      const other = this.byLogon.get(key) as AccountRow | undefined;
+      const other = this.byLogon(key);
       if (other && other.id !== local.id && this.keepsLogon(other, account.kind)) {
         this.stage.plan({
           ...base,
@@ -211,28 +227,16 @@ export class Planner {
       });
   }
 
-  /** Incremental passes: the AD accounts of this kind the pass did not return are unchanged since the last mark. */
-  untouched(): number {
-    const all = Number(
-      (
-        this.db
-          .prepare("SELECT count(*) AS n FROM accounts WHERE origin = 'ad' AND kind = ?")
-          .get(this.options.kind) as { n: number }
-      ).n,
-    );
+  /**
+   * Incremental passes: the AD accounts of this kind the pass did not return are unchanged since the last mark
+   * (`all`: how many AD accounts of this kind the database holds).
+   */
+  untouched(all: number): number {
     return Math.max(0, all - this.matched.size);
   }
 
-  /** Full sync passes only: enabled AD accounts of this kind that the directory no longer gave. */
-  planGone(): void {
-    const rows = this.db
-      .prepare(
-        'SELECT id, logon, ad_dn, ad_guid, display_name, ou_id FROM accounts ' +
-          "WHERE origin = 'ad' AND kind = ? AND enabled = 1",
-      )
-      .iterate(this.options.kind) as Iterable<
-      Pick<AccountRow, 'id' | 'logon' | 'ad_dn' | 'ad_guid' | 'display_name' | 'ou_id'>
-    >;
+  /** Full sync passes only: of the enabled AD accounts of this kind (`goneCandidates`), those no longer given. */
+  planGone(rows: Iterable<GoneCandidate>): void {
     for (const row of rows) {
       if (this.matched.has(row.id)) continue;
       this.stage.plan({

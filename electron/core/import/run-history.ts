@@ -1,6 +1,5 @@
 /** Import runs as the history and the per-run report read them (`bcscmd /HISTORY`, `/REPORT`). */
 import os from 'node:os';
-import type { DatabaseSync } from 'node:sqlite';
 import type { SqlQueryable } from '../database/engine/sql-engine.ts';
 import type { Counts, HistoryStatus, RunKind, RunStatus, StartedBy } from '../../../shared/import-run.ts';
 import type { AccountHistoryLine } from '../../../shared/users-view.ts';
@@ -28,23 +27,20 @@ export interface RunRecord extends RunStart {
 }
 
 /** Records a run as running, committed at once, so that a process killed mid-run still leaves its trace. */
-export function beginRun(db: DatabaseSync, run: RunStart): number {
-  const result = db
-    .prepare(
-      'INSERT INTO import_runs (mode, source, started_by, incremental, dc, started_at, finished_at, status, ' +
-        "host, pid) VALUES (?, ?, ?, ?, ?, ?, NULL, 'running', ?, ?)",
-    )
-    .run(
-      run.mode,
-      run.source,
-      run.startedBy,
-      run.incremental ? 1 : 0,
-      run.dc,
-      run.startedAt,
-      os.hostname(),
-      process.pid,
-    );
-  return Number(result.lastInsertRowid);
+export async function beginRun(q: SqlQueryable, run: RunStart): Promise<number> {
+  const row = await q.get<{ id: number }>(
+    'INSERT INTO import_runs (mode, source, started_by, incremental, dc, started_at, finished_at, status, ' +
+      "host, pid) VALUES (?, ?, ?, ?, ?, ?, NULL, 'running', ?, ?) RETURNING id",
+    run.mode,
+    run.source,
+    run.startedBy,
+    run.incremental ? 1 : 0,
+    run.dc,
+    run.startedAt,
+    os.hostname(),
+    process.pid,
+  );
+  return Number(row!.id);
 }
 
 export interface RunEnd {
@@ -58,13 +54,12 @@ export interface RunEnd {
   backup: string | null;
 }
 
-export function endRun(db: DatabaseSync, id: number, end: RunEnd): void {
+export async function endRun(q: SqlQueryable, id: number, end: RunEnd): Promise<void> {
   const c = end.counts;
-  db.prepare(
+  await q.run(
     'UPDATE import_runs SET status = ?, source = ?, incremental = ?, dc = ?, created = ?, updated = ?, ' +
       'disabled = ?, enabled = ?, deleted = ?, unchanged = ?, skipped = ?, conflicts = ?, failed = ?, error = ?, ' +
       'backup = ?, finished_at = ? WHERE id = ?',
-  ).run(
     end.status,
     end.source,
     end.incremental ? 1 : 0,

@@ -1,12 +1,16 @@
 /**
- * Where a run keeps what it read and what it plans: temporary tables on the run's own connection
- * (never in the database file, so a dry run writes nothing), so that 100 000 entries cost disk pages,
- * not memory.
+ * Where a run keeps what it read, the accounts of the users database it plans against, and what it plans: a
+ * private scratch database (never the users database, so a dry run writes nothing there), so that 100 000
+ * entries cost disk pages, not memory. The users database is asked in bulk (`loadLocal`), then planning reads
+ * here, synchronously.
  */
 import { createHash } from 'node:crypto';
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { AdAccount } from './ad-account.ts';
+import { PERSON_FIELDS } from '../../../shared/account-fields.ts';
 import type { Action, FieldChange } from '../../../shared/import-run.ts';
+import { type AccountRow, logonKey } from '../database/accounts.ts';
+import { Scratch } from '../database/engine/scratch.ts';
+import type { SqlQueryable } from '../database/engine/sql-engine.ts';
+import type { AdAccount } from './ad-account.ts';
 
 export interface PlanRow {
   seq: number;
@@ -22,63 +26,120 @@ export interface PlanRow {
   data: string | null;
 }
 
-export class Stage {
-  private readonly db: DatabaseSync;
-  private readonly insertEntry: StatementSync;
-  private readonly insertPlan: StatementSync;
-  private readonly hasGuid: StatementSync;
-  entries = 0;
-  private own = false;
+/** What planning needs of an account in the users database (not its photo or password). */
+export type LocalRow = Omit<AccountRow, 'password_hash' | 'last_logon_at'>;
+const LOCAL_COLUMNS = [
+  'id',
+  'logon_key',
+  'enabled',
+  'disabled_by',
+  'kind',
+  'ou_id',
+  'origin',
+  'ad_guid',
+  'ad_dn',
+  'ad_usn',
+  ...PERSON_FIELDS.map((f) => f.column),
+].join(', ');
+/** Keys asked for in one statement: well under both engines' parameter limits. */
+const KEYS_PER_QUERY = 500;
 
-  constructor(db: DatabaseSync) {
-    this.db = db;
-    db.exec(`
-      DROP TABLE IF EXISTS temp.stage;
-      DROP TABLE IF EXISTS temp.plan;
-      CREATE TEMP TABLE stage (guid TEXT PRIMARY KEY, data TEXT NOT NULL);
-      CREATE TEMP TABLE plan (seq INTEGER PRIMARY KEY, action TEXT NOT NULL, account_id INTEGER,
+export class Stage {
+  private readonly db = new Scratch();
+  entries = 0;
+
+  constructor() {
+    this.db.exec(`
+      CREATE TABLE stage (guid TEXT PRIMARY KEY, logon_key TEXT NOT NULL, data TEXT NOT NULL);
+      CREATE TABLE plan (seq INTEGER PRIMARY KEY, action TEXT NOT NULL, account_id INTEGER,
         logon TEXT NOT NULL, dn TEXT, guid TEXT, changes TEXT, reason TEXT, target_ou TEXT,
         display_name TEXT, writes_entry INTEGER NOT NULL);
+      CREATE TABLE local (id INTEGER PRIMARY KEY, ad_guid TEXT, logon_key TEXT NOT NULL, data TEXT NOT NULL);
+      CREATE INDEX local_by_guid ON local(ad_guid);
+      CREATE INDEX local_by_logon ON local(logon_key);
     `);
-    this.insertEntry = db.prepare('INSERT OR IGNORE INTO temp.stage (guid, data) VALUES (?, ?)');
-    this.insertPlan = db.prepare(
-      'INSERT INTO temp.plan (action, account_id, logon, dn, guid, changes, reason, target_ou, display_name, ' +
-        'writes_entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.hasGuid = db.prepare('SELECT 1 FROM temp.stage WHERE guid = ?');
   }
 
-  /** Batches of staging writes share one transaction: row-by-row autocommit costs a journal write per row. */
+  /** Batches of staging writes share one transaction: row-by-row autocommit costs a file sync per row. */
   begin(): void {
-    // Inside a transaction already (planning again under the apply's write lock): work inside that one.
-    this.own = !this.db.isTransaction;
-    if (this.own) this.db.exec('BEGIN');
+    this.db.exec('BEGIN');
   }
 
   commit(): void {
-    if (this.own) this.db.exec('COMMIT');
-    this.own = false;
+    this.db.exec('COMMIT');
   }
 
   /** Forgets the plan, keeping the staged entries (to plan again on a database that changed). */
   clearPlan(): void {
-    this.db.exec('DELETE FROM temp.plan');
+    this.db.exec('DELETE FROM plan');
   }
 
   /** An entry found by two searches (an OU and a group) counts once. */
   add(account: AdAccount): void {
-    if (Number(this.insertEntry.run(account.guid, JSON.stringify(account)).changes) > 0) this.entries++;
+    const added = this.db.run(
+      'INSERT OR IGNORE INTO stage (guid, logon_key, data) VALUES (?, ?, ?)',
+      account.guid,
+      logonKey(account.logon),
+      JSON.stringify(account),
+    );
+    if (added > 0) this.entries++;
   }
 
   has(guid: string): boolean {
-    return this.hasGuid.get(guid) !== undefined;
+    return this.db.get('SELECT 1 FROM stage WHERE guid = ?', guid) !== undefined;
   }
 
   *accounts(): Generator<AdAccount> {
-    for (const row of this.db.prepare('SELECT data FROM temp.stage ORDER BY rowid').iterate() as Iterable<{
-      data: string;
-    }>)
+    for (const row of this.db.iterate<{ data: string }>('SELECT data FROM stage ORDER BY rowid'))
       yield JSON.parse(row.data) as AdAccount;
+  }
+
+  /** Every staged entry's GUID and AD change marks: what the apply records as seen now. */
+  *seen(): Generator<[string, number | null, string | null]> {
+    const sql = "SELECT guid, data ->> '$.usn' AS usn, data ->> '$.whenChanged' AS w FROM stage";
+    for (const r of this.db.iterate<{ guid: string; usn: number | null; w: string | null }>(sql))
+      yield [r.guid, r.usn, r.w];
+  }
+
+  /**
+   * Reads from the users database the accounts this plan can touch: those with a staged entry's GUID or logon
+   * name, and those with the `also` GUIDs (entries read but rejected). Replaces what was read before (planning
+   * again under the write lock reads through the transaction).
+   */
+  async loadLocal(q: SqlQueryable, also: Iterable<string> = []): Promise<void> {
+    const guids = [...this.db.iterate<{ guid: string }>('SELECT guid FROM stage')].map((r) => r.guid);
+    const keys = [...this.db.iterate<{ k: string }>('SELECT DISTINCT logon_key AS k FROM stage')].map((r) => r.k);
+    const rows: LocalRow[] = [];
+    for (const [column, values] of [
+      ['ad_guid', [...guids, ...also]],
+      ['logon_key', keys],
+    ] as const)
+      for (let at = 0; at < values.length; at += KEYS_PER_QUERY) {
+        const part = values.slice(at, at + KEYS_PER_QUERY);
+        rows.push(
+          ...(await q.all<LocalRow>(
+            `SELECT ${LOCAL_COLUMNS} FROM accounts WHERE ${column} IN (${part.map(() => '?').join(', ')})`,
+            ...part,
+          )),
+        );
+      }
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM local');
+      for (const r of rows)
+        this.db.run(
+          'INSERT OR IGNORE INTO local (id, ad_guid, logon_key, data) VALUES (?, ?, ?, ?)',
+          r.id,
+          r.ad_guid,
+          r.logon_key,
+          JSON.stringify(r),
+        );
+    });
+  }
+
+  /** The account of the users database (as `loadLocal` read it) with this GUID, logon key or id. */
+  local(by: 'ad_guid' | 'logon_key' | 'id', value: string | number): LocalRow | undefined {
+    const row = this.db.get<{ data: string }>(`SELECT data FROM local WHERE ${by} = ?`, value);
+    return row ? (JSON.parse(row.data) as LocalRow) : undefined;
   }
 
   plan(item: {
@@ -94,7 +155,9 @@ export class Stage {
     displayName?: string | null;
     account?: AdAccount | null;
   }): void {
-    this.insertPlan.run(
+    this.db.run(
+      'INSERT INTO plan (action, account_id, logon, dn, guid, changes, reason, target_ou, display_name, ' +
+        'writes_entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       item.action,
       item.accountId ?? null,
       item.logon,
@@ -110,20 +173,15 @@ export class Stage {
 
   /** Updates, disables and enables before creates, so that a renamed account frees its old name first. */
   *planned(actions: readonly Action[]): Generator<PlanRow> {
-    const sql = `SELECT p.*, CASE WHEN p.writes_entry = 1 THEN s.data END AS data FROM temp.plan p LEFT JOIN
-      temp.stage s ON s.guid = p.guid
+    const sql = `SELECT p.*, CASE WHEN p.writes_entry = 1 THEN s.data END AS data FROM plan p LEFT JOIN
+      stage s ON s.guid = p.guid
       WHERE p.action IN (${actions.map(() => '?').join(', ')}) ORDER BY p.action = 'create', p.seq`;
-    yield* this.db.prepare(sql).iterate(...actions) as Iterable<PlanRow>;
+    yield* this.db.iterate<PlanRow>(sql, ...actions);
   }
 
   countPlanned(...actions: Action[]): number {
-    return Number(
-      (
-        this.db
-          .prepare(`SELECT count(*) AS n FROM temp.plan WHERE action IN (${actions.map(() => '?').join(', ')})`)
-          .get(...actions) as { n: number }
-      ).n,
-    );
+    const sql = `SELECT count(*) AS n FROM plan WHERE action IN (${actions.map(() => '?').join(', ')})`;
+    return Number(this.db.get<{ n: number }>(sql, ...actions)!.n);
   }
 
   /**
@@ -133,9 +191,9 @@ export class Stage {
   digest(actions: readonly Action[]): string {
     const hash = createHash('sha256');
     const sql = `SELECT action, ifnull(guid, '') AS guid, logon, ifnull(changes, '') AS changes,
-      ifnull(target_ou, '') AS target_ou, ifnull(reason, '') AS reason FROM temp.plan
+      ifnull(target_ou, '') AS target_ou, ifnull(reason, '') AS reason FROM plan
       WHERE action IN (${actions.map(() => '?').join(', ')}) ORDER BY guid, logon, action`;
-    for (const row of this.db.prepare(sql).iterate(...actions) as Iterable<Record<string, string>>)
+    for (const row of this.db.iterate<Record<string, string>>(sql, ...actions))
       hash.update(`${row.action}\t${row.guid}\t${row.logon}\t${row.changes}\t${row.target_ou}\t${row.reason}\n`);
     return hash.digest('hex');
   }
@@ -143,19 +201,17 @@ export class Stage {
   /** Turns the planned writes for these GUIDs into skips with a reason; returns how many rows changed. */
   leaveOut(guids: readonly string[], writes: readonly Action[], reason: string): number {
     if (guids.length === 0) return 0;
-    this.db.exec('CREATE TEMP TABLE IF NOT EXISTS left_out (guid TEXT PRIMARY KEY)');
-    this.db.exec('DELETE FROM temp.left_out');
-    const add = this.db.prepare('INSERT OR IGNORE INTO temp.left_out (guid) VALUES (?)');
-    for (const guid of guids) add.run(guid.toLowerCase());
+    this.db.exec('CREATE TABLE IF NOT EXISTS left_out (guid TEXT PRIMARY KEY)');
+    this.db.exec('DELETE FROM left_out');
+    for (const guid of guids) this.db.run('INSERT OR IGNORE INTO left_out (guid) VALUES (?)', guid.toLowerCase());
     const sql =
-      `UPDATE temp.plan SET action = 'skip', reason = ?, writes_entry = 0 WHERE action IN ` +
-      `(${writes.map(() => '?').join(', ')}) AND lower(guid) IN (SELECT guid FROM temp.left_out)`;
-    return Number(this.db.prepare(sql).run(reason, ...writes).changes);
+      `UPDATE plan SET action = 'skip', reason = ?, writes_entry = 0 WHERE action IN ` +
+      `(${writes.map(() => '?').join(', ')}) AND lower(guid) IN (SELECT guid FROM left_out)`;
+    return this.db.run(sql, reason, ...writes);
   }
 
+  /** Deletes the scratch database. */
   drop(): void {
-    this.db.exec(
-      'DROP TABLE IF EXISTS temp.stage; DROP TABLE IF EXISTS temp.plan; DROP TABLE IF EXISTS temp.left_out;',
-    );
+    this.db.close();
   }
 }

@@ -4,7 +4,7 @@
  * on that DC before it was read. And the rules for when a pass must be full.
  */
 import { createHash } from 'node:crypto';
-import type { DatabaseSync } from 'node:sqlite';
+import type { SqlQueryable } from '../database/engine/sql-engine.ts';
 import { everyNth, type ImportMode } from '../../../shared/import-run.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import type { DcMarks } from '../directory/dc-marks.ts';
@@ -96,47 +96,58 @@ export function fullPassReason(
   return null;
 }
 
-export function loadMarks(db: DatabaseSync, key: string): MarksRow | undefined {
-  const row = db.prepare('SELECT * FROM sync_marks WHERE source_key = ?').get(key) as Omit<MarksRow, 'dcs'> | undefined;
+export async function loadMarks(q: SqlQueryable, key: string): Promise<MarksRow | undefined> {
+  const row = await q.get<Omit<MarksRow, 'dcs'>>('SELECT * FROM sync_marks WHERE source_key = ?', key);
   if (!row) return undefined;
-  const dcs = db
-    .prepare('SELECT dc_host, invocation_id, usn FROM dc_marks WHERE source_key = ?')
-    .all(key) as unknown as DcMark[];
+  const dcs = await q.all<DcMark>('SELECT dc_host, invocation_id, usn FROM dc_marks WHERE source_key = ?', key);
   return { ...row, dcs };
 }
 
 /** `sinceFull` 0 = this was a full pass: it also becomes the estimate of how many entries the source holds. */
-export function saveMarks(
-  db: DatabaseSync,
+export async function saveMarks(
+  tx: SqlQueryable,
   key: string,
   marks: DcMarks,
   sinceFull: number,
   now: string,
   seen: number,
-): void {
-  db.prepare(
+): Promise<void> {
+  await tx.run(
     `INSERT INTO sync_marks (source_key, dc_host, invocation_id, usn, since_full, last_full_at, last_seen)
       VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (source_key) DO UPDATE SET dc_host = excluded.dc_host, invocation_id = excluded.invocation_id,
       usn = excluded.usn, since_full = excluded.since_full,
-    last_full_at = CASE WHEN excluded.since_full = 0 THEN excluded.last_full_at ELSE last_full_at END,
-    last_seen = CASE WHEN excluded.since_full = 0 THEN excluded.last_seen ELSE last_seen END`,
-  ).run(key, marks.dnsHostName, marks.invocationId, marks.highestCommittedUsn, sinceFull, now, seen);
+    last_full_at = CASE WHEN excluded.since_full = 0 THEN excluded.last_full_at ELSE sync_marks.last_full_at END,
+    last_seen = CASE WHEN excluded.since_full = 0 THEN excluded.last_seen ELSE sync_marks.last_seen END`,
+    key,
+    marks.dnsHostName,
+    marks.invocationId,
+    marks.highestCommittedUsn,
+    sinceFull,
+    now,
+    seen,
+  );
   // A DC restored from backup keeps its name but not its USNs: its old mark goes.
-  db.prepare('DELETE FROM dc_marks WHERE source_key = ? AND lower(dc_host) = lower(?) AND invocation_id <> ?').run(
+  await tx.run(
+    'DELETE FROM dc_marks WHERE source_key = ? AND lower(dc_host) = lower(?) AND invocation_id <> ?',
     key,
     marks.dnsHostName,
     marks.invocationId,
   );
-  db.prepare(
+  await tx.run(
     `INSERT INTO dc_marks (source_key, invocation_id, dc_host, usn, read_at) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (source_key, invocation_id) DO UPDATE SET dc_host = excluded.dc_host, usn = excluded.usn,
       read_at = excluded.read_at`,
-  ).run(key, marks.invocationId, marks.dnsHostName, marks.highestCommittedUsn, now);
+    key,
+    marks.invocationId,
+    marks.dnsHostName,
+    marks.highestCommittedUsn,
+    now,
+  );
 }
 
 /** The next sync of this source reads everything again. */
-export function forgetMarks(db: DatabaseSync, key: string): void {
-  db.prepare('DELETE FROM sync_marks WHERE source_key = ?').run(key);
-  db.prepare('DELETE FROM dc_marks WHERE source_key = ?').run(key);
+export async function forgetMarks(tx: SqlQueryable, key: string): Promise<void> {
+  await tx.run('DELETE FROM sync_marks WHERE source_key = ?', key);
+  await tx.run('DELETE FROM dc_marks WHERE source_key = ?', key);
 }

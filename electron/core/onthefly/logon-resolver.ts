@@ -11,6 +11,7 @@ import { parseServerOuPath } from '../../../shared/server-ou-path.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { type AccountView, braced, findAccount } from '../database/accounts.ts';
 import { displayOuPath, OuTree } from '../database/ou-tree.ts';
+import type { SqlEngine } from '../database/engine/sql-engine.ts';
 import { openUsersDatabase, type UsersDatabase } from '../database/users-database.ts';
 import { accountFilter } from '../directory/account-filter.ts';
 import { escapeFilterValue } from '../directory/filter-escape.ts';
@@ -91,7 +92,7 @@ export class LogonResolver {
       retryAfterMs,
       now: this.options.now,
       onFailover: (note) => options.log?.(`Failover: ${note}`),
-      guard: new RefusedPasswords((work) => work(this.db().engine)),
+      guard: new RefusedPasswords((work) => work(this.engine())),
     });
   }
 
@@ -104,15 +105,15 @@ export class LogonResolver {
     return this.pool.opened;
   }
 
-  private db(): UsersDatabase {
+  private engine(): SqlEngine {
     this.database ??= openUsersDatabase(this.options.databaseFile);
-    return this.database;
+    return this.database.engine;
   }
 
   async resolveLogon(name: string, { dryRun = false }: { dryRun?: boolean } = {}): Promise<LookupResult> {
     const input = parseLogonInput(name);
     if (!input.ok) return { result: 'not-found', reason: `${input.reason} Nothing was looked up or imported.` };
-    const local = findAccount(this.db().db, input.sam);
+    const local = await findAccount(this.engine(), input.sam);
     if (local) return { result: 'local', account: local };
     const { settings } = this.options;
     if (!settings.autoImport && !dryRun) {
@@ -330,10 +331,10 @@ export class LogonResolver {
 
   /** The new account's photo, as a sync reads it: its failure imports the account without one (a sync reads it). */
   private async readPhoto(guid: string): Promise<void> {
-    const { db } = this.db();
+    const engine = this.engine();
     await this.pool
       .use((session) =>
-        syncPhotos(() => Promise.resolve(session.client), db, {
+        syncPhotos(() => Promise.resolve(session.client), engine, {
           timeoutMs: this.options.settings.timeout * 1000,
           guids: [guid],
         }),
@@ -342,30 +343,31 @@ export class LogonResolver {
   }
 
   private async importAccount(account: AdAccount): Promise<LookupResult> {
-    const { db } = this.db();
+    const engine = this.engine();
     const { settings } = this.options;
     // Another lookup (or process) may have imported it while this one searched.
-    const already = findAccount(db, account.logon);
+    const already = await findAccount(engine, account.logon);
     if (already) return { result: 'local', account: already };
     const now = new Date().toISOString();
     const source = `logon ${account.logon} (${account.dn})`;
     const counts = emptyCounts();
-    const stage = new Stage(db);
+    const stage = new Stage();
     let notImported: string | null = null;
     let runId: number | null = null;
     try {
       // The engine's apply path: planned and applied under one write lock, recorded as an on-the-fly run.
       const applied = await applyInTransaction({
-        db,
+        engine,
         stage,
         now,
         counts,
         problems: [],
         onRow: () => undefined,
         checkCancelled: () => undefined,
-        prepare: () => {
+        prepare: async (tx) => {
           stage.add(account);
-          const planner = new Planner(db, stage, new OuTree(db), {
+          await stage.loadLocal(tx);
+          const planner = new Planner(stage, await OuTree.read(tx), {
             mode: 'add',
             kind: account.kind,
             importDisabled: settings.importDisabled,
@@ -384,7 +386,7 @@ export class LogonResolver {
                 : (planned?.reason ?? 'it could not be planned');
             return null;
           }
-          runId = beginRun(db, {
+          runId = await beginRun(tx, {
             mode: 'on-the-fly',
             source,
             startedBy: 'on-the-fly',
@@ -399,7 +401,7 @@ export class LogonResolver {
       if (!applied) {
         // Another process (ejabberd runs a pool of extauth programs) imported it between the check above
         // and this one's write lock: the account is there, which is what was asked.
-        const meanwhile = findAccount(db, account.logon);
+        const meanwhile = await findAccount(engine, account.logon);
         if (meanwhile) return { result: 'local', account: meanwhile };
         return {
           result: 'not-found',
@@ -407,7 +409,13 @@ export class LogonResolver {
         };
       }
       await this.readPhoto(account.guid);
-      return { result: 'imported', account: findAccount(db, account.logon)!, dn: account.dn, runId, dryRun: false };
+      return {
+        result: 'imported',
+        account: (await findAccount(engine, account.logon))!,
+        dn: account.dn,
+        runId,
+        dryRun: false,
+      };
     } finally {
       stage.drop();
     }

@@ -5,14 +5,13 @@
  * publishing waits for it to end and then publishes what is still pending, so no change is left behind by the
  * moment the other one looked for the last time.
  */
-import type { DatabaseSync } from 'node:sqlite';
 import type { ApiError } from '../../../shared/result.ts';
 import type { PublishCounts } from '../../../shared/publishing.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { explainDatabaseError } from '../database/users-database.ts';
 import { Failure } from '../failure.ts';
 import { ImApi } from './im-api.ts';
-import { sqliteEngineOf } from '../database/engine/sqlite-engine.ts';
+import type { SqlEngine } from '../database/engine/sql-engine.ts';
 import { publishDirectory, readPublishState } from './publisher.ts';
 
 export type PublishOutcome =
@@ -28,7 +27,7 @@ export type PublishOutcome =
 const LOOK_AGAIN_MS = 250;
 
 export interface PublishRequest {
-  db: DatabaseSync;
+  engine: SqlEngine;
   settings: Settings;
   /** Read back what the IM server holds and repair it, even when nothing is pending. */
   full?: boolean;
@@ -41,7 +40,7 @@ export interface PublishRequest {
 
 /** Publishes what is pending (or everything, `full`). Never throws: the outcome says what happened. */
 export async function publishPending(request: PublishRequest): Promise<PublishOutcome> {
-  const { db, settings } = request;
+  const { engine, settings } = request;
   let api: ImApi | null;
   try {
     api = request.api ?? ImApi.fromSettings(settings);
@@ -52,10 +51,9 @@ export async function publishPending(request: PublishRequest): Promise<PublishOu
   const deadline = Date.now() + (request.waitMs ?? 60_000);
   for (;;) {
     try {
-      if (!request.full && !(await readPublishState(sqliteEngineOf(db), settings)).pending)
-        return { status: 'nothing' };
+      if (!request.full && !(await readPublishState(engine, settings)).pending) return { status: 'nothing' };
       const counts = await publishDirectory({
-        engine: sqliteEngineOf(db),
+        engine,
         settings,
         api,
         ...(request.full ? { full: true } : {}),
@@ -63,7 +61,7 @@ export async function publishPending(request: PublishRequest): Promise<PublishOu
       });
       if (counts) return { status: 'published', counts };
     } catch (err) {
-      return failed(explainDatabaseError(err, db.location() ?? 'users database'));
+      return failed(explainDatabaseError(err, engine.location));
     }
     if (Date.now() >= deadline) return { status: 'busy' };
     await new Promise((resolve) => setTimeout(resolve, LOOK_AGAIN_MS));
@@ -95,7 +93,7 @@ export class BackgroundPublisher {
   private running: Promise<void> | null = null;
   private again = false;
   private readonly options: {
-    use: <T>(work: (db: DatabaseSync) => T) => T;
+    use: <T>(work: (engine: SqlEngine) => T) => T;
     settings: () => Settings;
     log: (line: string) => void;
     onOutcome?: (outcome: PublishOutcome) => void;
@@ -121,8 +119,8 @@ export class BackgroundPublisher {
       let outcome: PublishOutcome;
       try {
         const settings = this.options.settings();
-        outcome = await this.options.use((db) =>
-          publishPending({ db, settings, log: this.options.log, waitMs: 10 * 60_000 }),
+        outcome = await this.options.use((engine) =>
+          publishPending({ engine, settings, log: this.options.log, waitMs: 10 * 60_000 }),
         );
       } catch (err) {
         this.options.log(`Publishing to the IM server failed unexpectedly: ${(err as Error).message}`);

@@ -9,9 +9,8 @@ import type { TestReport, TestStep, TestStepName } from '../../../shared/contrac
 import type { Settings } from '../../../shared/settings.ts';
 import { Failure } from '../failure.ts';
 import { ImApi } from './im-api.ts';
-import { sqliteEngineOf } from '../database/engine/sqlite-engine.ts';
 import { imHostOf } from './publisher.ts';
-import type { DatabaseSync } from 'node:sqlite';
+import type { SqlEngine } from '../database/engine/sql-engine.ts';
 
 /** A group and user name no directory uses: the permission probes work on them and leave nothing behind. */
 const PROBE = 'adconsole-permission-check';
@@ -44,7 +43,7 @@ async function timed(name: TestStepName, work: () => Promise<{ detail: string; h
   }
 }
 
-export async function testImServer(settings: Settings, db: DatabaseSync): Promise<TestReport> {
+export async function testImServer(settings: Settings, engine: SqlEngine): Promise<TestReport> {
   const steps: TestStep[] = [];
   const report = (summary: string): TestReport => ({ ok: steps.every((s) => s.ok), steps, summary });
   let api: ImApi | null = null;
@@ -65,7 +64,7 @@ export async function testImServer(settings: Settings, db: DatabaseSync): Promis
   });
   steps.push(connect);
   if (!connect.ok) return report(`Test IM server failed: ${connect.detail} ${connect.hint ?? ''}`.trim());
-  const host = await imHostOf(sqliteEngineOf(db), settings);
+  const host = await imHostOf(engine, settings);
   const hostStep = await timed('im-host', async () => {
     if (!host)
       throw new Failure(

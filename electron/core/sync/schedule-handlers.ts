@@ -32,7 +32,7 @@ export function scheduleHandlers(deps: ScheduleDeps): ScheduleOps {
     // With the stored password at hand, a refusal counts only if it is that very password.
     const password = settings.account === 'specified' ? deps.vault.read(passwordTargetOf(settings)) : null;
     const refused = password ? await deps.refusedPasswords.find(settings.login, password) : undefined;
-    return deps.database.useEngine(async (q) => ({
+    return deps.database.use(async (q) => ({
       ...(await readSyncStatus(q, settings, new Date(), refused)),
       recentRuns: (await recentSyncRuns(q, RECENT_RUNS)).map(toRunSummary),
     }));
@@ -40,8 +40,8 @@ export function scheduleHandlers(deps: ScheduleDeps): ScheduleOps {
   return {
     'schedule.status': () => status(),
     'schedule.runNow': async ({ confirmed }) => {
-      if ((await deps.database.useEngine((q) => readService(q)))?.running) {
-        deps.database.use((db) => requestRunNow(db, confirmed));
+      if ((await deps.database.use((q) => readService(q)))?.running) {
+        await deps.database.use((q) => requestRunNow(q, confirmed));
         return { by: 'service', jobId: null };
       }
       // No service: the console runs the scheduled sync itself, as bcscmd /LDAP would.
@@ -56,7 +56,7 @@ export function scheduleHandlers(deps: ScheduleDeps): ScheduleOps {
     },
     'schedule.resume': async () => {
       const settings = deps.settings.load();
-      deps.database.use((db) => approveScope(db, scheduledScope(settings)));
+      await deps.database.use((q) => approveScope(q, scheduledScope(settings)));
       return status();
     },
   };

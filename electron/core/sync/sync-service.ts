@@ -6,13 +6,12 @@
  * change of what a sync imports pauses the schedule until it has been previewed or resumed. Stopping
  * (SIGTERM, Ctrl+C) cancels a running import, which rolls back.
  */
-import type { DatabaseSync } from 'node:sqlite';
 import { countsText, everyNth, type ImportOutcome } from '../../../shared/import-run.ts';
 import { importSourceChosen, type Settings } from '../../../shared/settings.ts';
 import { openUsersDatabase, type UsersDatabase } from '../database/users-database.ts';
 import { parseImApi } from '../../../shared/im-api.ts';
 import { publishPending } from '../publish/auto-publish.ts';
-import { sqliteEngineOf } from '../database/engine/sqlite-engine.ts';
+import type { SqlQueryable } from '../database/engine/sql-engine.ts';
 import { readPublishState } from '../publish/publisher.ts';
 import { Failure } from '../failure.ts';
 import { type ImportJob, startImportJob } from '../import/import-job.ts';
@@ -69,14 +68,12 @@ function scheduleWords(s: Settings): string {
 }
 
 /** When the last full pass of a sync ended (any starter: a full pass is a full pass). */
-function lastFullAt(db: DatabaseSync): Date | null {
-  const row = db
-    .prepare(
-      "SELECT max(finished_at) AS at FROM import_runs WHERE mode IN ('sync', 'new') AND status = 'succeeded' " +
-        'AND incremental = 0',
-    )
-    .get() as { at: string | null };
-  return row.at ? new Date(row.at) : null;
+async function lastFullAt(q: SqlQueryable): Promise<Date | null> {
+  const row = await q.get<{ at: string | null }>(
+    "SELECT max(finished_at) AS at FROM import_runs WHERE mode IN ('sync', 'new') AND status = 'succeeded' " +
+      'AND incremental = 0',
+  );
+  return row?.at ? new Date(row.at) : null;
 }
 
 function outcomeLine(o: ImportOutcome): string {
@@ -130,17 +127,17 @@ class ServicePublisher {
       this.failed(err instanceof Failure ? `${err.message} ${err.hint}` : (err as Error).message);
       return;
     }
-    const { db } = this.database;
+    const { engine } = this.database;
     let full: boolean;
     try {
-      const state = await readPublishState(sqliteEngineOf(db), settings);
+      const state = await readPublishState(engine, settings);
       const lastFull = state.lastFullAt ? new Date(state.lastFullAt) : null;
       full = this.fullOwed || dailyFullDue(lastFull, settings.fullSyncAt, now);
       if (!full && !state.pending) return;
     } catch {
       return; // busy: looked at again in a second
     }
-    const outcome = await publishPending({ db, settings, full, waitMs: 0, log: this.log });
+    const outcome = await publishPending({ engine, settings, full, waitMs: 0, log: this.log });
     if (outcome.status === 'failed') this.failed(`${outcome.error.message} ${outcome.error.hint ?? ''}`.trim());
     else if (outcome.status !== 'busy') {
       if (this.failures > 0) this.log('Publishing to the IM server works again.');
@@ -178,7 +175,7 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
     log(`The sync service cannot start: ${err.message} What to do: ${err.hint}`);
     return 1;
   }
-  const { db } = database;
+  const { db, engine } = database;
   try {
     token = registerService(db);
   } catch (err) {
@@ -192,12 +189,12 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
   let seen = fileStamp(ctx.watched);
   // A first service adopts what the settings import now; later changes pause it (sync-state.ts).
   try {
-    if (!(await readSyncState(sqliteEngineOf(db))).approvedScope) approveScope(db, scheduledScope(settings));
+    if (!(await readSyncState(engine)).approvedScope) await approveScope(engine, scheduledScope(settings));
   } catch {
     // A saved source that does not parse: the first run says so.
   }
   let lastEndedAt: Date | null = null;
-  let failures = (await readSyncState(sqliteEngineOf(db))).failures;
+  let failures = (await readSyncState(engine)).failures;
   let next = nextRunAt({ ...schedule(settings), lastEndedAt, failures, now: new Date() });
   let holdUntil = 0;
   let running: Promise<void> | null = null;
@@ -225,7 +222,7 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
     }
     settings = loaded.settings;
     // The first pass is full anyway (the engine says why); the daily one counts from the last full pass.
-    const lastFull = lastFullAt(db);
+    const lastFull = await lastFullAt(engine);
     const daily = lastFull !== null && dailyFullDue(lastFull, settings.fullSyncAt, now);
     try {
       job = startImportJob({
@@ -269,8 +266,8 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
       return;
     }
     try {
-      noteServiceRun(db, outcome);
-      failures = (await readSyncState(sqliteEngineOf(db))).failures;
+      await noteServiceRun(engine, outcome);
+      failures = (await readSyncState(engine)).failures;
     } catch (err) {
       failures = outcome.status === 'failed' ? failures + 1 : 0;
       log(`The run's result could not be recorded for the schedule (${(err as Error).message}).`);
@@ -285,7 +282,7 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
 
   /** Why a due run does not start (null = it starts). */
   const blockedBy = async (): Promise<string | null> => {
-    const state = await readSyncState(sqliteEngineOf(db));
+    const state = await readSyncState(engine);
     if (state.waiting) return `waiting for confirmation of run ${state.waiting.runId}: ${state.waiting.reason}`;
     const paused = pauseReason(state, settings);
     return paused ? `paused: ${paused}; preview it (the Import Wizard, or bcscmd /LDAP /DRYRUN) or resume` : null;
@@ -322,14 +319,14 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
     if (!running && now.getTime() >= holdUntil) {
       let request: { confirmed: boolean } | null = null;
       try {
-        request = takeRunNow(db);
+        request = await takeRunNow(engine);
       } catch {
         // busy: seen at the next poll
       }
       if (request) {
         // Run now is an administrator's decision: it resumes a paused schedule.
         try {
-          approveScope(db, scheduledScope(settings));
+          await approveScope(engine, scheduledScope(settings));
         } catch {
           // a source that does not parse: the run says so
         }

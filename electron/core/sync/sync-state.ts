@@ -4,7 +4,6 @@
  * the scope (source and import options) last run or previewed by an administrator. When the settings
  * change what a sync would do, the schedule pauses until that new scope has been looked at.
  */
-import type { DatabaseSync } from 'node:sqlite';
 import type { SqlQueryable } from '../database/engine/sql-engine.ts';
 import { parseAdsPath } from '../../../shared/adspath.ts';
 import type { ImportOutcome } from '../../../shared/import-run.ts';
@@ -97,8 +96,8 @@ export function previewsSchedule(source: ImportSource, settings: Settings, saved
   }
 }
 
-export function approveScope(db: DatabaseSync, scope: SyncScope): void {
-  db.prepare('UPDATE sync_state SET approved_scope = ? WHERE id = 1').run(JSON.stringify(scope));
+export async function approveScope(q: SqlQueryable, scope: SyncScope): Promise<void> {
+  await q.run('UPDATE sync_state SET approved_scope = ? WHERE id = 1', JSON.stringify(scope));
 }
 
 /**
@@ -107,62 +106,65 @@ export function approveScope(db: DatabaseSync, scope: SyncScope): void {
  * source becomes the scheduled one), lifts a pause; a real one that succeeded also ends a wait for
  * confirmation and the failure count.
  */
-export function noteFinishedRun(
-  db: DatabaseSync,
+export async function noteFinishedRun(
+  q: SqlQueryable,
   request: ImportRequest,
   settings: Settings,
   outcome: ImportOutcome,
-): void {
+): Promise<void> {
   if (request.startedBy === 'service' || !outcome.ok) return;
   const scheduled =
     (request.source === null && request.mode === 'sync') ||
     (request.startedBy === 'wizard' && !request.dryRun) ||
     request.previewsSchedule === true;
   if (!scheduled) return;
-  approveScope(db, syncScope(chosenSource(request.source, settings) ?? pathSource(settings), settings));
+  await approveScope(q, syncScope(chosenSource(request.source, settings) ?? pathSource(settings), settings));
   if (!request.dryRun && request.mode === 'sync')
-    db.prepare(
+    await q.run(
       'UPDATE sync_state SET waiting_run_id = NULL, waiting_reason = NULL, waiting_disables = NULL, failures = 0, ' +
         'last_error = NULL WHERE id = 1',
-    ).run();
+    );
 }
 
 /** The service's own run: counted as a failure, a wait for confirmation, or a success. */
-export function noteServiceRun(db: DatabaseSync, outcome: ImportOutcome): void {
+export async function noteServiceRun(q: SqlQueryable, outcome: ImportOutcome): Promise<void> {
   if (outcome.status === 'succeeded')
-    db.prepare(
+    await q.run(
       'UPDATE sync_state SET failures = 0, last_error = NULL, waiting_run_id = NULL, waiting_reason = NULL, ' +
         'waiting_disables = NULL WHERE id = 1',
-    ).run();
+    );
   else if (outcome.status === 'stopped')
-    db.prepare('UPDATE sync_state SET waiting_run_id = ?, waiting_reason = ?, waiting_disables = ? WHERE id = 1').run(
+    await q.run(
+      'UPDATE sync_state SET waiting_run_id = ?, waiting_reason = ?, waiting_disables = ? WHERE id = 1',
       outcome.runId ?? 0,
       outcome.error?.message ?? '',
       outcome.wouldDisable,
     );
   else if (outcome.status === 'failed')
-    db.prepare('UPDATE sync_state SET failures = failures + 1, last_error = ? WHERE id = 1').run(
+    await q.run(
+      'UPDATE sync_state SET failures = failures + 1, last_error = ? WHERE id = 1',
       outcome.error?.message ?? 'the run failed',
     );
 }
 
 /** Run now: asks the service (through the database) to run at once; `confirmed` goes past the safety limit. */
-export function requestRunNow(db: DatabaseSync, confirmed: boolean, now = new Date()): void {
-  db.prepare('UPDATE sync_state SET run_now_at = ?, run_now_confirmed = ? WHERE id = 1').run(
+export async function requestRunNow(q: SqlQueryable, confirmed: boolean, now = new Date()): Promise<void> {
+  await q.run(
+    'UPDATE sync_state SET run_now_at = ?, run_now_confirmed = ? WHERE id = 1',
     now.toISOString(),
     confirmed ? 1 : 0,
   );
 }
 
 /** The service takes a Run now request up (once: a request made meanwhile is kept for the next look). */
-export function takeRunNow(db: DatabaseSync): { confirmed: boolean } | null {
-  const row = db.prepare('SELECT run_now_at, run_now_confirmed FROM sync_state WHERE id = 1').get() as {
-    run_now_at: string | null;
-    run_now_confirmed: number;
-  };
+export async function takeRunNow(q: SqlQueryable): Promise<{ confirmed: boolean } | null> {
+  const row = (await q.get<{ run_now_at: string | null; run_now_confirmed: number }>(
+    'SELECT run_now_at, run_now_confirmed FROM sync_state WHERE id = 1',
+  ))!;
   if (!row.run_now_at) return null;
-  const taken = db
-    .prepare('UPDATE sync_state SET run_now_at = NULL, run_now_confirmed = 0 WHERE id = 1 AND run_now_at = ?')
-    .run(row.run_now_at);
-  return Number(taken.changes) === 1 ? { confirmed: row.run_now_confirmed === 1 } : null;
+  const taken = await q.run(
+    'UPDATE sync_state SET run_now_at = NULL, run_now_confirmed = 0 WHERE id = 1 AND run_now_at = ?',
+    row.run_now_at,
+  );
+  return taken.changes === 1 ? { confirmed: row.run_now_confirmed === 1 } : null;
 }

@@ -347,7 +347,7 @@ describe.runIf(realPartsAvailable())('account actions in the users view', () => 
       ['p2', 'Branch B'],
       ['p3', 'HQ'],
     ] as const)
-      addLocalAccount(opened2.db, { logon, ou, displayName: `Person ${logon}`, email: '' }, 'console');
+      await addLocalAccount(opened2.engine, { logon, ou, displayName: `Person ${logon}`, email: '' }, 'console');
     opened2.close();
     await page.reload();
     const tree = page.getByRole('tree', { name: 'Server organizational units' });

@@ -21,7 +21,7 @@ describe('watching for changes by other processes', () => {
         await new Promise((r) => setTimeout(r, 15));
       }
       expect(changes).toBe(0);
-      addLocalAccount(other.db, { logon: 'kiosk', ou: '', displayName: 'Kiosk', email: '' }, 'command-line');
+      await addLocalAccount(other.engine, { logon: 'kiosk', ou: '', displayName: 'Kiosk', email: '' }, 'command-line');
       await expect.poll(() => changes).toBe(1);
     } finally {
       stop();

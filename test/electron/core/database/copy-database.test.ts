@@ -23,15 +23,19 @@ async function richSqliteDatabase() {
   const file = path.join(tempDir(), 'users.sqlite');
   const opened = openUsersDatabase(file);
   const { db, engine } = opened;
-  addLocalAccount(
-    db,
+  await addLocalAccount(
+    engine,
     { logon: 'zoë', ou: 'Staff/Sales', displayName: 'Zoë Ångström', email: 'zoe@corp.test' },
     'console',
   );
-  addLocalAccount(db, { logon: 'Дмитриева', ou: 'Staff/HR', displayName: 'Анна\tДмитриева', email: '' }, 'console');
-  await setLocalPassword(db, 'zoë', 'Local!Passw0rd-1', 'console');
-  setOuPermissions(db, 'Staff/Sales', ['Staff/HR'], 'console');
-  const run = beginRun(db, {
+  await addLocalAccount(
+    engine,
+    { logon: 'Дмитриева', ou: 'Staff/HR', displayName: 'Анна\tДмитриева', email: '' },
+    'console',
+  );
+  await setLocalPassword(engine, 'zoë', 'Local!Passw0rd-1', 'console');
+  await setOuPermissions(engine, 'Staff/Sales', ['Staff/HR'], 'console');
+  const run = await beginRun(engine, {
     mode: 'sync',
     source: 'users in OU Staff',
     startedBy: 'service',
@@ -48,7 +52,7 @@ async function richSqliteDatabase() {
   db.prepare(
     "INSERT INTO run_actions (run_id, seq, action, logon, changes, reason) VALUES (?, 1, 'create', 'ann', ?, ?)",
   ).run(run, JSON.stringify({ title: { from: '', to: 'Line\nbreak' } }), 'new in AD');
-  endRun(db, run, {
+  await endRun(engine, run, {
     status: 'succeeded',
     source: 'users in OU Staff',
     incremental: false,

@@ -234,10 +234,18 @@ describeOnEngines('the users view over a real $name database', ({ usersDatabase 
 describe('search and Find… without regard to accents or case', () => {
   it('finds Åberg by "aberg", Łódź by "lodz" and Zürich by "zurich", each Find… field only in that field', async () => {
     const database = openUsersDatabase(path.join(tempDirFor('accents'), 'users.sqlite'));
-    const { db } = database;
-    addLocalAccount(db, { logon: 'bjorn', ou: 'Zürich Büro', displayName: 'Björn Åberg', email: '' }, 'console');
-    editLocalAccount(db, 'bjorn', { fields: { department: 'Straße' } }, 'console');
-    addLocalAccount(db, { logon: 'lukasz', ou: '', displayName: 'Łukasz Łódź', email: 'l@x.test' }, 'console');
+    const { engine } = database;
+    await addLocalAccount(
+      engine,
+      { logon: 'bjorn', ou: 'Zürich Büro', displayName: 'Björn Åberg', email: '' },
+      'console',
+    );
+    await editLocalAccount(engine, 'bjorn', { fields: { department: 'Straße' } }, 'console');
+    await addLocalAccount(
+      engine,
+      { logon: 'lukasz', ou: '', displayName: 'Łukasz Łódź', email: 'l@x.test' },
+      'console',
+    );
     const logons = async (view: Partial<AccountsView>) =>
       (await accountsPage(database.engine, { ...EVERYONE, ...view })).rows.map((r) => r.logon);
     expect(await logons({ search: 'aberg' })).toEqual(['bjorn']);

@@ -40,10 +40,10 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
       resolver,
       databaseFile: file,
     });
-  const accounts = (file: string) => {
+  const accounts = async (file: string) => {
     const database = openUsersDatabase(file);
     try {
-      return listAccounts(database.db);
+      return await listAccounts(database.engine);
     } finally {
       database.close();
     }
@@ -78,7 +78,7 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
       expect(outcome.error).toBeNull();
       expect(outcome.counts).toMatchObject({ created: staffInAd.size - 1, conflicts: 1, failed: 0 });
       expect(outcome.problems).toContainEqual(expect.objectContaining({ action: 'conflict', logon: 'staff0003' }));
-      expect(accounts(file).find((a) => a.logon === 'staff0003')).toMatchObject({
+      expect((await accounts(file)).find((a) => a.logon === 'staff0003')).toMatchObject({
         origin: 'local',
         displayName: 'Local Staff Three',
       });
@@ -93,7 +93,7 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
       expect(outcome.error).toBeNull();
       expect(staffInAd.size).toBeGreaterThan(1500);
       expect(outcome.counts).toMatchObject({ created: staffInAd.size, failed: 0, conflicts: 0, skipped: 0 });
-      const imported = accounts(file);
+      const imported = await accounts(file);
       expect(new Map(imported.map((a) => [a.adGuid!.slice(1, -1), a.logon]))).toEqual(staffInAd);
       expect(outcome.backup).toBeNull(); // nothing to back up in an empty database
     },
@@ -102,7 +102,7 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
   it('maps names, mail, the disabled bit, middle names and the OU structure as AD holds them', async () => {
     const file = newFile();
     await run(file, { mode: 'new' }, { parseMiddleName: true });
-    const byLogon = new Map(accounts(file).map((a) => [a.logon, a]));
+    const byLogon = new Map((await accounts(file)).map((a) => [a.logon, a]));
     for (const u of STAFF) {
       const a = byLogon.get(u.sam)!;
       expect(a, u.sam).toBeDefined();
@@ -168,11 +168,7 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
     addLocalAccount(file, 'helpdesk');
     const outcome = await run(file, { mode: 'new' }, { ouPath: `LDAP://OU=Research\\, Development,${BASE_DN}` });
     expect(outcome.backup).toMatch(/users\.backup-.*\.sqlite$/);
-    expect(
-      accounts(file)
-        .map((a) => a.logon)
-        .sort(),
-    ).toEqual(['frank', 'grace']);
+    expect((await accounts(file)).map((a) => a.logon).sort()).toEqual(['frank', 'grace']);
     expect(
       sql<{ logon: string }>(outcome.backup!, 'SELECT logon FROM accounts ORDER BY logon').map((r) => r.logon),
     ).toEqual(['alice', 'bob', 'carol', 'dave', 'erin', 'helpdesk']);
@@ -188,7 +184,7 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
     sql(file, "UPDATE accounts SET display_name = 'Changed here' WHERE logon = 'dave'");
     const outcome = await run(file, { mode: 'add' }, { ouPath: `LDAP://OU=Sales,${BASE_DN}` });
     expect(outcome.counts).toMatchObject({ created: 3, unchanged: 2, updated: 0, disabled: 0 });
-    expect(accounts(file).find((a) => a.logon === 'dave')!.displayName).toBe('Changed here');
+    expect((await accounts(file)).find((a) => a.logon === 'dave')!.displayName).toBe('Changed here');
   });
 
   it(
@@ -202,7 +198,7 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
         { ouPath: `LDAP://OU=Sales,${BASE_DN}`, placementOu: 'From AD' },
       );
       expect(outcome.counts).toMatchObject({ created: 5, unchanged: 0 });
-      expect(Object.fromEntries(accounts(file).map((a) => [a.logon, a.ou]))).toEqual({
+      expect(Object.fromEntries((await accounts(file)).map((a) => [a.logon, a.ou]))).toEqual({
         alice: 'From AD/Sales',
         bob: 'From AD/Sales',
         carol: 'From AD/Sales',
@@ -247,9 +243,9 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
       ]);
       expect(expected.size).toBe(STAFF.length + MANAGERS_GROUP.expected.length);
       expect(outcome.counts.created).toBe(expected.size);
-      expect(new Map(accounts(file).map((a) => [a.adGuid!.slice(1, -1), a.logon]))).toEqual(expected);
+      expect(new Map((await accounts(file)).map((a) => [a.adGuid!.slice(1, -1), a.logon]))).toEqual(expected);
       expect(
-        accounts(file)
+        (await accounts(file))
           .filter((a) => MANAGERS_GROUP.expected.includes(a.logon))
           .map((a) => a.logon)
           .sort(),
@@ -260,7 +256,7 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
   it('imports computer names without the trailing $ when asked for computers', async () => {
     const file = newFile();
     const outcome = await run(file, { mode: 'new' }, { ouPath: `LDAP://${BASE_DN}`, importComputers: true });
-    const imported = accounts(file);
+    const imported = await accounts(file);
     expect(imported.every((a) => a.kind === 'computer' && !a.logon.endsWith('$'))).toBe(true);
     expect(imported.map((a) => a.logon)).toEqual(expect.arrayContaining(COMPUTERS.map((c) => c.name)));
     expect(outcome.counts.created).toBe(ldapsearchAccounts(dc, BASE_DN, '(objectClass=computer)').size);
@@ -311,7 +307,7 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
         ['erin', expect.stringMatching(/disabled/)],
       ]),
     );
-    expect(new Set(accounts(file).map((a) => a.ou))).toEqual(new Set(['Imported/From AD']));
+    expect(new Set((await accounts(file)).map((a) => a.ou))).toEqual(new Set(['Imported/From AD']));
   });
 
   it('names a missing OU and changes nothing', async () => {

@@ -1,22 +1,21 @@
 /**
- * The import rules on a real SQLite file and no domain controller: the stage, the planner and the
+ * The import rules on both engines and no domain controller: the stage, the planner and the
  * applier, as the engine chains them (stage → plan → apply in one transaction). Runs anywhere.
  */
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { listAccounts } from '../../../../electron/core/database/accounts.ts';
 import { OuTree } from '../../../../electron/core/database/ou-tree.ts';
 import { accountsPage } from '../../../../electron/core/database/users-view.ts';
-import { openUsersDatabase, type UsersDatabase } from '../../../../electron/core/database/users-database.ts';
+import type { SqlEngine } from '../../../../electron/core/database/engine/sql-engine.ts';
 import type { AdAccount } from '../../../../electron/core/import/ad-account.ts';
 import { applyPlan, plannedAction, REPORTED_ACTIONS } from '../../../../electron/core/import/applier.ts';
-import { GONE_REASON, Planner, type PlanOptions } from '../../../../electron/core/import/planner.ts';
+import { GONE_REASON, goneCandidates, Planner, type PlanOptions } from '../../../../electron/core/import/planner.ts';
 import { beginRun } from '../../../../electron/core/import/run-history.ts';
 import { Stage } from '../../../../electron/core/import/stage.ts';
 import { checkSafety } from '../../../../electron/core/import/import-engine.ts';
 import { DEFAULT_SETTINGS } from '../../../../shared/settings.ts';
 import { type Counts, emptyCounts, type ImportMode, type PlannedAction } from '../../../../shared/import-run.ts';
-import { tempDir } from '../../../support/temp-dir.ts';
+import { describeOnEngines } from '../../../support/sql-engines.ts';
 
 const guid = (n: number) => `0000000${n}-1111-2222-3333-444444444444`.slice(-36);
 
@@ -42,25 +41,43 @@ function ad(n: number, overrides: Partial<AdAccount> = {}): AdAccount {
   };
 }
 
-let open: UsersDatabase[] = [];
-afterEach(() => {
-  for (const d of open) d.close();
-  open = [];
-});
-
-function database(): UsersDatabase {
-  const d = openUsersDatabase(path.join(tempDir(), 'users.sqlite'));
-  open.push(d);
-  return d;
+async function addLocal(d: SqlEngine, logon: string): Promise<void> {
+  await d.run(
+    'INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, created_at, updated_at) VALUES ' +
+      "(?, ?, 1, 'user', 1, 'local', 'then', 'then')",
+    logon,
+    logon.toLowerCase(),
+  );
 }
 
-function addLocal(d: UsersDatabase, logon: string): void {
-  d.db
-    .prepare(
-      'INSERT INTO accounts (logon, logon_key, enabled, kind, ou_id, origin, created_at, updated_at) VALUES ' +
-        "(?, ?, 1, 'user', 1, 'local', 'then', 'then')",
-    )
-    .run(logon, logon.toLowerCase());
+/** The stage of these entries, planned as the engine plans them against the database as it is. */
+async function planned(
+  d: SqlEngine,
+  mode: ImportMode,
+  entries: AdAccount[],
+  options: Partial<PlanOptions> & { full?: boolean } = {},
+): Promise<Stage> {
+  const stage = new Stage();
+  stage.begin();
+  for (const e of entries) stage.add(e);
+  stage.commit();
+  await stage.loadLocal(d, options.seenGuids ?? []);
+  const tree = await OuTree.read(d);
+  const gone = mode === 'sync' && options.full !== false ? await goneCandidates(d, options.kind ?? 'user') : [];
+  stage.begin();
+  const planner = new Planner(stage, tree, {
+    mode,
+    kind: 'user',
+    importDisabled: true,
+    placement: 'recreate',
+    placementOu: ['AD'],
+    seenGuids: new Set(),
+    ...options,
+  });
+  for (const account of stage.accounts()) planner.planEntry(account);
+  if (mode === 'sync' && options.full !== false) planner.planGone(gone);
+  stage.commit();
+  return stage;
 }
 
 interface Run {
@@ -73,56 +90,41 @@ interface Run {
 
 /** One run as the engine does it: stage the entries, plan them, leave some out, apply in one transaction. */
 async function run(
-  d: UsersDatabase,
+  d: SqlEngine,
   mode: ImportMode,
   entries: AdAccount[],
   options: Partial<PlanOptions> & { full?: boolean; exclude?: string[]; dryRun?: boolean } = {},
 ): Promise<Run> {
-  const stage = new Stage(d.db);
+  const stage = await planned(d, mode, entries, options);
   try {
-    stage.begin();
-    for (const e of entries) stage.add(e);
-    stage.commit();
-    stage.begin();
-    const planner = new Planner(d.db, stage, new OuTree(d.db), {
-      mode,
-      kind: 'user',
-      importDisabled: true,
-      placement: 'recreate',
-      placementOu: ['AD'],
-      seenGuids: new Set(),
-      ...options,
-    });
-    for (const account of stage.accounts()) planner.planEntry(account);
-    if (mode === 'sync' && options.full !== false) planner.planGone();
     const digest = stage.digest(REPORTED_ACTIONS);
     const leftOut = stage.leaveOut(options.exclude ?? [], ['create', 'update', 'disable', 'enable'], 'left out');
-    stage.commit();
     const plan = [...stage.planned([...REPORTED_ACTIONS, 'unchanged'])].map((row) => plannedAction(row));
     const counts = emptyCounts();
     const problems: PlannedAction[] = [];
     if (!options.dryRun) {
-      d.db.exec('BEGIN IMMEDIATE');
       const now = new Date().toISOString();
-      const runId = beginRun(d.db, {
-        mode,
-        source: 'test',
-        startedBy: 'command-line',
-        incremental: false,
-        dc: null,
-        startedAt: now,
+      await d.write(async (tx) => {
+        const runId = await beginRun(tx, {
+          mode,
+          source: 'test',
+          startedBy: 'command-line',
+          incremental: false,
+          dc: null,
+          startedAt: now,
+        });
+        await applyPlan({
+          tx,
+          engine: d,
+          stage,
+          runId,
+          now,
+          counts,
+          problems,
+          onRow: () => undefined,
+          checkCancelled: () => undefined,
+        });
       });
-      await applyPlan({
-        db: d.db,
-        stage,
-        runId,
-        now,
-        counts,
-        problems,
-        onRow: () => undefined,
-        checkCancelled: () => undefined,
-      });
-      d.db.exec('COMMIT');
     }
     return { plan, counts, problems, digest, leftOut };
   } finally {
@@ -130,29 +132,30 @@ async function run(
   }
 }
 
-const accounts = (d: UsersDatabase) => listAccounts(d.db);
-const byLogon = (d: UsersDatabase, logon: string) => accounts(d).find((a) => a.logon === logon);
+const accounts = (d: SqlEngine) => listAccounts(d);
+const byLogon = async (d: SqlEngine, logon: string) => (await accounts(d)).find((a) => a.logon === logon);
 /** Whether the account is enabled, and why not (the column the details pane and Properties read). */
-const disabled = (d: UsersDatabase, logon: string) =>
-  d.db.prepare('SELECT enabled, disabled_by AS why FROM accounts WHERE logon = ?').get(logon);
+const disabled = (d: SqlEngine, logon: string) =>
+  d.get('SELECT enabled, disabled_by AS why FROM accounts WHERE logon = ?', logon);
 const actionOf = (r: Run, logon: string) => r.plan.find((p) => p.logon === logon)?.action;
 
-describe('the import rules without a domain controller', () => {
+describeOnEngines('the import rules without a domain controller, on $name', (engineCase) => {
+  const database = async () => (await engineCase.usersDatabase()).engine;
   it(
     'creates AD accounts under the placement OU, recreating the AD OU chain; disabled ones created disabled, ' +
       'or skipped',
     async () => {
-      const d = database();
+      const d = await database();
       const first = await run(d, 'add', [ad(1), ad(2, { enabled: false })]);
       expect(first.counts).toMatchObject({ created: 2 });
-      expect(byLogon(d, 'user1')).toMatchObject({
+      expect(await byLogon(d, 'user1')).toMatchObject({
         ou: 'AD/Sales',
         origin: 'ad',
         enabled: true,
         adGuid: `{${guid(1)}}`,
       });
-      expect(byLogon(d, 'user2')).toMatchObject({ enabled: false });
-      const d2 = database();
+      expect(await byLogon(d, 'user2')).toMatchObject({ enabled: false });
+      const d2 = await database();
       const skipped = await run(d2, 'add', [ad(2, { enabled: false })], { importDisabled: false });
       expect(skipped.plan).toEqual([
         expect.objectContaining({
@@ -161,20 +164,20 @@ describe('the import rules without a domain controller', () => {
           reason: expect.stringMatching(/skips disabled accounts/),
         }),
       ]);
-      expect(accounts(d2)).toEqual([]);
+      expect(await accounts(d2)).toEqual([]);
     },
   );
 
   it('matches by objectGUID first (a rename in AD is an update), then by logon name case-insensitively', async () => {
-    const d = database();
+    const d = await database();
     await run(d, 'add', [ad(1), ad(2)]);
     const renamed = await run(d, 'sync', [ad(1, { logon: 'user1-renamed' }), ad(2)]);
     expect(renamed.plan.find((p) => p.guid === guid(1))).toMatchObject({
       action: 'update',
       changes: { logon: { from: 'user1', to: 'user1-renamed' } },
     });
-    expect(byLogon(d, 'user1-renamed')).toBeDefined();
-    expect(byLogon(d, 'user1')).toBeUndefined();
+    expect(await byLogon(d, 'user1-renamed')).toBeDefined();
+    expect(await byLogon(d, 'user1')).toBeUndefined();
     // An AD account whose GUID changed (re-created in AD) with the same logon, in another case: matched by logon.
     const recreated = await run(d, 'sync', [ad(1, { logon: 'user1-renamed' }), ad(9, { logon: 'USER2' })]);
     expect(recreated.plan.find((p) => p.guid === guid(9))).toMatchObject({
@@ -186,8 +189,8 @@ describe('the import rules without a domain controller', () => {
   it(
     'never touches a local account with an AD logon name: a conflict, reported, and the account as it ' + 'was',
     async () => {
-      const d = database();
-      addLocal(d, 'user1');
+      const d = await database();
+      await addLocal(d, 'user1');
       const r = await run(d, 'sync', [ad(1)]);
       expect(r.plan).toEqual([
         expect.objectContaining({
@@ -197,7 +200,7 @@ describe('the import rules without a domain controller', () => {
         }),
       ]);
       expect(r.counts).toMatchObject({ created: 0, updated: 0, conflicts: 1 });
-      expect(byLogon(d, 'user1')).toMatchObject({ origin: 'local', adGuid: null });
+      expect(await byLogon(d, 'user1')).toMatchObject({ origin: 'local', adGuid: null });
     },
   );
 
@@ -205,17 +208,17 @@ describe('the import rules without a domain controller', () => {
     'disables accounts gone from a full pass and re-enables them when they come back; an admin-disabled ' +
       'account stays disabled',
     async () => {
-      const d = database();
+      const d = await database();
       await run(d, 'add', [ad(1), ad(2), ad(3)]);
       const gone = await run(d, 'sync', [ad(1), ad(3)]);
       expect(gone.plan.find((p) => p.logon === 'user2')).toMatchObject({ action: 'disable', reason: GONE_REASON });
-      expect(byLogon(d, 'user2')).toMatchObject({ enabled: false });
-      d.db.prepare("UPDATE accounts SET enabled = 0, disabled_by = 'admin' WHERE logon = 'user3'").run();
+      expect(await byLogon(d, 'user2')).toMatchObject({ enabled: false });
+      await d.run("UPDATE accounts SET enabled = 0, disabled_by = 'admin' WHERE logon = 'user3'");
       const back = await run(d, 'sync', [ad(1), ad(2), ad(3)]);
       expect(actionOf(back, 'user2')).toBe('enable');
-      expect(byLogon(d, 'user2')).toMatchObject({ enabled: true });
+      expect(await byLogon(d, 'user2')).toMatchObject({ enabled: true });
       expect(actionOf(back, 'user3')).not.toBe('enable');
-      expect(byLogon(d, 'user3')).toMatchObject({ enabled: false });
+      expect(await byLogon(d, 'user3')).toMatchObject({ enabled: false });
       // An incremental pass (not full) sees no deletions: nothing is disabled for being absent.
       const incremental = await run(d, 'sync', [ad(1)], { full: false });
       expect(incremental.counts.disabled).toBe(0);
@@ -226,12 +229,12 @@ describe('the import rules without a domain controller', () => {
     'records why an account is disabled — in AD, or gone from the source — and says the true reason when it ' +
       'comes back',
     async () => {
-      const d = database();
+      const d = await database();
       await run(d, 'add', [ad(1, { enabled: false }), ad(2), ad(3)]);
-      expect(disabled(d, 'user1')).toEqual({ enabled: 0, why: 'ad' });
+      expect(await disabled(d, 'user1')).toEqual({ enabled: 0, why: 'ad' });
       await run(d, 'sync', [ad(1, { enabled: false }), ad(2, { enabled: false })]);
-      expect(disabled(d, 'user2')).toEqual({ enabled: 0, why: 'ad' });
-      expect(disabled(d, 'user3')).toEqual({ enabled: 0, why: 'sync' });
+      expect(await disabled(d, 'user2')).toEqual({ enabled: 0, why: 'ad' });
+      expect(await disabled(d, 'user3')).toEqual({ enabled: 0, why: 'sync' });
       const back = await run(d, 'sync', [ad(1), ad(2), ad(3)]);
       expect(back.plan.filter((p) => p.action === 'enable').map((p) => [p.logon, p.reason])).toEqual([
         ['user1', 'enabled again in Active Directory'],
@@ -245,17 +248,17 @@ describe('the import rules without a domain controller', () => {
         action: 'update',
         reason: 'back in the import source, and disabled in Active Directory',
       });
-      expect(disabled(d, 'user3')).toEqual({ enabled: 0, why: 'ad' });
+      expect(await disabled(d, 'user3')).toEqual({ enabled: 0, why: 'ad' });
     },
   );
 
   it('keeps the folded search text with every account it writes, so that "aberg" finds Åberg', async () => {
-    const d = database();
+    const d = await database();
     await run(d, 'add', [ad(1, { displayName: 'Björn Åberg', department: 'Zürich' }), ad(2)]);
     await run(d, 'sync', [ad(1, { displayName: 'Björn Åberg', department: 'Genève' }), ad(2)]);
     const found = async (search: string) =>
       (
-        await accountsPage(d.engine, {
+        await accountsPage(d, {
           ouId: null,
           recursive: true,
           search,
@@ -271,7 +274,7 @@ describe('the import rules without a domain controller', () => {
   });
 
   it('names every preview row with its display name and server OU, unchanged and gone ones too', async () => {
-    const d = database();
+    const d = await database();
     await run(d, 'add', [ad(1), ad(2)]);
     const r = await run(d, 'sync', [ad(1)], { dryRun: true });
     expect(r.plan.map((p) => [p.action, p.logon, p.displayName, p.targetOu]).sort()).toEqual([
@@ -281,17 +284,17 @@ describe('the import rules without a domain controller', () => {
   });
 
   it('leaves out the rows the administrator unticked: reported as skips, not written', async () => {
-    const d = database();
+    const d = await database();
     const r = await run(d, 'add', [ad(1), ad(2)], { exclude: [guid(2)] });
     expect(r.leftOut).toBe(1);
     expect(r.plan.find((p) => p.logon === 'user2')).toMatchObject({ action: 'skip', reason: 'left out' });
-    expect(accounts(d).map((a) => a.logon)).toEqual(['user1']);
+    expect((await accounts(d)).map((a) => a.logon)).toEqual(['user1']);
   });
 
   it(
     'gives the same plan the same digest, and a plan that shows something else (another target OU) ' + 'another',
     async () => {
-      const d = database();
+      const d = await database();
       const a = await run(d, 'add', [ad(1), ad(2)], { dryRun: true });
       const b = await run(d, 'add', [ad(1), ad(2)], { dryRun: true });
       const c = await run(d, 'add', [ad(1), ad(2, { adOus: ['Support'], dn: 'CN=user2,OU=Support,DC=corp,DC=test' })], {
@@ -299,7 +302,7 @@ describe('the import rules without a domain controller', () => {
       });
       expect(b.digest).toBe(a.digest);
       expect(c.digest).not.toBe(a.digest);
-      expect(accounts(d)).toEqual([]); // dry runs write nothing
+      expect(await accounts(d)).toEqual([]); // dry runs write nothing
     },
   );
 
@@ -307,7 +310,7 @@ describe('the import rules without a domain controller', () => {
     'stops a sync that would disable more than the limits, or take an empty answer as "all gone", unless ' +
       'confirmed',
     async () => {
-      const d = database();
+      const d = await database();
       await run(
         d,
         'add',
@@ -321,46 +324,53 @@ describe('the import rules without a domain controller', () => {
         startedBy: 'command-line' as const,
         source: null,
       };
-      const plannedWith = (entries: AdAccount[]) => {
-        const stage = new Stage(d.db);
-        stage.begin();
-        for (const e of entries) stage.add(e);
-        const planner = new Planner(d.db, stage, new OuTree(d.db), {
-          mode: 'sync',
-          kind: 'user',
-          importDisabled: true,
-          placement: 'recreate',
-          placementOu: ['AD'],
-          seenGuids: new Set(),
-        });
-        for (const a of stage.accounts()) planner.planEntry(a);
-        planner.planGone();
-        stage.commit();
-        return stage;
-      };
+      const plannedWith = (entries: AdAccount[]) => planned(d, 'sync', entries);
       const limits = { ...DEFAULT_SETTINGS, disableLimitPercent: 10, disableLimitCount: 50 };
       // 2 of 20 gone = 10 %: within the limit. 3 of 20 = 15 %: over it.
-      const two = plannedWith(Array.from({ length: 18 }, (_, i) => ad(i + 1)));
-      expect(() => checkSafety(d.db, two, request, true, 'user', limits, 'OU=Sales')).not.toThrow();
+      const two = await plannedWith(Array.from({ length: 18 }, (_, i) => ad(i + 1)));
+      await expect(checkSafety(d, two, request, true, 'user', limits, 'OU=Sales')).resolves.toBeUndefined();
       two.drop();
-      const three = plannedWith(Array.from({ length: 17 }, (_, i) => ad(i + 1)));
-      expect(() => checkSafety(d.db, three, request, true, 'user', limits, 'OU=Sales')).toThrow(
+      const three = await plannedWith(Array.from({ length: 17 }, (_, i) => ad(i + 1)));
+      await expect(checkSafety(d, three, request, true, 'user', limits, 'OU=Sales')).rejects.toThrow(
         /would disable 3 of 20 imported accounts, more than the limit \(10 % or 50 accounts\)/,
       );
-      expect(() =>
-        checkSafety(d.db, three, { ...request, confirmed: true }, true, 'user', limits, 'OU=Sales'),
-      ).not.toThrow();
+      await expect(
+        checkSafety(d, three, { ...request, confirmed: true }, true, 'user', limits, 'OU=Sales'),
+      ).resolves.toBeUndefined();
       three.drop();
-      const none = plannedWith([]);
-      expect(() => checkSafety(d.db, none, request, true, 'user', limits, 'OU=Sales')).toThrow(
+      const none = await plannedWith([]);
+      await expect(checkSafety(d, none, request, true, 'user', limits, 'OU=Sales')).rejects.toThrow(
         /returned no accounts for OU=Sales, while the database holds 20 imported accounts/,
       );
       none.drop();
     },
   );
 
+  it('applies a run the database partly refuses row by row: only the refused accounts fail, saying why', async () => {
+    const d = await database();
+    await run(d, 'add', [ad(1), ad(2), ad(3)]);
+    // Two accounts swap their logon names in AD: each rename collides with the other's name still in place.
+    const swap = await run(d, 'sync', [
+      ad(1, { logon: 'user2' }),
+      ad(2, { logon: 'user1' }),
+      ad(3, { displayName: 'Changed Three' }),
+      ad(4),
+    ]);
+    expect(swap.counts).toMatchObject({ failed: 2, updated: 1, created: 1 });
+    expect(swap.problems.map((p) => [p.action, p.guid, p.reason])).toEqual([
+      ['failed', guid(1), expect.stringMatching(/^the database refused the change: /)],
+      ['failed', guid(2), expect.stringMatching(/^the database refused the change: /)],
+    ]);
+    expect((await accounts(d)).map((a) => `${a.logon} ${a.displayName} ${a.adGuid}`)).toEqual([
+      `user1 First1 Last1 {${guid(1)}}`,
+      `user2 First2 Last2 {${guid(2)}}`,
+      `user3 Changed Three {${guid(3)}}`,
+      `user4 First4 Last4 {${guid(4)}}`,
+    ]);
+  });
+
   it('refuses two directory entries with one logon name, and a user and a computer sharing one', async () => {
-    const d = database();
+    const d = await database();
     const twins = await run(d, 'add', [ad(1), ad(2, { logon: 'user1' })]);
     expect(twins.plan.filter((p) => p.action === 'conflict')).toEqual([
       expect.objectContaining({ guid: guid(2), reason: expect.stringMatching(/same logon name/) }),

@@ -42,11 +42,11 @@ describe.runIf(realPartsAvailable())('Synchronize after changes in Active Direct
   const replace = (dn: string, type: string, value: string) =>
     admin.modify(dn, new Change({ operation: 'replace', modification: new Attribute({ type, values: [value] }) }));
   const sync = (request: Partial<ImportRequest> = {}) => importFromOu(dc, lab, file, request);
-  const state = () => {
+  const state = async () => {
     const database = openUsersDatabase(file);
     try {
       return Object.fromEntries(
-        listAccounts(database.db).map((a) => [
+        (await listAccounts(database.engine)).map((a) => [
           a.logon,
           { enabled: a.enabled, title: a.title, displayName: a.displayName },
         ]),
@@ -104,7 +104,7 @@ describe.runIf(realPartsAvailable())('Synchronize after changes in Active Direct
       conflicts: 0,
       failed: 0,
     });
-    let now = state();
+    let now = await state();
     expect(now['lab01-renamed']).toEqual({ enabled: true, title: 'Tester', displayName: 'Lab User One' });
     expect(now.lab01).toBeUndefined();
     expect(now.lab02!.enabled).toBe(false);
@@ -119,7 +119,7 @@ describe.runIf(realPartsAvailable())('Synchronize after changes in Active Direct
     const full = await sync({ full: true, confirmed: true });
     expect(full.incremental).toBe(false);
     expect(full.counts).toMatchObject({ created: 0, updated: 0, disabled: 2, enabled: 0, unchanged: 11 });
-    now = state();
+    now = await state();
     expect([now.lab04!.enabled, now.lab05!.enabled]).toEqual([false, false]);
     expect(
       sql(
@@ -136,7 +136,7 @@ describe.runIf(realPartsAvailable())('Synchronize after changes in Active Direct
     await replace(dnOf(2), 'userAccountControl', String(0x200 | 0x20));
     const again = await sync();
     expect(again.counts).toMatchObject({ enabled: 1, updated: 0 });
-    now = state();
+    now = await state();
     expect(now.lab02!.enabled).toBe(true);
     expect(now.lab07!.enabled).toBe(false);
     expect(Object.keys(now).sort()).toEqual([
