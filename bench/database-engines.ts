@@ -49,7 +49,7 @@ try {
   const postgres = new PostgresEngine(parsed.target as PostgresTarget);
 
   let t0 = performance.now();
-  const copied = await copyDatabase(sqlite.db, postgres);
+  const copied = await copyDatabase(sqlite.db!, postgres);
   const copyMs = performance.now() - t0;
   await postgres.exec('ANALYZE');
 

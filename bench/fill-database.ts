@@ -8,7 +8,8 @@ import { searchTextOf } from '../electron/core/database/accounts.ts';
 
 export async function fillDatabase(file: string, count: number): Promise<void> {
   const database = openUsersDatabase(file);
-  const { db, engine } = database;
+  const { engine } = database;
+  const db = database.db!;
   const now = new Date().toISOString();
   const tree = await OuTree.read(engine);
   const ous = await engine.write(async (tx) => {

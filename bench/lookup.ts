@@ -64,16 +64,16 @@ try {
     settings,
     password: SERVICE_ACCOUNT.password,
     resolver: createResolver(),
-    databaseFile: file,
+    database: file,
   });
   const live = await storm(up, names(0));
   const queries = up.queries;
   const binds = up.connectionsOpened;
   await up.close();
   const database = openUsersDatabase(file);
-  const created = Number((database.db.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number }).n);
+  const created = Number((database.db!.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number }).n);
   const runs = Number(
-    (database.db.prepare("SELECT count(*) AS n FROM import_runs WHERE mode = 'on-the-fly'").get() as { n: number }).n,
+    (database.db!.prepare("SELECT count(*) AS n FROM import_runs WHERE mode = 'on-the-fly'").get() as { n: number }).n,
   );
   database.close();
 
@@ -82,7 +82,7 @@ try {
     settings,
     password: SERVICE_ACCOUNT.password,
     resolver: createResolver(),
-    databaseFile: file,
+    database: file,
   });
   const dead = await storm(down, names(10_000));
   await down.close();

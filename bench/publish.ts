@@ -188,7 +188,7 @@ try {
   // The floor: the calls the first publish makes, in the same bulk order, by a minimal loop.
   const floorApi = new ImApi({ url: floorServer.apiUrl!, token: null, timeoutMs: 60_000 });
   const opened = openUsersDatabase(file);
-  const { db } = opened;
+  const db = opened.db!;
   const accounts = db
     .prepare(
       'SELECT logon, display_name, first_name, middle_name, last_name, email, department, title, phone, photo, ' +

@@ -62,7 +62,7 @@ try {
   // The database holds the 20 000 accounts (imported by the engine, as bcscmd would).
   const filled = await runImport(
     { mode: 'new', dryRun: false, full: true, confirmed: true, startedBy: 'command-line', source },
-    { settings, password: SERVICE_ACCOUNT.password, resolver: createResolver(), databaseFile: databaseFile(data) },
+    { settings, password: SERVICE_ACCOUNT.password, resolver: createResolver(), database: databaseFile(data) },
   );
   if (!filled.ok) throw new Error(filled.error?.message);
 
@@ -70,20 +70,22 @@ try {
   const engine: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const t0 = performance.now();
-    const outcome = await startImportJob({
-      request: {
-        mode: 'sync',
-        dryRun: true,
-        full: true,
-        confirmed: true,
-        startedBy: 'wizard',
-        source,
-        listUnchanged: true,
-      },
-      settings,
-      password: SERVICE_ACCOUNT.password,
-      databaseFile: databaseFile(data),
-    }).done;
+    const outcome = await (
+      await startImportJob({
+        request: {
+          mode: 'sync',
+          dryRun: true,
+          full: true,
+          confirmed: true,
+          startedBy: 'wizard',
+          source,
+          listUnchanged: true,
+        },
+        settings,
+        password: SERVICE_ACCOUNT.password,
+        database: databaseFile(data),
+      })
+    ).done;
     if (!outcome.ok) throw new Error(outcome.error?.message);
     engine.push(since(t0));
   }

@@ -36,7 +36,8 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adconsole-bench-workplace-'))
 try {
   fillDatabase(databaseFile(dir), ACCOUNTS);
   const database = openUsersDatabase(databaseFile(dir));
-  const { db, engine } = database;
+  const { engine } = database;
+  const db = database.db!;
   console.log(`(1) Find… over ${ACCOUNTS.toLocaleString('en-US')} accounts (median of ${ROUNDS})`);
   const finds: [string, typeof EMPTY_FIND, string, unknown[]][] = [
     ['department contains "eng"', { ...EMPTY_FIND, department: 'eng' }, 'department LIKE ?', ['%eng%']],

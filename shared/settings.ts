@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseAdsPath } from './adspath.ts';
+import { parseDatabaseSetting } from './database-setting.ts';
 import { parseImApi } from './im-api.ts';
 import { parseImDomains } from './im-domains.ts';
 import { parseImportSource } from './import-source.ts';
@@ -85,6 +86,10 @@ export const settingsSchema = z
     imApiTokenFile: z.string().max(4096),
     /** The company name in every vCard (ORG). */
     companyName: z.string().max(256),
+    /** The users database: '' = users.sqlite in the data folder; or a PostgreSQL URL (database-setting.ts). */
+    database: z.string().max(2048),
+    /** A file holding the PostgreSQL user's password, or '' (PGPASSWORD or ~/.pgpass then). */
+    databasePasswordFile: z.string().max(4096),
   })
   .strict();
 
@@ -119,6 +124,8 @@ export const DEFAULT_SETTINGS: Settings = {
   imApi: '',
   imApiTokenFile: '',
   companyName: '',
+  database: '',
+  databasePasswordFile: '',
 };
 
 export interface FieldProblem {
@@ -148,6 +155,8 @@ export function settingsProblems(s: Settings, { complete = true }: { complete?: 
   if (!path.ok) problems.push({ field: 'ouPath', message: `OU container path: ${path.error}` });
   const api = parseImApi(s.imApi);
   if (!api.ok) problems.push({ field: 'imApi', message: `IM server API: ${api.error}` });
+  const database = parseDatabaseSetting(s.database);
+  if (!database.ok) problems.push({ field: 'database', message: `Users database: ${database.error}` });
   if (/[\u0000-\u001f]/.test(s.companyName))
     problems.push({ field: 'companyName', message: 'Company name: no line breaks or other control characters.' });
   if (s.server.trim() !== '') {

@@ -5,7 +5,7 @@ import { formatImportSource } from '../../shared/import-source.ts';
 import { createResolver } from './directory/resolver.ts';
 import { SessionCache } from './directory/session-cache.ts';
 import { watchForeignChanges } from './database/change-watch.ts';
-import { databaseFile, SharedDatabase } from './database/users-database.ts';
+import { databaseLocation, SharedDatabase } from './database/users-database.ts';
 import { ImportJobs } from './import/import-jobs.ts';
 import { BackgroundPublisher } from './publish/auto-publish.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
@@ -45,7 +45,7 @@ export function createServices(options: {
     for (const listener of listeners) listener(event, payload);
   };
   let stopWatching: (() => void) | null = null;
-  const database = new SharedDatabase(databaseFile(options.dataDir));
+  const database = new SharedDatabase(() => databaseLocation(options.dataDir, settings.load()));
   const refusedPasswords = new RefusedPasswords((work) => database.use(work));
   const browseSessions = new SessionCache(refusedPasswords);
   const publisher = new BackgroundPublisher({

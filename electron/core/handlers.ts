@@ -159,7 +159,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         settings,
         password: passwordFor(settings, password),
         resolver: deps.resolver,
-        databaseFile: deps.database.file,
+        database: deps.database.location(),
       });
       try {
         return await resolver.resolveLogon(name, { dryRun: true });
@@ -193,7 +193,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           'Show the preview first, then press Next to apply it.',
         );
       const { settings, password } = saved();
-      const jobId = deps.jobs.start({
+      const jobId = await deps.jobs.start({
         // The wizard always reads the whole source: its preview lists every account, unchanged ones too.
         request: {
           mode,
@@ -210,7 +210,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         },
         settings: { ...settings, ...options },
         password,
-        databaseFile: deps.database.file,
+        database: deps.database.location(),
       });
       return { jobId };
     },

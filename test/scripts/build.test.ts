@@ -29,7 +29,7 @@ describe.runIf(realPartsAvailable())('the bundled import worker', () => {
       request: { mode: 'new', dryRun: true, full: false, confirmed: false, startedBy: 'wizard', source: null },
       settings: dcSettings(testDc()!, { ouPath: `LDAP://OU=Sales,${BASE_DN}` }),
       password: SERVICE_PASSWORD,
-      databaseFile: file,
+      database: file,
     });
     expect(outcome).toMatchObject({ ok: true, dryRun: true, counts: { created: 5 } });
     expect(outcome.plan!.map((p) => p.logon).sort()).toEqual(['alice', 'bob', 'carol', 'dave', 'erin']);

@@ -20,6 +20,8 @@ export function bcscmd(
 export function bcscmdAsync(
   args: string[],
   env: Record<string, string> = {},
+  /** Called with its standard error so far, as it comes. */
+  onErr?: (err: string) => void,
 ): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BCSCMD, ...args], {
@@ -28,7 +30,10 @@ export function bcscmdAsync(
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString();
+      onErr?.(err);
+    });
     child.on('close', (code) => resolve({ code, out, err }));
   });
 }

@@ -32,6 +32,6 @@ export function importFromOu(
     settings: dcSettings(dc, { ouPath: `LDAP://${ouDn}` }),
     password: SERVICE_PASSWORD,
     resolver: createResolver(),
-    databaseFile: file,
+    database: file,
   });
 }

@@ -3,6 +3,7 @@
  * /RENAMEOU, /DELETEOU: one server OU's. Each recorded in the history.
  */
 import fs from 'node:fs';
+import type { DatabaseAt } from '../database/users-database.ts';
 import {
   addLocalAccount,
   deleteLocalAccounts,
@@ -45,9 +46,9 @@ async function newPassword(request: CliRequest, io: CliIo): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
 }
 
-export async function runAccountCommand(request: CliRequest, databaseFile: string, io: CliIo): Promise<number> {
+export async function runAccountCommand(request: CliRequest, database: DatabaseAt, io: CliIo): Promise<number> {
   const { action, logon } = request.account!;
-  return onUsersDatabase(databaseFile, io, request.json, async (engine) => {
+  return onUsersDatabase(database, io, request.json, async (engine) => {
     let said: string;
     if (action === 'add') {
       const made = await addLocalAccount(

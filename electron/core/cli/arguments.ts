@@ -428,7 +428,8 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
                         placementOu, importDisabled, fullSyncEvery, disableLimitPercent,
                         disableLimitCount, notFoundCacheSeconds, imDomains, logonFailureCap,
                         importSource, syncEveryMinutes, fullSyncAt, imApi, imApiTokenFile,
-                        companyName.
+                        companyName, database (empty = users.sqlite in the data folder, or
+                        postgresql://user@host:port/dbname), databasePasswordFile.
   /SHOW                 Print the settings (never the password).
   /TEST                 Test the connection to Active Directory, step by step. A password a domain
                         controller refused is not sent again (by any process) until it changes; /TEST

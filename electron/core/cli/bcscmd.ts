@@ -1,7 +1,7 @@
 /** bcscmd: the unattended twin of the console's dialogs, on the same settings and the same handlers. */
 import fs from 'node:fs';
 import type { SettingsView, TestReport } from '../../../shared/contract.ts';
-import { parseSettingValue, SETTING_KEYS, type Settings } from '../../../shared/settings.ts';
+import { DEFAULT_SETTINGS, parseSettingValue, SETTING_KEYS, type Settings } from '../../../shared/settings.ts';
 import { createServices } from '../app-services.ts';
 import { dispatch } from '../handlers.ts';
 import { Failure } from '../failure.ts';
@@ -10,7 +10,7 @@ import { EncryptedFileVault, type SecretCipher } from '../secrets/password-vault
 import { openSettingsFile } from '../settings/conf-file.ts';
 import { SettingsStore } from '../settings/settings-store.ts';
 import { passwordTargetOf } from '../../../shared/password-target.ts';
-import { databaseFile } from '../database/users-database.ts';
+import { databaseLocation } from '../database/users-database.ts';
 import { HELP, parseCliArguments, UsageError } from './arguments.ts';
 import type { CliIo } from './cli-io.ts';
 import { EXIT } from './exit-codes.ts';
@@ -55,12 +55,12 @@ function readPasswordFile(file: string): string {
 function showText(view: SettingsView): string {
   const s = view.settings;
   const rows = SETTING_KEYS.map(
-    (key) => `  ${key.padEnd(16)} ${s[key] === null ? '(default)' : s[key] === '' ? '(empty)' : String(s[key])}`,
+    (key) => `  ${key.padEnd(21)} ${s[key] === null ? '(default)' : s[key] === '' ? '(empty)' : String(s[key])}`,
   );
   const password = view.password.stored
     ? `stored for ${view.password.login} on ${view.password.server || 'the domain'}`
     : 'not stored';
-  return `Settings:\n${rows.join('\n')}\n  ${'password'.padEnd(16)} ${password}\n`;
+  return `Settings:\n${rows.join('\n')}\n  ${'password'.padEnd(21)} ${password}\n`;
 }
 
 function testText(report: TestReport): string {
@@ -122,12 +122,14 @@ export async function runBcscmd(
   }
   const dataDir = request.dataDir ?? defaultDataDir(env);
   if (request.account || request.ouPermissions !== null || request.contacts !== null) {
+    // Unreadable settings: the data folder's own users.sqlite (these commands need no other setting).
+    const readable = settingsIfReadable(dataDir);
+    const database = databaseLocation(dataDir, readable ?? DEFAULT_SETTINGS);
     const code = request.account
-      ? await runAccountCommand(request, databaseFile(dataDir), io)
-      : await runDirectoryCommand(request, databaseFile(dataDir), io);
+      ? await runAccountCommand(request, database, io)
+      : await runDirectoryCommand(request, database, io);
     const wrote = request.account !== null || request.sees !== null;
-    const settings = wrote && code === EXIT.ok ? settingsIfReadable(dataDir) : null;
-    if (settings) await publishAfterCommand({ settings, databaseFile: databaseFile(dataDir), dataDir }, io);
+    if (readable && wrote && code === EXIT.ok) await publishAfterCommand({ settings: readable, database, dataDir }, io);
     return code;
   }
   const logLines: string[] = [];
@@ -196,7 +198,7 @@ export async function runBcscmd(
     const context = {
       load: () => ({ settings: services.settings.load(), password: typed }),
       settingsFile: services.settings.file.path,
-      databaseFile: databaseFile(dataDir),
+      database: databaseLocation(dataDir, services.settings.load()),
       dataDir,
     };
     if (request.installService) return runInstallService(request, context, io);
@@ -211,7 +213,7 @@ export async function runBcscmd(
   if (request.imConfig)
     return runImConfig(
       request,
-      { settings: services.settings.load(), databaseFile: databaseFile(dataDir), dataDir },
+      { settings: services.settings.load(), database: databaseLocation(dataDir, services.settings.load()), dataDir },
       io,
     );
   let exit: number = EXIT.ok;
@@ -224,7 +226,8 @@ export async function runBcscmd(
     return EXIT.usage;
   }
   const settings = services.settings.load();
-  const publishContext = { settings, databaseFile: databaseFile(dataDir), dataDir };
+  const database = databaseLocation(dataDir, settings);
+  const publishContext = { settings, database, dataDir };
   // Typed (environment, file) first; else one the desktop stored, which a plain-Node process can rarely open.
   password ??= services.vault.read(passwordTargetOf(settings)) ?? undefined;
   if (
@@ -251,18 +254,14 @@ export async function runBcscmd(
       {
         load,
         watched: [services.settings.file.path, ...(request.passwordFile ? [request.passwordFile] : [])],
-        databaseFile: databaseFile(dataDir),
+        database,
         dataDir,
       },
       { input: io.stdin ?? process.stdin, output: io.stdout ?? process.stdout, err: io.err },
     );
   }
   if (request.service)
-    return runService(
-      request,
-      { load, settingsFile: services.settings.file.path, databaseFile: databaseFile(dataDir), dataDir },
-      io,
-    );
+    return runService(request, { load, settingsFile: services.settings.file.path, database, dataDir }, io);
   if (request.test) {
     const result = await call('connection.test', {
       settings,
@@ -288,14 +287,14 @@ export async function runBcscmd(
   }
   if (request.json && Object.keys(output).length > 0) io.out(`${JSON.stringify(output, null, 2)}\n`);
   if (exit === EXIT.ok && request.ldap) {
-    exit = await runLdap(request, { settings, password: password ?? null, databaseFile: databaseFile(dataDir) }, io);
+    exit = await runLdap(request, { settings, password: password ?? null, database }, io);
   }
   if (exit === EXIT.ok && request.lookup !== null) {
     exit = await runLookup(
       request.lookup,
       request.dryRun,
       request.json,
-      { settings, password: password ?? null, databaseFile: databaseFile(dataDir) },
+      { settings, password: password ?? null, database },
       io,
     );
   }
@@ -303,7 +302,7 @@ export async function runBcscmd(
   if (exit === EXIT.ok && !request.dryRun && (request.ldap || request.lookup !== null))
     await publishAfterCommand(publishContext, io);
   if (exit === EXIT.ok && request.publish) exit = await runPublish(request, publishContext, io);
-  if (exit === EXIT.ok && databaseCommand) exit = await runDatabaseCommand(request, dataDir, io);
+  if (exit === EXIT.ok && databaseCommand) exit = await runDatabaseCommand(request, database, io);
   for (const line of logLines) io.err(`${line}\n`);
   return exit;
 }

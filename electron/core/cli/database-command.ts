@@ -4,7 +4,7 @@
  * code a script can act on — 2 for input it refused, 1 for anything else.
  */
 import type { SqlEngine } from '../database/engine/sql-engine.ts';
-import { openUsersDatabase } from '../database/users-database.ts';
+import { openUsersDatabase, type DatabaseAt } from '../database/users-database.ts';
 import { Failure } from '../failure.ts';
 import type { CliIo } from './cli-io.ts';
 import { EXIT } from './exit-codes.ts';
@@ -12,14 +12,14 @@ import { EXIT } from './exit-codes.ts';
 const INPUT_REFUSED = new Set(['invalid-logon', 'invalid-password', 'invalid-input']);
 
 export async function onUsersDatabase(
-  databaseFile: string,
+  database: DatabaseAt,
   io: CliIo,
   json: boolean,
   work: (engine: SqlEngine) => number | Promise<number>,
 ): Promise<number> {
   let opened;
   try {
-    opened = openUsersDatabase(databaseFile);
+    opened = openUsersDatabase(database);
   } catch (err) {
     if (!(err instanceof Failure)) throw err;
     io.err(`${err.message}\n${err.hint}\n`);

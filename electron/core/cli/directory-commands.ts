@@ -3,14 +3,15 @@
  * contact list an account's IM client receives): from the users database, no directory needed.
  */
 import { ouPermissions, setOuPermissions } from '../accounts/ou-permissions.ts';
+import type { DatabaseAt } from '../database/users-database.ts';
 import { contactListOf } from '../publish/directory-groups.ts';
 import type { CliRequest } from './arguments.ts';
 import type { CliIo } from './cli-io.ts';
 import { onUsersDatabase } from './database-command.ts';
 import { EXIT } from './exit-codes.ts';
 
-export function runDirectoryCommand(request: CliRequest, databaseFile: string, io: CliIo): Promise<number> {
-  return onUsersDatabase(databaseFile, io, request.json, async (engine) => {
+export function runDirectoryCommand(request: CliRequest, database: DatabaseAt, io: CliIo): Promise<number> {
+  return onUsersDatabase(database, io, request.json, async (engine) => {
     if (request.contacts !== null) {
       const list = await contactListOf(engine, request.contacts);
       if (request.json) io.out(`${JSON.stringify(list, null, 2)}\n`);

@@ -10,7 +10,7 @@ import { ExtauthService } from '../extauth/extauth-service.ts';
 import { answer, FrameReader, parseRequest } from '../extauth/frames.ts';
 import { LogonLog } from '../extauth/logon-log.ts';
 import { fileStamp as stamp } from '../settings/file-stamp.ts';
-import { openUsersDatabase, type UsersDatabase } from '../database/users-database.ts';
+import { openUsersDatabase, type UsersDatabase, type DatabaseAt } from '../database/users-database.ts';
 import { BackgroundPublisher } from '../publish/auto-publish.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -26,7 +26,7 @@ export interface ExtauthContext {
   load: () => { settings: Settings; password: string | null };
   /** Files whose change means load() again before the next request (settings, password file). */
   watched: string[];
-  databaseFile: string;
+  database: DatabaseAt;
   dataDir: string;
 }
 
@@ -36,14 +36,14 @@ export async function runExtauth(context: ExtauthContext, streams: ExtauthStream
   const open = () =>
     new ExtauthService({
       ...context.load(),
-      databaseFile: context.databaseFile,
+      database: context.database,
       resolver,
       log: (line) => streams.err(`${line}\n`),
     });
   let service = open();
   let publishDb: UsersDatabase | null = null;
   const publisher = new BackgroundPublisher({
-    use: (work) => work((publishDb ??= openUsersDatabase(context.databaseFile)).engine),
+    use: (work) => work((publishDb ??= openUsersDatabase(context.database)).engine),
     settings: () => context.load().settings,
     log: (line) => streams.err(`extauth: ${line}\n`),
   });

@@ -1,6 +1,6 @@
 /** bcscmd's users-database commands: /LDAP, /USERS, /HISTORY, /REPORT. */
 import { utcText } from '../../../shared/utc-text.ts';
-import { databaseFile, openUsersDatabase, type UsersDatabase } from '../database/users-database.ts';
+import { openUsersDatabase, type DatabaseAt, type UsersDatabase } from '../database/users-database.ts';
 import { listAccounts } from '../database/accounts.ts';
 import { Failure } from '../failure.ts';
 import { type JobStart, startImportJob } from '../import/import-job.ts';
@@ -122,7 +122,7 @@ export async function runLdap(request: CliRequest, start: Omit<JobStart, 'reques
   let said = false;
   for (;;) {
     try {
-      job = startImportJob(jobStart, request.json ? undefined : progressPrinter(io.err));
+      job = await startImportJob(jobStart, request.json ? undefined : progressPrinter(io.err));
       break;
     } catch (err) {
       if (!(err instanceof Failure)) throw err;
@@ -162,8 +162,8 @@ function failureJson(request: CliRequest, err: Failure): Record<string, unknown>
   };
 }
 
-async function withDatabase<T>(dataDir: string, work: (opened: UsersDatabase) => Promise<T>): Promise<T> {
-  const database = openUsersDatabase(databaseFile(dataDir));
+async function withDatabase<T>(at: DatabaseAt, work: (opened: UsersDatabase) => Promise<T>): Promise<T> {
+  const database = openUsersDatabase(at);
   try {
     return await work(database);
   } finally {
@@ -191,9 +191,9 @@ function historyText(runs: RunRecord[]): string {
     .join('\n')}\n`;
 }
 
-export async function runDatabaseCommand(request: CliRequest, dataDir: string, io: CliIo): Promise<number> {
+export async function runDatabaseCommand(request: CliRequest, at: DatabaseAt, io: CliIo): Promise<number> {
   try {
-    return await withDatabase(dataDir, async ({ engine }) => {
+    return await withDatabase(at, async ({ engine }) => {
       if (request.users) {
         const accounts = await listAccounts(engine);
         if (request.json) io.out(`${JSON.stringify(accounts, null, 2)}\n`);

@@ -1,5 +1,6 @@
 /** bcscmd /LOOKUP:<name>: the on-the-fly import the communication server runs for an unknown logon. */
 import type { LookupResult } from '../../../shared/lookup.ts';
+import type { DatabaseAt } from '../database/users-database.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { createResolver } from '../directory/resolver.ts';
 import { LogonResolver } from '../onthefly/logon-resolver.ts';
@@ -30,7 +31,7 @@ export async function runLookup(
   name: string,
   dryRun: boolean,
   json: boolean,
-  context: { settings: Settings; password: string | null; databaseFile: string },
+  context: { settings: Settings; password: string | null; database: DatabaseAt },
   io: CliIo,
 ): Promise<number> {
   const resolver = new LogonResolver({ ...context, resolver: createResolver(), log: (line) => io.err(`${line}\n`) });

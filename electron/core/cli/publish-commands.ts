@@ -3,6 +3,7 @@
  * folder needs), and the publish that follows every bcscmd command that changes the users database.
  */
 import path from 'node:path';
+import type { DatabaseAt } from '../database/users-database.ts';
 import { fileURLToPath } from 'node:url';
 import { publishCountsText } from '../../../shared/publishing.ts';
 import type { Settings } from '../../../shared/settings.ts';
@@ -15,12 +16,12 @@ import { EXIT } from './exit-codes.ts';
 
 export interface PublishContext {
   settings: Settings;
-  databaseFile: string;
+  database: DatabaseAt;
   dataDir: string;
 }
 
 export async function runPublish(request: CliRequest, ctx: PublishContext, io: CliIo): Promise<number> {
-  return onUsersDatabase(ctx.databaseFile, io, request.json, async (engine) =>
+  return onUsersDatabase(ctx.database, io, request.json, async (engine) =>
     publishedExit(
       request,
       await publishPending({ engine, settings: ctx.settings, full: request.full, waitMs: 300_000 }),
@@ -60,7 +61,7 @@ function publishedExit(request: CliRequest, outcome: PublishOutcome, io: CliIo):
 
 /** After a bcscmd command changed the users database: its changes reach the IM server before bcscmd exits. */
 export async function publishAfterCommand(ctx: PublishContext, io: CliIo): Promise<void> {
-  await onUsersDatabase(ctx.databaseFile, io, false, async (engine) => {
+  await onUsersDatabase(ctx.database, io, false, async (engine) => {
     const notice = outcomeNotice(await publishPending({ engine, settings: ctx.settings, waitMs: 30_000 }));
     if (notice) io.err(`${notice}\n`);
     return EXIT.ok;

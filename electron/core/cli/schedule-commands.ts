@@ -5,7 +5,7 @@ import path from 'node:path';
 import { countsText, everyNth } from '../../../shared/import-run.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { scheduleSummary, type SyncStatus } from '../../../shared/sync-status.ts';
-import { openUsersDatabase } from '../database/users-database.ts';
+import { openUsersDatabase, type DatabaseAt } from '../database/users-database.ts';
 import { Failure } from '../failure.ts';
 import { defaultServiceUser, installPlan } from '../sync/service-install.ts';
 import { runSyncService } from '../sync/sync-service.ts';
@@ -22,7 +22,7 @@ import { EXIT } from './exit-codes.ts';
 export interface ScheduleContext {
   load: () => { settings: Settings; password: string | null };
   settingsFile: string;
-  databaseFile: string;
+  database: DatabaseAt;
   dataDir: string;
 }
 
@@ -42,7 +42,7 @@ export async function runService(request: CliRequest, ctx: ScheduleContext, io: 
     return await runSyncService({
       load: ctx.load,
       watched: [ctx.settingsFile, ...(request.passwordFile ? [request.passwordFile] : [])],
-      databaseFile: ctx.databaseFile,
+      database: ctx.database,
       log: (line) => io.err(`${stamp()} ${line}\n`),
       signal: stop.signal,
       reloadRequests: {
@@ -61,7 +61,7 @@ export async function runService(request: CliRequest, ctx: ScheduleContext, io: 
 }
 
 async function withDatabase<T>(
-  file: string,
+  file: DatabaseAt,
   io: CliIo,
   work: (engine: SqlEngine) => T | Promise<T>,
 ): Promise<T | null> {
@@ -122,7 +122,7 @@ function statusText(s: SyncStatus): string {
 export async function runStatus(request: CliRequest, ctx: ScheduleContext, io: CliIo): Promise<number> {
   const { settings, password } = ctx.load();
   // Given the password (ADCONSOLE_LDAP_PASSWORD, /PASSWORDFILE), a refusal counts only if it is that very one.
-  const status = await withDatabase(ctx.databaseFile, io, async (engine) => {
+  const status = await withDatabase(ctx.database, io, async (engine) => {
     const refused =
       password && settings.account === 'specified'
         ? await new RefusedPasswords((work) => work(engine)).find(settings.login, password)
@@ -136,7 +136,7 @@ export async function runStatus(request: CliRequest, ctx: ScheduleContext, io: C
 
 export async function runScheduleRequest(request: CliRequest, ctx: ScheduleContext, io: CliIo): Promise<number> {
   const settings = ctx.load().settings;
-  const done = await withDatabase(ctx.databaseFile, io, async (engine) => {
+  const done = await withDatabase(ctx.database, io, async (engine) => {
     if (request.resume) await approveScope(engine, scheduledScope(settings));
     if (request.runNow) await requestRunNow(engine, request.yes);
     return readSyncStatus(engine, settings);

@@ -10,8 +10,10 @@ import { Failure } from '../failure.ts';
 import type { SqlEngine, SqlQueryable } from './engine/sql-engine.ts';
 import { COPIED_TABLES } from './copy-database.ts';
 import { explainPostgresError } from './engine/postgres-errors.ts';
+import type { PostgresEngine } from './engine/postgres-engine.ts';
+import { openPostgresDatabase } from './postgres-database.ts';
 import { isBusy, sqliteCode, sqliteEngineOf } from './engine/sqlite-engine.ts';
-import { markInterruptedRuns } from './interrupted-runs.ts';
+import { markInterruptedRunsNow } from './interrupted-runs.ts';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 
 export const DATABASE_FILE = 'users.sqlite';
@@ -23,14 +25,44 @@ export function databaseFile(dataDir: string): string {
 }
 
 export interface UsersDatabase {
-  readonly db: DatabaseSync;
-  /** The same connection behind the engine seam (engine/sql-engine.ts), for the modules already moved onto it. */
+  /** SQLite only: the file's connection, for the copy to PostgreSQL (copy-database.ts). */
+  readonly db: DatabaseSync | null;
+  /** The database behind the engine seam (engine/sql-engine.ts): what every module reads and writes through. */
   readonly engine: SqlEngine;
+  /** Where it is, for messages: the file, or the PostgreSQL URL (which holds no secret). */
   readonly file: string;
   /** Set when opening upgraded an older file: the copy made before the upgrade. */
   readonly upgradeBackup: string | null;
+  /** PostgreSQL only: the engine once its schema is in place, for the locks a connection holds. */
+  readonly postgres: Promise<PostgresEngine> | null;
   close(): void;
 }
+
+/**
+ * Where a process finds the users database: the data folder's users.sqlite, or the PostgreSQL database the
+ * setting `database` names (with the setting `databasePasswordFile`). Plain data: it goes to the import worker.
+ */
+export interface DatabaseLocation {
+  /** users.sqlite in the data folder: the database when `url` is empty. */
+  file: string;
+  /** The setting `database`: '' or a PostgreSQL URL. */
+  url: string;
+  passwordFile: string;
+}
+
+export function databaseLocation(
+  dataDir: string,
+  settings: { database: string; databasePasswordFile: string },
+): DatabaseLocation {
+  return { file: databaseFile(dataDir), url: settings.database.trim(), passwordFile: settings.databasePasswordFile };
+}
+
+/** A location, or (tests, tools) a SQLite file's path. */
+export type DatabaseAt = DatabaseLocation | string;
+
+/** The location as people read it: the file, or the URL. */
+export const locationText = (location: DatabaseAt): string =>
+  typeof location === 'string' ? location : location.url || location.file;
 
 export function unreadable(file: string, why: string): Failure {
   return new Failure(
@@ -211,7 +243,20 @@ export interface OpenHooks {
   beforeMigrate?: () => void;
 }
 
-export function openUsersDatabase(file: string, hooks: OpenHooks = {}): UsersDatabase {
+/** Opens the users database where `location` says (a string: a SQLite file). */
+export function openUsersDatabase(location: DatabaseAt, hooks: OpenHooks = {}): UsersDatabase {
+  if (typeof location !== 'string' && location.url) {
+    const opened = openPostgresDatabase(location.url, location.passwordFile);
+    return {
+      db: null,
+      engine: opened.engine,
+      file: location.url,
+      upgradeBackup: null,
+      postgres: opened.postgres,
+      close: () => void opened.engine.close().catch(() => undefined),
+    };
+  }
+  const file = typeof location === 'string' ? location : location.file;
   if (fs.existsSync(file) && fs.statSync(file).size > 0) probe(file);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   let db: DatabaseSync;
@@ -231,18 +276,13 @@ export function openUsersDatabase(file: string, hooks: OpenHooks = {}): UsersDat
       backup = migrate(db, file);
       db.exec('PRAGMA foreign_keys = ON');
     }
-    markInterruptedRuns(db);
+    markInterruptedRunsNow(db);
   } catch (err) {
     db.close();
     throw explainDatabaseError(err, file);
   }
-  return {
-    db,
-    engine: sqliteEngineOf(db, BUSY_TIMEOUT_MS),
-    file,
-    upgradeBackup: backup,
-    close: () => db.close(),
-  };
+  const engine = sqliteEngineOf(db, BUSY_TIMEOUT_MS);
+  return { db, engine, file, upgradeBackup: backup, postgres: null, close: () => db.close() };
 }
 
 /** Bumped by every import that writes: a run planned on revision N applies only onto revision N. */
@@ -263,20 +303,35 @@ export async function bumpRevision(q: SqlQueryable): Promise<void> {
  * connection on the worker thread; WAL lets this one read while they write.
  */
 export class SharedDatabase {
-  private open: UsersDatabase | null = null;
-  readonly file: string;
+  private open: { at: string; database: UsersDatabase } | null = null;
+  /** Where the database is now: read again at every use, so that a changed `database` setting applies at once. */
+  readonly location: () => DatabaseLocation;
 
-  constructor(file: string) {
-    this.file = file;
+  constructor(location: DatabaseAt | (() => DatabaseLocation)) {
+    this.location =
+      typeof location === 'function'
+        ? location
+        : () => (typeof location === 'string' ? { file: location, url: '', passwordFile: '' } : location);
+  }
+
+  /** The location as people read it (the file, or the URL). */
+  get file(): string {
+    return locationText(this.location());
   }
 
   use<T>(work: (engine: SqlEngine) => T): T {
-    this.open ??= openUsersDatabase(this.file);
-    return work(this.open.engine);
+    const location = this.location();
+    const at = JSON.stringify(location);
+    if (this.open?.at !== at) {
+      this.open?.database.close();
+      this.open = null;
+      this.open = { at, database: openUsersDatabase(location) };
+    }
+    return work(this.open.database.engine);
   }
 
   close(): void {
-    this.open?.close();
+    this.open?.database.close();
     this.open = null;
   }
 }

@@ -10,7 +10,7 @@ import { dnsDomainOfDn, domainKey, parseImDomains } from '../../../shared/im-dom
 import type { Settings } from '../../../shared/settings.ts';
 import { verifyPassword } from '../secrets/password-hash.ts';
 import { type AccountRow, logonKey } from '../database/accounts.ts';
-import { openUsersDatabase, type UsersDatabase } from '../database/users-database.ts';
+import { openUsersDatabase, type UsersDatabase, type DatabaseAt } from '../database/users-database.ts';
 import { securityOf } from '../directory/target.ts';
 import type { NameResolver } from '../directory/resolver.ts';
 import { readRootDse } from '../directory/rootdse.ts';
@@ -43,7 +43,7 @@ export interface ExtauthOptions {
   /** The service account's password (for on-the-fly import and the lockout policy); null with Kerberos. */
   password: string | null;
   resolver: NameResolver;
-  databaseFile: string;
+  database: DatabaseAt;
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -122,7 +122,7 @@ export class ExtauthService {
   }
 
   private engine() {
-    this.database ??= openUsersDatabase(this.options.databaseFile);
+    this.database ??= openUsersDatabase(this.options.database);
     return this.database.engine;
   }
 

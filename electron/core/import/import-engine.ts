@@ -16,8 +16,10 @@ import { failoverNote, openSession, type DirectorySession } from '../directory/s
 import {
   backupBeforeWrite,
   explainDatabaseError,
+  locationText,
   openUsersDatabase,
   revisionOf,
+  type DatabaseAt,
   type UsersDatabase,
 } from '../database/users-database.ts';
 import { OuTree } from '../database/ou-tree.ts';
@@ -92,7 +94,7 @@ export interface ImportContext {
   settings: Settings;
   password: string | null;
   resolver: NameResolver;
-  databaseFile: string;
+  database: DatabaseAt;
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
   /** A real run's history row exists (status running): whoever watches the process can mark it if it dies. */
@@ -560,9 +562,9 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
 
   let database: UsersDatabase;
   try {
-    database = openUsersDatabase(ctx.databaseFile);
+    database = openUsersDatabase(ctx.database);
   } catch (err) {
-    const e = explainDatabaseError(err, ctx.databaseFile);
+    const e = explainDatabaseError(err, locationText(ctx.database));
     return outcome('failed', { error: { code: e.code, message: e.message, hint: e.hint, nothingChanged: true } });
   }
   const { engine } = database;
@@ -580,7 +582,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
       });
   } catch (err) {
     database.close();
-    const e = explainDatabaseError(err, ctx.databaseFile);
+    const e = explainDatabaseError(err, locationText(ctx.database));
     return outcome('failed', { error: { code: e.code, message: e.message, hint: e.hint, nothingChanged: true } });
   }
   if (runId !== null) ctx.onRunStarted?.(runId);

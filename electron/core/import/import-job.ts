@@ -6,8 +6,8 @@
 import { Worker } from 'node:worker_threads';
 import type { Settings } from '../../../shared/settings.ts';
 import { markRunInterrupted } from '../database/interrupted-runs.ts';
-import { openUsersDatabase } from '../database/users-database.ts';
-import { acquireSyncLock, HEARTBEAT_MS } from '../sync/sync-lock.ts';
+import { explainDatabaseError, openUsersDatabase, type DatabaseAt } from '../database/users-database.ts';
+import { acquireSyncLock, HEARTBEAT_MS, type HeldLock } from '../sync/sync-lock.ts';
 import { noteFinishedRun } from '../sync/sync-state.ts';
 import type { ImportRequest } from './import-engine.ts';
 import { blankOutcome, type ImportOutcome, type Progress } from '../../../shared/import-run.ts';
@@ -16,7 +16,7 @@ export interface JobStart {
   request: ImportRequest;
   settings: Settings;
   password: string | null;
-  databaseFile: string;
+  database: DatabaseAt;
 }
 
 export type JobMessage =
@@ -43,36 +43,27 @@ const WORKER_FILE = new URL(
  */
 const HEAP_LIMITS = { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 384 };
 
-function markDead(file: string, runId: number, why: string): void {
-  try {
-    const database = openUsersDatabase(file);
-    try {
-      markRunInterrupted(database.db, runId, why);
-    } finally {
-      database.close();
-    }
-  } catch {
-    // The history keeps "running" then; the next process that opens the database cannot tell, so says nothing.
-  }
-}
-
 /**
  * Throws SyncRunning (naming who runs) when another sync of this database is running, or a Failure when
  * the database cannot be opened; otherwise the job runs and settles `done`.
  */
-export function startImportJob(start: JobStart, onProgress: (progress: Progress) => void = () => undefined): ImportJob {
-  const database = openUsersDatabase(start.databaseFile);
-  let lock;
+export async function startImportJob(
+  start: JobStart,
+  onProgress: (progress: Progress) => void = () => undefined,
+): Promise<ImportJob> {
+  const database = openUsersDatabase(start.database);
+  let lock: HeldLock;
   try {
-    lock = acquireSyncLock(database.db, start.request.startedBy);
+    lock = await acquireSyncLock(database, start.request.startedBy);
   } catch (err) {
     database.close();
-    throw err;
+    throw explainDatabaseError(err, database.file);
   }
-  const beats = setInterval(() => lock.beat(), HEARTBEAT_MS);
+  const beats = setInterval(() => void lock.beat(), HEARTBEAT_MS);
   const worker = new Worker(WORKER_FILE, { workerData: start, resourceLimits: HEAP_LIMITS });
   let outcome: ImportOutcome | null = null;
   let runId: number | null = null;
+  let deadWhy: string | null = null;
   const settled = new Promise<ImportOutcome>((resolve) => {
     worker.on('message', (message: JobMessage) => {
       if (message.type === 'progress') onProgress(message.progress);
@@ -80,8 +71,7 @@ export function startImportJob(start: JobStart, onProgress: (progress: Progress)
       else outcome = message.outcome;
     });
     const died = (why: string): ImportOutcome => {
-      // This process lives on, so nobody else would notice that the run's worker is gone.
-      if (runId !== null) markDead(start.databaseFile, runId, `the import worker stopped unexpectedly (${why})`);
+      deadWhy = why;
       return {
         ...blankOutcome(start.request.mode, start.request.dryRun),
         runId,
@@ -98,13 +88,18 @@ export function startImportJob(start: JobStart, onProgress: (progress: Progress)
   });
   const done = settled.then(async (result) => {
     clearInterval(beats);
+    // This process lives on, so nobody else would notice that the run's worker is gone.
+    if (deadWhy !== null && runId !== null)
+      await markRunInterrupted(database.engine, runId, `the import worker stopped unexpectedly (${deadWhy})`).catch(
+        () => undefined, // the history keeps "running"; the next process on this machine marks it
+      );
     try {
       await noteFinishedRun(database.engine, start.request, start.settings, result);
     } catch {
       // Only a pause left in place: the administrator can resume the schedule.
     }
     try {
-      lock.release();
+      await lock.release();
     } catch {
       // The lock goes stale when this process ends; the next sync takes it over.
     } finally {

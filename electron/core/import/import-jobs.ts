@@ -16,6 +16,8 @@ const KEPT_PREVIEWS = 2;
 export class ImportJobs {
   private nextId = 1;
   private running: { id: number; job: ImportJob; start: JobStart } | null = null;
+  /** A job whose sync lock is being taken: a second start meanwhile is refused as if it ran. */
+  private starting: JobStart | null = null;
   private readonly previews = new Map<number, PlannedAction[]>();
   /** The last sorted and filtered view, so that paging through it does not sort again. */
   private view: { key: string; rows: PlannedAction[] } | null = null;
@@ -33,17 +35,24 @@ export class ImportJobs {
     this.startJob = options.startJob ?? startImportJob;
   }
 
-  start(start: JobStart): number {
-    if (this.running) {
-      const what = this.running.start.request.dryRun ? 'a preview' : 'an import';
+  async start(start: JobStart): Promise<number> {
+    const other = this.running?.start ?? this.starting;
+    if (other) {
+      const what = other.request.dryRun ? 'a preview' : 'an import';
       throw new Failure(
         'import-running',
-        `Another import job is running (${what} started by the ${this.running.start.request.startedBy}).`,
+        `Another import job is running (${what} started by the ${other.request.startedBy}).`,
         'Wait for it to finish or cancel it, then try again.',
       );
     }
     const id = this.nextId++;
-    const job = this.startJob(start, (progress) => this.emit('import.progress', { jobId: id, progress }));
+    this.starting = start;
+    let job: ImportJob;
+    try {
+      job = await this.startJob(start, (progress) => this.emit('import.progress', { jobId: id, progress }));
+    } finally {
+      this.starting = null;
+    }
     this.running = { id, job, start };
     void job.done.then((outcome) => {
       this.running = null;

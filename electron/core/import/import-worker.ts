@@ -17,7 +17,7 @@ const outcome = await runImport(start.request, {
   settings: start.settings,
   password: start.password,
   resolver: createResolver(),
-  databaseFile: start.databaseFile,
+  database: start.database,
   signal: abort.signal,
   onProgress: (progress) => post({ type: 'progress', progress }),
   onRunStarted: (runId) => post({ type: 'run', runId }),

@@ -12,7 +12,7 @@ import type { Settings } from '../../../shared/settings.ts';
 import { type AccountView, braced, findAccount } from '../database/accounts.ts';
 import { displayOuPath, OuTree } from '../database/ou-tree.ts';
 import type { SqlEngine } from '../database/engine/sql-engine.ts';
-import { openUsersDatabase, type UsersDatabase } from '../database/users-database.ts';
+import { openUsersDatabase, type UsersDatabase, type DatabaseAt } from '../database/users-database.ts';
 import { accountFilter } from '../directory/account-filter.ts';
 import { escapeFilterValue } from '../directory/filter-escape.ts';
 import { explainLdapError } from '../directory/ldap-errors.ts';
@@ -37,7 +37,7 @@ export interface ResolverOptions {
   settings: Settings;
   password: string | null;
   resolver: NameResolver;
-  databaseFile: string;
+  database: DatabaseAt;
   poolSize?: number;
   /** How long an unreachable directory is answered from memory. */
   retryAfterMs?: number;
@@ -106,7 +106,7 @@ export class LogonResolver {
   }
 
   private engine(): SqlEngine {
-    this.database ??= openUsersDatabase(this.options.databaseFile);
+    this.database ??= openUsersDatabase(this.options.database);
     return this.database.engine;
   }
 

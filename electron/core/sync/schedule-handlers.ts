@@ -46,11 +46,11 @@ export function scheduleHandlers(deps: ScheduleDeps): ScheduleOps {
       }
       // No service: the console runs the scheduled sync itself, as bcscmd /LDAP would.
       const settings = deps.settings.load();
-      const jobId = deps.jobs.start({
+      const jobId = await deps.jobs.start({
         request: { mode: 'sync', dryRun: false, full: false, confirmed, startedBy: 'console', source: null },
         settings,
         password: deps.vault.read(passwordTargetOf(settings)),
-        databaseFile: deps.database.file,
+        database: deps.database.location(),
       });
       return { by: 'console', jobId };
     },

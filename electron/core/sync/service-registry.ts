@@ -6,8 +6,7 @@
 import { utcText } from '../../../shared/utc-text.ts';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type { DatabaseSync } from 'node:sqlite';
-import type { SqlQueryable } from '../database/engine/sql-engine.ts';
+import type { SqlEngine, SqlQueryable } from '../database/engine/sql-engine.ts';
 import { Failure } from '../failure.ts';
 import { isStale } from './sync-lock.ts';
 
@@ -52,11 +51,10 @@ function serviceRecordOf(row: ServiceRow | undefined, now: Date): ServiceRecord 
 }
 
 /** Registers this process as the data folder's service; refuses while another one lives. */
-export function registerService(db: DatabaseSync, now = new Date()): string {
+export async function registerService(engine: SqlEngine, now = new Date()): Promise<string> {
   const token = randomUUID();
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const other = serviceRecordOf(db.prepare(SERVICE_ROW).get() as ServiceRow | undefined, now);
+  await engine.write(async (tx) => {
+    const other = serviceRecordOf(await tx.get<ServiceRow>(SERVICE_ROW), now);
     if (other?.running)
       throw new Failure(
         'service-running',
@@ -65,28 +63,40 @@ export function registerService(db: DatabaseSync, now = new Date()): string {
         'Stop that one first (systemctl stop ad-console-sync, or end the process), or give this one another /DATA.',
       );
     const at = now.toISOString();
-    db.prepare(
-      'INSERT OR REPLACE INTO sync_service (id, token, host, pid, since, heartbeat_at, next_run_at, stopped_at) ' +
-        'VALUES (1, ?, ?, ?, ?, ?, NULL, NULL)',
-    ).run(token, os.hostname(), process.pid, at, at);
-    db.exec('COMMIT');
-  } catch (err) {
-    db.exec('ROLLBACK');
-    throw err;
-  }
+    await tx.run(
+      'INSERT INTO sync_service (id, token, host, pid, since, heartbeat_at, next_run_at, stopped_at) ' +
+        'VALUES (1, ?, ?, ?, ?, ?, NULL, NULL) ON CONFLICT (id) DO UPDATE SET token = excluded.token, ' +
+        'host = excluded.host, pid = excluded.pid, since = excluded.since, heartbeat_at = excluded.heartbeat_at, ' +
+        'next_run_at = NULL, stopped_at = NULL',
+      token,
+      os.hostname(),
+      process.pid,
+      at,
+      at,
+    );
+  });
   return token;
 }
 
 /** False when another service has taken this one's place (this one was silent too long). */
-export function checkIn(db: DatabaseSync, token: string, nextRunAt: Date | null, now = new Date()): boolean {
-  const result = db
-    .prepare('UPDATE sync_service SET heartbeat_at = ?, next_run_at = ? WHERE id = 1 AND token = ?')
-    .run(now.toISOString(), nextRunAt?.toISOString() ?? null, token);
-  return Number(result.changes) === 1;
+export async function checkIn(
+  q: SqlQueryable,
+  token: string,
+  nextRunAt: Date | null,
+  now = new Date(),
+): Promise<boolean> {
+  const result = await q.run(
+    'UPDATE sync_service SET heartbeat_at = ?, next_run_at = ? WHERE id = 1 AND token = ?',
+    now.toISOString(),
+    nextRunAt?.toISOString() ?? null,
+    token,
+  );
+  return result.changes === 1;
 }
 
-export function signOff(db: DatabaseSync, token: string, now = new Date()): void {
-  db.prepare('UPDATE sync_service SET stopped_at = ?, next_run_at = NULL WHERE id = 1 AND token = ?').run(
+export async function signOff(q: SqlQueryable, token: string, now = new Date()): Promise<void> {
+  await q.run(
+    'UPDATE sync_service SET stopped_at = ?, next_run_at = NULL WHERE id = 1 AND token = ?',
     now.toISOString(),
     token,
   );

@@ -7,11 +7,10 @@
 import { utcText } from '../../../shared/utc-text.ts';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type { DatabaseSync } from 'node:sqlite';
 import type { SqlQueryable } from '../database/engine/sql-engine.ts';
 import type { StartedBy } from '../../../shared/import-run.ts';
 import { processAlive } from '../database/interrupted-runs.ts';
-import { BUSY_TIMEOUT_MS } from '../database/users-database.ts';
+import { BUSY_TIMEOUT_MS, type UsersDatabase } from '../database/users-database.ts';
 import { Failure } from '../failure.ts';
 import type {
   HeldLock as HeldConnectionLock,
@@ -92,48 +91,71 @@ export async function lockHolder(q: SqlQueryable, now = new Date()): Promise<Loc
 
 export interface HeldLock {
   readonly token: string;
-  /** False when the lock was lost (taken over as stale): the caller carries on, but says so. */
-  beat(now?: Date): boolean;
-  release(): void;
+  /** False when the lock was lost (taken over as stale, its connection ended): the caller carries on, but says so. */
+  beat(now?: Date): Promise<boolean>;
+  release(): Promise<void>;
 }
 
-/** Takes the lock or throws SyncRunning naming the holder. `db` stays open for the heartbeats. */
-export function acquireSyncLock(db: DatabaseSync, holder: StartedBy, now = new Date()): HeldLock {
-  const token = randomUUID();
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const row = db.prepare('SELECT * FROM sync_lock WHERE id = 1').get() as LockRow | undefined;
-    if (row && !isStale(row, now)) throw new SyncRunning(toHolder(row));
-    const at = now.toISOString();
-    db.prepare(
-      'INSERT OR REPLACE INTO sync_lock (id, token, holder, host, pid, started_at, heartbeat_at) ' +
-        'VALUES (1, ?, ?, ?, ?, ?, ?)',
-    ).run(token, holder, os.hostname(), process.pid, at, at);
-    db.exec('COMMIT');
-  } catch (err) {
-    db.exec('ROLLBACK');
-    throw err;
+/**
+ * Takes the sync lock of this users database or throws SyncRunning naming the holder. On SQLite a row with a
+ * heartbeat (the holder's process checked on this machine); on PostgreSQL the lock a connection of this process
+ * holds (acquireSharedSyncLock), which no clock decides. `database` stays open while the lock is held.
+ */
+export async function acquireSyncLock(
+  database: Pick<UsersDatabase, 'engine' | 'postgres'>,
+  holder: StartedBy,
+  now = new Date(),
+): Promise<HeldLock> {
+  if (database.postgres) {
+    const shared = await acquireSharedSyncLock(await database.postgres, holder);
+    let lost = false;
+    void shared.lost.then(() => (lost = true));
+    return { token: shared.token, beat: async () => !lost, release: () => shared.release() };
   }
+  const { engine } = database;
+  const token = randomUUID();
+  await engine.write(async (tx) => {
+    const row = await tx.get<LockRow>('SELECT * FROM sync_lock WHERE id = 1');
+    if (row && !isStale(row, now)) throw new SyncRunning(toHolder(row));
+    await writeHolder(tx, token, holder, now.toISOString());
+  });
   return {
     token,
-    beat: (at = new Date()) => {
+    beat: async (at = new Date()) => {
       // A beat must never block this thread behind an import's commit (that would delay Ctrl+C).
-      db.exec(`PRAGMA busy_timeout = ${BEAT_BUSY_MS}`);
+      await engine.exec(`PRAGMA busy_timeout = ${BEAT_BUSY_MS}`);
       try {
-        const result = db
-          .prepare('UPDATE sync_lock SET heartbeat_at = ? WHERE id = 1 AND token = ?')
-          .run(at.toISOString(), token);
-        return Number(result.changes) === 1;
+        const result = await engine.run(
+          'UPDATE sync_lock SET heartbeat_at = ? WHERE id = 1 AND token = ?',
+          at.toISOString(),
+          token,
+        );
+        return result.changes === 1;
       } catch {
         return true; // busy: an import is committing; the next beat will do
       } finally {
-        db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        await engine.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
       }
     },
-    release: () => {
-      db.prepare('DELETE FROM sync_lock WHERE id = 1 AND token = ?').run(token);
+    release: async () => {
+      await engine.run('DELETE FROM sync_lock WHERE id = 1 AND token = ?', token);
     },
   };
+}
+
+/** The row that names the holder (a stale holder's row is replaced). */
+function writeHolder(tx: SqlQueryable, token: string, holder: StartedBy, at: string) {
+  return tx.run(
+    'INSERT INTO sync_lock (id, token, holder, host, pid, started_at, heartbeat_at) VALUES (1, ?, ?, ?, ?, ?, ?) ' +
+      'ON CONFLICT (id) DO UPDATE SET token = excluded.token, holder = excluded.holder, host = excluded.host, ' +
+      'pid = excluded.pid, started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at',
+    token,
+    holder,
+    os.hostname(),
+    process.pid,
+    at,
+    at,
+  );
 }
 
 /** The sync lock on a users database that several IM nodes share (PostgreSQL): see acquireSharedSyncLock. */
@@ -175,19 +197,7 @@ export async function acquireSharedSyncLock(
   const token = randomUUID();
   const at = new Date().toISOString();
   // A row left by a holder that was killed names nobody now: the lock is ours, so is the row.
-  await held.write((tx) =>
-    tx.run(
-      'INSERT INTO sync_lock (id, token, holder, host, pid, started_at, heartbeat_at) VALUES (1, ?, ?, ?, ?, ?, ?) ' +
-        'ON CONFLICT (id) DO UPDATE SET token = excluded.token, holder = excluded.holder, host = excluded.host, ' +
-        'pid = excluded.pid, started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at',
-      token,
-      holder,
-      os.hostname(),
-      process.pid,
-      at,
-      at,
-    ),
-  );
+  await held.write((tx) => writeHolder(tx, token, holder, at));
   return {
     token,
     write: held.write,

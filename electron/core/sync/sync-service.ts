@@ -8,7 +8,7 @@
  */
 import { countsText, everyNth, type ImportOutcome } from '../../../shared/import-run.ts';
 import { importSourceChosen, type Settings } from '../../../shared/settings.ts';
-import { openUsersDatabase, type UsersDatabase } from '../database/users-database.ts';
+import { locationText, openUsersDatabase, type UsersDatabase, type DatabaseAt } from '../database/users-database.ts';
 import { parseImApi } from '../../../shared/im-api.ts';
 import { publishPending } from '../publish/auto-publish.ts';
 import type { SqlQueryable } from '../database/engine/sql-engine.ts';
@@ -35,7 +35,7 @@ export interface ServiceContext {
   load: () => { settings: Settings; password: string | null };
   /** Files whose change means the schedule is read again (the settings file). */
   watched: string[];
-  databaseFile: string;
+  database: DatabaseAt;
   /** One line per event, for the journal or the service log. */
   log: (line: string) => void;
   signal: AbortSignal;
@@ -104,10 +104,10 @@ class ServicePublisher {
   private retryAt = 0;
   private failures = 0;
   private lastError = '';
-  private readonly file: string;
+  private readonly file: DatabaseAt;
   private readonly log: (line: string) => void;
 
-  constructor(file: string, log: (line: string) => void) {
+  constructor(file: DatabaseAt, log: (line: string) => void) {
     this.file = file;
     this.log = log;
   }
@@ -169,22 +169,23 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
   let database;
   let token: string;
   try {
-    database = openUsersDatabase(ctx.databaseFile);
+    database = openUsersDatabase(ctx.database);
   } catch (err) {
     if (!(err instanceof Failure)) throw err;
     log(`The sync service cannot start: ${err.message} What to do: ${err.hint}`);
     return 1;
   }
-  const { db, engine } = database;
+  const { engine } = database;
   try {
-    token = registerService(db);
+    token = await registerService(engine);
   } catch (err) {
     database.close();
     if (!(err instanceof Failure)) throw err;
     log(`The sync service does not start: ${err.message} What to do: ${err.hint}`);
     return 1;
   }
-  db.exec(`PRAGMA busy_timeout = ${SERVICE_BUSY_MS}`);
+  // SQLite: the service's own writes do not wait long behind an import's commit (they are retried).
+  if (engine.name === 'sqlite') await engine.exec(`PRAGMA busy_timeout = ${SERVICE_BUSY_MS}`);
   let settings = ctx.load().settings;
   let seen = fileStamp(ctx.watched);
   // A first service adopts what the settings import now; later changes pause it (sync-state.ts).
@@ -202,7 +203,7 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
   let lastBeat = 0;
   let lastBlocked = '';
   let lastBusy = '';
-  log(`Sync service started (pid ${process.pid}, ${ctx.databaseFile}): ${scheduleWords(settings)}.`);
+  log(`Sync service started (pid ${process.pid}, ${locationText(ctx.database)}): ${scheduleWords(settings)}.`);
 
   function schedule(s: Settings) {
     return { everyMinutes: importSourceChosen(s) ? s.syncEveryMinutes : 0, fullSyncAt: s.fullSyncAt };
@@ -225,7 +226,7 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
     const lastFull = await lastFullAt(engine);
     const daily = lastFull !== null && dailyFullDue(lastFull, settings.fullSyncAt, now);
     try {
-      job = startImportJob({
+      job = await startImportJob({
         request: {
           mode: 'sync',
           dryRun: false,
@@ -237,7 +238,7 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
         },
         settings,
         password: loaded.password,
-        databaseFile: ctx.databaseFile,
+        database: ctx.database,
       });
     } catch (err) {
       if (err instanceof SyncRunning) {
@@ -288,7 +289,7 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
     return paused ? `paused: ${paused}; preview it (the Import Wizard, or bcscmd /LDAP /DRYRUN) or resume` : null;
   };
 
-  const publisher = new ServicePublisher(ctx.databaseFile, log);
+  const publisher = new ServicePublisher(ctx.database, log);
 
   while (!signal.aborted) {
     const now = new Date();
@@ -305,7 +306,7 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
     }
     if (now.getTime() - lastBeat >= HEARTBEAT_MS) {
       try {
-        if (!checkIn(db, token, running ? null : next, now)) {
+        if (!(await checkIn(engine, token, running ? null : next, now))) {
           log('Another sync service took over this data folder (this one was silent too long); this one stops.');
           if (job) await (job as ImportJob).stop(STOP_GRACE_MS);
           database.close();
@@ -343,17 +344,17 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
         } else {
           lastBlocked = '';
           try {
-            checkIn(db, token, null, now); // while it runs there is no "next run" to show
+            await checkIn(engine, token, null, now); // while it runs there is no "next run" to show
           } catch {
             // busy: the heartbeat after the run says it
           }
           running = runOnce(request?.confirmed ?? false)
             .catch((err: unknown) => log(`The scheduled run failed unexpectedly: ${(err as Error).message}`))
-            .finally(() => {
+            .finally(async () => {
               running = null;
               // Check in at once with the next run time: whoever reads the status after the run sees it.
               try {
-                checkIn(db, token, next, new Date());
+                await checkIn(engine, token, next, new Date());
                 lastBeat = Date.now();
               } catch {
                 lastBeat = 0; // busy: at the next poll
@@ -371,7 +372,7 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
   await running;
   await publisher.stopped();
   try {
-    signOff(db, token);
+    await signOff(engine, token);
   } catch {
     // The check-ins stop; status shows the service as gone once they are old.
   }

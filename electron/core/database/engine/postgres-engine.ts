@@ -12,6 +12,9 @@ import type { DatabaseTarget } from '../../../../shared/database-setting.ts';
 import { numberedPlaceholders } from './placeholders.ts';
 import { DIALECTS, lockKey, type SqlEngine, type SqlQueryable, type SqlRow, type SqlValue } from './sql-engine.ts';
 
+/** How long a write transaction may sit idle before the server ends it (a frozen node's). */
+export const WRITER_SILENCE_MS = 60_000;
+
 /** The key every write transaction locks: one writer at a time, as SQLite's BEGIN IMMEDIATE. */
 export const WRITE_LOCK = lockKey('write');
 
@@ -153,7 +156,13 @@ export class PostgresEngine implements SqlEngine {
       types,
       application_name: 'AD Console',
     };
-    this.pool = new pg.Pool({ ...this.config, max: 4 });
+    // A node that freezes inside a write transaction holds the write lock of every node: the server ends such a
+    // transaction after a minute (ours never wait between statements for more than moments).
+    this.pool = new pg.Pool({
+      ...this.config,
+      max: 4,
+      options: `-c idle_in_transaction_session_timeout=${WRITER_SILENCE_MS}`,
+    });
     // An idle connection the server dropped must not take the process down; the next query opens another.
     this.pool.on('error', () => undefined);
     this.reads = queryable(

@@ -14,10 +14,10 @@ describe('watching for changes by other processes', () => {
     let changes = 0;
     const stop = watchForeignChanges(shared, () => changes++, 10);
     try {
-      const token = registerService(other.db);
+      const token = await registerService(other.engine);
       // Heartbeats for several of the watcher's looks (its first look included): nothing the views show.
       for (let i = 0; i < 5; i++) {
-        checkIn(other.db, token, null);
+        await checkIn(other.engine, token, null);
         await new Promise((r) => setTimeout(r, 15));
       }
       expect(changes).toBe(0);

@@ -22,7 +22,8 @@ const postgres = ENGINE_CASES.find((c) => c.name === 'postgresql')!;
 async function richSqliteDatabase() {
   const file = path.join(tempDir(), 'users.sqlite');
   const opened = openUsersDatabase(file);
-  const { db, engine } = opened;
+  const { engine } = opened;
+  const db = opened.db!;
   await addLocalAccount(
     engine,
     { logon: 'zoë', ou: 'Staff/Sales', displayName: 'Zoë Ångström', email: 'zoe@corp.test' },
@@ -87,7 +88,7 @@ describeOnPostgres('copying the users database into PostgreSQL', () => {
     const { file, opened } = await richSqliteDatabase();
     const before = databaseContent(file);
     const { engine: target } = await postgres.fresh();
-    const counts = await copyDatabase(opened.db, target);
+    const counts = await copyDatabase(opened.db!, target);
     expect(counts).toMatchObject({ accounts: 3, ous: 4, import_runs: 5, logon_failures: 1, published_members: 1 });
     expect(counts.ou_visibility).toBeGreaterThan(0);
     for (const table of COPIED_TABLES)
@@ -107,7 +108,7 @@ describeOnPostgres('copying the users database into PostgreSQL', () => {
     const { opened } = await richSqliteDatabase();
     const { engine: target } = await postgres.fresh();
     await target.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY); INSERT INTO invoices VALUES (42)');
-    await expect(copyDatabase(opened.db, target)).rejects.toMatchObject({
+    await expect(copyDatabase(opened.db!, target)).rejects.toMatchObject({
       code: 'database-not-empty',
       message: expect.stringMatching(/is not empty \(it has the tables invoices\)\. Nothing was copied\./),
     });
@@ -116,8 +117,8 @@ describeOnPostgres('copying the users database into PostgreSQL', () => {
     ).toEqual([{ table_name: 'invoices' }]);
     // A second copy into a database the first one filled is refused the same way.
     const { engine: filled } = await postgres.fresh();
-    await copyDatabase(opened.db, filled);
-    await expect(copyDatabase(opened.db, filled)).rejects.toMatchObject({ code: 'database-not-empty' });
+    await copyDatabase(opened.db!, filled);
+    await expect(copyDatabase(opened.db!, filled)).rejects.toMatchObject({ code: 'database-not-empty' });
     expect(await filled.get('SELECT count(*) AS n FROM accounts')).toEqual({ n: 3 });
     opened.close();
   });

@@ -83,12 +83,12 @@ describe('the baseline schema', () => {
     const fresh = new DatabaseSync(':memory:');
     fresh.exec(baselineSchema('sqlite'));
     try {
-      expect(sqliteCatalog(fresh)).toEqual(sqliteCatalog(migrated.db));
+      expect(sqliteCatalog(fresh)).toEqual(sqliteCatalog(migrated.db!));
       const triggers = (db: DatabaseSync) =>
         db.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' ORDER BY name").all();
-      expect(triggers(fresh)).toEqual(triggers(migrated.db));
+      expect(triggers(fresh)).toEqual(triggers(migrated.db!));
       expect(fresh.prepare('SELECT id, name, name_key, builtin, sees_all FROM ous').all()).toEqual(
-        migrated.db.prepare('SELECT id, name, name_key, builtin, sees_all FROM ous').all(),
+        migrated.db!.prepare('SELECT id, name, name_key, builtin, sees_all FROM ous').all(),
       );
     } finally {
       fresh.close();

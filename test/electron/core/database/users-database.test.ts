@@ -154,7 +154,7 @@ describe('several openers at once', () => {
     const file = path.join(tempDir(), 'users.sqlite');
     // This opener read "no schema yet"; before it takes the write lock, another process creates the file whole.
     const database = openUsersDatabase(file, { beforeMigrate: () => openUsersDatabase(file).close() });
-    expect(database.db.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION });
+    expect(database.db!.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION });
     expect(database.upgradeBackup).toBeNull();
     database.close();
     expect(sql(file, 'SELECT name FROM ous')).toEqual([{ name: '_Default' }]);

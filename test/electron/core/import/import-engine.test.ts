@@ -38,7 +38,7 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
       settings: dcSettings(dc, { ouPath: staffPath, ...settings }),
       password: SERVICE_PASSWORD,
       resolver,
-      databaseFile: file,
+      database: file,
     });
   const accounts = async (file: string) => {
     const database = openUsersDatabase(file);
@@ -65,7 +65,7 @@ describe.runIf(realPartsAvailable())('the import engine on the Samba DC', () => 
           settings: dcSettings(dc, { ouPath: staffPath }),
           password: SERVICE_PASSWORD,
           resolver,
-          databaseFile: file,
+          database: file,
           onProgress: (p) => {
             if (p.phase !== 'apply' || interfered) return;
             interfered = true;

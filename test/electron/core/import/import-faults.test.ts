@@ -39,7 +39,7 @@ describe.runIf(realPartsAvailable())('an import that cannot finish', () => {
     settings: dcSettings(dc, { ouPath: `LDAP://${STAFF_OU},${BASE_DN}`, ...settings }),
     password: SERVICE_PASSWORD,
     resolver: createResolver(),
-    databaseFile: file,
+    database: file,
     ...extra,
   });
 

@@ -27,7 +27,7 @@ describe.runIf(realPartsAvailable())('an import job on a worker thread', () => {
         request: request(r),
         settings: dcSettings(dc, { ouPath: `LDAP://${STAFF_OU},${BASE_DN}`, pageSize: 200 }),
         password: SERVICE_PASSWORD,
-        databaseFile: file,
+        database: file,
       },
       onProgress,
     );
@@ -37,7 +37,7 @@ describe.runIf(realPartsAvailable())('an import job on a worker thread', () => {
     async () => {
       const file = path.join(tempDir(), 'users.sqlite');
       const events: Progress[] = [];
-      const outcome = await start(file, {}, (p) => events.push(p)).done;
+      const outcome = await (await start(file, {}, (p) => events.push(p))).done;
       expect(outcome).toMatchObject({ ok: true, status: 'succeeded' });
       expect(outcome.counts.created).toBeGreaterThan(1500);
       const phases = events.map((e) => e.phase).filter((p, i, all) => all[i - 1] !== p);
@@ -55,11 +55,11 @@ describe.runIf(realPartsAvailable())('an import job on a worker thread', () => {
 
   it('cancels on request: the worker stops the search and the database is as it was', async () => {
     const file = path.join(tempDir(), 'users.sqlite');
-    const seeded = await start(file, { source: { ous: [`OU=Sales,${BASE_DN}`], groups: [] } }).done;
+    const seeded = await (await start(file, { source: { ous: [`OU=Sales,${BASE_DN}`], groups: [] } })).done;
     expect(seeded.ok).toBe(true);
     const before = databaseContent(file);
-    let job: ReturnType<typeof start> | null = null;
-    job = start(file, { mode: 'sync', full: true }, (p) => {
+    let job: Awaited<ReturnType<typeof start>> | null = null;
+    job = await start(file, { mode: 'sync', full: true }, (p) => {
       if (p.phase === 'search' && p.done > 0) job!.cancel();
     });
     const outcome = await job.done;

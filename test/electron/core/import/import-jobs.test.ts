@@ -28,7 +28,7 @@ function harness() {
   const jobs = new ImportJobs({
     emit: (event, payload) => events.push({ event, payload }),
     onApplied: (start) => applied.push(start),
-    startJob: (_start, onProgress) => {
+    startJob: async (_start, onProgress) => {
       const index = finishers.length;
       onProgress?.({ phase: 'search', done: 10, total: null, rate: 100, etaMs: null });
       const done = new Promise<ImportOutcome>((resolve) => finishers.push(resolve));
@@ -39,17 +39,21 @@ function harness() {
     request: { mode: 'sync', dryRun, full: true, confirmed: !dryRun, startedBy: 'wizard', source: null },
     settings: DEFAULT_SETTINGS,
     password: null,
-    databaseFile: 'x.sqlite',
+    database: 'x.sqlite',
   });
   const settle = async () => new Promise((r) => setTimeout(r, 0));
   return { jobs, events, finishers, cancelled, applied, start, settle };
 }
 
 describe('ImportJobs', () => {
-  it('runs one job at a time and says which one is running', () => {
+  it('runs one job at a time and says which one is running, also while the first one is still starting', async () => {
     const { jobs, start } = harness();
-    expect(jobs.start(start(true))).toBe(1);
-    expect(() => jobs.start(start(false))).toThrow(/Another import job is running \(a preview started by the wizard\)/);
+    const first = jobs.start(start(true));
+    await expect(jobs.start(start(false))).rejects.toThrow(
+      /Another import job is running \(a preview started by the wizard\)/,
+    );
+    expect(await first).toBe(1);
+    await expect(jobs.start(start(false))).rejects.toThrow(/Another import job is running/);
   });
 
   it(
@@ -57,7 +61,7 @@ describe('ImportJobs', () => {
       'and frees the slot',
     async () => {
       const { jobs, events, finishers, start, settle } = harness();
-      const id = jobs.start(start(true));
+      const id = await jobs.start(start(true));
       const plan = [
         row('unchanged', 'u1'),
         row('create', 'c1'),
@@ -73,13 +77,13 @@ describe('ImportJobs', () => {
         jobs.planPage({ jobId: id, filter, sort: 'action', descending: false, offset, limit: 10 });
       expect(page('all').rows.map((r) => r.logon)).toEqual(['d1', 'c1', 'p1', 'u1', 'u2']);
       expect(page('unchanged', 1)).toMatchObject({ total: 2, offset: 1, rows: [{ logon: 'u2' }] });
-      expect(jobs.start(start(true))).toBe(2);
+      expect(await jobs.start(start(true))).toBe(2);
     },
   );
 
   it('sorts the preview by a column, ties in the plan order, and pages through the sorted rows', async () => {
     const { jobs, finishers, start, settle } = harness();
-    const id = jobs.start(start(true));
+    const id = await jobs.start(start(true));
     const plan = [
       { ...row('create', 'b2'), targetOu: 'Sales/North', displayName: 'Zoe Adams' },
       { ...row('update', 'a10'), targetOu: 'Sales', displayName: 'Al Baker', reason: 'renamed' },
@@ -101,7 +105,7 @@ describe('ImportJobs', () => {
   it('keeps only the last two previews', async () => {
     const { jobs, finishers, start, settle } = harness();
     for (let i = 0; i < 3; i++) {
-      jobs.start(start(true));
+      await jobs.start(start(true));
       finishers[i]!({ ...blankOutcome('sync', true, 'succeeded'), plan: [row('create', `n${i}`)] });
       await settle();
     }
@@ -114,7 +118,7 @@ describe('ImportJobs', () => {
       'when it succeeded',
     async () => {
       const { jobs, events, finishers, cancelled, applied, start, settle } = harness();
-      const id = jobs.start(start(false));
+      const id = await jobs.start(start(false));
       expect(jobs.cancel(id + 1)).toBe(false);
       expect(jobs.cancel(id)).toBe(true);
       expect(cancelled).toEqual([0]);
@@ -122,7 +126,7 @@ describe('ImportJobs', () => {
       await settle();
       expect(events.at(-1)!.event).toBe('users.changed');
       expect(applied).toEqual([]);
-      jobs.start(start(false));
+      await jobs.start(start(false));
       finishers[1]!({ ...blankOutcome('sync', false, 'succeeded') });
       await settle();
       expect(applied).toHaveLength(1);

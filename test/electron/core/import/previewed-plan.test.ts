@@ -31,7 +31,7 @@ describe.runIf(realPartsAvailable())('a previewed plan on the Samba DC', () => {
         source: { ous: [ENGINEERING_DN], groups: [] },
         ...request,
       },
-      { settings: dcSettings(dc), password: SERVICE_PASSWORD, resolver, databaseFile: file },
+      { settings: dcSettings(dc), password: SERVICE_PASSWORD, resolver, database: file },
     );
   const newFile = () => path.join(tempDir(), 'users.sqlite');
 

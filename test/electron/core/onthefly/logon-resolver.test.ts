@@ -45,7 +45,7 @@ describe.runIf(realPartsAvailable())('resolveLogon on the Samba DC', () => {
       settings: dcSettings(dc, { ouPath: STAFF_PATH, autoImport: true, ...settings }),
       password: SERVICE_PASSWORD,
       resolver: createResolver(),
-      databaseFile: file,
+      database: file,
       ...options,
     });
     open.push(resolver);

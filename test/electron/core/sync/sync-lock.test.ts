@@ -17,10 +17,10 @@ describe('the sync lock', () => {
     const file = path.join(tempDir(), 'users.sqlite');
     const a = open(file);
     const b = open(file);
-    const held = acquireSyncLock(a.db, 'service');
+    const held = await acquireSyncLock(a, 'service');
     let refused: unknown;
     try {
-      acquireSyncLock(b.db, 'command-line');
+      await acquireSyncLock(b, 'command-line');
     } catch (err) {
       refused = err;
     }
@@ -29,9 +29,9 @@ describe('the sync lock', () => {
       new RegExp(`the scheduled sync service, pid ${process.pid} on ${os.hostname()}, started \\d{4}-\\d\\d-\\d\\d`),
     );
     expect((refused as SyncRunning).code).toBe('sync-running');
-    held.release();
+    await held.release();
     expect(await lockHolder(b.engine)).toBe(null);
-    acquireSyncLock(b.db, 'command-line').release();
+    await (await acquireSyncLock(b, 'command-line')).release();
     a.close();
     b.close();
   });
@@ -39,12 +39,12 @@ describe('the sync lock', () => {
   it('takes over a lock whose holder on this machine has ended (a killed process)', async () => {
     const file = path.join(tempDir(), 'users.sqlite');
     const db = open(file);
-    acquireSyncLock(db.db, 'service');
+    await acquireSyncLock(db, 'service');
     sql(file, 'UPDATE sync_lock SET pid = ?', deadPid());
     expect(await lockHolder(db.engine)).toBe(null);
-    const mine = acquireSyncLock(db.db, 'wizard');
+    const mine = await acquireSyncLock(db, 'wizard');
     expect(sql(file, 'SELECT holder, pid FROM sync_lock')).toEqual([{ holder: 'wizard', pid: process.pid }]);
-    mine.release();
+    await mine.release();
     db.close();
   });
 
@@ -52,20 +52,22 @@ describe('the sync lock', () => {
     const file = path.join(tempDir(), 'users.sqlite');
     const db = open(file);
     const start = new Date('2026-12-01T10:00:00Z');
-    const other = acquireSyncLock(db.db, 'service', start);
+    const other = await acquireSyncLock(db, 'service', start);
     sql(file, "UPDATE sync_lock SET host = 'dc-side-server', pid = 4242");
     const justBefore = new Date(start.getTime() + STALE_AFTER_MS - 1000);
-    expect(() => acquireSyncLock(db.db, 'command-line', justBefore)).toThrow(/pid 4242 on dc-side-server/);
+    await expect(acquireSyncLock(db, 'command-line', justBefore)).rejects.toThrow(/pid 4242 on dc-side-server/);
     // The holder beats: still held later on.
-    expect(other.beat(justBefore)).toBe(true);
-    expect(() => acquireSyncLock(db.db, 'command-line', new Date(justBefore.getTime() + 60_000))).toThrow(SyncRunning);
+    expect(await other.beat(justBefore)).toBe(true);
+    await expect(acquireSyncLock(db, 'command-line', new Date(justBefore.getTime() + 60_000))).rejects.toThrow(
+      SyncRunning,
+    );
     // Silent for longer than the limit: taken over, and the old holder learns it lost the lock.
     const later = new Date(justBefore.getTime() + STALE_AFTER_MS + 1000);
-    const mine = acquireSyncLock(db.db, 'command-line', later);
-    expect(other.beat(later)).toBe(false);
-    other.release(); // releases nothing of the new holder's
+    const mine = await acquireSyncLock(db, 'command-line', later);
+    expect(await other.beat(later)).toBe(false);
+    await other.release(); // releases nothing of the new holder's
     expect((await lockHolder(db.engine, later))?.holder).toBe('command-line');
-    mine.release();
+    await mine.release();
     db.close();
   });
 });
