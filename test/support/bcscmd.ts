@@ -1,6 +1,8 @@
 /** bcscmd as a scheduled task runs it: a real process with a minimal environment. */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { NETBIOS, SERVICE_ACCOUNT } from './directory-fixture.ts';
+import type { TestDc } from './samba-dc.ts';
 
 export const BCSCMD = path.resolve('bin/bcscmd.js');
 
@@ -36,4 +38,28 @@ export function bcscmdAsync(
     });
     child.on('close', (code) => resolve({ code, out, err }));
   });
+}
+
+/** The /SET arguments that point a data folder at the test DC, reading `ouDn` as the service account. */
+export const dcSetArgs = (dc: TestDc, ouDn: string): string[] => [
+  `/SET:server=${dc.address}`,
+  `/SET:caFile=${dc.caFile}`,
+  `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
+  `/SET:ouPath=LDAP://${ouDn}`,
+];
+
+/** Runs bcscmd and kills it outright (SIGKILL) as soon as it says its apply started; resolves with the signal. */
+export function killDuringApply(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ signal: NodeJS.Signals | null; pid: number }> {
+  const child = spawn(process.execPath, [BCSCMD, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (stderr.includes('[apply] started')) child.kill('SIGKILL');
+  });
+  return new Promise((resolve) => child.on('exit', (_code, signal) => resolve({ signal, pid: child.pid! })));
 }

@@ -33,6 +33,8 @@ export interface CliRequest {
   sees: string[] | '*' | null;
   /** /CONTACTS:<logon>: the contact list that account's IM client receives. */
   contacts: string | null;
+  /** /COPYDATABASE:<postgresql URL>: the data folder's users.sqlite copied there, and the folder pointed at it. */
+  copyDatabase: string | null;
   /** /EXTAUTH: ejabberd's external authentication program. */
   extauth: boolean;
   /** /SERVICE: the scheduled sync, until stopped. */
@@ -155,7 +157,8 @@ type Valued =
   | 'rename'
   | 'oupermissions'
   | 'sees'
-  | 'contacts';
+  | 'contacts'
+  | 'copydatabase';
 /** /SETUSER's switches for the person fields besides /NAME (display name) and /EMAIL. */
 const FIELD_SWITCHES: Record<string, EditableField> = {
   firstname: 'firstName',
@@ -173,6 +176,7 @@ const VALUED: Record<string, Valued> = {
   oupermissions: 'oupermissions',
   sees: 'sees',
   contacts: 'contacts',
+  copydatabase: 'copydatabase',
   setpassword: 'account',
   disable: 'account',
   enable: 'account',
@@ -214,6 +218,7 @@ const EXAMPLES = {
   oupermissions: '/OUPERMISSIONS:Staff/Sales',
   sees: '/SEES:Staff/Sales;HR (or /SEES:* for every OU)',
   contacts: '/CONTACTS:jsmith',
+  copydatabase: '/COPYDATABASE:postgresql://adconsole@db.corp.example:5432/adconsole',
 };
 /** /WAIT's ceiling: a day. */
 const MAX_WAIT_SECONDS = 86_400;
@@ -244,6 +249,7 @@ export function parseCliArguments(argv: string[]): CliRequest {
     ouPermissions: null,
     sees: null,
     contacts: null,
+    copyDatabase: null,
     extauth: false,
     service: false,
     status: false,
@@ -286,6 +292,7 @@ export function parseCliArguments(argv: string[]): CliRequest {
     else if (valued === 'lookup') request.lookup = value;
     else if (valued === 'oupermissions') request.ouPermissions = value;
     else if (valued === 'contacts') request.contacts = value;
+    else if (valued === 'copydatabase') request.copyDatabase = value;
     else if (valued === 'sees')
       request.sees =
         value.trim() === '*'
@@ -417,6 +424,7 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
        bcscmd /DELETEUSER:<logon> | /MOVE:<logon> /OU:<server OU path>
        bcscmd /ADDOU:<server OU path> | /RENAMEOU:<server OU path> /NAME:<new name> | /DELETEOU:<server OU path>
        bcscmd /OUPERMISSIONS:<server OU path> [/SEES:<ou path>;…|*] | /CONTACTS:<logon> [/JSON]
+       bcscmd /COPYDATABASE:<postgresql URL> [/JSON]
        bcscmd /PUBLISH [/FULL] [/JSON] | /IMCONFIG [/PASSWORDFILE:<file>] | /TESTIM [/JSON]
 
   /DATA:<folder>        Data folder with the settings (default: the desktop console's own folder,
@@ -495,6 +503,12 @@ Usage: bcscmd [/DATA:<folder>] [/SET:<key>=<value> ...] [/SHOW] [/TEST] [/JSON] 
                         OU. Two-way: the OUs it sees see it. Unknown OUs are refused; nothing changes then.
   /CONTACTS:<logon>     The contact list that account's IM client receives: groups (server OUs) with their
                         members' logon and display names, from the users database.
+  /COPYDATABASE:<url>   Copy this data folder's users.sqlite (accounts, OUs, permissions, runs and their
+                        reports, sync marks, local passwords, photos, what was published) into an empty
+                        PostgreSQL database, postgresql://user@host:port/dbname, in one transaction,
+                        check the counts, then point the data folder at it (the setting database). The
+                        password: PGPASSWORD, ~/.pgpass or /SET:databasePasswordFile first. The file
+                        stays as it was. Refuses a database that is not empty.
   /PUBLISH              Publish the directory to the IM server now (imApi): server OUs as shared roster
                         groups with the OUs they see, enabled accounts as members, vCards. Only what
                         changed since the last publish; /FULL reads back what ejabberd holds and repairs

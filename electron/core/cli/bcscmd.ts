@@ -11,6 +11,7 @@ import { openSettingsFile } from '../settings/conf-file.ts';
 import { SettingsStore } from '../settings/settings-store.ts';
 import { passwordTargetOf } from '../../../shared/password-target.ts';
 import { databaseLocation } from '../database/users-database.ts';
+import { runCopyDatabase } from './copy-database-command.ts';
 import { HELP, parseCliArguments, UsageError } from './arguments.ts';
 import type { CliIo } from './cli-io.ts';
 import { EXIT } from './exit-codes.ts';
@@ -111,6 +112,7 @@ export async function runBcscmd(
       request.lookup === null &&
       request.ouPermissions === null &&
       request.contacts === null &&
+      request.copyDatabase === null &&
       !request.publish &&
       !request.imConfig &&
       !request.testIm &&
@@ -178,6 +180,21 @@ export async function runBcscmd(
     if (request.json) output.saved = { notices };
     else io.out(`Settings saved in ${dataDir}.${notices.length ? `\n${notices.join('\n')}` : ''}\n`);
   }
+
+  if (request.copyDatabase !== null)
+    return runCopyDatabase(
+      request,
+      {
+        dataDir,
+        settings: services.settings.load(),
+        pointAt: async (url) => {
+          const settings = { ...services.settings.load(), database: url };
+          const saved = await call('settings.save', { settings, password: { action: 'keep' } });
+          return saved.ok ? null : saved.error.message;
+        },
+      },
+      io,
+    );
 
   if (request.show) {
     const view = await call('settings.get', {});
@@ -254,7 +271,6 @@ export async function runBcscmd(
       {
         load,
         watched: [services.settings.file.path, ...(request.passwordFile ? [request.passwordFile] : [])],
-        database,
         dataDir,
       },
       { input: io.stdin ?? process.stdin, output: io.stdout ?? process.stdout, err: io.err },

@@ -10,7 +10,7 @@ import { ExtauthService } from '../extauth/extauth-service.ts';
 import { answer, FrameReader, parseRequest } from '../extauth/frames.ts';
 import { LogonLog } from '../extauth/logon-log.ts';
 import { fileStamp as stamp } from '../settings/file-stamp.ts';
-import { openUsersDatabase, type UsersDatabase, type DatabaseAt } from '../database/users-database.ts';
+import { databaseLocation, SharedDatabase } from '../database/users-database.ts';
 import { BackgroundPublisher } from '../publish/auto-publish.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -26,24 +26,26 @@ export interface ExtauthContext {
   load: () => { settings: Settings; password: string | null };
   /** Files whose change means load() again before the next request (settings, password file). */
   watched: string[];
-  database: DatabaseAt;
   dataDir: string;
 }
 
 export async function runExtauth(context: ExtauthContext, streams: ExtauthStreams): Promise<number> {
   const log = new LogonLog(context.dataDir, { echo: (line) => streams.err(`${line}\n`) });
   const resolver = createResolver();
-  const open = () =>
-    new ExtauthService({
-      ...context.load(),
-      database: context.database,
+  // The users database is where the settings say now: a changed `database` applies from the next request on.
+  const open = () => {
+    const loaded = context.load();
+    return new ExtauthService({
+      ...loaded,
+      database: databaseLocation(context.dataDir, loaded.settings),
       resolver,
       log: (line) => streams.err(`${line}\n`),
     });
+  };
   let service = open();
-  let publishDb: UsersDatabase | null = null;
+  const publishDatabase = new SharedDatabase(() => databaseLocation(context.dataDir, context.load().settings));
   const publisher = new BackgroundPublisher({
-    use: (work) => work((publishDb ??= openUsersDatabase(context.database)).engine),
+    use: (work) => publishDatabase.use(work),
     settings: () => context.load().settings,
     log: (line) => streams.err(`extauth: ${line}\n`),
   });
@@ -103,6 +105,6 @@ export async function runExtauth(context: ExtauthContext, streams: ExtauthStream
   if (left) streams.err(`extauth: ${left}; it was not answered\n`);
   await service.close();
   await publisher.idle();
-  (publishDb as UsersDatabase | null)?.close();
+  publishDatabase.close();
   return EXIT.ok;
 }

@@ -52,6 +52,17 @@ function notEmpty(location: string, tables: string[]): Failure {
 
 /** Copies `source` (a SQLite users database at SCHEMA_VERSION) into the empty PostgreSQL `target`. */
 export async function copyDatabase(source: DatabaseSync, target: SqlEngine): Promise<CopyCounts> {
+  // The source's write lock for the whole copy: what is counted is what is copied, and nothing written meanwhile
+  // is left behind in the file (writers wait, as behind an import).
+  source.exec('BEGIN IMMEDIATE');
+  try {
+    return await copyWhole(source, target);
+  } finally {
+    source.exec('ROLLBACK');
+  }
+}
+
+async function copyWhole(source: DatabaseSync, target: SqlEngine): Promise<CopyCounts> {
   const counts = {} as CopyCounts;
   for (const table of COPIED_TABLES)
     counts[table] = Number((source.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n);

@@ -102,7 +102,8 @@ export interface OpenedPostgres {
   postgres: Promise<PostgresEngine>;
 }
 
-export function openPostgresDatabase(url: string, passwordFile: string): OpenedPostgres {
+/** A connection pool to the database the URL names, its password read as the settings say; nothing asked yet. */
+export function connectPostgres(url: string, passwordFile: string): PostgresEngine {
   const parsed = parseDatabaseSetting(url);
   if (!parsed.ok || parsed.target.engine !== 'postgresql')
     throw new Failure(
@@ -113,13 +114,18 @@ export function openPostgresDatabase(url: string, passwordFile: string): OpenedP
     );
   const target = parsed.target;
   const password = passwordFile.trim() ? readPasswordFile(passwordFile.trim()) : undefined;
-  const inner = new PostgresEngine(target, password, readCaFile(target.caFile));
+  return new PostgresEngine(target, password, readCaFile(target.caFile));
+}
+
+export function openPostgresDatabase(url: string, passwordFile: string): OpenedPostgres {
+  const inner = connectPostgres(url, passwordFile);
+  const location = inner.location;
   const ready = (async () => {
     try {
       await ensurePostgresSchema(inner);
       await markInterruptedRuns(inner);
     } catch (err) {
-      throw explainDatabaseError(err, target.url);
+      throw explainDatabaseError(err, location);
     }
   })();
   ready.catch(() => undefined); // said by the first statement that waits for it

@@ -7,9 +7,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bcscmd, bcscmdAsync } from '../../../support/bcscmd.ts';
+import { bcscmd, bcscmdAsync, dcSetArgs } from '../../../support/bcscmd.ts';
 import { consoleServices } from '../../../support/console-services.ts';
-import { BASE_DN, NETBIOS, SERVICE_ACCOUNT, STAFF_OU } from '../../../support/directory-fixture.ts';
+import { BASE_DN, SERVICE_ACCOUNT, STAFF_OU } from '../../../support/directory-fixture.ts';
 import { ldapsearchAccounts } from '../../../support/ldapsearch.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
@@ -33,14 +33,7 @@ describe.runIf(realPartsAvailable())('several processes on one data folder', () 
   const dc = testDc()!;
   const staffDn = `${STAFF_OU},${BASE_DN}`;
   const configure = (data: string, ouPath = staffDn) =>
-    bcscmd([
-      `/DATA:${data}`,
-      `/SET:server=${dc.address}`,
-      `/SET:caFile=${dc.caFile}`,
-      `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
-      `/SET:ouPath=LDAP://${ouPath}`,
-      '/SET:autoImport=yes',
-    ]);
+    bcscmd([`/DATA:${data}`, ...dcSetArgs(dc, ouPath), '/SET:autoImport=yes']);
   const staffCount = () => ldapsearchAccounts(dc, staffDn, USERS).size;
   const historyStatuses = (file: string) =>
     sql<{ status: string }>(file, 'SELECT status FROM import_runs ORDER BY id').map((r) => r.status);

@@ -2,14 +2,13 @@
  * bcscmd /LDAP, /USERS, /HISTORY and /REPORT as a scheduled task runs them: a real process, the real DC, a real
  * database file.
  */
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BCSCMD, bcscmd } from '../../../support/bcscmd.ts';
-import { BASE_DN, NETBIOS, SERVICE_ACCOUNT, STAFF_OU } from '../../../support/directory-fixture.ts';
+import { bcscmd, dcSetArgs, killDuringApply } from '../../../support/bcscmd.ts';
+import { BASE_DN, SERVICE_ACCOUNT, STAFF_OU } from '../../../support/directory-fixture.ts';
 import { ldapsearchAccounts } from '../../../support/ldapsearch.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
@@ -54,14 +53,7 @@ describe('bcscmd database commands without a directory', () => {
 
 describe.runIf(realPartsAvailable())('bcscmd /LDAP against the real DC', () => {
   const dc = testDc()!;
-  const configure = (data: string, ouPath: string) =>
-    bcscmd([
-      `/DATA:${data}`,
-      `/SET:server=${dc.address}`,
-      `/SET:caFile=${dc.caFile}`,
-      `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
-      `/SET:ouPath=LDAP://${ouPath}`,
-    ]);
+  const configure = (data: string, ouPath: string) => bcscmd([`/DATA:${data}`, ...dcSetArgs(dc, ouPath)]);
 
   it('creates the database, lists the accounts, the history and the report, all as documented', () => {
     const data = tempDir();
@@ -177,17 +169,8 @@ describe.runIf(realPartsAvailable())('bcscmd /LDAP against the real DC', () => {
     configure(data, `${STAFF_OU},${BASE_DN}`);
     expect(bcscmd([`/DATA:${data}`, '/LDAP', '/MODE:new'], PASSWORD_ENV).code).toBe(0);
     const before = databaseContent(file);
-    const child = spawn(process.execPath, [BCSCMD, `/DATA:${data}`, '/LDAP', '/MODE:new'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...PASSWORD_ENV },
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes('[apply] started')) child.kill('SIGKILL');
-    });
-    const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
-      child.on('exit', (_code, sig) => resolve(sig)),
-    );
+    const child = await killDuringApply([`/DATA:${data}`, '/LDAP', '/MODE:new'], PASSWORD_ENV);
+    const { signal } = child;
     expect(signal).toBe('SIGKILL');
     expect(sql(file, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
     // Either the kill landed inside the transaction (all as before) or after its commit (the whole new run,

@@ -3,7 +3,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bcscmd } from '../../../support/bcscmd.ts';
+import { bcscmd, dcSetArgs } from '../../../support/bcscmd.ts';
 import { BASE_DN, GROUPS, NETBIOS, SERVICE_ACCOUNT, STAFF_OU } from '../../../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
@@ -31,10 +31,7 @@ describe.runIf(realPartsAvailable())('bcscmd /LOOKUP against the real DC', () =>
     const data = tempDir();
     const set = bcscmd([
       `/DATA:${data}`,
-      `/SET:server=${dc.address}`,
-      `/SET:caFile=${dc.caFile}`,
-      `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
-      `/SET:ouPath=LDAP://${STAFF_OU},${BASE_DN}`,
+      ...dcSetArgs(dc, `${STAFF_OU},${BASE_DN}`),
       `/SET:autoImport=${autoImport ? 'yes' : 'no'}`,
     ]);
     expect(set.code, set.err).toBe(0);

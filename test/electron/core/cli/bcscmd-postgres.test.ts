@@ -4,14 +4,15 @@
  * syncs, the safety stop, a process killed mid-apply, and two data folders ("IM nodes") sharing one database and
  * its one sync lock.
  */
-import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, inject, it } from 'vitest';
 import { openUsersDatabase, type UsersDatabase } from '../../../../electron/core/database/users-database.ts';
 import { acquireSyncLock } from '../../../../electron/core/sync/sync-lock.ts';
-import { BCSCMD, bcscmd, bcscmdAsync } from '../../../support/bcscmd.ts';
-import { BASE_DN, NETBIOS, SERVICE_ACCOUNT, STAFF_OU } from '../../../support/directory-fixture.ts';
+import { bcscmd, bcscmdAsync, dcSetArgs, killDuringApply } from '../../../support/bcscmd.ts';
+import { BASE_DN, SERVICE_ACCOUNT, STAFF_OU } from '../../../support/directory-fixture.ts';
 import { createTestDatabase } from '../../../support/postgres.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { describeOnPostgres } from '../../../support/sql-engines.ts';
@@ -29,14 +30,7 @@ describeOnPostgres('bcscmd with the users database on PostgreSQL', () => {
   /** A data folder ("IM node") set up for the DC, on `url` (empty: its own users.sqlite). */
   const node = (url: string, ou = `${STAFF_OU},${BASE_DN}`) => {
     const data = tempDir();
-    const set = bcscmd([
-      `/DATA:${data}`,
-      `/SET:server=${dc.address}`,
-      `/SET:caFile=${dc.caFile}`,
-      `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
-      `/SET:ouPath=LDAP://${ou}`,
-      ...(url ? [`/SET:database=${url}`] : []),
-    ]);
+    const set = bcscmd([`/DATA:${data}`, ...dcSetArgs(dc, ou), ...(url ? [`/SET:database=${url}`] : [])]);
     expect(set.code, set.err).toBe(0);
     return data;
   };
@@ -97,15 +91,8 @@ describeOnPostgres('bcscmd with the users database on PostgreSQL', () => {
     expect(ldap(data, '/MODE:new').code).toBe(0);
     const database = open(url);
     const before = await contentOf(database.engine);
-    const child = spawn(process.execPath, [BCSCMD, `/DATA:${data}`, '/LDAP', '/MODE:new'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...PASSWORD_ENV },
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (stderr.includes('[apply] started')) child.kill('SIGKILL');
-    });
-    expect(await new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)))).toBe('SIGKILL');
+    const child = await killDuringApply([`/DATA:${data}`, '/LDAP', '/MODE:new'], PASSWORD_ENV);
+    expect(child.signal).toBe('SIGKILL');
     const finished = await database.engine.all("SELECT id FROM import_runs WHERE status = 'succeeded'");
     if (finished.length !== 1) {
       console.log('bcscmd-postgres: the kill came after the commit; the run is whole instead');
@@ -116,6 +103,42 @@ describeOnPostgres('bcscmd with the users database on PostgreSQL', () => {
     const [latest] = JSON.parse(bcscmd([`/DATA:${data}`, '/HISTORY', '/JSON']).out) as { status: string }[];
     expect(latest).toMatchObject({ status: 'interrupted', pid: child.pid, host: os.hostname() });
     database.close();
+  });
+
+  it('copies a data folder to PostgreSQL: /USERS, /HISTORY and each /REPORT read the same, the file kept', async () => {
+    const url = await newDatabase();
+    const data = node('');
+    expect(ldap(data, '/MODE:new').code).toBe(0);
+    expect(bcscmd([`/DATA:${data}`, '/ADDUSER:kiosk', '/NAME:Front Desk', '/OU:Lobby']).code).toBe(0);
+    expect(bcscmd([`/DATA:${data}`, '/OUPERMISSIONS:Lobby', '/SEES:Lobby']).code).toBe(0);
+    expect(ldap(data, '/FULL').code).toBe(0);
+    const read = () => {
+      const history = JSON.parse(bcscmd([`/DATA:${data}`, '/HISTORY', '/JSON']).out) as { id: number }[];
+      return {
+        users: bcscmd([`/DATA:${data}`, '/USERS', '/JSON']).out,
+        history,
+        reports: history.map((r) => bcscmd([`/DATA:${data}`, `/REPORT:${r.id}`, '/JSON']).out),
+        contacts: bcscmd([`/DATA:${data}`, '/CONTACTS:kiosk', '/JSON']).out,
+      };
+    };
+    const before = read();
+    expect(before.history.length).toBeGreaterThanOrEqual(4);
+    const file = path.join(data, 'users.sqlite');
+    const fileBefore = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+    const copied = bcscmd([`/DATA:${data}`, `/COPYDATABASE:${url}`]);
+    expect(copied.code, copied.err).toBe(0);
+    expect(copied.out).toMatch(
+      /^Copied .*users\.sqlite into postgresql:.*: \d+ accounts, \d+ server OUs, \d+ runs with /,
+    );
+    expect(bcscmd([`/DATA:${data}`, '/SHOW']).out).toMatch(new RegExp(`\n  database +${url}\n`));
+    expect(read()).toEqual(before);
+    expect(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(fileBefore);
+    // The data folder works on PostgreSQL now; the copy cannot be made twice into the same database.
+    expect(ldap(data).code).toBe(0);
+    expect(bcscmd([`/DATA:${data}`, '/SET:database=']).code).toBe(0);
+    const again = bcscmd([`/DATA:${data}`, `/COPYDATABASE:${url}`]);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/is not empty .*Nothing was copied\./);
   });
 
   it('lets one node sync at a time: another is refused (exit 4) naming the holder, or waits with /WAIT', async () => {

@@ -2,9 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bcscmd } from '../../../support/bcscmd.ts';
+import { bcscmd, dcSetArgs } from '../../../support/bcscmd.ts';
 import { TEST_STEPS } from '../../../../shared/contract.ts';
-import { BASE_DN, NETBIOS, SERVICE_ACCOUNT } from '../../../support/directory-fixture.ts';
+import { BASE_DN, SERVICE_ACCOUNT } from '../../../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 
@@ -79,14 +79,7 @@ describe('bcscmd without a directory', () => {
 describe.runIf(realPartsAvailable())('bcscmd /TEST against the real DC', () => {
   const dc = testDc()!;
   const configure = (data: string, extra: string[] = []) =>
-    bcscmd([
-      `/DATA:${data}`,
-      `/SET:server=${dc.address}`,
-      `/SET:caFile=${dc.caFile}`,
-      `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
-      `/SET:ouPath=LDAP://OU=Sales,${BASE_DN}`,
-      ...extra,
-    ]);
+    bcscmd([`/DATA:${data}`, ...dcSetArgs(dc, `OU=Sales,${BASE_DN}`), ...extra]);
 
   it('reports every step as JSON and exits 0', () => {
     const data = tempDir();

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BCSCMD, bcscmd } from '../../../support/bcscmd.ts';
+import { BCSCMD, bcscmd, dcSetArgs } from '../../../support/bcscmd.ts';
 import { BASE_DN, DOMAIN, NETBIOS, SERVICE_ACCOUNT, USERS } from '../../../support/directory-fixture.ts';
 import {
   type Ejabberd,
@@ -201,10 +201,7 @@ describe.runIf(realPartsAvailable())('/EXTAUTH and what AD says about an account
     const dir = tempDir();
     const set = bcscmd([
       `/DATA:${dir}`,
-      `/SET:server=${dc.address}`,
-      `/SET:caFile=${dc.caFile}`,
-      `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
-      `/SET:ouPath=LDAP://OU=Service Accounts,${BASE_DN}`,
+      ...dcSetArgs(dc, `OU=Service Accounts,${BASE_DN}`),
       '/SET:autoImport=yes',
       `/SET:imDomains=${DOMAIN}`,
     ]);
