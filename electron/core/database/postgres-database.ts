@@ -12,7 +12,7 @@ import { PostgresEngine } from './engine/postgres-engine.ts';
 import type { SqlEngine, SqlQueryable, SqlRow, SqlValue } from './engine/sql-engine.ts';
 import { markInterruptedRuns } from './interrupted-runs.ts';
 import { ensurePostgresSchema } from './postgres-schema.ts';
-import { explainDatabaseError } from './users-database.ts';
+import { explainDatabaseError } from './database-errors.ts';
 
 /** The first line of the password file; a file that cannot be read is said as such. */
 function readPasswordFile(file: string): string {

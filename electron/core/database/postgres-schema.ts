@@ -7,7 +7,7 @@
 import type { SqlEngine, SqlQueryable } from './engine/sql-engine.ts';
 import { BASELINE_VERSION, baselineSchema } from './schema-baseline.ts';
 import { SCHEMA_VERSION } from './schema.ts';
-import { newer, unreadable } from './users-database.ts';
+import { newer, unreadable } from './database-errors.ts';
 
 export const VERSION_KEY = 'schema_version';
 

@@ -6,19 +6,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { Failure } from '../failure.ts';
 import type { SqlEngine, SqlQueryable } from './engine/sql-engine.ts';
 import { COPIED_TABLES } from './copy-database.ts';
-import { explainPostgresError } from './engine/postgres-errors.ts';
 import type { PostgresEngine } from './engine/postgres-engine.ts';
 import { openPostgresDatabase } from './postgres-database.ts';
-import { isBusy, sqliteCode, sqliteEngineOf } from './engine/sqlite-engine.ts';
+import { isBusy, sqliteEngineOf } from './engine/sqlite-engine.ts';
+import { BUSY_TIMEOUT_MS, busy, explainDatabaseError, newer, unreadable } from './database-errors.ts';
+
+export { BUSY_TIMEOUT_MS, explainDatabaseError, newer, unreadable } from './database-errors.ts';
 import { markInterruptedRunsNow } from './interrupted-runs.ts';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
 
 export const DATABASE_FILE = 'users.sqlite';
-/** How long any connection waits for another process's lock (readers too: a file can be mid-creation). */
-export const BUSY_TIMEOUT_MS = 10_000;
 
 export function databaseFile(dataDir: string): string {
   return path.join(dataDir, DATABASE_FILE);
@@ -64,15 +63,6 @@ export type DatabaseAt = DatabaseLocation | string;
 export const locationText = (location: DatabaseAt): string =>
   typeof location === 'string' ? location : location.url || location.file;
 
-export function unreadable(file: string, why: string): Failure {
-  return new Failure(
-    'database-unreadable',
-    `The users database ${file} cannot be used: ${why}. It was left untouched.`,
-    'Restore it from a backup (the console keeps one next to it before every "Create a new database" run and ' +
-      'every upgrade), or move it away to start with an empty database.',
-  );
-}
-
 function timestamp(): string {
   return new Date()
     .toISOString()
@@ -86,10 +76,6 @@ export function backupDatabase(db: DatabaseSync, file: string, label: string): s
   db.prepare('VACUUM INTO ?').run(target);
   return target;
 }
-
-/** SQLite's result codes for a file that is not a database or is damaged. */
-const SQLITE_CORRUPT = 11;
-const SQLITE_NOTADB = 26;
 
 const readPragma = (db: DatabaseSync, name: 'application_id' | 'user_version'): number =>
   Number((db.prepare(`PRAGMA ${name}`).get() as Record<string, number>)[name]);
@@ -123,40 +109,6 @@ function probe(file: string): void {
   } finally {
     db.close();
   }
-}
-
-function busy(file: string): Failure {
-  return new Failure(
-    'database-busy',
-    `The users database ${file} is locked by another process (an import, bcscmd or the console) that held it ` +
-      `for longer than ${BUSY_TIMEOUT_MS / 1000} s. It was not changed.`,
-    'Wait for the other import to finish (bcscmd /HISTORY lists running ones), then try again.',
-  );
-}
-
-export function newer(file: string, version: number): Failure {
-  return new Failure(
-    'database-newer',
-    `The users database ${file} was written by a newer AD Console (schema ${version}; this version reads up to ` +
-      `schema ${SCHEMA_VERSION}). It was left untouched.`,
-    'Use the newer AD Console, or restore a backup made by this version.',
-  );
-}
-
-/** Only a file SQLite itself calls damaged is "damaged"; anything else is said as what it is. */
-export function explainDatabaseError(err: unknown, file: string): Failure {
-  if (err instanceof Failure) return err;
-  const postgres = explainPostgresError(err, file);
-  if (postgres) return postgres;
-  if (isBusy(err)) return busy(file);
-  const code = sqliteCode(err);
-  if (code === SQLITE_CORRUPT || code === SQLITE_NOTADB)
-    return unreadable(file, `it is damaged (${(err as Error).message})`);
-  return new Failure(
-    'database-failed',
-    `The users database ${file} could not be used: ${(err as Error).message}. It was not changed.`,
-    'Check that the data folder is writable and has free space, then try again.',
-  );
 }
 
 /**
