@@ -58,6 +58,18 @@ describe('layering', () => {
     ).toEqual([]);
   });
 
+  it('keeps the database drivers inside the database layer (type imports too): one seam for both engines', () => {
+    const driver = /^\s*import\s[^'"]*['"](node:sqlite|pg|pg-copy-streams)['"]/m;
+    const users = [...sources('electron'), ...sources('shared'), ...sources('renderer/src')].filter(
+      (f) => driver.test(fs.readFileSync(f, 'utf8')) && !f.startsWith(path.join('electron', 'core', 'database')),
+    );
+    expect(users).toEqual([]);
+    // …and the layer does use them (the check would pass on a misspelt pattern otherwise).
+    expect(
+      sources(path.join('electron', 'core', 'database')).some((f) => driver.test(fs.readFileSync(f, 'utf8'))),
+    ).toBe(true);
+  });
+
   it('uses ipcRenderer only in the preload', () => {
     const users = [...sources('electron'), ...sources('renderer/src'), ...sources('shared')].filter((f) =>
       /\bipcRenderer\b/.test(fs.readFileSync(f, 'utf8')),
