@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Attribute, Change, Client } from 'ldapts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openUsersDatabase } from '../../../../electron/core/database/users-database.ts';
 import { bcscmd } from '../../../support/bcscmd.ts';
 import {
   BASE_DN,
@@ -25,7 +26,9 @@ import {
   giveToEjabberd,
   startEjabberd,
 } from '../../../support/ejabberd.ts';
+import { type ExtauthPool, startExtauthPool } from '../../../support/extauth-pool.ts';
 import { createPso, letReadPsos } from '../../../support/password-policies.ts';
+import { createTestDatabase } from '../../../support/postgres.ts';
 import { realPartsAvailable } from '../../../support/real-parts.ts';
 import { type TestDc, startTestDc, stopTestDc } from '../../../support/samba-dc.ts';
 import { addUser, adminClient, passwordOf } from '../../../support/seed-directory.ts';
@@ -258,6 +261,67 @@ describe.runIf(realPartsAvailable() && ejabberdInstalled())('the logon service a
     expect(await svcBad()).toBe(0);
     fs.rmSync(wrongFile);
   }, 90_000);
+
+  describe('two IM nodes sharing one users database on PostgreSQL', () => {
+    if (inject('postgres') === null) {
+      it.skip('cannot run: PostgreSQL is missing (the test setup printed why)', () => {});
+      return;
+    }
+    const pools: ExtauthPool[] = [];
+    let url: string;
+    let nodes: ExtauthPool[];
+    const shared = () => openUsersDatabase({ file: path.join(dir, 'unused.sqlite'), url, passwordFile: '' });
+    const count = async (sql: string) => {
+      const database = shared();
+      try {
+        return Number((await database.engine.get<{ n: number }>(sql))!.n);
+      } finally {
+        database.close();
+      }
+    };
+
+    beforeAll(async () => {
+      url = await createTestDatabase(inject('postgres')!);
+      // Two data folders ("nodes") set up as the first one, on one PostgreSQL database, each with a pool of two.
+      nodes = ['node-a', 'node-b'].map((name) => {
+        const data = path.join(dir, name);
+        fs.mkdirSync(data);
+        fs.copyFileSync(path.join(dir, 'settings.json'), path.join(data, 'settings.json'));
+        expect(bcscmd([`/DATA:${data}`, `/SET:database=${url}`]).code).toBe(0);
+        const pool = startExtauthPool([`/DATA:${data}`, `/PASSWORDFILE:${path.join(dir, 'ldap.txt')}`], 2);
+        pools.push(pool);
+        return pool;
+      });
+    });
+    afterAll(async () => {
+      for (const pool of pools) await pool.close();
+    });
+
+    it('lets 12 wrong passwords spread over both nodes bind only threshold − 2 times: one count', async () => {
+      const alice = user('alice');
+      expect(await nodes[0]!.ask(`auth:alice:${DOMAIN}:${passwordOf(alice)}`)).toBe(true);
+      for (let i = 0; i < 12; i++)
+        expect(await nodes[i % 2]!.ask(`auth:alice:${DOMAIN}:Wrong!Passw0rd-${i}`)).toBe(false);
+      expect(await badPwdCount('alice')).toBe(THRESHOLD - 2);
+      expect(await lockoutTime('alice')).toBe(0);
+      const protectedOn = (pool: ExtauthPool) =>
+        pool.log().match(/auth alice@\S+ false \d+ ms: protected from lockout/g);
+      // Both nodes held back: the count they share, not each its own.
+      expect(protectedOn(nodes[0]!)?.length).toBeGreaterThan(0);
+      expect(protectedOn(nodes[1]!)?.length).toBeGreaterThan(0);
+      expect(await count("SELECT count(*) AS n FROM logon_failures WHERE account_key = 'alice'")).toBe(1);
+    }, 90_000);
+
+    it('imports a new user once when eight first logons arrive at once over both nodes', async () => {
+      const bob = user('bob');
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => nodes[i % 2]!.ask(`auth:bob:${DOMAIN}:${passwordOf(bob)}`)),
+      );
+      expect(answers, nodes.map((n) => n.log()).join('\n')).toEqual(Array.from({ length: 8 }, () => true));
+      expect(await count("SELECT count(*) AS n FROM accounts WHERE logon = 'bob'")).toBe(1);
+      expect(await count("SELECT count(*) AS n FROM import_runs WHERE source LIKE 'logon bob %'")).toBe(1);
+    }, 60_000);
+  });
 
   it('with the DC stopped, refuses AD accounts within the timeouts and still logs local accounts on', async () => {
     expect(bcscmd([`/DATA:${dir}`, '/ADDUSER:kiosk']).code).toBe(0);
