@@ -21,6 +21,11 @@ export interface SyncStatus {
     lastHeartbeat: string;
     stoppedAt: string | null;
   } | null;
+  /**
+   * A users database several IM nodes share (PostgreSQL): every node's /SERVICE as the database server sees it,
+   * the one that leads (runs the schedule and publishes) and those standing by. null on SQLite.
+   */
+  nodes: { role: 'leader' | 'standby'; pid: number; host: string; since: string }[] | null;
   /** A sync of this database running now, by whoever. */
   runningNow: { by: string; pid: number; host: string; startedAt: string } | null;
   /** The last run the service started (finished or not). */
@@ -58,6 +63,17 @@ const hhmm = (iso: string) => {
 const lastRunWords = (r: RunSummary, counts: (r: RunSummary) => string) =>
   `last ${hhmm(r.finishedAt ?? r.startedAt)} ${r.status}${r.status === 'succeeded' ? ` (${counts(r)})` : ''}`;
 
+/** Several IM nodes on one database: who runs the schedule and who stands by (null: one node, or SQLite). */
+export function nodesWords(s: SyncStatus): string | null {
+  if (!s.nodes) return null;
+  const leader = s.nodes.find((n) => n.role === 'leader');
+  const standbys = s.nodes.filter((n) => n.role === 'standby');
+  const led = leader ? `led by ${leader.host} (pid ${leader.pid})` : 'no node leads';
+  if (standbys.length === 0) return led;
+  const names = standbys.map((n) => `${n.host} (pid ${n.pid})`).join(', ');
+  return `${led}, ${standbys.length} standing by: ${names}`;
+}
+
 /** One line for the status bar and /STATUS: the schedule at a glance, or what is wrong with it. */
 export function scheduleSummary(s: SyncStatus, counts: (r: RunSummary) => string): string {
   const every = `Scheduled sync every ${s.schedule.everyMinutes} min`;
@@ -94,6 +110,8 @@ export function scheduleSummary(s: SyncStatus, counts: (r: RunSummary) => string
       if (s.lastRun && s.lastRun.status !== 'running') parts.push(lastRunWords(s.lastRun, counts));
       if (s.service && !s.service.running)
         parts.push(`the service is not running (last check-in ${hhmm(s.service.lastHeartbeat)})`);
+      const nodes = nodesWords(s);
+      if (nodes) parts.push(nodes);
       return parts.join(' · ');
     }
   }

@@ -98,6 +98,14 @@ function statusText(s: SyncStatus): string {
           `${s.service.nextRunAt ? `; next run ${utc(s.service.nextRunAt)}` : ''}`
       : 'Service:    none has checked in (bcscmd /INSTALLSERVICE sets one up)',
   );
+  // A database several IM nodes share: who leads and who stands by, as its server sees their connections.
+  if (s.nodes) {
+    if (s.nodes.length === 0) lines.push('Nodes:      no node runs /SERVICE on this database');
+    for (const n of s.nodes)
+      lines.push(
+        `${n.role === 'leader' ? 'Leader:  ' : 'Standby: '}   pid ${n.pid} on ${n.host}, since ${utc(n.since)}`,
+      );
+  }
   if (s.runningNow) lines.push(`Running:    ${s.runningNow.by}`);
   if (s.lastRun)
     lines.push(

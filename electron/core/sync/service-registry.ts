@@ -50,12 +50,19 @@ function serviceRecordOf(row: ServiceRow | undefined, now: Date): ServiceRecord 
   };
 }
 
-/** Registers this process as the data folder's service; refuses while another one lives. */
-export async function registerService(engine: SqlEngine, now = new Date()): Promise<string> {
+/**
+ * Registers this process as the database's service; refuses while another one lives — unless `leading`: a node
+ * that holds the service lock of a shared database (sync-service.ts) replaces whoever was named before.
+ */
+export async function registerService(
+  engine: SqlEngine,
+  now = new Date(),
+  { leading = false }: { leading?: boolean } = {},
+): Promise<string> {
   const token = randomUUID();
   await engine.write(async (tx) => {
     const other = serviceRecordOf(await tx.get<ServiceRow>(SERVICE_ROW), now);
-    if (other?.running)
+    if (other?.running && !leading)
       throw new Failure(
         'service-running',
         `A sync service already runs on this data folder: pid ${other.pid} on ${other.host}, since ` +
@@ -100,4 +107,42 @@ export async function signOff(q: SqlQueryable, token: string, now = new Date()):
     now.toISOString(),
     token,
   );
+}
+
+/** What a node's service connection is called on a shared database's server: its role, pid and host. */
+const LABEL = 'AD Console service';
+export const serviceLabel = (role: ServiceNode['role']): string => `${LABEL} ${role} ${process.pid} ${os.hostname()}`;
+
+export interface ServiceNode {
+  role: 'leader' | 'standby';
+  pid: number;
+  host: string;
+  /** Since when its connection is there (ISO 8601). */
+  since: string;
+}
+
+/**
+ * The /SERVICE processes of every node on a PostgreSQL database, as the server sees their connections (alive by
+ * definition: a node that is gone has no connection); null on SQLite, where one service serves one data folder.
+ */
+export async function serviceNodes(engine: SqlEngine): Promise<ServiceNode[] | null> {
+  if (engine.name !== 'postgresql') return null;
+  const rows = await engine.all<{ name: string; since_ms: number }>(
+    'SELECT application_name AS name, CAST(extract(epoch FROM backend_start) * 1000 AS BIGINT) AS since_ms ' +
+      'FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE ? ORDER BY backend_start',
+    `${LABEL} %`,
+  );
+  return rows.flatMap((r) => {
+    const m = /^AD Console service (leader|standby) (\d+) (.*)$/.exec(r.name);
+    return m
+      ? [
+          {
+            role: m[1] as ServiceNode['role'],
+            pid: Number(m[2]),
+            host: m[3]!,
+            since: new Date(r.since_ms).toISOString(),
+          },
+        ]
+      : [];
+  });
 }

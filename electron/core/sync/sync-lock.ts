@@ -7,7 +7,7 @@
 import { utcText } from '../../../shared/utc-text.ts';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type { SqlQueryable } from '../database/engine/sql-engine.ts';
+import { lockKey, type SqlEngine, type SqlQueryable } from '../database/engine/sql-engine.ts';
 import type { StartedBy } from '../../../shared/import-run.ts';
 import { processAlive } from '../database/interrupted-runs.ts';
 import { BUSY_TIMEOUT_MS, type UsersDatabase } from '../database/users-database.ts';
@@ -83,10 +83,27 @@ const toHolder = (row: LockRow): LockHolder => ({
   heartbeatAt: row.heartbeat_at,
 });
 
-/** Who holds the lock now (a stale holder does not count). */
-export async function lockHolder(q: SqlQueryable, now = new Date()): Promise<LockHolder | null> {
-  const row = await q.get<LockRow>('SELECT * FROM sync_lock WHERE id = 1');
-  return row && !isStale(row, now) ? toHolder(row) : null;
+/**
+ * Who holds the lock now. SQLite: the row, unless stale. PostgreSQL: the row names the holder only while a
+ * connection holds the lock (a killed holder's row stays until the next one replaces it; no heartbeat is read).
+ */
+export async function lockHolder(engine: SqlEngine, now = new Date()): Promise<LockHolder | null> {
+  const row = await engine.get<LockRow>('SELECT * FROM sync_lock WHERE id = 1');
+  if (!row) return null;
+  if (engine.name === 'postgresql') return (await sharedLockHeld(engine, 'sync')) ? toHolder(row) : null;
+  return isStale(row, now) ? null : toHolder(row);
+}
+
+/** Whether some connection holds PostgreSQL's advisory lock of this name (pg_locks splits its 64-bit key). */
+async function sharedLockHeld(q: SqlQueryable, name: string): Promise<boolean> {
+  const key = BigInt(lockKey(name));
+  const row = await q.get(
+    "SELECT 1 AS held FROM pg_locks WHERE locktype = 'advisory' AND classid = ? AND objid = ? AND objsubid = 1 " +
+      'AND granted',
+    Number(key >> 32n),
+    Number(key & 0xffffffffn),
+  );
+  return row !== undefined;
 }
 
 export interface HeldLock {

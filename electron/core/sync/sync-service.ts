@@ -17,7 +17,8 @@ import { Failure } from '../failure.ts';
 import { type ImportJob, startImportJob } from '../import/import-job.ts';
 import { fileStamp } from '../settings/file-stamp.ts';
 import { dailyFullDue, nextRunAt } from './schedule.ts';
-import { checkIn, registerService, signOff } from './service-registry.ts';
+import { checkIn, readService, registerService, serviceLabel, signOff } from './service-registry.ts';
+import type { HeldLock as HeldConnectionLock, PostgresEngine } from '../database/engine/postgres-engine.ts';
 import { HEARTBEAT_MS, SyncRunning } from './sync-lock.ts';
 import { approveScope, noteServiceRun, pauseReason, readSyncState, scheduledScope, takeRunNow } from './sync-state.ts';
 
@@ -165,8 +166,8 @@ class ServicePublisher {
 }
 
 export async function runSyncService(ctx: ServiceContext): Promise<number> {
-  const { log, signal } = ctx;
-  let database;
+  const { log } = ctx;
+  let database: UsersDatabase;
   let token: string;
   try {
     database = openUsersDatabase(ctx.database);
@@ -175,6 +176,7 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
     log(`The sync service cannot start: ${err.message} What to do: ${err.hint}`);
     return 1;
   }
+  if (database.postgres) return runAsNode(ctx, database, database.postgres);
   const { engine } = database;
   try {
     token = await registerService(engine);
@@ -185,7 +187,82 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
     return 1;
   }
   // SQLite: the service's own writes do not wait long behind an import's commit (they are retried).
-  if (engine.name === 'sqlite') await engine.exec(`PRAGMA busy_timeout = ${SERVICE_BUSY_MS}`);
+  await engine.exec(`PRAGMA busy_timeout = ${SERVICE_BUSY_MS}`);
+  log(`Sync service started (pid ${process.pid}, ${locationText(ctx.database)}).`);
+  const code = await serve(ctx, database, token, ctx.signal);
+  database.close();
+  log('Sync service stopped.');
+  return code;
+}
+
+/** How often a standing-by node tries to take the lead (well inside the minute a dead leader may leave). */
+const STANDBY_RETRY_MS = 5_000;
+
+/**
+ * On a PostgreSQL database several IM nodes share, every node runs /SERVICE and one leads: the one whose connection
+ * holds the lock "service" runs the schedule and publishes; the others stand by, trying again every few seconds, so
+ * that a leader that is killed is replaced at once and one that freezes once the server ends its silent session.
+ * Who leads and who stands by is what the server says of the connections (serviceNodes).
+ */
+async function runAsNode(ctx: ServiceContext, database: UsersDatabase, opening: Promise<PostgresEngine>) {
+  const { log } = ctx;
+  let postgres: PostgresEngine;
+  try {
+    postgres = await opening;
+  } catch (err) {
+    database.close();
+    const failure = err instanceof Failure ? err : null;
+    log(`The sync service cannot start: ${failure ? `${failure.message} What to do: ${failure.hint}` : err}`);
+    return 1;
+  }
+  log(
+    `Sync service started (pid ${process.pid}, ${locationText(ctx.database)}): one node of those sharing this ` +
+      'database runs the schedule; this one stands by until it may.',
+  );
+  let code = 0;
+  while (!ctx.signal.aborted) {
+    let lock: HeldConnectionLock | null;
+    try {
+      lock = await postgres.holdLock('service', {
+        retryMs: STANDBY_RETRY_MS,
+        signal: ctx.signal,
+        label: (leading) => serviceLabel(leading ? 'leader' : 'standby'),
+      });
+    } catch (err) {
+      log(`The users database does not answer (${(err as Error).message}); trying again in 5 s.`);
+      await sleep(STANDBY_RETRY_MS, ctx.signal);
+      continue;
+    }
+    if (!lock) continue; // stopped, or the standing-by connection was lost: the loop decides
+    const lost = new AbortController();
+    void lock.lost.then((why) => lost.abort(why));
+    const before = await readService(database.engine).catch(() => null);
+    let token: string;
+    try {
+      token = await registerService(database.engine, new Date(), { leading: true });
+    } catch (err) {
+      log(`This node could not take the lead: ${(err as Error).message}`);
+      await lock.release();
+      continue;
+    }
+    log(
+      'This node leads now: it runs the schedule and publishes the directory' +
+        `${before && before.pid !== process.pid ? ` (after pid ${before.pid} on ${before.host})` : ''}.`,
+    );
+    code = await serve(ctx, database, token, AbortSignal.any([ctx.signal, lost.signal]));
+    await lock.release();
+    if (!ctx.signal.aborted)
+      log('This node no longer leads (its connection to the users database was lost); it stands by again.');
+  }
+  database.close();
+  log('Sync service stopped.');
+  return code;
+}
+
+/** The schedule and the publishing, until `signal` (stopped, or a node's lead lost). */
+async function serve(ctx: ServiceContext, database: UsersDatabase, token: string, signal: AbortSignal) {
+  const { log } = ctx;
+  const { engine } = database;
   let settings = ctx.load().settings;
   let seen = fileStamp(ctx.watched);
   // A first service adopts what the settings import now; later changes pause it (sync-state.ts).
@@ -203,7 +280,7 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
   let lastBeat = 0;
   let lastBlocked = '';
   let lastBusy = '';
-  log(`Sync service started (pid ${process.pid}, ${locationText(ctx.database)}): ${scheduleWords(settings)}.`);
+  log(`The schedule: ${scheduleWords(settings)}.`);
 
   function schedule(s: Settings) {
     return { everyMinutes: importSourceChosen(s) ? s.syncEveryMinutes : 0, fullSyncAt: s.fullSyncAt };
@@ -309,7 +386,8 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
         if (!(await checkIn(engine, token, running ? null : next, now))) {
           log('Another sync service took over this data folder (this one was silent too long); this one stops.');
           if (job) await (job as ImportJob).stop(STOP_GRACE_MS);
-          database.close();
+          await running;
+          await publisher.stopped();
           return 1;
         }
         lastBeat = now.getTime();
@@ -376,7 +454,5 @@ export async function runSyncService(ctx: ServiceContext): Promise<number> {
   } catch {
     // The check-ins stop; status shows the service as gone once they are old.
   }
-  database.close();
-  log('Sync service stopped.');
   return 0;
 }

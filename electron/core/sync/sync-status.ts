@@ -1,10 +1,10 @@
 /** Reads how the scheduled sync is doing from the users database and the settings (see shared/sync-status.ts). */
-import type { SqlQueryable } from '../database/engine/sql-engine.ts';
+import type { SqlEngine } from '../database/engine/sql-engine.ts';
 import { importSourceChosen, type Settings } from '../../../shared/settings.ts';
 import type { ScheduleHealth, SyncStatus } from '../../../shared/sync-status.ts';
 import { describeSource, chosenSource } from '../import/source.ts';
 import { type RunRow, runRecordOf } from '../import/run-history.ts';
-import { readService } from './service-registry.ts';
+import { readService, serviceNodes } from './service-registry.ts';
 import { describeHolder, lockHolder } from './sync-lock.ts';
 import { pauseReason, readSyncState } from './sync-state.ts';
 import { toRunSummary } from '../database/users-view.ts';
@@ -27,7 +27,7 @@ function sourceWords(settings: Settings): string {
  * one on record for the configured login ID, whatever the password.
  */
 export async function readSyncStatus(
-  q: SqlQueryable,
+  q: SqlEngine,
   settings: Settings,
   now = new Date(),
   given?: RefusedPassword | null,
@@ -74,6 +74,7 @@ export async function readSyncStatus(
       lastHeartbeat: service.heartbeatAt,
       stoppedAt: service.stoppedAt,
     },
+    nodes: await serviceNodes(q),
     runningNow: holder && {
       by: describeHolder(holder),
       pid: holder.pid,

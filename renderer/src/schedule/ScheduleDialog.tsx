@@ -9,7 +9,7 @@ import type { SettingsView } from '../../../shared/contract.ts';
 import { countsText, everyNth } from '../../../shared/import-run.ts';
 import type { ApiError } from '../../../shared/result.ts';
 import { NUMBER_RANGES, TIME_OF_DAY } from '../../../shared/settings.ts';
-import type { ScheduleView } from '../../../shared/sync-status.ts';
+import { nodesWords, type ScheduleView } from '../../../shared/sync-status.ts';
 import { api } from '../api.ts';
 import { ConfirmBox } from '../controls/ConfirmBox.tsx';
 import { Dialog, OkCancel } from '../controls/Dialog.tsx';
@@ -127,14 +127,17 @@ export function ScheduleDialog({ onClose, onOpenWizard }: { onClose: () => void;
 
   if (!view || !status) return null;
   const service = status.service;
-  const serviceText = service?.running
-    ? `The sync service runs on ${service.host} (pid ${service.pid}) since ${local(service.since)}; ` +
-      `last check-in ${local(service.lastHeartbeat)}.`
-    : service
-      ? `The sync service on ${service.host} (pid ${service.pid}) is not running; last check-in ` +
-        `${local(service.lastHeartbeat)}. Run now synchronizes in this console.`
-      : 'No sync service has checked in: install one with bcscmd /INSTALLSERVICE. Run now synchronizes in ' +
-        'this console.';
+  const nodes = nodesWords(status);
+  const serviceText =
+    (nodes ? `The IM nodes sharing this users database: ${nodes}. ` : '') +
+    (service?.running
+      ? `The sync service runs on ${service.host} (pid ${service.pid}) since ${local(service.since)}; ` +
+        `last check-in ${local(service.lastHeartbeat)}.`
+      : service
+        ? `The sync service on ${service.host} (pid ${service.pid}) is not running; last check-in ` +
+          `${local(service.lastHeartbeat)}. Run now synchronizes in this console.`
+        : 'No sync service has checked in: install one with bcscmd /INSTALLSERVICE. Run now synchronizes in ' +
+          'this console.');
   return (
     <>
       <Dialog

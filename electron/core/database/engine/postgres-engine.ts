@@ -128,7 +128,22 @@ export interface HoldOptions {
   heartbeatMs?: number;
   /** The server ends a session silent for this long, and frees its lock: a frozen holder loses it then. */
   silenceMs?: number;
+  /**
+   * Stand by: while another holds the lock, try again this often on the same connection (which stays open, and
+   * alive for the server), until it is held or `signal` aborts. Without it one try.
+   */
+  retryMs?: number;
+  signal?: AbortSignal;
+  /** The connection's name on the server (pg_stat_activity), standing by and then holding: who waits, who holds. */
+  label?: (holding: boolean) => string;
 }
+
+/** PostgreSQL keeps 63 bytes of a connection's application_name. */
+const applicationName = (text: string) =>
+  Buffer.from(text, 'utf8')
+    .subarray(0, 63)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
 
 export class PostgresEngine implements SqlEngine {
   readonly name = 'postgresql' as const;
@@ -209,10 +224,11 @@ export class PostgresEngine implements SqlEngine {
    */
   async holdLock(
     name: string,
-    { heartbeatMs = 5_000, silenceMs = 30_000 }: HoldOptions = {},
+    { heartbeatMs = 5_000, silenceMs = 30_000, retryMs, signal, label }: HoldOptions = {},
   ): Promise<HeldLock | null> {
     const client = new pg.Client({
       ...this.config,
+      ...(label ? { application_name: applicationName(label(false)) } : {}),
       options: `-c idle_session_timeout=${silenceMs} -c idle_in_transaction_session_timeout=${silenceMs}`,
     });
     let settle!: (reason: Error) => void;
@@ -222,12 +238,26 @@ export class PostgresEngine implements SqlEngine {
     await client.connect();
     this.holders.add(client);
     void lost.then(() => this.holders.delete(client));
-    const { rows } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1) AS held', [lockKey(name)]);
-    if (!rows[0]!.held) {
+    const tryLock = async () =>
+      (await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1) AS held', [lockKey(name)])).rows[0]!.held;
+    let held = await tryLock();
+    let gone = false;
+    void lost.then(() => (gone = true));
+    // Standing by: a try is also the heartbeat, so retryMs must stay below silenceMs. A lost connection ends it.
+    while (!held && retryMs !== undefined && !signal?.aborted && !gone) {
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, retryMs);
+        signal?.addEventListener('abort', () => (clearTimeout(timer), resolve(undefined)), { once: true });
+      });
+      if (signal?.aborted) break;
+      held = await tryLock().catch(() => false);
+    }
+    if (!held) {
       this.holders.delete(client);
-      await client.end();
+      await client.end().catch(() => undefined);
       return null;
     }
+    if (label) await client.query(`SET application_name = '${applicationName(label(true)).replace(/'/g, "''")}'`);
     const beat = setInterval(() => client.query('SELECT 1').catch(() => undefined), heartbeatMs);
     beat.unref();
     void lost.then(() => clearInterval(beat));

@@ -16,7 +16,9 @@ import { BASE_DN, SERVICE_ACCOUNT, STAFF_OU } from '../../../support/directory-f
 import { createTestDatabase } from '../../../support/postgres.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { describeOnPostgres } from '../../../support/sql-engines.ts';
+import { startService } from '../../../support/sync-service.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
+import type { SyncStatus } from '../../../../shared/sync-status.ts';
 import { contentOf } from '../../../support/users-db.ts';
 
 const PASSWORD_ENV = { ADCONSOLE_LDAP_PASSWORD: SERVICE_ACCOUNT.password };
@@ -140,6 +142,41 @@ describeOnPostgres('bcscmd with the users database on PostgreSQL', () => {
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/is not empty .*Nothing was copied\./);
   });
+
+  it('runs the schedule on one node of two; the other stands by, and leads within a minute of a SIGKILL', async () => {
+    const url = await newDatabase();
+    const sales = `OU=Sales,${BASE_DN}`;
+    const [one, two] = [node(url, sales), node(url, sales)];
+    for (const data of [one, two]) expect(bcscmd([`/DATA:${data}`, '/SET:syncEveryMinutes=1']).code).toBe(0);
+    const first = startService(one, PASSWORD_ENV);
+    const second = startService(two, PASSWORD_ENV);
+    try {
+      await first.waitFor(/This node leads now/);
+      await first.waitFor(/run \d+ succeeded/, 60_000);
+      await second.waitFor(/this one stands by until it may/);
+      expect(second.log()).not.toMatch(/leads now/);
+      // Either node's /STATUS names the leader and the one standing by, as the database server sees them.
+      const status = JSON.parse((await bcscmdAsync([`/DATA:${two}`, '/STATUS', '/JSON'])).out) as SyncStatus;
+      expect(status.nodes).toEqual([
+        expect.objectContaining({ role: 'leader', pid: first.pid, host: os.hostname() }),
+        expect.objectContaining({ role: 'standby', pid: second.pid, host: os.hostname() }),
+      ]);
+      const text = (await bcscmdAsync([`/DATA:${one}`, '/STATUS'])).out;
+      expect(text).toMatch(new RegExp(`\\nLeader: +pid ${first.pid} on `));
+      expect(text).toMatch(new RegExp(`\\nStandby: +pid ${second.pid} on `));
+      expect(text).toMatch(/led by .* \(pid \d+\), 1 standing by/);
+      const killedAt = Date.now();
+      await first.stop('SIGKILL');
+      await second.waitFor(/This node leads now/, 30_000);
+      await second.waitFor(/run \d+ succeeded/, 60_000);
+      expect(Date.now() - killedAt).toBeLessThan(60_000);
+      const after = JSON.parse((await bcscmdAsync([`/DATA:${one}`, '/STATUS', '/JSON'])).out) as SyncStatus;
+      expect(after.nodes).toEqual([expect.objectContaining({ role: 'leader', pid: second.pid })]);
+    } finally {
+      await first.stop();
+      await second.stop();
+    }
+  }, 150_000);
 
   it('lets one node sync at a time: another is refused (exit 4) naming the holder, or waits with /WAIT', async () => {
     const url = await newDatabase();
