@@ -91,7 +91,10 @@ export const TEST_STEPS = [
 ] as const;
 /** Test IM server (Advanced settings, bcscmd /TESTIM): the admin API the directory is published through. */
 export const IM_TEST_STEPS = ['im-connect', 'im-host', 'im-permissions', 'im-roster'] as const;
-export type TestStepName = (typeof TEST_STEPS)[number] | (typeof IM_TEST_STEPS)[number];
+/** Test database (Advanced settings, bcscmd /TEST): the users database this node uses. */
+export const DB_TEST_STEPS = ['db-connect', 'db-schema', 'db-rights'] as const;
+export type TestStepName =
+  (typeof TEST_STEPS)[number] | (typeof IM_TEST_STEPS)[number] | (typeof DB_TEST_STEPS)[number];
 
 export interface TestStep {
   name: TestStepName;
@@ -384,6 +387,7 @@ export const operations = {
   ),
   /** Test IM server: reaches ejabberd's API with these settings, checks the host and each command's permission. */
   'im.test': op<z.ZodType<{ settings: Settings }>, TestReport>(z.object({ settings: settingsSchema }).strict()),
+  'database.test': op<z.ZodType<{ settings: Settings }>, TestReport>(z.object({ settings: settingsSchema }).strict()),
   /** Deletes local accounts (all or none). */
   'accounts.delete': op<z.ZodType<{ logons: string[] }>, Record<string, never>>(z.object({ logons }).strict()),
   /** Tools → Synchronization schedule… and the status bar. */

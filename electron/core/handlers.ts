@@ -40,6 +40,7 @@ import type { PasswordVault } from './secrets/password-vault.ts';
 import type { RefusedPasswords } from './secrets/refused-passwords.ts';
 import type { SettingsStore } from './settings/settings-store.ts';
 import type { SharedDatabase } from './database/users-database.ts';
+import { testUsersDatabase } from './database/database-test.ts';
 import { accountPhoto, accountsInView, accountsPage, logonPosition, usersOverview } from './database/users-view.ts';
 import { searchGroups } from './directory/group-search.ts';
 import type { ImportJobs } from './import/import-jobs.ts';
@@ -289,6 +290,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'accounts.contacts': async ({ logon }) => deps.database.use((q) => contactListOf(q, logon)),
     'accounts.photo': async ({ logon }) => deps.database.use((q) => accountPhoto(q, logon)),
     'im.test': async ({ settings }) => deps.database.use((engine) => testImServer(settings, engine)),
+    // The settings as typed, not yet saved: the data folder's file, or the URL typed.
+    'database.test': async ({ settings }) =>
+      testUsersDatabase({
+        file: deps.database.location().file,
+        url: settings.database.trim(),
+        passwordFile: settings.databasePasswordFile.trim(),
+      }),
     'accounts.delete': async ({ logons }) =>
       changed(async () => {
         await deps.database.use((engine) => deleteLocalAccounts(engine, logons, 'console'));

@@ -6,11 +6,15 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { Browser, Page, Response } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { addLocalAccount } from '../../electron/core/accounts/local-accounts.ts';
+import { openUsersDatabase } from '../../electron/core/database/users-database.ts';
 import { RENDERER_DIR, startBrowserConsole } from '../../electron/core/browser-console.ts';
 import type { WebConsole } from '../../electron/core/transport/http-server.ts';
 import { BASE_DN, NETBIOS, SERVICE_ACCOUNT } from '../support/directory-fixture.ts';
+import { bcscmd } from '../support/bcscmd.ts';
 import { launchChromium, screenshotPath } from '../support/browser.ts';
+import { createTestDatabase } from '../support/postgres.ts';
 import { realPartsAvailable, testDc } from '../support/real-parts.ts';
 import { tempDirFor } from '../support/temp-dir.ts';
 
@@ -176,6 +180,46 @@ describe.runIf(realPartsAvailable())('the integration dialog in Chromium', () =>
     await advanced.getByRole('button', { name: 'Cancel' }).click();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
+
+  it.runIf(inject('postgres') !== null)(
+    'checks a PostgreSQL users database in Advanced settings, and shows its accounts once the folder uses it',
+    async () => {
+      const url = await createTestDatabase(inject('postgres')!);
+      const shared = openUsersDatabase({ file: path.join(dataDir, 'unused.sqlite'), url, passwordFile: '' });
+      await addLocalAccount(
+        shared.engine,
+        { logon: 'pg.kiosk', ou: 'Lobby', displayName: 'PG Kiosk', email: '' },
+        'console',
+      );
+      shared.close();
+      const dialog = await openFromMenu();
+      await dialog.getByRole('button', { name: 'Advanced settings…' }).click();
+      const advanced = page.getByRole('dialog', { name: 'Advanced settings' });
+      const database = advanced.getByLabel('Users database');
+      await database.fill('postgresql://adconsole@db.corp.example.test/users?sslmode=disable');
+      await advanced.getByRole('button', { name: 'Check users database' }).click();
+      await expect
+        .poll(() => advanced.getByRole('alert').first().textContent())
+        .toMatch(/db\.corp\.example\.test is not this machine: the users database would cross the network unencrypted/);
+      await database.fill(url);
+      await advanced.getByRole('button', { name: 'Check users database' }).click();
+      const box = page.getByRole('alertdialog', { name: 'Check users database' });
+      await expect.poll(() => box.textContent()).toMatch(/Test database succeeded/);
+      expect(await box.textContent()).toMatch(/PostgreSQL 1\d.* answers at .*AD Console's schema \d+/);
+      await page.screenshot({ path: screenshotPath('advanced-check-users-database') });
+      await box.getByRole('button', { name: 'OK' }).click();
+      await advanced.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      // The data folder pointed there (as bcscmd /SET does it): the console shows that database's accounts.
+      expect(bcscmd([`/DATA:${dataDir}`, `/SET:database=${url}`]).code).toBe(0);
+      try {
+        await page.goto(web.url);
+        await expect.poll(() => page.getByText('pg.kiosk').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+      } finally {
+        expect(bcscmd([`/DATA:${dataDir}`, '/SET:database=']).code).toBe(0);
+      }
+    },
+  );
 
   const fillConnection = async (dialog: ReturnType<Page['getByRole']>, password: string) => {
     await dialog.getByRole('radio', { name: 'Specified account' }).check();

@@ -41,6 +41,7 @@ const VALID: Record<OperationName, Record<string, unknown>> = {
   'settings.save': { settings: SETTINGS, password: { action: 'keep' } },
   'connection.test': { settings: SETTINGS },
   'im.test': { settings: SETTINGS },
+  'database.test': { settings: SETTINGS },
   'directory.browse': { settings: SETTINGS, dn: null },
   'directory.lookup': { settings: SETTINGS, name: 'alice' },
   'directory.groups': { search: '' },

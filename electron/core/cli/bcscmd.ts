@@ -289,9 +289,19 @@ export async function runBcscmd(
       return EXIT.failed;
     }
     const report = result.value as TestReport;
-    if (request.json) Object.assign(output, { ok: report.ok, steps: report.steps, summary: report.summary });
-    else io.out(testText(report));
-    if (!report.ok) exit = EXIT.failed;
+    // The users database this node uses: as much part of a working setup as the directory.
+    const db = await call('database.test', { settings });
+    if (!db.ok) throw new Error(db.error.message);
+    const database = db.value as TestReport;
+    if (request.json)
+      Object.assign(output, {
+        ok: report.ok && database.ok,
+        steps: report.steps,
+        summary: report.summary,
+        database,
+      });
+    else io.out(`${testText(report)}\nUsers database:\n${testText(database)}`);
+    if (!report.ok || !database.ok) exit = EXIT.failed;
   }
   if (request.testIm) {
     const result = await call('im.test', { settings });

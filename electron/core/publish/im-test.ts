@@ -5,7 +5,8 @@
  * group and a user of the test's own that nothing else uses (created, then deleted again): a refused one
  * answers HTTP 403, an absent one 404.
  */
-import type { TestReport, TestStep, TestStepName } from '../../../shared/contract.ts';
+import type { TestReport, TestStep } from '../../../shared/contract.ts';
+import { timedStep } from '../timed-step.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { Failure } from '../failure.ts';
 import { ImApi } from './im-api.ts';
@@ -31,23 +32,11 @@ const probes = (host: string): [string, Record<string, unknown>][] => [
 ];
 export const PUBLISH_COMMANDS = probes('').map(([command]) => command);
 
-async function timed(name: TestStepName, work: () => Promise<{ detail: string; hint?: string }>): Promise<TestStep> {
-  const started = performance.now();
-  const ms = () => Math.round(performance.now() - started);
-  try {
-    const done = await work();
-    return { name, ok: true, ms: ms(), ...done };
-  } catch (err) {
-    if (!(err instanceof Failure)) throw err;
-    return { name, ok: false, ms: ms(), detail: err.message, hint: err.hint, code: err.code };
-  }
-}
-
 export async function testImServer(settings: Settings, engine: SqlEngine): Promise<TestReport> {
   const steps: TestStep[] = [];
   const report = (summary: string): TestReport => ({ ok: steps.every((s) => s.ok), steps, summary });
   let api: ImApi | null = null;
-  const connect = await timed('im-connect', async () => {
+  const connect = await timedStep('im-connect', async () => {
     api = ImApi.fromSettings(settings);
     if (!api)
       throw new Failure(
@@ -65,7 +54,7 @@ export async function testImServer(settings: Settings, engine: SqlEngine): Promi
   steps.push(connect);
   if (!connect.ok) return report(`Test IM server failed: ${connect.detail} ${connect.hint ?? ''}`.trim());
   const host = await imHostOf(engine, settings);
-  const hostStep = await timed('im-host', async () => {
+  const hostStep = await timedStep('im-host', async () => {
     if (!host)
       throw new Failure(
         'invalid-settings',
@@ -80,7 +69,7 @@ export async function testImServer(settings: Settings, engine: SqlEngine): Promi
   const refused: string[] = [];
   const missing: string[] = [];
   steps.push(
-    await timed('im-permissions', async () => {
+    await timedStep('im-permissions', async () => {
       for (const [command, args] of probes(host!))
         await api!.call(command, args).catch((err: unknown) => {
           if (!(err instanceof Failure)) throw err;

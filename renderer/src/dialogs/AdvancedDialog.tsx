@@ -2,6 +2,7 @@
 import { Ak } from '../controls/Ak.tsx';
 import { useId, useState } from 'react';
 import { formatAdsPath, parseAdsPath } from '../../../shared/adspath.ts';
+import { parseDatabaseSetting } from '../../../shared/database-setting.ts';
 import { parseImApi } from '../../../shared/im-api.ts';
 import { parseImDomains } from '../../../shared/im-domains.ts';
 import type { TestReport } from '../../../shared/contract.ts';
@@ -31,6 +32,8 @@ type Advanced = Pick<
   | 'imApi'
   | 'imApiTokenFile'
   | 'companyName'
+  | 'database'
+  | 'databasePasswordFile'
 > & {
   port: string;
   logonFailureCap: string;
@@ -81,6 +84,8 @@ export function readAdvanced(
   const imApi = parseImApi(form.imApi);
   if (!imApi.ok) errors.imApi = imApi.error;
   if (/[\u0000-\u001f]/.test(form.companyName)) errors.companyName = 'No line breaks or other control characters.';
+  const database = parseDatabaseSetting(form.database);
+  if (!database.ok) errors.database = database.error;
   const path = parseAdsPath(form.ouPath);
   if (!path.ok) errors.ouPath = path.error;
   const server = form.server.trim();
@@ -106,6 +111,8 @@ export function readAdvanced(
       imApi: form.imApi.trim(),
       imApiTokenFile: form.imApiTokenFile.trim(),
       companyName: form.companyName.trim(),
+      database: form.database.trim(),
+      databasePasswordFile: form.databasePasswordFile.trim(),
     },
   };
 }
@@ -122,7 +129,26 @@ const FIELD_ORDER: [keyof Advanced, string][] = [
   ['logonFailureCap', 'Failed logons allowed'],
   ['imApi', 'ejabberd web API'],
   ['companyName', 'Company name'],
+  ['database', 'Users database'],
 ];
+
+/** A Test … button (disabled while it runs) with what it is about beside it. */
+function TestRow(props: {
+  state: TestReport | 'running' | null;
+  label: string;
+  busy: string;
+  onTest: () => Promise<void>;
+  children: React.ReactNode;
+}) {
+  return (
+    <div className="row">
+      <button type="button" disabled={props.state === 'running'} onClick={() => void props.onTest()}>
+        {props.state === 'running' ? props.busy : <Ak text={props.label} />}
+      </button>
+      <p className="note grow">{props.children}</p>
+    </div>
+  );
+}
 
 function PathPreview({ text, server, id }: { text: string; server: string; id: string }) {
   const parsed = parseAdsPath(text);
@@ -193,6 +219,8 @@ export function AdvancedDialog({
     imApi: useId(),
     token: useId(),
     company: useId(),
+    database: useId(),
+    databasePassword: useId(),
   };
   const set = <K extends keyof Advanced>(key: K, value: Advanced[K]) => setForm((f) => ({ ...f, [key]: value }));
   const fieldError = (key: keyof Advanced) =>
@@ -213,7 +241,9 @@ export function AdvancedDialog({
       | 'imDomains'
       | 'imApi'
       | 'imApiTokenFile'
-      | 'companyName',
+      | 'companyName'
+      | 'database'
+      | 'databasePasswordFile',
     id: string,
     label: string,
     { placeholder, numeric = false }: { placeholder?: string; numeric?: boolean } = {},
@@ -249,6 +279,7 @@ export function AdvancedDialog({
     logonFailureCap: ids.cap,
     imApi: ids.imApi,
     companyName: ids.company,
+    database: ids.database,
   };
   const apply = () => {
     const read = readAdvanced(form);
@@ -267,21 +298,27 @@ export function AdvancedDialog({
     return { ...settings, ...('settings' in read ? read.settings : {}) };
   };
   const parsedPath = parseAdsPath(form.ouPath);
-  /** Test IM server: with what is typed now; the result in a message box, as Test connection shows its own. */
+  /**
+   * Test IM server and Check users database: with what is typed now (a wrong field is said first); the result in
+   * a message box, as Test connection shows its own.
+   */
   const [imTest, setImTest] = useState<TestReport | 'running' | null>(null);
-  const testIm = async () => {
+  const [dbTest, setDbTest] = useState<TestReport | 'running' | null>(null);
+  const runTest = async (op: 'im.test' | 'database.test', show: (report: TestReport | 'running') => void) => {
     const read = readAdvanced(form);
     if ('errors' in read) return apply(); // says which field is wrong, and where
     setErrors({});
     setSummary(null);
-    setImTest('running');
-    const result = await api.invoke('im.test', { settings: { ...settings, ...read.settings } });
-    setImTest(
+    show('running');
+    const result = await api.invoke(op, { settings: { ...settings, ...read.settings } });
+    show(
       result.ok
         ? result.value
         : { ok: false, steps: [], summary: `${result.error.message} ${result.error.hint ?? ''}`.trim() },
     );
   };
+  const testIm = () => runTest('im.test', setImTest);
+  const testDatabase = () => runTest('database.test', setDbTest);
 
   return (
     <Dialog
@@ -415,18 +452,31 @@ export function AdvancedDialog({
           })}
           {field('companyName', ids.company, 'Compan&y name', { placeholder: 'the organization in every vCard' })}
         </div>
-        <div className="row">
-          <button type="button" disabled={imTest === 'running'} onClick={() => void testIm()}>
-            {imTest === 'running' ? 'Testing…' : <Ak text="Test IM ser&ver" />}
-          </button>
-          <p className="note grow">
-            Every server OU becomes a contact list group with the OUs its Permissions… allow; each account gets a vCard
-            with its photo. The first IM domain is the host they go to.
-          </p>
-        </div>
+        <TestRow state={imTest} label="Test IM ser&ver" busy="Testing…" onTest={testIm}>
+          Every server OU becomes a contact list group with the OUs its Permissions… allow; each account gets a vCard
+          with its photo. The first IM domain is the host they go to.
+        </TestRow>
       </fieldset>
       {imTest && imTest !== 'running' && (
         <TestResultBox title="Test IM server" report={imTest} onClose={() => setImTest(null)} />
+      )}
+      <fieldset>
+        <legend>Users database (several IM nodes share one on PostgreSQL)</legend>
+        <div className="grid">
+          {field('database', ids.database, '&Users database', {
+            placeholder: 'blank = users.sqlite in the data folder; or postgresql://user@host:5432/dbname',
+          })}
+          {field('databasePasswordFile', ids.databasePassword, 'Its passwo&rd file', {
+            placeholder: 'optional: a file with the PostgreSQL password (else PGPASSWORD or ~/.pgpass)',
+          })}
+        </div>
+        <TestRow state={dbTest} label="C&heck users database" busy="Checking…" onTest={testDatabase}>
+          Beyond this machine the connection is TLS with the server&apos;s certificate verified. bcscmd /COPYDATABASE
+          moves an existing users.sqlite there.
+        </TestRow>
+      </fieldset>
+      {dbTest && dbTest !== 'running' && (
+        <TestResultBox title="Check users database" report={dbTest} onClose={() => setDbTest(null)} />
       )}
       {summary && Object.keys(errors).length > 0 && (
         <p role="alert" className="error-text">

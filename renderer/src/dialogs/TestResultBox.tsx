@@ -1,9 +1,9 @@
 /** The Test connection message box: the summary, then every step that ran with its time. */
-import type { TestReport } from '../../../shared/contract.ts';
+import type { TestReport, TestStepName } from '../../../shared/contract.ts';
 import { inViewersTime } from '../controls/local-time.ts';
 import { MessageBox } from '../controls/MessageBox.tsx';
 
-const STEP_LABELS: Record<string, string> = {
+const STEP_LABELS: Record<TestStepName, string> = {
   resolve: 'Resolve server',
   connect: 'Connect',
   tls: 'Encryption (TLS)',
@@ -16,6 +16,9 @@ const STEP_LABELS: Record<string, string> = {
   'im-host': 'IM host',
   'im-permissions': 'Commands allowed',
   'im-roster': 'Roster versioning',
+  'db-connect': 'Connect',
+  'db-schema': 'Schema',
+  'db-rights': 'Rights',
 };
 
 export function TestResultBox({
