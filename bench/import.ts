@@ -6,6 +6,9 @@
  * Measures (a) ldapsearch -E pr=1000/noprompt, (b) bcscmd /LDAP /MODE:new into an empty database,
  * (c) a sync with no changes, (d) an incremental sync after 100 changes; wall times ((a), (b): medians of 3,
  * alternating), (b)/(a), rate, peak RSS.
+ *   --database sqlite (default) | postgresql | both: the users database (b)–(d) write to; PostgreSQL is a
+ *   private cluster started for the run (Debian's postgresql package), each (b) into a new empty database. With
+ *   both, every round runs (a), (b) on SQLite and (b) on PostgreSQL in turn, and the ratio is printed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,11 +19,17 @@ import { Attribute, Change } from 'ldapts';
 import { NETBIOS, SERVICE_ACCOUNT } from '../test/support/directory-fixture.ts';
 import { ldapsearchArgs } from '../test/support/ldapsearch.ts';
 import { adminClient } from '../test/support/seed-directory.ts';
+import { createTestDatabase, startTestPostgres, stopTestPostgres } from '../test/support/postgres.ts';
 import { openBenchDc } from './bench-dc.ts';
 import { BENCH_OU } from './seed-bench-ou.ts';
 
-const { values } = parseArgs({ options: { users: { type: 'string', default: '20000' } } });
+const { values } = parseArgs({
+  options: { users: { type: 'string', default: '20000' }, database: { type: 'string', default: 'sqlite' } },
+});
 const USERS = Number(values.users);
+if (!['sqlite', 'postgresql', 'both'].includes(values.database))
+  throw new Error(`--database takes sqlite, postgresql or both, not ${values.database}`);
+const ENGINES = values.database === 'both' ? ['sqlite', 'postgresql'] : [values.database];
 const OU = BENCH_OU;
 const FILTER = '(&(objectCategory=person)(objectClass=user))';
 const ATTRIBUTES = [
@@ -61,36 +70,50 @@ function timed(
 }
 
 const { dc, cache, stop } = await openBenchDc(USERS);
+const postgres = ENGINES.includes('postgresql')
+  ? await startTestPostgres(fs.mkdtempSync(path.join('/tmp', 'adconsole-bench-pg-')))
+  : null;
 try {
-  const data = fs.mkdtempSync(path.join(cache, '..', 'run-'));
-  const bcscmd = (args: string[]) =>
+  const folders = new Map<string, string>();
+  const bcscmdIn = (data: string, args: string[]) =>
     timed(process.execPath, [path.resolve('bin/bcscmd.js'), `/DATA:${data}`, ...args], {
       ADCONSOLE_LDAP_PASSWORD: SERVICE_ACCOUNT.password,
     });
-  bcscmd([
-    `/SET:server=${dc.address}`,
-    `/SET:caFile=${dc.caFile}`,
-    `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
-    `/SET:ouPath=LDAP://${OU}`,
-    '/SET:pageSize=1000',
-    '/SET:timeout=300',
-  ]);
+  for (const engine of ENGINES) {
+    const data = fs.mkdtempSync(path.join(cache, '..', `run-${engine}-`));
+    folders.set(engine, data);
+    bcscmdIn(data, [
+      `/SET:server=${dc.address}`,
+      `/SET:caFile=${dc.caFile}`,
+      `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
+      `/SET:ouPath=LDAP://${OU}`,
+      '/SET:pageSize=1000',
+      '/SET:timeout=300',
+    ]);
+  }
+  /** An empty users database for /MODE:new: the file removed, or a new PostgreSQL database. */
+  const emptyDatabase = async (engine: string, data: string) => {
+    if (engine === 'postgresql') {
+      bcscmdIn(data, [`/SET:database=${await createTestDatabase(postgres!)}`]);
+      return;
+    }
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(data, `users.sqlite${suffix}`), { force: true });
+  };
 
   // (a) and (b) alternate, ROUNDS times each, so that both meet the DC in the same state; medians are printed.
   const searches: ReturnType<typeof timed>[] = [];
-  const imports: ReturnType<typeof timed>[] = [];
+  const imports = new Map<string, ReturnType<typeof timed>[]>(ENGINES.map((e) => [e, []]));
   for (let round = 0; round < ROUNDS; round++) {
     searches.push(timed('ldapsearch', ldapsearchArgs(dc, OU, 1000, FILTER, ATTRIBUTES), { LDAPTLS_CACERT: dc.caFile }));
-    fs.rmSync(path.join(data, 'users.sqlite'), { force: true });
-    fs.rmSync(path.join(data, 'users.sqlite-wal'), { force: true });
-    fs.rmSync(path.join(data, 'users.sqlite-shm'), { force: true });
-    imports.push(bcscmd(['/LDAP', '/MODE:new', '/JSON']));
+    for (const engine of ENGINES) {
+      const data = folders.get(engine)!;
+      await emptyDatabase(engine, data);
+      imports.get(engine)!.push(bcscmdIn(data, ['/LDAP', '/MODE:new', '/JSON']));
+    }
   }
   const ldapsearch = median(searches);
-  const imported = median(imports);
   const entries = ldapsearch.out.split('\n').filter((l) => l.startsWith('dn:')).length;
-  const created = JSON.parse(imported.out).created as number;
-  const noChange = bcscmd(['/LDAP', '/FULL', '/JSON']);
+  const noChange = new Map(ENGINES.map((e) => [e, bcscmdIn(folders.get(e)!, ['/LDAP', '/FULL', '/JSON'])]));
 
   const admin = await adminClient(dc.address, dc.caFile);
   for (let n = 0; n < 100; n++) {
@@ -104,9 +127,8 @@ try {
     );
   }
   await admin.unbind();
-  const incremental = bcscmd(['/LDAP', '/JSON']);
-  const inc = JSON.parse(incremental.out);
-  fs.rmSync(data, { recursive: true, force: true });
+  const incremental = new Map(ENGINES.map((e) => [e, bcscmdIn(folders.get(e)!, ['/LDAP', '/JSON'])]));
+  for (const data of folders.values()) fs.rmSync(data, { recursive: true, force: true });
 
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const rss = (mb: number | null) => (mb === null ? 'n/a (install GNU time)' : `${mb.toFixed(0)} MB`);
@@ -114,27 +136,39 @@ try {
     `\n${USERS} users in ${OU} on Samba ${execFileSync('samba', ['--version'], { encoding: 'utf8' }).trim()}, ` +
       `page size 1000, ${process.version}`,
   );
-  console.log(
-    `medians of ${ROUNDS}: (a) ${searches.map((r) => s(r.ms)).join(', ')}; (b) ` +
-      `${imports.map((r) => s(r.ms)).join(', ')}`,
-  );
+  console.log(`medians of ${ROUNDS}: (a) ${searches.map((r) => s(r.ms)).join(', ')}`);
   console.log(
     `(a) ldapsearch -E pr=1000/noprompt:          ${s(ldapsearch.ms)}  (${entries} entries, ` +
       `${(entries / (ldapsearch.ms / 1000)).toFixed(0)}/s, peak RSS ${rss(ldapsearch.rssMb)})`,
   );
-  console.log(
-    `(b) bcscmd /LDAP /MODE:new (empty database): ${s(imported.ms)}  (${created} created, ` +
-      `${(created / (imported.ms / 1000)).toFixed(0)}/s, peak RSS ${rss(imported.rssMb)})  ratio (b)/(a) = ` +
-      `${(imported.ms / ldapsearch.ms).toFixed(2)}`,
-  );
-  console.log(
-    `(c) sync with no changes (/FULL):            ${s(noChange.ms)}  (${JSON.parse(noChange.out).unchanged} ` +
-      `unchanged, peak RSS ${rss(noChange.rssMb)})`,
-  );
-  console.log(
-    `(d) incremental sync after 100 changes:      ${s(incremental.ms)}  (incremental ${inc.incremental}, ` +
-      `${inc.read} entries read, ${inc.updated} updated, peak RSS ${rss(incremental.rssMb)})`,
-  );
+  for (const engine of ENGINES) {
+    const runs = imports.get(engine)!;
+    const imported = median(runs);
+    const created = JSON.parse(imported.out).created as number;
+    const inc = JSON.parse(incremental.get(engine)!.out);
+    console.log(`\n${engine === 'sqlite' ? 'SQLite (users.sqlite)' : 'PostgreSQL (private cluster, loopback)'}:`);
+    console.log(`    (b) runs: ${runs.map((r) => s(r.ms)).join(', ')}`);
+    console.log(
+      `(b) bcscmd /LDAP /MODE:new (empty database): ${s(imported.ms)}  (${created} created, ` +
+        `${(created / (imported.ms / 1000)).toFixed(0)}/s, peak RSS ${rss(imported.rssMb)})  ratio (b)/(a) = ` +
+        `${(imported.ms / ldapsearch.ms).toFixed(2)}`,
+    );
+    const full = noChange.get(engine)!;
+    console.log(
+      `(c) sync with no changes (/FULL):            ${s(full.ms)}  (${JSON.parse(full.out).unchanged} ` +
+        `unchanged, peak RSS ${rss(full.rssMb)})`,
+    );
+    console.log(
+      `(d) incremental sync after 100 changes:      ${s(incremental.get(engine)!.ms)}  (incremental ` +
+        `${inc.incremental}, ${inc.read} entries read, ${inc.updated} updated, peak RSS ` +
+        `${rss(incremental.get(engine)!.rssMb)})`,
+    );
+  }
+  if (ENGINES.length === 2) {
+    const [lite, pg] = ENGINES.map((e) => median(imports.get(e)!).ms);
+    console.log(`\nPostgreSQL import / SQLite import (medians, same run): ${(pg! / lite!).toFixed(2)} (target ≤ 1.2)`);
+  }
 } finally {
   stop(); // the folder stays: it is the cache
+  if (postgres) stopTestPostgres(postgres);
 }

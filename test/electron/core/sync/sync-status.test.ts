@@ -3,6 +3,7 @@
  * PostgreSQL database holding the same rows.
  */
 import { expect, it } from 'vitest';
+import type { PostgresEngine } from '../../../../electron/core/database/engine/postgres-engine.ts';
 import type { SqlQueryable } from '../../../../electron/core/database/engine/sql-engine.ts';
 import { readSyncStatus, statusExitCode } from '../../../../electron/core/sync/sync-status.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../../../../shared/settings.ts';
@@ -70,6 +71,8 @@ describeOnEngines('the schedule status from a $name users database', ({ name, us
   it('names the service, the running sync, the failures, the refused password and the failing publish', async () => {
     const { engine } = await usersDatabase();
     await busyDay(engine);
+    // On PostgreSQL the row names the holder only while a connection holds the lock (here this test's).
+    const held = name === 'postgresql' ? await (engine as PostgresEngine).holdLock('sync') : null;
     const status = await readSyncStatus(engine, SETTINGS, NOW);
     expect(status).toMatchObject({
       service: { running: true, pid: 4242, host: 'im1.corp.example.test' },
@@ -83,8 +86,15 @@ describeOnEngines('the schedule status from a $name users database', ({ name, us
     expect(statusExitCode(status)).toBe(1);
     // Given the password at hand and it is not the refused one, the refusal does not count.
     expect((await readSyncStatus(engine, SETTINGS, NOW, null)).health).toBe('failing');
-    statuses.set(name, status);
+    // The service nodes are PostgreSQL's to say (none here); SQLite has one service per data folder.
+    expect(status.nodes).toEqual(name === 'postgresql' ? [] : null);
+    statuses.set(name, { ...status, nodes: null });
     if (statuses.size === 2) expect(statuses.get('postgresql')).toEqual(statuses.get('sqlite'));
+    if (held) {
+      // The holder killed: its row stays, but nobody runs.
+      await held.release();
+      expect((await readSyncStatus(engine, SETTINGS, NOW)).runningNow).toBeNull();
+    }
   });
 
   it('says the service is missing when nothing checked in, and the publishing is off without an API', async () => {
