@@ -15,7 +15,8 @@ import type { SqlEngine, SqlQueryable, SqlValue } from '../database/engine/sql-e
 import { bumpRevision } from '../database/users-database.ts';
 import { endRun, type RunEnd } from './run-history.ts';
 
-const BATCH = 2000;
+/** Planned rows written per statement set (progress and cancel are looked at between batches). */
+const BATCH = 5000;
 const WRITTEN: Action[] = ['create', 'update', 'disable', 'enable'];
 /** Every planned action except "unchanged": what the report lists and the apply walks through. */
 export const REPORTED_ACTIONS: Action[] = ['create', 'update', 'disable', 'enable', 'skip', 'conflict'];

@@ -15,6 +15,8 @@ import { readRootDse } from '../directory/rootdse.ts';
 
 /** Accounts asked for in one search (an OR of their GUIDs): a few hundred KB of photos per answer at most. */
 const BATCH = 50;
+/** Accounts whose photos are written in one transaction. */
+const WRITE_EVERY = 5000;
 
 export interface PhotoSyncResult {
   /** Accounts whose photo was read. */
@@ -69,6 +71,32 @@ export async function syncPhotos(
     )
   ).filter((r) => !options.guids || options.guids.includes(r.guid));
   if (due.length === 0) return result;
+  // The photos read are written set-based every WRITE_EVERY accounts (a statement per account costs a round trip
+  // each on PostgreSQL: 20 000 of them doubled an import's time).
+  let waiting: { row: Pending; photo: string }[] = [];
+  const flush = async () => {
+    if (waiting.length === 0) return;
+    const rows = waiting;
+    waiting = [];
+    const changed = rows.filter((u) => u.photo !== u.row.photo).length;
+    result.changed += changed;
+    const { text, int } = engine.dialect;
+    await engine.write(async (tx) => {
+      await tx.exec(`CREATE TEMP TABLE photo_rows (id ${int}, guid ${text}, photo ${text}, usn ${int})`);
+      await tx.copyRows(
+        'photo_rows',
+        ['id', 'guid', 'photo', 'usn'],
+        rows.map((u) => [u.row.id, u.row.guid, u.photo, u.row.usn]),
+      );
+      await tx.run(
+        `UPDATE accounts SET ${PHOTO_FIELD.column} = photo_rows.photo, ${PHOTO_FIELD.usnColumn} = photo_rows.usn ` +
+          'FROM photo_rows WHERE accounts.id = photo_rows.id AND accounts.ad_guid = photo_rows.guid',
+      );
+      await tx.exec('DROP TABLE photo_rows');
+      // The IM server's vCards follow the revision: a changed photo is a change to publish.
+      if (changed > 0) await bumpRevision(tx);
+    });
+  };
   const client = await connect();
   const base = (await readRootDse(client)).defaultNamingContext;
   const attribute = PHOTO_FIELD.adAttribute;
@@ -107,20 +135,9 @@ export async function syncPhotos(
       updates.push({ row, photo });
     }
     result.read += updates.length;
-    const changed = updates.filter((u) => u.photo !== u.row.photo).length;
-    result.changed += changed;
-    await engine.write(async (tx) => {
-      for (const u of updates)
-        await tx.run(
-          `UPDATE accounts SET ${PHOTO_FIELD.column} = ?, ${PHOTO_FIELD.usnColumn} = ? WHERE id = ? AND ad_guid = ?`,
-          u.photo,
-          u.row.usn,
-          u.row.id,
-          u.row.guid,
-        );
-      // The IM server's vCards follow the revision: a changed photo is a change to publish.
-      if (changed > 0) await bumpRevision(tx);
-    });
+    waiting.push(...updates);
+    if (waiting.length >= WRITE_EVERY) await flush();
   }
+  await flush();
   return result;
 }

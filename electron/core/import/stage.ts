@@ -94,9 +94,14 @@ export class Stage {
       yield JSON.parse(row.data) as AdAccount;
   }
 
-  /** Every staged entry's GUID and AD change marks: what the apply records as seen now. */
+  /**
+   * The GUID and AD change marks of every staged entry the plan does not create: what the apply records as seen
+   * now (a created account was written with them already).
+   */
   *seen(): Generator<[string, number | null, string | null]> {
-    const sql = "SELECT guid, data ->> '$.usn' AS usn, data ->> '$.whenChanged' AS w FROM stage";
+    const sql =
+      "SELECT guid, data ->> '$.usn' AS usn, data ->> '$.whenChanged' AS w FROM stage WHERE guid NOT IN " +
+      "(SELECT guid FROM plan WHERE action = 'create' AND guid IS NOT NULL)";
     for (const r of this.db.iterate<{ guid: string; usn: number | null; w: string | null }>(sql))
       yield [r.guid, r.usn, r.w];
   }
