@@ -48,18 +48,28 @@ export const dcSetArgs = (dc: TestDc, ouDn: string): string[] => [
   `/SET:ouPath=LDAP://${ouDn}`,
 ];
 
-/** Runs bcscmd and kills it outright (SIGKILL) as soon as it says its apply started; resolves with the signal. */
+/**
+ * Runs bcscmd and signals it as soon as it says its apply started (by default SIGKILL: killed outright); resolves
+ * with how it ended.
+ */
 export function killDuringApply(
   args: string[],
   env: Record<string, string>,
-): Promise<{ signal: NodeJS.Signals | null; pid: number }> {
+  signal: NodeJS.Signals = 'SIGKILL',
+): Promise<{ signal: NodeJS.Signals | null; code: number | null; pid: number; err: string }> {
   const child = spawn(process.execPath, [BCSCMD, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
-    if (stderr.includes('[apply] started')) child.kill('SIGKILL');
+    if (stderr.includes('[apply] started') && !sent) {
+      sent = true;
+      child.kill(signal);
+    }
   });
-  return new Promise((resolve) => child.on('exit', (_code, signal) => resolve({ signal, pid: child.pid! })));
+  let sent = false;
+  return new Promise((resolve) =>
+    child.on('exit', (code, ended) => resolve({ signal: ended, code, pid: child.pid!, err: stderr })),
+  );
 }

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { parseDatabaseSetting } from '../../../shared/database-setting.ts';
 import { Failure } from '../failure.ts';
 import { PostgresEngine } from './engine/postgres-engine.ts';
-import type { SqlEngine, SqlQueryable, SqlRow, SqlValue } from './engine/sql-engine.ts';
+import type { SqlEngine, SqlQueryable, SqlRow, SqlValue, WriteOptions } from './engine/sql-engine.ts';
 import { markInterruptedRuns } from './interrupted-runs.ts';
 import { ensurePostgresSchema } from './postgres-schema.ts';
 import { explainDatabaseError } from './database-errors.ts';
@@ -85,9 +85,9 @@ class PreparedEngine implements SqlEngine {
     await this.ready;
     return this.inner.copyRows(table, columns, rows);
   }
-  async write<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T> {
+  async write<T>(work: (tx: SqlQueryable) => Promise<T>, options?: WriteOptions): Promise<T> {
     await this.ready;
-    return this.inner.write(work);
+    return this.inner.write(work, options);
   }
   /** After the first step settled: ending the pool under it would turn its work into a failure. */
   async close(): Promise<void> {

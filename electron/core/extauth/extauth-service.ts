@@ -29,7 +29,7 @@ import {
   strictestReading,
 } from '../directory/password-policy.ts';
 import type { DirectorySession } from '../directory/session.ts';
-import { allowedFailures, LockoutGuard, windowOf } from './lockout-guard.ts';
+import { allowedFailures, LockoutGuard, scoped, windowOf } from './lockout-guard.ts';
 
 export interface Decision {
   ok: boolean;
@@ -166,10 +166,11 @@ export class ExtauthService {
 
   /** One write for a successful logon: its time, and the guard forgets the account's failures. */
   private async loggedOn(row: AccountRow): Promise<void> {
+    const key = logonKey(row.logon);
     await this.engine().write(async (tx) => {
       await tx.run('UPDATE accounts SET last_logon_at = ? WHERE id = ?', new Date().toISOString(), row.id);
-      await LockoutGuard.succeeded(tx, logonKey(row.logon));
-    });
+      await LockoutGuard.succeeded(tx, key);
+    }, scoped(key));
   }
 
   /** Not in the database yet: found in AD (same rules as on-the-fly import), password checked, then imported. */

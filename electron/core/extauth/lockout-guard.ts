@@ -28,6 +28,9 @@ interface Row {
   checking_until: number | null;
 }
 
+/** The guard's writes touch one account's row: on PostgreSQL they wait only for that account's other writes. */
+export const scoped = (key: string) => ({ scope: `logon:${key}` });
+
 export class LockoutGuard {
   private readonly engine: SqlEngine;
   private readonly clock: (() => number) | undefined;
@@ -68,7 +71,7 @@ export class LockoutGuard {
         now + leaseMs,
       );
       return true;
-    });
+    }, scoped(key));
   }
 
   /** Lets the next check of the account go ahead (the failures counted stay). */
@@ -76,7 +79,7 @@ export class LockoutGuard {
     await this.engine.write(async (tx) => {
       await tx.run('UPDATE logon_failures SET checking_until = NULL WHERE account_key = ?', key);
       await tx.run('DELETE FROM logon_failures WHERE account_key = ? AND failures = 0', key);
-    });
+    }, scoped(key));
   }
 
   /** Counts an attempt for `key` if the account may still be tried; in one write transaction. */
@@ -95,7 +98,7 @@ export class LockoutGuard {
         now,
       );
       return { allowed: true, failures: failures + 1 };
-    });
+    }, scoped(key));
   }
 
   /**
@@ -111,6 +114,6 @@ export class LockoutGuard {
     await this.engine.write(async (tx) => {
       await tx.run('UPDATE logon_failures SET failures = failures - 1 WHERE account_key = ? AND failures > 0', key);
       await tx.run('DELETE FROM logon_failures WHERE account_key = ? AND failures = 0 AND checking_until IS NULL', key);
-    });
+    }, scoped(key));
   }
 }

@@ -10,7 +10,15 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DatabaseTarget } from '../../../../shared/database-setting.ts';
 import { numberedPlaceholders } from './placeholders.ts';
-import { DIALECTS, lockKey, type SqlEngine, type SqlQueryable, type SqlRow, type SqlValue } from './sql-engine.ts';
+import {
+  DIALECTS,
+  lockKey,
+  type SqlEngine,
+  type SqlQueryable,
+  type SqlRow,
+  type SqlValue,
+  type WriteOptions,
+} from './sql-engine.ts';
 
 /** How long a write transaction may sit idle before the server ends it (a frozen node's). */
 export const WRITER_SILENCE_MS = 60_000;
@@ -106,10 +114,11 @@ function tlsOptions(target: PostgresTarget, ca: string | undefined): pg.ClientCo
 async function writeOn<T>(
   client: pg.ClientBase,
   work: (tx: SqlQueryable) => Promise<T>,
+  lock: string = WRITE_LOCK,
 ): Promise<{ result: T } | { broken: Error | undefined; err: unknown }> {
   try {
     await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+    await client.query('SELECT pg_advisory_xact_lock($1)', [lock]);
     const result = await work(
       queryable(
         client,
@@ -221,9 +230,9 @@ export class PostgresEngine implements SqlEngine {
     return this.reads.copyRows(table, columns, rows);
   }
 
-  async write<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T> {
+  async write<T>(work: (tx: SqlQueryable) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     const client = await this.pool.connect();
-    const outcome = await writeOn(client, work);
+    const outcome = await writeOn(client, work, options.scope ? lockKey(`scope:${options.scope}`) : WRITE_LOCK);
     // A connection that could not even roll back is dropped, not given to the next caller.
     client.release('broken' in outcome ? outcome.broken : undefined);
     if ('err' in outcome) throw outcome.err;

@@ -66,6 +66,10 @@ export const DIALECTS: Record<EngineName, Dialect> = {
   },
 };
 
+export interface WriteOptions {
+  scope?: string;
+}
+
 export interface SqlEngine extends SqlQueryable {
   readonly name: EngineName;
   readonly dialect: Dialect;
@@ -74,9 +78,10 @@ export interface SqlEngine extends SqlQueryable {
   /**
    * One write transaction at a time across every process and node on this database (SQLite's BEGIN IMMEDIATE;
    * PostgreSQL's transaction-scoped advisory lock, taken first). Committed when `work` resolves, rolled back when
-   * it throws.
+   * it throws. `scope`: the transaction touches only what the name stands for (one account's logon rows), so on
+   * PostgreSQL it waits only for writers of the same scope, not for every writer (SQLite has one writer anyway).
    */
-  write<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+  write<T>(work: (tx: SqlQueryable) => Promise<T>, options?: WriteOptions): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -68,6 +68,13 @@ describeOnPostgres('bcscmd with the users database on PostgreSQL', () => {
     }
     const full = JSON.parse(ldap(onPostgres, '/FULL', '/JSON').out) as { ok: boolean; incremental: boolean };
     expect(full).toMatchObject({ ok: true, incremental: false, updated: 0, created: 0, disabled: 0 });
+    // "Create a new database" keeps what it replaces: a schema of its own in the same database, named in the report.
+    const again = JSON.parse(ldap(onPostgres, '/MODE:new', '/JSON').out) as { ok: boolean; backup: string };
+    expect(again.backup).toMatch(/^postgresql:\/\/.*, schema adconsole_backup_\d{8}t\d{6}z$/);
+    const schema = again.backup.split('schema ')[1]!;
+    expect(Number((await database.engine.get<{ n: number }>(`SELECT count(*) AS n FROM ${schema}.accounts`))!.n)).toBe(
+      imported.length,
+    );
     expect(users(onPostgres)).toEqual(users(onSqlite));
     database.close();
   });
@@ -104,6 +111,25 @@ describeOnPostgres('bcscmd with the users database on PostgreSQL', () => {
     // The next process on this machine that opens the database says the killed run was interrupted.
     const [latest] = JSON.parse(bcscmd([`/DATA:${data}`, '/HISTORY', '/JSON']).out) as { status: string }[];
     expect(latest).toMatchObject({ status: 'interrupted', pid: child.pid, host: os.hostname() });
+    database.close();
+  });
+
+  it('rolls back an import cancelled during the apply (Ctrl+C), and the history says it was cancelled', async () => {
+    const url = await newDatabase();
+    const data = node(url);
+    expect(ldap(data, '/MODE:new').code).toBe(0);
+    const database = open(url);
+    const before = await contentOf(database.engine);
+    const run = await killDuringApply([`/DATA:${data}`, '/LDAP', '/MODE:new'], PASSWORD_ENV, 'SIGINT');
+    const [latest] = JSON.parse(bcscmd([`/DATA:${data}`, '/HISTORY', '/JSON']).out) as { status: string }[];
+    if (latest!.status === 'succeeded') {
+      console.log('bcscmd-postgres: the cancel came after the commit; the run is whole instead');
+      return;
+    }
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/The import was cancelled\. Nothing was changed in the users database\./);
+    expect(latest).toMatchObject({ status: 'cancelled' });
+    expect(await contentOf(database.engine)).toBe(before);
     database.close();
   });
 
