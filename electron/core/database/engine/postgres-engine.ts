@@ -20,6 +20,9 @@ import {
   type WriteOptions,
 } from './sql-engine.ts';
 
+/** How long opening a connection may take before it fails (and is tried again by whoever needed it). */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /** How long a write transaction may sit idle before the server ends it (a frozen node's). */
 export const WRITER_SILENCE_MS = 60_000;
 
@@ -193,6 +196,8 @@ export class PostgresEngine implements SqlEngine {
       ssl: tlsOptions(target, ca),
       types,
       application_name: 'AD Console',
+      // A server that accepts the connection but never answers must not hold a node for ever: the caller retries.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     };
     // A node that freezes inside a write transaction holds the write lock of every node: the server ends such a
     // transaction after a minute (ours never wait between statements for more than moments).
