@@ -4,9 +4,8 @@
  * others find it made. The version is a meta row (PostgreSQL has no user_version); a database written by a newer
  * AD Console, or one holding another program's tables, is refused and left untouched.
  */
-import type { SqlEngine, SqlQueryable } from './engine/sql-engine.ts';
-import { BASELINE_VERSION, baselineSchema } from './schema-baseline.ts';
-import { SCHEMA_VERSION } from './schema.ts';
+import { DIALECTS, type SqlEngine, type SqlQueryable } from './engine/sql-engine.ts';
+import { BASELINE_VERSION, baselineSchema, SCHEMA_STEPS, type SchemaStep } from './schema-baseline.ts';
 import { newer, unreadable } from './database-errors.ts';
 
 export const VERSION_KEY = 'schema_version';
@@ -24,16 +23,26 @@ async function versionIn(tx: SqlQueryable, location: string): Promise<number> {
   return Number(row.value);
 }
 
-/** Brings the database to SCHEMA_VERSION, under the write lock; true when this call created it. */
-export async function ensurePostgresSchema(engine: SqlEngine): Promise<boolean> {
-  if (SCHEMA_VERSION !== BASELINE_VERSION)
-    throw new Error('a schema step after the baseline needs its PostgreSQL form (schema-baseline.ts)');
+/**
+ * Brings the database to the version this code knows (the baseline and `steps`, by default SCHEMA_STEPS), under the
+ * write lock: an empty one gets the baseline, then every step it lacks runs once. True when this call changed it.
+ */
+export async function ensurePostgresSchema(
+  engine: SqlEngine,
+  steps: readonly SchemaStep[] = SCHEMA_STEPS,
+): Promise<boolean> {
+  const target = BASELINE_VERSION + steps.length;
   return engine.write(async (tx) => {
-    const version = await versionIn(tx, engine.location);
-    if (version > SCHEMA_VERSION) throw newer(engine.location, version);
-    if (version === SCHEMA_VERSION) return false;
-    await tx.exec(baselineSchema('postgresql'));
-    await tx.run('INSERT INTO meta (key, value) VALUES (?, ?)', VERSION_KEY, String(SCHEMA_VERSION));
+    let version = await versionIn(tx, engine.location);
+    if (version > target) throw newer(engine.location, version);
+    if (version === target) return false;
+    if (version === 0) {
+      await tx.exec(baselineSchema('postgresql'));
+      await tx.run('INSERT INTO meta (key, value) VALUES (?, ?)', VERSION_KEY, String(BASELINE_VERSION));
+      version = BASELINE_VERSION;
+    }
+    for (; version < target; version++) await tx.exec(steps[version - BASELINE_VERSION]!(DIALECTS.postgresql));
+    await tx.run('UPDATE meta SET value = ? WHERE key = ?', String(target), VERSION_KEY);
     return true;
   });
 }

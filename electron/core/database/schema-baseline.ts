@@ -4,9 +4,19 @@
  * steps (kept for the files that exist), and a test holds the two to the same tables, columns and keys. Steps
  * after the baseline are written once and run on both engines.
  */
-import { DIALECTS, type EngineName } from './engine/sql-engine.ts';
+import { type Dialect, DIALECTS, type EngineName } from './engine/sql-engine.ts';
 
 export const BASELINE_VERSION = 11;
+
+/** A schema step after the baseline: one SQL script, written once with the dialect's fragments. */
+export type SchemaStep = (dialect: Dialect) => string;
+
+/**
+ * The one list of schema steps after BASELINE_VERSION, for both engines: step n takes a database from version
+ * BASELINE_VERSION + n to the next. Run once, under the write lock, by whichever process or node opens an older
+ * database first; a newer database is refused. Never edit a released step: add the next one.
+ */
+export const SCHEMA_STEPS: readonly SchemaStep[] = [];
 
 /** What keeps the built-in OU _Default in place, in each engine's trigger language. */
 function builtinOuGuards(engine: EngineName): string {

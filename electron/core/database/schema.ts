@@ -5,6 +5,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { searchTextOf } from './accounts.ts';
+import { BASELINE_VERSION, SCHEMA_STEPS } from './schema-baseline.ts';
 
 export const APPLICATION_ID = 0x41444331; // "ADC1": tells our files from other SQLite files
 
@@ -414,4 +415,6 @@ export const MIGRATIONS: readonly Migration[] = [
   `,
 ];
 
-export const SCHEMA_VERSION = MIGRATIONS.length;
+/** MIGRATIONS lead a SQLite file up to the baseline; SCHEMA_STEPS go on from there on both engines. */
+export const SCHEMA_VERSION = MIGRATIONS.length + SCHEMA_STEPS.length;
+if (MIGRATIONS.length !== BASELINE_VERSION) throw new Error('MIGRATIONS must end at the baseline (schema-baseline.ts)');

@@ -15,7 +15,9 @@ import { BUSY_TIMEOUT_MS, busy, explainDatabaseError, newer, unreadable } from '
 
 export { BUSY_TIMEOUT_MS, explainDatabaseError, newer, unreadable } from './database-errors.ts';
 import { markInterruptedRunsNow } from './interrupted-runs.ts';
-import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
+import { APPLICATION_ID, MIGRATIONS } from './schema.ts';
+import { BASELINE_VERSION, SCHEMA_STEPS, type SchemaStep } from './schema-baseline.ts';
+import { DIALECTS } from './engine/sql-engine.ts';
 
 export const DATABASE_FILE = 'users.sqlite';
 
@@ -81,7 +83,7 @@ const readPragma = (db: DatabaseSync, name: 'application_id' | 'user_version'): 
   Number((db.prepare(`PRAGMA ${name}`).get() as Record<string, number>)[name]);
 
 /** Read-only look at a file before anything writes to it: refuses what this version must not touch. */
-function probe(file: string): void {
+function probe(file: string, target: number): void {
   let db: DatabaseSync;
   try {
     db = new DatabaseSync(file, { readOnly: true, timeout: BUSY_TIMEOUT_MS });
@@ -105,7 +107,7 @@ function probe(file: string): void {
       if (Number(tables.n) > 0)
         throw unreadable(file, 'it is a SQLite database of another program (it has tables but no AD Console schema)');
     }
-    if (version > SCHEMA_VERSION) throw newer(file, version);
+    if (version > target) throw newer(file, version);
   } finally {
     db.close();
   }
@@ -116,24 +118,26 @@ function probe(file: string): void {
  * once (bcscmd runs, the console, the wizard's worker), so the version is read again once the write lock
  * is held, and only the missing steps run — all in one transaction, so nobody sees a half-made schema.
  */
-function migrate(db: DatabaseSync, file: string): string | null {
+function migrate(db: DatabaseSync, file: string, steps: readonly SchemaStep[]): string | null {
+  const target = BASELINE_VERSION + steps.length;
   db.exec('BEGIN IMMEDIATE');
   try {
     const version = readPragma(db, 'user_version');
-    if (version > SCHEMA_VERSION) throw newer(file, version);
-    if (version === SCHEMA_VERSION) {
+    if (version > target) throw newer(file, version);
+    if (version === target) {
       db.exec('COMMIT');
       return null;
     }
     // An upgrade rewrites tables: keep the file as it was first (a reader sees it whole while we hold the lock).
-    const backup = version > 0 ? backupWithReader(file, `before-upgrade-to-${SCHEMA_VERSION}`) : null;
-    for (let step = version; step < SCHEMA_VERSION; step++) {
-      const migration = MIGRATIONS[step]!;
+    const backup = version > 0 ? backupWithReader(file, `before-upgrade-to-${target}`) : null;
+    for (let step = version; step < target; step++) {
+      // Up to the baseline, SQLite's own history; after it, the steps both engines share.
+      const migration = step < BASELINE_VERSION ? MIGRATIONS[step]! : steps[step - BASELINE_VERSION]!(DIALECTS.sqlite);
       if (typeof migration === 'string') db.exec(migration);
       else migration(db);
     }
     db.exec(`PRAGMA application_id = ${APPLICATION_ID}`);
-    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    db.exec(`PRAGMA user_version = ${target}`);
     const broken = db.prepare('PRAGMA foreign_key_check').all();
     if (broken.length > 0) throw new Error(`the upgrade left ${broken.length} rows that refer to missing rows`);
     db.exec('COMMIT');
@@ -193,6 +197,8 @@ function enableWal(db: DatabaseSync): void {
 export interface OpenHooks {
   /** Tests: runs after the version was read and before the write lock is taken (another process's moment). */
   beforeMigrate?: () => void;
+  /** Tests: the schema steps after the baseline that this "version" of the code knows (default SCHEMA_STEPS). */
+  steps?: readonly SchemaStep[];
 }
 
 /** Opens the users database where `location` says (a string: a SQLite file). */
@@ -209,7 +215,8 @@ export function openUsersDatabase(location: DatabaseAt, hooks: OpenHooks = {}): 
     };
   }
   const file = typeof location === 'string' ? location : location.file;
-  if (fs.existsSync(file) && fs.statSync(file).size > 0) probe(file);
+  const steps = hooks.steps ?? SCHEMA_STEPS;
+  if (fs.existsSync(file) && fs.statSync(file).size > 0) probe(file, BASELINE_VERSION + steps.length);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   let db: DatabaseSync;
   try {
@@ -221,11 +228,11 @@ export function openUsersDatabase(location: DatabaseAt, hooks: OpenHooks = {}): 
   try {
     enableWal(db);
     db.exec('PRAGMA synchronous = NORMAL'); // with WAL: durable at checkpoints, never corrupt
-    if (readPragma(db, 'user_version') < SCHEMA_VERSION) {
+    if (readPragma(db, 'user_version') < BASELINE_VERSION + steps.length) {
       hooks.beforeMigrate?.();
       // Rebuilding a table that others refer to needs foreign keys off (a no-op inside a transaction).
       db.exec('PRAGMA foreign_keys = OFF');
-      backup = migrate(db, file);
+      backup = migrate(db, file, steps);
       db.exec('PRAGMA foreign_keys = ON');
     }
     markInterruptedRunsNow(db);
