@@ -49,13 +49,13 @@ export const dcSetArgs = (dc: TestDc, ouDn: string): string[] => [
 ];
 
 /**
- * Runs bcscmd and signals it as soon as it says its apply started (by default SIGKILL: killed outright); resolves
- * with how it ended.
+ * Runs bcscmd and, as soon as it says its apply started, signals it (by default SIGKILL: killed outright) or does
+ * what `act` does instead (cut its database away); resolves with how it ended.
  */
 export function killDuringApply(
   args: string[],
   env: Record<string, string>,
-  signal: NodeJS.Signals = 'SIGKILL',
+  act: NodeJS.Signals | (() => unknown) = 'SIGKILL',
 ): Promise<{ signal: NodeJS.Signals | null; code: number | null; pid: number; err: string }> {
   const child = spawn(process.execPath, [BCSCMD, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
@@ -65,7 +65,8 @@ export function killDuringApply(
     stderr += chunk.toString();
     if (stderr.includes('[apply] started') && !sent) {
       sent = true;
-      child.kill(signal);
+      if (typeof act === 'function') act();
+      else child.kill(act);
     }
   });
   let sent = false;

@@ -41,6 +41,12 @@ export function newer(file: string, version: number): Failure {
   );
 }
 
+/** An error the database engine raised, in words; null for any other error (a bug is not the database's). */
+export function databaseFailureOf(err: unknown, location: string): Failure | null {
+  if (err instanceof Failure) return err;
+  return explainPostgresError(err, location) ?? (sqliteCode(err) !== null ? explainDatabaseError(err, location) : null);
+}
+
 /** Only a file SQLite itself calls damaged is "damaged"; anything else is said as what it is. */
 export function explainDatabaseError(err: unknown, file: string): Failure {
   if (err instanceof Failure) return err;

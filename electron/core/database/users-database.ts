@@ -13,7 +13,7 @@ import { openPostgresDatabase } from './postgres-database.ts';
 import { isBusy, sqliteEngineOf } from './engine/sqlite-engine.ts';
 import { BUSY_TIMEOUT_MS, busy, explainDatabaseError, newer, unreadable } from './database-errors.ts';
 
-export { BUSY_TIMEOUT_MS, explainDatabaseError, newer, unreadable } from './database-errors.ts';
+export { BUSY_TIMEOUT_MS, databaseFailureOf, explainDatabaseError, newer, unreadable } from './database-errors.ts';
 import { markInterruptedRunsNow } from './interrupted-runs.ts';
 import { APPLICATION_ID, MIGRATIONS } from './schema.ts';
 import { BASELINE_VERSION, SCHEMA_STEPS, type SchemaStep } from './schema-baseline.ts';

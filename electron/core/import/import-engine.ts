@@ -15,6 +15,7 @@ import type { NameResolver } from '../directory/resolver.ts';
 import { failoverNote, openSession, type DirectorySession } from '../directory/session.ts';
 import {
   backupBeforeWrite,
+  databaseFailureOf,
   explainDatabaseError,
   locationText,
   openUsersDatabase,
@@ -500,13 +501,12 @@ async function recordFailure(
 ): Promise<ImportOutcome> {
   const { request, settings, engine, runId, found } = run;
   const failure =
-    err instanceof Failure
-      ? err
-      : new Failure(
-          'unexpected',
-          `The import failed unexpectedly: ${(err as Error).message}.`,
-          'Try again; if it repeats, report it with this message.',
-        );
+    databaseFailureOf(err, engine.location) ??
+    new Failure(
+      'unexpected',
+      `The import failed unexpectedly: ${(err as Error).message}.`,
+      'Try again; if it repeats, report it with this message.',
+    );
   const status: RunStatus =
     failure.code === 'cancelled' ? 'cancelled' : failure instanceof RunStopped ? 'stopped' : 'failed';
   // Before the commit, any failure rolled back: the run stopped before changing anything.
@@ -515,6 +515,8 @@ async function recordFailure(
   if (runId !== null) {
     // The history keeps failed attempts too: that is where an admin looks when a scheduled sync did nothing.
     const source = found?.source ?? describeChosen(request, settings);
+    // A database that cannot be written now (its connection lost) keeps the run as running: the next process
+    // on this machine that opens it marks it interrupted.
     await endRun(engine, runId, {
       status,
       source,
@@ -523,7 +525,7 @@ async function recordFailure(
       counts: emptyCounts(),
       error: message,
       backup: null,
-    });
+    }).catch(() => undefined);
   }
   return outcome(status, {
     runId,

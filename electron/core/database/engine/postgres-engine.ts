@@ -84,11 +84,14 @@ function queryable(runner: Runner, connect: () => Promise<pg.PoolClient>, releas
     },
     async copyRows(table: string, columns: readonly string[], rows: Iterable<readonly SqlValue[]>) {
       const client = await connect();
+      const lost = () => undefined; // said by the COPY's own failure
+      client.on('error', lost);
       let n = 0;
       try {
         const lines = Readable.from(copyChunks(rows, () => n++));
         await pipeline(lines, client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
       } finally {
+        client.off('error', lost);
         release(client);
       }
       return n;
@@ -237,7 +240,11 @@ export class PostgresEngine implements SqlEngine {
 
   async write<T>(work: (tx: SqlQueryable) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     const client = await this.pool.connect();
+    // A checked-out connection that dies emits 'error' besides failing its query: heard here, or the process ends.
+    const lost = () => undefined;
+    client.on('error', lost);
     const outcome = await writeOn(client, work, options.scope ? lockKey(`scope:${options.scope}`) : WRITE_LOCK);
+    client.off('error', lost);
     // A connection that could not even roll back is dropped, not given to the next caller.
     client.release('broken' in outcome ? outcome.broken : undefined);
     if ('err' in outcome) throw outcome.err;

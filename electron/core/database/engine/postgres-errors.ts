@@ -9,11 +9,20 @@ import { Failure } from '../../failure.ts';
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 const NAMES = new Set(['ENOTFOUND', 'EAI_AGAIN']);
 const CERTIFICATE = /certificate|self[- ]signed|altnames|CERT_|UNABLE_TO_VERIFY/i;
+/** What the driver says when a connection it had dies under it (the server restarted, the network cut). */
+const LOST = new Set(['ECONNRESET', 'EPIPE']);
+const LOST_WORDS = /Connection terminated|connection error|terminating connection/i;
 
 /** The Failure for an error of the PostgreSQL driver, or null when it is not one. */
 export function explainPostgresError(err: unknown, location: string): Failure | null {
   const { code, message } = err as { code?: unknown; message?: string };
   const said = message ?? String(err);
+  if ((typeof code === 'string' && LOST.has(code)) || LOST_WORDS.test(said))
+    return new Failure(
+      'database-unreachable',
+      `The connection to the PostgreSQL server of the users database (${location}) was lost: ${said}.`,
+      'Check that the server runs and the network between them holds, then try again.',
+    );
   if (typeof code === 'string' && (NETWORK.has(code) || NAMES.has(code)))
     return new Failure(
       'database-unreachable',

@@ -17,6 +17,7 @@ import { createTestDatabase } from '../../../support/postgres.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { describeOnPostgres } from '../../../support/sql-engines.ts';
 import { startService } from '../../../support/sync-service.ts';
+import { startTcpProxy } from '../../../support/tcp-proxy.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 import type { SyncStatus } from '../../../../shared/sync-status.ts';
 import { contentOf } from '../../../support/users-db.ts';
@@ -114,6 +115,38 @@ describeOnPostgres('bcscmd with the users database on PostgreSQL', () => {
     database.close();
   });
 
+  it('leaves PostgreSQL as it was when the connection to it is lost during the apply, and says so', async () => {
+    const postgres = inject('postgres')!;
+    const url = await newDatabase();
+    const relay = await startTcpProxy('127.0.0.1', postgres.port);
+    try {
+      // The node reaches the database through a relay that the test cuts in the middle of the apply.
+      const data = node(url.replace(`:${postgres.port}/`, `:${relay.port}/`));
+      // Not spawnSync: the relay in this process must keep pumping while bcscmd works through it.
+      expect((await bcscmdAsync([`/DATA:${data}`, '/LDAP', '/MODE:new'], PASSWORD_ENV)).code).toBe(0);
+      const database = open(url);
+      const before = await contentOf(database.engine);
+      const run = await killDuringApply([`/DATA:${data}`, '/LDAP', '/MODE:new'], PASSWORD_ENV, () => relay.down());
+      const finished = await database.engine.all("SELECT id FROM import_runs WHERE status = 'succeeded'");
+      if (finished.length !== 1) {
+        console.log('bcscmd-postgres: the cut came after the commit; the run is whole instead');
+        return;
+      }
+      expect(run.code).toBe(1);
+      expect(run.err).toMatch(/users database \(postgresql:.*\) (was lost|did not answer)/);
+      expect(run.err).toMatch(/Nothing was changed in the users database/);
+      expect(await contentOf(database.engine)).toBe(before);
+      // Back: the run the lost connection could not close is marked by the next process on this machine.
+      await relay.up();
+      const history = await bcscmdAsync([`/DATA:${data}`, '/HISTORY', '/JSON']);
+      const [latest] = JSON.parse(history.out) as { status: string }[];
+      expect(['interrupted', 'failed']).toContain(latest!.status);
+      database.close();
+    } finally {
+      await relay.close();
+    }
+  });
+
   it('rolls back an import cancelled during the apply (Ctrl+C), and the history says it was cancelled', async () => {
     const url = await newDatabase();
     const data = node(url);
@@ -174,19 +207,25 @@ describeOnPostgres('bcscmd with the users database on PostgreSQL', () => {
     const sales = `OU=Sales,${BASE_DN}`;
     const [one, two] = [node(url, sales), node(url, sales)];
     for (const data of [one, two]) expect(bcscmd([`/DATA:${data}`, '/SET:syncEveryMinutes=1']).code).toBe(0);
-    const first = startService(one, PASSWORD_ENV);
-    const second = startService(two, PASSWORD_ENV);
+    const services = [startService(one, PASSWORD_ENV), startService(two, PASSWORD_ENV)];
     try {
-      await first.waitFor(/This node leads now/);
+      // Both start at once: whichever takes the lock first leads.
+      const leading = () => services.filter((s) => /This node leads now/.test(s.log()));
+      await expect.poll(() => leading().length, { timeout: 30_000 }).toBe(1);
+      const first = leading()[0]!;
+      const second = services.find((s) => s !== first)!;
       await first.waitFor(/run \d+ succeeded/, 60_000);
       await second.waitFor(/this one stands by until it may/);
       expect(second.log()).not.toMatch(/leads now/);
       // Either node's /STATUS names the leader and the one standing by, as the database server sees them.
       const status = JSON.parse((await bcscmdAsync([`/DATA:${two}`, '/STATUS', '/JSON'])).out) as SyncStatus;
-      expect(status.nodes).toEqual([
-        expect.objectContaining({ role: 'leader', pid: first.pid, host: os.hostname() }),
-        expect.objectContaining({ role: 'standby', pid: second.pid, host: os.hostname() }),
-      ]);
+      expect(status.nodes).toHaveLength(2);
+      expect(status.nodes).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ role: 'leader', pid: first.pid, host: os.hostname() }),
+          expect.objectContaining({ role: 'standby', pid: second.pid, host: os.hostname() }),
+        ]),
+      );
       const text = (await bcscmdAsync([`/DATA:${one}`, '/STATUS'])).out;
       expect(text).toMatch(new RegExp(`\\nLeader: +pid ${first.pid} on `));
       expect(text).toMatch(new RegExp(`\\nStandby: +pid ${second.pid} on `));
@@ -199,8 +238,7 @@ describeOnPostgres('bcscmd with the users database on PostgreSQL', () => {
       const after = JSON.parse((await bcscmdAsync([`/DATA:${one}`, '/STATUS', '/JSON'])).out) as SyncStatus;
       expect(after.nodes).toEqual([expect.objectContaining({ role: 'leader', pid: second.pid })]);
     } finally {
-      await first.stop();
-      await second.stop();
+      for (const s of services) await s.stop();
     }
   }, 150_000);
 
