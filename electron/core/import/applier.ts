@@ -130,7 +130,28 @@ function enabledAfter(row: PlanRow, a: AdAccount, stage: Stage): [number, string
 
 const SET = UPDATED.map((c) => `${c} = incoming.${c}`).join(', ');
 
-async function writeSetBased(ctx: ApplyContext, writes: Write[]): Promise<void> {
+/**
+ * The temporary table a batch's rows go through, made at the first batch that carries rows (an on-the-fly import
+ * of one account, or a sync that only disables, needs none) and emptied for the next; true once it exists.
+ */
+async function incomingTable(ctx: ApplyContext, made: boolean): Promise<true> {
+  if (made) {
+    await ctx.tx.run('DELETE FROM incoming');
+    return true;
+  }
+  const { text, int } = ctx.engine.dialect;
+  const typed = (columns: string[], type: string) => columns.map((c) => `${c} ${type}`);
+  await ctx.tx.exec(
+    `CREATE TEMP TABLE incoming (${[
+      ...typed(['seq', 'id', ...INT_COLUMNS], int),
+      ...typed([...TEXT_COLUMNS, ...DATE_COLUMNS], text),
+    ].join(', ')})`,
+  );
+  return true;
+}
+
+/** Each statement only when the batch has rows for it: every one is a round trip on PostgreSQL. */
+async function writeSetBased(ctx: ApplyContext, writes: Write[], temp: { incoming: boolean }): Promise<void> {
   const { tx, now } = ctx;
   const gone = writes.filter((w) => !w.values).map((w) => w.row.account_id!);
   for (let at = 0; at < gone.length; at += 500) {
@@ -144,22 +165,24 @@ async function writeSetBased(ctx: ApplyContext, writes: Write[]): Promise<void> 
   }
   const carried = writes.filter((w) => w.values);
   if (carried.length === 0) return;
-  await tx.run('DELETE FROM incoming');
+  temp.incoming = await incomingTable(ctx, temp.incoming);
   await tx.copyRows(
     'incoming',
     ['seq', 'id', ...INSERTED],
     carried.map((w) => [w.row.seq, w.row.action === 'create' ? null : w.row.account_id, ...w.values!]),
   );
   // Updates first: a renamed account frees its old name before a create takes it.
-  await tx.run(
-    `UPDATE accounts SET ${SET}, updated_at = ?, synced_at = ? FROM incoming WHERE accounts.id = incoming.id`,
-    now,
-    now,
-  );
-  await tx.run(
-    `INSERT INTO accounts (${INSERTED.join(', ')}, origin) SELECT ${INSERTED.join(', ')}, 'ad' FROM incoming ` +
-      'WHERE incoming.id IS NULL ORDER BY seq',
-  );
+  if (carried.some((w) => w.row.action !== 'create'))
+    await tx.run(
+      `UPDATE accounts SET ${SET}, updated_at = ?, synced_at = ? FROM incoming WHERE accounts.id = incoming.id`,
+      now,
+      now,
+    );
+  if (carried.some((w) => w.row.action === 'create'))
+    await tx.run(
+      `INSERT INTO accounts (${INSERTED.join(', ')}, origin) SELECT ${INSERTED.join(', ')}, 'ad' FROM incoming ` +
+        'WHERE incoming.id IS NULL ORDER BY seq',
+    );
 }
 
 /** One row alone, after its batch was refused: a refused row is reported as failed and the rest go on. */
@@ -188,17 +211,19 @@ async function writeOne(ctx: ApplyContext, w: Write): Promise<void> {
 }
 
 /** A batch set-based; if the database refuses it, row by row, each under a savepoint of its own. */
-async function writeBatch(ctx: ApplyContext, writes: Write[]): Promise<void> {
+async function writeBatch(ctx: ApplyContext, writes: Write[], temp: { incoming: boolean }): Promise<void> {
   const { tx } = ctx;
   if (writes.length === 0) return;
+  const had = temp.incoming;
   await tx.exec('SAVEPOINT apply_batch');
   try {
-    await writeSetBased(ctx, writes);
+    await writeSetBased(ctx, writes, temp);
     await tx.exec('RELEASE SAVEPOINT apply_batch');
     return;
   } catch {
     await tx.exec('ROLLBACK TO SAVEPOINT apply_batch');
     await tx.exec('RELEASE SAVEPOINT apply_batch');
+    temp.incoming = had; // the rollback took a table made in the batch with it
   }
   for (const w of writes) {
     await tx.exec('SAVEPOINT apply_row');
@@ -217,19 +242,13 @@ export async function applyPlan(ctx: ApplyContext): Promise<void> {
   const { tx, now, stage } = ctx;
   const { text, int } = ctx.engine.dialect;
   const tree = await OuTree.read(tx);
-  const typed = (columns: string[], type: string) => columns.map((c) => `${c} ${type}`);
-  await tx.exec(
-    `CREATE TEMP TABLE incoming (${[
-      ...typed(['seq', 'id', ...INT_COLUMNS], int),
-      ...typed([...TEXT_COLUMNS, ...DATE_COLUMNS], text),
-    ].join(', ')})`,
-  );
+  const temp = { incoming: false };
   let done = 0;
   let seq = 0;
   let batch: Write[] = [];
   const flush = async () => {
     const writes = batch.filter((w) => WRITTEN.includes(w.row.action));
-    await writeBatch(ctx, writes);
+    await writeBatch(ctx, writes, temp);
     const report: SqlValue[][] = [];
     for (const w of batch) {
       const { row, outcome } = w;
@@ -265,14 +284,16 @@ export async function applyPlan(ctx: ApplyContext): Promise<void> {
   ctx.counts.unchanged = stage.countPlanned('unchanged');
   // Every account read in this run was seen now, changed or not; its change marker follows AD's
   // (an attribute the console does not map may have changed).
-  await tx.exec(`CREATE TEMP TABLE seen (guid ${text}, usn ${int}, when_changed ${text})`);
-  await tx.copyRows('seen', ['guid', 'usn', 'when_changed'], stage.seen());
-  await tx.run(
-    'UPDATE accounts SET synced_at = ?, ad_usn = seen.usn, ad_when_changed = seen.when_changed FROM seen ' +
-      "WHERE accounts.ad_guid = seen.guid AND accounts.origin = 'ad'",
-    now,
-  );
-  await tx.exec('DROP TABLE seen');
-  await tx.exec('DROP TABLE incoming');
+  if (stage.seenCount() > 0) {
+    await tx.exec(`CREATE TEMP TABLE seen (guid ${text}, usn ${int}, when_changed ${text})`);
+    await tx.copyRows('seen', ['guid', 'usn', 'when_changed'], stage.seen());
+    await tx.run(
+      'UPDATE accounts SET synced_at = ?, ad_usn = seen.usn, ad_when_changed = seen.when_changed FROM seen ' +
+        "WHERE accounts.ad_guid = seen.guid AND accounts.origin = 'ad'",
+      now,
+    );
+    await tx.exec('DROP TABLE seen');
+  }
+  if (temp.incoming) await tx.exec('DROP TABLE incoming');
   ctx.onRow(done);
 }

@@ -41,6 +41,8 @@ const LOCAL_COLUMNS = [
   'ad_usn',
   ...PERSON_FIELDS.map((f) => f.column),
 ].join(', ');
+/** Staged entries the plan does not create. */
+const NOT_CREATED = "guid NOT IN (SELECT guid FROM plan WHERE action = 'create' AND guid IS NOT NULL)";
 /** Keys asked for in one statement: well under both engines' parameter limits. */
 const KEYS_PER_QUERY = 500;
 
@@ -99,11 +101,13 @@ export class Stage {
    * now (a created account was written with them already).
    */
   *seen(): Generator<[string, number | null, string | null]> {
-    const sql =
-      "SELECT guid, data ->> '$.usn' AS usn, data ->> '$.whenChanged' AS w FROM stage WHERE guid NOT IN " +
-      "(SELECT guid FROM plan WHERE action = 'create' AND guid IS NOT NULL)";
+    const sql = `SELECT guid, data ->> '$.usn' AS usn, data ->> '$.whenChanged' AS w FROM stage WHERE ${NOT_CREATED}`;
     for (const r of this.db.iterate<{ guid: string; usn: number | null; w: string | null }>(sql))
       yield [r.guid, r.usn, r.w];
+  }
+
+  seenCount(): number {
+    return Number(this.db.get<{ n: number }>(`SELECT count(*) AS n FROM stage WHERE ${NOT_CREATED}`)!.n);
   }
 
   /**
