@@ -47,6 +47,14 @@ describeOnPostgres('bcscmd with the users database on PostgreSQL', () => {
     return database;
   };
   const newDatabase = () => createTestDatabase(inject('postgres')!);
+  /** A node on a new database into which the staff OU was imported, and that database's content now. */
+  const importedNode = async () => {
+    const url = await newDatabase();
+    const data = node(url);
+    expect(ldap(data, '/MODE:new').code).toBe(0);
+    const database = open(url);
+    return { url, data, database, before: await contentOf(database.engine) };
+  };
 
   it('imports the very accounts a SQLite data folder gets from the same directory; syncs incrementally', async () => {
     const url = await newDatabase();
@@ -81,11 +89,7 @@ describeOnPostgres('bcscmd with the users database on PostgreSQL', () => {
   });
 
   it('stops a sync that would disable too many, exit 3, and changes nothing in PostgreSQL', async () => {
-    const url = await newDatabase();
-    const data = node(url);
-    expect(ldap(data, '/MODE:new').code).toBe(0);
-    const database = open(url);
-    const before = await contentOf(database.engine);
+    const { data, database, before } = await importedNode();
     // The source narrowed to one OU: every account outside it would be "gone".
     expect(bcscmd([`/DATA:${data}`, `/SET:ouPath=LDAP://OU=Engineering,${STAFF_OU},${BASE_DN}`]).code).toBe(0);
     const stopped = ldap(data);
@@ -96,11 +100,7 @@ describeOnPostgres('bcscmd with the users database on PostgreSQL', () => {
   });
 
   it('leaves PostgreSQL as it was when the process is killed outright during the apply', async () => {
-    const url = await newDatabase();
-    const data = node(url);
-    expect(ldap(data, '/MODE:new').code).toBe(0);
-    const database = open(url);
-    const before = await contentOf(database.engine);
+    const { data, database, before } = await importedNode();
     const child = await killDuringApply([`/DATA:${data}`, '/LDAP', '/MODE:new'], PASSWORD_ENV);
     expect(child.signal).toBe('SIGKILL');
     const finished = await database.engine.all("SELECT id FROM import_runs WHERE status = 'succeeded'");
@@ -148,11 +148,7 @@ describeOnPostgres('bcscmd with the users database on PostgreSQL', () => {
   });
 
   it('rolls back an import cancelled during the apply (Ctrl+C), and the history says it was cancelled', async () => {
-    const url = await newDatabase();
-    const data = node(url);
-    expect(ldap(data, '/MODE:new').code).toBe(0);
-    const database = open(url);
-    const before = await contentOf(database.engine);
+    const { data, database, before } = await importedNode();
     const run = await killDuringApply([`/DATA:${data}`, '/LDAP', '/MODE:new'], PASSWORD_ENV, 'SIGINT');
     const [latest] = JSON.parse(bcscmd([`/DATA:${data}`, '/HISTORY', '/JSON']).out) as { status: string }[];
     if (latest!.status === 'succeeded') {
