@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly with Node's type stripping (Node >= 22.18 / 23.6).
+// Starts bcscmd: its bundle, or the TypeScript sources with Node's type stripping (Node >= 22.18 / 23.6).
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
   console.error(
@@ -20,17 +20,9 @@ process.emitWarning = (warning, ...rest) => {
 const { enableCompileCache } = await import('node:module');
 const cache = enableCompileCache?.();
 if (cache?.directory && !process.env.NODE_COMPILE_CACHE) process.env.NODE_COMPILE_CACHE = cache.directory;
-const { runBcscmd } = await import('../electron/core/cli/bcscmd.ts');
-try {
-  process.exitCode = await runBcscmd(process.argv.slice(2), process.env, {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-    stdin: process.stdin,
-    stdout: process.stdout,
-  });
-} catch (err) {
-  // A bug, not a user error: one line for the admin, the stack only on request.
-  const details = process.env.ADCONSOLE_DEBUG ? `\n${err?.stack}` : ' (set ADCONSOLE_DEBUG=1 for details)';
-  console.error(`bcscmd failed unexpectedly: ${err?.message ?? err}${details}`);
-  process.exitCode = 1;
-}
+// The one-file bundle the build and npm install make (scripts/build-cli.mjs) starts in a third of the time of
+// the sources; ADCONSOLE_FROM_SOURCES=1 runs the TypeScript sources instead (after editing them, unbuilt).
+const { existsSync } = await import('node:fs');
+const bundle = new URL('../dist/electron/bcscmd.js', import.meta.url);
+const fromSources = process.env.ADCONSOLE_FROM_SOURCES === '1' || !existsSync(bundle);
+await import(fromSources ? '../electron/core/cli/main.ts' : bundle.href);

@@ -4,6 +4,7 @@
  */
 import { build as esbuild, type BuildOptions } from 'esbuild';
 import { build as vite } from 'vite';
+import { buildCommandLine } from './build-cli.mjs';
 
 await vite({ configFile: 'vite.config.ts', logLevel: 'warn' });
 const common: BuildOptions = {
@@ -20,14 +21,8 @@ await esbuild({
   format: 'esm',
   packages: 'external',
 });
-// Imports run on a worker thread; import-job.ts looks for this file next to main.js.
-await esbuild({
-  ...common,
-  entryPoints: ['electron/core/import/import-worker.ts'],
-  outfile: 'dist/electron/import-worker.js',
-  format: 'esm',
-  packages: 'external',
-});
+// The command line and the import's worker thread (import-job.ts looks for it next to main.js).
+await buildCommandLine();
 await esbuild({
   ...common,
   entryPoints: ['electron/preload.ts'],
@@ -35,6 +30,4 @@ await esbuild({
   format: 'cjs',
   minify: true,
 });
-console.log(
-  'Built dist/renderer, dist/electron/main.js, dist/electron/import-worker.js and dist/electron/preload.cjs.',
-);
+console.log('Built dist/renderer, dist/electron/main.js, bcscmd.js, import-worker.js and preload.cjs.');

@@ -1,5 +1,6 @@
 /** Wires the core for one process: settings file, password vault, resolver and the handler registry. */
-import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { AppInfo, Events } from '../../shared/contract.ts';
 import { formatImportSource } from '../../shared/import-source.ts';
 import { createResolver } from './directory/resolver.ts';
@@ -9,7 +10,7 @@ import { databaseLocation, SharedDatabase } from './database/users-database.ts';
 import { ImportJobs } from './import/import-jobs.ts';
 import { BackgroundPublisher } from './publish/auto-publish.ts';
 import { createHandlers, type Handlers } from './handlers.ts';
-import { PRODUCT_NAME } from './paths.ts';
+import { INSTALL_ROOT, PRODUCT_NAME } from './paths.ts';
 import { RefusedPasswords } from './secrets/refused-passwords.ts';
 import type { PasswordVault } from './secrets/password-vault.ts';
 import { SettingsStore, type KeyValueFile } from './settings/settings-store.ts';
@@ -27,8 +28,9 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export const APP_VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string })
-  .version;
+export const APP_VERSION: string = (
+  JSON.parse(fs.readFileSync(path.join(INSTALL_ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 export function createServices(options: {
   file: KeyValueFile;

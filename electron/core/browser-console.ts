@@ -3,9 +3,10 @@ import path from 'node:path';
 import { createServices } from './app-services.ts';
 import { SessionVault } from './secrets/password-vault.ts';
 import { openSettingsFile } from './settings/conf-file.ts';
+import { INSTALL_ROOT } from './paths.ts';
 import { startWebConsole, type WebConsole } from './transport/http-server.ts';
 
-export const RENDERER_DIR = path.resolve(import.meta.dirname, '../../dist/renderer');
+export const RENDERER_DIR = path.join(INSTALL_ROOT, 'dist', 'renderer');
 
 export async function startBrowserConsole(options: {
   dataDir: string;

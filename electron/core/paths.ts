@@ -4,6 +4,13 @@ import path from 'node:path';
 
 export const PRODUCT_NAME = 'AD Console';
 
+/**
+ * The installation's root folder (package.json, bin/, dist/). This file sits two folders below it in the
+ * sources (electron/core/) and so do the bundles it is built into (dist/electron/), so one relative path
+ * serves both; every file of the installation is found from here, never from the calling module's place.
+ */
+export const INSTALL_ROOT = path.resolve(import.meta.dirname, '../..');
+
 /** Electron's userData folder for this product, computed without Electron (the CLI has none). */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   if (env.ADCONSOLE_DATA_DIR) return path.resolve(env.ADCONSOLE_DATA_DIR);

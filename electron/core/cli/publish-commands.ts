@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import type { DatabaseAt } from '../database/users-database.ts';
-import { fileURLToPath } from 'node:url';
 import { publishCountsText } from '../../../shared/publishing.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { outcomeNotice, type PublishOutcome, publishPending } from '../publish/auto-publish.ts';
@@ -13,6 +12,7 @@ import type { CliRequest } from './arguments.ts';
 import type { CliIo } from './cli-io.ts';
 import { onUsersDatabase } from './database-command.ts';
 import { EXIT } from './exit-codes.ts';
+import { INSTALL_ROOT } from '../paths.ts';
 
 export interface PublishContext {
   settings: Settings;
@@ -71,7 +71,7 @@ export async function publishAfterCommand(ctx: PublishContext, io: CliIo): Promi
 /** The bcscmd an IM server runs: this installation's launcher (its own Node.js), or the desktop app itself. */
 function programPath(): string {
   if (process.versions.electron) return process.execPath;
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/bcscmd');
+  return path.join(INSTALL_ROOT, 'bin', 'bcscmd');
 }
 
 export function runImConfig(request: CliRequest, ctx: PublishContext, io: CliIo): number {

@@ -18,6 +18,7 @@ import { RefusedPasswords } from '../secrets/refused-passwords.ts';
 import type { CliRequest } from './arguments.ts';
 import type { CliIo } from './cli-io.ts';
 import { EXIT } from './exit-codes.ts';
+import { INSTALL_ROOT } from '../paths.ts';
 
 export interface ScheduleContext {
   load: () => { settings: Settings; password: string | null };
@@ -166,7 +167,7 @@ export function runInstallService(request: CliRequest, ctx: ScheduleContext, io:
   // Inside the packaged app the app itself is bcscmd; under Node, node runs bin/bcscmd.js.
   const argv = process.versions.electron
     ? [process.execPath]
-    : [process.execPath, path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../bin/bcscmd.js')];
+    : [process.execPath, path.join(INSTALL_ROOT, 'bin', 'bcscmd.js')];
   const settings = ctx.load().settings;
   const plan = installPlan({
     argv,

@@ -1,0 +1,50 @@
+/**
+ * What every bench shares: the machine's load printed before and after (a figure from a busy machine says
+ * so), medians of alternating rounds, and an exit once the figures are printed (a bench must not wait on
+ * a handle someone left open).
+ */
+import os from 'node:os';
+
+export const median = <T extends { ms: number }>(runs: T[]): T =>
+  [...runs].sort((x, y) => x.ms - y.ms)[Math.floor(runs.length / 2)]!;
+
+export const medianOf = (values: number[]): number => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+
+/** One line: the 1/5/15-minute load averages against the cores, and the memory free. */
+export function machineLoad(when: string): string {
+  const [one, five, fifteen] = os.loadavg().map((n) => n.toFixed(2));
+  const freeGb = (os.freemem() / 2 ** 30).toFixed(1);
+  const cores = os.availableParallelism();
+  return `machine load ${when}: ${one} / ${five} / ${fifteen} (1/5/15 min) on ${cores} cores, ${freeGb} GiB free`;
+}
+
+/**
+ * Runs a bench's body between two load lines, then ends the process with its exit code: the figures are
+ * printed and whatever the body left open (a socket, a child's pipe) must not keep the bench waiting.
+ */
+export async function runBench(body: () => Promise<void>): Promise<never> {
+  console.log(machineLoad('before'));
+  let code = 0;
+  try {
+    await body();
+  } catch (err) {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    code = 1;
+  }
+  console.log(machineLoad('after'));
+  process.exit(code);
+}
+
+/**
+ * Runs each contender once per round, in turn, for `rounds` rounds, so that they all meet the machine in
+ * the same state; returns every contender's runs in order.
+ */
+export async function alternate<T>(
+  rounds: number,
+  contenders: Record<string, () => Promise<T> | T>,
+): Promise<Record<string, T[]>> {
+  const runs: Record<string, T[]> = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
+  for (let round = 0; round < rounds; round++)
+    for (const [name, run] of Object.entries(contenders)) runs[name]!.push(await run());
+  return runs;
+}
