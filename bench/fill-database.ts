@@ -4,7 +4,7 @@
  */
 import { openUsersDatabase } from '../electron/core/database/users-database.ts';
 import { OuTree } from '../electron/core/database/ou-tree.ts';
-import { searchTextOf } from '../electron/core/database/accounts.ts';
+import { DERIVED_COLUMNS, derivedValues } from '../electron/core/database/accounts.ts';
 
 export async function fillDatabase(file: string, count: number): Promise<void> {
   const database = openUsersDatabase(file);
@@ -18,9 +18,9 @@ export async function fillDatabase(file: string, count: number): Promise<void> {
     return ids;
   });
   const add = db.prepare(
-    'INSERT INTO accounts (logon, logon_key, first_name, last_name, display_name, email, department, enabled, ' +
-      "kind, ou_id, origin, created_at, updated_at, search_text) VALUES (?, ?, 'View', ?, ?, ?, ?, ?, 'user', ?, " +
-      "'local', ?, ?, ?)",
+    'INSERT INTO accounts (logon, first_name, last_name, display_name, email, department, enabled, kind, ou_id, ' +
+      `origin, created_at, updated_at, ${DERIVED_COLUMNS.join(', ')}) VALUES (?, 'View', ?, ?, ?, ?, ?, 'user', ?, ` +
+      "'local', ?, ?, ?, ?, ?, ?)",
   );
   db.exec('BEGIN');
   for (let i = 0; i < count; i++) {
@@ -36,7 +36,6 @@ export async function fillDatabase(file: string, count: number): Promise<void> {
     };
     add.run(
       person.logon,
-      person.logon,
       person.lastName,
       person.displayName,
       person.email,
@@ -45,7 +44,7 @@ export async function fillDatabase(file: string, count: number): Promise<void> {
       ous[i % ous.length]!,
       now,
       now,
-      searchTextOf(person),
+      ...derivedValues(person),
     );
   }
   db.exec('COMMIT');

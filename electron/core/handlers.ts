@@ -219,7 +219,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'import.plan': async (query) => deps.jobs.planPage(query),
     'import.planCsv': async ({ jobId, exclude }) => ({
       fileName: `import-plan-${fileStamp()}.csv`,
-      text: textOf(planCsv(deps.jobs.preview(jobId), new Set(exclude))),
+      text: textOf(planCsv(deps.jobs.preview(jobId).rows, new Set(exclude))),
     }),
     'import.reportCsv': async ({ runId }) =>
       deps.database.use(async (q) => {

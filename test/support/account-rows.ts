@@ -2,7 +2,7 @@
  * Accounts and server OUs written with plain SQL through the engine seam, so that the same rows go into a SQLite
  * file and a PostgreSQL database (the product's own writers still run on SQLite only).
  */
-import { logonKey, searchTextOf } from '../../electron/core/database/accounts.ts';
+import { DERIVED_COLUMNS, derivedValues } from '../../electron/core/database/accounts.ts';
 import type { SqlQueryable } from '../../electron/core/database/engine/sql-engine.ts';
 import { nameKey } from '../../electron/core/database/ou-tree.ts';
 
@@ -24,10 +24,10 @@ export async function insertAccount(q: SqlQueryable, a: AccountSpec): Promise<vo
   const origin = a.origin ?? 'local';
   const [displayName, email, department] = [a.displayName ?? '', a.email ?? '', a.department ?? ''];
   await q.run(
-    'INSERT INTO accounts (logon, logon_key, display_name, email, department, enabled, kind, ou_id, origin, ' +
-      "ad_guid, created_at, updated_at, search_text) VALUES (?, ?, ?, ?, ?, ?, 'user', ?, ?, ?, ?, ?, ?)",
+    'INSERT INTO accounts (logon, display_name, email, department, enabled, kind, ou_id, origin, ad_guid, ' +
+      `created_at, updated_at, ${DERIVED_COLUMNS.join(', ')}) ` +
+      "VALUES (?, ?, ?, ?, ?, 'user', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     a.logon,
-    logonKey(a.logon),
     displayName,
     email,
     department,
@@ -37,7 +37,7 @@ export async function insertAccount(q: SqlQueryable, a: AccountSpec): Promise<vo
     origin === 'ad' ? (a.guid ?? null) : null,
     now,
     now,
-    searchTextOf({ logon: a.logon, displayName, firstName: '', middleName: '', lastName: '', email, department }),
+    ...derivedValues({ logon: a.logon, displayName, firstName: '', middleName: '', lastName: '', email, department }),
   );
 }
 

@@ -1,6 +1,8 @@
 /** Looking into a users database file the way an auditor would: its content, and local accounts put in by hand. */
 import { DatabaseSync } from 'node:sqlite';
-import { searchTextOf } from '../../electron/core/database/accounts.ts';
+import { DERIVED_COLUMNS, derivedValues } from '../../electron/core/database/accounts.ts';
+
+export { DERIVED_COLUMNS };
 import type { ImportRequest } from '../../electron/core/import/import-engine.ts';
 import type { SqlQueryable } from '../../electron/core/database/engine/sql-engine.ts';
 
@@ -45,17 +47,20 @@ export function addLocalAccount(file: string, logon: string, displayName = logon
   try {
     const now = new Date().toISOString();
     db.prepare(
-      'INSERT INTO accounts (logon, logon_key, display_name, enabled, kind, ou_id, origin, created_at, ' +
-        "updated_at, search_text) VALUES (?, ?, ?, 1, 'user', 1, 'local', ?, ?, ?)",
-    ).run(logon, logon.toLowerCase(), displayName, now, now, searchText({ logon, displayName }));
+      'INSERT INTO accounts (logon, display_name, enabled, kind, ou_id, origin, created_at, updated_at, ' +
+        `${DERIVED_COLUMNS.join(', ')}) VALUES (?, ?, 1, 'user', 1, 'local', ?, ?, ?, ?, ?, ?)`,
+    ).run(logon, displayName, now, now, ...derived({ logon, displayName }));
   } finally {
     db.close();
   }
 }
 
-/** The search text of an account put in by hand (what the application's writes keep with every account). */
-export function searchText(fields: Partial<Parameters<typeof searchTextOf>[0]> & { logon: string }): string {
-  return searchTextOf({
+/**
+ * DERIVED_COLUMNS' values for an account put in by hand (what the application's writes keep with every account:
+ * its logon key, search text and order keys).
+ */
+export function derived(fields: Partial<Parameters<typeof derivedValues>[0]> & { logon: string }): string[] {
+  return derivedValues({
     displayName: '',
     firstName: '',
     middleName: '',

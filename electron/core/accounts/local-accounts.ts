@@ -13,10 +13,12 @@ import {
   type AccountRow,
   accountRow,
   type AccountView,
+  DERIVED_COLUMNS,
+  derivedColumns,
+  derivedValues,
   findAccount,
   logonKey,
   personFieldsOfRow,
-  searchTextOf,
 } from '../database/accounts.ts';
 import { DEFAULT_OU_ID, OuTree } from '../database/ou-tree.ts';
 import { bumpRevision } from '../database/users-database.ts';
@@ -160,11 +162,11 @@ export async function addLocalAccount(
       };
       const ouId = await (await OuTree.read(tx)).ensure(tx, ou.names, now);
       await tx.run(
-        'INSERT INTO accounts (logon, logon_key, search_text, first_name, last_name, display_name, email, enabled, ' +
-          "kind, ou_id, origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, 'user', ?, 'local', ?, ?)",
+        `INSERT INTO accounts (logon, ${DERIVED_COLUMNS.join(', ')}, first_name, last_name, display_name, email, ` +
+          "enabled, kind, ou_id, origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'user', ?, " +
+          "'local', ?, ?)",
         logon,
-        logonKey(logon),
-        searchTextOf(person),
+        ...derivedValues(person),
         person.firstName,
         person.lastName,
         person.displayName,
@@ -368,12 +370,11 @@ export async function editLocalAccount(
             { nothingChanged: true },
           );
       }
-      if (newLogon !== undefined) sets.push(['logon_key', logonKey(newLogon)]);
       const after = {
         ...personFieldsOfRow(row),
         ...Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.to])),
       };
-      sets.push(['search_text', searchTextOf(after)]);
+      sets.push(...derivedColumns(after));
       if (ou?.ok) {
         const tree = await OuTree.read(tx);
         const target = ou.names.length === 0 ? DEFAULT_OU_ID : tree.find(ou.names);

@@ -3,6 +3,7 @@ import type { SqlQueryable } from './engine/sql-engine.ts';
 import { PERSON_FIELDS, type PersonColumn, type PersonFields } from '../../../shared/account-fields.ts';
 import type { AccountView, DisabledBy } from '../../../shared/users-view.ts';
 import { foldText } from '../../../shared/fold.ts';
+import { orderKey } from '../../../shared/order-key.ts';
 import { nameKey, OuTree } from './ou-tree.ts';
 
 export type { AccountView, PersonFields } from '../../../shared/users-view.ts';
@@ -38,6 +39,26 @@ export function searchTextOf(
   const names = [f.displayName, f.firstName, f.middleName, f.lastName].map(foldText).join('\u001f');
   return `\u0001${foldText(f.logon)}\u0002${names}\u0003${foldText(f.email)}\u0004${foldText(f.department)}\u0005`;
 }
+
+type DerivedFrom = Parameters<typeof searchTextOf>[0];
+
+/**
+ * The columns computed from an account's person fields, written with them wherever an account is written:
+ * the logon name's identity key, the search text, and the order keys the users view sorts names by.
+ */
+export const DERIVED_COLUMNS = ['logon_key', 'search_text', 'logon_order', 'name_order'] as const;
+
+/** DERIVED_COLUMNS' values for these person fields, in that order. */
+export const derivedValues = (f: DerivedFrom): string[] => [
+  logonKey(f.logon),
+  searchTextOf(f),
+  orderKey(f.logon),
+  orderKey(f.displayName),
+];
+
+/** DERIVED_COLUMNS with their values, for a statement that names its columns one by one. */
+export const derivedColumns = (f: DerivedFrom): [string, string][] =>
+  derivedValues(f).map((value, i) => [DERIVED_COLUMNS[i]!, value]);
 
 /** Where each of Find…'s fields lies in the search text: between these two separators. */
 export const SEARCH_SEGMENTS = {

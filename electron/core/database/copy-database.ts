@@ -77,7 +77,7 @@ async function copyWhole(source: DatabaseSync, target: SqlEngine): Promise<CopyC
       );
     // Without the rows a new database starts with: the copy brings its own (the built-in OU among them).
     await tx.exec(baselineSchema(target.name, { seed: false }));
-    for (const step of SCHEMA_STEPS) await tx.exec(step(DIALECTS[target.name]));
+    for (const step of SCHEMA_STEPS) await tx.exec(step.sql(DIALECTS[target.name]));
     for (const table of COPIED_TABLES) await copyTable(source, tx, table);
     await tx.run('INSERT INTO meta (key, value) VALUES (?, ?)', VERSION_KEY, String(SCHEMA_VERSION));
     if (target.name === 'postgresql')

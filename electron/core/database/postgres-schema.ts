@@ -41,8 +41,32 @@ export async function ensurePostgresSchema(
       await tx.run('INSERT INTO meta (key, value) VALUES (?, ?)', VERSION_KEY, String(BASELINE_VERSION));
       version = BASELINE_VERSION;
     }
-    for (; version < target; version++) await tx.exec(steps[version - BASELINE_VERSION]!(DIALECTS.postgresql));
+    for (; version < target; version++) await runStepOnPostgres(tx, steps[version - BASELINE_VERSION]!);
     await tx.run('UPDATE meta SET value = ? WHERE key = ?', String(target), VERSION_KEY);
     return true;
   });
+}
+
+/** Rows a derived-columns fill writes per statement. */
+const FILL_BATCH = 1000;
+
+/** A shared step on PostgreSQL: its script, then the derived columns of the rows already there, in batches. */
+export async function runStepOnPostgres(tx: SqlQueryable, step: SchemaStep): Promise<void> {
+  await tx.exec(step.sql(DIALECTS.postgresql));
+  const derive = step.derive;
+  if (!derive) return;
+  const rows = await tx.all<Record<string, string | number>>(
+    `SELECT id, ${derive.from.join(', ')} FROM ${derive.table}`,
+  );
+  const width = derive.to.length + 1;
+  for (let at = 0; at < rows.length; at += FILL_BATCH) {
+    const batch = rows.slice(at, at + FILL_BATCH);
+    const tuples = batch.map(() => `(CAST(? AS BIGINT)${', ?'.repeat(width - 1)})`).join(', ');
+    const values = batch.flatMap((row) => [row.id!, ...derive.compute(derive.from.map((c) => String(row[c])))]);
+    await tx.run(
+      `UPDATE ${derive.table} AS t SET ${derive.to.map((c) => `${c} = v.${c}`).join(', ')} ` +
+        `FROM (VALUES ${tuples}) AS v(id, ${derive.to.join(', ')}) WHERE t.id = v.id`,
+      ...values,
+    );
+  }
 }

@@ -4,19 +4,52 @@
  * steps (kept for the files that exist), and a test holds the two to the same tables, columns and keys. Steps
  * after the baseline are written once and run on both engines.
  */
+import { orderKey } from '../../../shared/order-key.ts';
 import { type Dialect, DIALECTS, type EngineName } from './engine/sql-engine.ts';
 
 export const BASELINE_VERSION = 11;
 
+/**
+ * Columns a step adds whose values the application computes from a row's other columns (the database cannot:
+ * folding and numbers in names are JavaScript's, shared/order-key.ts): filled for the rows already there as the
+ * step runs, and written by the code that writes the row from then on.
+ */
+export interface DerivedColumns {
+  readonly table: string;
+  readonly from: readonly string[];
+  readonly to: readonly string[];
+  /** `from`'s values of one row in, `to`'s values out. */
+  readonly compute: (values: readonly string[]) => string[];
+}
+
 /** A schema step after the baseline: one SQL script, written once with the dialect's fragments. */
-export type SchemaStep = (dialect: Dialect) => string;
+export interface SchemaStep {
+  readonly sql: (dialect: Dialect) => string;
+  readonly derive?: DerivedColumns;
+}
 
 /**
  * The one list of schema steps after BASELINE_VERSION, for both engines: step n takes a database from version
  * BASELINE_VERSION + n to the next. Run once, under the write lock, by whichever process or node opens an older
  * database first; a newer database is refused. Never edit a released step: add the next one.
  */
-export const SCHEMA_STEPS: readonly SchemaStep[] = [];
+export const SCHEMA_STEPS: readonly SchemaStep[] = [
+  // 12: the users view sorts logon and display names by their order keys, as the import preview does, and
+  // alike on both engines (lower() folded only ASCII on SQLite, every letter on PostgreSQL).
+  {
+    sql: ({ text }) => `
+      ALTER TABLE accounts ADD COLUMN logon_order ${text} NOT NULL DEFAULT '';
+      ALTER TABLE accounts ADD COLUMN name_order ${text} NOT NULL DEFAULT '';
+      CREATE INDEX accounts_by_logon_order ON accounts(logon_order, logon_key);
+      CREATE INDEX accounts_by_name_order ON accounts(name_order, logon_key);`,
+    derive: {
+      table: 'accounts',
+      from: ['logon', 'display_name'],
+      to: ['logon_order', 'name_order'],
+      compute: ([logon, displayName]) => [orderKey(logon!), orderKey(displayName!)],
+    },
+  },
+];
 
 /** What keeps the built-in OU _Default in place, in each engine's trigger language. */
 function builtinOuGuards(engine: EngineName): string {

@@ -132,7 +132,11 @@ function migrate(db: DatabaseSync, file: string, steps: readonly SchemaStep[]): 
     const backup = version > 0 ? backupWithReader(file, `before-upgrade-to-${target}`) : null;
     for (let step = version; step < target; step++) {
       // Up to the baseline, SQLite's own history; after it, the steps both engines share.
-      const migration = step < BASELINE_VERSION ? MIGRATIONS[step]! : steps[step - BASELINE_VERSION]!(DIALECTS.sqlite);
+      if (step >= BASELINE_VERSION) {
+        runStepOnSqlite(db, steps[step - BASELINE_VERSION]!);
+        continue;
+      }
+      const migration = MIGRATIONS[step]!;
       if (typeof migration === 'string') db.exec(migration);
       else migration(db);
     }
@@ -146,6 +150,16 @@ function migrate(db: DatabaseSync, file: string, steps: readonly SchemaStep[]): 
     db.exec('ROLLBACK');
     throw err;
   }
+}
+
+/** A shared step on a SQLite file: its script, then the derived columns of the rows already there. */
+function runStepOnSqlite(db: DatabaseSync, step: SchemaStep): void {
+  db.exec(step.sql(DIALECTS.sqlite));
+  const derive = step.derive;
+  if (!derive) return;
+  const rows = db.prepare(`SELECT id, ${derive.from.join(', ')} FROM ${derive.table}`).all();
+  const set = db.prepare(`UPDATE ${derive.table} SET ${derive.to.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`);
+  for (const row of rows) set.run(...derive.compute(derive.from.map((c) => String(row[c]))), row.id as number);
 }
 
 /** A copy made through a connection of its own: usable while this process holds the write lock. */

@@ -18,12 +18,13 @@ import type { SqlQueryable, SqlValue } from './engine/sql-engine.ts';
 import { OuTree } from './ou-tree.ts';
 
 /**
- * Text columns sort without regard to ASCII case (lower() folds ASCII only on SQLite and under PostgreSQL's "C"
- * collation, so both engines give one order), ties by logon name.
+ * Logon and display names sort by their order keys (shared/order-key.ts: case, accents and numbers as a person
+ * reads them; the import preview's order). Other text columns sort without regard to ASCII case (lower() folds
+ * ASCII only on SQLite and under PostgreSQL's "C" collation, so both engines give one order). Ties by logon name.
  */
 const ORDER_BY: Record<SortColumn, string> = {
-  logon: 'logon_key',
-  displayName: 'lower(display_name)',
+  logon: 'logon_order',
+  displayName: 'name_order',
   email: 'lower(email)',
   department: 'lower(department)',
   enabled: 'enabled',
@@ -168,8 +169,7 @@ function viewQuery(tree: OuTree, query: AccountsView): { clause: string; params:
     if (find.enabled !== 'any') where.push(find.enabled === 'yes' ? 'enabled = 1' : 'enabled = 0');
   }
   const direction = query.descending ? 'DESC' : 'ASC';
-  const order =
-    query.sort === 'logon' ? `logon_key ${direction}` : `${ORDER_BY[query.sort]} ${direction}, logon_key ${direction}`;
+  const order = `${ORDER_BY[query.sort]} ${direction}, logon_key ${direction}`;
   return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params, order };
 }
 
@@ -198,21 +198,25 @@ export async function logonPosition(q: SqlQueryable, view: AccountsView, prefix:
   const wanted = prefix.normalize('NFC').toLowerCase();
   const { clause, params, order } = viewQuery(await OuTree.read(q), view);
   const and = clause ? `${clause} AND` : 'WHERE';
-  // Ascending: the rows before the first match sort below the prefix; descending: above every key it starts.
-  const before = view.descending
-    ? await q.get<{ n: number }>(
-        `SELECT count(*) AS n FROM accounts ${and} logon_key >= ?`,
-        ...params,
-        `${wanted}\u{10FFFF}`,
-      )
-    : await q.get<{ n: number }>(`SELECT count(*) AS n FROM accounts ${and} logon_key < ?`, ...params, wanted);
-  const index = Number(before!.n);
-  const at = await q.get<{ logon_key: string }>(
-    `SELECT logon_key FROM accounts ${clause} ORDER BY ${order} LIMIT 1 OFFSET ?`,
+  // Names sort by value of their numbers ("user9" before "user10"), so the ones that start with the prefix are
+  // not one run of the order: the first of them in the view's order, then how many rows come before it.
+  const first = await q.get<{ logon_order: string; logon_key: string }>(
+    `SELECT logon_order, logon_key FROM accounts ${and} logon_key >= ? AND logon_key < ? ORDER BY ${order} LIMIT 1`,
     ...params,
-    index,
+    wanted,
+    `${wanted}\u{10FFFF}`,
   );
-  return at?.logon_key.startsWith(wanted) ? index : null;
+  if (!first) return null;
+  const before = view.descending ? '>' : '<';
+  const counted = await q.get<{ n: number }>(
+    `SELECT count(*) AS n FROM accounts ${and} ` +
+      `(logon_order ${before} ? OR (logon_order = ? AND logon_key ${before} ?))`,
+    ...params,
+    first.logon_order,
+    first.logon_order,
+    first.logon_key,
+  );
+  return Number(counted!.n);
 }
 
 /** Every account of a view, in its order, as /USERS /JSON shows accounts (Export List…). */

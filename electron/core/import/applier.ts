@@ -5,7 +5,7 @@
  * for a batch the database refuses, so that one refused account fails alone. Yields to the event loop between
  * batches so that progress and cancel get through.
  */
-import { logonKey, searchTextOf } from '../database/accounts.ts';
+import { DERIVED_COLUMNS, derivedValues } from '../database/accounts.ts';
 import { displayOuPath, OuTree } from '../database/ou-tree.ts';
 import { PERSON_FIELDS } from '../../../shared/account-fields.ts';
 import type { AdAccount } from './ad-account.ts';
@@ -93,8 +93,8 @@ export async function clearForNewDatabase(tx: SqlQueryable): Promise<void> {
   await tx.run('DELETE FROM ous WHERE builtin = 0');
 }
 
-/** The person fields' columns come from the field table; logon_key and the search text go with them. */
-const PERSON_COLUMNS = ['logon_key', 'search_text', ...PERSON_FIELDS.map((f) => f.column)];
+/** The person fields' columns come from the field table; the columns derived from them go with them. */
+const PERSON_COLUMNS = [...DERIVED_COLUMNS, ...PERSON_FIELDS.map((f) => f.column)];
 const TEXT_COLUMNS = [...PERSON_COLUMNS, 'disabled_by', 'kind', 'ad_guid', 'ad_dn', 'ad_when_changed'];
 const DATE_COLUMNS = ['created_at', 'updated_at', 'synced_at'];
 const INT_COLUMNS = ['enabled', 'ou_id', 'ad_usn'];
@@ -112,7 +112,7 @@ interface Write {
 
 /** The values an AD entry writes (INSERTED's order). */
 function valuesOf(a: AdAccount, enabled: number, disabledBy: string | null, ouId: number, now: string): SqlValue[] {
-  const fields = [logonKey(a.logon), searchTextOf(a), ...PERSON_FIELDS.map((f) => a[f.key])];
+  const fields = [...derivedValues(a), ...PERSON_FIELDS.map((f) => a[f.key])];
   return [...fields, enabled, disabledBy, ouId, a.guid, a.dn, a.usn, a.whenChanged, a.kind, now, now, now];
 }
 

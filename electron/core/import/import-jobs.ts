@@ -7,7 +7,7 @@ import type { Events, PlanPage, PlanQuery } from '../../../shared/contract.ts';
 import type { ImportOutcome, PlannedAction } from '../../../shared/import-run.ts';
 import { Failure } from '../failure.ts';
 import { type ImportJob, type JobStart, startImportJob } from './import-job.ts';
-import { inPreviewOrder, sortPlan } from './plan-view.ts';
+import { Preview } from './plan-view.ts';
 
 type Emit = <E extends keyof Events>(event: E, payload: Events[E]) => void;
 
@@ -18,7 +18,7 @@ export class ImportJobs {
   private running: { id: number; job: ImportJob; start: JobStart } | null = null;
   /** A job whose sync lock is being taken: a second start meanwhile is refused as if it ran. */
   private starting: JobStart | null = null;
-  private readonly previews = new Map<number, PlannedAction[]>();
+  private readonly previews = new Map<number, Preview>();
   /** The last sorted and filtered view, so that paging through it does not sort again. */
   private view: { key: string; rows: PlannedAction[] } | null = null;
   private readonly emit: Emit;
@@ -80,28 +80,25 @@ export class ImportJobs {
   }
 
   private keepPreview(id: number, plan: PlannedAction[]): void {
-    this.previews.set(id, inPreviewOrder(plan));
+    this.previews.set(id, new Preview(plan));
     for (const old of [...this.previews.keys()].slice(0, -KEPT_PREVIEWS)) this.previews.delete(old);
   }
 
-  preview(jobId: number): PlannedAction[] {
-    const plan = this.previews.get(jobId);
-    if (!plan)
+  preview(jobId: number): Preview {
+    const preview = this.previews.get(jobId);
+    if (!preview)
       throw new Failure(
         'preview-gone',
         'That preview is no longer kept (a newer one replaced it, or the console was restarted).',
         'Go back and show the preview again.',
       );
-    return plan;
+    return preview;
   }
 
   planPage({ jobId, filter, sort, descending, offset, limit }: PlanQuery): PlanPage {
-    const plan = this.preview(jobId);
+    const preview = this.preview(jobId);
     const key = JSON.stringify([jobId, filter, sort, descending]);
-    if (this.view?.key !== key) {
-      const shown = filter === 'all' ? plan : plan.filter((row) => row.action === filter);
-      this.view = { key, rows: sortPlan(shown, sort, descending) };
-    }
+    if (this.view?.key !== key) this.view = { key, rows: preview.sorted(filter, sort, descending) };
     const rows = this.view.rows;
     return { total: rows.length, offset, rows: rows.slice(offset, offset + limit) };
   }

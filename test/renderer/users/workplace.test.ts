@@ -16,7 +16,7 @@ import { testServices } from '../../support/console-services.ts';
 import { parseCsv } from '../../support/csv.ts';
 import { realPartsAvailable } from '../../support/real-parts.ts';
 import { tempDirFor } from '../../support/temp-dir.ts';
-import { searchText, sql } from '../../support/users-db.ts';
+import { DERIVED_COLUMNS, derived, sql } from '../../support/users-db.ts';
 
 const AD_ACCOUNTS = 120;
 const LOCAL = ['loc01', 'loc02', 'loc03', 'loc04', 'loc05'];
@@ -59,17 +59,16 @@ describe.runIf(realPartsAvailable())('the users view as a workplace', () => {
     for (let n = 0; n < AD_ACCOUNTS; n++)
       sql(
         file,
-        'INSERT INTO accounts (logon, logon_key, display_name, department, title, enabled, kind, ou_id, origin, ' +
-          "ad_guid, ad_dn, created_at, updated_at, search_text) VALUES (?, ?, ?, ?, ?, 1, 'user', (SELECT id FROM " +
-          "ous WHERE name = 'Sales'), 'ad', ?, ?, 't', 't', ?)",
-        `ad${String(n).padStart(3, '0')}`,
+        'INSERT INTO accounts (logon, display_name, department, title, enabled, kind, ou_id, origin, ad_guid, ' +
+          `ad_dn, created_at, updated_at, ${DERIVED_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, 1, 'user', (SELECT ` +
+          "id FROM ous WHERE name = 'Sales'), 'ad', ?, ?, 't', 't', ?, ?, ?, ?)",
         `ad${String(n).padStart(3, '0')}`,
         n === 0 ? LONG_NAME : `Ann Lee ${n}`,
         n % 2 ? 'Sales' : 'Support',
         'Clerk',
         `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`,
         `CN=Ann Lee ${n},OU=Sales,DC=corp,DC=example,DC=test`,
-        searchText({
+        ...derived({
           logon: `ad${String(n).padStart(3, '0')}`,
           displayName: n === 0 ? LONG_NAME : `Ann Lee ${n}`,
           department: n % 2 ? 'Sales' : 'Support',
@@ -78,12 +77,12 @@ describe.runIf(realPartsAvailable())('the users view as a workplace', () => {
     for (const logon of LOCAL)
       sql(
         file,
-        'INSERT INTO accounts (logon, logon_key, display_name, department, enabled, kind, ou_id, origin, ' +
-          "created_at, updated_at, search_text) VALUES (?, ?, ?, 'Front desk', 1, 'user', 1, 'local', 't', 't', ?)",
-        logon,
+        'INSERT INTO accounts (logon, display_name, department, enabled, kind, ou_id, origin, created_at, ' +
+          `updated_at, ${DERIVED_COLUMNS.join(', ')}) VALUES (?, ?, 'Front desk', 1, 'user', 1, 'local', 't', 't', ` +
+          '?, ?, ?, ?)',
         logon,
         `Kiosk ${logon}`,
-        searchText({ logon, displayName: `Kiosk ${logon}`, department: 'Front desk' }),
+        ...derived({ logon, displayName: `Kiosk ${logon}`, department: 'Front desk' }),
       );
     services = testServices(dataDir);
     opened = await openBrowserConsole(services);

@@ -8,6 +8,7 @@ import { addLocalAccount, setLocalPassword } from '../../../../electron/core/acc
 import { setOuPermissions } from '../../../../electron/core/accounts/ou-permissions.ts';
 import { COPIED_TABLES, copyDatabase } from '../../../../electron/core/database/copy-database.ts';
 import type { SqlQueryable } from '../../../../electron/core/database/engine/sql-engine.ts';
+import { SCHEMA_VERSION } from '../../../../electron/core/database/schema.ts';
 import { openUsersDatabase } from '../../../../electron/core/database/users-database.ts';
 import { LockoutGuard } from '../../../../electron/core/extauth/lockout-guard.ts';
 import { beginRun, endRun } from '../../../../electron/core/import/run-history.ts';
@@ -93,7 +94,9 @@ describeOnPostgres('copying the users database into PostgreSQL', () => {
     expect(counts.ou_visibility).toBeGreaterThan(0);
     for (const table of COPIED_TABLES)
       expect({ table, rows: await rowsOf(target, table) }).toEqual({ table, rows: await rowsOf(opened.engine, table) });
-    expect(await target.get("SELECT value FROM meta WHERE key = 'schema_version'")).toEqual({ value: '11' });
+    expect(await target.get("SELECT value FROM meta WHERE key = 'schema_version'")).toEqual({
+      value: String(SCHEMA_VERSION),
+    });
     const next = await target.get<{ id: number }>(
       "INSERT INTO ous (parent_id, name, name_key, created_at) VALUES (NULL, 'New', 'new', 'now') RETURNING id",
     );

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { ensurePostgresSchema } from '../../../../electron/core/database/postgres-schema.ts';
-import { BASELINE_VERSION, baselineSchema } from '../../../../electron/core/database/schema-baseline.ts';
+import { DIALECTS } from '../../../../electron/core/database/engine/sql-engine.ts';
+import { BASELINE_VERSION, baselineSchema, SCHEMA_STEPS } from '../../../../electron/core/database/schema-baseline.ts';
 import { SCHEMA_VERSION } from '../../../../electron/core/database/schema.ts';
 import { openUsersDatabase } from '../../../../electron/core/database/users-database.ts';
 import { ENGINE_CASES } from '../../../support/sql-engines.ts';
@@ -76,12 +77,19 @@ function portableCatalog(db: DatabaseSync): Catalog {
   );
 }
 
+/** The baseline and every shared step, written straight into a new SQLite database. */
+function currentSqliteSchema(): DatabaseSync {
+  const db = new DatabaseSync(':memory:');
+  db.exec(baselineSchema('sqlite'));
+  for (const step of SCHEMA_STEPS) db.exec(step.sql(DIALECTS.sqlite));
+  return db;
+}
+
 describe('the baseline schema', () => {
-  it('is the schema a SQLite file reaches through every migration', () => {
-    expect(BASELINE_VERSION).toBe(SCHEMA_VERSION);
+  it('and the shared steps after it are the schema a SQLite file reaches through every migration', () => {
+    expect(BASELINE_VERSION + SCHEMA_STEPS.length).toBe(SCHEMA_VERSION);
     const migrated = openUsersDatabase(path.join(tempDir(), 'users.sqlite'));
-    const fresh = new DatabaseSync(':memory:');
-    fresh.exec(baselineSchema('sqlite'));
+    const fresh = currentSqliteSchema();
     try {
       expect(sqliteCatalog(fresh)).toEqual(sqliteCatalog(migrated.db!));
       const triggers = (db: DatabaseSync) =>
@@ -102,7 +110,7 @@ describe('the baseline schema', () => {
     return;
   }
 
-  it('gives PostgreSQL the same tables, columns, NOT NULLs, primary keys and unique keys', async () => {
+  it('and the shared steps give PostgreSQL the same tables, columns, NOT NULLs, primary and unique keys', async () => {
     const { engine } = await postgres.fresh();
     expect(await ensurePostgresSchema(engine)).toBe(true);
     const columns = await engine.all<{ t: string; c: string; nullable: string }>(
@@ -128,8 +136,7 @@ describe('the baseline schema', () => {
       else catalog[key.t]!.unique.push(key.columns.split(','));
     }
     for (const t of Object.values(catalog)) t.unique.sort();
-    const sqlite = new DatabaseSync(':memory:');
-    sqlite.exec(baselineSchema('sqlite'));
+    const sqlite = currentSqliteSchema();
     expect(catalog).toEqual(portableCatalog(sqlite));
     sqlite.close();
   });

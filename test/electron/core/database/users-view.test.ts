@@ -2,7 +2,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openUsersDatabase } from '../../../../electron/core/database/users-database.ts';
-import { logonKey } from '../../../../electron/core/database/accounts.ts';
 import type { SqlEngine, SqlQueryable } from '../../../../electron/core/database/engine/sql-engine.ts';
 import { addLocalAccount, editLocalAccount } from '../../../../electron/core/accounts/local-accounts.ts';
 import {
@@ -12,7 +11,9 @@ import {
   usersOverview,
 } from '../../../../electron/core/database/users-view.ts';
 import { type AccountFind, type AccountsQuery, EMPTY_FIND } from '../../../../shared/users-view.ts';
+import { Preview } from '../../../../electron/core/import/plan-view.ts';
 import { insertAccount, insertOu } from '../../../support/account-rows.ts';
+import { plannedRow } from '../../../support/planned-row.ts';
 import { closeSuiteDatabases, describeOnEngines } from '../../../support/sql-engines.ts';
 import { tempDirFor } from '../../../support/temp-dir.ts';
 
@@ -193,16 +194,23 @@ describeOnEngines('the users view over a real $name database', ({ usersDatabase 
       people.map(([logon, name]) => [logon, name, '', 1, team, 'local']),
     );
     const view = async (q: Partial<AccountsQuery>) => (await accountsPage(other, { ...EVERYONE, ...q })).rows;
-    // Sorted as SQLite's lower() and PostgreSQL's under "C" both sort: ASCII folded, then byte for byte.
-    const asciiLower = (t: string) => Buffer.from(t.replace(/[A-Z]/g, (c) => c.toLowerCase()));
-    const expected = [...people]
-      .sort(
-        ([la, a], [lb, b]) =>
-          Buffer.compare(asciiLower(a), asciiLower(b)) ||
-          Buffer.compare(Buffer.from(logonKey(la)), Buffer.from(logonKey(lb))),
-      )
-      .map(([, name]) => name);
-    expect((await view({ sort: 'displayName' })).map((r) => r.displayName)).toEqual(expected);
+    // Without regard to case or accents, on both engines, and in the order the import preview gives the names.
+    const preview = new Preview(people.map(([logon, displayName]) => plannedRow('create', logon, { displayName })));
+    const previewed = preview.sorted('all', 'displayName', false).map((r) => r.displayName);
+    expect(previewed).toEqual([
+      'abe',
+      'Ábel',
+      'Émile Zola',
+      'zed',
+      'Zoë One',
+      'Zoe\u0308 Two',
+      'ДМИТРИЕВ Пётр',
+      'Дмитриева Анна',
+    ]);
+    expect((await view({ sort: 'displayName' })).map((r) => r.displayName)).toEqual(previewed);
+    expect((await view({ sort: 'displayName', descending: true })).map((r) => r.displayName)).toEqual(
+      preview.sorted('all', 'displayName', true).map((r) => r.displayName),
+    );
     expect((await view({})).map((r) => r.logon)).toEqual([
       'abe',
       'Abel',
@@ -222,6 +230,26 @@ describeOnEngines('the users view over a real $name database', ({ usersDatabase 
     expect(
       await logonPosition(other, { ouId: null, recursive: true, search: '', sort: 'logon', descending: false }, 'DMI'),
     ).toBe(2);
+  });
+
+  it('sorts numbers in names by value, as the preview does; type-ahead finds the first logon to match', async () => {
+    const { engine: other } = await usersDatabase();
+    const team = await insertOu(other, null, 'Kiosks');
+    const logons = ['kiosk10', 'kiosk9', 'Kiosk100', 'kiosk1', 'kiosk2', 'lab3'];
+    await addAccounts(
+      other,
+      logons.map((logon) => [logon, `Desk ${logon.slice(5)}`, '', 1, team, 'local']),
+    );
+    const all = { ouId: team, recursive: true, search: '', sort: 'logon', descending: false } as const;
+    const shown = (await accountsPage(other, { ...all, offset: 0, limit: 50 })).rows.map((r) => r.logon);
+    expect(shown).toEqual(['kiosk1', 'kiosk2', 'kiosk9', 'kiosk10', 'Kiosk100', 'lab3']);
+    const preview = new Preview(logons.map((logon) => plannedRow('create', logon)));
+    expect(preview.sorted('all', 'logon', false).map((r) => r.logon)).toEqual(shown);
+    // "kiosk1" starts kiosk1, kiosk10 and Kiosk100, not one run of the order: the first of them is found.
+    expect(await logonPosition(other, all, 'kiosk1')).toBe(0);
+    expect(await logonPosition(other, all, 'KIOSK10')).toBe(3);
+    expect(await logonPosition(other, { ...all, descending: true }, 'kiosk1')).toBe(1); // lab3, Kiosk100, …
+    expect(await logonPosition(other, all, 'kiosk3')).toBeNull();
   });
 
   it("shows an AD account's GUID in braces and a local account without one", async () => {

@@ -8,17 +8,9 @@ import { blankOutcome, type ImportOutcome, type PlannedAction } from '../../../.
 import { DEFAULT_SETTINGS } from '../../../../shared/settings.ts';
 import type { JobStart } from '../../../../electron/core/import/import-job.ts';
 import { ImportJobs } from '../../../../electron/core/import/import-jobs.ts';
+import { plannedRow } from '../../../support/planned-row.ts';
 
-const row = (action: PlannedAction['action'], logon: string): PlannedAction => ({
-  action,
-  logon,
-  dn: null,
-  guid: null,
-  changes: null,
-  reason: null,
-  targetOu: null,
-  displayName: null,
-});
+const row = (action: PlannedAction['action'], logon: string): PlannedAction => plannedRow(action, logon);
 
 function harness() {
   const events: { event: keyof Events; payload: unknown }[] = [];
@@ -110,7 +102,7 @@ describe('ImportJobs', () => {
       await settle();
     }
     expect(() => jobs.preview(1)).toThrow(/no longer kept/);
-    expect(jobs.preview(3).map((r) => r.logon)).toEqual(['n2']);
+    expect(jobs.preview(3).rows.map((r) => r.logon)).toEqual(['n2']);
   });
 
   it(
