@@ -164,6 +164,8 @@ export interface ImportOutcome {
   leftOut: number;
   /** Stopped by the safety limit: how many accounts the run would have disabled. */
   wouldDisable: number | null;
+  /** Where the run's time went: milliseconds per phase (prepare, connect, search, stage, plan, apply, photos). */
+  timings: Record<string, number>;
 }
 
 /** An outcome with nothing done yet: what the engine fills in, and what a run that never started reports. */
@@ -190,5 +192,6 @@ export function blankOutcome(mode: ImportMode, dryRun: boolean, status: RunStatu
     planDigest: null,
     leftOut: 0,
     wouldDisable: null,
+    timings: {},
   };
 }

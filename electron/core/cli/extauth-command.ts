@@ -86,7 +86,16 @@ export async function runExtauth(context: ExtauthContext, streams: ExtauthStream
       ms: Math.round(performance.now() - started),
     });
     streams.output.write(answer(decision.ok));
-    // After the answer, never before: the user does not wait for the IM server's directory.
+    // After the answer, never before: the user does not wait for the check's last write or the IM server's
+    // directory. The next request waits for that write (the queue), so nothing is ever left behind.
+    if (decision.after)
+      await decision
+        .after()
+        .catch((err: Error) =>
+          streams.err(
+            `extauth: the end of ${request.ok ? request.user : '-'}'s check was not written: ${err.message}\n`,
+          ),
+        );
     if (decision.imported) publisher.nudge();
   };
   await new Promise<void>((resolve) => {

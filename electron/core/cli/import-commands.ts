@@ -71,6 +71,7 @@ function outcomeJson(o: ImportOutcome): Record<string, unknown> {
     ...(o.failover ? { failover: o.failover } : {}),
     ...o.counts,
     durationMs: o.durationMs,
+    timings: o.timings,
     runId: o.runId,
     ...(o.backup ? { backup: o.backup } : {}),
     ...(o.warning ? { warning: o.warning } : {}),

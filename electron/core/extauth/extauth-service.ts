@@ -29,14 +29,23 @@ import {
   strictestReading,
 } from '../directory/password-policy.ts';
 import type { DirectorySession } from '../directory/session.ts';
-import { allowedFailures, LockoutGuard, scoped, windowOf } from './lockout-guard.ts';
+import { allowedFailures, LockoutGuard, scoped, type Taken, windowOf } from './lockout-guard.ts';
 
 export interface Decision {
   ok: boolean;
   reason: string;
   /** The account was imported on the fly: the IM server's directory is to be published (after the answer). */
   imported?: boolean;
+  /**
+   * A check's last write (the logon's time, the lockout guard's count and release), which the answer need not wait
+   * for: the caller runs it once the answer is out, before the next request. Until it has run the account stays
+   * held (another check of it waits).
+   */
+  after?: () => Promise<void>;
 }
+
+/** A password check's decision and the write that ends it (see Decision.after), always present. */
+type Checked = Decision & { after: () => Promise<void> };
 
 export interface ExtauthOptions {
   settings: Settings;
@@ -156,19 +165,22 @@ export class ExtauthService {
 
   private async authKnown(row: AccountRow, password: string): Promise<Decision> {
     if (row.enabled !== 1) return disabledInDatabase(row);
-    const checked =
-      row.origin === 'local'
-        ? await this.checkLocal(row, password)
-        : await this.checkAd(row.logon, row.ad_dn, password);
-    if (checked.ok) await this.loggedOn(row);
-    return checked;
+    if (row.origin === 'local') {
+      const checked = await this.checkLocal(row, password);
+      return checked.ok ? { ...checked, after: () => this.loggedOn(row.logon, row.id) } : checked;
+    }
+    const checked = await this.checkAd(row.logon, row.ad_dn, password);
+    return checked.ok ? { ...checked, after: () => this.loggedOn(row.logon, row.id) } : checked;
   }
 
-  /** One write for a successful logon: its time, and the guard forgets the account's failures. */
-  private async loggedOn(row: AccountRow): Promise<void> {
-    const key = logonKey(row.logon);
+  /**
+   * One write for a successful logon: its time (of the account `id`, when it is in the database), and the guard
+   * forgets the account's failures and releases it.
+   */
+  private async loggedOn(logon: string, id: number | null): Promise<void> {
+    const key = logonKey(logon);
     await this.engine().write(async (tx) => {
-      await tx.run('UPDATE accounts SET last_logon_at = ? WHERE id = ?', new Date().toISOString(), row.id);
+      if (id !== null) await tx.run('UPDATE accounts SET last_logon_at = ? WHERE id = ?', new Date().toISOString(), id);
       await LockoutGuard.succeeded(tx, key);
     }, scoped(key));
   }
@@ -192,9 +204,10 @@ export class ExtauthService {
     const checked = await this.checkAd(planned.account.logon, planned.dn, password);
     if (!checked.ok) return { ...checked, reason: `${checked.reason.replace(/\.$/, '')}; nothing was imported` };
     const found = await this.imported(user);
-    if (!found.ok) return found;
-    await this.loggedOn(found.row);
-    return { ok: true, reason: `${checked.reason}; ${found.reason}`, imported: found.imported ?? false };
+    // The password was right either way: the guard forgets the failures (and the logon is recorded if imported).
+    const after = () => this.loggedOn(planned.account.logon, found.ok ? found.row.id : null);
+    if (!found.ok) return { ...found, after };
+    return { ok: true, reason: `${checked.reason}; ${found.reason}`, imported: found.imported ?? false, after };
   }
 
   /** The server part must be one of this database's IM domains (by default the AD's DNS domain). */
@@ -311,14 +324,14 @@ export class ExtauthService {
     });
   }
 
-  /** Waits for another check of the same account to end (one check per account at a time, across processes). */
-  private async hold(guard: LockoutGuard, key: string, leaseMs: number): Promise<boolean> {
+  /** Takes the account, waiting for another check of it to end (one check per account at a time, across processes). */
+  private async hold(guard: LockoutGuard, key: string, leaseMs: number): Promise<Taken | null> {
     const deadline = Date.now() + leaseMs;
-    while (!(await guard.begin(key, leaseMs))) {
-      if (Date.now() > deadline) return false;
+    for (;;) {
+      const taken = await guard.take(key, leaseMs);
+      if (taken || Date.now() > deadline) return taken;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    return true;
   }
 
   private async checkAd(logon: string, dn: string | null, password: string): Promise<Decision> {
@@ -337,33 +350,42 @@ export class ExtauthService {
     const guard = new LockoutGuard(this.engine(), this.givenClock);
     // Long enough for the read and the bind; a process that dies holding the account loses it then.
     const leaseMs = (settings.connectTimeout + 2 * settings.timeout) * 1000;
-    if (!(await this.hold(guard, key, leaseMs)))
-      return { ok: false, reason: `another check of ${logon}'s password did not end in time; not asked` };
+    const taken = await this.hold(guard, key, leaseMs);
+    if (!taken) return { ok: false, reason: `another check of ${logon}'s password did not end in time; not asked` };
+    let checked: Checked | null = null;
     try {
-      return await this.checkHeld(guard, key, logon, dn, password);
+      checked = await this.checkHeld(guard, key, taken, logon, dn, password);
+      return checked;
     } finally {
-      await guard.end(key);
+      // A check that threw still ends: as if it compared no password.
+      if (!checked) await guard.release(key, taken);
     }
   }
 
   private async checkHeld(
     guard: LockoutGuard,
     key: string,
+    taken: Taken,
     logon: string,
     dn: string,
     password: string,
-  ): Promise<Decision> {
+  ): Promise<Checked> {
     const { settings } = this.options;
+    const release = () => guard.release(key, taken);
     let read;
     try {
       read = await this.lockState(dn);
     } catch (err) {
-      return this.unreachable(err, "reading the account's lockout state");
+      return { ...this.unreachable(err, "reading the account's lockout state"), after: release };
     }
     const { domain, state, policy, dc } = read;
     const under = policyWords(logon, policy);
     if (state.lockedOut)
-      return { ok: false, reason: `${logon} is locked out in Active Directory (${dc}); the password was not sent` };
+      return {
+        ok: false,
+        reason: `${logon} is locked out in Active Directory (${dc}); the password was not sent`,
+        after: release,
+      };
     const window = windowOf(policy);
     const counted = effectiveBadCount(state, window, this.options.now() + domain.skewMs);
     // AD's own count (Windows logons included), read on the DC that will check: the IM server never makes the
@@ -377,9 +399,10 @@ export class ExtauthService {
           `protected from lockout: ${dc} counts ${counted} failed logon${counted === 1 ? '' : 's'} for ${logon} ` +
           `(Windows logons included) and AD locks it at ${policy.threshold}${under}; the password was not sent; ` +
           `not asked until ${new Date(retryAt).toISOString()}`,
+        after: release,
       };
     }
-    const reserved = await guard.reserve(key, allowed, window);
+    const reserved = LockoutGuard.admits(taken, allowed, window);
     if (!reserved.allowed)
       return {
         ok: false,
@@ -388,11 +411,12 @@ export class ExtauthService {
           `${Math.round(window / 1000)} s (` +
           `${policy.threshold ? `AD locks after ${policy.threshold}` : 'no lockout policy'}` +
           `${under}); not asked until ${new Date(reserved.retryAtMs).toISOString()}`,
+        after: release,
       };
     try {
       const host = await this.passwords.check(dn, password, dc);
-      // The guard forgets the failures in the same write that records the logon (loggedOn).
-      return { ok: true, reason: `password accepted by ${host}${under}` };
+      // The caller replaces this with the write that also records the logon (loggedOn).
+      return { ok: true, reason: `password accepted by ${host}${under}`, after: () => this.loggedOn(logon, null) };
     } catch (err) {
       const failure = err instanceof Failure ? err : null;
       if (failure?.code === 'invalid-credentials')
@@ -401,11 +425,12 @@ export class ExtauthService {
           reason:
             `wrong password (data 52e; ${reserved.failures} of ${allowed} allowed` +
             `${policy.threshold ? `; ${dc} now counts ${counted + 1} of ${policy.threshold}` : ''}${under})`,
+          after: () => guard.failed(key, taken, window),
         };
-      await guard.notCounted(key);
-      if (failure && NOT_A_BAD_PASSWORD.has(failure.code)) return { ok: false, reason: failure.message };
-      if (failure?.code === 'password-needs-tls') return { ok: false, reason: failure.message };
-      return this.unreachable(err, 'checking the password');
+      if (failure && NOT_A_BAD_PASSWORD.has(failure.code))
+        return { ok: false, reason: failure.message, after: release };
+      if (failure?.code === 'password-needs-tls') return { ok: false, reason: failure.message, after: release };
+      return { ...this.unreachable(err, 'checking the password'), after: release };
     }
   }
 

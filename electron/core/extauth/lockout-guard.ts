@@ -1,14 +1,14 @@
 /**
  * Keeps the IM server from ever being the reason an AD account is locked out. Every password check is
- * counted in the users database (shared by all of ejabberd's extauth processes) before it is sent to the
- * DC; once an account has `allowed` failed checks within the observation window that applies to it, the next
- * ones are answered false without a bind until the window has passed since the last failure — the same
- * window after which AD resets badPwdCount. Reserving the attempt first means concurrent processes cannot
- * together go past the limit.
+ * counted in the users database (shared by all of ejabberd's extauth processes and IM nodes) before it is sent
+ * to the DC; once an account has `allowed` failed checks within the observation window that applies to it, the
+ * next ones are answered false without a bind until the window has passed since the last failure — the same
+ * window after which AD resets badPwdCount.
  *
- * A check also holds the account for its duration (`begin` … `end`): between reading the account's own
- * badPwdCount on the DC and binding, no other process checks a password of that account, so the count read
- * is the count the bind adds to.
+ * A check holds the account for its duration (`take` … `failed`, `release` or `succeeded`): between reading the
+ * account's own badPwdCount on the DC and binding, no other process checks a password of that account, so the
+ * count read is the count the bind adds to, and concurrent checks cannot together go past the limit. Two writes
+ * per check: the take, and its end (which the IM server's answer need not wait for).
  */
 import type { SqlEngine, SqlQueryable } from '../database/engine/sql-engine.ts';
 import { type LockoutPolicy, NO_POLICY_WINDOW_MS } from '../directory/password-policy.ts';
@@ -21,6 +21,13 @@ export function allowedFailures(policy: LockoutPolicy, capWithoutPolicy: number)
 export const windowOf = (policy: LockoutPolicy) => (policy.windowMs > 0 ? policy.windowMs : NO_POLICY_WINDOW_MS);
 
 export type Reservation = { allowed: true; failures: number } | { allowed: false; failures: number; retryAtMs: number };
+
+/** What a check found when it took the account: the clock, and the failures counted before it (raw). */
+export interface Taken {
+  now: number;
+  failures: number;
+  lastFailedAt: number;
+}
 
 interface Row {
   failures: number;
@@ -56,64 +63,69 @@ export class LockoutGuard {
   }
 
   /**
-   * Holds the account for one check, for at most `leaseMs` (a process that dies holding it loses it then).
-   * False while another check of the account holds it.
+   * One write before a check: holds the account for it, for at most `leaseMs` (a process that dies holding it loses
+   * it then), and counts the check as a failure until its end says otherwise — so that a process that dies
+   * between the bind and its end leaves the bind counted. Null while another check of the account holds it.
    */
-  begin(key: string, leaseMs: number): Promise<boolean> {
+  take(key: string, leaseMs: number): Promise<Taken | null> {
     return this.engine.write(async (tx) => {
       const now = await this.now(tx);
       const row = await this.row(tx, key);
-      if (row?.checking_until && row.checking_until > now) return false;
+      if (row?.checking_until && row.checking_until > now) return null;
       await tx.run(
-        'INSERT INTO logon_failures (account_key, failures, last_failed_at, checking_until) VALUES (?, 0, 0, ?) ' +
-          'ON CONFLICT (account_key) DO UPDATE SET checking_until = excluded.checking_until',
+        'INSERT INTO logon_failures (account_key, failures, last_failed_at, checking_until) VALUES (?, 1, ?, ?) ' +
+          'ON CONFLICT (account_key) DO UPDATE SET failures = logon_failures.failures + 1, ' +
+          'last_failed_at = excluded.last_failed_at, checking_until = excluded.checking_until',
         key,
+        now,
         now + leaseMs,
       );
-      return true;
-    }, scoped(key));
-  }
-
-  /** Lets the next check of the account go ahead (the failures counted stay). */
-  async end(key: string): Promise<void> {
-    await this.engine.write(async (tx) => {
-      await tx.run('UPDATE logon_failures SET checking_until = NULL WHERE account_key = ?', key);
-      await tx.run('DELETE FROM logon_failures WHERE account_key = ? AND failures = 0', key);
-    }, scoped(key));
-  }
-
-  /** Counts an attempt for `key` if the account may still be tried; in one write transaction. */
-  reserve(key: string, allowed: number, windowMs: number): Promise<Reservation> {
-    return this.engine.write(async (tx): Promise<Reservation> => {
-      const now = await this.now(tx);
-      const row = await this.row(tx, key);
-      const failures = row && now - row.last_failed_at < windowMs ? row.failures : 0;
-      if (failures >= allowed) return { allowed: false, failures, retryAtMs: row!.last_failed_at + windowMs };
-      await tx.run(
-        'INSERT INTO logon_failures (account_key, failures, last_failed_at) VALUES (?, ?, ?) ' +
-          'ON CONFLICT (account_key) DO UPDATE SET failures = excluded.failures, last_failed_at = ' +
-          'excluded.last_failed_at',
-        key,
-        failures + 1,
-        now,
-      );
-      return { allowed: true, failures: failures + 1 };
+      return { now, failures: row?.failures ?? 0, lastFailedAt: row?.last_failed_at ?? 0 };
     }, scoped(key));
   }
 
   /**
-   * The password was right: AD resets badPwdCount on a successful logon, and so does the guard — in the caller's
-   * write transaction (the one that records the logon).
+   * Whether a check taken may bind: the failures counted within `windowMs` before it must stay below `allowed`.
+   * (The account is held, so no other check counts meanwhile.)
+   */
+  static admits(taken: Taken, allowed: number, windowMs: number): Reservation {
+    const failures = taken.now - taken.lastFailedAt < windowMs ? taken.failures : 0;
+    if (failures >= allowed) return { allowed: false, failures, retryAtMs: taken.lastFailedAt + windowMs };
+    return { allowed: true, failures: failures + 1 };
+  }
+
+  /** The check bound with a wrong password: counted as the window says (a stale count starts again), released. */
+  async failed(key: string, taken: Taken, windowMs: number): Promise<void> {
+    const counted = LockoutGuard.admits(taken, Number.MAX_SAFE_INTEGER, windowMs).failures;
+    await this.engine.write(async (tx) => {
+      await tx.run(
+        'UPDATE logon_failures SET failures = ?, last_failed_at = ?, checking_until = NULL WHERE account_key = ?',
+        counted,
+        taken.now,
+        key,
+      );
+    }, scoped(key));
+  }
+
+  /** The check compared no password (refused before the bind, DC down, account locked): as it was, released. */
+  async release(key: string, taken: Taken): Promise<void> {
+    await this.engine.write(async (tx) => {
+      if (taken.failures === 0) await tx.run('DELETE FROM logon_failures WHERE account_key = ?', key);
+      else
+        await tx.run(
+          'UPDATE logon_failures SET failures = ?, last_failed_at = ?, checking_until = NULL WHERE account_key = ?',
+          taken.failures,
+          taken.lastFailedAt,
+          key,
+        );
+    }, scoped(key));
+  }
+
+  /**
+   * The password was right: AD resets badPwdCount on a successful logon, and so does the guard (which also
+   * releases the account) — in the caller's write transaction (the one that records the logon).
    */
   static async succeeded(tx: SqlQueryable, key: string): Promise<void> {
     await tx.run('DELETE FROM logon_failures WHERE account_key = ?', key);
-  }
-
-  /** The check never reached a password comparison (DC down, account locked or disabled): not a failure. */
-  async notCounted(key: string): Promise<void> {
-    await this.engine.write(async (tx) => {
-      await tx.run('UPDATE logon_failures SET failures = failures - 1 WHERE account_key = ? AND failures > 0', key);
-      await tx.run('DELETE FROM logon_failures WHERE account_key = ? AND failures = 0 AND checking_until IS NULL', key);
-    }, scoped(key));
   }
 }

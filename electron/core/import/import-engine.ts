@@ -30,7 +30,7 @@ import { ACCOUNT_ATTRIBUTES, BINARY_ATTRIBUTES, toAdAccount } from './ad-account
 import { applyInTransaction, clearForNewDatabase, plannedAction, REPORTED_ACTIONS } from './applier.ts';
 import { adAccountCount, goneCandidates, Planner } from './planner.ts';
 import { ProgressMeter } from './progress-meter.ts';
-import { syncPhotos } from './photos.ts';
+import { type PhotoCensus, photoHolders, syncPhotos } from './photos.ts';
 import { beginRun, endRun } from './run-history.ts';
 import {
   type Action,
@@ -140,6 +140,8 @@ async function readSource(
   meter: ProgressMeter,
   seenGuids: Set<string>,
   rejects: RecordedAction[],
+  /** Every objectGUID read, when the caller wants them (the photo census). */
+  readGuids: Set<string> | null,
 ): Promise<number> {
   const { settings } = ctx;
   const mapping = { importComputers: settings.importComputers, parseMiddleName: settings.parseMiddleName };
@@ -159,13 +161,16 @@ async function readSource(
     try {
       for await (const page of pages) {
         if (ctx.signal?.aborted) throw cancelled();
+        const staging = performance.now();
         stage.begin();
         for (const entry of page) {
           if (search.accountsOnly && !isAccountEntry(entry, settings.importComputers)) continue;
           read++;
           const mapped = toAdAccount(entry, mapping);
-          if (mapped.ok) stage.add(mapped.account);
-          else {
+          if (mapped.ok) {
+            stage.add(mapped.account);
+            readGuids?.add(mapped.account.guid);
+          } else {
             if (mapped.rejected.guid) seenGuids.add(mapped.rejected.guid);
             rejects.push({
               action: 'skip',
@@ -178,6 +183,7 @@ async function readSource(
           }
         }
         stage.commit();
+        meter.within('stage', performance.now() - staging);
         meter.update(read);
       }
     } catch (err) {
@@ -263,6 +269,8 @@ interface Run {
   failover: string | null;
   session: DirectorySession | null;
   stage: Stage | null;
+  /** A whole read's census of photos, asked as the read ended (see photoHolders). */
+  photoCensus?: Promise<PhotoCensus>;
 }
 
 interface ReadResult {
@@ -355,8 +363,17 @@ async function readPhase(run: Run): Promise<ReadResult> {
   const seenGuids = new Set<string>();
   const rejects: RecordedAction[] = [];
   meter.start('search', incremental ? null : (saved?.last_seen ?? null));
-  const read = await readSource(session, stage, searches, ctx, meter, seenGuids, rejects);
-  await closeSession(run);
+  const census = !incremental && !request.dryRun;
+  const readGuids = census ? new Set<string>() : null;
+  const read = await readSource(session, stage, searches, ctx, meter, seenGuids, rejects, readGuids);
+  if (readGuids) {
+    // Which of the accounts read hold a photo: asked now, answered while the run plans and applies (the photos
+    // phase then asks the DC only for those); the session stays open for it and for the photos.
+    const holders = photoHolders(session.client, searches, settings.timeout);
+    holders.catch(() => undefined); // a failure is the photos phase's to report, or nobody's after a failed run
+    run.photoCensus = holders.then((found) => ({ read: readGuids, holders: found }));
+    run.photoCensus.catch(() => undefined);
+  } else await closeSession(run);
   return { marks, key, saved, incremental, label, stage, seenGuids, rejects, read };
 }
 
@@ -410,8 +427,12 @@ async function planPhase(run: Run, r: ReadResult, q: SqlQueryable): Promise<Plan
 async function photosPhase(run: Run): Promise<{ read: number; warning: string | null }> {
   const { settings, ctx, engine } = run;
   try {
-    // On the DC the run read from: uSNChanged is that DC's.
+    // Without the census (its search failed), every due photo is asked for by GUID.
+    const census = run.photoCensus ? await run.photoCensus.catch(() => null) : null;
+    // On the DC the run read from (uSNChanged is that DC's): the read's own session when it is still open.
     const connect = async () => {
+      if (run.session?.client.isConnected) return run.session.client;
+      await closeSession(run);
       run.session = await openSession(
         settings,
         ctx.password,
@@ -422,6 +443,7 @@ async function photosPhase(run: Run): Promise<{ read: number; warning: string | 
       return run.session.client;
     };
     const photos = await syncPhotos(connect, engine, {
+      census,
       timeoutMs: run.ctx.settings.timeout * 1000,
       cancelled: () => run.ctx.signal?.aborted === true,
     });
@@ -543,11 +565,13 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
   const startedAt = new Date();
   const counts = emptyCounts();
   const problems: PlannedAction[] = [];
+  const meter = new ProgressMeter(ctx.onProgress);
   const outcome = (status: RunStatus, extra: Partial<ImportOutcome>): ImportOutcome => ({
     ...blankOutcome(request.mode, request.dryRun, status),
     counts,
     problems,
     durationMs: Date.now() - startedAt.getTime(),
+    timings: meter.timings(),
     ...extra,
   });
   const { settings } = ctx;
@@ -593,7 +617,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     ctx,
     settings,
     engine,
-    meter: new ProgressMeter(ctx.onProgress),
+    meter,
     counts,
     problems,
     kind: settings.importComputers ? 'computer' : 'user',
@@ -637,6 +661,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     await checkSafety(engine, read.stage, request, !read.incremental, run.kind, settings, read.label);
     if (ctx.signal?.aborted) throw cancelled();
     const applied = await applyPhase(run, read, plan, revision);
+    meter.lap('photos');
     const photos = await photosPhase(run);
     return outcome('succeeded', {
       ...base(applied.plan),

@@ -11,6 +11,7 @@ import type { SqlEngine } from '../database/engine/sql-engine.ts';
 import { PHOTO_FIELD } from '../../../shared/account-fields.ts';
 import { bumpRevision } from '../database/users-database.ts';
 import { guidBytes, guidToString } from '../directory/object-guid.ts';
+import { pagedSearch } from '../directory/paged-search.ts';
 import { readRootDse } from '../directory/rootdse.ts';
 
 /** Accounts asked for in one search (an OR of their GUIDs): a few hundred KB of photos per answer at most. */
@@ -53,14 +54,48 @@ interface Pending {
 }
 
 /**
+ * Which accounts of a whole read hold a photo at all: what `searches` read, asked again with the photo's presence
+ * added to the filter and for the objectGUID only. Cheap for the DC (0.3 s for 20 000 accounts without photos
+ * where the read itself took 3.4 s) against a search per 50 accounts (1 s), and an import asks while it plans and
+ * applies, so that it costs no waiting at all.
+ */
+export async function photoHolders(
+  client: Client,
+  searches: readonly { base: string; filter: string; scope: 'sub' | 'one' }[],
+  timeLimit: number,
+): Promise<Set<string>> {
+  const holders = new Set<string>();
+  for (const search of searches) {
+    const pages = pagedSearch(client, search.base, {
+      scope: search.scope,
+      filter: `(&${search.filter}(${PHOTO_FIELD.adAttribute}=*))`,
+      attributes: ['objectGUID'],
+      explicitBufferAttributes: ['objectGUID'],
+      pageSize: 1000,
+      timeLimit,
+    });
+    for await (const page of pages)
+      for (const entry of page) if (Buffer.isBuffer(entry.objectGUID)) holders.add(guidToString(entry.objectGUID));
+  }
+  return holders;
+}
+
+/** What a whole read found out about photos: the accounts it read, and which of them hold a photo. */
+export interface PhotoCensus {
+  read: ReadonlySet<string>;
+  holders: ReadonlySet<string>;
+}
+
+/**
  * Reads the photos that are due (of the accounts `guids` names, else of every AD account) and stores them.
- * `cancelled` is checked between batches.
+ * With a census, a due account the census read and found without a photo is stored as having none without
+ * asking the DC again. `cancelled` is checked between batches.
  */
 export async function syncPhotos(
   /** The directory, asked for only when some photo is due (an import closed its session after reading). */
   connect: () => Promise<Client>,
   engine: SqlEngine,
-  options: { timeoutMs: number; guids?: string[]; cancelled?: () => boolean },
+  options: { timeoutMs: number; guids?: string[]; cancelled?: () => boolean; census?: PhotoCensus | null },
 ): Promise<PhotoSyncResult> {
   const result: PhotoSyncResult = { read: 0, changed: 0, unreadable: [] };
   const due = (
@@ -97,12 +132,23 @@ export async function syncPhotos(
       if (changed > 0) await bumpRevision(tx);
     });
   };
+  const census = options.census;
+  const without = census ? due.filter((r) => census.read.has(r.guid) && !census.holders.has(r.guid)) : [];
+  if (without.length > 0) {
+    result.read += without.length;
+    waiting.push(...without.map((row) => ({ row, photo: '' })));
+  }
+  const asked = without.length > 0 ? due.filter((r) => !census!.read.has(r.guid) || census!.holders.has(r.guid)) : due;
+  if (asked.length === 0) {
+    await flush();
+    return result;
+  }
   const client = await connect();
   const base = (await readRootDse(client)).defaultNamingContext;
   const attribute = PHOTO_FIELD.adAttribute;
-  for (let at = 0; at < due.length; at += BATCH) {
+  for (let at = 0; at < asked.length; at += BATCH) {
     if (options.cancelled?.()) break;
-    const batch = due.slice(at, at + BATCH);
+    const batch = asked.slice(at, at + BATCH);
     const { searchEntries } = await client.search(base, {
       scope: 'sub',
       filter: new OrFilter({

@@ -116,6 +116,28 @@ export class Stage {
    * again under the write lock reads through the transaction).
    */
   async loadLocal(q: SqlQueryable, also: Iterable<string> = []): Promise<void> {
+    const total = Number((await q.get<{ n: number }>('SELECT count(*) AS n FROM accounts'))!.n);
+    // A whole read of most of the database (a full sync): one pass over the table beats asking for every entry
+    // twice, by GUID and by logon name (0.9 s → 0.4 s of planning for 20 000 accounts).
+    const rows =
+      total <= 2 * this.entries
+        ? await q.all<LocalRow>(`SELECT ${LOCAL_COLUMNS} FROM accounts`)
+        : await this.accountsOfStage(q, also);
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM local');
+      for (const r of rows)
+        this.db.run(
+          'INSERT OR IGNORE INTO local (id, ad_guid, logon_key, data) VALUES (?, ?, ?, ?)',
+          r.id,
+          r.ad_guid,
+          r.logon_key,
+          JSON.stringify(r),
+        );
+    });
+  }
+
+  /** The accounts with a staged entry's GUID or logon name, or one of the `also` GUIDs, asked for in bulk. */
+  private async accountsOfStage(q: SqlQueryable, also: Iterable<string>): Promise<LocalRow[]> {
     const guids = [...this.db.iterate<{ guid: string }>('SELECT guid FROM stage')].map((r) => r.guid);
     const keys = [...this.db.iterate<{ k: string }>('SELECT DISTINCT logon_key AS k FROM stage')].map((r) => r.k);
     const rows: LocalRow[] = [];
@@ -132,17 +154,7 @@ export class Stage {
           )),
         );
       }
-    this.db.transaction(() => {
-      this.db.exec('DELETE FROM local');
-      for (const r of rows)
-        this.db.run(
-          'INSERT OR IGNORE INTO local (id, ad_guid, logon_key, data) VALUES (?, ?, ?, ?)',
-          r.id,
-          r.ad_guid,
-          r.logon_key,
-          JSON.stringify(r),
-        );
-    });
+    return rows;
   }
 
   /** The account of the users database (as `loadLocal` read it) with this GUID, logon key or id. */

@@ -74,7 +74,8 @@ async function richSqliteDatabase() {
       "UPDATE publish_state SET host = 'corp.example.test', published_revision = 7, last_counts = '{}';" +
       "UPDATE sync_state SET failures = 2, last_error = 'DC gone';",
   );
-  await new LockoutGuard(engine, () => 1_733_392_800_000).reserve('ann', 3, 60_000);
+  const guard = new LockoutGuard(engine, () => 1_733_392_800_000);
+  await guard.failed('ann', (await guard.take('ann', 60_000))!, 60_000);
   return { file, opened };
 }
 

@@ -1,6 +1,12 @@
 /** The lockout guard on a real SQLite file and a real PostgreSQL database, with the clock moving on (no DC). */
 import { describe, expect, it } from 'vitest';
-import { allowedFailures, LockoutGuard, windowOf } from '../../../../electron/core/extauth/lockout-guard.ts';
+import type { SqlEngine } from '../../../../electron/core/database/engine/sql-engine.ts';
+import {
+  allowedFailures,
+  LockoutGuard,
+  type Reservation,
+  windowOf,
+} from '../../../../electron/core/extauth/lockout-guard.ts';
 import { adIntervalMs, NO_POLICY_WINDOW_MS } from '../../../../electron/core/directory/password-policy.ts';
 import { describeOnEngines } from '../../../support/sql-engines.ts';
 
@@ -28,59 +34,87 @@ describeOnEngines('the lockout guard on $name', ({ usersDatabase }) => {
   async function twoOpeners() {
     const { engine, connect } = await usersDatabase();
     const clock = { now: 1_000_000 };
+    const otherEngine = await connect();
     return {
       clock,
       engine,
+      otherEngine,
       one: new LockoutGuard(engine, () => clock.now),
-      other: new LockoutGuard(await connect(), () => clock.now),
+      other: new LockoutGuard(otherEngine, () => clock.now),
     };
   }
 
+  /**
+   * One password check as /EXTAUTH makes it: the account taken (waiting while another check holds it), the count
+   * asked, then ended as the bind went — a wrong password, a right one, or no comparison at all.
+   */
+  async function check(
+    guard: LockoutGuard,
+    engine: SqlEngine,
+    key: string,
+    bind: 'wrong' | 'right' | 'none',
+    allowed = 3,
+    windowMs = 60_000,
+  ): Promise<Reservation> {
+    let taken = await guard.take(key, 5000);
+    while (!taken) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      taken = await guard.take(key, 5000);
+    }
+    const admitted = LockoutGuard.admits(taken, allowed, windowMs);
+    if (!admitted.allowed || bind === 'none') await guard.release(key, taken);
+    else if (bind === 'wrong') await guard.failed(key, taken, windowMs);
+    else await engine.write((tx) => LockoutGuard.succeeded(tx, key));
+    return admitted;
+  }
+
   it('stops after the allowed failures until the window has passed since the last one, for every opener', async () => {
-    const { one, other, clock } = await twoOpeners();
-    expect(await one.reserve('dave', 3, 60_000)).toEqual({ allowed: true, failures: 1 });
+    const { one, other, engine, otherEngine, clock } = await twoOpeners();
+    expect(await check(one, engine, 'dave', 'wrong')).toEqual({ allowed: true, failures: 1 });
     clock.now += 1000;
-    expect(await other.reserve('dave', 3, 60_000)).toEqual({ allowed: true, failures: 2 });
-    expect(await one.reserve('dave', 3, 60_000)).toEqual({ allowed: true, failures: 3 });
+    expect(await check(other, otherEngine, 'dave', 'wrong')).toEqual({ allowed: true, failures: 2 });
+    expect(await check(one, engine, 'dave', 'wrong')).toEqual({ allowed: true, failures: 3 });
     const lastAt = clock.now;
     clock.now += 30_000;
-    expect(await other.reserve('dave', 3, 60_000)).toEqual({
+    expect(await check(other, otherEngine, 'dave', 'wrong')).toEqual({
       allowed: false,
       failures: 3,
       retryAtMs: lastAt + 60_000,
     });
-    expect(await one.reserve('erin', 3, 60_000)).toMatchObject({ allowed: true, failures: 1 });
+    expect(await check(one, engine, 'erin', 'wrong')).toMatchObject({ allowed: true, failures: 1 });
     clock.now = lastAt + 60_000;
-    expect(await one.reserve('dave', 3, 60_000)).toEqual({ allowed: true, failures: 1 });
+    expect(await check(one, engine, 'dave', 'wrong')).toEqual({ allowed: true, failures: 1 });
   });
 
   it('forgets the failures at a success and does not count checks that never compared a password', async () => {
     const { engine } = await usersDatabase();
     const guard = new LockoutGuard(engine, () => 5000);
-    await guard.reserve('dave', 2, 60_000);
-    await guard.notCounted('dave');
-    expect(await guard.reserve('dave', 2, 60_000)).toEqual({ allowed: true, failures: 1 });
-    await engine.write((tx) => LockoutGuard.succeeded(tx, 'dave'));
-    expect(await guard.reserve('dave', 2, 60_000)).toEqual({ allowed: true, failures: 1 });
-    expect(await guard.reserve('dave', 2, 60_000)).toEqual({ allowed: true, failures: 2 });
-    expect(await guard.reserve('dave', 2, 60_000)).toMatchObject({ allowed: false });
+    await check(guard, engine, 'dave', 'wrong', 2);
+    await check(guard, engine, 'dave', 'none', 2);
+    await check(guard, engine, 'dave', 'none', 2);
+    expect(await check(guard, engine, 'dave', 'right', 2)).toEqual({ allowed: true, failures: 2 });
+    expect(await check(guard, engine, 'dave', 'wrong', 2)).toEqual({ allowed: true, failures: 1 });
+    expect(await check(guard, engine, 'dave', 'wrong', 2)).toEqual({ allowed: true, failures: 2 });
+    expect(await check(guard, engine, 'dave', 'wrong', 2)).toMatchObject({ allowed: false });
+    // A check that compared nothing leaves no row behind for an account without failures.
+    await check(guard, engine, 'erin', 'none', 2);
+    expect(await engine.all("SELECT account_key FROM logon_failures WHERE account_key = 'erin'")).toEqual([]);
   });
 
-  it('holds an account for one check at a time across openers, until it ends or its lease runs out', async () => {
+  it('holds an account for one check at a time across openers; a check that dies stays counted', async () => {
     const { one, other, clock } = await twoOpeners();
-    expect(await one.begin('dave', 5000)).toBe(true);
-    expect(await other.begin('dave', 5000)).toBe(false);
-    expect(await other.begin('erin', 5000)).toBe(true);
-    expect(await one.reserve('dave', 3, 60_000)).toEqual({ allowed: true, failures: 1 });
-    await one.end('dave');
-    expect(await other.begin('dave', 5000)).toBe(true);
-    // The failure counted during the first check stays; a process that died holding the account loses it.
-    expect(await other.reserve('dave', 3, 60_000)).toEqual({ allowed: true, failures: 2 });
+    const taken = (await one.take('dave', 5000))!;
+    expect(taken).not.toBeNull();
+    expect(await other.take('dave', 5000)).toBeNull();
+    expect(await other.take('erin', 5000)).not.toBeNull();
+    await one.failed('dave', taken, 60_000);
+    const next = (await other.take('dave', 5000))!;
+    expect(LockoutGuard.admits(next, 3, 60_000)).toEqual({ allowed: true, failures: 2 });
+    // The process holding it dies after its bind: the account is free again once the lease runs out, and the
+    // bind it may have made is counted.
     clock.now += 5001;
-    expect(await one.begin('dave', 5000)).toBe(true);
-    await one.notCounted('dave');
-    await one.end('dave');
-    expect(await one.reserve('dave', 3, 60_000)).toEqual({ allowed: true, failures: 2 });
+    const after = (await one.take('dave', 5000))!;
+    expect(LockoutGuard.admits(after, 3, 60_000)).toEqual({ allowed: true, failures: 3 });
   });
 
   it('admits exactly the allowed attempts when four openers race 25 attempts each', async () => {
@@ -88,7 +122,7 @@ describeOnEngines('the lockout guard on $name', ({ usersDatabase }) => {
     const openers = [engine, ...(await Promise.all([connect(), connect(), connect()]))];
     const results = await Promise.all(
       openers.flatMap((e) =>
-        Array.from({ length: 25 }, () => new LockoutGuard(e, () => 1_000_000).reserve('dave', 7, 60_000)),
+        Array.from({ length: 25 }, () => check(new LockoutGuard(e, () => 1_000_000), e, 'dave', 'wrong', 7)),
       ),
     );
     expect(results.filter((r) => r.allowed)).toHaveLength(7);
@@ -104,8 +138,8 @@ describeOnEngines('the lockout guard on $name', ({ usersDatabase }) => {
     const { engine } = await usersDatabase();
     const guard = new LockoutGuard(engine);
     const before = Date.now();
-    expect(await guard.reserve('dave', 1, 60_000)).toEqual({ allowed: true, failures: 1 });
-    const refused = await guard.reserve('dave', 1, 60_000);
+    expect(await check(guard, engine, 'dave', 'wrong', 1)).toEqual({ allowed: true, failures: 1 });
+    const refused = await check(guard, engine, 'dave', 'wrong', 1);
     expect(refused.allowed).toBe(false);
     // The failure was stamped by the server (on this machine, within the test's own time, give or take a second).
     const retryAt = (refused as { retryAtMs: number }).retryAtMs - 60_000;
