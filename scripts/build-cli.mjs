@@ -24,22 +24,21 @@ export async function buildCommandLine() {
     logLevel: 'warning',
     absWorkingDir: root,
   };
-  await build({
-    ...common,
-    entryPoints: ['electron/core/cli/main.ts'],
-    outfile: 'dist/electron/bcscmd.js',
-    external: NATIVE,
-    // Bundled CommonJS packages (pg, conf's dependencies) call require(); an ES module has none of its own.
-    banner: {
-      js: "import { createRequire as __adcRequire } from 'node:module'; const require = __adcRequire(import.meta.url);",
-    },
-  });
-  await build({
-    ...common,
-    entryPoints: ['electron/core/import/import-worker.ts'],
-    outfile: 'dist/electron/import-worker.js',
-    packages: 'external',
-  });
+  // The worker too: it starts with every import, and loading its packages file by file cost a tenth of a second.
+  for (const [entry, outfile] of [
+    ['electron/core/cli/main.ts', 'dist/electron/bcscmd.js'],
+    ['electron/core/import/import-worker.ts', 'dist/electron/import-worker.js'],
+  ])
+    await build({
+      ...common,
+      entryPoints: [entry],
+      outfile,
+      external: NATIVE,
+      // Bundled CommonJS packages (pg, conf's dependencies) call require(); an ES module has none of its own.
+      banner: {
+        js: "import { createRequire as __adcRequire } from 'node:module'; const require = __adcRequire(import.meta.url);",
+      },
+    });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

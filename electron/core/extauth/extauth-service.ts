@@ -203,9 +203,13 @@ export class ExtauthService {
       return { ok: false, reason: `${planned.account.logon} is disabled in Active Directory; nothing was imported` };
     const checked = await this.checkAd(planned.account.logon, planned.dn, password);
     if (!checked.ok) return { ...checked, reason: `${checked.reason.replace(/\.$/, '')}; nothing was imported` };
-    const found = await this.imported(user);
+    // The entry the search above found is imported (no second search); its photo is read after the answer.
+    const found = await this.imported(user, { photo: false });
     // The password was right either way: the guard forgets the failures (and the logon is recorded if imported).
-    const after = () => this.loggedOn(planned.account.logon, found.ok ? found.row.id : null);
+    const after = async () => {
+      await this.loggedOn(planned.account.logon, found.ok ? found.row.id : null);
+      if (found.ok && found.imported && found.row.ad_guid) await this.lookups.readPhoto(found.row.ad_guid);
+    };
     if (!found.ok) return { ...found, after };
     return { ok: true, reason: `${checked.reason}; ${found.reason}`, imported: found.imported ?? false, after };
   }
@@ -259,8 +263,9 @@ export class ExtauthService {
   /** On-the-fly import (when the setting allows it) of an account that is not in the database. */
   private async imported(
     user: string,
+    { photo = true }: { photo?: boolean } = {},
   ): Promise<({ ok: true; row: AccountRow } & Decision) | ({ ok: false } & Decision)> {
-    const result = await this.lookups.resolveLogon(user);
+    const result = await this.lookups.resolveLogon(user, { photo });
     if (result.result === 'not-found' || result.result === 'unavailable') return { ok: false, reason: result.reason };
     const imported = await this.row(result.account.logon);
     if (!imported) return { ok: false, reason: `${user} is not in the users database` };

@@ -72,9 +72,14 @@ const leafOf = (dn: string): string => {
   return parsed.ok ? leafName(parsed.rdns) || dn : dn;
 };
 
+/** How long the entry a dry run found serves the real import that follows it (a first logon's password check). */
+const FOUND_KEPT_MS = 60_000;
+
 export class LogonResolver {
   private readonly inFlight = new Map<string, Promise<LookupResult>>();
   private readonly notFound = new Map<string, { until: number; reason: string }>();
+  /** Entries dry runs found, by name: a first logon searches once, before its password check, not again after it. */
+  private readonly found = new Map<string, { account: AdAccount; until: number }>();
   private writes: Promise<unknown> = Promise.resolve();
   private database: UsersDatabase | null = null;
   private scope: Scope | null = null;
@@ -110,7 +115,14 @@ export class LogonResolver {
     return this.database.engine;
   }
 
-  async resolveLogon(name: string, { dryRun = false }: { dryRun?: boolean } = {}): Promise<LookupResult> {
+  /**
+   * `photo: false`: an import does not read the new account's photo before it answers (the caller reads it later
+   * with readPhoto, as /EXTAUTH does once ejabberd has its answer).
+   */
+  async resolveLogon(
+    name: string,
+    { dryRun = false, photo = true }: { dryRun?: boolean; photo?: boolean } = {},
+  ): Promise<LookupResult> {
     const input = parseLogonInput(name);
     if (!input.ok) return { result: 'not-found', reason: `${input.reason} Nothing was looked up or imported.` };
     const local = await findAccount(this.engine(), input.sam);
@@ -134,7 +146,7 @@ export class LogonResolver {
     const key = `${dryRun ? 'dry' : 'real'}:${nameKey}`;
     const running = this.inFlight.get(key);
     if (running) return running;
-    const work = this.lookUp(input.sam, input.upn, input.domain, nameKey, dryRun).finally(() =>
+    const work = this.lookUp(input.sam, input.upn, input.domain, nameKey, dryRun, photo).finally(() =>
       this.inFlight.delete(key),
     );
     this.inFlight.set(key, work);
@@ -147,10 +159,16 @@ export class LogonResolver {
     domain: string | null,
     nameKey: string,
     dryRun: boolean,
+    photo: boolean,
   ): Promise<LookupResult> {
     let found: Found;
+    const kept = dryRun ? undefined : this.found.get(nameKey);
+    this.found.delete(nameKey);
     try {
-      found = await this.pool.use((session) => this.search(session, sam, upn, domain));
+      found =
+        kept && this.options.now() < kept.until
+          ? { ok: true, account: kept.account }
+          : await this.pool.use((session) => this.search(session, sam, upn, domain));
     } catch (err) {
       const failure = explainLdapError(err, 'account lookup', this.options.settings.timeout * 1000);
       return {
@@ -167,7 +185,8 @@ export class LogonResolver {
       }
       return found.result;
     }
-    if (dryRun)
+    if (dryRun) {
+      this.found.set(nameKey, { account: found.account, until: this.options.now() + FOUND_KEPT_MS });
       return {
         result: 'imported',
         account: this.viewOf(found.account),
@@ -175,8 +194,9 @@ export class LogonResolver {
         runId: null,
         dryRun: true,
       };
+    }
     // One write at a time on this connection: SQLite transactions do not nest.
-    const done = this.writes.then(() => this.importAccount(found.account));
+    const done = this.writes.then(() => this.importAccount(found.account, photo));
     this.writes = done.catch(() => undefined);
     return done;
   }
@@ -330,7 +350,7 @@ export class LogonResolver {
   }
 
   /** The new account's photo, as a sync reads it: its failure imports the account without one (a sync reads it). */
-  private async readPhoto(guid: string): Promise<void> {
+  async readPhoto(guid: string): Promise<void> {
     const engine = this.engine();
     await this.pool
       .use((session) =>
@@ -342,7 +362,7 @@ export class LogonResolver {
       .catch(() => undefined);
   }
 
-  private async importAccount(account: AdAccount): Promise<LookupResult> {
+  private async importAccount(account: AdAccount, photo: boolean): Promise<LookupResult> {
     const engine = this.engine();
     const { settings } = this.options;
     // Another lookup (or process) may have imported it while this one searched.
@@ -408,7 +428,7 @@ export class LogonResolver {
           reason: `"${account.logon}" was found in Active Directory but not imported: ${notImported}.`,
         };
       }
-      await this.readPhoto(account.guid);
+      if (photo) await this.readPhoto(account.guid);
       return {
         result: 'imported',
         account: (await findAccount(engine, account.logon))!,

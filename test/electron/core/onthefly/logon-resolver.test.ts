@@ -155,6 +155,33 @@ describe.runIf(realPartsAvailable())('resolveLogon on the Samba DC', () => {
     expect(resolver.connectionsOpened).toBeLessThanOrEqual(4);
   });
 
+  it('imports what a dry run found without searching again, within a minute of the dry run', async () => {
+    let now = 1_000_000;
+    const { resolver, file } = make({}, { now: () => now });
+    const [first, second] = [staffUser(17), staffUser(18)];
+    expect(await resolver.resolveLogon(first.sam, { dryRun: true })).toMatchObject({
+      result: 'imported',
+      dryRun: true,
+    });
+    const searched = resolver.queries;
+    expect(await resolver.resolveLogon(first.sam, { photo: false })).toMatchObject({
+      result: 'imported',
+      dryRun: false,
+      account: { logon: first.sam, displayName: first.displayName },
+    });
+    expect(resolver.queries).toBe(searched); // the first logon's one search, before its password check
+    // An entry found longer ago is searched again: the import takes the directory as it is now.
+    await resolver.resolveLogon(second.sam, { dryRun: true });
+    now += 61_000;
+    const before = resolver.queries;
+    expect(await resolver.resolveLogon(second.sam)).toMatchObject({ result: 'imported', dryRun: false });
+    expect(resolver.queries).toBeGreaterThan(before);
+    expect(sql(file, 'SELECT logon FROM accounts ORDER BY logon')).toEqual([
+      { logon: first.sam },
+      { logon: second.sam },
+    ]);
+  });
+
   it('refuses names outside the OU path and remembers "not found" for notFoundCacheSeconds', async () => {
     let now = 1_000_000;
     const { resolver, file } = make({ notFoundCacheSeconds: 30 }, { now: () => now });
