@@ -25,7 +25,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Attribute, Change, Client } from 'ldapts';
+import { Attribute, Client } from 'ldapts';
 import { BCSCMD } from '../test/support/bcscmd.ts';
 import { DOMAIN, NETBIOS, SERVICE_ACCOUNT } from '../test/support/directory-fixture.ts';
 import { type Ejabberd, EJABBERDCTL, extauthCommand, giveToEjabberd, startEjabberd } from '../test/support/ejabberd.ts';
@@ -36,7 +36,15 @@ import { openUsersDatabase } from '../electron/core/database/users-database.ts';
 import { medianOf, runBench } from './bench-kit.ts';
 import { openBenchDc } from './bench-dc.ts';
 import type { LeanServer } from './lean-xmpp.ts';
-import { BENCH_OU, BENCH_PASSWORD, benchDn, benchName, enableBenchAccounts, percentile } from './seed-bench-ou.ts';
+import {
+  BENCH_OU,
+  BENCH_PASSWORD,
+  benchDn,
+  benchName,
+  enableBenchAccounts,
+  modifyBenchAccounts,
+  percentile,
+} from './seed-bench-ou.ts';
 
 const USERS = 20_000;
 const LOGONS = 200;
@@ -162,18 +170,12 @@ await runBench(async () => {
     const admin = await adminClient(dc.address, dc.caFile);
     const enabled = await enableBenchAccounts(admin);
     if (enabled) phase(`enabled again ${enabled} accounts another benchmark disabled`);
-    for (let i = 0; i < 2 * LOGONS; i += 10)
-      await Promise.all(
-        Array.from({ length: 10 }, (_, k) =>
-          admin.modify(
-            dnOf(i + k),
-            new Change({
-              operation: 'replace',
-              modification: new Attribute({ type: 'unicodePwd', values: [unicodePwd(PASSWORD)] }),
-            }),
-          ),
-        ),
-      );
+    await modifyBenchAccounts(
+      admin,
+      0,
+      2 * LOGONS,
+      () => new Attribute({ type: 'unicodePwd', values: [unicodePwd(PASSWORD)] }),
+    );
     await admin.unbind();
 
     // The extauth processes reach the DC through this relay, which counts their connections.

@@ -37,7 +37,15 @@ import { type Ejabberd, extauthCommand, giveToEjabberd, startEjabberd } from '..
 import { adminClient, unicodePwd } from '../test/support/seed-directory.ts';
 import { XmppSession } from '../test/support/xmpp-session.ts';
 import { openBenchDc } from './bench-dc.ts';
-import { BENCH_OU, BENCH_PASSWORD, benchDn, benchName, enableBenchAccounts, percentile } from './seed-bench-ou.ts';
+import {
+  BENCH_OU,
+  BENCH_PASSWORD,
+  benchDn,
+  benchName,
+  enableBenchAccounts,
+  modifyBenchAccounts,
+  percentile,
+} from './seed-bench-ou.ts';
 
 const USERS = 20_000;
 const OUS = 200;
@@ -271,21 +279,11 @@ try {
   const reconcileCalls = api.calls - before;
 
   phase('(3) incremental publish after 100 changes');
-  for (let i = 100; i < 200; i += 10)
-    await Promise.all(
-      Array.from({ length: 10 }, (_, k) =>
-        admin.modify(
-          dnOf(i + k),
-          new Change({
-            operation: 'replace',
-            modification:
-              i + k < 150
-                ? new Attribute({ type: 'title', values: [`Changed ${Date.now()}`] })
-                : new Attribute({ type: 'userAccountControl', values: [String(0x200 | 0x20 | 0x2)] }),
-          }),
-        ),
-      ),
-    );
+  await modifyBenchAccounts(admin, 100, 200, (n) =>
+    n < 150
+      ? new Attribute({ type: 'title', values: [`Changed ${Date.now()}`] })
+      : new Attribute({ type: 'userAccountControl', values: [String(0x200 | 0x20 | 0x2)] }),
+  );
   // The sync without its publish (imApi off for it), then the publish measured alone.
   await bcscmd(data, ['/SET:imApi=']);
   const synced = await bcscmd(data, ['/LDAP']);

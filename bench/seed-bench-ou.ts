@@ -16,6 +16,21 @@ export const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
 const CONCURRENCY = 8;
 
+/** Replaces one attribute of the seeded accounts from .. to (exclusive), ten modifications in flight. */
+export async function modifyBenchAccounts(
+  admin: Client,
+  from: number,
+  to: number,
+  attribute: (n: number) => Attribute,
+): Promise<void> {
+  for (let i = from; i < to; i += 10)
+    await Promise.all(
+      Array.from({ length: Math.min(10, to - i) }, (_, k) =>
+        admin.modify(benchDn(i + k), new Change({ operation: 'replace', modification: attribute(i + k) })),
+      ),
+    );
+}
+
 /**
  * The cached DC keeps what a benchmark changed (bench:publish disables accounts): enables again every disabled
  * account of OU=Bench, so that each benchmark starts from the seeded directory. Returns how many it enabled.

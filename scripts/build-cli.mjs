@@ -12,6 +12,10 @@ import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/** Bundled CommonJS packages (pg, conf's dependencies) call require(); an ES module has none of its own. */
+const REQUIRE_BANNER =
+  "import { createRequire as __adcRequire } from 'node:module'; const require = __adcRequire(import.meta.url);";
+
 // Native addons (and pg's optional native driver) stay packages: they cannot be bundled.
 const NATIVE = ['electron', 'sharp', 'kerberos', 'pg-native'];
 
@@ -34,10 +38,7 @@ export async function buildCommandLine() {
       entryPoints: [entry],
       outfile,
       external: NATIVE,
-      // Bundled CommonJS packages (pg, conf's dependencies) call require(); an ES module has none of its own.
-      banner: {
-        js: "import { createRequire as __adcRequire } from 'node:module'; const require = __adcRequire(import.meta.url);",
-      },
+      banner: { js: REQUIRE_BANNER },
     });
 }
 
