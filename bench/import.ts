@@ -4,8 +4,9 @@
  * Prints figures; asserts nothing.
  *   npm run bench:import -- --users 20000      (as root, Samba installed, ports 53/88/389/636 free)
  * Measures (a) ldapsearch -E pr=1000/noprompt, (b) bcscmd /LDAP /MODE:new into an empty database,
- * (c) a sync with no changes, (d) an incremental sync after 100 changes; wall times ((a), (b): medians of 3,
- * alternating), (b)/(a), rate, peak RSS.
+ * (c) a sync with no changes, (d) an incremental sync after 100 changes; wall times ((a), (b), (c): medians of 3,
+ * alternating), (b)/(a), rate, peak RSS, and where (b)'s and (c)'s time went: the process's start and end (wall
+ * time less the run's own), then the run's phases as its outcome reports them (`timings`).
  *   --database sqlite (default) | postgresql | both: the users database (b)–(d) write to; PostgreSQL is a
  *   private cluster started for the run (Debian's postgresql package), each (b) into a new empty database. With
  *   both, every round runs (a), (b) on SQLite and (b) on PostgreSQL in turn, and the ratio is printed.
@@ -22,6 +23,7 @@ import { adminClient } from '../test/support/seed-directory.ts';
 import { createTestDatabase, startTestPostgres, stopTestPostgres } from '../test/support/postgres.ts';
 import { openBenchDc } from './bench-dc.ts';
 import { BENCH_OU } from './seed-bench-ou.ts';
+import { median, runBench } from './bench-kit.ts';
 
 const { values } = parseArgs({
   options: { users: { type: 'string', default: '20000' }, database: { type: 'string', default: 'sqlite' } },
@@ -47,8 +49,6 @@ const ATTRIBUTES = [
   'whenChanged',
 ];
 const ROUNDS = 3;
-const median = <T extends { ms: number }>(runs: T[]): T =>
-  [...runs].sort((x, y) => x.ms - y.ms)[Math.floor(runs.length / 2)]!;
 
 function timed(
   command: string,
@@ -69,106 +69,130 @@ function timed(
   return { ms, out: run.stdout, rssMb: rss };
 }
 
-const { dc, cache, stop } = await openBenchDc(USERS);
-const postgres = ENGINES.includes('postgresql')
-  ? await startTestPostgres(fs.mkdtempSync(path.join('/tmp', 'adconsole-bench-pg-')))
-  : null;
-try {
-  const folders = new Map<string, string>();
-  const bcscmdIn = (data: string, args: string[]) =>
-    timed(process.execPath, [path.resolve('bin/bcscmd.js'), `/DATA:${data}`, ...args], {
-      ADCONSOLE_LDAP_PASSWORD: SERVICE_ACCOUNT.password,
-    });
-  for (const engine of ENGINES) {
-    const data = fs.mkdtempSync(path.join(cache, '..', `run-${engine}-`));
-    folders.set(engine, data);
-    bcscmdIn(data, [
-      `/SET:server=${dc.address}`,
-      `/SET:caFile=${dc.caFile}`,
-      `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
-      `/SET:ouPath=LDAP://${OU}`,
-      '/SET:pageSize=1000',
-      '/SET:timeout=300',
-    ]);
-  }
-  /** An empty users database for /MODE:new: the file removed, or a new PostgreSQL database. */
-  const emptyDatabase = async (engine: string, data: string) => {
-    if (engine === 'postgresql') {
-      bcscmdIn(data, [`/SET:database=${await createTestDatabase(postgres!)}`]);
-      return;
-    }
-    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(data, `users.sqlite${suffix}`), { force: true });
-  };
-
-  // (a) and (b) alternate, ROUNDS times each, so that both meet the DC in the same state; medians are printed.
-  const searches: ReturnType<typeof timed>[] = [];
-  const imports = new Map<string, ReturnType<typeof timed>[]>(ENGINES.map((e) => [e, []]));
-  for (let round = 0; round < ROUNDS; round++) {
-    searches.push(timed('ldapsearch', ldapsearchArgs(dc, OU, 1000, FILTER, ATTRIBUTES), { LDAPTLS_CACERT: dc.caFile }));
+await runBench(async () => {
+  const { dc, cache, stop } = await openBenchDc(USERS);
+  const postgres = ENGINES.includes('postgresql')
+    ? await startTestPostgres(fs.mkdtempSync(path.join('/tmp', 'adconsole-bench-pg-')))
+    : null;
+  try {
+    const folders = new Map<string, string>();
+    const bcscmdIn = (data: string, args: string[]) =>
+      timed(process.execPath, [path.resolve('bin/bcscmd.js'), `/DATA:${data}`, ...args], {
+        ADCONSOLE_LDAP_PASSWORD: SERVICE_ACCOUNT.password,
+      });
     for (const engine of ENGINES) {
-      const data = folders.get(engine)!;
-      await emptyDatabase(engine, data);
-      imports.get(engine)!.push(bcscmdIn(data, ['/LDAP', '/MODE:new', '/JSON']));
+      const data = fs.mkdtempSync(path.join(cache, '..', `run-${engine}-`));
+      folders.set(engine, data);
+      bcscmdIn(data, [
+        `/SET:server=${dc.address}`,
+        `/SET:caFile=${dc.caFile}`,
+        `/SET:login=${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
+        `/SET:ouPath=LDAP://${OU}`,
+        '/SET:pageSize=1000',
+        '/SET:timeout=300',
+      ]);
     }
-  }
-  const ldapsearch = median(searches);
-  const entries = ldapsearch.out.split('\n').filter((l) => l.startsWith('dn:')).length;
-  const noChange = new Map(ENGINES.map((e) => [e, bcscmdIn(folders.get(e)!, ['/LDAP', '/FULL', '/JSON'])]));
+    /** An empty users database for /MODE:new: the file removed, or a new PostgreSQL database. */
+    const emptyDatabase = async (engine: string, data: string) => {
+      if (engine === 'postgresql') {
+        bcscmdIn(data, [`/SET:database=${await createTestDatabase(postgres!)}`]);
+        return;
+      }
+      for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(data, `users.sqlite${suffix}`), { force: true });
+    };
 
-  const admin = await adminClient(dc.address, dc.caFile);
-  for (let n = 0; n < 100; n++) {
-    const id = String(n * Math.floor(USERS / 100)).padStart(6, '0');
-    await admin.modify(
-      `CN=Bench User ${id},${OU}`,
-      new Change({
-        operation: 'replace',
-        modification: new Attribute({ type: 'title', values: [`Changed ${Date.now()}`] }),
-      }),
-    );
-  }
-  await admin.unbind();
-  const incremental = new Map(ENGINES.map((e) => [e, bcscmdIn(folders.get(e)!, ['/LDAP', '/JSON'])]));
-  for (const data of folders.values()) fs.rmSync(data, { recursive: true, force: true });
+    // (a), (b) and (c) alternate, ROUNDS times each, so that all meet the DC in the same state; medians are printed.
+    const searches: ReturnType<typeof timed>[] = [];
+    const imports = new Map<string, ReturnType<typeof timed>[]>(ENGINES.map((e) => [e, []]));
+    const fulls = new Map<string, ReturnType<typeof timed>[]>(ENGINES.map((e) => [e, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      searches.push(
+        timed('ldapsearch', ldapsearchArgs(dc, OU, 1000, FILTER, ATTRIBUTES), { LDAPTLS_CACERT: dc.caFile }),
+      );
+      for (const engine of ENGINES) {
+        const data = folders.get(engine)!;
+        await emptyDatabase(engine, data);
+        imports.get(engine)!.push(bcscmdIn(data, ['/LDAP', '/MODE:new', '/JSON']));
+        fulls.get(engine)!.push(bcscmdIn(data, ['/LDAP', '/FULL', '/JSON']));
+      }
+    }
+    const ldapsearch = median(searches);
+    const entries = ldapsearch.out.split('\n').filter((l) => l.startsWith('dn:')).length;
+    const noChange = new Map(ENGINES.map((e) => [e, median(fulls.get(e)!)]));
 
-  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  const rss = (mb: number | null) => (mb === null ? 'n/a (install GNU time)' : `${mb.toFixed(0)} MB`);
-  console.log(
-    `\n${USERS} users in ${OU} on Samba ${execFileSync('samba', ['--version'], { encoding: 'utf8' }).trim()}, ` +
-      `page size 1000, ${process.version}`,
-  );
-  console.log(`medians of ${ROUNDS}: (a) ${searches.map((r) => s(r.ms)).join(', ')}`);
-  console.log(
-    `(a) ldapsearch -E pr=1000/noprompt:          ${s(ldapsearch.ms)}  (${entries} entries, ` +
-      `${(entries / (ldapsearch.ms / 1000)).toFixed(0)}/s, peak RSS ${rss(ldapsearch.rssMb)})`,
-  );
-  for (const engine of ENGINES) {
-    const runs = imports.get(engine)!;
-    const imported = median(runs);
-    const created = JSON.parse(imported.out).created as number;
-    const inc = JSON.parse(incremental.get(engine)!.out);
-    console.log(`\n${engine === 'sqlite' ? 'SQLite (users.sqlite)' : 'PostgreSQL (private cluster, loopback)'}:`);
-    console.log(`    (b) runs: ${runs.map((r) => s(r.ms)).join(', ')}`);
+    const admin = await adminClient(dc.address, dc.caFile);
+    for (let n = 0; n < 100; n++) {
+      const id = String(n * Math.floor(USERS / 100)).padStart(6, '0');
+      await admin.modify(
+        `CN=Bench User ${id},${OU}`,
+        new Change({
+          operation: 'replace',
+          modification: new Attribute({ type: 'title', values: [`Changed ${Date.now()}`] }),
+        }),
+      );
+    }
+    await admin.unbind();
+    const incremental = new Map(ENGINES.map((e) => [e, bcscmdIn(folders.get(e)!, ['/LDAP', '/JSON'])]));
+    for (const data of folders.values()) fs.rmSync(data, { recursive: true, force: true });
+
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    const rss = (mb: number | null) => (mb === null ? 'n/a (install GNU time)' : `${mb.toFixed(0)} MB`);
     console.log(
-      `(b) bcscmd /LDAP /MODE:new (empty database): ${s(imported.ms)}  (${created} created, ` +
-        `${(created / (imported.ms / 1000)).toFixed(0)}/s, peak RSS ${rss(imported.rssMb)})  ratio (b)/(a) = ` +
-        `${(imported.ms / ldapsearch.ms).toFixed(2)}`,
+      `\n${USERS} users in ${OU} on Samba ${execFileSync('samba', ['--version'], { encoding: 'utf8' }).trim()}, ` +
+        `page size 1000, ${process.version}`,
     );
-    const full = noChange.get(engine)!;
+    console.log(`medians of ${ROUNDS}: (a) ${searches.map((r) => s(r.ms)).join(', ')}`);
     console.log(
-      `(c) sync with no changes (/FULL):            ${s(full.ms)}  (${JSON.parse(full.out).unchanged} ` +
-        `unchanged, peak RSS ${rss(full.rssMb)})`,
+      `(a) ldapsearch -E pr=1000/noprompt:          ${s(ldapsearch.ms)}  (${entries} entries, ` +
+        `${(entries / (ldapsearch.ms / 1000)).toFixed(0)}/s, peak RSS ${rss(ldapsearch.rssMb)})`,
     );
-    console.log(
-      `(d) incremental sync after 100 changes:      ${s(incremental.get(engine)!.ms)}  (incremental ` +
-        `${inc.incremental}, ${inc.read} entries read, ${inc.updated} updated, peak RSS ` +
-        `${rss(incremental.get(engine)!.rssMb)})`,
-    );
+    for (const engine of ENGINES) {
+      const runs = imports.get(engine)!;
+      const imported = median(runs);
+      const created = JSON.parse(imported.out).created as number;
+      const inc = JSON.parse(incremental.get(engine)!.out);
+      console.log(`\n${engine === 'sqlite' ? 'SQLite (users.sqlite)' : 'PostgreSQL (private cluster, loopback)'}:`);
+      console.log(`    (b) runs: ${runs.map((r) => s(r.ms)).join(', ')}`);
+      console.log(
+        `(b) bcscmd /LDAP /MODE:new (empty database): ${s(imported.ms)}  (${created} created, ` +
+          `${(created / (imported.ms / 1000)).toFixed(0)}/s, peak RSS ${rss(imported.rssMb)})  ratio (b)/(a) = ` +
+          `${(imported.ms / ldapsearch.ms).toFixed(2)}`,
+      );
+      const full = noChange.get(engine)!;
+      console.log(
+        `    (c) runs: ${fulls
+          .get(engine)!
+          .map((r) => s(r.ms))
+          .join(', ')}`,
+      );
+      console.log(
+        `(c) sync with no changes (/FULL):            ${s(full.ms)}  (${JSON.parse(full.out).unchanged} ` +
+          `unchanged, peak RSS ${rss(full.rssMb)})  ratio (c)/(a) = ${(full.ms / ldapsearch.ms).toFixed(2)}`,
+      );
+      for (const [label, run] of [
+        ['(b)', imported],
+        ['(c)', full],
+      ] as const) {
+        const outcome = JSON.parse(run.out) as { durationMs: number; timings: Record<string, number> };
+        const phases = Object.entries(outcome.timings).map(([phase, took]) => `${phase} ${s(took)}`);
+        console.log(
+          `    ${label} where the time went: start and end ${s(run.ms - outcome.durationMs)}, ${phases.join(', ')}`,
+        );
+      }
+      console.log(
+        `(d) incremental sync after 100 changes:      ${s(incremental.get(engine)!.ms)}  (incremental ` +
+          `${inc.incremental}, ${inc.read} entries read, ${inc.updated} updated, peak RSS ` +
+          `${rss(incremental.get(engine)!.rssMb)})`,
+      );
+    }
+    if (ENGINES.length === 2) {
+      const [lite, pg] = ENGINES.map((e) => median(imports.get(e)!).ms);
+      console.log(
+        `\nPostgreSQL import / SQLite import (medians, same run): ${(pg! / lite!).toFixed(2)} (target ≤ 1.2)`,
+      );
+    }
+  } finally {
+    stop(); // the folder stays: it is the cache
+    if (postgres) stopTestPostgres(postgres);
   }
-  if (ENGINES.length === 2) {
-    const [lite, pg] = ENGINES.map((e) => median(imports.get(e)!).ms);
-    console.log(`\nPostgreSQL import / SQLite import (medians, same run): ${(pg! / lite!).toFixed(2)} (target ≤ 1.2)`);
-  }
-} finally {
-  stop(); // the folder stays: it is the cache
-  if (postgres) stopTestPostgres(postgres);
-}
+});

@@ -18,6 +18,7 @@
  *   200 logons over both; with both, the SQLite one-node figures and the PostgreSQL ones come from the same run.
  *   --pools 4 (default) | a list such as 1,2,4,8: ejabberd's extauth_pool_size; with a list, (b) and (c) on
  *   SQLite for each size (which size the README recommends, and why).
+ *   --profile DIR: every extauth process writes a V8 CPU profile into DIR when it ends (node --cpu-prof).
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -57,12 +58,18 @@ const dnOf = benchDn;
 const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 0)} ms`;
 
 const { values } = parseArgs({
-  options: { database: { type: 'string', default: 'sqlite' }, pools: { type: 'string', default: '4' } },
+  options: {
+    database: { type: 'string', default: 'sqlite' },
+    pools: { type: 'string', default: '4' },
+    profile: { type: 'string' },
+  },
 });
 if (!['sqlite', 'postgresql', 'both'].includes(values.database))
   throw new Error(`--database takes sqlite, postgresql or both, not ${values.database}`);
 const ENGINES = values.database === 'both' ? ['sqlite', 'postgresql'] : [values.database];
 const POOLS = values.pools.split(',').map(Number);
+const PROFILE_DIR = values.profile ? path.resolve(values.profile) : null;
+if (PROFILE_DIR) fs.mkdirSync(PROFILE_DIR, { recursive: true, mode: 0o777 });
 if (POOLS.some((n) => !Number.isInteger(n) || n < 1 || n > 64))
   throw new Error(`--pools takes pool sizes such as 4 or 1,2,4,8, not ${values.pools}`);
 
@@ -303,6 +310,7 @@ await runBench(async () => {
           domain: DOMAIN,
           extauth: extauthCommand([`/DATA:${node}`, `/PASSWORDFILE:${passwordFile}`]),
           poolSize: pool,
+          ...(PROFILE_DIR ? { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` } } : {}),
         });
         servers.push(server);
         setup.servers.push(server);

@@ -15,10 +15,14 @@ process.emitWarning = (warning, ...rest) => {
   if (/Type Stripping|strip-types/i.test(text)) return;
   return emitWarning.call(process, warning, ...rest);
 };
-// Cache compiled (type-stripped) modules on disk: halves start-up for scheduled runs, here and in the
-// import's worker thread (which reads NODE_COMPILE_CACHE when it starts).
+// Cache compiled modules on disk: halves start-up for scheduled runs, here and in the import's worker thread
+// (which reads NODE_COMPILE_CACHE when it starts). A folder per user: Node's default one belongs to whoever
+// made it first (root, running a test or the console), and ejabberd's extauth processes could not use it.
 const { enableCompileCache } = await import('node:module');
-const cache = enableCompileCache?.();
+const { tmpdir } = await import('node:os');
+const cache = enableCompileCache?.(
+  process.env.NODE_COMPILE_CACHE || `${tmpdir()}/adconsole-compile-cache-${process.getuid?.() ?? 'user'}`,
+);
 if (cache?.directory && !process.env.NODE_COMPILE_CACHE) process.env.NODE_COMPILE_CACHE = cache.directory;
 // The one-file bundle the build and npm install make (scripts/build-cli.mjs) starts in a third of the time of
 // the sources; ADCONSOLE_FROM_SOURCES=1 runs the TypeScript sources instead (after editing them, unbuilt).

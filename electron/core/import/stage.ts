@@ -118,7 +118,7 @@ export class Stage {
   async loadLocal(q: SqlQueryable, also: Iterable<string> = []): Promise<void> {
     const total = Number((await q.get<{ n: number }>('SELECT count(*) AS n FROM accounts'))!.n);
     // A whole read of most of the database (a full sync): one pass over the table beats asking for every entry
-    // twice, by GUID and by logon name (0.9 s → 0.4 s of planning for 20 000 accounts).
+    // twice, by GUID and by logon name, 500 at a time (a quarter less planning for 20 000 accounts).
     const rows =
       total <= 2 * this.entries
         ? await q.all<LocalRow>(`SELECT ${LOCAL_COLUMNS} FROM accounts`)
