@@ -16,6 +16,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../shared/settings.ts';
 import { NETBIOS, SERVICE_ACCOUNT } from '../test/support/directory-fixture.ts';
 import { openBenchDc, stopAndWait } from './bench-dc.ts';
 import { BENCH_OU } from './seed-bench-ou.ts';
+import { runBench } from './bench-kit.ts';
 
 const USERS = 20_000;
 const CALLS = 1000;
@@ -42,68 +43,72 @@ async function storm(
   return { latencies, results, wallMs: performance.now() - started };
 }
 
-const { dc, cache, stop } = await openBenchDc(USERS);
-const data = fs.mkdtempSync(path.join(cache, '..', 'lookup-'));
-try {
-  const settings: Settings = {
-    ...DEFAULT_SETTINGS,
-    autoImport: true,
-    server: dc.address,
-    caFile: dc.caFile,
-    login: `${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
-    ouPath: `LDAP://${BENCH_OU}`,
-    timeout: 10,
-    connectTimeout: 5,
-  };
-  const file = databaseFile(data);
-  openUsersDatabase(file).close();
-  const names = (from: number) =>
-    Array.from({ length: DISTINCT }, (_, i) => `bench${String(from + i * 37).padStart(6, '0')}`);
+await runBench(async () => {
+  const { dc, cache, stop } = await openBenchDc(USERS);
+  const data = fs.mkdtempSync(path.join(cache, '..', 'lookup-'));
+  try {
+    const settings: Settings = {
+      ...DEFAULT_SETTINGS,
+      autoImport: true,
+      server: dc.address,
+      caFile: dc.caFile,
+      login: `${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
+      ouPath: `LDAP://${BENCH_OU}`,
+      timeout: 10,
+      connectTimeout: 5,
+    };
+    const file = databaseFile(data);
+    openUsersDatabase(file).close();
+    const names = (from: number) =>
+      Array.from({ length: DISTINCT }, (_, i) => `bench${String(from + i * 37).padStart(6, '0')}`);
 
-  const up = new LogonResolver({
-    settings,
-    password: SERVICE_ACCOUNT.password,
-    resolver: createResolver(),
-    database: file,
-  });
-  const live = await storm(up, names(0));
-  const queries = up.queries;
-  const binds = up.connectionsOpened;
-  await up.close();
-  const database = openUsersDatabase(file);
-  const created = Number((database.db!.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number }).n);
-  const runs = Number(
-    (database.db!.prepare("SELECT count(*) AS n FROM import_runs WHERE mode = 'on-the-fly'").get() as { n: number }).n,
-  );
-  database.close();
+    const up = new LogonResolver({
+      settings,
+      password: SERVICE_ACCOUNT.password,
+      resolver: createResolver(),
+      database: file,
+    });
+    const live = await storm(up, names(0));
+    const queries = up.queries;
+    const binds = up.connectionsOpened;
+    await up.close();
+    const database = openUsersDatabase(file);
+    const created = Number((database.db!.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number }).n);
+    const runs = Number(
+      (database.db!.prepare("SELECT count(*) AS n FROM import_runs WHERE mode = 'on-the-fly'").get() as { n: number })
+        .n,
+    );
+    database.close();
 
-  await stopAndWait(dc);
-  const down = new LogonResolver({
-    settings,
-    password: SERVICE_ACCOUNT.password,
-    resolver: createResolver(),
-    database: file,
-  });
-  const dead = await storm(down, names(10_000));
-  await down.close();
+    await stopAndWait(dc);
+    const down = new LogonResolver({
+      settings,
+      password: SERVICE_ACCOUNT.password,
+      resolver: createResolver(),
+      database: file,
+    });
+    const dead = await storm(down, names(10_000));
+    await down.close();
 
-  console.log(
-    `\nOn-the-fly lookups, ${CALLS} concurrent calls over ${DISTINCT} distinct names, ${USERS} users in ` +
-      `${BENCH_OU}, pool of 4 connections, ${process.version}`,
-  );
-  console.log(
-    `(1) DC up:   p50 ${ms(percentile(live.latencies, 50))}, p99 ${ms(percentile(live.latencies, 99))}, all ` +
-      `done in ${ms(live.wallMs)}; answers ${JSON.stringify(Object.fromEntries(live.results))}`,
-  );
-  console.log(
-    `             directory queries ${queries} (target ${DISTINCT}), accounts created ${created} (target ` +
-      `${DISTINCT}), on-the-fly runs recorded ${runs}, binds ${binds}`,
-  );
-  console.log(
-    `(2) DC down: p50 ${ms(percentile(dead.latencies, 50))}, p99 ${ms(percentile(dead.latencies, 99))} ` +
-      `(operation timeout ${settings.timeout * 1000} ms); answers ${JSON.stringify(Object.fromEntries(dead.results))}`,
-  );
-} finally {
-  stop();
-  fs.rmSync(data, { recursive: true, force: true });
-}
+    console.log(
+      `\nOn-the-fly lookups, ${CALLS} concurrent calls over ${DISTINCT} distinct names, ${USERS} users in ` +
+        `${BENCH_OU}, pool of 4 connections, ${process.version}`,
+    );
+    console.log(
+      `(1) DC up:   p50 ${ms(percentile(live.latencies, 50))}, p99 ${ms(percentile(live.latencies, 99))}, all ` +
+        `done in ${ms(live.wallMs)}; answers ${JSON.stringify(Object.fromEntries(live.results))}`,
+    );
+    console.log(
+      `             directory queries ${queries} (target ${DISTINCT}), accounts created ${created} (target ` +
+        `${DISTINCT}), on-the-fly runs recorded ${runs}, binds ${binds}`,
+    );
+    console.log(
+      `(2) DC down: p50 ${ms(percentile(dead.latencies, 50))}, p99 ${ms(percentile(dead.latencies, 99))} ` +
+        `(operation timeout ${settings.timeout * 1000} ms); ` +
+        `answers ${JSON.stringify(Object.fromEntries(dead.results))}`,
+    );
+  } finally {
+    stop();
+    fs.rmSync(data, { recursive: true, force: true });
+  }
+});
