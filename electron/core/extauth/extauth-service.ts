@@ -203,8 +203,11 @@ export class ExtauthService {
       return { ok: false, reason: `${planned.account.logon} is disabled in Active Directory; nothing was imported` };
     const checked = await this.checkAd(planned.account.logon, planned.dn, password);
     if (!checked.ok) return { ...checked, reason: `${checked.reason.replace(/\.$/, '')}; nothing was imported` };
-    // The entry the search above found is imported (no second search); its photo is read after the answer.
-    const found = await this.imported(user, { photo: false });
+    // The entry the search above found is imported (no second search); its photo is read after the answer. The
+    // check's end is written whatever the import does: a failure here must not leave the account held.
+    const found = await this.imported(user, { photo: false }).catch(
+      (err: Error) => ({ ok: false, reason: `the import failed: ${err.message}` }) as const,
+    );
     // The password was right either way: the guard forgets the failures (and the logon is recorded if imported).
     const after = async () => {
       await this.loggedOn(planned.account.logon, found.ok ? found.row.id : null);
