@@ -185,7 +185,7 @@ async function writeSetBased(ctx: ApplyContext, writes: Write[], temp: { incomin
     );
 }
 
-/** One row alone, after its batch was refused: a refused row is reported as failed and the rest go on. */
+/** One row's write: SQLite's batches are made of them, and a refused batch is redone with them one by one. */
 async function writeOne(ctx: ApplyContext, w: Write): Promise<void> {
   const { tx, now } = ctx;
   if (!w.values) {
@@ -210,14 +210,25 @@ async function writeOne(ctx: ApplyContext, w: Write): Promise<void> {
   }
 }
 
-/** A batch set-based; if the database refuses it, row by row, each under a savepoint of its own. */
+/** A batch row by row, in the order the set-based writes keep: updates (a rename frees its old name), then creates. */
+async function writeRows(ctx: ApplyContext, writes: Write[]): Promise<void> {
+  for (const w of writes) if (w.row.action !== 'create') await writeOne(ctx, w);
+  for (const w of writes) if (w.row.action === 'create') await writeOne(ctx, w);
+}
+
+/**
+ * A batch in one go (set-based through a temporary table on PostgreSQL, a statement per row on SQLite); if the
+ * database refuses it, row by row, each under a savepoint of its own.
+ */
 async function writeBatch(ctx: ApplyContext, writes: Write[], temp: { incoming: boolean }): Promise<void> {
   const { tx } = ctx;
   if (writes.length === 0) return;
   const had = temp.incoming;
   await tx.exec('SAVEPOINT apply_batch');
   try {
-    await writeSetBased(ctx, writes, temp);
+    // SQLite answers in-process: a statement per row costs no round trip, and skips the temporary table's copy.
+    if (ctx.engine.name === 'sqlite') await writeRows(ctx, writes);
+    else await writeSetBased(ctx, writes, temp);
     await tx.exec('RELEASE SAVEPOINT apply_batch');
     return;
   } catch {
