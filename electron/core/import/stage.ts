@@ -45,6 +45,8 @@ const LOCAL_COLUMNS = [
 const NOT_CREATED = "guid NOT IN (SELECT guid FROM plan WHERE action = 'create' AND guid IS NOT NULL)";
 /** Keys asked for in one statement: well under both engines' parameter limits. */
 const KEYS_PER_QUERY = 500;
+/** Accounts read per statement in a pass over the whole table. */
+const ROWS_PER_CHUNK = 5000;
 
 export class Stage {
   private readonly db = new Scratch();
@@ -116,45 +118,55 @@ export class Stage {
    * again under the write lock reads through the transaction).
    */
   async loadLocal(q: SqlQueryable, also: Iterable<string> = []): Promise<void> {
+    this.db.exec('DELETE FROM local');
+    // Kept chunk by chunk: 100 000 accounts read at once took the import's peak RSS from 180 to 355 MB.
+    const keep = (rows: LocalRow[]) =>
+      this.db.transaction(() => {
+        for (const r of rows)
+          this.db.run(
+            'INSERT OR IGNORE INTO local (id, ad_guid, logon_key, data) VALUES (?, ?, ?, ?)',
+            r.id,
+            r.ad_guid,
+            r.logon_key,
+            JSON.stringify(r),
+          );
+      });
     const total = Number((await q.get<{ n: number }>('SELECT count(*) AS n FROM accounts'))!.n);
     // A whole read of most of the database (a full sync): one pass over the table beats asking for every entry
     // twice, by GUID and by logon name, 500 at a time (a quarter less planning for 20 000 accounts).
-    const rows =
-      total <= 2 * this.entries
-        ? await q.all<LocalRow>(`SELECT ${LOCAL_COLUMNS} FROM accounts`)
-        : await this.accountsOfStage(q, also);
-    this.db.transaction(() => {
-      this.db.exec('DELETE FROM local');
-      for (const r of rows)
-        this.db.run(
-          'INSERT OR IGNORE INTO local (id, ad_guid, logon_key, data) VALUES (?, ?, ?, ?)',
-          r.id,
-          r.ad_guid,
-          r.logon_key,
-          JSON.stringify(r),
-        );
-    });
+    if (total > 2 * this.entries) return this.accountsOfStage(q, also, keep);
+    for (let after = 0; ;) {
+      const rows = await q.all<LocalRow>(
+        `SELECT ${LOCAL_COLUMNS} FROM accounts WHERE id > ? ORDER BY id LIMIT ${ROWS_PER_CHUNK}`,
+        after,
+      );
+      if (rows.length === 0) return;
+      keep(rows);
+      after = rows.at(-1)!.id;
+    }
   }
 
   /** The accounts with a staged entry's GUID or logon name, or one of the `also` GUIDs, asked for in bulk. */
-  private async accountsOfStage(q: SqlQueryable, also: Iterable<string>): Promise<LocalRow[]> {
+  private async accountsOfStage(
+    q: SqlQueryable,
+    also: Iterable<string>,
+    keep: (rows: LocalRow[]) => void,
+  ): Promise<void> {
     const guids = [...this.db.iterate<{ guid: string }>('SELECT guid FROM stage')].map((r) => r.guid);
     const keys = [...this.db.iterate<{ k: string }>('SELECT DISTINCT logon_key AS k FROM stage')].map((r) => r.k);
-    const rows: LocalRow[] = [];
     for (const [column, values] of [
       ['ad_guid', [...guids, ...also]],
       ['logon_key', keys],
     ] as const)
       for (let at = 0; at < values.length; at += KEYS_PER_QUERY) {
         const part = values.slice(at, at + KEYS_PER_QUERY);
-        rows.push(
-          ...(await q.all<LocalRow>(
+        keep(
+          await q.all<LocalRow>(
             `SELECT ${LOCAL_COLUMNS} FROM accounts WHERE ${column} IN (${part.map(() => '?').join(', ')})`,
             ...part,
-          )),
+          ),
         );
       }
-    return rows;
   }
 
   /** The account of the users database (as `loadLocal` read it) with this GUID, logon key or id. */
