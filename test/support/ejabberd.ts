@@ -101,7 +101,21 @@ async function waitGone(pid: number): Promise<void> {
   }
 }
 
+/**
+ * A free port is free when it is asked for, not necessarily when ejabberd binds it a second later (another
+ * server of the run may take it meanwhile): a start that lost its port to someone else starts again on new ones.
+ */
 export async function startEjabberd(options: EjabberdOptions): Promise<Ejabberd> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (err) {
+      if (attempt === 3 || !/eaddrinuse/i.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startOnce(options: EjabberdOptions): Promise<Ejabberd> {
   const dir = tempDirFor('ejabberd');
   fs.mkdirSync(path.join(dir, 'logs'));
   fs.mkdirSync(path.join(dir, 'spool'));
