@@ -11,6 +11,11 @@
  *   which corrupts Kerberos tokens. `installLdaptsAdapter` wraps `BindResponse#parseMessage` once.
  * - The socket and its incoming-data handler (`Client#socket`, `#socketDataHandler`), to wrap and
  *   unwrap the SASL security layer (RFC 4752 §3.3), which ldapts has no hook for.
+ * - Decoding a search entry when it is read (`SearchEntry#toObject`) instead of as it arrives
+ *   (`#parseMessage`): a DC sends a page as one burst after preparing it, and the paged search can ask
+ *   for the next page only once the page's last message is parsed. Decoding 1 000 entries on arrival
+ *   kept the DC idle for 20–30 ms a page (0.4–0.6 s of a 20 000-account read); kept as bytes, the
+ *   request goes out at once and the decoding overlaps the DC's work on the next page.
  *
  * `installLdaptsAdapter()` checks that the installed ldapts is the pinned version and has these
  * internals, with a sentence saying what to do otherwise; connections call it before their first use.
@@ -19,7 +24,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type net from 'node:net';
 import path from 'node:path';
-import { type BerReader, BindResponse, Client } from 'ldapts';
+import { BerReader, BindResponse, Client, SearchEntry } from 'ldapts';
 import { Failure } from '../failure.ts';
 
 export const PINNED_LDAPTS = '9.2.0';
@@ -86,7 +91,30 @@ export function installLdaptsAdapter(): void {
       reader.readString = original;
     }
   };
+  deferEntryDecoding();
   installed = true;
+}
+
+/** A search entry's protocol-operation bytes, kept until the entry is read. */
+type LazyEntry = SearchEntry & { undecoded?: Buffer | null };
+
+function deferEntryDecoding(): void {
+  const parse = SearchEntry.prototype.parseMessage;
+  const toObject = SearchEntry.prototype.toObject;
+  SearchEntry.prototype.parseMessage = function keepBytes(this: LazyEntry, reader: BerReader) {
+    // The reader stands at the operation's contents; the message's controls follow them.
+    const start = reader.offset;
+    this.undecoded = reader.buffer.subarray(start, start + reader.length);
+    reader.offset = start + reader.length;
+  };
+  SearchEntry.prototype.toObject = function decodeFirst(this: LazyEntry, ...args: Parameters<typeof toObject>) {
+    const bytes = this.undecoded;
+    if (bytes) {
+      this.undecoded = null;
+      parse.call(this, new BerReader(bytes));
+    }
+    return toObject.apply(this, args);
+  };
 }
 
 /**
