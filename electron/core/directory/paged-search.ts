@@ -25,6 +25,8 @@ export interface PagedSearchOptions {
   pageSize: number;
   /** Seconds the server may spend per page. */
   timeLimit: number;
+  /** Work to do once the first page is asked for, while the server prepares it (it may take seconds). */
+  whileFirstPageIsPrepared?: () => Promise<void>;
 }
 
 function request(
@@ -62,6 +64,10 @@ export async function* pagedSearch(
   let finished = false;
   let pending: Promise<SearchResponse> | null = send(options.pageSize, cookie);
   try {
+    if (options.whileFirstPageIsPrepared) {
+      pending.catch(() => undefined); // the server's answer is read below, after the caller's work
+      await options.whileFirstPageIsPrepared();
+    }
     while (pending) {
       const result: SearchResponse = await pending;
       pending = null;

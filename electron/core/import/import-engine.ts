@@ -28,7 +28,8 @@ import { Failure } from '../failure.ts';
 import { RefusedPasswords } from '../secrets/refused-passwords.ts';
 import { ACCOUNT_ATTRIBUTES, BINARY_ATTRIBUTES, toAdAccount } from './ad-account.ts';
 import { applyInTransaction, clearForNewDatabase, plannedAction, REPORTED_ACTIONS } from './applier.ts';
-import { adAccountCount, goneCandidates, Planner } from './planner.ts';
+import { adAccountCount, goneCandidates, type PlanOptions, Planner } from './planner.ts';
+import { PlanWhileReading } from './plan-while-reading.ts';
 import { ProgressMeter } from './progress-meter.ts';
 import { type PhotoCensus, photoHolders, syncPhotos } from './photos.ts';
 import { beginRun, endRun } from './run-history.ts';
@@ -142,6 +143,8 @@ async function readSource(
   rejects: RecordedAction[],
   /** Every objectGUID read, when the caller wants them (the photo census). */
   readGuids: Set<string> | null,
+  /** Planning as the entries arrive, when this run does (its users-database reads go while the DC prepares). */
+  early: PlanWhileReading | null,
 ): Promise<number> {
   const { settings } = ctx;
   const mapping = { importComputers: settings.importComputers, parseMiddleName: settings.parseMiddleName };
@@ -157,18 +160,31 @@ async function readSource(
       explicitBufferAttributes: BINARY_ATTRIBUTES,
       pageSize: settings.pageSize,
       timeLimit: settings.timeout,
+      whileFirstPageIsPrepared:
+        early && search === searches[0]
+          ? async () => {
+              const started = performance.now();
+              await early.prepare();
+              meter.within('early plan', performance.now() - started);
+            }
+          : undefined,
     });
     try {
       for await (const page of pages) {
         if (ctx.signal?.aborted) throw cancelled();
         const staging = performance.now();
+        let planning = 0;
         stage.begin();
         for (const entry of page) {
           if (search.accountsOnly && !isAccountEntry(entry, settings.importComputers)) continue;
           read++;
           const mapped = toAdAccount(entry, mapping);
           if (mapped.ok) {
-            stage.add(mapped.account);
+            if (stage.add(mapped.account) && early) {
+              const started = performance.now();
+              early.take(mapped.account);
+              planning += performance.now() - started;
+            }
             readGuids?.add(mapped.account.guid);
           } else {
             if (mapped.rejected.guid) seenGuids.add(mapped.rejected.guid);
@@ -183,7 +199,8 @@ async function readSource(
           }
         }
         stage.commit();
-        meter.within('stage', performance.now() - staging);
+        meter.within('stage', performance.now() - staging - planning);
+        meter.within('early plan', planning);
         meter.update(read);
       }
     } catch (err) {
@@ -283,6 +300,8 @@ interface ReadResult {
   seenGuids: Set<string>;
   rejects: RecordedAction[];
   read: number;
+  /** What was planned while reading, if this run did. */
+  early: PlanWhileReading | null;
 }
 
 interface Plan {
@@ -365,7 +384,10 @@ async function readPhase(run: Run): Promise<ReadResult> {
   meter.start('search', incremental ? null : (saved?.last_seen ?? null));
   const census = !incremental && !request.dryRun;
   const readGuids = census ? new Set<string>() : null;
-  const read = await readSource(session, stage, searches, ctx, meter, seenGuids, rejects, readGuids);
+  const early = incremental
+    ? null
+    : await PlanWhileReading.consider(engine, stage, planOptions(run), saved?.last_seen ?? null);
+  const read = await readSource(session, stage, searches, ctx, meter, seenGuids, rejects, readGuids, early);
   if (readGuids) {
     // Which of the accounts read hold a photo: asked now, answered while the run plans and applies (the photos
     // phase then asks the DC only for those); the session stays open for it and for the photos.
@@ -374,34 +396,42 @@ async function readPhase(run: Run): Promise<ReadResult> {
     run.photoCensus = holders.then((found) => ({ read: readGuids, holders: found }));
     run.photoCensus.catch(() => undefined);
   } else await closeSession(run);
-  return { marks, key, saved, incremental, label, stage, seenGuids, rejects, read };
+  return { marks, key, saved, incremental, label, stage, seenGuids, rejects, read, early };
 }
+
+/** How this run plans (every planner of it: while reading, after the read, again under the write lock). */
+const planOptions = (run: Run): Omit<PlanOptions, 'seenGuids'> => ({
+  mode: run.request.mode,
+  kind: run.kind,
+  importDisabled: run.settings.importDisabled,
+  placement: run.settings.placement,
+  placementOu: run.placementOu,
+});
 
 /**
  * Plan: every staged entry against the database as `q` sees it now (run again under the write lock, through
- * its transaction, if the database moved on).
+ * its transaction, if the database moved on); what `early` planned while reading stands if the database did not
+ * change since.
  */
-async function planPhase(run: Run, r: ReadResult, q: SqlQueryable): Promise<Plan> {
-  const { request, settings, meter } = run;
+async function planPhase(run: Run, r: ReadResult, q: SqlQueryable, early: PlanWhileReading | null): Promise<Plan> {
+  const { request, meter } = run;
   const { stage } = r;
-  await stage.loadLocal(q, r.seenGuids);
-  const tree = await OuTree.read(q);
+  const continued = early ? await early.finish(r.seenGuids) : null;
+  if (!continued) await stage.loadLocal(q, r.seenGuids);
+  const tree = continued ? null : await OuTree.read(q);
   const gone = request.mode === 'sync' && !r.incremental ? await goneCandidates(q, run.kind) : [];
   const all = r.incremental ? await adAccountCount(q, run.kind) : 0;
   stage.begin();
   for (const reject of r.rejects) stage.plan(reject);
-  const planner = new Planner(stage, tree, {
-    mode: request.mode,
-    kind: run.kind,
-    importDisabled: settings.importDisabled,
-    placement: settings.placement,
-    placementOu: run.placementOu,
-    seenGuids: r.seenGuids,
-  });
-  let planned = 0;
-  for (const account of stage.accounts()) {
-    planner.planEntry(account);
-    if (++planned % 2000 === 0) meter.update(planned);
+  let planner = continued;
+  let planned = stage.entries;
+  if (!planner) {
+    planner = new Planner(stage, tree!, { ...planOptions(run), seenGuids: r.seenGuids });
+    planned = 0;
+    for (const account of stage.accounts()) {
+      planner.planEntry(account);
+      if (++planned % 2000 === 0) meter.update(planned);
+    }
   }
   if (request.mode === 'sync' && !r.incremental) planner.planGone(gone);
   const planDigest = stage.digest(REPORTED_ACTIONS);
@@ -428,7 +458,7 @@ async function photosPhase(run: Run): Promise<{ read: number; warning: string | 
   const { settings, ctx, engine } = run;
   try {
     // Without the census (its search failed), every due photo is asked for by GUID.
-    const census = run.photoCensus ? await run.photoCensus.catch(() => null) : null;
+    const census = run.photoCensus ? run.photoCensus.catch(() => null) : null;
     // On the DC the run read from (uSNChanged is that DC's): the read's own session when it is still open.
     const connect = async () => {
       if (run.session?.client.isConnected) return run.session.client;
@@ -488,7 +518,7 @@ async function applyPhase(
           // what the database holds now, under the write lock, so nothing can change in between (a
           // previewed plan must still be the same; the safety checks run again).
           stage.clearPlan();
-          current = await planPhase(run, r, tx);
+          current = await planPhase(run, r, tx, null);
           await checkSafety(tx, stage, request, !r.incremental, run.kind, settings, r.label);
           meter.start('apply', stage.countPlanned(...REPORTED_ACTIONS));
         }
@@ -635,7 +665,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     const read = await readPhase(run);
     run.meter.start('plan', read.stage.entries);
     const revision = await revisionOf(engine);
-    const plan = await planPhase(run, read, engine);
+    const plan = await planPhase(run, read, engine, read.early);
     const base = (p: Plan) => ({
       incremental: read.incremental,
       fullReason: run.fullReason,

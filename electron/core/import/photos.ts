@@ -95,7 +95,13 @@ export async function syncPhotos(
   /** The directory, asked for only when some photo is due (an import closed its session after reading). */
   connect: () => Promise<Client>,
   engine: SqlEngine,
-  options: { timeoutMs: number; guids?: string[]; cancelled?: () => boolean; census?: PhotoCensus | null },
+  options: {
+    timeoutMs: number;
+    guids?: string[];
+    cancelled?: () => boolean;
+    /** Awaited only when some photo is due: a sync that changed nothing does not wait for its answer. */
+    census?: Promise<PhotoCensus | null> | PhotoCensus | null;
+  },
 ): Promise<PhotoSyncResult> {
   const result: PhotoSyncResult = { read: 0, changed: 0, unreadable: [] };
   // The accounts named, asked for by GUID: an on-the-fly import's one account must not read every due row.
@@ -133,7 +139,7 @@ export async function syncPhotos(
       if (changed > 0) await bumpRevision(tx);
     });
   };
-  const census = options.census;
+  const census = await options.census;
   const without = census ? due.filter((r) => census.read.has(r.guid) && !census.holders.has(r.guid)) : [];
   if (without.length > 0) {
     result.read += without.length;

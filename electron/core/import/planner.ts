@@ -91,8 +91,13 @@ export class Planner {
     this.stage = stage;
     this.tree = tree;
     this.options = options;
-    for (const guid of options.seenGuids) {
-      const row = stage.local('ad_guid', guid);
+    this.markSeen(options.seenGuids);
+  }
+
+  /** Entries read but rejected (`seenGuids`): their accounts are not gone. */
+  markSeen(guids: Iterable<string>): void {
+    for (const guid of guids) {
+      const row = this.stage.local('ad_guid', guid);
       if (row) this.matched.add(row.id);
     }
   }
@@ -121,19 +126,44 @@ export class Planner {
   }
 
   planEntry(account: AdAccount): void {
+    if (this.admit(account)) this.decide(account);
+  }
+
+  /**
+   * The first entry read with a logon name goes on to `decide`; a later one with the same name is planned as a
+   * conflict here. Called for every entry in the order they were read.
+   */
+  admit(account: AdAccount): boolean {
+    const key = logonKey(account.logon);
+    if (!this.seenLogons.has(key)) {
+      this.seenLogons.add(key);
+      return true;
+    }
+    this.stage.plan({
+      logon: account.logon,
+      dn: account.dn,
+      guid: account.guid,
+      displayName: account.displayName,
+      action: 'conflict',
+      reason: 'another directory entry in this import has the same logon name',
+    });
+    return false;
+  }
+
+  /**
+   * Whether `decide` gives the same answer before the whole source is read: it asks whether other entries are
+   * in this read (`Stage.has`) only for an entry that matches no account by GUID or that was renamed in AD.
+   */
+  decidableBeforeTheEnd(account: AdAccount): boolean {
+    return this.options.mode === 'new' || this.stage.localLogonKey(account.guid) === logonKey(account.logon);
+  }
+
+  /** What the run does with an admitted entry. */
+  decide(account: AdAccount): void {
     const { mode, importDisabled } = this.options;
     const target = targetOu(account, this.options);
     const base = { logon: account.logon, dn: account.dn, guid: account.guid, displayName: account.displayName };
     const key = logonKey(account.logon);
-    if (this.seenLogons.has(key)) {
-      this.stage.plan({
-        ...base,
-        action: 'conflict',
-        reason: 'another directory entry in this import has the same logon name',
-      });
-      return;
-    }
-    this.seenLogons.add(key);
     const local = mode === 'new' ? null : this.match(account);
     if (!local) {
       if (!account.enabled && !importDisabled) {

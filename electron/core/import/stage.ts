@@ -58,6 +58,7 @@ export class Stage {
       CREATE TABLE plan (seq INTEGER PRIMARY KEY, action TEXT NOT NULL, account_id INTEGER,
         logon TEXT NOT NULL, dn TEXT, guid TEXT, changes TEXT, reason TEXT, target_ou TEXT,
         display_name TEXT, writes_entry INTEGER NOT NULL);
+      CREATE TABLE deferred (guid TEXT PRIMARY KEY);
       CREATE TABLE local (id INTEGER PRIMARY KEY, ad_guid TEXT, logon_key TEXT NOT NULL, data TEXT NOT NULL);
       CREATE INDEX local_by_guid ON local(ad_guid);
       CREATE INDEX local_by_logon ON local(logon_key);
@@ -75,27 +76,37 @@ export class Stage {
 
   /** Forgets the plan, keeping the staged entries (to plan again on a database that changed). */
   clearPlan(): void {
-    this.db.exec('DELETE FROM plan');
+    this.db.exec('DELETE FROM plan; DELETE FROM deferred');
   }
 
-  /** An entry found by two searches (an OU and a group) counts once. */
-  add(account: AdAccount): void {
+  /** An entry found by two searches (an OU and a group) counts once: false for the second. */
+  add(account: AdAccount): boolean {
     const added = this.db.run(
       'INSERT OR IGNORE INTO stage (guid, logon_key, data) VALUES (?, ?, ?)',
       account.guid,
       logonKey(account.logon),
       JSON.stringify(account),
     );
-    if (added > 0) this.entries++;
+    if (added === 0) return false;
+    this.entries++;
+    return true;
+  }
+
+  /** An entry planned once the whole source is read (see `Planner.decidableBeforeTheEnd`). */
+  defer(guid: string): void {
+    this.db.run('INSERT INTO deferred (guid) VALUES (?)', guid);
   }
 
   has(guid: string): boolean {
     return this.db.get('SELECT 1 FROM stage WHERE guid = ?', guid) !== undefined;
   }
 
-  *accounts(): Generator<AdAccount> {
-    for (const row of this.db.iterate<{ data: string }>('SELECT data FROM stage ORDER BY rowid'))
-      yield JSON.parse(row.data) as AdAccount;
+  /** The staged entries in the order they were read; `deferred`: only those `defer` set aside. */
+  *accounts(deferred = false): Generator<AdAccount> {
+    const sql = deferred
+      ? 'SELECT data FROM stage WHERE guid IN (SELECT guid FROM deferred) ORDER BY rowid'
+      : 'SELECT data FROM stage ORDER BY rowid';
+    for (const row of this.db.iterate<{ data: string }>(sql)) yield JSON.parse(row.data) as AdAccount;
   }
 
   /**
@@ -118,40 +129,44 @@ export class Stage {
    * again under the write lock reads through the transaction).
    */
   async loadLocal(q: SqlQueryable, also: Iterable<string> = []): Promise<void> {
-    this.db.exec('DELETE FROM local');
-    // Kept chunk by chunk: 100 000 accounts read at once took the import's peak RSS from 180 to 355 MB.
-    const keep = (rows: LocalRow[]) =>
-      this.db.transaction(() => {
-        for (const r of rows)
-          this.db.run(
-            'INSERT OR IGNORE INTO local (id, ad_guid, logon_key, data) VALUES (?, ?, ?, ?)',
-            r.id,
-            r.ad_guid,
-            r.logon_key,
-            JSON.stringify(r),
-          );
-      });
     const total = Number((await q.get<{ n: number }>('SELECT count(*) AS n FROM accounts'))!.n);
     // A whole read of most of the database (a full sync): one pass over the table beats asking for every entry
     // twice, by GUID and by logon name, 500 at a time (a quarter less planning for 20 000 accounts).
-    if (total > 2 * this.entries) return this.accountsOfStage(q, also, keep);
+    if (total <= 2 * this.entries) return this.loadAllLocal(q);
+    this.db.exec('DELETE FROM local');
+    return this.accountsOfStage(q, also);
+  }
+
+  /** Every account of the users database, read 5 000 at a time (replacing what was read before). */
+  async loadAllLocal(q: SqlQueryable): Promise<void> {
+    this.db.exec('DELETE FROM local');
     for (let after = 0; ;) {
       const rows = await q.all<LocalRow>(
         `SELECT ${LOCAL_COLUMNS} FROM accounts WHERE id > ? ORDER BY id LIMIT ${ROWS_PER_CHUNK}`,
         after,
       );
       if (rows.length === 0) return;
-      keep(rows);
+      this.keep(rows);
       after = rows.at(-1)!.id;
     }
   }
 
+  /** Kept chunk by chunk: 100 000 accounts read at once took the import's peak RSS from 180 to 355 MB. */
+  private keep(rows: LocalRow[]): void {
+    this.db.transaction(() => {
+      for (const r of rows)
+        this.db.run(
+          'INSERT OR IGNORE INTO local (id, ad_guid, logon_key, data) VALUES (?, ?, ?, ?)',
+          r.id,
+          r.ad_guid,
+          r.logon_key,
+          JSON.stringify(r),
+        );
+    });
+  }
+
   /** The accounts with a staged entry's GUID or logon name, or one of the `also` GUIDs, asked for in bulk. */
-  private async accountsOfStage(
-    q: SqlQueryable,
-    also: Iterable<string>,
-    keep: (rows: LocalRow[]) => void,
-  ): Promise<void> {
+  private async accountsOfStage(q: SqlQueryable, also: Iterable<string>): Promise<void> {
     const guids = [...this.db.iterate<{ guid: string }>('SELECT guid FROM stage')].map((r) => r.guid);
     const keys = [...this.db.iterate<{ k: string }>('SELECT DISTINCT logon_key AS k FROM stage')].map((r) => r.k);
     for (const [column, values] of [
@@ -160,13 +175,18 @@ export class Stage {
     ] as const)
       for (let at = 0; at < values.length; at += KEYS_PER_QUERY) {
         const part = values.slice(at, at + KEYS_PER_QUERY);
-        keep(
+        this.keep(
           await q.all<LocalRow>(
             `SELECT ${LOCAL_COLUMNS} FROM accounts WHERE ${column} IN (${part.map(() => '?').join(', ')})`,
             ...part,
           ),
         );
       }
+  }
+
+  /** The logon key of the account of the users database with this GUID (undefined: none). */
+  localLogonKey(guid: string): string | undefined {
+    return this.db.get<{ k: string }>('SELECT logon_key AS k FROM local WHERE ad_guid = ?', guid)?.k;
   }
 
   /** The account of the users database (as `loadLocal` read it) with this GUID, logon key or id. */

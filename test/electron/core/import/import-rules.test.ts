@@ -12,8 +12,10 @@ import { applyPlan, plannedAction, REPORTED_ACTIONS } from '../../../../electron
 import { GONE_REASON, goneCandidates, Planner, type PlanOptions } from '../../../../electron/core/import/planner.ts';
 import { beginRun } from '../../../../electron/core/import/run-history.ts';
 import { Stage } from '../../../../electron/core/import/stage.ts';
+import { PlanWhileReading } from '../../../../electron/core/import/plan-while-reading.ts';
 import { checkSafety } from '../../../../electron/core/import/import-engine.ts';
 import { DEFAULT_SETTINGS } from '../../../../shared/settings.ts';
+import { bumpRevision } from '../../../../electron/core/database/users-database.ts';
 import { type Counts, emptyCounts, type ImportMode, type PlannedAction } from '../../../../shared/import-run.ts';
 import { describeOnEngines } from '../../../support/sql-engines.ts';
 
@@ -77,7 +79,49 @@ async function planned(
   for (const account of stage.accounts()) planner.planEntry(account);
   if (mode === 'sync' && options.full !== false) planner.planGone(gone);
   stage.commit();
+  // Every rule holds alike when a whole read is planned while it is read (the engine's way for Create and full syncs).
+  const early = await plannedWhileReading(d, mode, entries, options);
+  if (early !== null) expect(early, 'the plan made while reading').toBe(stage.digest(EVERY_ACTION));
   return stage;
+}
+
+const EVERY_ACTION = [...REPORTED_ACTIONS, 'unchanged' as const];
+
+/**
+ * The same entries planned as the engine plans a whole read while reading it (entry by entry as they arrive,
+ * the rest at the end): the plan's fingerprint, or null where the engine would plan after the read.
+ */
+async function plannedWhileReading(
+  d: SqlEngine,
+  mode: ImportMode,
+  entries: AdAccount[],
+  options: Partial<PlanOptions> & { full?: boolean },
+): Promise<string | null> {
+  if (options.full === false) return null; // an incremental pass is planned after its read
+  const { full: _full, seenGuids, ...rest } = options;
+  const stage = new Stage();
+  try {
+    const early = await PlanWhileReading.consider(
+      d,
+      stage,
+      { mode, kind: 'user', importDisabled: true, placement: 'recreate', placementOu: ['AD'], ...rest },
+      entries.length,
+    );
+    if (!early) return null;
+    await early.prepare();
+    stage.begin();
+    for (const e of entries) if (stage.add(e)) early.take(e);
+    stage.commit();
+    const planner = await early.finish(seenGuids ?? new Set());
+    expect(planner, 'the database did not change while reading').not.toBeNull();
+    const gone = mode === 'sync' ? await goneCandidates(d, options.kind ?? 'user') : [];
+    stage.begin();
+    if (mode === 'sync') planner!.planGone(gone);
+    stage.commit();
+    return stage.digest(EVERY_ACTION);
+  } finally {
+    stage.drop();
+  }
 }
 
 interface Run {
@@ -381,4 +425,64 @@ describeOnEngines('the import rules without a domain controller, on $name', (eng
       expect.objectContaining({ action: 'conflict', reason: expect.stringMatching(/a computer account "ws5"/) }),
     ]);
   });
+
+  it('plans a renamed entry and one with no account at the end of the read, the others as they are read', async () => {
+    const d = await database();
+    await run(d, 'new', [ad(1), ad(2), ad(3)]);
+    const stage = new Stage();
+    const early = (await PlanWhileReading.consider(d, stage, SYNC, 3))!;
+    await early.prepare();
+    stage.begin();
+    // user2 renamed to user3's name while user3 was renamed away: only the end of the read can tell.
+    for (const e of [ad(1, { title: 'Boss' }), ad(2, { logon: 'user3' }), ad(3, { logon: 'user9' }), ad(4)])
+      if (stage.add(e)) early.take(e);
+    stage.commit();
+    expect(stage.countPlanned('update')).toBe(1); // user1's title, planned as it was read
+    expect([...stage.accounts(true)].map((e) => e.guid)).toEqual([guid(2), guid(3), guid(4)]);
+    expect(await early.finish(new Set())).not.toBeNull();
+    expect([...stage.planned(REPORTED_ACTIONS)].map((r) => `${r.action} ${r.logon}`).sort()).toEqual([
+      'create user4',
+      'update user1',
+      'update user3',
+      'update user9',
+    ]);
+    stage.drop();
+  });
+
+  it('plans everything again when the users database changed while the directory was read', async () => {
+    const d = await database();
+    await run(d, 'new', [ad(1), ad(2)]);
+    const stage = new Stage();
+    const early = (await PlanWhileReading.consider(d, stage, SYNC, 2))!;
+    await early.prepare();
+    stage.begin();
+    for (const e of [ad(1), ad(2)]) if (stage.add(e)) early.take(e);
+    stage.commit();
+    expect(stage.countPlanned('unchanged')).toBe(2);
+    // Another writer (an on-the-fly logon, another import) commits meanwhile.
+    await d.write((tx) => bumpRevision(tx));
+    expect(await early.finish(new Set())).toBeNull();
+    expect(stage.countPlanned(...EVERY_ACTION)).toBe(0); // nothing planned on the old reading stays
+    stage.drop();
+  });
+
+  it('plans while reading only a whole read of most of the database, or a new database', async () => {
+    const d = await database();
+    await run(d, 'new', [ad(1), ad(2), ad(3), ad(4), ad(5)]);
+    const stage = new Stage();
+    expect(await PlanWhileReading.consider(d, stage, SYNC, 3)).not.toBeNull();
+    expect(await PlanWhileReading.consider(d, stage, SYNC, 2)).toBeNull(); // 5 accounts for 2 entries: by key
+    expect(await PlanWhileReading.consider(d, stage, SYNC, null)).toBeNull(); // never read in whole before
+    expect(await PlanWhileReading.consider(d, stage, { ...SYNC, mode: 'add' }, 5)).toBeNull();
+    expect(await PlanWhileReading.consider(d, stage, { ...SYNC, mode: 'new' }, null)).not.toBeNull();
+    stage.drop();
+  });
 });
+
+const SYNC = {
+  mode: 'sync' as const,
+  kind: 'user' as const,
+  importDisabled: true,
+  placement: 'recreate' as const,
+  placementOu: ['AD'],
+};
