@@ -12,10 +12,9 @@ import { parseLoginId } from './login-id.ts';
 import { parseServerList } from './server-list.ts';
 import { parseServerOuPath } from './server-ou-path.ts';
 
-export const SECURITY_MODES = ['ldaps', 'starttls', 'none'] as const;
-export type Security = (typeof SECURITY_MODES)[number];
+import { SECURITY_MODES } from './security-modes.ts';
 
-export const DEFAULT_PORTS: Record<Security, number> = { ldaps: 636, starttls: 389, none: 389 };
+export { DEFAULT_PORTS, effectivePort, SECURITY_MODES, type Security } from './security-modes.ts';
 
 /** The whole-number settings' ranges, once: the schema, bcscmd /SET and the Advanced dialog use these. */
 export const NUMBER_RANGES = {
@@ -218,9 +217,4 @@ export function importSourceChosen(s: Settings): boolean {
   if (s.importSource.trim() !== '') return true;
   const path = parseAdsPath(s.ouPath);
   return path.ok && path.dn !== '';
-}
-
-/** The port actually used: explicit setting, else the path's, else the security mode's default. */
-export function effectivePort(s: Settings, pathPort: number | null): number {
-  return s.port ?? pathPort ?? DEFAULT_PORTS[s.security];
 }

@@ -4,7 +4,8 @@
  */
 import { parseAdsPath } from '../../../shared/adspath.ts';
 import { parseServerList } from '../../../shared/server-list.ts';
-import { effectivePort, type Security, type Settings } from '../../../shared/settings.ts';
+import { effectivePort, type Security } from '../../../shared/security-modes.ts';
+import type { Settings } from '../../../shared/settings.ts';
 import type { NameResolver } from './resolver.ts';
 import { Failure } from '../failure.ts';
 
