@@ -77,6 +77,38 @@ describe('pagedSearch', () => {
       ]);
     },
   );
+
+  it("does the caller's work while the server prepares the first page, and drops the search if it fails", async () => {
+    const { client, sent } = scriptedClient([
+      { names: ['a', 'b'], cookie: 'c1' },
+      { names: ['c'], cookie: '' },
+    ]);
+    const askedWhenWorking: number[] = [];
+    const names: string[] = [];
+    for await (const entries of pagedSearch(client, BASE_DN, {
+      ...OPTIONS,
+      whileFirstPageIsPrepared: async () => {
+        askedWhenWorking.push(sent.length);
+      },
+    }))
+      names.push(...entries.map((e) => String(e.sAMAccountName)));
+    expect(askedWhenWorking).toEqual([1]); // once, with the first page asked for and none handed over
+    expect(names).toEqual(['a', 'b', 'c']);
+
+    const failing = scriptedClient([
+      { names: ['a', 'b'], cookie: 'c1' },
+      { names: ['c'], cookie: '' },
+    ]);
+    const pages = pagedSearch(failing.client, BASE_DN, {
+      ...OPTIONS,
+      whileFirstPageIsPrepared: () => Promise.reject(new Error('the users database is locked')),
+    });
+    await expect(pages.next()).rejects.toThrow('the users database is locked');
+    expect(failing.sent).toEqual([
+      { size: 2, cookie: '' },
+      { size: 0, cookie: 'c1' },
+    ]);
+  });
 });
 
 describe.runIf(realPartsAvailable())('pagedSearch on the real DC', () => {
