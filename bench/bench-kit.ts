@@ -3,6 +3,7 @@
  * so), medians of alternating rounds, and an exit once the figures are printed (a bench must not wait on
  * a handle someone left open).
  */
+import fs from 'node:fs';
 import os from 'node:os';
 
 export const median = <T extends { ms: number }>(runs: T[]): T =>
@@ -39,12 +40,21 @@ export async function runBench(body: () => Promise<void>): Promise<never> {
  * Runs each contender once per round, in turn, for `rounds` rounds, so that they all meet the machine in
  * the same state; returns every contender's runs in order.
  */
-export async function alternate<T>(
+export async function alternate<C extends Record<string, () => unknown>>(
   rounds: number,
-  contenders: Record<string, () => Promise<T> | T>,
-): Promise<Record<string, T[]>> {
-  const runs: Record<string, T[]> = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
+  contenders: C,
+): Promise<{ [K in keyof C]: Awaited<ReturnType<C[K]>>[] }> {
+  const runs: Record<string, unknown[]> = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
   for (let round = 0; round < rounds; round++)
     for (const [name, run] of Object.entries(contenders)) runs[name]!.push(await run());
-  return runs;
+  return runs as { [K in keyof C]: Awaited<ReturnType<C[K]>>[] };
+}
+
+/** The machine's CPU time so far, all cores together (Linux /proc/stat, in ms): busy, and in all. */
+export function machineCpu(): { busyMs: number; allMs: number } {
+  const [, ...fields] = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.map(Number) as number[];
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  const busy = user! + nice! + system! + irq! + softirq! + (steal ?? 0);
+  return { busyMs: busy * tick, allMs: (busy + idle! + iowait!) * tick };
 }

@@ -34,7 +34,7 @@ import { adminClient, unicodePwd } from '../test/support/seed-directory.ts';
 import { startTcpProxy, type TcpProxy } from '../test/support/tcp-proxy.ts';
 import { createTestDatabase, startTestPostgres, stopTestPostgres } from '../test/support/postgres.ts';
 import { openUsersDatabase } from '../electron/core/database/users-database.ts';
-import { medianOf, runBench } from './bench-kit.ts';
+import { machineCpu, medianOf, runBench } from './bench-kit.ts';
 import { openBenchDc } from './bench-dc.ts';
 import type { LeanServer } from './lean-xmpp.ts';
 import {
@@ -80,6 +80,10 @@ interface Burst {
   perSecond: number;
   /** The client processes' CPU time over the burst's wall time and the machine's cores. */
   clientCpuShare: number;
+  /** How busy the machine's cores were over the burst (everything: ejabberd, extauth, the DC, the clients). */
+  machineBusy: number;
+  /** The CPU time all but the clients spent, per logon (ejabberd, its extauth processes, the DC, the database). */
+  serverCpuPerLogonMs: number;
 }
 
 /** Every user logs on at once, through the servers in turn, from CLIENT_PROCESSES processes released together. */
@@ -120,6 +124,7 @@ async function burst(servers: Ejabberd[], users: string[], password: string): Pr
     };
   });
   await Promise.all(outputs.map((o) => o.ready));
+  const cpuBefore = machineCpu();
   const started = performance.now();
   for (const child of children) child.stdin.write('go\n');
   const reports = (await Promise.all(outputs.map((o) => o.done))).map(
@@ -130,14 +135,18 @@ async function burst(servers: Ejabberd[], users: string[], password: string): Pr
       },
   );
   const wallMs = performance.now() - started;
+  const cpuAfter = machineCpu();
   const results = reports.flatMap((r) => r.results);
   const cpuMs = reports.reduce((sum, r) => sum + r.cpuMs, 0);
+  const busyMs = cpuAfter.busyMs - cpuBefore.busyMs;
   return {
     latencies: results.map((r) => r.ms),
     failed: results.filter((r) => !r.ok).length,
     errors: [...new Set(results.flatMap((r) => (r.error ? [r.error] : [])))],
     perSecond: (users.length / wallMs) * 1000,
     clientCpuShare: cpuMs / (wallMs * os.availableParallelism()),
+    machineBusy: busyMs / (cpuAfter.allMs - cpuBefore.allMs),
+    serverCpuPerLogonMs: Math.max(0, busyMs - cpuMs) / users.length,
   };
 }
 
@@ -151,7 +160,12 @@ function summary(runs: Burst[]): string {
   return (
     `p50 ${ms(medianOf(p50s))}, p99 ${ms(medianOf(p99s))} (rounds' p50: ${p50s.map(ms).join(', ')}), ` +
     `${medianOf(runs.map((r) => r.perSecond)).toFixed(0)} logons/s, ${failed} failed` +
-    `${errors.length ? ` (${errors.slice(0, 3).join('; ')})` : ''}, clients ≤ ${(share * 100).toFixed(0)} % of the CPU`
+    `${errors.length ? ` (${errors.slice(0, 3).join('; ')})` : ''}, ` +
+    `clients ≤ ${(share * 100).toFixed(0)} % of the CPU; ` +
+    `cores busy ${(medianOf(runs.map((r) => r.machineBusy)) * 100).toFixed(0)} %, ` +
+    `${medianOf(runs.map((r) => r.serverCpuPerLogonMs)).toFixed(1)} ms of CPU a logon besides the clients' ` +
+    `(the burst's work alone keeps all ${os.availableParallelism()} cores busy for ` +
+    `${ms((medianOf(runs.map((r) => r.serverCpuPerLogonMs)) * LOGONS) / os.availableParallelism())})`
   );
 }
 

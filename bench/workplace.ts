@@ -18,30 +18,39 @@ import { Preview } from '../electron/core/import/plan-view.ts';
 import { PLAN_SORT_COLUMNS } from '../shared/contract.ts';
 import type { PlannedAction } from '../shared/import-run.ts';
 import { EMPTY_FIND } from '../shared/users-view.ts';
-import { medianOf as median, runBench } from './bench-kit.ts';
+import { alternate, medianOf as median, runBench } from './bench-kit.ts';
 import { fillDatabase } from './fill-database.ts';
 
 const ACCOUNTS = 100_000;
 const ROUNDS = 5;
 const ms = (v: number) => `${v.toFixed(1)} ms`;
-async function timed(work: () => unknown): Promise<number> {
-  const times: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = performance.now();
-    await work();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
+const timeOf = async (work: () => unknown): Promise<number> => {
+  const t0 = performance.now();
+  await work();
+  return performance.now() - t0;
+};
+/** Contenders in turn, ROUNDS rounds: each one's median. */
+async function inTurn<K extends string>(contenders: Record<K, () => unknown>): Promise<Record<K, number>> {
+  const runs = await alternate(
+    ROUNDS,
+    Object.fromEntries(Object.entries(contenders).map(([k, work]) => [k, () => timeOf(work as () => unknown)])),
+  );
+  return Object.fromEntries(Object.entries(runs).map(([k, times]) => [k, median(times as number[])])) as Record<
+    K,
+    number
+  >;
 }
 
 await runBench(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adconsole-bench-workplace-'));
   try {
-    fillDatabase(databaseFile(dir), ACCOUNTS);
+    await fillDatabase(databaseFile(dir), ACCOUNTS);
     const database = openUsersDatabase(databaseFile(dir));
     const { engine } = database;
     const db = database.db!;
-    console.log(`(1) Find… over ${ACCOUNTS.toLocaleString('en-US')} accounts (median of ${ROUNDS})`);
+    console.log(
+      `(1) Find… over ${ACCOUNTS.toLocaleString('en-US')} accounts (medians of ${ROUNDS}, contenders in turn)`,
+    );
     const finds: [string, typeof EMPTY_FIND, string, unknown[]][] = [
       ['department contains "eng"', { ...EMPTY_FIND, department: 'eng' }, 'department LIKE ?', ['%eng%']],
       [
@@ -59,44 +68,49 @@ await runBench(async () => {
     ];
     for (const [label, find, where, params] of finds) {
       let total = 0;
-      const view = await timed(async () => {
-        total = (
-          await accountsPage(engine, {
-            ouId: null,
-            recursive: true,
-            search: '',
-            find,
-            sort: 'logon',
-            descending: false,
-            offset: 0,
-            limit: 200,
-          })
-        ).total;
+      const { view, bare } = await inTurn({
+        view: async () => {
+          total = (
+            await accountsPage(engine, {
+              ouId: null,
+              recursive: true,
+              search: '',
+              find,
+              sort: 'logon',
+              descending: false,
+              offset: 0,
+              limit: 200,
+            })
+          ).total;
+        },
+        bare: () => db.prepare(`SELECT count(*) AS n FROM accounts WHERE ${where}`).get(...(params as string[])),
       });
-      const bare = await timed(() =>
-        db.prepare(`SELECT count(*) AS n FROM accounts WHERE ${where}`).get(...(params as string[])),
-      );
       console.log(
         `  ${label}: ${total.toLocaleString('en-US')} found, page + total ${ms(view)}; bare SQL count ${ms(bare)}`,
       );
     }
-    for (const sort of ['logon', 'displayName', 'ou', 'lastLogonAt', 'adDn'] as const) {
-      const t = await timed(() =>
-        accountsPage(engine, {
-          ouId: null,
-          recursive: true,
-          search: '',
+    const sorts = ['logon', 'displayName', 'ou', 'lastLogonAt', 'adDn'] as const;
+    const pages = await inTurn(
+      Object.fromEntries(
+        sorts.map((sort) => [
           sort,
-          descending: false,
-          offset: 0,
-          limit: 200,
-        }),
-      );
-      console.log(`  sorted by ${sort}: first page + total ${ms(t)}`);
-    }
+          () =>
+            accountsPage(engine, {
+              ouId: null,
+              recursive: true,
+              search: '',
+              sort,
+              descending: false,
+              offset: 0,
+              limit: 200,
+            }),
+        ]),
+      ) as Record<(typeof sorts)[number], () => unknown>,
+    );
+    for (const sort of sorts) console.log(`  sorted by ${sort}: first page + total ${ms(pages[sort])}`);
     database.close();
 
-    console.log(`(2) Sorting a ${ACCOUNTS.toLocaleString('en-US')}-row preview (median of ${ROUNDS})`);
+    console.log(`(2) Sorting a ${ACCOUNTS.toLocaleString('en-US')}-row preview (medians of ${ROUNDS}, in turn)`);
     const actions = ['create', 'update', 'disable', 'unchanged'] as const;
     const plan: PlannedAction[] = Array.from({ length: ACCOUNTS }, (_, i) => ({
       action: actions[i % actions.length]!,
@@ -108,17 +122,24 @@ await runBench(async () => {
       targetOu: `Company/Team ${i % 20}`,
       displayName: `User ${(i * 7919) % ACCOUNTS}`,
     }));
-    const baseline = await timed(() => plan.toSorted((a, b) => (a.logon < b.logon ? -1 : a.logon > b.logon ? 1 : 0)));
-    console.log(`  baseline: plain sort by logon ${ms(baseline)}`);
-    const kept = await timed(() => new Preview(plan));
-    console.log(`  keeping the preview (its order, the names' order keys): ${ms(kept)}`);
+    const plainSort = () => plan.toSorted((a, b) => (a.logon < b.logon ? -1 : a.logon > b.logon ? 1 : 0));
+    // Each column's first sort makes its keys (printed apart); then the baseline and every column take turns.
     const preview = new Preview(plan);
+    const first: Record<string, number> = {};
+    for (const column of PLAN_SORT_COLUMNS) first[column] = await timeOf(() => preview.sorted('all', column, false));
+    const turns = await inTurn({
+      baseline: plainSort,
+      kept: () => new Preview(plan),
+      ...Object.fromEntries(PLAN_SORT_COLUMNS.map((column) => [column, () => preview.sorted('all', column, true)])),
+    });
+    const baseline = turns.baseline;
+    console.log(`  baseline: plain sort by logon ${ms(baseline)}`);
+    console.log(`  keeping the preview (its order, the names' order keys): ${ms(turns.kept)}`);
     for (const column of PLAN_SORT_COLUMNS) {
-      const t0 = performance.now();
-      preview.sorted('all', column, false);
-      const first = performance.now() - t0;
-      const next = await timed(() => preview.sorted('all', column, true));
-      console.log(`  by ${column}: first ${ms(first)}, then ${ms(next)}  (${(next / baseline).toFixed(2)} × baseline)`);
+      const next = (turns as Record<string, number>)[column]!;
+      console.log(
+        `  by ${column}: first ${ms(first[column]!)}, then ${ms(next)}  (${(next / baseline).toFixed(2)} × baseline)`,
+      );
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
