@@ -249,7 +249,28 @@ async function writeBatch(ctx: ApplyContext, writes: Write[], temp: { incoming: 
   }
 }
 
+/**
+ * SQLite's page cache while a large plan is written (its default is 2 MB): the accounts' six indexes outgrow it
+ * at some 20 000 rows, and every write then reads pages back. Measured on 100 000 creates (two runs each): the
+ * apply 5.0–5.1 s with 2 MB, 4.2 s with 16 MB, 4.2–4.6 s with 32 MB. The cache counts towards the import's peak
+ * RSS (+15 MB), so only for large plans, and given back after.
+ */
+const LARGE_PLAN = 20_000;
+const LARGE_PLAN_CACHE_KIB = 16_384;
+
 export async function applyPlan(ctx: ApplyContext): Promise<void> {
+  const { tx, stage } = ctx;
+  const roomy = ctx.engine.name === 'sqlite' && stage.countPlanned(...WRITTEN) >= LARGE_PLAN;
+  const cache = roomy ? Number((await tx.get<{ cache_size: number }>('PRAGMA cache_size'))!.cache_size) : null;
+  if (roomy) await tx.exec(`PRAGMA cache_size = -${LARGE_PLAN_CACHE_KIB}`);
+  try {
+    await applyRows(ctx);
+  } finally {
+    if (cache !== null) await tx.exec(`PRAGMA cache_size = ${cache}`);
+  }
+}
+
+async function applyRows(ctx: ApplyContext): Promise<void> {
   const { tx, now, stage } = ctx;
   const { text, int } = ctx.engine.dialect;
   const tree = await OuTree.read(tx);

@@ -388,7 +388,8 @@ async function readPhase(run: Run): Promise<ReadResult> {
     ? null
     : await PlanWhileReading.consider(engine, stage, planOptions(run), saved?.last_seen ?? null);
   const read = await readSource(session, stage, searches, ctx, meter, seenGuids, rejects, readGuids, early);
-  if (readGuids) {
+  // A census nobody waits for would keep the DC busy after the run (a second at 100 000 accounts).
+  if (readGuids && (!early || early.photosMayBeDue)) {
     // Which of the accounts read hold a photo: asked now, answered while the run plans and applies (the photos
     // phase then asks the DC only for those); the session stays open for it and for the photos.
     const holders = photoHolders(session.client, searches, settings.timeout);

@@ -30,6 +30,7 @@ export class PlanWhileReading {
     this.stage = stage;
     this.options = options;
     this.withAccounts = withAccounts;
+    this.photosMayBeDue = !withAccounts; // every account a new database creates has its photo to read
   }
 
   /**
@@ -57,8 +58,19 @@ export class PlanWhileReading {
     this.planner = new Planner(this.stage, tree, { ...this.options, seenGuids: new Set() });
   }
 
+  /**
+   * Whether a photo may be due once this run is applied: an entry that creates an account, or whose uSNChanged is
+   * not the one its account's photo was read at (a photo change changes nothing else the run sees). When none is,
+   * the run asks the DC nothing about photos (the photo census is a search of the whole source).
+   */
+  photosMayBeDue: boolean;
+
   /** An entry as it was read (and staged): planned now, or set aside for the end. Inside the stage's batch. */
   take(account: AdAccount): void {
+    if (!this.photosMayBeDue) {
+      const mark = this.stage.localMark(account.guid);
+      this.photosMayBeDue = mark === undefined || mark.photoUsn !== account.usn;
+    }
     const planner = this.planner!;
     if (!planner.admit(account)) return;
     if (planner.decidableBeforeTheEnd(account)) planner.decide(account);

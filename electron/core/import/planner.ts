@@ -155,7 +155,7 @@ export class Planner {
    * in this read (`Stage.has`) only for an entry that matches no account by GUID or that was renamed in AD.
    */
   decidableBeforeTheEnd(account: AdAccount): boolean {
-    return this.options.mode === 'new' || this.stage.localLogonKey(account.guid) === logonKey(account.logon);
+    return this.options.mode === 'new' || this.stage.localMark(account.guid)?.logonKey === logonKey(account.logon);
   }
 
   /** What the run does with an admitted entry. */

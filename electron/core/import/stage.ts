@@ -5,7 +5,7 @@
  * here, synchronously.
  */
 import { createHash } from 'node:crypto';
-import { PERSON_FIELDS } from '../../../shared/account-fields.ts';
+import { PERSON_FIELDS, PHOTO_FIELD } from '../../../shared/account-fields.ts';
 import type { Action, FieldChange } from '../../../shared/import-run.ts';
 import { type AccountRow, logonKey } from '../database/accounts.ts';
 import { Scratch } from '../database/engine/scratch.ts';
@@ -39,6 +39,7 @@ const LOCAL_COLUMNS = [
   'ad_guid',
   'ad_dn',
   'ad_usn',
+  PHOTO_FIELD.usnColumn,
   ...PERSON_FIELDS.map((f) => f.column),
 ].join(', ');
 /** Staged entries the plan does not create. */
@@ -48,8 +49,14 @@ const KEYS_PER_QUERY = 500;
 /** Accounts read per statement in a pass over the whole table. */
 const ROWS_PER_CHUNK = 5000;
 
+export interface LocalMark {
+  logonKey: string;
+  photoUsn: number | null;
+}
+
 export class Stage {
   private readonly db = new Scratch();
+  private lastMark: { guid: string; mark: LocalMark | undefined } | null = null;
   entries = 0;
 
   constructor() {
@@ -59,7 +66,8 @@ export class Stage {
         logon TEXT NOT NULL, dn TEXT, guid TEXT, changes TEXT, reason TEXT, target_ou TEXT,
         display_name TEXT, writes_entry INTEGER NOT NULL);
       CREATE TABLE deferred (guid TEXT PRIMARY KEY);
-      CREATE TABLE local (id INTEGER PRIMARY KEY, ad_guid TEXT, logon_key TEXT NOT NULL, data TEXT NOT NULL);
+      CREATE TABLE local (id INTEGER PRIMARY KEY, ad_guid TEXT, logon_key TEXT NOT NULL, photo_usn INTEGER,
+        data TEXT NOT NULL);
       CREATE INDEX local_by_guid ON local(ad_guid);
       CREATE INDEX local_by_logon ON local(logon_key);
     `);
@@ -134,12 +142,14 @@ export class Stage {
     // twice, by GUID and by logon name, 500 at a time (a quarter less planning for 20 000 accounts).
     if (total <= 2 * this.entries) return this.loadAllLocal(q);
     this.db.exec('DELETE FROM local');
+    this.lastMark = null;
     return this.accountsOfStage(q, also);
   }
 
   /** Every account of the users database, read 5 000 at a time (replacing what was read before). */
   async loadAllLocal(q: SqlQueryable): Promise<void> {
     this.db.exec('DELETE FROM local');
+    this.lastMark = null;
     for (let after = 0; ;) {
       const rows = await q.all<LocalRow>(
         `SELECT ${LOCAL_COLUMNS} FROM accounts WHERE id > ? ORDER BY id LIMIT ${ROWS_PER_CHUNK}`,
@@ -156,10 +166,11 @@ export class Stage {
     this.db.transaction(() => {
       for (const r of rows)
         this.db.run(
-          'INSERT OR IGNORE INTO local (id, ad_guid, logon_key, data) VALUES (?, ?, ?, ?)',
+          'INSERT OR IGNORE INTO local (id, ad_guid, logon_key, photo_usn, data) VALUES (?, ?, ?, ?, ?)',
           r.id,
           r.ad_guid,
           r.logon_key,
+          (r as LocalRow & { photo_usn: number | null }).photo_usn,
           JSON.stringify(r),
         );
     });
@@ -184,9 +195,19 @@ export class Stage {
       }
   }
 
-  /** The logon key of the account of the users database with this GUID (undefined: none). */
-  localLogonKey(guid: string): string | undefined {
-    return this.db.get<{ k: string }>('SELECT logon_key AS k FROM local WHERE ad_guid = ?', guid)?.k;
+  /**
+   * Of the account of the users database with this GUID (undefined: none): its logon key, and the uSNChanged its
+   * photo was read at. Asked twice per entry while reading: the last answer is kept.
+   */
+  localMark(guid: string): LocalMark | undefined {
+    if (this.lastMark?.guid !== guid) {
+      const row = this.db.get<LocalMark>(
+        'SELECT logon_key AS logonKey, photo_usn AS photoUsn FROM local WHERE ad_guid = ?',
+        guid,
+      );
+      this.lastMark = { guid, mark: row ? { logonKey: row.logonKey, photoUsn: row.photoUsn } : undefined };
+    }
+    return this.lastMark.mark;
   }
 
   /** The account of the users database (as `loadLocal` read it) with this GUID, logon key or id. */

@@ -2,7 +2,7 @@
  * The import rules on both engines and no domain controller: the stage, the planner and the
  * applier, as the engine chains them (stage → plan → apply in one transaction). Runs anywhere.
  */
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listAccounts } from '../../../../electron/core/database/accounts.ts';
 import { OuTree } from '../../../../electron/core/database/ou-tree.ts';
 import { accountsPage } from '../../../../electron/core/database/users-view.ts';
@@ -17,7 +17,7 @@ import { checkSafety } from '../../../../electron/core/import/import-engine.ts';
 import { DEFAULT_SETTINGS } from '../../../../shared/settings.ts';
 import { bumpRevision } from '../../../../electron/core/database/users-database.ts';
 import { type Counts, emptyCounts, type ImportMode, type PlannedAction } from '../../../../shared/import-run.ts';
-import { describeOnEngines } from '../../../support/sql-engines.ts';
+import { describeOnEngines, ENGINE_CASES } from '../../../support/sql-engines.ts';
 
 const guid = (n: number) => `0000000${n}-1111-2222-3333-444444444444`.slice(-36);
 
@@ -466,6 +466,26 @@ describeOnEngines('the import rules without a domain controller, on $name', (eng
     stage.drop();
   });
 
+  it('tells while reading whether a photo may be due: not when every entry is as its photo was read', async () => {
+    const d = await database();
+    await run(d, 'new', [ad(1), ad(2), ad(3)]);
+    await d.run('UPDATE accounts SET photo_usn = ad_usn'); // every photo read at the entry's uSNChanged
+    const read = async (entries: AdAccount[], options: Omit<PlanOptions, 'seenGuids'> = SYNC) => {
+      const stage = new Stage();
+      const early = (await PlanWhileReading.consider(d, stage, options, entries.length))!;
+      await early.prepare();
+      stage.begin();
+      for (const e of entries) if (stage.add(e)) early.take(e);
+      stage.commit();
+      stage.drop();
+      return early.photosMayBeDue;
+    };
+    expect(await read([ad(1), ad(2), ad(3)])).toBe(false);
+    expect(await read([ad(1), ad(2, { usn: 999 }), ad(3)])).toBe(true); // changed in AD, perhaps only its photo
+    expect(await read([ad(1), ad(2), ad(3), ad(4)])).toBe(true); // a new account
+    expect(await read([ad(1)], { ...SYNC, mode: 'new' })).toBe(true);
+  });
+
   it('plans while reading only a whole read of most of the database, or a new database', async () => {
     const d = await database();
     await run(d, 'new', [ad(1), ad(2), ad(3), ad(4), ad(5)]);
@@ -486,3 +506,28 @@ const SYNC = {
   placement: 'recreate' as const,
   placementOu: ['AD'],
 };
+
+describe('a large plan on a SQLite file', () => {
+  it('is written with a larger page cache, given back afterwards', async () => {
+    const d = (await ENGINE_CASES.find((e) => e.name === 'sqlite')!.usersDatabase()).engine;
+    const before = (await d.get<{ cache_size: number }>('PRAGMA cache_size'))!.cache_size;
+    const pragmas: string[] = [];
+    const exec = d.exec.bind(d);
+    d.exec = (sql: string) => {
+      if (sql.startsWith('PRAGMA')) pragmas.push(sql);
+      return exec(sql);
+    };
+    const created = await run(
+      d,
+      'new',
+      Array.from({ length: 20_000 }, (_, n) => ad(n + 1)),
+    );
+    expect(created.counts.created).toBe(20_000);
+    expect(pragmas).toEqual(['PRAGMA cache_size = -16384', `PRAGMA cache_size = ${before}`]);
+    expect((await d.get<{ cache_size: number }>('PRAGMA cache_size'))!.cache_size).toBe(before);
+    // A small plan keeps the default.
+    pragmas.length = 0;
+    await run(d, 'sync', [ad(1, { title: 'Boss' })], { full: false });
+    expect(pragmas).toEqual([]);
+  });
+});
