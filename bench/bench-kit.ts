@@ -58,3 +58,34 @@ export function machineCpu(): { busyMs: number; allMs: number } {
   const busy = user! + nice! + system! + irq! + softirq! + (steal ?? 0);
   return { busyMs: busy * tick, allMs: (busy + idle! + iowait!) * tick };
 }
+
+/** A process as `processCpuMs` sees it. */
+export interface ProcessInfo {
+  pid: number;
+  pgrp: number;
+  uid: number;
+  command: string;
+}
+
+/** The CPU time so far (ms) of the live processes `match` picks (Linux /proc; a process that ended is not counted). */
+export function processCpuMs(match: (p: ProcessInfo) => boolean): number {
+  let ms = 0;
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      // After the command's closing parenthesis: state ppid pgrp … utime (12th) stime (13th).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const info: ProcessInfo = {
+        pid: Number(name),
+        pgrp: Number(fields[2]),
+        uid: fs.statSync(`/proc/${name}`).uid,
+        command: fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' '),
+      };
+      if (match(info)) ms += (Number(fields[11]) + Number(fields[12])) * 10; // USER_HZ 100
+    } catch {
+      // Ended while being read.
+    }
+  }
+  return ms;
+}

@@ -20,7 +20,7 @@
  *   SQLite for each size (which size the README recommends, and why).
  *   --profile DIR: every extauth process writes a V8 CPU profile into DIR when it ends (node --cpu-prof).
  */
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,7 +34,7 @@ import { adminClient, unicodePwd } from '../test/support/seed-directory.ts';
 import { startTcpProxy, type TcpProxy } from '../test/support/tcp-proxy.ts';
 import { createTestDatabase, startTestPostgres, stopTestPostgres } from '../test/support/postgres.ts';
 import { openUsersDatabase } from '../electron/core/database/users-database.ts';
-import { machineCpu, medianOf, runBench } from './bench-kit.ts';
+import { machineCpu, medianOf, processCpuMs, runBench } from './bench-kit.ts';
 import { openBenchDc } from './bench-dc.ts';
 import type { LeanServer } from './lean-xmpp.ts';
 import {
@@ -84,7 +84,20 @@ interface Burst {
   machineBusy: number;
   /** The CPU time all but the clients spent, per logon (ejabberd, its extauth processes, the DC, the database). */
   serverCpuPerLogonMs: number;
+  /** Of it, per logon: the DC's (Samba), ejabberd's own (its Erlang VM) and the extauth processes' (bcscmd). */
+  split: { dc: number; ejabberd: number; extauth: number };
 }
+
+/** Where a burst's CPU went: the DC's process group, ejabberd's Erlang VM, the extauth processes (bcscmd). */
+function serverCpu(): { dc: number; ejabberd: number; extauth: number } {
+  const ejabberdUid = Number(execFileSync('id', ['-u', 'ejabberd'], { encoding: 'utf8' }).trim());
+  return {
+    dc: processCpuMs((p) => p.pgrp === benchDcPid),
+    ejabberd: processCpuMs((p) => p.uid === ejabberdUid && !p.command.includes('bcscmd')),
+    extauth: processCpuMs((p) => p.uid === ejabberdUid && p.command.includes('bcscmd')),
+  };
+}
+let benchDcPid = -1;
 
 /** Every user logs on at once, through the servers in turn, from CLIENT_PROCESSES processes released together. */
 async function burst(servers: Ejabberd[], users: string[], password: string): Promise<Burst> {
@@ -125,6 +138,7 @@ async function burst(servers: Ejabberd[], users: string[], password: string): Pr
   });
   await Promise.all(outputs.map((o) => o.ready));
   const cpuBefore = machineCpu();
+  const splitBefore = serverCpu();
   const started = performance.now();
   for (const child of children) child.stdin.write('go\n');
   const reports = (await Promise.all(outputs.map((o) => o.done))).map(
@@ -136,6 +150,7 @@ async function burst(servers: Ejabberd[], users: string[], password: string): Pr
   );
   const wallMs = performance.now() - started;
   const cpuAfter = machineCpu();
+  const splitAfter = serverCpu();
   const results = reports.flatMap((r) => r.results);
   const cpuMs = reports.reduce((sum, r) => sum + r.cpuMs, 0);
   const busyMs = cpuAfter.busyMs - cpuBefore.busyMs;
@@ -147,6 +162,11 @@ async function burst(servers: Ejabberd[], users: string[], password: string): Pr
     clientCpuShare: cpuMs / (wallMs * os.availableParallelism()),
     machineBusy: busyMs / (cpuAfter.allMs - cpuBefore.allMs),
     serverCpuPerLogonMs: Math.max(0, busyMs - cpuMs) / users.length,
+    split: {
+      dc: (splitAfter.dc - splitBefore.dc) / users.length,
+      ejabberd: (splitAfter.ejabberd - splitBefore.ejabberd) / users.length,
+      extauth: (splitAfter.extauth - splitBefore.extauth) / users.length,
+    },
   };
 }
 
@@ -165,7 +185,10 @@ function summary(runs: Burst[]): string {
     `cores busy ${(medianOf(runs.map((r) => r.machineBusy)) * 100).toFixed(0)} %, ` +
     `${medianOf(runs.map((r) => r.serverCpuPerLogonMs)).toFixed(1)} ms of CPU a logon besides the clients' ` +
     `(the burst's work alone keeps all ${os.availableParallelism()} cores busy for ` +
-    `${ms((medianOf(runs.map((r) => r.serverCpuPerLogonMs)) * LOGONS) / os.availableParallelism())})`
+    `${ms((medianOf(runs.map((r) => r.serverCpuPerLogonMs)) * LOGONS) / os.availableParallelism())}; of it the ` +
+    `DC ${medianOf(runs.map((r) => r.split.dc)).toFixed(1)} ms, ejabberd ` +
+    `${medianOf(runs.map((r) => r.split.ejabberd)).toFixed(1)} ms, the extauth processes ` +
+    `${medianOf(runs.map((r) => r.split.extauth)).toFixed(1)} ms a logon)`
   );
 }
 
@@ -175,6 +198,7 @@ const phase = (what: string) => console.error(`[bench] ${what}`);
 
 await runBench(async () => {
   const { dc, cache, stop } = await openBenchDc(USERS);
+  benchDcPid = dc.pid;
   const work = fs.mkdtempSync(path.join(cache, '..', 'logon-'));
   fs.chmodSync(work, 0o755);
   const servers: { stop: () => Promise<void> }[] = [];

@@ -137,10 +137,13 @@ export class Stage {
    * again under the write lock reads through the transaction).
    */
   async loadLocal(q: SqlQueryable, also: Iterable<string> = []): Promise<void> {
-    const total = Number((await q.get<{ n: number }>('SELECT count(*) AS n FROM accounts'))!.n);
     // A whole read of most of the database (a full sync): one pass over the table beats asking for every entry
-    // twice, by GUID and by logon name, 500 at a time (a quarter less planning for 20 000 accounts).
-    if (total <= 2 * this.entries) return this.loadAllLocal(q);
+    // twice, by GUID and by logon name, 500 at a time (a quarter less planning for 20 000 accounts). A few entries
+    // (a first logon's one) are asked for by key at once: counting 20 000 accounts cost more than their plan.
+    if (this.entries >= KEYS_PER_QUERY) {
+      const total = Number((await q.get<{ n: number }>('SELECT count(*) AS n FROM accounts'))!.n);
+      if (total <= 2 * this.entries) return this.loadAllLocal(q);
+    }
     this.db.exec('DELETE FROM local');
     this.lastMark = null;
     return this.accountsOfStage(q, also);
