@@ -35,6 +35,7 @@ import { startTcpProxy, type TcpProxy } from '../test/support/tcp-proxy.ts';
 import { createTestDatabase, startTestPostgres, stopTestPostgres } from '../test/support/postgres.ts';
 import { openUsersDatabase } from '../electron/core/database/users-database.ts';
 import { machineCpu, medianOf, processCpuMs, runBench } from './bench-kit.ts';
+import { LOCK_STATE_ATTRIBUTES } from '../electron/core/directory/password-policy.ts';
 import { openBenchDc } from './bench-dc.ts';
 import type { LeanServer } from './lean-xmpp.ts';
 import {
@@ -414,6 +415,7 @@ await runBench(async () => {
         }),
       );
       const t0 = performance.now();
+      const dcBefore = processCpuMs((p) => p.pgrp === dc.pid);
       const done: number[] = [];
       await Promise.all(
         clients.map(async (client, c) => {
@@ -423,8 +425,24 @@ await runBench(async () => {
           }
         }),
       );
+      const dcMs = (processCpuMs((p) => p.pgrp === dc.pid) - dcBefore) / LOGONS;
       for (const client of clients) await client.unbind().catch(() => undefined);
-      return percentile(done, 50);
+      return { half: percentile(done, 50), dcMs };
+    };
+    // Baseline: the DC's CPU for a logon's other question, the account's lockout state (as extauth reads it).
+    const lockoutReads = async (pool: number) => {
+      const client = new Client({ url: `ldaps://${dc.address}:636`, tlsOptions: { ca } });
+      await client.bind(`${NETBIOS}\\${SERVICE_ACCOUNT.sam}`, SERVICE_ACCOUNT.password);
+      const dcBefore = processCpuMs((p) => p.pgrp === dc.pid);
+      for (let i = 0; i < LOGONS; i += pool)
+        await Promise.all(
+          Array.from({ length: Math.min(pool, LOGONS - i) }, (_, k) =>
+            client.search(dnOf(i + k), { scope: 'base', attributes: [...LOCK_STATE_ATTRIBUTES] }),
+          ),
+        );
+      const dcMs = (processCpuMs((p) => p.pgrp === dc.pid) - dcBefore) / LOGONS;
+      await client.unbind();
+      return dcMs;
     };
     // Baseline: one directory search for one account (what a first logon must ask), on a bound connection.
     const searchRound = async (pool: number) => {
@@ -446,7 +464,8 @@ await runBench(async () => {
     const floor: Burst[] = [];
     const binds: { p50: number; failures: number }[] = [];
     const searches: number[] = [];
-    const bindBursts: number[] = [];
+    const bindBursts: { half: number; dcMs: number }[] = [];
+    const lockoutDcMs: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       phase(`round ${round} of ${ROUNDS}`);
       floor.push(
@@ -459,6 +478,7 @@ await runBench(async () => {
       binds.push(await bindRound(POOLS[0]!));
       searches.push(await searchRound(POOLS[0]!));
       bindBursts.push(await bindBurst(POOLS[0]!));
+      lockoutDcMs.push(await lockoutReads(POOLS[0]!));
       for (const setup of setups) {
         const before = relay!.connections();
         setup.known.push(await burst(setup.servers, known, PASSWORD));
@@ -508,7 +528,10 @@ await runBench(async () => {
     );
     console.log(
       `baseline: the DC's pace: ${LOGONS} binds asked at once over ${POOLS[0]} kept connections: half answered ` +
-        `after ${ms(medianOf(bindBursts))} (rounds: ${bindBursts.map(ms).join(', ')})`,
+        `after ${ms(medianOf(bindBursts.map((b) => b.half)))} ` +
+        `(rounds: ${bindBursts.map((b) => ms(b.half)).join(', ')}); ` +
+        `the DC's CPU ${ms(medianOf(bindBursts.map((b) => b.dcMs)))} a bind, ${ms(medianOf(lockoutDcMs))} a ` +
+        `lockout-state read`,
     );
     console.log(
       `baseline: ${LOGONS} searches for one account each on a bound connection, ${POOLS[0]} at a time: ` +

@@ -125,14 +125,16 @@ export interface AccountLockState {
 
 const UF_LOCKOUT = 0x10;
 
+/** What a logon's lockout-state read asks of the account (constructed attributes: a base search only). */
+export const LOCK_STATE_ATTRIBUTES = [
+  'msDS-ResultantPSO',
+  'badPwdCount',
+  'badPasswordTime',
+  'msDS-User-Account-Control-Computed',
+] as const;
+
 export async function readAccountLockState(client: Client, dn: string, timeLimit: number): Promise<AccountLockState> {
-  const entry =
-    (await base(
-      client,
-      dn,
-      ['msDS-ResultantPSO', 'badPwdCount', 'badPasswordTime', 'msDS-User-Account-Control-Computed'],
-      timeLimit,
-    )) ?? {};
+  const entry = (await base(client, dn, [...LOCK_STATE_ATTRIBUTES], timeLimit)) ?? {};
   return {
     pso: attributeText(entry, 'msDS-ResultantPSO') || null,
     badPwdCount: whole(attributeText(entry, 'badPwdCount')),
