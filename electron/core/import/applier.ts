@@ -17,6 +17,8 @@ import { endRun, type RunEnd } from './run-history.ts';
 
 /** Planned rows written per statement set (progress and cancel are looked at between batches). */
 const BATCH = 5000;
+/** Up to this many writes in a batch, PostgreSQL gets a statement per row too (fewer round trips than a set). */
+const FEW_WRITES = 3;
 const WRITTEN: Action[] = ['create', 'update', 'disable', 'enable'];
 /** Every planned action except "unchanged": what the report lists and the apply walks through. */
 export const REPORTED_ACTIONS: Action[] = ['create', 'update', 'disable', 'enable', 'skip', 'conflict'];
@@ -227,7 +229,8 @@ async function writeBatch(ctx: ApplyContext, writes: Write[], temp: { incoming: 
   await tx.exec('SAVEPOINT apply_batch');
   try {
     // SQLite answers in-process: a statement per row costs no round trip, and skips the temporary table's copy.
-    if (ctx.engine.name === 'sqlite') await writeRows(ctx, writes);
+    // On PostgreSQL too for a few rows (an on-the-fly import's one): the set-based way takes four round trips.
+    if (ctx.engine.name === 'sqlite' || writes.length <= FEW_WRITES) await writeRows(ctx, writes);
     else await writeSetBased(ctx, writes, temp);
     await tx.exec('RELEASE SAVEPOINT apply_batch');
     return;

@@ -67,6 +67,9 @@ function* copyChunks(rows: Iterable<readonly SqlValue[]>, counted: () => void): 
 
 type Runner = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
+/** Up to this many rows, `copyRows` inserts them with one statement instead of a COPY. */
+const FEW_ROWS = 20;
+
 function queryable(runner: Runner, connect: () => Promise<pg.PoolClient>, release: (c: pg.PoolClient) => void) {
   const query = (sql: string, params: SqlValue[]) => runner.query(numberedPlaceholders(sql), params);
   const api: SqlQueryable = {
@@ -83,12 +86,38 @@ function queryable(runner: Runner, connect: () => Promise<pg.PoolClient>, releas
       await runner.query(sql);
     },
     async copyRows(table: string, columns: readonly string[], rows: Iterable<readonly SqlValue[]>) {
+      // A few rows (an on-the-fly import writes one account and one history row) go in one INSERT: a COPY takes
+      // several round trips, and on-the-fly imports wait for each other's.
+      const iterator = rows[Symbol.iterator]();
+      const few: (readonly SqlValue[])[] = [];
+      let ended = false;
+      while (few.length <= FEW_ROWS) {
+        const next = iterator.next();
+        if (next.done) {
+          ended = true;
+          break;
+        }
+        few.push(next.value);
+      }
+      if (ended) {
+        if (few.length > 0)
+          await api.run(
+            `INSERT INTO ${table} (${columns.join(', ')}) VALUES ` +
+              few.map((row) => `(${row.map(() => '?').join(', ')})`).join(', '),
+            ...few.flat(),
+          );
+        return few.length;
+      }
+      const all = (function* () {
+        yield* few;
+        for (let next = iterator.next(); !next.done; next = iterator.next()) yield next.value;
+      })();
       const client = await connect();
       const lost = () => undefined; // said by the COPY's own failure
       client.on('error', lost);
       let n = 0;
       try {
-        const lines = Readable.from(copyChunks(rows, () => n++));
+        const lines = Readable.from(copyChunks(all, () => n++));
         await pipeline(lines, client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
       } finally {
         client.off('error', lost);

@@ -61,7 +61,7 @@ describeOnEngines('the $name engine', ({ fresh }) => {
     expect(await other.get('SELECT n FROM counter')).toEqual({ n: 80 });
   });
 
-  it('copies rows in bulk with tabs, newlines, backslashes, quotes, non-ASCII and nulls intact', async () => {
+  it('copies rows, few or many, with tabs, newlines, backslashes, quotes, non-ASCII and nulls intact', async () => {
     const { engine } = await fresh();
     await engine.exec('CREATE TABLE notes (k INTEGER NOT NULL, body TEXT)');
     const bodies = [
@@ -73,14 +73,24 @@ describeOnEngines('the $name engine', ({ fresh }) => {
       null,
       '',
     ];
-    const copied = await engine.copyRows(
-      'notes',
-      ['k', 'body'],
-      bodies.map((b, k) => [k, b]),
-    );
-    expect(copied).toBe(bodies.length);
-    const rows = await engine.all<{ k: number; body: string | null }>('SELECT k, body FROM notes ORDER BY k');
-    expect(rows.map((r) => r.body)).toEqual(bodies);
+    // A few rows, the most that go in one statement and one more, and many (a COPY on PostgreSQL); from a generator.
+    for (const count of [0, bodies.length, 20, 21, 600]) {
+      await engine.exec('DELETE FROM notes');
+      const wanted = Array.from({ length: count }, (_, k) => bodies[k % bodies.length]!);
+      const copied = await engine.copyRows(
+        'notes',
+        ['k', 'body'],
+        (function* () {
+          for (const [k, b] of wanted.entries()) yield [k, b];
+        })(),
+      );
+      expect(copied, `${count} rows`).toBe(count);
+      const rows = await engine.all<{ k: number; body: string | null }>('SELECT k, body FROM notes ORDER BY k');
+      expect(
+        rows.map((r) => r.body),
+        `${count} rows`,
+      ).toEqual(wanted);
+    }
   });
 
   it('sorts and matches keys computed in the application byte for byte', async () => {
