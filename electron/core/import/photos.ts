@@ -124,17 +124,29 @@ export async function syncPhotos(
     result.changed += changed;
     const { text, int } = engine.dialect;
     await engine.write(async (tx) => {
-      await tx.exec(`CREATE TEMP TABLE photo_rows (id ${int}, guid ${text}, photo ${text}, usn ${int})`);
-      await tx.copyRows(
-        'photo_rows',
-        ['id', 'guid', 'photo', 'usn'],
-        rows.map((u) => [u.row.id, u.row.guid, u.photo, u.row.usn]),
-      );
-      await tx.run(
-        `UPDATE accounts SET ${PHOTO_FIELD.column} = photo_rows.photo, ${PHOTO_FIELD.usnColumn} = photo_rows.usn ` +
-          'FROM photo_rows WHERE accounts.id = photo_rows.id AND accounts.ad_guid = photo_rows.guid',
-      );
-      await tx.exec('DROP TABLE photo_rows');
+      if (engine.name === 'sqlite') {
+        // In-process: a statement per account costs no round trip, and skips the temporary table's copy.
+        for (const u of rows)
+          await tx.run(
+            `UPDATE accounts SET ${PHOTO_FIELD.column} = ?, ${PHOTO_FIELD.usnColumn} = ? WHERE id = ? AND ad_guid = ?`,
+            u.photo,
+            u.row.usn,
+            u.row.id,
+            u.row.guid,
+          );
+      } else {
+        await tx.exec(`CREATE TEMP TABLE photo_rows (id ${int}, guid ${text}, photo ${text}, usn ${int})`);
+        await tx.copyRows(
+          'photo_rows',
+          ['id', 'guid', 'photo', 'usn'],
+          rows.map((u) => [u.row.id, u.row.guid, u.photo, u.row.usn]),
+        );
+        await tx.run(
+          `UPDATE accounts SET ${PHOTO_FIELD.column} = photo_rows.photo, ${PHOTO_FIELD.usnColumn} = photo_rows.usn ` +
+            'FROM photo_rows WHERE accounts.id = photo_rows.id AND accounts.ad_guid = photo_rows.guid',
+        );
+        await tx.exec('DROP TABLE photo_rows');
+      }
       // The IM server's vCards follow the revision: a changed photo is a change to publish.
       if (changed > 0) await bumpRevision(tx);
     });
