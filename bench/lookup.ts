@@ -13,8 +13,8 @@ import { performance } from 'node:perf_hooks';
 import { databaseFile, openUsersDatabase } from '../electron/core/database/users-database.ts';
 import { createResolver } from '../electron/core/directory/resolver.ts';
 import { LogonResolver } from '../electron/core/onthefly/logon-resolver.ts';
-import { DEFAULT_SETTINGS, type Settings } from '../shared/settings.ts';
 import { NETBIOS, SERVICE_ACCOUNT } from '../test/support/directory-fixture.ts';
+import { dcSettings } from '../test/support/settings-for-dc.ts';
 import { openBenchDc, stopAndWait } from './bench-dc.ts';
 import { BENCH_OU } from './seed-bench-ou.ts';
 import { alternate, median, medianOf, runBench } from './bench-kit.ts';
@@ -68,16 +68,7 @@ await runBench(async () => {
   const { dc, cache, stop } = await openBenchDc(USERS);
   const data = fs.mkdtempSync(path.join(cache, '..', 'lookup-'));
   try {
-    const settings: Settings = {
-      ...DEFAULT_SETTINGS,
-      autoImport: true,
-      server: dc.address,
-      caFile: dc.caFile,
-      login: `${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
-      ouPath: `LDAP://${BENCH_OU}`,
-      timeout: 10,
-      connectTimeout: 5,
-    };
+    const settings = dcSettings(dc, { autoImport: true, ouPath: `LDAP://${BENCH_OU}`, timeout: 10, connectTimeout: 5 });
     const clients = await Promise.all(
       Array.from({ length: CONNECTIONS }, async () => {
         const client = new Client({ url: `ldaps://${dc.address}`, tlsOptions: { ca: fs.readFileSync(dc.caFile) } });

@@ -17,8 +17,9 @@ import { databaseFile } from '../electron/core/database/users-database.ts';
 import { createResolver } from '../electron/core/directory/resolver.ts';
 import { startImportJob } from '../electron/core/import/import-job.ts';
 import { runImport } from '../electron/core/import/import-engine.ts';
-import { DEFAULT_SETTINGS, type Settings } from '../shared/settings.ts';
-import { NETBIOS, SERVICE_ACCOUNT } from '../test/support/directory-fixture.ts';
+import { DEFAULT_SETTINGS } from '../shared/settings.ts';
+import { dcSettings } from '../test/support/settings-for-dc.ts';
+import { SERVICE_ACCOUNT } from '../test/support/directory-fixture.ts';
 import { launchChromium } from '../test/support/browser.ts';
 import { openBenchDc } from './bench-dc.ts';
 import { BENCH_OU } from './seed-bench-ou.ts';
@@ -48,15 +49,13 @@ await runBench(async () => {
   const { browser, close: closeBrowser } = await launchChromium();
   const dirs: string[] = [];
   try {
-    const settings: Settings = {
-      ...DEFAULT_SETTINGS,
-      server: dc.address,
-      caFile: dc.caFile,
-      login: `${NETBIOS}\\${SERVICE_ACCOUNT.sam}`,
+    // The defaults' connect timeout, as before: only the source, page size and operation timeout differ.
+    const settings = dcSettings(dc, {
       ouPath: `LDAP://${BENCH_OU}`,
       pageSize: 1000,
       timeout: 300,
-    };
+      connectTimeout: DEFAULT_SETTINGS.connectTimeout,
+    });
     const data = fs.mkdtempSync(path.join(cache, '..', 'wizard-'));
     dirs.push(data);
     const source = { ous: [BENCH_OU], groups: [], levels: [] };
