@@ -1,23 +1,23 @@
 /**
  * Applying a plan: one transaction for the whole run, so a failure or cancel at any row leaves the database as it
- * was. Set-based in batches — the rows go into a temporary table (PostgreSQL's COPY) and one UPDATE … FROM and one
- * INSERT … SELECT write them (a statement per row is 7–10× slower on PostgreSQL, DESIGN §13) — and row by row only
- * for a batch the database refuses, so that one refused account fails alone. Yields to the event loop between
- * batches so that progress and cancel get through.
+ * was. The rows' values were worked out when planned and wait in the run's stage; set-based in batches, one
+ * UPDATE … FROM and one INSERT … SELECT write them — from the stage file itself, attached to the connection
+ * (SQLite, a large plan), or from a temporary table they are copied into (PostgreSQL's COPY; a statement per row
+ * is 7–10× slower there, DESIGN §13). A statement per row for small plans, and for a batch the database refuses,
+ * so that one refused account fails alone. Yields to the event loop between batches so that progress and cancel
+ * get through.
  */
-import { DERIVED_COLUMNS, derivedValues } from '../database/accounts.ts';
 import { displayOuPath, OuTree } from '../database/ou-tree.ts';
-import { PERSON_FIELDS } from '../../../shared/account-fields.ts';
-import type { AdAccount } from './ad-account.ts';
 import { type Action, type Counts, COUNT_OF, type PlannedAction } from '../../../shared/import-run.ts';
-import type { PlanRow, Stage } from './stage.ts';
+import { type PlanRow, type Stage, STAGED_WRITE_COLUMNS, STAGED_WRITES } from './stage.ts';
+import { INT_WRITTEN, WRITTEN_COLUMNS } from './write-values.ts';
 import type { SqlEngine, SqlQueryable, SqlValue } from '../database/engine/sql-engine.ts';
 import { bumpRevision } from '../database/users-database.ts';
 import { endRun, type RunEnd } from './run-history.ts';
 
 /** Planned rows written per statement set (progress and cancel are looked at between batches). */
 const BATCH = 5000;
-/** Up to this many writes in a batch, PostgreSQL gets a statement per row too (fewer round trips than a set). */
+/** Up to this many writes in a plan, PostgreSQL gets a statement per row too (fewer round trips than a set). */
 const FEW_WRITES = 3;
 const WRITTEN: Action[] = ['create', 'update', 'disable', 'enable'];
 /** Every planned action except "unchanged": what the report lists and the apply walks through. */
@@ -34,6 +34,8 @@ export interface ApplyContext {
   onRow: (done: number) => void;
   /** Throws when the run was cancelled. */
   checkCancelled: () => void;
+  /** The alias the run's stage file is attached under to `tx`'s connection (SQLite), if it is. */
+  attachedStage?: string | null;
 }
 
 export function plannedAction(row: PlanRow, override?: { action: Action; reason: string }): PlannedAction {
@@ -50,12 +52,13 @@ export function plannedAction(row: PlanRow, override?: { action: Action; reason:
 }
 
 /** What one apply needs beyond the rows: the run it is recorded under and the steps around it. */
-export interface TransactionalApply extends Omit<ApplyContext, 'runId' | 'tx'> {
+export interface TransactionalApply extends Omit<ApplyContext, 'runId' | 'tx' | 'attachedStage'> {
   /**
    * Under the write lock, before anything is written: plan (again), check, back up. Returns the run the
-   * apply is recorded under, or null to write nothing at all.
+   * apply is recorded under, or null to write nothing at all. With the stage attached (`stageAttached`), the
+   * stage cannot be written: to plan again, throw PlanAgain.
    */
-  prepare: (tx: SqlQueryable) => Promise<number | null>;
+  prepare: (tx: SqlQueryable, stageAttached: boolean) => Promise<number | null>;
   /** After the rows, in the same transaction (the sync marks). */
   finish?: (tx: SqlQueryable) => Promise<void>;
   /** How the run's history entry ends, in the same transaction. */
@@ -66,18 +69,42 @@ export interface TransactionalApply extends Omit<ApplyContext, 'runId' | 'tx'> {
 
 const NOTHING_TO_WRITE = new Error('nothing to write');
 
+/** Thrown by `prepare` to plan again: the transaction is redone without the stage attached. */
+export class PlanAgain extends Error {
+  constructor() {
+    super('the users database changed while the directory was read: planning again');
+  }
+}
+
+/** Below this many writes a statement per row is as quick on SQLite as attaching the stage. */
+const ATTACHED_FROM = 200;
+const STAGE_ALIAS = 'run_stage';
+
 /**
  * The one apply path (imports, on-the-fly logons): under the write lock, prepare → apply every row → finish →
  * bump the revision → record the run's end → commit. Any failure rolls all of it back, so a run whose end is
- * not recorded changed nothing. Returns false when `prepare` chose to write nothing.
+ * not recorded changed nothing. Returns false when `prepare` chose to write nothing. On SQLite, a large plan is
+ * written straight from the run's stage file, attached to the users database's connection for the transaction.
  */
 export async function applyInTransaction(t: TransactionalApply): Promise<boolean> {
+  const file = t.stage.file;
+  if (!t.write && t.engine.withAttached && file && t.stage.countPlanned(...WRITTEN) >= ATTACHED_FROM) {
+    try {
+      return await t.engine.withAttached(file, STAGE_ALIAS, () => transaction(t, STAGE_ALIAS));
+    } catch (err) {
+      if (!(err instanceof PlanAgain)) throw err;
+    }
+  }
+  return transaction(t, null);
+}
+
+async function transaction(t: TransactionalApply, attachedStage: string | null): Promise<boolean> {
   const write = t.write ?? ((work) => t.engine.write(work));
   try {
     return await write(async (tx) => {
-      const runId = await t.prepare(tx);
+      const runId = await t.prepare(tx, attachedStage !== null);
       if (runId === null) throw NOTHING_TO_WRITE;
-      await applyPlan({ ...t, tx, runId });
+      await applyPlan({ ...t, tx, runId, attachedStage });
       await t.finish?.(tx);
       await bumpRevision(tx);
       await endRun(tx, runId, t.end());
@@ -95,67 +122,53 @@ export async function clearForNewDatabase(tx: SqlQueryable): Promise<void> {
   await tx.run('DELETE FROM ous WHERE builtin = 0');
 }
 
-/** The person fields' columns come from the field table; the columns derived from them go with them. */
-const PERSON_COLUMNS = [...DERIVED_COLUMNS, ...PERSON_FIELDS.map((f) => f.column)];
-const TEXT_COLUMNS = [...PERSON_COLUMNS, 'disabled_by', 'kind', 'ad_guid', 'ad_dn', 'ad_when_changed'];
-const DATE_COLUMNS = ['created_at', 'updated_at', 'synced_at'];
-const INT_COLUMNS = ['enabled', 'ou_id', 'ad_usn'];
-/** What an update sets; a create also sets the kind and when it was created. */
-const UPDATED = [...PERSON_COLUMNS, 'enabled', 'disabled_by', 'ou_id', 'ad_guid', 'ad_dn', 'ad_usn', 'ad_when_changed'];
-const INSERTED = [...UPDATED, 'kind', 'created_at', 'updated_at', 'synced_at'];
+/** What an update sets; a create also sets when it was created. */
+const UPDATED = [...WRITTEN_COLUMNS.filter((c) => c !== 'kind'), 'ou_id'];
+const INSERTED = [...WRITTEN_COLUMNS, 'ou_id', 'created_at', 'updated_at', 'synced_at'];
 
-/** One planned row's write: a create or an update (all of INSERTED, id null for a create), or a gone-disable. */
+/** One planned row's write: a create or an update (its values in the stage), or a gone-disable. */
 interface Write {
   row: PlanRow;
-  /** Values of INSERTED, or null for a disable of an account gone from the source. */
-  values: SqlValue[] | null;
   outcome?: { action: Action; reason: string };
 }
 
-/** The values an AD entry writes (INSERTED's order). */
-function valuesOf(a: AdAccount, enabled: number, disabledBy: string | null, ouId: number, now: string): SqlValue[] {
-  const fields = [...derivedValues(a), ...PERSON_FIELDS.map((f) => a[f.key])];
-  return [...fields, enabled, disabledBy, ouId, a.guid, a.dn, a.usn, a.whenChanged, a.kind, now, now, now];
+/**
+ * Where a set-based batch reads its rows: the run's stage file attached to the users database's connection
+ * (SQLite, a large plan: no row passes through JavaScript under the write lock), or a temporary table the
+ * batch's rows are copied into (PostgreSQL's COPY).
+ */
+type RowSource = { table: string; copied: boolean };
+
+/** The server OUs of the planned writes, resolved (created when missing) once, as a table the statements join. */
+async function targetTable(ctx: ApplyContext, tree: OuTree): Promise<void> {
+  const { tx, now, stage } = ctx;
+  const { text, int } = ctx.engine.dialect;
+  const rows: SqlValue[][] = [];
+  for (const path of stage.writeTargets()) rows.push([path, await tree.ensure(tx, JSON.parse(path) as string[], now)]);
+  await tx.exec(`CREATE TEMP TABLE target_ous (path ${text}, id ${int})`);
+  await tx.copyRows('target_ous', ['path', 'id'], rows);
 }
 
-/**
- * A disable that carries the entry is AD's (one without it is the gone-from-the-source disable); an account that
- * left the source and comes back disabled in AD is now disabled in AD.
- */
-function enabledAfter(row: PlanRow, a: AdAccount, stage: Stage): [number, string | null] {
-  if (row.action === 'create') return a.enabled ? [1, null] : [0, 'ad'];
-  if (row.action === 'disable') return [0, 'ad'];
-  if (row.action === 'enable') return [1, null];
-  const was = stage.local('id', row.account_id!)!;
-  return !a.enabled && was.enabled === 0 && was.disabled_by === 'sync' ? [0, 'ad'] : [was.enabled, was.disabled_by];
-}
-
-const SET = UPDATED.map((c) => `${c} = incoming.${c}`).join(', ');
-
-/**
- * The temporary table a batch's rows go through, made at the first batch that carries rows (an on-the-fly import
- * of one account, or a sync that only disables, needs none) and emptied for the next; true once it exists.
- */
-async function incomingTable(ctx: ApplyContext, made: boolean): Promise<true> {
+/** The temporary table copied batches go through, made at the first and emptied for the next. */
+async function copiedTable(ctx: ApplyContext, made: boolean): Promise<void> {
   if (made) {
     await ctx.tx.run('DELETE FROM incoming');
-    return true;
+    return;
   }
   const { text, int } = ctx.engine.dialect;
-  const typed = (columns: string[], type: string) => columns.map((c) => `${c} ${type}`);
-  await ctx.tx.exec(
-    `CREATE TEMP TABLE incoming (${[
-      ...typed(['seq', 'id', ...INT_COLUMNS], int),
-      ...typed([...TEXT_COLUMNS, ...DATE_COLUMNS], text),
-    ].join(', ')})`,
+  const columns = STAGED_WRITE_COLUMNS.map(
+    (c) => `${c} ${c === 'seq' || c === 'id' || INT_WRITTEN.has(c) ? int : text}`,
   );
-  return true;
+  await ctx.tx.exec(`CREATE TEMP TABLE incoming (${columns.join(', ')})`);
 }
 
+const SET = UPDATED.map((c) => (c === 'ou_id' ? 'ou_id = t.id' : `${c} = i.${c}`)).join(', ');
+const SELECTED = [...WRITTEN_COLUMNS.map((c) => `i.${c}`), 't.id'].join(', ');
+
 /** Each statement only when the batch has rows for it: every one is a round trip on PostgreSQL. */
-async function writeSetBased(ctx: ApplyContext, writes: Write[], temp: { incoming: boolean }): Promise<void> {
-  const { tx, now } = ctx;
-  const gone = writes.filter((w) => !w.values).map((w) => w.row.account_id!);
+async function writeSetBased(ctx: ApplyContext, writes: Write[], source: RowSource, temp: Temp): Promise<void> {
+  const { tx, now, stage } = ctx;
+  const gone = writes.filter((w) => !w.row.writes_entry).map((w) => w.row.account_id!);
   for (let at = 0; at < gone.length; at += 500) {
     const part = gone.slice(at, at + 500);
     await tx.run(
@@ -165,46 +178,68 @@ async function writeSetBased(ctx: ApplyContext, writes: Write[], temp: { incomin
       ...part,
     );
   }
-  const carried = writes.filter((w) => w.values);
-  if (carried.length === 0) return;
-  temp.incoming = await incomingTable(ctx, temp.incoming);
-  await tx.copyRows(
-    'incoming',
-    ['seq', 'id', ...INSERTED],
-    carried.map((w) => [w.row.seq, w.row.action === 'create' ? null : w.row.account_id, ...w.values!]),
-  );
+  const updates = writes.filter((w) => w.row.writes_entry && w.row.action !== 'create').map((w) => w.row.seq);
+  const creates = writes.filter((w) => w.row.action === 'create').map((w) => w.row.seq);
+  if (updates.length + creates.length === 0) return;
+  if (source.copied) {
+    await copiedTable(ctx, temp.incoming);
+    temp.incoming = true;
+    await tx.copyRows('incoming', STAGED_WRITE_COLUMNS, [
+      ...[...updates, ...creates].map((seq) => [seq, ...stage.writeOf(seq)]),
+    ]);
+  }
+  // A batch's updates, and its creates, are each a run of consecutive planned writes: a range of seq.
+  const from = `${source.table} AS i JOIN target_ous AS t ON t.path = i.target_ou`;
   // Updates first: a renamed account frees its old name before a create takes it.
-  if (carried.some((w) => w.row.action !== 'create'))
+  if (updates.length > 0)
     await tx.run(
-      `UPDATE accounts SET ${SET}, updated_at = ?, synced_at = ? FROM incoming WHERE accounts.id = incoming.id`,
+      `UPDATE accounts SET ${SET}, updated_at = ?, synced_at = ? FROM ${from} ` +
+        'WHERE accounts.id = i.id AND i.id IS NOT NULL AND i.seq BETWEEN ? AND ?',
       now,
       now,
+      updates[0]!,
+      updates.at(-1)!,
     );
-  if (carried.some((w) => w.row.action === 'create'))
+  const time = `CAST(? AS ${ctx.engine.dialect.text})`; // typed: PostgreSQL cannot tell a select list's parameters
+  if (creates.length > 0)
     await tx.run(
-      `INSERT INTO accounts (${INSERTED.join(', ')}, origin) SELECT ${INSERTED.join(', ')}, 'ad' FROM incoming ` +
-        'WHERE incoming.id IS NULL ORDER BY seq',
+      `INSERT INTO accounts (${INSERTED.join(', ')}, origin) SELECT ${SELECTED}, ${time}, ${time}, ${time}, 'ad' ` +
+        `FROM ${from} WHERE i.id IS NULL AND i.seq BETWEEN ? AND ? ORDER BY i.seq`,
+      now,
+      now,
+      now,
+      creates[0]!,
+      creates.at(-1)!,
     );
 }
 
-/** One row's write: SQLite's batches are made of them, and a refused batch is redone with them one by one. */
-async function writeOne(ctx: ApplyContext, w: Write): Promise<void> {
+/** One row's write: small batches are made of them, and a refused batch is redone with them one by one. */
+async function writeOne(ctx: ApplyContext, tree: OuTree, w: Write): Promise<void> {
   const { tx, now } = ctx;
-  if (!w.values) {
+  if (!w.row.writes_entry) {
     await tx.run(
       "UPDATE accounts SET enabled = 0, disabled_by = 'sync', updated_at = ? WHERE id = ?",
       now,
       w.row.account_id,
     );
-  } else if (w.row.action === 'create') {
+    return;
+  }
+  const [, target, ...values] = ctx.stage.writeOf(w.row.seq);
+  const ouId = await tree.ensure(tx, JSON.parse(target) as string[], now);
+  if (w.row.action === 'create') {
     await tx.run(
       `INSERT INTO accounts (${INSERTED.join(', ')}, origin) VALUES (${INSERTED.map(() => '?').join(', ')}, 'ad')`,
-      ...w.values,
+      ...values,
+      ouId,
+      now,
+      now,
+      now,
     );
   } else {
     await tx.run(
       `UPDATE accounts SET ${UPDATED.map((c) => `${c} = ?`).join(', ')}, updated_at = ?, synced_at = ? WHERE id = ?`,
-      ...w.values.slice(0, UPDATED.length),
+      ...values.slice(0, UPDATED.length - 1),
+      ouId,
       now,
       now,
       w.row.account_id,
@@ -213,25 +248,34 @@ async function writeOne(ctx: ApplyContext, w: Write): Promise<void> {
 }
 
 /** A batch row by row, in the order the set-based writes keep: updates (a rename frees its old name), then creates. */
-async function writeRows(ctx: ApplyContext, writes: Write[]): Promise<void> {
-  for (const w of writes) if (w.row.action !== 'create') await writeOne(ctx, w);
-  for (const w of writes) if (w.row.action === 'create') await writeOne(ctx, w);
+async function writeRows(ctx: ApplyContext, tree: OuTree, writes: Write[]): Promise<void> {
+  for (const w of writes) if (w.row.action !== 'create') await writeOne(ctx, tree, w);
+  for (const w of writes) if (w.row.action === 'create') await writeOne(ctx, tree, w);
+}
+
+interface Temp {
+  /** The copied batches' table exists. */
+  incoming: boolean;
 }
 
 /**
- * A batch in one go (set-based through a temporary table on PostgreSQL, a statement per row on SQLite); if the
- * database refuses it, row by row, each under a savepoint of its own.
+ * A batch in one go (set-based when there is a row source, a statement per row otherwise); if the database
+ * refuses it, row by row, each under a savepoint of its own.
  */
-async function writeBatch(ctx: ApplyContext, writes: Write[], temp: { incoming: boolean }): Promise<void> {
+async function writeBatch(
+  ctx: ApplyContext,
+  tree: OuTree,
+  writes: Write[],
+  source: RowSource | null,
+  temp: Temp,
+): Promise<void> {
   const { tx } = ctx;
   if (writes.length === 0) return;
   const had = temp.incoming;
   await tx.exec('SAVEPOINT apply_batch');
   try {
-    // SQLite answers in-process: a statement per row costs no round trip, and skips the temporary table's copy.
-    // On PostgreSQL too for a few rows (an on-the-fly import's one): the set-based way takes four round trips.
-    if (ctx.engine.name === 'sqlite' || writes.length <= FEW_WRITES) await writeRows(ctx, writes);
-    else await writeSetBased(ctx, writes, temp);
+    if (source) await writeSetBased(ctx, writes, source, temp);
+    else await writeRows(ctx, tree, writes);
     await tx.exec('RELEASE SAVEPOINT apply_batch');
     return;
   } catch {
@@ -242,7 +286,7 @@ async function writeBatch(ctx: ApplyContext, writes: Write[], temp: { incoming: 
   for (const w of writes) {
     await tx.exec('SAVEPOINT apply_row');
     try {
-      await writeOne(ctx, w);
+      await writeOne(ctx, tree, w);
       await tx.exec('RELEASE SAVEPOINT apply_row');
     } catch (err) {
       await tx.exec('ROLLBACK TO SAVEPOINT apply_row');
@@ -273,17 +317,28 @@ export async function applyPlan(ctx: ApplyContext): Promise<void> {
   }
 }
 
+/** Where set-based batches read their rows (see RowSource); null: a statement per row. */
+function rowSource(ctx: ApplyContext): RowSource | null {
+  if (ctx.attachedStage) return { table: `${ctx.attachedStage}.${STAGED_WRITES}`, copied: false };
+  // SQLite answers in-process: a statement per row costs no round trip, and skips a temporary table's copy.
+  return ctx.engine.name === 'sqlite' ? null : { table: 'incoming', copied: true };
+}
+
 async function applyRows(ctx: ApplyContext): Promise<void> {
   const { tx, now, stage } = ctx;
   const { text, int } = ctx.engine.dialect;
   const tree = await OuTree.read(tx);
-  const temp = { incoming: false };
+  let source = rowSource(ctx);
+  // On PostgreSQL, a few writes (an on-the-fly import's one) go a statement per row: a copy takes more round trips.
+  if (source?.copied && stage.countPlanned(...WRITTEN) <= FEW_WRITES) source = null;
+  if (source) await targetTable(ctx, tree);
+  const temp: Temp = { incoming: false };
   let done = 0;
   let seq = 0;
   let batch: Write[] = [];
   const flush = async () => {
     const writes = batch.filter((w) => WRITTEN.includes(w.row.action));
-    await writeBatch(ctx, writes, temp);
+    await writeBatch(ctx, tree, writes, source, temp);
     const report: SqlValue[][] = [];
     for (const w of batch) {
       const { row, outcome } = w;
@@ -305,14 +360,7 @@ async function applyRows(ctx: ApplyContext): Promise<void> {
     ctx.checkCancelled();
   };
   for (const row of stage.planned(REPORTED_ACTIONS)) {
-    let values: SqlValue[] | null = null;
-    if (WRITTEN.includes(row.action) && row.data) {
-      const a = JSON.parse(row.data) as AdAccount;
-      const ouId = await tree.ensure(tx, JSON.parse(row.target_ou!) as string[], now);
-      const [enabled, disabledBy] = enabledAfter(row, a, stage);
-      values = valuesOf(a, enabled, disabledBy, ouId, now);
-    }
-    batch.push({ row, values });
+    batch.push({ row });
     if (batch.length === BATCH) await flush();
   }
   if (batch.length > 0) await flush();
@@ -330,5 +378,6 @@ async function applyRows(ctx: ApplyContext): Promise<void> {
     await tx.exec('DROP TABLE seen');
   }
   if (temp.incoming) await tx.exec('DROP TABLE incoming');
+  if (source) await tx.exec('DROP TABLE target_ous');
   ctx.onRow(done);
 }

@@ -27,7 +27,7 @@ import { OuTree } from '../database/ou-tree.ts';
 import { Failure } from '../failure.ts';
 import { RefusedPasswords } from '../secrets/refused-passwords.ts';
 import { ACCOUNT_ATTRIBUTES, BINARY_ATTRIBUTES, toAdAccount } from './ad-account.ts';
-import { applyInTransaction, clearForNewDatabase, plannedAction, REPORTED_ACTIONS } from './applier.ts';
+import { applyInTransaction, clearForNewDatabase, PlanAgain, plannedAction, REPORTED_ACTIONS } from './applier.ts';
 import { adAccountCount, goneCandidates, type PlanOptions, Planner } from './planner.ts';
 import { PlanWhileReading } from './plan-while-reading.ts';
 import { ProgressMeter } from './progress-meter.ts';
@@ -377,7 +377,8 @@ async function readPhase(run: Run): Promise<ReadResult> {
   });
   // From this DC's own mark: another DC's USNs say nothing about this one.
   if (incremental) searches = searches.map((s) => changedSince(s, dcMarkFor(saved, marks)!.usn));
-  const stage = new Stage();
+  // A real run's writes are worked out as they are planned, in a file the users database can attach (SQLite).
+  const stage = new Stage({ keepWrites: !request.dryRun, attachable: !request.dryRun });
   run.stage = stage;
   const seenGuids = new Set<string>();
   const rejects: RecordedAction[] = [];
@@ -513,8 +514,9 @@ async function applyPhase(
       checkCancelled: () => {
         if (ctx.signal?.aborted) throw cancelled();
       },
-      prepare: async (tx) => {
+      prepare: async (tx, stageAttached) => {
         if ((await revisionOf(tx)) !== revision) {
+          if (stageAttached) throw new PlanAgain();
           // Another import or an on-the-fly logon wrote while this run read the directory: plan again on
           // what the database holds now, under the write lock, so nothing can change in between (a
           // previewed plan must still be the same; the safety checks run again).

@@ -224,7 +224,7 @@ export class Planner {
         return;
       }
     }
-    const plan = { ...base, accountId: local.id, changes, targetOu: target, account };
+    const plan = { ...base, accountId: local.id, changes, targetOu: target, account, was: local };
     if (!account.enabled && local.enabled === 1)
       this.stage.plan({ ...plan, action: 'disable', reason: 'disabled in Active Directory' });
     else if (account.enabled && local.enabled === 0 && local.disabled_by === 'ad')

@@ -9,8 +9,9 @@ import { PERSON_FIELDS, PHOTO_FIELD } from '../../../shared/account-fields.ts';
 import type { Action, FieldChange } from '../../../shared/import-run.ts';
 import { type AccountRow, logonKey } from '../database/accounts.ts';
 import { Scratch } from '../database/engine/scratch.ts';
-import type { SqlQueryable } from '../database/engine/sql-engine.ts';
+import type { SqlQueryable, SqlValue } from '../database/engine/sql-engine.ts';
 import type { AdAccount } from './ad-account.ts';
+import { type Before, WRITTEN_COLUMNS, writeValues } from './write-values.ts';
 
 export interface PlanRow {
   seq: number;
@@ -23,8 +24,12 @@ export interface PlanRow {
   reason: string | null;
   target_ou: string | null;
   display_name: string | null;
-  data: string | null;
+  /** 1: the row's values are in the stage's writes (`writeOf`). */
+  writes_entry: number;
 }
+
+/** A planned write's values as the stage keeps them: its account (null: a create), its server OU, WRITTEN_COLUMNS. */
+export type StagedWrite = [number | null, string, ...SqlValue[]];
 
 /** What planning needs of an account in the users database (not its photo or password). */
 export type LocalRow = Omit<AccountRow, 'password_hash' | 'last_logon_at'>;
@@ -54,13 +59,26 @@ export interface LocalMark {
   photoUsn: number | null;
 }
 
+/** The stage's table of planned writes (`StagedWrite` as columns), which the apply reads. */
+export const STAGED_WRITES = 'writes';
+export const STAGED_WRITE_COLUMNS = ['seq', 'id', 'target_ou', ...WRITTEN_COLUMNS];
+
 export class Stage {
-  private readonly db = new Scratch();
+  private readonly db: Scratch;
   private lastMark: { guid: string; mark: LocalMark | undefined } | null = null;
+  private readonly keepsWrites: boolean;
   entries = 0;
 
-  constructor() {
+  /**
+   * `keepWrites`: planned writes keep their values (a dry run, which writes nothing, does not);
+   * `attachable`: in a file the users database can attach (SQLite) and write a large plan from in one statement.
+   */
+  constructor(options: { keepWrites?: boolean; attachable?: boolean } = {}) {
+    this.keepsWrites = options.keepWrites ?? true;
+    this.db = new Scratch({ named: options.attachable ?? false });
     this.db.exec(`
+      CREATE TABLE ${STAGED_WRITES} (seq INTEGER PRIMARY KEY, id INTEGER, target_ou TEXT NOT NULL,
+        ${WRITTEN_COLUMNS.join(', ')});
       CREATE TABLE stage (guid TEXT PRIMARY KEY, logon_key TEXT NOT NULL, data TEXT NOT NULL);
       CREATE TABLE plan (seq INTEGER PRIMARY KEY, action TEXT NOT NULL, account_id INTEGER,
         logon TEXT NOT NULL, dn TEXT, guid TEXT, changes TEXT, reason TEXT, target_ou TEXT,
@@ -82,9 +100,14 @@ export class Stage {
     this.db.exec('COMMIT');
   }
 
+  /** The file another connection can attach, or null. */
+  get file(): string | null {
+    return this.db.file;
+  }
+
   /** Forgets the plan, keeping the staged entries (to plan again on a database that changed). */
   clearPlan(): void {
-    this.db.exec('DELETE FROM plan; DELETE FROM deferred');
+    this.db.exec(`DELETE FROM plan; DELETE FROM deferred; DELETE FROM ${STAGED_WRITES}`);
   }
 
   /** An entry found by two searches (an OU and a group) counts once: false for the second. */
@@ -230,7 +253,10 @@ export class Stage {
     targetOu?: string[] | null;
     /** For the preview; by default the entry's. */
     displayName?: string | null;
+    /** The entry a create or update writes. */
     account?: AdAccount | null;
+    /** The account an update writes over. */
+    was?: Before | null;
   }): void {
     this.db.run(
       'INSERT INTO plan (action, account_id, logon, dn, guid, changes, reason, target_ou, display_name, ' +
@@ -244,15 +270,40 @@ export class Stage {
       item.reason ?? null,
       item.targetOu ? JSON.stringify(item.targetOu) : null,
       item.displayName ?? item.account?.displayName ?? null,
-      item.account ? 1 : 0, // the entry itself stays in the stage: no second copy
+      item.account ? 1 : 0,
     );
+    if (item.account && this.keepsWrites) {
+      const values = writeValues(item.action, item.account, item.was ?? null);
+      this.db.run(
+        `INSERT INTO ${STAGED_WRITES} (${STAGED_WRITE_COLUMNS.join(', ')}) ` +
+          `VALUES (last_insert_rowid(), ${STAGED_WRITE_COLUMNS.slice(1)
+            .map(() => '?')
+            .join(', ')})`,
+        item.action === 'create' ? null : (item.accountId ?? null),
+        JSON.stringify(item.targetOu ?? []),
+        ...values,
+      );
+    }
+  }
+
+  /** A planned write's values (see `StagedWrite`). */
+  writeOf(seq: number): StagedWrite {
+    const sql = `SELECT ${STAGED_WRITE_COLUMNS.slice(1).join(', ')} FROM ${STAGED_WRITES} WHERE seq = ?`;
+    const row = this.db.get<Record<string, SqlValue>>(sql, seq);
+    if (!row) throw new Error(`planned row ${seq} has no values`);
+    return Object.values(row) as StagedWrite;
+  }
+
+  /** The server OUs the planned writes go to (each a JSON array of OU names). */
+  *writeTargets(): Generator<string> {
+    const sql = `SELECT DISTINCT target_ou FROM ${STAGED_WRITES}`;
+    for (const r of this.db.iterate<{ target_ou: string }>(sql)) yield r.target_ou;
   }
 
   /** Updates, disables and enables before creates, so that a renamed account frees its old name first. */
   *planned(actions: readonly Action[]): Generator<PlanRow> {
-    const sql = `SELECT p.*, CASE WHEN p.writes_entry = 1 THEN s.data END AS data FROM plan p LEFT JOIN
-      stage s ON s.guid = p.guid
-      WHERE p.action IN (${actions.map(() => '?').join(', ')}) ORDER BY p.action = 'create', p.seq`;
+    const sql = `SELECT * FROM plan WHERE action IN (${actions.map(() => '?').join(', ')})
+      ORDER BY action = 'create', seq`;
     yield* this.db.iterate<PlanRow>(sql, ...actions);
   }
 
@@ -284,7 +335,9 @@ export class Stage {
     const sql =
       `UPDATE plan SET action = 'skip', reason = ?, writes_entry = 0 WHERE action IN ` +
       `(${writes.map(() => '?').join(', ')}) AND lower(guid) IN (SELECT guid FROM left_out)`;
-    return this.db.run(sql, reason, ...writes);
+    const changed = this.db.run(sql, reason, ...writes);
+    this.db.run(`DELETE FROM ${STAGED_WRITES} WHERE seq NOT IN (SELECT seq FROM plan WHERE writes_entry = 1)`);
+    return changed;
   }
 
   /** Deletes the scratch database. */

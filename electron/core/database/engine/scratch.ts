@@ -4,13 +4,50 @@
  * database is only asked in bulk (DESIGN §13: plan locally, apply set-based). 100 000 entries cost disk pages,
  * not memory, and nothing of a dry run reaches the users database.
  */
+import { randomUUID } from 'node:crypto';
+import { readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { SqlValue } from './sql-engine.ts';
 
+const NAMED = /^adconsole-scratch-(\d+)-[0-9a-f-]+\.sqlite/;
+let staleRemoved = false;
+
+/** Removes the named scratch files of processes that are gone (killed mid-run). */
+export function removeStaleScratchFiles(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const pid = NAMED.exec(name)?.[1];
+    if (!pid || Number(pid) === process.pid) continue;
+    try {
+      process.kill(Number(pid), 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(tmpdir(), name), { force: true });
+    }
+  }
+}
+
 export class Scratch {
-  // An empty file name: SQLite's private temporary database, on disk once it outgrows its cache, deleted on close.
-  private readonly db = new DatabaseSync('');
+  /**
+   * Private (an empty file name: SQLite's temporary database, on disk once it outgrows its cache, deleted on
+   * close), or `named`: a file in the temp folder that another connection can attach (and read the run's rows
+   * from in one statement), deleted on close.
+   */
+  readonly file: string | null;
+  private readonly db: DatabaseSync;
   private readonly cache = new Map<string, StatementSync>();
+
+  constructor(options: { named?: boolean } = {}) {
+    // Each process looks once, at its first named scratch.
+    if (options.named && !staleRemoved) {
+      staleRemoved = true;
+      removeStaleScratchFiles();
+    }
+    this.file = options.named ? join(tmpdir(), `adconsole-scratch-${process.pid}-${randomUUID()}.sqlite`) : null;
+    this.db = new DatabaseSync(this.file ?? '');
+    // Throwaway data: no file syncs, the rollback journal in memory.
+    if (this.file) this.db.exec('PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY');
+  }
 
   private statement(sql: string): StatementSync {
     let s = this.cache.get(sql);
@@ -54,5 +91,6 @@ export class Scratch {
   close(): void {
     this.cache.clear();
     if (this.db.isOpen) this.db.close();
+    if (this.file) rmSync(this.file, { force: true });
   }
 }

@@ -82,6 +82,11 @@ export interface SqlEngine extends SqlQueryable {
    * PostgreSQL it waits only for writers of the same scope, not for every writer (SQLite has one writer anyway).
    */
   write<T>(work: (tx: SqlQueryable) => Promise<T>, options?: WriteOptions): Promise<T>;
+  /**
+   * SQLite only: `work` with a SQLite file attached to this connection under `alias` (its tables readable as
+   * `alias.table` in the same statements as the database's own), detached after.
+   */
+  withAttached?<T>(file: string, alias: string, work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

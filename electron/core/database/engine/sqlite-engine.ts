@@ -119,6 +119,19 @@ export class SqliteEngine implements SqlEngine {
     }
   }
 
+  /** ATTACH and DETACH are refused inside a transaction: they wait for this connection's write to end. */
+  withAttached<T>(file: string, alias: string, work: () => Promise<T>): Promise<T> {
+    const turn = this.writing.then(() => this.db.prepare(`ATTACH DATABASE ? AS ${alias}`).run(file));
+    return turn.then(async () => {
+      try {
+        return await work();
+      } finally {
+        await this.writing;
+        this.db.exec(`DETACH DATABASE ${alias}`);
+      }
+    });
+  }
+
   async close(): Promise<void> {
     this.db.close();
   }

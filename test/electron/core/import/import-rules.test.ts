@@ -59,7 +59,7 @@ async function planned(
   entries: AdAccount[],
   options: Partial<PlanOptions> & { full?: boolean } = {},
 ): Promise<Stage> {
-  const stage = new Stage();
+  const stage = new Stage({ attachable: true });
   stage.begin();
   for (const e of entries) stage.add(e);
   stage.commit();
@@ -148,27 +148,31 @@ async function run(
     const problems: PlannedAction[] = [];
     if (!options.dryRun) {
       const now = new Date().toISOString();
-      await d.write(async (tx) => {
-        const runId = await beginRun(tx, {
-          mode,
-          source: 'test',
-          startedBy: 'command-line',
-          incremental: false,
-          dc: null,
-          startedAt: now,
+      // On SQLite, written as the engine writes a large plan: straight from the stage file, attached.
+      const write = (attachedStage: string | null) =>
+        d.write(async (tx) => {
+          const runId = await beginRun(tx, {
+            mode,
+            source: 'test',
+            startedBy: 'command-line',
+            incremental: false,
+            dc: null,
+            startedAt: now,
+          });
+          await applyPlan({
+            tx,
+            engine: d,
+            stage,
+            runId,
+            now,
+            counts,
+            problems,
+            onRow: () => undefined,
+            checkCancelled: () => undefined,
+            attachedStage,
+          });
         });
-        await applyPlan({
-          tx,
-          engine: d,
-          stage,
-          runId,
-          now,
-          counts,
-          problems,
-          onRow: () => undefined,
-          checkCancelled: () => undefined,
-        });
-      });
+      await (d.withAttached ? d.withAttached(stage.file!, 'run_stage', () => write('run_stage')) : write(null));
     }
     return { plan, counts, problems, digest, leftOut };
   } finally {
