@@ -11,7 +11,7 @@ import { displayOuPath, OuTree } from '../database/ou-tree.ts';
 import { type Action, type Counts, COUNT_OF, type PlannedAction } from '../../../shared/import-run.ts';
 import { type PlanRow, type Stage, STAGED_WRITE_COLUMNS, STAGED_WRITES } from './stage.ts';
 import { INT_WRITTEN, WRITTEN_COLUMNS } from './write-values.ts';
-import type { SqlEngine, SqlQueryable, SqlValue } from '../database/engine/sql-engine.ts';
+import { refusedForItsData, type SqlEngine, type SqlQueryable, type SqlValue } from '../database/engine/sql-engine.ts';
 import { bumpRevision } from '../database/users-database.ts';
 import { endRun, type RunEnd } from './run-history.ts';
 
@@ -200,7 +200,7 @@ async function writeSetBased(ctx: ApplyContext, writes: Write[], source: RowSour
       updates[0]!,
       updates.at(-1)!,
     );
-  const time = `CAST(? AS ${ctx.engine.dialect.text})`; // typed: PostgreSQL cannot tell a select list's parameters
+  const time = 'CAST(? AS TEXT)'; // typed: PostgreSQL cannot tell a select list's parameters
   if (creates.length > 0)
     await tx.run(
       `INSERT INTO accounts (${INSERTED.join(', ')}, origin) SELECT ${SELECTED}, ${time}, ${time}, ${time}, 'ad' ` +
@@ -278,7 +278,9 @@ async function writeBatch(
     else await writeRows(ctx, tree, writes);
     await tx.exec('RELEASE SAVEPOINT apply_batch');
     return;
-  } catch {
+  } catch (err) {
+    // Only a refusal of some row's data is worth finding row by row; anything else fails the run.
+    if (!refusedForItsData(err)) throw err;
     await tx.exec('ROLLBACK TO SAVEPOINT apply_batch');
     await tx.exec('RELEASE SAVEPOINT apply_batch');
     temp.incoming = had; // the rollback took a table made in the batch with it
@@ -289,6 +291,7 @@ async function writeBatch(
       await writeOne(ctx, tree, w);
       await tx.exec('RELEASE SAVEPOINT apply_row');
     } catch (err) {
+      if (!refusedForItsData(err)) throw err;
       await tx.exec('ROLLBACK TO SAVEPOINT apply_row');
       await tx.exec('RELEASE SAVEPOINT apply_row');
       w.outcome = { action: 'failed', reason: `the database refused the change: ${(err as Error).message}` };

@@ -90,6 +90,17 @@ export interface SqlEngine extends SqlQueryable {
   close(): Promise<void>;
 }
 
+/**
+ * A write refused for the data it carries (a unique key taken, a check failed): SQLite's SQLITE_CONSTRAINT family,
+ * PostgreSQL's SQLSTATE class 23. Anything else (a statement the engine cannot run, a lost connection) is not.
+ */
+export function refusedForItsData(err: unknown): boolean {
+  const { errcode, code } = err as { errcode?: unknown; code?: unknown };
+  return (
+    (typeof errcode === 'number' && (errcode & 0xff) === 19) || (typeof code === 'string' && code.startsWith('23'))
+  );
+}
+
 /** The 63-bit key PostgreSQL's advisory locks take, from a lock's name (FNV-1a, 64 bits, top bit cleared). */
 export function lockKey(name: string): string {
   let hash = 0xcbf29ce484222325n;

@@ -1,6 +1,7 @@
 /** The users database's seam behaves the same on SQLite and on a real PostgreSQL server. */
 import { expect, it } from 'vitest';
 import { nameKey } from '../../../../../electron/core/database/ou-tree.ts';
+import { refusedForItsData } from '../../../../../electron/core/database/engine/sql-engine.ts';
 import { describeOnEngines } from '../../../../support/sql-engines.ts';
 
 describeOnEngines('the $name engine', ({ fresh }) => {
@@ -25,6 +26,27 @@ describeOnEngines('the $name engine', ({ fresh }) => {
     ).toEqual([{ name: 'Ann', note: 'what? no' }]);
     expect(await engine.run('UPDATE people SET visits = visits + 1')).toEqual({ changes: 2 });
     expect(await engine.get('SELECT * FROM people WHERE name_key = ?', 'nobody')).toBeUndefined();
+  });
+
+  it('tells a write refused for its data (a taken key, a failed check) from a statement that cannot run', async () => {
+    const { engine } = await fresh();
+    await engine.exec(table(engine.dialect.autoId, engine.dialect.text));
+    await engine.run('INSERT INTO people (name, name_key) VALUES (?, ?)', 'Ann', 'ann');
+    const failure = (sql: string, ...params: (string | null)[]) =>
+      engine.run(sql, ...params).then(
+        () => null,
+        (err: unknown) => err,
+      );
+    expect(refusedForItsData(await failure('INSERT INTO people (name, name_key) VALUES (?, ?)', 'ANN', 'ann'))).toBe(
+      true,
+    );
+    expect(refusedForItsData(await failure('INSERT INTO people (name, name_key) VALUES (?, ?)', null, 'cy'))).toBe(
+      true,
+    );
+    expect(refusedForItsData(await failure('INSERT INTO people (name) VALUES (CAST(? AS TEXT COLLATE))', 'x'))).toBe(
+      false,
+    );
+    expect(refusedForItsData(await failure('SELECT * FROM nowhere'))).toBe(false);
   });
 
   it('rolls back a write whose work throws, and nothing of it stays', async () => {
