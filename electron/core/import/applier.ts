@@ -320,6 +320,31 @@ export async function applyPlan(ctx: ApplyContext): Promise<void> {
   }
 }
 
+const REPORT_COLUMNS = ['run_id', 'seq', 'action', 'logon', 'ad_dn', 'ad_guid', 'changes', 'reason'];
+
+/**
+ * A batch's lines of the run's report, as planned, straight from the attached stage: its updates, disables,
+ * enables, skips and conflicts, then its creates, are each a run of consecutive rows in the apply's order.
+ */
+async function reportFromStage(ctx: ApplyContext, batch: Write[], before: number): Promise<void> {
+  const range = (rows: Write[]) => (rows.length ? [rows[0]!.row.seq, rows.at(-1)!.row.seq] : [1, 0]);
+  const [firstOther, lastOther] = range(batch.filter((w) => w.row.action !== 'create'));
+  const [firstCreate, lastCreate] = range(batch.filter((w) => w.row.action === 'create'));
+  await ctx.tx.run(
+    `INSERT INTO run_actions (${REPORT_COLUMNS.join(', ')}) SELECT ?, ? + row_number() OVER ` +
+      "(ORDER BY action = 'create', seq), action, logon, dn, guid, changes, reason " +
+      `FROM ${ctx.attachedStage}.plan WHERE action IN (${REPORTED_ACTIONS.map(() => '?').join(', ')}) AND ` +
+      "((action <> 'create' AND seq BETWEEN ? AND ?) OR (action = 'create' AND seq BETWEEN ? AND ?))",
+    ctx.runId,
+    before,
+    ...REPORTED_ACTIONS,
+    firstOther!,
+    lastOther!,
+    firstCreate!,
+    lastCreate!,
+  );
+}
+
 /** Where set-based batches read their rows (see RowSource); null: a statement per row. */
 function rowSource(ctx: ApplyContext): RowSource | null {
   if (ctx.attachedStage) return { table: `${ctx.attachedStage}.${STAGED_WRITES}`, copied: false };
@@ -342,20 +367,29 @@ async function applyRows(ctx: ApplyContext): Promise<void> {
   const flush = async () => {
     const writes = batch.filter((w) => WRITTEN.includes(w.row.action));
     await writeBatch(ctx, tree, writes, source, temp);
-    const report: SqlValue[][] = [];
-    for (const w of batch) {
-      const { row, outcome } = w;
+    for (const { row, outcome } of batch) {
       const action = outcome?.action ?? row.action;
       ctx.counts[COUNT_OF[action]]++;
       if (action === 'skip' || action === 'conflict' || action === 'failed')
         ctx.problems.push(plannedAction(row, outcome));
-      report.push([ctx.runId, ++seq, action, row.logon, row.dn, row.guid, row.changes, outcome?.reason ?? row.reason]);
     }
-    await tx.copyRows(
-      'run_actions',
-      ['run_id', 'seq', 'action', 'logon', 'ad_dn', 'ad_guid', 'changes', 'reason'],
-      report,
-    );
+    if (ctx.attachedStage && !batch.some((w) => w.outcome)) await reportFromStage(ctx, batch, seq);
+    else
+      await tx.copyRows(
+        'run_actions',
+        REPORT_COLUMNS,
+        batch.map(({ row, outcome }, i) => [
+          ctx.runId,
+          seq + i + 1,
+          outcome?.action ?? row.action,
+          row.logon,
+          row.dn,
+          row.guid,
+          row.changes,
+          outcome?.reason ?? row.reason,
+        ]),
+      );
+    seq += batch.length;
     done += batch.length;
     batch = [];
     ctx.onRow(done);

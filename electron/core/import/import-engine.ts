@@ -288,6 +288,8 @@ interface Run {
   stage: Stage | null;
   /** A whole read's census of photos, asked as the read ended (see photoHolders). */
   photoCensus?: Promise<PhotoCensus>;
+  /** When the apply wrote (every account read then has it as `synced_at`). */
+  appliedAt?: string;
 }
 
 interface ReadResult {
@@ -476,6 +478,7 @@ async function photosPhase(run: Run): Promise<{ read: number; warning: string | 
     };
     const photos = await syncPhotos(connect, engine, {
       census,
+      readAt: run.appliedAt,
       timeoutMs: run.ctx.settings.timeout * 1000,
       cancelled: () => run.ctx.signal?.aborted === true,
     });
@@ -500,6 +503,7 @@ async function applyPhase(
   const { request, ctx, settings, engine, meter, counts, problems } = run;
   const { stage } = r;
   const now = new Date().toISOString();
+  run.appliedAt = now;
   meter.start('apply', stage.countPlanned(...REPORTED_ACTIONS));
   let backup: string | null = null;
   let current = plan;

@@ -86,6 +86,44 @@ export interface PhotoCensus {
   holders: ReadonlySet<string>;
 }
 
+const DUE =
+  "origin = 'ad' AND ad_guid IS NOT NULL AND " +
+  `(${PHOTO_FIELD.usnColumn} IS NULL OR ad_usn IS NULL OR ${PHOTO_FIELD.usnColumn} <> ad_usn)`;
+
+const anyDue = async (engine: SqlEngine) =>
+  (await engine.get(`SELECT 1 AS one FROM accounts WHERE ${DUE} LIMIT 1`)) !== undefined;
+
+/**
+ * The due accounts the census read (the run wrote them at `readAt`) and found without a photo: marked as having
+ * none, in two statements instead of one per account (the "no photo" marks of 100 000 new accounts: 0.4 s of
+ * statements). Those that had a photo count as changed. The rest of the due accounts go on as before.
+ */
+async function markWithout(
+  engine: SqlEngine,
+  census: PhotoCensus,
+  readAt: string,
+  result: PhotoSyncResult,
+): Promise<void> {
+  const { text } = engine.dialect;
+  await engine.write(async (tx) => {
+    await tx.exec(`CREATE TEMP TABLE photo_holders (guid ${text})`);
+    await tx.copyRows(
+      'photo_holders',
+      ['guid'],
+      [...census.holders].map((guid) => [guid]),
+    );
+    const without = `${DUE} AND synced_at = ? AND ad_guid NOT IN (SELECT guid FROM photo_holders)`;
+    const set = `UPDATE accounts SET ${PHOTO_FIELD.column} = '', ${PHOTO_FIELD.usnColumn} = ad_usn WHERE ${without}`;
+    const removed = await tx.run(`${set} AND ${PHOTO_FIELD.column} <> ''`, readAt);
+    const marked = await tx.run(set, readAt);
+    await tx.exec('DROP TABLE photo_holders');
+    result.read += removed.changes + marked.changes;
+    result.changed += removed.changes;
+    // The IM server's vCards follow the revision: a removed photo is a change to publish.
+    if (removed.changes > 0) await bumpRevision(tx);
+  });
+}
+
 /**
  * Reads the photos that are due (of the accounts `guids` names, else of every AD account) and stores them.
  * With a census, a due account the census read and found without a photo is stored as having none without
@@ -101,15 +139,23 @@ export async function syncPhotos(
     cancelled?: () => boolean;
     /** Awaited only when some photo is due: a sync that changed nothing does not wait for its answer. */
     census?: Promise<PhotoCensus | null> | PhotoCensus | null;
+    /**
+     * When the run that asked the census wrote its accounts (their `synced_at`): with the census, those of them
+     * it found without a photo are marked so in one statement.
+     */
+    readAt?: string;
   },
 ): Promise<PhotoSyncResult> {
   const result: PhotoSyncResult = { read: 0, changed: 0, unreadable: [] };
+  if (options.readAt && !options.guids && (await anyDue(engine))) {
+    const census = await options.census;
+    if (census) await markWithout(engine, census, options.readAt, result);
+  }
   // The accounts named, asked for by GUID: an on-the-fly import's one account must not read every due row.
   const named = options.guids ? ` AND ad_guid IN (${options.guids.map(() => '?').join(', ') || 'NULL'})` : '';
   const due = await engine.all<Pending>(
     `SELECT id, logon, ad_guid AS guid, ad_usn AS usn, ${PHOTO_FIELD.column} AS photo FROM accounts ` +
-      `WHERE origin = 'ad' AND ad_guid IS NOT NULL AND ` +
-      `(${PHOTO_FIELD.usnColumn} IS NULL OR ad_usn IS NULL OR ${PHOTO_FIELD.usnColumn} <> ad_usn)${named}`,
+      `WHERE ${DUE}${named}`,
     ...(options.guids ?? []),
   );
   if (due.length === 0) return result;

@@ -149,9 +149,10 @@ async function run(
     if (!options.dryRun) {
       const now = new Date().toISOString();
       // On SQLite, written as the engine writes a large plan: straight from the stage file, attached.
+      let runId = 0;
       const write = (attachedStage: string | null) =>
         d.write(async (tx) => {
-          const runId = await beginRun(tx, {
+          runId = await beginRun(tx, {
             mode,
             source: 'test',
             startedBy: 'command-line',
@@ -173,6 +174,11 @@ async function run(
           });
         });
       await (d.withAttached ? d.withAttached(stage.file!, 'run_stage', () => write('run_stage')) : write(null));
+      // The run's report lists every planned action but "unchanged", numbered in the order they were applied.
+      const report = await d.all('SELECT seq, logon, ad_guid FROM run_actions WHERE run_id = ? ORDER BY seq', runId);
+      expect(report).toEqual(
+        plan.filter((p) => p.action !== 'unchanged').map((p, i) => ({ seq: i + 1, logon: p.logon, ad_guid: p.guid })),
+      );
     }
     return { plan, counts, problems, digest, leftOut };
   } finally {

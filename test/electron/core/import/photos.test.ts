@@ -122,6 +122,21 @@ describe.runIf(realPartsAvailable())('Photos from Active Directory', () => {
     const removed = await sync();
     expect(removed.photosRead).toBe(1);
     expect(photoOf('photo1')).toBe('');
+
+    // Removed again, found by a full pass's census: marked without asking for the photo, and published.
+    await replace(dnOf(1), 'thumbnailPhoto', await picture(60, 60));
+    expect((await sync()).photosRead).toBe(1);
+    expect(photoOf('photo1')).not.toBe('');
+    await admin.modify(
+      dnOf(1),
+      new Change({ operation: 'delete', modification: new Attribute({ type: 'thumbnailPhoto', values: [] }) }),
+    );
+    const before = sql(file, "SELECT value FROM meta WHERE key = 'revision'");
+    const census = await sync({ full: true });
+    expect([census.incremental, census.photosRead]).toEqual([false, 1]);
+    expect(photoOf('photo1')).toBe('');
+    expect(sql(file, "SELECT value FROM meta WHERE key = 'revision'")).not.toEqual(before);
+    expect(sql(file, 'SELECT count(*) AS n FROM accounts WHERE photo_usn IS NOT ad_usn')).toEqual([{ n: 0 }]);
   });
 
   it('reads no photo in a dry run', async () => {
