@@ -9,7 +9,7 @@
  */
 import { displayOuPath, OuTree } from '../database/ou-tree.ts';
 import { type Action, type Counts, COUNT_OF, type PlannedAction } from '../../../shared/import-run.ts';
-import { type PlanRow, type Stage, STAGED_WRITE_COLUMNS, STAGED_WRITES } from './stage.ts';
+import { type PlanRow, seenQuery, type Stage, STAGED_WRITE_COLUMNS, STAGED_WRITES } from './stage.ts';
 import { INT_WRITTEN, WRITTEN_COLUMNS } from './write-values.ts';
 import { refusedForItsData, type SqlEngine, type SqlQueryable, type SqlValue } from '../database/engine/sql-engine.ts';
 import { bumpRevision } from '../database/users-database.ts';
@@ -76,7 +76,7 @@ export class PlanAgain extends Error {
   }
 }
 
-/** Below this many writes a statement per row is as quick on SQLite as attaching the stage. */
+/** Below this many rows to write (accounts, seen marks), a statement per row is as quick on SQLite. */
 const ATTACHED_FROM = 200;
 const STAGE_ALIAS = 'run_stage';
 
@@ -88,7 +88,8 @@ const STAGE_ALIAS = 'run_stage';
  */
 export async function applyInTransaction(t: TransactionalApply): Promise<boolean> {
   const file = t.stage.file;
-  if (!t.write && t.engine.withAttached && file && t.stage.countPlanned(...WRITTEN) >= ATTACHED_FROM) {
+  const rows = t.stage.countPlanned(...WRITTEN) + t.stage.seenCount();
+  if (!t.write && t.engine.withAttached && file && rows >= ATTACHED_FROM) {
     try {
       return await t.engine.withAttached(file, STAGE_ALIAS, () => transaction(t, STAGE_ALIAS));
     } catch (err) {
@@ -404,14 +405,14 @@ async function applyRows(ctx: ApplyContext): Promise<void> {
   ctx.counts.unchanged = stage.countPlanned('unchanged');
   // Every account read in this run was seen now, changed or not; its change marker follows AD's
   // (an attribute the console does not map may have changed).
-  if (stage.seenCount() > 0) {
-    await tx.exec(`CREATE TEMP TABLE seen (guid ${text}, usn ${int}, when_changed ${text})`);
-    await tx.copyRows('seen', ['guid', 'usn', 'when_changed'], stage.seen());
-    await tx.run(
-      'UPDATE accounts SET synced_at = ?, ad_usn = seen.usn, ad_when_changed = seen.when_changed FROM seen ' +
-        "WHERE accounts.ad_guid = seen.guid AND accounts.origin = 'ad'",
-      now,
-    );
+  const seen = 'UPDATE accounts SET synced_at = ?, ad_usn = seen.usn, ad_when_changed = seen.w FROM ';
+  const ofSeen = " AS seen WHERE accounts.ad_guid = seen.guid AND accounts.origin = 'ad'";
+  if (stage.seenCount() > 0 && ctx.attachedStage) {
+    await tx.run(`${seen}(${seenQuery(ctx.attachedStage)})${ofSeen}`, now);
+  } else if (stage.seenCount() > 0) {
+    await tx.exec(`CREATE TEMP TABLE seen (guid ${text}, usn ${int}, w ${text})`);
+    await tx.copyRows('seen', ['guid', 'usn', 'w'], stage.seen());
+    await tx.run(`${seen}seen${ofSeen}`, now);
     await tx.exec('DROP TABLE seen');
   }
   if (temp.incoming) await tx.exec('DROP TABLE incoming');

@@ -47,8 +47,13 @@ const LOCAL_COLUMNS = [
   PHOTO_FIELD.usnColumn,
   ...PERSON_FIELDS.map((f) => f.column),
 ].join(', ');
-/** Staged entries the plan does not create. */
-const NOT_CREATED = "guid NOT IN (SELECT guid FROM plan WHERE action = 'create' AND guid IS NOT NULL)";
+/**
+ * `seen`'s rows (guid, usn, w) as a query, on the stage as its own connection sees it or as attached under
+ * `schema`: the staged entries the plan does not create.
+ */
+export const seenQuery = (schema = 'main') =>
+  `SELECT guid, data ->> '$.usn' AS usn, data ->> '$.whenChanged' AS w FROM ${schema}.stage ` +
+  `WHERE guid NOT IN (SELECT guid FROM ${schema}.plan WHERE action = 'create' AND guid IS NOT NULL)`;
 /** Keys asked for in one statement: well under both engines' parameter limits. */
 const KEYS_PER_QUERY = 500;
 /** Accounts read per statement in a pass over the whole table. */
@@ -145,8 +150,7 @@ export class Stage {
    * now (a created account was written with them already).
    */
   *seen(): Generator<[string, number | null, string | null]> {
-    const sql = `SELECT guid, data ->> '$.usn' AS usn, data ->> '$.whenChanged' AS w FROM stage WHERE ${NOT_CREATED}`;
-    for (const r of this.db.iterate<{ guid: string; usn: number | null; w: string | null }>(sql))
+    for (const r of this.db.iterate<{ guid: string; usn: number | null; w: string | null }>(seenQuery()))
       yield [r.guid, r.usn, r.w];
   }
 

@@ -5,7 +5,7 @@
  * not memory, and nothing of a dry run reaches the users database.
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -44,6 +44,8 @@ export class Scratch {
       removeStaleScratchFiles();
     }
     this.file = options.named ? join(tmpdir(), `adconsole-scratch-${process.pid}-${randomUUID()}.sqlite`) : null;
+    // Made readable by this user only before SQLite opens it (SQLite's own files are 0644): it holds directory data.
+    if (this.file) writeFileSync(this.file, '', { mode: 0o600, flag: 'wx' });
     this.db = new DatabaseSync(this.file ?? '');
     // Throwaway data: no file syncs, the rollback journal in memory.
     if (this.file) this.db.exec('PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY');

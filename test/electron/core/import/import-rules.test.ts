@@ -306,6 +306,28 @@ describeOnEngines('the import rules without a domain controller, on $name', (eng
     },
   );
 
+  it('records every account a full sync read as seen now, unchanged ones with the change marks AD gave', async () => {
+    const d = await database();
+    await run(d, 'new', [ad(1), ad(2), ad(3)]);
+    await d.run("UPDATE accounts SET synced_at = '2000-01-01T00:00:00.000Z'");
+    // Attributes the console does not map changed in AD (uSNChanged moved); user3 was renamed (an update).
+    const sync = await run(d, 'sync', [
+      ad(1, { usn: 501, whenChanged: '20261205101010.0Z' }),
+      ad(2, { usn: 502 }),
+      ad(3, { usn: 503, logon: 'user3b' }),
+    ]);
+    expect(sync.counts).toMatchObject({ unchanged: 2, updated: 1 });
+    const after = await d.all<{ logon: string; ad_usn: number; ad_when_changed: string | null; synced_at: string }>(
+      'SELECT logon, ad_usn, ad_when_changed, synced_at FROM accounts ORDER BY logon',
+    );
+    expect(after.map((a) => [a.logon, Number(a.ad_usn), a.ad_when_changed])).toEqual([
+      ['user1', 501, '20261205101010.0Z'],
+      ['user2', 502, null],
+      ['user3b', 503, null],
+    ]);
+    for (const a of after) expect(a.synced_at > '2000-01-01T00:00:00.000Z', a.logon).toBe(true);
+  });
+
   it('keeps the folded search text with every account it writes, so that "aberg" finds Åberg', async () => {
     const d = await database();
     await run(d, 'add', [ad(1, { displayName: 'Björn Åberg', department: 'Zürich' }), ad(2)]);

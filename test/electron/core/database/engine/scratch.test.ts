@@ -1,13 +1,13 @@
 /** A run's scratch database: private, or a named file another connection can attach; gone when closed. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { removeStaleScratchFiles, Scratch } from '../../../../../electron/core/database/engine/scratch.ts';
 import { ENGINE_CASES } from '../../../../support/sql-engines.ts';
 
-it('keeps a private scratch database in no file, and a named one in the temp folder until it is closed', () => {
+it('keeps a private scratch in no file, a named one in the temp folder, for this user only, until closed', () => {
   const hidden = new Scratch();
   expect(hidden.file).toBeNull();
   hidden.close();
@@ -15,6 +15,7 @@ it('keeps a private scratch database in no file, and a named one in the temp fol
   named.exec('CREATE TABLE t (v TEXT)');
   expect(named.file!.startsWith(tmpdir())).toBe(true);
   expect(existsSync(named.file!)).toBe(true);
+  if (process.platform !== 'win32') expect(statSync(named.file!).mode & 0o777).toBe(0o600); // directory data
   named.close();
   expect(existsSync(named.file!)).toBe(false);
 });
