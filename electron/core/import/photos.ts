@@ -147,7 +147,7 @@ export async function syncPhotos(
   },
 ): Promise<PhotoSyncResult> {
   const result: PhotoSyncResult = { read: 0, changed: 0, unreadable: [] };
-  if (options.readAt && !options.guids && (await anyDue(engine))) {
+  if (options.readAt && !options.guids && options.census && (await anyDue(engine))) {
     const census = await options.census;
     if (census) await markWithout(engine, census, options.readAt, result);
   }
