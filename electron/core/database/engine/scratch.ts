@@ -16,7 +16,13 @@ let staleRemoved = false;
 
 /** Removes the named scratch files of processes that are gone (killed mid-run). */
 export function removeStaleScratchFiles(): void {
-  for (const name of readdirSync(tmpdir())) {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return; // not listable: nothing of ours to remove either
+  }
+  for (const name of names) {
     const pid = NAMED.exec(name)?.[1];
     if (!pid || Number(pid) === process.pid) continue;
     try {
@@ -24,6 +30,26 @@ export function removeStaleScratchFiles(): void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(tmpdir(), name), { force: true });
     }
+  }
+}
+
+/**
+ * A new file in the temp folder, made readable by this user only before SQLite opens it (SQLite's own files are
+ * 0644): it holds directory data. Null where the temp folder cannot be written: the run then keeps a private
+ * scratch, and writes its plan a statement per row.
+ */
+function namedFile(): string | null {
+  try {
+    // Each process looks once, at its first named scratch.
+    if (!staleRemoved) {
+      staleRemoved = true;
+      removeStaleScratchFiles();
+    }
+    const file = join(tmpdir(), `adconsole-scratch-${process.pid}-${randomUUID()}.sqlite`);
+    writeFileSync(file, '', { mode: 0o600, flag: 'wx' });
+    return file;
+  } catch {
+    return null;
   }
 }
 
@@ -38,14 +64,7 @@ export class Scratch {
   private readonly cache = new Map<string, StatementSync>();
 
   constructor(options: { named?: boolean } = {}) {
-    // Each process looks once, at its first named scratch.
-    if (options.named && !staleRemoved) {
-      staleRemoved = true;
-      removeStaleScratchFiles();
-    }
-    this.file = options.named ? join(tmpdir(), `adconsole-scratch-${process.pid}-${randomUUID()}.sqlite`) : null;
-    // Made readable by this user only before SQLite opens it (SQLite's own files are 0644): it holds directory data.
-    if (this.file) writeFileSync(this.file, '', { mode: 0o600, flag: 'wx' });
+    this.file = options.named ? namedFile() : null;
     this.db = new DatabaseSync(this.file ?? '');
     // Throwaway data: no file syncs, the rollback journal in memory.
     if (this.file) this.db.exec('PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY');

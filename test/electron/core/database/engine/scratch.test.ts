@@ -47,3 +47,18 @@ it('is readable from the users database connection while attached, and detached 
     scratch.close();
   }
 });
+
+it('falls back to a private scratch database where the temp folder cannot be written', () => {
+  const was = process.env.TMPDIR;
+  process.env.TMPDIR = join(tmpdir(), `no-such-folder-${process.pid}`, 'below');
+  try {
+    const scratch = new Scratch({ named: true });
+    expect(scratch.file).toBeNull();
+    scratch.exec("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('kept')");
+    expect(scratch.get<{ v: string }>('SELECT v FROM t')).toEqual({ v: 'kept' });
+    scratch.close();
+  } finally {
+    if (was === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = was;
+  }
+});
