@@ -11,7 +11,7 @@ import type { AdAccount } from './ad-account.ts';
 
 /** The person fields' columns come from the field table; the columns derived from them go with them. */
 export const PERSON_COLUMNS = [...DERIVED_COLUMNS, ...PERSON_FIELDS.map((f) => f.column)];
-/** The columns whose values are worked out when planned, in the order of `writeValues` (kind last: an update keeps it). */
+/** The columns whose values are worked out when planned, in `writeValues` order (kind last: an update keeps it). */
 export const WRITTEN_COLUMNS = [
   ...PERSON_COLUMNS,
   'enabled',
