@@ -9,7 +9,16 @@
  */
 import { displayOuPath, OuTree } from '../database/ou-tree.ts';
 import { type Action, type Counts, COUNT_OF, type PlannedAction } from '../../../shared/import-run.ts';
-import { type PlanRow, seenQuery, type Stage, STAGED_WRITE_COLUMNS, STAGED_WRITES } from './stage.ts';
+import {
+  batchRanges,
+  IN_BATCH,
+  type PlanBatch,
+  type PlanRow,
+  seenQuery,
+  type Stage,
+  STAGED_WRITE_COLUMNS,
+  STAGED_WRITES,
+} from './stage.ts';
 import { INT_WRITTEN, WRITTEN_COLUMNS } from './write-values.ts';
 import { refusedForItsData, type SqlEngine, type SqlQueryable, type SqlValue } from '../database/engine/sql-engine.ts';
 import { bumpRevision } from '../database/users-database.ts';
@@ -127,7 +136,7 @@ export async function clearForNewDatabase(tx: SqlQueryable): Promise<void> {
 const UPDATED = [...WRITTEN_COLUMNS.filter((c) => c !== 'kind'), 'ou_id'];
 const INSERTED = [...WRITTEN_COLUMNS, 'ou_id', 'created_at', 'updated_at', 'synced_at'];
 
-/** One planned row's write: a create or an update (its values in the stage), or a gone-disable. */
+/** A planned row as the apply meets it; a write is a create or an update (values in the stage) or a gone-disable. */
 interface Write {
   row: PlanRow;
   outcome?: { action: Action; reason: string };
@@ -166,10 +175,13 @@ async function copiedTable(ctx: ApplyContext, made: boolean): Promise<void> {
 const SET = UPDATED.map((c) => (c === 'ou_id' ? 'ou_id = t.id' : `${c} = i.${c}`)).join(', ');
 const SELECTED = [...WRITTEN_COLUMNS.map((c) => `i.${c}`), 't.id'].join(', ');
 
-/** Each statement only when the batch has rows for it: every one is a round trip on PostgreSQL. */
-async function writeSetBased(ctx: ApplyContext, writes: Write[], source: RowSource, temp: Temp): Promise<void> {
+/**
+ * A batch's writes in a few statements, its rows named by their ranges of seq. Each statement only when the
+ * batch may have rows for it: every one is a round trip on PostgreSQL.
+ */
+async function writeSetBased(ctx: ApplyContext, batch: PlanBatch, source: RowSource, temp: Temp): Promise<void> {
   const { tx, now, stage } = ctx;
-  const gone = writes.filter((w) => !w.row.writes_entry).map((w) => w.row.account_id!);
+  const gone = stage.goneIn(batch, WRITTEN);
   for (let at = 0; at < gone.length; at += 500) {
     const part = gone.slice(at, at + 500);
     await tx.run(
@@ -179,38 +191,35 @@ async function writeSetBased(ctx: ApplyContext, writes: Write[], source: RowSour
       ...part,
     );
   }
-  const updates = writes.filter((w) => w.row.writes_entry && w.row.action !== 'create').map((w) => w.row.seq);
-  const creates = writes.filter((w) => w.row.action === 'create').map((w) => w.row.seq);
-  if (updates.length + creates.length === 0) return;
+  let updates = batch.others !== null;
+  let creates = batch.creates !== null;
   if (source.copied) {
     await copiedTable(ctx, temp.incoming);
     temp.incoming = true;
-    await tx.copyRows('incoming', STAGED_WRITE_COLUMNS, [
-      ...[...updates, ...creates].map((seq) => [seq, ...stage.writeOf(seq)]),
-    ]);
+    const rows = [...stage.writesIn(batch)];
+    await tx.copyRows('incoming', STAGED_WRITE_COLUMNS, rows);
+    updates = rows.some((r) => r[1] !== null);
+    creates = rows.some((r) => r[1] === null);
   }
-  // A batch's updates, and its creates, are each a run of consecutive planned writes: a range of seq.
   const from = `${source.table} AS i JOIN target_ous AS t ON t.path = i.target_ou`;
   // Updates first: a renamed account frees its old name before a create takes it.
-  if (updates.length > 0)
+  if (updates)
     await tx.run(
       `UPDATE accounts SET ${SET}, updated_at = ?, synced_at = ? FROM ${from} ` +
         'WHERE accounts.id = i.id AND i.id IS NOT NULL AND i.seq BETWEEN ? AND ?',
       now,
       now,
-      updates[0]!,
-      updates.at(-1)!,
+      ...batch.others!,
     );
   const time = 'CAST(? AS TEXT)'; // typed: PostgreSQL cannot tell a select list's parameters
-  if (creates.length > 0)
+  if (creates)
     await tx.run(
       `INSERT INTO accounts (${INSERTED.join(', ')}, origin) SELECT ${SELECTED}, ${time}, ${time}, ${time}, 'ad' ` +
         `FROM ${from} WHERE i.id IS NULL AND i.seq BETWEEN ? AND ? ORDER BY i.seq`,
       now,
       now,
       now,
-      creates[0]!,
-      creates.at(-1)!,
+      ...batch.creates!,
     );
 }
 
@@ -259,26 +268,32 @@ interface Temp {
   incoming: boolean;
 }
 
+const isWrite = (w: Write) => WRITTEN.includes(w.row.action);
+const rowsOf = (stage: Stage, batch: PlanBatch): Write[] =>
+  [...stage.planned(REPORTED_ACTIONS, batch)].map((row) => ({ row }));
+
 /**
- * A batch in one go (set-based when there is a row source, a statement per row otherwise); if the database
- * refuses it, row by row, each under a savepoint of its own.
+ * A batch in one go (set-based when there is a row source, a statement per row of `rows` otherwise); if the
+ * database refuses it, row by row, each under a savepoint of its own. Returns the batch's rows when they were
+ * read (given, or for the row by row pass) with their outcomes, else null.
  */
 async function writeBatch(
   ctx: ApplyContext,
   tree: OuTree,
-  writes: Write[],
+  batch: PlanBatch,
+  rows: Write[] | null,
   source: RowSource | null,
   temp: Temp,
-): Promise<void> {
+): Promise<Write[] | null> {
   const { tx } = ctx;
-  if (writes.length === 0) return;
+  if (rows && !rows.some(isWrite)) return rows;
   const had = temp.incoming;
   await tx.exec('SAVEPOINT apply_batch');
   try {
-    if (source) await writeSetBased(ctx, writes, source, temp);
-    else await writeRows(ctx, tree, writes);
+    if (source) await writeSetBased(ctx, batch, source, temp);
+    else await writeRows(ctx, tree, rows!.filter(isWrite));
     await tx.exec('RELEASE SAVEPOINT apply_batch');
-    return;
+    return rows;
   } catch (err) {
     // Only a refusal of some row's data is worth finding row by row; anything else fails the run.
     if (!refusedForItsData(err)) throw err;
@@ -286,7 +301,8 @@ async function writeBatch(
     await tx.exec('RELEASE SAVEPOINT apply_batch');
     temp.incoming = had; // the rollback took a table made in the batch with it
   }
-  for (const w of writes) {
+  const read = rows ?? rowsOf(ctx.stage, batch);
+  for (const w of read.filter(isWrite)) {
     await tx.exec('SAVEPOINT apply_row');
     try {
       await writeOne(ctx, tree, w);
@@ -298,6 +314,7 @@ async function writeBatch(
       w.outcome = { action: 'failed', reason: `the database refused the change: ${(err as Error).message}` };
     }
   }
+  return read;
 }
 
 /**
@@ -323,26 +340,17 @@ export async function applyPlan(ctx: ApplyContext): Promise<void> {
 
 const REPORT_COLUMNS = ['run_id', 'seq', 'action', 'logon', 'ad_dn', 'ad_guid', 'changes', 'reason'];
 
-/**
- * A batch's lines of the run's report, as planned, straight from the attached stage: its updates, disables,
- * enables, skips and conflicts, then its creates, are each a run of consecutive rows in the apply's order.
- */
-async function reportFromStage(ctx: ApplyContext, batch: Write[], before: number): Promise<void> {
-  const range = (rows: Write[]) => (rows.length ? [rows[0]!.row.seq, rows.at(-1)!.row.seq] : [1, 0]);
-  const [firstOther, lastOther] = range(batch.filter((w) => w.row.action !== 'create'));
-  const [firstCreate, lastCreate] = range(batch.filter((w) => w.row.action === 'create'));
+/** A batch's lines of the run's report, as planned, straight from the attached stage. */
+async function reportFromStage(ctx: ApplyContext, batch: PlanBatch, before: number): Promise<void> {
   await ctx.tx.run(
     `INSERT INTO run_actions (${REPORT_COLUMNS.join(', ')}) SELECT ?, ? + row_number() OVER ` +
       "(ORDER BY action = 'create', seq), action, logon, dn, guid, changes, reason " +
-      `FROM ${ctx.attachedStage}.plan WHERE action IN (${REPORTED_ACTIONS.map(() => '?').join(', ')}) AND ` +
-      "((action <> 'create' AND seq BETWEEN ? AND ?) OR (action = 'create' AND seq BETWEEN ? AND ?))",
+      `FROM ${ctx.attachedStage}.plan WHERE action IN (${REPORTED_ACTIONS.map(() => '?').join(', ')}) ` +
+      `AND ${IN_BATCH('action')}`,
     ctx.runId,
     before,
     ...REPORTED_ACTIONS,
-    firstOther!,
-    lastOther!,
-    firstCreate!,
-    lastCreate!,
+    ...batchRanges(batch),
   );
 }
 
@@ -362,26 +370,31 @@ async function applyRows(ctx: ApplyContext): Promise<void> {
   if (source?.copied && stage.countPlanned(...WRITTEN) <= FEW_WRITES) source = null;
   if (source) await targetTable(ctx, tree);
   const temp: Temp = { incoming: false };
+  for (const action of REPORTED_ACTIONS) ctx.counts[COUNT_OF[action]] += stage.countPlanned(action);
   let done = 0;
-  let seq = 0;
-  let batch: Write[] = [];
-  const flush = async () => {
-    const writes = batch.filter((w) => WRITTEN.includes(w.row.action));
-    await writeBatch(ctx, tree, writes, source, temp);
-    for (const { row, outcome } of batch) {
-      const action = outcome?.action ?? row.action;
-      ctx.counts[COUNT_OF[action]]++;
-      if (action === 'skip' || action === 'conflict' || action === 'failed')
-        ctx.problems.push(plannedAction(row, outcome));
+  for (const batch of stage.batches(REPORTED_ACTIONS, BATCH)) {
+    // Written and reported from the attached stage, a batch's rows need not pass through JavaScript.
+    const rows = await writeBatch(ctx, tree, batch, ctx.attachedStage ? null : rowsOf(stage, batch), source, temp);
+    const failed = rows?.filter((w) => w.outcome) ?? [];
+    for (const { row, outcome } of failed) {
+      ctx.counts[COUNT_OF[row.action]]--;
+      ctx.counts[COUNT_OF[outcome!.action]]++;
     }
-    if (ctx.attachedStage && !batch.some((w) => w.outcome)) await reportFromStage(ctx, batch, seq);
+    if (rows)
+      for (const { row, outcome } of rows) {
+        const action = outcome?.action ?? row.action;
+        if (action === 'skip' || action === 'conflict' || action === 'failed')
+          ctx.problems.push(plannedAction(row, outcome));
+      }
+    else for (const row of stage.planned(['skip', 'conflict'], batch)) ctx.problems.push(plannedAction(row));
+    if (!rows || (ctx.attachedStage && failed.length === 0)) await reportFromStage(ctx, batch, done);
     else
       await tx.copyRows(
         'run_actions',
         REPORT_COLUMNS,
-        batch.map(({ row, outcome }, i) => [
+        rows.map(({ row, outcome }, i) => [
           ctx.runId,
-          seq + i + 1,
+          done + i + 1,
           outcome?.action ?? row.action,
           row.logon,
           row.dn,
@@ -390,18 +403,11 @@ async function applyRows(ctx: ApplyContext): Promise<void> {
           outcome?.reason ?? row.reason,
         ]),
       );
-    seq += batch.length;
-    done += batch.length;
-    batch = [];
+    done += batch.rows;
     ctx.onRow(done);
     await new Promise((resolve) => setImmediate(resolve));
     ctx.checkCancelled();
-  };
-  for (const row of stage.planned(REPORTED_ACTIONS)) {
-    batch.push({ row });
-    if (batch.length === BATCH) await flush();
   }
-  if (batch.length > 0) await flush();
   ctx.counts.unchanged = stage.countPlanned('unchanged');
   // Every account read in this run was seen now, changed or not; its change marker follows AD's
   // (an attribute the console does not map may have changed).

@@ -26,13 +26,31 @@ export interface PlanOptions {
 
 export type GoneCandidate = Pick<AccountRow, 'id' | 'logon' | 'ad_dn' | 'ad_guid' | 'display_name' | 'ou_id'>;
 
-/** What `Planner.planGone` looks through: every enabled AD account of this kind. */
-export const goneCandidates = (q: SqlQueryable, kind: AccountRow['kind']): Promise<GoneCandidate[]> =>
-  q.all<GoneCandidate>(
-    'SELECT id, logon, ad_dn, ad_guid, display_name, ou_id FROM accounts ' +
-      "WHERE origin = 'ad' AND kind = ? AND enabled = 1",
-    kind,
+/**
+ * What a full pass may find gone: every enabled AD account of this kind, by id (`Planner.unmatched` keeps those
+ * it did not read; reading every account's row here cost a 20 000-account sync 0.03 s).
+ */
+export const enabledAdIds = async (q: SqlQueryable, kind: AccountRow['kind']): Promise<number[]> =>
+  (await q.all<{ id: number }>("SELECT id FROM accounts WHERE origin = 'ad' AND kind = ? AND enabled = 1", kind)).map(
+    (r) => Number(r.id),
   );
+
+/** The rows `Planner.planGone` plans from, of these accounts, by id. */
+export async function goneCandidates(q: SqlQueryable, ids: number[]): Promise<GoneCandidate[]> {
+  const rows: GoneCandidate[] = [];
+  const sorted = [...ids].sort((a, b) => a - b);
+  for (let at = 0; at < sorted.length; at += 500) {
+    const part = sorted.slice(at, at + 500);
+    rows.push(
+      ...(await q.all<GoneCandidate>(
+        'SELECT id, logon, ad_dn, ad_guid, display_name, ou_id FROM accounts ' +
+          `WHERE id IN (${part.map(() => '?').join(', ')}) ORDER BY id`,
+        ...part,
+      )),
+    );
+  }
+  return rows;
+}
 
 /** How many AD accounts of this kind the database holds (the base of `untouched` and of the safety limits). */
 export const adAccountCount = async (q: SqlQueryable, kind: AccountRow['kind']): Promise<number> =>
@@ -263,6 +281,11 @@ export class Planner {
    */
   untouched(all: number): number {
     return Math.max(0, all - this.matched.size);
+  }
+
+  /** Of these accounts, those no entry planned so far matched. */
+  unmatched(ids: Iterable<number>): number[] {
+    return [...ids].filter((id) => !this.matched.has(id));
   }
 
   /** Full sync passes only: of the enabled AD accounts of this kind (`goneCandidates`), those no longer given. */

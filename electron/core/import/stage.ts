@@ -52,7 +52,7 @@ const LOCAL_COLUMNS = [
  * `schema`: the staged entries the plan does not create.
  */
 export const seenQuery = (schema = 'main') =>
-  `SELECT guid, data ->> '$.usn' AS usn, data ->> '$.whenChanged' AS w FROM ${schema}.stage ` +
+  `SELECT guid, usn, when_changed AS w FROM ${schema}.stage ` +
   `WHERE guid NOT IN (SELECT guid FROM ${schema}.plan WHERE action = 'create' AND guid IS NOT NULL)`;
 /** Keys asked for in one statement: well under both engines' parameter limits. */
 const KEYS_PER_QUERY = 500;
@@ -64,6 +64,28 @@ export interface LocalMark {
   photoUsn: number | null;
 }
 
+/**
+ * One batch of the apply, in the order `planned` gives: its updates, disables, enables, skips and conflicts are
+ * the rows with seq in `others`, its creates those with seq in `creates` (null: none).
+ */
+export interface PlanBatch {
+  rows: number;
+  others: [number, number] | null;
+  creates: [number, number] | null;
+}
+
+const NO_RANGE: [number, number] = [1, 0];
+/** The parameters of IN_BATCH. */
+export const batchRanges = (b: PlanBatch): number[] => [...(b.others ?? NO_RANGE), ...(b.creates ?? NO_RANGE)];
+/**
+ * A row of the batch whose ranges follow as parameters; `createdBy`: the column that tells a create — `action`
+ * in the plan, `id` (null for a create) in the writes.
+ */
+export const IN_BATCH = (createdBy: 'action' | 'id') => {
+  const create = createdBy === 'action' ? "action = 'create'" : 'id IS NULL';
+  return `((NOT (${create}) AND seq BETWEEN ? AND ?) OR (${create} AND seq BETWEEN ? AND ?))`;
+};
+
 /** The stage's table of planned writes (`StagedWrite` as columns), which the apply reads. */
 export const STAGED_WRITES = 'writes';
 export const STAGED_WRITE_COLUMNS = ['seq', 'id', 'target_ou', ...WRITTEN_COLUMNS];
@@ -72,6 +94,8 @@ export class Stage {
   private readonly db: Scratch;
   private lastMark: { guid: string; mark: LocalMark | undefined } | null = null;
   private readonly keepsWrites: boolean;
+  /** How many planned rows each action has (`countPlanned`); null once the plan changed. */
+  private tally: Map<Action, number> | null = null;
   entries = 0;
 
   /**
@@ -84,7 +108,8 @@ export class Stage {
     this.db.exec(`
       CREATE TABLE ${STAGED_WRITES} (seq INTEGER PRIMARY KEY, id INTEGER, target_ou TEXT NOT NULL,
         ${WRITTEN_COLUMNS.join(', ')});
-      CREATE TABLE stage (guid TEXT PRIMARY KEY, logon_key TEXT NOT NULL, data TEXT NOT NULL);
+      CREATE TABLE stage (guid TEXT PRIMARY KEY, logon_key TEXT NOT NULL, data TEXT NOT NULL, usn INTEGER,
+        when_changed TEXT);
       CREATE TABLE plan (seq INTEGER PRIMARY KEY, action TEXT NOT NULL, account_id INTEGER,
         logon TEXT NOT NULL, dn TEXT, guid TEXT, changes TEXT, reason TEXT, target_ou TEXT,
         display_name TEXT, writes_entry INTEGER NOT NULL);
@@ -113,15 +138,19 @@ export class Stage {
   /** Forgets the plan, keeping the staged entries (to plan again on a database that changed). */
   clearPlan(): void {
     this.db.exec(`DELETE FROM plan; DELETE FROM deferred; DELETE FROM ${STAGED_WRITES}`);
+    this.tally = null;
   }
 
   /** An entry found by two searches (an OU and a group) counts once: false for the second. */
   add(account: AdAccount): boolean {
     const added = this.db.run(
-      'INSERT OR IGNORE INTO stage (guid, logon_key, data) VALUES (?, ?, ?)',
+      'INSERT OR IGNORE INTO stage (guid, logon_key, data, usn, when_changed) VALUES (?, ?, ?, ?, ?)',
       account.guid,
       logonKey(account.logon),
       JSON.stringify(account),
+      // Also as columns: the "seen now" marks of 20 000 accounts read from the JSON took 16 ms more.
+      account.usn,
+      account.whenChanged,
     );
     if (added === 0) return false;
     this.entries++;
@@ -263,6 +292,7 @@ export class Stage {
     /** The account an update writes over. */
     was?: Before | null;
   }): void {
+    this.tally = null;
     this.db.run(
       'INSERT INTO plan (action, account_id, logon, dn, guid, changes, reason, target_ou, display_name, ' +
         'writes_entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -305,16 +335,58 @@ export class Stage {
     for (const r of this.db.iterate<{ target_ou: string }>(sql)) yield r.target_ou;
   }
 
-  /** Updates, disables and enables before creates, so that a renamed account frees its old name first. */
-  *planned(actions: readonly Action[]): Generator<PlanRow> {
-    const sql = `SELECT * FROM plan WHERE action IN (${actions.map(() => '?').join(', ')})
+  /**
+   * Updates, disables and enables before creates, so that a renamed account frees its old name first; `batch`:
+   * only the rows of one of `batches`.
+   */
+  *planned(actions: readonly Action[], batch?: PlanBatch): Generator<PlanRow> {
+    const inBatch = batch ? ` AND ${IN_BATCH('action')}` : '';
+    const sql = `SELECT * FROM plan WHERE action IN (${actions.map(() => '?').join(', ')})${inBatch}
       ORDER BY action = 'create', seq`;
-    yield* this.db.iterate<PlanRow>(sql, ...actions);
+    yield* this.db.iterate<PlanRow>(sql, ...actions, ...(batch ? batchRanges(batch) : []));
   }
 
+  /**
+   * The rows `planned` gives, cut into batches of `size`, each as its ranges of seq — worked out by SQLite, so
+   * that an apply written from the stage passes no row through JavaScript (20 000 rows: some 0.1 s).
+   */
+  batches(actions: readonly Action[], size: number): PlanBatch[] {
+    const of = (create: boolean, f: string) => `${f}(CASE WHEN action ${create ? '=' : '<>'} 'create' THEN seq END)`;
+    const sql = `SELECT count(*) AS n, ${of(false, 'min')} AS o1, ${of(false, 'max')} AS o2,
+      ${of(true, 'min')} AS c1, ${of(true, 'max')} AS c2
+      FROM (SELECT seq, action, (row_number() OVER (ORDER BY action = 'create', seq) - 1) / CAST(? AS INTEGER)
+        AS batch FROM plan WHERE action IN (${actions.map(() => '?').join(', ')}))
+      GROUP BY batch ORDER BY batch`;
+    type Row = { n: number; o1: number | null; o2: number | null; c1: number | null; c2: number | null };
+    return [...this.db.iterate<Row>(sql, size, ...actions)].map((r) => ({
+      rows: Number(r.n),
+      others: r.o1 === null ? null : [Number(r.o1), Number(r.o2)],
+      creates: r.c1 === null ? null : [Number(r.c1), Number(r.c2)],
+    }));
+  }
+
+  /** The accounts a batch disables because they are gone from AD (planned writes without values). */
+  goneIn(batch: PlanBatch, writes: readonly Action[]): number[] {
+    if (!batch.others) return [];
+    const sql = `SELECT account_id FROM plan WHERE writes_entry = 0 AND action <> 'create'
+      AND action IN (${writes.map(() => '?').join(', ')}) AND seq BETWEEN ? AND ? ORDER BY seq`;
+    return [...this.db.iterate<{ account_id: number }>(sql, ...writes, ...batch.others)].map((r) => r.account_id);
+  }
+
+  /** A batch's planned writes with their values: `seq` and a `StagedWrite` (a create's account is null). */
+  *writesIn(batch: PlanBatch): Generator<SqlValue[]> {
+    const sql = `SELECT ${STAGED_WRITE_COLUMNS.join(', ')} FROM ${STAGED_WRITES} WHERE ${IN_BATCH('id')} ORDER BY seq`;
+    for (const row of this.db.iterate<Record<string, SqlValue>>(sql, ...batchRanges(batch))) yield Object.values(row);
+  }
+
+  /** Counted once per plan: the apply asks a dozen times, and each count was a pass over the plan. */
   countPlanned(...actions: Action[]): number {
-    const sql = `SELECT count(*) AS n FROM plan WHERE action IN (${actions.map(() => '?').join(', ')})`;
-    return Number(this.db.get<{ n: number }>(sql, ...actions)!.n);
+    this.tally ??= new Map(
+      [...this.db.iterate<{ action: Action; n: number }>('SELECT action, count(*) AS n FROM plan GROUP BY action')].map(
+        (r) => [r.action, Number(r.n)],
+      ),
+    );
+    return actions.reduce((n, action) => n + (this.tally!.get(action) ?? 0), 0);
   }
 
   /**
@@ -341,6 +413,7 @@ export class Stage {
       `UPDATE plan SET action = 'skip', reason = ?, writes_entry = 0 WHERE action IN ` +
       `(${writes.map(() => '?').join(', ')}) AND lower(guid) IN (SELECT guid FROM left_out)`;
     const changed = this.db.run(sql, reason, ...writes);
+    this.tally = null;
     this.db.run(`DELETE FROM ${STAGED_WRITES} WHERE seq NOT IN (SELECT seq FROM plan WHERE writes_entry = 1)`);
     return changed;
   }

@@ -9,7 +9,13 @@ import { accountsPage } from '../../../../electron/core/database/users-view.ts';
 import type { SqlEngine } from '../../../../electron/core/database/engine/sql-engine.ts';
 import type { AdAccount } from '../../../../electron/core/import/ad-account.ts';
 import { applyPlan, plannedAction, REPORTED_ACTIONS } from '../../../../electron/core/import/applier.ts';
-import { GONE_REASON, goneCandidates, Planner, type PlanOptions } from '../../../../electron/core/import/planner.ts';
+import {
+  enabledAdIds,
+  GONE_REASON,
+  goneCandidates,
+  Planner,
+  type PlanOptions,
+} from '../../../../electron/core/import/planner.ts';
 import { beginRun } from '../../../../electron/core/import/run-history.ts';
 import { Stage } from '../../../../electron/core/import/stage.ts';
 import { PlanWhileReading } from '../../../../electron/core/import/plan-while-reading.ts';
@@ -65,7 +71,7 @@ async function planned(
   stage.commit();
   await stage.loadLocal(d, options.seenGuids ?? []);
   const tree = await OuTree.read(d);
-  const gone = mode === 'sync' && options.full !== false ? await goneCandidates(d, options.kind ?? 'user') : [];
+  const enabled = mode === 'sync' && options.full !== false ? await enabledAdIds(d, options.kind ?? 'user') : [];
   stage.begin();
   const planner = new Planner(stage, tree, {
     mode,
@@ -77,7 +83,7 @@ async function planned(
     ...options,
   });
   for (const account of stage.accounts()) planner.planEntry(account);
-  if (mode === 'sync' && options.full !== false) planner.planGone(gone);
+  if (mode === 'sync' && options.full !== false) planner.planGone(await goneCandidates(d, planner.unmatched(enabled)));
   stage.commit();
   // Every rule holds alike when a whole read is planned while it is read (the engine's way for Create and full syncs).
   const early = await plannedWhileReading(d, mode, entries, options);
@@ -114,9 +120,9 @@ async function plannedWhileReading(
     stage.commit();
     const planner = await early.finish(seenGuids ?? new Set());
     expect(planner, 'the database did not change while reading').not.toBeNull();
-    const gone = mode === 'sync' ? await goneCandidates(d, options.kind ?? 'user') : [];
+    const enabled = mode === 'sync' ? await enabledAdIds(d, options.kind ?? 'user') : [];
     stage.begin();
-    if (mode === 'sync') planner!.planGone(gone);
+    if (mode === 'sync') planner!.planGone(await goneCandidates(d, planner!.unmatched(enabled)));
     stage.commit();
     return stage.digest(EVERY_ACTION);
   } finally {
@@ -444,6 +450,58 @@ describeOnEngines('the import rules without a domain controller, on $name', (eng
       `user4 First4 Last4 {${guid(4)}}`,
     ]);
   });
+
+  it(
+    'writes a plan of several batches as planned: renames the database refuses, updates, gone accounts, ' +
+      'left-out rows and creates, with the report in order',
+    async () => {
+      const d = await database();
+      const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+      await run(
+        d,
+        'add',
+        range(1, 6000).map((n) => ad(n)),
+      );
+      // In the apply's order: 3 600 updates, skips and disables, then 3 900 creates — two batches of 5 000 at most.
+      const sync = await run(
+        d,
+        'sync',
+        [
+          ad(1, { logon: 'user2' }),
+          ad(2, { logon: 'user1' }),
+          ...range(3, 3000).map((n) => ad(n, { title: 'Changed' })),
+          ...range(3501, 10_000).map((n) => ad(n)),
+        ],
+        { exclude: range(9901, 10_000).map(guid) },
+      );
+      expect(sync.counts).toMatchObject({
+        failed: 2,
+        updated: 2998,
+        disabled: 500,
+        created: 3900,
+        skipped: 100,
+        unchanged: 2500,
+      });
+      expect(sync.problems.map((p) => `${p.action} ${p.logon}`)).toEqual([
+        'failed user2',
+        'failed user1',
+        ...range(9901, 10_000).map((n) => `skip user${n}`),
+      ]);
+      const rows = await d.all<{ logon: string; title: string; enabled: number; why: string | null }>(
+        'SELECT logon, title, enabled, disabled_by AS why FROM accounts ORDER BY id',
+      );
+      const expected = [
+        ...range(1, 6000).map((n) => ({
+          logon: `user${n}`,
+          title: n >= 3 && n <= 3000 ? 'Changed' : '',
+          enabled: n > 3000 && n <= 3500 ? 0 : 1,
+          why: n > 3000 && n <= 3500 ? 'sync' : null,
+        })),
+        ...range(6001, 9900).map((n) => ({ logon: `user${n}`, title: '', enabled: 1, why: null })),
+      ];
+      expect(rows.map((r) => ({ ...r, enabled: Number(r.enabled) }))).toEqual(expected);
+    },
+  );
 
   it('refuses two directory entries with one logon name, and a user and a computer sharing one', async () => {
     const d = await database();
