@@ -1,4 +1,5 @@
 /** The bcscmd process: arguments and environment in, an exit code out (bin/bcscmd.js starts it). */
+import './start-ahead.ts';
 import { runBcscmd } from './bcscmd.ts';
 
 try {

@@ -3,12 +3,12 @@
  * worker thread running the engine, progress pushed as it comes, cancel by message. If the worker dies,
  * SQLite discards its open transaction, so the database stays as it was.
  */
-import { Worker } from 'node:worker_threads';
 import type { Settings } from '../../../shared/settings.ts';
 import { markRunInterrupted } from '../database/interrupted-runs.ts';
 import { explainDatabaseError, openUsersDatabase, type DatabaseAt } from '../database/users-database.ts';
 import { acquireSyncLock, HEARTBEAT_MS, type HeldLock } from '../sync/sync-lock.ts';
 import { noteFinishedRun } from '../sync/sync-state.ts';
+import { importThread } from './import-thread.ts';
 import type { ImportRequest } from './import-engine.ts';
 import { blankOutcome, type ImportOutcome, type Progress } from '../../../shared/import-run.ts';
 
@@ -18,6 +18,9 @@ export interface JobStart {
   password: string | null;
   database: DatabaseAt;
 }
+
+/** What the worker is told: the job (its first message), then perhaps to cancel it. */
+export type JobCommand = { type: 'start'; start: JobStart } | { type: 'cancel' };
 
 export type JobMessage =
   { type: 'progress'; progress: Progress } | { type: 'run'; runId: number } | { type: 'done'; outcome: ImportOutcome };
@@ -29,19 +32,6 @@ export interface ImportJob {
   /** Cancels, and ends the worker if it has not stopped within `graceMs` (its transaction is discarded). */
   stop(graceMs: number): Promise<ImportOutcome>;
 }
-
-// Sources run as TypeScript (Node type stripping); the desktop build bundles the worker next to main.js.
-const WORKER_FILE = new URL(
-  import.meta.url.endsWith('.ts') ? './import-worker.ts' : './import-worker.js',
-  import.meta.url,
-);
-
-/**
- * A small young generation and a bounded old one make V8 collect page by page instead of growing the heap:
- * measured on 20 000 entries, peak RSS 259 → 141 MB, and faster. The old generation still holds a
- * 100 000-account dry-run plan with room to spare.
- */
-const HEAP_LIMITS = { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 384 };
 
 /**
  * Throws SyncRunning (naming who runs) when another sync of this database is running, or a Failure when
@@ -60,7 +50,8 @@ export async function startImportJob(
     throw explainDatabaseError(err, database.file);
   }
   const beats = setInterval(() => void lock.beat(), HEARTBEAT_MS);
-  const worker = new Worker(WORKER_FILE, { workerData: start, resourceLimits: HEAP_LIMITS });
+  const worker = importThread();
+  worker.postMessage({ type: 'start', start } satisfies JobCommand);
   let outcome: ImportOutcome | null = null;
   let runId: number | null = null;
   let deadWhy: string | null = null;
@@ -107,7 +98,7 @@ export async function startImportJob(
     }
     return result;
   });
-  const cancel = () => worker.postMessage({ type: 'cancel' });
+  const cancel = () => worker.postMessage({ type: 'cancel' } satisfies JobCommand);
   return {
     done,
     cancel,

@@ -1,7 +1,12 @@
 /** The import as the desktop app runs it: on a worker thread, progress by message, cancel by message. */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import type * as WorkerThreads from 'node:worker_threads';
+import { describe, expect, it, vi } from 'vitest';
 import { startImportJob } from '../../../../electron/core/import/import-job.ts';
+import { startImportThreadAhead } from '../../../../electron/core/import/import-thread.ts';
 import type { ImportRequest } from '../../../../electron/core/import/import-engine.ts';
 import type { Progress } from '../../../../shared/import-run.ts';
 import { BASE_DN, STAFF_OU } from '../../../support/directory-fixture.ts';
@@ -9,6 +14,37 @@ import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { dcSettings, SERVICE_PASSWORD } from '../../../support/settings-for-dc.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 import { databaseContent, runCount } from '../../../support/users-db.ts';
+
+/** Every import thread made, counted. */
+const threads = vi.hoisted(() => ({ made: 0 }));
+vi.mock('node:worker_threads', async (importOriginal) => {
+  const real = await importOriginal<typeof WorkerThreads>();
+  class CountedWorker extends real.Worker {
+    constructor(...args: ConstructorParameters<typeof real.Worker>) {
+      super(...args);
+      threads.made++;
+    }
+  }
+  return { ...real, Worker: CountedWorker };
+});
+
+describe('an import thread started ahead', () => {
+  it('does not keep a process alive that no job took it for', () => {
+    const script = path.join(tempDir(), 'ahead.mjs');
+    const module = pathToFileURL(path.resolve('electron/core/import/import-thread.ts')).href;
+    // Held until the thread runs (its 'online' event), then nothing but the thread could keep the process.
+    writeFileSync(
+      script,
+      `const { startImportThreadAhead } = await import(${JSON.stringify(module)});\n` +
+        'const hold = setInterval(() => undefined, 1000);\n' +
+        "startImportThreadAhead().once('online', () => { console.log('online'); clearInterval(hold); });\n",
+    );
+    const child = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 20_000 });
+    expect(child.error).toBeUndefined();
+    expect(child.stdout.trim()).toBe('online');
+    expect(child.status).toBe(0);
+  });
+});
 
 describe.runIf(realPartsAvailable())('an import job on a worker thread', () => {
   const dc = testDc()!;
@@ -52,6 +88,17 @@ describe.runIf(realPartsAvailable())('an import job on a worker thread', () => {
       expect(runCount(file)).toBe(1);
     },
   );
+
+  it('runs the first job in the thread started ahead, and each job after in a new one', async () => {
+    startImportThreadAhead();
+    const made = threads.made;
+    const first = await (await start(path.join(tempDir(), 'users.sqlite'), {})).done;
+    expect(first).toMatchObject({ ok: true, status: 'succeeded' });
+    expect(threads.made).toBe(made);
+    const second = await (await start(path.join(tempDir(), 'users.sqlite'), { dryRun: true })).done;
+    expect(second).toMatchObject({ ok: true, status: 'succeeded' });
+    expect(threads.made).toBe(made + 1);
+  });
 
   it('cancels on request: the worker stops the search and the database is as it was', async () => {
     const file = path.join(tempDir(), 'users.sqlite');
