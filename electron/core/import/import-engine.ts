@@ -31,7 +31,7 @@ import { applyInTransaction, clearForNewDatabase, PlanAgain, plannedAction, REPO
 import { adAccountCount, enabledAdIds, goneCandidates, type PlanOptions, Planner } from './planner.ts';
 import { PlanWhileReading } from './plan-while-reading.ts';
 import { ProgressMeter } from './progress-meter.ts';
-import { type PhotoCensus, photoHolders, syncPhotos } from './photos.ts';
+import { markWithoutPhoto, type PhotoCensus, photoHolders, type PhotoMarks, syncPhotos } from './photos.ts';
 import { beginRun, endRun } from './run-history.ts';
 import {
   type Action,
@@ -288,6 +288,8 @@ interface Run {
   stage: Stage | null;
   /** A whole read's census of photos, asked as the read ended (see photoHolders). */
   photoCensus?: Promise<PhotoCensus>;
+  /** The census's answer once it came (null: its search failed). */
+  censusAnswer?: PhotoCensus | null;
   /** When the apply wrote (every account read then has it as `synced_at`). */
   appliedAt?: string;
 }
@@ -399,7 +401,10 @@ async function readPhase(run: Run): Promise<ReadResult> {
     const holders = photoHolders(session.client, searches, settings.timeout);
     holders.catch(() => undefined); // a failure is the photos phase's to report, or nobody's after a failed run
     run.photoCensus = holders.then((found) => ({ read: readGuids, holders: found }));
-    run.photoCensus.catch(() => undefined);
+    run.photoCensus.then(
+      (answer) => (run.censusAnswer = answer),
+      () => (run.censusAnswer = null),
+    );
   } else await closeSession(run);
   return { marks, key, saved, incremental, label, stage, seenGuids, rejects, read, early };
 }
@@ -454,12 +459,11 @@ async function planPhase(run: Run, r: ReadResult, q: SqlQueryable, early: PlanWh
   return { planDigest, leftOut, untouched: r.incremental ? planner.untouched(all) : 0 };
 }
 
-/** Apply: the one apply path, planning again first if the database changed since `revision`. */
 /**
  * After the run committed: the photos of the accounts that changed since their photo was read. Their failure
  * fails nothing (the run's changes stand); it is said, and the next sync reads them. Returns what to say.
  */
-async function photosPhase(run: Run): Promise<{ read: number; warning: string | null }> {
+async function photosPhase(run: Run, marks: PhotoMarks | null): Promise<{ read: number; warning: string | null }> {
   const { settings, ctx, engine } = run;
   try {
     // Without the census (its search failed), every due photo is asked for by GUID.
@@ -479,14 +483,15 @@ async function photosPhase(run: Run): Promise<{ read: number; warning: string | 
     };
     const photos = await syncPhotos(connect, engine, {
       census,
-      readAt: run.appliedAt,
+      // Marked in the run's own transaction already: not again.
+      readAt: marks ? undefined : run.appliedAt,
       timeoutMs: run.ctx.settings.timeout * 1000,
       cancelled: () => run.ctx.signal?.aborted === true,
     });
     const warning = photos.unreadable.length
       ? `The photos of ${photos.unreadable.join(', ')} in AD are no images AD Console can read; they have none.`
       : null;
-    return { read: photos.read, warning };
+    return { read: photos.read + (marks?.marked ?? 0), warning };
   } catch (err) {
     return {
       read: 0,
@@ -495,12 +500,34 @@ async function photosPhase(run: Run): Promise<{ read: number; warning: string | 
   }
 }
 
+/**
+ * The census's "no photo" marks in the run's own transaction when the census has answered by then (it is asked
+ * after the read, and answers while the run applies): one commit fewer, and the rows are rewritten while their
+ * pages are still in the cache (20 000 new accounts: the photos phase 0.08 → 0.0x s). A failure leaves them to the
+ * photos phase.
+ */
+async function marksIfAnswered(run: Run, tx: SqlQueryable, now: string): Promise<PhotoMarks | null> {
+  const census = run.censusAnswer;
+  if (!census) return null;
+  await tx.exec('SAVEPOINT photo_marks');
+  try {
+    const marks = await markWithoutPhoto(tx, run.engine.dialect.text, census, now);
+    await tx.exec('RELEASE SAVEPOINT photo_marks');
+    return marks;
+  } catch {
+    await tx.exec('ROLLBACK TO SAVEPOINT photo_marks');
+    await tx.exec('RELEASE SAVEPOINT photo_marks');
+    return null;
+  }
+}
+
+/** Apply: the one apply path, planning again first if the database changed since `revision`. */
 async function applyPhase(
   run: Run,
   r: ReadResult,
   plan: Plan,
   revision: number,
-): Promise<{ plan: Plan; backup: string | null }> {
+): Promise<{ plan: Plan; backup: string | null; photoMarks: PhotoMarks | null }> {
   const { request, ctx, settings, engine, meter, counts, problems } = run;
   const { stage } = r;
   const now = new Date().toISOString();
@@ -508,6 +535,7 @@ async function applyPhase(
   meter.start('apply', stage.countPlanned(...REPORTED_ACTIONS));
   let backup: string | null = null;
   let current = plan;
+  let photoMarks: PhotoMarks | null = null;
   try {
     await applyInTransaction({
       engine,
@@ -542,6 +570,7 @@ async function applyPhase(
         if (current.leftOut > 0) await forgetMarks(tx, r.key);
         else if (request.mode === 'new' || request.mode === 'sync')
           await saveMarks(tx, r.key, r.marks, r.incremental ? r.saved!.since_full + 1 : 0, now, stage.entries);
+        photoMarks = await marksIfAnswered(run, tx, now);
       },
       end: () => ({ status: 'succeeded', ...run.found!, counts, error: null, backup }),
     });
@@ -550,7 +579,7 @@ async function applyPhase(
     problems.length = 0;
     throw err;
   }
-  return { plan: current, backup };
+  return { plan: current, backup, photoMarks };
 }
 
 /** Record: a run that failed, was cancelled or stopped — in the history (real runs) and as the outcome. */
@@ -700,7 +729,7 @@ export async function runImport(request: ImportRequest, ctx: ImportContext): Pro
     if (ctx.signal?.aborted) throw cancelled();
     const applied = await applyPhase(run, read, plan, revision);
     meter.lap('photos');
-    const photos = await photosPhase(run);
+    const photos = await photosPhase(run, applied.photoMarks);
     return outcome('succeeded', {
       ...base(applied.plan),
       runId,

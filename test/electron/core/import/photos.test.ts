@@ -9,7 +9,9 @@ import { Attribute, Change, type Client } from 'ldapts';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportRequest } from '../../../../electron/core/import/import-engine.ts';
-import { downscalePhoto } from '../../../../electron/core/import/photos.ts';
+import { downscalePhoto, markWithoutPhoto } from '../../../../electron/core/import/photos.ts';
+import { insertAccount } from '../../../support/account-rows.ts';
+import { describeOnEngines } from '../../../support/sql-engines.ts';
 import { BASE_DN } from '../../../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../../../support/real-parts.ts';
 import { addStaffUser, adminClient } from '../../../support/seed-directory.ts';
@@ -22,6 +24,45 @@ const picture = (width: number, height: number, format: 'jpeg' | 'png' = 'jpeg')
   sharp({ create: { width, height, channels: 3, background: { r: 40, g: 90, b: 160 } } })
     [format]()
     .toBuffer();
+
+describeOnEngines("the census's no-photo marks, on $name", (engineCase) => {
+  it(
+    'marks the accounts a run wrote that the census found without a photo, within the caller’s transaction, ' +
+      'counting a removed photo as a change',
+    async () => {
+      const d = (await engineCase.usersDatabase()).engine;
+      const readAt = '2026-12-05T10:00:00.000Z';
+      for (let n = 1; n <= 4; n++) await insertAccount(d, { logon: `p${n}`, ouId: 1, origin: 'ad', guid: `g${n}` });
+      // p1 holds a photo in AD; p2 had one here that AD no longer has; p4 was not written by this run.
+      await d.run("UPDATE accounts SET ad_usn = 7, synced_at = ? WHERE logon <> 'p4'", readAt);
+      await d.run("UPDATE accounts SET photo = 'old' WHERE logon = 'p2'");
+      const census = { read: new Set(['g1', 'g2', 'g3', 'g4']), holders: new Set(['g1']) };
+      const state = () =>
+        d.all<{ logon: string; photo: string; photo_usn: number | null }>(
+          'SELECT logon, photo, photo_usn FROM accounts ORDER BY logon',
+        );
+      const before = await state();
+      // Rolled back with the transaction it ran in: nothing of it stays.
+      await expect(
+        d.write(async (tx) => {
+          await markWithoutPhoto(tx, d.dialect.text, census, readAt);
+          throw new Error('the run failed');
+        }),
+      ).rejects.toThrow('the run failed');
+      expect(await state()).toEqual(before);
+      const marks = await d.write((tx) => markWithoutPhoto(tx, d.dialect.text, census, readAt));
+      expect(marks).toEqual({ marked: 2, removed: 1 });
+      expect((await state()).map((r) => [r.logon, r.photo, r.photo_usn === null ? null : Number(r.photo_usn)])).toEqual(
+        [
+          ['p1', '', null],
+          ['p2', '', 7],
+          ['p3', '', 7],
+          ['p4', '', null],
+        ],
+      );
+    },
+  );
+});
 
 describe('downscaling a photo', () => {
   it('makes a JPEG of at most 96×96 that keeps the proportions, from JPEG and PNG alike', async () => {
