@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import type { JobMessage, JobStart } from '../../electron/core/import/import-job.ts';
+import type { JobCommand, JobMessage, JobStart } from '../../electron/core/import/import-job.ts';
 import type { ImportOutcome } from '../../shared/import-run.ts';
 import { BASE_DN } from '../support/directory-fixture.ts';
 import { realPartsAvailable, testDc } from '../support/real-parts.ts';
@@ -15,7 +15,9 @@ const WORKER = path.resolve('dist/electron/import-worker.js');
 function runBundledWorker(start: JobStart): Promise<ImportOutcome> {
   if (!fs.existsSync(WORKER))
     throw new Error('dist/electron/import-worker.js is missing: run "npm run build" (npm test does).');
-  const worker = new Worker(WORKER, { workerData: start });
+  const worker = new Worker(WORKER);
+  // The job is the thread's first message, as import-job.ts sends it.
+  worker.postMessage({ type: 'start', start } satisfies JobCommand);
   return new Promise((resolve, reject) => {
     worker.on('message', (m: JobMessage) => m.type === 'done' && resolve(m.outcome));
     worker.on('error', reject);
