@@ -59,7 +59,13 @@ export async function startImportJob(
     worker.on('message', (message: JobMessage) => {
       if (message.type === 'progress') onProgress(message.progress);
       else if (message.type === 'run') runId = message.runId;
-      else outcome = message.outcome;
+      else {
+        // The worker closed its database and session before it said so: the job is over, and the thread's own
+        // teardown (5–15 ms) need not hold the lock, nor keep bcscmd from exiting.
+        outcome = message.outcome;
+        worker.unref();
+        resolve(outcome);
+      }
     });
     const died = (why: string): ImportOutcome => {
       deadWhy = why;
