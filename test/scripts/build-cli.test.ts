@@ -61,6 +61,17 @@ describe('the bundled command line', () => {
     expect(refused.err).toMatch(/port/i);
   });
 
+  it("starts /LDAP's import thread first: the entry is a small file that imports the rest after it", () => {
+    const entry = fs.readFileSync(path.join(ROOT, 'dist/electron/bcscmd.js'), 'utf8');
+    // The command line itself (runBcscmd and all it imports) is a chunk of its own, loaded by a dynamic import.
+    expect(entry.length).toBeLessThan(5_000);
+    expect(entry).not.toContain('runBcscmd');
+    const started = entry.indexOf('startImportThreadAhead()');
+    const loaded = entry.search(/await import\("\.\/bcscmd-[\w-]+\.js"\)/);
+    expect(started).toBeGreaterThan(0);
+    expect(loaded).toBeGreaterThan(started);
+  });
+
   it('falls back to the sources where the bundle is missing (an installation never built)', () => {
     const root = installationWithoutSources();
     fs.rmSync(path.join(root, 'dist/electron/bcscmd.js'));
