@@ -88,6 +88,28 @@ export interface PhotoCensus {
   holders: ReadonlySet<string>;
 }
 
+/**
+ * The census's answer if it comes within `ms` (at once when it has come); null when it does not, or failed, or
+ * `signal` aborts first. Never waits longer than `ms`.
+ */
+export function censusWithin(
+  census: Promise<PhotoCensus>,
+  ms: number,
+  signal?: AbortSignal,
+): Promise<PhotoCensus | null> {
+  return new Promise((resolve) => {
+    const settle = (answer: PhotoCensus | null) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', aborted);
+      resolve(answer);
+    };
+    const aborted = () => settle(null);
+    const timer = setTimeout(aborted, ms);
+    signal?.addEventListener('abort', aborted, { once: true });
+    census.then(settle, aborted);
+  });
+}
+
 const DUE =
   "origin = 'ad' AND ad_guid IS NOT NULL AND " +
   `(${PHOTO_FIELD.usnColumn} IS NULL OR ad_usn IS NULL OR ${PHOTO_FIELD.usnColumn} <> ad_usn)`;

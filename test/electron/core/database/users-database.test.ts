@@ -29,6 +29,27 @@ describe('the users database file', () => {
     db.close();
   });
 
+  it('is created with 16 KB pages, and an existing file keeps the pages it has', () => {
+    const pageSize = (file: string) => {
+      const db = new DatabaseSync(file, { readOnly: true });
+      const size = (db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size;
+      db.close();
+      return size;
+    };
+    expect(pageSize(fresh())).toBe(16_384);
+    // A file an older version made, with SQLite's default pages: opened, upgraded, used — its pages stay 4 KB.
+    const file = path.join(tempDir(), 'users.sqlite');
+    const old = new DatabaseSync(file);
+    old.exec(MIGRATIONS[0] as string);
+    old.exec('PRAGMA user_version = 1');
+    old.close();
+    expect(pageSize(file)).toBe(4096);
+    openUsersDatabase(file).close();
+    addLocalAccount(file, 'jdoe');
+    expect(pageSize(file)).toBe(4096);
+    expect(sql(file, "SELECT logon FROM accounts WHERE logon = 'jdoe'")).toEqual([{ logon: 'jdoe' }]);
+  });
+
   it('refuses to delete or rename _Default', () => {
     const file = fresh();
     expect(() => sql(file, 'DELETE FROM ous WHERE id = 1')).toThrow(/_Default cannot be deleted/);

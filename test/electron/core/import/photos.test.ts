@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Attribute, Change, type Client } from 'ldapts';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ImportRequest } from '../../../../electron/core/import/import-engine.ts';
-import { downscalePhoto, markWithoutPhoto } from '../../../../electron/core/import/photos.ts';
+import { censusWithin, downscalePhoto, markWithoutPhoto } from '../../../../electron/core/import/photos.ts';
 import { insertAccount } from '../../../support/account-rows.ts';
 import { describeOnEngines } from '../../../support/sql-engines.ts';
 import { BASE_DN } from '../../../support/directory-fixture.ts';
@@ -62,6 +62,45 @@ describeOnEngines("the census's no-photo marks, on $name", (engineCase) => {
       );
     },
   );
+});
+
+describe('waiting for the census before the commit', () => {
+  const answer = { read: new Set(['g1']), holders: new Set<string>() };
+  const answeredAfter = (ms: number) => new Promise<typeof answer>((resolve) => setTimeout(() => resolve(answer), ms));
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('takes a census that has answered at once, and one that answers within the grace', async () => {
+    vi.useFakeTimers();
+    expect(await censusWithin(Promise.resolve(answer), 250)).toBe(answer);
+    const soon = censusWithin(answeredAfter(100), 250);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await soon).toBe(answer);
+  });
+
+  it('goes on without a census that answers after the grace, or failed', async () => {
+    vi.useFakeTimers();
+    let answered = false;
+    const late = answeredAfter(400).then((a) => ((answered = true), a));
+    const waited = censusWithin(late, 250);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(await waited).toBeNull();
+    expect(answered).toBe(false);
+    await vi.advanceTimersByTimeAsync(150);
+    expect(answered).toBe(true);
+    expect(await censusWithin(Promise.reject(new Error('size limit')), 250)).toBeNull();
+  });
+
+  it('stops waiting when the run is cancelled', async () => {
+    vi.useFakeTimers();
+    const cancel = new AbortController();
+    const waited = censusWithin(answeredAfter(200), 250, cancel.signal);
+    await vi.advanceTimersByTimeAsync(50);
+    cancel.abort();
+    expect(await waited).toBeNull();
+  });
 });
 
 describe('downscaling a photo', () => {
