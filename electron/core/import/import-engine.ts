@@ -507,7 +507,9 @@ async function photosPhase(run: Run, marks: PhotoMarks | null): Promise<{ read: 
  * How long the run's transaction waits, before its commit, for a census still on its way. The census is asked as
  * the read ends and answers while the run applies; one that came later had its marks made in a transaction of
  * their own, which writes every account's page once more (20 000 new accounts: 0.05–0.09 s against 0.03 s in the
- * run's own). A census that does not come by then is left to the photos phase, as one that failed.
+ * run's own). A census that does not come by then is left to the photos phase, which waits for it anyway when
+ * photos are due (100 000 new accounts: the census came 1.3–1.6 s after it was asked, the apply took 0.9–1.1 s), so
+ * the wait costs the run no time; it only holds the write lock that much longer.
  */
 const CENSUS_GRACE_MS = 250;
 
