@@ -24,7 +24,7 @@ const cache = enableCompileCache?.(
   process.env.NODE_COMPILE_CACHE || `${tmpdir()}/adconsole-compile-cache-${process.getuid?.() ?? 'user'}`,
 );
 if (cache?.directory && !process.env.NODE_COMPILE_CACHE) process.env.NODE_COMPILE_CACHE = cache.directory;
-// The one-file bundle the build and npm install make (scripts/build-cli.mjs) starts in a third of the time of
+// The bundle the build and npm install make (scripts/build-cli.mjs: an entry and its chunks) starts in half the time of
 // the sources; ADCONSOLE_FROM_SOURCES=1 runs the TypeScript sources instead (after editing them, unbuilt).
 const { existsSync } = await import('node:fs');
 const bundle = new URL('../dist/electron/bcscmd.js', import.meta.url);
