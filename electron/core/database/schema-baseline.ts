@@ -49,6 +49,11 @@ export const SCHEMA_STEPS: readonly SchemaStep[] = [
       compute: ([logon, displayName]) => [orderKey(logon!), orderKey(displayName!)],
     },
   },
+  // 13: every import rewrites rows it has just written or read — the photo census's "no photo" marks, a full
+  // sync's "seen now" marks — in columns no index holds. With pages half empty PostgreSQL rewrites such a row on
+  // its page without touching the six indexes (a heap-only update): 20 000 marks 0.44 → 0.15 s, a no-change full
+  // sync's apply 0.50 → 0.16 s, for a table twice the size. Pages filled before stay as they are until rewritten.
+  { sql: ({ leaveRoom }) => leaveRoom('accounts', 50) },
 ];
 
 /** What keeps the built-in OU _Default in place, in each engine's trigger language. */

@@ -45,6 +45,12 @@ export interface Dialect {
   readonly nowText: string;
   /** The database server's clock in milliseconds since 1970: one clock for every node that shares it. */
   readonly nowMs: string;
+  /**
+   * A statement that leaves this share (in percent) of each of a table's pages free when rows are written, so that
+   * a row rewritten later can stay on its page (PostgreSQL's fillfactor, for heap-only updates); SQLite has no such
+   * setting (its statement does nothing).
+   */
+  readonly leaveRoom: (table: string, percent: number) => string;
 }
 
 export const DIALECTS: Record<EngineName, Dialect> = {
@@ -55,6 +61,7 @@ export const DIALECTS: Record<EngineName, Dialect> = {
     keyedTable: ' WITHOUT ROWID',
     nowText: "strftime('%Y-%m-%dT%H:%M:%fZ')",
     nowMs: "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
+    leaveRoom: () => '',
   },
   postgresql: {
     text: 'TEXT COLLATE "C"',
@@ -63,6 +70,7 @@ export const DIALECTS: Record<EngineName, Dialect> = {
     keyedTable: '',
     nowText: `to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
     nowMs: 'CAST(extract(epoch FROM clock_timestamp()) * 1000 AS BIGINT)',
+    leaveRoom: (table, percent) => `ALTER TABLE ${table} SET (fillfactor = ${100 - percent});`,
   },
 };
 
