@@ -18,7 +18,8 @@
  *   200 logons over both; with both, the SQLite one-node figures and the PostgreSQL ones come from the same run.
  *   --pools 4 (default) | a list such as 1,2,4,8: ejabberd's extauth_pool_size; with a list, (b) and (c) on
  *   SQLite for each size (which size the README recommends, and why).
- *   --profile DIR: every extauth process writes a V8 CPU profile into DIR when it ends (node --cpu-prof).
+ *   --profile DIR: every extauth process writes a V8 CPU profile into a new folder in DIR (DIR/extauth-…, named
+ *   at the start) when it ends (node --cpu-prof).
  */
 import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -69,8 +70,19 @@ if (!['sqlite', 'postgresql', 'both'].includes(values.database))
   throw new Error(`--database takes sqlite, postgresql or both, not ${values.database}`);
 const ENGINES = values.database === 'both' ? ['sqlite', 'postgresql'] : [values.database];
 const POOLS = values.pools.split(',').map(Number);
-const PROFILE_DIR = values.profile ? path.resolve(values.profile) : null;
-if (PROFILE_DIR) fs.mkdirSync(PROFILE_DIR, { recursive: true, mode: 0o777 });
+/**
+ * The extauth processes run as the ejabberd user: their profiles go into a folder of this run's own inside the one
+ * named, which that user may write (mkdir's mode is cut by the umask, and a folder that exists keeps its own: a
+ * profile run wrote nothing into a root-owned 0755 folder).
+ */
+function profileFolder(parent: string): string {
+  fs.mkdirSync(parent, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(parent, 'extauth-'));
+  fs.chmodSync(dir, 0o777);
+  return dir;
+}
+const PROFILE_DIR = values.profile ? profileFolder(path.resolve(values.profile)) : null;
+if (PROFILE_DIR) console.error(`[bench] the extauth processes' V8 profiles go to ${PROFILE_DIR}`);
 if (POOLS.some((n) => !Number.isInteger(n) || n < 1 || n > 64))
   throw new Error(`--pools takes pool sizes such as 4 or 1,2,4,8, not ${values.pools}`);
 
